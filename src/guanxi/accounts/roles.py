@@ -1,0 +1,82 @@
+"""The five built-in roles of SPEC §1 as editable permission sets (Django groups).
+
+A role's *scope* follows from its permissions: ``accounts.view_all_records`` sees everything,
+``accounts.view_team_records`` sees the own team subtree, everyone else sees their own records
+and those of the account managers they support. Executives see everything but hold only
+``view_*`` permissions, which makes them read-only.
+"""
+
+from fnmatch import fnmatch
+
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+ADMINISTRATOR = "administrator"
+EXECUTIVE = "executive"
+SUPERVISOR = "supervisor"
+ACCOUNT_MANAGER = "account_manager"
+SALES_ASSISTANT = "sales_assistant"
+
+ROLE_LABELS = {
+    ADMINISTRATOR: _("Administrator"),
+    EXECUTIVE: _("Executive"),
+    SUPERVISOR: _("Sales supervisor"),
+    ACCOUNT_MANAGER: _("Account manager"),
+    SALES_ASSISTANT: _("Sales assistant"),
+}
+
+GUANXI_APPS = (
+    "core", "accounts", "customers", "sales", "service", "marketing", "collaboration", "analytics",
+)
+_SALES_WORK = [
+    "customers.view_*", "customers.add_*", "customers.change_*", "customers.delete_*",
+    "core.view_dictionaryentry", "accounts.view_user", "accounts.view_team",
+]
+
+# "app_label.codename" patterns granted to each built-in role when it first sees a permission.
+ROLE_DEFAULTS: dict[str, list[str]] = {
+    ADMINISTRATOR: ["*"],
+    EXECUTIVE: [f"{app}.view_*" for app in GUANXI_APPS if app != "accounts"]
+    + ["accounts.view_user", "accounts.view_team", "accounts.view_all_records"],
+    SUPERVISOR: [*_SALES_WORK, "accounts.view_team_records"],
+    ACCOUNT_MANAGER: list(_SALES_WORK),
+    SALES_ASSISTANT: [
+        "customers.view_*", "customers.add_*", "customers.change_*",
+        "core.view_dictionaryentry", "accounts.view_user",
+    ],
+}
+
+
+def role_label(group_name: str) -> str:
+    return str(ROLE_LABELS.get(group_name, group_name))
+
+
+def _matches(permission: Permission, patterns: list[str]) -> bool:
+    key = f"{permission.content_type.app_label}.{permission.codename}"
+    if "historical" in permission.codename and patterns != ["*"]:
+        # Audit history is written by the system only; roles may at most read it.
+        return permission.codename.startswith("view_") and any(fnmatch(key, p) for p in patterns)
+    return any(fnmatch(key, pattern) for pattern in patterns)
+
+
+def sync_builtin_roles(using: str = "default") -> None:
+    """Create missing built-in roles and grant defaults they have never been granted.
+
+    A default an administrator removed is recorded in RoleDefaultGrant and stays removed.
+    """
+    from guanxi.accounts.models import RoleDefaultGrant
+
+    permissions = list(Permission.objects.using(using).select_related("content_type"))
+    for name, patterns in ROLE_DEFAULTS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        already = set(
+            RoleDefaultGrant.objects.using(using)
+            .filter(group=group).values_list("permission_id", flat=True)
+        )
+        new = [p for p in permissions if p.id not in already and _matches(p, patterns)]
+        if not new:
+            continue
+        group.permissions.add(*new)
+        RoleDefaultGrant.objects.using(using).bulk_create(
+            [RoleDefaultGrant(group=group, permission=p) for p in new], ignore_conflicts=True
+        )

@@ -1,0 +1,126 @@
+"""Writes about users, teams and roles (administrators only, except a user's own password/language)."""
+
+from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from guanxi.accounts.models import LoginEvent, Team, User
+from guanxi.core.services import record_create, record_update
+
+
+def _require_account_admin(actor) -> None:
+    if not actor.has_perm("accounts.manage_accounts"):
+        raise PermissionDenied(_("Only administrators manage users, teams and roles."))
+
+
+def _session_store() -> type[SessionBase]:
+    from django.conf import settings
+
+    return import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+
+
+def user_end_sessions(*, user: User) -> int:
+    """End every browser session and API token of ``user``; returns how many sessions ended."""
+    store = _session_store()
+    keys = set(
+        LoginEvent.objects.filter(user=user, kind=LoginEvent.Kind.LOGIN)
+        .exclude(session_key="").values_list("session_key", flat=True)
+    )
+    for key in keys:
+        store(session_key=key).delete()
+    Token.objects.filter(user=user).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def user_create(
+    *, actor, username: str, password: str, first_name: str = "", last_name: str = "",
+    email: str = "", team: Team | None = None, roles: list[Group] | None = None,
+    language: str = User.Language.ZH_HANS, supports: list[User] | None = None,
+) -> User:
+    _require_account_admin(actor)
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email,
+                team=team, language=language)
+    user.set_password(password)
+    user.full_clean()
+    user._history_user = actor
+    user.save()
+    user.groups.set(roles or [])
+    user.supports.set(supports or [])
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, roles: list[Group] | None = None,
+                supports: list[User] | None = None, **fields) -> User:
+    _require_account_admin(actor)
+    was_active = user.is_active
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.full_clean()
+    user._history_user = actor
+    user.save()
+    if roles is not None:
+        user.groups.set(roles)
+    if supports is not None:
+        user.supports.set(supports)
+    if was_active and not user.is_active:
+        transaction.on_commit(lambda: user_end_sessions(user=user))
+    return user
+
+
+def user_deactivate(*, actor, user: User) -> User:
+    """Deactivate a user: they can no longer sign in, and their sessions and tokens end now."""
+    if user == actor:
+        raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
+    return user_update(actor=actor, user=user, is_active=False)
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    if language not in User.Language.values:
+        raise ValidationError({"language": _("Choose one of the offered languages.")})
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return user
+
+
+@transaction.atomic
+def team_create(*, actor, name: str, parent: Team | None = None) -> Team:
+    _require_account_admin(actor)
+    team = record_create(instance=Team(name=name, parent=parent), actor=actor)
+    team.path = f"{parent.path if parent else '/'}{team.pk}/"
+    Team.objects.filter(pk=team.pk).update(path=team.path)
+    return team
+
+
+@transaction.atomic
+def team_update(*, actor, team: Team, name: str, parent: Team | None,
+                expected_version: int | None = None) -> Team:
+    """Rename or move a team; moving rewrites the path of its whole subtree."""
+    _require_account_admin(actor)
+    if parent is not None and parent.path.startswith(team.path):
+        raise ValidationError({"parent": _("A team cannot be placed under itself or its own sub-team.")})
+    old_path = team.path
+    team.name = name
+    team.parent = parent
+    team.path = f"{parent.path if parent else '/'}{team.pk}/"
+    record_update(instance=team, actor=actor, expected_version=expected_version)
+    if team.path != old_path:
+        for child in Team.objects.filter(path__startswith=old_path).exclude(pk=team.pk):
+            Team.objects.filter(pk=child.pk).update(path=team.path + child.path[len(old_path):])
+    return team
+
+
+@transaction.atomic
+def role_save(*, actor, role: Group | None, name: str, permissions) -> Group:
+    _require_account_admin(actor)
+    role = role or Group()
+    role.name = name
+    role.full_clean()
+    role.save()
+    role.permissions.set(permissions)
+    return role

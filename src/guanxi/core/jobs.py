@@ -1,0 +1,1 @@
+"""The registry of periodic jobs that ``guanxi scheduler`` enqueues (daily, hourly)."""

@@ -1,0 +1,34 @@
+"""The main navigation: one entry per module that exists, shown only to users allowed to use it."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url_name: str
+    permission: str
+
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAVIGATION = [
+    NavItem("home", _("Home"), "core:home", ""),
+    NavItem("customers", _("Customers"), "customers:list", "customers.view_customer"),
+    NavItem("users", _("Users"), "accounts:user_list", "accounts.manage_accounts"),
+    NavItem("teams", _("Teams"), "accounts:team_list", "accounts.manage_accounts"),
+    NavItem("roles", _("Roles"), "accounts:role_list", "accounts.manage_accounts"),
+    NavItem("dictionaries", _("Dictionaries"), "core:dictionary_list", "core.change_dictionaryentry"),
+    NavItem("recycle_bin", _("Recycle bin"), "core:recycle_bin", "accounts.manage_recycle_bin"),
+]
+
+
+def navigation_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    return [item for item in NAVIGATION if not item.permission or user.has_perm(item.permission)]

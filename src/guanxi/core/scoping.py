@@ -1,0 +1,56 @@
+"""The one scoping mechanism (SPEC §1): which records a user may see.
+
+Every selector and API viewset passes its queryset through :func:`scope_queryset`. A record
+outside the scope is simply absent, so pages and the API answer 404 for it.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Model, Q, QuerySet
+
+
+def sees_everything(user) -> bool:
+    return bool(user.is_active and (user.is_superuser or user.has_perm("accounts.view_all_records")))
+
+
+def visible_user_ids(user) -> frozenset[int]:
+    """Ids of the users whose records ``user`` sees (not used when the user sees everything).
+
+    Own id; the account managers a sales assistant supports; for a supervisor every member of
+    the team subtree. Cached on the user object for the request.
+    """
+    cached = getattr(user, "_guanxi_visible_ids", None)
+    if cached is not None:
+        return cached
+    from guanxi.accounts.models import User
+
+    ids = {user.pk}
+    ids.update(user.supports.values_list("pk", flat=True))
+    if user.team_id and user.has_perm("accounts.view_team_records"):
+        team_path = user.team.path
+        ids.update(
+            User.objects.filter(team__path__startswith=team_path).values_list("pk", flat=True)
+        )
+    user._guanxi_visible_ids = frozenset(ids)
+    return user._guanxi_visible_ids
+
+
+def scope_q(user, model: type[Model]) -> Q | None:
+    """The filter for ``model`` rows that ``user`` sees; ``None`` means no restriction."""
+    if sees_everything(user):
+        return None
+    fields = getattr(model, "scope_fields", ())
+    if not fields or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    ids = visible_user_ids(user)
+    return reduce(or_, (Q(**{f"{field}__in": ids}) for field in fields))
+
+
+def scope_queryset(queryset: QuerySet, user) -> QuerySet:
+    condition = scope_q(user, queryset.model)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def can_see(user, instance: Model) -> bool:
+    return scope_queryset(type(instance).objects.filter(pk=instance.pk), user).exists()

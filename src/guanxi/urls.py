@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("guanxi.core.urls")),
+    path("accounts/", include("guanxi.accounts.urls")),
+    path("customers/", include("guanxi.customers.urls")),
+    path("api/", include("guanxi.api_urls")),
+    path("django-admin/", admin.site.urls),
+]
