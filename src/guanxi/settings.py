@@ -262,3 +262,7 @@ GUANXI = {
     "DEMO_PASSWORD": "guanxi-demo",
     "PAGE_SIZE": 25,
 }
+
+if TESTING:
+    # Fast hashing keeps the suite quick; production keeps Django's default (PBKDF2).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
