@@ -78,6 +78,9 @@ MIDDLEWARE = [
     "guanxi.core.middleware.ConflictMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+if env_bool("QUERY_COUNT_HEADER"):
+    # The benchmark harness reads X-Query-Count from each response.
+    MIDDLEWARE.insert(0, "guanxi.core.querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "guanxi.urls"
 WSGI_APPLICATION = "guanxi.wsgi.application"
@@ -122,13 +125,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, sessions, jobs ------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
+# RQ's queue points at the configured Redis, or at a local one so the RQ backend can be tested.
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+INSTALLED_APPS.append("django_rq")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    INSTALLED_APPS.append("django_rq")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
