@@ -4,14 +4,14 @@ Each entity's own service (customer_update, ...) validates its rules and then ca
 so optimistic locking, audit attribution and soft delete behave the same everywhere.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.core.exceptions import ConflictError
-from guanxi.core.models import BaseModel, CodeSequence
+from guanxi.core.models import BaseModel, CodeSequence, DictionaryEntry
 
 
 def _attribute(instance: BaseModel, actor) -> None:
@@ -120,3 +120,93 @@ def code_reserve(*, prefix: str, year: int, count: int) -> int:
         first = sequence.last_value + 1
         CodeSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + count)
     return first
+
+
+# --- dictionaries 数据字典 ---------------------------------------------------------------------
+
+DICTIONARY_EDITABLE_FIELDS = ("code", "name_zh", "name_en", "sort_order", "is_active")
+
+
+def _require_dictionary_right(actor, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("Only administrators edit the dictionaries."))
+
+
+def _code_taken_error(code: str) -> ValidationError:
+    return ValidationError(
+        {"code": _("The code “%(code)s” is already used in this dictionary.") % {"code": code}}
+    )
+
+
+def _check_code_free(entry: DictionaryEntry) -> None:
+    """Codes are unique per dictionary among live entries (the constraint's own condition)."""
+    taken = DictionaryEntry.objects.filter(kind=entry.kind, code=entry.code)
+    if entry.pk is not None:
+        taken = taken.exclude(pk=entry.pk)
+    if taken.exists():
+        raise _code_taken_error(entry.code)
+
+
+@transaction.atomic
+def dictionary_entry_create(
+    *,
+    actor,
+    kind: str,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    sort_order: int = 0,
+    is_active: bool = True,
+) -> DictionaryEntry:
+    _require_dictionary_right(actor, "core.add_dictionaryentry")
+    entry = DictionaryEntry(
+        kind=kind,
+        code=code.strip(),
+        name_zh=name_zh.strip(),
+        name_en=name_en.strip(),
+        sort_order=sort_order,
+        is_active=is_active,
+    )
+    _check_code_free(entry)
+    try:
+        with transaction.atomic():
+            return record_create(instance=entry, actor=actor)
+    except IntegrityError as clash:
+        # Two administrators created the same code at the same moment; the database chose one.
+        raise _code_taken_error(entry.code) from clash
+
+
+@transaction.atomic
+def dictionary_entry_update(
+    *, actor, entry: DictionaryEntry, expected_version: int | None, **fields
+) -> DictionaryEntry:
+    """Change an entry's code, names, order or active flag; the kind never changes."""
+    _require_dictionary_right(actor, "core.change_dictionaryentry")
+    unknown = set(fields) - set(DICTIONARY_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name, value in fields.items():
+        setattr(entry, name, value.strip() if isinstance(value, str) else value)
+    _check_code_free(entry)
+    try:
+        with transaction.atomic():
+            return record_update(instance=entry, actor=actor, expected_version=expected_version)
+    except IntegrityError as clash:
+        raise _code_taken_error(entry.code) from clash
+
+
+@transaction.atomic
+def dictionary_entry_deactivate(
+    *, actor, entry: DictionaryEntry, expected_version: int | None = None
+) -> DictionaryEntry:
+    """Retire an entry: existing records keep it, new records can no longer choose it."""
+    _require_dictionary_right(actor, "core.change_dictionaryentry")
+    entry.is_active = False
+    return record_update(
+        instance=entry,
+        actor=actor,
+        expected_version=expected_version,
+        change_reason=_("Deactivated"),
+    )

@@ -1,4 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from guanxi.core import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dictionaries/", views.dictionary_list, name="dictionary_list"),
+    path("dictionaries/new/", views.dictionary_create, name="dictionary_create"),
+    path("dictionaries/<int:pk>/edit/", views.dictionary_edit, name="dictionary_edit"),
+    path(
+        "dictionaries/<int:pk>/deactivate/",
+        views.dictionary_deactivate,
+        name="dictionary_deactivate",
+    ),
+    path("recycle-bin/", views.recycle_bin, name="recycle_bin"),
+    path(
+        "recycle-bin/<str:model_label>/<int:pk>/restore/",
+        views.recycle_restore,
+        name="recycle_restore",
+    ),
+    path(
+        "recycle-bin/<str:model_label>/<int:pk>/purge/", views.recycle_purge, name="recycle_purge"
+    ),
+]

@@ -1,0 +1,71 @@
+"""The recycle bin 回收站: which models it holds, and restoring or purging their records.
+
+Every concrete :class:`~guanxi.core.models.BaseModel` subclass takes part automatically, so a
+new app's records land in the bin without extra wiring. A model that must never appear there
+(for instance one whose deletes are managed elsewhere) opts out with :func:`exclude`.
+"""
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+from guanxi.core.models import BaseModel
+from guanxi.core.services import _require_recycle_bin_right, record_purge, record_restore
+
+_EXCLUDED: set[str] = set()
+
+
+def exclude(label: str) -> None:
+    """Keep the model ``app_label.model_name`` out of the recycle bin."""
+    _EXCLUDED.add(label.lower())
+
+
+def model_label(model: type[BaseModel]) -> str:
+    return model._meta.label_lower
+
+
+def recycle_bin_models() -> list[type[BaseModel]]:
+    """The concrete business models whose soft-deleted rows the bin lists, in a stable order."""
+    models = [
+        model
+        for model in apps.get_models()
+        if issubclass(model, BaseModel) and model_label(model) not in _EXCLUDED
+    ]
+    return sorted(models, key=model_label)
+
+
+def model_for_label(label: str) -> type[BaseModel] | None:
+    """The bin model called ``label`` (``customers.customer``), or ``None`` if it is not one."""
+    for model in recycle_bin_models():
+        if model_label(model) == label.lower():
+            return model
+    return None
+
+
+@transaction.atomic
+def recycle_bin_restore(*, actor, instance: BaseModel) -> BaseModel:
+    """Bring a record back, unless a live record took its unique place meanwhile."""
+    _require_recycle_bin_right(actor)
+    instance.deleted_at = None
+    try:
+        # The constraints only look at live rows, so this asks: would the restored row clash?
+        instance.validate_constraints()
+    except ValidationError as clash:
+        raise ValidationError(
+            _("This record cannot be restored: %(reason)s") % {"reason": " ".join(clash.messages)}
+        ) from clash
+    return record_restore(instance=instance, actor=actor)
+
+
+@transaction.atomic
+def recycle_bin_purge(*, actor, instance: BaseModel) -> None:
+    """Delete a record for good, unless other records still point at it."""
+    try:
+        record_purge(instance=instance, actor=actor)
+    except ProtectedError as protected:
+        raise ValidationError(
+            _("This record is still used by %(count)s other records and cannot be purged.")
+            % {"count": len(protected.protected_objects)}
+        ) from protected

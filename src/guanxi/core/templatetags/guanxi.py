@@ -1,0 +1,13 @@
+"""Template tags shared by every page: ``{% load guanxi %}``."""
+
+from django import template
+
+from guanxi.core.selectors import record_history as history_entries
+
+register = template.Library()
+
+
+@register.inclusion_tag("core/partials/_history.html")
+def record_history(record, limit=None):
+    """The read-only audit trail of ``record``: ``{% record_history customer %}``."""
+    return {"record": record, "entries": history_entries(instance=record, limit=limit)}
