@@ -2,8 +2,23 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from guanxi.accounts.api import MeView, TeamViewSet, TokenView, UserViewSet
+from guanxi.core.api.dictionaries import DictionaryEntryViewSet
+from guanxi.customers.api import ContactViewSet, CustomerViewSet
+
+router = SimpleRouter()
+router.register("customers", CustomerViewSet, basename="api-customer")
+router.register("contacts", ContactViewSet, basename="api-contact")
+router.register("users", UserViewSet, basename="api-user")
+router.register("teams", TeamViewSet, basename="api-team")
+router.register("dictionaries", DictionaryEntryViewSet, basename="api-dictionary")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    *router.urls,
 ]

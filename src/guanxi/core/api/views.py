@@ -1,0 +1,20 @@
+"""Behaviour every Guanxi API view shares."""
+
+from django.utils import translation
+
+
+class UserLanguageMixin:
+    """Answer in the authenticated user's language, also for token clients.
+
+    Session users already get it from the middleware; a token is only known once DRF has
+    authenticated the request, so the language is switched here. Anonymous callers get
+    the Accept-Language choice of Django's LocaleMiddleware.
+    """
+
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        user = request.user
+        language = getattr(user, "language", "") if user.is_authenticated else ""
+        if language:
+            translation.activate(language)
+            request._request.LANGUAGE_CODE = translation.get_language()
