@@ -1,10 +1,11 @@
 """Reads about users and teams."""
 
-from django.contrib.auth.models import Group
-from django.db.models import QuerySet
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Concat
 
 from guanxi.accounts.models import LoginEvent, Team, User
-from guanxi.accounts.roles import role_label
+from guanxi.accounts.roles import ACCOUNT_MANAGER, GUANXI_APPS, role_label
 from guanxi.core.scoping import sees_everything, visible_user_ids
 
 
@@ -49,3 +50,65 @@ def role_list() -> QuerySet[Group]:
 
 def login_history(*, user, limit: int = 50) -> QuerySet[LoginEvent]:
     return LoginEvent.objects.filter(user=user)[:limit]
+
+
+def user_search(*, actor, query: str = "", team: Team | None = None, role: Group | None = None,
+                is_active: bool | None = None) -> QuerySet[User]:
+    """Users for administration: search username/name, filter by team subtree, role, state."""
+    users = user_list(actor=actor)
+    term = query.strip()
+    if term:
+        # Chinese full names are family + given name without a space ("张伟").
+        users = users.annotate(full_name=Concat("last_name", "first_name")).filter(
+            Q(username__icontains=term) | Q(full_name__icontains=term)
+            | Q(first_name__icontains=term) | Q(last_name__icontains=term)
+            | Q(email__icontains=term)
+        )
+    if team is not None:
+        users = users.filter(team__path__startswith=team.path)
+    if role is not None:
+        users = users.filter(groups=role)
+    if is_active is not None:
+        users = users.filter(is_active=is_active)
+    return users.order_by("username")
+
+
+def user_get(*, actor, pk) -> User:
+    """A user the actor may see, with roles, supports and assistants; ``DoesNotExist`` otherwise."""
+    return user_list(actor=actor).prefetch_related("supports", "assistants").get(pk=pk)
+
+
+def account_managers() -> QuerySet[User]:
+    """Active account managers: whom a sales assistant may support."""
+    return User.objects.filter(is_active=True, groups__name=ACCOUNT_MANAGER).order_by("username")
+
+
+def team_tree() -> QuerySet[Team]:
+    """All teams in tree order (parents before children), each with its member count."""
+    return team_list().annotate(member_count=Count("members", distinct=True))
+
+
+def team_get(*, pk) -> Team:
+    return team_list().get(pk=pk)
+
+
+def role_summary() -> QuerySet[Group]:
+    """Roles with how many users hold them and how many permissions they grant."""
+    return Group.objects.annotate(
+        member_count=Count("user", distinct=True),
+        permission_count=Count("permissions", distinct=True),
+    ).order_by("name")
+
+
+def role_permission_choices() -> QuerySet[Permission]:
+    """Permissions a role may be given: Guanxi's own apps; audit history at most readable."""
+    return (
+        Permission.objects.select_related("content_type")
+        .filter(content_type__app_label__in=GUANXI_APPS)
+        .exclude(Q(codename__contains="historical") & ~Q(codename__startswith="view_"))
+        .order_by("content_type__app_label", "content_type__model", "codename")
+    )
+
+
+def role_get(*, pk) -> Group:
+    return Group.objects.prefetch_related("permissions").get(pk=pk)

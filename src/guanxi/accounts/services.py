@@ -1,6 +1,7 @@
 """Writes about users, teams and roles (administrators only, except a user's own password/language)."""
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,11 +41,11 @@ def user_end_sessions(*, user: User) -> int:
 def user_create(
     *, actor, username: str, password: str, first_name: str = "", last_name: str = "",
     email: str = "", team: Team | None = None, roles: list[Group] | None = None,
-    language: str = User.Language.ZH_HANS, supports: list[User] | None = None,
+    language: str = User.Language.ZH_HANS, supports: list[User] | None = None, phone: str = "",
 ) -> User:
     _require_account_admin(actor)
     user = User(username=username, first_name=first_name, last_name=last_name, email=email,
-                team=team, language=language)
+                team=team, language=language, phone=phone)
     user.set_password(password)
     user.full_clean()
     user._history_user = actor
@@ -124,3 +125,23 @@ def role_save(*, actor, role: Group | None, name: str, permissions) -> Group:
     role.save()
     role.permissions.set(permissions)
     return role
+
+
+@transaction.atomic
+def user_reactivate(*, actor, user: User) -> User:
+    """Let a deactivated user sign in again (their old sessions and tokens stay ended)."""
+    return user_update(actor=actor, user=user, is_active=True)
+
+
+@transaction.atomic
+def user_set_password(*, actor, user: User, password: str) -> User:
+    """An administrator gives ``user`` a new password; it must pass the password validators."""
+    _require_account_admin(actor)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.error_list}) from error
+    user.set_password(password)
+    # Changing the password hash signs the user out of their other browser sessions.
+    User.objects.filter(pk=user.pk).update(password=user.password)
+    return user

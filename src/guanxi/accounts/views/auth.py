@@ -1,0 +1,97 @@
+"""Signing in and out, the own password and language, and the own profile page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from guanxi.accounts import selectors, services
+from guanxi.accounts.forms import LoginForm
+from guanxi.accounts.models import User
+from guanxi.accounts.views.common import paginate
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in; django-axes pauses a (username, IP) pair after repeated failures."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign out (POST only, as Django requires; a GET answers 405)."""
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the own password; the current session stays signed in, other sessions end."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, gettext_lazy("Your password was changed."))
+        return response
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language: stored on the user when signed in, in a cookie always."""
+    language = request.POST.get("language", "")
+    response = redirect(_safe_next(request))
+    if language not in dict(settings.LANGUAGES):
+        messages.error(request, _("Choose one of the offered languages."))
+        return response
+    if request.user.is_authenticated:
+        try:
+            services.user_set_language(user=request.user, language=language)
+        except ValidationError:
+            messages.error(request, _("Choose one of the offered languages."))
+            return response
+    # The cookie keeps the choice for the sign-in page too, also after signing out.
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    translation.activate(language)
+    return response
+
+
+@login_required
+def profile(request):
+    """The own details, roles, team and language, and the own login history."""
+    user = request.user
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "profile_user": user,
+            "roles": selectors.user_roles(user),
+            "languages": User.Language.choices,
+            "history_page": paginate(request, selectors.login_history(user=user, limit=500)),
+        },
+    )

@@ -1,0 +1,86 @@
+"""Team administration: the organisation tree, new teams, renaming and moving a team."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from guanxi.accounts import selectors, services
+from guanxi.accounts.forms import TeamForm, apply_service_errors
+from guanxi.accounts.models import Team
+from guanxi.accounts.views.common import account_admin_required
+
+ACTIVE_NAV = "teams"
+
+
+@account_admin_required
+def team_list(request):
+    return render(
+        request,
+        "accounts/team_list.html",
+        {
+            "active_nav": ACTIVE_NAV,
+            "teams": selectors.team_tree(),
+        },
+    )
+
+
+@account_admin_required
+def team_create(request):
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                parent=form.cleaned_data["parent"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Team %(name)s was created.") % {"name": team})
+            return redirect("accounts:team_list")
+    return render(
+        request,
+        "accounts/team_form.html",
+        {
+            "active_nav": ACTIVE_NAV,
+            "form": form,
+            "title": _("New team"),
+        },
+    )
+
+
+@account_admin_required
+def team_edit(request, pk):
+    try:
+        team = selectors.team_get(pk=pk)
+    except Team.DoesNotExist as missing:
+        raise Http404 from missing
+    form = TeamForm(request.POST or None, instance=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # A stale version raises ConflictError, which the conflict middleware shows (409).
+            services.team_update(
+                actor=request.user,
+                team=team,
+                name=form.cleaned_data["name"],
+                parent=form.cleaned_data["parent"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Team %(name)s was saved.") % {"name": team})
+            return redirect("accounts:team_list")
+    return render(
+        request,
+        "accounts/team_form.html",
+        {
+            "active_nav": ACTIVE_NAV,
+            "form": form,
+            "object": team,
+            "title": _("Edit team %(name)s") % {"name": team},
+        },
+    )
