@@ -74,11 +74,17 @@ def user_update(*, actor, user: User, roles: list[Group] | None = None,
     return user
 
 
+@transaction.atomic
 def user_deactivate(*, actor, user: User) -> User:
     """Deactivate a user: they can no longer sign in, and their sessions and tokens end now."""
+    from guanxi.accounts.tasks import end_user_sessions  # the tasks module imports this one
+
     if user == actor:
         raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
-    return user_update(actor=actor, user=user, is_active=False)
+    user = user_update(actor=actor, user=user, is_active=False)
+    # Also as a job, so every session store (e.g. a Redis cache) is swept by a worker too.
+    transaction.on_commit(lambda: end_user_sessions.enqueue(user_id=user.pk))
+    return user
 
 
 def user_set_language(*, user: User, language: str) -> User:

@@ -1,1 +1,92 @@
-"""The registry of periodic jobs that ``guanxi scheduler`` enqueues (daily, hourly)."""
+"""The registry of periodic jobs that ``guanxi scheduler`` enqueues (daily, hourly).
+
+A periodic job names a django-tasks task and when it is due::
+
+    @periodic(name="core.purge_expired_sessions", every="daily", at="03:00")
+    @task()
+    def purge_expired_sessions() -> int: ...
+
+Apps declare theirs in their ``tasks`` module; :func:`registered_jobs` imports those modules,
+so adding a job never means editing this file. Times are local (``TIME_ZONE``).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+DAILY = "daily"
+HOURLY = "hourly"
+
+_REGISTRY: dict[str, "PeriodicJob"] = {}
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A task enqueued once per day at ``at`` (HH:MM), or once per hour at minute ``at``."""
+
+    name: str
+    task: object
+    every: str
+    at: time
+
+    def last_slot(self, now: datetime) -> datetime:
+        """The latest moment at or before ``now`` when this job was meant to run."""
+        local = timezone.localtime(now)
+        if self.every == DAILY:
+            slot = local.replace(hour=self.at.hour, minute=self.at.minute, second=0, microsecond=0)
+            step = timedelta(days=1)
+        else:
+            slot = local.replace(minute=self.at.minute, second=0, microsecond=0)
+            step = timedelta(hours=1)
+        return slot if slot <= local else slot - step
+
+    def is_due(self, *, last_run_at: datetime | None, now: datetime) -> bool:
+        """Due once per slot; a job never run before is due at once, missed slots run once."""
+        return last_run_at is None or last_run_at < self.last_slot(now)
+
+
+def _parse_at(every: str, at: str | int | None) -> time:
+    if every not in (DAILY, HOURLY):
+        raise ValueError(f"every must be {DAILY!r} or {HOURLY!r}, not {every!r}")
+    if at is None:
+        return time(0, 0)
+    if every == HOURLY:
+        minute = int(str(at).lstrip(":"))
+        if not 0 <= minute < 60:
+            raise ValueError(f"an hourly job's minute must be 0..59, not {at!r}")
+        return time(0, minute)
+    hour, _sep, minute = str(at).partition(":")
+    return time(int(hour), int(minute or 0))
+
+
+def register(*, name: str, task, every: str, at: str | int | None = None) -> PeriodicJob:
+    """Register ``task`` (a django-tasks task) to run ``every`` day or hour, at ``at``."""
+    job = PeriodicJob(name=name, task=task, every=every, at=_parse_at(every, at))
+    existing = _REGISTRY.get(name)
+    if existing is not None and existing.task.module_path != task.module_path:
+        raise ValueError(f"periodic job {name!r} is already registered for another task")
+    _REGISTRY[name] = job
+    return job
+
+
+def periodic(*, name: str, every: str, at: str | int | None = None):
+    """Decorator form of :func:`register`; put it above ``@task()``."""
+
+    def decorate(task):
+        register(name=name, task=task, every=every, at=at)
+        return task
+
+    return decorate
+
+
+def registered_jobs() -> list[PeriodicJob]:
+    """Every periodic job of every installed app, by name."""
+    autodiscover_modules("tasks")
+    return [_REGISTRY[name] for name in sorted(_REGISTRY)]
+
+
+def job_get(name: str) -> PeriodicJob:
+    autodiscover_modules("tasks")
+    return _REGISTRY[name]

@@ -1,0 +1,36 @@
+"""Housekeeping jobs of the platform, run by the worker and scheduled daily."""
+
+from datetime import timedelta
+from importlib import import_module
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from guanxi.core.jobs import periodic
+
+
+@periodic(name="core.purge_expired_sessions", every="daily", at="03:00")
+@task()
+def purge_expired_sessions() -> None:
+    """Delete expired browser sessions (what ``clearsessions`` does) for the session engine."""
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()
+
+
+@periodic(name="core.prune_task_results", every="daily", at="03:30")
+@task()
+def prune_task_results() -> int:
+    """Delete finished job results older than ``GUANXI["TASK_RESULT_DAYS"]`` (default 14).
+
+    Only the database backend keeps results in our tables; RQ expires its own in Redis.
+    """
+    backend = settings.TASKS["default"]["BACKEND"]
+    if not backend.startswith("django_tasks_db."):
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    days = int(getattr(settings, "GUANXI", {}).get("TASK_RESULT_DAYS", 14))
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _by_model = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return deleted
