@@ -44,16 +44,16 @@ class TokenView(UserLanguageMixin, APIView):
     permission_classes = [AllowAny]
     throttle_classes = [TokenRateThrottle]
 
+    def get_authenticate_header(self, request):
+        # Wrong credentials are a 401 (the client should authenticate), not a 403.
+        return "Token"
+
     @extend_schema(
         request=TokenRequestSerializer,
         responses={200: TokenSerializer},
         auth=[],
         operation_id="auth_token_create",
     )
-    def get_authenticate_header(self, request):
-        # Wrong credentials are a 401 (the client should authenticate), not a 403.
-        return "Token"
-
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
