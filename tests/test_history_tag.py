@@ -1,9 +1,12 @@
 """The audit trail of a record: the selector and the ``{% record_history %}`` tag."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from guanxi.accounts.models import User
 from guanxi.core.selectors import record_history
 from guanxi.core.services import record_restore, record_soft_delete
 from guanxi.customers.models import Customer
@@ -92,7 +95,7 @@ def test_tag_renders_a_read_only_table(org, customer):
 
 def test_tag_shows_local_time(customer, settings):
     entry = customer.history.first()
-    local = entry.history_date.astimezone(__import__("zoneinfo").ZoneInfo(settings.TIME_ZONE))
+    local = entry.history_date.astimezone(ZoneInfo(settings.TIME_ZONE))
     assert local.strftime("%Y-%m-%d %H:%M") in _render(customer)
 
 
@@ -114,3 +117,13 @@ def test_history_query_count_is_bounded(org, customer, django_assert_max_num_que
     with django_assert_max_num_queries(3):
         entries = record_history(instance=customer)
     assert len(entries) == 13
+
+
+def test_works_for_records_without_on_behalf_of(org):
+    user = User.objects.get(pk=org["manager2"].pk)
+    user.phone = "021-12345678"
+    user._history_user = org["admin"]
+    user.save()
+    entries = record_history(instance=user)
+    assert entries[0].user == org["admin"]
+    assert {c.field for c in entries[0].changes} >= {"phone"}

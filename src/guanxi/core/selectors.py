@@ -122,17 +122,20 @@ def _related_labels(wanted: dict[type, set]) -> dict:
     return labels
 
 
-def record_history(*, instance: BaseModel, limit: int | None = None) -> list[HistoryEntry]:
+def record_history(*, instance: models.Model, limit: int | None = None) -> list[HistoryEntry]:
     """Every audit entry of ``instance``, newest first, with field-level before → after values.
 
     Each entry is diffed against the one before it. Foreign keys are shown by their label
     (a dictionary entry in the reader's language, a user's name), looked up in one query
     per related model rather than one per change.
     """
-    rows = list(instance.history.select_related("history_user", "on_behalf_of"))
-    if limit is not None:
-        # One more than shown, so the oldest shown entry can still be diffed.
-        rows = rows[: limit + 1]
+    history = instance.history.all()
+    # Users and teams have history too, but only business records carry ``on_behalf_of``.
+    has_behalf = any(f.name == "on_behalf_of" for f in history.model._meta.fields)
+    related = ("history_user", "on_behalf_of") if has_behalf else ("history_user",)
+    history = history.select_related(*related)
+    # One more than shown, so the oldest shown entry can still be diffed.
+    rows = list(history if limit is None else history[: limit + 1])
     opts = instance._meta
     diffs = []
     wanted: dict[type, set] = defaultdict(set)
@@ -153,12 +156,15 @@ def record_history(*, instance: BaseModel, limit: int | None = None) -> list[His
     entries = []
     for new, old, changes in diffs:
         action = _action(new, old)
-        behalf_changed = old is None or old.on_behalf_of_id != new.on_behalf_of_id
+        behalf = None
+        # Shown where it was set, not repeated on every later edit by someone else.
+        if has_behalf and (old is None or old.on_behalf_of_id != new.on_behalf_of_id):
+            behalf = new.on_behalf_of
         entries.append(
             HistoryEntry(
                 when=new.history_date,
                 user=new.history_user,
-                on_behalf_of=new.on_behalf_of if behalf_changed else None,
+                on_behalf_of=behalf,
                 action=action,
                 action_label=str(ACTION_LABELS[action]),
                 reason=new.history_change_reason or "",
