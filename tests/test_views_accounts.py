@@ -61,6 +61,12 @@ def test_login_page_stands_alone_with_standard_inputs_and_language_switcher(en):
     assert reverse("accounts:profile") not in html
 
 
+def test_login_page_speaks_chinese_by_default(org):
+    html = Client().get(reverse("accounts:login")).content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert 'name="username"' in html
+
+
 def test_login_redirects_home_and_records_the_event(en):
     client = Client(REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="TestBrowser/1.0")
     response = sign_in(client, "manager1")
@@ -484,6 +490,40 @@ def test_user_edit_changes_team_roles_and_supports(admin_client, en):
     assert target.check_password("pw")  # editing never touches the password
 
 
+def test_user_detail_shows_the_audit_history_of_edits(admin_client, en):
+    from guanxi.accounts.services import user_update
+
+    north = en["manager3"].team
+    user_update(actor=en["admin"], user=en["manager1"], team=north)
+    response = admin_client.get(reverse("accounts:user_detail", args=[en["manager1"].pk]))
+    html = response.content.decode()
+    assert 'data-testid="history"' in html
+    assert 'data-field="team"' in html
+    assert "华北组" in html
+
+
+def test_user_edit_keeps_and_changes_whom_an_assistant_supports(admin_client, en):
+    url = reverse("accounts:user_edit", args=[en["assistant"].pk])
+    form = admin_client.get(url).context["form"]
+    assert [user.username for user in form.initial["supports"]] == ["manager1"]
+    data = {
+        "username": "assistant",
+        "last_name": "周",
+        "first_name": "敏",
+        "email": "",
+        "phone": "",
+        "language": "en",
+        "team": en["assistant"].team_id,
+        "roles": [Group.objects.get(name=roles.SALES_ASSISTANT).pk],
+        "supports": [en["manager2"].pk, en["manager3"].pk],
+    }
+    assert admin_client.post(url, data).status_code == 302
+    assert set(en["assistant"].supports.values_list("username", flat=True)) == {
+        "manager2",
+        "manager3",
+    }
+
+
 def test_user_edit_names_the_duplicate_username_field(admin_client, en):
     data = _user_data(username="manager1")
     del data["password1"], data["password2"]
@@ -604,6 +644,16 @@ def test_moving_a_team_moves_its_subtree(admin_client, en):
     squad.refresh_from_db()
     assert east.path == f"{north.path}{east.pk}/"
     assert squad.path == f"{east.path}{squad.pk}/"
+
+
+def test_team_edit_page_shows_the_team_history(admin_client, en):
+    east = en["manager1"].team
+    url = reverse("accounts:team_edit", args=[east.pk])
+    version = admin_client.get(url).context["form"].initial["version"]
+    admin_client.post(url, {"name": "华东一组", "parent": east.parent_id, "version": version})
+    html = admin_client.get(url).content.decode()
+    assert 'data-field="name"' in html
+    assert "华东一组" in html and "华东组" in html
 
 
 def test_a_team_cannot_move_under_its_own_subtree(admin_client, en):

@@ -79,7 +79,10 @@ class UserFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = selectors.team_list()
-        self.fields["role"].queryset = Group.objects.order_by("name")
+        self.fields["role"].queryset = selectors.role_choices()
+        for field in self.fields.values():
+            # The filters sit in one toolbar row without visible labels.
+            field.widget.attrs["aria-label"] = field.label
 
     def search_arguments(self) -> dict:
         """Keyword arguments for ``selectors.user_search`` (invalid filters are ignored)."""
@@ -147,7 +150,7 @@ class UserForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = selectors.team_list()
-        self.fields["roles"].queryset = Group.objects.order_by("name")
+        self.fields["roles"].queryset = selectors.role_choices()
         managers = selectors.account_managers()
         if instance is not None:
             # Keep showing a supported manager who has since changed role or left.

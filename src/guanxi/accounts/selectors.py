@@ -110,5 +110,10 @@ def role_permission_choices() -> QuerySet[Permission]:
     )
 
 
+def role_choices() -> QuerySet[Group]:
+    """Roles to pick from in forms (without their permissions)."""
+    return Group.objects.order_by("name")
+
+
 def role_get(*, pk) -> Group:
     return Group.objects.prefetch_related("permissions").get(pk=pk)
