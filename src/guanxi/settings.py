@@ -178,6 +178,8 @@ CURRENCY = env("CURRENCY", "CNY")
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise warns about a missing root before the first collectstatic; an empty one is fine.
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
