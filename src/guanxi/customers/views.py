@@ -1,0 +1,219 @@
+"""The customer pages 客户: list, detail, create, edit, delete, and adding a contact.
+
+Reads go through the scoped selectors (out of scope → 404), writes through the services
+(no right → 403, stale version → conflict shown on the form).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from guanxi.core.exceptions import ConflictError
+from guanxi.core.forms import apply_validation_error
+from guanxi.core.pagination import paginate_request
+from guanxi.customers import selectors, services
+from guanxi.customers.forms import ContactForm, CustomerEditForm, CustomerFilterForm, CustomerForm
+from guanxi.customers.models import Customer
+
+ACTIVE_NAV = "customers"
+
+# (sort key, header) of the list's sortable columns; the keys are selectors.CUSTOMER_SORTS keys.
+SORTABLE_COLUMNS = [
+    ("code", gettext_lazy("Code")),
+    ("name", gettext_lazy("Name")),
+    ("level", gettext_lazy("Level")),
+    ("region", gettext_lazy("Region")),
+    ("owner", gettext_lazy("Account manager")),
+    ("status", gettext_lazy("Status")),
+    ("credit_status", gettext_lazy("Credit status")),
+]
+
+
+def _requires(permission: str):
+    """Sign-in first (redirect to the login page), then the right (403 without it)."""
+
+    def decorate(view):
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate
+
+
+def _customer_or_404(request, pk) -> Customer:
+    try:
+        return selectors.customer_get(actor=request.user, pk=pk)
+    except Customer.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def _columns(sort: str) -> list[dict]:
+    """Header links: a click sorts by the column, a second click reverses it."""
+    columns = []
+    for key, label in SORTABLE_COLUMNS:
+        direction = "ascending" if sort == key else "descending" if sort == f"-{key}" else ""
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "direction": direction,
+                "next": f"-{key}" if sort == key else key,
+            }
+        )
+    return columns
+
+
+@_requires("customers.view_customer")
+def customer_list(request):
+    form = CustomerFilterForm(request.GET or None, actor=request.user)
+    search, filters = form.query()
+    sort = request.GET.get("sort", "")
+    if sort not in selectors.CUSTOMER_SORTS:
+        sort = selectors.DEFAULT_CUSTOMER_SORT
+    customers = selectors.customer_list(
+        actor=request.user, search=search, filters=filters, sort=sort
+    )
+    page = paginate_request(request, customers, ordering=selectors.CUSTOMER_SORTS[sort])
+    context = {
+        "active_nav": ACTIVE_NAV,
+        "form": form,
+        "page": page,
+        "sort": sort,
+        "columns": _columns(sort),
+    }
+    htmx = getattr(request, "htmx", None)
+    # A history restore after a cache miss needs the whole page, not the table alone.
+    partial = bool(htmx) and not htmx.history_restore_request
+    template = "customers/partials/_table.html" if partial else "customers/customer_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@_requires("customers.view_customer")
+def customer_detail(request, pk):
+    customer = _customer_or_404(request, pk)
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {
+            "active_nav": ACTIVE_NAV,
+            "customer": customer,
+            "contacts": list(selectors.contact_list(actor=request.user, customer=customer)),
+        },
+    )
+
+
+def _render_form(request, form, customer=None, status=200):
+    return render(
+        request,
+        "customers/customer_form.html",
+        {"active_nav": ACTIVE_NAV, "form": form, "customer": customer},
+        status=status,
+    )
+
+
+@_requires("customers.add_customer")
+@require_http_methods(["GET", "POST"])
+def customer_create(request):
+    if request.method != "POST":
+        return _render_form(request, CustomerForm(actor=request.user))
+    form = CustomerForm(request.POST, actor=request.user)
+    if form.is_valid():
+        try:
+            customer = services.customer_create(actor=request.user, **form.values())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request, _("Customer “%(name)s” was created.") % {"name": customer.name}
+            )
+            return redirect("customers:detail", pk=customer.pk)
+    return _render_form(request, form)
+
+
+@_requires("customers.change_customer")
+@require_http_methods(["GET", "POST"])
+def customer_edit(request, pk):
+    customer = _customer_or_404(request, pk)
+    if request.method != "POST":
+        initial = {name: getattr(customer, name) for name in services.CUSTOMER_EDITABLE_FIELDS}
+        initial.update(version=customer.version, owner=customer.owner_id)
+        form = CustomerEditForm(initial=initial, actor=request.user, customer=customer)
+        return _render_form(request, form, customer)
+    form = CustomerEditForm(request.POST, actor=request.user, customer=customer)
+    status = 200
+    if form.is_valid():
+        try:
+            services.customer_update(
+                actor=request.user,
+                customer=customer,
+                expected_version=form.cleaned_data["version"],
+                **form.values(),
+            )
+        except ConflictError:
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this customer after you opened it, so nothing was saved. "
+                    "Reload the page to see their changes, then make yours again."
+                ),
+            )
+            status = 409
+            customer = _customer_or_404(request, pk)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Customer “%(name)s” was saved.") % {"name": customer.name})
+            return redirect("customers:detail", pk=customer.pk)
+    return _render_form(request, form, customer, status=status)
+
+
+@_requires("customers.delete_customer")
+@require_http_methods(["GET", "POST"])
+def customer_delete(request, pk):
+    customer = _customer_or_404(request, pk)
+    if request.method == "POST":
+        version = request.POST.get("version", "")
+        # A missing or garbled version can never match, so it is answered as a conflict.
+        services.customer_delete(
+            actor=request.user,
+            customer=customer,
+            expected_version=int(version) if version.isdigit() else 0,
+        )
+        messages.success(
+            request,
+            _("Customer “%(name)s” was moved to the recycle bin.") % {"name": customer.name},
+        )
+        return redirect("customers:list")
+    return render(
+        request,
+        "customers/customer_confirm_delete.html",
+        {"active_nav": ACTIVE_NAV, "customer": customer},
+    )
+
+
+@_requires("customers.add_contact")
+@require_http_methods(["GET", "POST"])
+def contact_create(request, pk):
+    customer = _customer_or_404(request, pk)
+    form = ContactForm(request.POST) if request.method == "POST" else ContactForm()
+    if form.is_bound and form.is_valid():
+        try:
+            contact = services.contact_create(
+                actor=request.user, customer=customer, **form.values()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Contact “%(name)s” was added.") % {"name": contact.name})
+            return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/contact_form.html",
+        {"active_nav": ACTIVE_NAV, "form": form, "customer": customer},
+    )
