@@ -100,3 +100,20 @@ def test_scheduler_once_and_worker_batch_run_the_housekeeping_jobs(tmp_path, mig
         table = "django_tasks_database_dbtaskresult"
         statuses = {row[0] for row in db.execute(f"SELECT status FROM {table}")}  # noqa: S608
     assert statuses == {"SUCCESSFUL"}
+
+
+@pytest.mark.django_db
+def test_query_count_header_for_the_benchmark(rf, org):
+    from django.http import HttpResponse
+
+    from guanxi.accounts.models import User
+    from guanxi.core.querycount import QueryCountMiddleware
+
+    def view(request):
+        User.objects.count()
+        list(User.objects.filter(username="manager1"))
+        return HttpResponse("ok")
+
+    response = QueryCountMiddleware(view)(rf.get("/"))
+    assert response["X-Query-Count"] == "2"
+    assert float(response["X-Query-Ms"]) >= 0

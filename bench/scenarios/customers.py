@@ -1,0 +1,61 @@
+"""Customer scenarios: list pages, the list API, a detail page, the list selector's search."""
+
+from bench.scenarios import http, python
+
+SEARCH_TERM = "科技"  # matches roughly one customer in twenty of the seeded names
+
+
+@http("customers.list.manager1", user="manager1", about="GET /customers/ (own customers)")
+def list_manager(ctx) -> str:
+    return "/customers/"
+
+
+@http("customers.list.exec", user="exec", about="GET /customers/ (all customers)")
+def list_exec(ctx) -> str:
+    return "/customers/"
+
+
+@http("customers.search.exec", user="exec", about="GET /customers/?q=科技 (all customers)")
+def search_exec(ctx) -> str:
+    return f"/customers/?q={SEARCH_TERM}"
+
+
+@http("customers.detail.manager1", user="manager1", about="GET /customers/<id>/")
+def detail_manager(ctx) -> str:
+    return f"/customers/{ctx.visible_customer_id('manager1')}/"
+
+
+@http("api.customers.list.manager1", user="manager1", about="GET /api/customers/")
+def api_list_manager(ctx) -> str:
+    return "/api/customers/"
+
+
+@http("api.customers.list.exec", user="exec", about="GET /api/customers/ (all customers)")
+def api_list_exec(ctx) -> str:
+    return "/api/customers/"
+
+
+def _first_page_and_count(user, search: str) -> None:
+    from guanxi.customers.selectors import customer_list
+
+    customers = customer_list(actor=user, search=search)
+    list(customers[:25])
+    customers.count()
+
+
+@python(
+    "selector.customer_list.search.manager1",
+    user="manager1",
+    about="customer_list(search=科技): first page + count",
+)
+def selector_search_manager(ctx, user) -> None:
+    _first_page_and_count(user, SEARCH_TERM)
+
+
+@python(
+    "selector.customer_list.search.exec",
+    user="exec",
+    about="customer_list(search=科技) over all customers: first page + count",
+)
+def selector_search_exec(ctx, user) -> None:
+    _first_page_and_count(user, SEARCH_TERM)
