@@ -139,7 +139,13 @@ def _after(keys: list[_Key], values: list) -> Q:
     for index, key in enumerate(keys):
         prefix = [keys[i].equal(values[i]) for i in range(index)]
         alternatives.append(reduce(and_, [*prefix, key.after(values[index])]))
-    return reduce(or_, alternatives)
+    condition = reduce(or_, alternatives)
+    first, value = keys[0], values[0]
+    if not first.nullable and value is not None:
+        # Redundant for the result, but it gives the database a range on the leading index
+        # column, so a deep page starts at the cursor instead of scanning up to it.
+        condition &= Q(**{f"{first.path}__{'lte' if first.descending else 'gte'}": value})
+    return condition
 
 
 def _jsonable(value):
