@@ -117,3 +117,24 @@ def test_query_count_header_for_the_benchmark(rf, org):
     response = QueryCountMiddleware(view)(rf.get("/"))
     assert response["X-Query-Count"] == "2"
     assert float(response["X-Query-Ms"]) >= 0
+
+
+@pytest.mark.redis
+def test_with_a_redis_url_jobs_go_through_rq(tmp_path, migrated, monkeypatch):
+    redis = pytest.importorskip("redis")
+    url = os.environ.get("GUANXI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"Redis is not reachable at {url}")
+    migrated(tmp_path)
+    monkeypatch.setenv("GUANXI_REDIS_URL", url)
+    scheduled = guanxi("scheduler", "--once", data_dir=tmp_path)
+    worker = guanxi("worker", "--batch", data_dir=tmp_path)
+    assert "enqueued core.purge_expired_sessions" in scheduled.stdout, scheduled.stderr
+    log = worker.stdout + worker.stderr
+    assert worker.returncode == 0, log
+    assert "Successfully completed guanxi.core.tasks.purge_expired_sessions()" in log
+    with sqlite3.connect(tmp_path / "guanxi.sqlite3") as db:
+        table = "django_tasks_database_dbtaskresult"
+        assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone() == (0,)  # noqa: S608
