@@ -254,6 +254,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "guanxi.customers.models.Customer.Kind",
+        "DictionaryKindEnum": "guanxi.core.models.DictionaryKind",
+    },
 }
 
 # --- logging --------------------------------------------------------------------------------

@@ -169,7 +169,8 @@ class UserSerializer(serializers.ModelSerializer):
             "last_login",
             "date_joined",
         ]
-        read_only_fields = ["username", "last_login", "date_joined"]
+        # Deactivation is DELETE (which refuses to lock out the caller), never a PATCH.
+        read_only_fields = ["username", "is_active", "last_login", "date_joined"]
 
     def get_role_labels(self, user) -> list[str]:
         return [role["label"] for role in _roles(user)]

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from guanxi.core.api.serializers import VersionedModelSerializer
 from guanxi.core.api.viewsets import ScopedViewSet
 from guanxi.core.models import DictionaryEntry
-from guanxi.core.services import record_create, record_soft_delete, record_update
+from guanxi.core.services import dictionary_entry_create, dictionary_entry_update
 
 
 def dictionary_entries() -> QuerySet[DictionaryEntry]:
@@ -32,30 +32,33 @@ class DictionaryEntrySerializer(VersionedModelSerializer):
         ]
 
 
+class DictionaryEntryUpdateSerializer(DictionaryEntrySerializer):
+    class Meta(DictionaryEntrySerializer.Meta):
+        read_only_fields = ["kind"]
+
+
 class DictionaryEntryViewSet(ScopedViewSet):
-    """Dictionary entries; filter with ``?kind=region``. Administrators edit them; DELETE
-    moves an entry to the recycle bin (records that use it keep it)."""
+    """Dictionary entries; filter with ``?kind=region``. Administrators add and edit them;
+    an entry is retired with ``is_active: false`` (records using it keep it), never deleted."""
 
     model = DictionaryEntry
-    serializer_class = DictionaryEntrySerializer
     filterset_fields = ["kind", "is_active"]
     read_permission = None
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     ordering_fields = {"sort_order": "sort_order", "code": "code", "kind": "kind"}
+
+    def get_serializer_class(self):
+        if self.action in {"update", "partial_update"}:
+            return DictionaryEntryUpdateSerializer
+        return DictionaryEntrySerializer
 
     def select(self, actor):
         return dictionary_entries()
 
     def create_record(self, data):
-        return record_create(instance=DictionaryEntry(**data), actor=self.request.user)
+        return dictionary_entry_create(actor=self.request.user, **data)
 
     def update_record(self, instance, data, expected_version):
-        for name, value in data.items():
-            setattr(instance, name, value)
-        return record_update(
-            instance=instance, actor=self.request.user, expected_version=expected_version
-        )
-
-    def delete_record(self, instance, expected_version):
-        record_soft_delete(
-            instance=instance, actor=self.request.user, expected_version=expected_version
+        return dictionary_entry_update(
+            actor=self.request.user, entry=instance, expected_version=expected_version, **data
         )

@@ -18,8 +18,8 @@ class StrictOrderingFilter(filters.OrderingFilter):
         return fields if isinstance(fields, dict) else {name: name for name in fields}
 
     def get_ordering(self, request, queryset, view):
-        raw = request.query_params.get(self.ordering_param)
-        if raw is None:
+        raw = request.query_params.get(self.ordering_param, "")
+        if not raw.strip():
             return self.get_default_ordering(view)
         allowed = self.allowed(view)
         ordering, unknown = [], []

@@ -9,6 +9,7 @@ become HTTP answers in :mod:`guanxi.core.api.errors`.
 from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -34,6 +35,8 @@ class ScopedViewSet(UserLanguageMixin, viewsets.ModelViewSet):
     selector = None  # staticmethod(selector) taking actor=...
     versioned = True  # the model has a ``version``: ETag, If-Match and 409/412/428 apply
     permission_classes = [IsAuthenticated, RoleRights]
+    # Records are JSON documents; typed fields (ids, null) do not survive form encoding.
+    parser_classes = [JSONParser]
     ordering_fields: dict[str, str] = {}
     ordering: tuple[str, ...] = ()
 
