@@ -88,6 +88,7 @@ def customer_list(request):
     htmx = getattr(request, "htmx", None)
     # A history restore after a cache miss needs the whole page, not the table alone.
     partial = bool(htmx) and not htmx.history_restore_request
+    context["partial"] = partial
     template = "customers/partials/_table.html" if partial else "customers/customer_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
