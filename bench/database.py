@@ -115,7 +115,7 @@ def prepare(*, db_url: str, customers: int, seed: int, fresh: bool, log) -> Seed
     from guanxi.core.seeding import seed as seed_data
 
     started = time.perf_counter()
-    report = seed_data(customers=customers, seed=seed, progress=log)
+    report = seed_data(customers=customers, seed=seed, progress=log, parallel=True)
     seeding = Seeding(
         customers=customers,
         seed=seed,

@@ -108,3 +108,18 @@ def test_seed_command_reports_rows_per_second(org, capsys):
     out = capsys.readouterr().out
     assert "customers=25" in out and "rows/s" in out
     assert Customer.objects.count() == 25
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_parallel_writer_gives_the_same_data(org):
+    """On PostgreSQL a second thread writes while the next batch is generated."""
+    seed(customers=300, seed=5, batch_size=70)
+    serial = digest()
+    Contact.all_objects.all().delete()
+    Customer.all_objects.all().delete()
+    codes_from_one()
+
+    report = seed(customers=300, seed=5, batch_size=70, parallel=True)
+
+    assert report.counts["customers"] == Customer.objects.count() == 300
+    assert digest() == serial

@@ -1,6 +1,7 @@
 """Seeds customers 客户 and their contacts for ``guanxi seed`` and the benchmark."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.db import transaction
 
@@ -65,7 +66,7 @@ def seed_customers(ctx: SeedContext, customers: int) -> None:
     first = code_reserve(prefix=CUSTOMER_CODE_PREFIX, year=year, count=customers)
     for start in range(0, customers, ctx.batch_size):
         size = min(ctx.batch_size, customers - start)
-        with transaction.atomic():
+        with ctx.batch_transaction():
             ids = reserve_ids(Customer, size)
             rows = [
                 _customer(ctx, pk, f"{CUSTOMER_CODE_PREFIX}{year}{first + start + i:04d}")
@@ -74,7 +75,12 @@ def seed_customers(ctx: SeedContext, customers: int) -> None:
             contacts = [contact for row in rows for contact in _contacts(ctx, row)]
             for contact, pk in zip(contacts, reserve_ids(Contact, len(contacts)), strict=True):
                 contact["id"] = pk
-            bulk_insert(Customer, rows)
-            bulk_insert(Contact, contacts)
+            ctx.writer.submit(partial(_write, rows, contacts))
         ctx.add("customers", size)
         ctx.add("contacts", len(contacts))
+
+
+def _write(customers: list[dict], contacts: list[dict]) -> None:
+    with transaction.atomic():
+        bulk_insert(Customer, customers)
+        bulk_insert(Contact, contacts)

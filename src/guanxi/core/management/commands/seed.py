@@ -28,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1")
         progress = self.stdout.write if verbosity > 1 else None
         report = seeding.seed(
-            customers=customers, seed=seed, batch_size=batch_size, progress=progress
+            customers=customers, seed=seed, batch_size=batch_size, progress=progress, parallel=True
         )
         counts = ", ".join(f"{name}={rows}" for name, rows in report.counts.items()) or "nothing"
         self.stdout.write(
