@@ -1,6 +1,7 @@
 """The ``guanxi`` command: demo, serve, worker, scheduler, seed, manage.
 
-``guanxi demo`` is the one-command tour (debug on, demo logins, sample data, a job worker);
+``guanxi demo`` is the one-command tour (debug on, demo logins, sample data, a job worker and
+the scheduler);
 ``guanxi serve`` is production (gunicorn, never demo users). Everything else is a thin door to
 the management commands, so the same work is reachable as ``guanxi manage <command>``.
 """
@@ -75,7 +76,7 @@ def _print_logins(host: str, port: int) -> None:
         if user is not None:
             roles = ", ".join(str(r) for r in user_roles(user))
             print(f"  {username:<12} {_pad(user.get_full_name(), 8)} {roles}")
-    print(f"\nOpen http://{host}:{port}/  (Ctrl+C stops the server and the job worker)\n")
+    print(f"\nOpen http://{host}:{port}/  (Ctrl+C stops the server, worker and scheduler)\n")
 
 
 def cmd_demo(args) -> None:
@@ -86,15 +87,24 @@ def cmd_demo(args) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     _demo_data()
     _print_logins(args.host, args.port)
-    # The worker runs jobs enqueued by the demo (e.g. ending a deactivated user's sessions).
-    worker = subprocess.Popen([sys.executable, "-m", "guanxi.cli", "worker"], env=os.environ.copy())
-    # A plain SIGTERM would skip the clean-up below and leave the worker running.
+    # The worker runs jobs enqueued by the demo (e.g. ending a deactivated user's sessions);
+    # the scheduler enqueues the daily housekeeping.
+    helpers = [
+        subprocess.Popen([sys.executable, "-m", "guanxi.cli", name], env=os.environ.copy())  # noqa: S603
+        for name in ("worker", "scheduler")
+    ]
+    # A plain SIGTERM would skip the clean-up below and leave the helpers running.
     signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
     try:
         call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
     finally:
-        worker.terminate()
-        worker.wait(timeout=10)
+        for process in helpers:
+            process.terminate()
+        for process in helpers:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def cmd_serve(args) -> None:
