@@ -1,0 +1,63 @@
+"""Sign in as each role, see the navigation that role may use, switch language."""
+
+import pytest
+
+ADMIN_ONLY = {"users", "teams", "roles", "dictionaries", "recycle_bin"}
+EVERYONE = {"home", "customers"}
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("admin", EVERYONE | ADMIN_ONLY),
+        ("exec", EVERYONE),
+        ("supervisor", EVERYONE),
+        ("manager1", EVERYONE),
+        ("assistant", EVERYONE),
+    ],
+)
+def test_each_role_sees_its_navigation(sign_in, username, expected):
+    page = sign_in(username)
+    shown = set(page.locator("nav.mainnav a").evaluate_all(
+        "links => links.map(link => link.dataset.nav)"
+    ))
+    assert shown == expected
+
+
+def test_wrong_password_keeps_the_user_out(page, org):
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "manager1")
+    page.fill("input[name=password]", "wrong")
+    page.click("button[type=submit]")
+    assert "/accounts/login/" in page.url
+    assert page.locator("nav.mainnav").count() == 0
+
+
+def test_switching_language_changes_the_interface_and_sticks(sign_in, org):
+    page = sign_in("manager1")
+    assert page.locator("nav.mainnav [data-nav=customers]").inner_text() == "客户"
+    page.select_option("[data-testid=language-switcher]", "en")
+    page.wait_for_load_state()
+    assert page.locator("nav.mainnav [data-nav=customers]").inner_text() == "Customers"
+    org["manager1"].refresh_from_db()
+    assert org["manager1"].language == "en"
+    page.goto("/customers/")
+    assert page.locator("nav.mainnav [data-nav=customers]").inner_text() == "Customers"
+
+
+def test_sign_out_ends_the_session(sign_in):
+    page = sign_in("manager1")
+    page.click("form[action$='/accounts/logout/'] button")
+    page.goto("/customers/")
+    assert "/accounts/login/" in page.url
+
+
+def test_navigation_folds_into_a_menu_on_a_phone(sign_in, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in("admin")
+    customers_link = page.locator("nav.mainnav [data-nav=customers]")
+    assert not customers_link.is_visible()
+    page.click("label.nav-toggle-label")
+    assert customers_link.is_visible()
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 390
