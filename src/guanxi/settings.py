@@ -249,7 +249,19 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Guanxi CRM API",
-    "DESCRIPTION": "REST API of Guanxi (关系). Every response is limited to the caller's data scope.",
+    "DESCRIPTION": (
+        "REST API of Guanxi (关系). Every response is limited to the caller's data scope; a "
+        "record outside it answers 404.\n\n"
+        "**Auth**: `POST /api/auth/token/` then `Authorization: Token <token>` (or the session "
+        "cookie). **Lists**: `page`, `page_size` (capped at 200), filters, `ordering` (listed "
+        "fields only; others are a 400). **Errors**: always `{\"error\": {\"code\", "
+        "\"message\", \"fields\"}}`, in the user's language; 429 carries `Retry-After`.\n\n"
+        "**Concurrent edits**: a record's detail carries `ETag: \"<version>\"` and `version`. "
+        "PUT/PATCH must send `If-Match` with that ETag (a mismatch is 412) or the `version` "
+        "in the body (a stale one is 409); with neither the answer is 428 Precondition "
+        "Required, so a client never silently overwrites a change it has not seen. DELETE "
+        "accepts an optional If-Match."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
