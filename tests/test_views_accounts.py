@@ -423,6 +423,16 @@ def test_user_create_names_the_duplicate_username_field(admin_client):
     assert User.objects.filter(username="manager1").count() == 1
 
 
+def test_user_create_shows_the_duplicate_username_with_the_password_errors(admin_client):
+    response = admin_client.post(
+        reverse("accounts:user_create"),
+        _user_data(username="manager1", password1="1", password2="1"),
+    )
+    errors = response.context["form"].errors
+    assert "A user with that username already exists." in errors["username"]
+    assert "password1" in errors
+
+
 @pytest.mark.parametrize(
     ("password", "message"),
     [

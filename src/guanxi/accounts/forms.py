@@ -157,6 +157,14 @@ class UserForm(forms.Form):
             managers = (managers | instance.supports.all()).exclude(pk=instance.pk).distinct()
         self.fields["supports"].queryset = managers.order_by("username")
 
+    def clean_username(self) -> str:
+        # The service checks this too; checking here shows it together with the other errors.
+        username = self.cleaned_data["username"]
+        exclude = self.instance.pk if self.instance is not None else None
+        if selectors.username_taken(username=username, exclude_pk=exclude):
+            raise ValidationError(User._meta.get_field("username").error_messages["unique"])
+        return username
+
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {

@@ -78,6 +78,11 @@ def user_get(*, actor, pk) -> User:
     return user_list(actor=actor).prefetch_related("supports", "assistants").get(pk=pk)
 
 
+def username_taken(*, username: str, exclude_pk: int | None = None) -> bool:
+    """Whether another user already has ``username`` (compared as Django does: exactly)."""
+    return User.objects.filter(username=username).exclude(pk=exclude_pk).exists()
+
+
 def account_managers() -> QuerySet[User]:
     """Active account managers: whom a sales assistant may support."""
     return User.objects.filter(is_active=True, groups__name=ACCOUNT_MANAGER).order_by("username")
