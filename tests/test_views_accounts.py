@@ -748,6 +748,8 @@ def test_role_create_offers_no_write_access_to_the_audit_history(admin_client):
     )
     assert "view_historicalcustomer" in codenames
     assert "change_historicalcustomer" not in codenames
+    assert "view_loginevent" in codenames
+    assert not codenames & {"add_loginevent", "delete_loginevent", "view_roledefaultgrant"}
 
 
 def test_role_create_names_the_duplicate_name_field(admin_client):
@@ -777,6 +779,18 @@ def test_role_edit_changes_permissions_and_keeps_a_builtin_name(admin_client):
     assert role.name == roles.ACCOUNT_MANAGER
     assert not role.permissions.filter(pk=delete_customer.pk).exists()
     assert not User.objects.get(username="manager1").has_perm("customers.delete_customer")
+
+
+def test_role_edit_keeps_permissions_the_form_does_not_show(admin_client):
+    role = Group.objects.get(name=roles.ADMINISTRATOR)
+    change_group = Permission.objects.get(codename="change_group")
+    assert role.permissions.filter(pk=change_group.pk).exists()
+    view_customer = Permission.objects.get(codename="view_customer")
+    url = reverse("accounts:role_edit", args=[role.pk])
+    response = admin_client.post(url, {"name": role.name, "permissions": [view_customer.pk]})
+    assert response.status_code == 302
+    assert role.permissions.filter(pk=change_group.pk).exists()
+    assert not role.permissions.filter(codename="add_customer").exists()
 
 
 # --- Django admin ----------------------------------------------------------------------------

@@ -285,6 +285,18 @@ class RoleForm(forms.Form):
             self.fields["name"].disabled = True
             self.fields["name"].help_text = _("Built-in roles keep their name.")
 
+    def permissions_to_save(self) -> list[int]:
+        """The ticked permissions plus those the role holds that this form does not offer.
+
+        The form shows Guanxi's own permissions only; saving must not strip a role of the
+        others (Django admin, sessions, ...) that it was given elsewhere.
+        """
+        offered = {permission.pk for permission in self._permissions}
+        kept = []
+        if self.instance is not None:
+            kept = [p.pk for p in self.instance.permissions.all() if p.pk not in offered]
+        return [*self.cleaned_data["permissions"], *kept]
+
     def permission_groups(self) -> list[tuple[str, list[tuple[int, str, bool]]]]:
         """``[(module name, [(permission id, label, checked), ...]), ...]`` for the checkboxes."""
         if self.is_bound:

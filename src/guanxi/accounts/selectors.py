@@ -106,11 +106,17 @@ def role_summary() -> QuerySet[Group]:
 
 
 def role_permission_choices() -> QuerySet[Permission]:
-    """Permissions a role may be given: Guanxi's own apps; audit history at most readable."""
+    """Permissions a role may be given: Guanxi's own apps; audit and login history only readable."""
     return (
         Permission.objects.select_related("content_type")
         .filter(content_type__app_label__in=GUANXI_APPS)
         .exclude(Q(codename__contains="historical") & ~Q(codename__startswith="view_"))
+        # The login history is append-only and default grants are bookkeeping of role seeding.
+        .exclude(content_type__model="roledefaultgrant", content_type__app_label="accounts")
+        .exclude(
+            Q(content_type__model="loginevent", content_type__app_label="accounts")
+            & ~Q(codename__startswith="view_")
+        )
         .order_by("content_type__app_label", "content_type__model", "codename")
     )
 

@@ -30,7 +30,7 @@ def _save(request, form: RoleForm, role: Group | None):
             actor=request.user,
             role=role,
             name=form.cleaned_data["name"],
-            permissions=form.cleaned_data["permissions"],
+            permissions=form.permissions_to_save(),
         )
     except ValidationError as error:
         apply_service_errors(form, error)
