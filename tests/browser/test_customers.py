@@ -1,0 +1,43 @@
+"""Customer list and form journeys in a real browser: htmx search, paging, sorting, delegation."""
+
+from tests.factories import CustomerFactory
+
+
+def test_search_filters_and_pages(sign_in, org):
+    for i in range(30):
+        CustomerFactory(owner=org["manager1"], name=f"测试公司{i:02d}")
+    CustomerFactory(owner=org["manager1"], name="独一无二集团")
+    page = sign_in("manager1")
+    page.goto("/customers/")
+    assert page.locator("[data-testid=customer-row]").count() == 25
+    page.click("[data-testid=pager-next]")
+    page.wait_for_url("**cursor=*")
+    assert page.locator("[data-testid=customer-row]").count() == 6
+    page.goto("/customers/")
+    page.fill("[data-testid=customer-search]", "独一无二")
+    page.wait_for_url("**q=*")
+    page.wait_for_function("document.querySelectorAll('[data-testid=customer-row]').length === 1")
+    assert "独一无二集团" in page.locator("[data-testid=customer-table]").inner_text()
+    page.reload()
+    assert page.locator("[data-testid=customer-row]").count() == 1
+    assert page.input_value("[data-testid=customer-search]") == "独一无二"
+    page.fill("[data-testid=customer-search]", "")
+    page.wait_for_function("document.querySelectorAll('[data-testid=customer-row]').length === 25")
+    page.click("[data-sort=name]")
+    page.wait_for_url("**sort=name*")
+    names = page.locator("[data-testid=customer-row] td:nth-child(2)").all_inner_texts()
+    assert names == sorted(names)
+    assert page.input_value("#customer-sort") == "name"
+    page.select_option("#id_status", "churned")
+    page.wait_for_url("**status=churned*")
+    page.wait_for_selector("[data-testid=customer-table-empty]")
+
+
+def test_create_and_conflict(sign_in, org):
+    page = sign_in("assistant")
+    page.goto("/customers/new/")
+    page.fill("#id_name", "代录客户")
+    page.select_option("#id_owner", str(org["manager1"].pk))
+    page.click("button[type=submit].btn-primary")
+    page.wait_for_selector("[data-testid=customer-profile]")
+    assert "周敏" in page.locator("[data-testid=entered-by]").inner_text()
