@@ -255,3 +255,13 @@ def test_team_cannot_move_under_itself(org):
 def test_teams_have_no_delete(org):
     team = org["manager1"].team
     assert api_as(org["admin"]).delete(f"/api/teams/{team.pk}/").status_code == 405
+
+
+def test_admin_reactivates_a_user(org):
+    client = api_as(org["admin"])
+    url = f"/api/users/{org['manager2'].pk}/"
+    assert client.delete(url).status_code == 204
+    response = client.post(f"{url}reactivate/")
+    assert response.status_code == 200 and response.json()["is_active"] is True
+    assert User.objects.get(pk=org["manager2"].pk).is_active
+    assert api_as(org["supervisor"]).post(f"{url}reactivate/").status_code == 403

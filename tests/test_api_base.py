@@ -195,3 +195,15 @@ def test_delete_with_stale_if_match_is_412(org, api, own_customer):
     assert client.delete(url, HTTP_IF_MATCH='"5"').status_code == 412
     assert client.delete(url, HTTP_IF_MATCH='"1"').status_code == 204
     assert Customer.all_objects.get(pk=own_customer.pk).is_deleted
+
+
+def test_unknown_api_path_is_a_json_404(db):
+    response = APIClient().get("/api/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_missing_trailing_slash_still_redirects(org, api):
+    response = api("manager1").get("/api/customers")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/api/customers/")

@@ -1,11 +1,12 @@
 """Every REST endpoint under /api/, with the OpenAPI schema and docs."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from guanxi.accounts.api import MeView, TeamViewSet, TokenView, UserViewSet
 from guanxi.core.api.dictionaries import DictionaryEntryViewSet
+from guanxi.core.api.views import UnknownEndpointView
 from guanxi.customers.api import ContactViewSet, CustomerViewSet
 
 router = SimpleRouter()
@@ -21,4 +22,6 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     *router.urls,
+    # Only paths with the trailing slash, so APPEND_SLASH still redirects "/api/customers".
+    re_path(r"^.*/$", UnknownEndpointView.as_view(), name="api-unknown"),
 ]

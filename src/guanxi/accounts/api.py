@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -222,6 +223,13 @@ class UserViewSet(ScopedViewSet):
 
     def delete_record(self, instance, expected_version):
         services.user_deactivate(actor=self.request.user, user=instance)
+
+    @extend_schema(request=None, responses={200: UserSerializer})
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, pk=None):
+        """Let a deactivated user sign in again (administrators only)."""
+        user = services.user_reactivate(actor=request.user, user=self.get_object())
+        return Response(UserSerializer(user, context=self.get_serializer_context()).data)
 
 
 # --- teams ------------------------------------------------------------------------------

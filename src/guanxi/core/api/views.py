@@ -1,6 +1,9 @@
 """Behaviour every Guanxi API view shares."""
 
 from django.utils import translation
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
 
 
 class UserLanguageMixin:
@@ -18,3 +21,16 @@ class UserLanguageMixin:
         if language:
             translation.activate(language)
             request._request.LANGUAGE_CODE = translation.get_language()
+
+
+class UnknownEndpointView(APIView):
+    """Any other path under /api/: a 404 in the API's error format, not an HTML page."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+    schema = None  # not an endpoint, so not in the OpenAPI document
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound()
