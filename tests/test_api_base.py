@@ -3,9 +3,13 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from guanxi.core.api.errors import exception_handler
+from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.customers.models import Customer
 from tests.factories import CustomerFactory
 
@@ -207,3 +211,32 @@ def test_missing_trailing_slash_still_redirects(org, api):
     response = api("manager1").get("/api/customers")
     assert response.status_code == 301
     assert response.headers["Location"].endswith("/api/customers/")
+
+
+# --- service exceptions → HTTP ----------------------------------------------------------
+
+
+def _handled(exc):
+    response = exception_handler(exc, {})
+    return response.status_code, response.data["error"]
+
+
+def test_service_exceptions_map_to_status_codes(db):
+    status, error = _handled(DjangoValidationError({"owner": ["Not yours."]}))
+    assert status == 400 and error["fields"] == {"owner": ["Not yours."]}
+    status, error = _handled(DjangoValidationError("Whole form is wrong."))
+    assert status == 400 and error["message"] == "Whole form is wrong."
+    status, error = _handled(PermissionDenied("No."))
+    assert status == 403 and error == {"code": "permission_denied", "message": "No."}
+    status, error = _handled(ConflictError(current_version=4))
+    assert status == 409 and error["code"] == "conflict" and error["current_version"] == 4
+    status, error = _handled(BusinessRuleError({"status": ["Cannot reopen."]}))
+    assert status == 422 and error["code"] == "business_rule"
+    assert error["message"] == "Cannot reopen." and error["fields"] == {
+        "status": ["Cannot reopen."]
+    }
+    assert _handled(Customer.DoesNotExist())[0] == 404
+
+
+def test_unexpected_exceptions_are_left_to_django():
+    assert exception_handler(RuntimeError("bug"), {}) is None
