@@ -95,3 +95,36 @@ def test_scheduler_once_runs_a_due_job_once_and_not_twice(capsys):
 
     call_command("worker", batch=True, verbosity=0)
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_schedulers_at_once_enqueue_each_job_once():
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # The in-memory shared-cache test database locks whole tables across threads instead of
+        # waiting (busy_timeout), unlike the WAL file a real installation uses.
+        pytest.skip("needs a database that lets two connections wait for each other")
+    now = at(10, 12)
+    barrier = threading.Barrier(2)
+    enqueued: list[list[str]] = []
+
+    def scheduler() -> None:
+        try:
+            barrier.wait()
+            enqueued.append(run_due(now=now))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    names = [name for batch in enqueued for name in batch]
+    assert len(enqueued) == 2
+    assert sorted(names) == sorted(job.name for job in registered_jobs())  # each exactly once
+    assert DBTaskResult.objects.count() == len(registered_jobs())
