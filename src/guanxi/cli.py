@@ -1,9 +1,8 @@
 """The ``guanxi`` command: demo, serve, worker, scheduler, seed, manage.
 
 ``guanxi demo`` is the one-command tour (debug on, demo logins, sample data, a job worker and
-the scheduler);
-``guanxi serve`` is production (gunicorn, never demo users). Everything else is a thin door to
-the management commands, so the same work is reachable as ``guanxi manage <command>``.
+the scheduler); ``guanxi serve`` is production (gunicorn, never demo users). Everything else is a
+thin door to the management commands, so the same work is reachable as ``guanxi manage ...``.
 """
 
 import argparse
