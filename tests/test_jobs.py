@@ -135,3 +135,20 @@ def test_job_enqueued_in_a_request_ends_sessions_in_an_rq_worker(org, login, red
     result = end_user_sessions.get_result(job_id)
     assert result.status == "SUCCESSFUL"
     assert result.return_value == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_deactivating_on_the_users_page_queues_the_job_for_the_worker(org, login):
+    from django.urls import reverse
+
+    signed_in_session(org["assistant"])
+
+    response = login("admin").post(reverse("accounts:user_deactivate", args=[org["assistant"].pk]))
+
+    assert response.status_code in (200, 302)
+    job = DBTaskResult.objects.get(task_path=END_SESSIONS)
+    assert job.args_kwargs["kwargs"] == {"user_id": org["assistant"].pk}
+    run_db_worker()
+    job.refresh_from_db()
+    assert job.status == "SUCCESSFUL"
+    assert not User.objects.get(pk=org["assistant"].pk).is_active
