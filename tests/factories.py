@@ -4,6 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from guanxi.core.models import DictionaryEntry
+from guanxi.core.services import code_next
 from guanxi.customers.models import Contact, Customer
 
 
@@ -15,7 +16,8 @@ class CustomerFactory(DjangoModelFactory):
     class Meta:
         model = Customer
 
-    code = factory.Sequence(lambda n: f"KH2026{n + 1:04d}")
+    # Drawn from the same sequence as customer_create, so services and factories never collide.
+    code = factory.LazyFunction(lambda: code_next(prefix="KH"))
     name = factory.Faker("company", locale="zh_CN")
     phone = factory.Faker("phone_number", locale="zh_CN")
     email = factory.Faker("company_email", locale="zh_CN")

@@ -8,3 +8,5 @@ urlpatterns = [
     path("api/", include("guanxi.api_urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler500 = "guanxi.core.api.errors.server_error"

@@ -133,3 +133,14 @@ def exception_handler(exc, context):
     if isinstance(exc, Conflict) and exc.current_version is not None:
         body["error"]["current_version"] = exc.current_version
     return Response(body, status=exc.status_code, headers=headers)
+
+
+def server_error(request, *args, **kwargs):
+    """A crash under /api/ answers in the API's error shape; pages keep Django's 500 page."""
+    from django.http import JsonResponse
+    from django.views.defaults import server_error as page_server_error
+
+    if not request.path.startswith("/api/"):
+        return page_server_error(request, *args, **kwargs)
+    body = error_body("server_error", str(_("Something went wrong on the server. Try again.")))
+    return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
