@@ -786,8 +786,11 @@ def test_role_edit_keeps_permissions_the_form_does_not_show(admin_client):
     change_group = Permission.objects.get(codename="change_group")
     assert role.permissions.filter(pk=change_group.pk).exists()
     view_customer = Permission.objects.get(codename="view_customer")
+    manage_accounts = Permission.objects.get(codename="manage_accounts")
     url = reverse("accounts:role_edit", args=[role.pk])
-    response = admin_client.post(url, {"name": role.name, "permissions": [view_customer.pk]})
+    response = admin_client.post(
+        url, {"name": role.name, "permissions": [view_customer.pk, manage_accounts.pk]}
+    )
     assert response.status_code == 302
     assert role.permissions.filter(pk=change_group.pk).exists()
     assert not role.permissions.filter(codename="add_customer").exists()
@@ -805,3 +808,13 @@ def test_django_admin_lists_users_teams_and_a_read_only_login_history(admin_clie
     assert admin_client.get("/django-admin/accounts/team/").status_code == 200
     assert admin_client.get("/django-admin/accounts/loginevent/").status_code == 200
     assert admin_client.get("/django-admin/accounts/loginevent/add/").status_code == 403
+
+
+def test_role_edit_refuses_to_lock_the_administrator_out(admin_client):
+    role = Group.objects.get(name=roles.ADMINISTRATOR)
+    view_customer = Permission.objects.get(codename="view_customer")
+    url = reverse("accounts:role_edit", args=[role.pk])
+    response = admin_client.post(url, {"name": role.name, "permissions": [view_customer.pk]})
+    assert response.status_code == 200
+    assert "manage users, teams and roles" in str(response.context["form"].errors["permissions"])
+    assert role.permissions.filter(codename="manage_accounts").exists()

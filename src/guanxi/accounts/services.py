@@ -1,4 +1,4 @@
-"""Writes about users, teams and roles (administrators only, except a user's own password/language)."""
+"""Writes about users, teams and roles (administrators only, except own password and language)."""
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -10,12 +10,36 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from guanxi.accounts.models import LoginEvent, Team, User
+from guanxi.accounts.roles import ACCOUNT_MANAGER, ROLE_LABELS, SALES_ASSISTANT
 from guanxi.core.services import record_create, record_update
 
 
 def _require_account_admin(actor) -> None:
     if not actor.has_perm("accounts.manage_accounts"):
         raise PermissionDenied(_("Only administrators manage users, teams and roles."))
+
+
+def _ensure_actor_keeps_account_rights(actor, *, field: str) -> None:
+    """Refuse a change that would lock the acting administrator out of account management."""
+    fresh = User.objects.get(pk=actor.pk)
+    if not fresh.has_perm("accounts.manage_accounts"):
+        raise ValidationError(
+            {field: _("You cannot take away your own right to manage users, teams and roles.")}
+        )
+
+
+def _check_supports(user: User) -> None:
+    """Only sales assistants enter data for others; anyone else would silently widen their scope."""
+    if not user.supports.exists():
+        return
+    if not user.groups.filter(name=SALES_ASSISTANT).exists():
+        raise ValidationError(
+            {"supports": _("Only sales assistants can support account managers.")}
+        )
+    if user.supports.exclude(groups__name=ACCOUNT_MANAGER).exists():
+        raise ValidationError(
+            {"supports": _("A sales assistant can only support account managers.")}
+        )
 
 
 def _session_store() -> type[SessionBase]:
@@ -29,7 +53,8 @@ def user_end_sessions(*, user: User) -> int:
     store = _session_store()
     keys = set(
         LoginEvent.objects.filter(user=user, kind=LoginEvent.Kind.LOGIN)
-        .exclude(session_key="").values_list("session_key", flat=True)
+        .exclude(session_key="")
+        .values_list("session_key", flat=True)
     )
     for key in keys:
         store(session_key=key).delete()
@@ -39,25 +64,48 @@ def user_end_sessions(*, user: User) -> int:
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, password: str, first_name: str = "", last_name: str = "",
-    email: str = "", team: Team | None = None, roles: list[Group] | None = None,
-    language: str = User.Language.ZH_HANS, supports: list[User] | None = None, phone: str = "",
+    *,
+    actor,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    team: Team | None = None,
+    roles: list[Group] | None = None,
+    language: str = User.Language.ZH_HANS,
+    supports: list[User] | None = None,
+    phone: str = "",
 ) -> User:
     _require_account_admin(actor)
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email,
-                team=team, language=language, phone=phone)
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        team=team,
+        language=language,
+        phone=phone,
+    )
     user.set_password(password)
     user.full_clean()
     user._history_user = actor
     user.save()
     user.groups.set(roles or [])
     user.supports.set(supports or [])
+    _check_supports(user)
     return user
 
 
 @transaction.atomic
-def user_update(*, actor, user: User, roles: list[Group] | None = None,
-                supports: list[User] | None = None, **fields) -> User:
+def user_update(
+    *,
+    actor,
+    user: User,
+    roles: list[Group] | None = None,
+    supports: list[User] | None = None,
+    **fields,
+) -> User:
     _require_account_admin(actor)
     was_active = user.is_active
     for name, value in fields.items():
@@ -69,6 +117,9 @@ def user_update(*, actor, user: User, roles: list[Group] | None = None,
         user.groups.set(roles)
     if supports is not None:
         user.supports.set(supports)
+    _check_supports(user)
+    if user == actor:
+        _ensure_actor_keeps_account_rights(actor, field="roles")
     if was_active and not user.is_active:
         transaction.on_commit(lambda: user_end_sessions(user=user))
     return user
@@ -105,12 +156,15 @@ def team_create(*, actor, name: str, parent: Team | None = None) -> Team:
 
 
 @transaction.atomic
-def team_update(*, actor, team: Team, name: str, parent: Team | None,
-                expected_version: int | None = None) -> Team:
+def team_update(
+    *, actor, team: Team, name: str, parent: Team | None, expected_version: int | None = None
+) -> Team:
     """Rename or move a team; moving rewrites the path of its whole subtree."""
     _require_account_admin(actor)
     if parent is not None and parent.path.startswith(team.path):
-        raise ValidationError({"parent": _("A team cannot be placed under itself or its own sub-team.")})
+        raise ValidationError(
+            {"parent": _("A team cannot be placed under itself or its own sub-team.")}
+        )
     old_path = team.path
     team.name = name
     team.parent = parent
@@ -118,7 +172,7 @@ def team_update(*, actor, team: Team, name: str, parent: Team | None,
     record_update(instance=team, actor=actor, expected_version=expected_version)
     if team.path != old_path:
         for child in Team.objects.filter(path__startswith=old_path).exclude(pk=team.pk):
-            Team.objects.filter(pk=child.pk).update(path=team.path + child.path[len(old_path):])
+            Team.objects.filter(pk=child.pk).update(path=team.path + child.path[len(old_path) :])
     return team
 
 
@@ -126,10 +180,13 @@ def team_update(*, actor, team: Team, name: str, parent: Team | None,
 def role_save(*, actor, role: Group | None, name: str, permissions) -> Group:
     _require_account_admin(actor)
     role = role or Group()
+    if role.pk and role.name in ROLE_LABELS and name != role.name:
+        raise ValidationError({"name": _("A built-in role keeps its name.")})
     role.name = name
     role.full_clean()
     role.save()
     role.permissions.set(permissions)
+    _ensure_actor_keeps_account_rights(actor, field="permissions")
     return role
 
 
