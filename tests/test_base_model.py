@@ -1,4 +1,4 @@
-"""The base model's promises: versions refuse stale writes, soft delete hides, audit records who and what."""
+"""Base model promises: versions refuse stale writes, soft delete hides, audit records who/what."""
 
 import pytest
 from django.db import connection
@@ -23,7 +23,9 @@ def test_create_records_creator_version_and_history(org, customer):
 
 
 def test_update_bumps_version_and_records_field_change(org, customer):
-    customer_update(actor=org["manager1"], customer=customer, expected_version=1, phone="13900139000")
+    customer_update(
+        actor=org["manager1"], customer=customer, expected_version=1, phone="13900139000"
+    )
     customer.refresh_from_db()
     assert customer.version == 2
     latest, previous = customer.history.all()[:2]
@@ -37,8 +39,9 @@ def test_stale_update_is_refused_and_nothing_overwritten(org, customer):
     second_reader = Customer.objects.get(pk=customer.pk)
     customer_update(actor=org["manager1"], customer=first_reader, expected_version=1, name="新名称")
     with pytest.raises(ConflictError) as refused:
-        customer_update(actor=org["supervisor"], customer=second_reader, expected_version=1,
-                        name="被覆盖的名称")
+        customer_update(
+            actor=org["supervisor"], customer=second_reader, expected_version=1, name="被覆盖的名称"
+        )
     assert refused.value.current_version == 2
     customer.refresh_from_db()
     assert customer.name == "新名称"

@@ -9,11 +9,17 @@ from guanxi.accounts.roles import sync_builtin_roles
 def test_the_five_roles_exist_with_their_scope_permissions(db):
     names = set(Group.objects.values_list("name", flat=True))
     assert set(roles.ROLE_LABELS) <= names
-    assert Group.objects.get(name=roles.EXECUTIVE).permissions.filter(codename="view_all_records").exists()
+    assert (
+        Group.objects.get(name=roles.EXECUTIVE)
+        .permissions.filter(codename="view_all_records")
+        .exists()
+    )
     supervisor = Group.objects.get(name=roles.SUPERVISOR)
     assert supervisor.permissions.filter(codename="view_team_records").exists()
     manager = Group.objects.get(name=roles.ACCOUNT_MANAGER)
-    assert not manager.permissions.filter(codename__in=["view_team_records", "view_all_records"]).exists()
+    assert not manager.permissions.filter(
+        codename__in=["view_team_records", "view_all_records"]
+    ).exists()
     assistant = Group.objects.get(name=roles.SALES_ASSISTANT)
     assert not assistant.permissions.filter(codename="delete_customer").exists()
 

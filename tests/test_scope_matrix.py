@@ -70,8 +70,9 @@ def test_customer_api_lists_and_details_exactly_the_scope(org, customers, userna
 def test_contact_api_follows_the_customer_scope(org, customers, username):
     client = api_client(org, username)
     allowed = {c.pk for c in expected_customers(customers, username)}
-    contacts = {c.pk: c.customer_id for customer in customers.values()
-                for c in customer.contacts.all()}
+    contacts = {
+        c.pk: c.customer_id for customer in customers.values() for c in customer.contacts.all()
+    }
     visible = listed_ids(client, "/api/contacts/")
     assert visible == {pk for pk, customer_id in contacts.items() if customer_id in allowed}
     for pk, customer_id in contacts.items():

@@ -28,7 +28,10 @@ def test_each_role_sees_exactly_its_customers(org, customers, username):
 @pytest.mark.parametrize("username", sorted(EXPECTED_OWNERS))
 def test_contacts_follow_their_customer_scope(org, customers, username):
     contacts = scope_queryset(Contact.objects.all(), org[username])
-    assert set(contacts.values_list("customer__owner__username", flat=True)) == EXPECTED_OWNERS[username]
+    assert (
+        set(contacts.values_list("customer__owner__username", flat=True))
+        == EXPECTED_OWNERS[username]
+    )
 
 
 def test_supervisor_of_a_parent_team_sees_the_whole_subtree(org, customers):

@@ -114,7 +114,7 @@ DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers and one writer work at once; IMMEDIATE avoids lock upgrades mid-transaction.
+        # WAL lets readers and a writer work at once; IMMEDIATE avoids mid-transaction lock upgrades.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
         ),
@@ -130,8 +130,9 @@ REDIS_URL = env("REDIS_URL")
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
 INSTALLED_APPS.append("django_rq")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
@@ -255,9 +256,9 @@ SPECTACULAR_SETTINGS = {
         "record outside it answers 404.\n\n"
         "**Auth**: `POST /api/auth/token/` then `Authorization: Token <token>` (or the session "
         "cookie). **Lists**: `page`, `page_size` (capped at 200), filters, `ordering` (listed "
-        "fields only; others are a 400). **Errors**: always `{\"error\": {\"code\", "
-        "\"message\", \"fields\"}}`, in the user's language; 429 carries `Retry-After`.\n\n"
-        "**Concurrent edits**: a record's detail carries `ETag: \"<version>\"` and `version`. "
+        'fields only; others are a 400). **Errors**: always `{"error": {"code", '
+        '"message", "fields"}}`, in the user\'s language; 429 carries `Retry-After`.\n\n'
+        '**Concurrent edits**: a record\'s detail carries `ETag: "<version>"` and `version`. '
         "PUT/PATCH must send `If-Match` with that ETag (a mismatch is 412) or the `version` "
         "in the body (a stale one is 409); with neither the answer is 428 Precondition "
         "Required, so a client never silently overwrites a change it has not seen. DELETE "

@@ -37,8 +37,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, transactional_db, request):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN",
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(10_000)
     browser_page = context.new_page()
     yield browser_page

@@ -18,9 +18,9 @@ EVERYONE = {"home", "customers"}
 )
 def test_each_role_sees_its_navigation(sign_in, username, expected):
     page = sign_in(username)
-    shown = set(page.locator("nav.mainnav a").evaluate_all(
-        "links => links.map(link => link.dataset.nav)"
-    ))
+    shown = set(
+        page.locator("nav.mainnav a").evaluate_all("links => links.map(link => link.dataset.nav)")
+    )
     assert shown == expected
 
 

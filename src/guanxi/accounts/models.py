@@ -15,8 +15,12 @@ class Team(BaseModel):
 
     name = models.CharField(_("name"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent team"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialised path of ids ("/1/4/") so a subtree is one indexed prefix query.
     path = models.CharField(_("path"), max_length=255, db_index=True, editable=False, default="/")
@@ -35,22 +39,29 @@ class Team(BaseModel):
 
 
 class User(AbstractUser):
-    """A person who signs in to Guanxi; the role is the user's group, the team places them in the tree."""
+    """A person who signs in; the role is the user's group, the team places them in the tree."""
 
     class Language(models.TextChoices):
         ZH_HANS = "zh-hans", "简体中文"
         EN = "en", "English"
 
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="members",
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
     )
     supports = models.ManyToManyField(
-        "self", verbose_name=_("supports (account managers)"), symmetrical=False, blank=True,
+        "self",
+        verbose_name=_("supports (account managers)"),
+        symmetrical=False,
+        blank=True,
         related_name="assistants",
         help_text=_("A sales assistant enters data on behalf of these account managers."),
     )
@@ -78,7 +89,7 @@ class User(AbstractUser):
 
 
 class RoleDefaultGrant(models.Model):
-    """A permission once granted to a built-in role by default: never re-granted after an admin removes it."""
+    """A default permission once granted to a built-in role: never re-granted once removed."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
     permission = models.ForeignKey(Permission, on_delete=models.CASCADE, related_name="+")
@@ -104,8 +115,12 @@ class LoginEvent(models.Model):
         FAILED = "failed", _("Failed sign-in")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="login_events",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="login_events",
     )
     username = models.CharField(_("username"), max_length=150)
     kind = models.CharField(_("event"), max_length=10, choices=Kind.choices)

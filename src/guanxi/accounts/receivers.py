@@ -19,8 +19,11 @@ def _client(request) -> dict:
 def record_login(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     LoginEvent.objects.create(
-        user=user, username=user.get_username(), kind=LoginEvent.Kind.LOGIN,
-        session_key=(session.session_key or "") if session is not None else "", **_client(request),
+        user=user,
+        username=user.get_username(),
+        kind=LoginEvent.Kind.LOGIN,
+        session_key=(session.session_key or "") if session is not None else "",
+        **_client(request),
     )
 
 
@@ -28,7 +31,9 @@ def record_login(sender, request, user, **kwargs):
 def record_logout(sender, request, user, **kwargs):
     if user is not None:
         LoginEvent.objects.create(
-            user=user, username=user.get_username(), kind=LoginEvent.Kind.LOGOUT,
+            user=user,
+            username=user.get_username(),
+            kind=LoginEvent.Kind.LOGOUT,
             **_client(request),
         )
 
@@ -36,6 +41,7 @@ def record_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def record_failed_login(sender, credentials, request=None, **kwargs):
     LoginEvent.objects.create(
-        username=str(credentials.get("username", ""))[:150], kind=LoginEvent.Kind.FAILED,
+        username=str(credentials.get("username", ""))[:150],
+        kind=LoginEvent.Kind.FAILED,
         **_client(request),
     )

@@ -26,11 +26,23 @@ ROLE_LABELS = {
 }
 
 GUANXI_APPS = (
-    "core", "accounts", "customers", "sales", "service", "marketing", "collaboration", "analytics",
+    "core",
+    "accounts",
+    "customers",
+    "sales",
+    "service",
+    "marketing",
+    "collaboration",
+    "analytics",
 )
 _SALES_WORK = [
-    "customers.view_*", "customers.add_*", "customers.change_*", "customers.delete_*",
-    "core.view_dictionaryentry", "accounts.view_user", "accounts.view_team",
+    "customers.view_*",
+    "customers.add_*",
+    "customers.change_*",
+    "customers.delete_*",
+    "core.view_dictionaryentry",
+    "accounts.view_user",
+    "accounts.view_team",
 ]
 
 # "app_label.codename" patterns granted to each built-in role when it first sees a permission.
@@ -41,8 +53,11 @@ ROLE_DEFAULTS: dict[str, list[str]] = {
     SUPERVISOR: [*_SALES_WORK, "accounts.view_team_records"],
     ACCOUNT_MANAGER: list(_SALES_WORK),
     SALES_ASSISTANT: [
-        "customers.view_*", "customers.add_*", "customers.change_*",
-        "core.view_dictionaryentry", "accounts.view_user",
+        "customers.view_*",
+        "customers.add_*",
+        "customers.change_*",
+        "core.view_dictionaryentry",
+        "accounts.view_user",
     ],
 }
 
@@ -71,7 +86,8 @@ def sync_builtin_roles(using: str = "default") -> None:
         group, _created = Group.objects.using(using).get_or_create(name=name)
         already = set(
             RoleDefaultGrant.objects.using(using)
-            .filter(group=group).values_list("permission_id", flat=True)
+            .filter(group=group)
+            .values_list("permission_id", flat=True)
         )
         new = [p for p in permissions if p.id not in already and _matches(p, patterns)]
         if not new:

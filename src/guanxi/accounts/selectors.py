@@ -19,7 +19,7 @@ def user_role_names(user) -> list[str]:
 
 
 def user_list(*, actor) -> QuerySet[User]:
-    """Users the actor may see: everyone for account administrators and executives, else the visible set."""
+    """Users the actor may see: all for administrators and executives, else the visible set."""
     users = User.objects.select_related("team").prefetch_related("groups")
     if actor.has_perm("accounts.manage_accounts") or sees_everything(actor):
         return users
@@ -52,16 +52,24 @@ def login_history(*, user, limit: int = 50) -> QuerySet[LoginEvent]:
     return LoginEvent.objects.filter(user=user)[:limit]
 
 
-def user_search(*, actor, query: str = "", team: Team | None = None, role: Group | None = None,
-                is_active: bool | None = None) -> QuerySet[User]:
+def user_search(
+    *,
+    actor,
+    query: str = "",
+    team: Team | None = None,
+    role: Group | None = None,
+    is_active: bool | None = None,
+) -> QuerySet[User]:
     """Users for administration: search username/name, filter by team subtree, role, state."""
     users = user_list(actor=actor)
     term = query.strip()
     if term:
         # Chinese full names are family + given name without a space ("张伟").
         users = users.annotate(full_name=Concat("last_name", "first_name")).filter(
-            Q(username__icontains=term) | Q(full_name__icontains=term)
-            | Q(first_name__icontains=term) | Q(last_name__icontains=term)
+            Q(username__icontains=term)
+            | Q(full_name__icontains=term)
+            | Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
             | Q(email__icontains=term)
         )
     if team is not None:

@@ -1,4 +1,4 @@
-"""The dictionary values SPEC §2–§4 name, seeded on first migrate (administrators edit them later)."""
+"""The dictionary values SPEC §2–§4 name, seeded on first migrate (admins edit them later)."""
 
 SEED: dict[str, list[tuple[str, str, str]]] = {
     "customer_level": [

@@ -1,4 +1,4 @@
-"""Errors that services raise and every entry point (page, API, import, job) turns into a clear answer."""
+"""Errors services raise; every entry point (page, API, import, job) turns them into an answer."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _

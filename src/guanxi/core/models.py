@@ -33,23 +33,43 @@ class BaseModel(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entered on behalf of"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered on behalf of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
         help_text=_("Set when a sales assistant enters the record for an account manager."),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("deleted by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
 
     history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
@@ -81,7 +101,7 @@ class DictionaryKind(models.TextChoices):
 
 
 class DictionaryEntry(BaseModel):
-    """One value of an admin-editable dictionary 数据字典 (a customer level, a region, a unit...)."""
+    """One value of an admin-editable dictionary 数据字典 (a customer level, a region...)."""
 
     kind = models.CharField(_("dictionary"), max_length=32, choices=DictionaryKind.choices)
     code = models.SlugField(_("code"), max_length=64)
@@ -96,7 +116,8 @@ class DictionaryEntry(BaseModel):
         ordering = ["kind", "sort_order", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "code"], condition=models.Q(deleted_at__isnull=True),
+                fields=["kind", "code"],
+                condition=models.Q(deleted_at__isnull=True),
                 name="dictionary_entry_unique_code",
             )
         ]

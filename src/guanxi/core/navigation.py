@@ -23,7 +23,9 @@ NAVIGATION = [
     NavItem("users", _("Users"), "accounts:user_list", "accounts.manage_accounts"),
     NavItem("teams", _("Teams"), "accounts:team_list", "accounts.manage_accounts"),
     NavItem("roles", _("Roles"), "accounts:role_list", "accounts.manage_accounts"),
-    NavItem("dictionaries", _("Dictionaries"), "core:dictionary_list", "core.change_dictionaryentry"),
+    NavItem(
+        "dictionaries", _("Dictionaries"), "core:dictionary_list", "core.change_dictionaryentry"
+    ),
     NavItem("recycle_bin", _("Recycle bin"), "core:recycle_bin", "accounts.manage_recycle_bin"),
 ]
 

@@ -11,7 +11,9 @@ from django.db.models import Model, Q, QuerySet
 
 
 def sees_everything(user) -> bool:
-    return bool(user.is_active and (user.is_superuser or user.has_perm("accounts.view_all_records")))
+    return bool(
+        user.is_active and (user.is_superuser or user.has_perm("accounts.view_all_records"))
+    )
 
 
 def visible_user_ids(user) -> frozenset[int]:

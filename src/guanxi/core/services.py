@@ -33,7 +33,10 @@ def record_create(*, instance: BaseModel, actor, on_behalf_of=None) -> BaseModel
 
 @transaction.atomic
 def record_update(
-    *, instance: BaseModel, actor, expected_version: int | None = None,
+    *,
+    instance: BaseModel,
+    actor,
+    expected_version: int | None = None,
     change_reason: str = "",
 ) -> BaseModel:
     """Save ``instance`` if nobody else saved it since ``expected_version`` was read.
@@ -65,8 +68,12 @@ def record_soft_delete(*, instance: BaseModel, actor, expected_version: int | No
     """Move a record to the recycle bin; it vanishes from lists, search, reports and the API."""
     instance.deleted_at = timezone.now()
     instance.deleted_by = actor
-    record_update(instance=instance, actor=actor, expected_version=expected_version,
-                  change_reason=_("Moved to the recycle bin"))
+    record_update(
+        instance=instance,
+        actor=actor,
+        expected_version=expected_version,
+        change_reason=_("Moved to the recycle bin"),
+    )
 
 
 def _require_recycle_bin_right(actor) -> None:

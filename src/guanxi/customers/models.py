@@ -10,8 +10,12 @@ from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
 
 def _dictionary(kind: str, verbose_name, related_name: str) -> models.ForeignKey:
     return models.ForeignKey(
-        DictionaryEntry, verbose_name=verbose_name, null=True, blank=True,
-        on_delete=models.PROTECT, related_name=related_name,
+        DictionaryEntry,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
         limit_choices_to={"kind": kind, "is_active": True, "deleted_at__isnull": True},
     )
 
@@ -41,23 +45,33 @@ class Customer(BaseModel):
     industry = _dictionary(DictionaryKind.INDUSTRY, _("industry"), "+")
     source = _dictionary(DictionaryKind.SOURCE, _("source"), "+")
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account manager"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="owned_customers",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_customers",
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.URLField(_("website"), blank=True)
     satisfaction = models.PositiveSmallIntegerField(
-        _("satisfaction"), null=True, blank=True,
+        _("satisfaction"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     credit = models.PositiveSmallIntegerField(
-        _("credit rating"), null=True, blank=True,
+        _("credit rating"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     credit_status = models.CharField(
-        _("credit status"), max_length=10, choices=CreditStatus.choices,
+        _("credit status"),
+        max_length=10,
+        choices=CreditStatus.choices,
         default=CreditStatus.NORMAL,
     )
     status = models.CharField(

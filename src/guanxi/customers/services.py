@@ -10,8 +10,20 @@ from guanxi.customers.models import Contact, Customer
 
 CUSTOMER_CODE_PREFIX = "KH"
 CUSTOMER_EDITABLE_FIELDS = (
-    "name", "kind", "level", "region", "industry", "source", "owner", "phone", "email",
-    "address", "website", "satisfaction", "credit", "credit_status",
+    "name",
+    "kind",
+    "level",
+    "region",
+    "industry",
+    "source",
+    "owner",
+    "phone",
+    "email",
+    "address",
+    "website",
+    "satisfaction",
+    "credit",
+    "credit_status",
 )
 
 
@@ -38,24 +50,32 @@ def customer_create(*, actor, **fields) -> Customer:
     _require(actor, "customers.add_customer")
     unknown = set(fields) - set(CUSTOMER_EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     if "owner" not in fields:
         fields["owner"] = _default_owner(actor)
     _check_owner(actor, fields["owner"])
     customer = Customer(**fields)
     customer.code = code_next(prefix=CUSTOMER_CODE_PREFIX)
     owner = fields["owner"]
-    return record_create(instance=customer, actor=actor,
-                         on_behalf_of=owner if owner is not None and owner != actor else None)
+    return record_create(
+        instance=customer,
+        actor=actor,
+        on_behalf_of=owner if owner is not None and owner != actor else None,
+    )
 
 
 @transaction.atomic
-def customer_update(*, actor, customer: Customer, expected_version: int | None = None,
-                    **fields) -> Customer:
+def customer_update(
+    *, actor, customer: Customer, expected_version: int | None = None, **fields
+) -> Customer:
     _require(actor, "customers.change_customer")
     unknown = set(fields) - set(CUSTOMER_EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     if "owner" in fields and fields["owner"] != customer.owner:
         _check_owner(actor, fields["owner"])
     for name, value in fields.items():
