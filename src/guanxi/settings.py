@@ -114,7 +114,7 @@ DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers and a writer work at once; IMMEDIATE avoids mid-transaction lock upgrades.
+        # WAL: readers and a writer work at once; IMMEDIATE: no mid-transaction lock upgrades.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
         ),
