@@ -290,6 +290,9 @@ LOGGING = {
 GUANXI = {
     "DEMO_PASSWORD": "guanxi-demo",
     "PAGE_SIZE": 25,
+    # Housekeeping jobs keep this many days of sign-in history and finished job results.
+    "LOGIN_HISTORY_DAYS": int(env("LOGIN_HISTORY_DAYS", "365")),
+    "TASK_RESULT_DAYS": int(env("TASK_RESULT_DAYS", "14")),
 }
 
 if TESTING:

@@ -23,8 +23,8 @@ def end_user_sessions(user_id: int) -> int:
 @periodic(name="accounts.prune_login_history", every="daily", at="04:00")
 @task()
 def prune_login_history() -> int:
-    """Delete login history older than ``GUANXI["LOGIN_HISTORY_DAYS"]`` days (default 365)."""
-    days = int(getattr(settings, "GUANXI", {}).get("LOGIN_HISTORY_DAYS", 365))
+    """Delete login history older than ``GUANXI_LOGIN_HISTORY_DAYS`` days (default 365)."""
+    days = settings.GUANXI["LOGIN_HISTORY_DAYS"]
     deleted, _by_model = LoginEvent.objects.filter(
         at__lt=timezone.now() - timedelta(days=days)
     ).delete()

@@ -21,7 +21,7 @@ def purge_expired_sessions() -> None:
 @periodic(name="core.prune_task_results", every="daily", at="03:30")
 @task()
 def prune_task_results() -> int:
-    """Delete finished job results older than ``GUANXI["TASK_RESULT_DAYS"]`` (default 14).
+    """Delete finished job results older than ``GUANXI_TASK_RESULT_DAYS`` days (default 14).
 
     Only the database backend keeps results in our tables; RQ expires its own in Redis.
     """
@@ -30,7 +30,7 @@ def prune_task_results() -> int:
         return 0
     from django_tasks_db.models import DBTaskResult
 
-    days = int(getattr(settings, "GUANXI", {}).get("TASK_RESULT_DAYS", 14))
+    days = settings.GUANXI["TASK_RESULT_DAYS"]
     cutoff = timezone.now() - timedelta(days=days)
     deleted, _by_model = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return deleted
