@@ -663,3 +663,49 @@ def test_adding_a_contact_outside_the_scope_is_404(customers, login):
     )
     assert response.status_code == 404
     assert not Contact.objects.filter(name="越权").exists()
+
+
+def test_htmx_form_errors_swap_only_the_form(login, org):
+    response = login("manager1").post(
+        "/customers/new/",
+        {"name": "", "kind": "company", "owner": org["manager1"].pk},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and 'data-testid="customer-form"' in html
+    assert response.context["form"].errors["name"]
+
+
+def test_htmx_save_sends_the_browser_to_the_customer(login, org):
+    response = login("manager1").post(
+        "/customers/new/",
+        {
+            "name": "华为技术",
+            "kind": "company",
+            "owner": org["manager1"].pk,
+            "satisfaction": 3,
+            "credit": 3,
+            "status": "active",
+            "credit_status": "normal",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    customer = Customer.objects.get(name="华为技术")
+    assert response["HX-Redirect"] == f"/customers/{customer.pk}/"
+
+
+def test_htmx_conflict_swaps_the_form_with_the_message(customers, login, org):
+    customer = customers["manager1"]
+    stale = _edit_data(customer, name="过期的修改")
+    services.customer_update(
+        actor=org["supervisor"], customer=Customer.objects.get(pk=customer.pk), name="主管的修改"
+    )
+    response = login("manager1").post(
+        reverse("customers:edit", args=[customer.pk]), stale, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "<html" not in html and 'data-testid="customer-form"' in html
+    customer.refresh_from_db()
+    assert customer.name == "主管的修改"

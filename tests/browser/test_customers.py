@@ -41,3 +41,31 @@ def test_create_and_conflict(sign_in, org):
     page.click("button[type=submit].btn-primary")
     page.wait_for_selector("[data-testid=customer-profile]")
     assert "周敏" in page.locator("[data-testid=entered-by]").inner_text()
+
+
+def test_a_stale_edit_shows_the_conflict_in_place(sign_in, org):
+    from guanxi.customers import services
+    from guanxi.customers.models import Customer
+
+    customer = CustomerFactory(owner=org["manager1"], name="原来的名字")
+    page = sign_in("manager1")
+    page.goto(f"/customers/{customer.pk}/edit/")
+    services.customer_update(
+        actor=org["supervisor"], customer=Customer.objects.get(pk=customer.pk), name="主管改过"
+    )
+    page.fill("#id_name", "我的修改")
+    page.click("[data-testid=customer-form] button[type=submit]")
+    alert = page.locator("[data-testid=form-errors]")
+    alert.wait_for()
+    assert "其他人" in alert.inner_text() or "someone else" in alert.inner_text().lower()
+    assert page.url.endswith(f"/customers/{customer.pk}/edit/")
+    customer.refresh_from_db()
+    assert customer.name == "主管改过"
+
+
+def test_a_missing_name_is_reported_on_the_field(sign_in, org):
+    page = sign_in("manager1")
+    page.goto("/customers/new/")
+    page.click("[data-testid=customer-form] button[type=submit]")
+    page.locator("[data-testid=customer-form] .errorlist").first.wait_for()
+    assert "必填" in page.locator("[data-testid=customer-form]").inner_text()

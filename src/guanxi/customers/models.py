@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
@@ -91,6 +92,9 @@ class Customer(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:detail", args=[self.pk])
 
     @property
     def on_credit_hold(self) -> bool:

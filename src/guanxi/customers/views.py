@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms import apply_validation_error
+from guanxi.core.htmx import redirect_after_form, render_form_page
 from guanxi.core.pagination import paginate_request
 from guanxi.customers import selectors, services
 from guanxi.customers.forms import ContactForm, CustomerEditForm, CustomerFilterForm, CustomerForm
@@ -110,10 +111,11 @@ def customer_detail(request, pk):
 
 
 def _render_form(request, form, customer=None, status=200):
-    return render(
+    return render_form_page(
         request,
-        "customers/customer_form.html",
-        {"active_nav": ACTIVE_NAV, "form": form, "customer": customer},
+        page_template="customers/customer_form.html",
+        form_template="customers/partials/_customer_form.html",
+        context={"active_nav": ACTIVE_NAV, "form": form, "customer": customer},
         status=status,
     )
 
@@ -133,7 +135,7 @@ def customer_create(request):
             messages.success(
                 request, _("Customer “%(name)s” was created.") % {"name": customer.name}
             )
-            return redirect("customers:detail", pk=customer.pk)
+            return redirect_after_form(request, customer.get_absolute_url())
     return _render_form(request, form)
 
 
@@ -170,7 +172,7 @@ def customer_edit(request, pk):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Customer “%(name)s” was saved.") % {"name": customer.name})
-            return redirect("customers:detail", pk=customer.pk)
+            return redirect_after_form(request, customer.get_absolute_url())
     return _render_form(request, form, customer, status=status)
 
 
@@ -212,9 +214,10 @@ def contact_create(request, pk):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Contact “%(name)s” was added.") % {"name": contact.name})
-            return redirect("customers:detail", pk=customer.pk)
-    return render(
+            return redirect_after_form(request, customer.get_absolute_url())
+    return render_form_page(
         request,
-        "customers/contact_form.html",
-        {"active_nav": ACTIVE_NAV, "form": form, "customer": customer},
+        page_template="customers/contact_form.html",
+        form_template="customers/partials/_contact_form.html",
+        context={"active_nav": ACTIVE_NAV, "form": form, "customer": customer},
     )
