@@ -13,15 +13,6 @@ from guanxi.accounts.models import Team, User
 from guanxi.accounts.roles import ROLE_LABELS, role_label
 
 
-def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form fields it names (the rest above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _field_label(model, name: str) -> str:
     return model._meta.get_field(name).verbose_name
 

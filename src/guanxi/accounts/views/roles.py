@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from guanxi.accounts import selectors, services
-from guanxi.accounts.forms import RoleForm, apply_service_errors
+from guanxi.accounts.forms import RoleForm
 from guanxi.accounts.roles import ROLE_LABELS, role_label
 from guanxi.accounts.views.common import account_admin_required
+from guanxi.core.forms import apply_validation_error
 
 ACTIVE_NAV = "roles"
 
@@ -33,7 +34,7 @@ def _save(request, form: RoleForm, role: Group | None):
             permissions=form.permissions_to_save(),
         )
     except ValidationError as error:
-        apply_service_errors(form, error)
+        apply_validation_error(form, error)
         return None
     messages.success(request, _("Role %(name)s was saved.") % {"name": role_label(saved.name)})
     return redirect("accounts:role_list")

@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from guanxi.accounts import selectors, services
-from guanxi.accounts.forms import TeamForm, apply_service_errors
+from guanxi.accounts.forms import TeamForm
 from guanxi.accounts.models import Team
 from guanxi.accounts.views.common import account_admin_required
+from guanxi.core.forms import apply_validation_error
 
 ACTIVE_NAV = "teams"
 
@@ -37,7 +38,7 @@ def team_create(request):
                 parent=form.cleaned_data["parent"],
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Team %(name)s was created.") % {"name": team})
             return redirect("accounts:team_list")
@@ -70,7 +71,7 @@ def team_edit(request, pk):
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Team %(name)s was saved.") % {"name": team})
             return redirect("accounts:team_list")

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guanxi.accounts import selectors, services
-from guanxi.accounts.forms import UserCreateForm, UserFilterForm, UserForm, apply_service_errors
+from guanxi.accounts.forms import UserCreateForm, UserFilterForm, UserForm
 from guanxi.accounts.models import User
 from guanxi.accounts.roles import role_label
 from guanxi.accounts.views.common import account_admin_required, paginate
+from guanxi.core.forms import apply_validation_error
 
 ACTIVE_NAV = "users"
 
@@ -56,7 +57,7 @@ def user_create(request):
         try:
             user = services.user_create(actor=request.user, **form.service_arguments())
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("User %(name)s was created.") % {"name": user})
             return redirect("accounts:user_detail", pk=user.pk)
@@ -95,7 +96,7 @@ def user_edit(request, pk):
         try:
             services.user_update(actor=request.user, user=user, **form.service_arguments())
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("User %(name)s was saved.") % {"name": user})
             return redirect("accounts:user_detail", pk=user.pk)
