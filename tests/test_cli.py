@@ -160,3 +160,10 @@ def test_with_a_redis_url_jobs_go_through_rq(tmp_path, migrated, monkeypatch):
     with sqlite3.connect(tmp_path / "guanxi.sqlite3") as db:
         table = "django_tasks_database_dbtaskresult"
         assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone() == (0,)  # noqa: S608
+
+
+def test_scheduler_lists_its_periodic_jobs(tmp_path):
+    result = guanxi("scheduler", "--list", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "core.purge_expired_sessions\tdaily\t03:00" in result.stdout
+    assert "accounts.prune_login_history" in result.stdout

@@ -134,7 +134,7 @@ def cmd_worker(args) -> None:
 
 def cmd_scheduler(args) -> None:
     _setup()
-    _manage("scheduler", *(["--once"] if args.once else []))
+    _manage("scheduler", *(["--once"] if args.once else []), *(["--list"] if args.list else []))
 
 
 def cmd_seed(args) -> None:
@@ -171,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     scheduler = commands.add_parser("scheduler", help="Enqueue periodic jobs when due.")
     scheduler.add_argument("--once", action="store_true", help="Enqueue what is due, then exit.")
+    scheduler.add_argument("--list", action="store_true", help="List the periodic jobs and exit.")
     scheduler.set_defaults(func=cmd_scheduler)
 
     seed = commands.add_parser("seed", help="Generate deterministic sample customers.")
