@@ -1,5 +1,7 @@
 """The core pages: home dashboard, dictionaries and the recycle bin, through the test client."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -404,3 +406,33 @@ def test_purge_of_a_record_still_in_use_is_refused(english, org):
     )
     assert "cannot be purged" in response.content.decode()
     assert DictionaryEntry.all_objects.filter(pk=level.pk).exists()
+
+
+def test_each_home_figure_links_to_the_customers_behind_it(login, org):
+    CustomerFactory(owner=org["manager1"], status=Customer.Status.CHURN_WARNING)
+    CustomerFactory(owner=org["manager1"], credit_status=Customer.CreditStatus.ON_HOLD)
+    CustomerFactory(owner=org["manager2"])
+    client = login("supervisor")
+    home = client.get("/").content.decode()
+    for testid, expected in [("count-total", 3), ("count-churn", 1), ("count-hold", 1)]:
+        href = re.search(rf'data-testid="{testid}" href="([^"]+)"', home).group(1)
+        listing = client.get(href.replace("&amp;", "&"))
+        assert listing.status_code == 200
+        assert len(listing.context["page"].object_list) == expected, testid
+
+
+@pytest.mark.parametrize(
+    ("username", "testid", "expected"),
+    [
+        ("manager1", "count-mine", 2),
+        ("admin", "count-pool", 1),
+    ],
+)
+def test_own_and_pool_figures_link_to_their_lists(login, org, username, testid, expected):
+    CustomerFactory(owner=org["manager1"])
+    CustomerFactory(owner=org["manager1"])
+    CustomerFactory(owner=None)
+    client = login(username)
+    home = client.get("/").content.decode()
+    href = re.search(rf'data-testid="{testid}" href="([^"]+)"', home).group(1)
+    assert len(client.get(href).context["page"].object_list) == expected
