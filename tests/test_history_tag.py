@@ -127,3 +127,13 @@ def test_works_for_records_without_on_behalf_of(org):
     entries = record_history(instance=user)
     assert entries[0].user == org["admin"]
     assert {c.field for c in entries[0].changes} >= {"phone"}
+
+
+def test_history_leaves_out_bookkeeping_fields(org):
+    from guanxi.core.selectors import record_history
+    from guanxi.customers.services import customer_create, customer_update
+
+    customer = customer_create(actor=org["manager1"], name="记账字段", owner=org["manager1"])
+    customer_update(actor=org["supervisor"], customer=customer, phone="13800000000")
+    latest = record_history(instance=customer)[0]
+    assert [change.field for change in latest.changes] == ["phone"]

@@ -82,3 +82,19 @@ def test_new_user_with_supports_needs_the_assistant_role(org):
             supports=[org["manager1"]],
         )
     assert not User.objects.filter(username="helper").exists()
+
+
+def test_a_stale_user_edit_is_refused_and_changes_nothing(org):
+    from guanxi.core.exceptions import ConflictError
+
+    manager = User.objects.get(username="manager2")
+    read_version = manager.version
+    services.user_update(actor=org["admin"], user=manager, phone="13800000001")
+    with pytest.raises(ConflictError):
+        services.user_update(
+            actor=org["admin"],
+            user=User.objects.get(pk=manager.pk),
+            phone="13900000002",
+            expected_version=read_version,
+        )
+    assert User.objects.get(pk=manager.pk).phone == "13800000001"

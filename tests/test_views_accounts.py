@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from guanxi.accounts import roles
+from guanxi.accounts import roles, services
 from guanxi.accounts.models import LoginEvent, Team, User
 
 DEMO_PASSWORD = "pw"  # the conftest org fixture's password
@@ -818,3 +818,21 @@ def test_role_edit_refuses_to_lock_the_administrator_out(admin_client):
     assert response.status_code == 200
     assert "manage users, teams and roles" in str(response.context["form"].errors["permissions"])
     assert role.permissions.filter(codename="manage_accounts").exists()
+
+
+def test_a_stale_user_form_answers_409_and_overwrites_nothing(admin_client, org):
+    manager = User.objects.get(username="manager2")
+    form = admin_client.get(reverse("accounts:user_edit", args=[manager.pk])).context["form"]
+    data = {
+        "username": manager.username,
+        "last_name": "改",
+        "first_name": "名",
+        "language": manager.language,
+        "version": form.initial["version"],
+        "roles": [g.pk for g in manager.groups.all()],
+    }
+    services.user_update(actor=org["admin"], user=manager, phone="13800000001")
+    response = admin_client.post(reverse("accounts:user_edit", args=[manager.pk]), data)
+    assert response.status_code == 409
+    manager.refresh_from_db()
+    assert manager.last_name != "改" and manager.phone == "13800000001"

@@ -130,7 +130,7 @@ class MeView(UserLanguageMixin, APIView):
 # --- users ------------------------------------------------------------------------------
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(VersionedModelSerializer):
     name = serializers.CharField(source="get_full_name", read_only=True)
     team = serializers.PrimaryKeyRelatedField(
         queryset=Team.objects.all(), required=False, allow_null=True
@@ -169,6 +169,7 @@ class UserSerializer(serializers.ModelSerializer):
             "supports",
             "last_login",
             "date_joined",
+            "version",
         ]
         # Deactivation is DELETE (which refuses to lock out the caller), never a PATCH.
         read_only_fields = ["username", "is_active", "last_login", "date_joined"]
@@ -201,7 +202,6 @@ class UserViewSet(ScopedViewSet):
     in their own scope (themselves, their team for supervisors, the managers they support)."""
 
     model = User
-    versioned = False
     read_permission = None
     write_permission = "accounts.manage_accounts"
     filterset_class = UserFilter
@@ -218,7 +218,11 @@ class UserViewSet(ScopedViewSet):
 
     def update_record(self, instance, data, expected_version):
         return services.user_update(
-            actor=self.request.user, user=instance, roles=data.pop("groups", None), **data
+            actor=self.request.user,
+            user=instance,
+            roles=data.pop("groups", None),
+            expected_version=expected_version,
+            **data,
         )
 
     def delete_record(self, instance, expected_version):

@@ -121,6 +121,8 @@ class UserForm(forms.Form):
             "Only for sales assistants: they enter data on behalf of these account managers."
         ),
     )
+    # The version the editor read: saving over a newer one is refused, not merged.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, instance: User | None = None, **kwargs):
         self.instance = instance
@@ -137,6 +139,7 @@ class UserForm(forms.Form):
                     "language": instance.language,
                     "roles": list(instance.groups.all()),
                     "supports": list(instance.supports.all()),
+                    "version": instance.version,
                 },
             )
         super().__init__(*args, **kwargs)
@@ -169,11 +172,17 @@ class UserForm(forms.Form):
                 "team",
                 "language",
             )
-        } | {"roles": list(data["roles"]), "supports": list(data["supports"])}
+        } | {
+            "roles": list(data["roles"]),
+            "supports": list(data["supports"]),
+            "expected_version": data.get("version"),
+        }
 
 
 class UserCreateForm(UserForm):
     """A new user: the details plus an initial password, checked by the password validators."""
+
+    version = None  # a new user has nothing to be stale against
 
     password1 = forms.CharField(
         label=_("Password"),
@@ -206,7 +215,9 @@ class UserCreateForm(UserForm):
         return cleaned
 
     def service_arguments(self) -> dict:
-        return super().service_arguments() | {"password": self.cleaned_data["password1"]}
+        arguments = super().service_arguments()
+        del arguments["expected_version"]
+        return arguments | {"password": self.cleaned_data["password1"]}
 
 
 class TeamForm(forms.Form):

@@ -57,6 +57,8 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
     )
+    # Optimistic lock for the administrators' edit form and the API (users are not BaseModels).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     supports = models.ManyToManyField(
         "self",
         verbose_name=_("supports (account managers)"),

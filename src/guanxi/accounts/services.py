@@ -5,12 +5,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from guanxi.accounts.models import LoginEvent, Team, User
 from guanxi.accounts.roles import ACCOUNT_MANAGER, ROLE_LABELS, SALES_ASSISTANT
+from guanxi.core.exceptions import ConflictError
 from guanxi.core.services import record_create, record_update
 
 
@@ -40,6 +42,17 @@ def _check_supports(user: User) -> None:
         raise ValidationError(
             {"supports": _("A sales assistant can only support account managers.")}
         )
+
+
+def _bump_user_version(user: User, expected_version: int | None) -> None:
+    """Take the next version; refuse if an editor's ``expected_version`` is no longer current."""
+    users = User.objects.filter(pk=user.pk)
+    if expected_version is not None:
+        users = users.filter(version=int(expected_version))
+    if not users.update(version=F("version") + 1):
+        current = User.objects.filter(pk=user.pk).values_list("version", flat=True).first()
+        raise ConflictError(current_version=current)
+    user.version = User.objects.filter(pk=user.pk).values_list("version", flat=True).get()
 
 
 def _session_store() -> type[SessionBase]:
@@ -104,9 +117,12 @@ def user_update(
     user: User,
     roles: list[Group] | None = None,
     supports: list[User] | None = None,
+    expected_version: int | None = None,
     **fields,
 ) -> User:
+    """Change a user; with ``expected_version`` a concurrent edit is refused (ConflictError)."""
     _require_account_admin(actor)
+    _bump_user_version(user, expected_version)
     was_active = user.is_active
     for name, value in fields.items():
         setattr(user, name, value)

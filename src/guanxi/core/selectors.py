@@ -122,6 +122,10 @@ def _related_labels(wanted: dict[type, set]) -> dict:
     return labels
 
 
+# Every save changes these; the entry's who/when already says what they would.
+BOOKKEEPING_FIELDS = frozenset({"version", "updated_by", "updated_at"})
+
+
 def record_history(*, instance: models.Model, limit: int | None = None) -> list[HistoryEntry]:
     """Every audit entry of ``instance``, newest first, with field-level before → after values.
 
@@ -142,6 +146,7 @@ def record_history(*, instance: models.Model, limit: int | None = None) -> list[
     for index, new in enumerate(rows):
         old = rows[index + 1] if index + 1 < len(rows) else None
         changes = new.diff_against(old).changes if old is not None else []
+        changes = [change for change in changes if change.field not in BOOKKEEPING_FIELDS]
         for change in changes:
             model_field = opts.get_field(change.field)
             if isinstance(model_field, models.ForeignKey):

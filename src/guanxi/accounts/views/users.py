@@ -94,6 +94,7 @@ def user_edit(request, pk):
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         try:
+            # A stale version raises ConflictError, which the conflict middleware shows (409).
             services.user_update(actor=request.user, user=user, **form.service_arguments())
         except ValidationError as error:
             apply_validation_error(form, error)
