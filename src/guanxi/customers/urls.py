@@ -11,3 +11,10 @@ urlpatterns = [
     path("<int:pk>/delete/", views.customer_delete, name="delete"),
     path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
 ]
+
+from guanxi.customers import views_bulk  # noqa: E402  (the list's bulk actions and downloads)
+
+urlpatterns += [
+    path("export/", views_bulk.customer_export, name="export"),
+    path("bulk/reassign/", views_bulk.customer_bulk_reassign, name="bulk_reassign"),
+]
