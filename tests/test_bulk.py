@@ -261,3 +261,40 @@ def test_list_page_of_an_executive_has_export_but_no_reassign(customers, login):
     html = login("exec").get(reverse("customers:list")).content.decode()
     assert 'data-testid="bulk-export-csv"' in html
     assert 'data-testid="bulk-reassign"' not in html
+
+
+# -- the API ---------------------------------------------------------------------------------
+
+API_BULK = "/api/customers/bulk-reassign/"
+
+
+def api_post(client, data):
+    return client.post(API_BULK, data, content_type="application/json")
+
+
+def test_api_bulk_reassign_moves_the_customers(customers, login, org):
+    chosen = [customers["manager1"].pk, customers["supervisor"].pk]
+    response = api_post(login("supervisor"), {"ids": chosen, "owner": org["manager2"].pk})
+    assert response.status_code == 200
+    assert response.json() == {"changed": 2, "owner": org["manager2"].pk}
+    assert owner_of(customers["manager1"]) == owner_of(customers["supervisor"]) == "manager2"
+
+
+def test_api_bulk_reassign_out_of_scope_id_is_404_and_changes_nothing(customers, login, org):
+    chosen = [customers["manager1"].pk, customers["manager3"].pk]
+    response = api_post(login("supervisor"), {"ids": chosen, "owner": org["manager2"].pk})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"]
+    assert owner_of(customers["manager1"]) == "manager1"
+
+
+def test_api_bulk_reassign_rights_and_input(customers, login, org, english):
+    body = {"ids": [customers["manager1"].pk], "owner": org["manager2"].pk}
+    assert api_post(login("exec"), body).status_code == 403
+    refused = api_post(login("supervisor"), {**body, "owner": org["manager3"].pk})
+    assert refused.status_code == 400
+    assert "owner" in refused.json()["error"]["fields"]
+    empty = api_post(login("supervisor"), {"ids": [], "owner": org["manager2"].pk})
+    assert empty.status_code == 400
+    assert "ids" in empty.json()["error"]["fields"]
+    assert owner_of(customers["manager1"]) == "manager1"

@@ -8,6 +8,7 @@ from guanxi.accounts.api import MeView, TeamViewSet, TokenView, UserViewSet
 from guanxi.core.api.dictionaries import DictionaryEntryViewSet
 from guanxi.core.api.views import UnknownEndpointView
 from guanxi.customers.api import ContactViewSet, CustomerViewSet
+from guanxi.customers.api_bulk import CustomerBulkReassignView, CustomerExportView
 
 router = SimpleRouter()
 router.register("customers", CustomerViewSet, basename="api-customer")
@@ -21,6 +22,13 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    # Before the router, whose customers/<id>/ would otherwise take these names for ids.
+    path("customers/export/", CustomerExportView.as_view(), name="api-customer-export"),
+    path(
+        "customers/bulk-reassign/",
+        CustomerBulkReassignView.as_view(),
+        name="api-customer-bulk-reassign",
+    ),
     *router.urls,
     # Only paths with the trailing slash, so APPEND_SLASH still redirects "/api/customers".
     re_path(r"^.*/$", UnknownEndpointView.as_view(), name="api-unknown"),
