@@ -33,3 +33,7 @@ urlpatterns = [
     # Only paths with the trailing slash, so APPEND_SLASH still redirects "/api/customers".
     re_path(r"^.*/$", UnknownEndpointView.as_view(), name="api-unknown"),
 ]
+
+from guanxi.customers import api_vcard  # noqa: E402  (contacts as vCards)
+
+urlpatterns[-1:-1] = api_vcard.urlpatterns  # before the catch-all of unknown paths

@@ -18,3 +18,12 @@ urlpatterns += [
     path("export/", views_bulk.customer_export, name="export"),
     path("bulk/reassign/", views_bulk.customer_bulk_reassign, name="bulk_reassign"),
 ]
+
+from guanxi.customers import views_vcard  # noqa: E402  (contacts as vCards 电子名片)
+
+urlpatterns += [
+    path("<int:pk>/contacts.vcf", views_vcard.contacts_vcard_export, name="contacts_vcard_export"),
+    path(
+        "<int:pk>/contacts/import/", views_vcard.contacts_vcard_import, name="contacts_vcard_import"
+    ),
+]
