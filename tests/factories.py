@@ -23,6 +23,16 @@ class CustomerFactory(DjangoModelFactory):
     email = factory.Faker("company_email", locale="zh_CN")
     owner = None
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Search and duplicate-check keys are derived as customer_create derives them.
+        from guanxi.customers.services import derive_keys
+
+        customer = model_class(*args, **kwargs)
+        derive_keys(customer)
+        customer.save()
+        return customer
+
 
 class ContactFactory(DjangoModelFactory):
     class Meta:
@@ -32,3 +42,11 @@ class ContactFactory(DjangoModelFactory):
     name = factory.Faker("name", locale="zh_CN")
     mobile = factory.Faker("phone_number", locale="zh_CN")
     email = factory.Faker("email", locale="zh_CN")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from guanxi.customers.services import customer_search_refresh
+
+        contact = super()._create(model_class, *args, **kwargs)
+        customer_search_refresh(customer=contact.customer)
+        return contact

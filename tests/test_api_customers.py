@@ -298,3 +298,80 @@ def test_admin_adds_and_retires_a_dictionary_entry(org, api):
     )
     assert retired.status_code == 200 and retired.json()["is_active"] is False
     assert client.delete(url).status_code == 405
+
+
+# --- SPEC §2 fields, tags, completeness -------------------------------------------------------
+
+
+def test_the_api_reads_and_writes_every_spec_field(org, api):
+    client = api("manager1")
+    response = client.post(
+        "/api/customers/",
+        {
+            "name": "深圳卓越电子有限公司",
+            "postcode": "518000",
+            "fax": "0755-12345678",
+            "business_licence_no": "91440300ma5abcdef1",
+            "legal_representative": "赵六",
+            "registered_capital": "1000000.00",
+            "annual_revenue": "2500000.50",
+            "bank": "中国银行",
+            "bank_account": "6217 0000 1111 2222",
+            "tax_id": "91440300MA5ABCDEF1",
+            "tags": ["VIP", "华南", "vip"],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["business_licence_no"] == "91440300MA5ABCDEF1"
+    assert body["registered_capital"] == "1000000.00"
+    assert body["annual_revenue"] == "2500000.50"
+    assert body["tags"] == ["vip", "华南"]
+    assert body["completeness"] == 50  # 8 of the 16 key fields
+    assert "search_text" not in body and "name_key" not in body
+    customer = Customer.objects.get(pk=body["id"])
+    patched = client.patch(
+        f"/api/customers/{customer.pk}/",
+        {"tags": [], "version": customer.version},
+        format="json",
+    )
+    assert patched.status_code == 200 and patched.json()["tags"] == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("tax_id", "bad-id"),
+        ("registered_capital", "-5"),
+        ("postcode", "12"),
+        ("phone", "not a phone"),
+        ("tags", "vip"),
+    ],
+)
+def test_bad_values_answer_400_naming_the_field(org, api, field, value):
+    response = api("manager1").post(
+        "/api/customers/", {"name": "坏数据公司", field: value}, format="json"
+    )
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+    assert not Customer.objects.filter(name="坏数据公司").exists()
+
+
+def test_contact_changes_over_the_api_update_the_search(org, customers, api):
+    client = api("manager1")
+    customer = customers["manager1"]
+    created = client.post(
+        "/api/contacts/", {"customer": customer.pk, "name": "欧阳娜"}, format="json"
+    ).json()
+    assert [
+        row["id"] for row in client.get("/api/customers/", {"search": "ouyangna"}).json()["results"]
+    ] == [customer.pk]
+    response = client.patch(
+        f"/api/contacts/{created['id']}/",
+        {"name": "孙磊", "version": created["version"]},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert client.get("/api/customers/", {"search": "ouyangna"}).json()["results"] == []
+    assert client.get("/api/customers/", {"search": "sl"}).json()["results"]

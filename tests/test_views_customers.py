@@ -709,3 +709,98 @@ def test_htmx_conflict_swaps_the_form_with_the_message(customers, login, org):
     assert "<html" not in html and 'data-testid="customer-form"' in html
     customer.refresh_from_db()
     assert customer.name == "主管的修改"
+
+
+# --- registration fields, tags (SPEC §2) ------------------------------------------------------
+
+
+def test_the_form_saves_every_spec_field_and_the_detail_page_shows_them(org, login):
+    client = login("manager1")
+    response = client.post(
+        CREATE,
+        customer_data(
+            owner=org["manager1"].pk,
+            postcode="200120",
+            fax="021-55550001",
+            business_licence_no="91310000ma1fl0abcd",
+            legal_representative="王法人",
+            registered_capital="5000000.00",
+            annual_revenue="12345678.90",
+            bank="招商银行上海分行",
+            bank_account="6225 8800 1234 5678",
+            tax_id="９１３１００００MA1FL0ABCD",  # full width is folded
+            tags="VIP, 华东，vip",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    customer = Customer.objects.get(name="上海新客户有限公司")
+    assert customer.tax_id == "91310000MA1FL0ABCD"
+    assert customer.business_licence_no == "91310000MA1FL0ABCD"
+    assert str(customer.registered_capital) == "5000000.00"
+    assert customer.tag_list == ["vip", "华东"]
+    content = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    for text in (
+        "200120",
+        "021-55550001",
+        "王法人",
+        "¥5000000.00",
+        "¥12345678.90",
+        "招商银行上海分行",
+    ):
+        assert text in content
+    assert re.findall(r'data-testid="tag">([^<]+)<', content) == ["vip", "华东"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("tax_id", "12-34", "Enter a tax id of 15 to 20 uppercase letters or digits."),
+        ("phone", "call me", "Enter a phone number: digits with optional +, spaces, hyphens"),
+        ("postcode", "2001", "Enter a postcode of 6 digits."),
+        ("registered_capital", "-1", "greater than or equal to 0"),
+        ("annual_revenue", "1.234", "no more than 2 decimal places"),
+        ("bank_account", "abc", "Enter a bank account number"),
+    ],
+)
+def test_bad_field_values_are_named_and_nothing_is_saved(
+    org, login, english, field, value, message
+):
+    response = login("manager1").post(
+        CREATE, customer_data(owner=org["manager1"].pk, **{field: value})
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert message in content.replace("&#x27;", "'")
+    assert re.search(rf'name="{field}"[^>]*aria-invalid="true"', content) or re.search(
+        rf'aria-invalid="true"[^>]*name="{field}"', content
+    )
+    assert not Customer.objects.filter(name="上海新客户有限公司").exists()
+
+
+def test_the_tax_id_error_is_translated(org, login):
+    speak(org["manager1"], "zh-hans")
+    response = login("manager1").post(
+        CREATE, customer_data(owner=org["manager1"].pk, tax_id="12-34")
+    )
+    assert response.status_code == 200
+    assert 'name="tax_id"' in response.content.decode()
+
+
+def test_editing_shows_and_keeps_the_tags(org, login):
+    customer = CustomerFactory(owner=org["manager1"], tags=",vip,华东,")
+    client = login("manager1")
+    url = reverse("customers:edit", args=[customer.pk])
+    assert 'value="vip, 华东"' in client.get(url).content.decode()
+    response = client.post(url, _edit_data(customer, tags="vip, 华东, 展会"))
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.tag_list == ["vip", "华东", "展会"]
+
+
+def test_the_list_filters_by_tag(org, login):
+    tagged = CustomerFactory(owner=org["manager1"], tags=",vip,华东,")
+    near_miss = CustomerFactory(owner=org["manager1"], tags=",vipp,")
+    untagged = CustomerFactory(owner=org["manager1"])
+    pks = row_pks(login("manager1").get(LIST, {"tag": "VIP"}))
+    assert tagged.pk in pks
+    assert near_miss.pk not in pks and untagged.pk not in pks

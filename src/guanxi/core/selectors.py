@@ -122,8 +122,11 @@ def _related_labels(wanted: dict[type, set]) -> dict:
     return labels
 
 
-# Every save changes these; the entry's who/when already says what they would.
-BOOKKEEPING_FIELDS = frozenset({"version", "updated_by", "updated_at"})
+# Every save changes these; the entry's who/when already says what they would. The derived
+# search/duplicate keys of customers follow from fields that are shown themselves.
+BOOKKEEPING_FIELDS = frozenset(
+    {"version", "updated_by", "updated_at", "search_text", "name_key", "phone_digits"}
+)
 
 
 def record_history(*, instance: models.Model, limit: int | None = None) -> list[HistoryEntry]:

@@ -1,16 +1,25 @@
 """REST endpoints for customers and contacts (serializers + viewsets; rules live in services)."""
 
 import django_filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import serializers, status
+from rest_framework.response import Response
 
 from guanxi.accounts.models import User
+from guanxi.core.api.errors import error_body
 from guanxi.core.api.filters import id_filter
-from guanxi.core.api.serializers import VersionedModelSerializer
+from guanxi.core.api.serializers import ErrorDetailSerializer, VersionedModelSerializer
 from guanxi.core.api.viewsets import ScopedViewSet, query_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
-from guanxi.core.services import record_soft_delete, record_update
 from guanxi.customers import selectors, services
+from guanxi.customers.dedup import DuplicateError
 from guanxi.customers.models import Contact, Customer
 
 
@@ -20,6 +29,19 @@ def _dictionary_field(kind: str) -> serializers.PrimaryKeyRelatedField:
         required=False,
         allow_null=True,
     )
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField(max_length=30)))
+class TagsField(serializers.Field):
+    """Tags as a JSON list of strings; stored normalised by the service."""
+
+    def to_representation(self, value: str) -> list[str]:
+        return [tag for tag in (value or "").split(",") if tag]
+
+    def to_internal_value(self, data) -> list[str]:
+        if not isinstance(data, list) or not all(isinstance(tag, str) for tag in data):
+            raise serializers.ValidationError(_("Send the tags as a list of texts."))
+        return data
 
 
 class CustomerSerializer(VersionedModelSerializer):
@@ -35,6 +57,16 @@ class CustomerSerializer(VersionedModelSerializer):
         "Defaults to the caller (an assistant: the manager they support).",
     )
     owner_name = serializers.SerializerMethodField()
+    tags = TagsField(required=False)
+    completeness = serializers.IntegerField(
+        read_only=True, help_text="客户信息完整度: percentage of the key fields filled (0–100)."
+    )
+    confirm_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="On create: save even if similar customers exist (otherwise 409 duplicate).",
+    )
 
     class Meta:
         model = Customer
@@ -50,13 +82,25 @@ class CustomerSerializer(VersionedModelSerializer):
             "owner",
             "owner_name",
             "phone",
+            "fax",
             "email",
             "address",
+            "postcode",
             "website",
+            "business_licence_no",
+            "legal_representative",
+            "registered_capital",
+            "annual_revenue",
+            "bank",
+            "bank_account",
+            "tax_id",
+            "tags",
+            "completeness",
             "satisfaction",
             "credit",
             "credit_status",
             "status",
+            "confirm_duplicate",
             "version",
             "created_at",
             "updated_at",
@@ -72,8 +116,30 @@ class CustomerSerializer(VersionedModelSerializer):
             "on_behalf_of",
         ]
 
+    def to_internal_value(self, data):
+        # Identifiers are folded (width, case) before the format check, as in the form.
+        if isinstance(data, dict):
+            data = dict(data)
+            for name in ("tax_id", "business_licence_no"):
+                if isinstance(data.get(name), str):
+                    data[name] = services.identifier_normalise(data[name])
+        return super().to_internal_value(data)
+
     def get_owner_name(self, customer: Customer) -> str:
         return str(customer.owner) if customer.owner_id else ""
+
+
+class DuplicateDetailSerializer(ErrorDetailSerializer):
+    candidates = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of similar customers the caller sees."
+    )
+    hidden_candidates = serializers.IntegerField(
+        help_text="How many further similar customers exist outside the caller's scope."
+    )
+
+
+class DuplicateErrorSerializer(serializers.Serializer):
+    error = DuplicateDetailSerializer()
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -90,15 +156,26 @@ class CustomerFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
+    create=extend_schema(
+        responses={
+            201: CustomerSerializer,
+            409: OpenApiResponse(
+                DuplicateErrorSerializer,
+                description="Similar customers exist (same name, phone, e-mail or tax id); "
+                "send `confirm_duplicate: true` to create anyway.",
+            ),
+        }
+    ),
     list=extend_schema(
         parameters=[
             OpenApiParameter(
                 "search",
                 str,
-                description="Name contains, or exact code / e-mail, or phone starts with.",
+                description="Contained in the name (or its pinyin / pinyin initials), code, "
+                "phone, e-mail or a contact's name; width and case insensitive.",
             )
         ]
-    )
+    ),
 )
 class CustomerViewSet(ScopedViewSet):
     """Customers in the caller's scope. DELETE moves a customer to the recycle bin."""
@@ -118,10 +195,23 @@ class CustomerViewSet(ScopedViewSet):
             return selectors.customer_list(actor=actor, search=query_text(self.request, "search"))
         return selectors.customer_list(actor=actor)
 
+    def create(self, request, *args, **kwargs):
+        try:
+            return super().create(request, *args, **kwargs)
+        except DuplicateError as error:
+            found = error.duplicates
+            body = error_body("duplicate", error.messages[0])
+            # Only candidates in the caller's scope are named; the others are only counted.
+            body["error"]["candidates"] = [customer.pk for customer in found.visible]
+            body["error"]["hidden_candidates"] = found.hidden_count
+            return Response(body, status=status.HTTP_409_CONFLICT)
+
     def create_record(self, data):
-        return services.customer_create(actor=self.request.user, **data)
+        confirm = data.pop("confirm_duplicate", False)
+        return services.customer_create(actor=self.request.user, confirm_duplicate=confirm, **data)
 
     def update_record(self, instance, data, expected_version):
+        data.pop("confirm_duplicate", None)
         return services.customer_update(
             actor=self.request.user, customer=instance, expected_version=expected_version, **data
         )
@@ -197,13 +287,11 @@ class ContactViewSet(ScopedViewSet):
 
     def update_record(self, instance, data, expected_version):
         # Plain detail fields only (the serializer makes customer and primary read-only).
-        for name, value in data.items():
-            setattr(instance, name, value)
-        return record_update(
-            instance=instance, actor=self.request.user, expected_version=expected_version
+        return services.contact_update(
+            actor=self.request.user, contact=instance, expected_version=expected_version, **data
         )
 
     def delete_record(self, instance, expected_version):
-        record_soft_delete(
-            instance=instance, actor=self.request.user, expected_version=expected_version
+        services.contact_delete(
+            actor=self.request.user, contact=instance, expected_version=expected_version
         )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import DictionaryKind
 from guanxi.core.scoping import sees_everything
-from guanxi.customers import selectors
+from guanxi.customers import selectors, services
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.services import CUSTOMER_EDITABLE_FIELDS
 
@@ -29,6 +29,13 @@ class CustomerForm(forms.ModelForm):
         label=Customer._meta.get_field("website").verbose_name,
         required=False,
         assume_scheme="https",
+    )
+
+    tags = forms.CharField(
+        label=Customer._meta.get_field("tags").verbose_name,
+        required=False,
+        max_length=500,
+        help_text=_("Separate tags with commas."),
     )
 
     class Meta:
@@ -71,6 +78,12 @@ class CustomerForm(forms.ModelForm):
             )
         return entry
 
+    def clean_tax_id(self):
+        return services.identifier_normalise(self.cleaned_data.get("tax_id", ""))
+
+    def clean_business_licence_no(self):
+        return services.identifier_normalise(self.cleaned_data.get("business_licence_no", ""))
+
     def clean_level(self):
         return self._active_entry("level")
 
@@ -85,6 +98,25 @@ class CustomerForm(forms.ModelForm):
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in CUSTOMER_EDITABLE_FIELDS}
+
+    @staticmethod
+    def initial_for(customer: Customer) -> dict:
+        initial = {name: getattr(customer, name) for name in CUSTOMER_EDITABLE_FIELDS}
+        initial.update(version=customer.version, owner=customer.owner_id)
+        initial["tags"] = ", ".join(customer.tag_list)
+        return initial
+
+
+class CustomerCreateForm(CustomerForm):
+    """A new customer; a likely duplicate must be confirmed with the "create anyway" box."""
+
+    confirm_duplicate = forms.BooleanField(
+        label=_("Create anyway"), required=False, widget=forms.HiddenInput
+    )
+
+    def ask_confirmation(self) -> None:
+        """Offer the "create anyway" box (shown only once duplicates were found)."""
+        self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
 
 
 class CustomerEditForm(CustomerForm):
@@ -119,6 +151,7 @@ class CustomerFilterForm(forms.Form):
     POOL = "pool"
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=30)
     owner = forms.ChoiceField(label=_("Account manager"), required=False)
     level = forms.ChoiceField(label=_("Customer level"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
@@ -135,7 +168,10 @@ class CustomerFilterForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("Name, code, phone or e-mail")}
+            {
+                "type": "search",
+                "placeholder": _("Name, pinyin, code, phone, e-mail or contact"),
+            }
         )
         self.fields["owner"].choices = [
             ("", _("All")),
@@ -179,4 +215,6 @@ class CustomerFilterForm(forms.Form):
         for name in ("status", "credit_status"):
             if data.get(name):
                 filters[name] = data[name]
+        if data.get("tag"):
+            filters["tag"] = data["tag"]
         return data.get("q", "").strip(), filters

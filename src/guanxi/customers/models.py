@@ -1,12 +1,48 @@
 """Customers 客户 and their contacts 联系人 (the foundation's part of SPEC §2)."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+
+# Field-level formats; each message names what is wrong, the form shows it under the field.
+phone_validator = RegexValidator(
+    r"^\+?[0-9(][0-9 ()\-]{4,28}[0-9]$",
+    _("Enter a phone number: digits with optional +, spaces, hyphens, brackets."),
+    code="invalid_phone",
+)
+postcode_validator = RegexValidator(
+    r"^[0-9]{6}$", _("Enter a postcode of 6 digits."), code="invalid_postcode"
+)
+tax_id_validator = RegexValidator(
+    r"^[0-9A-Z]{15,20}$",
+    _("Enter a tax id of 15 to 20 uppercase letters or digits."),
+    code="invalid_tax_id",
+)
+licence_validator = RegexValidator(
+    r"^[0-9A-Z]{15,18}$",
+    _("Enter a business licence number of 15 to 18 uppercase letters or digits."),
+    code="invalid_licence",
+)
+bank_account_validator = RegexValidator(
+    r"^[0-9][0-9 ]{6,38}[0-9]$",
+    _("Enter a bank account number of 8 to 40 digits (spaces allowed)."),
+    code="invalid_bank_account",
+)
+
+
+def _money(verbose_name) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name,
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
 
 
 def _dictionary(kind: str, verbose_name, related_name: str) -> models.ForeignKey:
@@ -19,6 +55,28 @@ def _dictionary(kind: str, verbose_name, related_name: str) -> models.ForeignKey
         related_name=related_name,
         limit_choices_to={"kind": kind, "is_active": True, "deleted_at__isnull": True},
     )
+
+
+# The key fields of 客户信息完整度; the detail page and selectors.completeness_by_owner share it.
+# Foreign keys are named by attname so "filled" means "not NULL" in Python and SQL alike.
+COMPLETENESS_FIELDS = (
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "website",
+    "level_id",
+    "region_id",
+    "industry_id",
+    "source_id",
+    "legal_representative",
+    "registered_capital",
+    "annual_revenue",
+    "bank",
+    "bank_account",
+    "tax_id",
+    "business_licence_no",
+)
 
 
 class Customer(BaseModel):
@@ -53,10 +111,35 @@ class Customer(BaseModel):
         on_delete=models.PROTECT,
         related_name="owned_customers",
     )
-    phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True)
+    phone = models.CharField(
+        _("phone"), max_length=30, blank=True, db_index=True, validators=[phone_validator]
+    )
+    fax = models.CharField(_("fax"), max_length=30, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=6, blank=True, validators=[postcode_validator]
+    )
     website = models.URLField(_("website"), blank=True)
+    business_licence_no = models.CharField(
+        _("business licence no."), max_length=18, blank=True, validators=[licence_validator]
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    registered_capital = _money(_("registered capital"))
+    annual_revenue = _money(_("annual revenue"))
+    bank = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_account = models.CharField(
+        _("bank account"), max_length=40, blank=True, validators=[bank_account_validator]
+    )
+    tax_id = models.CharField(
+        _("tax id"), max_length=20, blank=True, db_index=True, validators=[tax_id_validator]
+    )
+    # Tags are kept as one normalised text ",vip,华东," rather than a Tag table + M2M: the
+    # audit history records them like any other field (simple-history ignores M2M changes),
+    # the seeder and bulk "add tag" write them with plain column updates, and "has tag t" is
+    # `tags LIKE '%,t,%'`, which the trigram index serves on PostgreSQL and is cheap on SQLite
+    # at embedded sizes. services.tags_normalise() is the only writer of the format.
+    tags = models.CharField(_("tags"), max_length=500, blank=True, default="")
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction"),
         null=True,
@@ -78,6 +161,16 @@ class Customer(BaseModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
+    # Denormalised search keys (search.customer_search_text): normalised name, its pinyin and
+    # initials, code, phone, e-mail and contact names. Written by the services and the seeder.
+    search_text = models.TextField(editable=False, blank=True, default="")
+    # Duplicate-check keys (dedup.name_key, digits of the phone), indexed for exact matches.
+    name_key = models.CharField(
+        max_length=200, editable=False, blank=True, default="", db_index=True
+    )
+    phone_digits = models.CharField(
+        max_length=30, editable=False, blank=True, default="", db_index=True
+    )
 
     scope_fields = ("owner",)
 
@@ -95,6 +188,16 @@ class Customer(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("customers:detail", args=[self.pk])
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag for tag in self.tags.split(",") if tag]
+
+    @property
+    def completeness(self) -> int:
+        """客户信息完整度: the percentage of COMPLETENESS_FIELDS that are filled."""
+        filled = sum(1 for name in COMPLETENESS_FIELDS if getattr(self, name) not in (None, ""))
+        return round(100 * filled / len(COMPLETENESS_FIELDS))
 
     @property
     def on_credit_hold(self) -> bool:

@@ -1,19 +1,55 @@
 """Seeds customers 客户 and their contacts for ``guanxi seed`` and the benchmark."""
 
 from datetime import timedelta
+from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
 
 from guanxi.core.seeding import SeedContext, bulk_insert, register_seeder, reserve_ids, words_of
 from guanxi.core.services import code_reserve
+from guanxi.customers.dedup import name_key, phone_digits
 from guanxi.customers.models import Contact, Customer
-from guanxi.customers.services import CUSTOMER_CODE_PREFIX
+from guanxi.customers.search import customer_search_text
+from guanxi.customers.services import CUSTOMER_CODE_PREFIX, tags_normalise
 
 POOL_SHARE = 0.05  # customers without an owner (the public pool 公海)
 HISTORY_DAYS = 3 * 365
 TITLES = words_of("总经理 采购经理 财务总监 技术总监 销售经理 行政主管 董事长 项目经理")
 GENDERS = [Contact.Gender.MALE.value, Contact.Gender.FEMALE.value]
+BANKS = words_of(
+    "中国工商银行 中国建设银行 中国银行 中国农业银行 交通银行 招商银行 浦发银行 兴业银行"
+)
+TAGS = words_of("重点 华东 老客户 展会 政府 外资 需回访 VIP 代理商 高潜力")
+_DIGITS = "0123456789"
+_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def _registration(ctx: SeedContext) -> dict:
+    """Business registration details, filled for a realistic share of customers."""
+    rng = ctx.rng
+    row: dict = {}
+    if rng.random() < 0.7:
+        row["postcode"] = "".join(rng.choice(_DIGITS) for _ in range(6))
+    if rng.random() < 0.3:
+        row["fax"] = f"0{rng.randint(10, 999)}-{rng.randrange(10**7, 10**8)}"
+    if rng.random() < 0.6:
+        row["business_licence_no"] = "".join(rng.choice(_CODE_CHARS) for _ in range(18))
+        row["legal_representative"] = ctx.person_name()
+    if rng.random() < 0.5:
+        row["registered_capital"] = Decimal(rng.choice([50, 100, 200, 500, 1000, 5000])) * 10000
+    if rng.random() < 0.4:
+        row["annual_revenue"] = Decimal(rng.randrange(10**7, 10**11)) / 100
+    if rng.random() < 0.4:
+        row["bank"] = rng.choice(BANKS)
+        row["bank_account"] = "".join(rng.choice(_DIGITS) for _ in range(19))
+    if rng.random() < 0.5:
+        row["tax_id"] = row.get("business_licence_no") or "".join(
+            rng.choice(_CODE_CHARS) for _ in range(18)
+        )
+    if rng.random() < 0.3:
+        row["tags"] = tags_normalise(rng.sample(TAGS, rng.randint(1, 3)))
+    return row
 
 
 def _customer(ctx: SeedContext, pk: int, code: str) -> dict:
@@ -37,6 +73,7 @@ def _customer(ctx: SeedContext, pk: int, code: str) -> dict:
         "credit": rng.randint(1, 5),
         "created_at": created,
         "updated_at": created,
+        **_registration(ctx),
     }
 
 
@@ -72,12 +109,29 @@ def seed_customers(ctx: SeedContext, customers: int) -> None:
                 _customer(ctx, pk, f"{CUSTOMER_CODE_PREFIX}{year}{first + start + i:04d}")
                 for i, pk in enumerate(ids)
             ]
-            contacts = [contact for row in rows for contact in _contacts(ctx, row)]
+            contacts = []
+            for row in rows:
+                mine = _contacts(ctx, row)
+                _derive_keys(row, [contact["name"] for contact in mine])
+                contacts.extend(mine)
             for contact, pk in zip(contacts, reserve_ids(Contact, len(contacts)), strict=True):
                 contact["id"] = pk
             ctx.writer.submit(partial(_write, rows, contacts))
         ctx.add("customers", size)
         ctx.add("contacts", len(contacts))
+
+
+def _derive_keys(row: dict, contact_names: list[str]) -> None:
+    """The keys services.derive_keys would set, computed on the plain row."""
+    row["search_text"] = customer_search_text(
+        name=row["name"],
+        code=row["code"],
+        phone=row["phone"],
+        email=row["email"],
+        contact_names=contact_names,
+    )
+    row["name_key"] = name_key(row["name"])
+    row["phone_digits"] = phone_digits(row["phone"])
 
 
 def _write(customers: list[dict], contacts: list[dict]) -> None:

@@ -1,12 +1,24 @@
 """Reads of customers and contacts, always within the acting user's scope."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    ExpressionWrapper,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import assignable_owners
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
-from guanxi.customers.models import Contact, Customer
+from guanxi.customers.models import COMPLETENESS_FIELDS, Contact, Customer
+from guanxi.customers.search import normalise
 
 CUSTOMER_SORTS = {
     "created": ("-created_at", "-id"),
@@ -33,18 +45,20 @@ DEFAULT_CUSTOMER_SORT = "created"
 def customer_list(
     *, actor, search: str = "", filters: dict | None = None, sort: str = "created"
 ) -> QuerySet[Customer]:
-    customers = scope_queryset(Customer.objects.all(), actor).select_related(
-        "owner", "level", "region"
+    # The search keys are for WHERE only; lists never show them.
+    customers = (
+        scope_queryset(Customer.objects.all(), actor)
+        .select_related("owner", "level", "region")
+        .defer("search_text")
     )
-    if search:
-        term = search.strip()
-        customers = customers.filter(
-            Q(name__icontains=term)
-            | Q(code__iexact=term)
-            | Q(phone__startswith=term)
-            | Q(email__iexact=term)
-        )
+    if term := normalise(search):
+        # Keys and term are both normalised (search.py), so a case-sensitive LIKE is exact and
+        # is what the trigram index on search_text answers on PostgreSQL.
+        customers = customers.filter(search_text__contains=term)
     if filters:
+        filters = dict(filters)
+        if tag := filters.pop("tag", ""):
+            customers = customers.filter(tag_filter(tag))
         customers = customers.filter(**filters)
     return customers.order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["created"]))
 
@@ -100,3 +114,43 @@ def customer_dictionary_choices(*, kind: str, current=None) -> QuerySet[Dictiona
     if current is not None:
         condition |= Q(pk=current.pk)
     return DictionaryEntry.objects.filter(condition, kind=kind).order_by("sort_order", "code")
+
+
+def tag_filter(tag: str) -> Q:
+    """Customers carrying ``tag`` (see Customer.tags for the stored format)."""
+    from guanxi.customers.services import tags_normalise
+
+    stored = tags_normalise([tag])
+    return Q(tags__contains=stored) if stored else Q()
+
+
+def _filled(name: str) -> Case:
+    field = next(f for f in Customer._meta.concrete_fields if f.attname == name)
+    empty = Q(**{f"{field.attname}__isnull": True})
+    if not (field.is_relation or field.null):
+        empty |= Q(**{field.attname: ""})
+    return Case(When(empty, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+def completeness_expression():
+    """客户信息完整度 in SQL: the percentage of COMPLETENESS_FIELDS filled, 0–100."""
+    filled = sum((_filled(name) for name in COMPLETENESS_FIELDS), Value(0))
+    return ExpressionWrapper(
+        filled * Value(100.0) / Value(float(len(COMPLETENESS_FIELDS))), output_field=FloatField()
+    )
+
+
+def completeness_by_owner(*, actor) -> list[dict]:
+    """Average completeness of the customers ``actor`` sees, per owner (the pool as None).
+
+    One aggregate query; rows are ``{"owner_id", "owner__username", "customers", "average"}``
+    with the average rounded to one decimal, ordered by owner name (the pool last).
+    """
+    rows = (
+        scope_queryset(Customer.objects.all(), actor)
+        .values("owner_id", "owner__username")
+        .annotate(customers=Count("id"), average=Avg(completeness_expression()))
+        .order_by("owner__username")
+    )
+    result = [dict(row, average=round(float(row["average"]), 1)) for row in rows]
+    return sorted(result, key=lambda row: row["owner_id"] is None)

@@ -1,12 +1,17 @@
 """Every write on customers and contacts."""
 
+import re
+import unicodedata
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.selectors import assignable_owners
 from guanxi.core.services import code_next, record_create, record_soft_delete, record_update
+from guanxi.customers import dedup
 from guanxi.customers.models import Contact, Customer
+from guanxi.customers.search import customer_search_text
 
 CUSTOMER_CODE_PREFIX = "KH"
 CUSTOMER_EDITABLE_FIELDS = (
@@ -18,13 +23,26 @@ CUSTOMER_EDITABLE_FIELDS = (
     "source",
     "owner",
     "phone",
+    "fax",
     "email",
     "address",
+    "postcode",
     "website",
+    "business_licence_no",
+    "legal_representative",
+    "registered_capital",
+    "annual_revenue",
+    "bank",
+    "bank_account",
+    "tax_id",
+    "tags",
     "satisfaction",
     "credit",
     "credit_status",
 )
+# Identifiers people type in mixed case and width; stored in one canonical form.
+_UPPERCASE_FIELDS = ("tax_id", "business_licence_no")
+MAX_TAG_LENGTH = 30
 
 
 def _require(actor, permission: str) -> None:
@@ -37,6 +55,75 @@ def _check_owner(actor, owner) -> None:
         raise ValidationError({"owner": _("You cannot give customers to this user.")})
 
 
+def identifier_normalise(value: str) -> str:
+    """Tax ids and licence numbers as stored: half-width, upper case, no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
+
+
+def tags_normalise(tags) -> str:
+    """The stored form of ``tags`` (a list, or text split at commas): ",a,b," or "".
+
+    Each tag is NFKC-folded, case-folded and stripped; duplicates go, order is kept.
+    """
+    if isinstance(tags, str):
+        tags = re.split(r"[,，;；]", tags)
+    cleaned = []
+    for tag in tags or ():
+        tag = unicodedata.normalize("NFKC", str(tag)).strip().casefold()
+        if not tag:
+            continue
+        if len(tag) > MAX_TAG_LENGTH:
+            raise ValidationError(
+                {
+                    "tags": _("A tag can have at most %(count)d characters.")
+                    % {"count": MAX_TAG_LENGTH}
+                }
+            )
+        cleaned.append(tag)
+    cleaned = list(dict.fromkeys(cleaned))
+    return f",{','.join(cleaned)}," if cleaned else ""
+
+
+def _clean_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(CUSTOMER_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name in _UPPERCASE_FIELDS:
+        if fields.get(name):
+            fields[name] = identifier_normalise(fields[name])
+    if "tags" in fields:
+        fields["tags"] = tags_normalise(fields["tags"])
+    return fields
+
+
+def _search_text(customer: Customer) -> str:
+    names = []
+    if customer.pk is not None:
+        names = Contact.objects.filter(customer_id=customer.pk).values_list("name", flat=True)
+    return customer_search_text(
+        name=customer.name,
+        code=customer.code,
+        phone=customer.phone,
+        email=customer.email,
+        contact_names=names,
+    )
+
+
+def derive_keys(customer: Customer) -> None:
+    """Set the search and duplicate-check keys from the customer's fields (no save)."""
+    customer.search_text = _search_text(customer)
+    customer.name_key = dedup.name_key(customer.name)
+    customer.phone_digits = dedup.phone_digits(customer.phone)
+
+
+def customer_search_refresh(*, customer: Customer) -> None:
+    """Rewrite the search keys after a contact change; no version bump, no audit entry."""
+    customer.search_text = _search_text(customer)
+    Customer.all_objects.filter(pk=customer.pk).update(search_text=customer.search_text)
+
+
 def _default_owner(actor):
     """A sales assistant enters for the single manager they support; everyone else owns it."""
     if actor.supports.exists() and not actor.has_perm("accounts.view_team_records"):
@@ -46,18 +133,22 @@ def _default_owner(actor):
 
 
 @transaction.atomic
-def customer_create(*, actor, **fields) -> Customer:
+def customer_create(*, actor, confirm_duplicate: bool = True, **fields) -> Customer:
+    """Create a customer; with ``confirm_duplicate=False`` a likely duplicate is refused.
+
+    The refusal is a :class:`guanxi.customers.dedup.DuplicateError` naming the candidates,
+    so the form or API can show them and ask again with ``confirm_duplicate=True``.
+    """
     _require(actor, "customers.add_customer")
-    unknown = set(fields) - set(CUSTOMER_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    fields = _clean_fields(fields)
+    if not confirm_duplicate:
+        dedup.raise_if_duplicates(actor=actor, **fields)
     if "owner" not in fields:
         fields["owner"] = _default_owner(actor)
     _check_owner(actor, fields["owner"])
     customer = Customer(**fields)
     customer.code = code_next(prefix=CUSTOMER_CODE_PREFIX)
+    derive_keys(customer)
     owner = fields["owner"]
     return record_create(
         instance=customer,
@@ -71,15 +162,12 @@ def customer_update(
     *, actor, customer: Customer, expected_version: int | None = None, **fields
 ) -> Customer:
     _require(actor, "customers.change_customer")
-    unknown = set(fields) - set(CUSTOMER_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
+    fields = _clean_fields(fields)
     if "owner" in fields and fields["owner"] != customer.owner:
         _check_owner(actor, fields["owner"])
     for name, value in fields.items():
         setattr(customer, name, value)
+    derive_keys(customer)
     return record_update(instance=customer, actor=actor, expected_version=expected_version)
 
 
@@ -95,7 +183,37 @@ def contact_create(*, actor, customer: Customer, **fields) -> Contact:
     if contact.is_primary or not customer.contacts.exists():
         Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
         contact.is_primary = True
-    return record_create(instance=contact, actor=actor)
+    record_create(instance=contact, actor=actor)
+    customer_search_refresh(customer=customer)
+    return contact
+
+
+CONTACT_EDITABLE_FIELDS = ("name", "gender", "title", "office_phone", "mobile", "email", "notes")
+
+
+@transaction.atomic
+def contact_update(
+    *, actor, contact: Contact, expected_version: int | None = None, **fields
+) -> Contact:
+    """Change a contact's details (not its customer or primary flag)."""
+    _require(actor, "customers.change_contact")
+    unknown = set(fields) - set(CONTACT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    record_update(instance=contact, actor=actor, expected_version=expected_version)
+    customer_search_refresh(customer=contact.customer)
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, actor, contact: Contact, expected_version: int | None = None) -> None:
+    _require(actor, "customers.delete_contact")
+    record_soft_delete(instance=contact, actor=actor, expected_version=expected_version)
+    customer_search_refresh(customer=contact.customer)
 
 
 # -- reassigning owners (SPEC §1: the customer moves with its open work, and it is logged) --

@@ -19,7 +19,13 @@ from guanxi.core.forms import apply_validation_error
 from guanxi.core.htmx import redirect_after_form, render_form_page
 from guanxi.core.pagination import paginate_request
 from guanxi.customers import selectors, services
-from guanxi.customers.forms import ContactForm, CustomerEditForm, CustomerFilterForm, CustomerForm
+from guanxi.customers.dedup import DuplicateError
+from guanxi.customers.forms import (
+    ContactForm,
+    CustomerCreateForm,
+    CustomerEditForm,
+    CustomerFilterForm,
+)
 from guanxi.customers.models import Customer
 
 ACTIVE_NAV = "customers"
@@ -110,12 +116,17 @@ def customer_detail(request, pk):
     )
 
 
-def _render_form(request, form, customer=None, status=200):
+def _render_form(request, form, customer=None, status=200, duplicates=None):
     return render_form_page(
         request,
         page_template="customers/customer_form.html",
         form_template="customers/partials/_customer_form.html",
-        context={"active_nav": ACTIVE_NAV, "form": form, "customer": customer},
+        context={
+            "active_nav": ACTIVE_NAV,
+            "form": form,
+            "customer": customer,
+            "duplicates": duplicates,
+        },
         status=status,
     )
 
@@ -124,11 +135,19 @@ def _render_form(request, form, customer=None, status=200):
 @require_http_methods(["GET", "POST"])
 def customer_create(request):
     if request.method != "POST":
-        return _render_form(request, CustomerForm(actor=request.user))
-    form = CustomerForm(request.POST, actor=request.user)
+        return _render_form(request, CustomerCreateForm(actor=request.user))
+    form = CustomerCreateForm(request.POST, actor=request.user)
+    duplicates = None
     if form.is_valid():
         try:
-            customer = services.customer_create(actor=request.user, **form.values())
+            customer = services.customer_create(
+                actor=request.user,
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                **form.values(),
+            )
+        except DuplicateError as error:
+            duplicates = error.duplicates
+            form.ask_confirmation()
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -136,7 +155,7 @@ def customer_create(request):
                 request, _("Customer “%(name)s” was created.") % {"name": customer.name}
             )
             return redirect_after_form(request, customer.get_absolute_url())
-    return _render_form(request, form)
+    return _render_form(request, form, duplicates=duplicates)
 
 
 @_requires("customers.change_customer")
@@ -144,9 +163,9 @@ def customer_create(request):
 def customer_edit(request, pk):
     customer = _customer_or_404(request, pk)
     if request.method != "POST":
-        initial = {name: getattr(customer, name) for name in services.CUSTOMER_EDITABLE_FIELDS}
-        initial.update(version=customer.version, owner=customer.owner_id)
-        form = CustomerEditForm(initial=initial, actor=request.user, customer=customer)
+        form = CustomerEditForm(
+            initial=CustomerEditForm.initial_for(customer), actor=request.user, customer=customer
+        )
         return _render_form(request, form, customer)
     form = CustomerEditForm(request.POST, actor=request.user, customer=customer)
     status = 200

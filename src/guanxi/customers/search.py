@@ -1,0 +1,80 @@
+"""Search keys of customers: one normalised text per customer that a plain substring test finds.
+
+A customer is found by name, code, phone, e-mail or a contact's name, also by the pinyin and
+pinyin initials of the Chinese names (张伟 ← ``zhangwei``, ``zw``), whatever the width or case
+of the input. Both sides go through :func:`normalise` (NFKC folds full-width forms, casefold
+folds case, whitespace is dropped), so the database only has to answer ``LIKE '%term%'``:
+a trigram GIN index on PostgreSQL, a scan on SQLite at embedded sizes.
+"""
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from pypinyin import Style, pinyin
+
+# Keys are joined with a character the normalised query can never contain, so a match never
+# spans two keys (e.g. the end of the name and the start of the code).
+SEPARATOR = "|"
+# Heteronyms multiply readings (长 zhang/chang, 行 xing/hang); more variants than this per name
+# are cut so one odd name cannot bloat its row (see _variants).
+MAX_VARIANTS = 8
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Width-, case- and space-insensitive form of ``text`` used for keys and queries alike."""
+    folded = unicodedata.normalize("NFKC", text or "").casefold()
+    return _SPACES.sub("", folded).replace(SEPARATOR, "")
+
+
+def _variants(readings: list[list[str]]) -> list[str]:
+    """Joined readings of a name, every heteronym reading represented, at most MAX_VARIANTS.
+
+    Small products are kept whole; larger ones keep the default reading of every character
+    plus, per heteronym, the variants that change only that character. That stays linear in
+    the name's length and still finds any query using one non-default reading.
+    """
+    readings = [[r for r in dict.fromkeys(options) if r] or [""] for options in readings]
+    total = 1
+    for options in readings:
+        total *= len(options)
+    if total <= MAX_VARIANTS:
+        combos = ("".join(combo) for combo in itertools.product(*readings))
+    else:
+        base = [options[0] for options in readings]
+        singles = (
+            "".join(base[:i] + [alt] + base[i + 1 :])
+            for i, options in enumerate(readings)
+            for alt in options[1:]
+        )
+        combos = itertools.chain(["".join(base)], singles)
+    return list(dict.fromkeys(itertools.islice(combos, MAX_VARIANTS)))
+
+
+@lru_cache(maxsize=65536)
+def name_keys(name: str) -> tuple[str, ...]:
+    """The normalised name, and its full-pinyin and initials variants if it has Chinese."""
+    plain = normalise(name)
+    if not plain:
+        return ()
+    keys = [plain]
+    if any("\u3400" <= char <= "\u9fff" for char in plain):
+        for style in (Style.NORMAL, Style.FIRST_LETTER):
+            readings = pinyin(plain, style=style, heteronym=True, errors="default")
+            keys.extend(normalise(variant) for variant in _variants(readings))
+    return tuple(dict.fromkeys(key for key in keys if key))
+
+
+def customer_search_text(
+    *, name: str, code: str, phone: str, email: str, contact_names: Iterable[str] = ()
+) -> str:
+    """The ``Customer.search_text`` of a customer with these values and contacts."""
+    keys: list[str] = [*name_keys(name), normalise(code), normalise(phone), normalise(email)]
+    digits = re.sub(r"\D", "", phone or "")
+    keys.append(digits)
+    for contact in contact_names:
+        keys.extend(name_keys(contact))
+    return SEPARATOR.join(dict.fromkeys(key for key in keys if key))
