@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from guanxi.core.api.permissions import RoleRights
-from guanxi.core.api.serializers import ErrorDetailSerializer, ErrorSerializer
+from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
 from guanxi.core.api.viewsets import MAX_ID
 from guanxi.customers import selectors
@@ -57,8 +57,7 @@ class ContactsVCardExportView(_VCardView):
         ],
         responses={
             (200, "text/vcard"): OpenApiResponse(OpenApiTypes.BINARY, description="The .vcf file"),
-            400: ErrorDetailSerializer,
-            404: ErrorDetailSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Unsupported `version`."),
         },
     )
     def get(self, request, pk):
@@ -115,8 +114,6 @@ class ContactsVCardImportView(_VCardView):
                 ErrorSerializer,
                 description="Unreadable file, or (on commit) cards with errors: nothing imported",
             ),
-            403: ErrorDetailSerializer,
-            404: ErrorDetailSerializer,
         },
     )
     def post(self, request, pk):
