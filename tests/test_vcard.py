@@ -560,6 +560,13 @@ def test_api_scope_and_rights(api, customers):
     assert APIClient().get(_api_export(other.pk)).status_code == 401
 
 
+@pytest.mark.parametrize("bad_id", ["-3", "abc", "0", str(2**63)])
+def test_api_malformed_id_is_not_found(api, bad_id):
+    client = api("manager1")
+    assert client.get(_api_export(bad_id)).status_code == 404
+    assert client.post(_api_import(bad_id), {}, format="multipart").status_code == 404
+
+
 def test_api_endpoints_are_in_the_schema(api):
     schema = api("manager1").get("/api/schema/", HTTP_ACCEPT="application/json").json()
     assert "/api/customers/{id}/contacts.vcf" in schema["paths"] or any(

@@ -9,7 +9,7 @@ scope (404 otherwise); importing needs the right to add contacts (403 otherwise)
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.urls import path
+from django.urls import re_path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -31,13 +31,19 @@ from guanxi.customers.vcard import MAX_VCARD_BYTES
 from guanxi.customers.views_vcard import contacts_vcard_response, vcard_version
 
 
-def _customer(request, pk) -> Customer:
-    if not 0 < int(pk) <= MAX_ID:
+def _customer(request, pk: str) -> Customer:
+    # A malformed or overflowing id is simply not found (404, never a redirect or a 500).
+    if not pk.isdigit() or not 0 < int(pk) <= MAX_ID:
         raise NotFound()
     try:
         return selectors.customer_get(actor=request.user, pk=pk)
     except Customer.DoesNotExist as missing:
         raise NotFound() from missing
+
+
+ID_PARAMETER = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The customer's id."
+)
 
 
 class _VCardView(UserLanguageMixin, APIView):
@@ -46,14 +52,20 @@ class _VCardView(UserLanguageMixin, APIView):
 
 
 class ContactsVCardExportView(_VCardView):
+    """Every contact of the customer as one .vcf file; the primary contact's ORG carries PREF.
+
+    Chinese names are written family name first in N (欧阳;娜娜). 404 outside the caller's scope.
+    """
+
     @extend_schema(
         operation_id="customers_contacts_vcard",
         summary="Download the customer's contacts as vCards",
         tags=["customers"],
         parameters=[
+            ID_PARAMETER,
             OpenApiParameter(
                 "version", str, enum=["3.0", "4.0"], description="vCard version (default 3.0)."
-            )
+            ),
         ],
         responses={
             (200, "text/vcard"): OpenApiResponse(OpenApiTypes.BINARY, description="The .vcf file"),
@@ -100,12 +112,20 @@ class VCardImportReportSerializer(serializers.Serializer):
 
 
 class ContactsVCardImportView(_VCardView):
+    """Contacts from a .vcf file (vCard 2.1, 3.0 or 4.0; one or many cards).
+
+    With ``dry_run`` the report says what each card would become and nothing is written.
+    Otherwise all new cards are saved in one transaction, or none if any card has an error.
+    A card whose name plus mobile or e-mail is already a contact of the customer is skipped.
+    """
+
     parser_classes = [MultiPartParser]
 
     @extend_schema(
         operation_id="customers_contacts_import_vcard",
         summary="Import contacts from a vCard file (dry run or commit)",
         tags=["customers"],
+        parameters=[ID_PARAMETER],
         request={"multipart/form-data": VCardImportRequestSerializer},
         responses={
             200: OpenApiResponse(VCardImportReportSerializer, description="Dry run report"),
@@ -143,14 +163,15 @@ class ContactsVCardImportView(_VCardView):
         return Response(VCardImportReportSerializer(report).data, status=code)
 
 
+# Any id segment matches, so a malformed id answers the API's 404 rather than a redirect.
 urlpatterns = [
-    path(
-        "customers/<int:pk>/contacts.vcf",
+    re_path(
+        r"^customers/(?P<pk>[^/]+)/contacts\.vcf$",
         ContactsVCardExportView.as_view(),
         name="api-customer-contacts-vcard",
     ),
-    path(
-        "customers/<int:pk>/contacts/import-vcard/",
+    re_path(
+        r"^customers/(?P<pk>[^/]+)/contacts/import-vcard/$",
         ContactsVCardImportView.as_view(),
         name="api-customer-contacts-import-vcard",
     ),
