@@ -59,3 +59,32 @@ def selector_search_manager(ctx, user) -> None:
 )
 def selector_search_exec(ctx, user) -> None:
     _first_page_and_count(user, SEARCH_TERM)
+
+
+PINYIN_TERM = "keji"  # pinyin of 科技: the same customers, found through the search keys
+
+
+@http("customers.search.pinyin.exec", user="exec", about="GET /customers/?q=keji (all customers)")
+def search_pinyin_exec(ctx) -> str:
+    return f"/customers/?q={PINYIN_TERM}"
+
+
+@python(
+    "selector.customer_list.search.pinyin.exec",
+    user="exec",
+    about="customer_list(search=keji) over all customers: first page + count",
+)
+def selector_search_pinyin_exec(ctx, user) -> None:
+    _first_page_and_count(user, PINYIN_TERM)
+
+
+LONG_TERM = "信息技术"  # a 3+ character query the trigram index answers (1 name in 20)
+
+
+@python(
+    "selector.customer_list.search.long.exec",
+    user="exec",
+    about="customer_list(search=信息技术) over all customers: first page + count",
+)
+def selector_search_long_exec(ctx, user) -> None:
+    _first_page_and_count(user, LONG_TERM)

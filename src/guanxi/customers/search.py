@@ -13,7 +13,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
+from pypinyin.contrib.tone_convert import to_normal
+from pypinyin.pinyin_dict import pinyin_dict
 
 # Keys are joined with a character the normalised query can never contain, so a match never
 # spans two keys (e.g. the end of the name and the start of the code).
@@ -54,6 +55,19 @@ def _variants(readings: list[list[str]]) -> list[str]:
     return list(dict.fromkeys(itertools.islice(combos, MAX_VARIANTS)))
 
 
+@lru_cache(maxsize=8192)
+def _readings(char: str) -> tuple[str, ...]:
+    """Every toneless reading of a character (most common first), or the character itself.
+
+    Read straight from pypinyin's character dictionary (heteronyms included): a full
+    pypinyin call segments phrases and costs ~1 ms per name, too slow to key a million rows.
+    """
+    tones = pinyin_dict.get(ord(char))
+    if not tones:
+        return (char,)
+    return tuple(dict.fromkeys(to_normal(reading) for reading in tones.split(",")))
+
+
 @lru_cache(maxsize=65536)
 def name_keys(name: str) -> tuple[str, ...]:
     """The normalised name, and its full-pinyin and initials variants if it has Chinese."""
@@ -61,10 +75,11 @@ def name_keys(name: str) -> tuple[str, ...]:
     if not plain:
         return ()
     keys = [plain]
-    if any("\u3400" <= char <= "\u9fff" for char in plain):
-        for style in (Style.NORMAL, Style.FIRST_LETTER):
-            readings = pinyin(plain, style=style, heteronym=True, errors="default")
-            keys.extend(normalise(variant) for variant in _variants(readings))
+    readings = [_readings(char) for char in plain]
+    if any(options != (char,) for char, options in zip(plain, readings, strict=True)):
+        keys.extend(_variants([list(options) for options in readings]))
+        initials = [list(dict.fromkeys(option[0] for option in options)) for options in readings]
+        keys.extend(_variants(initials))
     return tuple(dict.fromkeys(key for key in keys if key))
 
 
