@@ -317,3 +317,20 @@ def test_api_export_bad_input_is_a_json_400_naming_the_field(customers, login, p
 
 def test_api_export_needs_authentication(customers, client):
     assert client.get(API_EXPORT).status_code == 401
+
+
+def test_customer_export_has_the_spec_fields_money_as_numbers_and_tags(org, login, english):
+    from guanxi.customers import services
+
+    services.customer_create(
+        actor=org["manager1"],
+        name="资本公司",
+        registered_capital=Decimal("1000000.00"),
+        bank_account="6222020200112233445",
+        tags="重点, vip",
+    )
+    rows = xlsx_rows(login("manager1").get(EXPORT, {"format": "xlsx"}))
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["Registered capital"] == 1000000
+    assert record["Bank account"] == "6222020200112233445"  # text, never 6.2E+18
+    assert record["Tags"] == "重点, vip"

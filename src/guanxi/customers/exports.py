@@ -5,8 +5,10 @@ scope and the formula protection are the same wherever a customer list is downlo
 """
 
 from collections.abc import Callable, Iterable, Iterator
+from operator import attrgetter
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +22,11 @@ EXPORT_CHUNK_SIZE = 2000
 
 def _label(entry) -> str:
     return entry.label if entry is not None else ""
+
+
+def _field(name: str) -> tuple[object, Callable[[Customer], object]]:
+    """A column showing a plain model field, headed by the field's own translated name."""
+    return capfirst(Customer._meta.get_field(name).verbose_name), attrgetter(name)
 
 
 # (header, value of a customer): dictionary entries by label, the owner by name, never ids.
@@ -36,6 +43,16 @@ COLUMNS: list[tuple[object, Callable[[Customer], object]]] = [
     (gettext_lazy("E-mail"), lambda c: c.email),
     (gettext_lazy("Address"), lambda c: c.address),
     (gettext_lazy("Website"), lambda c: c.website),
+    _field("fax"),
+    _field("postcode"),
+    _field("business_licence_no"),
+    _field("legal_representative"),
+    _field("registered_capital"),
+    _field("annual_revenue"),
+    _field("bank"),
+    _field("bank_account"),
+    _field("tax_id"),
+    (capfirst(Customer._meta.get_field("tags").verbose_name), lambda c: ", ".join(c.tag_list)),
     (gettext_lazy("Satisfaction"), lambda c: c.satisfaction),
     (gettext_lazy("Credit rating"), lambda c: c.credit),
     (gettext_lazy("Credit status"), lambda c: c.get_credit_status_display()),
