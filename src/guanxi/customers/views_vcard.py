@@ -92,9 +92,10 @@ class VCardImportForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def contacts_vcard_import(request, pk):
     customer = _customer_or_404(request, pk)
-    form = VCardImportForm(request.POST or None, request.FILES or None)
+    is_post = request.method == "POST"
+    form = VCardImportForm(request.POST, request.FILES) if is_post else VCardImportForm()
     report, content = None, ""
-    if request.method == "POST" and form.is_valid():
+    if is_post and form.is_valid():
         commit = request.POST.get("action") == "import"
         try:
             data = form.data_bytes()
