@@ -574,3 +574,17 @@ def test_api_endpoints_are_in_the_schema(api):
         path.endswith("/contacts.vcf") for path in schema["paths"]
     )
     assert any(path.endswith("/contacts/import-vcard/") for path in schema["paths"])
+
+
+def test_line_breaks_in_values_cannot_forge_cards_or_lines(org):
+    customer = CustomerFactory(owner=org["manager1"], name="甲\r\nEND:VCARD")
+    ContactFactory(
+        customer=customer, name="张三\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:假", title="a\r\nX-EVIL:1"
+    )
+    contacts = Contact.objects.filter(customer=customer)
+    text = vcard.contacts_to_vcard(contacts, organisation=customer.name)
+    lines = text.split("\r\n")
+    assert lines.count("BEGIN:VCARD") == 1 and lines.count("END:VCARD") == 1
+    assert not any(line.startswith("X-EVIL") for line in lines)
+    (card,) = vcard.parse_vcards(text.encode())
+    assert card.fields["title"] == "a X-EVIL:1"
