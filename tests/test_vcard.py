@@ -588,3 +588,14 @@ def test_line_breaks_in_values_cannot_forge_cards_or_lines(org):
     assert not any(line.startswith("X-EVIL") for line in lines)
     (card,) = vcard.parse_vcards(text.encode())
     assert card.fields["title"] == "a X-EVIL:1"
+
+
+def test_customer_page_offers_the_vcard_actions_by_right(login, customers):
+    customer = customers["manager1"]
+    manager_page = login("manager1").get(f"/customers/{customer.pk}/").content.decode()
+    exec_page = login("exec").get(f"/customers/{customer.pk}/").content.decode()
+    import_url = f"/customers/{customer.pk}/contacts/import/"
+    assert f"/customers/{customer.pk}/contacts.vcf" in manager_page
+    assert import_url in manager_page
+    assert f"/customers/{customer.pk}/contacts.vcf" in exec_page
+    assert import_url not in exec_page
