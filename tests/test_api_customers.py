@@ -375,3 +375,30 @@ def test_contact_changes_over_the_api_update_the_search(org, customers, api):
     assert response.status_code == 200
     assert client.get("/api/customers/", {"search": "ouyangna"}).json()["results"] == []
     assert client.get("/api/customers/", {"search": "sl"}).json()["results"]
+
+
+def test_the_api_filters_by_tag(org, api):
+    tagged = CustomerFactory(owner=org["manager1"], tags=",vip,华东,")
+    CustomerFactory(owner=org["manager1"], tags=",vipp,")
+    rows = api("manager1").get("/api/customers/", {"tag": "VIP"}).json()["results"]
+    assert [row["id"] for row in rows] == [tagged.pk]
+    assert rows[0]["tags"] == ["vip", "华东"]
+
+
+@pytest.mark.parametrize("tags", [["a\x00b"], ["a\x07b"], ["x" * 31]])
+def test_bad_tags_answer_400(org, api, tags):
+    response = api("manager1").post(
+        "/api/customers/", {"name": "坏标签公司", "tags": tags}, format="json"
+    )
+    assert response.status_code == 400
+    assert any(name.startswith("tags") for name in response.json()["error"]["fields"])
+    assert not Customer.objects.filter(name="坏标签公司").exists()
+
+
+def test_a_comma_inside_a_tag_makes_two_tags(org, api):
+    body = (
+        api("manager1")
+        .post("/api/customers/", {"name": "逗号公司", "tags": ["a,b", "c"]}, format="json")
+        .json()
+    )
+    assert body["tags"] == ["a", "b", "c"]

@@ -1,12 +1,10 @@
 """REST endpoints for customers and contacts (serializers + viewsets; rules live in services)."""
 
 import django_filters
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import serializers, status
@@ -31,17 +29,13 @@ def _dictionary_field(kind: str) -> serializers.PrimaryKeyRelatedField:
     )
 
 
-@extend_schema_field(serializers.ListField(child=serializers.CharField(max_length=30)))
-class TagsField(serializers.Field):
+class TagsField(serializers.ListField):
     """Tags as a JSON list of strings; stored normalised by the service."""
+
+    child = serializers.CharField(max_length=30, allow_blank=True)
 
     def to_representation(self, value: str) -> list[str]:
         return [tag for tag in (value or "").split(",") if tag]
-
-    def to_internal_value(self, data) -> list[str]:
-        if not isinstance(data, list) or not all(isinstance(tag, str) for tag in data):
-            raise serializers.ValidationError(_("Send the tags as a list of texts."))
-        return data
 
 
 class CustomerSerializer(VersionedModelSerializer):
@@ -149,10 +143,16 @@ class CustomerFilter(django_filters.FilterSet):
     industry = id_filter("industry")
     source = id_filter("source")
     in_pool = django_filters.BooleanFilter(field_name="owner", lookup_expr="isnull")
+    tag = django_filters.CharFilter(
+        method="filter_tag", max_length=30, help_text="Customers carrying this tag."
+    )
 
     class Meta:
         model = Customer
         fields = ["kind", "status", "credit_status"]
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(selectors.tag_filter(value))
 
 
 @extend_schema_view(

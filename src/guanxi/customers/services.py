@@ -43,6 +43,7 @@ CUSTOMER_EDITABLE_FIELDS = (
 # Identifiers people type in mixed case and width; stored in one canonical form.
 _UPPERCASE_FIELDS = ("tax_id", "business_licence_no")
 MAX_TAG_LENGTH = 30
+_TAG_SEPARATORS = re.compile(r"[,，;；]")
 
 
 def _require(actor, permission: str) -> None:
@@ -66,12 +67,16 @@ def tags_normalise(tags) -> str:
     Each tag is NFKC-folded, case-folded and stripped; duplicates go, order is kept.
     """
     if isinstance(tags, str):
-        tags = re.split(r"[,，;；]", tags)
+        tags = [tags]
+    # A separator inside a list item splits it too, so the stored format cannot break.
+    parts = [part for tag in tags or () for part in _TAG_SEPARATORS.split(str(tag))]
     cleaned = []
-    for tag in tags or ():
-        tag = unicodedata.normalize("NFKC", str(tag)).strip().casefold()
+    for tag in parts:
+        tag = unicodedata.normalize("NFKC", tag).strip().casefold()
         if not tag:
             continue
+        if any(unicodedata.category(char) == "Cc" for char in tag):
+            raise ValidationError({"tags": _("A tag cannot contain control characters.")})
         if len(tag) > MAX_TAG_LENGTH:
             raise ValidationError(
                 {
