@@ -801,6 +801,9 @@ def test_the_list_filters_by_tag(org, login):
     tagged = CustomerFactory(owner=org["manager1"], tags=",vip,华东,")
     near_miss = CustomerFactory(owner=org["manager1"], tags=",vipp,")
     untagged = CustomerFactory(owner=org["manager1"])
-    pks = row_pks(login("manager1").get(LIST, {"tag": "VIP"}))
+    response = login("manager1").get(LIST, {"tag": "VIP"})
+    pks = row_pks(response)
     assert tagged.pk in pks
     assert near_miss.pk not in pks and untagged.pk not in pks
+    row = re.search(rf'data-pk="{tagged.pk}".*?</tr>', response.content.decode(), re.DOTALL)
+    assert re.findall(r'data-testid="tag">([^<]+)<', row.group(0)) == ["vip", "华东"]
