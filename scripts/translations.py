@@ -12,6 +12,7 @@ extracting strings (makemessages) does.
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -53,24 +54,44 @@ def missing_entries(catalogue: polib.POFile) -> list[polib.POEntry]:
     return missing
 
 
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdif]|%[sdif]|\{[a-z_]*\}")
+
+
+def placeholder_mismatches(catalogue: polib.POFile) -> list[str]:
+    """Translations that drop or invent a placeholder would crash or mislead at run time."""
+    problems = []
+    for entry in catalogue.translated_entries():
+        source = entry.msgid_plural or entry.msgid
+        expected = sorted(PLACEHOLDER.findall(source))
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for translation in translations:
+            if sorted(PLACEHOLDER.findall(translation)) != expected:
+                problems.append(f"placeholders differ: {source!r} -> {translation!r}")
+    return problems
+
+
 def fill_from_drafts(catalogue: polib.POFile, drafts_dir: Path) -> int:
     drafts: dict[str, str] = {}
     for path in sorted(drafts_dir.glob("*.json")):
         drafts.update(json.loads(path.read_text(encoding="utf-8")))
     filled = 0
     for entry in catalogue:
-        translation = drafts.get(entry.msgid)
-        if not translation:
-            continue
+        fuzzy = "fuzzy" in entry.flags
         if entry.msgid_plural:
-            if not all(entry.msgstr_plural.values()):
-                entry.msgstr_plural = {0: translation}
-                filled += 1
-        elif not entry.msgstr or "fuzzy" in entry.flags:
+            # Chinese has one plural form: it is the plural sentence, with its placeholder.
+            translation = drafts.get(entry.msgid_plural) or drafts.get(entry.msgid)
+            if not translation or (all(entry.msgstr_plural.values()) and not fuzzy):
+                continue
+            entry.msgstr_plural = {0: translation}
+        else:
+            translation = drafts.get(entry.msgid)
+            if not translation or (entry.msgstr and not fuzzy):
+                continue
             entry.msgstr = translation
-            filled += 1
-        if "fuzzy" in entry.flags:
+        filled += 1
+        if fuzzy:
             entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgid_plural = None
     return filled
 
 
@@ -95,6 +116,8 @@ def update(drafts_dir: Path | None) -> int:
     missing = missing_entries(catalogue)
     for entry in missing:
         print(f"untranslated: {entry.msgid!r} ({entry.occurrences[:1]})")
+    for problem in placeholder_mismatches(catalogue):
+        print(problem)
     return 0
 
 
@@ -111,6 +134,7 @@ def check() -> int:
         PO_PATH.write_bytes(committed)
     problems = [f"untranslated: {entry.msgid!r} in {entry.occurrences[:1]}"
                 for entry in missing_entries(catalogue)]
+    problems += placeholder_mismatches(catalogue)
     if committed_mo is None or compiled(polib.pofile(str(PO_PATH))) != compiled(committed_mo):
         problems.append("django.mo is stale: run `make messages`")
     for problem in problems:
