@@ -18,12 +18,12 @@ test: setup system-deps
 	scripts/check.sh
 
 lint: setup
-	.venv/bin/ruff check src tests bench
-	.venv/bin/ruff format --check src tests bench
+	.venv/bin/ruff check src tests bench scripts
+	.venv/bin/ruff format --check src tests bench scripts
 
 format: setup
-	.venv/bin/ruff format src tests bench
-	.venv/bin/ruff check --fix src tests bench
+	.venv/bin/ruff format src tests bench scripts
+	.venv/bin/ruff check --fix src tests bench scripts
 
 messages: setup
 	.venv/bin/python scripts/translations.py update

@@ -12,8 +12,8 @@ export GUANXI_DATA_DIR="$scratch"
 step() { printf '\n=== %s\n' "$*"; }
 
 step "ruff"
-ruff check src tests bench
-ruff format --check src tests bench
+ruff check src tests bench scripts
+ruff format --check src tests bench scripts
 
 step "migrations are up to date"
 python -m django makemigrations --check --dry-run

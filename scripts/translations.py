@@ -1,9 +1,10 @@
 """Keep the zh_Hans catalogue complete.
 
-    python scripts/translations.py update [--drafts DIR]   refresh the .po from the source, fill
-                                                           empty entries from JSON drafts, compile .mo
-    python scripts/translations.py check                   fail if any string lacks a translation or
-                                                           the committed .mo is stale (changes nothing)
+    python scripts/translations.py update [--drafts DIR]
+        refresh the .po from the source, fill empty entries from JSON drafts, compile the .mo
+    python scripts/translations.py check
+        fail if a string lacks a translation, a placeholder differs, or the .mo is stale;
+        changes nothing
 
 The .mo is compiled with polib, so running Guanxi never needs gettext installed; only
 extracting strings (makemessages) does.
@@ -32,10 +33,25 @@ def extract() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "guanxi.settings"}
     env.setdefault("GUANXI_DATA_DIR", tempfile.mkdtemp(prefix="guanxi-i18n-"))
     subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "django", "makemessages", "--locale", "zh_Hans",
-         "--no-obsolete", "--add-location", "file", "--ignore", "migrations/*",
-         "--ignore", "static/*"],
-        cwd=PACKAGE, env=env, check=True, stdout=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "--locale",
+            "zh_Hans",
+            "--no-obsolete",
+            "--add-location",
+            "file",
+            "--ignore",
+            "migrations/*",
+            "--ignore",
+            "static/*",
+        ],
+        cwd=PACKAGE,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
 
 
@@ -132,8 +148,10 @@ def check() -> int:
         catalogue = polib.pofile(str(PO_PATH))
     finally:
         PO_PATH.write_bytes(committed)
-    problems = [f"untranslated: {entry.msgid!r} in {entry.occurrences[:1]}"
-                for entry in missing_entries(catalogue)]
+    problems = [
+        f"untranslated: {entry.msgid!r} in {entry.occurrences[:1]}"
+        for entry in missing_entries(catalogue)
+    ]
     problems += placeholder_mismatches(catalogue)
     if committed_mo is None or compiled(polib.pofile(str(PO_PATH))) != compiled(committed_mo):
         problems.append("django.mo is stale: run `make messages`")
