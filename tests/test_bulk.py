@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from guanxi.accounts.models import User
 from guanxi.core.exceptions import ConflictError
@@ -27,7 +28,10 @@ def owner_of(customer) -> str | None:
 
 def test_reassign_moves_the_owner_and_logs_who_from_and_to(customers, org, english):
     customer = customers["manager1"]
-    services.customer_reassign(actor=org["supervisor"], customer=customer, owner=org["manager2"])
+    with translation.override("en"):
+        services.customer_reassign(
+            actor=org["supervisor"], customer=customer, owner=org["manager2"]
+        )
     assert owner_of(customer) == "manager2"
     entry = Customer.history.filter(id=customer.pk).order_by("-history_date").first()
     assert entry.history_user == org["supervisor"]

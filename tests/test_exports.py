@@ -334,3 +334,14 @@ def test_customer_export_has_the_spec_fields_money_as_numbers_and_tags(org, logi
     assert record["Registered capital"] == 1000000
     assert record["Bank account"] == "6222020200112233445"  # text, never 6.2E+18
     assert record["Tags"] == "重点, vip"
+
+
+def test_attachment_names_from_user_data_cannot_break_the_header():
+    from guanxi.core.export import content_disposition
+
+    header = content_disposition('坏\r\n名"字\\\x08/x.vcf')
+    assert "\r" not in header and "\n" not in header and "\x08" not in header
+    assert header.startswith('attachment; filename="')
+    ascii_part = header.split('filename="', 1)[1].split('"', 1)[0]
+    assert "\\" not in ascii_part and "/" not in ascii_part
+    assert "filename*=UTF-8''" in header

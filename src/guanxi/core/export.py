@@ -16,6 +16,7 @@ mapped to tuples); this module writes them out safely:
 
 import csv
 import datetime
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from tempfile import SpooledTemporaryFile
@@ -75,8 +76,16 @@ def xlsx_cell(value):
 
 
 def content_disposition(filename: str) -> str:
-    """An attachment header that keeps a Chinese file name (RFC 6266 ``filename*``)."""
-    ascii_name = filename.encode("ascii", "ignore").decode().strip(" -_") or "export"
+    """An attachment header that keeps a Chinese file name (RFC 6266 ``filename*``).
+
+    The name often comes from user data (a customer's name): control characters could break
+    the header and quotes or backslashes the quoted fallback, so they are dropped.
+    """
+    filename = "".join(
+        char for char in filename if not unicodedata.category(char).startswith("C")
+    ).replace("/", "_")
+    ascii_name = filename.encode("ascii", "ignore").decode()
+    ascii_name = ascii_name.replace('"', "").replace("\\", "").strip(" -_") or "export"
     if "." not in ascii_name and "." in filename:
         ascii_name = f"export.{filename.rsplit('.', 1)[1]}"
     ascii_name = ascii_name.replace('"', "").replace("\\", "")
