@@ -19,6 +19,20 @@ def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
+def submitted(request, form: forms.Form, save):
+    """On a valid POST run ``save()`` (a service call) and return what it returns.
+
+    A service's ValidationError lands on the form instead; ``None`` means "show the form again".
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save()
+    except ValidationError as error:
+        apply_validation_error(form, error)
+        return None
+
+
 class DictionaryEntryForm(forms.Form):
     """The editable values of a dictionary entry."""
 

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from guanxi.accounts import selectors, services
 from guanxi.accounts.forms import RoleForm
 from guanxi.accounts.roles import ROLE_LABELS, role_label
 from guanxi.accounts.views.common import account_admin_required
-from guanxi.core.forms import apply_validation_error
+from guanxi.core.forms import submitted
 
 ACTIVE_NAV = "roles"
 
@@ -26,15 +25,17 @@ def role_list(request):
 
 
 def _save(request, form: RoleForm, role: Group | None):
-    try:
-        saved = services.role_save(
+    saved = submitted(
+        request,
+        form,
+        lambda: services.role_save(
             actor=request.user,
             role=role,
             name=form.cleaned_data["name"],
             permissions=form.permissions_to_save(),
-        )
-    except ValidationError as error:
-        apply_validation_error(form, error)
+        ),
+    )
+    if saved is None:
         return None
     messages.success(request, _("Role %(name)s was saved.") % {"name": role_label(saved.name)})
     return redirect("accounts:role_list")
@@ -43,10 +44,9 @@ def _save(request, form: RoleForm, role: Group | None):
 @account_admin_required
 def role_create(request):
     form = RoleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        response = _save(request, form, None)
-        if response is not None:
-            return response
+    response = _save(request, form, None)
+    if response is not None:
+        return response
     return render(
         request,
         "accounts/role_form.html",
@@ -65,10 +65,9 @@ def role_edit(request, pk):
     except Group.DoesNotExist as missing:
         raise Http404 from missing
     form = RoleForm(request.POST or None, instance=role)
-    if request.method == "POST" and form.is_valid():
-        response = _save(request, form, role)
-        if response is not None:
-            return response
+    response = _save(request, form, role)
+    if response is not None:
+        return response
     return render(
         request,
         "accounts/role_form.html",

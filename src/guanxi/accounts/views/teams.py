@@ -1,7 +1,6 @@
 """Team administration: the organisation tree, new teams, renaming and moving a team."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from guanxi.accounts import selectors, services
 from guanxi.accounts.forms import TeamForm
 from guanxi.accounts.models import Team
 from guanxi.accounts.views.common import account_admin_required
-from guanxi.core.forms import apply_validation_error
+from guanxi.core.forms import submitted
 
 ACTIVE_NAV = "teams"
 
@@ -30,18 +29,18 @@ def team_list(request):
 @account_admin_required
 def team_create(request):
     form = TeamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_create(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                parent=form.cleaned_data["parent"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Team %(name)s was created.") % {"name": team})
-            return redirect("accounts:team_list")
+    team = submitted(
+        request,
+        form,
+        lambda: services.team_create(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            parent=form.cleaned_data["parent"],
+        ),
+    )
+    if team is not None:
+        messages.success(request, _("Team %(name)s was created.") % {"name": team})
+        return redirect("accounts:team_list")
     return render(
         request,
         "accounts/team_form.html",
@@ -60,21 +59,21 @@ def team_edit(request, pk):
     except Team.DoesNotExist as missing:
         raise Http404 from missing
     form = TeamForm(request.POST or None, instance=team)
-    if request.method == "POST" and form.is_valid():
-        try:
-            # A stale version raises ConflictError, which the conflict middleware shows (409).
-            services.team_update(
-                actor=request.user,
-                team=team,
-                name=form.cleaned_data["name"],
-                parent=form.cleaned_data["parent"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Team %(name)s was saved.") % {"name": team})
-            return redirect("accounts:team_list")
+    # A stale version raises ConflictError, which the conflict middleware shows (409).
+    saved = submitted(
+        request,
+        form,
+        lambda: services.team_update(
+            actor=request.user,
+            team=team,
+            name=form.cleaned_data["name"],
+            parent=form.cleaned_data["parent"],
+            expected_version=form.cleaned_data["version"],
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Team %(name)s was saved.") % {"name": saved})
+        return redirect("accounts:team_list")
     return render(
         request,
         "accounts/team_form.html",

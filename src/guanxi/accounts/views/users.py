@@ -13,7 +13,7 @@ from guanxi.accounts.forms import UserCreateForm, UserFilterForm, UserForm
 from guanxi.accounts.models import User
 from guanxi.accounts.roles import role_label
 from guanxi.accounts.views.common import account_admin_required, paginate
-from guanxi.core.forms import apply_validation_error
+from guanxi.core.forms import submitted
 
 ACTIVE_NAV = "users"
 
@@ -53,14 +53,12 @@ def user_list(request):
 @account_admin_required
 def user_create(request):
     form = UserCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_create(actor=request.user, **form.service_arguments())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("User %(name)s was created.") % {"name": user})
-            return redirect("accounts:user_detail", pk=user.pk)
+    user = submitted(
+        request, form, lambda: services.user_create(actor=request.user, **form.service_arguments())
+    )
+    if user is not None:
+        messages.success(request, _("User %(name)s was created.") % {"name": user})
+        return redirect("accounts:user_detail", pk=user.pk)
     return render(
         request,
         "accounts/user_form.html",
@@ -92,15 +90,15 @@ def user_detail(request, pk):
 def user_edit(request, pk):
     user = _get_user(request, pk)
     form = UserForm(request.POST or None, instance=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            # A stale version raises ConflictError, which the conflict middleware shows (409).
-            services.user_update(actor=request.user, user=user, **form.service_arguments())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("User %(name)s was saved.") % {"name": user})
-            return redirect("accounts:user_detail", pk=user.pk)
+    # A stale version raises ConflictError, which the conflict middleware shows (409).
+    saved = submitted(
+        request,
+        form,
+        lambda: services.user_update(actor=request.user, user=user, **form.service_arguments()),
+    )
+    if saved is not None:
+        messages.success(request, _("User %(name)s was saved.") % {"name": saved})
+        return redirect("accounts:user_detail", pk=saved.pk)
     return render(
         request,
         "accounts/user_form.html",
