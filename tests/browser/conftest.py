@@ -66,8 +66,9 @@ def sign_in(page, org):
         page.goto("/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        assert "/accounts/login/" not in page.url, f"{username} could not sign in"
         return page
 
     return _sign_in

@@ -28,7 +28,8 @@ def test_wrong_password_keeps_the_user_out(page, org):
     page.goto("/accounts/login/")
     page.fill("input[name=username]", "manager1")
     page.fill("input[name=password]", "wrong")
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     assert "/accounts/login/" in page.url
     assert page.locator("nav.mainnav").count() == 0
 
@@ -36,8 +37,9 @@ def test_wrong_password_keeps_the_user_out(page, org):
 def test_switching_language_changes_the_interface_and_sticks(sign_in, org):
     page = sign_in("manager1")
     assert page.locator("nav.mainnav [data-nav=customers]").inner_text() == "客户"
-    page.select_option("[data-testid=language-switcher]", "en")
-    page.wait_for_load_state()
+    # The switcher submits its form on change: wait for that navigation, not the current page.
+    with page.expect_navigation():
+        page.select_option("[data-testid=language-switcher]", "en")
     assert page.locator("nav.mainnav [data-nav=customers]").inner_text() == "Customers"
     org["manager1"].refresh_from_db()
     assert org["manager1"].language == "en"
@@ -47,7 +49,8 @@ def test_switching_language_changes_the_interface_and_sticks(sign_in, org):
 
 def test_sign_out_ends_the_session(sign_in):
     page = sign_in("manager1")
-    page.click("form[action$='/accounts/logout/'] button")
+    with page.expect_navigation():
+        page.click("form[action$='/accounts/logout/'] button")
     page.goto("/customers/")
     assert "/accounts/login/" in page.url
 
