@@ -302,3 +302,57 @@ def test_api_bulk_reassign_rights_and_input(customers, login, org, english):
     assert empty.status_code == 400
     assert "ids" in empty.json()["error"]["fields"]
     assert owner_of(customers["manager1"]) == "manager1"
+
+
+# -- bulk add tag ------------------------------------------------------------------------------
+
+
+def tags_of(customer) -> str:
+    return Customer.objects.get(pk=customer.pk).tags
+
+
+def test_bulk_tag_adds_the_tag_to_every_selected_customer_once(customers, org):
+    first, second = customers["manager1"], customers["manager2"]
+    services.customer_update(actor=org["supervisor"], customer=first, tags=["vip"])
+    changed = services.customers_bulk_add_tag(
+        actor=org["supervisor"], customer_ids=[first.pk, second.pk], tag=" VIP "
+    )
+    assert changed == 1
+    assert tags_of(first) == ",vip," and tags_of(second) == ",vip,"
+
+
+def test_bulk_tag_keeps_existing_tags(customers, org):
+    customer = customers["manager1"]
+    services.customer_update(actor=org["manager1"], customer=customer, tags=["华东"])
+    services.customers_bulk_add_tag(actor=org["manager1"], customer_ids=[customer.pk], tag="重点")
+    assert tags_of(customer) == ",华东,重点,"
+
+
+def test_bulk_tag_with_an_out_of_scope_id_changes_nothing(customers, org):
+    own, foreign = customers["manager1"], customers["manager3"]
+    with pytest.raises(Customer.DoesNotExist):
+        services.customers_bulk_add_tag(
+            actor=org["manager1"], customer_ids=[own.pk, foreign.pk], tag="vip"
+        )
+    assert tags_of(own) == "" and tags_of(foreign) == ""
+
+
+def test_bulk_tag_refuses_an_empty_tag_and_executives(customers, org):
+    customer = customers["manager1"]
+    with pytest.raises(ValidationError) as error:
+        services.customers_bulk_add_tag(actor=org["manager1"], customer_ids=[customer.pk], tag=" ")
+    assert "tag" in error.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.customers_bulk_add_tag(actor=org["exec"], customer_ids=[customer.pk], tag="x")
+
+
+def test_bulk_tag_page_adds_the_tag_and_answers_404_outside_the_scope(customers, login):
+    client = login("manager1")
+    own, foreign = customers["manager1"], customers["manager2"]
+    url = reverse("customers:bulk_tag")
+    response = client.post(url, {"ids": [own.pk], "tag": "复购"})
+    assert response.status_code == 302
+    assert tags_of(own) == ",复购,"
+    assert client.post(url, {"ids": [own.pk, foreign.pk], "tag": "x"}).status_code == 404
+    assert tags_of(foreign) == ""
+    assert login("exec").post(url, {"ids": [own.pk], "tag": "x"}).status_code == 403

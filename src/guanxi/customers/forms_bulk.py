@@ -1,4 +1,4 @@
-"""Forms of the customer list's bulk actions (reassign owner, export the selection)."""
+"""Forms of the customer list's bulk actions (reassign owner, add a tag, export)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +46,19 @@ class BulkReassignForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = selectors.customer_owner_choices(actor=actor)
+
+
+class BulkTagForm(forms.Form):
+    ids = IdListField(
+        label=_("Selected customers"),
+        error_messages={"required": _("Select at least one customer.")},
+    )
+    tag = forms.CharField(
+        label=_("Tag"),
+        max_length=30,
+        error_messages={"required": _("Enter the tag to add.")},
+    )
+    back = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class ExportForm(forms.Form):

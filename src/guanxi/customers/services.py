@@ -273,17 +273,14 @@ def _move_customer(*, actor, customer: Customer, owner, expected_version: int | 
     return customer
 
 
-@transaction.atomic
-def customers_bulk_reassign(*, actor, customer_ids, owner) -> int:
-    """Give every customer of ``customer_ids`` to ``owner``; all of them or none.
+def _bulk_selection(*, actor, customer_ids) -> list[Customer]:
+    """The customers of a bulk action: every id must be one the actor sees, or nothing happens.
 
-    Every id must be a customer the actor sees: one unknown or out-of-scope id raises
-    ``Customer.DoesNotExist`` (a 404) before anything is written, so the answer reveals nothing
-    and changes nothing. Returns how many customers changed owner.
+    One unknown or out-of-scope id raises ``Customer.DoesNotExist`` (a 404) before anything is
+    written, so the answer reveals nothing and changes nothing.
     """
     from guanxi.customers.selectors import customer_list
 
-    _require(actor, "customers.change_customer")
     ids = {int(pk) for pk in customer_ids}
     if not ids:
         raise ValidationError({"ids": _("Select at least one customer.")})
@@ -294,17 +291,51 @@ def customers_bulk_reassign(*, actor, customer_ids, owner) -> int:
                 % {"count": MAX_BULK_CUSTOMERS}
             }
         )
-    if owner is None:
-        raise ValidationError({"owner": _("Choose the account manager to give the customers to.")})
-    _check_owner(actor, owner)
     chosen = list(customer_list(actor=actor).filter(pk__in=ids).order_by("pk"))
     if len(chosen) != len(ids):
         raise Customer.DoesNotExist
+    return chosen
+
+
+@transaction.atomic
+def customers_bulk_reassign(*, actor, customer_ids, owner) -> int:
+    """Give every customer of ``customer_ids`` to ``owner``; all of them or none.
+
+    Returns how many customers changed owner.
+    """
+    _require(actor, "customers.change_customer")
+    if owner is None:
+        raise ValidationError({"owner": _("Choose the account manager to give the customers to.")})
+    _check_owner(actor, owner)
     changed = 0
-    for customer in chosen:
+    for customer in _bulk_selection(actor=actor, customer_ids=customer_ids):
         if customer.owner_id != owner.pk:
             _move_customer(
                 actor=actor, customer=customer, owner=owner, expected_version=customer.version
             )
             changed += 1
+    return changed
+
+
+@transaction.atomic
+def customers_bulk_add_tag(*, actor, customer_ids, tag: str) -> int:
+    """Add ``tag`` to every customer of ``customer_ids``; all of them or none.
+
+    Returns how many customers did not have the tag yet.
+    """
+    _require(actor, "customers.change_customer")
+    stored = tags_normalise([tag])
+    if not stored:
+        raise ValidationError({"tag": _("Enter the tag to add.")})
+    changed = 0
+    for customer in _bulk_selection(actor=actor, customer_ids=customer_ids):
+        if stored in (customer.tags or ","):
+            continue
+        customer_update(
+            actor=actor,
+            customer=customer,
+            expected_version=customer.version,
+            tags=[*(customer.tags or "").split(","), stored.strip(",")],
+        )
+        changed += 1
     return changed

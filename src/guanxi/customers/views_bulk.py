@@ -18,7 +18,7 @@ from guanxi.core.htmx import redirect_after_form
 from guanxi.customers import selectors, services
 from guanxi.customers.exports import customer_export_queryset, customer_export_response
 from guanxi.customers.forms import CustomerFilterForm
-from guanxi.customers.forms_bulk import BulkReassignForm, ExportForm
+from guanxi.customers.forms_bulk import BulkReassignForm, BulkTagForm, ExportForm
 from guanxi.customers.models import Customer
 from guanxi.customers.views import _requires
 
@@ -91,5 +91,37 @@ def customer_bulk_reassign(request):
             changed,
         )
         % {"count": changed, "owner": owner},
+    )
+    return redirect_after_form(request, back)
+
+
+@_requires("customers.change_customer")
+@require_POST
+def customer_bulk_tag(request):
+    form = BulkTagForm(request.POST)
+    back = _list_url(request.POST.get("back", ""))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect_after_form(request, back)
+    try:
+        changed = services.customers_bulk_add_tag(
+            actor=request.user, customer_ids=form.cleaned_data["ids"], tag=form.cleaned_data["tag"]
+        )
+    except Customer.DoesNotExist as missing:
+        raise Http404 from missing
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect_after_form(request, back)
+    messages.success(
+        request,
+        ngettext(
+            "Tag “%(tag)s” was added to %(count)d customer.",
+            "Tag “%(tag)s” was added to %(count)d customers.",
+            changed,
+        )
+        % {"count": changed, "tag": form.cleaned_data["tag"]},
     )
     return redirect_after_form(request, back)
