@@ -270,3 +270,15 @@ def test_admin_reactivates_a_user(org):
     assert response.status_code == 200 and response.json()["is_active"] is True
     assert User.objects.get(pk=org["manager2"].pk).is_active
     assert api_as(org["supervisor"]).post(f"{url}reactivate/").status_code == 403
+
+
+def test_team_list_queries_do_not_grow_with_rows(org, django_assert_max_num_queries):
+    from guanxi.accounts.services import team_create
+
+    parent = Team.objects.get(name="销售部")
+    for index in range(30):
+        team_create(actor=org["admin"], name=f"第{index}组", parent=parent)
+    client = api_as(org["manager1"])
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/teams/", {"page_size": 50})
+    assert response.json()["count"] == Team.objects.count() == 33

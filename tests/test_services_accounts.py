@@ -98,3 +98,13 @@ def test_a_stale_user_edit_is_refused_and_changes_nothing(org):
             expected_version=read_version,
         )
     assert User.objects.get(pk=manager.pk).phone == "13800000001"
+
+
+def test_api_token_is_stable_and_refused_to_deactivated_users(org):
+    from django.core.exceptions import PermissionDenied
+
+    first = services.user_api_token(user=org["manager1"])
+    assert services.user_api_token(user=org["manager1"]).key == first.key
+    services.user_deactivate(actor=org["admin"], user=org["manager2"])
+    with pytest.raises(PermissionDenied):
+        services.user_api_token(user=User.objects.get(username="manager2"))

@@ -6,7 +6,6 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -66,8 +65,7 @@ class TokenView(UserLanguageMixin, APIView):
             raise Throttled(detail=_("Too many failed sign-in attempts. Try again later."))
         if user is None:
             raise AuthenticationFailed(_("The user name or password is wrong."))
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": services.user_api_token(user=user).key})
 
 
 # --- current user -----------------------------------------------------------------------
@@ -119,12 +117,7 @@ class MeView(UserLanguageMixin, APIView):
 
     @extend_schema(responses={200: MeSerializer}, operation_id="me_retrieve")
     def get(self, request):
-        user = (
-            User.objects.select_related("team")
-            .prefetch_related("groups", "supports")
-            .get(pk=request.user.pk)
-        )
-        return Response(MeSerializer(user).data)
+        return Response(MeSerializer(selectors.current_user(user=request.user)).data)
 
 
 # --- users ------------------------------------------------------------------------------

@@ -136,3 +136,10 @@ def role_choices() -> QuerySet[Group]:
 
 def role_get(*, pk) -> Group:
     return Group.objects.prefetch_related("permissions").get(pk=pk)
+
+
+def current_user(*, user) -> User:
+    """The signed-in user with team, roles and supported managers loaded (for /api/me/)."""
+    return (
+        User.objects.select_related("team").prefetch_related("groups", "supports").get(pk=user.pk)
+    )

@@ -224,3 +224,11 @@ def user_set_password(*, actor, user: User, password: str) -> User:
     # Changing the password hash signs the user out of their other browser sessions.
     User.objects.filter(pk=user.pk).update(password=user.password)
     return user
+
+
+def user_api_token(*, user: User) -> Token:
+    """The user's API token, created on first sign-in; deactivation deletes it."""
+    if not user.is_active:
+        raise PermissionDenied(_("This account is deactivated."))
+    token, _created = Token.objects.get_or_create(user=user)
+    return token

@@ -217,6 +217,11 @@ def dictionary_groups(*, kind: str | None = None) -> list[DictionaryGroup]:
     ]
 
 
+def dictionary_entries() -> models.QuerySet[DictionaryEntry]:
+    """Dictionaries are shared reference data: everyone signed in reads all of them."""
+    return DictionaryEntry.objects.all()
+
+
 def dictionary_entry_get(*, pk) -> DictionaryEntry:
     """A live dictionary entry; ``DictionaryEntry.DoesNotExist`` otherwise (a 404)."""
     return DictionaryEntry.objects.get(pk=pk)

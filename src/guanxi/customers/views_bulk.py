@@ -62,66 +62,65 @@ def customer_export(request):
     )
 
 
-@_requires("customers.change_customer")
-@require_POST
-def customer_bulk_reassign(request):
-    form = BulkReassignForm(request.POST, actor=request.user)
+def _run_bulk(request, form, action, success_message):
+    """Validate a bulk form, run the service ``action(cleaned_data)``, report back on the list.
+
+    Every error (form or service) becomes a message on the list the user came from; a row
+    outside the user's scope is a 404 for the whole request, and nothing was changed.
+    """
     back = _list_url(request.POST.get("back", ""))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect_after_form(request, back)
-    owner = form.cleaned_data["owner"]
     try:
-        changed = services.customers_bulk_reassign(
-            actor=request.user, customer_ids=form.cleaned_data["ids"], owner=owner
-        )
+        changed = action(form.cleaned_data)
     except Customer.DoesNotExist as missing:
         raise Http404 from missing
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect_after_form(request, back)
-    messages.success(
-        request,
-        ngettext(
-            "%(count)d customer was given to %(owner)s.",
-            "%(count)d customers were given to %(owner)s.",
-            changed,
-        )
-        % {"count": changed, "owner": owner},
-    )
+    messages.success(request, success_message(changed, form.cleaned_data))
     return redirect_after_form(request, back)
+
+
+@_requires("customers.change_customer")
+@require_POST
+def customer_bulk_reassign(request):
+    return _run_bulk(
+        request,
+        BulkReassignForm(request.POST, actor=request.user),
+        lambda data: services.customers_bulk_reassign(
+            actor=request.user, customer_ids=data["ids"], owner=data["owner"]
+        ),
+        lambda changed, data: (
+            ngettext(
+                "%(count)d customer was given to %(owner)s.",
+                "%(count)d customers were given to %(owner)s.",
+                changed,
+            )
+            % {"count": changed, "owner": data["owner"]}
+        ),
+    )
 
 
 @_requires("customers.change_customer")
 @require_POST
 def customer_bulk_tag(request):
-    form = BulkTagForm(request.POST)
-    back = _list_url(request.POST.get("back", ""))
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect_after_form(request, back)
-    try:
-        changed = services.customers_bulk_add_tag(
-            actor=request.user, customer_ids=form.cleaned_data["ids"], tag=form.cleaned_data["tag"]
-        )
-    except Customer.DoesNotExist as missing:
-        raise Http404 from missing
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect_after_form(request, back)
-    messages.success(
+    return _run_bulk(
         request,
-        ngettext(
-            "Tag “%(tag)s” was added to %(count)d customer.",
-            "Tag “%(tag)s” was added to %(count)d customers.",
-            changed,
-        )
-        % {"count": changed, "tag": form.cleaned_data["tag"]},
+        BulkTagForm(request.POST),
+        lambda data: services.customers_bulk_add_tag(
+            actor=request.user, customer_ids=data["ids"], tag=data["tag"]
+        ),
+        lambda changed, data: (
+            ngettext(
+                "Tag “%(tag)s” was added to %(count)d customer.",
+                "Tag “%(tag)s” was added to %(count)d customers.",
+                changed,
+            )
+            % {"count": changed, "tag": data["tag"]}
+        ),
     )
-    return redirect_after_form(request, back)

@@ -1,17 +1,12 @@
 """REST endpoint for the admin-editable dictionaries 数据字典 (levels, regions, units...)."""
 
-from django.db.models import QuerySet
 from rest_framework import serializers
 
 from guanxi.core.api.serializers import VersionedModelSerializer
 from guanxi.core.api.viewsets import ScopedViewSet
 from guanxi.core.models import DictionaryEntry
+from guanxi.core.selectors import dictionary_entries
 from guanxi.core.services import dictionary_entry_create, dictionary_entry_update
-
-
-def dictionary_entries() -> QuerySet[DictionaryEntry]:
-    """Dictionaries are shared reference data: everyone signed in reads all of them."""
-    return DictionaryEntry.objects.all()
 
 
 class DictionaryEntrySerializer(VersionedModelSerializer):
