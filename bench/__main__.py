@@ -24,6 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
     run.add_argument("--fresh", action="store_true", help="Re-create and re-seed the database.")
     commands.add_parser("list", help="List the scenarios.")
+    imports = commands.add_parser("import", help="Time checking and committing a customer file.")
+    imports.add_argument("--rows", type=int, default=100_000, help="Rows of the generated file.")
+    imports.add_argument("--existing", type=int, default=0, help="Customers seeded beforehand.")
+    imports.add_argument("--seed", type=int, default=1, help="Seed of the data generator.")
+    imports.add_argument("--db", default="", help="Database URL (its name must contain 'bench').")
+    imports.add_argument("--json", default="", help="Where to write the JSON results.")
     return parser
 
 
@@ -36,6 +42,12 @@ def main(argv: list[str] | None = None) -> int:
         for scenario in registered():
             print(f"{scenario.name:<40} {scenario.kind:<7} {scenario.user:<10} {scenario.about}")
         return 0
+    if args.command == "import":
+        db_url = args.db or f"sqlite:///{environment.RESULTS_DIR / 'bench-import.sqlite3'}"
+        environment.configure(db_url=db_url, customers=0)
+        from bench.imports import run_import_bench
+
+        return run_import_bench(args)
     if args.customers < 1 or args.repeat < 1:
         print("--customers and --repeat must be at least 1", file=sys.stderr)
         return 2

@@ -37,3 +37,28 @@ urlpatterns = [
 from guanxi.customers import api_vcard  # noqa: E402  (contacts as vCards)
 
 urlpatterns[-1:-1] = api_vcard.urlpatterns  # before the catch-all of unknown paths
+
+from guanxi.customers import api_activity  # noqa: E402  (interactions and documents)
+
+urlpatterns[-1:-1] = api_activity.urlpatterns  # before the catch-all of unknown paths
+
+from guanxi.collaboration import api as collaboration_api  # noqa: E402  (own notifications)
+from guanxi.customers import api_timeline  # noqa: E402  (a customer's timeline)
+
+urlpatterns[-1:-1] = api_timeline.urlpatterns + collaboration_api.urlpatterns
+
+from guanxi.customers import api_import  # noqa: E402  (customer import)
+
+urlpatterns[0:0] = api_import.urlpatterns  # first: the router's customers/<id>/ would take them
+
+from guanxi.customers import api_churn, api_merge  # noqa: E402  (churn handling; merging)
+
+urlpatterns[-1:-1] = [*api_churn.urlpatterns, *api_merge.urlpatterns]
+
+from guanxi.customers import api_pool  # noqa: E402  (the customer pool 公海)
+
+urlpatterns[0:0] = api_pool.urlpatterns  # before the router, which would read "pool" as an id
+
+from guanxi.customers import api_search  # noqa: E402  (quick customer search)
+
+urlpatterns[0:0] = api_search.urlpatterns  # before the router, whose customers/<id>/ is a pk

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "guanxi.core",
     "guanxi.accounts",
     "guanxi.customers",
+    "guanxi.collaboration",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "guanxi.core.context_processors.navigation",
+                "guanxi.collaboration.context_processors.notifications",
             ],
         },
     }
@@ -185,6 +187,12 @@ STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded documents and import files: outside MEDIA_ROOT and STATIC_ROOT, never served
+    # directly; only the scoped download view reads them.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "documents")},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING
@@ -298,3 +306,14 @@ GUANXI = {
 if TESTING:
     # Fast hashing keeps the suite quick; production keeps Django's default (PBKDF2).
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Documents 文档: the largest upload accepted, per file (interaction attachments included).
+GUANXI_DOCUMENT_MAX_MB = int(env("DOCUMENT_MAX_MB", "20"))
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["InteractionKindEnum"] = (
+    "guanxi.customers.models.Interaction.Kind"
+)
+
+# --- churn handling 客户流失管理 --------------------------------------------------------------
+# A customer whose last order (or, without orders, creation) is older than this many months
+# gets a churn warning from the daily job (env GUANXI_CHURN_MONTHS).
+GUANXI["CHURN_MONTHS"] = int(env("CHURN_MONTHS", "6"))

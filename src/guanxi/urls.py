@@ -10,3 +10,6 @@ urlpatterns = [
 ]
 
 handler500 = "guanxi.core.api.errors.server_error"
+
+# Notifications 通知 (collaboration app).
+urlpatterns += [path("notifications/", include("guanxi.collaboration.urls"))]

@@ -43,6 +43,9 @@ _SALES_WORK = [
     "core.view_dictionaryentry",
     "accounts.view_user",
     "accounts.view_team",
+    # Comments on customers (the 360 page); deleting others' comments stays with administrators.
+    "collaboration.view_comment",
+    "collaboration.add_comment",
 ]
 
 # "app_label.codename" patterns granted to each built-in role when it first sees a permission.
@@ -56,6 +59,8 @@ ROLE_DEFAULTS: dict[str, list[str]] = {
         "customers.view_*",
         "customers.add_*",
         "customers.change_*",
+        "collaboration.view_comment",
+        "collaboration.add_comment",
         "core.view_dictionaryentry",
         "accounts.view_user",
     ],

@@ -20,6 +20,8 @@ class NavItem:
 NAVIGATION = [
     NavItem("home", _("Home"), "core:home", ""),
     NavItem("customers", _("Customers"), "customers:list", "customers.view_customer"),
+    NavItem("churn", _("Churn"), "customers:churn_list", "customers.view_churncase"),
+    NavItem("pool", _("Pool"), "customers:pool", "customers.view_customer"),
     NavItem("users", _("Users"), "accounts:user_list", "accounts.manage_accounts"),
     NavItem("teams", _("Teams"), "accounts:team_list", "accounts.manage_accounts"),
     NavItem("roles", _("Roles"), "accounts:role_list", "accounts.manage_accounts"),
@@ -27,6 +29,12 @@ NAVIGATION = [
         "dictionaries", _("Dictionaries"), "core:dictionary_list", "core.change_dictionaryentry"
     ),
     NavItem("recycle_bin", _("Recycle bin"), "core:recycle_bin", "accounts.manage_recycle_bin"),
+    NavItem(
+        "field_rules",
+        _("Field protection"),
+        "customers:field_rule_list",
+        "accounts.manage_accounts",
+    ),
 ]
 
 

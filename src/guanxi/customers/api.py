@@ -17,6 +17,7 @@ from guanxi.core.api.serializers import ErrorDetailSerializer, VersionedModelSer
 from guanxi.core.api.viewsets import ScopedViewSet, query_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.customers import selectors, services
+from guanxi.customers.api_masking import ProtectedFieldsMixin
 from guanxi.customers.dedup import DuplicateError
 from guanxi.customers.models import Contact, Customer
 
@@ -38,7 +39,7 @@ class TagsField(serializers.ListField):
         return [tag for tag in (value or "").split(",") if tag]
 
 
-class CustomerSerializer(VersionedModelSerializer):
+class CustomerSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
     level = _dictionary_field(DictionaryKind.CUSTOMER_LEVEL)
     region = _dictionary_field(DictionaryKind.REGION)
     industry = _dictionary_field(DictionaryKind.INDUSTRY)
@@ -156,7 +157,11 @@ class CustomerFilter(django_filters.FilterSet):
     ),
 )
 class CustomerViewSet(ScopedViewSet):
-    """Customers in the caller's scope. DELETE moves a customer to the recycle bin."""
+    """Customers in the caller's scope. DELETE moves a customer to the recycle bin.
+
+    Fields protected for the caller's role read masked (``138****8000``) or are left out, and
+    are read-only for that caller on updates.
+    """
 
     model = Customer
     serializer_class = CustomerSerializer
@@ -210,7 +215,7 @@ class ScopedCustomerField(serializers.PrimaryKeyRelatedField):
         return selectors.customer_list(actor=request.user)
 
 
-class ContactSerializer(VersionedModelSerializer):
+class ContactSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
     customer = ScopedCustomerField()
 
     class Meta:
@@ -247,7 +252,11 @@ class ContactFilter(django_filters.FilterSet):
 
 
 class ContactViewSet(ScopedViewSet):
-    """Contacts of the customers in the caller's scope."""
+    """Contacts of the customers in the caller's scope.
+
+    Fields protected for the caller's role read masked or are left out, and are read-only for
+    that caller on updates.
+    """
 
     model = Contact
     serializer_class = ContactSerializer

@@ -135,4 +135,6 @@ class CustomerExportView(UserLanguageMixin, APIView):
         filterset = CustomerFilter(request.query_params, queryset=customers, request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
-        return customer_export_response(customers=filterset.qs, file_format=file_format)
+        return customer_export_response(
+            actor=request.user, customers=filterset.qs, file_format=file_format
+        )

@@ -6,3 +6,17 @@ class CustomersConfig(AppConfig):
     name = "guanxi.customers"
     label = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_search_index_ensure, sender=self, dispatch_uid="guanxi_search_fts")
+
+
+def _search_index_ensure(using, **kwargs) -> None:
+    """Restore SQLite's search triggers after a migration rebuilt the customer table."""
+    from django.db import connections
+
+    from guanxi.customers.search_sqlite import fts_ensure
+
+    fts_ensure(connections[using])

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.core import export
-from guanxi.customers import selectors
+from guanxi.customers import masking, selectors
 from guanxi.customers.models import Customer
 
 # Rows are fetched in chunks this large, so memory stays flat however long the list is.
@@ -24,9 +24,24 @@ def _label(entry) -> str:
     return entry.label if entry is not None else ""
 
 
+class _Sensitive:
+    """The value of a protectable field (``field_key`` names its rule); masked per viewer."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.field_key = masking.field_key(Customer, name)
+
+    def __call__(self, customer: Customer):
+        return getattr(customer, self.name)
+
+
+def _value(name: str) -> Callable[[Customer], object]:
+    return _Sensitive(name) if masking.is_protectable(Customer, name) else attrgetter(name)
+
+
 def _field(name: str) -> tuple[object, Callable[[Customer], object]]:
     """A column showing a plain model field, headed by the field's own translated name."""
-    return capfirst(Customer._meta.get_field(name).verbose_name), attrgetter(name)
+    return capfirst(Customer._meta.get_field(name).verbose_name), _value(name)
 
 
 # (header, value of a customer): dictionary entries by label, the owner by name, never ids.
@@ -39,9 +54,9 @@ COLUMNS: list[tuple[object, Callable[[Customer], object]]] = [
     (gettext_lazy("Industry"), lambda c: _label(c.industry)),
     (gettext_lazy("Source"), lambda c: _label(c.source)),
     (gettext_lazy("Account manager"), lambda c: str(c.owner) if c.owner_id else _("Pool")),
-    (gettext_lazy("Phone"), lambda c: c.phone),
-    (gettext_lazy("E-mail"), lambda c: c.email),
-    (gettext_lazy("Address"), lambda c: c.address),
+    (gettext_lazy("Phone"), _value("phone")),
+    (gettext_lazy("E-mail"), _value("email")),
+    (gettext_lazy("Address"), _value("address")),
     (gettext_lazy("Website"), lambda c: c.website),
     _field("fax"),
     _field("postcode"),
@@ -78,18 +93,38 @@ def customer_export_queryset(
     return customers
 
 
-def customer_export_rows(customers) -> Iterator[list[object]]:
+def _masked(value: _Sensitive) -> Callable[[Customer], object]:
+    return lambda customer: masking.mask_value(value.field_key, value(customer))
+
+
+def customer_export_columns(actor) -> list[tuple[object, Callable[[Customer], object]]]:
+    """COLUMNS as ``actor`` may read them: hidden fields dropped, masked ones masked."""
+    protection = masking.field_protection(actor)
+    columns = []
+    for header, value in COLUMNS:
+        mode = protection.get(getattr(value, "field_key", ""))
+        if mode == masking.HIDDEN:
+            continue
+        columns.append((header, _masked(value) if mode == masking.MASKED else value))
+    return columns
+
+
+def customer_export_rows(customers, columns=COLUMNS) -> Iterator[list[object]]:
     for customer in customers.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        yield [value(customer) for _header, value in COLUMNS]
+        yield [value(customer) for _header, value in columns]
 
 
-def customer_export_response(*, customers, file_format: str):
-    """A CSV or xlsx download of ``customers`` named e.g. ``客户-20261123.csv``."""
+def customer_export_response(*, actor, customers, file_format: str):
+    """A CSV or xlsx download of ``customers`` named e.g. ``客户-20261123.csv``.
+
+    The columns follow ``actor``'s field protection rules (see ``masking``).
+    """
     basename = f"{_('Customers')}-{timezone.localdate():%Y%m%d}"
+    columns = customer_export_columns(actor)
     return export.export_response(
         file_format=file_format,
-        headers=[header for header, _value in COLUMNS],
-        rows=customer_export_rows(customers),
+        headers=[header for header, _value in columns],
+        rows=customer_export_rows(customers, columns),
         basename=basename,
         sheet_title=_("Customers"),
     )

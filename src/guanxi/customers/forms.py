@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import DictionaryKind
 from guanxi.core.scoping import sees_everything
-from guanxi.customers import selectors, services
+from guanxi.customers import masking, selectors, services
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.services import CUSTOMER_EDITABLE_FIELDS
 
@@ -97,7 +97,9 @@ class CustomerForm(forms.ModelForm):
         return self._active_entry("source")
 
     def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in CUSTOMER_EDITABLE_FIELDS}
+        # Only the fields on the form: a protected field left out is left unchanged.
+        names = [name for name in CUSTOMER_EDITABLE_FIELDS if name in self.fields]
+        return {name: self.cleaned_data[name] for name in names}
 
     @staticmethod
     def initial_for(customer: Customer) -> dict:
@@ -122,6 +124,15 @@ class CustomerCreateForm(CustomerForm):
 class CustomerEditForm(CustomerForm):
     # The version the editor read: a save against a newer version is refused, not merged.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, actor, customer: Customer | None = None, **kwargs):
+        super().__init__(*args, actor=actor, customer=customer, **kwargs)
+        # A field the editor sees masked or not at all is not on the form: saving the form
+        # must never replace the stored value with its mask (or with nothing).
+        self.protected_labels = []
+        for name in masking.protected_fields(actor, Customer):
+            if self.fields.pop(name, None) is not None:
+                self.protected_labels.append(Customer._meta.get_field(name).verbose_name)
 
 
 class ContactForm(forms.ModelForm):

@@ -5,6 +5,12 @@ pinyin initials of the Chinese names (张伟 ← ``zhangwei``, ``zw``), whatever
 of the input. Both sides go through :func:`normalise` (NFKC folds full-width forms, casefold
 folds case, whitespace is dropped), so the database only has to answer ``LIKE '%term%'``:
 a trigram GIN index on PostgreSQL, a scan on SQLite at embedded sizes.
+
+Two-character terms (张伟, ``zw``) have no trigram, so a plain ``LIKE '%张伟%'`` cannot use the
+index and scans a million rows. The keys therefore also hold every adjacent pair of characters
+of each name and of its initials as a key of its own, and such a term is searched as a whole
+key, ``LIKE '%|张伟|%'``: the separators around it pad it into the trigrams " 张伟" and "张伟 ",
+which the index has (see :func:`search_pattern`).
 """
 
 import itertools
@@ -69,27 +75,75 @@ def _readings(char: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65536)
+def _name_parts(name: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The normalised name, its full-pinyin variants and its initials variants."""
+    plain = normalise(name)
+    readings = [_readings(char) for char in plain]
+    if not any(options != (char,) for char, options in zip(plain, readings, strict=True)):
+        return plain, (), ()
+    full = _variants([list(options) for options in readings])
+    initials = [list(dict.fromkeys(option[0] for option in options)) for options in readings]
+    return plain, tuple(full), tuple(_variants(initials))
+
+
 def name_keys(name: str) -> tuple[str, ...]:
     """The normalised name, and its full-pinyin and initials variants if it has Chinese."""
-    plain = normalise(name)
-    if not plain:
-        return ()
-    keys = [plain]
-    readings = [_readings(char) for char in plain]
-    if any(options != (char,) for char, options in zip(plain, readings, strict=True)):
-        keys.extend(_variants([list(options) for options in readings]))
-        initials = [list(dict.fromkeys(option[0] for option in options)) for options in readings]
-        keys.extend(_variants(initials))
-    return tuple(dict.fromkeys(key for key in keys if key))
+    plain, full, initials = _name_parts(name)
+    return tuple(dict.fromkeys(key for key in (plain, *full, *initials) if key))
+
+
+def name_pairs(name: str) -> tuple[str, ...]:
+    """Every two adjacent characters of the name and of its initials (张伟明 → 张伟, 伟明, zw, wm).
+
+    What a two-character term is matched against (see :func:`search_pattern`); full pinyin
+    gets no pairs, as nobody searches for ``ha`` meaning 恒.
+    """
+    plain, _full, initials = _name_parts(name)
+    return tuple(
+        dict.fromkeys(key[i : i + 2] for key in (plain, *initials) for i in range(len(key) - 1))
+    )
+
+
+def search_pattern(search: str) -> str:
+    """What ``Customer.search_text`` must contain to match ``search`` ('' matches everything).
+
+    A term of two characters must be a whole key (one of the name pairs, or a two-character
+    name) so the trigram index can answer it; longer terms are found anywhere inside a key.
+    A one-character term is a plain substring test, which no index helps with.
+    """
+    term = normalise(search)
+    return f"{SEPARATOR}{term}{SEPARATOR}" if len(term) == 2 else term
+
+
+def name_matches(name: str, search: str) -> bool:
+    """Whether ``search`` finds ``name`` by the rule of :func:`search_pattern`.
+
+    Used to show which contact a customer was found by.
+    """
+    term = normalise(search)
+    if not term:
+        return False
+    if len(term) == 2:
+        return term in name_keys(name) or term in name_pairs(name)
+    return any(term in key for key in name_keys(name))
 
 
 def customer_search_text(
     *, name: str, code: str, phone: str, email: str, contact_names: Iterable[str] = ()
 ) -> str:
-    """The ``Customer.search_text`` of a customer with these values and contacts."""
+    """The ``Customer.search_text`` of a customer with these values and contacts.
+
+    The keys, then the name pairs, each between separators (also at both ends, so the first
+    and last key can be matched whole).
+    """
+    contact_names = list(contact_names)
     keys: list[str] = [*name_keys(name), normalise(code), normalise(phone), normalise(email)]
     digits = re.sub(r"\D", "", phone or "")
     keys.append(digits)
     for contact in contact_names:
         keys.extend(name_keys(contact))
-    return SEPARATOR.join(dict.fromkeys(key for key in keys if key))
+    keys.extend(name_pairs(name))
+    for contact in contact_names:
+        keys.extend(name_pairs(contact))
+    unique = SEPARATOR.join(dict.fromkeys(key for key in keys if key))
+    return f"{SEPARATOR}{unique}{SEPARATOR}" if unique else ""

@@ -1,4 +1,4 @@
-"""Seeds customers 客户 and their contacts for ``guanxi seed`` and the benchmark."""
+"""Seeds customers 客户 with their contacts and interactions for ``guanxi seed`` and the bench."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -9,10 +9,14 @@ from django.db import transaction
 from guanxi.core.seeding import SeedContext, bulk_insert, register_seeder, reserve_ids, words_of
 from guanxi.core.services import code_reserve
 from guanxi.customers.dedup import name_key, phone_digits
-from guanxi.customers.models import Contact, Customer
+from guanxi.customers.models import Contact, Customer, Interaction
 from guanxi.customers.search import customer_search_text
+from guanxi.customers.search_index import search_index_create, search_index_drop
+from guanxi.customers.seed_activity import interaction_rng, interactions_for_batch
 from guanxi.customers.services import CUSTOMER_CODE_PREFIX, tags_normalise
 
+# From this many customers on, the search index is dropped before loading and rebuilt after.
+REBUILD_INDEX_FROM = 50_000
 POOL_SHARE = 0.05  # customers without an owner (the public pool 公海)
 HISTORY_DAYS = 3 * 365
 TITLES = words_of("总经理 采购经理 财务总监 技术总监 销售经理 行政主管 董事长 项目经理")
@@ -99,8 +103,10 @@ def _contacts(ctx: SeedContext, customer: dict) -> list[dict]:
 def seed_customers(ctx: SeedContext, customers: int) -> None:
     if not customers:
         return
+    rebuild = customers >= REBUILD_INDEX_FROM and search_index_drop()
     year = ctx.now.year
     first = code_reserve(prefix=CUSTOMER_CODE_PREFIX, year=year, count=customers)
+    activity_rng = interaction_rng(ctx)
     for start in range(0, customers, ctx.batch_size):
         size = min(ctx.batch_size, customers - start)
         with ctx.batch_transaction():
@@ -116,9 +122,14 @@ def seed_customers(ctx: SeedContext, customers: int) -> None:
                 contacts.extend(mine)
             for contact, pk in zip(contacts, reserve_ids(Contact, len(contacts)), strict=True):
                 contact["id"] = pk
-            ctx.writer.submit(partial(_write, rows, contacts))
+            interactions = interactions_for_batch(ctx, activity_rng, rows, contacts)
+            ctx.writer.submit(partial(_write, rows, contacts, interactions))
         ctx.add("customers", size)
         ctx.add("contacts", len(contacts))
+        ctx.add("interactions", len(interactions))
+    if rebuild:
+        # Through the writer, so it runs after the last batch it holds is written.
+        ctx.writer.submit(search_index_create)
 
 
 def _derive_keys(row: dict, contact_names: list[str]) -> None:
@@ -134,7 +145,8 @@ def _derive_keys(row: dict, contact_names: list[str]) -> None:
     row["phone_digits"] = phone_digits(row["phone"])
 
 
-def _write(customers: list[dict], contacts: list[dict]) -> None:
+def _write(customers: list[dict], contacts: list[dict], interactions: list[dict]) -> None:
     with transaction.atomic():
         bulk_insert(Customer, customers)
         bulk_insert(Contact, contacts)
+        bulk_insert(Interaction, interactions)

@@ -1,5 +1,6 @@
 """Reads of customers and contacts, always within the acting user's scope."""
 
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -18,7 +19,8 @@ from guanxi.accounts.selectors import assignable_owners
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
 from guanxi.customers.models import COMPLETENESS_FIELDS, Contact, Customer
-from guanxi.customers.search import normalise
+from guanxi.customers.search import search_pattern
+from guanxi.customers.search_sqlite import MIN_TERM, fts_condition
 
 CUSTOMER_SORTS = {
     "created": ("-created_at", "-id"),
@@ -51,16 +53,23 @@ def customer_list(
         .select_related("owner", "level", "region")
         .defer("search_text")
     )
-    if term := normalise(search):
+    if pattern := search_pattern(search):
         # Keys and term are both normalised (search.py), so a case-sensitive LIKE is exact and
         # is what the trigram index on search_text answers on PostgreSQL.
-        customers = customers.filter(search_text__contains=term)
+        customers = customers.filter(_search_condition(pattern))
     if filters:
         filters = dict(filters)
         if tag := filters.pop("tag", ""):
             customers = customers.filter(tag_filter(tag))
         customers = customers.filter(**filters)
     return customers.order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["created"]))
+
+
+def _search_condition(pattern: str) -> Q:
+    """``search_text`` contains ``pattern``, asked the way the database's index answers it."""
+    if connection.vendor == "sqlite" and len(pattern) >= MIN_TERM:
+        return fts_condition(pattern)  # the FTS5 trigram table (search_sqlite.py)
+    return Q(search_text__contains=pattern)  # the trigram GIN index on PostgreSQL
 
 
 def customer_get(*, actor, pk) -> Customer:

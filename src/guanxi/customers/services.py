@@ -5,6 +5,7 @@ import unicodedata
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.selectors import assignable_owners
@@ -153,6 +154,7 @@ def customer_create(*, actor, confirm_duplicate: bool = True, **fields) -> Custo
     _check_owner(actor, fields["owner"])
     customer = Customer(**fields)
     customer.code = code_next(prefix=CUSTOMER_CODE_PREFIX)
+    _owner_changed(customer)
     derive_keys(customer)
     owner = fields["owner"]
     return record_create(
@@ -168,10 +170,13 @@ def customer_update(
 ) -> Customer:
     _require(actor, "customers.change_customer")
     fields = _clean_fields(fields)
-    if "owner" in fields and fields["owner"] != customer.owner:
+    owner_changes = "owner" in fields and fields["owner"] != customer.owner
+    if owner_changes:
         _check_owner(actor, fields["owner"])
     for name, value in fields.items():
         setattr(customer, name, value)
+    if owner_changes:
+        _owner_changed(customer)
     derive_keys(customer)
     return record_update(instance=customer, actor=actor, expected_version=expected_version)
 
@@ -262,6 +267,7 @@ def _move_customer(*, actor, customer: Customer, owner, expected_version: int | 
 
     previous = customer.owner
     customer.owner = owner
+    _owner_changed(customer)
     record_update(
         instance=customer,
         actor=actor,
@@ -339,3 +345,12 @@ def customers_bulk_add_tag(*, actor, customer_ids, tag: str) -> int:
         )
         changed += 1
     return changed
+
+
+# -- the customer pool 公海: every change of owner restarts the recall clock --
+
+
+def _owner_changed(customer: Customer) -> None:
+    """A new owner starts a new period: the pool's recall clock and notice begin afresh."""
+    customer.owned_since = timezone.now() if customer.owner_id is not None else None
+    customer.recall_notice_at = None

@@ -28,3 +28,108 @@ urlpatterns += [
         "<int:pk>/contacts/import/", views_vcard.contacts_vcard_import, name="contacts_vcard_import"
     ),
 ]
+
+from guanxi.customers import views_activity  # noqa: E402  (interactions 交往记录 and documents 文档)
+
+urlpatterns += [
+    path("interactions/", views_activity.interaction_list, name="interaction_list"),
+    path(
+        "<int:pk>/interactions/new/",
+        views_activity.interaction_create,
+        name="interaction_create",
+    ),
+    path("interactions/<int:pk>/", views_activity.interaction_detail, name="interaction_detail"),
+    path("interactions/<int:pk>/edit/", views_activity.interaction_edit, name="interaction_edit"),
+    path(
+        "interactions/<int:pk>/delete/",
+        views_activity.interaction_delete,
+        name="interaction_delete",
+    ),
+    path("<int:pk>/documents/", views_activity.document_list, name="document_list"),
+    path("<int:pk>/documents/new/", views_activity.document_create_view, name="document_create"),
+    path("documents/<int:pk>/", views_activity.document_detail, name="document_detail"),
+    path(
+        "documents/<int:pk>/versions/new/",
+        views_activity.document_version_create,
+        name="document_version_create",
+    ),
+    path("documents/<int:pk>/delete/", views_activity.document_delete_view, name="document_delete"),
+    path(
+        "documents/versions/<int:pk>/download/",
+        views_activity.document_download,
+        name="document_download",
+    ),
+]
+
+from guanxi.customers import views_timeline  # noqa: E402  (the 360 page's timeline and comments)
+
+urlpatterns += [
+    path("<int:pk>/timeline/", views_timeline.customer_timeline_part, name="timeline"),
+    path("<int:pk>/comments/", views_timeline.customer_comment_create, name="comment_create"),
+    path(
+        "<int:pk>/comments/<int:comment_pk>/delete/",
+        views_timeline.customer_comment_delete,
+        name="comment_delete",
+    ),
+]
+
+from guanxi.customers import views_import  # noqa: E402  (customer import 客户导入)
+
+urlpatterns += [
+    path("import/", views_import.import_upload, name="import"),
+    path(
+        "import/template.<str:fmt>",
+        views_import.import_template,
+        name="import_template",
+    ),
+    path("import/<uuid:pk>/", views_import.import_detail, name="import_detail"),
+    path("import/<uuid:pk>/check/", views_import.import_check, name="import_check"),
+    path("import/<uuid:pk>/commit/", views_import.import_commit, name="import_commit"),
+    path("import/<uuid:pk>/progress/", views_import.import_progress, name="import_progress"),
+]
+
+from guanxi.customers import views_field_rules  # noqa: E402  (field protection 字段保护)
+
+urlpatterns += [
+    path("field-rules/", views_field_rules.field_rule_list, name="field_rule_list"),
+    path("field-rules/new/", views_field_rules.field_rule_create_view, name="field_rule_create"),
+    path("field-rules/<int:pk>/edit/", views_field_rules.field_rule_edit, name="field_rule_edit"),
+    path(
+        "field-rules/<int:pk>/delete/",
+        views_field_rules.field_rule_delete_view,
+        name="field_rule_delete",
+    ),
+]
+
+from guanxi.customers import views_churn, views_merge  # noqa: E402  (churn handling; merging)
+
+urlpatterns += [
+    path("churn/", views_churn.churn_list, name="churn_list"),
+    path("<int:pk>/churn/postpone/", views_churn.churn_postpone, name="churn_postpone"),
+    path("<int:pk>/churn/confirm/", views_churn.churn_confirm, name="churn_confirm"),
+    path("<int:pk>/merge/", views_merge.customer_merge, name="merge"),
+]
+
+from guanxi.customers import views_pool  # noqa: E402  (the customer pool 公海)
+
+urlpatterns += [
+    path("pool/", views_pool.pool_list, name="pool"),
+    path("<int:pk>/claim/", views_pool.customer_claim, name="claim"),
+    path("<int:pk>/assign/", views_pool.customer_assign, name="assign"),
+    path("<int:pk>/release/", views_pool.customer_release, name="release"),
+    path("pool/settings/", views_pool.pool_settings, name="pool_settings"),
+    path("pool/settings/policies/new/", views_pool.pool_policy_edit, name="pool_policy_create"),
+    path("pool/settings/policies/<int:pk>/", views_pool.pool_policy_edit, name="pool_policy_edit"),
+    path(
+        "pool/settings/policies/<int:pk>/delete/",
+        views_pool.pool_policy_delete,
+        name="pool_policy_delete",
+    ),
+    path("pool/settings/caps/new/", views_pool.ownership_cap_edit, name="pool_cap_create"),
+    path("pool/settings/caps/<int:pk>/", views_pool.ownership_cap_edit, name="pool_cap_edit"),
+    path(
+        "pool/settings/caps/<int:pk>/delete/",
+        views_pool.ownership_cap_delete,
+        name="pool_cap_delete",
+    ),
+]

@@ -104,16 +104,22 @@ def customer_list(request):
 
 @_requires("customers.view_customer")
 def customer_detail(request, pk):
-    customer = _customer_or_404(request, pk)
-    return render(
-        request,
-        "customers/customer_detail.html",
-        {
-            "active_nav": ACTIVE_NAV,
-            "customer": customer,
-            "contacts": list(selectors.contact_list(actor=request.user, customer=customer)),
-        },
+    from guanxi.customers.views_pool import readable_customer_or_404
+
+    # A pool customer outside the viewer's scope is shown read-only (selectors_pool's rule).
+    return customer_detail_page(request, readable_customer_or_404(request, pk))
+
+
+def customer_detail_page(request, customer, *, comment_form=None, status=200):
+    """The 360 page 客户统一视图: profile, contacts, key figures, timeline, comments, history."""
+    from guanxi.customers import selectors_pool
+    from guanxi.customers.views_timeline import customer_360_context
+
+    context = customer_360_context(request, customer, comment_form=comment_form)
+    context["read_only"] = customer.owner_id is None and not selectors_pool.customer_in_scope(
+        actor=request.user, customer=customer
     )
+    return render(request, "customers/customer_detail.html", context, status=status)
 
 
 def _render_form(request, form, customer=None, status=200, duplicates=None):

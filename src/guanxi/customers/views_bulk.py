@@ -58,7 +58,7 @@ def customer_export(request):
         actor=request.user, search=search, filters=filters, sort=sort, ids=ids
     )
     return customer_export_response(
-        customers=customers, file_format=form.cleaned_data["format"] or "csv"
+        actor=request.user, customers=customers, file_format=form.cleaned_data["format"] or "csv"
     )
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from guanxi.core.export import content_disposition
-from guanxi.customers import selectors
+from guanxi.customers import masking, selectors
 from guanxi.customers.services_vcard import contacts_import_vcards
 from guanxi.customers.vcard import (
     DEFAULT_VCARD_VERSION,
@@ -43,6 +43,8 @@ def contacts_vcard_response(*, actor, customer, version: str) -> HttpResponse:
     contacts = selectors.contact_list(actor=actor, customer=customer).order_by(
         "-is_primary", "name", "id"
     )
+    # Masked numbers and addresses go out masked, hidden ones not at all (field protection).
+    contacts = masking.protected_copies(actor, contacts)
     text = contacts_to_vcard(contacts, organisation=customer.name, version=version)
     response = HttpResponse(text.encode("utf-8"), content_type=VCARD_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(f"{customer.name}.vcf")

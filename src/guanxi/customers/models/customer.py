@@ -1,4 +1,4 @@
-"""Customers 客户 and their contacts 联系人 (the foundation's part of SPEC §2)."""
+"""Customers 客户 and their contacts 联系人."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -172,6 +172,19 @@ class Customer(BaseModel):
         max_length=30, editable=False, blank=True, default="", db_index=True
     )
 
+    # Dates the pool recall and churn jobs compare against; kept on the row (written by the
+    # services that log follow-ups, orders and won deals) so a daily job over a million
+    # customers is one indexed scan, not a join per customer.
+    owned_since = models.DateTimeField(_("owned since"), null=True, blank=True, editable=False)
+    last_follow_up_at = models.DateTimeField(
+        _("last follow-up"), null=True, blank=True, editable=False
+    )
+    last_order_at = models.DateTimeField(_("last order"), null=True, blank=True, editable=False)
+    last_won_at = models.DateTimeField(
+        _("last deal or order won"), null=True, blank=True, editable=False
+    )
+    recall_notice_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     scope_fields = ("owner",)
 
     class Meta:
@@ -181,6 +194,11 @@ class Customer(BaseModel):
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="customer_owner_recent"),
             models.Index(fields=["-created_at", "-id"], name="customer_recent"),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(owner__isnull=True, deleted_at__isnull=True),
+                name="customer_pool_recent",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from guanxi.collaboration import views
+
+app_name = "collaboration"
+urlpatterns = [
+    path("", views.notification_list, name="notifications"),
+    path("<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("read-all/", views.notification_read_all, name="notification_read_all"),
+]

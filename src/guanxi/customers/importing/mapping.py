@@ -1,0 +1,146 @@
+"""Which file column feeds which customer field: header synonyms in Chinese and English.
+
+A header matches after folding width, case, spaces and punctuation, so ``客户 名称``,
+``Customer_Name`` and ``ＣＵＳＴＯＭＥＲ　ＮＡＭＥ`` all mean ``name``. A mapping is stored as
+``{header text: field name}``; unmapped columns are ignored.
+"""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# (field, label shown in the mapping form and the template file, synonyms). The label's
+# Chinese and English forms are synonyms too, so a downloaded template always maps itself.
+IMPORT_FIELDS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
+    (
+        "code",
+        gettext_lazy("Customer code"),
+        ("客户编号", "客户编码", "编号", "编码", "代码", "code"),
+    ),
+    (
+        "name",
+        gettext_lazy("Customer name"),
+        ("客户名称", "客户名", "名称", "公司名称", "单位名称", "客户", "name", "company"),
+    ),
+    ("kind", gettext_lazy("Kind"), ("客户类型", "类型", "类别", "kind", "type")),
+    ("level", gettext_lazy("Customer level"), ("客户等级", "等级", "级别", "level")),
+    ("region", gettext_lazy("Region"), ("地区", "区域", "所在地区", "region", "area")),
+    ("industry", gettext_lazy("Industry"), ("行业", "所属行业", "industry")),
+    ("source", gettext_lazy("Customer source"), ("客户来源", "来源", "source")),
+    (
+        "owner",
+        gettext_lazy("Account manager"),
+        ("客户经理", "负责人", "所有者", "业务员", "owner", "accountmanager", "username"),
+    ),
+    ("phone", gettext_lazy("Phone"), ("电话", "联系电话", "公司电话", "phone", "telephone", "tel")),
+    ("fax", gettext_lazy("Fax"), ("传真", "fax")),
+    ("email", gettext_lazy("E-mail"), ("邮箱", "电子邮件", "电子邮箱", "email", "mail")),
+    ("address", gettext_lazy("Address"), ("地址", "公司地址", "联系地址", "address")),
+    ("postcode", gettext_lazy("Postcode"), ("邮编", "邮政编码", "postcode", "zip", "zipcode")),
+    ("website", gettext_lazy("Website"), ("网址", "网站", "主页", "website", "url", "web")),
+    (
+        "business_licence_no",
+        gettext_lazy("Business licence no."),
+        ("营业执照注册号", "营业执照号", "营业执照", "businesslicence", "businesslicense"),
+    ),
+    (
+        "legal_representative",
+        gettext_lazy("Legal representative"),
+        ("法人", "法人代表", "法定代表人", "legalrepresentative"),
+    ),
+    (
+        "registered_capital",
+        gettext_lazy("Registered capital"),
+        ("注册资金", "注册资本", "registeredcapital"),
+    ),
+    ("annual_revenue", gettext_lazy("Annual revenue"), ("年营业额", "年营收", "annualrevenue")),
+    ("bank", gettext_lazy("Bank"), ("开户银行", "开户行", "银行", "bank")),
+    (
+        "bank_account",
+        gettext_lazy("Bank account"),
+        ("银行帐号", "银行账号", "帐号", "账号", "bankaccount"),
+    ),
+    ("tax_id", gettext_lazy("Tax id"), ("税号", "纳税人识别号", "统一社会信用代码", "taxid")),
+    ("tags", gettext_lazy("Tags"), ("标签", "tags", "tag")),
+    ("satisfaction", gettext_lazy("Satisfaction"), ("满意度", "satisfaction")),
+    ("credit", gettext_lazy("Credit rating"), ("信用度", "信用等级", "credit", "creditrating")),
+    ("credit_status", gettext_lazy("Credit status"), ("信用状态", "creditstatus")),
+)
+FIELD_NAMES = tuple(name for name, _label, _synonyms in IMPORT_FIELDS)
+REQUIRED_FIELDS = ("name",)
+
+
+def fold(text) -> str:
+    """``text`` as compared: NFKC, casefold, letters and digits only."""
+    folded = unicodedata.normalize("NFKC", str(text or "")).casefold()
+    return "".join(char for char in folded if unicodedata.category(char)[0] in "LN")
+
+
+def field_labels() -> dict[str, str]:
+    """Each importable field's label in the active language."""
+    return {name: str(label) for name, label, _synonyms in IMPORT_FIELDS}
+
+
+def _synonym_table() -> dict[str, str]:
+    from django.utils import translation
+
+    table: dict[str, str] = {}
+    for name, label, synonyms in IMPORT_FIELDS:
+        keys = [name, *synonyms]
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                keys.append(str(label))
+        for key in keys:
+            table.setdefault(fold(key), name)
+    return table
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """``{header: field}`` for every header that names a field; each field is used once."""
+    table = _synonym_table()
+    mapping: dict[str, str] = {}
+    for header in headers:
+        field = table.get(fold(header))
+        if field and field not in mapping.values() and header not in mapping:
+            mapping[header] = field
+    return mapping
+
+
+def mapping_clean(mapping, headers: list[str]) -> dict[str, str]:
+    """Check a mapping chosen by a person: known headers and fields, each field once, a name.
+
+    Empty targets mean "ignore this column" and are dropped.
+    """
+    if not isinstance(mapping, dict):
+        raise ValidationError({"mapping": _("The column mapping must be an object.")})
+    cleaned: dict[str, str] = {}
+    for header, field in mapping.items():
+        if not field:
+            continue
+        if header not in headers:
+            raise ValidationError(
+                {"mapping": _("The file has no column “%(column)s”.") % {"column": header}}
+            )
+        if field not in FIELD_NAMES:
+            raise ValidationError(
+                {"mapping": _("“%(field)s” is not a customer field.") % {"field": field}}
+            )
+        if field in cleaned.values():
+            raise ValidationError(
+                {
+                    "mapping": _("Two columns are mapped to “%(field)s”.")
+                    % {"field": field_labels()[field]}
+                }
+            )
+        cleaned[header] = field
+    for field in REQUIRED_FIELDS:
+        if field not in cleaned.values():
+            raise ValidationError(
+                {
+                    "mapping": _("Choose the column that holds “%(field)s”.")
+                    % {"field": field_labels()[field]}
+                }
+            )
+    return cleaned

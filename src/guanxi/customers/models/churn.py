@@ -1,0 +1,106 @@
+"""Churn handling 客户流失管理: one case per churn warning, with its measures and outcome."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.customers.models.customer import Customer
+
+
+class ChurnCase(models.Model):
+    """A churn warning 流失预警 raised for a customer and what became of it.
+
+    Opened by the daily job; the owner postpones it (with measures 暂缓措施) or confirms it (with
+    the reason 流失原因). A later order closes it as won back. Cases are history: never deleted,
+    and a customer may have many over the years, at most one of them open.
+    """
+
+    class State(models.TextChoices):
+        WARNING = "warning", _("Churn warning")
+        POSTPONED = "postponed", _("Churn postponed")
+        CONFIRMED = "confirmed", _("Churned")
+        WON_BACK = "won_back", _("Won back")
+        CLEARED = "cleared", _("Cleared")
+
+    OPEN_STATES = (State.WARNING, State.POSTPONED)
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="churn_cases"
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.WARNING
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    warned_at = models.DateTimeField(_("warned at"), default=timezone.now)
+    last_order_at = models.DateTimeField(_("last order"), null=True, blank=True)
+    reason = models.ForeignKey(
+        DictionaryEntry,
+        verbose_name=_("churn reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": DictionaryKind.CHURN_REASON},
+    )
+    reason_text = models.TextField(_("reason details"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_fields = ("customer__owner",)
+
+    class Meta:
+        verbose_name = _("churn case")
+        verbose_name_plural = _("churn cases")
+        ordering = ["-warned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(state__in=["warning", "postponed"]),
+                name="churn_one_open_case_per_customer",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "-closed_at"], name="churn_state_closed")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} · {self.get_state_display()}"
+
+
+class ChurnMeasure(models.Model):
+    """A measure 暂缓措施 the owner took to keep a customer; a case collects any number of them."""
+
+    case = models.ForeignKey(
+        ChurnCase, verbose_name=_("churn case"), on_delete=models.CASCADE, related_name="measures"
+    )
+    text = models.TextField(_("measures"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("churn measure")
+        verbose_name_plural = _("churn measures")
+        ordering = ["case", "recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:50]

@@ -1,0 +1,31 @@
+"""``{% load pool %}{% pool_actions customer %}``: the pool buttons of a customer page.
+
+Renders what the viewer may do with this customer: claim it or assign it from the pool, or
+release it back. The rules are ``services_pool``'s (the same the views and the API enforce);
+the tag only asks them, so a button never shows for an action that would be refused.
+"""
+
+from django import template
+
+from guanxi.customers import selectors_pool, services_pool
+
+register = template.Library()
+
+
+@register.inclusion_tag("customers/partials/_pool_actions.html", takes_context=True)
+def pool_actions(context, customer):
+    user = context["request"].user
+    in_pool = customer.owner_id is None
+    can_claim = in_pool and services_pool.can_claim(user)
+    can_assign = in_pool and services_pool.can_assign(user)
+    can_release = not in_pool and services_pool.can_release(user, customer)
+    return {
+        "customer": customer,
+        "in_pool": in_pool,
+        "can_claim": can_claim,
+        "can_assign": can_assign,
+        "can_release": can_release,
+        "owners": list(selectors_pool.pool_owner_choices(actor=user)) if can_assign else [],
+        "show": can_claim or can_assign or can_release,
+        "csrf_token": context.get("csrf_token"),
+    }

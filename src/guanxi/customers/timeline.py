@@ -1,0 +1,410 @@
+"""A customer's timeline 客户时间线: everything that happened with the customer, newest first.
+
+One selector, :func:`customer_timeline`, merges the entries of every registered *provider*:
+interactions (with their attachments), documents (with their latest version), the system's
+customer events and comments. Later apps add orders, opportunities, services or e-mails by
+registering their own provider (``timeline.register(OrderProvider())``) — this module never
+needs to know about them.
+
+Paging is by keyset: an entry's place is (time, kind, id), newest first, and ``before`` is the
+cursor of the last entry shown. Each provider answers with at most ``limit + 1`` rows from
+one bounded, indexed query (plus one prefetch where it shows related rows), so a page costs
+the same whether the customer has ten entries or ten thousand.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.template.defaultfilters import filesizeformat
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guanxi.collaboration.models import Comment
+from guanxi.collaboration.services import comment_can_delete
+from guanxi.core.scoping import sees_everything, visible_user_ids
+from guanxi.customers.models import Customer, CustomerEvent, Document, DocumentVersion, Interaction
+
+DEFAULT_LIMIT = 30
+MAX_ID = 2**63 - 1  # the largest id a database column holds; beyond it a cursor is garbled
+MAX_LIMIT = 100
+_CURSOR_SEPARATOR = "~"
+
+
+def safe_url(name: str, *args) -> str:
+    """The URL of ``name``, or "" while the view behind it is not installed (yet)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+@dataclass(frozen=True)
+class TimelineLink:
+    """A file or record an entry carries, e.g. an interaction's attachment."""
+
+    title: str
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the timeline, whatever its source.
+
+    ``kind`` names the provider (the filter key); ``subtype`` the record's own kind (a phone
+    call, a contract...), with ``label`` its display name. ``record`` is the source row for
+    templates that need more (e.g. a comment's delete button).
+    """
+
+    kind: str
+    pk: int
+    when: datetime.datetime
+    title: str
+    actor: Any = None
+    text: str = ""
+    url: str = ""
+    icon: str = "•"
+    subtype: str = ""
+    label: str = ""
+    links: tuple[TimelineLink, ...] = ()
+    deletable: bool = False  # may the viewer delete it here (a comment of their own)
+    record: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def cursor(self) -> str:
+        return Cursor(self.when, self.kind, self.pk).encode()
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.when, self.kind, self.pk)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A place in the timeline: entries strictly after it (older) come next.
+
+    Encoded as ``<UTC time>~<kind>~<id>``; a bare time means "older than this moment".
+    """
+
+    when: datetime.datetime
+    kind: str = ""
+    pk: int | None = None
+
+    def encode(self) -> str:
+        utc = self.when.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return _CURSOR_SEPARATOR.join((utc, self.kind, str(self.pk)))
+
+    @classmethod
+    def decode(cls, raw: str) -> Cursor:
+        parts = raw.strip().split(_CURSOR_SEPARATOR)
+        error = ValidationError(
+            {"before": _("Give a time such as 2026-01-31T08:00:00Z, or a cursor from a page.")}
+        )
+        if len(parts) not in (1, 3):
+            raise error
+        try:
+            when = datetime.datetime.fromisoformat(parts[0])
+        except ValueError as bad:
+            raise error from bad
+        if timezone.is_naive(when):
+            when = timezone.make_aware(when)
+        if len(parts) == 1:
+            return cls(when)
+        kind, pk = parts[1], parts[2]
+        if not kind or not pk.isdigit() or int(pk) > MAX_ID:
+            raise error
+        return cls(when, kind, int(pk))
+
+    def q(self, *, kind: str, time_field: str) -> Q:
+        """The rows of provider ``kind`` that come after this cursor (time, kind, id descending)."""
+        older = Q(**{f"{time_field}__lt": self.when})
+        if not self.kind or kind > self.kind:
+            # Same-time rows of a "greater" kind were shown before the cursor's entry.
+            return older
+        same_time = Q(**{time_field: self.when})
+        if kind < self.kind:
+            return older | same_time
+        return older | (same_time & Q(pk__lt=self.pk))
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of the timeline and the cursor of the next one."""
+
+    entries: list[TimelineEntry]
+    next_before: str | None  # the cursor for "load more"; None on the last page
+
+
+class TimelineProvider:
+    """A source of timeline entries. Subclass it (usually via :class:`QuerysetProvider`).
+
+    ``kind`` is the filter key, ``label`` its name in the filter; ``permission`` (if set) is
+    the right a user needs for the entries to appear at all.
+    """
+
+    kind: str = ""
+    label: Any = ""
+    permission: str | None = None
+
+    def visible_to(self, actor) -> bool:
+        return not self.permission or actor.has_perm(self.permission)
+
+    def entries(
+        self, *, actor, customer: Customer, cursor: Cursor | None, limit: int
+    ) -> list[TimelineEntry]:
+        raise NotImplementedError
+
+
+class QuerysetProvider(TimelineProvider):
+    """A provider reading one model: say which rows, which time field, and how a row reads."""
+
+    time_field: str = "created_at"
+
+    def queryset(self, *, actor, customer: Customer) -> QuerySet:
+        raise NotImplementedError
+
+    def entry(self, row, *, actor) -> TimelineEntry:
+        raise NotImplementedError
+
+    def entries(self, *, actor, customer, cursor, limit):
+        rows = self.queryset(actor=actor, customer=customer)
+        if cursor is not None:
+            rows = rows.filter(cursor.q(kind=self.kind, time_field=self.time_field))
+        rows = rows.order_by(f"-{self.time_field}", "-pk")[:limit]
+        return [self.entry(row, actor=actor) for row in rows]
+
+
+_PROVIDERS: dict[str, TimelineProvider] = {}
+
+
+def register(provider: TimelineProvider | type[TimelineProvider]):
+    """Add a provider (an instance, or a class used as a decorator); a kind registers once."""
+    instance = provider() if isinstance(provider, type) else provider
+    _PROVIDERS[instance.kind] = instance
+    return provider
+
+
+def timeline_kinds(*, actor) -> list[tuple[str, str]]:
+    """(kind, label) of the sources ``actor`` sees, for the filter."""
+    return [(p.kind, str(p.label)) for p in _PROVIDERS.values() if p.visible_to(actor)]
+
+
+def _in_scope(actor, customer: Customer) -> bool:
+    # The same rule as scoping.scope_q for Customer.scope_fields, answered without a query
+    # (the visible ids are cached on the user by the scoped read that found the customer).
+    if sees_everything(actor):
+        return True
+    if not actor.is_authenticated or not actor.is_active:
+        return False
+    if customer.owner_id is None:
+        # A pool customer is readable by everyone with the view right (selectors_pool), its
+        # past included: whoever claims it next sees what was done with it before.
+        return actor.has_perm("customers.view_customer")
+    ids = visible_user_ids(actor)
+    return any(getattr(customer, f"{name}_id") in ids for name in Customer.scope_fields)
+
+
+def customer_timeline(
+    *,
+    actor,
+    customer: Customer,
+    kinds=None,
+    before: str | Cursor | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> TimelinePage:
+    """The newest ``limit`` entries of ``customer``'s timeline older than ``before``.
+
+    ``kinds`` restricts the sources (unknown kinds are a ValidationError on ``kind``); sources
+    the actor has no right to are left out. A customer outside the actor's scope raises
+    ``Customer.DoesNotExist``, like every scoped read.
+    """
+    if not _in_scope(actor, customer):
+        raise Customer.DoesNotExist
+    wanted = list(_PROVIDERS) if not kinds else list(dict.fromkeys(kinds))
+    unknown = [kind for kind in wanted if kind not in _PROVIDERS]
+    if unknown:
+        raise ValidationError(
+            {"kind": _("Unknown kind: %(kinds)s") % {"kinds": ", ".join(sorted(unknown))}}
+        )
+    cursor = Cursor.decode(before) if isinstance(before, str) and before else before or None
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    merged: list[TimelineEntry] = []
+    for kind in wanted:
+        provider = _PROVIDERS[kind]
+        if provider.visible_to(actor):
+            merged.extend(
+                provider.entries(actor=actor, customer=customer, cursor=cursor, limit=limit + 1)
+            )
+    merged.sort(key=lambda entry: entry.sort_key, reverse=True)
+    page = merged[:limit]
+    next_before = page[-1].cursor if len(merged) > limit else None
+    return TimelinePage(entries=page, next_before=next_before)
+
+
+# --- the built-in providers -----------------------------------------------------------------
+
+
+def _with_latest_version(documents: QuerySet) -> QuerySet:
+    """Annotate each document with its latest version (one query, no prefetch of every version)."""
+    latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
+    return documents.annotate(
+        latest_version_id=Subquery(latest.values("pk")[:1]),
+        latest_version_number=Subquery(latest.values("number")[:1]),
+        latest_version_name=Subquery(latest.values("original_name")[:1]),
+        latest_version_size=Subquery(latest.values("size")[:1]),
+    )
+
+
+def _document_link(document: Document) -> TimelineLink:
+    if document.latest_version_id is None:
+        return TimelineLink(document.title, safe_url("customers:document_detail", document.pk))
+    note = _("v%(number)s · %(name)s · %(size)s") % {
+        "number": document.latest_version_number,
+        "name": document.latest_version_name,
+        "size": filesizeformat(document.latest_version_size),
+    }
+    return TimelineLink(
+        document.title,
+        safe_url("customers:document_download", document.latest_version_id),
+        note,
+    )
+
+
+_INTERACTION_ICONS = {
+    Interaction.Kind.VISIT: "🚗",
+    Interaction.Kind.CALL: "☎",
+    Interaction.Kind.EMAIL: "✉",
+    Interaction.Kind.MEETING: "👥",
+}
+
+
+@register
+class InteractionProvider(QuerysetProvider):
+    kind = "interaction"
+    label = gettext_lazy("Interactions")
+    permission = "customers.view_interaction"
+    time_field = "occurred_at"
+
+    def queryset(self, *, actor, customer):
+        attachments = _with_latest_version(Document.objects.order_by("created_at", "id"))
+        return (
+            Interaction.objects.filter(customer=customer)
+            .select_related("contact", "created_by")
+            .prefetch_related(
+                Prefetch("attachments", queryset=attachments, to_attr="timeline_attachments")
+            )
+        )
+
+    def entry(self, row, *, actor):
+        text = row.details
+        if row.contact is not None or row.place:
+            parts = (row.contact.name if row.contact else "", row.place)
+            where = " · ".join(part for part in parts if part)
+            text = f"{where}\n{text}" if text else where
+        return TimelineEntry(
+            kind=self.kind,
+            pk=row.pk,
+            when=row.occurred_at,
+            title=row.summary,
+            actor=row.created_by,
+            text=text,
+            url=safe_url("customers:interaction_detail", row.pk),
+            icon=_INTERACTION_ICONS.get(row.kind, "•"),
+            subtype=row.kind,
+            label=row.get_kind_display(),
+            links=tuple(_document_link(doc) for doc in row.timeline_attachments),
+            record=row,
+        )
+
+
+@register
+class DocumentProvider(QuerysetProvider):
+    """Documents filed on the customer itself; an interaction's attachments show under it."""
+
+    kind = "document"
+    label = gettext_lazy("Documents")
+    permission = "customers.view_document"
+
+    def queryset(self, *, actor, customer):
+        return _with_latest_version(
+            Document.objects.filter(customer=customer, interaction__isnull=True).select_related(
+                "created_by"
+            )
+        )
+
+    def entry(self, row, *, actor):
+        return TimelineEntry(
+            kind=self.kind,
+            pk=row.pk,
+            when=row.created_at,
+            title=row.title,
+            actor=row.created_by,
+            text=row.description,
+            url=safe_url("customers:document_detail", row.pk),
+            icon="📄",
+            subtype=row.category,
+            label=row.get_category_display(),
+            links=(_document_link(row),) if row.latest_version_id else (),
+            record=row,
+        )
+
+
+@register
+class EventProvider(QuerysetProvider):
+    kind = "event"
+    label = gettext_lazy("Events")
+    permission = "customers.view_customer"
+    time_field = "happened_at"
+
+    def queryset(self, *, actor, customer):
+        return CustomerEvent.objects.filter(customer=customer).select_related("actor")
+
+    def entry(self, row, *, actor):
+        return TimelineEntry(
+            kind=self.kind,
+            pk=row.pk,
+            when=row.happened_at,
+            title=row.get_kind_display(),
+            actor=row.actor,
+            text=row.text,
+            icon="⚑",
+            subtype=row.kind,
+            label=row.get_kind_display(),
+            record=row,
+        )
+
+
+@register
+class CommentProvider(QuerysetProvider):
+    """Comments on the customer: everyone who sees the customer sees all of its comments."""
+
+    kind = "comment"
+    label = gettext_lazy("Comments")
+    permission = "collaboration.view_comment"
+
+    def queryset(self, *, actor, customer):
+        content_type = ContentType.objects.get_for_model(Customer)
+        return Comment.objects.filter(
+            content_type=content_type, object_id=customer.pk
+        ).select_related("created_by")
+
+    def entry(self, row, *, actor):
+        return TimelineEntry(
+            kind=self.kind,
+            pk=row.pk,
+            when=row.created_at,
+            title=_("Comment"),
+            actor=row.created_by,
+            text=row.body,
+            icon="💬",
+            deletable=comment_can_delete(actor=actor, comment=row),
+            record=row,
+        )
