@@ -58,7 +58,9 @@ def test_postpone_then_add_measures_then_confirm(api, warned):
     assert warned.status == Customer.Status.CHURNED
 
 
-def test_confirm_without_a_warning_is_refused(api, customers):
+def test_confirm_without_a_warning_is_refused(org, api, customers):
+    org["manager1"].language = "en"
+    org["manager1"].save(update_fields=["language"])
     customer = customers["manager1"]
     reason = dictionary("churn_reason", "price")
     response = api("manager1").post(_url(customer, "confirm"), {"reason": reason.pk}, format="json")

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
+from django.utils import translation
 
 from guanxi.collaboration.models import Notification
 from guanxi.core.exceptions import BusinessRuleError
@@ -178,9 +179,9 @@ def test_postpone_refused_without_measures_right_or_scope(org, warned):
 
 def test_postpone_or_confirm_without_a_warning_is_refused(org):
     customer = _customer(org["manager1"])
-    with pytest.raises(BusinessRuleError, match="churn warning"):
+    with translation.override("en"), pytest.raises(BusinessRuleError, match="churn warning"):
         services_churn.churn_postpone(actor=org["manager1"], customer=customer, measures="x")
-    with pytest.raises(BusinessRuleError, match="churn warning"):
+    with translation.override("en"), pytest.raises(BusinessRuleError, match="churn warning"):
         services_churn.churn_confirm(actor=org["manager1"], customer=customer, reason=_reason())
     customer.refresh_from_db()
     assert customer.status == Customer.Status.ACTIVE

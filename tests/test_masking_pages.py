@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from guanxi.accounts.models import User
 from guanxi.customers.models import Customer, FieldRule
 from guanxi.customers.services import customer_update
 from guanxi.customers.services_field_rules import field_rule_create
@@ -244,6 +245,7 @@ def test_admin_adds_changes_and_lifts_a_rule(org, login, customer):
 
 def test_a_second_rule_for_the_same_field_and_role_is_refused_on_the_form(org, login):
     rule = add_rule(org, "customer.phone", "account_manager", "masked")
+    User.objects.filter(pk=org["admin"].pk).update(language="en")
     response = login("admin").post(
         reverse("customers:field_rule_create"),
         {"field": "customer.phone", "role": rule.role_id, "mode": "hidden"},

@@ -37,6 +37,12 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, transactional_db, request):
+    from guanxi.core.dictionary_seed import seed_dictionaries
+    from guanxi.core.models import DictionaryEntry
+
+    # A browser test's database is flushed afterwards, which also empties the seeded
+    # dictionaries the migrations wrote; the next test needs them back.
+    seed_dictionaries(DictionaryEntry)
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
     )

@@ -2,8 +2,8 @@
 
 import pytest
 
-ADMIN_ONLY = {"users", "teams", "roles", "dictionaries", "recycle_bin"}
-EVERYONE = {"home", "customers"}
+ADMIN_ONLY = {"users", "teams", "roles", "dictionaries", "recycle_bin", "field_rules"}
+EVERYONE = {"home", "customers", "interactions", "churn", "pool"}
 
 
 @pytest.mark.parametrize(

@@ -76,3 +76,17 @@ SEED: dict[str, list[tuple[str, str, str]]] = {
         ("other", "其他", "Other"),
     ],
 }
+
+
+def seed_dictionaries(entry_model) -> None:
+    """Add the missing seed values; entries an admin already edited or added stay as they are.
+
+    Takes the model as an argument so the data migration can pass its historical model.
+    """
+    for kind, values in SEED.items():
+        for order, (code, name_zh, name_en) in enumerate(values, start=1):
+            entry_model.objects.get_or_create(
+                kind=kind,
+                code=code,
+                defaults={"name_zh": name_zh, "name_en": name_en, "sort_order": order * 10},
+            )

@@ -20,6 +20,12 @@ class NavItem:
 NAVIGATION = [
     NavItem("home", _("Home"), "core:home", ""),
     NavItem("customers", _("Customers"), "customers:list", "customers.view_customer"),
+    NavItem(
+        "interactions",
+        _("Interactions"),
+        "customers:interaction_list",
+        "customers.view_interaction",
+    ),
     NavItem("churn", _("Churn"), "customers:churn_list", "customers.view_churncase"),
     NavItem("pool", _("Pool"), "customers:pool", "customers.view_customer"),
     NavItem("users", _("Users"), "accounts:user_list", "accounts.manage_accounts"),
