@@ -239,6 +239,17 @@ def test_contact_update_and_delete(org, customers, api):
     assert Contact.all_objects.get(pk=contact.pk).is_deleted
 
 
+def test_contact_full_update_with_put_keeps_its_customer(org, customers, api):
+    contact = customers["manager1"].contacts.get()
+    body = api("manager1").get(f"/api/contacts/{contact.pk}/").json()
+    body.update(title="总监", customer=customers["manager2"].pk)
+    response = api("manager1").put(f"/api/contacts/{contact.pk}/", body, format="json")
+    assert response.status_code == 200, response.json()
+    contact.refresh_from_db()
+    assert contact.title == "总监"
+    assert contact.customer == customers["manager1"]
+
+
 def test_contact_filter_by_customer(org, customers, api):
     ContactFactory(customer=customers["manager1"])
     rows = api("admin").get("/api/contacts/", {"customer": customers["manager1"].pk}).json()

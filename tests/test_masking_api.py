@@ -81,6 +81,14 @@ def test_customer_list_and_search_show_the_mask(org, api, customer, rules):
     assert found["count"] == 1, "searching by the real number still finds the customer"
 
 
+def test_quick_search_shows_the_mask(org, api, customer, rules):
+    for term in ["甲乙", PHONE]:
+        (hit,) = api("manager1").get("/api/customers/search/", {"q": term}).json()["results"]
+        assert hit["id"] == customer.pk and hit["phone"] == "138****8000", term
+    (hit,) = api("supervisor").get("/api/customers/search/", {"q": "甲乙"}).json()["results"]
+    assert hit["phone"] == PHONE
+
+
 def test_contact_detail_and_list_are_masked(org, api, customer, rules):
     contact = customer.contacts.get()
     client = api("manager1")

@@ -239,6 +239,9 @@ class ContactSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
 
 
 class ContactUpdateSerializer(ContactSerializer):
+    # Declared fields ignore Meta.read_only_fields: a contact moves only with a merge.
+    customer = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(ContactSerializer.Meta):
         read_only_fields = ["customer", "is_primary", "created_at", "updated_at"]
 

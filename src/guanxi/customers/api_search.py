@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
+from guanxi.customers import masking
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors_search import (
     DEFAULT_LIMIT,
@@ -85,6 +86,11 @@ class CustomerSearchHitSerializer(serializers.Serializer):
     def get_owner_name(self, hit) -> str:
         return str(hit.customer.owner) if hit.customer.owner_id else ""
 
+    def to_representation(self, hit):
+        # The hit's fields carry the customer's names, so the customer's field rules apply.
+        data = super().to_representation(hit)
+        return masking.protect_data(self.context["request"].user, Customer, data)
+
 
 class CustomerSearchResultSerializer(serializers.Serializer):
     results = CustomerSearchHitSerializer(many=True, source="hits")
@@ -115,7 +121,9 @@ class CustomerSearchView(UserLanguageMixin, APIView):
             search=query.validated_data["q"],
             limit=query.validated_data["limit"],
         )
-        return Response(CustomerSearchResultSerializer(result).data)
+        return Response(
+            CustomerSearchResultSerializer(result, context={"request": request}).data
+        )
 
 
 urlpatterns = [

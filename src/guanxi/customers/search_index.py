@@ -36,6 +36,10 @@ def search_index_create() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        if connection.in_atomic_block:
+            # Deferred foreign-key checks of rows just written would refuse CREATE INDEX.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
         cursor.execute(
             f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} ON customers_customer "
