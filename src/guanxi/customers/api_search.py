@@ -121,9 +121,7 @@ class CustomerSearchView(UserLanguageMixin, APIView):
             search=query.validated_data["q"],
             limit=query.validated_data["limit"],
         )
-        return Response(
-            CustomerSearchResultSerializer(result, context={"request": request}).data
-        )
+        return Response(CustomerSearchResultSerializer(result, context={"request": request}).data)
 
 
 urlpatterns = [
