@@ -15,6 +15,7 @@ from guanxi.customers.models import Customer
 from guanxi.customers.search import (
     SEPARATOR,
     customer_search_text,
+    name_keys,
     name_matches,
     name_pairs,
     search_pattern,
@@ -31,15 +32,24 @@ def found(actor, term) -> set[int]:
 
 def test_two_character_terms_are_whole_keys_and_longer_ones_substrings():
     assert search_pattern("张伟") == "|张伟|"
-    assert search_pattern(" ＺＷ ") == "|zw|"  # width, case and spaces fold first
+    assert search_pattern(" ＺＷ ") == "|zw"  # width, case and spaces fold first
+    assert search_pattern("13") == "|13|"  # two digits: a whole key, not every phone
     assert search_pattern("zhangwei") == "zhangwei"
     assert search_pattern("张") == "张"
     assert search_pattern("  ") == ""
 
 
-def test_name_pairs_cover_the_name_and_its_initials():
-    assert name_pairs("张伟明") == ("张伟", "伟明", "zw", "wm")
+def test_name_pairs_cover_the_chinese_name_only():
+    assert name_pairs("张伟明") == ("张伟", "伟明")
     assert name_pairs("A") == ()
+    assert name_pairs("ABC") == (), "latin names are found by 3+ letters"
+
+
+def test_heteronyms_keep_the_readings_words_and_surnames_use():
+    assert {"zhang", "chang"} <= set(name_keys("长"))
+    assert {"dan", "shan"} <= set(name_keys("单"))
+    assert "ou" in name_keys("区"), "the surname reading of 区"
+    assert "kang" not in name_keys("杭"), "a dictionary-only reading nobody types"
 
 
 def test_keys_are_enclosed_in_separators():
@@ -81,7 +91,9 @@ def shop(org):
         "zw",  # initials of two adjacent characters of a contact
         "ZW",
         "ｚｗ",  # full width
-        "kj",  # initials inside the company name
+        "cq",  # two initials at the start of the company name
+        "cqcc",
+        "kjyx",  # 3+ initials also inside the name
         "zhangweiming",
         "ZhangWeiMing",
         "zwm",
@@ -111,6 +123,7 @@ def test_the_customer_is_found_by(org, shop, term):
         "司1",  # across the end of the name and the start of the code
         "技z",
         "jk",  # initials in the wrong order (科技 is kj)
+        "kj",  # two initials match the start of a name only
     ],
 )
 def test_the_customer_is_not_found_by(org, shop, term):

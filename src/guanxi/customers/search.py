@@ -7,10 +7,17 @@ folds case, whitespace is dropped), so the database only has to answer ``LIKE '%
 a trigram GIN index on PostgreSQL, a scan on SQLite at embedded sizes.
 
 Two-character terms (张伟, ``zw``) have no trigram, so a plain ``LIKE '%张伟%'`` cannot use the
-index and scans a million rows. The keys therefore also hold every adjacent pair of characters
-of each name and of its initials as a key of its own, and such a term is searched as a whole
-key, ``LIKE '%|张伟|%'``: the separators around it pad it into the trigrams " 张伟" and "张伟 ",
-which the index has (see :func:`search_pattern`).
+index and scans a million rows. The keys therefore also hold every adjacent pair of Chinese
+characters of each name as a key of its own, and such a term is searched as a whole key,
+``LIKE '%|张伟|%'``: the separators around it pad it into the trigrams " 张伟" and "张伟 ",
+which the index has. Two pinyin initials (``zw``) are searched as the start of a key,
+``LIKE '%|zw%'`` (trigrams "  z", " zw"): they find 张伟 and 张伟贸易 but not 李张伟, which
+keeps the keys, and the index's work on every insert, a fifth smaller (see
+:func:`search_pattern`).
+
+Heteronyms are keyed with the readings Chinese words actually use (pypinyin's phrase
+dictionary) and the known surname readings: 长 gives zhang and chang, 单 dan, shan and chan,
+but 杭 no "kang", a dictionary-only reading nobody types.
 """
 
 import itertools
@@ -20,6 +27,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from pypinyin.contrib.tone_convert import to_normal
+from pypinyin.phrases_dict import phrases_dict
 from pypinyin.pinyin_dict import pinyin_dict
 
 # Keys are joined with a character the normalised query can never contain, so a match never
@@ -29,6 +37,27 @@ SEPARATOR = "|"
 # are cut so one odd name cannot bloat its row (see _variants).
 MAX_VARIANTS = 8
 _SPACES = re.compile(r"\s+")
+# Surname readings that no word in the phrase dictionary uses (区 Ou, 盖 Ge, 覃 Qin...).
+SURNAME_READINGS = {
+    "区": "ou",
+    "盖": "ge",
+    "缪": "miao",
+    "覃": "qin",
+    "召": "shao",
+    "句": "gou",
+    "隗": "wei",
+    "秘": "bi",
+    "宓": "fu",
+    "员": "yun",
+    "种": "chong",
+    "繁": "po",
+    "能": "nai",
+    "洗": "xian",
+    "尉": "yu",
+    "万": "mo",
+    "那": "nuo",
+    "阿": "e",
+}
 
 
 def normalise(text: str) -> str:
@@ -61,17 +90,32 @@ def _variants(readings: list[list[str]]) -> list[str]:
     return list(dict.fromkeys(itertools.islice(combos, MAX_VARIANTS)))
 
 
+@lru_cache(maxsize=1)
+def _readings_in_use() -> dict[str, frozenset[str]]:
+    """``{character: toneless readings some word of the phrase dictionary gives it}``."""
+    used: dict[str, set[str]] = {}
+    for phrase, readings in phrases_dict.items():
+        for char, options in zip(phrase, readings, strict=False):
+            used.setdefault(char, set()).add(to_normal(options[0]))
+    for char, reading in SURNAME_READINGS.items():
+        used.setdefault(char, set()).add(reading)
+    return {char: frozenset(options) for char, options in used.items()}
+
+
 @lru_cache(maxsize=8192)
 def _readings(char: str) -> tuple[str, ...]:
-    """Every toneless reading of a character (most common first), or the character itself.
+    """The toneless readings of a character in use (most common first), or the character.
 
-    Read straight from pypinyin's character dictionary (heteronyms included): a full
-    pypinyin call segments phrases and costs ~1 ms per name, too slow to key a million rows.
+    Read straight from pypinyin's character dictionary: a full pypinyin call segments phrases
+    and costs ~1 ms per name, too slow to key a million rows. The most common reading is
+    always kept; the others only if a word or a surname uses them.
     """
     tones = pinyin_dict.get(ord(char))
     if not tones:
         return (char,)
-    return tuple(dict.fromkeys(to_normal(reading) for reading in tones.split(",")))
+    readings = list(dict.fromkeys(to_normal(reading) for reading in tones.split(",")))
+    in_use = _readings_in_use().get(char, frozenset())
+    return tuple(readings[:1] + [reading for reading in readings[1:] if reading in in_use])
 
 
 @lru_cache(maxsize=65536)
@@ -93,26 +137,35 @@ def name_keys(name: str) -> tuple[str, ...]:
 
 
 def name_pairs(name: str) -> tuple[str, ...]:
-    """Every two adjacent characters of the name and of its initials (张伟明 → 张伟, 伟明, zw, wm).
+    """Every two adjacent characters of the name (张伟明 → 张伟, 伟明) if it has Chinese.
 
-    What a two-character term is matched against (see :func:`search_pattern`); full pinyin
-    gets no pairs, as nobody searches for ``ha`` meaning 恒.
+    What a two-character Chinese term is matched against (see :func:`search_pattern`); pinyin
+    gets no pairs, as nobody searches for ``ha`` meaning 恒 and initials match from the start.
     """
-    plain, _full, initials = _name_parts(name)
-    return tuple(
-        dict.fromkeys(key[i : i + 2] for key in (plain, *initials) for i in range(len(key) - 1))
-    )
+    plain, full, _initials = _name_parts(name)
+    if not full:
+        return ()
+    return tuple(dict.fromkeys(plain[i : i + 2] for i in range(len(plain) - 1)))
+
+
+def _is_initials(term: str) -> bool:
+    return term.isascii() and term.isalpha()
 
 
 def search_pattern(search: str) -> str:
     """What ``Customer.search_text`` must contain to match ``search`` ('' matches everything).
 
     A term of two characters must be a whole key (one of the name pairs, or a two-character
-    name) so the trigram index can answer it; longer terms are found anywhere inside a key.
-    A one-character term is a plain substring test, which no index helps with.
+    name), or for two letters the start of a key (``zw``: 张伟, 张伟贸易), so the trigram index
+    can answer it; longer terms are found anywhere inside a key. A one-character term is a
+    plain substring test, which no index helps with.
     """
     term = normalise(search)
-    return f"{SEPARATOR}{term}{SEPARATOR}" if len(term) == 2 else term
+    if len(term) != 2:
+        return term
+    if _is_initials(term):
+        return f"{SEPARATOR}{term}"
+    return f"{SEPARATOR}{term}{SEPARATOR}"
 
 
 def name_matches(name: str, search: str) -> bool:
@@ -124,6 +177,8 @@ def name_matches(name: str, search: str) -> bool:
     if not term:
         return False
     if len(term) == 2:
+        if _is_initials(term):
+            return any(key.startswith(term) for key in name_keys(name))
         return term in name_keys(name) or term in name_pairs(name)
     return any(term in key for key in name_keys(name))
 

@@ -47,3 +47,33 @@ def search_index_create() -> None:
         )
         cursor.execute("RESET maintenance_work_mem")
         cursor.execute("ANALYZE customers_customer")
+
+
+def search_text_rewrite(customer_model, contact_model, chunk: int = 2000) -> None:
+    """Write every live customer's ``search_text`` again, in the current key format.
+
+    For data migrations after the format changed; takes the (historical) models as arguments.
+    """
+    from guanxi.customers.search import customer_search_text
+
+    rows = customer_model.objects.filter(deleted_at__isnull=True).order_by("pk")
+    last = 0
+    while batch := list(
+        rows.filter(pk__gt=last).only("pk", "name", "code", "phone", "email")[:chunk]
+    ):
+        last = batch[-1].pk
+        names: dict[int, list[str]] = {}
+        contacts = contact_model.objects.filter(
+            customer_id__in=[customer.pk for customer in batch], deleted_at__isnull=True
+        ).order_by("pk")
+        for customer_id, name in contacts.values_list("customer_id", "name"):
+            names.setdefault(customer_id, []).append(name)
+        for customer in batch:
+            customer.search_text = customer_search_text(
+                name=customer.name,
+                code=customer.code,
+                phone=customer.phone,
+                email=customer.email,
+                contact_names=names.get(customer.pk, []),
+            )
+        customer_model.objects.bulk_update(batch, ["search_text"])

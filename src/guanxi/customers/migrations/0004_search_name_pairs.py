@@ -8,36 +8,10 @@ SQLite FTS table and its triggers (search_sqlite.py) are dropped.
 
 from django.db import migrations
 
-CHUNK = 2000
-
-
 def rewrite_keys(apps, schema_editor):
-    from guanxi.customers.search import customer_search_text
+    from guanxi.customers.search_index import search_text_rewrite
 
-    Customer = apps.get_model("customers", "Customer")
-    Contact = apps.get_model("customers", "Contact")
-    rows = Customer.objects.filter(deleted_at__isnull=True).order_by("pk")
-    last = 0
-    while True:
-        chunk = list(rows.filter(pk__gt=last).only("pk", "name", "code", "phone", "email")[:CHUNK])
-        if not chunk:
-            return
-        last = chunk[-1].pk
-        names: dict[int, list[str]] = {}
-        contacts = Contact.objects.filter(
-            customer_id__in=[customer.pk for customer in chunk], deleted_at__isnull=True
-        ).order_by("pk")
-        for customer_id, name in contacts.values_list("customer_id", "name"):
-            names.setdefault(customer_id, []).append(name)
-        for customer in chunk:
-            customer.search_text = customer_search_text(
-                name=customer.name,
-                code=customer.code,
-                phone=customer.phone,
-                email=customer.email,
-                contact_names=names.get(customer.pk, []),
-            )
-        Customer.objects.bulk_update(chunk, ["search_text"])
+    search_text_rewrite(apps.get_model("customers", "Customer"), apps.get_model("customers", "Contact"))
 
 
 def create_fts(apps, schema_editor):

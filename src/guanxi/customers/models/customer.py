@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -96,8 +97,8 @@ class Customer(BaseModel):
         NORMAL = "normal", _("Normal")
         ON_HOLD = "on_hold", _("Credit on hold")
 
-    code = models.CharField(_("customer code"), max_length=20, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    code = models.CharField(_("customer code"), max_length=20, editable=False)
+    name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
     level = _dictionary(DictionaryKind.CUSTOMER_LEVEL, _("customer level"), "+")
     region = _dictionary(DictionaryKind.REGION, _("region"), "+")
@@ -111,9 +112,7 @@ class Customer(BaseModel):
         on_delete=models.PROTECT,
         related_name="owned_customers",
     )
-    phone = models.CharField(
-        _("phone"), max_length=30, blank=True, db_index=True, validators=[phone_validator]
-    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     fax = models.CharField(_("fax"), max_length=30, blank=True, validators=[phone_validator])
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -131,9 +130,7 @@ class Customer(BaseModel):
     bank_account = models.CharField(
         _("bank account"), max_length=40, blank=True, validators=[bank_account_validator]
     )
-    tax_id = models.CharField(
-        _("tax id"), max_length=20, blank=True, db_index=True, validators=[tax_id_validator]
-    )
+    tax_id = models.CharField(_("tax id"), max_length=20, blank=True, validators=[tax_id_validator])
     # Tags are kept as one normalised text ",vip,华东," rather than a Tag table + M2M: the
     # audit history records them like any other field (simple-history ignores M2M changes),
     # the seeder and bulk "add tag" write them with plain column updates, and "has tag t" is
@@ -165,12 +162,8 @@ class Customer(BaseModel):
     # initials, code, phone, e-mail and contact names. Written by the services and the seeder.
     search_text = models.TextField(editable=False, blank=True, default="")
     # Duplicate-check keys (dedup.name_key, digits of the phone), indexed for exact matches.
-    name_key = models.CharField(
-        max_length=200, editable=False, blank=True, default="", db_index=True
-    )
-    phone_digits = models.CharField(
-        max_length=30, editable=False, blank=True, default="", db_index=True
-    )
+    name_key = models.CharField(max_length=200, editable=False, blank=True, default="")
+    phone_digits = models.CharField(max_length=30, editable=False, blank=True, default="")
 
     # Dates the pool recall and churn jobs compare against; kept on the row (written by the
     # services that log follow-ups, orders and won deals) so a daily job over a million
@@ -199,6 +192,18 @@ class Customer(BaseModel):
                 condition=models.Q(owner__isnull=True, deleted_at__isnull=True),
                 name="customer_pool_recent",
             ),
+            # Declared here rather than with db_index/unique on the fields: PostgreSQL would
+            # get a second, LIKE-prefix index per text column, which no query uses and every
+            # insert pays for. Phone is found through phone_digits and the search keys.
+            models.Index(fields=["name"], name="customer_name"),
+            models.Index(fields=["name_key"], name="customer_name_key"),
+            models.Index(fields=["phone_digits"], name="customer_phone_digits"),
+            models.Index(fields=["tax_id"], name="customer_tax_id"),
+            # Duplicate checks by e-mail compare UPPER(email) (email__iexact on PostgreSQL).
+            models.Index(Upper("email"), name="customer_email_upper"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="customer_code_unique"),
         ]
 
     def __str__(self) -> str:
