@@ -90,13 +90,18 @@ def _variants(readings: list[list[str]]) -> list[str]:
     return list(dict.fromkeys(itertools.islice(combos, MAX_VARIANTS)))
 
 
+@lru_cache(maxsize=4096)
+def _toneless(reading: str) -> str:
+    return to_normal(reading)
+
+
 @lru_cache(maxsize=1)
 def _readings_in_use() -> dict[str, frozenset[str]]:
     """``{character: toneless readings some word of the phrase dictionary gives it}``."""
     used: dict[str, set[str]] = {}
     for phrase, readings in phrases_dict.items():
         for char, options in zip(phrase, readings, strict=False):
-            used.setdefault(char, set()).add(to_normal(options[0]))
+            used.setdefault(char, set()).add(_toneless(options[0]))
     for char, reading in SURNAME_READINGS.items():
         used.setdefault(char, set()).add(reading)
     return {char: frozenset(options) for char, options in used.items()}
@@ -113,7 +118,7 @@ def _readings(char: str) -> tuple[str, ...]:
     tones = pinyin_dict.get(ord(char))
     if not tones:
         return (char,)
-    readings = list(dict.fromkeys(to_normal(reading) for reading in tones.split(",")))
+    readings = list(dict.fromkeys(_toneless(reading) for reading in tones.split(",")))
     in_use = _readings_in_use().get(char, frozenset())
     return tuple(readings[:1] + [reading for reading in readings[1:] if reading in in_use])
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.seeding import BatchWriter
 from guanxi.customers.importing import mapping as mapping_module
-from guanxi.customers.importing.commit import insert_rows
+from guanxi.customers.importing.commit import PreparedRows, prepare_rows, write_rows
 from guanxi.customers.importing.readers import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
@@ -267,25 +267,31 @@ def import_job_run_validation(*, job_id, then_commit: bool = False) -> ImportJob
 
 def import_job_run_commit(*, job_id) -> ImportJob | None:
     def work(job):
-        def write(new):
-            ids = insert_rows(
-                rows=new, actor=job.created_by, job_id=job.pk, file_name=job.file_name
-            )
+        actor = job.created_by
+
+        def write(prepared: PreparedRows):
+            ids = write_rows(prepared, actor=actor, job_id=job.pk, file_name=job.file_name)
             ImportJob.objects.filter(pk=job.pk).update(created_count=F("created_count") + len(ids))
 
         # On PostgreSQL outside a transaction, batch k is written (and indexed) by a second
-        # thread while this one checks batch k+1; the file's own duplicates are caught in
-        # memory, so the check does not need to see the rows being written.
+        # thread while this one checks batch k+1 and computes its columns; the file's own
+        # duplicates are caught in memory, so the check need not see the rows being written.
         writer = BatchWriter(
             threaded=connection.vendor == "postgresql" and not connection.in_atomic_block
         )
+
+        def on_batch(results):
+            new = [result for result in results if result.status == NEW]
+            if not new:
+                return
+            if writer.threaded:
+                writer.submit(partial(write, prepare_rows(rows=new, actor=actor)))
+            else:
+                with transaction.atomic():
+                    write(prepare_rows(rows=new, actor=actor))
+
         try:
-            tally = _pass(
-                job,
-                on_batch=lambda results: writer.submit(
-                    partial(write, [result for result in results if result.status == NEW])
-                ),
-            )
+            tally = _pass(job, on_batch=on_batch)
         finally:
             writer.close()
         ImportJob.objects.filter(pk=job.pk).update(

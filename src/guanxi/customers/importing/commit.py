@@ -9,6 +9,8 @@ insert the import's main cost, and the history table's 24 would add a quarter to
 after the import are audited as usual.
 """
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -49,31 +51,42 @@ def _customer_row(row: RowResult, *, pk: int, code: str, actor, now) -> dict:
     return values
 
 
-def insert_rows(*, rows: list[RowResult], actor, job_id, file_name: str = "") -> list[int]:
-    """Create the customers of ``rows`` (all valid and new); returns their ids."""
-    if not rows:
-        return []
+@dataclass(frozen=True)
+class PreparedRows:
+    """New customers ready to insert: codes and primary keys reserved, columns computed."""
+
+    customers: list[dict]
+    ids: list[int]
+
+
+def prepare_rows(*, rows: list[RowResult], actor) -> PreparedRows:
+    """Reserve codes and ids for ``rows`` and compute their columns (search keys included).
+
+    On PostgreSQL this needs no transaction (sequences), so the import does it on its own
+    thread while a second one writes the previous batch; on SQLite call it inside the
+    transaction that writes the rows, which holds the lock ``reserve_ids`` relies on.
+    """
     now = timezone.now()
     year = timezone.localdate(now).year
+    first = code_reserve(prefix=CUSTOMER_CODE_PREFIX, year=year, count=len(rows))
+    ids = reserve_ids(Customer, len(rows))
+    customers = [
+        _customer_row(
+            row, pk=pk, code=f"{CUSTOMER_CODE_PREFIX}{year}{first + i:04d}", actor=actor, now=now
+        )
+        for i, (row, pk) in enumerate(zip(rows, ids, strict=True))
+    ]
+    return PreparedRows(customers=customers, ids=ids)
+
+
+def write_rows(prepared: PreparedRows, *, actor, job_id, file_name: str = "") -> list[int]:
+    """Insert prepared customers and their "imported" events in one transaction."""
+    if not prepared.ids:
+        return []
     data = {"import_job": str(job_id), "file": file_name}
     with transaction.atomic():
-        first = code_reserve(prefix=CUSTOMER_CODE_PREFIX, year=year, count=len(rows))
-        ids = reserve_ids(Customer, len(rows))
-        customers = [
-            _customer_row(
-                row,
-                pk=pk,
-                code=f"{CUSTOMER_CODE_PREFIX}{year}{first + i:04d}",
-                actor=actor,
-                now=now,
-            )
-            for i, (row, pk) in enumerate(zip(rows, ids, strict=True))
-        ]
-        bulk_insert(Customer, customers)
+        bulk_insert(Customer, prepared.customers)
         events_record_many(
-            customer_ids=ids,
-            kind=CustomerEvent.Kind.IMPORTED,
-            actor=actor,
-            data=data,
+            customer_ids=prepared.ids, kind=CustomerEvent.Kind.IMPORTED, actor=actor, data=data
         )
-    return ids
+    return prepared.ids
