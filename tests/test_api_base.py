@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -82,12 +83,30 @@ def test_pagination_shape_and_page_size_cap(org, api):
     CustomerFactory.create_batch(30, owner=org["manager1"])
     client = api("manager1")
     page = client.get("/api/customers/", {"page_size": 10}).json()
-    assert set(page) == {"count", "next", "previous", "results"}
-    assert page["count"] == 30 and len(page["results"]) == 10
+    assert set(page) == {"count", "count_is_exact", "next", "previous", "results"}
+    assert page["count"] == 30 and page["count_is_exact"] and len(page["results"]) == 10
     assert page["previous"] is None and "page=2" in page["next"]
     capped = client.get("/api/customers/", {"page_size": 100000}).json()
     assert len(capped["results"]) == 30  # capped at 200, all 30 fit
     assert client.get("/api/customers/", {"page": 99}).status_code == 404
+
+
+def test_long_lists_are_estimated_on_postgresql_and_their_pages_stay_exact(org, api, monkeypatch):
+    from guanxi.core.api import pagination
+
+    monkeypatch.setattr(pagination, "EXACT_COUNT_LIMIT", 3)
+    CustomerFactory.create_batch(6, owner=org["manager1"])
+    client = api("manager1")
+    page = client.get("/api/customers/", {"page_size": 4}).json()
+    if connection.vendor == "postgresql":
+        assert page["count"] >= 4 and page["count_is_exact"] is False
+    else:
+        assert page["count"] == 6 and page["count_is_exact"] is True
+    second = client.get("/api/customers/", {"page_size": 4, "page": 2}).json()
+    ids = [row["id"] for row in page["results"] + second["results"]]
+    assert len(ids) == len(set(ids)) == 6
+    assert page["next"] and second["next"] is None and second["previous"]
+    assert client.get("/api/customers/", {"page_size": 4, "page": 3}).status_code == 404
 
 
 def test_ordering_by_allowed_field(org, api):
