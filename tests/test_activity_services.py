@@ -317,3 +317,21 @@ def test_assistant_logs_for_the_manager_and_executive_cannot(org, customers):
     assert interaction.on_behalf_of == org["manager1"]
     with pytest.raises(PermissionDenied):
         interaction_create(actor=org["exec"], customer=customers["manager1"], summary="x")
+
+
+def test_purging_a_document_removes_its_files_after_the_commit(
+    org, customers, document_store, django_capture_on_commit_callbacks
+):
+    from guanxi.core.recycle_bin import recycle_bin_purge
+
+    document = document_create(actor=org["manager1"], customer=customers["manager1"], file=pdf())
+    document_add_version(actor=org["manager1"], document=document, file=pdf("合同v2.pdf"))
+    names = [version.file.name for version in document.versions.all()]
+    assert all(document_store.exists(name) for name in names)
+    document_delete(actor=org["manager1"], document=document)
+    assert all(document_store.exists(name) for name in names), "the recycle bin keeps the files"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recycle_bin_purge(actor=org["admin"], instance=Document.all_objects.get(pk=document.pk))
+    assert not DocumentVersion.objects.filter(document_id=document.pk).exists()
+    assert not any(document_store.exists(name) for name in names)

@@ -8,9 +8,17 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_delete, post_migrate
+
+        from guanxi.customers.models import DocumentVersion
+        from guanxi.customers.services_documents import document_version_file_forget
 
         post_migrate.connect(_search_index_ensure, sender=self, dispatch_uid="guanxi_search_fts")
+        post_delete.connect(
+            document_version_file_forget,
+            sender=DocumentVersion,
+            dispatch_uid="guanxi_document_file_forget",
+        )
 
 
 def _search_index_ensure(using, **kwargs) -> None:

@@ -352,3 +352,14 @@ def document_delete(*, actor, document: Document, expected_version: int | None =
     """Move the document to the recycle bin; its files stay until it is purged."""
     _require(actor, "customers.delete_document")
     record_soft_delete(instance=document, actor=actor, expected_version=expected_version)
+
+
+def document_version_file_forget(sender, instance: DocumentVersion, **kwargs) -> None:
+    """Remove a version's stored file once its row is deleted for good (recycle-bin purge).
+
+    Connected to post_delete (apps.py), so purging a document or its whole customer leaves no
+    file behind; the removal waits for the commit, so a rolled-back purge keeps the file.
+    """
+    if instance.file.name:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))
