@@ -82,7 +82,10 @@ class EstimatingPaginator(Paginator):
             return len(queryset), True
         estimate = None
         if connections[queryset.db].vendor == "postgresql":
-            if (seen := queryset[: EXACT_COUNT_LIMIT + 1].count()) <= EXACT_COUNT_LIMIT:
+            # Unordered: with the list's ORDER BY the database would walk the recency index
+            # and test each row, ten times slower than collecting the matches by any index.
+            seen = queryset.order_by()[: EXACT_COUNT_LIMIT + 1].count()
+            if seen <= EXACT_COUNT_LIMIT:
                 return seen, True
             estimate = planner_estimate(queryset)
         if estimate is None:
