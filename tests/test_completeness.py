@@ -99,3 +99,35 @@ def test_the_detail_page_shows_the_score(org, login):
     content = login("manager1").get(reverse("customers:detail", args=[customer.pk])).content
     assert 'data-testid="completeness"' in content.decode()
     assert "25%" in content.decode()
+
+
+def test_the_page_lists_the_average_per_owner_within_scope(org, login):
+    _customer(org["manager1"], phone="021-55550000", email="a@b.cn")
+    _customer(org["manager2"], bank="招商银行")
+    _customer(None)
+    page = login("exec").get(reverse("customers:completeness"))
+    assert page.status_code == 200
+    rows = {row["owner_id"]: row for row in page.context["rows"]}
+    assert set(rows) == {org["manager1"].pk, org["manager2"].pk, None}
+    content = page.content.decode()
+    assert str(org["manager1"]) in content and "12.5%" in content
+    own = login("manager1").get(reverse("customers:completeness")).context["rows"]
+    assert [row["owner_id"] for row in own] == [org["manager1"].pk]
+
+
+def test_the_api_gives_the_same_rows(org):
+    from rest_framework.test import APIClient
+
+    _customer(org["manager1"], phone="021-55550000", email="a@b.cn")
+    _customer(org["manager3"], phone="021-55550000")
+    client = APIClient()
+    client.force_authenticate(org["manager1"])
+    body = client.get("/api/customers/completeness/").json()
+    assert body == [
+        {
+            "owner": org["manager1"].pk,
+            "owner_name": str(org["manager1"]),
+            "customers": 1,
+            "average": 12.5,
+        }
+    ]

@@ -62,3 +62,7 @@ urlpatterns[0:0] = api_pool.urlpatterns  # before the router, which would read "
 from guanxi.customers import api_search  # noqa: E402  (quick customer search)
 
 urlpatterns[0:0] = api_search.urlpatterns  # before the router, whose customers/<id>/ is a pk
+
+from guanxi.customers import api_completeness  # noqa: E402  (completeness per owner)
+
+urlpatterns[0:0] = api_completeness.urlpatterns  # before the router's customers/<id>/

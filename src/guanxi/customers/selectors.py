@@ -152,14 +152,26 @@ def completeness_expression():
 def completeness_by_owner(*, actor) -> list[dict]:
     """Average completeness of the customers ``actor`` sees, per owner (the pool as None).
 
-    One aggregate query; rows are ``{"owner_id", "owner__username", "customers", "average"}``
-    with the average rounded to one decimal, ordered by owner name (the pool last).
+    One aggregate query; rows are ``{"owner_id", "owner__username", "owner_name", "customers",
+    "average"}`` with the average rounded to one decimal, ordered by login (the pool last,
+    with an empty name).
     """
     rows = (
         scope_queryset(Customer.objects.all(), actor)
-        .values("owner_id", "owner__username")
+        .values("owner_id", "owner__username", "owner__last_name", "owner__first_name")
         .annotate(customers=Count("id"), average=Avg(completeness_expression()))
         .order_by("owner__username")
     )
-    result = [dict(row, average=round(float(row["average"]), 1)) for row in rows]
+    result = [
+        {
+            "owner_id": row["owner_id"],
+            "owner__username": row["owner__username"],
+            # As User.__str__ shows it: family name first, else the login.
+            "owner_name": f"{row['owner__last_name'] or ''}{row['owner__first_name'] or ''}"
+            or (row["owner__username"] or ""),
+            "customers": row["customers"],
+            "average": round(float(row["average"]), 1),
+        }
+        for row in rows
+    ]
     return sorted(result, key=lambda row: row["owner_id"] is None)

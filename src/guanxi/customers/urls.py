@@ -16,6 +16,7 @@ from guanxi.customers import views_bulk  # noqa: E402  (the list's bulk actions 
 
 urlpatterns += [
     path("export/", views_bulk.customer_export, name="export"),
+    path("completeness/", views.customer_completeness, name="completeness"),
     path("bulk/reassign/", views_bulk.customer_bulk_reassign, name="bulk_reassign"),
     path("bulk/tag/", views_bulk.customer_bulk_tag, name="bulk_tag"),
 ]

@@ -110,6 +110,20 @@ def customer_detail(request, pk):
     return customer_detail_page(request, readable_customer_or_404(request, pk))
 
 
+@_requires("customers.view_customer")
+def customer_completeness(request):
+    """客户信息完整度 per account manager: how many key fields their customers have filled."""
+    from guanxi.customers.models.customer import COMPLETENESS_FIELDS
+
+    rows = selectors.completeness_by_owner(actor=request.user)
+    fields = [Customer._meta.get_field(name).verbose_name for name in COMPLETENESS_FIELDS]
+    return render(
+        request,
+        "customers/completeness.html",
+        {"active_nav": "customers", "rows": rows, "fields": fields},
+    )
+
+
 def customer_detail_page(request, customer, *, comment_form=None, status=200):
     """The 360 page 客户统一视图: profile, contacts, key figures, timeline, comments, history."""
     from guanxi.customers import selectors_pool
