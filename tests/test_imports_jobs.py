@@ -78,3 +78,29 @@ def test_a_file_that_breaks_midway_marks_the_job_failed(org, monkeypatch):
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED and "utf-8" in job.error.lower()
     assert not Customer.objects.exists()
+
+
+def test_a_stalled_job_can_be_checked_again_and_a_moving_one_cannot(org, login):
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+    from django.utils import timezone
+
+    actor = org["manager1"]
+    job = services_import.import_job_create(actor=actor, upload=upload(big_file(3)))
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.IMPORTING, progress_at=timezone.now()
+    )
+    job.refresh_from_db()
+    assert not job.is_stalled
+    with pytest.raises(ValidationError):
+        services_import.import_job_validate(actor=actor, job=job)
+
+    ImportJob.objects.filter(pk=job.pk).update(progress_at=timezone.now() - timedelta(hours=1))
+    job.refresh_from_db()
+    assert job.is_stalled
+    page = login("manager1").get(reverse("customers:import_detail", args=[job.pk])).content
+    assert b'data-testid="import-stalled"' in page and b'data-testid="import-mapping-form"' in page
+    job = services_import.import_job_validate(actor=actor, job=job, then_commit=True)
+    assert job.state == ImportJob.State.DONE and job.created_count == 3

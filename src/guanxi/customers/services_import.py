@@ -15,7 +15,7 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from guanxi.customers.importing.readers import (
 )
 from guanxi.customers.importing.validate import DUPLICATE, ERROR, NEW, UNCHANGED, RowValidator
 from guanxi.customers.models import ImportJob
+from guanxi.customers.models.import_job import STALLED_AFTER
 from guanxi.customers.services import _require
 
 logger = logging.getLogger(__name__)
@@ -99,9 +100,24 @@ def import_job_create(*, actor, upload, mapping: dict | None = None) -> ImportJo
     return job
 
 
-def _start(job: ImportJob, *, allowed: tuple, state: str, **changes) -> None:
-    """Move the job to ``state`` if it is in one of ``allowed``; one winner under double clicks."""
-    moved = ImportJob.objects.filter(pk=job.pk, state__in=allowed).update(state=state, **changes)
+def _start(
+    job: ImportJob, *, allowed: tuple, state: str, or_stalled: bool = False, **changes
+) -> None:
+    """Move the job to ``state`` if it is in one of ``allowed``; one winner under double clicks.
+
+    With ``or_stalled`` a job whose worker stopped mid-way (ImportJob.is_stalled) may start
+    again; checking again is safe, as rows already imported are then "already present".
+    """
+    now = timezone.now()
+    may_start = Q(state__in=allowed)
+    if or_stalled:
+        cutoff = now - STALLED_AFTER
+        may_start |= Q(state__in=(State.VALIDATING, State.IMPORTING)) & (
+            Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)
+        )
+    moved = ImportJob.objects.filter(may_start, pk=job.pk).update(
+        state=state, progress_at=now, **changes
+    )
     if not moved:
         raise ValidationError(
             {
@@ -127,6 +143,7 @@ def import_job_validate(
         _start(
             job,
             allowed=(State.UPLOADED, State.VALIDATED, State.FAILED),
+            or_stalled=True,
             state=State.VALIDATING,
             mapping=chosen,
             processed_rows=0,
@@ -247,6 +264,7 @@ def _pass(job: ImportJob, on_batch) -> _Tally:
             ImportJob.objects.filter(pk=job.pk).update(
                 processed_rows=tally.processed,
                 total_rows=max(job.total_rows, tally.processed),
+                progress_at=timezone.now(),
             )
     return tally
 

@@ -93,7 +93,7 @@ def import_upload(request):
 
 
 def _detail(request, job: ImportJob, mapping_form=None, status=200, commit_error=""):
-    if mapping_form is None and job.state in MAPPABLE:
+    if mapping_form is None and (job.state in MAPPABLE or job.is_stalled):
         try:
             headers = services_import.import_job_headers(job=job)
         except ValidationError:
@@ -105,7 +105,7 @@ def _detail(request, job: ImportJob, mapping_form=None, status=200, commit_error
         {
             "active_nav": ACTIVE_NAV,
             "job": job,
-            "running": job.state in RUNNING,
+            "running": job.state in RUNNING and not job.is_stalled,
             "mapping_form": mapping_form,
             "new_rows": import_new_rows(job),
             "commit_error": commit_error,
@@ -161,7 +161,7 @@ def import_progress(request, pk):
     """The progress bar alone, for htmx polling; when the job stops, the whole page reloads."""
     job = _job_or_404(request, pk)
     response = render(request, "customers/partials/_import_progress.html", {"job": job})
-    if job.state not in RUNNING:
+    if job.state not in RUNNING or job.is_stalled:
         response["HX-Refresh"] = "true"
     return response
 

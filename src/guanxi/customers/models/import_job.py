@@ -1,6 +1,7 @@
 """Customer imports: an uploaded CSV/xlsx file, its column mapping, dry run and commit."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -11,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 def _import_storage():
     return storages["documents"]
+
+
+# A batch takes seconds; this long without one means the worker running the job is gone.
+STALLED_AFTER = timedelta(minutes=15)
 
 
 class ImportJob(models.Model):
@@ -53,6 +58,8 @@ class ImportJob(models.Model):
     report = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Moved on every batch; a running job whose worker died stops moving (see is_stalled).
+    progress_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     scope_fields = ("created_by",)
 
@@ -63,6 +70,13 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def is_stalled(self) -> bool:
+        """Checking or importing, but no batch done for STALLED_AFTER: its worker stopped."""
+        running = self.state in (self.State.VALIDATING, self.State.IMPORTING)
+        moved = self.progress_at or self.created_at
+        return running and moved < timezone.now() - STALLED_AFTER
 
     @property
     def progress(self) -> int:
