@@ -356,3 +356,28 @@ def test_bulk_tag_page_adds_the_tag_and_answers_404_outside_the_scope(customers,
     assert client.post(url, {"ids": [own.pk, foreign.pk], "tag": "x"}).status_code == 404
     assert tags_of(foreign) == ""
     assert login("exec").post(url, {"ids": [own.pk], "tag": "x"}).status_code == 403
+
+
+def test_api_bulk_tag_tags_all_or_nothing(customers, login, org, english):
+    chosen = [customers["manager1"].pk, customers["supervisor"].pk]
+    url = "/api/customers/bulk-tag/"
+    response = login("supervisor").post(
+        url, {"ids": chosen, "tag": "展会"}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json() == {"changed": 2}
+    assert tags_of(customers["manager1"]) == tags_of(customers["supervisor"]) == ",展会,"
+    outside = [customers["manager2"].pk, customers["manager3"].pk]
+    refused = login("supervisor").post(
+        url, {"ids": outside, "tag": "重点"}, content_type="application/json"
+    )
+    assert refused.status_code == 404 and tags_of(customers["manager2"]) == ""
+    assert (
+        login("exec")
+        .post(url, {"ids": chosen, "tag": "x"}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    blank = login("supervisor").post(
+        url, {"ids": chosen, "tag": ""}, content_type="application/json"
+    )
+    assert blank.status_code == 400 and "tag" in blank.json()["error"]["fields"]

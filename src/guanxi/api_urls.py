@@ -8,7 +8,11 @@ from guanxi.accounts.api import MeView, TeamViewSet, TokenView, UserViewSet
 from guanxi.core.api.dictionaries import DictionaryEntryViewSet
 from guanxi.core.api.views import UnknownEndpointView
 from guanxi.customers.api import ContactViewSet, CustomerViewSet
-from guanxi.customers.api_bulk import CustomerBulkReassignView, CustomerExportView
+from guanxi.customers.api_bulk import (
+    CustomerBulkReassignView,
+    CustomerBulkTagView,
+    CustomerExportView,
+)
 
 router = SimpleRouter()
 router.register("customers", CustomerViewSet, basename="api-customer")
@@ -29,6 +33,7 @@ urlpatterns = [
         CustomerBulkReassignView.as_view(),
         name="api-customer-bulk-reassign",
     ),
+    path("customers/bulk-tag/", CustomerBulkTagView.as_view(), name="api-customer-bulk-tag"),
     *router.urls,
     # Only paths with the trailing slash, so APPEND_SLASH still redirects "/api/customers".
     re_path(r"^.*/$", UnknownEndpointView.as_view(), name="api-unknown"),

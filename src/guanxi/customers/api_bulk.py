@@ -1,4 +1,4 @@
-"""API twins of the customer list's bulk actions: reassign owners, download the list.
+"""API twins of the customer list's bulk actions: reassign owners, add a tag, download the list.
 
 Same services and selectors as the pages, so the same scope and rules: one id outside the
 caller's scope answers 404 and changes nothing; executives get 403 on the reassignment.
@@ -74,6 +74,50 @@ class CustomerBulkReassignView(UserLanguageMixin, APIView):
             actor=request.user, customer_ids=payload.validated_data["ids"], owner=owner
         )
         return Response({"changed": changed, "owner": owner.pk})
+
+
+class BulkTagSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        allow_empty=False,
+        max_length=services.MAX_BULK_CUSTOMERS,
+        help_text="Customers to tag; every one must be in the caller's scope.",
+    )
+    tag = serializers.CharField(max_length=30, help_text="The tag to add (kept once).")
+
+
+class BulkTagResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField(help_text="How many customers did not have the tag yet.")
+
+
+class CustomerBulkTagView(UserLanguageMixin, APIView):
+    """Add a tag to the listed customers, all or none, each change in their history."""
+
+    model = Customer
+    write_permission = "customers.change_customer"
+    permission_classes = [IsAuthenticated, RoleRights]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=BulkTagSerializer,
+        responses={
+            200: BulkTagResultSerializer,
+            404: OpenApiResponse(
+                ErrorSerializer,
+                description="An id is unknown or outside the caller's scope; nothing changed.",
+            ),
+        },
+        operation_id="customers_bulk_tag",
+    )
+    def post(self, request):
+        payload = BulkTagSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        changed = services.customers_bulk_add_tag(
+            actor=request.user,
+            customer_ids=payload.validated_data["ids"],
+            tag=payload.validated_data["tag"],
+        )
+        return Response({"changed": changed})
 
 
 FILE_RESPONSES = {
