@@ -177,3 +177,16 @@ def test_changes_are_versioned_and_audited(org):
     assert [entry.mode for entry in history] == ["masked", "hidden"]
     assert {entry.history_user for entry in history} == {org["admin"]}
     assert masking.field_protection(fresh(org["manager1"])) == {"customer.phone": "hidden"}
+
+
+def test_a_rule_reads_in_the_users_language(org):
+    from django.utils import translation
+
+    rule = field_rule_create(
+        actor=org["admin"],
+        field="customer.phone",
+        role=Group.objects.get(name="account_manager"),
+        mode="masked",
+    )
+    with translation.override("zh-hans"):
+        assert "客户经理" in str(rule) and "account_manager" not in str(rule)

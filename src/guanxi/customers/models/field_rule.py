@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.roles import role_label
 from guanxi.core.models import BaseModel
 
 
@@ -47,4 +48,5 @@ class FieldRule(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_field_display()} · {self.role} · {self.get_mode_display()}"
+        role = role_label(self.role.name)
+        return f"{self.get_field_display()} · {role} · {self.get_mode_display()}"
