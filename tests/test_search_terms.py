@@ -226,3 +226,16 @@ def test_lost_triggers_are_restored_after_migrate(org, shop):
 def test_odd_terms_are_searched_literally(org, term):
     customer = services.customer_create(actor=org["manager1"], name=f"商店{term}商店")
     assert found(org["manager1"], f"店{term}商") == {customer.pk}
+
+
+@pytest.mark.parametrize("rebuild_from", [1, 10**9])
+def test_rewriting_the_keys_restores_the_search(org, shop, monkeypatch, rebuild_from):
+    from guanxi.customers import search_index
+    from guanxi.customers.models import Contact
+
+    monkeypatch.setattr(search_index, "REBUILD_INDEX_FROM", rebuild_from)
+    Customer.objects.filter(pk=shop.pk).update(search_text="")
+    assert found(org["manager1"], "zhangweiming") == set()
+    search_index.search_text_rewrite(Customer, Contact)
+    assert found(org["manager1"], "zhangweiming") == {shop.pk}
+    assert found(org["manager1"], "长城科技") == {shop.pk}

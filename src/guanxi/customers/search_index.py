@@ -11,6 +11,8 @@ from django.db import connection
 from guanxi.customers.search_sqlite import fts_drop, fts_ensure
 
 TRIGRAM_INDEX = "customer_search_trgm"
+# From this many customers on, bulk loads drop the search index first and rebuild it after.
+REBUILD_INDEX_FROM = 50_000
 # Building a GIN index sorts its entries in memory; the server default (64 MB) spills to disk.
 BUILD_MEMORY = "256MB"
 
@@ -53,9 +55,11 @@ def search_text_rewrite(customer_model, contact_model, chunk: int = 2000) -> Non
     """Write every live customer's ``search_text`` again, in the current key format.
 
     For data migrations after the format changed; takes the (historical) models as arguments.
+    Large tables get their search index rebuilt once instead of updated row by row.
     """
     from guanxi.customers.search import customer_search_text
 
+    rebuild = customer_model.objects.count() >= REBUILD_INDEX_FROM and search_index_drop()
     rows = customer_model.objects.filter(deleted_at__isnull=True).order_by("pk")
     last = 0
     while batch := list(
@@ -77,3 +81,5 @@ def search_text_rewrite(customer_model, contact_model, chunk: int = 2000) -> Non
                 contact_names=names.get(customer.pk, []),
             )
         customer_model.objects.bulk_update(batch, ["search_text"])
+    if rebuild:
+        search_index_create()

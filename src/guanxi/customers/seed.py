@@ -11,12 +11,14 @@ from guanxi.core.services import code_reserve
 from guanxi.customers.dedup import name_key, phone_digits
 from guanxi.customers.models import Contact, Customer, Interaction
 from guanxi.customers.search import customer_search_text
-from guanxi.customers.search_index import search_index_create, search_index_drop
+from guanxi.customers.search_index import (
+    REBUILD_INDEX_FROM,
+    search_index_create,
+    search_index_drop,
+)
 from guanxi.customers.seed_activity import interaction_rng, interactions_for_batch
 from guanxi.customers.services import CUSTOMER_CODE_PREFIX, tags_normalise
 
-# From this many customers on, the search index is dropped before loading and rebuilt after.
-REBUILD_INDEX_FROM = 50_000
 POOL_SHARE = 0.05  # customers without an owner (the public pool 公海)
 HISTORY_DAYS = 3 * 365
 TITLES = words_of("总经理 采购经理 财务总监 技术总监 销售经理 行政主管 董事长 项目经理")
