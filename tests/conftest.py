@@ -1,7 +1,9 @@
 """Shared fixtures: the demo organisation (one user per role) and a customer per owner."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
+from rest_framework.test import APIClient
 
 from guanxi.accounts.demo import create_demo_organisation
 from tests.factories import ContactFactory, CustomerFactory
@@ -34,3 +36,31 @@ def login(org):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with empty API throttles and cached values (the cache is per process)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api(org):
+    """``api("manager1")`` is an API client signed in as that demo user; ``api()`` is anonymous.
+
+    Each client gets a fresh user object, as each real request loads one, so rights and field
+    rules cached on a user object never carry over from a test's setup. ``language`` sets the
+    Accept-Language header.
+    """
+
+    def _api(username: str | None = None, language: str | None = None) -> APIClient:
+        client = APIClient()
+        if username:
+            client.force_authenticate(type(org[username]).objects.get(pk=org[username].pk))
+        if language:
+            client.credentials(HTTP_ACCEPT_LANGUAGE=language)
+        return client
+
+    return _api

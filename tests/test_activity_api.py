@@ -3,9 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from guanxi.customers.models import Document, Interaction
 from guanxi.customers.services_documents import document_create
@@ -23,23 +21,6 @@ EXPECTED_OWNERS = {
     "manager1": {"manager1"},
     "assistant": {"manager1"},
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api(org):
-    def _api(username: str) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(org[username])
-        return client
-
-    return _api
 
 
 @pytest.fixture

@@ -1,18 +1,10 @@
 """Token sign-in (with the axes lockout), the current user, users and teams over the API."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from guanxi.accounts.models import Team, User
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def api_as(user) -> APIClient:

@@ -2,7 +2,6 @@
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
@@ -13,26 +12,6 @@ from guanxi.core.api.errors import exception_handler
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.customers.models import Customer
 from tests.factories import CustomerFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api(org):
-    def _api(username: str | None = None, language: str | None = None) -> APIClient:
-        client = APIClient()
-        if username:
-            client.force_authenticate(org[username])
-        if language:
-            client.credentials(HTTP_ACCEPT_LANGUAGE=language)
-        return client
-
-    return _api
 
 
 def _set_language(user, language):

@@ -1,8 +1,6 @@
 """Customers, contacts and dictionaries over the API: scope per role, writes via services."""
 
 import pytest
-from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact, Customer
@@ -17,23 +15,6 @@ EXPECTED_OWNERS = {
     "manager3": {"manager3"},
     "assistant": {"manager1"},
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api(org):
-    def _api(username: str) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(org[username])
-        return client
-
-    return _api
 
 
 def _owner_names(org, rows) -> set:

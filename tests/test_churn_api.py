@@ -1,29 +1,10 @@
 """The churn and merge endpoints: transitions allowed and refused, errors in the API's shape."""
 
 import pytest
-from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from guanxi.customers import services_churn
 from guanxi.customers.models import ChurnCase, Contact, Customer
 from tests.factories import ContactFactory, CustomerFactory, dictionary
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api(org):
-    def _api(username: str) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(org[username])
-        return client
-
-    return _api
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import json
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from guanxi.accounts.models import User
 from guanxi.customers.models import Customer, ImportJob
@@ -25,16 +24,6 @@ FILE = csv_bytes(
 @pytest.fixture
 def english(org):
     User.objects.update(language="en")
-
-
-@pytest.fixture
-def api(org):
-    def _api(username: str) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(org[username])
-        return client
-
-    return _api
 
 
 # -- pages -----------------------------------------------------------------------------------

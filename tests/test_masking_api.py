@@ -2,8 +2,6 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.services_field_rules import field_rule_create
@@ -13,26 +11,8 @@ PHONE = "13812348000"
 TAX_ID = "91310000MA1FL4XQ7K"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def add_rule(org, field: str, role: str, mode: str) -> None:
     field_rule_create(actor=org["admin"], field=field, role=Group.objects.get(name=role), mode=mode)
-
-
-@pytest.fixture
-def api(org):
-    def _api(username: str) -> APIClient:
-        client = APIClient()
-        # A fresh user object per client, as each real request loads one.
-        client.force_authenticate(type(org[username]).objects.get(pk=org[username].pk))
-        return client
-
-    return _api
 
 
 @pytest.fixture

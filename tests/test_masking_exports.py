@@ -6,7 +6,6 @@ import io
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -16,13 +15,6 @@ from tests.factories import ContactFactory, CustomerFactory
 EXPORT = reverse("customers:export")
 PHONE = "13812348000"
 TAX_ID = "91310000MA1FL4XQ7K"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def add_rule(org, field: str, role: str, mode: str) -> None:

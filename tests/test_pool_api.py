@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from guanxi.accounts import roles
@@ -14,21 +13,8 @@ POOL = "/api/customers/pool/"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles(org):
+def _english(org):
     User.objects.update(language="en")
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api(org):
-    def _api(username: str) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(User.objects.get(pk=org[username].pk))
-        return client
-
-    return _api
 
 
 def claim(customer) -> str:

@@ -12,17 +12,6 @@ URL = "/api/customers/search/"
 
 
 @pytest.fixture
-def api(org):
-    def as_user(username: str) -> APIClient:
-        client = APIClient()
-        # A fresh user object per client, as each real request loads one.
-        client.force_authenticate(type(org[username]).objects.get(pk=org[username].pk))
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def zhang(org):
     customer = services.customer_create(
         actor=org["manager1"], name="北京恒通科技有限公司", phone="13800138000"

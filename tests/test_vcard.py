@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 import pytest
 import vobject
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -83,13 +82,6 @@ def snapshot(customer) -> list[dict]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def english(request):
     """Messages are asserted in English; users default to Chinese, so they switch for the test."""
     if "org" in request.fixturenames:
@@ -99,16 +91,6 @@ def english(request):
             user.save(update_fields=["language"])
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def api(org):
-    def _api(username: str) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(org[username])
-        return client
-
-    return _api
 
 
 @pytest.fixture
