@@ -29,13 +29,32 @@ from guanxi.customers.forms_bulk import IdListField
 from guanxi.customers.models import Customer
 
 
-class BulkReassignSerializer(serializers.Serializer):
-    ids = serializers.ListField(
+def _ids_field(what: str) -> serializers.ListField:
+    return serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         allow_empty=False,
         max_length=services.MAX_BULK_CUSTOMERS,
-        help_text="Customers to reassign; every one must be in the caller's scope.",
+        help_text=f"Customers to {what}; every one must be in the caller's scope.",
     )
+
+
+# Answered when any id is unknown or outside the scope: the whole action is refused.
+NOT_IN_SCOPE = OpenApiResponse(
+    ErrorSerializer, description="An id is unknown or outside the caller's scope; nothing changed."
+)
+
+
+class BulkActionView(UserLanguageMixin, APIView):
+    """Base of the bulk actions: JSON in, change rights on customers, all or none."""
+
+    model = Customer
+    write_permission = "customers.change_customer"
+    permission_classes = [IsAuthenticated, RoleRights]
+    parser_classes = [JSONParser]
+
+
+class BulkReassignSerializer(serializers.Serializer):
+    ids = _ids_field("reassign")
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True),
         help_text="The new account manager; must be one the caller may assign to.",
@@ -47,23 +66,12 @@ class BulkReassignResultSerializer(serializers.Serializer):
     owner = serializers.IntegerField()
 
 
-class CustomerBulkReassignView(UserLanguageMixin, APIView):
+class CustomerBulkReassignView(BulkActionView):
     """Give the listed customers to another account manager, all or none, each logged."""
-
-    model = Customer
-    write_permission = "customers.change_customer"
-    permission_classes = [IsAuthenticated, RoleRights]
-    parser_classes = [JSONParser]
 
     @extend_schema(
         request=BulkReassignSerializer,
-        responses={
-            200: BulkReassignResultSerializer,
-            404: OpenApiResponse(
-                ErrorSerializer,
-                description="An id is unknown or outside the caller's scope; nothing changed.",
-            ),
-        },
+        responses={200: BulkReassignResultSerializer, 404: NOT_IN_SCOPE},
         operation_id="customers_bulk_reassign",
     )
     def post(self, request):
@@ -77,12 +85,7 @@ class CustomerBulkReassignView(UserLanguageMixin, APIView):
 
 
 class BulkTagSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-        allow_empty=False,
-        max_length=services.MAX_BULK_CUSTOMERS,
-        help_text="Customers to tag; every one must be in the caller's scope.",
-    )
+    ids = _ids_field("tag")
     tag = serializers.CharField(max_length=30, help_text="The tag to add (kept once).")
 
 
@@ -90,23 +93,12 @@ class BulkTagResultSerializer(serializers.Serializer):
     changed = serializers.IntegerField(help_text="How many customers did not have the tag yet.")
 
 
-class CustomerBulkTagView(UserLanguageMixin, APIView):
+class CustomerBulkTagView(BulkActionView):
     """Add a tag to the listed customers, all or none, each change in their history."""
-
-    model = Customer
-    write_permission = "customers.change_customer"
-    permission_classes = [IsAuthenticated, RoleRights]
-    parser_classes = [JSONParser]
 
     @extend_schema(
         request=BulkTagSerializer,
-        responses={
-            200: BulkTagResultSerializer,
-            404: OpenApiResponse(
-                ErrorSerializer,
-                description="An id is unknown or outside the caller's scope; nothing changed.",
-            ),
-        },
+        responses={200: BulkTagResultSerializer, 404: NOT_IN_SCOPE},
         operation_id="customers_bulk_tag",
     )
     def post(self, request):
