@@ -71,3 +71,7 @@ urlpatterns[0:0] = api_search.urlpatterns  # before the router, whose customers/
 from guanxi.customers import api_completeness  # noqa: E402  (completeness per owner)
 
 urlpatterns[0:0] = api_completeness.urlpatterns  # before the router's customers/<id>/
+
+from guanxi.sales import api_urls as sales_api  # noqa: E402  (the sales app's endpoints)
+
+urlpatterns[-1:-1] = sales_api.urlpatterns  # before the catch-all of unknown paths

@@ -13,3 +13,6 @@ handler500 = "guanxi.core.api.errors.server_error"
 
 # Notifications 通知 (collaboration app).
 urlpatterns += [path("notifications/", include("guanxi.collaboration.urls"))]
+
+# Sales 营销管理: opportunities, development plans, products, orders... (sales app).
+urlpatterns += [path("sales/", include("guanxi.sales.urls"))]
