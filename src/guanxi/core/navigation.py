@@ -28,6 +28,12 @@ NAVIGATION = [
     ),
     NavItem("churn", _("Churn"), "customers:churn_list", "customers.view_churncase"),
     NavItem("pool", _("Pool"), "customers:pool", "customers.view_customer"),
+    NavItem(
+        "opportunities",
+        _("Opportunities"),
+        "sales:opportunity_list",
+        "sales.view_opportunity",
+    ),
     NavItem("users", _("Users"), "accounts:user_list", "accounts.manage_accounts"),
     NavItem("teams", _("Teams"), "accounts:team_list", "accounts.manage_accounts"),
     NavItem("roles", _("Roles"), "accounts:role_list", "accounts.manage_accounts"),

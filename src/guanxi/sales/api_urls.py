@@ -1,3 +1,5 @@
 """API paths of the sales app, included by guanxi.api_urls before its catch-all."""
 
-urlpatterns: list = []
+from guanxi.sales import api_opportunities
+
+urlpatterns: list = [*api_opportunities.urlpatterns]

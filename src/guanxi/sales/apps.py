@@ -6,3 +6,10 @@ class SalesConfig(AppConfig):
     name = "guanxi.sales"
     label = "sales"
     verbose_name = _("Sales")
+
+    def ready(self) -> None:
+        from guanxi.customers import reassign_hooks
+        from guanxi.sales.services_opportunities import opportunities_follow_customer
+
+        # SPEC §1: a customer changing hands takes its open opportunities along.
+        reassign_hooks.register(opportunities_follow_customer)
