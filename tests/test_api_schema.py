@@ -25,6 +25,8 @@ from schemathesis.checks import (
 from guanxi.accounts.models import Team, User
 from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact, Customer
+from guanxi.sales.models import Opportunity
+from guanxi.sales.services_opportunities import opportunity_assign, opportunity_create
 from tests.factories import ContactFactory, CustomerFactory
 
 CHECKS = [
@@ -76,9 +78,20 @@ def _known_records(org) -> dict:
         for index, owner in enumerate(["manager1", "manager2", None, "manager3"])
     ]
     contacts = [ContactFactory(customer=customer) for customer in customers]
+    opportunities = [
+        opportunity_create(
+            actor=org["manager1"], prospect_name=f"模糊测试{index}", summary="x", probability=50
+        )
+        for index in range(2)
+    ]
+    opportunity_assign(
+        actor=org["supervisor"], opportunity=opportunities[1], assignee=org["manager1"]
+    )
     return {
         "customers": [c.pk for c in customers],
         "contacts": [c.pk for c in contacts],
+        "opportunities": [o.pk for o in opportunities],
+        "assigned_to": org["manager1"].pk,
         "users": [org[name].pk for name in ["manager2", "manager3", "assistant"]],
         "teams": list(Team.objects.values_list("pk", flat=True)),
         "dictionaries": list(DictionaryEntry.objects.values_list("pk", flat=True)[:5]),
@@ -110,7 +123,7 @@ def _aim(known: dict):
             for field in ["level", "region", "industry", "source"]:
                 if field in body:
                     body[field] = None
-            for field in ["customer", "owner", "team"]:
+            for field in ["customer", "owner", "team", "assigned_to"]:
                 if field in body:
                     body[field] = known[field]
             if "parent" in body:
@@ -130,6 +143,7 @@ MODELS = {
     "users": User,
     "teams": Team,
     "dictionaries": DictionaryEntry,
+    "opportunities": Opportunity,
 }
 
 

@@ -29,6 +29,8 @@ class GuanxiAutoSchema(AutoSchema):
         has_id = "{" in self.path
         if self.method in {"POST", "PUT", "PATCH"}:
             codes += ["400", "422"]
+        if self.method == "DELETE":
+            codes.append("422")  # e.g. an opportunity that is no longer unassigned
         if self.method == "GET" and not has_id and self._is_list_view():
             codes += ["400", "404"]
         if has_id:
