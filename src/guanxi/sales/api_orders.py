@@ -10,6 +10,7 @@ import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from guanxi.core.api.filters import id_filter
 from guanxi.core.api.serializers import ErrorSerializer, VersionedModelSerializer
@@ -231,7 +232,8 @@ class OrderViewSet(ScopedViewSet):
         # After a write, answer with the stored lines and total, as a later GET would.
         if self.action != "retrieve":
             instance = self._reload(instance)
-        return super().output(instance, status_code)
+        data = OrderSerializer(instance, context=self.get_serializer_context()).data
+        return Response(data, status=status_code, headers=self._headers(instance))
 
     @extend_schema(
         request=OrderCancelSerializer,
