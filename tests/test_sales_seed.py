@@ -54,9 +54,9 @@ def test_customers_last_order_is_their_newest_order(org):
     seed(customers=400, seed=4, batch_size=150)
 
     newest = dict(
-        Order.objects.values("customer").annotate(last=Max("created_at")).values_list(
-            "customer", "last"
-        )
+        Order.objects.values("customer")
+        .annotate(last=Max("created_at"))
+        .values_list("customer", "last")
     )
     assert newest
     with_orders = Customer.objects.filter(pk__in=newest)

@@ -109,6 +109,7 @@ def sync_builtin_roles(using: str = "default") -> None:
             [RoleDefaultGrant(group=group, permission=p) for p in new], ignore_conflicts=True
         )
 
+
 # Products and orders (issue #4): supervisors maintain the catalogue (products, categories,
 # warehouses, stock) and may take an order from a customer on credit hold; account managers
 # and assistants sell from the catalogue and cannot override a hold.

@@ -49,6 +49,7 @@ def navigation_for(user) -> list[NavItem]:
         return []
     return [item for item in NAVIGATION if not item.permission or user.has_perm(item.permission)]
 
+
 # Orders 订单 and products 产品 (sales app, issue #4); inventory is reached from the products.
 NAVIGATION += [
     NavItem("orders", _("Orders"), "sales:order_list", "sales.view_order"),
