@@ -199,7 +199,7 @@ def order_create(
     if not scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists():
         raise Customer.DoesNotExist
     # The customer's current row, locked: its credit status and owner are what count now.
-    customer = Customer.objects.select_for_update().select_related("owner").get(pk=customer.pk)
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if customer.owner_id is None:
         raise ValidationError(
             {
