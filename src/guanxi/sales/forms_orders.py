@@ -103,7 +103,7 @@ class OrderForm(forms.Form):
     )
     order_date = forms.DateField(
         label=_label(Order, "order_date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         initial=timezone.localdate,
     )
     status = forms.ChoiceField(
@@ -191,10 +191,14 @@ class OrderFilterForm(forms.Form):
         label=_label(Order, "owner"), queryset=None, required=False, empty_label=_("Everyone")
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     customer = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1
