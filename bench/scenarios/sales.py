@@ -10,7 +10,8 @@ def _visible_order(username: str):
     from bench.scenarios import Context
     from guanxi.sales.selectors_orders import order_list
 
-    order = order_list(actor=Context().user(username)).only("pk", "customer_id").first()
+    orders = order_list(actor=Context().user(username)).select_related(None)
+    order = orders.only("pk", "customer_id").first()
     if order is None:
         raise LookupError(f"{username} sees no order")
     return order

@@ -1,6 +1,6 @@
 """REST endpoints of orders 订单: ``/api/orders/`` with nested lines, cancel and advance.
 
-Orders are in the caller's scope (the order's owner or the customer's owner). Creating one for
+Orders are in the caller's scope (that of their customer's owner). Creating one for
 a customer on credit hold needs ``credit_override: true`` with a reason, from a caller allowed
 to override (sales supervisors, administrators): others get 403, and without the override
 the order is refused with 422. Orders are not deleted: they are cancelled.

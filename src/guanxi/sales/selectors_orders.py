@@ -1,4 +1,4 @@
-"""Reads of orders 订单, always within the acting user's scope (order owner or customer owner)."""
+"""Reads of orders 订单, always within the acting user's scope (that of the order's customer)."""
 
 import datetime
 

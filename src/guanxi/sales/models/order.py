@@ -24,9 +24,10 @@ from guanxi.sales.models.product import MONEY, Product
 class Order(BaseModel):
     """An order 订单 of a customer, owned by the customer's account manager at order time.
 
-    Everyone who sees the order's owner or the customer's current owner sees the order, so a
-    customer handed to a new manager brings its order history along, and the manager who took
-    the order keeps it in their figures.
+    Whoever sees the customer sees its orders (the scope follows the customer's current owner,
+    as for interactions and documents), so a customer handed to a new manager brings its order
+    history along. ``owner`` keeps who took the order, for performance figures; it does not
+    change when the customer moves.
     """
 
     class Status(models.TextChoices):
@@ -70,7 +71,7 @@ class Order(BaseModel):
     )
     credit_override_reason = models.TextField(_("credit hold override reason"), blank=True)
 
-    scope_fields = ("owner", "customer__owner")
+    scope_fields = ("customer__owner",)
 
     class Meta:
         verbose_name = _("order")
@@ -128,7 +129,7 @@ class OrderLine(models.Model):
 
     history = HistoricalRecords()
 
-    scope_fields = ("order__owner", "order__customer__owner")
+    scope_fields = ("order__customer__owner",)
 
     class Meta:
         verbose_name = _("order line")
