@@ -76,9 +76,9 @@ def _line_error(number: int, message: str) -> ValidationError:
     )
 
 
-def _product(value, *, number: int, allowed_inactive: set[int]) -> Product:
+def _product(value, *, number: int, known: dict, allowed_inactive: set[int]) -> Product:
     pk = value.pk if isinstance(value, Product) else value
-    product = Product.objects.filter(pk=pk).first() if str(pk or "").isdigit() else None
+    product = known.get(int(pk)) if str(pk or "").isdigit() else None
     if product is None:
         raise _line_error(number, _("choose a product."))
     if not product.is_active and product.pk not in allowed_inactive:
@@ -86,6 +86,17 @@ def _product(value, *, number: int, allowed_inactive: set[int]) -> Product:
             number, _("“%(name)s” is no longer sold; choose another product.") % {"name": product}
         )
     return product
+
+
+def _products_of(lines: list) -> dict:
+    """The lines' products by id, read in one query."""
+    pks = set()
+    for raw in lines:
+        value = raw.get("product")
+        pk = value.pk if isinstance(value, Product) else value
+        if str(pk or "").isdigit() and int(pk) < 2**63:
+            pks.add(int(pk))
+    return Product.objects.in_bulk(pks)
 
 
 def build_lines(lines, *, allowed_inactive: set[int] | None = None) -> list[OrderLine]:
@@ -102,9 +113,13 @@ def build_lines(lines, *, allowed_inactive: set[int] | None = None) -> list[Orde
             {"lines": _("An order can have at most %(count)d lines.") % {"count": MAX_LINES}}
         )
     built = []
+    known = _products_of(lines)
     for number, raw in enumerate(lines, start=1):
         product = _product(
-            raw.get("product"), number=number, allowed_inactive=allowed_inactive or set()
+            raw.get("product"),
+            number=number,
+            known=known,
+            allowed_inactive=allowed_inactive or set(),
         )
         quantity = _decimal(raw.get("quantity"), field=_("quantity"), number=number)
         if quantity is None or quantity <= 0:

@@ -125,7 +125,7 @@ def _with_one_more_line(request, *, keep_products=()):
     initial = [
         {name: form[name].value() for name in ("product", "quantity", "unit_price", "discount")}
         for form in posted.forms
-        if not (form.is_valid() and posted._should_delete_form(form))
+        if not (form.is_valid() and form.cleaned_data.get("DELETE"))
     ]
     return line_formset(actor=request.user, initial=initial, keep_products=keep_products, extra=1)
 
