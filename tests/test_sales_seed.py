@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, F, Max, Sum
 
 from guanxi.core.seeding import registered_seeders, seed
 from guanxi.customers.models import Customer
@@ -30,7 +30,7 @@ def test_seeded_orders_follow_the_ratios_and_add_up(org):
     assert Warehouse.objects.count() == 2 and InventoryItem.objects.exists()
     # Pool customers have no orders; every order belongs to its customer's owner.
     assert not Order.objects.filter(customer__owner__isnull=True).exists()
-    assert not Order.objects.exclude(owner=models_f("customer__owner")).exists()
+    assert not Order.objects.exclude(owner=F("customer__owner")).exists()
     # Amounts are the service's own computation and totals their sum.
     for line in OrderLine.objects.all()[:200]:
         assert line.amount == line_amount(
@@ -41,12 +41,6 @@ def test_seeded_orders_follow_the_ratios_and_add_up(org):
     codes = list(Order.objects.values_list("code", flat=True)[:50])
     assert all(code.startswith("DD") and len(code) >= 10 for code in codes)
     assert Order.objects.values("code").distinct().count() == orders
-
-
-def models_f(path):
-    from django.db.models import F
-
-    return F(path)
 
 
 @pytest.mark.django_db
