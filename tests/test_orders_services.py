@@ -82,6 +82,8 @@ def test_the_unit_price_defaults_to_the_product_price(org, customers, products):
         ({"quantity": 1, "discount": -1}, "0 to 100"),
         ({"quantity": 1, "unit_price": "-1"}, "cannot be negative"),
         ({"quantity": "many"}, "enter a number"),
+        ({"quantity": "1e30"}, "too large"),
+        ({"quantity": "NaN"}, "enter a number"),
     ],
 )
 def test_bad_lines_are_refused_naming_the_line(org, customers, products, line, message):

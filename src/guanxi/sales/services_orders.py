@@ -35,6 +35,7 @@ ORDER_CODE_PREFIX = "DD"
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 MAX_LINES = 200
+LARGEST = Decimal(10) ** 12  # the columns hold 14 digits, 2 of them decimals
 ORDER_EDITABLE_FIELDS = ("order_date", "delivery_address", "notes")
 OVERRIDE_RIGHT = "sales.override_credit_hold"
 # The next status of each forward step (cancelling is order_cancel).
@@ -67,6 +68,8 @@ def _decimal(value, *, field: str, number: int) -> Decimal | None:
         result = None
     if result is None or not result.is_finite():
         raise _line_error(number, _("enter a number for %(field)s.") % {"field": field})
+    if abs(result) >= LARGEST:
+        raise _line_error(number, _("the %(field)s is too large.") % {"field": field})
     return result
 
 
