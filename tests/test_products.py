@@ -180,3 +180,23 @@ def test_inventory_api(api, org, products, django_assert_max_num_queries):
     }
     assert client.post("/api/inventory/", payload, format="json").status_code == 403
     assert api("supervisor").post("/api/inventory/", payload, format="json").status_code == 201
+
+
+def test_product_list_queries_do_not_grow_with_products(
+    login, org, products, django_assert_max_num_queries
+):
+    client = login("manager1")
+    client.get(reverse("sales:product_list"))
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("sales:product_list"))
+    for number in range(10):
+        services_products.product_create(
+            actor=org["admin"],
+            name=f"螺丝{number}",
+            price=Decimal("1.00"),
+            category=products["tools"],
+            unit=products["drill"].unit,
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("sales:product_list"))
+    assert len(response.context["page"]) == 13
