@@ -65,7 +65,7 @@ def test_filter_by_repeated_kind(org, customer):
 @pytest.mark.parametrize(
     "query, field",
     [
-        ("kind=order", "kind"),
+        ("kind=no_such_kind", "kind"),
         ("before=junk", "before"),
         ("limit=0", "limit"),
         ("limit=101", "limit"),

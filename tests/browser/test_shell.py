@@ -3,7 +3,16 @@
 import pytest
 
 ADMIN_ONLY = {"users", "teams", "roles", "dictionaries", "recycle_bin", "field_rules"}
-EVERYONE = {"home", "customers", "interactions", "churn", "pool", "opportunities"}
+EVERYONE = {
+    "home",
+    "customers",
+    "interactions",
+    "churn",
+    "pool",
+    "opportunities",
+    "orders",
+    "products",
+}
 
 
 @pytest.mark.parametrize(

@@ -108,3 +108,9 @@ def sync_builtin_roles(using: str = "default") -> None:
         RoleDefaultGrant.objects.using(using).bulk_create(
             [RoleDefaultGrant(group=group, permission=p) for p in new], ignore_conflicts=True
         )
+
+
+# Products and orders (issue #4): supervisors maintain the catalogue (products, categories,
+# warehouses, stock) and may take an order from a customer on credit hold; account managers
+# and assistants sell from the catalogue and cannot override a hold.
+ROLE_DEFAULTS[SUPERVISOR] += ["sales.manage_catalogue", "sales.override_credit_hold"]

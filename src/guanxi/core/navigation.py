@@ -54,3 +54,10 @@ def navigation_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     return [item for item in NAVIGATION if not item.permission or user.has_perm(item.permission)]
+
+
+# Orders 订单 and products 产品 (sales app, issue #4); inventory is reached from the products.
+NAVIGATION += [
+    NavItem("orders", _("Orders"), "sales:order_list", "sales.view_order"),
+    NavItem("products", _("Products"), "sales:product_list", "sales.view_product"),
+]

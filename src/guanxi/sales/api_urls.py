@@ -3,3 +3,14 @@
 from guanxi.sales import api_opportunities
 
 urlpatterns: list = [*api_opportunities.urlpatterns]
+# Products 产品, inventory 库存 and orders 订单 (issue #4).
+from rest_framework.routers import SimpleRouter  # noqa: E402
+
+from guanxi.sales.api_orders import OrderViewSet  # noqa: E402
+from guanxi.sales.api_products import InventoryViewSet, ProductViewSet  # noqa: E402
+
+_orders_router = SimpleRouter()
+_orders_router.register("products", ProductViewSet, basename="api-product")
+_orders_router.register("inventory", InventoryViewSet, basename="api-inventory")
+_orders_router.register("orders", OrderViewSet, basename="api-order")
+urlpatterns += _orders_router.urls

@@ -13,3 +13,6 @@ class SalesConfig(AppConfig):
 
         # SPEC §1: a customer changing hands takes its open opportunities along.
         reassign_hooks.register(opportunities_follow_customer)
+
+        # Orders on the customer's timeline and in its key figures (360 page).
+        from guanxi.sales import timeline  # noqa: F401

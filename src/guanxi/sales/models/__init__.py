@@ -1,5 +1,16 @@
 """Sales 营销管理 (SPEC §3): one module per subject, re-exported here."""
 
 from guanxi.sales.models.opportunity import Opportunity, PlanItem
+from guanxi.sales.models.order import Order, OrderLine
+from guanxi.sales.models.product import InventoryItem, Product, ProductCategory, Warehouse
 
-__all__ = ["Opportunity", "PlanItem"]
+__all__ = [
+    "InventoryItem",
+    "Opportunity",
+    "Order",
+    "OrderLine",
+    "PlanItem",
+    "Product",
+    "ProductCategory",
+    "Warehouse",
+]

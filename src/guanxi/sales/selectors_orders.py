@@ -1,0 +1,77 @@
+"""Reads of orders 订单, always within the acting user's scope (that of the order's customer)."""
+
+import datetime
+
+from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from guanxi.accounts.models import User
+from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
+from guanxi.sales.models import Order, OrderLine
+
+ORDER_ORDERING = ("-order_date", "-id")
+
+
+def order_list(
+    *,
+    actor,
+    customer=None,
+    status: str = "",
+    owner=None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Order]:
+    """Orders the actor sees, newest first; every filter is optional (dates inclusive)."""
+    orders = scope_queryset(Order.objects.all(), actor).select_related("customer", "owner")
+    if customer is not None:
+        orders = orders.filter(customer=customer)
+    if status:
+        orders = orders.filter(status=status)
+    if owner is not None:
+        orders = orders.filter(owner=owner)
+    if date_from:
+        orders = orders.filter(order_date__gte=date_from)
+    if date_to:
+        orders = orders.filter(order_date__lte=date_to)
+    return orders.order_by(*ORDER_ORDERING)
+
+
+def _lines() -> Prefetch:
+    return Prefetch(
+        "lines",
+        queryset=OrderLine.objects.select_related("product", "product__unit").order_by(
+            "position", "id"
+        ),
+    )
+
+
+def order_get(*, actor, pk) -> Order:
+    """The order with its lines if the actor sees it; ``Order.DoesNotExist`` otherwise."""
+    return (
+        scope_queryset(Order.objects.all(), actor)
+        .select_related("customer", "owner", "created_by", "on_behalf_of", "credit_override_by")
+        .prefetch_related(_lines())
+        .get(pk=pk)
+    )
+
+
+def order_with_lines(queryset: QuerySet[Order]) -> QuerySet[Order]:
+    """``queryset`` with its lines prefetched (one more query per page)."""
+    return queryset.prefetch_related(_lines())
+
+
+def order_owner_filter_choices(*, actor):
+    """The users whose orders ``actor`` may list, to filter the list by owner."""
+    users = User.objects.order_by("username")
+    return users if sees_everything(actor) else users.filter(pk__in=visible_user_ids(actor))
+
+
+def customer_order_figures(*, customer) -> dict:
+    """Number of orders and lifetime revenue of ``customer`` (cancelled orders left out)."""
+    money = DecimalField(max_digits=18, decimal_places=2)
+    return Order.objects.filter(customer=customer).aggregate(
+        orders=Count("id", filter=~Q(status=Order.Status.CANCELLED)),
+        revenue=Coalesce(
+            Sum("total", filter=~Q(status=Order.Status.CANCELLED)), Value(0), output_field=money
+        ),
+    )
