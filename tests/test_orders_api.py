@@ -76,6 +76,7 @@ def test_out_of_scope_is_404_and_customers_out_of_scope_are_refused(api, org, cu
 
 
 def test_bad_lines_name_the_field(api, org, customers, products):
+    type(org["manager1"]).objects.filter(pk=org["manager1"].pk).update(language="en")
     payload = _payload(customers["manager1"], products)
     payload["lines"][1]["discount"] = "150"
     response = api("manager1", language="en").post(URL, payload, format="json")
@@ -87,6 +88,7 @@ def test_bad_lines_name_the_field(api, org, customers, products):
 
 
 def test_credit_hold_refusals_and_override(api, org, products):
+    type(org["manager1"]).objects.filter(pk=org["manager1"].pk).update(language="en")
     held = CustomerFactory(owner=org["manager1"], credit_status=Customer.CreditStatus.ON_HOLD)
     refused = api("manager1", language="en").post(URL, _payload(held, products), format="json")
     assert refused.status_code == 422
@@ -168,3 +170,10 @@ def test_list_queries_do_not_grow_with_orders(
     assert response.json()["count"] == 11
     assert all(len(row["lines"]) == 2 for row in response.json()["results"])
     assert Decimal(response.json()["results"][0]["total"]) == Decimal("270.90")
+
+
+def test_the_credit_hold_refusal_speaks_the_users_language(api, org, products):
+    held = CustomerFactory(owner=org["manager1"], credit_status=Customer.CreditStatus.ON_HOLD)
+    refused = api("manager1").post(URL, _payload(held, products), format="json")
+    assert refused.status_code == 422
+    assert "信用冻结" in refused.json()["error"]["message"]
