@@ -56,7 +56,7 @@ def test_home_shows_role_team_and_scoped_counts_for_a_manager(english, customers
     assert response.context["counts"]["mine"] == 1
     assert "You see your own records." in page
     keys = {shortcut["item"].key for shortcut in response.context["shortcuts"]}
-    assert keys == {"customers", "interactions", "pool", "churn", "opportunities"}
+    assert keys == {"customers", "interactions", "pool", "churn", "opportunities", "pipeline"}
     assert 'data-testid="shortcut-dictionaries"' not in page
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 ADMIN_ONLY = {"users", "teams", "roles", "dictionaries", "recycle_bin", "field_rules"}
-EVERYONE = {"home", "customers", "interactions", "churn", "pool", "opportunities"}
+EVERYONE = {"home", "customers", "interactions", "churn", "pool", "opportunities", "pipeline"}
 
 
 @pytest.mark.parametrize(

@@ -3,3 +3,7 @@
 from guanxi.sales import api_opportunities
 
 urlpatterns: list = [*api_opportunities.urlpatterns]
+
+from guanxi.sales import api_pipeline  # noqa: E402  (pipeline 销售漏斗 and deals 商机)
+
+urlpatterns += api_pipeline.urlpatterns
