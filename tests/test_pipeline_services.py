@@ -173,7 +173,7 @@ def test_deleting_moves_to_the_recycle_bin(org, customers):
     assert fresh(deal).is_deleted
 
 
-# -- moving between stages --------------------------------------------------------------------------
+# -- moving between stages ------------------------------------------------------------------
 
 
 def test_moving_sets_the_stage_probability_and_writes_history(org, customers):
