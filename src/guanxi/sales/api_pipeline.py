@@ -12,6 +12,7 @@ The rules live in ``services_pipeline``: no right → 403, outside the scope →
 
 import django_filters
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.decorators import action
@@ -186,7 +187,7 @@ class DealViewSet(ScopedViewSet):
         data.pop("lost_reason", None)
         if "stage" in data and data.pop("stage") != instance.stage:
             raise serializers.ValidationError(
-                {"stage": ["Move a deal to another stage with POST /api/deals/{id}/move/."]}
+                {"stage": [_("Move a deal to another stage with POST /api/deals/{id}/move/.")]}
             )
         return services.deal_update(
             actor=self.request.user, deal=instance, expected_version=expected_version, **data
@@ -276,7 +277,7 @@ class ForecastView(UserLanguageMixin, APIView):
         owner = None
         if raw:
             if not raw.isdigit() or not 0 < int(raw) < 2**63:
-                raise serializers.ValidationError({"owner": ["Enter a user id."]})
+                raise serializers.ValidationError({"owner": [_("Enter a user id.")]})
             owner = int(raw)
         rows = selectors.forecast_rows(actor=request.user, owner=owner)
         return Response(ForecastRowSerializer(rows, many=True).data)
