@@ -65,7 +65,11 @@ class Deal(BaseModel):
     """A deal 商机 with a customer: what it is worth, how likely, when it should close."""
 
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="deals"
+        # A customer purged from the recycle bin takes its deals along.
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="deals",
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
