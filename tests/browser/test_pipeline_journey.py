@@ -62,6 +62,20 @@ def test_a_deal_dragged_and_moved_by_keyboard_across_the_kanban(sign_in, org):
     deal.refresh_from_db()
     assert deal.stage == stages["Negotiation"] and deal.probability == 70
 
+    # Dropped on the lost column, the card asks for the lost reason first and moves nothing.
+    page.locator(f"[data-testid=deal-card-{deal.pk}]").drag_to(
+        _column(page, stages["Lost"]).locator("h2")
+    )
+    assert select.input_value() == str(stages["Lost"].pk)
+    reason = page.locator(f"[data-testid=move-reason-{deal.pk}]")
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id",
+        arg=f"move-reason-{deal.pk}",
+    )
+    assert reason.is_visible()
+    deal.refresh_from_db()
+    assert deal.stage == stages["Negotiation"]
+
     # The move persisted: a fresh load of the deal's page shows the stage and the history.
     page.goto(f"/sales/deals/{deal.pk}/")
     assert page.locator("[data-testid=deal-stage]").inner_text() == "商务谈判"

@@ -50,7 +50,9 @@
     if (target.dataset.lost === "true" && form) {
       card.querySelector("details").open = true;
       form.querySelector("select[name=stage]").value = target.dataset.stage;
-      form.querySelector("select[name=lost_reason]").focus();
+      var reason = form.querySelector("select[name=lost_reason]");
+      // After the drag has ended, so the browser does not take the focus back.
+      window.setTimeout(function () { reason.focus(); }, 0);
       return;
     }
     var board = document.getElementById("kanban-board");
