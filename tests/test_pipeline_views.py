@@ -257,7 +257,9 @@ def test_deleting_a_deal(english, org, customers, login):
 # -- forecast and stages -----------------------------------------------------------------------
 
 
-def test_the_forecast_page_shows_month_by_owner(english, org, customers, login):
+def test_the_forecast_page_shows_month_by_owner(
+    english, org, customers, login, django_assert_max_num_queries
+):
     new_deal(org, customers, amount=Decimal("1000"), expected_close_date=datetime.date(2026, 5, 3))
     new_deal(
         org,
@@ -267,7 +269,13 @@ def test_the_forecast_page_shows_month_by_owner(english, org, customers, login):
         stage=stage("Proposal and quote"),
         expected_close_date=datetime.date(2026, 5, 30),
     )
-    body = login("supervisor").get(FORECAST).content.decode()
+    client = login("supervisor")
+    client.get(FORECAST)  # warm the session and permission caches
+    # Session, user, rights (2), scope (3), notifications, the filter's owners and the one sum.
+    with django_assert_max_num_queries(10) as done:
+        body = client.get(FORECAST).content.decode()
+    assert sum("sales_deal" in query["sql"] for query in done.captured_queries) == 1
+    assert "张伟" in body and "刘洋" in body
     assert 'data-month="2026-05"' in body
     total = re.search(r'data-testid="forecast-total"><strong>([^<]+)<', body).group(1)
     assert total == "1100.00"

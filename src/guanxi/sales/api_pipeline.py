@@ -139,6 +139,7 @@ class ForecastRowSerializer(serializers.Serializer):
     month = serializers.DateField(help_text="First day of the expected close month.")
     owner = serializers.IntegerField(help_text="Id of the deals' owner.")
     owner_username = serializers.CharField()
+    owner_name = serializers.CharField(help_text="The owner's full name.")
     weighted = serializers.DecimalField(
         max_digits=16, decimal_places=2, help_text="Sum of amount × probability / 100."
     )

@@ -103,7 +103,7 @@ def forecast_rows(*, actor, owner=None) -> list[dict]:
         rows = rows.filter(owner=owner)
     rows = (
         rows.annotate(month=TruncMonth("expected_close_date"))
-        .values("month", "owner", "owner__username")
+        .values("month", "owner", "owner__username", "owner__last_name", "owner__first_name")
         .annotate(weighted=Sum(weighted), amount=Sum("amount"), count=Count("id"))
         .order_by("month", "owner__username")
     )
@@ -112,6 +112,8 @@ def forecast_rows(*, actor, owner=None) -> list[dict]:
             "month": row["month"],
             "owner": row["owner"],
             "owner_username": row["owner__username"],
+            "owner_name": f"{row['owner__last_name']}{row['owner__first_name']}".strip()
+            or row["owner__username"],
             "weighted": (Decimal(row["weighted"] or 0) / 100).quantize(CENT),
             "amount": Decimal(row["amount"] or 0).quantize(CENT),
             "count": row["count"],
@@ -120,12 +122,24 @@ def forecast_rows(*, actor, owner=None) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class ForecastOwner:
+    pk: int
+    username: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def forecast_table(*, actor, owner=None) -> dict:
-    """The forecast as a month × owner table with row and column totals."""
+    """The forecast as a month × owner table with row and column totals (the one query)."""
     rows = forecast_rows(actor=actor, owner=owner)
     months = sorted({row["month"] for row in rows})
-    owner_ids = sorted({row["owner"] for row in rows}, key=lambda pk: str(pk))
-    owners = {user.pk: user for user in User.objects.filter(pk__in=owner_ids)}
+    owners = {
+        row["owner"]: ForecastOwner(row["owner"], row["owner_username"], row["owner_name"])
+        for row in rows
+    }
     owner_list = sorted(owners.values(), key=lambda user: user.username)
     cells = defaultdict(lambda: Decimal("0.00"))
     for row in rows:
