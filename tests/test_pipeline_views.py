@@ -313,3 +313,19 @@ def test_administrators_edit_stages(english, org, login):
     client.post(reverse("sales:stage_delete", args=[trial.pk]))
     assert not PipelineStage.objects.filter(pk=trial.pk).exists()
     assert login("manager1").post(reverse("sales:stage_create"), {}).status_code == 403
+
+
+def test_a_full_column_says_how_many_deals_it_leaves_out(
+    english, org, customers, login, monkeypatch
+):
+    from guanxi.sales import selectors_pipeline
+
+    monkeypatch.setattr(selectors_pipeline, "CARDS_PER_COLUMN", 2)
+    for amount in (10, 30, 20):
+        new_deal(org, customers, amount=Decimal(amount))
+    response = login("manager1").get(BOARD)
+    assert len(card_pks(response)) == 2
+    first = stage("Initial contact").pk
+    body = response.content.decode()
+    assert f'data-testid="column-total-{first}">60.00<' in body
+    assert "The 2 largest of 3 deals are shown" in body
