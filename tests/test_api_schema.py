@@ -26,7 +26,9 @@ from guanxi.accounts.models import Team, User
 from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact, Customer
 from guanxi.sales.models import Opportunity
+from guanxi.sales.models.pipeline import Deal
 from guanxi.sales.services_opportunities import opportunity_assign, opportunity_create
+from guanxi.sales.services_pipeline import deal_create
 from tests.factories import ContactFactory, CustomerFactory
 
 CHECKS = [
@@ -87,7 +89,12 @@ def _known_records(org) -> dict:
     opportunity_assign(
         actor=org["supervisor"], opportunity=opportunities[1], assignee=org["manager1"]
     )
+    deals = [  # the pipeline 销售漏斗
+        deal_create(actor=org["manager1"], customer=customers[0], title=f"模糊{i}", amount=1)
+        for i in range(2)
+    ]
     return {
+        "deals": [d.pk for d in deals],
         "customers": [c.pk for c in customers],
         "contacts": [c.pk for c in contacts],
         "opportunities": [o.pk for o in opportunities],
@@ -144,6 +151,7 @@ MODELS = {
     "teams": Team,
     "dictionaries": DictionaryEntry,
     "opportunities": Opportunity,
+    "deals": Deal,
 }
 
 

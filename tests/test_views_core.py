@@ -62,6 +62,7 @@ def test_home_shows_role_team_and_scoped_counts_for_a_manager(english, customers
         "pool",
         "churn",
         "opportunities",
+        "pipeline",
         "orders",
         "products",
     }

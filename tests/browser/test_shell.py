@@ -10,6 +10,7 @@ EVERYONE = {
     "churn",
     "pool",
     "opportunities",
+    "pipeline",
     "orders",
     "products",
 }

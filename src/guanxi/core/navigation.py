@@ -34,6 +34,7 @@ NAVIGATION = [
         "sales:opportunity_list",
         "sales.view_opportunity",
     ),
+    NavItem("pipeline", _("Pipeline"), "sales:pipeline_board", "sales.view_deal"),
     NavItem("users", _("Users"), "accounts:user_list", "accounts.manage_accounts"),
     NavItem("teams", _("Teams"), "accounts:team_list", "accounts.manage_accounts"),
     NavItem("roles", _("Roles"), "accounts:role_list", "accounts.manage_accounts"),

@@ -3,6 +3,7 @@
 from guanxi.sales import api_opportunities
 
 urlpatterns: list = [*api_opportunities.urlpatterns]
+
 # Products 产品, inventory 库存 and orders 订单 (issue #4).
 from rest_framework.routers import SimpleRouter  # noqa: E402
 
@@ -14,3 +15,7 @@ _orders_router.register("products", ProductViewSet, basename="api-product")
 _orders_router.register("inventory", InventoryViewSet, basename="api-inventory")
 _orders_router.register("orders", OrderViewSet, basename="api-order")
 urlpatterns += _orders_router.urls
+
+from guanxi.sales import api_pipeline  # noqa: E402  (pipeline 销售漏斗 and deals 商机)
+
+urlpatterns += api_pipeline.urlpatterns

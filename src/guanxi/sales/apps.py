@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,10 +10,26 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         from guanxi.customers import reassign_hooks
+        from guanxi.sales import timeline  # noqa: F401  (orders on the customer's 360 page)
         from guanxi.sales.services_opportunities import opportunities_follow_customer
+        from guanxi.sales.services_pipeline import deals_follow_customer
 
-        # SPEC §1: a customer changing hands takes its open opportunities along.
+        # SPEC §1: a customer changing hands takes its open opportunities and deals along.
         reassign_hooks.register(opportunities_follow_customer)
+        reassign_hooks.register(deals_follow_customer)
+        post_migrate.connect(
+            _seed_stages_after_migrate, sender=self, dispatch_uid="guanxi_pipeline_stages"
+        )
 
-        # Orders on the customer's timeline and in its key figures (360 page).
-        from guanxi.sales import timeline  # noqa: F401
+
+def _seed_stages_after_migrate(sender, using="default", apps=None, **kwargs) -> None:
+    """The default pipeline stages, when the database has none (a new install, a test run)."""
+    try:
+        stage_model = apps.get_model("sales", "PipelineStage") if apps else None
+    except LookupError:  # migrated back to before the pipeline existed
+        return
+    if stage_model is None:
+        return
+    from guanxi.sales.services_pipeline import stages_seed_defaults
+
+    stages_seed_defaults(stage_model=stage_model, using=using)

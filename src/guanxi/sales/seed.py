@@ -30,7 +30,7 @@ from guanxi.core.seeding import (
 )
 from guanxi.core.services import code_reserve
 from guanxi.customers.models import Customer
-from guanxi.sales import seed_opportunities  # noqa: F401  (registers the opportunities' seeder)
+from guanxi.sales import seed_opportunities, seed_pipeline  # noqa: F401  (their seeders)
 from guanxi.sales.models import InventoryItem, Order, OrderLine, Product, ProductCategory, Warehouse
 from guanxi.sales.services_orders import ORDER_CODE_PREFIX, line_amount
 

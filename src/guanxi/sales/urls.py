@@ -69,3 +69,19 @@ urlpatterns += [
     path("orders/<int:pk>/advance/", views_orders.order_advance, name="order_advance"),
     path("orders/<int:pk>/cancel/", views_orders.order_cancel, name="order_cancel"),
 ]
+
+from guanxi.sales import views_pipeline  # noqa: E402  (pipeline 销售漏斗 and deals 商机)
+
+urlpatterns += [
+    path("pipeline/", views_pipeline.pipeline_board, name="pipeline_board"),
+    path("pipeline/forecast/", views_pipeline.pipeline_forecast, name="pipeline_forecast"),
+    path("pipeline/stages/", views_pipeline.stage_list, name="stage_list"),
+    path("pipeline/stages/new/", views_pipeline.stage_create, name="stage_create"),
+    path("pipeline/stages/<int:pk>/edit/", views_pipeline.stage_edit, name="stage_edit"),
+    path("pipeline/stages/<int:pk>/delete/", views_pipeline.stage_delete, name="stage_delete"),
+    path("deals/new/", views_pipeline.deal_create, name="deal_create"),
+    path("deals/<int:pk>/", views_pipeline.deal_detail, name="deal_detail"),
+    path("deals/<int:pk>/edit/", views_pipeline.deal_edit, name="deal_edit"),
+    path("deals/<int:pk>/delete/", views_pipeline.deal_delete, name="deal_delete"),
+    path("deals/<int:pk>/move/", views_pipeline.deal_move, name="deal_move"),
+]

@@ -2,13 +2,16 @@
 
 from guanxi.sales.models.opportunity import Opportunity, PlanItem
 from guanxi.sales.models.order import Order, OrderLine
+from guanxi.sales.models.pipeline import Deal, PipelineStage
 from guanxi.sales.models.product import InventoryItem, Product, ProductCategory, Warehouse
 
 __all__ = [
+    "Deal",
     "InventoryItem",
     "Opportunity",
     "Order",
     "OrderLine",
+    "PipelineStage",
     "PlanItem",
     "Product",
     "ProductCategory",

@@ -1,0 +1,163 @@
+"""Reads of the sales pipeline 销售漏斗, always within the actor's scope.
+
+A deal belongs to its owner (``Deal.scope_fields``): a user sees their own, a supervisor the
+team's, a sales assistant those of the managers they support, executives and administrators
+all. Stages are settings everyone sees.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from guanxi.accounts.models import User
+from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
+from guanxi.sales.models import Deal, PipelineStage
+
+DEAL_LIST_ORDERING = ("-created_at", "-id")
+CARDS_PER_COLUMN = 100
+CENT = Decimal("0.01")
+
+
+def stage_list() -> QuerySet[PipelineStage]:
+    """The live stages, in pipeline order."""
+    return PipelineStage.objects.order_by("order", "id")
+
+
+def stage_get(*, pk) -> PipelineStage:
+    return stage_list().get(pk=pk)
+
+
+def deal_list(*, actor, stage=None, owner=None, customer=None) -> QuerySet[Deal]:
+    """Deals ``actor`` sees, newest first, with what a row shows loaded."""
+    rows = scope_queryset(Deal.objects.all(), actor).select_related(
+        "customer", "owner", "stage", "lost_reason"
+    )
+    if stage is not None:
+        rows = rows.filter(stage=stage)
+    if owner is not None:
+        rows = rows.filter(owner=owner)
+    if customer is not None:
+        rows = rows.filter(customer=customer)
+    return rows.order_by(*DEAL_LIST_ORDERING)
+
+
+def deal_get(*, actor, pk) -> Deal:
+    """The deal if ``actor`` sees it; ``Deal.DoesNotExist`` otherwise (a 404)."""
+    return deal_list(actor=actor).get(pk=pk)
+
+
+def deal_owner_choices(*, actor) -> QuerySet[User]:
+    """Whom ``actor`` may give a deal to, or filter the board by: the users in their scope."""
+    users = User.objects.filter(is_active=True)
+    if not sees_everything(actor):
+        users = users.filter(pk__in=visible_user_ids(actor))
+    return users.order_by("username")
+
+
+def lost_reason_choices() -> QuerySet[DictionaryEntry]:
+    return DictionaryEntry.objects.filter(kind=DictionaryKind.LOST_REASON, is_active=True).order_by(
+        "sort_order", "code"
+    )
+
+
+@dataclass
+class Column:
+    stage: PipelineStage
+    deals: list = field(default_factory=list)
+    count: int = 0
+    total: Decimal = Decimal("0.00")
+
+
+def board(*, actor, owner=None) -> list[Column]:
+    """The kanban: one column per stage with the deals in scope (the largest first, at most
+    ``CARDS_PER_COLUMN`` cards) and each column's count and summed amount. Three queries."""
+    columns = {stage.pk: Column(stage=stage) for stage in stage_list()}
+    deals = deal_list(actor=actor, owner=owner).order_by("stage", "-amount", "id")
+    totals = deals.order_by().values("stage").annotate(count=Count("id"), total=Sum("amount"))
+    for row in totals:
+        if column := columns.get(row["stage"]):
+            column.count = row["count"]
+            column.total = Decimal(row["total"] or 0).quantize(CENT)
+    for deal in deals.filter(stage__in=list(columns)):
+        column = columns[deal.stage_id]
+        if len(column.deals) < CARDS_PER_COLUMN:
+            column.deals.append(deal)
+    return list(columns.values())
+
+
+def forecast_rows(*, actor, owner=None) -> list[dict]:
+    """Weighted pipeline 加权预测 in one aggregate query: per expected close month and owner,
+    the sum of amount × probability / 100 of the deals in scope that are not lost (won deals
+    count in full). Deals without an expected close date are left out."""
+    weighted = ExpressionWrapper(
+        F("amount") * F("probability"), output_field=DecimalField(max_digits=20, decimal_places=2)
+    )
+    rows = scope_queryset(Deal.objects.all(), actor).filter(
+        expected_close_date__isnull=False, stage__is_lost=False
+    )
+    if owner is not None:
+        rows = rows.filter(owner=owner)
+    rows = (
+        rows.annotate(month=TruncMonth("expected_close_date"))
+        .values("month", "owner", "owner__username", "owner__last_name", "owner__first_name")
+        .annotate(weighted=Sum(weighted), amount=Sum("amount"), count=Count("id"))
+        .order_by("month", "owner__username")
+    )
+    return [
+        {
+            "month": row["month"],
+            "owner": row["owner"],
+            "owner_username": row["owner__username"],
+            "owner_name": f"{row['owner__last_name']}{row['owner__first_name']}".strip()
+            or row["owner__username"],
+            "weighted": (Decimal(row["weighted"] or 0) / 100).quantize(CENT),
+            "amount": Decimal(row["amount"] or 0).quantize(CENT),
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ForecastOwner:
+    pk: int
+    username: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def forecast_table(*, actor, owner=None) -> dict:
+    """The forecast as a month × owner table with row and column totals (the one query)."""
+    rows = forecast_rows(actor=actor, owner=owner)
+    months = sorted({row["month"] for row in rows})
+    owners = {
+        row["owner"]: ForecastOwner(row["owner"], row["owner_username"], row["owner_name"])
+        for row in rows
+    }
+    owner_list = sorted(owners.values(), key=lambda user: user.username)
+    cells = defaultdict(lambda: Decimal("0.00"))
+    for row in rows:
+        cells[(row["month"], row["owner"])] += row["weighted"]
+    return {
+        "months": months,
+        "owners": owner_list,
+        "rows": [
+            {
+                "month": month,
+                "cells": [cells[(month, user.pk)] for user in owner_list],
+                "total": sum((cells[(month, user.pk)] for user in owner_list), Decimal("0.00")),
+            }
+            for month in months
+        ],
+        "owner_totals": [
+            sum((cells[(month, user.pk)] for month in months), Decimal("0.00"))
+            for user in owner_list
+        ],
+        "total": sum(cells.values(), Decimal("0.00")),
+    }
