@@ -24,11 +24,12 @@ class SalesConfig(AppConfig):
 
 def _seed_stages_after_migrate(sender, using="default", apps=None, **kwargs) -> None:
     """The default pipeline stages, when the database has none (a new install, a test run)."""
+    from django.apps import apps as installed_apps
+
+    # migrate passes the migration state's apps; flush and test set-ups pass none.
     try:
-        stage_model = apps.get_model("sales", "PipelineStage") if apps else None
+        stage_model = (apps or installed_apps).get_model("sales", "PipelineStage")
     except LookupError:  # migrated back to before the pipeline existed
-        return
-    if stage_model is None:
         return
     from guanxi.sales.services_pipeline import stages_seed_defaults
 
