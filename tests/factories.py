@@ -2,10 +2,13 @@
 
 import factory
 from factory.django import DjangoModelFactory
+from faker import Faker
 
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.services import code_next
 from guanxi.customers.models import Contact, Customer
+
+_FAKE_ZH = Faker("zh_CN")
 
 
 def dictionary(kind: str, code: str) -> DictionaryEntry:
@@ -18,7 +21,8 @@ class CustomerFactory(DjangoModelFactory):
 
     # Drawn from the same sequence as customer_create, so services and factories never collide.
     code = factory.LazyFunction(lambda: code_next(prefix="KH"))
-    name = factory.Faker("company", locale="zh_CN")
+    # Faker has few zh_CN company names; the sequence keeps two customers of a test apart.
+    name = factory.Sequence(lambda n: f"{_FAKE_ZH.company()}（{n}）")
     phone = factory.Faker("phone_number", locale="zh_CN")
     email = factory.Faker("company_email", locale="zh_CN")
     owner = None
