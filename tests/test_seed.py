@@ -123,3 +123,30 @@ def test_the_parallel_writer_gives_the_same_data(org):
 
     assert report.counts["customers"] == Customer.objects.count() == 300
     assert digest() == serial
+
+
+def test_the_search_index_comes_back_even_when_a_later_seeder_fails(org, monkeypatch):
+    from django.db import connection
+
+    from guanxi.core import seeding
+    from guanxi.customers import seed as customer_seed
+    from guanxi.customers.search_index import TRIGRAM_INDEX
+    from guanxi.customers.search_sqlite import FTS_TABLE
+    from guanxi.customers.selectors import customer_list
+
+    def broken(ctx, customers):
+        raise RuntimeError("a later seeder failed")
+
+    customers_only = [step for step in registered_seeders() if step[0] == "customers"]
+    monkeypatch.setattr(customer_seed, "REBUILD_INDEX_FROM", 1)
+    monkeypatch.setattr(seeding, "registered_seeders", lambda: [*customers_only, ("x", broken)])
+    with pytest.raises(RuntimeError):
+        seed(customers=3, owners=[org["manager1"]])
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [TRIGRAM_INDEX])
+        else:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [FTS_TABLE])
+        assert cursor.fetchone() is not None
+    assert customer_list(actor=org["admin"], search="kh20").count() == 3

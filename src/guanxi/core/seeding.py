@@ -119,6 +119,15 @@ class SeedContext:
     batch_size: int = BATCH_SIZE
     counts: dict[str, int] = field(default_factory=dict)
     writer: BatchWriter = field(default_factory=lambda: BatchWriter(threaded=False))
+    end_steps: list[Callable[[], None]] = field(default_factory=list)
+
+    def at_end(self, step: Callable[[], None]) -> None:
+        """Run ``step`` once every seeder ran and every row is written (even after a failure).
+
+        For work that later seeders' writes would otherwise pay for again, such as rebuilding
+        an index the customers seeder dropped while the orders seeder still updates customers.
+        """
+        self.end_steps.append(step)
 
     def batch_transaction(self) -> AbstractContextManager:
         """Wrap reserving ids and submitting one batch (SQLite's MAX(id) needs the write lock)."""
@@ -337,5 +346,9 @@ def seed(
             if progress:
                 progress(f"{name}: {ctx.counts} generated in {time.perf_counter() - step:.1f}s")
     finally:
-        ctx.writer.close()
+        try:
+            ctx.writer.close()
+        finally:
+            for end_step in ctx.end_steps:
+                end_step()
     return SeedReport(counts=dict(ctx.counts), seconds=time.perf_counter() - started)
