@@ -44,6 +44,7 @@
     event.preventDefault();
     target.classList.remove("drop-target");
     var id = event.dataTransfer.getData("text/plain");
+    if (!/^\d+$/.test(id)) return; // text dragged in from elsewhere, not one of our cards
     var card = document.querySelector('.kanban-card[data-deal="' + id + '"]');
     if (!card || column(card) === target) return;
     var form = card.querySelector("form");
