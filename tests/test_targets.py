@@ -5,12 +5,16 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
 
 from guanxi.accounts.models import Team
 from guanxi.core.exceptions import ConflictError
+from guanxi.sales import selectors_targets as selectors
 from guanxi.sales import services_targets as services
-from guanxi.sales.models import Target
-from tests.orders_helpers import catalogue
+from guanxi.sales.models import Order, Target
+from guanxi.sales.services_orders import order_cancel
+from tests.orders_helpers import catalogue, make_order
 
 D = datetime.date
 
@@ -171,3 +175,140 @@ def test_update_cannot_move_a_target_out_of_the_team(org):
     with pytest.raises(ValidationError) as refused:
         services.target_update(actor=boss, target=target, user=org["manager3"])
     assert "user" in refused.value.message_dict
+
+
+# -- achievement -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sales(org, customers, products):
+    """Orders in May 2026 (¥270.90 each: a drill ¥199.90 in tools + two wrenches ¥71.00) and
+    orders that must not count: cancelled, April, June; an office order of manager2."""
+    admin = org["admin"]
+    may = D(2026, 5, 10)
+    make_order(admin, customers["manager1"], products, order_date=may)
+    make_order(admin, customers["manager1"], products, order_date=D(2026, 5, 31))
+    cancelled = make_order(admin, customers["manager1"], products, order_date=may)
+    order_cancel(actor=admin, order=cancelled, reason="客户取消")
+    make_order(admin, customers["manager1"], products, order_date=D(2026, 4, 30))
+    make_order(admin, customers["manager1"], products, order_date=D(2026, 6, 1))
+    make_order(admin, customers["manager2"], products, order_date=D(2026, 5, 1), status="draft")
+    make_order(admin, customers["manager3"], products, order_date=may)
+    return products
+
+
+def _achieved(actor, target):
+    return selectors.target_get(actor=actor, pk=target.pk).achieved
+
+
+def test_rep_achievement_counts_their_orders_in_the_period(org, sales):
+    boss = org["supervisor"]
+    target = _target(boss, user=org["manager1"], amount=Decimal("1083.60"))
+    got = selectors.target_get(actor=boss, pk=target.pk)
+    assert got.achieved == Decimal("541.80")  # two May orders; cancelled/April/June left out
+    assert got.rate == Decimal("0.5")
+    quarter = _target(boss, user=org["manager1"], period_kind="quarter")
+    assert _achieved(boss, quarter) == Decimal("1083.60")  # April, May ×2 and June
+
+
+def test_team_achievement_includes_members_and_sub_teams(org, sales, customers):
+    admin = org["admin"]
+    east = org["manager1"].team
+    sub = Team.objects.create(name="华东一组", parent=east)
+    sub.path = f"{east.path}{sub.pk}/"
+    sub.save(update_fields=["path"])
+    type(org["manager2"]).objects.filter(pk=org["manager2"].pk).update(team=sub)
+    target = _target(admin, team=east)
+    # manager1 ×2 + manager2's draft (sub-team); manager3 is in the north team.
+    assert _achieved(admin, target) == Decimal("812.70")
+    assert _achieved(admin, _target(admin, team=sub)) == Decimal("270.90")
+    assert _achieved(admin, _target(admin, team=east.parent)) == Decimal("1083.60")
+
+
+def test_category_achievement_sums_the_category_lines(org, sales):
+    admin = org["admin"]
+    tools = _target(admin, user=org["manager1"], category=sales["tools"])
+    office = _target(admin, user=org["manager1"], category=sales["office"])
+    team_tools = _target(admin, team=org["manager1"].team, category=sales["tools"])
+    assert _achieved(admin, tools) == Decimal("541.80")
+    assert _achieved(admin, office) == Decimal("0.00")
+    assert _achieved(admin, team_tools) == Decimal("812.70")
+
+
+def test_category_achievement_counts_only_its_products(org, customers, products):
+    admin = org["admin"]
+    lines = [{"product": products["drill"], "quantity": 1}]
+    make_order(admin, customers["manager1"], products, order_date=D(2026, 5, 3), lines=lines)
+    products["drill"].category = products["office"]
+    products["drill"].save()
+    office = _target(admin, user=org["manager1"], category=products["office"])
+    tools = _target(admin, user=org["manager1"], category=products["tools"])
+    assert _achieved(admin, office) == Decimal("199.90")
+    assert _achieved(admin, tools) == Decimal("0.00")
+
+
+def test_deleted_orders_do_not_count(org, sales):
+    admin = org["admin"]
+    target = _target(admin, user=org["manager1"])
+    Order.objects.filter(order_date=D(2026, 5, 31)).update(deleted_at=timezone.now())
+    assert _achieved(admin, target) == Decimal("270.90")
+
+
+def test_rate_of_a_zero_target_is_none(org, sales):
+    target = _target(org["admin"], user=org["manager1"], amount=Decimal("0"))
+    got = selectors.target_get(actor=org["admin"], pk=target.pk)
+    assert got.achieved == Decimal("541.80")
+    assert got.rate is None
+
+
+def test_achievement_without_orders_is_zero(org):
+    target = _target(org["admin"], user=org["manager1"])
+    got = selectors.target_get(actor=org["admin"], pk=target.pk)
+    assert got.achieved == Decimal("0.00")
+    assert got.rate == 0
+
+
+# -- scope -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def targets(org):
+    admin = org["admin"]
+    east, north = org["manager1"].team, org["manager3"].team
+    return {
+        "m1": _target(admin, user=org["manager1"]),
+        "m2": _target(admin, user=org["manager2"]),
+        "m3": _target(admin, user=org["manager3"]),
+        "sup": _target(admin, user=org["supervisor"]),
+        "east": _target(admin, team=east),
+        "north": _target(admin, team=north),
+        "sales": _target(admin, team=east.parent),
+    }
+
+
+@pytest.mark.parametrize(
+    ("username", "visible"),
+    [
+        ("manager1", {"m1"}),
+        ("manager3", {"m3"}),
+        ("assistant", {"m1"}),
+        ("supervisor", {"m1", "m2", "sup", "east"}),
+        ("supervisor2", {"m3", "north"}),
+        ("exec", {"m1", "m2", "m3", "sup", "east", "north", "sales"}),
+        ("admin", {"m1", "m2", "m3", "sup", "east", "north", "sales"}),
+    ],
+)
+def test_scope_per_role(org, targets, username, visible):
+    names = {target.pk: name for name, target in targets.items()}
+    seen = {names[t.pk] for t in selectors.target_list(actor=org[username])}
+    assert seen == visible
+
+
+def test_list_filters_period_kind_and_year(org):
+    admin = org["admin"]
+    month = _target(admin, user=org["manager1"])
+    year = _target(admin, user=org["manager1"], period_kind="year")
+    old = _target(admin, user=org["manager1"], period_start=D(2025, 3, 1))
+    assert list(selectors.target_list(actor=admin, period_kind="year")) == [year]
+    assert set(selectors.target_list(actor=admin, year=2026)) == {month, year}
+    assert list(selectors.target_list(actor=admin, year=2025)) == [old]

@@ -37,7 +37,9 @@ _MONEY = DecimalField(max_digits=16, decimal_places=2)
 def _sum(rows: QuerySet, field: str) -> Subquery:
     # SUM without GROUP BY: one row per outer target, whatever the matching orders.
     total = Func(F(field), function="SUM", output_field=_MONEY)
-    return Subquery(rows.order_by().annotate(total=total).values("total")[:1], output_field=_MONEY)
+    return Subquery(
+        rows.order_by().annotate(summed=total).values("summed")[:1], output_field=_MONEY
+    )
 
 
 def _achieved() -> Case:

@@ -182,7 +182,8 @@ def target_create(*, actor, **fields) -> Target:
 
 
 def _locked(actor, target: Target) -> Target:
-    locked = Target.objects.select_for_update().select_related("user__team", "team")
+    # Lock the target row only (its subject is nullable: no FOR UPDATE through outer joins).
+    locked = Target.objects.select_for_update(of=("self",)).select_related("user__team", "team")
     locked = locked.get(pk=target.pk)
     if not may_manage(actor, locked):
         raise PermissionDenied(_("You cannot change the targets of this subject."))
