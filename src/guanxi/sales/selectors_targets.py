@@ -82,7 +82,8 @@ def target_list(
     *, actor, period_kind=None, year=None, user=None, team=None, category=None
 ) -> QuerySet[Target]:
     """The targets ``actor`` sees, latest period first, each with ``achieved`` annotated."""
-    rows = scope_targets(Target.objects.all(), actor).select_related("user", "team", "category")
+    rows = scope_targets(Target.objects.all(), actor)
+    rows = rows.select_related("user__team", "team", "category")
     if period_kind:
         rows = rows.filter(period_kind=period_kind)
     if year:
