@@ -604,3 +604,18 @@ def test_api_list_query_count_does_not_grow(org, api, sales, django_assert_max_n
     with django_assert_max_num_queries(8):
         response = client.get(URL)
     assert len(response.json()["results"]) == 24
+
+
+def test_htmx_filter_swaps_only_the_table(org, login, targets):
+    response = login("supervisor").get(
+        reverse("sales:target_list"), {"period_kind": "month"}, HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in page and 'data-testid="target-table"' in page
+
+
+def test_executive_reads_but_does_not_write(org, login, targets):
+    page = login("exec").get(reverse("sales:target_list")).content.decode()
+    assert page.count('data-testid="target-row"') == len(targets)
+    assert 'data-testid="target-create"' not in page and 'data-testid="target-edit"' not in page
