@@ -44,13 +44,13 @@ class TargetSerializer(VersionedModelSerializer):
     )
     subject_name = serializers.SerializerMethodField()
     achieved = serializers.DecimalField(
-        max_digits=16,
+        max_digits=20,
         decimal_places=2,
         read_only=True,
         help_text="Sold in the period: orders not cancelled (their lines of the category).",
     )
     rate = serializers.DecimalField(
-        max_digits=16,
+        max_digits=30,
         decimal_places=4,
         read_only=True,
         allow_null=True,
