@@ -1,5 +1,6 @@
 """The OpenAPI schema is valid, and the API keeps to it under generated requests."""
 
+import datetime
 import io
 
 import pytest
@@ -27,8 +28,10 @@ from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact, Customer
 from guanxi.sales.models import Opportunity
 from guanxi.sales.models.pipeline import Deal
+from guanxi.sales.models.target import Target
 from guanxi.sales.services_opportunities import opportunity_assign, opportunity_create
 from guanxi.sales.services_pipeline import deal_create
+from guanxi.sales.services_targets import target_create
 from tests.factories import ContactFactory, CustomerFactory
 
 CHECKS = [
@@ -93,7 +96,18 @@ def _known_records(org) -> dict:
         deal_create(actor=org["manager1"], customer=customers[0], title=f"模糊{i}", amount=1)
         for i in range(2)
     ]
+    targets = [  # sales targets 销售目标
+        target_create(
+            actor=org["supervisor"],
+            user=org["manager1"],
+            period_kind="month",
+            period_start=datetime.date(2026, month, 1),
+            amount=100,
+        )
+        for month in (1, 2)
+    ]
     return {
+        "targets": [t.pk for t in targets],
         "deals": [d.pk for d in deals],
         "customers": [c.pk for c in customers],
         "contacts": [c.pk for c in contacts],
@@ -152,6 +166,7 @@ MODELS = {
     "dictionaries": DictionaryEntry,
     "opportunities": Opportunity,
     "deals": Deal,
+    "targets": Target,
 }
 
 

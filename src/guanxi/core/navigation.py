@@ -62,3 +62,8 @@ NAVIGATION += [
     NavItem("orders", _("Orders"), "sales:order_list", "sales.view_order"),
     NavItem("products", _("Products"), "sales:product_list", "sales.view_product"),
 ]
+
+# Sales targets 销售目标 (sales app, issue #4).
+NAVIGATION += [
+    NavItem("targets", _("Targets"), "sales:target_list", "sales.view_target"),
+]

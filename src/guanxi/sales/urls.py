@@ -85,3 +85,12 @@ urlpatterns += [
     path("deals/<int:pk>/delete/", views_pipeline.deal_delete, name="deal_delete"),
     path("deals/<int:pk>/move/", views_pipeline.deal_move, name="deal_move"),
 ]
+
+from guanxi.sales import views_targets  # noqa: E402  (sales targets 销售目标)
+
+urlpatterns += [
+    path("targets/", views_targets.target_list, name="target_list"),
+    path("targets/new/", views_targets.target_create, name="target_create"),
+    path("targets/<int:pk>/edit/", views_targets.target_edit, name="target_edit"),
+    path("targets/<int:pk>/delete/", views_targets.target_delete, name="target_delete"),
+]

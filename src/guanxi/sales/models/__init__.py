@@ -17,3 +17,8 @@ __all__ = [
     "ProductCategory",
     "Warehouse",
 ]
+
+# Sales targets 销售目标 (issue #4).
+from guanxi.sales.models.target import Target  # noqa: E402
+
+__all__ += ["Target"]
