@@ -17,3 +17,8 @@ __all__ = [
     "ProductCategory",
     "Warehouse",
 ]
+
+# Leads 线索 (issue #4).
+from guanxi.sales.models.lead import Lead, LeadRoutingRule  # noqa: E402
+
+__all__ += ["Lead", "LeadRoutingRule"]
