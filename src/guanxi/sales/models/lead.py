@@ -110,7 +110,8 @@ class Lead(BaseModel):
 class LeadRoutingRule(models.Model):
     """Where new leads of one region go: to one account manager, or round-robin in a team.
 
-    The rule without a region (at most one, kept so by the service) is the default for leads of any other region (or none).
+    The rule without a region (at most one, kept so by the service) is the default for
+    leads of any other region (or none).
     ``last_assigned`` is the round-robin pointer: the team member who got the previous lead.
     """
 
