@@ -62,3 +62,6 @@ NAVIGATION += [
     NavItem("orders", _("Orders"), "sales:order_list", "sales.view_order"),
     NavItem("products", _("Products"), "sales:product_list", "sales.view_product"),
 ]
+
+# Leads 线索 (sales app, issue #4); the routing rules are reached from the list.
+NAVIGATION += [NavItem("leads", _("Leads"), "sales:lead_list", "sales.view_lead")]
