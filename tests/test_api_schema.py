@@ -25,8 +25,14 @@ from schemathesis.checks import (
 from guanxi.accounts.models import Team, User
 from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact, Customer
-from guanxi.sales.models import Opportunity
+
+# Leads 线索 (issue #4).
+from guanxi.sales.models import (
+    Lead,  # noqa: E402
+    Opportunity,
+)
 from guanxi.sales.models.pipeline import Deal
+from guanxi.sales.services_leads import lead_create  # noqa: E402
 from guanxi.sales.services_opportunities import opportunity_assign, opportunity_create
 from guanxi.sales.services_pipeline import deal_create
 from tests.factories import ContactFactory, CustomerFactory
@@ -93,7 +99,12 @@ def _known_records(org) -> dict:
         deal_create(actor=org["manager1"], customer=customers[0], title=f"模糊{i}", amount=1)
         for i in range(2)
     ]
+    leads = [  # leads 线索: one owned, one nobody owns yet
+        lead_create(actor=org["admin"], owner=org["manager1"], name="模糊线索0"),
+        lead_create(actor=org["admin"], name="模糊线索1"),
+    ]
     return {
+        "leads": [lead.pk for lead in leads],
         "deals": [d.pk for d in deals],
         "customers": [c.pk for c in customers],
         "contacts": [c.pk for c in contacts],
@@ -152,6 +163,7 @@ MODELS = {
     "dictionaries": DictionaryEntry,
     "opportunities": Opportunity,
     "deals": Deal,
+    "leads": Lead,
 }
 
 

@@ -19,3 +19,7 @@ urlpatterns += _orders_router.urls
 from guanxi.sales import api_pipeline  # noqa: E402  (pipeline 销售漏斗 and deals 商机)
 
 urlpatterns += api_pipeline.urlpatterns
+
+from guanxi.sales import api_leads  # noqa: E402  (leads 线索)
+
+urlpatterns += api_leads.urlpatterns

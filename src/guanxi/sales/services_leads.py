@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts import roles
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryKind
-from guanxi.core.services import record_create, record_update
+from guanxi.core.services import record_create, record_soft_delete, record_update
 from guanxi.customers.models import phone_validator
 from guanxi.sales.models import Lead, LeadRoutingRule
 
@@ -256,6 +256,17 @@ def lead_update(*, actor, lead: Lead, expected_version: int | None = None, **fie
         setattr(locked, name, value)
     locked.score = lead_score(locked)
     return record_update(instance=locked, actor=actor, expected_version=expected)
+
+
+@transaction.atomic
+def lead_delete(*, actor, lead: Lead, expected_version: int | None = None) -> None:
+    """Move an open lead to the recycle bin (owner or supervisor)."""
+    _require(actor, "sales.delete_lead")
+    expected = lead.version if expected_version is None else expected_version
+    locked = _locked(actor, lead)
+    _require_worker(actor, locked)
+    _check_version(locked, expected)
+    record_soft_delete(instance=locked, actor=actor, expected_version=expected)
 
 
 def _check_assignee(actor, owner) -> None:
