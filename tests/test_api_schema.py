@@ -25,14 +25,9 @@ from schemathesis.checks import (
 from guanxi.accounts.models import Team, User
 from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact, Customer
-
-# Leads 线索 (issue #4).
-from guanxi.sales.models import (
-    Lead,  # noqa: E402
-    Opportunity,
-)
+from guanxi.sales.models import Lead, Opportunity
 from guanxi.sales.models.pipeline import Deal
-from guanxi.sales.services_leads import lead_create  # noqa: E402
+from guanxi.sales.services_leads import lead_create
 from guanxi.sales.services_opportunities import opportunity_assign, opportunity_create
 from guanxi.sales.services_pipeline import deal_create
 from tests.factories import ContactFactory, CustomerFactory
