@@ -109,7 +109,8 @@ def _require(actor, permission: str) -> None:
 def _locked(actor, lead: Lead) -> Lead:
     from guanxi.sales.selectors_leads import lead_list
 
-    return lead_list(actor=actor).select_related(None).select_for_update().get(pk=lead.pk)
+    rows = lead_list(actor=actor).select_related(None).order_by("pk")
+    return rows.select_for_update(of=("self",)).get(pk=lead.pk)
 
 
 def _check_version(lead: Lead, expected: int | None) -> None:
@@ -172,7 +173,8 @@ def _clean_fields(fields: dict) -> dict:
 
 
 def _rule_for(region) -> LeadRoutingRule | None:
-    rules = LeadRoutingRule.objects.select_for_update()
+    # Ordered by id: the default ordering joins the region, which PostgreSQL cannot lock.
+    rules = LeadRoutingRule.objects.order_by("pk").select_for_update(of=("self",))
     if region is not None:
         rule = rules.filter(region=region).first()
         if rule is not None:

@@ -23,7 +23,7 @@ class Lead(BaseModel):
     """
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
+        NEW = "new", _("New, unassigned")
         ASSIGNED = "assigned", _("Assigned")
         CONVERTED = "converted", _("Converted")
         DISQUALIFIED = "disqualified", _("Disqualified")
