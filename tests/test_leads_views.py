@@ -196,3 +196,17 @@ def test_routing_rules_page_for_administrators_only(org, login):
 
 def test_navigation_has_leads(org, login):
     assert "/sales/leads/" in login("manager1").get("/").text
+
+
+def test_edit_page_rescores_and_detects_conflicts(org, login):
+    lead = _lead(org, source="import")
+    client = login("manager1")
+    assert client.get(f"/sales/leads/{lead.pk}/edit/").status_code == 200
+    data = {"name": "王五", "phone": "13800000000", "source": "import", "version": lead.version}
+    assert client.post(f"/sales/leads/{lead.pk}/edit/", data).status_code == 302
+    lead.refresh_from_db()
+    assert lead.score == 25
+    stale = client.post(f"/sales/leads/{lead.pk}/edit/", {**data, "name": "旧", "version": 1})
+    assert stale.status_code == 409
+    assert login("manager2").get(f"/sales/leads/{lead.pk}/edit/").status_code == 404
+    assert login("exec").get(f"/sales/leads/{lead.pk}/edit/").status_code == 403

@@ -97,6 +97,18 @@ class LeadForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+class LeadEditForm(LeadForm):
+    # The version the editor read: a save against a newer version is refused, not merged.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @staticmethod
+    def initial_for(lead: Lead) -> dict:
+        initial = {name: getattr(lead, name) for name in LeadForm.Meta.fields}
+        initial["region"] = lead.region_id
+        initial["version"] = lead.version
+        return initial
+
+
 class LeadFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=selectors.MAX_SEARCH_LENGTH)
     status = forms.ChoiceField(

@@ -99,6 +99,7 @@ urlpatterns += [
         name="lead_routing_delete",
     ),
     path("leads/<int:pk>/", views_leads.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/edit/", views_leads.lead_edit, name="lead_edit"),
     path("leads/<int:pk>/assign/", views_leads.lead_assign, name="lead_assign"),
     path("leads/<int:pk>/convert/", views_leads.lead_convert, name="lead_convert"),
     path("leads/<int:pk>/disqualify/", views_leads.lead_disqualify, name="lead_disqualify"),

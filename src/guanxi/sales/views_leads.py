@@ -8,7 +8,7 @@ Reads go through selectors_leads (out of scope → 404), writes through services
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from guanxi.sales.forms_leads import (
     LeadAssignForm,
     LeadConvertForm,
     LeadDisqualifyForm,
+    LeadEditForm,
     LeadFilterForm,
     LeadForm,
     LeadWebForm,
@@ -155,6 +156,45 @@ def lead_create(request):
                 request, target.get_absolute_url() if target else reverse("sales:lead_list")
             )
     return render(request, "sales/lead_form.html", {"active_nav": ACTIVE_NAV, "form": form})
+
+
+@_requires("sales.change_lead")
+@require_http_methods(["GET", "POST"])
+def lead_edit(request, pk):
+    """Change an open lead's details (its owner or a supervisor); the score is recomputed."""
+    lead = _lead_or_404(request, pk)
+    if not services.can_work(request.user, lead):
+        if lead.is_closed:
+            messages.error(
+                request,
+                _("This lead is %(status)s; it can no longer change.")
+                % {"status": lead.get_status_display()},
+            )
+            return redirect(lead.get_absolute_url())
+        raise PermissionDenied
+    status = 200
+    if request.method != "POST":
+        form = LeadEditForm(initial=LeadEditForm.initial_for(lead))
+    else:
+        form = LeadEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.lead_update(
+                    actor=request.user,
+                    lead=lead,
+                    expected_version=form.cleaned_data["version"],
+                    **form.values(),
+                )
+            except ConflictError:
+                form.add_error(None, _conflict_message())
+                status = 409
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Lead “%(name)s” was saved.") % {"name": lead.name})
+                return redirect_after_form(request, lead.get_absolute_url())
+    context = {"active_nav": ACTIVE_NAV, "form": form, "lead": lead}
+    return render(request, "sales/lead_form.html", context, status=status)
 
 
 # -- detail and its actions --------------------------------------------------------------------
