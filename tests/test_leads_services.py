@@ -178,3 +178,35 @@ def test_bad_input_names_the_field(org):
     with pytest.raises(ValidationError) as error:
         services.lead_create_from_web(name="x", region=dictionary("source", "website"))
     assert "region" in error.value.message_dict
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_robin_is_fair_when_leads_arrive_at_once(org):
+    """The rule row is locked while a lead is routed, so simultaneous leads take turns."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the row lock matters on PostgreSQL")
+    _east_rule(org)
+    start = threading.Barrier(6)
+    errors = []
+
+    def arrive(index):
+        try:
+            start.wait()
+            services.lead_create_from_web(name=f"并发{index}")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=arrive, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    owners = list(Lead.objects.values_list("owner__username", flat=True))
+    assert sorted(owners) == ["manager1"] * 3 + ["manager2"] * 3
