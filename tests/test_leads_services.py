@@ -134,6 +134,7 @@ def test_convert_to_customer_with_duplicate_check(org, customers):
     customer = converted.converted_customer
     assert customer.name == "五星科技有限公司" and customer.owner == org["manager1"]
     assert customer.contacts.get().name == "王五"
+    assert customer.events.filter(data__lead=lead.pk).exists()  # on the customer's timeline
     again = services.lead_create(
         actor=org["manager1"], owner=org["manager1"], name="赵六", company="五星科技有限公司"
     )

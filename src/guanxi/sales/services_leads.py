@@ -373,6 +373,8 @@ def lead_convert(
 
 
 def _convert_to_customer(actor, lead: Lead, prospect: str, *, confirm_duplicate: bool):
+    from guanxi.customers.events import event_record
+    from guanxi.customers.models import CustomerEvent
     from guanxi.customers.services import contact_create, customer_create
     from guanxi.sales.services_opportunities import _contact_phones
 
@@ -393,6 +395,14 @@ def _convert_to_customer(actor, lead: Lead, prospect: str, *, confirm_duplicate:
             is_primary=True,
             **_contact_phones(lead.phone),
         )
+    event_record(
+        customer=customer,
+        kind=CustomerEvent.Kind.CREATED,
+        actor=actor,
+        text=_("Created from the lead “%(name)s” (no. %(number)s).")
+        % {"name": lead.name, "number": lead.pk},
+        data={"lead": lead.pk},
+    )
     return customer
 
 
