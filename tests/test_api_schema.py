@@ -26,9 +26,10 @@ from schemathesis.checks import (
 from guanxi.accounts.models import Team, User
 from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact, Customer
-from guanxi.sales.models import Opportunity
+from guanxi.sales.models import Lead, Opportunity
 from guanxi.sales.models.pipeline import Deal
 from guanxi.sales.models.target import Target
+from guanxi.sales.services_leads import lead_create
 from guanxi.sales.services_opportunities import opportunity_assign, opportunity_create
 from guanxi.sales.services_pipeline import deal_create
 from guanxi.sales.services_targets import target_create
@@ -106,8 +107,13 @@ def _known_records(org) -> dict:
         )
         for month in (1, 2)
     ]
+    leads = [  # leads 线索: one owned, one nobody owns yet
+        lead_create(actor=org["admin"], owner=org["manager1"], name="模糊线索0"),
+        lead_create(actor=org["admin"], name="模糊线索1"),
+    ]
     return {
         "targets": [t.pk for t in targets],
+        "leads": [lead.pk for lead in leads],
         "deals": [d.pk for d in deals],
         "customers": [c.pk for c in customers],
         "contacts": [c.pk for c in contacts],
@@ -167,6 +173,7 @@ MODELS = {
     "opportunities": Opportunity,
     "deals": Deal,
     "targets": Target,
+    "leads": Lead,
 }
 
 

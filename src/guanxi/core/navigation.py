@@ -67,3 +67,6 @@ NAVIGATION += [
 NAVIGATION += [
     NavItem("targets", _("Targets"), "sales:target_list", "sales.view_target"),
 ]
+
+# Leads 线索 (sales app, issue #4); the routing rules are reached from the list.
+NAVIGATION += [NavItem("leads", _("Leads"), "sales:lead_list", "sales.view_lead")]

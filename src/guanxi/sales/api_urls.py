@@ -23,3 +23,7 @@ urlpatterns += api_pipeline.urlpatterns
 from guanxi.sales import api_targets  # noqa: E402  (sales targets 销售目标)
 
 urlpatterns += api_targets.urlpatterns
+
+from guanxi.sales import api_leads  # noqa: E402  (leads 线索)
+
+urlpatterns += api_leads.urlpatterns

@@ -94,3 +94,22 @@ urlpatterns += [
     path("targets/<int:pk>/edit/", views_targets.target_edit, name="target_edit"),
     path("targets/<int:pk>/delete/", views_targets.target_delete, name="target_delete"),
 ]
+
+from guanxi.sales import views_leads  # noqa: E402  (leads 线索; the web form is public)
+
+urlpatterns += [
+    path("leads/", views_leads.lead_list, name="lead_list"),
+    path("leads/new/", views_leads.lead_create, name="lead_create"),
+    path("leads/web-form/", views_leads.lead_web_form, name="lead_web_form"),
+    path("leads/routing/", views_leads.routing_rules, name="lead_routing"),
+    path(
+        "leads/routing/<int:pk>/delete/",
+        views_leads.routing_rule_delete,
+        name="lead_routing_delete",
+    ),
+    path("leads/<int:pk>/", views_leads.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/edit/", views_leads.lead_edit, name="lead_edit"),
+    path("leads/<int:pk>/assign/", views_leads.lead_assign, name="lead_assign"),
+    path("leads/<int:pk>/convert/", views_leads.lead_convert, name="lead_convert"),
+    path("leads/<int:pk>/disqualify/", views_leads.lead_disqualify, name="lead_disqualify"),
+]

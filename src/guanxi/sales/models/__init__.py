@@ -22,3 +22,8 @@ __all__ = [
 from guanxi.sales.models.target import Target  # noqa: E402
 
 __all__ += ["Target"]
+
+# Leads 线索 (issue #4).
+from guanxi.sales.models.lead import Lead, LeadRoutingRule  # noqa: E402
+
+__all__ += ["Lead", "LeadRoutingRule"]
