@@ -25,10 +25,11 @@ from schemathesis.checks import (
 from guanxi.accounts.models import Team, User
 from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact, Customer
-from guanxi.sales.models import Opportunity
+from guanxi.sales.models import Opportunity, Product, ProductCategory, Quote
 from guanxi.sales.models.pipeline import Deal
 from guanxi.sales.services_opportunities import opportunity_assign, opportunity_create
 from guanxi.sales.services_pipeline import deal_create
+from guanxi.sales.services_quotes import quote_create
 from tests.factories import ContactFactory, CustomerFactory
 
 CHECKS = [
@@ -93,7 +94,19 @@ def _known_records(org) -> dict:
         deal_create(actor=org["manager1"], customer=customers[0], title=f"模糊{i}", amount=1)
         for i in range(2)
     ]
+    # Quotes 报价 (issue #4), of one product.
+    category = ProductCategory.objects.create(name="模糊类别")
+    product = Product.objects.create(name="模糊产品", price=10, category=category)
+    quotes = [
+        quote_create(
+            actor=org["manager1"],
+            customer=customers[0],
+            lines=[{"product": product, "quantity": 1}],
+        )
+        for _ in range(2)
+    ]
     return {
+        "quotes": [q.pk for q in quotes],
         "deals": [d.pk for d in deals],
         "customers": [c.pk for c in customers],
         "contacts": [c.pk for c in contacts],
@@ -152,6 +165,7 @@ MODELS = {
     "dictionaries": DictionaryEntry,
     "opportunities": Opportunity,
     "deals": Deal,
+    "quotes": Quote,
 }
 
 

@@ -13,6 +13,7 @@ EVERYONE = {
     "pipeline",
     "orders",
     "products",
+    "quotes",
 }
 
 

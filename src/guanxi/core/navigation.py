@@ -62,3 +62,8 @@ NAVIGATION += [
     NavItem("orders", _("Orders"), "sales:order_list", "sales.view_order"),
     NavItem("products", _("Products"), "sales:product_list", "sales.view_product"),
 ]
+
+# Quotes 报价 (sales app, issue #4).
+NAVIGATION += [
+    NavItem("quotes", _("Quotes"), "sales:quote_list", "sales.view_quote"),
+]

@@ -19,3 +19,10 @@ urlpatterns += _orders_router.urls
 from guanxi.sales import api_pipeline  # noqa: E402  (pipeline 销售漏斗 and deals 商机)
 
 urlpatterns += api_pipeline.urlpatterns
+
+# Quotes 报价 (issue #4).
+from guanxi.sales.api_quotes import QuoteViewSet  # noqa: E402
+
+_quotes_router = SimpleRouter()
+_quotes_router.register("quotes", QuoteViewSet, basename="api-quote")
+urlpatterns += _quotes_router.urls

@@ -85,3 +85,14 @@ urlpatterns += [
     path("deals/<int:pk>/delete/", views_pipeline.deal_delete, name="deal_delete"),
     path("deals/<int:pk>/move/", views_pipeline.deal_move, name="deal_move"),
 ]
+
+from guanxi.sales import views_quotes  # noqa: E402  (quotes 报价, issue #4)
+
+urlpatterns += [
+    path("quotes/", views_quotes.quote_list, name="quote_list"),
+    path("quotes/new/", views_quotes.quote_create, name="quote_create"),
+    path("quotes/<int:pk>/", views_quotes.quote_detail, name="quote_detail"),
+    path("quotes/<int:pk>/edit/", views_quotes.quote_edit, name="quote_edit"),
+    path("quotes/<int:pk>/status/", views_quotes.quote_status, name="quote_status"),
+    path("quotes/<int:pk>/convert/", views_quotes.quote_convert, name="quote_convert"),
+]

@@ -5,6 +5,9 @@ from guanxi.sales.models.order import Order, OrderLine
 from guanxi.sales.models.pipeline import Deal, PipelineStage
 from guanxi.sales.models.product import InventoryItem, Product, ProductCategory, Warehouse
 
+# Quotes 报价 (issue #4).
+from guanxi.sales.models.quote import Quote, QuoteLine  # noqa: E402
+
 __all__ = [
     "Deal",
     "InventoryItem",
@@ -14,6 +17,8 @@ __all__ = [
     "PipelineStage",
     "PlanItem",
     "Product",
+    "Quote",
+    "QuoteLine",
     "ProductCategory",
     "Warehouse",
 ]
