@@ -25,8 +25,9 @@ from schemathesis.checks import (
 from guanxi.accounts.models import Team, User
 from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact, Customer
-from guanxi.sales.models import Opportunity, Product, ProductCategory, Quote
+from guanxi.sales.models import Contract, Opportunity, Product, ProductCategory, Quote
 from guanxi.sales.models.pipeline import Deal
+from guanxi.sales.services_contracts import contract_create
 from guanxi.sales.services_opportunities import opportunity_assign, opportunity_create
 from guanxi.sales.services_pipeline import deal_create
 from guanxi.sales.services_quotes import quote_create
@@ -105,7 +106,12 @@ def _known_records(org) -> dict:
         )
         for _ in range(2)
     ]
+    contracts = [  # contracts 合同 (issue #4)
+        contract_create(actor=org["manager1"], customer=customers[0], title=f"模糊{i}", amount=1)
+        for i in range(2)
+    ]
     return {
+        "contracts": [c.pk for c in contracts],
         "quotes": [q.pk for q in quotes],
         "deals": [d.pk for d in deals],
         "customers": [c.pk for c in customers],
@@ -166,6 +172,7 @@ MODELS = {
     "opportunities": Opportunity,
     "deals": Deal,
     "quotes": Quote,
+    "contracts": Contract,
 }
 
 

@@ -26,3 +26,10 @@ from guanxi.sales.api_quotes import QuoteViewSet  # noqa: E402
 _quotes_router = SimpleRouter()
 _quotes_router.register("quotes", QuoteViewSet, basename="api-quote")
 urlpatterns += _quotes_router.urls
+
+# Contracts 合同 (issue #4).
+from guanxi.sales.api_contracts import ContractViewSet  # noqa: E402
+
+_contracts_router = SimpleRouter()
+_contracts_router.register("contracts", ContractViewSet, basename="api-contract")
+urlpatterns += _contracts_router.urls

@@ -96,3 +96,13 @@ urlpatterns += [
     path("quotes/<int:pk>/status/", views_quotes.quote_status, name="quote_status"),
     path("quotes/<int:pk>/convert/", views_quotes.quote_convert, name="quote_convert"),
 ]
+
+from guanxi.sales import views_contracts  # noqa: E402  (contracts 合同, issue #4)
+
+urlpatterns += [
+    path("contracts/", views_contracts.contract_list, name="contract_list"),
+    path("contracts/new/", views_contracts.contract_create, name="contract_create"),
+    path("contracts/<int:pk>/", views_contracts.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/edit/", views_contracts.contract_edit, name="contract_edit"),
+    path("contracts/<int:pk>/status/", views_contracts.contract_status, name="contract_status"),
+]

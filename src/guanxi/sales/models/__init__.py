@@ -1,5 +1,7 @@
 """Sales 营销管理 (SPEC §3): one module per subject, re-exported here."""
 
+# Contracts 合同 (issue #4).
+from guanxi.sales.models.contract import Contract  # noqa: E402
 from guanxi.sales.models.opportunity import Opportunity, PlanItem
 from guanxi.sales.models.order import Order, OrderLine
 from guanxi.sales.models.pipeline import Deal, PipelineStage
@@ -9,6 +11,7 @@ from guanxi.sales.models.product import InventoryItem, Product, ProductCategory,
 from guanxi.sales.models.quote import Quote, QuoteLine  # noqa: E402
 
 __all__ = [
+    "Contract",
     "Deal",
     "InventoryItem",
     "Opportunity",

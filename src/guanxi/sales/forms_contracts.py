@@ -1,0 +1,99 @@
+"""Forms of the contract 合同 pages (they parse input; the rules are services_contracts')."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.customers import selectors as customer_selectors
+from guanxi.sales import selectors_orders
+from guanxi.sales.models import Contract
+
+DATE = {"format": "%Y-%m-%d", "attrs": {"type": "date"}}
+
+
+def _label(name: str):
+    return Contract._meta.get_field(name).verbose_name
+
+
+class ContractForm(forms.Form):
+    customer = forms.CharField(
+        label=_label("customer"),
+        max_length=20,
+        help_text=_("The customer's code, e.g. KH20260001."),
+    )
+    title = forms.CharField(label=_label("title"), max_length=200)
+    amount = forms.DecimalField(
+        label=_label("amount"), max_digits=14, decimal_places=2, min_value=0
+    )
+    order = forms.CharField(
+        label=_label("order"),
+        max_length=20,
+        required=False,
+        help_text=_("Optional: the order's code, e.g. DD20260001."),
+    )
+    signed_on = forms.DateField(
+        label=_label("signed_on"), widget=forms.DateInput(**DATE), required=False
+    )
+    starts_on = forms.DateField(
+        label=_label("starts_on"), widget=forms.DateInput(**DATE), required=False
+    )
+    ends_on = forms.DateField(
+        label=_label("ends_on"), widget=forms.DateInput(**DATE), required=False
+    )
+    notes = forms.CharField(
+        label=_label("notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean_customer(self):
+        code = self.cleaned_data["customer"].strip().upper()
+        customer = customer_selectors.customer_list(actor=self.actor).filter(code=code).first()
+        if customer is None:
+            raise forms.ValidationError(_("No customer of yours has this code."))
+        return customer
+
+    def clean_order(self):
+        code = self.cleaned_data["order"].strip().upper()
+        if not code:
+            return None
+        order = selectors_orders.order_list(actor=self.actor).filter(code=code).first()
+        if order is None:
+            raise forms.ValidationError(_("No order of yours has this code."))
+        return order
+
+    def values(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class ContractEditForm(ContractForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        del self.fields["customer"]
+
+    @staticmethod
+    def initial_for(contract: Contract) -> dict:
+        return {
+            "title": contract.title,
+            "amount": contract.amount,
+            "order": contract.order.code if contract.order else "",
+            "signed_on": contract.signed_on,
+            "starts_on": contract.starts_on,
+            "ends_on": contract.ends_on,
+            "notes": contract.notes,
+            "version": contract.version,
+        }
+
+    def values(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class ContractFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_label("status"),
+        choices=[("", _("All statuses")), *Contract.Status.choices],
+        required=False,
+    )
