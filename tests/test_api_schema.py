@@ -1,5 +1,6 @@
 """The OpenAPI schema is valid, and the API keeps to it under generated requests."""
 
+import datetime
 import io
 
 import pytest
@@ -25,9 +26,16 @@ from schemathesis.checks import (
 from guanxi.accounts.models import Team, User
 from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact, Customer
-from guanxi.sales.models import Contract, Opportunity, Product, ProductCategory, Quote
+from guanxi.sales.models import (
+    Contract,
+    Opportunity,
+    Product,
+    ProductCategory,
+    Quote,
+    Receivable,
+)
 from guanxi.sales.models.pipeline import Deal
-from guanxi.sales.services_contracts import contract_create
+from guanxi.sales.services_contracts import contract_create, receivable_create
 from guanxi.sales.services_opportunities import opportunity_assign, opportunity_create
 from guanxi.sales.services_pipeline import deal_create
 from guanxi.sales.services_quotes import quote_create
@@ -110,7 +118,12 @@ def _known_records(org) -> dict:
         contract_create(actor=org["manager1"], customer=customers[0], title=f"模糊{i}", amount=1)
         for i in range(2)
     ]
+    receivables = [  # receivables 应收款 (issue #4)
+        receivable_create(actor=org["manager1"], contract=c, due_date=datetime.date(2026, 1, 1))
+        for c in contracts
+    ]
     return {
+        "receivables": [r.pk for r in receivables],
         "contracts": [c.pk for c in contracts],
         "quotes": [q.pk for q in quotes],
         "deals": [d.pk for d in deals],
@@ -173,6 +186,7 @@ MODELS = {
     "deals": Deal,
     "quotes": Quote,
     "contracts": Contract,
+    "receivables": Receivable,
 }
 
 

@@ -66,6 +66,7 @@ def test_home_shows_role_team_and_scoped_counts_for_a_manager(english, customers
         "orders",
         "products",
         "quotes",
+        "receivables",
     }
     assert 'data-testid="shortcut-dictionaries"' not in page
 

@@ -14,6 +14,7 @@ EVERYONE = {
     "orders",
     "products",
     "quotes",
+    "receivables",
 }
 
 

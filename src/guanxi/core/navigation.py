@@ -67,3 +67,8 @@ NAVIGATION += [
 NAVIGATION += [
     NavItem("quotes", _("Quotes"), "sales:quote_list", "sales.view_quote"),
 ]
+
+# Receivables 应收款 (sales app, issue #4); contracts are reached from the quotes and receivables.
+NAVIGATION += [
+    NavItem("receivables", _("Receivables"), "sales:receivable_list", "sales.view_receivable"),
+]

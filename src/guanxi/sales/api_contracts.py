@@ -4,9 +4,12 @@ Contracts are in the caller's scope (that of their customer's owner); they are n
 """
 
 import django_filters
+from django.db.models import F
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from guanxi.core.api.filters import id_filter
 from guanxi.core.api.serializers import VersionedModelSerializer
@@ -14,7 +17,7 @@ from guanxi.core.api.viewsets import ScopedViewSet
 from guanxi.customers.api import ScopedCustomerField
 from guanxi.sales import selectors_contracts, services_contracts
 from guanxi.sales.api_orders import ERRORS
-from guanxi.sales.models import Contract, Order
+from guanxi.sales.models import Contract, Order, Payment, Receivable
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -155,3 +158,127 @@ class ContractViewSet(ScopedViewSet):
             expected_version=payload.validated_data.get("version"),
         )
         return self.output(contract)
+
+
+# --- receivables 应收款 and payments 回款 --------------------------------------------------------
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(min_value=0, **MONEY)
+    paid_on = serializers.DateField(required=False, help_text="Defaults to today.")
+
+    class Meta:
+        model = Payment
+        fields = ["id", "paid_on", "amount", "method", "notes", "created_at", "created_by"]
+        read_only_fields = ["id", "created_at", "created_by"]
+
+
+class ReceivableSerializer(VersionedModelSerializer):
+    order = serializers.PrimaryKeyRelatedField(
+        queryset=Order.objects.all(), required=False, allow_null=True
+    )
+    contract = serializers.PrimaryKeyRelatedField(
+        queryset=Contract.objects.all(), required=False, allow_null=True
+    )
+    amount_due = serializers.DecimalField(
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="Defaults to the order's total or the contract's amount.",
+        **MONEY,
+    )
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    balance = serializers.DecimalField(read_only=True, **MONEY)
+    status = serializers.ChoiceField(choices=Receivable.Status.choices, read_only=True)
+    payments = PaymentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Receivable
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "owner",
+            "order",
+            "contract",
+            "amount_due",
+            "amount_paid",
+            "balance",
+            "status",
+            "due_date",
+            "notes",
+            "payments",
+            "version",
+            "created_at",
+            "updated_at",
+            "created_by",
+        ]
+        read_only_fields = [
+            "customer",
+            "owner",
+            "amount_paid",
+            "created_at",
+            "updated_at",
+            "created_by",
+        ]
+
+
+class ReceivableFilter(django_filters.FilterSet):
+    customer = id_filter("customer")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Past due with a balance left"
+    )
+
+    class Meta:
+        model = Receivable
+        fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(due_date__lt=timezone.localdate(), amount_paid__lt=F("amount_due"))
+
+
+@extend_schema_view(create=extend_schema(responses={201: ReceivableSerializer, **ERRORS}))
+class ReceivableViewSet(ScopedViewSet):
+    """Receivables 应收款 in the caller's scope, by due date; payments are posted to them."""
+
+    model = Receivable
+    serializer_class = ReceivableSerializer
+    filterset_class = ReceivableFilter
+    http_method_names = ["get", "post", "head", "options"]
+    ordering_fields = {"due_date": "due_date", "amount_due": "amount_due"}
+    ordering = ("due_date", "id")
+
+    @property
+    def write_permission(self):
+        return "sales.add_payment" if self.action == "payments" else None
+
+    def select(self, actor):
+        return selectors_contracts.receivable_list(actor=actor).prefetch_related("payments")
+
+    def get_serializer_class(self):
+        return PaymentSerializer if self.action == "payments" else ReceivableSerializer
+
+    def create_record(self, data):
+        return services_contracts.receivable_create(actor=self.request.user, **data)
+
+    def output(self, instance, status_code=200):
+        instance = selectors_contracts.receivable_get(actor=self.request.user, pk=instance.pk)
+        data = ReceivableSerializer(instance, context=self.get_serializer_context()).data
+        return Response(data, status=status_code, headers=self._headers(instance))
+
+    @extend_schema(
+        request=PaymentSerializer,
+        responses={201: ReceivableSerializer, **ERRORS},
+        summary="Record a payment (at most the outstanding balance)",
+    )
+    @action(detail=True, methods=["post"])
+    def payments(self, request, pk=None):
+        receivable = self.get_object()
+        payload = PaymentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services_contracts.payment_record(
+            actor=request.user, receivable=receivable, **payload.validated_data
+        )
+        return self.output(receivable, status.HTTP_201_CREATED)

@@ -33,3 +33,10 @@ from guanxi.sales.api_contracts import ContractViewSet  # noqa: E402
 _contracts_router = SimpleRouter()
 _contracts_router.register("contracts", ContractViewSet, basename="api-contract")
 urlpatterns += _contracts_router.urls
+
+# Receivables 应收款 and payments 回款 (issue #4).
+from guanxi.sales.api_contracts import ReceivableViewSet  # noqa: E402
+
+_receivables_router = SimpleRouter()
+_receivables_router.register("receivables", ReceivableViewSet, basename="api-receivable")
+urlpatterns += _receivables_router.urls

@@ -1,11 +1,12 @@
 """Forms of the contract 合同 pages (they parse input; the rules are services_contracts')."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.customers import selectors as customer_selectors
 from guanxi.sales import selectors_orders
-from guanxi.sales.models import Contract
+from guanxi.sales.models import Contract, Payment
 
 DATE = {"format": "%Y-%m-%d", "attrs": {"type": "date"}}
 
@@ -97,3 +98,54 @@ class ContractFilterForm(forms.Form):
         choices=[("", _("All statuses")), *Contract.Status.choices],
         required=False,
     )
+
+
+class ReceivableForm(forms.Form):
+    """``source`` is the code of an order (DD…) or a contract (HT…) of the actor's."""
+
+    source = forms.CharField(
+        label=_("Order or contract"),
+        max_length=20,
+        help_text=_("The order's or contract's code, e.g. DD20260001 or HT20260001."),
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(**DATE))
+    amount_due = forms.DecimalField(
+        label=_("Amount due"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("Empty: the order's total or the contract's amount."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean_source(self):
+        from guanxi.sales import selectors_contracts
+
+        code = self.cleaned_data["source"].strip().upper()
+        order = selectors_orders.order_list(actor=self.actor).filter(code=code).first()
+        if order is not None:
+            return {"order": order}
+        contract = selectors_contracts.contract_list(actor=self.actor).filter(code=code).first()
+        if contract is not None:
+            return {"contract": contract}
+        raise forms.ValidationError(_("No order or contract of yours has this code."))
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        return {**data.pop("source"), **data}
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0)
+    paid_on = forms.DateField(
+        label=_("Payment date"), widget=forms.DateInput(**DATE), initial=timezone.localdate
+    )
+    method = forms.ChoiceField(label=_("Method"), choices=Payment.Method.choices)
+    notes = forms.CharField(label=_("Notes"), max_length=300, required=False)

@@ -20,7 +20,7 @@ from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services import code_next, record_create, record_update
 from guanxi.customers.models import Customer
-from guanxi.sales.models import Contract, Order
+from guanxi.sales.models import Contract, Order, Payment, Receivable
 
 CONTRACT_CODE_PREFIX = "HT"
 CONTRACT_EDITABLE_FIELDS = (
@@ -154,3 +154,111 @@ def contract_set_status(
         expected_version=expected_version,
         change_reason=str(Contract.Status(status).label),
     )
+
+
+# --- receivables 应收款 and payments 回款 --------------------------------------------------------
+#
+# A receivable belongs to exactly one order or contract (one receivable each), of a customer in
+# the actor's scope; the amount due defaults to the order's total or the contract's amount.
+# A payment is above zero and at most the outstanding balance; payment_record is the one place
+# that changes ``amount_paid``, under a row lock so two payments cannot together overpay.
+
+
+@transaction.atomic
+def receivable_create(
+    *,
+    actor,
+    due_date: datetime.date,
+    order: Order | None = None,
+    contract: Contract | None = None,
+    amount_due=None,
+    notes: str = "",
+) -> Receivable:
+    """Open the receivable of ``order`` or ``contract`` (exactly one of them)."""
+    _require(actor, "sales.add_receivable")
+    if (order is None) == (contract is None):
+        raise ValidationError({"order": _("Choose an order or a contract.")})
+    if order is not None:
+        source = scope_queryset(Order.objects.filter(pk=order.pk), actor).first()
+        if source is None:
+            raise Order.DoesNotExist
+        if source.status == Order.Status.CANCELLED:
+            raise BusinessRuleError({"order": _("A cancelled order has nothing to collect.")})
+        taken = Receivable.all_objects.filter(order=source).exists()
+        default_amount = source.total
+    else:
+        source = scope_queryset(Contract.objects.filter(pk=contract.pk), actor).first()
+        if source is None:
+            raise Contract.DoesNotExist
+        if source.status == Contract.Status.TERMINATED:
+            raise BusinessRuleError(
+                {"contract": _("A terminated contract has nothing to collect.")}
+            )
+        taken = Receivable.all_objects.filter(contract=source).exists()
+        default_amount = source.amount
+    if taken:
+        raise BusinessRuleError(_("This order or contract already has a receivable."))
+    customer = source.customer
+    if customer.owner_id is None:
+        raise ValidationError(
+            {"customer": _("This customer is in the pool; give it an account manager first.")}
+        )
+    amount_due = default_amount if amount_due is None else Decimal(amount_due)
+    if amount_due <= 0:
+        raise ValidationError({"amount_due": _("The amount due must be more than zero.")})
+    receivable = Receivable(
+        customer=customer,
+        owner=customer.owner,
+        order=source if order is not None else None,
+        contract=source if contract is not None else None,
+        amount_due=amount_due,
+        due_date=due_date,
+        notes=(notes or "").strip(),
+    )
+    return record_create(instance=receivable, actor=actor, on_behalf_of=customer.owner)
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    actor,
+    receivable: Receivable,
+    amount,
+    paid_on: datetime.date | None = None,
+    method: str = Payment.Method.BANK_TRANSFER,
+    notes: str = "",
+) -> Payment:
+    """Record a payment against ``receivable``; it may not exceed the outstanding balance."""
+    _require(actor, "sales.add_payment")
+    if not scope_queryset(Receivable.objects.filter(pk=receivable.pk), actor).exists():
+        raise Receivable.DoesNotExist
+    locked = Receivable.objects.select_for_update().get(pk=receivable.pk)
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("A payment must be more than zero.")})
+    if amount > locked.balance:
+        raise BusinessRuleError(
+            {
+                "amount": _("A payment cannot exceed the outstanding balance of %(balance)s.")
+                % {"balance": f"¥{locked.balance}"}
+            }
+        )
+    paid_on = paid_on or timezone.localdate()
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("A payment cannot be dated in the future.")})
+    payment = Payment(
+        receivable=locked,
+        amount=amount,
+        paid_on=paid_on,
+        method=method,
+        notes=(notes or "").strip(),
+    )
+    record_create(instance=payment, actor=actor)
+    locked.amount_paid = locked.amount_paid + amount
+    record_update(
+        instance=locked,
+        actor=actor,
+        change_reason=_("Payment of %(amount)s") % {"amount": f"¥{amount}"},
+    )
+    receivable.refresh_from_db()
+    return payment

@@ -106,3 +106,9 @@ urlpatterns += [
     path("contracts/<int:pk>/edit/", views_contracts.contract_edit, name="contract_edit"),
     path("contracts/<int:pk>/status/", views_contracts.contract_status, name="contract_status"),
 ]
+
+urlpatterns += [  # receivables 应收款 and payments 回款 (issue #4)
+    path("receivables/", views_contracts.receivable_list, name="receivable_list"),
+    path("receivables/new/", views_contracts.receivable_create, name="receivable_create"),
+    path("receivables/<int:pk>/", views_contracts.receivable_detail, name="receivable_detail"),
+]

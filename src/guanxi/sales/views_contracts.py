@@ -4,7 +4,7 @@ Reads go through selectors_contracts (out of scope → 404); writes through serv
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,8 +17,14 @@ from guanxi.core.pagination import paginate_request
 from guanxi.core.selectors import record_history
 from guanxi.customers.views import _requires
 from guanxi.sales import selectors_contracts, services_contracts
-from guanxi.sales.forms_contracts import ContractEditForm, ContractFilterForm, ContractForm
-from guanxi.sales.models import Contract
+from guanxi.sales.forms_contracts import (
+    ContractEditForm,
+    ContractFilterForm,
+    ContractForm,
+    PaymentForm,
+    ReceivableForm,
+)
+from guanxi.sales.models import Contract, Receivable
 from guanxi.sales.views_orders import _customer_or_404
 
 ACTIVE_NAV = "contracts"
@@ -165,3 +171,83 @@ def contract_status(request, pk):
             % {"code": contract.code, "status": contract.get_status_display()},
         )
     return redirect(contract.get_absolute_url())
+
+
+# --- receivables 应收款 and payments 回款 --------------------------------------------------------
+
+
+@_requires("sales.view_receivable")
+@require_GET
+def receivable_list(request):
+    overdue = request.GET.get("overdue") == "1"
+    receivables = selectors_contracts.receivable_list(actor=request.user, overdue=overdue)
+    page = paginate_request(request, receivables, ordering=selectors_contracts.RECEIVABLE_ORDERING)
+    return render(
+        request,
+        "sales/receivable_list.html",
+        {"active_nav": "receivables", "page": page, "overdue": overdue},
+    )
+
+
+@_requires("sales.add_receivable")
+@require_http_methods(["GET", "POST"])
+def receivable_create(request):
+    form = ReceivableForm(
+        request.POST or None,
+        initial={"source": request.GET.get("source", "")[:20]},
+        actor=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            receivable = services_contracts.receivable_create(actor=request.user, **form.values())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Receivable of %(code)s was opened.") % {"code": receivable.source_code},
+            )
+            return redirect_after_form(request, receivable.get_absolute_url())
+    return render(
+        request, "sales/receivable_form.html", {"active_nav": "receivables", "form": form}
+    )
+
+
+def _receivable_or_404(request, pk) -> Receivable:
+    try:
+        return selectors_contracts.receivable_get(actor=request.user, pk=pk)
+    except Receivable.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+@_requires("sales.view_receivable")
+@require_http_methods(["GET", "POST"])
+def receivable_detail(request, pk):
+    receivable = _receivable_or_404(request, pk)
+    form = PaymentForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not request.user.has_perm("sales.add_payment"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services_contracts.payment_record(
+                    actor=request.user, receivable=receivable, **form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+                status = 422
+            else:
+                messages.success(request, _("The payment was recorded."))
+                return redirect(receivable.get_absolute_url())
+    return render(
+        request,
+        "sales/receivable_detail.html",
+        {
+            "active_nav": "receivables",
+            "receivable": receivable,
+            "form": form,
+            "history": record_history(instance=receivable, limit=30),
+        },
+        status=status,
+    )

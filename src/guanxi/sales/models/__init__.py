@@ -1,7 +1,7 @@
 """Sales 营销管理 (SPEC §3): one module per subject, re-exported here."""
 
 # Contracts 合同 (issue #4).
-from guanxi.sales.models.contract import Contract  # noqa: E402
+from guanxi.sales.models.contract import Contract, Payment, Receivable  # noqa: E402
 from guanxi.sales.models.opportunity import Opportunity, PlanItem
 from guanxi.sales.models.order import Order, OrderLine
 from guanxi.sales.models.pipeline import Deal, PipelineStage
@@ -17,11 +17,13 @@ __all__ = [
     "Opportunity",
     "Order",
     "OrderLine",
+    "Payment",
     "PipelineStage",
     "PlanItem",
     "Product",
     "Quote",
     "QuoteLine",
+    "Receivable",
     "ProductCategory",
     "Warehouse",
 ]
