@@ -94,7 +94,7 @@ class Receivable(BaseModel):
         verbose_name=_("order"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="receivable",
     )
     contract = models.OneToOneField(
@@ -102,7 +102,7 @@ class Receivable(BaseModel):
         verbose_name=_("contract"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="receivable",
     )
     amount_due = models.DecimalField(_("amount due"), validators=[MinValueValidator(0)], **MONEY)
