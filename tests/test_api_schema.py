@@ -26,12 +26,22 @@ from schemathesis.checks import (
 from guanxi.accounts.models import Team, User
 from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact, Customer
-from guanxi.sales.models import Lead, Opportunity
+from guanxi.sales.models import (
+    Contract,
+    Lead,
+    Opportunity,
+    Product,
+    ProductCategory,
+    Quote,
+    Receivable,
+)
 from guanxi.sales.models.pipeline import Deal
 from guanxi.sales.models.target import Target
+from guanxi.sales.services_contracts import contract_create, receivable_create
 from guanxi.sales.services_leads import lead_create
 from guanxi.sales.services_opportunities import opportunity_assign, opportunity_create
 from guanxi.sales.services_pipeline import deal_create
+from guanxi.sales.services_quotes import quote_create
 from guanxi.sales.services_targets import target_create
 from tests.factories import ContactFactory, CustomerFactory
 
@@ -111,9 +121,31 @@ def _known_records(org) -> dict:
         lead_create(actor=org["admin"], owner=org["manager1"], name="模糊线索0"),
         lead_create(actor=org["admin"], name="模糊线索1"),
     ]
+    # Quotes 报价 (issue #4), of one product.
+    category = ProductCategory.objects.create(name="模糊类别")
+    product = Product.objects.create(name="模糊产品", price=10, category=category)
+    quotes = [
+        quote_create(
+            actor=org["manager1"],
+            customer=customers[0],
+            lines=[{"product": product, "quantity": 1}],
+        )
+        for _ in range(2)
+    ]
+    contracts = [  # contracts 合同 (issue #4)
+        contract_create(actor=org["manager1"], customer=customers[0], title=f"模糊{i}", amount=1)
+        for i in range(2)
+    ]
+    receivables = [  # receivables 应收款 (issue #4)
+        receivable_create(actor=org["manager1"], contract=c, due_date=datetime.date(2026, 1, 1))
+        for c in contracts
+    ]
     return {
         "targets": [t.pk for t in targets],
         "leads": [lead.pk for lead in leads],
+        "receivables": [r.pk for r in receivables],
+        "contracts": [c.pk for c in contracts],
+        "quotes": [q.pk for q in quotes],
         "deals": [d.pk for d in deals],
         "customers": [c.pk for c in customers],
         "contacts": [c.pk for c in contacts],
@@ -174,6 +206,9 @@ MODELS = {
     "deals": Deal,
     "targets": Target,
     "leads": Lead,
+    "quotes": Quote,
+    "contracts": Contract,
+    "receivables": Receivable,
 }
 
 

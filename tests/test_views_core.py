@@ -67,6 +67,8 @@ def test_home_shows_role_team_and_scoped_counts_for_a_manager(english, customers
         "products",
         "targets",
         "leads",
+        "quotes",
+        "receivables",
     }
     assert 'data-testid="shortcut-dictionaries"' not in page
 

@@ -15,6 +15,8 @@ EVERYONE = {
     "products",
     "targets",
     "leads",
+    "quotes",
+    "receivables",
 }
 
 

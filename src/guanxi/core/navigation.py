@@ -70,3 +70,13 @@ NAVIGATION += [
 
 # Leads 线索 (sales app, issue #4); the routing rules are reached from the list.
 NAVIGATION += [NavItem("leads", _("Leads"), "sales:lead_list", "sales.view_lead")]
+
+# Quotes 报价 (sales app, issue #4).
+NAVIGATION += [
+    NavItem("quotes", _("Quotes"), "sales:quote_list", "sales.view_quote"),
+]
+
+# Receivables 应收款 (sales app, issue #4); contracts are reached from the quotes and receivables.
+NAVIGATION += [
+    NavItem("receivables", _("Receivables"), "sales:receivable_list", "sales.view_receivable"),
+]

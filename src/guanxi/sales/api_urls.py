@@ -27,3 +27,24 @@ urlpatterns += api_targets.urlpatterns
 from guanxi.sales import api_leads  # noqa: E402  (leads 线索)
 
 urlpatterns += api_leads.urlpatterns
+
+# Quotes 报价 (issue #4).
+from guanxi.sales.api_quotes import QuoteViewSet  # noqa: E402
+
+_quotes_router = SimpleRouter()
+_quotes_router.register("quotes", QuoteViewSet, basename="api-quote")
+urlpatterns += _quotes_router.urls
+
+# Contracts 合同 (issue #4).
+from guanxi.sales.api_contracts import ContractViewSet  # noqa: E402
+
+_contracts_router = SimpleRouter()
+_contracts_router.register("contracts", ContractViewSet, basename="api-contract")
+urlpatterns += _contracts_router.urls
+
+# Receivables 应收款 and payments 回款 (issue #4).
+from guanxi.sales.api_contracts import ReceivableViewSet  # noqa: E402
+
+_receivables_router = SimpleRouter()
+_receivables_router.register("receivables", ReceivableViewSet, basename="api-receivable")
+urlpatterns += _receivables_router.urls

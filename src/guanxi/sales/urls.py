@@ -113,3 +113,30 @@ urlpatterns += [
     path("leads/<int:pk>/convert/", views_leads.lead_convert, name="lead_convert"),
     path("leads/<int:pk>/disqualify/", views_leads.lead_disqualify, name="lead_disqualify"),
 ]
+
+from guanxi.sales import views_quotes  # noqa: E402  (quotes 报价, issue #4)
+
+urlpatterns += [
+    path("quotes/", views_quotes.quote_list, name="quote_list"),
+    path("quotes/new/", views_quotes.quote_create, name="quote_create"),
+    path("quotes/<int:pk>/", views_quotes.quote_detail, name="quote_detail"),
+    path("quotes/<int:pk>/edit/", views_quotes.quote_edit, name="quote_edit"),
+    path("quotes/<int:pk>/status/", views_quotes.quote_status, name="quote_status"),
+    path("quotes/<int:pk>/convert/", views_quotes.quote_convert, name="quote_convert"),
+]
+
+from guanxi.sales import views_contracts  # noqa: E402  (contracts 合同, issue #4)
+
+urlpatterns += [
+    path("contracts/", views_contracts.contract_list, name="contract_list"),
+    path("contracts/new/", views_contracts.contract_create, name="contract_create"),
+    path("contracts/<int:pk>/", views_contracts.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/edit/", views_contracts.contract_edit, name="contract_edit"),
+    path("contracts/<int:pk>/status/", views_contracts.contract_status, name="contract_status"),
+]
+
+urlpatterns += [  # receivables 应收款 and payments 回款 (issue #4)
+    path("receivables/", views_contracts.receivable_list, name="receivable_list"),
+    path("receivables/new/", views_contracts.receivable_create, name="receivable_create"),
+    path("receivables/<int:pk>/", views_contracts.receivable_detail, name="receivable_detail"),
+]
