@@ -38,6 +38,33 @@ def login(org):
     return _login
 
 
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data(request):
+    """A transactional test starts from what ``migrate`` makes, whatever ran before it.
+
+    Such tests empty the database when they end; the flush re-creates what post_migrate makes
+    (content types, permissions, roles, pipeline stages) but not the dictionaries the data
+    migrations seeded. Non-transactional tests run first and are not affected.
+    """
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from guanxi.core.dictionary_seed import seed_dictionaries
+    from guanxi.core.models import DictionaryEntry
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    seed_dictionaries(DictionaryEntry)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Every test starts with empty API throttles and cached values (the cache is per process)."""

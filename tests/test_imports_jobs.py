@@ -22,7 +22,7 @@ def big_file(rows: int) -> bytes:
     )
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_large_file_is_checked_and_imported_by_the_worker(org, monkeypatch):
     monkeypatch.setattr(services_import, "BATCH_SIZE", 500)  # several progress updates
     actor = org["manager1"]
@@ -49,7 +49,7 @@ def test_a_large_file_is_checked_and_imported_by_the_worker(org, monkeypatch):
     assert job.finished_at is not None
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_api_answers_202_and_the_worker_checks_then_imports(org):
     client = APIClient()
     client.force_authenticate(org["manager1"])
@@ -65,7 +65,7 @@ def test_the_api_answers_202_and_the_worker_checks_then_imports(org):
     assert (body["state"], body["created"], body["errors"]) == ("done", rows, 1)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_file_that_breaks_midway_marks_the_job_failed(org, monkeypatch):
     actor = org["manager1"]
     job = services_import.import_job_create(actor=actor, upload=upload(big_file(1200)))

@@ -49,7 +49,7 @@ def run_db_worker() -> None:
     ).run()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @override_settings(ROOT_URLCONF=__name__)
 def test_job_enqueued_in_a_request_ends_sessions_in_the_db_worker(org, login):
     session_key = signed_in_session(org["manager1"])
@@ -70,7 +70,7 @@ def test_job_enqueued_in_a_request_ends_sessions_in_the_db_worker(org, login):
     assert not Session.objects.filter(session_key=session_key).exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_deactivating_a_user_enqueues_the_job_after_commit(org):
     signed_in_session(org["manager2"])
 
@@ -83,7 +83,7 @@ def test_deactivating_a_user_enqueues_the_job_after_commit(org):
     assert job.status == "SUCCESSFUL"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_failed_deactivation_enqueues_nothing(org):
     with pytest.raises(ValidationError):
         user_deactivate(actor=org["admin"], user=org["admin"])
@@ -113,7 +113,7 @@ def redis_queue():
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @override_settings(ROOT_URLCONF=__name__)
 def test_job_enqueued_in_a_request_ends_sessions_in_an_rq_worker(org, login, redis_queue):
     from django_tasks_rq import Job
@@ -140,7 +140,7 @@ def test_job_enqueued_in_a_request_ends_sessions_in_an_rq_worker(org, login, red
     assert result.return_value == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_deactivating_on_the_users_page_queues_the_job_for_the_worker(org, login):
     from django.urls import reverse
 

@@ -133,7 +133,7 @@ def test_policy_resolution_level_row_then_default_then_none(db):
     assert services_pool.policy_for_level(None) == default
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_claims_cannot_pass_the_cap():
     if connection.vendor == "sqlite":
         # The in-memory shared-cache test database locks whole tables across threads instead of
@@ -166,7 +166,7 @@ def test_two_concurrent_claims_cannot_pass_the_cap():
     assert Customer.objects.filter(owner=org["manager1"]).count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_reps_claiming_one_customer_at_once_get_one_winner():
     if connection.vendor == "sqlite":
         pytest.skip("needs a database that lets two connections wait for each other")

@@ -85,7 +85,7 @@ def test_a_slot_another_scheduler_already_took_is_skipped(django_capture_on_comm
     assert not DBTaskResult.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_scheduler_once_runs_a_due_job_once_and_not_twice(capsys):
     call_command("scheduler", once=True)
     assert f"enqueued {PURGE}" in capsys.readouterr().out
@@ -97,7 +97,7 @@ def test_scheduler_once_runs_a_due_job_once_and_not_twice(capsys):
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_schedulers_at_once_enqueue_each_job_once():
     import threading
 

@@ -110,7 +110,7 @@ def test_seed_command_reports_rows_per_second(org, capsys):
     assert Customer.objects.count() == 25
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_parallel_writer_gives_the_same_data(org):
     """On PostgreSQL a second thread writes while the next batch is generated."""
     seed(customers=300, seed=5, batch_size=70)

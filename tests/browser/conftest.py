@@ -37,16 +37,6 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, transactional_db, request):
-    from django.core.management.sql import emit_post_migrate_signal
-
-    from guanxi.core.dictionary_seed import seed_dictionaries
-    from guanxi.core.models import DictionaryEntry
-
-    # A transactional test empties the database when it ends: the dictionaries the migrations
-    # seeded, and after a serialized rollback even the permissions and roles. Put back what
-    # migrate would have made.
-    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
-    seed_dictionaries(DictionaryEntry)
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
     )
