@@ -7,6 +7,8 @@ right → 403; a refused rule such as a credit hold → the message on the form;
 with htmx in place and without JavaScript as a whole page.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -32,6 +34,12 @@ from guanxi.sales.forms_orders import (
     line_formset,
 )
 from guanxi.sales.models import Order
+from guanxi.sales.views_lines import (
+    add_line_requested,
+    edit_with_lines,
+    posted_version,
+    with_one_more_line,
+)
 
 ACTIVE_NAV = "orders"
 NEW_ORDER_LINES = 2
@@ -115,21 +123,6 @@ def _render_form(request, *, form, lines, order=None, customer=None, status=200)
     )
 
 
-def _add_line_requested(request) -> bool:
-    return "add_line" in request.POST
-
-
-def _with_one_more_line(request, *, keep_products=()):
-    """The posted lines plus an empty one, as a fresh (unbound) formset showing the input."""
-    posted = line_formset(request.POST, actor=request.user, keep_products=keep_products)
-    initial = [
-        {name: form[name].value() for name in ("product", "quantity", "unit_price", "discount")}
-        for form in posted.forms
-        if not (form.is_valid() and form.cleaned_data.get("DELETE"))
-    ]
-    return line_formset(actor=request.user, initial=initial, keep_products=keep_products, extra=1)
-
-
 @_requires("sales.add_order")
 @require_http_methods(["GET", "POST"])
 def order_create(request):
@@ -144,9 +137,9 @@ def order_create(request):
         lines = line_formset(actor=request.user, extra=NEW_ORDER_LINES)
         return _render_form(request, form=form, lines=lines, customer=customer)
     form = OrderForm(request.POST, actor=request.user)
-    if _add_line_requested(request):
+    if add_line_requested(request):
         form.is_valid()  # show what was typed, errors included
-        return _render_form(request, form=form, lines=_with_one_more_line(request))
+        return _render_form(request, form=form, lines=with_one_more_line(request))
     lines = line_formset(request.POST, actor=request.user)
     status = 200
     if form.is_valid() and lines.is_valid():
@@ -177,57 +170,17 @@ def order_create(request):
 @require_http_methods(["GET", "POST"])
 def order_edit(request, pk):
     order = _order_or_404(request, pk)
-    keep = [line.product_id for line in order.lines.all()]
-    if not order.is_editable:
-        messages.error(
-            request,
-            _("A %(status)s order cannot be changed any more.")
-            % {"status": order.get_status_display().lower()},
-        )
-        return redirect(order.get_absolute_url())
-    if request.method != "POST":
-        form = OrderEditForm(initial=OrderEditForm.initial_for(order), actor=request.user)
-        initial = [
-            {
-                "product": line.product_id,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "discount": line.discount,
-            }
-            for line in order.lines.all()
-        ]
-        lines = line_formset(actor=request.user, initial=initial, keep_products=keep)
-        return _render_form(request, form=form, lines=lines, order=order)
-    form = OrderEditForm(request.POST, actor=request.user)
-    if _add_line_requested(request):
-        form.is_valid()
-        lines = _with_one_more_line(request, keep_products=keep)
-        return _render_form(request, form=form, lines=lines, order=order)
-    lines = line_formset(request.POST, actor=request.user, keep_products=keep)
-    status = 200
-    if form.is_valid() and lines.is_valid():
-        try:
-            services_orders.order_update(
-                actor=request.user,
-                order=order,
-                expected_version=form.cleaned_data["version"],
-                lines=lines.lines(),
-                **form.values(),
-            )
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Order %(code)s was saved.") % {"code": order.code})
-            return redirect_after_form(request, order.get_absolute_url())
-    return _render_form(request, form=form, lines=lines, order=order, status=status)
-
-
-def _posted_version(request) -> int:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else 0
+    return edit_with_lines(
+        request,
+        record=order,
+        form_class=OrderEditForm,
+        render=partial(_render_form, request, order=order),
+        update=partial(services_orders.order_update, actor=request.user, order=order),
+        saved_message=_("Order %(code)s was saved.") % {"code": order.code},
+        locked_message=_("A %(status)s order cannot be changed any more.")
+        % {"status": order.get_status_display().lower()},
+        conflict_message=_conflict_message(),
+    )
 
 
 @_requires("sales.change_order")
@@ -236,7 +189,7 @@ def order_advance(request, pk):
     order = _order_or_404(request, pk)
     try:
         services_orders.order_advance(
-            actor=request.user, order=order, expected_version=_posted_version(request)
+            actor=request.user, order=order, expected_version=posted_version(request)
         )
     except ConflictError:
         messages.error(request, _conflict_message())

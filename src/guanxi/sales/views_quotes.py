@@ -4,6 +4,8 @@ detail with send / accept / reject and convert into an order.
 Reads go through selectors_quotes (out of scope → 404); writes through services_quotes.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -21,7 +23,13 @@ from guanxi.sales import selectors_quotes, services_quotes
 from guanxi.sales.forms_orders import line_formset
 from guanxi.sales.forms_quotes import QuoteConvertForm, QuoteEditForm, QuoteFilterForm, QuoteForm
 from guanxi.sales.models import Quote
-from guanxi.sales.views_orders import _add_line_requested, _customer_or_404, _with_one_more_line
+from guanxi.sales.views_lines import (
+    add_line_requested,
+    edit_with_lines,
+    posted_version,
+    with_one_more_line,
+)
+from guanxi.sales.views_orders import _customer_or_404
 
 ACTIVE_NAV = "quotes"
 NEW_QUOTE_LINES = 2
@@ -94,9 +102,9 @@ def quote_create(request):
         lines = line_formset(actor=request.user, extra=NEW_QUOTE_LINES)
         return _render_form(request, form=form, lines=lines)
     form = QuoteForm(request.POST, actor=request.user)
-    if _add_line_requested(request):
+    if add_line_requested(request):
         form.is_valid()
-        return _render_form(request, form=form, lines=_with_one_more_line(request))
+        return _render_form(request, form=form, lines=with_one_more_line(request))
     lines = line_formset(request.POST, actor=request.user)
     if form.is_valid() and lines.is_valid():
         values = form.values()
@@ -120,57 +128,17 @@ def quote_create(request):
 @require_http_methods(["GET", "POST"])
 def quote_edit(request, pk):
     quote = _quote_or_404(request, pk)
-    keep = [line.product_id for line in quote.lines.all()]
-    if not quote.is_editable:
-        messages.error(
-            request,
-            _("A %(status)s quote cannot be changed any more.")
-            % {"status": quote.get_status_display().lower()},
-        )
-        return redirect(quote.get_absolute_url())
-    if request.method != "POST":
-        form = QuoteEditForm(initial=QuoteEditForm.initial_for(quote), actor=request.user)
-        initial = [
-            {
-                "product": line.product_id,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "discount": line.discount,
-            }
-            for line in quote.lines.all()
-        ]
-        lines = line_formset(actor=request.user, initial=initial, keep_products=keep)
-        return _render_form(request, form=form, lines=lines, quote=quote)
-    form = QuoteEditForm(request.POST, actor=request.user)
-    if _add_line_requested(request):
-        form.is_valid()
-        lines = _with_one_more_line(request, keep_products=keep)
-        return _render_form(request, form=form, lines=lines, quote=quote)
-    lines = line_formset(request.POST, actor=request.user, keep_products=keep)
-    status = 200
-    if form.is_valid() and lines.is_valid():
-        try:
-            services_quotes.quote_update(
-                actor=request.user,
-                quote=quote,
-                expected_version=form.cleaned_data["version"],
-                lines=lines.lines(),
-                **form.values(),
-            )
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Quote %(code)s was saved.") % {"code": quote.code})
-            return redirect_after_form(request, quote.get_absolute_url())
-    return _render_form(request, form=form, lines=lines, quote=quote, status=status)
-
-
-def _posted_version(request) -> int:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else 0
+    return edit_with_lines(
+        request,
+        record=quote,
+        form_class=QuoteEditForm,
+        render=partial(_render_form, request, quote=quote),
+        update=partial(services_quotes.quote_update, actor=request.user, quote=quote),
+        saved_message=_("Quote %(code)s was saved.") % {"code": quote.code},
+        locked_message=_("A %(status)s quote cannot be changed any more.")
+        % {"status": quote.get_status_display().lower()},
+        conflict_message=_conflict_message(),
+    )
 
 
 @_requires("sales.change_quote")
@@ -182,7 +150,7 @@ def quote_status(request, pk):
             actor=request.user,
             quote=quote,
             status=request.POST.get("status", ""),
-            expected_version=_posted_version(request),
+            expected_version=posted_version(request),
         )
     except ConflictError:
         messages.error(request, _conflict_message())
