@@ -1,7 +1,7 @@
 """The core pages: home dashboard, dictionaries 数据字典 and the recycle bin 回收站."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guanxi.accounts.selectors import user_roles
 from guanxi.core import selectors
+from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms import (
     DictionaryEntryCreateForm,
@@ -40,15 +41,6 @@ SHORTCUT_HINTS = {
     "dictionaries": gettext_lazy("Levels, regions, industries, sources and other choices."),
     "recycle_bin": gettext_lazy("Restore or purge deleted records."),
 }
-
-
-def _requires(permission: str):
-    """Sign-in first (redirect to the login page), then the right (403 without it)."""
-
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
 
 
 def _greeting() -> str:

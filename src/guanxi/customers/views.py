@@ -5,7 +5,6 @@ Reads go through the scoped selectors (out of scope → 404), writes through the
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms import apply_validation_error
 from guanxi.core.htmx import redirect_after_form, render_form_page
@@ -40,15 +40,6 @@ SORTABLE_COLUMNS = [
     ("status", gettext_lazy("Status")),
     ("credit_status", gettext_lazy("Credit status")),
 ]
-
-
-def _requires(permission: str):
-    """Sign-in first (redirect to the login page), then the right (403 without it)."""
-
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
 
 
 def _customer_or_404(request, pk) -> Customer:

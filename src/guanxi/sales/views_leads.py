@@ -6,7 +6,6 @@ Reads go through selectors_leads (out of scope → 404), writes through services
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.forms import apply_validation_error
 from guanxi.core.htmx import redirect_after_form
@@ -41,13 +41,6 @@ ACTIVE_NAV = "leads"
 # The public form: at most this many submissions per client address in the window (seconds).
 WEB_FORM_RATE = 5
 WEB_FORM_WINDOW = 10 * 60
-
-
-def _requires(permission: str):
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
 
 
 def _lead_or_404(request, pk) -> Lead:

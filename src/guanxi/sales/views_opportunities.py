@@ -8,7 +8,6 @@ with htmx; without JavaScript the same forms post and redirect.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.forms import apply_validation_error
 from guanxi.core.htmx import redirect_after_form, render_form_page
@@ -37,15 +37,6 @@ from guanxi.sales.forms_opportunities import (
 from guanxi.sales.models import Opportunity, PlanItem
 
 ACTIVE_NAV = "opportunities"
-
-
-def _requires(permission: str):
-    """Sign-in first (redirect to the login page), then the right (403 without it)."""
-
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
 
 
 def _conflict_message() -> str:

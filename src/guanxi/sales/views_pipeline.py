@@ -8,7 +8,7 @@ no JavaScript); with htmx the answer is the board, swapped in place.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms import apply_validation_error
 from guanxi.core.htmx import redirect_after_form, render_form_page
@@ -34,13 +35,6 @@ from guanxi.sales.forms_pipeline import (
 from guanxi.sales.models import Deal, PipelineStage
 
 ACTIVE_NAV = "pipeline"
-
-
-def _requires(permission: str):
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
 
 
 def _conflict_message() -> str:

@@ -5,7 +5,6 @@ right → 403; bad input shows on the form; a stale version → 409).
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms import apply_validation_error
 from guanxi.core.htmx import redirect_after_form, render_form_page
@@ -24,13 +24,6 @@ from guanxi.sales.forms_targets import TargetEditForm, TargetFilterForm, TargetF
 from guanxi.sales.models import Target
 
 ACTIVE_NAV = "targets"
-
-
-def _requires(permission: str):
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
 
 
 def _conflict_message() -> str:
