@@ -56,7 +56,8 @@ def edit_with_lines(
     **header)`` is the service call. Products no longer sold stay allowed on the lines that
     already use them.
     """
-    keep = [line.product_id for line in record.lines.all()]
+    existing = list(record.lines.all())
+    keep = [line.product_id for line in existing]
     if not record.is_editable:
         messages.error(request, locked_message)
         return redirect(record.get_absolute_url())
@@ -69,7 +70,7 @@ def edit_with_lines(
                 "unit_price": line.unit_price,
                 "discount": line.discount,
             }
-            for line in record.lines.all()
+            for line in existing
         ]
         lines = line_formset(actor=request.user, initial=initial, keep_products=keep)
         return render(form=form, lines=lines)
