@@ -1,4 +1,4 @@
-"""Sales scenarios: the order list, an order's page, the 360 page of a customer with orders."""
+"""Sales scenarios: orders, an order's page, the 360 page of a customer with orders, the pipeline."""
 
 from functools import cache
 
@@ -58,3 +58,23 @@ def api_order_list_manager(ctx) -> str:
 @http("api.orders.list.exec", user="exec", about="GET /api/orders/ (all orders, with lines)")
 def api_order_list_exec(ctx) -> str:
     return "/api/orders/"
+
+
+@http("pipeline.board.manager1", user="manager1", about="GET /sales/pipeline/ (own deals)")
+def pipeline_board_manager(ctx) -> str:
+    return "/sales/pipeline/"
+
+
+@http("pipeline.board.exec", user="exec", about="GET /sales/pipeline/ (all deals)")
+def pipeline_board_exec(ctx) -> str:
+    return "/sales/pipeline/"
+
+
+@http("pipeline.forecast.exec", user="exec", about="GET /sales/pipeline/forecast/ (all deals)")
+def pipeline_forecast_exec(ctx) -> str:
+    return "/sales/pipeline/forecast/"
+
+
+@http("api.deals.list.exec", user="exec", about="GET /api/deals/ (all deals)")
+def api_deal_list_exec(ctx) -> str:
+    return "/api/deals/"

@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber, TruncMonth
 
 from guanxi.accounts.models import User
 from guanxi.core.models import DictionaryEntry, DictionaryKind
@@ -82,10 +82,13 @@ def board(*, actor, owner=None) -> list[Column]:
         if column := columns.get(row["stage"]):
             column.count = row["count"]
             column.total = Decimal(row["total"] or 0).quantize(CENT)
-    for deal in deals.filter(stage__in=list(columns)):
-        column = columns[deal.stage_id]
-        if len(column.deals) < CARDS_PER_COLUMN:
-            column.deals.append(deal)
+    # Numbered per stage in the database, so a board over 100,000 deals still reads only the
+    # cards it shows.
+    ranked = deals.filter(stage__in=list(columns)).annotate(
+        rank=Window(RowNumber(), partition_by=F("stage"), order_by=(F("amount").desc(), F("id")))
+    )
+    for deal in ranked.filter(rank__lte=CARDS_PER_COLUMN):
+        columns[deal.stage_id].deals.append(deal)
     return list(columns.values())
 
 
