@@ -15,7 +15,14 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from guanxi.core.seeding import SeedContext, bulk_insert, register_seeder, reserve_ids, words_of
+from guanxi.core.seeding import (
+    SeedContext,
+    analyze,
+    bulk_insert,
+    register_seeder,
+    reserve_ids,
+    words_of,
+)
 from guanxi.customers.models import Customer
 from guanxi.sales.models import Opportunity, PlanItem
 
@@ -139,6 +146,7 @@ def _write(opportunities: list[dict], items: list[dict]) -> None:
 def won_link_customers() -> int:
     """Give each won opportunity without a customer the customer it became: the assignee's
     newest customer created before the close, and its name (one UPDATE, no row loop)."""
+    analyze(Customer, Opportunity)
     became = Customer.objects.filter(
         owner_id=OuterRef("assigned_to_id"), created_at__lte=OuterRef("closed_at")
     ).order_by("-created_at", "-id")
