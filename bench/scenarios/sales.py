@@ -1,4 +1,4 @@
-"""Sales scenarios: orders, an order's page, the 360 page of a customer with orders, the pipeline."""
+"""Sales scenarios: order list and page, the 360 page of a customer with orders, the pipeline."""
 
 from functools import cache
 

@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 
 from guanxi.accounts.models import User
 from guanxi.core.models import DictionaryEntry, DictionaryKind
@@ -18,7 +18,7 @@ from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_id
 from guanxi.sales.models import Deal, PipelineStage
 
 DEAL_LIST_ORDERING = ("-created_at", "-id")
-CARDS_PER_COLUMN = 100
+CARDS_PER_COLUMN = 50
 CENT = Decimal("0.01")
 
 
@@ -74,28 +74,33 @@ class Column:
 
 def board(*, actor, owner=None) -> list[Column]:
     """The kanban: one column per stage with the deals in scope (the largest first, at most
-    ``CARDS_PER_COLUMN`` cards) and each column's count and summed amount. Three queries."""
+    ``CARDS_PER_COLUMN`` cards) and each column's count and summed amount: two queries and
+    one per stage."""
     columns = {stage.pk: Column(stage=stage) for stage in stage_list()}
-    deals = deal_list(actor=actor, owner=owner).order_by("stage", "-amount", "id")
+    deals = deal_list(actor=actor, owner=owner)
     totals = deals.order_by().values("stage").annotate(count=Count("id"), total=Sum("amount"))
     for row in totals:
         if column := columns.get(row["stage"]):
             column.count = row["count"]
             column.total = Decimal(row["total"] or 0).quantize(CENT)
-    # Numbered per stage in the database, so a board over 100,000 deals still reads only the
-    # cards it shows.
-    ranked = deals.filter(stage__in=list(columns)).annotate(
-        rank=Window(RowNumber(), partition_by=F("stage"), order_by=(F("amount").desc(), F("id")))
-    )
-    for deal in ranked.filter(rank__lte=CARDS_PER_COLUMN):
-        columns[deal.stage_id].deals.append(deal)
+    # One LIMITed query per stage, each read from the (stage, -amount, id) index: at 125,000
+    # deals this takes milliseconds, where numbering every deal in one query took seconds.
+    # Stages are a short admin-made list, not data, so the count stays bounded.
+    for stage_id, column in columns.items():
+        largest_first = deals.filter(stage_id=stage_id).order_by("-amount", "id")
+        column.deals = list(largest_first[:CARDS_PER_COLUMN])
     return list(columns.values())
 
 
 def forecast_rows(*, actor, owner=None) -> list[dict]:
-    """Weighted pipeline 加权预测 in one aggregate query: per expected close month and owner,
-    the sum of amount × probability / 100 of the deals in scope that are not lost (won deals
-    count in full). Deals without an expected close date are left out."""
+    """Weighted pipeline 加权预测: per expected close month and owner, the sum of amount ×
+    probability / 100 of the deals in scope that are not lost (won deals count in full).
+    Deals without an expected close date are left out.
+
+    Two queries: the sums grouped by month and owner id only (a hash aggregate over the
+    deals; grouping by the owners' names as well made PostgreSQL sort 100,000 rows on disk),
+    then the names of the owners that appear.
+    """
     weighted = ExpressionWrapper(
         F("amount") * F("probability"), output_field=DecimalField(max_digits=20, decimal_places=2)
     )
@@ -104,25 +109,32 @@ def forecast_rows(*, actor, owner=None) -> list[dict]:
     )
     if owner is not None:
         rows = rows.filter(owner=owner)
-    rows = (
+    sums = list(
         rows.annotate(month=TruncMonth("expected_close_date"))
-        .values("month", "owner", "owner__username", "owner__last_name", "owner__first_name")
+        .values("month", "owner")
         .annotate(weighted=Sum(weighted), amount=Sum("amount"), count=Count("id"))
-        .order_by("month", "owner__username")
+        .order_by()
     )
-    return [
+    names = {
+        user.pk: user
+        for user in User.objects.filter(pk__in={row["owner"] for row in sums}).only(
+            "username", "last_name", "first_name"
+        )
+    }
+    result = [
         {
             "month": row["month"],
             "owner": row["owner"],
-            "owner_username": row["owner__username"],
-            "owner_name": f"{row['owner__last_name']}{row['owner__first_name']}".strip()
-            or row["owner__username"],
+            "owner_username": names[row["owner"]].username,
+            "owner_name": f"{names[row['owner']].last_name}{names[row['owner']].first_name}".strip()
+            or names[row["owner"]].username,
             "weighted": (Decimal(row["weighted"] or 0) / 100).quantize(CENT),
             "amount": Decimal(row["amount"] or 0).quantize(CENT),
             "count": row["count"],
         }
-        for row in rows
+        for row in sums
     ]
+    return sorted(result, key=lambda row: (row["month"], row["owner_username"]))
 
 
 @dataclass(frozen=True)
@@ -136,7 +148,7 @@ class ForecastOwner:
 
 
 def forecast_table(*, actor, owner=None) -> dict:
-    """The forecast as a month × owner table with row and column totals (the one query)."""
+    """The forecast as a month × owner table with row and column totals."""
     rows = forecast_rows(actor=actor, owner=owner)
     months = sorted({row["month"] for row in rows})
     owners = {

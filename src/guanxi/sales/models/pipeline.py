@@ -108,6 +108,9 @@ class Deal(BaseModel):
         indexes = [
             models.Index(fields=["stage", "-amount", "id"], name="deal_by_stage"),
             models.Index(fields=["owner", "expected_close_date"], name="deal_owner_close"),
+            # A rep's kanban column, largest first, and the deal list's newest-first pages.
+            models.Index(fields=["owner", "stage", "-amount", "id"], name="deal_owner_stage"),
+            models.Index(fields=["-created_at", "-id"], name="deal_recent"),
         ]
         constraints = [
             models.CheckConstraint(
