@@ -487,3 +487,25 @@ def test_a_request_out_of_scope_is_absent_to_the_services(org, customers):
         services.service_request_assign(
             actor=org["supervisor"], service_request=north, assignee=org["manager1"]
         )
+
+
+def test_feedback_sets_the_customers_satisfaction_to_the_mean_of_the_last_year(org, customers):
+    customer = customers["manager1"]
+    first = handled(org, customers)
+    services.service_request_feedback(
+        actor=org["manager1"], service_request=first, result="一般", satisfaction=3
+    )
+    customer.refresh_from_db()
+    assert customer.satisfaction == 3
+    second = handled(org, customers)
+    services.service_request_feedback(
+        actor=org["manager1"], service_request=second, result="很好", satisfaction=4
+    )
+    customer.refresh_from_db()
+    assert customer.satisfaction == 4  # (3 + 4) / 2 = 3.5, rounded half up
+    ServiceRound.objects.filter(request=first).update(
+        feedback_at=timezone.now() - timedelta(days=400)
+    )
+    services.customer_satisfaction_refresh(customer_id=customer.pk)
+    customer.refresh_from_db()
+    assert customer.satisfaction == 4  # the old answer no longer counts
