@@ -509,3 +509,13 @@ def test_feedback_sets_the_customers_satisfaction_to_the_mean_of_the_last_year(o
     services.customer_satisfaction_refresh(customer_id=customer.pk)
     customer.refresh_from_db()
     assert customer.satisfaction == 4  # the old answer no longer counts
+
+
+def test_editing_uses_no_new_code(org, customers):
+    first = new(org, customers)
+    services.service_request_update(
+        actor=org["manager1"], service_request=first, summary="设备噪音过大（补充）"
+    )
+    second = new(org, customers)
+    assert int(second.code[-6:]) == int(first.code[-6:]) + 1
+    assert fresh(first).code == first.code

@@ -173,19 +173,8 @@ def _notify(recipient, *, actor, title, body, service_request: ServiceRequest) -
 # -- create and edit ---------------------------------------------------------------------------
 
 
-def _build(
-    *,
-    actor,
-    service_type,
-    summary,
-    request,
-    channel,
-    customer=None,
-    contact=None,
-    requester_name: str = "",
-    requester_email: str = "",
-    requester_phone: str = "",
-) -> ServiceRequest:
+def _clean(actor, *, service_type, summary, request, channel, customer=None, contact=None) -> dict:
+    """The editable fields checked and normalised (each error names its field)."""
     service_type = _dictionary(
         service_type,
         kind=DictionaryKind.SERVICE_TYPE,
@@ -200,13 +189,26 @@ def _build(
     )
     request = _text(request, field="request", required_message=_("Describe the request."))
     _check_customer_and_contact(actor, customer=customer, contact=contact)
+    return {
+        "service_type": service_type,
+        "summary": summary,
+        "request": request,
+        "channel": channel,
+        "customer": customer,
+        "contact": contact,
+    }
+
+
+def _build(
+    *,
+    actor,
+    requester_name: str = "",
+    requester_email: str = "",
+    requester_phone: str = "",
+    **fields,
+) -> ServiceRequest:
     service_request = ServiceRequest(
-        service_type=service_type,
-        summary=summary,
-        request=request,
-        channel=channel,
-        customer=customer,
-        contact=contact,
+        **_clean(actor, **fields),
         requester_name=(requester_name or "").strip(),
         requester_email=(requester_email or "").strip(),
         requester_phone=(requester_phone or "").strip(),
@@ -300,16 +302,13 @@ def service_request_update(
         message=_("Only new or assigned requests can be edited; this one is %(status)s."),
     )
     _check_version(locked, expected_version)
+    previous_type_id = locked.service_type_id
     values = {name: getattr(locked, name) for name in EDITABLE_FIELDS} | fields
-    built = _build(actor=actor, **values, requester_name=locked.requester_name)
-    for name in EDITABLE_FIELDS:
-        setattr(locked, name, getattr(built, name))
-    if "service_type" in fields and built.service_type != service_request.service_type:
+    for name, value in _clean(actor, **values).items():
+        setattr(locked, name, value)
+    if locked.service_type_id != previous_type_id:
         # The promise follows the type, counted from when the request came in.
-        built.created_at = locked.created_at
-        _set_due_times(built)
-        locked.response_due_at = built.response_due_at
-        locked.resolution_due_at = built.resolution_due_at
+        _set_due_times(locked)
     return record_update(instance=locked, actor=actor)
 
 
