@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "guanxi.customers",
     "guanxi.collaboration",
     "guanxi.sales",
+    "guanxi.service",
 ]
 
 MIDDLEWARE = [

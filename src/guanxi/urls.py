@@ -16,3 +16,4 @@ urlpatterns += [path("notifications/", include("guanxi.collaboration.urls"))]
 
 # Sales 营销管理: opportunities, development plans, products, orders... (sales app).
 urlpatterns += [path("sales/", include("guanxi.sales.urls"))]
+urlpatterns += [path("service/", include("guanxi.service.urls"))]

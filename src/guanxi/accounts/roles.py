@@ -114,3 +114,16 @@ def sync_builtin_roles(using: str = "default") -> None:
 # warehouses, stock) and may take an order from a customer on credit hold; account managers
 # and assistants sell from the catalogue and cannot override a hold.
 ROLE_DEFAULTS[SUPERVISOR] += ["sales.manage_catalogue", "sales.override_credit_hold"]
+
+# Service (issue #5): account managers and supervisors create requests, record handling and
+# feedback and delete new ones filed by mistake; supervisors assign them; sales assistants and
+# executives read them.
+_SERVICE_WORK = [
+    "service.view_*",
+    "service.add_servicerequest",
+    "service.change_servicerequest",
+    "service.delete_servicerequest",
+]
+ROLE_DEFAULTS[ACCOUNT_MANAGER] += _SERVICE_WORK
+ROLE_DEFAULTS[SUPERVISOR] += [*_SERVICE_WORK, "service.assign_servicerequest"]
+ROLE_DEFAULTS[SALES_ASSISTANT] += ["service.view_*"]
