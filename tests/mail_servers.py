@@ -1,5 +1,5 @@
 """Real mail servers on loopback for the intake tests: Debian's dovecot (IMAP) and aiosmtpd
-(SMTP). Import the fixtures into a test module (``from tests.mail_servers import ...``).
+(SMTP). tests/conftest.py makes the fixtures available to every test.
 
 ``imap_server`` starts one dovecot per test session (per xdist worker) with its own config in
 a temp dir: plain login without TLS on 127.0.0.1 and a free port, one passwd-file user, a
@@ -22,7 +22,6 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 IMAP_USER = "service"
 IMAP_PASSWORD = "secret-imap"  # noqa: S105
@@ -141,7 +140,9 @@ def imap_server():
     """A dovecot of our own on loopback, for the whole session."""
     binary = _dovecot_binary()
     if binary is None:
-        pytest.skip("dovecot is not installed (Debian package dovecot-imapd; scripts/system-deps.sh)")
+        pytest.skip(
+            "dovecot is not installed: run scripts/system-deps.sh (Debian package dovecot-imapd)"
+        )
     uid, gid, _name = _mail_owner()
     root = Path(tempfile.mkdtemp(prefix="guanxi-dovecot-"))
     root.chmod(0o755)  # the mail user (not us, when we are root) must reach its maildir

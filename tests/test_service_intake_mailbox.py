@@ -15,13 +15,7 @@ from guanxi.service import mailbox as mailbox_module
 from guanxi.service import services
 from guanxi.service.models import ServiceMessage, ServiceRequest
 from tests.factories import ContactFactory, dictionary
-from tests.mail_servers import (  # noqa: F401  (fixtures)
-    deliver,
-    imap_server,
-    mailbox,
-    smtp_server,
-    unseen_count,
-)
+from tests.mail_servers import unseen_count
 
 pytestmark = pytest.mark.django_db
 
