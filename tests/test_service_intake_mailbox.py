@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.utils import translation
 
 from guanxi.collaboration.models import Notification
@@ -239,3 +240,10 @@ def test_the_request_page_shows_the_thread(org, login, deliver, smtp_server, pol
     assert page.text.count('data-testid="service-message"') == 2
     assert "抬头写错了" in page.text
     assert dictionary("channel", "email").name_zh in page.text
+
+
+def test_the_command_polls_once(org, deliver, smtp_server, capsys):
+    deliver(_mail())
+    call_command("service_mailbox_poll")
+    assert "created 1" in capsys.readouterr().out
+    assert ServiceRequest.objects.count() == 1
