@@ -9,6 +9,7 @@ maildir in the temp dir. ``mailbox`` empties its INBOX and points Guanxi's setti
 """
 
 import email
+import grp
 import imaplib
 import os
 import pwd
@@ -95,7 +96,7 @@ def _config(root: Path, port: int, uid: int, gid: int) -> str:
             "}",
             f"default_login_user = {user}",
             f"default_internal_user = {user}",
-            f"default_internal_group = {pwd.getpwuid(os.getuid()).pw_gid}",
+            f"default_internal_group = {grp.getgrgid(os.getgid()).gr_name}",
             "service anvil {",
             "  chroot =",
             "}",
