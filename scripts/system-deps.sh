@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: a real browser for Playwright, gettext for the
-# translation check, a CJK font so Chinese pages render in screenshots.
+# translation check, a CJK font so Chinese pages render in screenshots, dovecot as the real
+# IMAP server of the service mailbox tests (started by the tests with their own config; the
+# system service is not needed).
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
 fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
+command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

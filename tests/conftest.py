@@ -8,6 +8,9 @@ from rest_framework.test import APIClient
 from guanxi.accounts.demo import create_demo_organisation
 from tests.factories import ContactFactory, CustomerFactory
 
+# Real mail servers on loopback (dovecot IMAP, aiosmtpd SMTP), started only by tests using them.
+from tests.mail_servers import deliver, imap_server, mailbox, smtp_server  # noqa: F401
+
 
 @pytest.fixture
 def org(db):

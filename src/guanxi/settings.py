@@ -319,3 +319,26 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["InteractionKindEnum"] = (
 # A customer whose last order (or, without orders, creation) is older than this many months
 # gets a churn warning from the daily job (env GUANXI_CHURN_MONTHS).
 GUANXI["CHURN_MONTHS"] = int(env("CHURN_MONTHS", "6"))
+
+# --- service intake 客户服务: the public form, the mailbox, satisfaction surveys -------------
+# The address of this Guanxi as customers reach it, for links in e-mails (the survey link).
+GUANXI["SITE_URL"] = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A slow or unreachable SMTP server fails a send after this many seconds instead of hanging.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+# The IMAP mailbox whose unseen mail becomes service requests (or replies to them); the
+# polling job does nothing while GUANXI_IMAP_HOST is unset.
+_imap_ssl = env_bool("IMAP_SSL", default=True)
+GUANXI["IMAP"] = {
+    "HOST": env("IMAP_HOST"),
+    "PORT": int(env("IMAP_PORT", "993" if _imap_ssl else "143")),
+    "USER": env("IMAP_USER"),
+    "PASSWORD": env("IMAP_PASSWORD"),
+    "MAILBOX": env("IMAP_MAILBOX", "INBOX"),
+    "SSL": _imap_ssl,
+}
+# How often the scheduler polls the mailbox (minutes; a divisor of 60).
+GUANXI["MAILBOX_POLL_MINUTES"] = int(env("MAILBOX_POLL_MINUTES", "5"))
+# A satisfaction survey link works this many days; with GUANXI_SURVEY_AUTO on, a survey goes
+# out by itself to the requester of every handled request (checked with the mailbox poll).
+GUANXI["SURVEY_DAYS"] = int(env("SURVEY_DAYS", "14"))
+GUANXI["SURVEY_AUTO"] = env_bool("SURVEY_AUTO", default=False)

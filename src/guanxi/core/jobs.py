@@ -1,4 +1,5 @@
-"""The registry of periodic jobs that ``guanxi scheduler`` enqueues (daily, hourly).
+"""The registry of periodic jobs that ``guanxi scheduler`` enqueues (daily, hourly, or every
+few minutes).
 
 A periodic job names a django-tasks task and when it is due::
 
@@ -7,7 +8,8 @@ A periodic job names a django-tasks task and when it is due::
     def purge_expired_sessions() -> int: ...
 
 Apps declare theirs in their ``tasks`` module; :func:`registered_jobs` imports those modules,
-so adding a job never means editing this file. Times are local (``TIME_ZONE``).
+so adding a job never means editing this file. Times are local (``TIME_ZONE``). A job
+``every=MINUTES, at=5`` runs every five minutes, at :00, :05, :10... (``at`` divides 60).
 """
 
 from dataclasses import dataclass
@@ -18,13 +20,15 @@ from django.utils.module_loading import autodiscover_modules
 
 DAILY = "daily"
 HOURLY = "hourly"
+MINUTES = "minutes"
 
 _REGISTRY: dict[str, "PeriodicJob"] = {}
 
 
 @dataclass(frozen=True)
 class PeriodicJob:
-    """A task enqueued once per day at ``at`` (HH:MM), or once per hour at minute ``at``."""
+    """A task enqueued once per day at ``at`` (HH:MM), once per hour at minute ``at``, or
+    (``MINUTES``) every ``at.minute`` minutes."""
 
     name: str
     task: object
@@ -37,6 +41,9 @@ class PeriodicJob:
         if self.every == DAILY:
             slot = local.replace(hour=self.at.hour, minute=self.at.minute, second=0, microsecond=0)
             step = timedelta(days=1)
+        elif self.every == MINUTES:
+            every = self.at.minute
+            return local.replace(minute=local.minute // every * every, second=0, microsecond=0)
         else:
             slot = local.replace(minute=self.at.minute, second=0, microsecond=0)
             step = timedelta(hours=1)
@@ -48,8 +55,13 @@ class PeriodicJob:
 
 
 def _parse_at(every: str, at: str | int | None) -> time:
-    if every not in (DAILY, HOURLY):
-        raise ValueError(f"every must be {DAILY!r} or {HOURLY!r}, not {every!r}")
+    if every not in (DAILY, HOURLY, MINUTES):
+        raise ValueError(f"every must be {DAILY!r}, {HOURLY!r} or {MINUTES!r}, not {every!r}")
+    if every == MINUTES:
+        minutes = int(str(at or 0))
+        if not (0 < minutes < 60 and 60 % minutes == 0):
+            raise ValueError(f"every {MINUTES!r} needs a divisor of 60 as at, not {at!r}")
+        return time(0, minutes)
     if at is None:
         return time(0, 0)
     if every == HOURLY:
@@ -62,7 +74,8 @@ def _parse_at(every: str, at: str | int | None) -> time:
 
 
 def register(*, name: str, task, every: str, at: str | int | None = None) -> PeriodicJob:
-    """Register ``task`` (a django-tasks task) to run ``every`` day or hour, at ``at``."""
+    """Register ``task`` (a django-tasks task) to run ``every`` day or hour, at ``at``, or
+    every ``at`` minutes."""
     job = PeriodicJob(name=name, task=task, every=every, at=_parse_at(every, at))
     existing = _REGISTRY.get(name)
     if existing is not None and existing.task.module_path != task.module_path:

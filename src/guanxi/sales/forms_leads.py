@@ -1,30 +1,27 @@
 """Forms of the lead pages and of the public web form; the services decide what is allowed."""
 
-import time
-
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Team
+from guanxi.core.spam import SpamProtectedForm
 from guanxi.sales import selectors_leads as selectors
 from guanxi.sales.models import Lead
 from guanxi.sales.services_leads import MAX_TEXT_LENGTH
 
 _FIELDS = ("name", "company", "phone", "email", "region", "notes")
 WEB_FORM_SALT = "guanxi.sales.lead-web-form"
-# A person needs a few seconds to fill the form; a submission faster than this is a robot's.
-WEB_FORM_MIN_SECONDS = 3
-# A form older than this (a page left open for a day) is answered with "reload".
-WEB_FORM_MAX_AGE = 24 * 3600
 
 
-class LeadWebForm(forms.Form):
+class LeadWebForm(SpamProtectedForm):
     """The public form 在线咨询: a person leaves their contact details.
 
-    ``website`` is a honeypot (hidden from people, filled by robots) and ``started`` the signed
-    time the form was shown; :meth:`is_spam` tells the view to drop the submission silently.
+    The honeypot ``website`` and the signed ``started`` time come from
+    :class:`~guanxi.core.spam.SpamProtectedForm`; :meth:`is_spam` tells the view to drop the
+    submission silently.
     """
+
+    spam_salt = WEB_FORM_SALT
 
     name = forms.CharField(label=_("Your name"), max_length=100)
     company = forms.CharField(label=_("Company"), max_length=200, required=False)
@@ -37,39 +34,16 @@ class LeadWebForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1"}))
-    started = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = selectors.region_choices()
-        if not self.is_bound:
-            self.initial["started"] = signing.dumps(time.time(), salt=WEB_FORM_SALT)
 
     def clean(self):
         data = super().clean()
         if not data.get("phone") and not data.get("email") and not self.has_error("email"):
             self.add_error("phone", _("Leave a phone number or an e-mail address."))
         return data
-
-    def started_at(self) -> float | None:
-        try:
-            return float(
-                signing.loads(self.data.get("started", ""), salt=WEB_FORM_SALT, max_age=None)
-            )
-        except (signing.BadSignature, TypeError, ValueError):
-            return None
-
-    def is_spam(self) -> bool:
-        """The honeypot is filled, or the form came back too fast or without a valid stamp."""
-        if self.data.get("website"):
-            return True
-        started = self.started_at()
-        return started is None or time.time() - started < WEB_FORM_MIN_SECONDS
-
-    def is_expired(self) -> bool:
-        started = self.started_at()
-        return started is not None and time.time() - started > WEB_FORM_MAX_AGE
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in _FIELDS}

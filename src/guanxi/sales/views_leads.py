@@ -6,7 +6,6 @@ Reads go through selectors_leads (out of scope → 404), writes through services
 """
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from guanxi.core.forms import apply_validation_error
 from guanxi.core.htmx import redirect_after_form
 from guanxi.core.pagination import paginate_request
 from guanxi.core.scoping import can_see
+from guanxi.core.spam import over_rate_limit
 from guanxi.customers.dedup import DuplicateError
 from guanxi.sales import selectors_leads as selectors
 from guanxi.sales import services_leads as services
@@ -65,18 +65,6 @@ def _conflict_message() -> str:
 # -- the public web form -----------------------------------------------------------------------
 
 
-def _over_rate_limit(request) -> bool:
-    """Count this submission for the client's address; true once it passes the limit."""
-    key = f"guanxi:lead-web-form:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, WEB_FORM_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WEB_FORM_WINDOW)
-        count = 1
-    return count > WEB_FORM_RATE
-
-
 @ensure_csrf_cookie
 @csrf_protect
 @require_http_methods(["GET", "POST"])
@@ -91,7 +79,7 @@ def lead_web_form(request):
         form = LeadWebForm()
         return render(request, "sales/lead_web_form.html", {"form": form, "sent": sent})
     form = LeadWebForm(request.POST)
-    if _over_rate_limit(request):
+    if over_rate_limit(request, scope="lead-web-form", rate=WEB_FORM_RATE, window=WEB_FORM_WINDOW):
         form.add_error(
             None,
             _("Too many submissions from your address. Please try again in a few minutes."),
