@@ -225,7 +225,8 @@ def test_the_360_query_count_does_not_grow_with_entries_or_contacts(customer, lo
         comment(customer, when=ago(hours=hour + 2), by=org["supervisor"])
         ContactFactory(customer=customer)
     assert _page_queries(client, url) == few
-    # Session, user, customer, contacts, 5 timeline sources (orders included), key figures
-    # (the customer's and the orders'), churn panel, pool actions, field rules, unread count,
-    # history...: a fixed set, whatever the customer holds.
-    assert few <= 20, few
+    # Session, user, customer, contacts, 9 timeline sources (orders, deals, quotes, contracts
+    # and receivables included), key figures (the customer's, the orders', the open pipeline's
+    # and the receivables'), churn panel, pool actions, field rules, unread count, history...:
+    # a fixed set, whatever the customer holds (tests/test_view360_sales.py adds sales records).
+    assert few <= 25, few

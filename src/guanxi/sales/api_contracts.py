@@ -16,10 +16,8 @@ from guanxi.core.api.serializers import VersionedModelSerializer
 from guanxi.core.api.viewsets import ScopedViewSet
 from guanxi.customers.api import ScopedCustomerField
 from guanxi.sales import selectors_contracts, services_contracts
-from guanxi.sales.api_orders import ERRORS
+from guanxi.sales.api_lines import ERRORS, MONEY
 from guanxi.sales.models import Contract, Order, Payment, Receivable
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class ContractSerializer(VersionedModelSerializer):

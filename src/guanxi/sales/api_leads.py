@@ -7,13 +7,20 @@ updates and deletes only while a lead is open, by its owner or a supervisor. Act
 * ``POST /api/leads/{id}/assign/`` ``{"owner": <user id>}`` (supervisors);
 * ``POST /api/leads/{id}/convert/`` ``{"to": "opportunity"|"customer", "summary": ...,
   "probability": 20, "confirm_duplicate": false}`` → the lead with the created record's id;
-* ``POST /api/leads/{id}/disqualify/`` ``{"reason": "..."}``.
+* ``POST /api/leads/{id}/disqualify/`` ``{"reason": "..."}``;
+* ``POST /api/leads/import/`` (multipart ``file``, CSV or xlsx; optional ``mapping`` JSON and
+  ``dry_run``): every row through the same service as a new lead, all or none — refused rows
+  answer 400 ``invalid_rows`` naming each row and field (services_lead_import).
 
 No right → 403, outside the scope → 404, bad input → 400, a closed lead → 422, a stale
 ``version`` → 409 (If-Match → 412), likely duplicate customers → 409 ``duplicate``.
 """
 
+import json
+
 import django_filters
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -22,6 +29,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -29,12 +37,18 @@ from guanxi.accounts.models import User
 from guanxi.core.api.concurrency import check_if_match
 from guanxi.core.api.errors import error_body
 from guanxi.core.api.filters import id_filter
-from guanxi.core.api.serializers import ErrorSerializer, VersionedModelSerializer, VersionField
+from guanxi.core.api.serializers import (
+    ErrorDetailSerializer,
+    ErrorSerializer,
+    VersionedModelSerializer,
+    VersionField,
+)
 from guanxi.core.api.viewsets import ScopedViewSet, query_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.customers.api import DuplicateErrorSerializer
 from guanxi.customers.dedup import DuplicateError
 from guanxi.sales import selectors_leads as selectors
+from guanxi.sales import services_lead_import
 from guanxi.sales import services_leads as services
 from guanxi.sales.models import Lead
 
@@ -127,6 +141,94 @@ class LeadDisqualifySerializer(serializers.Serializer):
     version = VersionField(help_text="Optional: the lead's version as read; stale → 409.")
 
 
+class LeadImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="CSV (UTF-8 or GBK) or xlsx; the first row holds the headers. At most "
+        f"{services_lead_import.MAX_LEAD_IMPORT_ROWS} rows."
+    )
+    mapping = serializers.CharField(
+        required=False,
+        help_text="Optional JSON object {header: field}, fields among "
+        f"{', '.join(services_lead_import.LEAD_FIELD_NAMES)}; guessed from the headers "
+        "(Chinese or English) when absent.",
+    )
+    dry_run = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Check, score and route every row, then keep nothing (a preview).",
+    )
+
+    def validate_mapping(self, value):
+        try:
+            mapping = json.loads(value)
+        except ValueError as error:
+            raise serializers.ValidationError(_("The column mapping must be an object.")) from error
+        if not isinstance(mapping, dict):
+            raise serializers.ValidationError(_("The column mapping must be an object."))
+        return mapping
+
+
+class LeadImportRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Row number as a spreadsheet shows it (header = 1).")
+    id = serializers.IntegerField(
+        allow_null=True, help_text="The lead's id; null on a dry run (nothing kept)."
+    )
+    name = serializers.CharField()
+    company = serializers.CharField()
+    score = serializers.IntegerField()
+    status = serializers.CharField()
+    owner = serializers.IntegerField(allow_null=True, help_text="Whom the routing gave it to.")
+    owner_name = serializers.CharField()
+
+
+class LeadImportResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    rows = serializers.IntegerField(help_text="Data rows in the file.")
+    created = serializers.IntegerField(help_text="Leads written (0 on a dry run).")
+    mapping = serializers.DictField(child=serializers.CharField(), help_text="{header: field}")
+    leads = LeadImportRowSerializer(many=True)
+
+
+class LeadImportRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    field = serializers.CharField(help_text="The lead field, or __all__.")
+    label = serializers.CharField(help_text="The field's name in the caller's language.")
+    message = serializers.CharField()
+
+
+class LeadImportErrorDetailSerializer(ErrorDetailSerializer):
+    rows = LeadImportRowErrorSerializer(
+        many=True, required=False, help_text="On invalid_rows: each refused row and field."
+    )
+
+
+class LeadImportErrorSerializer(serializers.Serializer):
+    error = LeadImportErrorDetailSerializer()
+
+
+def _import_body(result) -> dict:
+    keep = not result.dry_run
+    return {
+        "dry_run": result.dry_run,
+        "rows": result.rows,
+        "created": result.created,
+        "mapping": result.mapping,
+        "leads": [
+            {
+                "row": row,
+                "id": lead.pk if keep else None,
+                "name": lead.name,
+                "company": lead.company,
+                "score": lead.score,
+                "status": lead.status,
+                "owner": lead.owner_id,
+                "owner_name": str(lead.owner) if lead.owner_id else "",
+            }
+            for row, lead in result.leads
+        ],
+    }
+
+
 class LeadFilter(django_filters.FilterSet):
     owner = id_filter("owner", help_text="Id of the owner.")
 
@@ -144,6 +246,7 @@ _WRITE_RIGHTS = {
     "assign": "sales.change_lead",
     "convert": "sales.change_lead",
     "disqualify": "sales.change_lead",
+    "import_leads": services_lead_import.IMPORT_PERMISSION,
 }
 
 
@@ -268,6 +371,60 @@ class LeadViewSet(ScopedViewSet):
             expected_version=self._expected(request, lead, data.get("version")),
         )
         return self.output(self._reread(done))
+
+    @extend_schema(
+        summary="Import leads from a CSV or xlsx file, all rows or none",
+        description="Each row is validated, scored and routed exactly as a new lead (source "
+        "`import`). Any refused row → 400 `invalid_rows` listing every row and field, and "
+        "nothing is kept. `dry_run` checks and routes every row, keeps nothing, and answers "
+        "200 with the preview; a real import answers 201.",
+        request={"multipart/form-data": LeadImportSerializer},
+        responses={
+            200: OpenApiResponse(LeadImportResultSerializer, description="Dry run: preview."),
+            201: OpenApiResponse(LeadImportResultSerializer, description="Imported."),
+            400: OpenApiResponse(
+                LeadImportErrorSerializer,
+                description="A bad file or mapping (fields `file`, `mapping`), or refused rows "
+                "(code `invalid_rows`, with `rows`).",
+            ),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser],
+        **_ACTION,
+    )
+    def import_leads(self, request):
+        payload = LeadImportSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        upload = data["file"]
+        result = services_lead_import.lead_import(
+            actor=request.user,
+            file=upload,
+            name=upload.name,
+            mapping=data.get("mapping"),
+            dry_run=data["dry_run"],
+        )
+        if result.errors:
+            body = error_body(
+                "invalid_rows",
+                ngettext(
+                    "%(count)d problem in the file; nothing was imported.",
+                    "%(count)d problems in the file; nothing was imported.",
+                    len(result.errors),
+                )
+                % {"count": len(result.errors)},
+            )
+            body["error"]["rows"] = [
+                {"row": e.row, "field": e.field, "label": e.label, "message": e.message}
+                for e in result.errors
+            ]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        code = status.HTTP_200_OK if result.dry_run else status.HTTP_201_CREATED
+        return Response(_import_body(result), status=code)
 
 
 router = SimpleRouter()

@@ -7,61 +7,28 @@ the order is refused with 422. Orders are not deleted: they are cancelled.
 """
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from guanxi.core.api.filters import id_filter
-from guanxi.core.api.serializers import ErrorSerializer, VersionedModelSerializer
-from guanxi.core.api.viewsets import ScopedViewSet
-from guanxi.customers.api import ScopedCustomerField
 from guanxi.sales import selectors_orders, services_orders
-from guanxi.sales.models import Order, OrderLine, Product
+from guanxi.sales.api_lines import (
+    ERRORS,
+    LineDocumentSerializer,
+    LineDocumentViewSet,
+    LineSerializer,
+    version_field,
+)
+from guanxi.sales.models import Order, OrderLine
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
-
-class OrderLineSerializer(serializers.ModelSerializer):
-    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
-    product_name = serializers.CharField(source="product.name", read_only=True)
-    quantity = serializers.DecimalField(min_value=0, **MONEY)
-    unit_price = serializers.DecimalField(
-        min_value=0,
-        required=False,
-        allow_null=True,
-        help_text="Defaults to the product's price.",
-        **MONEY,
-    )
-    discount = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        min_value=0,
-        max_value=100,
-        required=False,
-        default=0,
-        help_text="Percent, 0–100.",
-    )
-
-    class Meta:
+class OrderLineSerializer(LineSerializer):
+    class Meta(LineSerializer.Meta):
         model = OrderLine
-        fields = [
-            "id",
-            "position",
-            "product",
-            "product_name",
-            "quantity",
-            "unit_price",
-            "discount",
-            "amount",
-        ]
-        read_only_fields = ["id", "position", "amount"]
 
 
-class OrderSerializer(VersionedModelSerializer):
-    customer = ScopedCustomerField(help_text="A customer in the caller's scope.")
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
-    owner_name = serializers.SerializerMethodField()
+class OrderSerializer(LineDocumentSerializer):
     lines = OrderLineSerializer(many=True)
     credit_override = serializers.BooleanField(
         write_only=True,
@@ -117,9 +84,6 @@ class OrderSerializer(VersionedModelSerializer):
             }
         }
 
-    def get_owner_name(self, order: Order) -> str:
-        return str(order.owner)
-
 
 class OrderUpdateSerializer(OrderSerializer):
     """On PUT/PATCH the customer, status and override stay as they are; lines replace all."""
@@ -137,15 +101,11 @@ class OrderUpdateSerializer(OrderSerializer):
 
 class OrderCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1, help_text="The version you read."
-    )
+    version = version_field()
 
 
 class OrderAdvanceSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1, help_text="The version you read."
-    )
+    version = version_field()
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -159,19 +119,6 @@ class OrderFilter(django_filters.FilterSet):
         fields = ["status"]
 
 
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Bad input; `fields` names the field."),
-    403: OpenApiResponse(ErrorSerializer, description="No right (e.g. to override a credit hold)."),
-    404: OpenApiResponse(ErrorSerializer, description="Unknown or outside the caller's scope."),
-    409: OpenApiResponse(ErrorSerializer, description="Stale version; nothing was saved."),
-    422: OpenApiResponse(
-        ErrorSerializer,
-        description="A business rule refuses it (credit hold without override, a shipped "
-        "order cannot change...).",
-    ),
-}
-
-
 @extend_schema_view(
     create=extend_schema(responses={201: OrderSerializer, **ERRORS}),
     update=extend_schema(request=OrderUpdateSerializer, responses={200: OrderSerializer, **ERRORS}),
@@ -179,15 +126,20 @@ ERRORS = {
         request=OrderUpdateSerializer, responses={200: OrderSerializer, **ERRORS}
     ),
 )
-class OrderViewSet(ScopedViewSet):
+class OrderViewSet(LineDocumentViewSet):
     """Orders 订单 with their lines, in the caller's scope. There is no DELETE: cancel instead."""
 
     model = Order
     serializer_class = OrderSerializer
+    update_serializer_class = OrderUpdateSerializer
+    action_serializers = {"cancel": OrderCancelSerializer, "advance": OrderAdvanceSerializer}
     filterset_class = OrderFilter
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     ordering_fields = {"order_date": "order_date", "total": "total", "code": "code"}
     ordering = ("-order_date", "-id")
+    record_name = "order"
+    create_service = staticmethod(services_orders.order_create)
+    update_service = staticmethod(services_orders.order_update)
+    update_ignored = ("credit_override",)
 
     @property
     def write_permission(self):
@@ -197,43 +149,8 @@ class OrderViewSet(ScopedViewSet):
     def select(self, actor):
         return selectors_orders.order_with_lines(selectors_orders.order_list(actor=actor))
 
-    def get_serializer_class(self):
-        if self.action in {"update", "partial_update"}:
-            return OrderUpdateSerializer
-        if self.action == "cancel":
-            return OrderCancelSerializer
-        if self.action == "advance":
-            return OrderAdvanceSerializer
-        return OrderSerializer
-
-    def create_record(self, data):
-        return services_orders.order_create(
-            actor=self.request.user,
-            customer=data.pop("customer"),
-            lines=[dict(line) for line in data.pop("lines")],
-            **data,
-        )
-
-    def update_record(self, instance, data, expected_version):
-        lines = data.pop("lines", None)
-        data.pop("credit_override", None)
-        return services_orders.order_update(
-            actor=self.request.user,
-            order=instance,
-            expected_version=expected_version,
-            lines=[dict(line) for line in lines] if lines is not None else None,
-            **data,
-        )
-
-    def _reload(self, order):
-        return selectors_orders.order_get(actor=self.request.user, pk=order.pk)
-
-    def output(self, instance, status_code=200):
-        # After a write, answer with the stored lines and total, as a later GET would.
-        if self.action != "retrieve":
-            instance = self._reload(instance)
-        data = OrderSerializer(instance, context=self.get_serializer_context()).data
-        return Response(data, status=status_code, headers=self._headers(instance))
+    def reread(self, instance):
+        return selectors_orders.order_get(actor=self.request.user, pk=instance.pk)
 
     @extend_schema(
         request=OrderCancelSerializer,

@@ -13,23 +13,24 @@ from rest_framework.response import Response
 
 from guanxi.core.api.concurrency import etag
 from guanxi.core.api.filters import id_filter
-from guanxi.core.api.serializers import VersionedModelSerializer
-from guanxi.core.api.viewsets import ScopedViewSet
-from guanxi.customers.api import ScopedCustomerField
 from guanxi.sales import selectors_orders, selectors_quotes, services_quotes
-from guanxi.sales.api_orders import ERRORS, OrderLineSerializer, OrderSerializer
+from guanxi.sales.api_lines import (
+    ERRORS,
+    LineDocumentSerializer,
+    LineDocumentViewSet,
+    LineSerializer,
+    version_field,
+)
+from guanxi.sales.api_orders import OrderSerializer
 from guanxi.sales.models import Order, Quote, QuoteLine
 
 
-class QuoteLineSerializer(OrderLineSerializer):
-    class Meta(OrderLineSerializer.Meta):
+class QuoteLineSerializer(LineSerializer):
+    class Meta(LineSerializer.Meta):
         model = QuoteLine
 
 
-class QuoteSerializer(VersionedModelSerializer):
-    customer = ScopedCustomerField(help_text="A customer in the caller's scope.")
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
-    owner_name = serializers.SerializerMethodField()
+class QuoteSerializer(LineDocumentSerializer):
     lines = QuoteLineSerializer(many=True)
     valid_until = serializers.DateField(
         required=False, help_text="Defaults to 30 days after the quote date."
@@ -70,9 +71,6 @@ class QuoteSerializer(VersionedModelSerializer):
             "on_behalf_of",
         ]
 
-    def get_owner_name(self, quote: Quote) -> str:
-        return str(quote.owner)
-
 
 class QuoteUpdateSerializer(QuoteSerializer):
     """On PUT/PATCH the customer stays; given lines replace all of them."""
@@ -85,9 +83,7 @@ class QuoteStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[Quote.Status.SENT, Quote.Status.ACCEPTED, Quote.Status.REJECTED]
     )
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1, help_text="The version you read."
-    )
+    version = version_field()
 
 
 class QuoteConvertSerializer(serializers.Serializer):
@@ -102,9 +98,7 @@ class QuoteConvertSerializer(serializers.Serializer):
     credit_override_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=2000
     )
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1, help_text="The version you read."
-    )
+    version = version_field()
 
 
 class QuoteFilter(django_filters.FilterSet):
@@ -122,15 +116,19 @@ class QuoteFilter(django_filters.FilterSet):
         request=QuoteUpdateSerializer, responses={200: QuoteSerializer, **ERRORS}
     ),
 )
-class QuoteViewSet(ScopedViewSet):
+class QuoteViewSet(LineDocumentViewSet):
     """Quotes 报价 with their lines, in the caller's scope. There is no DELETE."""
 
     model = Quote
     serializer_class = QuoteSerializer
+    update_serializer_class = QuoteUpdateSerializer
+    action_serializers = {"set_status": QuoteStatusSerializer, "convert": QuoteConvertSerializer}
     filterset_class = QuoteFilter
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     ordering_fields = {"quote_date": "quote_date", "total": "total", "code": "code"}
     ordering = ("-quote_date", "-id")
+    record_name = "quote"
+    create_service = staticmethod(services_quotes.quote_create)
+    update_service = staticmethod(services_quotes.quote_update)
 
     @property
     def write_permission(self):
@@ -139,38 +137,8 @@ class QuoteViewSet(ScopedViewSet):
     def select(self, actor):
         return selectors_quotes.quote_with_lines(selectors_quotes.quote_list(actor=actor))
 
-    def get_serializer_class(self):
-        if self.action in {"update", "partial_update"}:
-            return QuoteUpdateSerializer
-        if self.action == "set_status":
-            return QuoteStatusSerializer
-        if self.action == "convert":
-            return QuoteConvertSerializer
-        return QuoteSerializer
-
-    def create_record(self, data):
-        return services_quotes.quote_create(
-            actor=self.request.user,
-            customer=data.pop("customer"),
-            lines=[dict(line) for line in data.pop("lines")],
-            **data,
-        )
-
-    def update_record(self, instance, data, expected_version):
-        lines = data.pop("lines", None)
-        return services_quotes.quote_update(
-            actor=self.request.user,
-            quote=instance,
-            expected_version=expected_version,
-            lines=[dict(line) for line in lines] if lines is not None else None,
-            **data,
-        )
-
-    def output(self, instance, status_code=200):
-        if self.action != "retrieve":
-            instance = selectors_quotes.quote_get(actor=self.request.user, pk=instance.pk)
-        data = QuoteSerializer(instance, context=self.get_serializer_context()).data
-        return Response(data, status=status_code, headers=self._headers(instance))
+    def reread(self, instance):
+        return selectors_quotes.quote_get(actor=self.request.user, pk=instance.pk)
 
     @extend_schema(
         request=QuoteStatusSerializer,

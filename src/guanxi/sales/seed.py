@@ -1,5 +1,7 @@
-"""The sales seeders: the product catalogue and orders 订单 with lines (and, registered from
-seed_opportunities, the opportunities) for ``guanxi seed`` and the bench.
+"""The sales seeders: the product catalogue and orders 订单 with lines for ``guanxi seed`` and
+the bench; importing this module registers the others too — opportunities (seed_opportunities),
+deals (seed_pipeline), leads (seed_leads), quotes, contracts, receivables and payments
+(seed_contracts) and targets (seed_targets).
 
 Runs after the customers seeder. The catalogue (about 300 products in 8 categories, two
 warehouses with stock) is reference data like the bench organisation: made once, reused by
@@ -11,7 +13,6 @@ update, as ``customer_order_recorded`` would have set them.
 """
 
 import random
-import threading
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
@@ -30,8 +31,15 @@ from guanxi.core.seeding import (
 )
 from guanxi.core.services import code_reserve
 from guanxi.customers.models import Customer
-from guanxi.sales import seed_opportunities, seed_pipeline  # noqa: F401  (their seeders)
+from guanxi.sales import (  # noqa: F401  (their seeders)
+    seed_contracts,
+    seed_leads,
+    seed_opportunities,
+    seed_pipeline,
+    seed_targets,
+)
 from guanxi.sales.models import InventoryItem, Order, OrderLine, Product, ProductCategory, Warehouse
+from guanxi.sales.seed_base import customer_batches
 from guanxi.sales.services_orders import ORDER_CODE_PREFIX, line_amount
 
 # rate λ of an exponential whose floor has mean m: e^λ = 1 + 1/m
@@ -106,21 +114,6 @@ def _catalogue(ctx: SeedContext) -> list[tuple[int, Decimal]]:
                 if rng.random() < 0.7
             )
     return [(product.pk, product.price) for product in products]
-
-
-def _wait_for_writes(ctx: SeedContext) -> None:
-    """Let the writer finish what it holds (this run's customers) before reading them back."""
-    done = threading.Event()
-    ctx.writer.submit(done.set)
-    while not done.wait(0.5):
-        if getattr(ctx.writer, "_error", None) is not None:
-            ctx.writer.submit(done.set)  # raises the writer's error here
-
-
-def _first_customer_id(customers: int) -> int | None:
-    """The smallest id among the ``customers`` newest customers (those of this run)."""
-    ids = Customer.all_objects.order_by("-pk").values_list("pk", flat=True)
-    return ids[customers - 1 : customers].first() if customers else None
 
 
 def _status(rng: random.Random, when, now) -> str:
@@ -210,22 +203,9 @@ def seed_orders(ctx: SeedContext, customers: int) -> None:
     catalogue = _catalogue(ctx)
     if not catalogue:
         return
-    _wait_for_writes(ctx)
-    first = _first_customer_id(customers)
-    if first is None:
-        return
     # A generator of its own, so the customers' data stays what it was before orders existed.
     rng = random.Random(repr(ctx.rng.getstate()[1][16:32]))  # noqa: S311  (sample data)
-    after = first - 1
-    while True:
-        batch = list(
-            Customer.all_objects.filter(pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", "owner_id", "created_at")[: ctx.batch_size]
-        )
-        if not batch:
-            break
-        after = batch[-1][0]
+    for batch in customer_batches(ctx, customers, "owner_id", "created_at"):
         orders, last = _orders_for_batch(ctx, rng, batch, catalogue)
         if not orders:
             continue

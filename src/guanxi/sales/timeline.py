@@ -1,15 +1,28 @@
-"""Orders on the customer 360 page: a timeline provider and the order key figures.
+"""Sales on the customer 360 page: timeline providers and key figures.
+
+Orders, deals 商机, quotes 报价, contracts 合同 and receivables 应收款 (with their payments 回款)
+join the customer's timeline, each entry linking to its page; the key figures add the number of
+orders, lifetime revenue, the open pipeline and the outstanding receivables. Every provider reads
+through the record's own scope (a deal is its owner's; a quote, contract or receivable follows the
+customer's owner), with one bounded query each (plus one prefetch for the payments), so the page
+costs the same whatever the customer holds.
 
 Imported by ``SalesConfig.ready()``; the customers app only knows its registries.
 """
 
-from django.utils import formats
+from django.db.models import Prefetch
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.scoping import scope_queryset
 from guanxi.customers import key_figures
 from guanxi.customers import timeline as customer_timeline
-from guanxi.sales.models import Order
+from guanxi.sales.models import Contract, Deal, Order, Payment, Quote, Receivable
+from guanxi.sales.selectors_customer_figures import (
+    customer_pipeline_figures,
+    customer_receivable_figures,
+)
 from guanxi.sales.selectors_orders import customer_order_figures
 
 
@@ -68,5 +81,240 @@ def order_figures(*, actor, customer) -> list[key_figures.KeyFigure]:
         key_figures.KeyFigure("orders", _("Orders"), facts["orders"], str(facts["orders"])),
         key_figures.KeyFigure(
             "lifetime_revenue", _("Lifetime revenue"), facts["revenue"], money(facts["revenue"])
+        ),
+    ]
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "Y-m-d") if value else key_figures.NONE
+
+
+def _scoped(queryset, actor):
+    """``queryset`` cut to what ``actor`` may open (each entry links to its page)."""
+    return scope_queryset(queryset, actor)
+
+
+@customer_timeline.register
+class DealProvider(customer_timeline.QuerysetProvider):
+    """The customer's deals 商机 the reader sees (a deal is its owner's), when entered."""
+
+    kind = "deal"
+    label = gettext_lazy("Deals")
+    permission = "sales.view_deal"
+
+    def queryset(self, *, actor, customer):
+        rows = Deal.objects.filter(customer=customer).select_related(
+            "owner", "created_by", "stage", "lost_reason"
+        )
+        return _scoped(rows, actor)
+
+    def entry(self, row, *, actor):
+        text = _("%(amount)s · %(probability)s%% · expected close %(date)s · %(owner)s") % {
+            "amount": money(row.amount),
+            "probability": row.probability,
+            "date": _date(row.expected_close_date),
+            "owner": row.owner,
+        }
+        if row.lost_reason_id:
+            text += "\n" + _("Lost reason: %(reason)s") % {"reason": row.lost_reason}
+        return customer_timeline.TimelineEntry(
+            kind=self.kind,
+            pk=row.pk,
+            when=row.created_at,
+            title=_("Deal: %(title)s") % {"title": row.title},
+            actor=row.created_by,
+            text=text,
+            url=customer_timeline.safe_url("sales:deal_detail", row.pk),
+            icon="📈",
+            subtype="won" if row.stage.is_won else "lost" if row.stage.is_lost else "open",
+            label=row.stage.label,
+            record=row,
+        )
+
+
+@customer_timeline.register
+class QuoteProvider(customer_timeline.QuerysetProvider):
+    """The customer's quotes 报价, when entered."""
+
+    kind = "quote"
+    label = gettext_lazy("Quotes")
+    permission = "sales.view_quote"
+
+    def queryset(self, *, actor, customer):
+        rows = Quote.objects.filter(customer=customer).select_related(
+            "owner", "created_by", "order"
+        )
+        return _scoped(rows, actor)
+
+    def entry(self, row, *, actor):
+        text = _("%(date)s · %(total)s · valid until %(until)s · %(owner)s") % {
+            "date": _date(row.quote_date),
+            "total": money(row.total),
+            "until": _date(row.valid_until),
+            "owner": row.owner,
+        }
+        links = ()
+        if row.order_id:
+            links = (
+                customer_timeline.TimelineLink(
+                    _("Order %(code)s") % {"code": row.order.code},
+                    customer_timeline.safe_url("sales:order_detail", row.order_id),
+                ),
+            )
+        return customer_timeline.TimelineEntry(
+            kind=self.kind,
+            pk=row.pk,
+            when=row.created_at,
+            title=_("Quote %(code)s") % {"code": row.code},
+            actor=row.created_by,
+            text=text,
+            url=customer_timeline.safe_url("sales:quote_detail", row.pk),
+            icon="📝",
+            subtype=row.status,
+            label=row.get_status_display(),
+            links=links,
+            record=row,
+        )
+
+
+@customer_timeline.register
+class ContractProvider(customer_timeline.QuerysetProvider):
+    """The customer's contracts 合同, when entered."""
+
+    kind = "contract"
+    label = gettext_lazy("Contracts")
+    permission = "sales.view_contract"
+
+    def queryset(self, *, actor, customer):
+        rows = Contract.objects.filter(customer=customer).select_related(
+            "owner", "created_by", "order"
+        )
+        return _scoped(rows, actor)
+
+    def entry(self, row, *, actor):
+        text = _("%(amount)s · signed %(signed)s · %(start)s – %(end)s · %(owner)s") % {
+            "amount": money(row.amount),
+            "signed": _date(row.signed_on),
+            "start": _date(row.starts_on),
+            "end": _date(row.ends_on),
+            "owner": row.owner,
+        }
+        links = ()
+        if row.order_id:
+            links = (
+                customer_timeline.TimelineLink(
+                    _("Order %(code)s") % {"code": row.order.code},
+                    customer_timeline.safe_url("sales:order_detail", row.order_id),
+                ),
+            )
+        return customer_timeline.TimelineEntry(
+            kind=self.kind,
+            pk=row.pk,
+            when=row.created_at,
+            title=_("Contract %(code)s: %(title)s") % {"code": row.code, "title": row.title},
+            actor=row.created_by,
+            text=text,
+            url=customer_timeline.safe_url("sales:contract_detail", row.pk),
+            icon="📑",
+            subtype=row.status,
+            label=row.get_status_display(),
+            links=links,
+            record=row,
+        )
+
+
+@customer_timeline.register
+class ReceivableProvider(customer_timeline.QuerysetProvider):
+    """The customer's receivables 应收款, each with its payments 回款 (one prefetch per page)."""
+
+    kind = "receivable"
+    label = gettext_lazy("Receivables")
+    permission = "sales.view_receivable"
+
+    def queryset(self, *, actor, customer):
+        payments = Payment.objects.order_by("paid_on", "id")
+        rows = (
+            Receivable.objects.filter(customer=customer)
+            .select_related("owner", "created_by", "order", "contract")
+            .prefetch_related(Prefetch("payments", queryset=payments, to_attr="timeline_payments"))
+        )
+        return _scoped(rows, actor)
+
+    def entry(self, row, *, actor):
+        text = _("Due %(due)s on %(date)s · paid %(paid)s · balance %(balance)s") % {
+            "due": money(row.amount_due),
+            "date": _date(row.due_date),
+            "paid": money(row.amount_paid),
+            "balance": money(row.balance),
+        }
+        overdue = row.balance > 0 and row.due_date < timezone.localdate()
+        if overdue:
+            text += "\n" + _("Overdue")
+        links = tuple(
+            customer_timeline.TimelineLink(
+                _("Payment %(amount)s on %(date)s")
+                % {"amount": money(payment.amount), "date": _date(payment.paid_on)},
+                "",
+                payment.get_method_display(),
+            )
+            for payment in row.timeline_payments
+        )
+        return customer_timeline.TimelineEntry(
+            kind=self.kind,
+            pk=row.pk,
+            when=row.created_at,
+            title=_("Receivable %(source)s") % {"source": row.source_code},
+            actor=row.created_by,
+            text=text,
+            url=customer_timeline.safe_url("sales:receivable_detail", row.pk),
+            icon="💴",
+            subtype="overdue" if overdue else row.status,
+            label=_("Overdue") if overdue else row.get_status_display(),
+            links=links,
+            record=row,
+        )
+
+
+@key_figures.register
+def pipeline_figures(*, actor, customer) -> list[key_figures.KeyFigure]:
+    """Open pipeline 在谈商机: the open deals the reader sees, their amount and weighted amount."""
+    if not actor.has_perm("sales.view_deal"):
+        return []
+    facts = customer_pipeline_figures(actor=actor, customer=customer)
+    return [
+        key_figures.KeyFigure(
+            "open_deals", _("Open deals"), facts["open_deals"], str(facts["open_deals"])
+        ),
+        key_figures.KeyFigure(
+            "open_pipeline", _("Open pipeline"), facts["open_amount"], money(facts["open_amount"])
+        ),
+        key_figures.KeyFigure(
+            "weighted_pipeline",
+            _("Weighted pipeline"),
+            facts["weighted_amount"],
+            money(facts["weighted_amount"]),
+        ),
+    ]
+
+
+@key_figures.register
+def receivable_figures(*, actor, customer) -> list[key_figures.KeyFigure]:
+    """Outstanding receivables 未收款 and how much of it is overdue (highlighted)."""
+    if not actor.has_perm("sales.view_receivable"):
+        return []
+    facts = customer_receivable_figures(actor=actor, customer=customer)
+    return [
+        key_figures.KeyFigure(
+            "outstanding_receivables",
+            _("Outstanding receivables"),
+            facts["outstanding"],
+            money(facts["outstanding"]),
+        ),
+        key_figures.KeyFigure(
+            "overdue_receivables",
+            _("Overdue receivables"),
+            facts["overdue"],
+            money(facts["overdue"]),
+            "warning" if facts["overdue"] > 0 else "",
         ),
     ]

@@ -100,6 +100,7 @@ from guanxi.sales import views_leads  # noqa: E402  (leads 线索; the web form 
 urlpatterns += [
     path("leads/", views_leads.lead_list, name="lead_list"),
     path("leads/new/", views_leads.lead_create, name="lead_create"),
+    path("leads/import/", views_leads.lead_import, name="lead_import"),
     path("leads/web-form/", views_leads.lead_web_form, name="lead_web_form"),
     path("leads/routing/", views_leads.routing_rules, name="lead_routing"),
     path(

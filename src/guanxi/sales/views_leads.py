@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,6 +25,7 @@ from guanxi.core.scoping import can_see
 from guanxi.core.spam import over_rate_limit
 from guanxi.customers.dedup import DuplicateError
 from guanxi.sales import selectors_leads as selectors
+from guanxi.sales import services_lead_import
 from guanxi.sales import services_leads as services
 from guanxi.sales.forms_leads import (
     LeadAssignForm,
@@ -32,6 +34,7 @@ from guanxi.sales.forms_leads import (
     LeadEditForm,
     LeadFilterForm,
     LeadForm,
+    LeadImportForm,
     LeadWebForm,
     RoutingRuleForm,
 )
@@ -137,6 +140,47 @@ def lead_create(request):
                 request, target.get_absolute_url() if target else reverse("sales:lead_list")
             )
     return render(request, "sales/lead_form.html", {"active_nav": ACTIVE_NAV, "form": form})
+
+
+@_requires("sales.add_lead")
+@require_http_methods(["GET", "POST"])
+def lead_import(request):
+    """Import leads from CSV or xlsx: all rows or none; "preview only" checks and routes them
+    without keeping anything (services_lead_import)."""
+    form = LeadImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services_lead_import.lead_import(
+                actor=request.user,
+                file=upload,
+                name=upload.name,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if result.created:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d lead was imported.",
+                        "%(count)d leads were imported.",
+                        result.created,
+                    )
+                    % {"count": result.created},
+                )
+                return redirect("sales:lead_list")
+    context = {
+        "active_nav": ACTIVE_NAV,
+        "form": form,
+        "result": result,
+        "fields": services_lead_import.LEAD_IMPORT_FIELDS,
+        "max_rows": services_lead_import.MAX_LEAD_IMPORT_ROWS,
+        "max_mb": services_lead_import.MAX_LEAD_IMPORT_BYTES // (1024 * 1024),
+    }
+    return render(request, "sales/lead_import.html", context)
 
 
 @_requires("sales.change_lead")

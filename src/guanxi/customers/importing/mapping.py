@@ -3,6 +3,9 @@
 A header matches after folding width, case, spaces and punctuation, so ``客户 名称``,
 ``Customer_Name`` and ``ＣＵＳＴＯＭＥＲ　ＮＡＭＥ`` all mean ``name``. A mapping is stored as
 ``{header text: field name}``; unmapped columns are ignored.
+
+The functions take the field table (``fields``, in the shape of :data:`IMPORT_FIELDS`) and the
+required fields, so other imports (the sales app's lead import) map their columns the same way.
 """
 
 import unicodedata
@@ -70,6 +73,7 @@ IMPORT_FIELDS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
 )
 FIELD_NAMES = tuple(name for name, _label, _synonyms in IMPORT_FIELDS)
 REQUIRED_FIELDS = ("name",)
+NOT_A_CUSTOMER_FIELD = gettext_lazy("“%(field)s” is not a customer field.")
 
 
 def fold(text) -> str:
@@ -78,16 +82,16 @@ def fold(text) -> str:
     return "".join(char for char in folded if unicodedata.category(char)[0] in "LN")
 
 
-def field_labels() -> dict[str, str]:
+def field_labels(fields=IMPORT_FIELDS) -> dict[str, str]:
     """Each importable field's label in the active language."""
-    return {name: str(label) for name, label, _synonyms in IMPORT_FIELDS}
+    return {name: str(label) for name, label, _synonyms in fields}
 
 
-def _synonym_table() -> dict[str, str]:
+def _synonym_table(fields) -> dict[str, str]:
     from django.utils import translation
 
     table: dict[str, str] = {}
-    for name, label, synonyms in IMPORT_FIELDS:
+    for name, label, synonyms in fields:
         keys = [name, *synonyms]
         for language in ("en", "zh-hans"):
             with translation.override(language):
@@ -97,9 +101,9 @@ def _synonym_table() -> dict[str, str]:
     return table
 
 
-def guess_mapping(headers: list[str]) -> dict[str, str]:
+def guess_mapping(headers: list[str], fields=IMPORT_FIELDS) -> dict[str, str]:
     """``{header: field}`` for every header that names a field; each field is used once."""
-    table = _synonym_table()
+    table = _synonym_table(fields)
     mapping: dict[str, str] = {}
     for header in headers:
         field = table.get(fold(header))
@@ -108,11 +112,21 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
     return mapping
 
 
-def mapping_clean(mapping, headers: list[str]) -> dict[str, str]:
+def mapping_clean(
+    mapping,
+    headers: list[str],
+    *,
+    fields=IMPORT_FIELDS,
+    required=REQUIRED_FIELDS,
+    not_a_field=NOT_A_CUSTOMER_FIELD,
+) -> dict[str, str]:
     """Check a mapping chosen by a person: known headers and fields, each field once, a name.
 
-    Empty targets mean "ignore this column" and are dropped.
+    Empty targets mean "ignore this column" and are dropped. ``not_a_field`` is the message
+    for a target outside ``fields`` (it names the field as ``%(field)s``).
     """
+    names = tuple(name for name, _label, _synonyms in fields)
+    labels = field_labels(fields)
     if not isinstance(mapping, dict):
         raise ValidationError({"mapping": _("The column mapping must be an object.")})
     cleaned: dict[str, str] = {}
@@ -123,24 +137,19 @@ def mapping_clean(mapping, headers: list[str]) -> dict[str, str]:
             raise ValidationError(
                 {"mapping": _("The file has no column “%(column)s”.") % {"column": header}}
             )
-        if field not in FIELD_NAMES:
-            raise ValidationError(
-                {"mapping": _("“%(field)s” is not a customer field.") % {"field": field}}
-            )
+        if field not in names:
+            raise ValidationError({"mapping": str(not_a_field) % {"field": field}})
         if field in cleaned.values():
             raise ValidationError(
-                {
-                    "mapping": _("Two columns are mapped to “%(field)s”.")
-                    % {"field": field_labels()[field]}
-                }
+                {"mapping": _("Two columns are mapped to “%(field)s”.") % {"field": labels[field]}}
             )
         cleaned[header] = field
-    for field in REQUIRED_FIELDS:
+    for field in required:
         if field not in cleaned.values():
             raise ValidationError(
                 {
                     "mapping": _("Choose the column that holds “%(field)s”.")
-                    % {"field": field_labels()[field]}
+                    % {"field": labels[field]}
                 }
             )
     return cleaned
