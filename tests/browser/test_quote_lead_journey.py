@@ -63,7 +63,7 @@ def test_a_web_form_lead_is_routed_and_converted_into_an_opportunity(
     page, sign_in, org, monkeypatch
 ):
     # A person needs a few seconds to fill the form; the test is faster than any person.
-    monkeypatch.setattr(forms_leads, "WEB_FORM_MIN_SECONDS", 0)
+    monkeypatch.setattr(forms_leads.LeadWebForm, "min_fill_seconds", 0)
     LeadRoutingRule.objects.create(team=org["manager1"].team)
     first = min(org["manager1"], org["manager2"], key=lambda user: user.pk)
 
