@@ -523,34 +523,3 @@ def _satisfaction(value) -> int:
     if str(value).strip() != str(score) or not 1 <= score <= 5:
         raise ValidationError({"satisfaction": _("Satisfaction is a whole number from 1 to 5.")})
     return score
-
-
-# -- SLA settings ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def service_level_target_set(
-    *, actor, service_type: DictionaryEntry, first_response_hours, resolution_hours
-) -> ServiceLevelTarget:
-    """An administrator sets the SLA 服务水平 of a service type. It applies to requests created
-    from now on; the due times of existing requests were promised already and stay."""
-    _require(actor, "service.change_serviceleveltarget")
-    _dictionary(
-        service_type,
-        kind=DictionaryKind.SERVICE_TYPE,
-        field="service_type",
-        message=_("Choose the service type."),
-    )
-    target = (
-        ServiceLevelTarget.objects.select_for_update().filter(service_type=service_type).first()
-    )
-    target = target or ServiceLevelTarget(service_type=service_type)
-    target.first_response_hours = first_response_hours
-    target.resolution_hours = resolution_hours
-    target.full_clean()
-    if target.resolution_hours < target.first_response_hours:
-        raise ValidationError(
-            {"resolution_hours": _("Resolution cannot be promised before the first response.")}
-        )
-    target.save()
-    return target

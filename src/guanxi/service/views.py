@@ -25,7 +25,7 @@ from guanxi.core.pagination import paginate_request
 from guanxi.core.selectors import record_history
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customer_list
-from guanxi.service import selectors, services
+from guanxi.service import selectors, services, services_sla
 from guanxi.service.forms import (
     ServiceAssignForm,
     ServiceFeedbackForm,
@@ -405,7 +405,7 @@ def sla_settings(request):
             try:
                 with transaction.atomic():  # all types or none
                     for service_type, _target, form in rows:
-                        services.service_level_target_set(
+                        services_sla.service_level_target_set(
                             actor=request.user, service_type=service_type, **form.cleaned_data
                         )
             except ValidationError as error:
