@@ -42,3 +42,22 @@ def archived(org, customers, assignee="manager1", satisfaction=4, **fields) -> S
 
 def fresh(service_request) -> ServiceRequest:
     return ServiceRequest.all_objects.get(pk=service_request.pk)
+
+
+def on_timeline(org, customer, *, when=None, satisfaction=None) -> ServiceRequest:
+    """A request of ``customer`` (filed by its owner) that came in at ``when``; archived or
+    sent back with ``satisfaction`` when given."""
+    owner = customer.owner.username
+    customers = {owner: customer}
+    if satisfaction is None:
+        made = new(org, customers, creator=owner, customer=owner)
+    else:
+        made = services.service_request_feedback(
+            actor=org[owner],
+            service_request=handled(org, customers, assignee=owner, creator=owner, customer=owner),
+            result="已解决",
+            satisfaction=satisfaction,
+        )
+    if when is not None:
+        ServiceRequest.all_objects.filter(pk=made.pk).update(created_at=when)
+    return fresh(made)
