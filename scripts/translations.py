@@ -93,21 +93,26 @@ def fill_from_drafts(catalogue: polib.POFile, drafts_dir: Path) -> int:
     filled = 0
     for entry in catalogue:
         fuzzy = "fuzzy" in entry.flags
+        # A draft for a message with a context is keyed "context\x04msgid", as gettext does.
+        context = f"{entry.msgctxt}\x04" if entry.msgctxt else ""
         if entry.msgid_plural:
             # Chinese has one plural form: it is the plural sentence, with its placeholder.
-            translation = drafts.get(entry.msgid_plural) or drafts.get(entry.msgid)
+            translation = drafts.get(context + entry.msgid_plural) or drafts.get(
+                context + entry.msgid
+            )
             if not translation or (all(entry.msgstr_plural.values()) and not fuzzy):
                 continue
             entry.msgstr_plural = {0: translation}
         else:
-            translation = drafts.get(entry.msgid)
+            translation = drafts.get(context + entry.msgid)
             if not translation or (entry.msgstr and not fuzzy):
                 continue
             entry.msgstr = translation
         filled += 1
         if fuzzy:
             entry.flags.remove("fuzzy")
-            entry.previous_msgid = entry.previous_msgid_plural = None
+            # A previous context left without its previous msgid is a syntax error to msgmerge.
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
     return filled
 
 

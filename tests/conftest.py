@@ -82,13 +82,17 @@ def api(org):
 
     Each client gets a fresh user object, as each real request loads one, so rights and field
     rules cached on a user object never carry over from a test's setup. ``language`` sets the
-    Accept-Language header.
+    Accept-Language header and the user's own language (which wins over the header).
     """
 
     def _api(username: str | None = None, language: str | None = None) -> APIClient:
         client = APIClient()
         if username:
-            client.force_authenticate(type(org[username]).objects.get(pk=org[username].pk))
+            user = type(org[username]).objects.get(pk=org[username].pk)
+            if language:
+                user.language = language
+                user.save(update_fields=["language"])
+            client.force_authenticate(user)
         if language:
             client.credentials(HTTP_ACCEPT_LANGUAGE=language)
         return client

@@ -43,6 +43,8 @@ from guanxi.sales.services_opportunities import opportunity_assign, opportunity_
 from guanxi.sales.services_pipeline import deal_create
 from guanxi.sales.services_quotes import quote_create
 from guanxi.sales.services_targets import target_create
+from guanxi.service.models import ServiceRequest
+from guanxi.service.services import service_request_assign, service_request_create
 from tests.factories import ContactFactory, CustomerFactory
 
 CHECKS = [
@@ -140,7 +142,22 @@ def _known_records(org) -> dict:
         receivable_create(actor=org["manager1"], contract=c, due_date=datetime.date(2026, 1, 1))
         for c in contracts
     ]
+    service_requests = [  # service requests 客户服务 (issue #5): one new, one assigned
+        service_request_create(
+            actor=org["manager1"],
+            customer=customers[0],
+            service_type=DictionaryEntry.objects.get(kind="service_type", code="complaint"),
+            channel=DictionaryEntry.objects.get(kind="channel", code="phone"),
+            summary=f"模糊{i}",
+            request="x",
+        )
+        for i in range(2)
+    ]
+    service_request_assign(
+        actor=org["supervisor"], service_request=service_requests[1], assignee=org["manager1"]
+    )
     return {
+        "service-requests": [r.pk for r in service_requests],
         "targets": [t.pk for t in targets],
         "leads": [lead.pk for lead in leads],
         "receivables": [r.pk for r in receivables],
@@ -209,6 +226,7 @@ MODELS = {
     "quotes": Quote,
     "contracts": Contract,
     "receivables": Receivable,
+    "service-requests": ServiceRequest,
 }
 
 

@@ -65,7 +65,8 @@ def test_run_due_enqueues_each_job_once_per_slot(django_capture_on_commit_callba
     assert DBTaskResult.objects.filter(task_path__endswith="purge_expired_sessions").count() == 1
     assert ScheduledRun.objects.get(name=PURGE).last_run_at == now
 
-    # A daily job is not due again within its day (jobs every few minutes are, of course).
+    # A daily job is not due again within its day (frequent jobs, such as the mailbox poll and
+    # the service overdue scan, are).
     with django_capture_on_commit_callbacks(execute=True):
         assert PURGE not in run_due(now=now + timedelta(hours=1))
     assert PURGE not in [job.name for job in due_jobs(now=at(11, 2))]

@@ -17,8 +17,11 @@ Status = ServiceRequest.Status
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    """Messages are matched in English."""
+def _english(org):
+    """Messages are matched in English, notifications too (they use the recipient's language)."""
+    for user in org.values():
+        user.language = "en"
+        user.save(update_fields=["language"])
     with translation.override("en"):
         yield
 
@@ -519,3 +522,23 @@ def test_editing_uses_no_new_code(org, customers):
     second = new(org, customers)
     assert int(second.code[-6:]) == int(first.code[-6:]) + 1
     assert fresh(first).code == first.code
+
+
+def test_supervisors_see_unassigned_requests_of_pool_customers(org, customers):
+    pool_request = services.service_request_receive(
+        service_type=dictionary("service_type", "complaint"),
+        summary="无人跟进",
+        request="我们的设备坏了。",
+        channel=dictionary("channel", "email"),
+        customer=customers["pool"],
+        requester_email="pool@example.cn",
+    )
+    assert pool_request.pk in visible(org, "supervisor")
+    assert pool_request.pk in visible(org, "supervisor2")
+    assert pool_request.pk not in visible(org, "manager1")
+    services.service_request_assign(
+        actor=org["supervisor"], service_request=pool_request, assignee=org["manager1"]
+    )
+    # Once assigned it belongs to the assignee's side of the organisation.
+    assert pool_request.pk in visible(org, "manager1")
+    assert pool_request.pk not in visible(org, "supervisor2")

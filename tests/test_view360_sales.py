@@ -199,8 +199,8 @@ def test_the_queries_do_not_grow_with_the_sales_records(org, customer, products,
     _timeline_queries(manager, customer)  # rights and scope get cached on the user
     few = _timeline_queries(manager, customer)
     # One per source (interactions, documents, events, comments, orders, deals, quotes,
-    # contracts, receivables) and the receivables' payments.
-    assert few == 10
+    # contracts, receivables, service requests) and the receivables' payments.
+    assert few == 11
     client = login("manager1")
     page = _page_queries(client, customer.get_absolute_url())
     sales_records(org, customer, products, count=12)

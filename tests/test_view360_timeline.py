@@ -12,6 +12,7 @@ from guanxi.customers import key_figures, timeline
 from guanxi.customers.models import ChurnCase, Customer
 from guanxi.customers.timeline import Cursor, customer_timeline
 from tests.factories import ContactFactory
+from tests.service_helpers import on_timeline
 from tests.view360_helpers import NOW, ago, comment, document, event, interaction
 
 
@@ -176,11 +177,12 @@ def test_the_query_count_does_not_grow_with_the_entries(org, customer):
     document(customer)
     event(customer)
     comment(customer)
+    on_timeline(org, customer)
     _count_queries(manager, customer)  # rights and scope get cached on the user
     few = _count_queries(manager, customer)
-    # One per source (orders, deals, quotes, contracts and receivables included), plus the
-    # prefetch of the attachments (the payments of receivables: none here).
-    assert few == 10
+    # One per source (orders, deals, quotes, contracts, receivables and service requests
+    # included), plus the prefetch of the attachments (the payments of receivables: none here).
+    assert few == 11
     for hour in range(15):
         visit = interaction(customer, when=ago(hours=hour + 10))
         document(customer, interaction=visit, versions=2)
@@ -188,6 +190,7 @@ def test_the_query_count_does_not_grow_with_the_entries(org, customer):
         document(customer, when=ago(hours=hour + 10))
         event(customer, when=ago(hours=hour + 10))
         comment(customer, when=ago(hours=hour + 10), by=org["supervisor"])
+        on_timeline(org, customer, when=ago(hours=hour + 10), satisfaction=2 + hour % 3)
     assert _count_queries(manager, customer) == few
 
 

@@ -360,9 +360,10 @@ def test_detail_query_count(customers, login, django_assert_max_num_queries):
         ContactFactory(customer=customer)
     client = login("manager1")
     # The 360 page: a bounded query per timeline source, the key figures, the unread count
-    # (orders, deals, quotes, contracts and receivables add their timeline sources; orders,
-    # the open pipeline and the receivables their key-figure aggregates).
-    with django_assert_max_num_queries(25):  # 24 once the comment content type is cached
+    # (orders, deals, quotes, contracts, receivables and service requests add their timeline
+    # sources; orders, the open pipeline, the receivables and the service requests their
+    # key-figure aggregates).
+    with django_assert_max_num_queries(27):  # 26 once the comment content type is cached
         response = client.get(reverse("customers:detail", args=[customer.pk]))
     assert response.status_code == 200
 

@@ -76,6 +76,10 @@ from guanxi.sales import api_urls as sales_api  # noqa: E402  (the sales app's e
 
 urlpatterns[-1:-1] = sales_api.urlpatterns  # before the catch-all of unknown paths
 
+from guanxi.service import api as service_api  # noqa: E402  (service requests 客户服务)
+
+urlpatterns[-1:-1] = service_api.urlpatterns  # before the catch-all of unknown paths
+
 from guanxi.service import api_intake  # noqa: E402  (service request surveys and e-mails)
 
 urlpatterns[-1:-1] = api_intake.urlpatterns  # before the catch-all of unknown paths

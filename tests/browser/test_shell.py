@@ -17,6 +17,7 @@ EVERYONE = {
     "leads",
     "quotes",
     "receivables",
+    "service",
 }
 
 

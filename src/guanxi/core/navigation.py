@@ -80,3 +80,8 @@ NAVIGATION += [
 NAVIGATION += [
     NavItem("receivables", _("Receivables"), "sales:receivable_list", "sales.view_receivable"),
 ]
+
+# Service requests 客户服务 (service app, issue #5); the SLA settings are reached from the queues.
+NAVIGATION += [
+    NavItem("service", _("Service"), "service:request_list", "service.view_servicerequest"),
+]

@@ -8,6 +8,6 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Service")
 
     def ready(self) -> None:
-        # The intake's periodic jobs (mailbox poll, automatic surveys) live beside the app's
-        # ``tasks`` module; importing them registers them with the scheduler.
-        from guanxi.service import tasks_intake  # noqa: F401
+        # Importing these registers requests on the customer's 360 page (timeline) and the
+        # periodic jobs: the overdue scan (tasks) and the mailbox poll and surveys (tasks_intake).
+        from guanxi.service import tasks, tasks_intake, timeline  # noqa: F401

@@ -109,9 +109,36 @@ class ServiceRequest(BaseModel):
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="service_recent"),
             models.Index(fields=["status", "-created_at", "-id"], name="service_status_recent"),
-            models.Index(fields=["assigned_to", "status"], name="service_assignee_status"),
+            # "To handle": one assignee's requests in one status, newest first, straight off
+            # the index (keyset pages included).
+            models.Index(
+                fields=["assigned_to", "status", "-created_at", "-id"],
+                name="service_assignee_queue",
+            ),
+            # The overdue queue walks the open requests only (a small share of all), newest first.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="service_open_recent",
+                condition=models.Q(status__in=["new", "assigned", "handled"]),
+            ),
+            # The overdue job finds open, not yet notified requests by their due times.
+            models.Index(
+                fields=["response_due_at"],
+                name="service_unnotified_response",
+                condition=models.Q(
+                    status__in=["new", "assigned", "handled"],
+                    first_response_at__isnull=True,
+                    overdue_notified_at__isnull=True,
+                ),
+            ),
+            models.Index(
+                fields=["resolution_due_at"],
+                name="service_unnotified_resolution",
+                condition=models.Q(
+                    status__in=["new", "assigned", "handled"], overdue_notified_at__isnull=True
+                ),
+            ),
             models.Index(fields=["customer", "-created_at"], name="service_customer_recent"),
-            models.Index(fields=["resolution_due_at"], name="service_resolution_due"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="service_request_code_unique"),
