@@ -69,6 +69,7 @@ def test_home_shows_role_team_and_scoped_counts_for_a_manager(english, customers
         "leads",
         "quotes",
         "receivables",
+        "reports",
     }
     assert 'data-testid="shortcut-dictionaries"' not in page
 

@@ -75,3 +75,7 @@ urlpatterns[0:0] = api_completeness.urlpatterns  # before the router's customers
 from guanxi.sales import api_urls as sales_api  # noqa: E402  (the sales app's endpoints)
 
 urlpatterns[-1:-1] = sales_api.urlpatterns  # before the catch-all of unknown paths
+
+from guanxi.analytics import api as analytics_api  # noqa: E402  (statistics and reports)
+
+urlpatterns[-1:-1] = analytics_api.urlpatterns  # before the catch-all of unknown paths

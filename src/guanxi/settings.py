@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "guanxi.collaboration",
     "guanxi.sales",
     "guanxi.service",
+    "guanxi.analytics",
 ]
 
 MIDDLEWARE = [

@@ -80,3 +80,8 @@ NAVIGATION += [
 NAVIGATION += [
     NavItem("receivables", _("Receivables"), "sales:receivable_list", "sales.view_receivable"),
 ]
+
+# Statistics and reports 统计报表 (analytics app, issue #6).
+NAVIGATION += [
+    NavItem("reports", _("Reports"), "analytics:index", "analytics.view_reports"),
+]
