@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from guanxi.analytics.framework import DATE, ID, INTEGER, MONEY, NUMBER, PERCENT, reports
+from guanxi.analytics.kpis import KPIForm, dashboard
 from guanxi.analytics.models import Report
 from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.schema import ERROR_DESCRIPTIONS
@@ -151,3 +152,77 @@ urlpatterns = [
     )
     for report in reports()
 ]
+
+
+class KPISerializer(serializers.Serializer):
+    key = serializers.CharField(read_only=True, help_text="Stable identifier of the KPI.")
+    label = serializers.CharField(read_only=True, help_text="Name in the user's language.")
+    definition = serializers.CharField(read_only=True, help_text="How it is computed.")
+    unit = serializers.ChoiceField(choices=["percent", "money", "number", "hours"], read_only=True)
+    value = serializers.DecimalField(
+        max_digits=24,
+        decimal_places=2,
+        allow_null=True,
+        read_only=True,
+        help_text="The period's value; null when its denominator is 0 or there is no data.",
+    )
+    previous = serializers.DecimalField(
+        max_digits=24,
+        decimal_places=2,
+        allow_null=True,
+        read_only=True,
+        help_text="The previous period's value (same length, just before).",
+    )
+    change = serializers.DecimalField(
+        max_digits=24,
+        decimal_places=2,
+        allow_null=True,
+        read_only=True,
+        help_text="value − previous (percentage points for rates).",
+    )
+    link = serializers.CharField(read_only=True, help_text="The page of the records behind it.")
+
+
+class KPIDashboardSerializer(serializers.Serializer):
+    date_from = serializers.DateField(read_only=True)
+    date_to = serializers.DateField(read_only=True)
+    previous_from = serializers.DateField(read_only=True)
+    previous_to = serializers.DateField(read_only=True)
+    kpis = KPISerializer(many=True, read_only=True)
+
+
+class KPIView(UserLanguageMixin, APIView):
+    """The KPI dashboard: every KPI for the period and the previous one."""
+
+    model = Report
+    read_permission = "analytics.view_reports"
+    permission_classes = [IsAuthenticated, RoleRights]
+
+    @extend_schema(
+        operation_id="kpis",
+        summary="KPI dashboard",
+        description=(
+            "Every KPI of SPEC §7 whose inputs Guanxi records (campaign KPIs omitted), for the "
+            "period and the period of the same length before it, within the caller's scope."
+        ),
+        tags=["reports"],
+        parameters=form_parameters(KPIForm),
+        responses={
+            200: KPIDashboardSerializer,
+            400: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS["400"]),
+        },
+    )
+    def get(self, request):
+        form = KPIForm(request.query_params, actor=request.user)
+        if not form.is_valid():
+            raise exceptions.ValidationError(
+                {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+            )
+        params = form.params()
+        data = dashboard(
+            actor=request.user, date_from=params["date_from"], date_to=params["date_to"]
+        )
+        return Response(KPIDashboardSerializer(data).data)
+
+
+urlpatterns.append(path("kpis/", KPIView.as_view(), name="api-kpis"))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from guanxi.analytics import charts
 from guanxi.analytics.framework import get_report, reports
+from guanxi.analytics.kpis import KPIForm, dashboard
 from guanxi.analytics.templatetags.reports import export_value
 from guanxi.core.decorators import requires
 from guanxi.core.export import FORMATS, export_response
@@ -74,6 +75,26 @@ def report_page(request, slug: str):
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and not htmx.history_restore_request
     template = "analytics/partials/_report_body.html" if partial else "analytics/report.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@requires(RIGHT)
+def kpi_dashboard(request):
+    """The KPI dashboard 关键指标: each KPI for the period and the one before, with definition
+    and a link to the records behind it."""
+    form = KPIForm(request.GET or None, actor=request.user)
+    data = None
+    if form.is_valid():
+        params = form.params()
+        data = dashboard(
+            actor=request.user, date_from=params["date_from"], date_to=params["date_to"]
+        )
+    context = {"active_nav": ACTIVE_NAV, "form": form, "data": data}
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not htmx.history_restore_request
+    template = "analytics/partials/_kpis.html" if partial else "analytics/kpis.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -107,6 +107,23 @@ def _reps(actor, params):
     return list(users)
 
 
+def rep_targets(*, actor, ids, date_from, date_to) -> dict:
+    """{rep id: (kind weight, target, achieved)} of the reps' all-product targets inside the
+    period; of several kinds, the longest (so a month is never counted beside its year)."""
+    targets: dict = {}
+    for target in target_list(actor=actor).filter(
+        user__in=ids, category__isnull=True, period_start__gte=date_from, period_end__lte=date_to
+    ):
+        weight = _KIND_WEIGHT[target.period_kind]
+        best = targets.get(target.user_id)
+        if best is None or weight > best[0]:
+            targets[target.user_id] = best = [weight, periods.money(0), periods.money(0)]
+        if weight == best[0]:
+            best[1] += target.amount
+            best[2] += periods.money(target.achieved)
+    return targets
+
+
 def _grouped(rows, key: str, **measures) -> dict:
     return {row[key]: row for row in rows.order_by().values(key).annotate(**measures)}
 
@@ -166,17 +183,7 @@ def compute(actor, params: dict) -> dict:
         "rep",
         interactions=Count("id"),
     )
-    targets: dict = {}
-    for target in target_list(actor=actor).filter(
-        user__in=ids, category__isnull=True, period_start__gte=date_from, period_end__lte=date_to
-    ):
-        weight = _KIND_WEIGHT[target.period_kind]
-        best = targets.get(target.user_id)
-        if best is None or weight > best[0]:
-            targets[target.user_id] = best = [weight, periods.money(0), periods.money(0)]
-        if weight == best[0]:
-            best[1] += target.amount
-            best[2] += periods.money(target.achieved)
+    targets = rep_targets(actor=actor, ids=ids, date_from=date_from, date_to=date_to)
     rows = []
     for user in reps:
         row = {"user": user.pk, "name": user.get_full_name() or user.username}

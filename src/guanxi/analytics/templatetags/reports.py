@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from guanxi.analytics.framework import INTEGER, MONEY, PERCENT
 
@@ -40,3 +41,20 @@ def export_value(value, column):
     if value is None and column.numeric:
         return NO_VALUE
     return value
+
+
+@register.filter
+def kpi_value(kpi: dict, field: str) -> str:
+    """A KPI's value, previous value or change formatted by its unit; "—" for none."""
+    value = kpi.get(field)
+    if value is None:
+        return NO_VALUE
+    sign = "+" if field == "change" and value > 0 else ""
+    unit = kpi["unit"]
+    if unit == "money":
+        return f"{sign}¥{intcomma(number_format(Decimal(value), 2))}"
+    if unit == "percent":
+        if field == "change":  # a difference of two rates: percentage points
+            return _("%(value)s pts") % {"value": f"{sign}{number_format(value, 2)}"}
+        return f"{number_format(value, 2)}%"
+    return f"{sign}{number_format(value, 2)}"
