@@ -38,6 +38,11 @@ def data(org):
     return made
 
 
+@pytest.fixture
+def no_cache(settings):
+    settings.GUANXI = {**settings.GUANXI, "REPORT_CACHE_SECONDS": 0}
+
+
 def _url(slug, query=YEAR):
     return f"{reverse('analytics:report', args=[slug])}?{query}"
 
@@ -165,7 +170,7 @@ def test_plotly_js_comes_from_the_installed_package(client):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_report_page_query_count(login, data, slug, django_assert_max_num_queries):
+def test_report_page_query_count(login, data, slug, no_cache, django_assert_max_num_queries):
     client = login("supervisor")
     client.get(_url(slug))
     for index in range(10):  # more rows do not mean more queries
@@ -247,7 +252,7 @@ def test_api_reports_are_in_the_schema(client, db):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_api_query_count(api, data, slug, django_assert_max_num_queries):
+def test_api_query_count(api, data, slug, no_cache, django_assert_max_num_queries):
     client = api("exec")
     with django_assert_max_num_queries(14):
         assert client.get(f"/api/reports/{slug}/?{YEAR}").status_code == 200
@@ -257,3 +262,27 @@ def test_json_figure_is_plain_data(login, data):
     response = login("exec").get(_url("sales-trend"))
     json.dumps(response.context["figure"])  # nothing but JSON types
     assert Decimal(str(response.context["figure"]["data"][0]["y"][2])) == Decimal("457.0")
+
+
+def test_a_report_asked_again_is_served_from_the_cache(login, data, org, english):
+    client = login("exec")
+    first = client.get(_url("customer-contribution"))
+    assert 'data-testid="report-as-of"' in first.content.decode()
+    newcomer = CustomerFactory(owner=org["manager1"], name="新客户")
+    order(newcomer, D(2026, 3, 1), "9999.00")
+    again = client.get(_url("customer-contribution"))
+    assert again.context["data"] == first.context["data"]  # same figures, same as-of time
+    other_filter = client.get(_url("customer-contribution", YEAR + "&limit=5"))
+    assert other_filter.context["data"]["rows"][0]["name"] == "新客户"
+    # Someone with another scope never gets the executive's entry.
+    mine = login("manager3").get(_url("customer-contribution")).context["data"]
+    assert [row["name"] for row in mine["rows"]] == ["客户50.00"]
+
+
+def test_without_the_cache_every_request_recomputes(login, data, org, no_cache):
+    client = login("exec")
+    client.get(_url("customer-contribution"))
+    newcomer = CustomerFactory(owner=org["manager1"], name="新客户")
+    order(newcomer, D(2026, 3, 1), "9999.00")
+    rows = client.get(_url("customer-contribution")).context["data"]["rows"]
+    assert rows[0]["name"] == "新客户"

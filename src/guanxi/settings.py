@@ -320,3 +320,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["InteractionKindEnum"] = (
 # A customer whose last order (or, without orders, creation) is older than this many months
 # gets a churn warning from the daily job (env GUANXI_CHURN_MONTHS).
 GUANXI["CHURN_MONTHS"] = int(env("CHURN_MONTHS", "6"))
+
+# --- statistics and reports 统计报表 ---------------------------------------------------------
+# A report or the KPI dashboard asked for again within this many seconds is served from the
+# cache, with the time its figures were computed (env GUANXI_REPORT_CACHE_SECONDS; 0: off).
+GUANXI["REPORT_CACHE_SECONDS"] = int(env("REPORT_CACHE_SECONDS", "300"))

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from guanxi.analytics.framework import DATE, ID, INTEGER, MONEY, NUMBER, PERCENT, reports
-from guanxi.analytics.kpis import KPIForm, dashboard
+from guanxi.analytics.kpis import KPIForm, cached_dashboard
 from guanxi.analytics.models import Report
 from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.schema import ERROR_DESCRIPTIONS
@@ -32,6 +32,13 @@ _COMMON_HELP = {
     "region": "Id of a region dictionary entry.",
     "level": "Id of a customer level dictionary entry.",
 }
+
+
+def AS_OF():  # noqa: N802  (a field factory, used like a class)
+    return serializers.DateTimeField(
+        read_only=True,
+        help_text="When the figures were computed (results are cached for a few minutes).",
+    )
 
 
 def _camel(name: str) -> str:
@@ -97,6 +104,7 @@ def response_serializer(report) -> type[serializers.Serializer]:
             allow_null=True, read_only=True, help_text="Last day of the period, included."
         ),
         "summary": _serializer(f"{base}Summary", report.summary)(read_only=True),
+        "as_of": AS_OF(),
     }
     for table in report.tables:
         row = _serializer(f"{base}{_camel(table.key)}Row", table.columns)
@@ -117,7 +125,7 @@ class ReportAPIView(UserLanguageMixin, APIView):
             raise exceptions.ValidationError(
                 {name: [str(error) for error in errors] for name, errors in form.errors.items()}
             )
-        data = self.report.run(request.user, form.params())
+        data = self.report.cached_run(request.user, form.params())
         return Response(self.serializer_class(data).data)
 
 
@@ -184,6 +192,7 @@ class KPISerializer(serializers.Serializer):
 
 
 class KPIDashboardSerializer(serializers.Serializer):
+    as_of = AS_OF()
     date_from = serializers.DateField(read_only=True)
     date_to = serializers.DateField(read_only=True)
     previous_from = serializers.DateField(read_only=True)
@@ -218,10 +227,7 @@ class KPIView(UserLanguageMixin, APIView):
             raise exceptions.ValidationError(
                 {name: [str(error) for error in errors] for name, errors in form.errors.items()}
             )
-        params = form.params()
-        data = dashboard(
-            actor=request.user, date_from=params["date_from"], date_to=params["date_to"]
-        )
+        data = cached_dashboard(actor=request.user, params=form.params())
         return Response(KPIDashboardSerializer(data).data)
 
 

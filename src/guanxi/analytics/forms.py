@@ -17,6 +17,7 @@ from guanxi.analytics import periods
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.scoping import sees_everything, visible_user_ids
 
+_PERIOD_KEYS = ("preset", "date_from", "date_to")
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
 
@@ -87,7 +88,12 @@ class ReportFilterForm(forms.Form):
     level = _dictionary_field(DictionaryKind.CUSTOMER_LEVEL, _("Customer level"))
 
     def __init__(self, data=None, *, actor, **kwargs):
-        super().__init__(data if data is not None else {}, **kwargs)
+        data = data if data is not None else {}
+        if self.default_preset and not any(data.get(key) for key in _PERIOD_KEYS):
+            # No period asked for: the default one, shown as chosen in the form.
+            data = data.copy()
+            data["preset"] = self.default_preset
+        super().__init__(data, **kwargs)
         self.actor = actor
         for name in self.drop:
             self.fields.pop(name, None)

@@ -67,6 +67,14 @@ class ReportDefinition:
     def run(self, actor, params: dict) -> dict:
         return self.compute(actor, params)
 
+    def cached_run(self, actor, params: dict) -> dict:
+        """:meth:`run` through the short-lived result cache, with ``as_of``."""
+        from guanxi.analytics.caching import cached
+
+        return cached(
+            self.slug, actor=actor, params=params, compute=lambda: self.run(actor, params)
+        )
+
     def table(self, key: str | None) -> TableSpec:
         for spec in self.tables:
             if spec.key == key:

@@ -398,3 +398,13 @@ class KPIForm(ReportFilterForm):
     """The KPI dashboard's filter: the period only (the scope is the actor's)."""
 
     drop = ("owner", "team", "region", "level")
+
+
+def cached_dashboard(*, actor, params: dict) -> dict:
+    """:func:`dashboard` for the form's period through the short-lived result cache."""
+    from guanxi.analytics.caching import cached
+
+    period = {"date_from": params["date_from"], "date_to": params["date_to"]}
+    return cached(
+        "kpis", actor=actor, params=period, compute=lambda: dashboard(actor=actor, **period)
+    )

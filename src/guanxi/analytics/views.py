@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from guanxi.analytics import charts
 from guanxi.analytics.framework import get_report, reports
-from guanxi.analytics.kpis import KPIForm, dashboard
+from guanxi.analytics.kpis import KPIForm, cached_dashboard
 from guanxi.analytics.templatetags.reports import export_value
 from guanxi.core.decorators import requires
 from guanxi.core.export import FORMATS, export_response
@@ -56,7 +56,7 @@ def report_page(request, slug: str):
     if report is None:
         raise Http404
     form = report.form_class(request.GET or None, actor=request.user)
-    data = report.run(request.user, form.params()) if form.is_valid() else None
+    data = report.cached_run(request.user, form.params()) if form.is_valid() else None
     if data is not None and request.GET.get("export") in FORMATS:
         return _export(request, report, form, data)
     query = request.GET.copy()
@@ -87,10 +87,7 @@ def kpi_dashboard(request):
     form = KPIForm(request.GET or None, actor=request.user)
     data = None
     if form.is_valid():
-        params = form.params()
-        data = dashboard(
-            actor=request.user, date_from=params["date_from"], date_to=params["date_to"]
-        )
+        data = cached_dashboard(actor=request.user, params=form.params())
     context = {"active_nav": ACTIVE_NAV, "form": form, "data": data}
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and not htmx.history_restore_request
