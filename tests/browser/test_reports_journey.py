@@ -72,6 +72,12 @@ def test_the_contribution_chart_and_table_show_the_same_customers(sign_in, sales
     ticks = page.locator("[data-testid=report-chart] .xtick text").all_text_contents()
     assert ticks == names
 
+    # Dates typed in replace the preset: the report follows them.
+    with page.expect_response(lambda response: "date_from=2020-01-01" in response.url):
+        page.fill("#id_date_from", "2020-01-01")
+    assert page.input_value("#id_preset") == ""
+    assert "2020-01-01" in page.locator("[data-testid=report-period]").inner_text()
+
 
 def test_the_kpi_dashboard_explains_each_kpi(sign_in, sales):
     page = sign_in("exec")
