@@ -110,7 +110,9 @@ def _bounds():
 
 def _sql_contribution():
     return (
-        f"SELECT o.customer_id, SUM(o.total), COUNT(*) {_revenue_from()} "
+        # The top 20 and the period's totals (amount, orders, customers), as the report shows.
+        "SELECT o.customer_id, SUM(o.total), COUNT(*), SUM(SUM(o.total)) OVER (), "
+        f"SUM(COUNT(*)) OVER (), COUNT(*) OVER () {_revenue_from()} "
         "GROUP BY o.customer_id ORDER BY SUM(o.total) DESC, o.customer_id LIMIT 20",
         [*_period()],
     )

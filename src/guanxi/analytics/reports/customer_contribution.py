@@ -5,7 +5,7 @@ count). Three queries whatever the data: the ranked top rows, the period's total
 of those rows.
 """
 
-from django.db.models import Count, Sum
+from django.db.models import Count, DecimalField, Func, IntegerField, Sum
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.analytics import charts, periods
@@ -55,6 +55,25 @@ SUMMARY = (
 )
 
 
+_MONEY = DecimalField(max_digits=24, decimal_places=2)
+
+
+class OverAll(Func):
+    """``SUM(<aggregate>) OVER ()``: the total of an aggregate over every group of the query."""
+
+    template = "SUM(%(expressions)s) OVER ()"
+
+
+class GroupCount(Func):
+    """``COUNT(*) OVER ()``: how many groups the query has (before LIMIT)."""
+
+    template = "COUNT(*) OVER ()"
+    contains_aggregate = True  # evaluated after GROUP BY, never grouped by
+
+    def __init__(self):
+        super().__init__(output_field=IntegerField())
+
+
 def _label(entry) -> str:
     return entry.label if entry is not None else ""
 
@@ -62,14 +81,24 @@ def _label(entry) -> str:
 def compute(actor, params: dict) -> dict:
     orders = revenue_orders(actor=actor, params=params)
     limit = params.get("limit") or 20
+    # One scan: each customer's sums, and beside them the period's totals over every customer.
     ranked = list(
         orders.values("customer_id")
-        .annotate(amount=Sum("total"), orders=Count("id"))
+        .annotate(
+            amount=Sum("total"),
+            orders=Count("id"),
+            all_amount=OverAll(Sum("total"), output_field=_MONEY),
+            all_orders=OverAll(Count("id"), output_field=IntegerField()),
+            all_customers=GroupCount(),
+        )
         .order_by("-amount", "customer_id")[:limit]
     )
-    totals = orders.aggregate(
-        amount=Sum("total"), orders=Count("id"), customers=Count("customer_id", distinct=True)
-    )
+    first = ranked[0] if ranked else {"all_amount": 0, "all_orders": 0, "all_customers": 0}
+    totals = {
+        "amount": first["all_amount"],
+        "orders": first["all_orders"],
+        "customers": first["all_customers"],
+    }
     total = periods.money(totals["amount"])
     customers = Customer.all_objects.select_related("owner", "level", "region").in_bulk(
         [row["customer_id"] for row in ranked]

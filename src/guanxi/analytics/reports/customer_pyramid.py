@@ -5,8 +5,8 @@ tier's revenue and share, and the share of the top 20 %.
 Customer at rank r of n (largest revenue first, ties by id) is in percentile p = ⌈100·r/n⌉:
 tier 1 is p = 1, tier 2 p = 2–5, tier 3 p = 6–20, tier 4 p = 21–100. With fewer than 100
 customers the top tiers can be empty (the top 1 % of 50 customers is nobody). The database
-ranks the customers and sums per percentile (one query, plus one to count them); tiers and the
-Pareto curve are read off the 100 percentiles.
+ranks and counts the customers and sums per percentile in one query; tiers and the Pareto
+curve are read off the 100 percentiles.
 """
 
 from django.db import connection
@@ -79,21 +79,20 @@ def _percentiles(actor, params) -> list[tuple[int, int, object]]:
         .annotate(revenue=Sum("total"))
         .filter(revenue__gt=0)
     )
-    count = per_customer.count()
-    if not count:
-        return []
     ranked = per_customer.annotate(
         customer_rank=Window(RowNumber(), order_by=[F("revenue").desc(), F("customer_id").asc()])
     ).values("revenue", "customer_rank")
     inner, inner_params = ranked.query.sql_with_params()
-    # Integer ceiling of 100·rank/n on both databases; the window needs the outer grouping.
+    # The percentile ⌈100·rank/n⌉ in integer arithmetic (both databases); n counted by a window
+    # over the same rows, so the orders are read once.
     sql = (
-        "SELECT (ranked.customer_rank * 100 + %s - 1) / %s AS percentile, "  # noqa: S608
-        "COUNT(*), SUM(ranked.revenue) "
-        f"FROM ({inner}) ranked GROUP BY 1 ORDER BY 1"
+        "SELECT (counted.customer_rank * 100 + counted.n - 1) / counted.n AS percentile, "  # noqa: S608
+        "COUNT(*), SUM(counted.revenue) FROM ("
+        f"SELECT ranked.*, COUNT(*) OVER () AS n FROM ({inner}) ranked"
+        ") counted GROUP BY 1 ORDER BY 1"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [count, count, *inner_params])
+        cursor.execute(sql, inner_params)
         return [(int(p), int(n), periods.money(revenue)) for p, n, revenue in cursor.fetchall()]
 
 
