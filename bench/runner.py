@@ -120,6 +120,24 @@ def print_table(results: list[dict], seeding: Seeding, vendor: str) -> None:
         )
 
 
+def print_ratios(results: list[dict]) -> None:
+    """For each ``<name>.orm`` scenario with a ``<name>.sql`` twin: p95 ORM ÷ p95 SQL."""
+    by_name = {row["name"]: row for row in results}
+    pairs = [
+        (name[: -len(".orm")], row, by_name.get(name[: -len(".orm")] + ".sql"))
+        for name, row in by_name.items()
+        if name.endswith(".orm")
+    ]
+    pairs = [(name, orm, sql) for name, orm, sql in pairs if sql]
+    if not pairs:
+        return
+    title = "computed by the app vs hand-written SQL"
+    print(f"\n{title:<40} {'app p95':>8} {'SQL p95':>8} {'ratio':>6}")
+    for name, orm, sql in pairs:
+        ratio = orm["p95_ms"] / sql["p95_ms"] if sql["p95_ms"] else float("inf")
+        print(f"{name:<40} {orm['p95_ms']:>8.1f} {sql['p95_ms']:>8.1f} {ratio:>6.2f}")
+
+
 def _git_commit() -> str:
     try:
         return subprocess.run(
@@ -158,6 +176,7 @@ def run(args) -> int:
             results.append(summarise(scenario, raw))
             print(f"[bench] {scenario.name}: p50 {results[-1]['p50_ms']} ms", flush=True)
     print_table(results, seeding, connection.vendor)
+    print_ratios(results)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = Path(args.json) if args.json else RESULTS_DIR / f"bench-{stamp}.json"
     out.write_text(

@@ -86,6 +86,17 @@ def test_every_endpoint_is_in_the_schema(client, db):
         "/api/dictionaries/",
         "/api/dictionaries/{id}/",
     } <= paths
+    # Statistics and reports 统计报表 (issue #6).
+    assert {
+        "/api/reports/customer-contribution/",
+        "/api/reports/customer-composition/",
+        "/api/reports/service-composition/",
+        "/api/reports/churn/",
+        "/api/reports/sales-trend/",
+        "/api/reports/employee-performance/",
+        "/api/reports/customer-pyramid/",
+        "/api/kpis/",
+    } <= paths
 
 
 def _known_records(org) -> dict:

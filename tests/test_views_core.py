@@ -70,6 +70,7 @@ def test_home_shows_role_team_and_scoped_counts_for_a_manager(english, customers
         "quotes",
         "receivables",
         "service",
+        "reports",
     }
     assert 'data-testid="shortcut-dictionaries"' not in page
 

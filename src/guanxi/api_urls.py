@@ -83,3 +83,6 @@ urlpatterns[-1:-1] = service_api.urlpatterns  # before the catch-all of unknown 
 from guanxi.service import api_intake  # noqa: E402  (service request surveys and e-mails)
 
 urlpatterns[-1:-1] = api_intake.urlpatterns  # before the catch-all of unknown paths
+from guanxi.analytics import api as analytics_api  # noqa: E402  (statistics and reports)
+
+urlpatterns[-1:-1] = analytics_api.urlpatterns  # before the catch-all of unknown paths

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "guanxi.collaboration",
     "guanxi.sales",
     "guanxi.service",
+    "guanxi.analytics",
 ]
 
 MIDDLEWARE = [
@@ -342,3 +343,7 @@ GUANXI["MAILBOX_POLL_MINUTES"] = int(env("MAILBOX_POLL_MINUTES", "5"))
 # out by itself to the requester of every handled request (checked with the mailbox poll).
 GUANXI["SURVEY_DAYS"] = int(env("SURVEY_DAYS", "14"))
 GUANXI["SURVEY_AUTO"] = env_bool("SURVEY_AUTO", default=False)
+# --- statistics and reports 统计报表 ---------------------------------------------------------
+# A report or the KPI dashboard asked for again within this many seconds is served from the
+# cache, with the time its figures were computed (env GUANXI_REPORT_CACHE_SECONDS; 0: off).
+GUANXI["REPORT_CACHE_SECONDS"] = int(env("REPORT_CACHE_SECONDS", "300"))

@@ -17,3 +17,6 @@ urlpatterns += [path("notifications/", include("guanxi.collaboration.urls"))]
 # Sales 营销管理: opportunities, development plans, products, orders... (sales app).
 urlpatterns += [path("sales/", include("guanxi.sales.urls"))]
 urlpatterns += [path("service/", include("guanxi.service.urls"))]
+
+# Statistics and reports 统计报表 (analytics app).
+urlpatterns += [path("reports/", include("guanxi.analytics.urls"))]

@@ -19,15 +19,16 @@ EVERYONE = {
     "receivables",
     "service",
 }
+REPORTS = {"reports"}  # statistics and reports: not for sales assistants
 
 
 @pytest.mark.parametrize(
     ("username", "expected"),
     [
-        ("admin", EVERYONE | ADMIN_ONLY),
-        ("exec", EVERYONE),
-        ("supervisor", EVERYONE),
-        ("manager1", EVERYONE),
+        ("admin", EVERYONE | ADMIN_ONLY | REPORTS),
+        ("exec", EVERYONE | REPORTS),
+        ("supervisor", EVERYONE | REPORTS),
+        ("manager1", EVERYONE | REPORTS),
         ("assistant", EVERYONE),
     ],
 )

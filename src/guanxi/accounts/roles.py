@@ -127,3 +127,8 @@ _SERVICE_WORK = [
 ROLE_DEFAULTS[ACCOUNT_MANAGER] += _SERVICE_WORK
 ROLE_DEFAULTS[SUPERVISOR] += [*_SERVICE_WORK, "service.assign_servicerequest"]
 ROLE_DEFAULTS[SALES_ASSISTANT] += ["service.view_*"]
+
+# Statistics and reports 统计报表 (issue #6): executives (through analytics.view_*), supervisors
+# and account managers see the reports, each within their own scope; assistants do not.
+ROLE_DEFAULTS[SUPERVISOR] += ["analytics.view_reports"]
+ROLE_DEFAULTS[ACCOUNT_MANAGER] += ["analytics.view_reports"]

@@ -85,3 +85,8 @@ NAVIGATION += [
 NAVIGATION += [
     NavItem("service", _("Service"), "service:request_list", "service.view_servicerequest"),
 ]
+
+# Statistics and reports 统计报表 (analytics app, issue #6).
+NAVIGATION += [
+    NavItem("reports", _("Reports"), "analytics:index", "analytics.view_reports"),
+]

@@ -1,0 +1,53 @@
+"""A short-lived cache of report results, so a report opened again (or refiltered back) within
+a few minutes is served without recomputing: the page shows when its figures were computed.
+
+The key holds the report, the language (labels are translated), the actor's scope (executives
+share one entry; others the set of users whose records they see) and the filters. Setting
+``GUANXI_REPORT_CACHE_SECONDS`` (default 300) sets the lifetime; 0 turns the cache off.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from guanxi.core.scoping import sees_everything, visible_user_ids
+
+
+def cache_seconds() -> int:
+    return int(settings.GUANXI.get("REPORT_CACHE_SECONDS", 300))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def scope_key(actor) -> str:
+    if sees_everything(actor):
+        return "all"
+    return _digest(",".join(str(pk) for pk in sorted(visible_user_ids(actor))))
+
+
+def params_key(params: dict) -> str:
+    parts = []
+    for name in sorted(params):
+        value = params[name]
+        parts.append(f"{name}={getattr(value, 'pk', value)}")
+    return _digest("&".join(parts))
+
+
+def cached(name: str, *, actor, params: dict, compute: Callable[[], dict]) -> dict:
+    """``compute()`` with ``as_of`` (when it was computed), from the cache when fresh."""
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return {**compute(), "as_of": timezone.now()}
+    key = f"guanxi:report:{name}:{get_language()}:{scope_key(actor)}:{params_key(params)}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    result = {**compute(), "as_of": timezone.now()}
+    cache.set(key, result, seconds)
+    return result

@@ -1,0 +1,410 @@
+"""The KPI dashboard 关键指标 (SPEC §7): each formula whose inputs Guanxi records, for a period
+against the period of the same length just before it, within the actor's scope.
+
+Each KPI has a definition (shown on the page) and a link to the records or report behind it.
+The campaign KPIs (response rate, ROI) are left out until campaigns exist. The figures are read
+with a fixed number of aggregate queries per period (``facts``); the KPIs are formulas on them.
+A rate whose denominator is 0 is None ("—").
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Avg, Count, F, Q, Sum
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.accounts.models import LoginEvent
+from guanxi.analytics import periods
+from guanxi.analytics.forms import ReportFilterForm, owner_choices
+from guanxi.analytics.reports.employee_performance import rep_targets
+from guanxi.analytics.selectors import revenue_lines, revenue_orders
+from guanxi.core.scoping import scope_queryset
+from guanxi.customers.models import ChurnCase, Customer, Interaction
+from guanxi.customers.selectors import completeness_expression
+from guanxi.sales.models import Lead, Opportunity
+from guanxi.service.models import ServiceRequest
+
+PERCENT = "percent"
+MONEY = "money"
+NUMBER = "number"
+HOURS = "hours"
+
+
+@dataclass(frozen=True)
+class KPI:
+    key: str
+    label: object
+    definition: object
+    unit: str
+    formula: object  # facts -> value
+    link: object  # (date_from, date_to) -> url
+
+
+def _ratio(part, whole, scale=1) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * scale / Decimal(whole)).quantize(periods.CENT)
+
+
+def _hours(duration) -> Decimal | None:
+    if duration is None:
+        return None
+    return (Decimal(duration.total_seconds()) / 3600).quantize(periods.CENT)
+
+
+def _url(name, *args, **query):
+    def link(date_from, date_to):
+        base = reverse(name, args=args)
+        values = {key: value for key, value in query.items() if value}
+        if query.get("dates"):
+            values.pop("dates")
+            values.update(date_from=date_from.isoformat(), date_to=date_to.isoformat())
+        return f"{base}?{urlencode(values)}" if values else base
+
+    return link
+
+
+def _report(slug):
+    return _url("analytics:report", slug, dates=True)
+
+
+def facts(*, actor, date_from, date_to) -> dict:
+    """The counts and sums the KPIs are made of, for one period."""
+    params = {"date_from": date_from, "date_to": date_to}
+    start, end = periods.day_bounds(date_from, date_to)
+    in_period = {"created_at__gte": start, "created_at__lt": end}
+    result = revenue_orders(actor=actor, params=params).aggregate(
+        orders=Count("id"), amount=Sum("total"), buyers=Count("customer_id", distinct=True)
+    )
+    result.update(
+        revenue_lines(actor=actor, params=params).aggregate(
+            items=Sum("quantity"), lines=Count("id")
+        )
+    )
+    reps = owner_choices(actor).filter(team__isnull=False)
+    rep_ids = list(reps.values_list("pk", flat=True))
+    targets = rep_targets(actor=actor, ids=rep_ids, date_from=date_from, date_to=date_to)
+    result["reps"] = len(rep_ids)
+    result["target"] = sum((t[1] for t in targets.values()), periods.money(0)) if targets else None
+    result["target_achieved"] = sum((t[2] for t in targets.values()), periods.money(0))
+    closed = Q(closed_at__gte=start, closed_at__lt=end)
+    result.update(
+        scope_queryset(Opportunity.objects.all(), actor).aggregate(
+            won=Count("id", filter=closed & Q(status=Opportunity.Status.WON)),
+            lost=Count("id", filter=closed & Q(status=Opportunity.Status.LOST)),
+        )
+    )
+    result.update(
+        scope_queryset(Lead.objects.all(), actor).aggregate(
+            leads=Count("id", filter=Q(**in_period)),
+            converted=Count("id", filter=closed & Q(status=Lead.Status.CONVERTED)),
+            disqualified=Count("id", filter=closed & Q(status=Lead.Status.DISQUALIFIED)),
+        )
+    )
+    requests = scope_queryset(ServiceRequest.objects.all(), actor).filter(**in_period)
+    result.update(
+        requests.aggregate(
+            complaints=Count("id", filter=Q(service_type__code="complaint")),
+            satisfaction=Avg("satisfaction"),
+            first_response=Avg(
+                F("first_response_at") - F("created_at"),
+                filter=Q(first_response_at__isnull=False),
+            ),
+            resolution=Avg(F("archived_at") - F("created_at"), filter=Q(archived_at__isnull=False)),
+        )
+    )
+    customers = scope_queryset(Customer.objects.all(), actor)
+    result.update(
+        customers.aggregate(
+            customers_at_start=Count("id", filter=Q(created_at__lt=start)),
+            customers_at_end=Count("id", filter=Q(created_at__lt=end)),
+            new_customers=Count("id", filter=Q(**in_period)),
+            updated_customers=Count(
+                "id", filter=Q(updated_at__gte=start, updated_at__lt=end, created_at__lt=end)
+            ),
+        )
+    )
+    result.update(
+        scope_queryset(ChurnCase.objects.all(), actor)
+        .filter(closed, customer__deleted_at__isnull=True)
+        .aggregate(
+            churned=Count(
+                "id",
+                filter=Q(state__in=[ChurnCase.State.CONFIRMED, ChurnCase.State.WON_BACK]),
+            ),
+            won_back=Count("id", filter=Q(state=ChurnCase.State.WON_BACK)),
+        )
+    )
+    result["active_users"] = (
+        LoginEvent.objects.filter(
+            user__in=rep_ids, kind=LoginEvent.Kind.LOGIN, at__gte=start, at__lt=end
+        )
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+    result["interactions"] = Interaction.objects.filter(
+        occurred_at__gte=start, occurred_at__lt=end, customer__in=customers
+    ).count()
+    return result
+
+
+def completeness(*, actor) -> Decimal | None:
+    value = scope_queryset(Customer.objects.all(), actor).aggregate(
+        average=Avg(completeness_expression())
+    )["average"]
+    return None if value is None else Decimal(value).quantize(periods.CENT)
+
+
+def _growth(f):
+    return None  # computed by dashboard(), which has both periods
+
+
+KPIS = [
+    KPI(
+        "sales_quota",
+        _("Sales quota"),
+        _("The sum of the sales reps' all-product targets lying inside the period."),
+        MONEY,
+        lambda f: f["target"],
+        _url("sales:target_list"),
+    ),
+    KPI(
+        "sales_total",
+        _("Sales total"),
+        _("The amount of the orders dated in the period, cancelled ones excluded."),
+        MONEY,
+        lambda f: periods.money(f["amount"]),
+        _url("sales:order_list", dates=True),
+    ),
+    KPI(
+        "plan_achievement",
+        _("Plan achievement rate"),
+        _("Actual ÷ target: what the reps sold in their targets' periods ÷ their targets."),
+        PERCENT,
+        lambda f: _ratio(f["target_achieved"], f["target"], 100),
+        _url("sales:target_list"),
+    ),
+    KPI(
+        "sales_growth",
+        _("Sales growth rate"),
+        _("(This period's sales − the previous period's) ÷ the previous period's."),
+        PERCENT,
+        _growth,
+        _report("sales-trend"),
+    ),
+    KPI(
+        "close_rate",
+        _("Close rate"),
+        _("Opportunities won ÷ opportunities closed (won or lost) in the period."),
+        PERCENT,
+        lambda f: _ratio(f["won"], f["won"] + f["lost"], 100),
+        _url("sales:opportunity_list"),
+    ),
+    KPI(
+        "failure_rate",
+        _("Failure rate"),
+        _("Opportunities lost ÷ opportunities closed (won or lost) in the period."),
+        PERCENT,
+        lambda f: _ratio(f["lost"], f["won"] + f["lost"], 100),
+        _url("sales:opportunity_list"),
+    ),
+    KPI(
+        "average_unit_sale",
+        _("Average unit sale (客单价)"),
+        _("Sales amount ÷ number of orders."),
+        MONEY,
+        lambda f: _ratio(f["amount"] or 0, f["orders"]),
+        _url("sales:order_list", dates=True),
+    ),
+    KPI(
+        "items_per_transaction",
+        _("Items per transaction (客单件)"),
+        _("Items sold (the quantities of the order lines) ÷ number of orders."),
+        NUMBER,
+        lambda f: _ratio(f["items"] or 0, f["orders"]),
+        _url("sales:order_list", dates=True),
+    ),
+    KPI(
+        "purchase_frequency",
+        _("Purchase frequency"),
+        _("Orders ÷ customers who ordered in the period."),
+        NUMBER,
+        lambda f: _ratio(f["orders"], f["buyers"]),
+        _report("customer-contribution"),
+    ),
+    KPI(
+        "average_order_size",
+        _("Average order size"),
+        _("Order lines (products) per order."),
+        NUMBER,
+        lambda f: _ratio(f["lines"], f["orders"]),
+        _url("sales:order_list", dates=True),
+    ),
+    KPI(
+        "lead_success_ratio",
+        _("Lead success ratio"),
+        _("Leads converted ÷ leads closed (converted or disqualified) in the period."),
+        PERCENT,
+        lambda f: _ratio(f["converted"], f["converted"] + f["disqualified"], 100),
+        _url("sales:lead_list"),
+    ),
+    KPI(
+        "lead_conversion_rate",
+        _("Lead conversion rate"),
+        _("Leads converted in the period ÷ leads received in the period."),
+        PERCENT,
+        lambda f: _ratio(f["converted"], f["leads"], 100),
+        _url("sales:lead_list"),
+    ),
+    KPI(
+        "complaint_rate",
+        _("Complaint rate"),
+        _("Complaints received in the period ÷ customers at the end of the period."),
+        PERCENT,
+        lambda f: _ratio(f["complaints"], f["customers_at_end"], 100),
+        _report("service-composition"),
+    ),
+    KPI(
+        "average_satisfaction",
+        _("Average satisfaction"),
+        _("The mean feedback (1–5) of the service requests received in the period."),
+        NUMBER,
+        lambda f: None if f["satisfaction"] is None else periods.money(f["satisfaction"]),
+        _report("service-composition"),
+    ),
+    KPI(
+        "first_response_hours",
+        _("Average first-response time (hours)"),
+        _("From a request's creation to its first response, for requests of the period."),
+        HOURS,
+        lambda f: _hours(f["first_response"]),
+        _report("service-composition"),
+    ),
+    KPI(
+        "resolution_hours",
+        _("Average resolution time (hours)"),
+        _("From a request's creation to its archiving, for requests of the period."),
+        HOURS,
+        lambda f: _hours(f["resolution"]),
+        _report("service-composition"),
+    ),
+    KPI(
+        "acquisition_rate",
+        _("Acquisition rate"),
+        _("New customers in the period ÷ customers at its start."),
+        PERCENT,
+        lambda f: _ratio(f["new_customers"], f["customers_at_start"], 100),
+        _url("customers:list"),
+    ),
+    KPI(
+        "retention_rate",
+        _("Retention rate"),
+        _("(Customers at the start − those who churned in the period) ÷ customers at the start."),
+        PERCENT,
+        lambda f: _ratio(f["customers_at_start"] - f["churned"], f["customers_at_start"], 100),
+        _report("churn"),
+    ),
+    KPI(
+        "churn_rate",
+        _("Churn rate"),
+        _("Customers whose churn was confirmed in the period ÷ customers at its start."),
+        PERCENT,
+        lambda f: _ratio(f["churned"], f["customers_at_start"], 100),
+        _report("churn"),
+    ),
+    KPI(
+        "win_back_rate",
+        _("Win-back rate"),
+        _("Of the customers who churned in the period, the share who have ordered again since."),
+        PERCENT,
+        lambda f: _ratio(f["won_back"], f["churned"], 100),
+        _report("churn"),
+    ),
+    KPI(
+        "completeness",
+        _("Customer information completeness"),
+        _("The average share of a customer's key fields that are filled (today, not per period)."),
+        PERCENT,
+        lambda f: f["completeness"],
+        _url("customers:completeness"),
+    ),
+    KPI(
+        "data_update_rate",
+        _("Data update rate"),
+        _("Customers changed in the period ÷ customers at the end of the period."),
+        PERCENT,
+        lambda f: _ratio(f["updated_customers"], f["customers_at_end"], 100),
+        _url("customers:list"),
+    ),
+    KPI(
+        "crm_usage_rate",
+        _("CRM usage rate"),
+        _("Sales reps who signed in during the period ÷ sales reps (active team members)."),
+        PERCENT,
+        lambda f: _ratio(f["active_users"], f["reps"], 100),
+        _report("employee-performance"),
+    ),
+    KPI(
+        "follow_ups_per_rep",
+        _("Follow-ups per rep"),
+        _("Interactions with customers in the period ÷ sales reps."),
+        NUMBER,
+        lambda f: _ratio(f["interactions"], f["reps"]),
+        _url("customers:interaction_list"),
+    ),
+]
+
+
+def dashboard(*, actor, date_from, date_to) -> dict:
+    """Every KPI for the period and the one before it, with the change between them."""
+    previous_from, previous_to = periods.previous_range(date_from, date_to)
+    current = facts(actor=actor, date_from=date_from, date_to=date_to)
+    previous = facts(actor=actor, date_from=previous_from, date_to=previous_to)
+    current["completeness"] = previous["completeness"] = completeness(actor=actor)
+    rows = []
+    for kpi in KPIS:
+        if kpi.key == "sales_growth":
+            value = _ratio(
+                (current["amount"] or 0) - (previous["amount"] or 0), previous["amount"], 100
+            )
+            before = None
+        else:
+            value, before = kpi.formula(current), kpi.formula(previous)
+        rows.append(
+            {
+                "key": kpi.key,
+                "label": str(kpi.label),
+                "definition": str(kpi.definition),
+                "unit": kpi.unit,
+                "value": value,
+                "previous": before,
+                "change": None if before is None or value is None else value - before,
+                "link": kpi.link(date_from, date_to),
+            }
+        )
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "previous_from": previous_from,
+        "previous_to": previous_to,
+        "kpis": rows,
+    }
+
+
+class KPIForm(ReportFilterForm):
+    """The KPI dashboard's filter: the period only (the scope is the actor's)."""
+
+    drop = ("owner", "team", "region", "level")
+
+
+def cached_dashboard(*, actor, params: dict) -> dict:
+    """:func:`dashboard` for the form's period through the short-lived result cache."""
+    from guanxi.analytics.caching import cached
+
+    period = {"date_from": params["date_from"], "date_to": params["date_to"]}
+    return cached(
+        "kpis", actor=actor, params=period, compute=lambda: dashboard(actor=actor, **period)
+    )

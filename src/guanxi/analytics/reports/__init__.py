@@ -1,0 +1,21 @@
+"""One module per report; importing this package registers them all, listed in MENU order."""
+
+from guanxi.analytics.reports import (  # noqa: F401
+    churn,
+    customer_composition,
+    customer_contribution,
+    customer_pyramid,
+    employee_performance,
+    sales_trend,
+    service_composition,
+)
+
+MENU = (
+    "customer-contribution",
+    "customer-composition",
+    "service-composition",
+    "churn",
+    "sales-trend",
+    "employee-performance",
+    "customer-pyramid",
+)

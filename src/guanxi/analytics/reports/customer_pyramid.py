@@ -1,0 +1,185 @@
+"""Customer pyramid 客户金字塔 and Pareto chart: the customers who bought in the period, ranked by
+revenue, in four tiers — the top 1 %, the next 4 %, the next 15 % and the other 80 % — with each
+tier's revenue and share, and the share of the top 20 %.
+
+Customer at rank r of n (largest revenue first, ties by id) is in percentile p = ⌈100·r/n⌉:
+tier 1 is p = 1, tier 2 p = 2–5, tier 3 p = 6–20, tier 4 p = 21–100. With fewer than 100
+customers the top tiers can be empty (the top 1 % of 50 customers is nobody). The database
+ranks and counts the customers and sums per percentile in one query; tiers and the Pareto
+curve are read off the 100 percentiles.
+"""
+
+from django.db import connection
+from django.db.models import F, Sum, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.analytics import charts, periods
+from guanxi.analytics.forms import ReportFilterForm
+from guanxi.analytics.framework import (
+    INTEGER,
+    MONEY,
+    PERCENT,
+    Column,
+    ReportDefinition,
+    TableSpec,
+    register,
+)
+from guanxi.analytics.selectors import revenue_orders
+
+# (key, label, first percentile, last percentile)
+TIERS = [
+    ("top_1", _("Top 1%"), 1, 1),
+    ("next_4", _("Next 4%"), 2, 5),
+    ("next_15", _("Next 15%"), 6, 20),
+    ("other_80", _("Other 80%"), 21, 100),
+]
+
+
+class PyramidForm(ReportFilterForm):
+    pass
+
+
+TIER_TABLE = TableSpec(
+    "tiers",
+    _("Customer pyramid"),
+    (
+        Column("key", _("Code")),
+        Column("tier", _("Tier")),
+        Column("customers", _("Customers"), INTEGER),
+        Column("revenue", _("Revenue"), MONEY),
+        Column("share", _("Share of revenue (%)"), PERCENT),
+        Column("cumulative_share", _("Cumulative share (%)"), PERCENT),
+    ),
+    hidden=("key",),
+)
+PARETO_TABLE = TableSpec(
+    "pareto",
+    _("Pareto: revenue per customer percentile"),
+    (
+        Column("percentile", _("Customer percentile"), INTEGER),
+        Column("customers", _("Customers"), INTEGER),
+        Column("revenue", _("Revenue"), MONEY),
+        Column("share", _("Share of revenue (%)"), PERCENT),
+        Column("cumulative_share", _("Cumulative share (%)"), PERCENT),
+    ),
+)
+SUMMARY = (
+    Column("customers", _("Customers with revenue"), INTEGER),
+    Column("revenue", _("Revenue"), MONEY),
+    Column("top_20_share", _("Share of the top 20% (%)"), PERCENT),
+)
+
+
+def _percentiles(actor, params) -> list[tuple[int, int, object]]:
+    """(percentile, customers, revenue) for each percentile that has customers, in order."""
+    per_customer = (
+        revenue_orders(actor=actor, params=params)
+        .values("customer_id")
+        .annotate(revenue=Sum("total"))
+        .filter(revenue__gt=0)
+    )
+    ranked = per_customer.annotate(
+        customer_rank=Window(RowNumber(), order_by=[F("revenue").desc(), F("customer_id").asc()])
+    ).values("revenue", "customer_rank")
+    inner, inner_params = ranked.query.sql_with_params()
+    # The percentile ⌈100·rank/n⌉ in integer arithmetic (both databases); n counted by a window
+    # over the same rows, so the orders are read once.
+    sql = (
+        "SELECT (counted.customer_rank * 100 + counted.n - 1) / counted.n AS percentile, "  # noqa: S608
+        "COUNT(*), SUM(counted.revenue) FROM ("
+        f"SELECT ranked.*, COUNT(*) OVER () AS n FROM ({inner}) ranked"
+        ") counted GROUP BY 1 ORDER BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, inner_params)
+        return [(int(p), int(n), periods.money(revenue)) for p, n, revenue in cursor.fetchall()]
+
+
+def compute(actor, params: dict) -> dict:
+    percentiles = _percentiles(actor, params)
+    total = sum((revenue for _p, _n, revenue in percentiles), periods.money(0))
+    customers = sum(n for _p, n, _r in percentiles)
+    pareto, running = [], periods.money(0)
+    for percentile, count, revenue in percentiles:
+        running += revenue
+        pareto.append(
+            {
+                "percentile": percentile,
+                "customers": count,
+                "revenue": revenue,
+                "share": periods.percent(revenue, total),
+                "cumulative_share": periods.percent(running, total),
+            }
+        )
+    tiers, running = [], periods.money(0)
+    for key, label, first, last in TIERS:
+        inside = [(n, r) for p, n, r in percentiles if first <= p <= last]
+        revenue = sum((r for _n, r in inside), periods.money(0))
+        running += revenue
+        tiers.append(
+            {
+                "key": key,
+                "tier": str(label),
+                "customers": sum(n for n, _r in inside),
+                "revenue": revenue,
+                "share": periods.percent(revenue, total),
+                "cumulative_share": periods.percent(running, total),
+            }
+        )
+    top_20 = sum((tier["revenue"] for tier in tiers[:3]), periods.money(0))
+    return {
+        "date_from": params["date_from"],
+        "date_to": params["date_to"],
+        "summary": {
+            "customers": customers,
+            "revenue": total,
+            "top_20_share": periods.percent(top_20, total),
+        },
+        "tiers": tiers,
+        "pareto": pareto,
+    }
+
+
+def chart(data: dict):
+    rows = data["pareto"]
+    x = [row["percentile"] for row in rows]
+    return charts.figure(
+        charts.go.Bar(
+            x=x, y=charts.numbers(row["revenue"] for row in rows), name=str(_("Revenue"))
+        ),
+        charts.go.Scatter(
+            x=x,
+            y=charts.numbers(row["cumulative_share"] for row in rows),
+            name=str(_("Cumulative share (%)")),
+            yaxis="y2",
+            mode="lines+markers",
+        ),
+        xaxis={"title": {"text": str(_("Customer percentile"))}, "ticksuffix": "%"},
+        yaxis={"title": {"text": str(_("Revenue"))}, "tickprefix": "¥"},
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 100],
+            "ticksuffix": "%",
+            "showgrid": False,
+        },
+    )
+
+
+REPORT = register(
+    ReportDefinition(
+        slug="customer-pyramid",
+        name="customer_pyramid",
+        title=_("Customer pyramid"),
+        description=_(
+            "Customers who bought in the period ranked by revenue: the top 1%, next 4%, next "
+            "15% and other 80%, each tier's share, the top 20%'s share, and the Pareto chart."
+        ),
+        form_class=PyramidForm,
+        compute=compute,
+        chart=chart,
+        tables=(TIER_TABLE, PARETO_TABLE),
+        summary=SUMMARY,
+    )
+)

@@ -1,0 +1,258 @@
+"""Employee performance 员工业绩分析 and sales ranking 销售业务分析: per rep, in the period —
+
+- opportunities 销售机会 assigned to them and created in the period, and those they won
+  (development succeeded, closed in the period);
+- deals 商机 won (``won_on`` in the period, still in a won stage): count and amount;
+- orders they took (``Order.owner``, revenue as in ``analytics.selectors``): count and amount;
+- service rounds they handled (``handled_at`` in the period);
+- interactions logged (by them, or by an assistant on their behalf);
+- target achievement: their all-product sales targets lying inside the period, achieved ÷
+  target as the targets page computes it. When a rep has targets of several kinds in the
+  period (months and a year), the longest kind counts, so nothing is counted twice.
+
+Reps: the active users in the actor's scope who belong to a team, plus anyone with figures in
+the period; ranked by the chosen measure. One grouped query per measure.
+"""
+
+from django import forms
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.analytics import charts, periods
+from guanxi.analytics.forms import ReportFilterForm, owner_choices
+from guanxi.analytics.framework import (
+    ID,
+    INTEGER,
+    MONEY,
+    PERCENT,
+    Column,
+    ReportDefinition,
+    TableSpec,
+    register,
+)
+from guanxi.analytics.selectors import NOT_REVENUE
+from guanxi.customers.models import Interaction
+from guanxi.sales.models import Deal, Opportunity, Order, Target
+from guanxi.sales.selectors_targets import target_list
+from guanxi.service.models import ServiceRound
+
+RANKINGS = [
+    ("order_amount", _("Order amount")),
+    ("orders", _("Orders")),
+    ("deals_won_amount", _("Won deal amount")),
+    ("opportunities_won", _("Opportunities won")),
+    ("services_handled", _("Services handled")),
+    ("interactions", _("Interactions logged")),
+    ("achievement", _("Target achievement")),
+]
+_KIND_WEIGHT = {Target.PeriodKind.YEAR: 3, Target.PeriodKind.QUARTER: 2, Target.PeriodKind.MONTH: 1}
+
+
+class PerformanceForm(ReportFilterForm):
+    drop = ("region", "level")
+    rank_by = forms.ChoiceField(
+        label=_("Rank by"), required=False, choices=RANKINGS, initial="order_amount"
+    )
+    api_help = {
+        "owner": "Id of a user: only this rep.",
+        "team": "Id of a team: only the reps of the team and its sub-teams.",
+        "rank_by": "The measure the ranking follows (default order_amount).",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].label = _("Sales rep")
+
+
+ROWS = TableSpec(
+    "rows",
+    _("Sales ranking"),
+    (
+        Column("rank", _("Rank"), INTEGER),
+        Column("user", _("User id"), ID),
+        Column("name", _("Sales rep")),
+        Column("team", _("Team")),
+        Column("opportunities", _("Opportunities"), INTEGER),
+        Column("opportunities_won", _("Opportunities won"), INTEGER),
+        Column("deals_won", _("Deals won"), INTEGER),
+        Column("deals_won_amount", _("Won deal amount"), MONEY),
+        Column("orders", _("Orders"), INTEGER),
+        Column("order_amount", _("Order amount"), MONEY),
+        Column("services_handled", _("Services handled"), INTEGER),
+        Column("interactions", _("Interactions logged"), INTEGER),
+        Column("target", _("Target"), MONEY),
+        Column("achieved", _("Achieved"), MONEY),
+        Column("achievement", _("Target achievement (%)"), PERCENT),
+    ),
+    hidden=("user",),
+)
+SUMMARY = (
+    Column("reps", _("Sales reps"), INTEGER),
+    Column("orders", _("Orders"), INTEGER),
+    Column("order_amount", _("Order amount"), MONEY),
+    Column("deals_won_amount", _("Won deal amount"), MONEY),
+    Column("achievement", _("Target achievement (%)"), PERCENT),
+)
+_COUNTS = ("opportunities", "opportunities_won", "deals_won", "orders")
+_COUNTS += ("services_handled", "interactions")
+
+
+def _reps(actor, params):
+    users = owner_choices(actor).select_related("team")
+    if params.get("owner") is not None:
+        users = users.filter(pk=params["owner"].pk)
+    if params.get("team") is not None:
+        users = users.filter(team__path__startswith=params["team"].path)
+    return list(users)
+
+
+def rep_targets(*, actor, ids, date_from, date_to) -> dict:
+    """{rep id: (kind weight, target, achieved)} of the reps' all-product targets inside the
+    period; of several kinds, the longest (so a month is never counted beside its year)."""
+    targets: dict = {}
+    for target in target_list(actor=actor).filter(
+        user__in=ids, category__isnull=True, period_start__gte=date_from, period_end__lte=date_to
+    ):
+        weight = _KIND_WEIGHT[target.period_kind]
+        best = targets.get(target.user_id)
+        if best is None or weight > best[0]:
+            targets[target.user_id] = best = [weight, periods.money(0), periods.money(0)]
+        if weight == best[0]:
+            best[1] += target.amount
+            best[2] += periods.money(target.achieved)
+    return targets
+
+
+def _grouped(rows, key: str, **measures) -> dict:
+    return {row[key]: row for row in rows.order_by().values(key).annotate(**measures)}
+
+
+def compute(actor, params: dict) -> dict:
+    date_from, date_to = params["date_from"], params["date_to"]
+    start, end = periods.day_bounds(date_from, date_to)
+    reps = _reps(actor, params)
+    ids = [user.pk for user in reps]
+    created = Q(created_at__gte=start, created_at__lt=end)
+    won = Q(status=Opportunity.Status.WON, closed_at__gte=start, closed_at__lt=end)
+    opportunities = _grouped(
+        Opportunity.objects.filter(created | won, assigned_to__in=ids),
+        "assigned_to",
+        opportunities=Count("id", filter=created),
+        opportunities_won=Count("id", filter=won),
+    )
+    deals = _grouped(
+        Deal.objects.filter(
+            owner__in=ids,
+            stage__is_won=True,
+            won_on__gte=date_from,
+            won_on__lte=date_to,
+            customer__deleted_at__isnull=True,
+        ),
+        "owner",
+        deals_won=Count("id"),
+        deals_won_amount=Sum("amount"),
+    )
+    orders = _grouped(
+        Order.objects.filter(
+            owner__in=ids,
+            order_date__gte=date_from,
+            order_date__lte=date_to,
+            customer__deleted_at__isnull=True,
+        ).exclude(status__in=NOT_REVENUE),
+        "owner",
+        orders=Count("id"),
+        order_amount=Sum("total"),
+    )
+    services = _grouped(
+        ServiceRound.objects.filter(
+            handled_by__in=ids,
+            handled_at__gte=start,
+            handled_at__lt=end,
+            request__deleted_at__isnull=True,
+        ),
+        "handled_by",
+        services_handled=Count("id"),
+    )
+    interactions = _grouped(
+        Interaction.objects.filter(
+            occurred_at__gte=start, occurred_at__lt=end, customer__deleted_at__isnull=True
+        )
+        .annotate(rep=Coalesce("on_behalf_of", "created_by"))
+        .filter(rep__in=ids),
+        "rep",
+        interactions=Count("id"),
+    )
+    targets = rep_targets(actor=actor, ids=ids, date_from=date_from, date_to=date_to)
+    rows = []
+    for user in reps:
+        row = {"user": user.pk, "name": user.get_full_name() or user.username}
+        row["team"] = user.team.name if user.team else ""
+        for source in (opportunities, deals, orders, services, interactions):
+            row.update({k: v for k, v in source.get(user.pk, {}).items() if k in ROW_KEYS})
+        for key in _COUNTS:
+            row.setdefault(key, 0)
+        row["deals_won_amount"] = periods.money(row.get("deals_won_amount"))
+        row["order_amount"] = periods.money(row.get("order_amount"))
+        _weight, target, achieved = targets.get(user.pk, (0, None, None))
+        row.update(target=target, achieved=achieved, achievement=periods.percent(achieved, target))
+        active = any(row[key] for key in _COUNTS) or target is not None
+        if user.team_id or active:
+            rows.append(row)
+    rank_by = params.get("rank_by") or "order_amount"
+    rows.sort(key=lambda row: (row[rank_by] is None, -(row[rank_by] or 0), row["name"]))
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    with_target = [row for row in rows if row["target"] is not None]
+    target_sum = sum((row["target"] for row in with_target), periods.money(0))
+    achieved_sum = sum((row["achieved"] for row in with_target), periods.money(0))
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "summary": {
+            "reps": len(rows),
+            "orders": sum(row["orders"] for row in rows),
+            "order_amount": sum((row["order_amount"] for row in rows), periods.money(0)),
+            "deals_won_amount": sum((row["deals_won_amount"] for row in rows), periods.money(0)),
+            "achievement": periods.percent(achieved_sum, target_sum),
+        },
+        "rows": rows,
+        "rank_by": rank_by,
+    }
+
+
+ROW_KEYS = {column.key for column in ROWS.columns}
+
+
+def chart(data: dict):
+    rows = data["rows"]
+    rank_by = data.get("rank_by", "order_amount")
+    label = str(dict(RANKINGS)[rank_by])
+    return charts.figure(
+        charts.go.Bar(
+            x=charts.numbers(row[rank_by] for row in rows),
+            y=[row["name"] for row in rows],
+            orientation="h",
+            name=label,
+        ),
+        xaxis={"title": {"text": label}},
+        yaxis={"type": "category", "autorange": "reversed"},
+    )
+
+
+REPORT = register(
+    ReportDefinition(
+        slug="employee-performance",
+        name="employee_performance",
+        title=_("Employee performance"),
+        description=_(
+            "Per sales rep in the period: opportunities, won deals, orders, services handled, "
+            "interactions logged and target achievement, ranked."
+        ),
+        form_class=PerformanceForm,
+        compute=compute,
+        chart=chart,
+        tables=(ROWS,),
+        summary=SUMMARY,
+    )
+)

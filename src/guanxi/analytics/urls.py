@@ -1,0 +1,11 @@
+from django.urls import path
+
+from guanxi.analytics import views
+
+app_name = "analytics"
+urlpatterns = [
+    path("", views.report_index, name="index"),
+    path("kpis/", views.kpi_dashboard, name="kpis"),
+    path("plotly.min.js", views.plotly_js, name="plotly_js"),
+    path("<slug:slug>/", views.report_page, name="report"),
+]

@@ -1,0 +1,89 @@
+"""Issue #6's journey in a real browser: the executive opens each report, sees plotly draw its
+chart beside the table, changes a filter (the report refreshes in place), exports xlsx; the KPI
+dashboard shows its definitions. A screenshot of each report in Chinese goes to
+test-artifacts/ (the CJK font is checked to be installed)."""
+
+import datetime
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from guanxi.analytics.framework import reports
+from tests.browser.conftest import ARTIFACTS
+from tests.factories import CustomerFactory
+from tests.reports_helpers import churned, order, request
+
+
+@pytest.fixture
+def sales(org):
+    today = timezone.localdate()
+    last_year = today - datetime.timedelta(days=366)
+    for owner, amount in [("manager1", "1200.00"), ("manager2", "800.00"), ("manager3", "300.00")]:
+        customer = CustomerFactory(owner=org[owner], name=f"华盛贸易{amount}")
+        order(customer, today, amount)
+        order(customer, last_year, "100.00")
+        request(customer, today)
+    churned(customer, today)
+
+
+def test_cjk_font_is_installed():
+    # scripts/system-deps.sh installs fonts-noto-cjk, so Chinese screenshots are not boxes.
+    assert any(Path("/usr/share/fonts").rglob("*CJK*")), "install fonts-noto-cjk"
+
+
+def _drawn(page):
+    page.wait_for_selector("[data-testid=report-chart][data-drawn=true] .main-svg")
+
+
+def test_the_executive_walks_through_every_report(sign_in, sales):
+    page = sign_in("exec")
+    page.click("nav.mainnav [data-nav=reports]")
+    page.wait_for_selector("[data-testid=report-list]")
+    ARTIFACTS.mkdir(exist_ok=True)
+    for report in reports():
+        page.goto(f"/reports/{report.slug}/")
+        _drawn(page)
+        assert page.locator("[data-testid^=report-table-], [data-testid^=report-empty-]").count()
+        page.screenshot(path=str(ARTIFACTS / f"report-{report.slug}.png"), full_page=True)
+
+        # Another period: htmx swaps the report body and the chart is drawn again.
+        with page.expect_response(lambda response: "preset=last_year" in response.url):
+            page.select_option("#id_preset", "last_year")
+        _drawn(page)
+        assert "preset=last_year" in page.url
+
+        first_table = report.tables[0].key
+        with page.expect_download() as download:
+            page.click(f"[data-testid=export-xlsx-{first_table}]")
+        content = BytesIO(download.value.path().read_bytes())
+        sheet = load_workbook(content).active
+        assert sheet.max_row >= 1  # at least the header row
+
+
+def test_the_contribution_chart_and_table_show_the_same_customers(sign_in, sales):
+    page = sign_in("exec")
+    page.goto("/reports/customer-contribution/")
+    _drawn(page)
+    names = page.locator("[data-testid=report-table-rows] td[data-field=name]").all_inner_texts()
+    assert names == ["华盛贸易1200.00", "华盛贸易800.00", "华盛贸易300.00"]
+    ticks = page.locator("[data-testid=report-chart] .xtick text").all_text_contents()
+    assert ticks == names
+
+    # Dates typed in replace the preset: the report follows them.
+    with page.expect_response(lambda response: "date_from=2020-01-01" in response.url):
+        page.fill("#id_date_from", "2020-01-01")
+    assert page.input_value("#id_preset") == ""
+    assert "2020-01-01" in page.locator("[data-testid=report-period]").inner_text()
+
+
+def test_the_kpi_dashboard_explains_each_kpi(sign_in, sales):
+    page = sign_in("exec")
+    page.goto("/reports/kpis/?preset=this_year")
+    row = page.locator("tr[data-kpi=close_rate]")
+    row.locator("summary").click()
+    assert row.locator("details").get_attribute("open") is not None
+    assert page.locator("tr[data-kpi=sales_total] [data-field=value]").inner_text() != "—"
+    page.screenshot(path=str(ARTIFACTS / "report-kpis.png"), full_page=True)
