@@ -132,6 +132,18 @@ class DealProvider(customer_timeline.QuerysetProvider):
         )
 
 
+def _order_link(row) -> tuple:
+    """The link to the order a quote became or a contract was made for, if any."""
+    if not row.order_id:
+        return ()
+    return (
+        customer_timeline.TimelineLink(
+            _("Order %(code)s") % {"code": row.order.code},
+            customer_timeline.safe_url("sales:order_detail", row.order_id),
+        ),
+    )
+
+
 @customer_timeline.register
 class QuoteProvider(customer_timeline.QuerysetProvider):
     """The customer's quotes 报价, when entered."""
@@ -153,14 +165,6 @@ class QuoteProvider(customer_timeline.QuerysetProvider):
             "until": _date(row.valid_until),
             "owner": row.owner,
         }
-        links = ()
-        if row.order_id:
-            links = (
-                customer_timeline.TimelineLink(
-                    _("Order %(code)s") % {"code": row.order.code},
-                    customer_timeline.safe_url("sales:order_detail", row.order_id),
-                ),
-            )
         return customer_timeline.TimelineEntry(
             kind=self.kind,
             pk=row.pk,
@@ -172,7 +176,7 @@ class QuoteProvider(customer_timeline.QuerysetProvider):
             icon="📝",
             subtype=row.status,
             label=row.get_status_display(),
-            links=links,
+            links=_order_link(row),
             record=row,
         )
 
@@ -199,14 +203,6 @@ class ContractProvider(customer_timeline.QuerysetProvider):
             "end": _date(row.ends_on),
             "owner": row.owner,
         }
-        links = ()
-        if row.order_id:
-            links = (
-                customer_timeline.TimelineLink(
-                    _("Order %(code)s") % {"code": row.order.code},
-                    customer_timeline.safe_url("sales:order_detail", row.order_id),
-                ),
-            )
         return customer_timeline.TimelineEntry(
             kind=self.kind,
             pk=row.pk,
@@ -218,7 +214,7 @@ class ContractProvider(customer_timeline.QuerysetProvider):
             icon="📑",
             subtype=row.status,
             label=row.get_status_display(),
-            links=links,
+            links=_order_link(row),
             record=row,
         )
 
