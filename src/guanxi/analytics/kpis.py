@@ -19,7 +19,7 @@ from guanxi.accounts.models import LoginEvent
 from guanxi.analytics import periods
 from guanxi.analytics.forms import ReportFilterForm, owner_choices
 from guanxi.analytics.reports.employee_performance import rep_targets
-from guanxi.analytics.selectors import revenue_lines, revenue_orders
+from guanxi.analytics.selectors import live_customer_q, revenue_lines, revenue_orders
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import ChurnCase, Customer, Interaction
 from guanxi.customers.selectors import completeness_expression
@@ -128,7 +128,7 @@ def facts(*, actor, date_from, date_to) -> dict:
     )
     result.update(
         scope_queryset(ChurnCase.objects.all(), actor)
-        .filter(closed, customer__deleted_at__isnull=True)
+        .filter(closed, live_customer_q())
         .aggregate(
             churned=Count(
                 "id",
@@ -145,9 +145,11 @@ def facts(*, actor, date_from, date_to) -> dict:
         .distinct()
         .count()
     )
-    result["interactions"] = Interaction.objects.filter(
-        occurred_at__gte=start, occurred_at__lt=end, customer__in=customers
-    ).count()
+    result["interactions"] = (
+        scope_queryset(Interaction.objects.all(), actor)
+        .filter(live_customer_q(), occurred_at__gte=start, occurred_at__lt=end)
+        .count()
+    )
     return result
 
 

@@ -22,7 +22,7 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors import customer_filter
+from guanxi.analytics.selectors import customer_filter, live_customer_q
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import ChurnCase
@@ -91,11 +91,14 @@ def _name(user) -> str:
 def compute(actor, params: dict) -> dict:
     granularity = params.get("granularity") or periods.MONTH
     start, end = periods.day_bounds(params["date_from"], params["date_to"])
-    cases = scope_queryset(ChurnCase.objects.all(), actor).filter(
-        state=ChurnCase.State.CONFIRMED,
-        closed_at__gte=start,
-        closed_at__lt=end,
-        customer__deleted_at__isnull=True,
+    cases = (
+        scope_queryset(ChurnCase.objects.all(), actor)
+        .filter(
+            state=ChurnCase.State.CONFIRMED,
+            closed_at__gte=start,
+            closed_at__lt=end,
+        )
+        .filter(live_customer_q())
     )
     cases = cases.filter(customer_filter(params, "customer__"))
     if params.get("reason") is not None:

@@ -31,7 +31,7 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors import NOT_REVENUE
+from guanxi.analytics.selectors import NOT_REVENUE, live_customer_q
 from guanxi.customers.models import Interaction
 from guanxi.sales.models import Deal, Opportunity, Order, Target
 from guanxi.sales.selectors_targets import target_list
@@ -147,8 +147,7 @@ def compute(actor, params: dict) -> dict:
             stage__is_won=True,
             won_on__gte=date_from,
             won_on__lte=date_to,
-            customer__deleted_at__isnull=True,
-        ),
+        ).filter(live_customer_q()),
         "owner",
         deals_won=Count("id"),
         deals_won_amount=Sum("amount"),
@@ -158,8 +157,9 @@ def compute(actor, params: dict) -> dict:
             owner__in=ids,
             order_date__gte=date_from,
             order_date__lte=date_to,
-            customer__deleted_at__isnull=True,
-        ).exclude(status__in=NOT_REVENUE),
+        )
+        .filter(live_customer_q())
+        .exclude(status__in=NOT_REVENUE),
         "owner",
         orders=Count("id"),
         order_amount=Sum("total"),
@@ -175,9 +175,7 @@ def compute(actor, params: dict) -> dict:
         services_handled=Count("id"),
     )
     interactions = _grouped(
-        Interaction.objects.filter(
-            occurred_at__gte=start, occurred_at__lt=end, customer__deleted_at__isnull=True
-        )
+        Interaction.objects.filter(live_customer_q(), occurred_at__gte=start, occurred_at__lt=end)
         .annotate(rep=Coalesce("on_behalf_of", "created_by"))
         .filter(rep__in=ids),
         "rep",
