@@ -85,12 +85,17 @@ def _tables():
     }
 
 
+def _live(column: str) -> str:
+    """``column``'s customer is not in the recycle bin: the few deleted customers come from
+    their partial index, which beats joining every customer."""
+    return f"{column} NOT IN (SELECT id FROM {_tables()['customer']} WHERE deleted_at IS NOT NULL)"
+
+
 def _revenue_from() -> str:
     t = _tables()
     return (
-        f"FROM {t['order']} o JOIN {t['customer']} c ON c.id = o.customer_id "
-        "WHERE o.deleted_at IS NULL AND c.deleted_at IS NULL AND o.status <> 'cancelled' "
-        "AND o.order_date BETWEEN %s AND %s"
+        f"FROM {t['order']} o WHERE o.deleted_at IS NULL AND {_live('o.customer_id')} "
+        "AND o.status <> 'cancelled' AND o.order_date BETWEEN %s AND %s"
     )
 
 
@@ -142,7 +147,7 @@ def _sql_churn():
     t = _tables()
     return (
         f"SELECT {_month('k.closed_at')}, k.reason_id, COUNT(*) FROM {t['churn']} k "
-        f"JOIN {t['customer']} c ON c.id = k.customer_id WHERE c.deleted_at IS NULL "
+        f"WHERE {_live('k.customer_id')} "
         "AND k.state = 'confirmed' AND k.closed_at >= %s AND k.closed_at < %s GROUP BY 1, 2",
         [*_bounds()],
     )
@@ -155,8 +160,7 @@ def _sql_trend():
     t = _tables()
     return (
         f"SELECT {_month('o.order_date')}, SUM(o.total), COUNT(*) FROM {t['order']} o "
-        f"JOIN {t['customer']} c ON c.id = o.customer_id WHERE o.deleted_at IS NULL "
-        "AND c.deleted_at IS NULL AND o.status <> 'cancelled' "
+        f"WHERE o.deleted_at IS NULL AND {_live('o.customer_id')} AND o.status <> 'cancelled' "
         "AND o.order_date BETWEEN %s AND %s GROUP BY 1",
         [periods.add_months(date_from, -12), date_to],
     )
@@ -189,8 +193,8 @@ def _sql_performance():
         (
             f"SELECT d.owner_id, COUNT(*), SUM(d.amount) FROM {Deal._meta.db_table} d "
             f"JOIN {PipelineStage._meta.db_table} s ON s.id = d.stage_id "
-            f"JOIN {t['customer']} c ON c.id = d.customer_id "
-            "WHERE d.deleted_at IS NULL AND c.deleted_at IS NULL AND s.is_won "
+            f"WHERE d.deleted_at IS NULL AND (d.customer_id IS NULL OR {_live('d.customer_id')}) "
+            "AND s.is_won "
             "AND d.won_on BETWEEN %s AND %s GROUP BY d.owner_id",
             [date_from, date_to],
         ),
@@ -202,8 +206,8 @@ def _sql_performance():
         ),
         (
             "SELECT COALESCE(i.on_behalf_of_id, i.created_by_id), COUNT(*) "
-            f"FROM {Interaction._meta.db_table} i JOIN {t['customer']} c ON c.id = i.customer_id "
-            "WHERE i.deleted_at IS NULL AND c.deleted_at IS NULL "
+            f"FROM {Interaction._meta.db_table} i "
+            f"WHERE i.deleted_at IS NULL AND {_live('i.customer_id')} "
             "AND i.occurred_at >= %s AND i.occurred_at < %s GROUP BY 1",
             [start, end],
         ),

@@ -6,8 +6,10 @@ recycle bin excluded. The customer filters (account manager, team, region, level
 request's customer. One grouped query.
 """
 
+from decimal import Decimal
+
 from django import forms
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.analytics import charts, periods
@@ -68,8 +70,9 @@ def _groups(by: str):
     return [(value, str(label), value, True) for value, label in ServiceRequest.Status.choices]
 
 
-def _average(value):
-    return None if value is None else periods.money(value)
+def _average(total, rated):
+    """The mean satisfaction from its sum and the number of rated requests (None if none)."""
+    return periods.money(Decimal(total) / rated) if rated else None
 
 
 def compute(actor, params: dict) -> dict:
@@ -81,7 +84,9 @@ def compute(actor, params: dict) -> dict:
     measures = {
         "requests": Count("id"),
         "archived": Count("id", filter=Q(status=ServiceRequest.Status.ARCHIVED)),
-        "satisfaction": Avg("satisfaction"),
+        # Sum and count rather than Avg, so the overall mean comes from the same one scan.
+        "satisfaction_sum": Sum("satisfaction"),
+        "rated": Count("satisfaction"),
     }
     column = _COLUMN[by]
     grouped = {row[column]: row for row in requests.values(column).annotate(**measures)}
@@ -96,18 +101,21 @@ def compute(actor, params: dict) -> dict:
             row.update(
                 requests=found["requests"],
                 archived=found["archived"],
-                satisfaction=_average(found["satisfaction"]),
+                satisfaction=_average(found["satisfaction_sum"], found["rated"]),
             )
         totals["requests"] += row["requests"]
         totals["archived"] += row["archived"]
         rows.append(row)
     for row in rows:
         row["share"] = periods.percent(row["requests"], totals["requests"])
-    overall = requests.aggregate(satisfaction=Avg("satisfaction"))["satisfaction"]
+    overall = _average(
+        sum(row["satisfaction_sum"] or 0 for row in grouped.values()),
+        sum(row["rated"] for row in grouped.values()),
+    )
     return {
         "date_from": params["date_from"],
         "date_to": params["date_to"],
-        "summary": {**totals, "satisfaction": _average(overall)},
+        "summary": {**totals, "satisfaction": overall},
         "rows": rows,
     }
 
