@@ -434,3 +434,35 @@ def test_receivable_api_list_queries_do_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(RECEIVABLES)
     assert response.json()["count"] == 7
+
+
+def test_another_reps_order_or_contract_looks_missing_through_the_api(
+    api, org, customers, products
+):
+    """An order or contract out of scope answers exactly like an id that does not exist, on
+    the field that named it, so the API reveals nothing about other teams' records."""
+    theirs = make_order(org["manager2"], customers["manager2"], products)
+    their_contract = make_contract(org["manager2"], customers["manager2"])
+    client = api("manager1", language="en")
+    contract = client.post(
+        CONTRACTS,
+        {"customer": customers["manager1"].pk, "title": "x", "amount": "1", "order": theirs.pk},
+        format="json",
+    )
+    missing = client.post(
+        CONTRACTS,
+        {"customer": customers["manager1"].pk, "title": "x", "amount": "1", "order": 999999},
+        format="json",
+    )
+    assert contract.status_code == missing.status_code == 400
+    assert contract.json()["error"]["fields"]["order"] == [
+        f'Invalid pk "{theirs.pk}" - object does not exist.'
+    ]
+    receivable = client.post(
+        RECEIVABLES,
+        {"contract": their_contract.pk, "due_date": timezone.localdate().isoformat()},
+        format="json",
+    )
+    assert receivable.status_code == 400
+    assert "contract" in receivable.json()["error"]["fields"]
+    assert not Contract.objects.filter(customer=customers["manager1"]).exists()

@@ -18,13 +18,33 @@ from guanxi.customers.api import ScopedCustomerField
 from guanxi.sales import selectors_contracts, services_contracts
 from guanxi.sales.api_lines import ERRORS, MONEY
 from guanxi.sales.models import Contract, Order, Payment, Receivable
+from guanxi.sales.selectors_orders import order_list
+
+
+class ScopedOrderField(serializers.PrimaryKeyRelatedField):
+    """An order the caller may see; any other id is "does not exist", revealing nothing."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            return Order.objects.none()
+        return order_list(actor=request.user).select_related(None).prefetch_related(None)
+
+
+class ScopedContractField(serializers.PrimaryKeyRelatedField):
+    """A contract the caller may see; any other id is "does not exist"."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            return Contract.objects.none()
+        return selectors_contracts.contract_list(actor=request.user).select_related(None)
 
 
 class ContractSerializer(VersionedModelSerializer):
     customer = ScopedCustomerField(help_text="A customer in the caller's scope.")
     customer_name = serializers.CharField(source="customer.name", read_only=True)
-    order = serializers.PrimaryKeyRelatedField(
-        queryset=Order.objects.all(),
+    order = ScopedOrderField(
         required=False,
         allow_null=True,
         help_text="Optional: one of the customer's orders.",
@@ -172,12 +192,8 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 
 class ReceivableSerializer(VersionedModelSerializer):
-    order = serializers.PrimaryKeyRelatedField(
-        queryset=Order.objects.all(), required=False, allow_null=True
-    )
-    contract = serializers.PrimaryKeyRelatedField(
-        queryset=Contract.objects.all(), required=False, allow_null=True
-    )
+    order = ScopedOrderField(required=False, allow_null=True)
+    contract = ScopedContractField(required=False, allow_null=True)
     amount_due = serializers.DecimalField(
         min_value=0,
         required=False,

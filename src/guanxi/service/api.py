@@ -37,22 +37,11 @@ from guanxi.core.api.serializers import ErrorSerializer, VersionedModelSerialize
 from guanxi.core.api.viewsets import ScopedViewSet, query_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.customers.api import ScopedCustomerField
-from guanxi.customers.models import Contact
-from guanxi.customers.selectors import customer_list
+from guanxi.customers.api_activity import ScopedContactField
 from guanxi.service import selectors, services, sla
 from guanxi.service.models import ServiceRequest, ServiceRound
 
 # --- serializers ------------------------------------------------------------------------------
-
-
-class ScopedContactField(serializers.PrimaryKeyRelatedField):
-    """A contact of a customer the caller sees; any other id is "does not exist"."""
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        if request is None or not request.user.is_authenticated:
-            return Contact.objects.none()
-        return Contact.objects.filter(customer__in=customer_list(actor=request.user).values("pk"))
 
 
 class SlaMeasureSerializer(serializers.Serializer):
