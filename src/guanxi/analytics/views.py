@@ -20,6 +20,7 @@ from guanxi.analytics.kpis import KPIForm, cached_dashboard
 from guanxi.analytics.templatetags.reports import export_value
 from guanxi.core.decorators import requires
 from guanxi.core.export import FORMATS, export_response
+from guanxi.core.htmx import is_partial
 
 ACTIVE_NAV = "reports"
 RIGHT = "analytics.view_reports"
@@ -72,8 +73,7 @@ def report_page(request, slug: str):
         "query": query.urlencode(),
         "plotly_version": plotly.__version__,
     }
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.history_restore_request
+    partial = is_partial(request)  # a history restore needs the page
     template = "analytics/partials/_report_body.html" if partial else "analytics/report.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
@@ -89,8 +89,7 @@ def kpi_dashboard(request):
     if form.is_valid():
         data = cached_dashboard(actor=request.user, params=form.params())
     context = {"active_nav": ACTIVE_NAV, "form": form, "data": data}
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.history_restore_request
+    partial = is_partial(request)  # a history restore needs the page
     template = "analytics/partials/_kpis.html" if partial else "analytics/kpis.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

@@ -10,12 +10,14 @@ from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 
+def is_partial(request) -> bool:
+    """An htmx request that wants a fragment (not a history restore, which needs the page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
 def render_form_page(request, *, page_template, form_template, context, status=200):
-    template = (
-        form_template
-        if request.htmx and not request.htmx.history_restore_request
-        else page_template
-    )
+    template = form_template if is_partial(request) else page_template
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response

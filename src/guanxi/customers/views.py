@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms import apply_validation_error
-from guanxi.core.htmx import redirect_after_form, render_form_page
+from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
 from guanxi.core.pagination import paginate_request
 from guanxi.customers import selectors, services
 from guanxi.customers.dedup import DuplicateError
@@ -83,9 +83,7 @@ def customer_list(request):
         "sort": sort,
         "columns": _columns(sort),
     }
-    htmx = getattr(request, "htmx", None)
-    # A history restore after a cache miss needs the whole page, not the table alone.
-    partial = bool(htmx) and not htmx.history_restore_request
+    partial = is_partial(request)  # a history restore needs the page
     context["partial"] = partial
     template = "customers/partials/_table.html" if partial else "customers/customer_list.html"
     response = render(request, template, context)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms import apply_validation_error
-from guanxi.core.htmx import redirect_after_form, render_form_page
+from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
 from guanxi.core.pagination import paginate_request
 from guanxi.customers import selectors, selectors_activity
 from guanxi.customers.forms_activity import (
@@ -90,8 +90,7 @@ def interaction_list(request):
         actor=request.user, customer=customer, **query
     )
     page = paginate_request(request, interactions, ordering=selectors_activity.INTERACTION_ORDERING)
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.history_restore_request
+    partial = is_partial(request)  # a history restore needs the page
     context = {
         "active_nav": ACTIVE_NAV,
         "form": form,

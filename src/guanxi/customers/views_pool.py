@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guanxi.accounts.roles import role_label
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms import apply_validation_error
-from guanxi.core.htmx import redirect_after_form, render_form_page
+from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
 from guanxi.core.pagination import paginate_request
 from guanxi.customers import selectors_pool, services_pool
 from guanxi.customers.forms_pool import (
@@ -75,9 +75,7 @@ def pool_list(request):
     search, filters = form.query()
     customers = selectors_pool.pool_list(actor=request.user, search=search, filters=filters)
     page = paginate_request(request, customers, ordering=selectors_pool.POOL_ORDERING)
-    htmx = getattr(request, "htmx", None)
-    # A history restore after a cache miss needs the whole page, not the table alone.
-    partial = bool(htmx) and not htmx.history_restore_request
+    partial = is_partial(request)  # a history restore needs the page
     context = {
         "active_nav": ACTIVE_NAV,
         "form": form,

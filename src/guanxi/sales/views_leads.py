@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.forms import apply_validation_error
-from guanxi.core.htmx import redirect_after_form
+from guanxi.core.htmx import is_partial, redirect_after_form
 from guanxi.core.pagination import paginate_request
 from guanxi.core.scoping import can_see
 from guanxi.core.spam import over_rate_limit
@@ -51,11 +51,6 @@ def _lead_or_404(request, pk) -> Lead:
         return selectors.lead_get(actor=request.user, pk=pk)
     except Lead.DoesNotExist as missing:
         raise Http404 from missing
-
-
-def _is_htmx(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
 
 
 def _conflict_message() -> str:
@@ -116,7 +111,7 @@ def lead_list(request):
     form = LeadFilterForm(request.GET or None)
     rows = selectors.lead_list(actor=request.user, **form.query())
     page = paginate_request(request, rows, ordering=selectors.LEAD_LIST_ORDERING)
-    partial = _is_htmx(request)
+    partial = is_partial(request)
     context = {"active_nav": ACTIVE_NAV, "form": form, "page": page, "partial": partial}
     template = "sales/partials/_lead_table.html" if partial else "sales/lead_list.html"
     response = render(request, template, context)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.forms import apply_validation_error
-from guanxi.core.htmx import redirect_after_form, render_form_page
+from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
 from guanxi.core.pagination import paginate_request
 from guanxi.core.scoping import can_see
 from guanxi.customers.dedup import DuplicateError
@@ -53,11 +53,6 @@ def _opportunity_or_404(request, pk) -> Opportunity:
         raise Http404 from missing
 
 
-def _is_htmx(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
-
-
 # -- list --------------------------------------------------------------------------------------
 
 
@@ -67,7 +62,7 @@ def opportunity_list(request):
     form = OpportunityFilterForm(request.GET or None)
     rows = selectors.opportunity_list(actor=request.user, **form.query())
     page = paginate_request(request, rows, ordering=selectors.OPPORTUNITY_LIST_ORDERING)
-    partial = _is_htmx(request)
+    partial = is_partial(request)
     context = {"active_nav": ACTIVE_NAV, "form": form, "page": page, "partial": partial}
     template = (
         "sales/partials/_opportunity_table.html" if partial else "sales/opportunity_list.html"
@@ -239,7 +234,7 @@ def opportunity_assign(request, pk):
                 _("The opportunity was assigned to %(name)s.") % {"name": assigned.assigned_to},
             )
             return redirect_after_form(request, opportunity.get_absolute_url())
-    if _is_htmx(request):
+    if is_partial(request):
         return render(
             request,
             "sales/partials/_opportunity_assign_form.html",
@@ -255,7 +250,9 @@ def _plan_section(request, opportunity, *, plan_form=None, status=200):
     """The plan section (htmx) or the whole page (no JavaScript) after a plan write."""
     context = _detail_context(request, opportunity, plan_form=plan_form)
     template = (
-        "sales/partials/_plan_items.html" if _is_htmx(request) else "sales/opportunity_detail.html"
+        "sales/partials/_plan_items.html"
+        if is_partial(request)
+        else "sales/opportunity_detail.html"
     )
     return render(request, template, context, status=status)
 
@@ -276,7 +273,7 @@ def plan_item_create(request, pk):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            if not _is_htmx(request):
+            if not is_partial(request):
                 messages.success(request, _("The plan item was added."))
                 return redirect(opportunity.get_absolute_url())
             return _plan_section(request, opportunity)
@@ -300,11 +297,11 @@ def plan_item_result(request, pk, item_pk):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            if not _is_htmx(request):
+            if not is_partial(request):
                 messages.success(request, _("The result was recorded."))
                 return redirect(opportunity.get_absolute_url())
             form = None
-    if not _is_htmx(request):
+    if not is_partial(request):
         context = _detail_context(request, opportunity)
         context.update(result_form=form, result_item=item.pk)
         return render(request, "sales/opportunity_detail.html", context)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms import apply_validation_error
-from guanxi.core.htmx import redirect_after_form, render_form_page
+from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
 from guanxi.core.pagination import paginate_request
 from guanxi.core.selectors import record_history
 from guanxi.customers import selectors as customer_selectors
@@ -76,8 +76,7 @@ def order_list(request):
         customer = _customer_or_404(request, form.cleaned_data["customer"])
     orders = selectors_orders.order_list(actor=request.user, customer=customer, **query)
     page = paginate_request(request, orders, ordering=selectors_orders.ORDER_ORDERING)
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.history_restore_request
+    partial = is_partial(request)  # a history restore needs the page
     context = {
         "active_nav": ACTIVE_NAV,
         "form": form,

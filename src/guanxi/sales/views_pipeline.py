@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms import apply_validation_error
-from guanxi.core.htmx import redirect_after_form, render_form_page
+from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
 from guanxi.sales import selectors_pipeline as selectors
 from guanxi.sales import services_pipeline as services
 from guanxi.sales.forms_pipeline import (
@@ -51,11 +51,6 @@ def _deal_or_404(request, pk) -> Deal:
         raise Http404 from missing
 
 
-def _is_htmx(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
-
-
 # -- the board ---------------------------------------------------------------------------------
 
 
@@ -77,7 +72,7 @@ def pipeline_board(request):
     form = BoardFilterForm(request.GET or None, actor=request.user)
     context = _board_context(request, owner=form.chosen_owner())
     context["filter_form"] = form
-    template = "sales/partials/_kanban_board.html" if _is_htmx(request) else "sales/pipeline.html"
+    template = "sales/partials/_kanban_board.html" if is_partial(request) else "sales/pipeline.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -107,14 +102,14 @@ def deal_move(request, pk):
         except ValidationError as refused:
             error = " ".join(refused.messages)
         else:
-            if not _is_htmx(request):
+            if not is_partial(request):
                 messages.success(
                     request,
                     _("“%(title)s” moved to “%(stage)s”.")
                     % {"title": moved.title, "stage": moved.stage.label},
                 )
     owner_form = BoardFilterForm(request.POST, actor=request.user)
-    if _is_htmx(request):
+    if is_partial(request):
         # The board comes back whole (every column may change) with the reason of a refusal;
         # 200 so htmx swaps it in.
         context = _board_context(request, error=error, owner=owner_form.chosen_owner())

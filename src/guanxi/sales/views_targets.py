@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms import apply_validation_error
-from guanxi.core.htmx import redirect_after_form, render_form_page
+from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
 from guanxi.core.pagination import paginate_request
 from guanxi.sales import selectors_targets as selectors
 from guanxi.sales import services_targets as services
@@ -54,8 +54,7 @@ def target_list(request):
     rows = selectors.target_list(actor=request.user, **form.query())
     page = paginate_request(request, rows, ordering=selectors.TARGET_ORDERING)
     manageable = {t.pk for t in page if services.may_manage(request.user, t)}
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.history_restore_request
+    partial = is_partial(request)  # a history restore needs the page
     context = {
         "active_nav": ACTIVE_NAV,
         "form": form,

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from guanxi.core.decorators import requires
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms import apply_validation_error
-from guanxi.core.htmx import redirect_after_form, render_form_page
+from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
 from guanxi.core.pagination import paginate_request
 from guanxi.core.selectors import record_history
 from guanxi.customers.models import Customer
@@ -54,11 +54,6 @@ def _request_or_404(request, pk) -> ServiceRequest:
         raise Http404 from missing
 
 
-def _is_htmx(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
-
-
 def _queue_labels() -> dict:
     return {
         selectors.QUEUE_TO_HANDLE: _("To handle"),
@@ -83,7 +78,7 @@ def request_list(request):
     form = ServiceFilterForm(request.GET or None)
     rows = selectors.service_request_queue(actor=actor, queue=queue, **form.query())
     page = paginate_request(request, rows, ordering=selectors.SERVICE_LIST_ORDERING)
-    partial = _is_htmx(request) and request.headers.get("HX-Target") == "service-table"
+    partial = is_partial(request) and request.headers.get("HX-Target") == "service-table"
     labels = _queue_labels()
     context = {
         "active_nav": ACTIVE_NAV,
@@ -299,7 +294,7 @@ def _transition(request, pk, *, form_class, form_key, action, perform, done_mess
         else:
             messages.success(request, done_message(done))
             return redirect_after_form(request, service_request.get_absolute_url())
-    if _is_htmx(request):
+    if is_partial(request):
         return render(
             request,
             f"service/partials/_{action}_form.html",
