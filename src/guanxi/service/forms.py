@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.customers.models import Contact
-from guanxi.customers.selectors import customer_list
+from guanxi.customers.selectors import contact_list, customer_list
 from guanxi.service import selectors
 from guanxi.service.models import ServiceLevelTarget, ServiceRequest
 from guanxi.service.services import MAX_TEXT_LENGTH
@@ -44,7 +44,7 @@ class ServiceRequestForm(forms.Form):
         )
         customer = customer or (current.customer if current else None)
         if customer is not None:
-            self.fields["contact"].queryset = Contact.objects.filter(customer=customer).order_by(
+            self.fields["contact"].queryset = contact_list(actor=actor, customer=customer).order_by(
                 "-is_primary", "name"
             )
         else:
