@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guanxi.core.exceptions import ConflictError
+from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import BaseModel, CodeSequence, DictionaryEntry
 
 
@@ -61,6 +61,46 @@ def record_update(
         instance._change_reason = change_reason
     instance.save()
     return instance
+
+
+@transaction.atomic
+def record_set_status(
+    *,
+    instance: BaseModel,
+    actor,
+    status: str,
+    moves: dict,
+    choose_message: str,
+    refused_message: str,
+    expected_version: int | None = None,
+) -> BaseModel:
+    """Move ``instance`` to ``status`` if its current status allows it.
+
+    ``moves`` maps each target status to the statuses it may be reached from; a status not in
+    it is refused with ``choose_message``, a move from the wrong status with
+    ``refused_message`` (formatted with the lower-case ``status`` and ``new`` labels).
+    """
+    allowed_from = moves.get(status)
+    if allowed_from is None:
+        raise ValidationError({"status": choose_message})
+    labels = type(instance).Status
+    if instance.status not in allowed_from:
+        raise BusinessRuleError(
+            {
+                "status": refused_message
+                % {
+                    "status": str(labels(instance.status).label).lower(),
+                    "new": str(labels(status).label).lower(),
+                }
+            }
+        )
+    instance.status = status
+    return record_update(
+        instance=instance,
+        actor=actor,
+        expected_version=expected_version,
+        change_reason=str(labels(status).label),
+    )
 
 
 @transaction.atomic

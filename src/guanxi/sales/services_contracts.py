@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.scoping import scope_queryset
-from guanxi.core.services import code_next, record_create, record_update
+from guanxi.core.services import code_next, record_create, record_set_status, record_update
 from guanxi.customers.models import Customer
 from guanxi.sales.models import Contract, Order, Payment, Receivable
 
@@ -136,23 +136,14 @@ def contract_set_status(
     """Activate a draft, complete an active contract, or terminate a draft or active one."""
     _require(actor, "sales.change_contract")
     _visible(actor, contract)
-    allowed_from = STATUS_MOVES.get(status)
-    if allowed_from is None:
-        raise ValidationError({"status": _("Choose active, completed or terminated.")})
-    if contract.status not in allowed_from:
-        raise BusinessRuleError(
-            _("A %(status)s contract cannot become %(new)s.")
-            % {
-                "status": contract.get_status_display().lower(),
-                "new": str(Contract.Status(status).label).lower(),
-            }
-        )
-    contract.status = status
-    return record_update(
+    return record_set_status(
         instance=contract,
         actor=actor,
+        status=status,
+        moves=STATUS_MOVES,
+        choose_message=_("Choose active, completed or terminated."),
+        refused_message=_("A %(status)s contract cannot become %(new)s."),
         expected_version=expected_version,
-        change_reason=str(Contract.Status(status).label),
     )
 
 

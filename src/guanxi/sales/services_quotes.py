@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.scoping import scope_queryset
-from guanxi.core.services import code_next, record_create, record_update
+from guanxi.core.services import code_next, record_create, record_set_status, record_update
 from guanxi.customers.models import Customer
 from guanxi.sales import services_orders
 from guanxi.sales.models import Order, Quote, QuoteLine
@@ -163,23 +163,14 @@ def quote_set_status(
     """Send a draft, or mark a sent quote accepted or rejected."""
     _require(actor, "sales.change_quote")
     _visible(actor, quote)
-    allowed_from = STATUS_MOVES.get(status)
-    if allowed_from is None:
-        raise ValidationError({"status": _("Choose sent, accepted or rejected.")})
-    if quote.status not in allowed_from:
-        raise BusinessRuleError(
-            _("A %(status)s quote cannot become %(new)s.")
-            % {
-                "status": quote.get_status_display().lower(),
-                "new": str(Quote.Status(status).label).lower(),
-            }
-        )
-    quote.status = status
-    return record_update(
+    return record_set_status(
         instance=quote,
         actor=actor,
+        status=status,
+        moves=STATUS_MOVES,
+        choose_message=_("Choose sent, accepted or rejected."),
+        refused_message=_("A %(status)s quote cannot become %(new)s."),
         expected_version=expected_version,
-        change_reason=str(Quote.Status(status).label),
     )
 
 
