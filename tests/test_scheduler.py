@@ -92,7 +92,8 @@ def test_scheduler_once_runs_a_due_job_once_and_not_twice(capsys):
     call_command("scheduler", once=True)
     assert f"enqueued {PURGE}" in capsys.readouterr().out
     call_command("scheduler", once=True)
-    assert "nothing due" in capsys.readouterr().out
+    # Five-minute jobs may be due again if a slot boundary passed; the daily one is not.
+    assert PURGE not in capsys.readouterr().out
     assert DBTaskResult.objects.filter(task_path__endswith="purge_expired_sessions").count() == 1
 
     call_command("worker", batch=True, verbosity=0)
