@@ -347,3 +347,5 @@ GUANXI["SURVEY_AUTO"] = env_bool("SURVEY_AUTO", default=False)
 # A report or the KPI dashboard asked for again within this many seconds is served from the
 # cache, with the time its figures were computed (env GUANXI_REPORT_CACHE_SECONDS; 0: off).
 GUANXI["REPORT_CACHE_SECONDS"] = int(env("REPORT_CACHE_SECONDS", "300"))
+# PostgreSQL memory per sort or hash of a report's queries (its transaction only; SET LOCAL).
+GUANXI["REPORT_WORK_MEM"] = env("REPORT_WORK_MEM", "64MB")

@@ -35,7 +35,9 @@ def test_cjk_font_is_installed():
 
 
 def _drawn(page):
-    page.wait_for_selector("[data-testid=report-chart][data-drawn=true]:not([data-stale]) .main-svg")
+    page.wait_for_selector(
+        "[data-testid=report-chart][data-drawn=true]:not([data-stale]) .main-svg"
+    )
 
 
 def _refilter(page, change, url_part):
@@ -43,7 +45,9 @@ def _refilter(page, change, url_part):
 
     The old body is marked first: its chart is drawn too, so without the mark the wait could
     end before the swap (as it once did in CI)."""
-    page.eval_on_selector_all("#report-body *", "nodes => nodes.forEach(n => n.dataset.stale = '1')")
+    page.eval_on_selector_all(
+        "#report-body *", "nodes => nodes.forEach(n => n.dataset.stale = '1')"
+    )
     change()
     page.wait_for_url(lambda url: url_part in url)
     _drawn(page)

@@ -65,7 +65,10 @@ class ReportDefinition:
     name: str = ""
 
     def run(self, actor, params: dict) -> dict:
-        return self.compute(actor, params)
+        from guanxi.analytics.sessions import report_transaction
+
+        with report_transaction():
+            return self.compute(actor, params)
 
     def cached_run(self, actor, params: dict) -> dict:
         """:meth:`run` through the short-lived result cache, with ``as_of``."""

@@ -20,6 +20,7 @@ from guanxi.analytics import periods
 from guanxi.analytics.forms import ReportFilterForm, owner_choices
 from guanxi.analytics.reports.employee_performance import rep_targets
 from guanxi.analytics.selectors import live_customer_q, revenue_lines, revenue_orders
+from guanxi.analytics.sessions import report_transaction
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import ChurnCase, Customer, Interaction
 from guanxi.customers.selectors import completeness_expression
@@ -70,17 +71,21 @@ def _report(slug):
     return _url("analytics:report", slug, dates=True)
 
 
-def facts(*, actor, date_from, date_to) -> dict:
-    """The counts and sums the KPIs are made of, for one period."""
+def facts(*, actor, date_from, date_to, with_completeness: bool = False) -> dict:
+    """The counts and sums the KPIs are made of, for one period (and, if asked, today's
+    average completeness, read in the same scan of the customers)."""
     params = {"date_from": date_from, "date_to": date_to}
     start, end = periods.day_bounds(date_from, date_to)
     in_period = {"created_at__gte": start, "created_at__lt": end}
     result = revenue_orders(actor=actor, params=params).aggregate(
-        orders=Count("id"), amount=Sum("total"), buyers=Count("customer_id", distinct=True)
+        # COUNT(*), not COUNT(id): the order_revenue_date index then holds every column read.
+        orders=Count("*"),
+        amount=Sum("total"),
+        buyers=Count("customer_id", distinct=True),
     )
     result.update(
         revenue_lines(actor=actor, params=params).aggregate(
-            items=Sum("quantity"), lines=Count("id")
+            items=Sum("quantity"), lines=Count("*")
         )
     )
     reps = owner_choices(actor).filter(team__isnull=False)
@@ -116,8 +121,10 @@ def facts(*, actor, date_from, date_to) -> dict:
         )
     )
     customers = scope_queryset(Customer.objects.all(), actor)
+    extra = {"completeness": Avg(completeness_expression())} if with_completeness else {}
     result.update(
         customers.aggregate(
+            **extra,
             customers_at_start=Count("id", filter=Q(created_at__lt=start)),
             customers_at_end=Count("id", filter=Q(created_at__lt=end)),
             new_customers=Count("id", filter=Q(**in_period)),
@@ -153,10 +160,7 @@ def facts(*, actor, date_from, date_to) -> dict:
     return result
 
 
-def completeness(*, actor) -> Decimal | None:
-    value = scope_queryset(Customer.objects.all(), actor).aggregate(
-        average=Avg(completeness_expression())
-    )["average"]
+def _percent_or_none(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(periods.CENT)
 
 
@@ -363,9 +367,10 @@ KPIS = [
 def dashboard(*, actor, date_from, date_to) -> dict:
     """Every KPI for the period and the one before it, with the change between them."""
     previous_from, previous_to = periods.previous_range(date_from, date_to)
-    current = facts(actor=actor, date_from=date_from, date_to=date_to)
-    previous = facts(actor=actor, date_from=previous_from, date_to=previous_to)
-    current["completeness"] = previous["completeness"] = completeness(actor=actor)
+    with report_transaction():
+        current = facts(actor=actor, date_from=date_from, date_to=date_to, with_completeness=True)
+        previous = facts(actor=actor, date_from=previous_from, date_to=previous_to)
+    current["completeness"] = previous["completeness"] = _percent_or_none(current["completeness"])
     rows = []
     for kpi in KPIS:
         if kpi.key == "sales_growth":

@@ -21,6 +21,7 @@ from guanxi.analytics.framework import (
     register,
 )
 from guanxi.analytics.selectors import revenue_orders
+from guanxi.analytics.sessions import grouping_in_index_order
 from guanxi.customers.models import Customer
 
 
@@ -78,21 +79,26 @@ def _label(entry) -> str:
     return entry.label if entry is not None else ""
 
 
-def compute(actor, params: dict) -> dict:
+def _ranked(actor, params: dict, limit: int) -> list[dict]:
+    """The top ``limit`` customers' sums, each row with the period's totals over every customer
+    beside it: one scan of the orders."""
     orders = revenue_orders(actor=actor, params=params)
-    limit = params.get("limit") or 20
-    # One scan: each customer's sums, and beside them the period's totals over every customer.
-    ranked = list(
-        orders.values("customer_id")
-        .annotate(
-            amount=Sum("total"),
-            orders=Count("id"),
-            all_amount=OverAll(Sum("total"), output_field=_MONEY),
-            all_orders=OverAll(Count("id"), output_field=IntegerField()),
-            all_customers=GroupCount(),
+    with grouping_in_index_order():
+        return list(
+            orders.values("customer_id")
+            .annotate(
+                amount=Sum("total"),
+                orders=Count("*"),
+                all_amount=OverAll(Sum("total"), output_field=_MONEY),
+                all_orders=OverAll(Count("*"), output_field=IntegerField()),
+                all_customers=GroupCount(),
+            )
+            .order_by("-amount", "customer_id")[:limit]
         )
-        .order_by("-amount", "customer_id")[:limit]
-    )
+
+
+def compute(actor, params: dict) -> dict:
+    ranked = _ranked(actor, params, params.get("limit") or 20)
     first = ranked[0] if ranked else {"all_amount": 0, "all_orders": 0, "all_customers": 0}
     totals = {
         "amount": first["all_amount"],

@@ -26,6 +26,7 @@ from guanxi.analytics.framework import (
     register,
 )
 from guanxi.analytics.selectors import revenue_orders
+from guanxi.analytics.sessions import grouping_in_index_order
 
 # (key, label, first percentile, last percentile)
 TIERS = [
@@ -91,7 +92,7 @@ def _percentiles(actor, params) -> list[tuple[int, int, object]]:
         f"SELECT ranked.*, COUNT(*) OVER () AS n FROM ({inner}) ranked"
         ") counted GROUP BY 1 ORDER BY 1"
     )
-    with connection.cursor() as cursor:
+    with grouping_in_index_order(), connection.cursor() as cursor:
         cursor.execute(sql, inner_params)
         return [(int(p), int(n), periods.money(revenue)) for p, n, revenue in cursor.fetchall()]
 

@@ -109,18 +109,32 @@ def _reps(actor, params):
 
 def rep_targets(*, actor, ids, date_from, date_to) -> dict:
     """{rep id: (kind weight, target, achieved)} of the reps' all-product targets inside the
-    period; of several kinds, the longest (so a month is never counted beside its year)."""
-    targets: dict = {}
-    for target in target_list(actor=actor).filter(
+    period; of several kinds, the longest (so a month is never counted beside its year).
+
+    The kinds are chosen first and achievement (a sum over the rep's orders per target) is
+    read only for the chosen targets: a year's twelve month and four quarter targets would
+    otherwise each sum the same orders again.
+    """
+    inside = target_list(actor=actor).filter(
         user__in=ids, category__isnull=True, period_start__gte=date_from, period_end__lte=date_to
-    ):
-        weight = _KIND_WEIGHT[target.period_kind]
-        best = targets.get(target.user_id)
-        if best is None or weight > best[0]:
-            targets[target.user_id] = best = [weight, periods.money(0), periods.money(0)]
-        if weight == best[0]:
-            best[1] += target.amount
-            best[2] += periods.money(target.achieved)
+    )
+    longest: dict = {}
+    for user_id, kind in inside.order_by().values_list("user_id", "period_kind").distinct():
+        if _KIND_WEIGHT[kind] > _KIND_WEIGHT.get(longest.get(user_id), 0):
+            longest[user_id] = kind
+    if not longest:
+        return {}
+    chosen = Q()
+    for user_id, kind in longest.items():
+        chosen |= Q(user_id=user_id, period_kind=kind)
+    targets: dict = {}
+    for target in inside.filter(chosen):
+        best = targets.setdefault(
+            target.user_id,
+            [_KIND_WEIGHT[target.period_kind], periods.money(0), periods.money(0)],
+        )
+        best[1] += target.amount
+        best[2] += periods.money(target.achieved)
     return targets
 
 

@@ -20,6 +20,9 @@ from guanxi.core.models import BaseModel
 from guanxi.customers.models import Customer
 from guanxi.sales.models.product import MONEY, Product
 
+# The orders that count as revenue 销售额 (see analytics.selectors), for the indexes serving them.
+REVENUE_ROWS = models.Q(deleted_at__isnull=True) & ~models.Q(status="cancelled")
+
 
 class Order(BaseModel):
     """An order 订单 of a customer, owned by the customer's account manager at order time.
@@ -90,6 +93,27 @@ class Order(BaseModel):
             models.Index(fields=["-order_date", "-id"], name="order_recent"),
             models.Index(fields=["owner", "-order_date", "-id"], name="order_owner_recent"),
             models.Index(fields=["customer", "-created_at"], name="order_customer_recent"),
+            # Revenue (orders neither cancelled nor deleted) summed per period, per rep (target
+            # achievement) and per customer (contribution, pyramid): read from these covering
+            # indexes alone, never from the table (PostgreSQL; SQLite ignores ``include``).
+            models.Index(
+                fields=["order_date"],
+                include=["customer", "total"],
+                condition=REVENUE_ROWS,
+                name="order_revenue_date",
+            ),
+            models.Index(
+                fields=["owner", "order_date"],
+                include=["total"],
+                condition=REVENUE_ROWS,
+                name="order_revenue_owner",
+            ),
+            models.Index(
+                fields=["customer", "order_date"],
+                include=["total"],
+                condition=REVENUE_ROWS,
+                name="order_revenue_customer",
+            ),
         ]
         constraints = [models.UniqueConstraint(fields=["code"], name="order_code_unique")]
 
