@@ -84,9 +84,7 @@ def facts(*, actor, date_from, date_to, with_completeness: bool = False) -> dict
         buyers=Count("customer_id", distinct=True),
     )
     result.update(
-        revenue_lines(actor=actor, params=params).aggregate(
-            items=Sum("quantity"), lines=Count("*")
-        )
+        revenue_lines(actor=actor, params=params).aggregate(items=Sum("quantity"), lines=Count("*"))
     )
     reps = owner_choices(actor).filter(team__isnull=False)
     rep_ids = list(reps.values_list("pk", flat=True))
