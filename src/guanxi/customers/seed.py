@@ -1,4 +1,5 @@
-"""Seeds customers 客户 with their contacts and interactions for ``guanxi seed`` and the bench."""
+"""Seeds customers 客户 with their contacts and interactions for ``guanxi seed`` and the bench;
+importing this module registers the churn cases' seeder too (seed_churn, after the orders)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -8,6 +9,7 @@ from django.db import transaction
 
 from guanxi.core.seeding import SeedContext, bulk_insert, register_seeder, reserve_ids, words_of
 from guanxi.core.services import code_reserve
+from guanxi.customers import seed_churn  # noqa: F401  (its seeder)
 from guanxi.customers.dedup import name_key, phone_digits
 from guanxi.customers.models import Contact, Customer, Interaction
 from guanxi.customers.search import customer_search_text
