@@ -245,12 +245,22 @@ SQL = {
 }
 
 
+# The hand-written queries that rank every customer of the period get the same planner
+# setting as the reports (grouping streamed from the index), so the ratio compares the queries.
+PER_CUSTOMER = {"customer-contribution", "customer-pyramid"}
+
+
 def _sql(slug):
     def run(ctx, user):
+        from contextlib import nullcontext
+
         from django.db import connection
 
+        from guanxi.analytics.sessions import grouping_in_index_order, report_transaction
+
         queries = SQL[slug]()
-        with connection.cursor() as cursor:
+        grouping = grouping_in_index_order if slug in PER_CUSTOMER else nullcontext
+        with report_transaction(), grouping(), connection.cursor() as cursor:
             for sql, params in queries if isinstance(queries, list) else [queries]:
                 cursor.execute(sql, params)
                 cursor.fetchall()

@@ -175,7 +175,7 @@ def compute(actor, params: dict) -> dict:
         .filter(live_customer_q())
         .exclude(status__in=NOT_REVENUE),
         "owner",
-        orders=Count("id"),
+        orders=Count("*"),  # COUNT(*): order_revenue_owner then holds every column
         order_amount=Sum("total"),
     )
     services = _grouped(

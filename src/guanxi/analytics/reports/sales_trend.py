@@ -94,7 +94,7 @@ def compute(actor, params: dict) -> dict:
         grouped = (
             orders.annotate(bucket=trunc("order_date"))
             .values("bucket")
-            .annotate(amount=Sum("total"), orders=Count("id"))
+            .annotate(amount=Sum("total"), orders=Count("*"))
         )
     found = {
         periods.local_date(row["bucket"]): (row["orders"], periods.money(row["amount"]))
