@@ -73,6 +73,8 @@ def _orm(slug):
 
 
 def _tables():
+    from guanxi.accounts.models import User
+    from guanxi.core.models import DictionaryEntry
     from guanxi.customers.models import ChurnCase, Customer
     from guanxi.sales.models import Order
     from guanxi.service.models import ServiceRequest
@@ -82,6 +84,8 @@ def _tables():
         "order": Order._meta.db_table,
         "request": ServiceRequest._meta.db_table,
         "churn": ChurnCase._meta.db_table,
+        "user": User._meta.db_table,
+        "dictionary": DictionaryEntry._meta.db_table,
     }
 
 
@@ -144,13 +148,27 @@ def _sql_service():
 
 
 def _sql_churn():
+    """Counts per month and reason, and the latest churned customers listed (as the report)."""
     t = _tables()
-    return (
-        f"SELECT {_month('k.closed_at')}, k.reason_id, COUNT(*) FROM {t['churn']} k "
+    where = (
         f"WHERE {_live('k.customer_id')} "
-        "AND k.state = 'confirmed' AND k.closed_at >= %s AND k.closed_at < %s GROUP BY 1, 2",
-        [*_bounds()],
+        "AND k.state = 'confirmed' AND k.closed_at >= %s AND k.closed_at < %s"
     )
+    return [
+        (
+            f"SELECT {_month('k.closed_at')}, k.reason_id, COUNT(*) FROM {t['churn']} k "
+            f"{where} GROUP BY 1, 2",
+            [*_bounds()],
+        ),
+        (
+            "SELECT k.closed_at, c.code, c.name, u.username, d.name_zh, d.name_en, k.reason_text, "
+            f"k.last_order_at FROM {t['churn']} k JOIN {t['customer']} c ON c.id = k.customer_id "
+            f"LEFT JOIN {t['user']} u ON u.id = k.owner_id "
+            f"LEFT JOIN {t['dictionary']} d ON d.id = k.reason_id "
+            f"{where} ORDER BY k.closed_at DESC, k.id DESC LIMIT 100",
+            [*_bounds()],
+        ),
+    ]
 
 
 def _sql_trend():

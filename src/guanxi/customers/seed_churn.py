@@ -133,6 +133,9 @@ def write_churn_cases(
             .values_list("pk", "owner_id", "last_order_at")[:batch_size]
         )
         if not batch:
+            # The churn report lists the latest cases through their index only if the planner
+            # knows the freshly copied table (unanalysed: 190 ms at 1,000,000 customers; 15 ms).
+            analyze(ChurnCase, ChurnMeasure)
             return written
         after = batch[-1][0]
         quota += CASE_SHARE * len(batch)
