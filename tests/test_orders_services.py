@@ -64,6 +64,8 @@ def test_the_order_stores_line_amounts_and_their_sum(org, customers, products):
     assert [line.unit_price for line in lines] == [Decimal("199.90"), Decimal("0.25")]
     order.refresh_from_db()
     assert order.total == Decimal("524.87")
+    # What the order keeps of its lines for the KPIs: two lines, 3 + 1 items.
+    assert (order.line_count, order.item_quantity) == (2, Decimal("4.00"))
     assert order.code.startswith(f"DD{timezone.localdate().year}")
     assert order.owner == org["manager1"]
 
@@ -311,6 +313,7 @@ def test_editing_replaces_the_lines_and_recomputes_the_total(org, customers, pro
     )
     order.refresh_from_db()
     assert order.total == Decimal("127.80")  # 4 × 35.50 × 0.9
+    assert (order.line_count, order.item_quantity) == (1, Decimal("4.00"))
     assert order.lines.count() == 1 and order.notes == "改为四把扳手"
     assert order.version == 2
 

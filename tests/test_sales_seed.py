@@ -57,8 +57,11 @@ def test_seeded_orders_follow_the_ratios_and_add_up(org):
         assert line.amount == line_amount(
             quantity=line.quantity, unit_price=line.unit_price, discount=line.discount
         )
-    sums = Order.objects.annotate(lines_sum=Sum("lines__amount"))[:200]
+    sums = Order.objects.annotate(
+        lines_sum=Sum("lines__amount"), lines_n=Count("lines"), items=Sum("lines__quantity")
+    )[:200]
     assert all(order.total == order.lines_sum for order in sums)
+    assert all((o.line_count, o.item_quantity) == (o.lines_n, o.items) for o in sums)
     codes = list(Order.objects.values_list("code", flat=True)[:50])
     assert all(code.startswith("DD") and len(code) >= 10 for code in codes)
     assert Order.objects.values("code").distinct().count() == orders

@@ -19,7 +19,7 @@ from guanxi.accounts.models import LoginEvent
 from guanxi.analytics import periods
 from guanxi.analytics.forms import ReportFilterForm, owner_choices
 from guanxi.analytics.reports.employee_performance import rep_targets
-from guanxi.analytics.selectors import live_customer_q, revenue_lines, revenue_orders
+from guanxi.analytics.selectors import live_customer_q, revenue_orders
 from guanxi.analytics.sessions import report_transaction
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import ChurnCase, Customer, Interaction
@@ -82,9 +82,8 @@ def facts(*, actor, date_from, date_to, with_completeness: bool = False) -> dict
         orders=Count("*"),
         amount=Sum("total"),
         buyers=Count("customer_id", distinct=True),
-    )
-    result.update(
-        revenue_lines(actor=actor, params=params).aggregate(items=Sum("quantity"), lines=Count("*"))
+        items=Sum("item_quantity"),
+        lines=Sum("line_count"),
     )
     reps = owner_choices(actor).filter(team__isnull=False)
     rep_ids = list(reps.values_list("pk", flat=True))

@@ -164,6 +164,8 @@ def _orders_for_batch(ctx: SeedContext, rng: random.Random, batch, catalogue):
                     "status": _status(rng, when, now),
                     "delivery_address": address,
                     "total": total,
+                    "line_count": len(order_lines),
+                    "item_quantity": sum(line["quantity"] for line in order_lines),
                     "created_by_id": owner_id,
                     "updated_by_id": owner_id,
                     "created_at": when,

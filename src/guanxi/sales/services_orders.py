@@ -155,6 +155,13 @@ def order_total(lines: list[OrderLine]) -> Decimal:
     return sum((line.amount for line in lines), Decimal("0.00")).quantize(CENT)
 
 
+def set_line_figures(order: Order, lines: list[OrderLine]) -> None:
+    """What an order keeps of its lines: the total, how many lines, how many items."""
+    order.total = order_total(lines)
+    order.line_count = len(lines)
+    order.item_quantity = sum((line.quantity for line in lines), Decimal("0.00"))
+
+
 def _save_lines(*, order: Order, lines: list[OrderLine], actor) -> None:
     for line in lines:
         line.order = order
@@ -240,8 +247,8 @@ def order_create(
         status=status,
         delivery_address=(delivery_address or customer.address or "").strip(),
         notes=(notes or "").strip(),
-        total=order_total(built),
     )
+    set_line_figures(order, built)
     order.code = code_next(prefix=ORDER_CODE_PREFIX, year=order.order_date.year)
     if overridden:
         order.credit_override_by = actor
@@ -294,7 +301,7 @@ def order_update(
     if lines is not None:
         current = set(order.lines.values_list("product_id", flat=True))
         built = build_lines(lines, allowed_inactive=current)
-        order.total = order_total(built)
+        set_line_figures(order, built)
     record_update(instance=order, actor=actor, expected_version=expected_version)
     if built is not None:
         for old in order.lines.all():

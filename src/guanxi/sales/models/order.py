@@ -66,6 +66,12 @@ class Order(BaseModel):
     delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     total = models.DecimalField(_("total"), default=0, **MONEY)
+    # Kept beside the total, from the same lines (services_orders.set_line_figures), so the
+    # KPIs per order (items, lines) read the orders alone instead of millions of lines.
+    line_count = models.PositiveIntegerField(_("lines"), default=0, editable=False)
+    item_quantity = models.DecimalField(
+        _("items"), max_digits=16, decimal_places=2, default=0, editable=False
+    )
     # A supervisor's override of the customer's credit hold 信用冻结: who, when and why.
     credit_override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -98,7 +104,7 @@ class Order(BaseModel):
             # indexes alone, never from the table (PostgreSQL; SQLite ignores ``include``).
             models.Index(
                 fields=["order_date"],
-                include=["customer", "total"],
+                include=["customer", "total", "line_count", "item_quantity"],
                 condition=REVENUE_ROWS,
                 name="order_revenue_date",
             ),
