@@ -193,7 +193,7 @@ def compute(actor, params: dict) -> dict:
         .annotate(rep=Coalesce("on_behalf_of", "created_by"))
         .filter(rep__in=ids),
         "rep",
-        interactions=Count("id"),
+        interactions=Count("*"),  # COUNT(*): interaction_live_occurred holds every column
     )
     targets = rep_targets(actor=actor, ids=ids, date_from=date_from, date_to=date_to)
     rows = []

@@ -50,7 +50,14 @@ class Interaction(BaseModel):
         verbose_name_plural = _("interactions")
         ordering = ["-occurred_at", "-id"]
         indexes = [
-            models.Index(fields=["customer", "-occurred_at"], name="interaction_customer_recent")
+            models.Index(fields=["customer", "-occurred_at"], name="interaction_customer_recent"),
+            # Interactions of a period, counted per rep (reports, KPIs) from the index alone.
+            models.Index(
+                fields=["occurred_at"],
+                include=["customer", "created_by", "on_behalf_of"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="interaction_live_occurred",
+            ),
         ]
 
     def __str__(self) -> str:
