@@ -54,7 +54,7 @@ def grouping_in_index_order() -> Iterator[None]:
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('enable_hashagg', 'off', true)")
-        try:
-            yield
-        finally:
-            cursor.execute("SELECT set_config('enable_hashagg', 'on', true)")
+    yield
+    # Not on an error: the transaction is aborted then, and its rollback ends the setting.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('enable_hashagg', 'on', true)")
