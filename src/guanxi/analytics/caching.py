@@ -40,14 +40,17 @@ def params_key(params: dict) -> str:
 
 
 def cached(name: str, *, actor, params: dict, compute: Callable[[], dict]) -> dict:
-    """``compute()`` with ``as_of`` (when it was computed), from the cache when fresh."""
+    """``compute()`` with ``as_of`` (when it was computed), from the cache when fresh.
+
+    A result read from a rollup brings its own ``as_of`` (when the rollup was computed).
+    """
     seconds = cache_seconds()
     if seconds <= 0:
-        return {**compute(), "as_of": timezone.now()}
+        return {"as_of": timezone.now(), **compute()}
     key = f"guanxi:report:{name}:{get_language()}:{scope_key(actor)}:{params_key(params)}"
     found = cache.get(key)
     if found is not None:
         return found
-    result = {**compute(), "as_of": timezone.now()}
+    result = {"as_of": timezone.now(), **compute()}
     cache.set(key, result, seconds)
     return result
