@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import LoginEvent
-from guanxi.analytics import periods
+from guanxi.analytics import periods, rollups_daily
 from guanxi.analytics.forms import ReportFilterForm, owner_choices
 from guanxi.analytics.reports.employee_performance import rep_targets
 from guanxi.analytics.selectors import live_customer_q, revenue_orders
@@ -71,20 +71,89 @@ def _report(slug):
     return _url("analytics:report", slug, dates=True)
 
 
-def facts(*, actor, date_from, date_to, with_completeness: bool = False) -> dict:
-    """The counts and sums the KPIs are made of, for one period (and, if asked, today's
-    average completeness, read in the same scan of the customers)."""
-    params = {"date_from": date_from, "date_to": date_to}
-    start, end = periods.day_bounds(date_from, date_to)
-    in_period = {"created_at__gte": start, "created_at__lt": end}
-    result = revenue_orders(actor=actor, params=params).aggregate(
-        # COUNT(*), not COUNT(id): the order_revenue_date index then holds every column read.
-        orders=Count("*"),
-        amount=Sum("total"),
-        buyers=Count("customer_id", distinct=True),
-        items=Sum("item_quantity"),
-        lines=Sum("line_count"),
+def _order_sums() -> dict:
+    # COUNT(*), not COUNT(id): the order_revenue_date index then holds every column read.
+    return {
+        "orders": Count("*"),
+        "amount": Sum("total"),
+        "items": Sum("item_quantity"),
+        "lines": Sum("line_count"),
+    }
+
+
+def _order_facts(*, actor, params, split, rolled) -> dict:
+    """Orders, amount, items and lines: the rollup's days plus the later days live; buyers (a
+    distinct count, which no day sums give) over the whole period."""
+    orders = revenue_orders(actor=actor, params=params)
+    buyers = Count("customer_id", distinct=True)
+    if rolled is None:
+        return orders.aggregate(**_order_sums(), buyers=buyers)
+    result = {
+        "orders": rolled["orders"],
+        "amount": rolled["order_amount"],
+        "items": rolled["items"],
+        "lines": rolled["lines"],
+    }
+    if split.live_from is not None:
+        later = revenue_orders(actor=actor, params={**params, "date_from": split.live_from})
+        live = later.aggregate(**_order_sums())
+        result = {key: value + (live[key] or 0) for key, value in result.items()}
+    result.update(orders.aggregate(buyers=buyers))
+    return result
+
+
+def _customer_facts(*, actor, start, end, split, rolled, with_completeness) -> dict:
+    """Customers at the period's start and end, new and updated in it (and, if asked, today's
+    average completeness): the rollup's days plus the later days live."""
+    customers = scope_queryset(Customer.objects.all(), actor)
+    updated = Q(updated_at__gte=start, updated_at__lt=end, created_at__lt=end)
+    if rolled is None:
+        extra = {"completeness": Avg(completeness_expression())} if with_completeness else {}
+        return customers.aggregate(
+            **extra,
+            customers_at_start=Count("id", filter=Q(created_at__lt=start)),
+            customers_at_end=Count("id", filter=Q(created_at__lt=end)),
+            new_customers=Count("id", filter=Q(created_at__gte=start, created_at__lt=end)),
+            updated_customers=Count("id", filter=updated),
+        )
+    live = customers.filter(created_at__gte=split.live_start).aggregate(
+        at_start=Count("id", filter=Q(created_at__lt=start)),
+        at_end=Count("id", filter=Q(created_at__lt=end)),
+        new=Count("id", filter=Q(created_at__gte=split.live_since(start), created_at__lt=end)),
     )
+    result = {
+        "customers_at_start": rolled["created_before"] + live["at_start"],
+        "customers_at_end": rolled["created_through"] + live["at_end"],
+        "new_customers": rolled["customers_created"] + live["new"],
+        # Counted live: a customer changed again moves to its latest day, which day sums
+        # would count twice.
+        "updated_customers": customers.filter(updated).count(),
+    }
+    if with_completeness:
+        result["completeness"] = rollups_daily.completeness_average(actor=actor)
+    return result
+
+
+def _interaction_count(*, actor, start, end, split, rolled) -> int:
+    live = (
+        scope_queryset(Interaction.objects.all(), actor)
+        .filter(live_customer_q(), occurred_at__gte=split.live_since(start), occurred_at__lt=end)
+        .count()
+        if split.live_from is not None
+        else 0
+    )
+    return live if rolled is None else rolled["interactions"] + live
+
+
+def facts(*, actor, date_from, date_to, with_completeness: bool = False) -> dict:
+    """The counts and sums the KPIs are made of, for one period (and, if asked, the average
+    completeness of the actor's customers), with ``as_of`` when a rollup supplied some."""
+    start, end = periods.day_bounds(date_from, date_to)
+    split = rollups_daily.day_split(date_from, date_to)
+    rolled = None if split.through is None else rollups_daily.account_sums(actor=actor, split=split)
+    in_period = {"created_at__gte": start, "created_at__lt": end}
+    params = {"date_from": date_from, "date_to": date_to}
+    result = _order_facts(actor=actor, params=params, split=split, rolled=rolled)
     reps = owner_choices(actor).filter(team__isnull=False)
     rep_ids = list(reps.values_list("pk", flat=True))
     targets = rep_targets(actor=actor, ids=rep_ids, date_from=date_from, date_to=date_to)
@@ -117,17 +186,14 @@ def facts(*, actor, date_from, date_to, with_completeness: bool = False) -> dict
             resolution=Avg(F("archived_at") - F("created_at"), filter=Q(archived_at__isnull=False)),
         )
     )
-    customers = scope_queryset(Customer.objects.all(), actor)
-    extra = {"completeness": Avg(completeness_expression())} if with_completeness else {}
     result.update(
-        customers.aggregate(
-            **extra,
-            customers_at_start=Count("id", filter=Q(created_at__lt=start)),
-            customers_at_end=Count("id", filter=Q(created_at__lt=end)),
-            new_customers=Count("id", filter=Q(**in_period)),
-            updated_customers=Count(
-                "id", filter=Q(updated_at__gte=start, updated_at__lt=end, created_at__lt=end)
-            ),
+        _customer_facts(
+            actor=actor,
+            start=start,
+            end=end,
+            split=split,
+            rolled=rolled,
+            with_completeness=with_completeness,
         )
     )
     result.update(
@@ -149,11 +215,11 @@ def facts(*, actor, date_from, date_to, with_completeness: bool = False) -> dict
         .distinct()
         .count()
     )
-    result["interactions"] = (
-        scope_queryset(Interaction.objects.all(), actor)
-        .filter(live_customer_q(), occurred_at__gte=start, occurred_at__lt=end)
-        .count()
+    result["interactions"] = _interaction_count(
+        actor=actor, start=start, end=end, split=split, rolled=rolled
     )
+    if split.refresh is not None:
+        result["as_of"] = split.refresh.refreshed_at
     return result
 
 
@@ -395,6 +461,8 @@ def dashboard(*, actor, date_from, date_to) -> dict:
         "previous_from": previous_from,
         "previous_to": previous_to,
         "kpis": rows,
+        # Figures read partly from the day rollup are as of its refresh.
+        **({"as_of": current["as_of"]} if "as_of" in current else {}),
     }
 
 

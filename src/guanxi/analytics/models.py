@@ -61,7 +61,6 @@ class AccountDayFacts(models.Model):
     lines = models.PositiveIntegerField(default=0)
     interactions = models.PositiveIntegerField(default=0)
     customers_created = models.PositiveIntegerField(default=0)
-    customers_updated = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("account day figures")
@@ -72,6 +71,26 @@ class AccountDayFacts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.account_manager_id}"
+
+
+class AccountSnapshot(models.Model):
+    """One account manager's customers as they stood at the last refresh of the day figures: how
+    many, and the sum of their information completeness (the KPI is the average)."""
+
+    account_manager = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    customers = models.PositiveIntegerField(default=0)
+    completeness_sum = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("account snapshot")
+        verbose_name_plural = _("account snapshots")
+        ordering = ["account_manager"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.account_manager_id}: {self.customers}"
 
 
 class RepDayFacts(models.Model):

@@ -19,7 +19,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.analytics import charts, periods
+from guanxi.analytics import charts, periods, rollups_daily
 from guanxi.analytics.forms import ReportFilterForm, owner_choices
 from guanxi.analytics.framework import (
     ID,
@@ -142,30 +142,8 @@ def _grouped(rows, key: str, **measures) -> dict:
     return {row[key]: row for row in rows.order_by().values(key).annotate(**measures)}
 
 
-def compute(actor, params: dict) -> dict:
-    date_from, date_to = params["date_from"], params["date_to"]
-    start, end = periods.day_bounds(date_from, date_to)
-    reps = _reps(actor, params)
-    ids = [user.pk for user in reps]
-    created = Q(created_at__gte=start, created_at__lt=end)
-    won = Q(status=Opportunity.Status.WON, closed_at__gte=start, closed_at__lt=end)
-    opportunities = _grouped(
-        Opportunity.objects.filter(created | won, assigned_to__in=ids),
-        "assigned_to",
-        opportunities=Count("id", filter=created),
-        opportunities_won=Count("id", filter=won),
-    )
-    deals = _grouped(
-        Deal.objects.filter(
-            owner__in=ids,
-            stage__is_won=True,
-            won_on__gte=date_from,
-            won_on__lte=date_to,
-        ).filter(live_customer_q()),
-        "owner",
-        deals_won=Count("id"),
-        deals_won_amount=Sum("amount"),
-    )
+def _live_work(ids, date_from, date_to, start, end) -> list[dict]:
+    """Orders taken, service rounds handled and interactions logged per rep, counted live."""
     orders = _grouped(
         Order.objects.filter(
             owner__in=ids,
@@ -195,12 +173,56 @@ def compute(actor, params: dict) -> dict:
         "rep",
         interactions=Count("*"),  # COUNT(*): interaction_live_occurred holds every column
     )
+    return [orders, services, interactions]
+
+
+def _work_done(ids, split, start, end) -> dict:
+    """{rep id: {measure: value}}: the day rollup's days, plus the later days counted live."""
+    totals: dict = {}
+    sources = [rollups_daily.rep_sums(ids=ids, split=split)]
+    if split.live_from is not None:
+        live = (split.live_from, split.date_to, split.live_since(start), end)
+        sources += _live_work(ids, *live)
+    for source in sources:
+        for rep, row in source.items():
+            into = totals.setdefault(rep, dict.fromkeys(rollups_daily.REP_SUMS, 0))
+            for name in rollups_daily.REP_SUMS:
+                into[name] += row.get(name) or 0
+    return totals
+
+
+def compute(actor, params: dict) -> dict:
+    date_from, date_to = params["date_from"], params["date_to"]
+    start, end = periods.day_bounds(date_from, date_to)
+    reps = _reps(actor, params)
+    ids = [user.pk for user in reps]
+    created = Q(created_at__gte=start, created_at__lt=end)
+    won = Q(status=Opportunity.Status.WON, closed_at__gte=start, closed_at__lt=end)
+    opportunities = _grouped(
+        Opportunity.objects.filter(created | won, assigned_to__in=ids),
+        "assigned_to",
+        opportunities=Count("id", filter=created),
+        opportunities_won=Count("id", filter=won),
+    )
+    deals = _grouped(
+        Deal.objects.filter(
+            owner__in=ids,
+            stage__is_won=True,
+            won_on__gte=date_from,
+            won_on__lte=date_to,
+        ).filter(live_customer_q()),
+        "owner",
+        deals_won=Count("id"),
+        deals_won_amount=Sum("amount"),
+    )
+    split = rollups_daily.day_split(date_from, date_to)
+    work = _work_done(ids, split, start, end)
     targets = rep_targets(actor=actor, ids=ids, date_from=date_from, date_to=date_to)
     rows = []
     for user in reps:
         row = {"user": user.pk, "name": user.get_full_name() or user.username}
         row["team"] = user.team.name if user.team else ""
-        for source in (opportunities, deals, orders, services, interactions):
+        for source in (opportunities, deals, work):
             row.update({k: v for k, v in source.get(user.pk, {}).items() if k in ROW_KEYS})
         for key in _COUNTS:
             row.setdefault(key, 0)
@@ -230,6 +252,7 @@ def compute(actor, params: dict) -> dict:
         },
         "rows": rows,
         "rank_by": rank_by,
+        **({"as_of": split.refresh.refreshed_at} if split.refresh else {}),
     }
 
 
