@@ -3,14 +3,17 @@ counted live, whatever day the rollup was refreshed; later changes to earlier da
 the next refresh, and the figures carry the refresh time."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from guanxi.analytics.kpis import dashboard
 from guanxi.analytics.models import AccountDayFacts, RepDayFacts, RollupRefresh
 from guanxi.analytics.rollups_daily import refresh_day_facts
+from guanxi.core.jobs import job_get
 from guanxi.customers.models import Interaction
 from tests.reports_helpers import D, moment, order, run
 from tests.test_reports_kpis import MARCH, kpi_data  # noqa: F401  (the fixture)
@@ -106,8 +109,21 @@ def test_a_refresh_replaces_the_previous_one(org, kpi_data):  # noqa: F811
 
 
 def test_kpis_read_the_rollup_in_few_queries(
-    org, kpi_data, django_assert_max_num_queries  # noqa: F811
+    org,
+    kpi_data,
+    django_assert_max_num_queries,  # noqa: F811
 ):
     refresh_day_facts(today=D(2026, 5, 1))
     with django_assert_max_num_queries(30):
         dashboard(actor=org["exec"], date_from=MARCH[0], date_to=MARCH[1])
+
+
+def test_the_nightly_job_and_the_command_refresh_the_rollup(org, kpi_data):  # noqa: F811
+    job = job_get("analytics.refresh_day_facts")
+    assert job.every == "daily"
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    assert job.task.call() == yesterday.isoformat()
+    assert AccountDayFacts.objects.filter(day=D(2026, 3, 1)).exists()
+    out = io.StringIO()
+    call_command("report_rollups_refresh", stdout=out)
+    assert f"up to {yesterday}" in out.getvalue()

@@ -1,0 +1,17 @@
+"""Background jobs of the reports (django-tasks; run by ``guanxi worker``): the rollups' refresh.
+
+Thin wrappers: what a rollup holds and how it is read live in ``analytics.rollups_*``.
+"""
+
+from django_tasks import task
+
+from guanxi.core.jobs import periodic
+
+
+@periodic(name="analytics.refresh_day_facts", every="daily", at="02:30")
+@task()
+def refresh_day_facts() -> str:
+    """Rebuild the day figures (KPI dashboard, employee performance) up to yesterday."""
+    from guanxi.analytics.rollups_daily import refresh_day_facts as refresh
+
+    return refresh().covers_through.isoformat()
