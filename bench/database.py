@@ -8,6 +8,7 @@ it is a bench database, so pointing ``--db`` at real data can never wipe it.
 import json
 import time
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from hashlib import sha256
 from pathlib import Path
 
@@ -137,3 +138,38 @@ def prepare(*, db_url: str, customers: int, seed: int, fresh: bool, log) -> Seed
 def _safe(db_url: str) -> str:
     config = dj_database_url.parse(db_url)
     return f"{config['ENGINE'].rsplit('.', 1)[-1]}:{config['NAME']}"
+
+
+def refresh_rollups(*, log) -> dict:
+    """Bring the reports' rollups up to date as their jobs would have (nightly, hourly) and
+    return how long each refresh took (seconds; nothing when they were current already)."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from guanxi.analytics.models import RollupRefresh
+    from guanxi.analytics.rollups_daily import DAY_FACTS
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    if RollupRefresh.objects.filter(name=DAY_FACTS, covers_through=yesterday).exists():
+        log("the reports' rollups are current")
+        return {}
+    log("refreshing the reports' rollups ...")
+    started = time.perf_counter()
+    call_command("report_rollups_refresh", stdout=_LogWriter(log))
+    seconds = round(time.perf_counter() - started, 2)
+    log(f"rollups refreshed in {seconds} s")
+    return {"rollups_refresh_seconds": seconds}
+
+
+class _LogWriter:
+    """A file-like ``stdout`` for a management command that writes through the bench's log."""
+
+    def __init__(self, log):
+        self.log = log
+
+    def write(self, text: str) -> None:
+        if text.strip():
+            self.log(text.strip())
+
+    def flush(self) -> None:
+        pass

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.database import Seeding, prepare
+from bench.database import Seeding, prepare, refresh_rollups
 from bench.environment import BENCH_DIR, RESULTS_DIR, server_environment
 from bench.scenarios import Context, Scenario, select
 from bench.server import running_server
@@ -160,6 +160,7 @@ def run(args) -> int:
         fresh=args.fresh,
         log=lambda message: print(f"[bench] {message}", flush=True),
     )
+    rollups = refresh_rollups(log=lambda message: print(f"[bench] {message}", flush=True))
     from django.db import connection
 
     scenarios = select(args.scenarios)
@@ -189,6 +190,7 @@ def run(args) -> int:
                 "repeat": args.repeat,
                 "workers": args.workers,
                 "seeding": seeding.__dict__,
+                "rollups": rollups,
                 "scenarios": results,
             },
             ensure_ascii=False,
