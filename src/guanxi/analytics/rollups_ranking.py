@@ -92,7 +92,7 @@ def refresh_revenue_rankings(*, today: datetime.date | None = None) -> int:
 def stored_ranking(actor, params: dict) -> RevenueRanking | None:
     """The stored ranking a report of ``actor`` with ``params`` reads, or None (compute live):
     only for someone who sees everything, with no customer filter, for a stored range."""
-    if not sees_everything(actor) or customer_filter(params):
+    if not sees_everything(actor) or customer_filter(params):  # an empty Q(): no filter
         return None
     if params.get("date_from") is None or params.get("date_to") is None:
         return None
