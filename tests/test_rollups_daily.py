@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures imported from the report tests are parameters here)
 """The day rollup: with it, the KPI dashboard and employee performance give the same numbers as
 counted live, whatever day the rollup was refreshed; later changes to earlier days show after
 the next refresh, and the figures carry the refresh time."""
@@ -39,7 +40,7 @@ REFRESH_DAYS = [D(2026, 1, 1), D(2026, 3, 2), D(2026, 3, 4), D(2026, 5, 1)]
 
 @pytest.mark.parametrize("today", REFRESH_DAYS)
 @pytest.mark.parametrize("username", ["exec", "supervisor", "manager1", "manager3"])
-def test_kpis_from_the_rollup_equal_the_live_ones(org, kpi_data, today, username):  # noqa: F811
+def test_kpis_from_the_rollup_equal_the_live_ones(org, kpi_data, today, username):
     user = org[username]
     live, live_data = _figures(user)
     assert "as_of" not in live_data
@@ -52,7 +53,7 @@ def test_kpis_from_the_rollup_equal_the_live_ones(org, kpi_data, today, username
 
 @pytest.mark.parametrize("today", REFRESH_DAYS)
 @pytest.mark.parametrize("username", ["exec", "supervisor", "manager1"])
-def test_performance_from_the_rollup_equals_the_live_one(org, performance, today, username):  # noqa: F811
+def test_performance_from_the_rollup_equals_the_live_one(org, performance, today, username):
     live, _data = _ranking(org[username])
     refresh_day_facts(today=today)
     rolled, data = _ranking(org[username])
@@ -60,7 +61,7 @@ def test_performance_from_the_rollup_equals_the_live_one(org, performance, today
     assert data["as_of"] == RollupRefresh.objects.get().refreshed_at
 
 
-def test_the_rollup_holds_days_up_to_yesterday_per_account_manager_and_rep(org, performance):  # noqa: F811
+def test_the_rollup_holds_days_up_to_yesterday_per_account_manager_and_rep(org, performance):
     m1 = org["manager1"]
     refresh_day_facts(today=D(2026, 3, 4))
     assert not AccountDayFacts.objects.filter(day__gte=D(2026, 3, 4)).exists()
@@ -72,7 +73,7 @@ def test_the_rollup_holds_days_up_to_yesterday_per_account_manager_and_rep(org, 
     assert not RepDayFacts.objects.filter(rep=org["assistant"]).exists()
 
 
-def test_changes_to_rolled_up_days_show_after_the_next_refresh(org, kpi_data):  # noqa: F811
+def test_changes_to_rolled_up_days_show_after_the_next_refresh(org, kpi_data):
     m1 = org["manager1"]
     refresh_day_facts(today=D(2026, 4, 1))
     before, _data = _figures(m1)
@@ -91,7 +92,7 @@ def test_changes_to_rolled_up_days_show_after_the_next_refresh(org, kpi_data):  
     assert fresh["follow_ups_per_rep"][0] == Decimal("2.00")
 
 
-def test_todays_work_counts_at_once(org, kpi_data):  # noqa: F811
+def test_todays_work_counts_at_once(org, kpi_data):
     m1 = org["manager1"]
     refresh_day_facts(today=D(2026, 3, 20))
     order(kpi_data[2], D(2026, 3, 25), "150.00")
@@ -100,7 +101,7 @@ def test_todays_work_counts_at_once(org, kpi_data):  # noqa: F811
     assert figures["purchase_frequency"][0] == Decimal("1.33")  # 4 orders / 3 customers
 
 
-def test_a_refresh_replaces_the_previous_one(org, kpi_data):  # noqa: F811
+def test_a_refresh_replaces_the_previous_one(org, kpi_data):
     refresh_day_facts(today=D(2026, 3, 10))
     count = AccountDayFacts.objects.count()
     refresh_day_facts(today=D(2026, 3, 10))
@@ -111,14 +112,14 @@ def test_a_refresh_replaces_the_previous_one(org, kpi_data):  # noqa: F811
 def test_kpis_read_the_rollup_in_few_queries(
     org,
     kpi_data,
-    django_assert_max_num_queries,  # noqa: F811
+    django_assert_max_num_queries,
 ):
     refresh_day_facts(today=D(2026, 5, 1))
     with django_assert_max_num_queries(30):
         dashboard(actor=org["exec"], date_from=MARCH[0], date_to=MARCH[1])
 
 
-def test_the_nightly_job_and_the_command_refresh_the_rollup(org, kpi_data):  # noqa: F811
+def test_the_nightly_job_and_the_command_refresh_the_rollup(org, kpi_data):
     job = job_get("analytics.refresh_day_facts")
     assert job.every == "daily"
     yesterday = timezone.localdate() - datetime.timedelta(days=1)

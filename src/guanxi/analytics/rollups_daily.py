@@ -56,7 +56,7 @@ def _collect(rows: dict, queryset, key_fields: tuple[str, str], **measures) -> N
 
 def _account_rows(end: datetime.datetime, through: datetime.date) -> dict:
     rows: dict = defaultdict(dict)
-    orders = all_revenue_orders().filter(order_date__lte=through)
+    orders = all_revenue_orders({"date_to": through})
     _collect(
         rows,
         orders,
@@ -85,7 +85,7 @@ def _account_rows(end: datetime.datetime, through: datetime.date) -> dict:
 
 def _rep_rows(end: datetime.datetime, through: datetime.date) -> dict:
     rows: dict = defaultdict(dict)
-    orders = all_revenue_orders().filter(order_date__lte=through, owner__isnull=False)
+    orders = all_revenue_orders({"date_to": through}).filter(owner__isnull=False)
     _collect(rows, orders, ("order_date", "owner"), orders=Count("*"), order_amount=Sum("total"))
     interactions = (
         Interaction.objects.filter(live_customer_q(), occurred_at__lt=end)

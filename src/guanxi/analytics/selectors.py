@@ -3,10 +3,30 @@
 Revenue 销售额 is defined once, here: the ``total`` of orders that are not cancelled, dated
 (``order_date``) in the period, of customers not in the recycle bin — the same orders the sales
 targets count (``sales.selectors_targets``). Records in the recycle bin never count.
+:func:`all_revenue_orders` states the rule for everyone's orders (what a rollup job reads);
+what users see always goes through :func:`revenue_orders`, within their scope.
+
+Customers ranked by revenue, shared by the live reports and the rollup of their rankings
+(``analytics.rollups_ranking``): :func:`ranked_customers` (customer contribution) and
+:func:`revenue_percentiles` (customer pyramid).
 """
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Window,
+)
+from django.db.models.functions import RowNumber
 
+from guanxi.analytics import periods
+from guanxi.analytics.sessions import grouping_in_index_order
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import Customer
 from guanxi.sales.models import Order, OrderLine
@@ -49,19 +69,21 @@ def report_customers(*, actor, params: dict) -> QuerySet[Customer]:
     return scope_queryset(Customer.objects.all(), actor).filter(customer_filter(params))
 
 
-def all_revenue_orders() -> QuerySet[Order]:
-    """Every order that counts as revenue, of anyone: what the rollup jobs read (never a page)."""
-    return Order.objects.exclude(status__in=NOT_REVENUE).filter(live_customer_q()).order_by()
-
-
-def revenue_orders(*, actor, params: dict) -> QuerySet[Order]:
-    """Orders that count as revenue, in the period and scope, matching the filters."""
-    orders = scope_queryset(all_revenue_orders(), actor)
+def all_revenue_orders(params: dict) -> QuerySet[Order]:
+    """Everyone's orders that count as revenue in the period (``date_from``, ``date_to``), with
+    no scope and no other filter: for jobs only, never for what a user sees."""
+    orders = Order.objects.exclude(status__in=NOT_REVENUE).filter(live_customer_q())
     if params.get("date_from"):
         orders = orders.filter(order_date__gte=params["date_from"])
     if params.get("date_to"):
         orders = orders.filter(order_date__lte=params["date_to"])
-    return orders.filter(customer_filter(params, "customer__")).order_by()
+    return orders.order_by()
+
+
+def revenue_orders(*, actor, params: dict) -> QuerySet[Order]:
+    """Orders that count as revenue, in the period and scope, matching the filters."""
+    orders = scope_queryset(all_revenue_orders(params), actor)
+    return orders.filter(customer_filter(params, "customer__"))
 
 
 def revenue_lines(*, actor, params: dict) -> QuerySet[OrderLine]:
@@ -75,3 +97,62 @@ def revenue_lines(*, actor, params: dict) -> QuerySet[OrderLine]:
     if params.get("date_to"):
         lines = lines.filter(order__order_date__lte=params["date_to"])
     return lines.filter(customer_filter(params, "order__customer__")).order_by()
+
+
+_MONEY = DecimalField(max_digits=24, decimal_places=2)
+
+
+class OverAll(Func):
+    """``SUM(<aggregate>) OVER ()``: the total of an aggregate over every group of the query."""
+
+    template = "SUM(%(expressions)s) OVER ()"
+
+
+class GroupCount(Func):
+    """``COUNT(*) OVER ()``: how many groups the query has (before LIMIT)."""
+
+    template = "COUNT(*) OVER ()"
+    contains_aggregate = True  # evaluated after GROUP BY, never grouped by
+
+    def __init__(self):
+        super().__init__(output_field=IntegerField())
+
+
+def ranked_customers(orders: QuerySet[Order], limit: int) -> list[dict]:
+    """The top ``limit`` customers of ``orders`` by amount (largest first, ties by id), each
+    row ``customer_id``, ``amount``, ``orders`` with the totals over every customer beside it
+    (``all_amount``, ``all_orders``, ``all_customers``): one scan of the orders."""
+    with grouping_in_index_order():
+        return list(
+            orders.values("customer_id")
+            .annotate(
+                amount=Sum("total"),
+                orders=Count("*"),
+                all_amount=OverAll(Sum("total"), output_field=_MONEY),
+                all_orders=OverAll(Count("*"), output_field=IntegerField()),
+                all_customers=GroupCount(),
+            )
+            .order_by("-amount", "customer_id")[:limit]
+        )
+
+
+def revenue_percentiles(orders: QuerySet[Order]) -> list[tuple[int, int, object]]:
+    """(percentile, customers, revenue) for each percentile of the customers of ``orders``
+    with revenue (> 0) that has customers, in order: customer at rank r of n (largest revenue
+    first, ties by id) is in percentile ⌈100·r/n⌉."""
+    per_customer = orders.values("customer_id").annotate(revenue=Sum("total")).filter(revenue__gt=0)
+    ranked = per_customer.annotate(
+        customer_rank=Window(RowNumber(), order_by=[F("revenue").desc(), F("customer_id").asc()])
+    ).values("revenue", "customer_rank")
+    inner, inner_params = ranked.query.sql_with_params()
+    # The percentile ⌈100·rank/n⌉ in integer arithmetic (both databases); n counted by a window
+    # over the same rows, so the orders are read once.
+    sql = (
+        "SELECT (counted.customer_rank * 100 + counted.n - 1) / counted.n AS percentile, "  # noqa: S608
+        "COUNT(*), SUM(counted.revenue) FROM ("
+        f"SELECT ranked.*, COUNT(*) OVER () AS n FROM ({inner}) ranked"
+        ") counted GROUP BY 1 ORDER BY 1"
+    )
+    with grouping_in_index_order(), connection.cursor() as cursor:
+        cursor.execute(sql, inner_params)
+        return [(int(p), int(n), periods.money(revenue)) for p, n, revenue in cursor.fetchall()]

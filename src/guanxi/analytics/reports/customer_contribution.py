@@ -1,11 +1,15 @@
 """Customer contribution 客户贡献分析: the order amount of each customer in a period, ranked.
 
 Revenue as defined in ``analytics.selectors`` (cancelled orders and the recycle bin never
-count). Three queries whatever the data: the ranked top rows, the period's totals, the customers
-of those rows.
+count). A fixed number of queries whatever the data: live, the ranked top rows with the
+period's totals beside them (one scan of the orders), then the customers of those rows.
+
+For someone who sees everything, with no account manager, team, region or level filter, over
+exactly the dates of a preset period, the report reads the period's stored ranking instead
+(``analytics.rollups_ranking``, refreshed by a job) and shows when it was computed (``as_of``):
+the ranking's totals and top rows, then their customers.
 """
 
-from django.db.models import Count, DecimalField, Func, IntegerField, Sum
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.analytics import charts, periods
@@ -20,8 +24,8 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors import revenue_orders
-from guanxi.analytics.sessions import grouping_in_index_order
+from guanxi.analytics.rollups_ranking import stored_ranking
+from guanxi.analytics.selectors import ranked_customers, revenue_orders
 from guanxi.customers.models import Customer
 
 
@@ -56,55 +60,36 @@ SUMMARY = (
 )
 
 
-_MONEY = DecimalField(max_digits=24, decimal_places=2)
-
-
-class OverAll(Func):
-    """``SUM(<aggregate>) OVER ()``: the total of an aggregate over every group of the query."""
-
-    template = "SUM(%(expressions)s) OVER ()"
-
-
-class GroupCount(Func):
-    """``COUNT(*) OVER ()``: how many groups the query has (before LIMIT)."""
-
-    template = "COUNT(*) OVER ()"
-    contains_aggregate = True  # evaluated after GROUP BY, never grouped by
-
-    def __init__(self):
-        super().__init__(output_field=IntegerField())
-
-
 def _label(entry) -> str:
     return entry.label if entry is not None else ""
 
 
-def _ranked(actor, params: dict, limit: int) -> list[dict]:
-    """The top ``limit`` customers' sums, each row with the period's totals over every customer
-    beside it: one scan of the orders."""
-    orders = revenue_orders(actor=actor, params=params)
-    with grouping_in_index_order():
-        return list(
-            orders.values("customer_id")
-            .annotate(
-                amount=Sum("total"),
-                orders=Count("*"),
-                all_amount=OverAll(Sum("total"), output_field=_MONEY),
-                all_orders=OverAll(Count("*"), output_field=IntegerField()),
-                all_customers=GroupCount(),
-            )
-            .order_by("-amount", "customer_id")[:limit]
-        )
+def _stored_rows(ranking, limit: int) -> tuple[list[dict], dict]:
+    """The top ``limit`` rows and the totals of a stored ranking."""
+    ranked = list(ranking.top.filter(rank__lte=limit).values("customer_id", "orders", "amount"))
+    totals = {"amount": ranking.amount, "orders": ranking.orders, "customers": ranking.customers}
+    return ranked, totals
 
 
-def compute(actor, params: dict) -> dict:
-    ranked = _ranked(actor, params, params.get("limit") or 20)
+def _live_rows(actor, params: dict, limit: int) -> tuple[list[dict], dict]:
+    """The top ``limit`` rows and the totals, computed from the orders."""
+    ranked = ranked_customers(revenue_orders(actor=actor, params=params), limit)
     first = ranked[0] if ranked else {"all_amount": 0, "all_orders": 0, "all_customers": 0}
     totals = {
         "amount": first["all_amount"],
         "orders": first["all_orders"],
         "customers": first["all_customers"],
     }
+    return ranked, totals
+
+
+def compute(actor, params: dict) -> dict:
+    limit = params.get("limit") or 20
+    ranking = stored_ranking(actor, params)
+    if ranking is not None:
+        ranked, totals = _stored_rows(ranking, limit)
+    else:
+        ranked, totals = _live_rows(actor, params, limit)
     total = periods.money(totals["amount"])
     customers = Customer.all_objects.select_related("owner", "level", "region").in_bulk(
         [row["customer_id"] for row in ranked]
@@ -131,7 +116,7 @@ def compute(actor, params: dict) -> dict:
                 "cumulative_share": periods.percent(running, total),
             }
         )
-    return {
+    result = {
         "date_from": params["date_from"],
         "date_to": params["date_to"],
         "summary": {
@@ -142,6 +127,9 @@ def compute(actor, params: dict) -> dict:
         },
         "rows": rows,
     }
+    if ranking is not None:
+        result["as_of"] = ranking.computed_at
+    return result
 
 
 def chart(data: dict):

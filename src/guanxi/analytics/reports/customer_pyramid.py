@@ -5,13 +5,15 @@ tier's revenue and share, and the share of the top 20 %.
 Customer at rank r of n (largest revenue first, ties by id) is in percentile p = ⌈100·r/n⌉:
 tier 1 is p = 1, tier 2 p = 2–5, tier 3 p = 6–20, tier 4 p = 21–100. With fewer than 100
 customers the top tiers can be empty (the top 1 % of 50 customers is nobody). The database
-ranks and counts the customers and sums per percentile in one query; tiers and the Pareto
-curve are read off the 100 percentiles.
+ranks and counts the customers and sums per percentile in one query
+(``selectors.revenue_percentiles``); tiers and the Pareto curve are read off the 100 percentiles.
+
+For someone who sees everything, with no account manager, team, region or level filter, over
+exactly the dates of a preset period, the percentiles are read from the period's stored ranking
+(``analytics.rollups_ranking``, refreshed by a job) and the report shows when they were computed
+(``as_of``).
 """
 
-from django.db import connection
-from django.db.models import F, Sum, Window
-from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.analytics import charts, periods
@@ -25,8 +27,8 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors import revenue_orders
-from guanxi.analytics.sessions import grouping_in_index_order
+from guanxi.analytics.rollups_ranking import stored_ranking
+from guanxi.analytics.selectors import revenue_orders, revenue_percentiles
 
 # (key, label, first percentile, last percentile)
 TIERS = [
@@ -72,33 +74,18 @@ SUMMARY = (
 )
 
 
-def _percentiles(actor, params) -> list[tuple[int, int, object]]:
-    """(percentile, customers, revenue) for each percentile that has customers, in order."""
-    per_customer = (
-        revenue_orders(actor=actor, params=params)
-        .values("customer_id")
-        .annotate(revenue=Sum("total"))
-        .filter(revenue__gt=0)
-    )
-    ranked = per_customer.annotate(
-        customer_rank=Window(RowNumber(), order_by=[F("revenue").desc(), F("customer_id").asc()])
-    ).values("revenue", "customer_rank")
-    inner, inner_params = ranked.query.sql_with_params()
-    # The percentile ⌈100·rank/n⌉ in integer arithmetic (both databases); n counted by a window
-    # over the same rows, so the orders are read once.
-    sql = (
-        "SELECT (counted.customer_rank * 100 + counted.n - 1) / counted.n AS percentile, "  # noqa: S608
-        "COUNT(*), SUM(counted.revenue) FROM ("
-        f"SELECT ranked.*, COUNT(*) OVER () AS n FROM ({inner}) ranked"
-        ") counted GROUP BY 1 ORDER BY 1"
-    )
-    with grouping_in_index_order(), connection.cursor() as cursor:
-        cursor.execute(sql, inner_params)
-        return [(int(p), int(n), periods.money(revenue)) for p, n, revenue in cursor.fetchall()]
+def _percentiles(actor, params: dict) -> tuple[list[tuple[int, int, object]], object]:
+    """(percentile, customers, revenue) for each percentile that has customers, in order, and
+    the as-of time of the stored ranking they were read from (None: computed live)."""
+    ranking = stored_ranking(actor, params)
+    if ranking is None:
+        return revenue_percentiles(revenue_orders(actor=actor, params=params)), None
+    stored = ranking.percentiles.values_list("percentile", "customers", "revenue")
+    return [(p, n, periods.money(revenue)) for p, n, revenue in stored], ranking.computed_at
 
 
 def compute(actor, params: dict) -> dict:
-    percentiles = _percentiles(actor, params)
+    percentiles, as_of = _percentiles(actor, params)
     total = sum((revenue for _p, _n, revenue in percentiles), periods.money(0))
     customers = sum(n for _p, n, _r in percentiles)
     pareto, running = [], periods.money(0)
@@ -129,7 +116,7 @@ def compute(actor, params: dict) -> dict:
             }
         )
     top_20 = sum((tier["revenue"] for tier in tiers[:3]), periods.money(0))
-    return {
+    result = {
         "date_from": params["date_from"],
         "date_to": params["date_to"],
         "summary": {
@@ -140,6 +127,9 @@ def compute(actor, params: dict) -> dict:
         "tiers": tiers,
         "pareto": pareto,
     }
+    if as_of is not None:
+        result["as_of"] = as_of
+    return result
 
 
 def chart(data: dict):
