@@ -12,7 +12,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from guanxi.analytics.kpis import dashboard
-from guanxi.analytics.models import AccountDayFacts, RepDayFacts, RollupRefresh
+from guanxi.analytics.models import (
+    AccountDayFacts,
+    RepDayFacts,
+    RevenueRanking,
+    RollupRefresh,
+)
 from guanxi.analytics.rollups_daily import refresh_day_facts
 from guanxi.core.jobs import job_get
 from guanxi.customers.models import Interaction
@@ -128,3 +133,6 @@ def test_the_nightly_job_and_the_command_refresh_the_rollup(org, kpi_data):
     out = io.StringIO()
     call_command("report_rollups_refresh", stdout=out)
     assert f"up to {yesterday}" in out.getvalue()
+    assert RevenueRanking.objects.exists()
+    assert "revenue rankings" in out.getvalue()
+    assert job_get("analytics.refresh_revenue_rankings").every == "hourly"

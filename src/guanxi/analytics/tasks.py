@@ -15,3 +15,12 @@ def refresh_day_facts() -> str:
     from guanxi.analytics.rollups_daily import refresh_day_facts as refresh
 
     return refresh().covers_through.isoformat()
+
+
+@periodic(name="analytics.refresh_revenue_rankings", every="hourly", at="20")
+@task()
+def refresh_revenue_rankings() -> int:
+    """Rank the customers by revenue in each preset period (contribution, pyramid)."""
+    from guanxi.analytics.rollups_ranking import refresh_revenue_rankings as refresh
+
+    return refresh()

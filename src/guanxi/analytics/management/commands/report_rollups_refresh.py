@@ -4,6 +4,7 @@
 from django.core.management.base import BaseCommand
 
 from guanxi.analytics.rollups_daily import refresh_day_facts
+from guanxi.analytics.rollups_ranking import refresh_revenue_rankings
 
 
 class Command(BaseCommand):
@@ -12,3 +13,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         refresh = refresh_day_facts()
         self.stdout.write(f"day figures: up to {refresh.covers_through}")
+        self.stdout.write(f"revenue rankings: {refresh_revenue_rankings()} periods")
