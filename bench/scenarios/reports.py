@@ -289,3 +289,11 @@ def _sql(slug):
 for _slug in REPORT_SLUGS:
     python(f"report.{_slug}.orm", user="exec", about=f"{_slug} computed by the report")(_orm(_slug))
     python(f"report.{_slug}.sql", user="exec", about=f"{_slug} by hand-written SQL")(_sql(_slug))
+
+
+@python("report.kpis.orm", user="exec", about="the KPI dashboard computed in-process (cold)")
+def _kpis_cold(ctx, user):
+    from guanxi.analytics.kpis import dashboard
+
+    date_from, date_to = _period()
+    dashboard(actor=user, date_from=date_from, date_to=date_to)
