@@ -56,6 +56,14 @@ def test_the_python_scenarios_run_against_the_database(org, recent, slug):
         assert any("SELECT" in query["sql"] for query in queries.captured_queries), name
 
 
+def test_the_kpi_dashboard_scenario_computes_it_in_process(org, recent):
+    scenarios._period.cache_clear()
+    (scenario,) = [s for s in registered() if s.name == "report.kpis.orm"]
+    with CaptureQueriesContext(connection) as queries:
+        scenario.fn(Context(), org["exec"])
+    assert any("sales_order" in query["sql"] for query in queries.captured_queries)
+
+
 def test_hand_written_sql_agrees_with_the_reports(org, recent):
     scenarios._period.cache_clear()
     date_from, date_to = scenarios._period()
