@@ -1,5 +1,6 @@
 """Run the chosen scenarios against the prepared database and the real server; report."""
 
+import gc
 import json
 import os
 import statistics
@@ -68,6 +69,9 @@ def measure_python(scenario: Scenario, repeat: int) -> dict:
     user = Context().user(scenario.user)
     timings, queries, sql_ms = [], [], []
     for run in range(repeat + 1):
+        # A full garbage collection of what earlier scenarios left behind (tens of ms in this
+        # long-lived process) would otherwise land in whichever run happens to trigger it.
+        gc.collect()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             scenario.fn(Context(), user)

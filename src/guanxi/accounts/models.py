@@ -82,12 +82,16 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.display_name(self.last_name, self.first_name, self.username)
 
     def get_full_name(self) -> str:
-        # Chinese names put the family name first, without a space.
-        full = f"{self.last_name}{self.first_name}".strip()
-        return full
+        return self.display_name(self.last_name, self.first_name, "")
+
+    @staticmethod
+    def display_name(last_name: str | None, first_name: str | None, username: str | None) -> str:
+        """How a user is named on pages, from the columns alone (for rows read as values):
+        the full name, family name first without a space as Chinese names go, else the login."""
+        return f"{last_name or ''}{first_name or ''}".strip() or (username or "")
 
 
 class RoleDefaultGrant(models.Model):

@@ -166,9 +166,9 @@ def completeness_by_owner(*, actor) -> list[dict]:
         {
             "owner_id": row["owner_id"],
             "owner__username": row["owner__username"],
-            # As User.__str__ shows it: family name first, else the login.
-            "owner_name": f"{row['owner__last_name'] or ''}{row['owner__first_name'] or ''}"
-            or (row["owner__username"] or ""),
+            "owner_name": User.display_name(
+                row["owner__last_name"], row["owner__first_name"], row["owner__username"]
+            ),
             "customers": row["customers"],
             "average": round(float(row["average"]), 1),
         }

@@ -86,10 +86,6 @@ CUSTOMERS = TableSpec(
 SUMMARY = (Column("customers", _("Churned customers"), INTEGER),)
 
 
-def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
-
-
 def compute(actor, params: dict) -> dict:
     granularity = params.get("granularity") or periods.MONTH
     start, end = periods.day_bounds(params["date_from"], params["date_to"])
@@ -154,28 +150,26 @@ def compute(actor, params: dict) -> dict:
             "customer_id",
             "customer__code",
             "customer__name",
-            "owner_id",
+            "owner__last_name",
+            "owner__first_name",
+            "owner__username",
             "reason_id",
             "reason_text",
             "last_order",
         )[: params.get("limit") or 100]
     )
-    listed = list(listed)
-    owners = User.objects.only("username", "first_name", "last_name").in_bulk(
-        {row[4] for row in listed if row[4]}
-    )
     customers = [
         {
-            "date": day,
-            "customer": customer,
-            "code": code,
-            "name": name,
-            "owner_name": _name(owners.get(owner)),
-            "reason": labels.get(reason, ""),
-            "details": details,
-            "last_order": last_order,
+            "date": row[0],
+            "customer": row[1],
+            "code": row[2],
+            "name": row[3],
+            "owner_name": User.display_name(*row[4:7]),
+            "reason": labels.get(row[7], ""),
+            "details": row[8],
+            "last_order": row[9],
         }
-        for day, customer, code, name, owner, reason, details, last_order in listed
+        for row in listed
     ]
     return {
         "date_from": params["date_from"],
