@@ -160,7 +160,16 @@ def chart(data: dict):
         barmode="group",
         xaxis={"type": "category"},
         yaxis={"title": {"text": str(_("Sales amount"))}, "tickprefix": "¥"},
-        yaxis2={"overlaying": "y", "side": "right", "ticksuffix": "%", "showgrid": False},
+        # From zero, with whole percentages: a single change would otherwise be the whole axis,
+        # ticked in thousandths of a percent around it.
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "ticksuffix": "%",
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+            "showgrid": False,
+        },
     )
 
 
