@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from guanxi.analytics import periods
@@ -27,12 +27,16 @@ from guanxi.analytics.models import (
     RepDayFacts,
     RollupRefresh,
 )
-from guanxi.analytics.selectors import all_revenue_orders, live_customer_q
+from guanxi.analytics.selectors import (
+    all_revenue_orders,
+    handled_service_rounds,
+    live_customer_q,
+    rep_interactions,
+)
 from guanxi.analytics.sessions import report_transaction
 from guanxi.core.scoping import sees_everything, visible_user_ids
 from guanxi.customers.models import Customer, Interaction
 from guanxi.customers.selectors import completeness_expression
-from guanxi.service.models import ServiceRound
 
 DAY_FACTS = "day_facts"
 ACCOUNT_SUMS = ("orders", "order_amount", "items", "lines", "interactions")
@@ -88,14 +92,12 @@ def _rep_rows(end: datetime.datetime, through: datetime.date) -> dict:
     orders = all_revenue_orders({"date_to": through}).filter(owner__isnull=False)
     _collect(rows, orders, ("order_date", "owner"), orders=Count("*"), order_amount=Sum("total"))
     interactions = (
-        Interaction.objects.filter(live_customer_q(), occurred_at__lt=end)
-        .annotate(day=_day("occurred_at"), rep=Coalesce("on_behalf_of", "created_by"))
-        .filter(rep__isnull=False)
+        rep_interactions()
+        .filter(occurred_at__lt=end, rep__isnull=False)
+        .annotate(day=_day("occurred_at"))
     )
     _collect(rows, interactions, ("day", "rep"), interactions=Count("*"))
-    rounds = ServiceRound.objects.filter(
-        handled_by__isnull=False, handled_at__lt=end, request__deleted_at__isnull=True
-    )
+    rounds = handled_service_rounds().filter(handled_at__lt=end)
     _collect(
         rows,
         rounds.annotate(day=_day("handled_at")),

@@ -23,13 +23,14 @@ from django.db.models import (
     Sum,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 
 from guanxi.analytics import periods
 from guanxi.analytics.sessions import grouping_in_index_order
 from guanxi.core.scoping import scope_queryset
-from guanxi.customers.models import Customer
+from guanxi.customers.models import Customer, Interaction
 from guanxi.sales.models import Order, OrderLine
+from guanxi.service.models import ServiceRound
 
 NOT_REVENUE = (Order.Status.CANCELLED,)
 
@@ -78,6 +79,20 @@ def all_revenue_orders(params: dict) -> QuerySet[Order]:
     if params.get("date_to"):
         orders = orders.filter(order_date__lte=params["date_to"])
     return orders.order_by()
+
+
+def rep_interactions() -> QuerySet[Interaction]:
+    """Interactions with customers not in the recycle bin, each with ``rep``: who logged it, or
+    the account manager an assistant logged it for (whose work it counts as)."""
+    return Interaction.objects.filter(live_customer_q()).annotate(
+        rep=Coalesce("on_behalf_of", "created_by")
+    )
+
+
+def handled_service_rounds() -> QuerySet[ServiceRound]:
+    """Service rounds someone handled (``handled_by``'s work), of requests not in the recycle
+    bin."""
+    return ServiceRound.objects.filter(handled_by__isnull=False, request__deleted_at__isnull=True)
 
 
 def revenue_orders(*, actor, params: dict) -> QuerySet[Order]:

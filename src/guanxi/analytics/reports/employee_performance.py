@@ -16,7 +16,6 @@ the period; ranked by the chosen measure. One grouped query per measure.
 
 from django import forms
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.analytics import charts, periods, rollups_daily
@@ -31,11 +30,14 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors import NOT_REVENUE, live_customer_q
-from guanxi.customers.models import Interaction
-from guanxi.sales.models import Deal, Opportunity, Order, Target
+from guanxi.analytics.selectors import (
+    all_revenue_orders,
+    handled_service_rounds,
+    live_customer_q,
+    rep_interactions,
+)
+from guanxi.sales.models import Deal, Opportunity, Target
 from guanxi.sales.selectors_targets import target_list
-from guanxi.service.models import ServiceRound
 
 RANKINGS = [
     ("order_amount", _("Order amount")),
@@ -145,31 +147,20 @@ def _grouped(rows, key: str, **measures) -> dict:
 def _live_work(ids, date_from, date_to, start, end) -> list[dict]:
     """Orders taken, service rounds handled and interactions logged per rep, counted live."""
     orders = _grouped(
-        Order.objects.filter(
-            owner__in=ids,
-            order_date__gte=date_from,
-            order_date__lte=date_to,
-        )
-        .filter(live_customer_q())
-        .exclude(status__in=NOT_REVENUE),
+        all_revenue_orders({"date_from": date_from, "date_to": date_to}).filter(owner__in=ids),
         "owner",
         orders=Count("*"),  # COUNT(*): order_revenue_owner then holds every column
         order_amount=Sum("total"),
     )
     services = _grouped(
-        ServiceRound.objects.filter(
-            handled_by__in=ids,
-            handled_at__gte=start,
-            handled_at__lt=end,
-            request__deleted_at__isnull=True,
+        handled_service_rounds().filter(
+            handled_by__in=ids, handled_at__gte=start, handled_at__lt=end
         ),
         "handled_by",
         services_handled=Count("id"),
     )
     interactions = _grouped(
-        Interaction.objects.filter(live_customer_q(), occurred_at__gte=start, occurred_at__lt=end)
-        .annotate(rep=Coalesce("on_behalf_of", "created_by"))
-        .filter(rep__in=ids),
+        rep_interactions().filter(rep__in=ids, occurred_at__gte=start, occurred_at__lt=end),
         "rep",
         interactions=Count("*"),  # COUNT(*): interaction_live_occurred holds every column
     )
