@@ -62,6 +62,9 @@ class AccountDayFacts(models.Model):
     interactions = models.PositiveIntegerField(default=0)
     customers_created = models.PositiveIntegerField(default=0)
 
+    # Seen as the account manager's customers are (guanxi.core.scoping).
+    scope_fields = ("account_manager",)
+
     class Meta:
         verbose_name = _("account day figures")
         verbose_name_plural = _("account day figures")
@@ -82,6 +85,8 @@ class AccountSnapshot(models.Model):
     )
     customers = models.PositiveIntegerField(default=0)
     completeness_sum = models.FloatField(default=0)
+
+    scope_fields = ("account_manager",)
 
     class Meta:
         verbose_name = _("account snapshot")

@@ -34,7 +34,7 @@ from guanxi.analytics.selectors import (
     rep_interactions,
 )
 from guanxi.analytics.sessions import report_transaction
-from guanxi.core.scoping import sees_everything, visible_user_ids
+from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import Customer, Interaction
 from guanxi.customers.selectors import completeness_expression
 
@@ -189,12 +189,6 @@ def day_split(date_from: datetime.date, date_to: datetime.date) -> DaySplit:
     return DaySplit(RollupRefresh.objects.filter(name=DAY_FACTS).first(), date_from, date_to)
 
 
-def _scoped(queryset, actor, field: str):
-    if sees_everything(actor):
-        return queryset
-    return queryset.filter(**{f"{field}__in": visible_user_ids(actor)})
-
-
 def account_sums(*, actor, split: DaySplit) -> dict:
     """The rollup's sums over the period's days up to ``through`` in the actor's scope, and
     the customers created before the period (``created_before``) and up to its end
@@ -202,7 +196,7 @@ def account_sums(*, actor, split: DaySplit) -> dict:
     if split.through is None:
         return dict.fromkeys((*ACCOUNT_SUMS, "created_before", "created_through"), 0)
     in_period = Q(day__gte=split.date_from)
-    facts = _scoped(AccountDayFacts.objects.all(), actor, "account_manager").filter(
+    facts = scope_queryset(AccountDayFacts.objects.all(), actor).filter(
         day__lte=min(split.date_to, split.through)
     )
     # Aliases differ from the columns: Django refuses an aggregate named like its column.
@@ -217,7 +211,7 @@ def account_sums(*, actor, split: DaySplit) -> dict:
 def completeness_average(*, actor) -> float | None:
     """Average completeness of the actor's customers at the last refresh (None: no rollup or
     no customers)."""
-    snapshot = _scoped(AccountSnapshot.objects.all(), actor, "account_manager").aggregate(
+    snapshot = scope_queryset(AccountSnapshot.objects.all(), actor).aggregate(
         customers=Sum("customers"), total=Sum("completeness_sum")
     )
     if not snapshot["customers"]:

@@ -3,8 +3,8 @@
 Revenue 销售额 is defined once, here: the ``total`` of orders that are not cancelled, dated
 (``order_date``) in the period, of customers not in the recycle bin — the same orders the sales
 targets count (``sales.selectors_targets``). Records in the recycle bin never count.
-:func:`all_revenue_orders` states the rule for everyone's orders (what a rollup job reads);
-what users see always goes through :func:`revenue_orders`, within their scope.
+:func:`all_revenue_orders` states the rule for everyone's orders; :func:`revenue_orders` is
+what a user's reports read, within their scope and filters.
 
 Customers ranked by revenue, shared by the live reports and the rollup of their rankings
 (``analytics.rollups_ranking``): :func:`ranked_customers` (customer contribution) and
@@ -72,7 +72,9 @@ def report_customers(*, actor, params: dict) -> QuerySet[Customer]:
 
 def all_revenue_orders(params: dict) -> QuerySet[Order]:
     """Everyone's orders that count as revenue in the period (``date_from``, ``date_to``), with
-    no scope and no other filter: for jobs only, never for what a user sees."""
+    no scope and no other filter: for the rollup jobs, and for figures credited to the reps an
+    actor may see (employee performance); records a user sees go through
+    :func:`revenue_orders`."""
     orders = Order.objects.exclude(status__in=NOT_REVENUE).filter(live_customer_q())
     if params.get("date_from"):
         orders = orders.filter(order_date__gte=params["date_from"])
