@@ -19,6 +19,7 @@ from guanxi.analytics.models import (
     RollupRefresh,
 )
 from guanxi.analytics.rollups_daily import refresh_day_facts
+from guanxi.analytics.rollups_ranking import refresh_revenue_rankings
 from guanxi.core.jobs import job_get
 from guanxi.customers.models import Interaction
 from tests.reports_helpers import D, moment, order, run
@@ -64,6 +65,19 @@ def test_performance_from_the_rollup_equals_the_live_one(org, performance, today
     rolled, data = _ranking(org[username])
     assert rolled == live
     assert data["as_of"] == RollupRefresh.objects.get().refreshed_at
+
+
+@pytest.mark.parametrize("today", REFRESH_DAYS)
+def test_kpis_with_the_revenue_rankings_equal_the_live_ones(org, kpi_data, today):
+    """The executive's buyers come from the rankings of March and of the period before it."""
+    live, _data = _figures(org["exec"])
+    refresh_day_facts(today=today)
+    assert refresh_revenue_rankings(today=D(2026, 3, 15))
+    assert RevenueRanking.objects.filter(date_from=MARCH[0], date_to=MARCH[1]).exists()
+    rolled, data = _figures(org["exec"])
+    assert rolled == live
+    ranking = RevenueRanking.objects.get(date_from=MARCH[0], date_to=MARCH[1])
+    assert data["as_of"] == min(ranking.computed_at, RollupRefresh.objects.get().refreshed_at)
 
 
 def test_the_rollup_holds_days_up_to_yesterday_per_account_manager_and_rep(org, performance):

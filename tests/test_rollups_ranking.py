@@ -59,7 +59,7 @@ def sales(org):
     return {"a": a, "b": b, "c": c, "zero": zero}
 
 
-def test_ranking_periods_are_the_distinct_preset_ranges():
+def test_ranking_periods_are_the_distinct_preset_ranges_and_the_ones_before():
     ranges = ranking_periods(D(2026, 12, 6))
     assert ranges == [
         (D(2026, 12, 1), D(2026, 12, 31)),
@@ -67,9 +67,16 @@ def test_ranking_periods_are_the_distinct_preset_ranges():
         (D(2026, 10, 1), D(2026, 12, 31)),
         (D(2026, 7, 1), D(2026, 9, 30)),
         (D(2026, 1, 1), D(2026, 12, 31)),  # this year = the last 12 months in December
-        (D(2025, 1, 1), D(2025, 12, 31)),
+        (D(2025, 1, 1), D(2025, 12, 31)),  # also the year before this year
+        # The periods of the same length just before: for the KPI dashboard's comparison.
+        (D(2026, 10, 31), D(2026, 11, 30)),
+        (D(2026, 10, 2), D(2026, 10, 31)),
+        (D(2026, 3, 31), D(2026, 6, 30)),  # before last quarter (this one's is last quarter)
+        (D(2024, 1, 2), D(2024, 12, 31)),  # 365 days before 2025 (2024 had 366)
     ]
-    assert len(ranking_periods(D(2026, 5, 6))) == len(periods.PRESETS)
+    # In May, the last 12 months differ from this year; the quarter before this quarter is
+    # again last quarter.
+    assert len(ranking_periods(D(2026, 5, 6))) == 2 * len(periods.PRESETS) - 1
 
 
 def test_refresh_stores_totals_top_customers_and_percentiles(org, sales):
@@ -180,7 +187,9 @@ def test_stored_ranking_only_for_everything_unfiltered_and_a_stored_range(org, s
 
 def test_refresh_replaces_rankings_and_removes_old_ranges(org, sales):
     refresh_revenue_rankings(today=D(2020, 6, 15))
-    assert RevenueRanking.objects.filter(date_to__year=2020).count() == 6  # + 2019's
+    assert set(RevenueRanking.objects.values_list("date_from", "date_to")) == set(
+        ranking_periods(D(2020, 6, 15))
+    )
     refresh_revenue_rankings()
     refresh_revenue_rankings()
     assert set(RevenueRanking.objects.values_list("date_from", "date_to")) == set(

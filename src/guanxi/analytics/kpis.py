@@ -19,6 +19,7 @@ from guanxi.accounts.models import LoginEvent
 from guanxi.analytics import periods, rollups_daily
 from guanxi.analytics.forms import ReportFilterForm, owner_choices
 from guanxi.analytics.reports.employee_performance import rep_targets
+from guanxi.analytics.rollups_ranking import stored_ranking
 from guanxi.analytics.selectors import live_customer_q, revenue_orders
 from guanxi.analytics.sessions import report_transaction
 from guanxi.core.scoping import scope_queryset
@@ -83,11 +84,13 @@ def _order_sums() -> dict:
 
 def _order_facts(*, actor, params, split, rolled) -> dict:
     """Orders, amount, items and lines: the rollup's days plus the later days live; buyers (a
-    distinct count, which no day sums give) over the whole period."""
+    distinct count, which no day sums give) over the whole period, from the period's revenue
+    ranking when there is one for the actor (``ranking`` then holds it)."""
     orders = revenue_orders(actor=actor, params=params)
     buyers = Count("customer_id", distinct=True)
     if rolled is None:
         return orders.aggregate(**_order_sums(), buyers=buyers)
+    ranking = stored_ranking(actor, params)
     result = {
         "orders": rolled["orders"],
         "amount": rolled["order_amount"],
@@ -98,8 +101,9 @@ def _order_facts(*, actor, params, split, rolled) -> dict:
         later = revenue_orders(actor=actor, params={**params, "date_from": split.live_from})
         live = later.aggregate(**_order_sums())
         result = {key: value + (live[key] or 0) for key, value in result.items()}
-    result.update(orders.aggregate(buyers=buyers))
-    return result
+    if ranking is not None:
+        return {**result, "buyers": ranking.customers, "ranking": ranking}
+    return {**result, **orders.aggregate(buyers=buyers)}
 
 
 def _customer_facts(*, actor, start, end, split, rolled, with_completeness) -> dict:
@@ -219,7 +223,10 @@ def facts(*, actor, date_from, date_to, with_completeness: bool = False) -> dict
         actor=actor, start=start, end=end, split=split, rolled=rolled
     )
     if split.refresh is not None:
-        result["as_of"] = split.refresh.refreshed_at
+        # The older of the rollups read: the figures are at least that fresh.
+        ranking = result.pop("ranking", None)
+        refreshes = [split.refresh.refreshed_at] + ([ranking.computed_at] if ranking else [])
+        result["as_of"] = min(refreshes)
     return result
 
 

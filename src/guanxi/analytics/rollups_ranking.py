@@ -3,7 +3,8 @@ the executives' unfiltered customer contribution and customer pyramid reports.
 
 Ranking a year's ~460,000 customers of ~970,000 orders at 1,000,000 customers takes about 1.5 s,
 over the reports' 1 s; a job (:func:`refresh_revenue_rankings`) stores, for each distinct range
-of :data:`periods.PRESETS`, the period's totals, the top customers (as many as the contribution
+of :data:`periods.PRESETS` (and the period before each, for the KPI dashboard's buyers), the
+period's totals, the top customers (as many as the contribution
 report can show) and the pyramid's 100 percentiles. A report reads them
 (:func:`stored_ranking`) only for someone who sees everything, without an account manager,
 team, region or level filter, for exactly a stored range; and then shows when they were
@@ -31,8 +32,11 @@ from guanxi.core.scoping import sees_everything
 
 
 def ranking_periods(today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
-    """The distinct ranges of the preset periods on ``today``, in the presets' order."""
-    return list(dict.fromkeys(periods.preset_range(key, today) for key, _label in periods.PRESETS))
+    """The distinct ranges of the preset periods on ``today``, in the presets' order, then the
+    periods just before them (which the KPI dashboard compares a period with)."""
+    presets = [periods.preset_range(key, today) for key, _label in periods.PRESETS]
+    previous = [periods.previous_range(*dates) for dates in presets]
+    return list(dict.fromkeys(presets + previous))
 
 
 def top_size() -> int:
