@@ -146,11 +146,16 @@ def refresh_rollups(*, log) -> dict:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from guanxi.analytics.models import RollupRefresh
+    from guanxi.analytics.models import RevenueRanking, RollupRefresh
     from guanxi.analytics.rollups_daily import DAY_FACTS
+    from guanxi.analytics.rollups_ranking import ranking_periods
 
-    yesterday = timezone.localdate() - timedelta(days=1)
-    if RollupRefresh.objects.filter(name=DAY_FACTS, covers_through=yesterday).exists():
+    today = timezone.localdate()
+    days_current = RollupRefresh.objects.filter(
+        name=DAY_FACTS, covers_through=today - timedelta(days=1)
+    ).exists()
+    ranked = set(RevenueRanking.objects.values_list("date_from", "date_to"))
+    if days_current and ranked >= set(ranking_periods(today)):
         log("the reports' rollups are current")
         return {}
     log("refreshing the reports' rollups ...")
