@@ -268,3 +268,17 @@ def test_the_api_gives_the_ranking_and_its_as_of_time(api, org, sales):
         ranking.top.values_list("customer", flat=True)
     )
     assert body["date_from"] == _this_year()[0].isoformat()
+
+
+def test_the_page_shows_the_ranking_and_when_it_was_computed(login, org, sales):
+    refresh_revenue_rankings()
+    ranking = _ranking()
+    RevenueRanking.objects.filter(pk=ranking.pk).update(
+        computed_at=timezone.make_aware(datetime.datetime(2026, 11, 30, 9, 5))
+    )
+    order(sales["c"], _day(4), "1000.00")  # after the refresh: not in the figures yet
+    page = login("exec").get("/reports/customer-pyramid/?preset=this_year")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "2026-11-30 09:05" in text  # the ranking's time, not the moment of the request
+    assert "470.00" in text and "1,470.00" not in text and "1470.00" not in text
