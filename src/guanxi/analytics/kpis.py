@@ -5,6 +5,12 @@ Each KPI has a definition (shown on the page) and a link to the records or repor
 The campaign KPIs (response rate, ROI) are left out until campaigns exist. The figures are read
 with a fixed number of aggregate queries per period (``facts``); the KPIs are formulas on them.
 A rate whose denominator is 0 is None ("—").
+
+Once the day figures exist (``analytics.rollups_daily``), orders, items, lines, interactions,
+customer counts and completeness are summed from them for the days up to their refresh and
+counted live for later days; an executive's buyers come from the period's revenue ranking
+(``analytics.rollups_ranking``) when there is one. The dashboard then gives the older refresh
+time as ``as_of``.
 """
 
 from dataclasses import dataclass

@@ -11,7 +11,10 @@
   period (months and a year), the longest kind counts, so nothing is counted twice.
 
 Reps: the active users in the actor's scope who belong to a team, plus anyone with figures in
-the period; ranked by the chosen measure. One grouped query per measure.
+the period; ranked by the chosen measure. One grouped query per measure. Orders taken,
+interactions logged and services handled are summed from the day figures
+(``analytics.rollups_daily``) for the days up to their last refresh, later days counted live;
+the result then carries the refresh time as ``as_of``.
 """
 
 from django import forms
