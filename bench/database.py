@@ -147,8 +147,7 @@ def refresh_rollups(*, log) -> dict:
     from django.utils import timezone
 
     from guanxi.analytics.models import RevenueRanking, RollupRefresh
-    from guanxi.analytics.rollups_daily import DAY_FACTS
-    from guanxi.analytics.rollups_ranking import ranking_periods
+    from guanxi.analytics.selectors_rollups import DAY_FACTS, ranking_periods
 
     today = timezone.localdate()
     days_current = RollupRefresh.objects.filter(

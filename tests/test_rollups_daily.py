@@ -20,8 +20,7 @@ from guanxi.analytics.models import (
     RevenueRanking,
     RollupRefresh,
 )
-from guanxi.analytics.rollups_daily import refresh_day_facts
-from guanxi.analytics.rollups_ranking import refresh_revenue_rankings
+from guanxi.analytics.services_rollups import day_facts_refresh, revenue_rankings_refresh
 from guanxi.core.jobs import job_get
 from guanxi.customers.models import Interaction
 from tests.factories import CustomerFactory
@@ -53,7 +52,7 @@ def test_kpis_from_the_rollup_equal_the_live_ones(org, kpi_data, today, username
     user = org[username]
     live, live_data = _figures(user)
     assert "as_of" not in live_data
-    refresh = refresh_day_facts(today=today)
+    refresh = day_facts_refresh(today=today)
     assert refresh.covers_through == today - datetime.timedelta(days=1)
     rolled, data = _figures(user)
     assert rolled == live
@@ -64,7 +63,7 @@ def test_kpis_from_the_rollup_equal_the_live_ones(org, kpi_data, today, username
 @pytest.mark.parametrize("username", ["exec", "supervisor", "manager1"])
 def test_performance_from_the_rollup_equals_the_live_one(org, performance, today, username):
     live, _data = _ranking(org[username])
-    refresh_day_facts(today=today)
+    day_facts_refresh(today=today)
     rolled, data = _ranking(org[username])
     assert rolled == live
     assert data["as_of"] == RollupRefresh.objects.get().refreshed_at
@@ -74,8 +73,8 @@ def test_performance_from_the_rollup_equals_the_live_one(org, performance, today
 def test_kpis_with_the_revenue_rankings_equal_the_live_ones(org, kpi_data, today):
     """The executive's buyers come from the rankings of March and of the period before it."""
     live, _data = _figures(org["exec"])
-    refresh_day_facts(today=today)
-    assert refresh_revenue_rankings(today=D(2026, 3, 15))
+    day_facts_refresh(today=today)
+    assert revenue_rankings_refresh(today=D(2026, 3, 15))
     assert RevenueRanking.objects.filter(date_from=MARCH[0], date_to=MARCH[1]).exists()
     rolled, data = _figures(org["exec"])
     assert rolled == live
@@ -85,7 +84,7 @@ def test_kpis_with_the_revenue_rankings_equal_the_live_ones(org, kpi_data, today
 
 def test_the_rollup_holds_days_up_to_yesterday_per_account_manager_and_rep(org, performance):
     m1 = org["manager1"]
-    refresh_day_facts(today=D(2026, 3, 4))
+    day_facts_refresh(today=D(2026, 3, 4))
     assert not AccountDayFacts.objects.filter(day__gte=D(2026, 3, 4)).exists()
     day = RepDayFacts.objects.get(rep=m1, day=D(2026, 3, 3))
     assert day.interactions == 1
@@ -97,7 +96,7 @@ def test_the_rollup_holds_days_up_to_yesterday_per_account_manager_and_rep(org, 
 
 def test_changes_to_rolled_up_days_show_after_the_next_refresh(org, kpi_data):
     m1 = org["manager1"]
-    refresh_day_facts(today=D(2026, 4, 1))
+    day_facts_refresh(today=D(2026, 4, 1))
     before, _data = _figures(m1)
     assert before["sales_total"][0] == Decimal("600.00")
     # An order back-dated into March and an interaction logged for March, after the refresh.
@@ -108,7 +107,7 @@ def test_changes_to_rolled_up_days_show_after_the_next_refresh(org, kpi_data):
     stale, data = _figures(m1)
     assert stale["sales_total"][0] == Decimal("600.00")
     assert data["as_of"] <= timezone.now()
-    refresh_day_facts(today=D(2026, 4, 1))
+    day_facts_refresh(today=D(2026, 4, 1))
     fresh, _data = _figures(m1)
     assert fresh["sales_total"][0] == Decimal("750.00")
     assert fresh["follow_ups_per_rep"][0] == Decimal("2.00")
@@ -116,7 +115,7 @@ def test_changes_to_rolled_up_days_show_after_the_next_refresh(org, kpi_data):
 
 def test_todays_work_counts_at_once(org, kpi_data):
     m1 = org["manager1"]
-    refresh_day_facts(today=D(2026, 3, 20))
+    day_facts_refresh(today=D(2026, 3, 20))
     order(kpi_data[2], D(2026, 3, 25), "150.00")
     figures, _data = _figures(m1)
     assert figures["sales_total"][0] == Decimal("750.00")
@@ -124,9 +123,9 @@ def test_todays_work_counts_at_once(org, kpi_data):
 
 
 def test_a_refresh_replaces_the_previous_one(org, kpi_data):
-    refresh_day_facts(today=D(2026, 3, 10))
+    day_facts_refresh(today=D(2026, 3, 10))
     count = AccountDayFacts.objects.count()
-    refresh_day_facts(today=D(2026, 3, 10))
+    day_facts_refresh(today=D(2026, 3, 10))
     assert AccountDayFacts.objects.count() == count
     assert RollupRefresh.objects.count() == 1
 
@@ -138,8 +137,8 @@ def _dashboard_queries(user) -> int:
 
 
 def test_kpis_read_the_rollup_in_a_fixed_number_of_queries(org, kpi_data):
-    refresh_day_facts(today=D(2026, 5, 1))
-    refresh_revenue_rankings(today=D(2026, 3, 15))
+    day_facts_refresh(today=D(2026, 5, 1))
+    revenue_rankings_refresh(today=D(2026, 3, 15))
     _dashboard_queries(org["exec"])  # the first also loads the user's permissions
     few = _dashboard_queries(org["exec"])
     # About one aggregate per source and period, whatever the data (31 on PostgreSQL, with the
@@ -147,7 +146,7 @@ def test_kpis_read_the_rollup_in_a_fixed_number_of_queries(org, kpi_data):
     assert few <= 31
     for day in range(1, 20):
         order(CustomerFactory(owner=org["manager2"]), D(2026, 3, day), "10.00")
-    refresh_day_facts(today=D(2026, 5, 1))
+    day_facts_refresh(today=D(2026, 5, 1))
     assert _dashboard_queries(org["exec"]) == few
 
 

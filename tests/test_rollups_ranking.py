@@ -1,6 +1,7 @@
-"""The stored revenue rankings (``analytics.rollups_ranking``): the executive's unfiltered
-contribution and pyramid reports of a preset period read them and give the live numbers as of
-the refresh, with its time; scoped, filtered and custom-dated reports stay live."""
+"""The stored revenue rankings (written by ``analytics.services_rollups``, read through
+``analytics.selectors_rollups``): the executive's unfiltered contribution and pyramid reports
+of a preset period read them and give the live numbers as of the refresh, with its time;
+scoped, filtered and custom-dated reports stay live."""
 
 import datetime
 from decimal import Decimal
@@ -11,12 +12,8 @@ from django.utils import timezone
 from guanxi.analytics import periods
 from guanxi.analytics.framework import get_report
 from guanxi.analytics.models import RankedCustomer, RevenuePercentile, RevenueRanking
-from guanxi.analytics.rollups_ranking import (
-    ranking_periods,
-    refresh_revenue_rankings,
-    stored_ranking,
-    top_size,
-)
+from guanxi.analytics.selectors_rollups import ranking_periods, stored_ranking
+from guanxi.analytics.services_rollups import revenue_rankings_refresh, top_size
 from tests.factories import CustomerFactory
 from tests.reports_helpers import D, column, entry, order, pct, run
 
@@ -80,7 +77,7 @@ def test_ranking_periods_are_the_distinct_preset_ranges_and_the_ones_before():
 
 
 def test_refresh_stores_totals_top_customers_and_percentiles(org, sales):
-    assert refresh_revenue_rankings() == len(ranking_periods(TODAY()))
+    assert revenue_rankings_refresh() == len(ranking_periods(TODAY()))
     assert RevenueRanking.objects.count() == len(ranking_periods(TODAY()))
     ranking = _ranking()
     assert (ranking.customers, ranking.orders, ranking.amount) == (4, 5, Decimal("470.00"))
@@ -111,14 +108,14 @@ def test_refresh_stores_totals_top_customers_and_percentiles(org, sales):
 def test_the_executive_reads_the_live_numbers_from_the_ranking(org, sales, slug, query):
     live = run(slug, org["exec"], preset="this_year", **query)
     assert "as_of" not in live
-    refresh_revenue_rankings()
+    revenue_rankings_refresh()
     stored = run(slug, org["exec"], preset="this_year", **query)
     assert stored["as_of"] == _ranking().computed_at
     assert _without_as_of(stored) == live
 
 
 def test_the_ranking_is_stale_until_the_next_refresh(org, sales):
-    refresh_revenue_rankings()
+    revenue_rankings_refresh()
     first_as_of = _ranking().computed_at
     order(sales["c"], _day(4), "1000.00")
     stale = run("customer-contribution", org["exec"], preset="this_year")
@@ -127,7 +124,7 @@ def test_the_ranking_is_stale_until_the_next_refresh(org, sales):
     assert stale["as_of"] == first_as_of
     pyramid = run("customer-pyramid", org["exec"], preset="this_year")
     assert pyramid["summary"]["revenue"] == Decimal("470.00")
-    refresh_revenue_rankings()
+    revenue_rankings_refresh()
     fresh = run("customer-contribution", org["exec"], preset="this_year")
     assert column(fresh["rows"], "name")[0] == "丙公司"
     assert fresh["summary"]["amount"] == Decimal("1470.00")
@@ -147,7 +144,7 @@ def test_the_ranking_is_stale_until_the_next_refresh(org, sales):
     ],
 )
 def test_scoped_and_filtered_reports_stay_live(org, sales, slug, username, filters, expected):
-    refresh_revenue_rankings()
+    revenue_rankings_refresh()
     order(sales["c"], _day(4), "1000.00")  # after the refresh
     query = {"preset": "this_year"}
     if "owner" in filters:
@@ -162,7 +159,7 @@ def test_scoped_and_filtered_reports_stay_live(org, sales, slug, username, filte
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_dates_that_are_no_preset_range_stay_live(org, sales, slug):
-    refresh_revenue_rankings()
+    revenue_rankings_refresh()
     order(sales["c"], _day(4), "1000.00")
     date_from, date_to = _this_year()
     data = run(slug, org["exec"], date_from=date_from, date_to=date_to - datetime.timedelta(1))
@@ -172,7 +169,7 @@ def test_dates_that_are_no_preset_range_stay_live(org, sales, slug):
 
 
 def test_stored_ranking_only_for_everything_unfiltered_and_a_stored_range(org, sales):
-    refresh_revenue_rankings()
+    revenue_rankings_refresh()
     date_from, date_to = _this_year()
     params = {"date_from": date_from, "date_to": date_to, "owner": None, "team": None}
     assert stored_ranking(org["exec"], params) == _ranking()
@@ -186,12 +183,12 @@ def test_stored_ranking_only_for_everything_unfiltered_and_a_stored_range(org, s
 
 
 def test_refresh_replaces_rankings_and_removes_old_ranges(org, sales):
-    refresh_revenue_rankings(today=D(2020, 6, 15))
+    revenue_rankings_refresh(today=D(2020, 6, 15))
     assert set(RevenueRanking.objects.values_list("date_from", "date_to")) == set(
         ranking_periods(D(2020, 6, 15))
     )
-    refresh_revenue_rankings()
-    refresh_revenue_rankings()
+    revenue_rankings_refresh()
+    revenue_rankings_refresh()
     assert set(RevenueRanking.objects.values_list("date_from", "date_to")) == set(
         ranking_periods(TODAY())
     )
@@ -209,7 +206,7 @@ def test_the_stored_top_rows_are_as_many_as_the_report_can_show(org, sales, monk
     assert form_class({"limit": str(top_size())}, actor=org["exec"]).is_valid()
     monkeypatch.setattr(form_class.base_fields["limit"], "max_value", 2)
     assert top_size() == 2
-    refresh_revenue_rankings()
+    revenue_rankings_refresh()
     assert _ranking().top.count() == 2
     data = run("customer-contribution", org["exec"], preset="this_year", limit=2)
     assert column(data["rows"], "name") == ["乙公司", "甲公司"]
@@ -218,7 +215,7 @@ def test_the_stored_top_rows_are_as_many_as_the_report_can_show(org, sales, monk
 
 
 def test_an_empty_period_is_stored_with_zeros(org, sales):
-    refresh_revenue_rankings(today=D(2030, 6, 15))
+    revenue_rankings_refresh(today=D(2030, 6, 15))
     ranking = RevenueRanking.objects.get(date_from=D(2030, 6, 1), date_to=D(2030, 6, 30))
     assert (ranking.customers, ranking.orders, ranking.amount) == (0, 0, Decimal("0.00"))
     june = {"date_from": "2030-06-01", "date_to": "2030-06-30"}
@@ -241,10 +238,10 @@ def test_an_empty_period_is_stored_with_zeros(org, sales):
 def test_reading_a_ranking_takes_a_fixed_number_of_queries(
     org, sales, django_assert_max_num_queries
 ):
-    refresh_revenue_rankings()
+    revenue_rankings_refresh()
     for number in range(30):
         order(CustomerFactory(owner=org["manager1"]), _day(5), f"{number + 1}.00")
-    refresh_revenue_rankings()
+    revenue_rankings_refresh()
     exec_user = org["exec"]
     run("customer-contribution", exec_user, preset="this_year")  # rights cached on the user
     # The ranking, its top rows, their customers (with owner, level and region); on PostgreSQL
@@ -257,7 +254,7 @@ def test_reading_a_ranking_takes_a_fixed_number_of_queries(
 
 
 def test_the_api_gives_the_ranking_and_its_as_of_time(api, org, sales):
-    refresh_revenue_rankings()
+    revenue_rankings_refresh()
     order(sales["c"], _day(4), "1000.00")  # not in the ranking yet
     body = api("exec").get("/api/reports/customer-contribution/?preset=this_year").json()
     ranking = _ranking()
@@ -271,7 +268,7 @@ def test_the_api_gives_the_ranking_and_its_as_of_time(api, org, sales):
 
 
 def test_the_page_shows_the_ranking_and_when_it_was_computed(login, org, sales):
-    refresh_revenue_rankings()
+    revenue_rankings_refresh()
     ranking = _ranking()
     RevenueRanking.objects.filter(pk=ranking.pk).update(
         computed_at=timezone.make_aware(datetime.datetime(2026, 11, 30, 9, 5))

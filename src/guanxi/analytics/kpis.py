@@ -6,10 +6,10 @@ The campaign KPIs (response rate, ROI) are left out until campaigns exist. The f
 with a fixed number of aggregate queries per period (``facts``); the KPIs are formulas on them.
 A rate whose denominator is 0 is None ("—").
 
-Once the day figures exist (``analytics.rollups_daily``), orders, items, lines, interactions,
+Once the day figures exist (``analytics.selectors_rollups``), orders, items, lines, interactions,
 customer counts and completeness are summed from them for the days up to their refresh and
 counted live for later days; an executive's buyers come from the period's revenue ranking
-(``analytics.rollups_ranking``) when there is one. The dashboard then gives the older refresh
+when there is one. The dashboard then gives the older refresh
 time as ``as_of``.
 """
 
@@ -22,11 +22,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import LoginEvent
-from guanxi.analytics import periods, rollups_daily
+from guanxi.analytics import periods, selectors_rollups
 from guanxi.analytics.forms import ReportFilterForm, owner_choices
 from guanxi.analytics.reports.employee_performance import rep_targets
-from guanxi.analytics.rollups_ranking import stored_ranking
 from guanxi.analytics.selectors import live_customer_q, revenue_orders
+from guanxi.analytics.selectors_rollups import stored_ranking
 from guanxi.analytics.sessions import report_transaction
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import ChurnCase, Customer, Interaction
@@ -140,7 +140,7 @@ def _customer_facts(*, actor, start, end, split, rolled, with_completeness) -> d
         "updated_customers": customers.filter(updated).count(),
     }
     if with_completeness:
-        result["completeness"] = rollups_daily.completeness_average(actor=actor)
+        result["completeness"] = selectors_rollups.completeness_average(actor=actor)
     return result
 
 
@@ -159,8 +159,10 @@ def facts(*, actor, date_from, date_to, with_completeness: bool = False) -> dict
     """The counts and sums the KPIs are made of, for one period (and, if asked, the average
     completeness of the actor's customers), with ``as_of`` when a rollup supplied some."""
     start, end = periods.day_bounds(date_from, date_to)
-    split = rollups_daily.day_split(date_from, date_to)
-    rolled = None if split.through is None else rollups_daily.account_sums(actor=actor, split=split)
+    split = selectors_rollups.day_split(date_from, date_to)
+    rolled = (
+        None if split.through is None else selectors_rollups.account_sums(actor=actor, split=split)
+    )
     in_period = {"created_at__gte": start, "created_at__lt": end}
     params = {"date_from": date_from, "date_to": date_to}
     result = _order_facts(actor=actor, params=params, split=split, rolled=rolled)

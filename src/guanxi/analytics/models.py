@@ -1,6 +1,6 @@
 """The analytics app keeps no business data of its own: reports read the other apps' tables,
 and, where a live query over a year of a million customers' records is too slow, rollups of
-them that a job rebuilds (``analytics.rollups_daily``, ``analytics.rollups_ranking``).
+them that jobs rebuild (``analytics.services_rollups``, read by ``analytics.selectors_rollups``).
 
 A rollup is a copy, never the truth: each knows when it was computed, pages show that time,
 and deleting every rollup row loses nothing (the next refresh rebuilds them).
@@ -49,7 +49,7 @@ class RollupRefresh(models.Model):
 class AccountDayFacts(models.Model):
     """One day's additive figures of one account manager's customers (the customer's owner,
     which is what scopes orders, interactions and customers): what the KPI dashboard sums for
-    the days before the rollup's ``covers_through``. ``account_manager`` is null for the pool."""
+    the days up to the rollup's ``covers_through``. ``account_manager`` is null for the pool."""
 
     day = models.DateField(_("day"))
     account_manager = models.ForeignKey(
@@ -101,7 +101,7 @@ class AccountSnapshot(models.Model):
 class RepDayFacts(models.Model):
     """One day's additive figures of one sales rep's own work (orders they took, interactions
     they logged, service rounds they handled): what the employee performance report sums for
-    the days before the rollup's ``covers_through``."""
+    the days up to the rollup's ``covers_through``."""
 
     day = models.DateField(_("day"))
     rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -7,7 +7,7 @@ targets count (``sales.selectors_targets``). Records in the recycle bin never co
 what a user's reports read, within their scope and filters.
 
 Customers ranked by revenue, shared by the live reports and the rollup of their rankings
-(``analytics.rollups_ranking``): :func:`ranked_customers` (customer contribution) and
+(``analytics.services_rollups``): :func:`ranked_customers` (customer contribution) and
 :func:`revenue_percentiles` (customer pyramid).
 """
 

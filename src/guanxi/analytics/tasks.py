@@ -1,6 +1,6 @@
 """Background jobs of the reports (django-tasks; run by ``guanxi worker``): the rollups' refresh.
 
-Thin wrappers: what a rollup holds and how it is read live in ``analytics.rollups_*``.
+Thin wrappers: what a rollup holds lives in ``analytics.services_rollups``.
 """
 
 from django_tasks import task
@@ -12,15 +12,15 @@ from guanxi.core.jobs import periodic
 @task()
 def refresh_day_facts() -> str:
     """Rebuild the day figures (KPI dashboard, employee performance) up to yesterday."""
-    from guanxi.analytics.rollups_daily import refresh_day_facts as refresh
+    from guanxi.analytics.services_rollups import day_facts_refresh
 
-    return refresh().covers_through.isoformat()
+    return day_facts_refresh().covers_through.isoformat()
 
 
 @periodic(name="analytics.refresh_revenue_rankings", every="hourly", at="20")
 @task()
 def refresh_revenue_rankings() -> int:
     """Rank the customers by revenue in each preset period (contribution, pyramid)."""
-    from guanxi.analytics.rollups_ranking import refresh_revenue_rankings as refresh
+    from guanxi.analytics.services_rollups import revenue_rankings_refresh
 
-    return refresh()
+    return revenue_rankings_refresh()

@@ -6,7 +6,7 @@ period's totals beside them (one scan of the orders), then the customers of thos
 
 For someone who sees everything, with no account manager, team, region or level filter, over
 exactly the dates of a preset period, the report reads the period's stored ranking instead
-(``analytics.rollups_ranking``, refreshed by a job) and shows when it was computed (``as_of``):
+(``analytics.selectors_rollups``, refreshed by a job) and shows when it was computed (``as_of``):
 the ranking's totals and top rows, then their customers.
 """
 
@@ -24,8 +24,8 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.rollups_ranking import stored_ranking
 from guanxi.analytics.selectors import ranked_customers, revenue_orders
+from guanxi.analytics.selectors_rollups import stored_ranking
 from guanxi.customers.models import Customer
 
 

@@ -10,7 +10,7 @@ ranks and counts the customers and sums per percentile in one query
 
 For someone who sees everything, with no account manager, team, region or level filter, over
 exactly the dates of a preset period, the percentiles are read from the period's stored ranking
-(``analytics.rollups_ranking``, refreshed by a job) and the report shows when they were computed
+(``analytics.selectors_rollups``, refreshed by a job) and the report shows when they were computed
 (``as_of``).
 """
 
@@ -27,8 +27,8 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.rollups_ranking import stored_ranking
 from guanxi.analytics.selectors import revenue_orders, revenue_percentiles
+from guanxi.analytics.selectors_rollups import stored_ranking
 
 # (key, label, first percentile, last percentile)
 TIERS = [

@@ -13,7 +13,7 @@
 Reps: the active users in the actor's scope who belong to a team, plus anyone with figures in
 the period; ranked by the chosen measure. One grouped query per measure. Orders taken,
 interactions logged and services handled are summed from the day figures
-(``analytics.rollups_daily``) for the days up to their last refresh, later days counted live;
+(``analytics.selectors_rollups``) for the days up to their last refresh, later days counted live;
 the result then carries the refresh time as ``as_of``.
 """
 
@@ -21,7 +21,7 @@ from django import forms
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.analytics import charts, periods, rollups_daily
+from guanxi.analytics import charts, periods, selectors_rollups
 from guanxi.analytics.forms import ReportFilterForm, owner_choices
 from guanxi.analytics.framework import (
     ID,
@@ -173,14 +173,14 @@ def _live_work(ids, date_from, date_to, start, end) -> list[dict]:
 def _work_done(ids, split, start, end) -> dict:
     """{rep id: {measure: value}}: the day rollup's days, plus the later days counted live."""
     totals: dict = {}
-    sources = [rollups_daily.rep_sums(ids=ids, split=split)]
+    sources = [selectors_rollups.rep_sums(ids=ids, split=split)]
     if split.live_from is not None:
         live = (split.live_from, split.date_to, split.live_since(start), end)
         sources += _live_work(ids, *live)
     for source in sources:
         for rep, row in source.items():
-            into = totals.setdefault(rep, dict.fromkeys(rollups_daily.REP_SUMS, 0))
-            for name in rollups_daily.REP_SUMS:
+            into = totals.setdefault(rep, dict.fromkeys(selectors_rollups.REP_SUMS, 0))
+            for name in selectors_rollups.REP_SUMS:
                 into[name] += row.get(name) or 0
     return totals
 
@@ -209,7 +209,7 @@ def compute(actor, params: dict) -> dict:
         deals_won=Count("id"),
         deals_won_amount=Sum("amount"),
     )
-    split = rollups_daily.day_split(date_from, date_to)
+    split = selectors_rollups.day_split(date_from, date_to)
     work = _work_done(ids, split, start, end)
     targets = rep_targets(actor=actor, ids=ids, date_from=date_from, date_to=date_to)
     rows = []

@@ -3,14 +3,13 @@
 
 from django.core.management.base import BaseCommand
 
-from guanxi.analytics.rollups_daily import refresh_day_facts
-from guanxi.analytics.rollups_ranking import refresh_revenue_rankings
+from guanxi.analytics.services_rollups import day_facts_refresh, revenue_rankings_refresh
 
 
 class Command(BaseCommand):
     help = "Rebuild the reports' rollups (day figures, revenue rankings) now."
 
     def handle(self, *args, **options):
-        refresh = refresh_day_facts()
+        refresh = day_facts_refresh()
         self.stdout.write(f"day figures: up to {refresh.covers_through}")
-        self.stdout.write(f"revenue rankings: {refresh_revenue_rankings()} periods")
+        self.stdout.write(f"revenue rankings: {revenue_rankings_refresh()} periods")

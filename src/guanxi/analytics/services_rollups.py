@@ -1,21 +1,25 @@
-"""Day figures: the additive counts and sums the KPI dashboard and the employee performance
-report would otherwise recount from a year of orders and interactions on every cold view.
+"""Rebuilding the reports' rollups (read by ``analytics.selectors_rollups``; run by the jobs in
+``analytics.tasks`` and by ``guanxi manage report_rollups_refresh``). A rollup is a copy,
+never the truth: each rebuild replaces it whole.
 
-``refresh_day_facts`` (a nightly job) rebuilds them for every day up to yesterday: per day and
-account manager (the customer's owner, which scopes orders, interactions and customers) in
+**Day figures** (:func:`day_facts_refresh`, nightly): the additive counts and sums the KPI
+dashboard and employee performance would otherwise recount from a year of orders and
+interactions on every cold view, for every day up to yesterday — per day and account manager
+(the customer's owner, which scopes orders, interactions and customers) in
 :class:`AccountDayFacts`, per day and rep (whoever took the order, logged the interaction or
 handled the service round) in :class:`RepDayFacts`, and each account manager's customers as
-they stand (:class:`AccountSnapshot`). A period is then read as the rollup's days up to
-``covers_through`` plus the later days counted live, so today's work shows at once; a change
-to an earlier day (an order cancelled or back-dated) shows after the next refresh, and the
-page gives the refresh time as the figures' as-of time.
+they stand (:class:`AccountSnapshot`).
+
+**Revenue rankings** (:func:`revenue_rankings_refresh`, hourly): ranking a year's ~460,000
+customers of ~970,000 orders at 1,000,000 customers takes about 1.5 s, over the reports' 1 s;
+for each distinct range of :data:`periods.PRESETS` and the period before each (the KPI
+dashboard compares with it), the period's totals, the top customers (as many as the
+contribution report can show) and the pyramid's 100 percentiles.
 """
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -24,24 +28,26 @@ from guanxi.analytics import periods
 from guanxi.analytics.models import (
     AccountDayFacts,
     AccountSnapshot,
+    RankedCustomer,
     RepDayFacts,
+    RevenuePercentile,
+    RevenueRanking,
     RollupRefresh,
 )
+from guanxi.analytics.reports.customer_contribution import ContributionForm
 from guanxi.analytics.selectors import (
     all_revenue_orders,
     handled_service_rounds,
     live_customer_q,
+    ranked_customers,
     rep_interactions,
+    revenue_percentiles,
 )
+from guanxi.analytics.selectors_rollups import DAY_FACTS, ranking_periods
 from guanxi.analytics.sessions import report_transaction
-from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import Customer, Interaction
 from guanxi.customers.selectors import completeness_expression
 
-DAY_FACTS = "day_facts"
-ACCOUNT_SUMS = ("orders", "order_amount", "items", "lines", "interactions")
-ACCOUNT_SUMS += ("customers_created",)
-REP_SUMS = ("orders", "order_amount", "interactions", "services_handled")
 _BATCH = 5000
 
 
@@ -107,13 +113,13 @@ def _rep_rows(end: datetime.datetime, through: datetime.date) -> dict:
     return rows
 
 
-def refresh_day_facts(*, today: datetime.date | None = None) -> RollupRefresh:
+def day_facts_refresh(*, today: datetime.date | None = None) -> RollupRefresh:
     """Rebuild the day figures of every day up to the day before ``today`` (default: today),
     and the account managers' snapshots, in one transaction."""
     today = today or timezone.localdate()
     through = today - datetime.timedelta(days=1)
     _start, end = periods.day_bounds(through, through)
-    with report_transaction(), transaction.atomic():
+    with report_transaction():
         accounts = _account_rows(end, through)
         reps = _rep_rows(end, through)
         snapshots = (
@@ -150,85 +156,52 @@ def refresh_day_facts(*, today: datetime.date | None = None) -> RollupRefresh:
     return refresh
 
 
-@dataclass(frozen=True)
-class DaySplit:
-    """How a period is read: its days up to ``through`` from the rollup, the rest live.
-
-    ``live_from`` is the first day read live (None: no day is), ``refresh`` None when no rollup
-    exists (everything live).
-    """
-
-    refresh: RollupRefresh | None
-    date_from: datetime.date
-    date_to: datetime.date
-
-    @property
-    def through(self) -> datetime.date | None:
-        return self.refresh.covers_through if self.refresh else None
-
-    @property
-    def live_from(self) -> datetime.date | None:
-        if self.through is None:
-            return self.date_from
-        first = max(self.date_from, self.through + datetime.timedelta(days=1))
-        return first if first <= self.date_to else None
-
-    @property
-    def live_start(self) -> datetime.datetime | None:
-        """The first moment counted live (None: none is), for datetime columns."""
-        if self.through is None:
-            return None
-        return periods.day_bounds(self.through, self.through)[1]
-
-    def live_since(self, start: datetime.datetime) -> datetime.datetime:
-        """From when a datetime column is counted live, for a period starting at ``start``."""
-        return max(start, self.live_start) if self.live_start else start
+def top_size() -> int:
+    """How many top customers a ranking keeps: as many as the contribution report can show."""
+    return ContributionForm.base_fields["limit"].max_value
 
 
-def day_split(date_from: datetime.date, date_to: datetime.date) -> DaySplit:
-    return DaySplit(RollupRefresh.objects.filter(name=DAY_FACTS).first(), date_from, date_to)
-
-
-def account_sums(*, actor, split: DaySplit) -> dict:
-    """The rollup's sums over the period's days up to ``through`` in the actor's scope, and
-    the customers created before the period (``created_before``) and up to its end
-    (``created_through``) by those days. Zeros when there is no rollup."""
-    if split.through is None:
-        return dict.fromkeys((*ACCOUNT_SUMS, "created_before", "created_through"), 0)
-    in_period = Q(day__gte=split.date_from)
-    facts = scope_queryset(AccountDayFacts.objects.all(), actor).filter(
-        day__lte=min(split.date_to, split.through)
+def _write_ranking(date_from: datetime.date, date_to: datetime.date, top: int) -> None:
+    computed_at = timezone.now()  # before reading: every order written until then counts
+    orders = all_revenue_orders({"date_from": date_from, "date_to": date_to})
+    ranked = ranked_customers(orders, top)
+    percentiles = revenue_percentiles(orders)
+    first = ranked[0] if ranked else {"all_amount": 0, "all_orders": 0, "all_customers": 0}
+    RevenueRanking.objects.filter(date_from=date_from, date_to=date_to).delete()
+    ranking = RevenueRanking.objects.create(
+        date_from=date_from,
+        date_to=date_to,
+        computed_at=computed_at,
+        customers=first["all_customers"],
+        orders=first["all_orders"],
+        amount=periods.money(first["all_amount"]),
     )
-    # Aliases differ from the columns: Django refuses an aggregate named like its column.
-    sums = facts.aggregate(
-        **{f"period_{name}": Sum(name, filter=in_period, default=0) for name in ACCOUNT_SUMS},
-        created_before=Sum("customers_created", filter=~in_period, default=0),
-        created_through=Sum("customers_created", default=0),
-    )
-    return {key.removeprefix("period_"): value for key, value in sums.items()}
-
-
-def completeness_average(*, actor) -> float | None:
-    """Average completeness of the actor's customers at the last refresh (None: no rollup or
-    no customers)."""
-    snapshot = scope_queryset(AccountSnapshot.objects.all(), actor).aggregate(
-        customers=Sum("customers"), total=Sum("completeness_sum")
-    )
-    if not snapshot["customers"]:
-        return None
-    return snapshot["total"] / snapshot["customers"]
-
-
-def rep_sums(*, ids, split: DaySplit) -> dict:
-    """{rep id: {measure: sum}} of the rollup over the period's days up to ``through``."""
-    if split.through is None or split.date_from > split.through:
-        return {}
-    rows = (
-        RepDayFacts.objects.filter(
-            rep__in=ids, day__gte=split.date_from, day__lte=min(split.date_to, split.through)
+    RankedCustomer.objects.bulk_create(
+        RankedCustomer(
+            ranking=ranking,
+            rank=rank,
+            customer_id=row["customer_id"],
+            orders=row["orders"],
+            amount=periods.money(row["amount"]),
         )
-        .order_by()
-        .values("rep")
-        .annotate(**{name: Sum(name) for name in REP_SUMS})
+        for rank, row in enumerate(ranked, start=1)
     )
-    return {row["rep"]: row for row in rows}
+    RevenuePercentile.objects.bulk_create(
+        RevenuePercentile(ranking=ranking, percentile=p, customers=n, revenue=revenue)
+        for p, n, revenue in percentiles
+    )
+
+
+def revenue_rankings_refresh(*, today: datetime.date | None = None) -> int:
+    """Recompute the ranking of every preset range on ``today`` (default: the local date), each
+    in its own transaction, and delete the rankings of other ranges. Returns how many it wrote."""
+    ranges = ranking_periods(today or timezone.localdate())
+    top = top_size()
+    for date_from, date_to in ranges:
+        with report_transaction():
+            _write_ranking(date_from, date_to, top)
+    current = Q()
+    for date_from, date_to in ranges:
+        current |= Q(date_from=date_from, date_to=date_to)
+    RevenueRanking.objects.exclude(current).delete()
+    return len(ranges)
