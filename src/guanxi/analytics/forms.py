@@ -42,7 +42,7 @@ def team_choices(actor):
 
 class _UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return str(obj)
 
 
 def _dictionary_field(kind: str, label) -> forms.ModelChoiceField:

@@ -105,9 +105,7 @@ def compute(actor, params: dict) -> dict:
                 "customer": customer.pk,
                 "code": customer.code,
                 "name": customer.name,
-                "owner_name": (customer.owner.get_full_name() or customer.owner.username)
-                if customer.owner
-                else "",
+                "owner_name": str(customer.owner) if customer.owner else "",
                 "level": _label(customer.level),
                 "region": _label(customer.region),
                 "orders": row["orders"],

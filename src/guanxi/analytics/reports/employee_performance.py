@@ -214,7 +214,7 @@ def compute(actor, params: dict) -> dict:
     targets = rep_targets(actor=actor, ids=ids, date_from=date_from, date_to=date_to)
     rows = []
     for user in reps:
-        row = {"user": user.pk, "name": user.get_full_name() or user.username}
+        row = {"user": user.pk, "name": str(user)}
         row["team"] = user.team.name if user.team else ""
         for source in (opportunities, deals, work):
             row.update({k: v for k, v in source.get(user.pk, {}).items() if k in ROW_KEYS})
