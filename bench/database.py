@@ -85,8 +85,8 @@ def prepare(*, db_url: str, customers: int, seed: int, fresh: bool, log) -> Seed
     django.setup()
     from django.core.management import call_command
 
-    from guanxi.accounts.demo import DEMO_PASSWORD, create_demo_organisation
     from guanxi.accounts.models import User
+    from guanxi.accounts.seed.demo import DEMO_PASSWORD, create_demo_organisation
     from guanxi.customers.models import Customer
 
     log("migrating ...")
@@ -113,7 +113,7 @@ def prepare(*, db_url: str, customers: int, seed: int, fresh: bool, log) -> Seed
     if not User.objects.filter(username="admin").exists():
         create_demo_organisation(password=DEMO_PASSWORD)
     log(f"seeding {customers:,} customers ...")
-    from guanxi.core.seeding import seed as seed_data
+    from guanxi.accounts.seed.organisation import seed as seed_data
 
     started = time.perf_counter()
     report = seed_data(customers=customers, seed=seed, progress=log, parallel=True)
@@ -147,7 +147,7 @@ def refresh_rollups(*, log) -> dict:
     from django.utils import timezone
 
     from guanxi.analytics.models import RevenueRanking, RollupRefresh
-    from guanxi.analytics.selectors_rollups import DAY_FACTS, ranking_periods
+    from guanxi.analytics.selectors.rollups import DAY_FACTS, ranking_periods
 
     today = timezone.localdate()
     days_current = RollupRefresh.objects.filter(

@@ -192,11 +192,11 @@ def run_import_bench(args) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from guanxi.accounts.demo import DEMO_PASSWORD, create_demo_organisation
+    from guanxi.accounts.seed.demo import DEMO_PASSWORD, create_demo_organisation
+    from guanxi.accounts.seed.organisation import bench_organisation_ensure, seed
     from guanxi.core.models import DictionaryEntry
-    from guanxi.core.seeding import bench_organisation_ensure, seed
-    from guanxi.customers import services_import
     from guanxi.customers.models import Customer, ImportJob
+    from guanxi.customers.services import imports as services_import
 
     call_command("migrate", interactive=False, verbosity=0)
     users = create_demo_organisation(password=DEMO_PASSWORD)

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
-from guanxi.accounts.demo import create_demo_organisation
+from guanxi.accounts.seed.demo import create_demo_organisation
 from tests.factories import ContactFactory, CustomerFactory
 
 # Real mail servers on loopback (dovecot IMAP, aiosmtpd SMTP), started only by tests using them.
@@ -61,8 +61,8 @@ def _migrated_data(request):
     request.getfixturevalue("transactional_db")
     from django.core.management.sql import emit_post_migrate_signal
 
-    from guanxi.core.dictionary_seed import seed_dictionaries
     from guanxi.core.models import DictionaryEntry
+    from guanxi.core.seed.dictionaries import seed_dictionaries
 
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     seed_dictionaries(DictionaryEntry)

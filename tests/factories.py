@@ -5,7 +5,7 @@ from factory.django import DjangoModelFactory
 from faker import Faker
 
 from guanxi.core.models import DictionaryEntry
-from guanxi.core.services import code_next
+from guanxi.core.services.records import code_next
 from guanxi.customers.models import Contact, Customer
 
 _FAKE_ZH = Faker("zh_CN")
@@ -30,7 +30,7 @@ class CustomerFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         # Search and duplicate-check keys are derived as customer_create derives them.
-        from guanxi.customers.services import derive_keys
+        from guanxi.customers.services.customers import derive_keys
 
         customer = model_class(*args, **kwargs)
         derive_keys(customer)
@@ -49,7 +49,7 @@ class ContactFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from guanxi.customers.services import customer_search_refresh
+        from guanxi.customers.services.customers import customer_search_refresh
 
         contact = super()._create(model_class, *args, **kwargs)
         customer_search_refresh(customer=contact.customer)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from guanxi.core.models import DictionaryEntry
 from guanxi.sales.models import InventoryItem, Product, ProductCategory, Warehouse
-from guanxi.sales.services_orders import order_create
+from guanxi.sales.services.orders import order_create
 
 
 def catalogue() -> dict:

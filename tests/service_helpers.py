@@ -1,7 +1,7 @@
 """Service requests in each state, made through the services, for the service tests."""
 
-from guanxi.service import services
 from guanxi.service.models import ServiceRequest
+from guanxi.service.services import requests as services
 from tests.factories import dictionary
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from guanxi.customers.models import Document, Interaction
-from guanxi.customers.services_documents import document_create
-from guanxi.customers.services_interactions import interaction_create
+from guanxi.customers.services.documents import document_create
+from guanxi.customers.services.interactions import interaction_create
 from tests import activity_fixtures
 from tests.activity_fixtures import HTML, PDF, pdf, upload
 

@@ -5,8 +5,8 @@ from collections import Counter
 import pytest
 from django.db.models import Count, F, Max
 
+from guanxi.accounts.seed.organisation import seed
 from guanxi.core.models import CodeSequence
-from guanxi.core.seeding import seed
 from guanxi.customers.models import Contact, Customer, Interaction
 from guanxi.service.models import ServiceRequest
 

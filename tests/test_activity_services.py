@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from guanxi.core.exceptions import ConflictError
 from guanxi.customers.models import Customer, Document, DocumentVersion, Interaction
-from guanxi.customers.services_documents import (
+from guanxi.customers.services.documents import (
     document_add_version,
     document_create,
     document_delete,
     filename_sanitise,
 )
-from guanxi.customers.services_interactions import (
+from guanxi.customers.services.interactions import (
     interaction_create,
     interaction_delete,
     interaction_update,

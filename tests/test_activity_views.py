@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.customers.models import Document, Interaction
-from guanxi.customers.services_documents import document_add_version, document_create
-from guanxi.customers.services_interactions import interaction_create
+from guanxi.customers.services.documents import document_add_version, document_create
+from guanxi.customers.services.interactions import interaction_create
 from tests import activity_fixtures
 from tests.activity_fixtures import HTML, PDF, PNG, pdf, upload
 

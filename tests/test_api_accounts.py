@@ -265,7 +265,7 @@ def test_admin_reactivates_a_user(org):
 
 
 def test_team_list_queries_do_not_grow_with_rows(org, django_assert_max_num_queries):
-    from guanxi.accounts.services import team_create
+    from guanxi.accounts.services.users import team_create
 
     parent = Team.objects.get(name="销售部")
     for index in range(30):

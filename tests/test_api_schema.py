@@ -37,14 +37,14 @@ from guanxi.sales.models import (
 )
 from guanxi.sales.models.pipeline import Deal
 from guanxi.sales.models.target import Target
-from guanxi.sales.services_contracts import contract_create, receivable_create
-from guanxi.sales.services_leads import lead_create
-from guanxi.sales.services_opportunities import opportunity_assign, opportunity_create
-from guanxi.sales.services_pipeline import deal_create
-from guanxi.sales.services_quotes import quote_create
-from guanxi.sales.services_targets import target_create
+from guanxi.sales.services.contracts import contract_create, receivable_create
+from guanxi.sales.services.leads import lead_create
+from guanxi.sales.services.opportunities import opportunity_assign, opportunity_create
+from guanxi.sales.services.pipeline import deal_create
+from guanxi.sales.services.quotes import quote_create
+from guanxi.sales.services.targets import target_create
 from guanxi.service.models import ServiceRequest
-from guanxi.service.services import service_request_assign, service_request_create
+from guanxi.service.services.requests import service_request_assign, service_request_create
 from tests.factories import ContactFactory, CustomerFactory
 
 CHECKS = [

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 
 from guanxi.core.exceptions import ConflictError
-from guanxi.core.services import code_next, record_soft_delete, record_update
+from guanxi.core.services.records import code_next, record_soft_delete, record_update
 from guanxi.customers.models import Customer
-from guanxi.customers.services import customer_create, customer_update
+from guanxi.customers.services.customers import customer_create, customer_update
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ from django.utils import translation
 
 from guanxi.accounts.models import User
 from guanxi.core.exceptions import ConflictError
-from guanxi.customers import reassign_hooks, services
+from guanxi.customers import reassign_hooks
 from guanxi.customers.models import Customer
+from guanxi.customers.services import customers as services
 
 BULK = reverse("customers:bulk_reassign")
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from guanxi.customers import services_churn
 from guanxi.customers.models import ChurnCase, Contact, Customer
+from guanxi.customers.services import churn as services_churn
 from tests.factories import ContactFactory, CustomerFactory, dictionary
 
 

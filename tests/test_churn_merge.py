@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from guanxi.collaboration.models import Comment
 from guanxi.core.exceptions import ConflictError
-from guanxi.customers import services_churn, services_merge
 from guanxi.customers.models import (
     ChurnCase,
     Contact,
@@ -15,7 +14,9 @@ from guanxi.customers.models import (
     Document,
     Interaction,
 )
-from guanxi.customers.selectors import customer_list
+from guanxi.customers.selectors.customers import customer_list
+from guanxi.customers.services import churn as services_churn
+from guanxi.customers.services import merge as services_merge
 from tests.factories import ContactFactory, CustomerFactory
 
 

@@ -11,8 +11,9 @@ from django.utils import translation
 from guanxi.collaboration.models import Notification
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.jobs import job_get
-from guanxi.customers import selectors_churn, services_churn
 from guanxi.customers.models import ChurnCase, ChurnMeasure, Customer, CustomerEvent
+from guanxi.customers.selectors import churn as selectors_churn
+from guanxi.customers.services import churn as services_churn
 from tests.factories import CustomerFactory, dictionary
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

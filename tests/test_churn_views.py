@@ -8,8 +8,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from guanxi.customers import services_churn
 from guanxi.customers.models import ChurnCase, Contact, Customer
+from guanxi.customers.services import churn as services_churn
 from tests.factories import ContactFactory, CustomerFactory, dictionary
 
 

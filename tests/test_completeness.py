@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from guanxi.customers.models import COMPLETENESS_FIELDS, Customer
-from guanxi.customers.selectors import completeness_by_owner
+from guanxi.customers.selectors.customers import completeness_by_owner
 from tests.factories import CustomerFactory, dictionary
 
 

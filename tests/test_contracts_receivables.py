@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.customers.models import Customer
-from guanxi.sales import selectors_contracts, services_contracts
 from guanxi.sales.models import Contract, Order, Payment, Receivable
+from guanxi.sales.selectors import contracts as selectors_contracts
+from guanxi.sales.services import contracts as services_contracts
 from tests.orders_helpers import catalogue, make_order
 
 CONTRACTS = "/api/contracts/"

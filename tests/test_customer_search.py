@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from guanxi.customers import selectors, services
-from guanxi.customers.search import MAX_VARIANTS, _variants, name_keys, normalise
-from guanxi.customers.selectors import customer_list
+from guanxi.customers.search.keys import MAX_VARIANTS, _variants, name_keys, normalise
+from guanxi.customers.selectors import customers as selectors
+from guanxi.customers.selectors.customers import customer_list
+from guanxi.customers.services import customers as services
 from tests.factories import CustomerFactory
 
 

@@ -5,9 +5,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from guanxi.accounts.models import User
-from guanxi.customers import services
 from guanxi.customers.dedup import DuplicateError, duplicate_candidates, name_key, phone_digits
 from guanxi.customers.models import Customer
+from guanxi.customers.services import customers as services
 
 CREATE = reverse("customers:create")
 

@@ -320,7 +320,7 @@ def test_api_export_needs_authentication(customers, client):
 
 
 def test_customer_export_has_the_spec_fields_money_as_numbers_and_tags(org, login, english):
-    from guanxi.customers import services
+    from guanxi.customers.services import customers as services
 
     services.customer_create(
         actor=org["manager1"],

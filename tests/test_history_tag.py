@@ -7,10 +7,10 @@ from django.template import Context, Template
 from django.utils import translation
 
 from guanxi.accounts.models import User
-from guanxi.core.selectors import record_history
-from guanxi.core.services import record_restore, record_soft_delete
+from guanxi.core.selectors.pages import record_history
+from guanxi.core.services.records import record_restore, record_soft_delete
 from guanxi.customers.models import Customer
-from guanxi.customers.services import customer_create, customer_update
+from guanxi.customers.services.customers import customer_create, customer_update
 from tests.factories import dictionary
 
 
@@ -130,8 +130,8 @@ def test_works_for_records_without_on_behalf_of(org):
 
 
 def test_history_leaves_out_bookkeeping_fields(org):
-    from guanxi.core.selectors import record_history
-    from guanxi.customers.services import customer_create, customer_update
+    from guanxi.core.selectors.pages import record_history
+    from guanxi.customers.services.customers import customer_create, customer_update
 
     customer = customer_create(actor=org["manager1"], name="记账字段", owner=org["manager1"])
     customer_update(actor=org["supervisor"], customer=customer, phone="13800000000")

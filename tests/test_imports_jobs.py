@@ -4,8 +4,8 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 from rest_framework.test import APIClient
 
-from guanxi.customers import services_import
 from guanxi.customers.models import Customer, ImportJob
+from guanxi.customers.services import imports as services_import
 from tests.imports_helpers import csv_bytes, import_storage, upload  # noqa: F401
 from tests.test_jobs import run_db_worker
 

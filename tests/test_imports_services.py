@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from guanxi.core.models import DictionaryEntry
 from guanxi.customers.importing.mapping import guess_mapping, mapping_clean
 from guanxi.customers.models import Customer, CustomerEvent, ImportJob
-from guanxi.customers.services_import import (
+from guanxi.customers.services.imports import (
     import_job_commit,
     import_job_create,
     import_job_validate,

@@ -13,7 +13,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from guanxi.accounts.models import User
-from guanxi.accounts.services import user_deactivate
+from guanxi.accounts.services.users import user_deactivate
 from guanxi.accounts.tasks import end_user_sessions
 
 TEST_REDIS_URL = os.environ.get("GUANXI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

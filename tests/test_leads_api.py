@@ -3,8 +3,8 @@ double conversion refused, disqualify, forbidden cases and the list's query budg
 
 import pytest
 
-from guanxi.sales import services_leads as services
 from guanxi.sales.models import Lead, LeadRoutingRule
+from guanxi.sales.services import leads as services
 
 pytestmark = pytest.mark.django_db
 

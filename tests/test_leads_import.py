@@ -12,10 +12,10 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from guanxi.accounts.models import User
-from guanxi.sales import services_lead_import
 from guanxi.sales.models import Lead, LeadRoutingRule
-from guanxi.sales.services_lead_import import lead_import
-from guanxi.sales.services_leads import lead_create_from_web
+from guanxi.sales.services import lead_import as services_lead_import
+from guanxi.sales.services.lead_import import lead_import
+from guanxi.sales.services.leads import lead_create_from_web
 from tests.factories import dictionary
 
 URL = "/api/leads/import/"

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.customers.dedup import DuplicateError
 from guanxi.customers.models import Customer
-from guanxi.sales import selectors_leads as selectors
-from guanxi.sales import services_leads as services
 from guanxi.sales.models import Lead, LeadRoutingRule, Opportunity
+from guanxi.sales.selectors import leads as selectors
+from guanxi.sales.services import leads as services
 from tests.factories import dictionary
 
 pytestmark = pytest.mark.django_db

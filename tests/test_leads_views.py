@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from guanxi.accounts.models import User
-from guanxi.sales import services_leads as services
-from guanxi.sales.forms_leads import WEB_FORM_SALT
+from guanxi.sales.forms.leads import WEB_FORM_SALT
 from guanxi.sales.models import Lead, LeadRoutingRule
-from guanxi.sales.views_leads import WEB_FORM_RATE
+from guanxi.sales.services import leads as services
+from guanxi.sales.views.leads import WEB_FORM_RATE
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from guanxi.customers.models import Contact, Customer
-from guanxi.customers.services_field_rules import field_rule_create
+from guanxi.customers.services.field_rules import field_rule_create
 from tests.factories import ContactFactory, CustomerFactory
 
 PHONE = "13812348000"

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from guanxi.customers.services_field_rules import field_rule_create
+from guanxi.customers.services.field_rules import field_rule_create
 from tests.factories import ContactFactory, CustomerFactory
 
 EXPORT = reverse("customers:export")

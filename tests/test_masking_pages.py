@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from guanxi.accounts.models import User
 from guanxi.customers.models import Customer, FieldRule
-from guanxi.customers.services import customer_update
-from guanxi.customers.services_field_rules import field_rule_create
+from guanxi.customers.services.customers import customer_update
+from guanxi.customers.services.field_rules import field_rule_create
 from tests.factories import ContactFactory, CustomerFactory
 
 LIST = reverse("customers:list")

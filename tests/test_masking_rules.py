@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from guanxi.core.exceptions import ConflictError
 from guanxi.customers import masking
 from guanxi.customers.models import FieldRule
-from guanxi.customers.services_field_rules import (
+from guanxi.customers.services.field_rules import (
     field_rule_create,
     field_rule_delete,
     field_rule_update,

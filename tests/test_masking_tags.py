@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from guanxi.customers.services_field_rules import field_rule_create
+from guanxi.customers.services.field_rules import field_rule_create
 from tests.factories import ContactFactory, CustomerFactory
 
 

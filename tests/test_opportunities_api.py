@@ -3,8 +3,8 @@
 import pytest
 
 from guanxi.customers.models import Contact, Customer
-from guanxi.sales import services_opportunities as services
 from guanxi.sales.models import Opportunity, PlanItem
+from guanxi.sales.services import opportunities as services
 from tests.factories import CustomerFactory, dictionary
 
 LIST = "/api/opportunities/"

@@ -12,12 +12,12 @@ from django.utils import translation
 from guanxi.collaboration.models import Notification
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryEntry
-from guanxi.customers import services as customer_services
 from guanxi.customers.dedup import DuplicateError
 from guanxi.customers.models import Contact, Customer, CustomerEvent
-from guanxi.sales import selectors_opportunities as selectors
-from guanxi.sales import services_opportunities as services
+from guanxi.customers.services import customers as customer_services
 from guanxi.sales.models import Opportunity, PlanItem
+from guanxi.sales.selectors import opportunities as selectors
+from guanxi.sales.services import opportunities as services
 from tests.factories import CustomerFactory, dictionary
 
 TODAY = datetime.date(2026, 3, 2)
@@ -660,7 +660,8 @@ def test_plan_items_share_their_opportunitys_scope(org, spread):
 
 
 def test_the_seeder_makes_one_opportunity_per_ten_customers_with_plans(org):
-    from guanxi.core.seeding import registered_seeders, seed
+    from guanxi.accounts.seed.organisation import seed
+    from guanxi.core.seeding import registered_seeders
 
     assert "opportunities" in [name for name, _fn in registered_seeders()]
     managers = [org["manager1"], org["manager2"], org["manager3"]]

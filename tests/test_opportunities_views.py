@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from guanxi.accounts.models import User
 from guanxi.customers.models import Customer
-from guanxi.sales import services_opportunities as services
 from guanxi.sales.models import Opportunity, PlanItem
+from guanxi.sales.services import opportunities as services
 from tests.factories import CustomerFactory, dictionary
 
 LIST = reverse("sales:opportunity_list")

@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
-from guanxi.customers import services_churn
 from guanxi.customers.models import ChurnCase, Customer, CustomerEvent
-from guanxi.sales import selectors_orders
+from guanxi.customers.services import churn as services_churn
 from guanxi.sales.models import Order
-from guanxi.sales.services_orders import (
+from guanxi.sales.selectors import orders as selectors_orders
+from guanxi.sales.services.orders import (
     line_amount,
     order_advance,
     order_cancel,
@@ -171,7 +171,7 @@ def test_each_role_lists_the_orders_of_its_scope(org, customers, products):
 
 
 def test_a_reassigned_customer_brings_its_orders_to_the_new_owner(org, customers, products):
-    from guanxi.customers.services import customer_reassign
+    from guanxi.customers.services.customers import customer_reassign
 
     order = make_order(org["manager1"], customers["manager1"], products)
     customer_reassign(

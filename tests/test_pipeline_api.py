@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from guanxi.sales import services_pipeline as services
 from guanxi.sales.models import Deal, PipelineStage
+from guanxi.sales.services import pipeline as services
 from tests.factories import dictionary
 
 LIST = "/api/deals/"

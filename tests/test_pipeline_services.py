@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
-from guanxi.customers import services as customer_services
-from guanxi.sales import selectors_pipeline as selectors
-from guanxi.sales import services_pipeline as services
+from guanxi.customers.services import customers as customer_services
 from guanxi.sales.models import Deal, PipelineStage
+from guanxi.sales.selectors import pipeline as selectors
+from guanxi.sales.services import pipeline as services
 from tests.factories import dictionary
 
 

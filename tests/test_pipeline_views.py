@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from guanxi.accounts.models import User
-from guanxi.sales import services_pipeline as services
 from guanxi.sales.models import Deal, PipelineStage
+from guanxi.sales.services import pipeline as services
 from tests.factories import dictionary
 
 BOARD = reverse("sales:pipeline_board")
@@ -319,7 +319,7 @@ def test_administrators_edit_stages(english, org, login):
 def test_a_full_column_says_how_many_deals_it_leaves_out(
     english, org, customers, login, monkeypatch
 ):
-    from guanxi.sales import selectors_pipeline
+    from guanxi.sales.selectors import pipeline as selectors_pipeline
 
     monkeypatch.setattr(selectors_pipeline, "CARDS_PER_COLUMN", 2)
     for amount in (10, 30, 20):

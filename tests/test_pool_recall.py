@@ -9,8 +9,8 @@ from guanxi.accounts.models import User
 from guanxi.collaboration.models import Notification
 from guanxi.core.jobs import job_get
 from guanxi.core.models import DictionaryKind
-from guanxi.customers import services_pool
 from guanxi.customers.models import Customer, CustomerEvent, PoolPolicy
+from guanxi.customers.services import pool as services_pool
 from tests.factories import CustomerFactory, dictionary
 
 DAY = timedelta(days=1)

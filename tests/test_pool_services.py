@@ -12,8 +12,10 @@ from guanxi.accounts import roles
 from guanxi.accounts.models import User
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryKind
-from guanxi.customers import selectors_pool, services, services_pool
 from guanxi.customers.models import Customer, CustomerEvent, OwnershipCap, PoolPolicy
+from guanxi.customers.selectors import pool as selectors_pool
+from guanxi.customers.services import customers as services
+from guanxi.customers.services import pool as services_pool
 from tests.factories import CustomerFactory, dictionary
 
 
@@ -139,7 +141,7 @@ def test_two_concurrent_claims_cannot_pass_the_cap():
         # The in-memory shared-cache test database locks whole tables across threads instead of
         # waiting (busy_timeout), unlike the WAL file a real installation uses.
         pytest.skip("needs a database that lets two connections wait for each other")
-    from guanxi.accounts.demo import create_demo_organisation
+    from guanxi.accounts.seed.demo import create_demo_organisation
 
     org = create_demo_organisation(password="pw")
     cap_role(roles.ACCOUNT_MANAGER, 1)
@@ -170,7 +172,7 @@ def test_two_concurrent_claims_cannot_pass_the_cap():
 def test_two_reps_claiming_one_customer_at_once_get_one_winner():
     if connection.vendor == "sqlite":
         pytest.skip("needs a database that lets two connections wait for each other")
-    from guanxi.accounts.demo import create_demo_organisation
+    from guanxi.accounts.seed.demo import create_demo_organisation
 
     org = create_demo_organisation(password="pw")
     pooled = CustomerFactory()
@@ -331,7 +333,7 @@ def test_owned_since_follows_an_owner_change_in_the_edit_form(org, customers):
 
 
 def test_pool_customers_are_readable_but_not_writable_outside_the_scope(customers, org):
-    from guanxi.customers import selectors
+    from guanxi.customers.selectors import customers as selectors
 
     pooled = customers["pool"]
     assert selectors_pool.customer_get_readable(actor=org["manager1"], pk=pooled.pk) == pooled

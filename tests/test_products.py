@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from guanxi.core.exceptions import ConflictError
-from guanxi.sales import selectors_products, services_products
 from guanxi.sales.models import Product
+from guanxi.sales.selectors import products as selectors_products
+from guanxi.sales.services import products as services_products
 from tests.orders_helpers import catalogue
 
 

@@ -11,8 +11,9 @@ from django.utils import timezone, translation
 
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.customers.models import Customer
-from guanxi.sales import services_orders, services_quotes
 from guanxi.sales.models import Order, Quote
+from guanxi.sales.services import orders as services_orders
+from guanxi.sales.services import quotes as services_quotes
 from tests.factories import CustomerFactory
 from tests.orders_helpers import catalogue
 
@@ -166,7 +167,7 @@ def test_the_credit_hold_applies_through_conversion(org, products):
 def test_each_role_sees_the_quotes_of_its_scope(org, customers, products):
     mine = make_quote(org["manager1"], customers["manager1"], products)
     other = make_quote(org["manager2"], customers["manager2"], products)
-    from guanxi.sales.selectors_quotes import quote_list
+    from guanxi.sales.selectors.quotes import quote_list
 
     assert set(quote_list(actor=org["manager1"])) == {mine}
     assert set(quote_list(actor=org["supervisor"])) >= {mine, other}

@@ -20,7 +20,7 @@ from guanxi.analytics.models import (
     RevenueRanking,
     RollupRefresh,
 )
-from guanxi.analytics.services_rollups import day_facts_refresh, revenue_rankings_refresh
+from guanxi.analytics.services.rollups import day_facts_refresh, revenue_rankings_refresh
 from guanxi.core.jobs import job_get
 from guanxi.customers.models import Interaction
 from tests.factories import CustomerFactory

@@ -12,8 +12,8 @@ from django.utils import timezone
 from guanxi.analytics import periods
 from guanxi.analytics.framework import get_report
 from guanxi.analytics.models import RankedCustomer, RevenuePercentile, RevenueRanking
-from guanxi.analytics.selectors_rollups import ranking_periods, stored_ranking
-from guanxi.analytics.services_rollups import revenue_rankings_refresh, top_size
+from guanxi.analytics.selectors.rollups import ranking_periods, stored_ranking
+from guanxi.analytics.services.rollups import revenue_rankings_refresh, top_size
 from tests.factories import CustomerFactory
 from tests.reports_helpers import D, column, entry, order, pct, run
 

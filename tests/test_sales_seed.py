@@ -8,7 +8,8 @@ import pytest
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from guanxi.core.seeding import registered_seeders, seed
+from guanxi.accounts.seed.organisation import seed
+from guanxi.core.seeding import registered_seeders
 from guanxi.customers.models import Customer
 from guanxi.sales.models import (
     Contract,
@@ -25,8 +26,8 @@ from guanxi.sales.models import (
     Target,
     Warehouse,
 )
-from guanxi.sales.services_leads import lead_score
-from guanxi.sales.services_orders import line_amount
+from guanxi.sales.services.leads import lead_score
+from guanxi.sales.services.orders import line_amount
 
 
 def test_orders_register_their_seeder_after_customers():

@@ -2,10 +2,10 @@
 
 import pytest
 
-from guanxi.accounts.services import team_update
+from guanxi.accounts.services.users import team_update
 from guanxi.core.scoping import scope_queryset, sees_everything
 from guanxi.customers.models import Contact, Customer
-from guanxi.customers.selectors import customer_list
+from guanxi.customers.selectors.customers import customer_list
 
 EXPECTED_OWNERS = {
     "admin": {"manager1", "manager2", "manager3", "supervisor", "supervisor2", None},

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from guanxi.customers import services
+from guanxi.customers.services import customers as services
 
 URL = "/api/customers/search/"
 

@@ -10,9 +10,8 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from guanxi.customers import services
 from guanxi.customers.models import Customer
-from guanxi.customers.search import (
+from guanxi.customers.search.keys import (
     SEPARATOR,
     customer_search_text,
     name_keys,
@@ -20,7 +19,8 @@ from guanxi.customers.search import (
     name_pairs,
     search_pattern,
 )
-from guanxi.customers.selectors import customer_list
+from guanxi.customers.selectors.customers import customer_list
+from guanxi.customers.services import customers as services
 
 
 def found(actor, term) -> set[int]:
@@ -167,9 +167,9 @@ def test_the_migration_rewrites_old_keys(org, shop):
     connection.vendor != "postgresql", reason="the trigram index exists on PostgreSQL only"
 )
 def test_seeding_many_customers_rebuilds_the_trigram_index(org, monkeypatch):
-    from guanxi.core.seeding import seed
-    from guanxi.customers import seed as customer_seed
-    from guanxi.customers.search_index import TRIGRAM_INDEX
+    from guanxi.accounts.seed.organisation import seed
+    from guanxi.customers.search.index import TRIGRAM_INDEX
+    from guanxi.customers.seed import customers as customer_seed
 
     monkeypatch.setattr(customer_seed, "REBUILD_INDEX_FROM", 10)
     seed(customers=12, owners=[org["manager1"]], batch_size=5)
@@ -210,7 +210,7 @@ def test_the_fts_table_follows_every_kind_of_write(org, shop):
 
 @sqlite_only
 def test_lost_triggers_are_restored_after_migrate(org, shop):
-    from guanxi.customers.search_sqlite import _TRIGGERS, fts_ensure
+    from guanxi.customers.search.sqlite import _TRIGGERS, fts_ensure
 
     with connection.cursor() as cursor:
         for name in _TRIGGERS:
@@ -230,8 +230,8 @@ def test_odd_terms_are_searched_literally(org, term):
 
 @pytest.mark.parametrize("rebuild_from", [1, 10**9])
 def test_rewriting_the_keys_restores_the_search(org, shop, monkeypatch, rebuild_from):
-    from guanxi.customers import search_index
     from guanxi.customers.models import Contact
+    from guanxi.customers.search import index as search_index
 
     monkeypatch.setattr(search_index, "REBUILD_INDEX_FROM", rebuild_from)
     Customer.objects.filter(pk=shop.pk).update(search_text="")

@@ -6,7 +6,8 @@ import re
 import pytest
 from django.core.management import call_command
 
-from guanxi.core.seeding import registered_seeders, seed
+from guanxi.accounts.seed.organisation import seed
+from guanxi.core.seeding import registered_seeders
 from guanxi.customers.models import Contact, Customer
 from guanxi.service.models import ServiceRequest
 
@@ -86,7 +87,7 @@ def test_seeded_customers_look_real_and_are_spread_over_managers(org):
 @pytest.mark.django_db
 def test_seeded_codes_follow_the_customer_sequence(org):
     seed(customers=30, seed=1)
-    from guanxi.customers.services import customer_create
+    from guanxi.customers.services.customers import customer_create
 
     made = customer_create(actor=org["manager1"], name="新客户有限公司")
 
@@ -135,11 +136,11 @@ def test_the_parallel_writer_gives_the_same_data(org):
 def test_the_search_index_comes_back_even_when_a_later_seeder_fails(org, monkeypatch):
     from django.db import connection
 
-    from guanxi.core import seeding
-    from guanxi.customers import seed as customer_seed
-    from guanxi.customers.search_index import TRIGRAM_INDEX
-    from guanxi.customers.search_sqlite import FTS_TABLE
-    from guanxi.customers.selectors import customer_list
+    from guanxi.accounts.seed import organisation as seeding
+    from guanxi.customers.search.index import TRIGRAM_INDEX
+    from guanxi.customers.search.sqlite import FTS_TABLE
+    from guanxi.customers.seed import customers as customer_seed
+    from guanxi.customers.selectors.customers import customer_list
 
     def broken(ctx, customers):
         raise RuntimeError("a later seeder failed")

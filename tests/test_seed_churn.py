@@ -9,11 +9,12 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
+from guanxi.accounts.seed.organisation import seed
 from guanxi.core.models import DictionaryKind
-from guanxi.core.seeding import registered_seeders, seed
+from guanxi.core.seeding import registered_seeders
 from guanxi.customers.models import ChurnCase, ChurnMeasure, Customer
-from guanxi.customers.seed_churn import write_churn_cases
-from guanxi.customers.selectors_churn import churn_months, months_before
+from guanxi.customers.seed.churn import write_churn_cases
+from guanxi.customers.selectors.churn import churn_months, months_before
 from guanxi.sales.models import Order
 from tests.reports_helpers import run
 

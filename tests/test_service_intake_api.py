@@ -6,9 +6,9 @@ import uuid
 import pytest
 from django.core.management import call_command
 
-from guanxi.service import services
 from guanxi.service.intake import request_mail_send
 from guanxi.service.models import SatisfactionSurvey, ServiceMessage
+from guanxi.service.services import requests as services
 from tests.test_service_survey import handled
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.utils import translation
 from guanxi.collaboration.models import Notification
 from guanxi.core.jobs import MINUTES, PeriodicJob, _parse_at, job_get
 from guanxi.service import mailbox as mailbox_module
-from guanxi.service import services
 from guanxi.service.models import ServiceMessage, ServiceRequest
+from guanxi.service.services import requests as services
 from tests.factories import ContactFactory, dictionary
 from tests.mail_servers import unseen_count
 

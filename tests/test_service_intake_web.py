@@ -7,11 +7,11 @@ from django.core import mail
 from django.test import Client
 
 from guanxi.core.spam import fill_stamp
-from guanxi.service import selectors
-from guanxi.service.forms_intake import WEB_FORM_SALT
+from guanxi.service.forms.intake import WEB_FORM_SALT
 from guanxi.service.intake import requester_match
 from guanxi.service.models import ServiceMessage, ServiceRequest
-from guanxi.service.views_intake import WEB_FORM_RATE
+from guanxi.service.selectors import requests as selectors
+from guanxi.service.views.intake import WEB_FORM_RATE
 from tests.factories import ContactFactory, CustomerFactory, dictionary
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ from collections import Counter
 import pytest
 from django.db.models import Count, F, Q
 
-from guanxi.core.seeding import registered_seeders, seed
+from guanxi.accounts.seed.organisation import seed
+from guanxi.core.seeding import registered_seeders
 from guanxi.service.models import ServiceRequest, ServiceRound
-from guanxi.service.selectors import overdue_q
+from guanxi.service.selectors.requests import overdue_q
 
 Status = ServiceRequest.Status
 

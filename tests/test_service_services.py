@@ -9,8 +9,9 @@ from django.utils import timezone, translation
 
 from guanxi.collaboration.models import Notification
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
-from guanxi.service import selectors, services
 from guanxi.service.models import ServiceLevelTarget, ServiceRequest, ServiceRound
+from guanxi.service.selectors import requests as selectors
+from guanxi.service.services import requests as services
 from tests.factories import dictionary
 
 Status = ServiceRequest.Status

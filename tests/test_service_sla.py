@@ -8,9 +8,10 @@ from django.utils import timezone, translation
 
 from guanxi.collaboration.models import Notification
 from guanxi.core.jobs import MINUTES, job_get
-from guanxi.service import selectors, sla
+from guanxi.service import sla
 from guanxi.service.models import ServiceRequest
-from guanxi.service.services_sla import service_overdue_notify, team_supervisors
+from guanxi.service.selectors import requests as selectors
+from guanxi.service.services.sla import service_overdue_notify, team_supervisors
 from tests.service_helpers import archived, assigned, fresh, handled, new
 
 
@@ -85,7 +86,7 @@ def test_a_late_first_response_is_missed_but_not_overdue_until_resolution_is_due
 
 
 def handled_now(org, service_request):
-    from guanxi.service import services
+    from guanxi.service.services import requests as services
 
     return services.service_request_handle(
         actor=org["manager1"], service_request=service_request, handling="已处理"
@@ -159,7 +160,7 @@ def test_an_unassigned_overdue_request_goes_to_the_supervisors_who_assign_it(org
 def test_archived_and_deleted_requests_are_never_notified(org, customers):
     done = backdate(archived(org, customers), hours=100)
     gone = backdate(new(org, customers), hours=100)
-    from guanxi.service import services
+    from guanxi.service.services import requests as services
 
     services.service_request_delete(actor=org["manager1"], service_request=gone)
     Notification.objects.all().delete()

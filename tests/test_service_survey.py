@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from guanxi.collaboration.models import Notification
 from guanxi.core.exceptions import BusinessRuleError
-from guanxi.service import services, surveys
+from guanxi.service import surveys
 from guanxi.service.models import SatisfactionSurvey, ServiceRequest, ServiceRound
+from guanxi.service.services import requests as services
 from tests.factories import ContactFactory, dictionary
 
 pytestmark = pytest.mark.django_db

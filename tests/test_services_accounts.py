@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
-from guanxi.accounts import services
 from guanxi.accounts.models import User
+from guanxi.accounts.services import users as services
 
 
 def role(name):

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.models import DictionaryEntry
-from guanxi.core.services import (
+from guanxi.core.services.records import (
     dictionary_entry_create,
     dictionary_entry_deactivate,
     dictionary_entry_update,

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from guanxi.accounts.models import Team
 from guanxi.core.exceptions import ConflictError
-from guanxi.sales import selectors_targets as selectors
-from guanxi.sales import services_targets as services
 from guanxi.sales.models import Order, Target
-from guanxi.sales.services_orders import order_cancel
+from guanxi.sales.selectors import targets as selectors
+from guanxi.sales.services import targets as services
+from guanxi.sales.services.orders import order_cancel
 from tests.orders_helpers import catalogue, make_order
 
 D = datetime.date

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from guanxi.customers import vcard
 from guanxi.customers.models import Contact
-from guanxi.customers.services_vcard import contacts_import_vcards
+from guanxi.customers.services.vcard import contacts_import_vcards
 from tests.factories import ContactFactory, CustomerFactory
 
 FIXTURES = Path(__file__).parent / "data" / "vcards"

@@ -9,8 +9,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from guanxi.accounts.models import User
-from guanxi.collaboration import selectors, services
 from guanxi.collaboration.models import Comment, Notification
+from guanxi.collaboration.selectors import notifications as selectors
+from guanxi.collaboration.services import notifications as services
 from guanxi.customers.models import Customer
 
 

@@ -14,8 +14,10 @@ from django.utils import timezone, translation
 
 from guanxi.customers import key_figures
 from guanxi.customers.timeline import customer_timeline
-from guanxi.sales import services_contracts, services_pipeline, services_quotes
 from guanxi.sales.models import PipelineStage
+from guanxi.sales.services import contracts as services_contracts
+from guanxi.sales.services import pipeline as services_pipeline
+from guanxi.sales.services import quotes as services_quotes
 from tests.orders_helpers import catalogue, make_order
 
 

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from guanxi.accounts import roles, services
+from guanxi.accounts import roles
 from guanxi.accounts.models import LoginEvent, Team, User
+from guanxi.accounts.services import users as services
 
 DEMO_PASSWORD = "pw"  # the conftest org fixture's password
 
@@ -501,7 +502,7 @@ def test_user_edit_changes_team_roles_and_supports(admin_client, en):
 
 
 def test_user_detail_shows_the_audit_history_of_edits(admin_client, en):
-    from guanxi.accounts.services import user_update
+    from guanxi.accounts.services.users import user_update
 
     north = en["manager3"].team
     user_update(actor=en["admin"], user=en["manager1"], team=north)
@@ -613,7 +614,7 @@ def test_team_list_shows_the_tree_indented_with_member_counts(admin_client, en):
 def test_team_list_query_count_does_not_grow_with_teams(
     admin_client, django_assert_max_num_queries
 ):
-    from guanxi.accounts.services import team_create
+    from guanxi.accounts.services.users import team_create
 
     admin = User.objects.get(username="admin")
     parent = Team.objects.get(name="华东组")
@@ -641,7 +642,7 @@ def test_team_create_needs_a_name(admin_client):
 
 
 def test_moving_a_team_moves_its_subtree(admin_client, en):
-    from guanxi.accounts.services import team_create
+    from guanxi.accounts.services.users import team_create
 
     east = en["manager1"].team
     north = en["manager3"].team

@@ -7,14 +7,14 @@ from django.test import Client
 from django.urls import reverse
 
 from guanxi.core.models import DictionaryEntry
-from guanxi.core.services import (
+from guanxi.core.services.records import (
     dictionary_entry_create,
     dictionary_entry_update,
     record_soft_delete,
 )
 from guanxi.customers.models import Contact, Customer
-from guanxi.customers.selectors import customer_list
-from guanxi.customers.services import customer_create, customer_delete
+from guanxi.customers.selectors.customers import customer_list
+from guanxi.customers.services.customers import customer_create, customer_delete
 from tests.factories import ContactFactory, CustomerFactory
 
 

@@ -8,8 +8,8 @@ from django.utils import translation
 
 from guanxi.accounts.models import User
 from guanxi.core.models import DictionaryEntry
-from guanxi.customers import services
 from guanxi.customers.models import Contact, Customer
+from guanxi.customers.services import customers as services
 from tests.factories import ContactFactory, CustomerFactory, dictionary
 
 LIST = reverse("customers:list")

@@ -62,7 +62,7 @@ def _user(username: str):
 
 @cache
 def _visible_customer_id(username: str) -> int:
-    from guanxi.customers.selectors import customer_list
+    from guanxi.customers.selectors.customers import customer_list
 
     customer = customer_list(actor=_user(username)).first()
     if customer is None:

@@ -49,7 +49,7 @@ def api_list_search_exec(ctx) -> str:
 def _first_page_and_count(user, search: str) -> None:
     """The first page and its count the way the list API gets them (exact up to 10,000)."""
     from guanxi.core.api.pagination import EstimatingPaginator
-    from guanxi.customers.selectors import customer_list
+    from guanxi.customers.selectors.customers import customer_list
 
     paginator = EstimatingPaginator(customer_list(actor=user, search=search), 25)
     list(paginator.page(1))

@@ -37,7 +37,7 @@ def _file() -> bytes:
 def check_thousand_rows(ctx, user) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from guanxi.customers.services_import import import_job_create, import_job_validate
+    from guanxi.customers.services.imports import import_job_create, import_job_validate
 
     upload = SimpleUploadedFile("customers.csv", _file())
     job = import_job_create(actor=user, upload=upload)

@@ -8,7 +8,7 @@ from bench.scenarios import http
 @cache
 def _visible_order(username: str):
     from bench.scenarios import Context
-    from guanxi.sales.selectors_orders import order_list
+    from guanxi.sales.selectors.orders import order_list
 
     orders = order_list(actor=Context().user(username)).select_related(None)
     order = orders.only("pk", "customer_id").first()

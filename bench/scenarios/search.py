@@ -65,7 +65,7 @@ def _deep_cursor() -> str:
     """The list's cursor for the page after the middle customer (newest first)."""
     from guanxi.core.pagination import keyset_paginate
     from guanxi.customers.models import Customer
-    from guanxi.customers.selectors import CUSTOMER_SORTS, DEFAULT_CUSTOMER_SORT
+    from guanxi.customers.selectors.customers import CUSTOMER_SORTS, DEFAULT_CUSTOMER_SORT
 
     ordering = CUSTOMER_SORTS[DEFAULT_CUSTOMER_SORT]
     rows = Customer.objects.order_by(*ordering)
@@ -93,7 +93,7 @@ def list_deep_manager(ctx) -> str:
     about="customer_search(张伟): the API's selector, first 20, no count",
 )
 def selector_search_narrow(ctx, user) -> None:
-    from guanxi.customers.selectors_search import customer_search
+    from guanxi.customers.selectors.search import customer_search
 
     customer_search(actor=user, search=TERMS["cjk2.narrow"][0])
 
@@ -104,6 +104,6 @@ def selector_search_narrow(ctx, user) -> None:
     about="customer_search(keji): the API's selector, first 20, no count",
 )
 def selector_search_broad(ctx, user) -> None:
-    from guanxi.customers.selectors_search import customer_search
+    from guanxi.customers.selectors.search import customer_search
 
     customer_search(actor=user, search=TERMS["pinyin.broad"][0])

@@ -8,7 +8,7 @@ from bench.scenarios import http
 @cache
 def _visible_request(username: str):
     from bench.scenarios import Context
-    from guanxi.service.selectors import service_request_list
+    from guanxi.service.selectors.requests import service_request_list
 
     rows = service_request_list(actor=Context().user(username)).select_related(None)
     found = rows.only("pk").filter(rounds__gte=2).first() or rows.only("pk").first()

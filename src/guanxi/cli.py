@@ -41,9 +41,9 @@ def _manage(*args: str) -> None:
 def _demo_data() -> None:
     from django.db.models import Q
 
-    from guanxi.accounts.demo import DEMO_PASSWORD, create_demo_organisation
     from guanxi.accounts.models import User
-    from guanxi.core.seeding import seed
+    from guanxi.accounts.seed.demo import DEMO_PASSWORD, create_demo_organisation
+    from guanxi.accounts.seed.organisation import seed
     from guanxi.customers.models import Customer
 
     if not User.objects.filter(username="admin").exists():
@@ -63,9 +63,9 @@ def _pad(text: str, width: int) -> str:
 
 
 def _print_logins(host: str, port: int) -> None:
-    from guanxi.accounts.demo import DEMO_PASSWORD
     from guanxi.accounts.models import User
-    from guanxi.accounts.selectors import user_roles
+    from guanxi.accounts.seed.demo import DEMO_PASSWORD
+    from guanxi.accounts.selectors.users import user_roles
 
     users = {u.username: u for u in User.objects.filter(username__in=DEMO_LOGINS)}
     print(f"\nDemo logins (password: {DEMO_PASSWORD})")

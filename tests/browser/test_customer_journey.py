@@ -104,7 +104,7 @@ def test_a_customer_from_creation_to_a_handled_churn_warning(sign_in, org, tmp_p
     assert CustomerEvent.objects.filter(customer=customer, kind="merged").exists()
 
     # No order for eight months: the daily job warns; the owner postpones, then confirms.
-    from guanxi.customers.services_churn import churn_scan
+    from guanxi.customers.services.churn import churn_scan
 
     Customer.objects.filter(pk=customer.pk).update(created_at=timezone.now() - timedelta(days=240))
     assert churn_scan() == 1

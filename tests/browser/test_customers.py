@@ -44,8 +44,8 @@ def test_create_and_conflict(sign_in, org):
 
 
 def test_a_stale_edit_shows_the_conflict_in_place(sign_in, org):
-    from guanxi.customers import services
     from guanxi.customers.models import Customer
+    from guanxi.customers.services import customers as services
 
     customer = CustomerFactory(owner=org["manager1"], name="原来的名字")
     page = sign_in("manager1")

@@ -6,7 +6,7 @@ form; the lead is routed round-robin to an account manager of the east team, who
 their leads and converts it into a sales opportunity.
 """
 
-from guanxi.sales import forms_leads
+from guanxi.sales.forms import leads as forms_leads
 from guanxi.sales.models import Lead, LeadRoutingRule, Opportunity, Order, Quote
 from tests.factories import CustomerFactory
 from tests.orders_helpers import catalogue

@@ -10,9 +10,9 @@ import re
 
 from django.utils import translation
 
-from guanxi.service import services
-from guanxi.service.forms_intake import ServiceWebForm
+from guanxi.service.forms.intake import ServiceWebForm
 from guanxi.service.models import ServiceRequest
+from guanxi.service.services import requests as services
 from tests.factories import ContactFactory, CustomerFactory, dictionary
 
 LINK = re.compile(r"https?://\S+/service/survey/[\w-]+/")

@@ -22,15 +22,16 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import LoginEvent
-from guanxi.analytics import periods, selectors_rollups
-from guanxi.analytics.forms import ReportFilterForm, owner_choices
+from guanxi.analytics import periods
+from guanxi.analytics.forms.reports import ReportFilterForm, owner_choices
 from guanxi.analytics.reports.employee_performance import rep_targets
-from guanxi.analytics.selectors import live_customer_q, revenue_orders
-from guanxi.analytics.selectors_rollups import stored_ranking
+from guanxi.analytics.selectors import rollups as selectors_rollups
+from guanxi.analytics.selectors.reports import live_customer_q, revenue_orders
+from guanxi.analytics.selectors.rollups import stored_ranking
 from guanxi.analytics.sessions import report_transaction
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import ChurnCase, Customer, Interaction
-from guanxi.customers.selectors import completeness_expression
+from guanxi.customers.selectors.customers import completeness_expression
 from guanxi.sales.models import Lead, Opportunity
 from guanxi.service.models import ServiceRequest
 

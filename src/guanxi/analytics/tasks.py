@@ -12,7 +12,7 @@ from guanxi.core.jobs import periodic
 @task()
 def refresh_day_facts() -> str:
     """Rebuild the day figures (KPI dashboard, employee performance) up to yesterday."""
-    from guanxi.analytics.services_rollups import day_facts_refresh
+    from guanxi.analytics.services.rollups import day_facts_refresh
 
     return day_facts_refresh().covers_through.isoformat()
 
@@ -21,6 +21,6 @@ def refresh_day_facts() -> str:
 @task()
 def refresh_revenue_rankings() -> int:
     """Rank the customers by revenue in each preset period (contribution, pyramid)."""
-    from guanxi.analytics.services_rollups import revenue_rankings_refresh
+    from guanxi.analytics.services.rollups import revenue_rankings_refresh
 
     return revenue_rankings_refresh()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.analytics import views
+from guanxi.analytics.views import reports as views
 
 app_name = "analytics"
 urlpatterns = [

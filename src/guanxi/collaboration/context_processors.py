@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from guanxi.collaboration.selectors import notification_unread_count
+from guanxi.collaboration.selectors.notifications import notification_unread_count
 
 
 def notifications(request):

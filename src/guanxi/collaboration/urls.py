@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.collaboration import views
+from guanxi.collaboration.views import notifications as views
 
 app_name = "collaboration"
 urlpatterns = [

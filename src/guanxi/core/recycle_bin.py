@@ -12,7 +12,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from guanxi.core.models import BaseModel
-from guanxi.core.services import _require_recycle_bin_right, record_purge, record_restore
+from guanxi.core.services.records import _require_recycle_bin_right, record_purge, record_restore
 
 _EXCLUDED: set[str] = set()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.core import views
+from guanxi.core.views import pages as views
 
 app_name = "core"
 urlpatterns = [

@@ -11,7 +11,7 @@ class CustomersConfig(AppConfig):
         from django.db.models.signals import post_delete, post_migrate
 
         from guanxi.customers.models import DocumentVersion
-        from guanxi.customers.services_documents import document_version_file_forget
+        from guanxi.customers.services.documents import document_version_file_forget
 
         post_migrate.connect(_search_index_ensure, sender=self, dispatch_uid="guanxi_search_fts")
         post_delete.connect(
@@ -25,6 +25,6 @@ def _search_index_ensure(using, **kwargs) -> None:
     """Restore SQLite's search triggers after a migration rebuilt the customer table."""
     from django.db import connections
 
-    from guanxi.customers.search_sqlite import fts_ensure
+    from guanxi.customers.search.sqlite import fts_ensure
 
     fts_ensure(connections[using])

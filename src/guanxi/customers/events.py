@@ -25,7 +25,7 @@ def events_record_many(*, customer_ids, kind: str, actor=None, data: dict | None
 
     from django.utils import timezone
 
-    from guanxi.core.seeding import bulk_insert, reserve_ids
+    from guanxi.core.bulk import bulk_insert, reserve_ids
 
     customer_ids = list(customer_ids)
     now = timezone.now()

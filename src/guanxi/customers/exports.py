@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.core import export
-from guanxi.customers import masking, selectors
+from guanxi.customers import masking
 from guanxi.customers.models import Customer
+from guanxi.customers.selectors import customers as selectors
 
 # Rows are fetched in chunks this large, so memory stays flat however long the list is.
 EXPORT_CHUNK_SIZE = 2000

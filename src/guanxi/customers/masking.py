@@ -252,7 +252,7 @@ def protect_history(user, model, entries: list) -> list:
 
 def _mask_shown(key: str, text: str) -> str:
     # The history shows an empty value as a dash; a dash is not a value to mask.
-    from guanxi.core.selectors import EMPTY
+    from guanxi.core.selectors.pages import EMPTY
 
     return text if text == EMPTY else mask_value(key, text)
 

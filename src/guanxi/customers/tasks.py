@@ -11,7 +11,7 @@ from guanxi.core.jobs import periodic
 @task()
 def import_job_validate_task(job_id: str, then_commit: bool = False) -> str:
     """Check a customer import (dry run), then import it too when ``then_commit``."""
-    from guanxi.customers.services_import import import_job_run_validation
+    from guanxi.customers.services.imports import import_job_run_validation
 
     job = import_job_run_validation(job_id=job_id, then_commit=then_commit)
     return job.state if job is not None else "missing"
@@ -20,7 +20,7 @@ def import_job_validate_task(job_id: str, then_commit: bool = False) -> str:
 @task()
 def import_job_commit_task(job_id: str) -> str:
     """Import the valid new rows of a checked customer import."""
-    from guanxi.customers.services_import import import_job_run_commit
+    from guanxi.customers.services.imports import import_job_run_commit
 
     job = import_job_run_commit(job_id=job_id)
     return job.state if job is not None else "missing"
@@ -33,7 +33,7 @@ def import_job_commit_task(job_id: str) -> str:
 @task()
 def churn_scan() -> int:
     """Warn the owners of customers who stopped ordering (GUANXI_CHURN_MONTHS, default 6)."""
-    from guanxi.customers.services_churn import churn_scan as run
+    from guanxi.customers.services.churn import churn_scan as run
 
     return run()
 
@@ -42,6 +42,6 @@ def churn_scan() -> int:
 @task()
 def pool_recall() -> dict[str, int]:
     """Warn owners of coming recalls and return neglected customers to the pool 公海."""
-    from guanxi.customers.services_pool import pool_recall_run
+    from guanxi.customers.services.pool import pool_recall_run
 
     return pool_recall_run()

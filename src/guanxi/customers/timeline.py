@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.collaboration.models import Comment
-from guanxi.collaboration.services import comment_can_delete
+from guanxi.collaboration.services.notifications import comment_can_delete
 from guanxi.core.scoping import sees_everything, visible_user_ids
 from guanxi.customers.models import Customer, CustomerEvent, Document, DocumentVersion, Interaction
 

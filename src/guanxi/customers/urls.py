@@ -1,6 +1,15 @@
 from django.urls import path
 
-from guanxi.customers import views
+from guanxi.customers.views import activity as views_activity
+from guanxi.customers.views import bulk as views_bulk
+from guanxi.customers.views import churn as views_churn
+from guanxi.customers.views import customers as views
+from guanxi.customers.views import field_rules as views_field_rules
+from guanxi.customers.views import imports as views_import
+from guanxi.customers.views import merge as views_merge
+from guanxi.customers.views import pool as views_pool
+from guanxi.customers.views import timeline as views_timeline
+from guanxi.customers.views import vcard as views_vcard
 
 app_name = "customers"
 urlpatterns = [
@@ -12,8 +21,8 @@ urlpatterns = [
     path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
 ]
 
-from guanxi.customers import views_bulk  # noqa: E402  (the list's bulk actions and downloads)
 
+# The list's bulk actions and downloads.
 urlpatterns += [
     path("export/", views_bulk.customer_export, name="export"),
     path("completeness/", views.customer_completeness, name="completeness"),
@@ -21,8 +30,8 @@ urlpatterns += [
     path("bulk/tag/", views_bulk.customer_bulk_tag, name="bulk_tag"),
 ]
 
-from guanxi.customers import views_vcard  # noqa: E402  (contacts as vCards 电子名片)
 
+# Contacts as vCards 电子名片.
 urlpatterns += [
     path("<int:pk>/contacts.vcf", views_vcard.contacts_vcard_export, name="contacts_vcard_export"),
     path(
@@ -30,8 +39,8 @@ urlpatterns += [
     ),
 ]
 
-from guanxi.customers import views_activity  # noqa: E402  (interactions 交往记录 and documents 文档)
 
+# Interactions 交往记录 and documents 文档.
 urlpatterns += [
     path("interactions/", views_activity.interaction_list, name="interaction_list"),
     path(
@@ -62,8 +71,8 @@ urlpatterns += [
     ),
 ]
 
-from guanxi.customers import views_timeline  # noqa: E402  (the 360 page's timeline and comments)
 
+# The 360 page's timeline and comments.
 urlpatterns += [
     path("<int:pk>/timeline/", views_timeline.customer_timeline_part, name="timeline"),
     path("<int:pk>/comments/", views_timeline.customer_comment_create, name="comment_create"),
@@ -74,8 +83,8 @@ urlpatterns += [
     ),
 ]
 
-from guanxi.customers import views_import  # noqa: E402  (customer import 客户导入)
 
+# Customer import 客户导入.
 urlpatterns += [
     path("import/", views_import.import_upload, name="import"),
     path(
@@ -89,8 +98,8 @@ urlpatterns += [
     path("import/<uuid:pk>/progress/", views_import.import_progress, name="import_progress"),
 ]
 
-from guanxi.customers import views_field_rules  # noqa: E402  (field protection 字段保护)
 
+# Field protection 字段保护.
 urlpatterns += [
     path("field-rules/", views_field_rules.field_rule_list, name="field_rule_list"),
     path("field-rules/new/", views_field_rules.field_rule_create_view, name="field_rule_create"),
@@ -102,8 +111,8 @@ urlpatterns += [
     ),
 ]
 
-from guanxi.customers import views_churn, views_merge  # noqa: E402  (churn handling; merging)
 
+# Churn handling; merging.
 urlpatterns += [
     path("churn/", views_churn.churn_list, name="churn_list"),
     path("<int:pk>/churn/postpone/", views_churn.churn_postpone, name="churn_postpone"),
@@ -111,8 +120,8 @@ urlpatterns += [
     path("<int:pk>/merge/", views_merge.customer_merge, name="merge"),
 ]
 
-from guanxi.customers import views_pool  # noqa: E402  (the customer pool 公海)
 
+# The customer pool 公海.
 urlpatterns += [
     path("pool/", views_pool.pool_list, name="pool"),
     path("<int:pk>/claim/", views_pool.customer_claim, name="claim"),

@@ -11,8 +11,8 @@ class SalesConfig(AppConfig):
     def ready(self) -> None:
         from guanxi.customers import reassign_hooks
         from guanxi.sales import timeline  # noqa: F401  (orders on the customer's 360 page)
-        from guanxi.sales.services_opportunities import opportunities_follow_customer
-        from guanxi.sales.services_pipeline import deals_follow_customer
+        from guanxi.sales.services.opportunities import opportunities_follow_customer
+        from guanxi.sales.services.pipeline import deals_follow_customer
 
         # SPEC §1: a customer changing hands takes its open opportunities and deals along.
         reassign_hooks.register(opportunities_follow_customer)
@@ -31,6 +31,6 @@ def _seed_stages_after_migrate(sender, using="default", apps=None, **kwargs) -> 
         stage_model = (apps or installed_apps).get_model("sales", "PipelineStage")
     except LookupError:  # migrated back to before the pipeline existed
         return
-    from guanxi.sales.services_pipeline import stages_seed_defaults
+    from guanxi.sales.services.pipeline import stages_seed_defaults
 
     stages_seed_defaults(stage_model=stage_model, using=using)

@@ -19,11 +19,11 @@ from guanxi.core.scoping import scope_queryset
 from guanxi.customers import key_figures
 from guanxi.customers import timeline as customer_timeline
 from guanxi.sales.models import Contract, Deal, Order, Payment, Quote, Receivable
-from guanxi.sales.selectors_customer_figures import (
+from guanxi.sales.selectors.customer_figures import (
     customer_pipeline_figures,
     customer_receivable_figures,
 )
-from guanxi.sales.selectors_orders import customer_order_figures
+from guanxi.sales.selectors.orders import customer_order_figures
 
 
 def money(value) -> str:

@@ -2,12 +2,21 @@
 
 from django.urls import path
 
+from guanxi.sales.views import contracts as views_contracts
+from guanxi.sales.views import leads as views_leads
+from guanxi.sales.views import opportunities as views_opportunities
+from guanxi.sales.views import orders as views_orders
+from guanxi.sales.views import pipeline as views_pipeline
+from guanxi.sales.views import products as views_products
+from guanxi.sales.views import quotes as views_quotes
+from guanxi.sales.views import targets as views_targets
+
 app_name = "sales"
 
 urlpatterns: list = []
 
-from guanxi.sales import views_opportunities  # noqa: E402  (sales opportunities 销售机会)
 
+# Sales opportunities 销售机会.
 urlpatterns += [
     path("opportunities/", views_opportunities.opportunity_list, name="opportunity_list"),
     path("opportunities/new/", views_opportunities.opportunity_create, name="opportunity_create"),
@@ -54,7 +63,6 @@ urlpatterns += [
 ]
 
 # Products 产品, inventory 库存 and orders 订单 (issue #4).
-from guanxi.sales import views_orders, views_products  # noqa: E402
 
 urlpatterns += [
     path("products/", views_products.product_list, name="product_list"),
@@ -70,8 +78,8 @@ urlpatterns += [
     path("orders/<int:pk>/cancel/", views_orders.order_cancel, name="order_cancel"),
 ]
 
-from guanxi.sales import views_pipeline  # noqa: E402  (pipeline 销售漏斗 and deals 商机)
 
+# Pipeline 销售漏斗 and deals 商机.
 urlpatterns += [
     path("pipeline/", views_pipeline.pipeline_board, name="pipeline_board"),
     path("pipeline/forecast/", views_pipeline.pipeline_forecast, name="pipeline_forecast"),
@@ -86,8 +94,8 @@ urlpatterns += [
     path("deals/<int:pk>/move/", views_pipeline.deal_move, name="deal_move"),
 ]
 
-from guanxi.sales import views_targets  # noqa: E402  (sales targets 销售目标)
 
+# Sales targets 销售目标.
 urlpatterns += [
     path("targets/", views_targets.target_list, name="target_list"),
     path("targets/new/", views_targets.target_create, name="target_create"),
@@ -95,8 +103,8 @@ urlpatterns += [
     path("targets/<int:pk>/delete/", views_targets.target_delete, name="target_delete"),
 ]
 
-from guanxi.sales import views_leads  # noqa: E402  (leads 线索; the web form is public)
 
+# Leads 线索; the web form is public.
 urlpatterns += [
     path("leads/", views_leads.lead_list, name="lead_list"),
     path("leads/new/", views_leads.lead_create, name="lead_create"),
@@ -115,8 +123,8 @@ urlpatterns += [
     path("leads/<int:pk>/disqualify/", views_leads.lead_disqualify, name="lead_disqualify"),
 ]
 
-from guanxi.sales import views_quotes  # noqa: E402  (quotes 报价, issue #4)
 
+# Quotes 报价, issue #4.
 urlpatterns += [
     path("quotes/", views_quotes.quote_list, name="quote_list"),
     path("quotes/new/", views_quotes.quote_create, name="quote_create"),
@@ -126,8 +134,8 @@ urlpatterns += [
     path("quotes/<int:pk>/convert/", views_quotes.quote_convert, name="quote_convert"),
 ]
 
-from guanxi.sales import views_contracts  # noqa: E402  (contracts 合同, issue #4)
 
+# Contracts 合同, issue #4.
 urlpatterns += [
     path("contracts/", views_contracts.contract_list, name="contract_list"),
     path("contracts/new/", views_contracts.contract_create, name="contract_create"),

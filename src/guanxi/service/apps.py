@@ -9,5 +9,5 @@ class ServiceConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing these registers requests on the customer's 360 page (timeline) and the
-        # periodic jobs: the overdue scan (tasks) and the mailbox poll and surveys (tasks_intake).
-        from guanxi.service import tasks, tasks_intake, timeline  # noqa: F401
+        # periodic jobs: the overdue scan, the mailbox poll and surveys (tasks).
+        from guanxi.service import tasks, timeline  # noqa: F401

@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.customers.dedup import phone_digits
 from guanxi.customers.models import Contact, Customer
-from guanxi.service import services
 from guanxi.service.models import ServiceMessage, ServiceRequest
+from guanxi.service.services import requests as services
 
 logger = logging.getLogger(__name__)
 

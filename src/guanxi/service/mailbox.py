@@ -37,7 +37,6 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from guanxi.core.models import DictionaryEntry, DictionaryKind
-from guanxi.service import services
 from guanxi.service.intake import (
     MAX_BODY,
     clean_message_id,
@@ -46,6 +45,7 @@ from guanxi.service.intake import (
     thread_request_find,
 )
 from guanxi.service.models import ServiceMessage, ServiceRequest
+from guanxi.service.services import requests as services
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +177,7 @@ def _record(mail: InboundMail, service_request: ServiceRequest) -> ServiceMessag
 
 
 def _notify_reply(service_request: ServiceRequest) -> None:
-    from guanxi.collaboration.services import notification_send
+    from guanxi.collaboration.services.notifications import notification_send
 
     recipient = service_request.assigned_to or (
         service_request.customer.owner if service_request.customer_id else None

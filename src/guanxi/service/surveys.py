@@ -21,9 +21,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from guanxi.core.exceptions import BusinessRuleError
-from guanxi.service import services
 from guanxi.service.intake import reply_address, request_mail_send
 from guanxi.service.models import SatisfactionSurvey, ServiceRequest, ServiceRound
+from guanxi.service.services import requests as services
 
 Status = ServiceRequest.Status
 SEND_RIGHT = "service.change_servicerequest"
@@ -61,7 +61,7 @@ def survey_send(
     if actor is not None:
         if not actor.has_perm(SEND_RIGHT):
             raise PermissionDenied(_("You do not have the right to do this."))
-        from guanxi.service.selectors import service_request_list
+        from guanxi.service.selectors.requests import service_request_list
 
         rows = service_request_list(actor=actor).filter(pk=service_request.pk).order_by()
         locked = rows.select_related(None).select_for_update(of=("self",)).get()

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from guanxi.service import views
+from guanxi.service.views import intake as views_intake
+from guanxi.service.views import requests as views
 
 app_name = "service"
 
@@ -18,8 +19,7 @@ urlpatterns = [
     path("sla/", views.sla_settings, name="sla_settings"),
 ]
 
-# -- intake: the public web form, satisfaction surveys (issue #5) ------------------------------
-from guanxi.service import views_intake  # noqa: E402
+# The intake: the public web form and satisfaction surveys.
 
 urlpatterns += [
     path("web-form/", views_intake.service_web_form, name="web_form"),

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from guanxi.accounts import selectors, services
-from guanxi.accounts.forms import LoginForm
+from guanxi.accounts.forms.users import LoginForm
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import users as selectors
+from guanxi.accounts.services import users as services
 from guanxi.accounts.views.common import paginate
 
 

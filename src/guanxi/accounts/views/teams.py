@@ -5,11 +5,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from guanxi.accounts import selectors, services
-from guanxi.accounts.forms import TeamForm
+from guanxi.accounts.forms.users import TeamForm
 from guanxi.accounts.models import Team
+from guanxi.accounts.selectors import users as selectors
+from guanxi.accounts.services import users as services
 from guanxi.accounts.views.common import account_admin_required
-from guanxi.core.forms import submitted
+from guanxi.core.forms.dictionaries import submitted
 
 ACTIVE_NAV = "teams"
 

@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guanxi.accounts import selectors, services
-from guanxi.accounts.forms import UserCreateForm, UserFilterForm, UserForm
+from guanxi.accounts.forms.users import UserCreateForm, UserFilterForm, UserForm
 from guanxi.accounts.models import User
 from guanxi.accounts.roles import role_label
+from guanxi.accounts.selectors import users as selectors
+from guanxi.accounts.services import users as services
 from guanxi.accounts.views.common import account_admin_required, paginate
-from guanxi.core.forms import submitted
+from guanxi.core.forms.dictionaries import submitted
 
 ACTIVE_NAV = "users"
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
 from guanxi.analytics import charts, periods
-from guanxi.analytics.forms import ReportFilterForm, granularity_field, limit_field
+from guanxi.analytics.forms.reports import ReportFilterForm, granularity_field, limit_field
 from guanxi.analytics.framework import (
     DATE,
     ID,
@@ -24,7 +24,7 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors import customer_filter, live_customer_q
+from guanxi.analytics.selectors.reports import customer_filter, live_customer_q
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import ChurnCase

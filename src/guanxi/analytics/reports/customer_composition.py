@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.analytics import charts, periods
-from guanxi.analytics.forms import ReportFilterForm
+from guanxi.analytics.forms.reports import ReportFilterForm
 from guanxi.analytics.framework import (
     INTEGER,
     PERCENT,
@@ -20,7 +20,7 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors import report_customers
+from guanxi.analytics.selectors.reports import report_customers
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 
 DIMENSIONS = [

@@ -13,7 +13,7 @@ the ranking's totals and top rows, then their customers.
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.analytics import charts, periods
-from guanxi.analytics.forms import ReportFilterForm, limit_field
+from guanxi.analytics.forms.reports import ReportFilterForm, limit_field
 from guanxi.analytics.framework import (
     ID,
     INTEGER,
@@ -24,8 +24,8 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors import ranked_customers, revenue_orders
-from guanxi.analytics.selectors_rollups import stored_ranking
+from guanxi.analytics.selectors.reports import ranked_customers, revenue_orders
+from guanxi.analytics.selectors.rollups import stored_ranking
 from guanxi.customers.models import Customer
 
 

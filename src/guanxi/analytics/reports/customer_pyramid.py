@@ -17,7 +17,7 @@ exactly the dates of a preset period, the percentiles are read from the period's
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.analytics import charts, periods
-from guanxi.analytics.forms import ReportFilterForm
+from guanxi.analytics.forms.reports import ReportFilterForm
 from guanxi.analytics.framework import (
     INTEGER,
     MONEY,
@@ -27,8 +27,8 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors import revenue_orders, revenue_percentiles
-from guanxi.analytics.selectors_rollups import stored_ranking
+from guanxi.analytics.selectors.reports import revenue_orders, revenue_percentiles
+from guanxi.analytics.selectors.rollups import stored_ranking
 
 # (key, label, first percentile, last percentile)
 TIERS = [

@@ -21,8 +21,8 @@ from django import forms
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.analytics import charts, periods, selectors_rollups
-from guanxi.analytics.forms import ReportFilterForm, owner_choices
+from guanxi.analytics import charts, periods
+from guanxi.analytics.forms.reports import ReportFilterForm, owner_choices
 from guanxi.analytics.framework import (
     ID,
     INTEGER,
@@ -33,14 +33,15 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors import (
+from guanxi.analytics.selectors import rollups as selectors_rollups
+from guanxi.analytics.selectors.reports import (
     all_revenue_orders,
     handled_service_rounds,
     live_customer_q,
     rep_interactions,
 )
 from guanxi.sales.models import Deal, Opportunity, Target
-from guanxi.sales.selectors_targets import target_list
+from guanxi.sales.selectors.targets import target_list
 
 RANKINGS = [
     ("order_amount", _("Order amount")),

@@ -13,7 +13,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.analytics import charts, periods
-from guanxi.analytics.forms import ReportFilterForm, granularity_field
+from guanxi.analytics.forms.reports import ReportFilterForm, granularity_field
 from guanxi.analytics.framework import (
     DATE,
     INTEGER,
@@ -24,7 +24,7 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors import revenue_lines, revenue_orders
+from guanxi.analytics.selectors.reports import revenue_lines, revenue_orders
 from guanxi.sales.models import Product, ProductCategory
 
 

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.analytics import charts, periods
-from guanxi.analytics.forms import ReportFilterForm
+from guanxi.analytics.forms.reports import ReportFilterForm
 from guanxi.analytics.framework import (
     INTEGER,
     NUMBER,
@@ -23,7 +23,7 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors import customer_filter
+from guanxi.analytics.selectors.reports import customer_filter
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.scoping import scope_queryset
 from guanxi.service.models import ServiceRequest

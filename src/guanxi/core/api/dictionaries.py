@@ -5,8 +5,8 @@ from rest_framework import serializers
 from guanxi.core.api.serializers import VersionedModelSerializer
 from guanxi.core.api.viewsets import ScopedViewSet
 from guanxi.core.models import DictionaryEntry
-from guanxi.core.selectors import dictionary_entries
-from guanxi.core.services import dictionary_entry_create, dictionary_entry_update
+from guanxi.core.selectors.pages import dictionary_entries
+from guanxi.core.services.records import dictionary_entry_create, dictionary_entry_update
 
 
 class DictionaryEntrySerializer(VersionedModelSerializer):

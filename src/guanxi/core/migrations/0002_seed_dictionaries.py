@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from guanxi.core.dictionary_seed import seed_dictionaries
+    from guanxi.core.seed.dictionaries import seed_dictionaries
 
     seed_dictionaries(apps.get_model("core", "DictionaryEntry"))
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from guanxi.core.selectors import record_history as history_entries
+from guanxi.core.selectors.pages import record_history as history_entries
 
 register = template.Library()
 

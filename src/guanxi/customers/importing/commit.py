@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from guanxi.core.seeding import bulk_insert, reserve_ids
-from guanxi.core.services import code_reserve
+from guanxi.core.bulk import bulk_insert, reserve_ids
+from guanxi.core.services.records import code_reserve
 from guanxi.customers import dedup
 from guanxi.customers.events import events_record_many
 from guanxi.customers.importing.validate import DICTIONARY_FIELDS, RowResult
 from guanxi.customers.models import Customer, CustomerEvent
-from guanxi.customers.search import customer_search_text
-from guanxi.customers.services import CUSTOMER_CODE_PREFIX
+from guanxi.customers.search.keys import customer_search_text
+from guanxi.customers.services.customers import CUSTOMER_CODE_PREFIX
 
 _FOREIGN_KEYS = {*DICTIONARY_FIELDS, "owner"}
 

@@ -14,13 +14,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from guanxi.accounts import roles
-from guanxi.accounts.selectors import assignable_owners
+from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.scoping import scope_q, scope_queryset
 from guanxi.customers import dedup
 from guanxi.customers.importing.mapping import REQUIRED_FIELDS, field_labels, fold
 from guanxi.customers.models import Customer
-from guanxi.customers.services import identifier_normalise, tags_normalise
+from guanxi.customers.services.customers import identifier_normalise, tags_normalise
 
 NEW, UNCHANGED, DUPLICATE, ERROR = "new", "unchanged", "duplicate", "error"
 DICTIONARY_FIELDS = {

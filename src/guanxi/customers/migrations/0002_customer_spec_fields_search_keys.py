@@ -7,7 +7,7 @@ from django.db import migrations, models
 def backfill_keys(apps, schema_editor):
     """Give customers created before this migration their search and duplicate-check keys."""
     from guanxi.customers.dedup import name_key, phone_digits
-    from guanxi.customers.search import customer_search_text
+    from guanxi.customers.search.keys import customer_search_text
 
     Customer = apps.get_model("customers", "Customer")
     Contact = apps.get_model("customers", "Contact")

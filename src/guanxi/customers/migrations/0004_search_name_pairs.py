@@ -9,19 +9,19 @@ SQLite FTS table and its triggers (search_sqlite.py) are dropped.
 from django.db import migrations
 
 def rewrite_keys(apps, schema_editor):
-    from guanxi.customers.search_index import search_text_rewrite
+    from guanxi.customers.search.index import search_text_rewrite
 
     search_text_rewrite(apps.get_model("customers", "Customer"), apps.get_model("customers", "Contact"))
 
 
 def create_fts(apps, schema_editor):
-    from guanxi.customers.search_sqlite import fts_ensure
+    from guanxi.customers.search.sqlite import fts_ensure
 
     fts_ensure(schema_editor.connection)
 
 
 def drop_fts(apps, schema_editor):
-    from guanxi.customers.search_sqlite import fts_drop
+    from guanxi.customers.search.sqlite import fts_drop
 
     fts_drop(schema_editor.connection)
 

@@ -16,7 +16,7 @@ from django.db import migrations, models
 
 
 def rewrite_keys(apps, schema_editor):
-    from guanxi.customers.search_index import search_text_rewrite
+    from guanxi.customers.search.index import search_text_rewrite
 
     search_text_rewrite(apps.get_model("customers", "Customer"), apps.get_model("customers", "Contact"))
 

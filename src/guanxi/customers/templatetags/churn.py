@@ -6,7 +6,7 @@ viewer may see, and offers postpone/confirm only to those holding the right.
 
 from django import template
 
-from guanxi.customers import selectors_churn
+from guanxi.customers.selectors import churn as selectors_churn
 
 register = template.Library()
 

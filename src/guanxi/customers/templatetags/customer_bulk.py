@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.customers import selectors
+from guanxi.customers.selectors import customers as selectors
 
 register = template.Library()
 

@@ -18,8 +18,8 @@ field shows masked.
 from django import template
 from django.utils.html import conditional_escape
 
-from guanxi.core.selectors import EMPTY
-from guanxi.core.selectors import record_history as history_entries
+from guanxi.core.selectors.pages import EMPTY
+from guanxi.core.selectors.pages import record_history as history_entries
 from guanxi.customers import masking
 
 register = template.Library()

@@ -7,7 +7,8 @@ the tag only asks them, so a button never shows for an action that would be refu
 
 from django import template
 
-from guanxi.customers import selectors_pool, services_pool
+from guanxi.customers.selectors import pool as selectors_pool
+from guanxi.customers.services import pool as services_pool
 
 register = template.Library()
 

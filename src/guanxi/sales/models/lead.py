@@ -3,7 +3,7 @@
 A lead is a person or company that showed interest (a web form, an import, a campaign, or
 entered by hand). It moves new 新线索 (nobody owns it) → assigned 已分配 → converted 已转化
 (to a sales opportunity or a customer) or disqualified 无效 (with the reason). Every write goes
-through ``guanxi.sales.services_leads``.
+through ``guanxi.sales.services.leads``.
 """
 
 from django.conf import settings

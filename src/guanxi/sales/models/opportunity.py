@@ -3,7 +3,7 @@
 An opportunity moves unassigned 未指派 → assigned 已指派 → won 开发成功 or lost 开发失败. A
 supervisor assigns it to an account manager, who writes dated plan items 计划项, records the
 result 执行效果 of each, and finishes: success creates the customer, termination records the
-lost reason. Every write goes through ``guanxi.sales.services_opportunities``.
+lost reason. Every write goes through ``guanxi.sales.services.opportunities``.
 """
 
 from django.conf import settings

@@ -3,7 +3,7 @@
 A deal belongs to its owner (``Deal.scope_fields``) and is about one customer. It sits in one
 stage; its probability defaults to the stage's and may be overridden. Moving it to a lost stage
 needs a lost reason; reaching a won or lost stage records the date. Every write goes through
-``guanxi.sales.services_pipeline``.
+``guanxi.sales.services.pipeline``.
 """
 
 from django.conf import settings

@@ -4,7 +4,7 @@ A request moves new 新创建 → assigned 已分配 → handled 已处理 → a
 assigns it 服务分配, the assignee records the handling 服务处理, and the feedback 服务反馈
 (result and satisfaction 1–5) archives it 服务归档 when satisfaction is 3 or more, or sends it
 back to assigned for another round. Each round keeps its own assignment, handling and
-feedback, so the whole history stays. Every write goes through ``guanxi.service.services``.
+feedback, so the whole history stays. Every write goes through ``guanxi.service.services.requests``.
 """
 
 from django.conf import settings

@@ -7,7 +7,7 @@ the signed-in user, so the request page shows them without its view knowing abou
 from django import template
 
 from guanxi.service import surveys
-from guanxi.service.selectors_intake import service_message_list, survey_list
+from guanxi.service.selectors.intake import service_message_list, survey_list
 
 register = template.Library()
 

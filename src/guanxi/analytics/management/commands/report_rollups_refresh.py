@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand
 
-from guanxi.analytics.services_rollups import day_facts_refresh, revenue_rankings_refresh
+from guanxi.analytics.services.rollups import day_facts_refresh, revenue_rankings_refresh
 
 
 class Command(BaseCommand):

@@ -1,0 +1,314 @@
+"""Forms of the accounts pages. They only collect and check input; services do the writing."""
+
+from django import forms
+from django.apps import apps
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.accounts.models import Team, User
+from guanxi.accounts.roles import ROLE_LABELS, role_label
+from guanxi.accounts.selectors import users as selectors
+
+
+def _field_label(model, name: str) -> str:
+    return model._meta.get_field(name).verbose_name
+
+
+class TeamChoiceField(forms.ModelChoiceField):
+    """Teams in tree order, indented so the department → team structure shows in the list."""
+
+    def label_from_instance(self, obj: Team) -> str:
+        return f"{'— ' * obj.depth}{obj.name}"
+
+
+class RoleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Group) -> str:
+        return role_label(obj.name)
+
+
+class RoleMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Group) -> str:
+        return role_label(obj.name)
+
+
+class UserChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        full_name = obj.get_full_name()
+        return f"{full_name} ({obj.username})" if full_name else obj.username
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form; the inputs keep the standard names ``username`` and ``password``."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autocomplete": "username"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class UserFilterForm(forms.Form):
+    """The search and filters above the user list (all optional, read from the query string)."""
+
+    ACTIVE_CHOICES = [("", _("All")), ("yes", _("Active")), ("no", _("Deactivated"))]
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Username or name")}),
+    )
+    team = TeamChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All teams")
+    )
+    role = RoleChoiceField(
+        label=_("Role"), queryset=Group.objects.none(), required=False, empty_label=_("All roles")
+    )
+    active = forms.ChoiceField(label=_("State"), choices=ACTIVE_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = selectors.team_list()
+        self.fields["role"].queryset = selectors.role_choices()
+        for field in self.fields.values():
+            # The filters sit in one toolbar row without visible labels.
+            field.widget.attrs["aria-label"] = field.label
+
+    def search_arguments(self) -> dict:
+        """Keyword arguments for ``selectors.user_search`` (invalid filters are ignored)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        active = {"yes": True, "no": False}.get(data.get("active") or "")
+        return {
+            "query": data.get("q") or "",
+            "team": data.get("team"),
+            "role": data.get("role"),
+            "is_active": active,
+        }
+
+
+class UserForm(forms.Form):
+    """A user's details, roles, team and (for sales assistants) the account managers supported."""
+
+    username = forms.CharField(label=_field_label(User, "username"), max_length=150)
+    last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
+    email = forms.EmailField(label=_field_label(User, "email"), required=False)
+    phone = forms.CharField(label=_field_label(User, "phone"), max_length=30, required=False)
+    team = TeamChoiceField(
+        label=_field_label(User, "team"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("(no team)"),
+    )
+    language = forms.ChoiceField(
+        label=_field_label(User, "language"), choices=User.Language.choices
+    )
+    roles = RoleMultipleChoiceField(
+        label=_("Roles"),
+        queryset=Group.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    supports = UserChoiceField(
+        label=_("Supports (account managers)"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only for sales assistants: they enter data on behalf of these account managers."
+        ),
+    )
+    # The version the editor read: saving over a newer one is refused, not merged.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, instance: User | None = None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "username": instance.username,
+                    "last_name": instance.last_name,
+                    "first_name": instance.first_name,
+                    "email": instance.email,
+                    "phone": instance.phone,
+                    "team": instance.team_id,
+                    "language": instance.language,
+                    "roles": list(instance.groups.all()),
+                    "supports": list(instance.supports.all()),
+                    "version": instance.version,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = selectors.team_list()
+        self.fields["roles"].queryset = selectors.role_choices()
+        managers = selectors.account_managers()
+        if instance is not None:
+            # Keep showing a supported manager who has since changed role or left.
+            managers = (managers | instance.supports.all()).exclude(pk=instance.pk).distinct()
+        self.fields["supports"].queryset = managers.order_by("username")
+
+    def clean_username(self) -> str:
+        # The service checks this too; checking here shows it together with the other errors.
+        username = self.cleaned_data["username"]
+        exclude = self.instance.pk if self.instance is not None else None
+        if selectors.username_taken(username=username, exclude_pk=exclude):
+            raise ValidationError(User._meta.get_field("username").error_messages["unique"])
+        return username
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            name: data[name]
+            for name in (
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "team",
+                "language",
+            )
+        } | {
+            "roles": list(data["roles"]),
+            "supports": list(data["supports"]),
+            "expected_version": data.get("version"),
+        }
+
+
+class UserCreateForm(UserForm):
+    """A new user: the details plus an initial password, checked by the password validators."""
+
+    version = None  # a new user has nothing to be stale against
+
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password confirmation"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two password fields didn’t match."))
+        elif password1:
+            probe = User(
+                username=cleaned.get("username", ""),
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, user=probe)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        arguments = super().service_arguments()
+        del arguments["expected_version"]
+        return arguments | {"password": self.cleaned_data["password1"]}
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_field_label(Team, "name"), max_length=100)
+    parent = TeamChoiceField(
+        label=_field_label(Team, "parent"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("(top level)"),
+    )
+    # The version the editor read: a concurrent edit makes the save fail instead of overwriting.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, instance: Team | None = None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {"name": instance.name, "parent": instance.parent_id, "version": instance.version},
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = selectors.team_list()
+
+
+def _permission_label(permission: Permission) -> str:
+    model = permission.content_type.model_class()
+    if model is None:
+        return permission.name
+    custom = dict(model._meta.permissions)
+    if permission.codename in custom:
+        return str(custom[permission.codename])
+    action = permission.codename.split("_", 1)[0]
+    actions = {"add": _("Add"), "change": _("Change"), "delete": _("Delete"), "view": _("View")}
+    if action in actions:
+        return f"{actions[action]} · {model._meta.verbose_name}"
+    return permission.name
+
+
+class RoleForm(forms.Form):
+    """A role's name and permissions; the permissions are shown grouped by module."""
+
+    name = forms.CharField(label=_("Name"), max_length=150)
+    permissions = forms.TypedMultipleChoiceField(
+        label=_("Permissions"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, instance: Group | None = None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": instance.name,
+                    "permissions": [p.pk for p in instance.permissions.all()],
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self._permissions = list(selectors.role_permission_choices())
+        self.fields["permissions"].choices = [
+            (p.pk, _permission_label(p)) for p in self._permissions
+        ]
+        if instance is not None and instance.name in ROLE_LABELS:
+            # Built-in roles are found by name; renaming one would make Guanxi re-create it.
+            self.fields["name"].disabled = True
+            self.fields["name"].help_text = _("Built-in roles keep their name.")
+
+    def permissions_to_save(self) -> list[int]:
+        """The ticked permissions plus those the role holds that this form does not offer.
+
+        The form shows Guanxi's own permissions only; saving must not strip a role of the
+        others (Django admin, sessions, ...) that it was given elsewhere.
+        """
+        offered = {permission.pk for permission in self._permissions}
+        kept = []
+        if self.instance is not None:
+            kept = [p.pk for p in self.instance.permissions.all() if p.pk not in offered]
+        return [*self.cleaned_data["permissions"], *kept]
+
+    def permission_groups(self) -> list[tuple[str, list[tuple[int, str, bool]]]]:
+        """``[(module name, [(permission id, label, checked), ...]), ...]`` for the checkboxes."""
+        if self.is_bound:
+            chosen = {str(value) for value in self.data.getlist("permissions")}
+        else:
+            chosen = {str(value) for value in self.initial.get("permissions", [])}
+        groups: dict[str, list[tuple[int, str, bool]]] = {}
+        for permission in self._permissions:
+            app = str(apps.get_app_config(permission.content_type.app_label).verbose_name)
+            groups.setdefault(app, []).append(
+                (permission.pk, _permission_label(permission), str(permission.pk) in chosen)
+            )
+        return list(groups.items())

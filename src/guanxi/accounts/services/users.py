@@ -1,0 +1,234 @@
+"""Writes about users, teams and roles (administrators only, except own password and language)."""
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from guanxi.accounts.models import LoginEvent, Team, User
+from guanxi.accounts.roles import ACCOUNT_MANAGER, ROLE_LABELS, SALES_ASSISTANT
+from guanxi.core.exceptions import ConflictError
+from guanxi.core.services.records import record_create, record_update
+
+
+def _require_account_admin(actor) -> None:
+    if not actor.has_perm("accounts.manage_accounts"):
+        raise PermissionDenied(_("Only administrators manage users, teams and roles."))
+
+
+def _ensure_actor_keeps_account_rights(actor, *, field: str) -> None:
+    """Refuse a change that would lock the acting administrator out of account management."""
+    fresh = User.objects.get(pk=actor.pk)
+    if not fresh.has_perm("accounts.manage_accounts"):
+        raise ValidationError(
+            {field: _("You cannot take away your own right to manage users, teams and roles.")}
+        )
+
+
+def _check_supports(user: User) -> None:
+    """Only sales assistants enter data for others; anyone else would silently widen their scope."""
+    if not user.supports.exists():
+        return
+    if not user.groups.filter(name=SALES_ASSISTANT).exists():
+        raise ValidationError(
+            {"supports": _("Only sales assistants can support account managers.")}
+        )
+    if user.supports.exclude(groups__name=ACCOUNT_MANAGER).exists():
+        raise ValidationError(
+            {"supports": _("A sales assistant can only support account managers.")}
+        )
+
+
+def _bump_user_version(user: User, expected_version: int | None) -> None:
+    """Take the next version; refuse if an editor's ``expected_version`` is no longer current."""
+    users = User.objects.filter(pk=user.pk)
+    if expected_version is not None:
+        users = users.filter(version=int(expected_version))
+    if not users.update(version=F("version") + 1):
+        current = User.objects.filter(pk=user.pk).values_list("version", flat=True).first()
+        raise ConflictError(current_version=current)
+    user.version = User.objects.filter(pk=user.pk).values_list("version", flat=True).get()
+
+
+def _session_store() -> type[SessionBase]:
+    from django.conf import settings
+
+    return import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+
+
+def user_end_sessions(*, user: User) -> int:
+    """End every browser session and API token of ``user``; returns how many sessions ended."""
+    store = _session_store()
+    keys = set(
+        LoginEvent.objects.filter(user=user, kind=LoginEvent.Kind.LOGIN)
+        .exclude(session_key="")
+        .values_list("session_key", flat=True)
+    )
+    for key in keys:
+        store(session_key=key).delete()
+    Token.objects.filter(user=user).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    team: Team | None = None,
+    roles: list[Group] | None = None,
+    language: str = User.Language.ZH_HANS,
+    supports: list[User] | None = None,
+    phone: str = "",
+) -> User:
+    _require_account_admin(actor)
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        team=team,
+        language=language,
+        phone=phone,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user._history_user = actor
+    user.save()
+    user.groups.set(roles or [])
+    user.supports.set(supports or [])
+    _check_supports(user)
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor,
+    user: User,
+    roles: list[Group] | None = None,
+    supports: list[User] | None = None,
+    expected_version: int | None = None,
+    **fields,
+) -> User:
+    """Change a user; with ``expected_version`` a concurrent edit is refused (ConflictError)."""
+    _require_account_admin(actor)
+    _bump_user_version(user, expected_version)
+    was_active = user.is_active
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.full_clean()
+    user._history_user = actor
+    user.save()
+    if roles is not None:
+        user.groups.set(roles)
+    if supports is not None:
+        user.supports.set(supports)
+    _check_supports(user)
+    if user == actor:
+        _ensure_actor_keeps_account_rights(actor, field="roles")
+    if was_active and not user.is_active:
+        transaction.on_commit(lambda: user_end_sessions(user=user))
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor, user: User) -> User:
+    """Deactivate a user: they can no longer sign in, and their sessions and tokens end now."""
+    from guanxi.accounts.tasks import end_user_sessions  # the tasks module imports this one
+
+    if user == actor:
+        raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
+    user = user_update(actor=actor, user=user, is_active=False)
+    # Also as a job, so every session store (e.g. a Redis cache) is swept by a worker too.
+    transaction.on_commit(lambda: end_user_sessions.enqueue(user_id=user.pk))
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    if language not in User.Language.values:
+        raise ValidationError({"language": _("Choose one of the offered languages.")})
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return user
+
+
+@transaction.atomic
+def team_create(*, actor, name: str, parent: Team | None = None) -> Team:
+    _require_account_admin(actor)
+    team = record_create(instance=Team(name=name, parent=parent), actor=actor)
+    team.path = f"{parent.path if parent else '/'}{team.pk}/"
+    Team.objects.filter(pk=team.pk).update(path=team.path)
+    return team
+
+
+@transaction.atomic
+def team_update(
+    *, actor, team: Team, name: str, parent: Team | None, expected_version: int | None = None
+) -> Team:
+    """Rename or move a team; moving rewrites the path of its whole subtree."""
+    _require_account_admin(actor)
+    if parent is not None and parent.path.startswith(team.path):
+        raise ValidationError(
+            {"parent": _("A team cannot be placed under itself or its own sub-team.")}
+        )
+    old_path = team.path
+    team.name = name
+    team.parent = parent
+    team.path = f"{parent.path if parent else '/'}{team.pk}/"
+    record_update(instance=team, actor=actor, expected_version=expected_version)
+    if team.path != old_path:
+        for child in Team.objects.filter(path__startswith=old_path).exclude(pk=team.pk):
+            Team.objects.filter(pk=child.pk).update(path=team.path + child.path[len(old_path) :])
+    return team
+
+
+@transaction.atomic
+def role_save(*, actor, role: Group | None, name: str, permissions) -> Group:
+    _require_account_admin(actor)
+    role = role or Group()
+    if role.pk and role.name in ROLE_LABELS and name != role.name:
+        raise ValidationError({"name": _("A built-in role keeps its name.")})
+    role.name = name
+    role.full_clean()
+    role.save()
+    role.permissions.set(permissions)
+    _ensure_actor_keeps_account_rights(actor, field="permissions")
+    return role
+
+
+@transaction.atomic
+def user_reactivate(*, actor, user: User) -> User:
+    """Let a deactivated user sign in again (their old sessions and tokens stay ended)."""
+    return user_update(actor=actor, user=user, is_active=True)
+
+
+@transaction.atomic
+def user_set_password(*, actor, user: User, password: str) -> User:
+    """An administrator gives ``user`` a new password; it must pass the password validators."""
+    _require_account_admin(actor)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.error_list}) from error
+    user.set_password(password)
+    # Changing the password hash signs the user out of their other browser sessions.
+    User.objects.filter(pk=user.pk).update(password=user.password)
+    return user
+
+
+def user_api_token(*, user: User) -> Token:
+    """The user's API token, created on first sign-in; deactivation deletes it."""
+    if not user.is_active:
+        raise PermissionDenied(_("This account is deactivated."))
+    token, _created = Token.objects.get_or_create(user=user)
+    return token

@@ -1,0 +1,11 @@
+"""The collaboration app's models; Django loads an app's models from this package."""
+
+from guanxi.collaboration.models.notifications import (
+    Comment,
+    Notification,
+)
+
+__all__ = [
+    "Notification",
+    "Comment",
+]

@@ -1,0 +1,94 @@
+"""Every write on notifications and comments."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from guanxi.collaboration.models import Comment, Notification
+from guanxi.core.scoping import can_see
+from guanxi.core.services.records import record_create, record_soft_delete
+
+MAX_COMMENT_LENGTH = 4000
+
+
+def notification_send(*, recipient, title, body="", url: str = "") -> Notification | None:
+    """Leave ``recipient`` a notification, worded in their own language.
+
+    ``title`` and ``body`` may be lazy translations or callables taking no argument; they are
+    rendered with the recipient's language active, so a job running in English still notifies
+    a Chinese-speaking rep in Chinese. Inactive or missing recipients get nothing (``None``).
+    """
+    if recipient is None or not recipient.is_active:
+        return None
+    with translation.override(getattr(recipient, "language", None) or translation.get_language()):
+        title_text = str(title() if callable(title) else title)
+        body_text = str(body() if callable(body) else body)
+    return Notification.objects.create(
+        recipient=recipient, title=title_text[:200], body=body_text, url=url
+    )
+
+
+def notifications_mark_read(*, recipient, ids=None) -> int:
+    """Mark the recipient's unread notifications (all, or those of ``ids``) read."""
+    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
+
+
+# --- comments --------------------------------------------------------------------------------
+
+
+def comment_can_delete(*, actor, comment) -> bool:
+    """The author may delete their own comment; others need the moderation right."""
+    return actor.is_authenticated and (
+        comment.created_by_id == actor.pk or actor.has_perm("collaboration.delete_comment")
+    )
+
+
+@transaction.atomic
+def comment_create(*, actor, target, body: str) -> Comment:
+    """Leave a comment on ``target`` (e.g. a customer) — one the actor can see.
+
+    The owner of the target (if it has one and it is someone else) is notified.
+    """
+    if not actor.has_perm("collaboration.add_comment"):
+        raise PermissionDenied(_("You do not have the right to do this."))
+    if not can_see(actor, target):
+        raise type(target).DoesNotExist
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write something before sending the comment.")})
+    if len(body) > MAX_COMMENT_LENGTH:
+        raise ValidationError(
+            {
+                "body": _("A comment can have at most %(count)d characters.")
+                % {"count": MAX_COMMENT_LENGTH}
+            }
+        )
+    comment = Comment(
+        content_type=ContentType.objects.get_for_model(target), object_id=target.pk, body=body
+    )
+    record_create(instance=comment, actor=actor)
+    owner = getattr(target, "owner", None)
+    if owner is not None and owner.pk != actor.pk:
+        author, record = str(actor), str(target)
+        notification_send(
+            recipient=owner,
+            title=lambda: (
+                _("%(author)s commented on %(record)s") % {"author": author, "record": record}
+            ),
+            body=body[:500],
+            url=target.get_absolute_url() if hasattr(target, "get_absolute_url") else "",
+        )
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, actor, comment: Comment) -> None:
+    """Move a comment to the recycle bin (author or moderator only)."""
+    if not comment_can_delete(actor=actor, comment=comment):
+        raise PermissionDenied(_("Only the author or an administrator can delete this comment."))
+    record_soft_delete(instance=comment, actor=actor)

@@ -1,0 +1,21 @@
+"""The core app's models; Django loads an app's models from this package."""
+
+from guanxi.core.models.base import (
+    BaseModel,
+    CodeSequence,
+    DictionaryEntry,
+    DictionaryKind,
+    LiveManager,
+    LiveQuerySet,
+    ScheduledRun,
+)
+
+__all__ = [
+    "LiveQuerySet",
+    "LiveManager",
+    "BaseModel",
+    "DictionaryKind",
+    "DictionaryEntry",
+    "CodeSequence",
+    "ScheduledRun",
+]

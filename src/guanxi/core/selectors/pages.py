@@ -1,0 +1,312 @@
+"""Reads of the core pages: the home dashboard, audit history, dictionaries and the recycle bin."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+from guanxi.core.recycle_bin import model_for_label, model_label, recycle_bin_models
+from guanxi.core.scoping import scope_queryset, sees_everything
+
+EMPTY = "—"
+
+# --- home dashboard -------------------------------------------------------------------------
+
+
+def home_customer_counts(*, actor) -> dict[str, int]:
+    """Customer figures within the actor's scope, in one aggregate query."""
+    from guanxi.customers.models import Customer
+    from guanxi.customers.selectors.customers import customer_list
+
+    return (
+        customer_list(actor=actor)
+        .order_by()
+        .aggregate(
+            total=Count("pk"),
+            mine=Count("pk", filter=Q(owner=actor)),
+            pool=Count("pk", filter=Q(owner__isnull=True)),
+            churn_warning=Count("pk", filter=Q(status=Customer.Status.CHURN_WARNING)),
+            on_hold=Count("pk", filter=Q(credit_status=Customer.CreditStatus.ON_HOLD)),
+        )
+    )
+
+
+def scope_description(*, actor) -> str:
+    """In words, whose records the actor sees (SPEC §1)."""
+    if sees_everything(actor):
+        return _("You see the records of the whole company.")
+    if actor.team_id and actor.has_perm("accounts.view_team_records"):
+        return _("You see the records of your team and its sub-teams.")
+    if actor.supports.exists():
+        return _("You see your own records and those of the account managers you support.")
+    return _("You see your own records.")
+
+
+# --- audit history --------------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "created": gettext_lazy("created"),
+    "changed": gettext_lazy("changed"),
+    "deleted": gettext_lazy("moved to the recycle bin"),
+    "restored": gettext_lazy("restored"),
+    "purged": gettext_lazy("deleted for good"),
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one history entry: its label and the values before and after, for display."""
+
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One audit entry of a record: who did what when, and which fields changed how."""
+
+    when: datetime
+    user: object | None
+    on_behalf_of: object | None
+    action: str
+    action_label: str
+    reason: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _action(new, old) -> str:
+    if new.history_type == "+":
+        return "created"
+    if new.history_type == "-":
+        return "purged"
+    was_deleted = old is not None and getattr(old, "deleted_at", None) is not None
+    is_deleted = getattr(new, "deleted_at", None) is not None
+    if is_deleted and not was_deleted:
+        return "deleted"
+    if was_deleted and not is_deleted:
+        return "restored"
+    return "changed"
+
+
+def _display(model_field, value, related_labels: dict) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(model_field, models.ForeignKey):
+        return related_labels.get((model_field.related_model, value), f"#{value}")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        return formats.localize(timezone.localtime(value) if timezone.is_aware(value) else value)
+    if isinstance(value, date | Decimal | float | int):
+        return formats.localize(value)
+    return str(value)
+
+
+def _related_labels(wanted: dict[type, set]) -> dict:
+    """``{(model, pk): str(obj)}`` with one query per related model, soft-deleted rows included."""
+    labels = {}
+    for related_model, ids in wanted.items():
+        for obj in related_model._base_manager.filter(pk__in=ids):
+            labels[(related_model, obj.pk)] = str(obj)
+    return labels
+
+
+# Every save changes these; the entry's who/when already says what they would. The derived
+# search/duplicate keys of customers follow from fields that are shown themselves.
+BOOKKEEPING_FIELDS = frozenset(
+    {"version", "updated_by", "updated_at", "search_text", "name_key", "phone_digits"}
+)
+
+
+def record_history(*, instance: models.Model, limit: int | None = None) -> list[HistoryEntry]:
+    """Every audit entry of ``instance``, newest first, with field-level before → after values.
+
+    Each entry is diffed against the one before it. Foreign keys are shown by their label
+    (a dictionary entry in the reader's language, a user's name), looked up in one query
+    per related model rather than one per change.
+    """
+    history = instance.history.all()
+    # Users and teams have history too, but only business records carry ``on_behalf_of``.
+    has_behalf = any(f.name == "on_behalf_of" for f in history.model._meta.fields)
+    related = ("history_user", "on_behalf_of") if has_behalf else ("history_user",)
+    history = history.select_related(*related)
+    # One more than shown, so the oldest shown entry can still be diffed.
+    rows = list(history if limit is None else history[: limit + 1])
+    opts = instance._meta
+    diffs = []
+    wanted: dict[type, set] = defaultdict(set)
+    for index, new in enumerate(rows):
+        old = rows[index + 1] if index + 1 < len(rows) else None
+        changes = new.diff_against(old).changes if old is not None else []
+        changes = [change for change in changes if change.field not in BOOKKEEPING_FIELDS]
+        for change in changes:
+            model_field = opts.get_field(change.field)
+            if isinstance(model_field, models.ForeignKey):
+                for value in (change.old, change.new):
+                    if value is not None:
+                        wanted[model_field.related_model].add(value)
+        diffs.append((new, old, changes))
+    if limit is not None:
+        diffs = diffs[:limit]
+    labels = _related_labels(wanted)
+
+    entries = []
+    for new, old, changes in diffs:
+        action = _action(new, old)
+        behalf = None
+        # Shown where it was set, not repeated on every later edit by someone else.
+        if has_behalf and (old is None or old.on_behalf_of_id != new.on_behalf_of_id):
+            behalf = new.on_behalf_of
+        entries.append(
+            HistoryEntry(
+                when=new.history_date,
+                user=new.history_user,
+                on_behalf_of=behalf,
+                action=action,
+                action_label=str(ACTION_LABELS[action]),
+                reason=new.history_change_reason or "",
+                changes=[
+                    FieldChange(
+                        field=change.field,
+                        label=str(opts.get_field(change.field).verbose_name),
+                        before=_display(opts.get_field(change.field), change.old, labels),
+                        after=_display(opts.get_field(change.field), change.new, labels),
+                    )
+                    for change in changes
+                ],
+            )
+        )
+    return entries
+
+
+# --- dictionaries ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DictionaryGroup:
+    """The entries of one dictionary kind, for the grouped list page."""
+
+    kind: str
+    label: str
+    entries: list[DictionaryEntry]
+
+
+def dictionary_groups(*, kind: str | None = None) -> list[DictionaryGroup]:
+    """Every dictionary kind with its entries (active and inactive), in one query."""
+    entries = DictionaryEntry.objects.order_by("kind", "sort_order", "code")
+    if kind:
+        entries = entries.filter(kind=kind)
+    by_kind: dict[str, list[DictionaryEntry]] = defaultdict(list)
+    for entry in entries:
+        by_kind[entry.kind].append(entry)
+    return [
+        DictionaryGroup(kind=value, label=str(label), entries=by_kind[value])
+        for value, label in DictionaryKind.choices
+        if not kind or value == kind
+    ]
+
+
+def dictionary_entries() -> models.QuerySet[DictionaryEntry]:
+    """Dictionaries are shared reference data: everyone signed in reads all of them."""
+    return DictionaryEntry.objects.all()
+
+
+def dictionary_entry_get(*, pk) -> DictionaryEntry:
+    """A live dictionary entry; ``DictionaryEntry.DoesNotExist`` otherwise (a 404)."""
+    return DictionaryEntry.objects.get(pk=pk)
+
+
+# --- recycle bin ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeletedRecord:
+    """A row of the recycle bin: the record with its type and who deleted it when."""
+
+    label: str
+    type_name: str
+    record: BaseModel
+    deleted_at: datetime
+    deleted_by: object | None
+
+    @property
+    def pk(self):
+        return self.record.pk
+
+
+def deleted_record_rows(*, actor, label: str | None = None) -> QuerySet | list:
+    """``(pk, deleted_at, model_label)`` of every record in the bin the actor sees, newest first.
+
+    One UNION query over the bin's models, so the page can be counted and sliced in the
+    database; :func:`deleted_records_resolve` then loads the rows of one page.
+    """
+    models_ = recycle_bin_models()
+    if label:
+        models_ = [model for model in models_ if model_label(model) == label]
+    parts = [
+        scope_queryset(model.all_objects.deleted(), actor)
+        .annotate(bin_label=Value(model_label(model), output_field=CharField()))
+        .order_by()
+        .values_list("pk", "deleted_at", "bin_label")
+        for model in models_
+    ]
+    if not parts:
+        return []
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return rows.order_by("-deleted_at", "bin_label", "-pk")
+
+
+def deleted_records_resolve(rows) -> list[DeletedRecord]:
+    """Load the records behind ``rows`` (one page), one query per model on the page."""
+    wanted: dict[str, list] = defaultdict(list)
+    for pk, _deleted_at, label in rows:
+        wanted[label].append(pk)
+    loaded = {}
+    for label, pks in wanted.items():
+        model = model_for_label(label)
+        for record in model.all_objects.filter(pk__in=pks).select_related("deleted_by"):
+            loaded[(label, record.pk)] = record
+    result = []
+    for pk, deleted_at, label in rows:
+        record = loaded.get((label, pk))
+        if record is None:  # purged between the two queries
+            continue
+        result.append(
+            DeletedRecord(
+                label=label,
+                type_name=str(record._meta.verbose_name),
+                record=record,
+                deleted_at=deleted_at,
+                deleted_by=record.deleted_by,
+            )
+        )
+    return result
+
+
+def deleted_record_get(*, actor, label: str, pk) -> BaseModel:
+    """A record in the bin the actor sees; ``LookupError`` (a 404) for anything else."""
+    model = model_for_label(label)
+    if model is None:
+        raise LookupError(label)
+    try:
+        return scope_queryset(model.all_objects.deleted(), actor).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as missing:
+        raise LookupError(label) from missing
+
+
+def recycle_bin_types() -> list[tuple[str, str]]:
+    """``(label, verbose name plural)`` of the bin's models, for the type filter."""
+    return [
+        (model_label(model), str(model._meta.verbose_name_plural)) for model in recycle_bin_models()
+    ]

@@ -1,0 +1,260 @@
+"""The core pages: home dashboard, dictionaries 数据字典 and the recycle bin 回收站."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from guanxi.accounts.selectors.users import user_roles
+from guanxi.core.decorators import requires as _requires
+from guanxi.core.exceptions import ConflictError
+from guanxi.core.forms.dictionaries import (
+    DictionaryEntryCreateForm,
+    DictionaryEntryEditForm,
+    apply_validation_error,
+)
+from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.navigation import navigation_for
+from guanxi.core.recycle_bin import recycle_bin_purge, recycle_bin_restore
+from guanxi.core.selectors import pages as selectors
+from guanxi.core.services.records import (
+    DICTIONARY_EDITABLE_FIELDS,
+    dictionary_entry_create,
+    dictionary_entry_deactivate,
+    dictionary_entry_update,
+)
+
+RECYCLE_BIN_PAGE_SIZE = 25
+
+SHORTCUT_HINTS = {
+    "customers": gettext_lazy("Find, add and follow up customers."),
+    "users": gettext_lazy("Create users, reset passwords, assign roles."),
+    "teams": gettext_lazy("Shape the organisation tree."),
+    "roles": gettext_lazy("Decide what each role may do."),
+    "dictionaries": gettext_lazy("Levels, regions, industries, sources and other choices."),
+    "recycle_bin": gettext_lazy("Restore or purge deleted records."),
+}
+
+
+def _greeting() -> str:
+    hour = timezone.localtime().hour
+    if hour < 12:
+        return _("Good morning")
+    if hour < 18:
+        return _("Good afternoon")
+    return _("Good evening")
+
+
+@login_required
+def home(request):
+    user = request.user
+    counts = None
+    if user.has_perm("customers.view_customer"):
+        counts = selectors.home_customer_counts(actor=user)
+    shortcuts = [
+        {"item": item, "hint": SHORTCUT_HINTS.get(item.key, "")}
+        for item in navigation_for(user)
+        if item.key != "home"
+    ]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "active_nav": "home",
+            "greeting": _greeting(),
+            "roles": user_roles(user),
+            "team": user.team,
+            "scope": selectors.scope_description(actor=user),
+            "counts": counts,
+            "shortcuts": shortcuts,
+        },
+    )
+
+
+# --- dictionaries ---------------------------------------------------------------------------
+
+dictionary_admin = _requires("core.change_dictionaryentry")
+
+
+def _entry_or_404(pk) -> DictionaryEntry:
+    try:
+        return selectors.dictionary_entry_get(pk=pk)
+    except DictionaryEntry.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def _dictionary_list_url(kind: str) -> str:
+    return f"{reverse('core:dictionary_list')}#dictionary-{kind}"
+
+
+@dictionary_admin
+def dictionary_list(request):
+    return render(
+        request,
+        "core/dictionary_list.html",
+        {
+            "active_nav": "dictionaries",
+            "groups": selectors.dictionary_groups(),
+        },
+    )
+
+
+@dictionary_admin
+@require_http_methods(["GET", "POST"])
+def dictionary_create(request):
+    if request.method == "POST":
+        form = DictionaryEntryCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                entry = dictionary_entry_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("“%(label)s” was added.") % {"label": entry.label})
+                return redirect(_dictionary_list_url(entry.kind))
+    else:
+        kind = request.GET.get("kind")
+        form = DictionaryEntryCreateForm(
+            initial={"kind": kind} if kind in DictionaryKind.values else None
+        )
+    return render(
+        request,
+        "core/dictionary_form.html",
+        {
+            "active_nav": "dictionaries",
+            "form": form,
+            "entry": None,
+        },
+    )
+
+
+@dictionary_admin
+@require_http_methods(["GET", "POST"])
+def dictionary_edit(request, pk):
+    entry = _entry_or_404(pk)
+    status = 200
+    if request.method == "POST":
+        form = DictionaryEntryEditForm(request.POST)
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in DICTIONARY_EDITABLE_FIELDS}
+            try:
+                dictionary_entry_update(
+                    actor=request.user,
+                    entry=entry,
+                    expected_version=form.cleaned_data["version"],
+                    **values,
+                )
+            except ConflictError as conflict:
+                form.add_error(None, conflict.message)
+                status = 409
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("“%(label)s” was saved.") % {"label": entry.label})
+                return redirect(_dictionary_list_url(entry.kind))
+    else:
+        initial = {name: getattr(entry, name) for name in DICTIONARY_EDITABLE_FIELDS}
+        form = DictionaryEntryEditForm(initial={**initial, "version": entry.version})
+    return render(
+        request,
+        "core/dictionary_form.html",
+        {
+            "active_nav": "dictionaries",
+            "form": form,
+            "entry": entry,
+            "kind_label": entry.get_kind_display(),
+        },
+        status=status,
+    )
+
+
+@dictionary_admin
+@require_POST
+def dictionary_deactivate(request, pk):
+    entry = _entry_or_404(pk)
+    version = request.POST.get("version", "")
+    # A missing or garbled version can never match, so it is answered as a conflict.
+    dictionary_entry_deactivate(
+        actor=request.user, entry=entry, expected_version=int(version) if version.isdigit() else 0
+    )
+    messages.success(request, _("“%(label)s” was deactivated.") % {"label": entry.label})
+    return redirect(_dictionary_list_url(entry.kind))
+
+
+# --- recycle bin ----------------------------------------------------------------------------
+
+recycle_bin_admin = _requires("accounts.manage_recycle_bin")
+
+
+def _deleted_or_404(request, model_label: str, pk: int):
+    try:
+        return selectors.deleted_record_get(actor=request.user, label=model_label, pk=pk)
+    except LookupError as missing:
+        raise Http404 from missing
+
+
+@recycle_bin_admin
+def recycle_bin(request):
+    types = selectors.recycle_bin_types()
+    chosen = request.GET.get("type", "")
+    if chosen not in {label for label, _name in types}:
+        chosen = ""
+    rows = selectors.deleted_record_rows(actor=request.user, label=chosen or None)
+    page = Paginator(rows, RECYCLE_BIN_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/recycle_bin.html",
+        {
+            "active_nav": "recycle_bin",
+            "page": page,
+            "records": selectors.deleted_records_resolve(page.object_list),
+            "types": types,
+            "chosen": chosen,
+        },
+    )
+
+
+@recycle_bin_admin
+@require_POST
+def recycle_restore(request, model_label, pk):
+    record = _deleted_or_404(request, model_label, pk)
+    name = str(record)
+    try:
+        recycle_bin_restore(actor=request.user, instance=record)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(name)s” was restored.") % {"name": name})
+    return redirect("core:recycle_bin")
+
+
+@recycle_bin_admin
+@require_http_methods(["GET", "POST"])
+def recycle_purge(request, model_label, pk):
+    record = _deleted_or_404(request, model_label, pk)
+    if request.method == "POST":
+        name = str(record)
+        try:
+            recycle_bin_purge(actor=request.user, instance=record)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("“%(name)s” was deleted for good.") % {"name": name})
+        return redirect("core:recycle_bin")
+    return render(
+        request,
+        "core/recycle_purge_confirm.html",
+        {
+            "active_nav": "recycle_bin",
+            "record": record,
+            "type_name": record._meta.verbose_name,
+            "model_label": model_label,
+        },
+    )

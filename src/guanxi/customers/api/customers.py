@@ -1,0 +1,288 @@
+"""REST endpoints for customers and contacts (serializers + viewsets; rules live in services)."""
+
+import django_filters
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from guanxi.accounts.models import User
+from guanxi.core.api.errors import error_body
+from guanxi.core.api.filters import id_filter
+from guanxi.core.api.serializers import ErrorDetailSerializer, VersionedModelSerializer
+from guanxi.core.api.viewsets import ScopedViewSet, query_text
+from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.customers.api.masking import ProtectedFieldsMixin
+from guanxi.customers.dedup import DuplicateError
+from guanxi.customers.models import Contact, Customer
+from guanxi.customers.selectors import customers as selectors
+from guanxi.customers.services import customers as services
+
+
+def _dictionary_field(kind: str) -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=DictionaryEntry.objects.filter(kind=kind, is_active=True),
+        required=False,
+        allow_null=True,
+    )
+
+
+class TagsField(serializers.ListField):
+    """Tags as a JSON list of strings; stored normalised by the service."""
+
+    child = serializers.CharField(max_length=30, allow_blank=True)
+
+    def to_representation(self, value: str) -> list[str]:
+        return [tag for tag in (value or "").split(",") if tag]
+
+
+class CustomerSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
+    level = _dictionary_field(DictionaryKind.CUSTOMER_LEVEL)
+    region = _dictionary_field(DictionaryKind.REGION)
+    industry = _dictionary_field(DictionaryKind.INDUSTRY)
+    source = _dictionary_field(DictionaryKind.SOURCE)
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="Account manager; empty puts the customer in the pool. "
+        "Defaults to the caller (an assistant: the manager they support).",
+    )
+    owner_name = serializers.SerializerMethodField()
+    tags = TagsField(required=False)
+    completeness = serializers.IntegerField(
+        read_only=True, help_text="客户信息完整度: percentage of the key fields filled (0–100)."
+    )
+    confirm_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="On create: save even if similar customers exist (otherwise 409 duplicate).",
+    )
+
+    class Meta:
+        model = Customer
+        # The writable fields are the service's own list, so the two cannot drift apart.
+        fields = [
+            "id",
+            "code",
+            *services.CUSTOMER_EDITABLE_FIELDS,
+            "owner_name",
+            "completeness",
+            "status",
+            "confirm_duplicate",
+            "version",
+            "created_at",
+            "updated_at",
+            "created_by",
+            "on_behalf_of",
+        ]
+        read_only_fields = [
+            "code",
+            "status",
+            "created_at",
+            "updated_at",
+            "created_by",
+            "on_behalf_of",
+        ]
+
+    def to_internal_value(self, data):
+        # Identifiers are folded (width, case) before the format check, as in the form.
+        if isinstance(data, dict):
+            data = dict(data)
+            for name in ("tax_id", "business_licence_no"):
+                if isinstance(data.get(name), str):
+                    data[name] = services.identifier_normalise(data[name])
+        return super().to_internal_value(data)
+
+    def get_owner_name(self, customer: Customer) -> str:
+        return str(customer.owner) if customer.owner_id else ""
+
+
+class DuplicateDetailSerializer(ErrorDetailSerializer):
+    candidates = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of similar customers the caller sees."
+    )
+    hidden_candidates = serializers.IntegerField(
+        help_text="How many further similar customers exist outside the caller's scope."
+    )
+
+
+class DuplicateErrorSerializer(serializers.Serializer):
+    error = DuplicateDetailSerializer()
+
+
+class CustomerFilter(django_filters.FilterSet):
+    owner = id_filter("owner")
+    level = id_filter("level")
+    region = id_filter("region")
+    industry = id_filter("industry")
+    source = id_filter("source")
+    in_pool = django_filters.BooleanFilter(field_name="owner", lookup_expr="isnull")
+    tag = django_filters.CharFilter(
+        method="filter_tag", max_length=30, help_text="Customers carrying this tag."
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["kind", "status", "credit_status"]
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(selectors.tag_filter(value))
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={
+            201: CustomerSerializer,
+            409: OpenApiResponse(
+                DuplicateErrorSerializer,
+                description="Similar customers exist (same name, phone, e-mail or tax id); "
+                "send `confirm_duplicate: true` to create anyway.",
+            ),
+        }
+    ),
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "search",
+                str,
+                description="Contained in the name (or its pinyin / pinyin initials), code, "
+                "phone, e-mail or a contact's name; width and case insensitive.",
+            )
+        ]
+    ),
+)
+class CustomerViewSet(ScopedViewSet):
+    """Customers in the caller's scope. DELETE moves a customer to the recycle bin.
+
+    Fields protected for the caller's role read masked (``138****8000``) or are left out, and
+    are read-only for that caller on updates.
+    """
+
+    model = Customer
+    serializer_class = CustomerSerializer
+    filterset_class = CustomerFilter
+    ordering_fields = {
+        "name": "name",
+        "code": "code",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    }
+
+    def select(self, actor):
+        if self.action == "list":
+            return selectors.customer_list(actor=actor, search=query_text(self.request, "search"))
+        return selectors.customer_list(actor=actor)
+
+    def create(self, request, *args, **kwargs):
+        try:
+            return super().create(request, *args, **kwargs)
+        except DuplicateError as error:
+            found = error.duplicates
+            body = error_body("duplicate", error.messages[0])
+            # Only candidates in the caller's scope are named; the others are only counted.
+            body["error"]["candidates"] = [customer.pk for customer in found.visible]
+            body["error"]["hidden_candidates"] = found.hidden_count
+            return Response(body, status=status.HTTP_409_CONFLICT)
+
+    def create_record(self, data):
+        confirm = data.pop("confirm_duplicate", False)
+        return services.customer_create(actor=self.request.user, confirm_duplicate=confirm, **data)
+
+    def update_record(self, instance, data, expected_version):
+        data.pop("confirm_duplicate", None)
+        return services.customer_update(
+            actor=self.request.user, customer=instance, expected_version=expected_version, **data
+        )
+
+    def delete_record(self, instance, expected_version):
+        services.customer_delete(
+            actor=self.request.user, customer=instance, expected_version=expected_version
+        )
+
+
+class ScopedCustomerField(serializers.PrimaryKeyRelatedField):
+    """A customer id the caller may see; any other id is "does not exist", revealing nothing."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            return Customer.objects.none()
+        return selectors.customer_list(actor=request.user)
+
+
+class ContactSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
+    customer = ScopedCustomerField()
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "customer",
+            "name",
+            "gender",
+            "title",
+            "office_phone",
+            "mobile",
+            "email",
+            "notes",
+            "is_primary",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class ContactUpdateSerializer(ContactSerializer):
+    # Declared fields ignore Meta.read_only_fields: a contact moves only with a merge.
+    customer = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(ContactSerializer.Meta):
+        read_only_fields = ["customer", "is_primary", "created_at", "updated_at"]
+
+
+class ContactFilter(django_filters.FilterSet):
+    customer = id_filter("customer")
+
+    class Meta:
+        model = Contact
+        fields = ["is_primary"]
+
+
+class ContactViewSet(ScopedViewSet):
+    """Contacts of the customers in the caller's scope.
+
+    Fields protected for the caller's role read masked or are left out, and are read-only for
+    that caller on updates.
+    """
+
+    model = Contact
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilter
+    ordering_fields = {"name": "name", "created_at": "created_at"}
+    selector = staticmethod(selectors.contact_list)
+
+    def get_serializer_class(self):
+        if self.action in {"update", "partial_update"}:
+            return ContactUpdateSerializer
+        return ContactSerializer
+
+    def create_record(self, data):
+        return services.contact_create(actor=self.request.user, **data)
+
+    def update_record(self, instance, data, expected_version):
+        # Plain detail fields only (the serializer makes customer and primary read-only).
+        return services.contact_update(
+            actor=self.request.user, contact=instance, expected_version=expected_version, **data
+        )
+
+    def delete_record(self, instance, expected_version):
+        services.contact_delete(
+            actor=self.request.user, contact=instance, expected_version=expected_version
+        )

@@ -1,0 +1,177 @@
+"""Reads of customers and contacts, always within the acting user's scope."""
+
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    ExpressionWrapper,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from guanxi.accounts.models import User
+from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.core.models import DictionaryEntry
+from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
+from guanxi.customers.models import COMPLETENESS_FIELDS, Contact, Customer
+from guanxi.customers.search.keys import search_pattern
+from guanxi.customers.search.sqlite import MIN_TERM, fts_condition
+
+CUSTOMER_SORTS = {
+    "created": ("-created_at", "-id"),
+    "name": ("name", "id"),
+    "code": ("code", "id"),
+    "-name": ("-name", "-id"),
+    "-code": ("-code", "-id"),
+    "oldest": ("created_at", "id"),
+    # Column sorts of the list page; each ends in the id so keyset pagination has a total order.
+    "level": ("level__sort_order", "id"),
+    "-level": ("-level__sort_order", "-id"),
+    "region": ("region__sort_order", "id"),
+    "-region": ("-region__sort_order", "-id"),
+    "owner": ("owner__username", "id"),
+    "-owner": ("-owner__username", "-id"),
+    "status": ("status", "id"),
+    "-status": ("-status", "-id"),
+    "credit_status": ("credit_status", "id"),
+    "-credit_status": ("-credit_status", "-id"),
+}
+DEFAULT_CUSTOMER_SORT = "created"
+
+
+def customer_list(
+    *, actor, search: str = "", filters: dict | None = None, sort: str = "created"
+) -> QuerySet[Customer]:
+    # The search keys are for WHERE only; lists never show them.
+    customers = (
+        scope_queryset(Customer.objects.all(), actor)
+        .select_related("owner", "level", "region")
+        .defer("search_text")
+    )
+    if pattern := search_pattern(search):
+        # Keys and term are both normalised (search.py), so a case-sensitive LIKE is exact and
+        # is what the trigram index on search_text answers on PostgreSQL.
+        customers = customers.filter(_search_condition(pattern))
+    if filters:
+        filters = dict(filters)
+        if tag := filters.pop("tag", ""):
+            customers = customers.filter(tag_filter(tag))
+        customers = customers.filter(**filters)
+    return customers.order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["created"]))
+
+
+def _search_condition(pattern: str) -> Q:
+    """``search_text`` contains ``pattern``, asked the way the database's index answers it."""
+    if connection.vendor == "sqlite" and len(pattern) >= MIN_TERM:
+        return fts_condition(pattern)  # the FTS5 trigram table (search_sqlite.py)
+    return Q(search_text__contains=pattern)  # the trigram GIN index on PostgreSQL
+
+
+def customer_get(*, actor, pk) -> Customer:
+    """The customer if the actor may see it; ``Customer.DoesNotExist`` otherwise (a 404)."""
+    return scope_queryset(
+        Customer.objects.select_related(
+            "owner", "level", "region", "industry", "source", "created_by", "on_behalf_of"
+        ),
+        actor,
+    ).get(pk=pk)
+
+
+def contact_list(*, actor, customer: Customer | None = None) -> QuerySet[Contact]:
+    contacts = scope_queryset(Contact.objects.select_related("customer"), actor)
+    if customer is not None:
+        contacts = contacts.filter(customer=customer)
+    return contacts
+
+
+def contact_get(*, actor, pk) -> Contact:
+    return contact_list(actor=actor).get(pk=pk)
+
+
+def customer_owner_choices(*, actor):
+    """Who ``actor`` may make the owner of a customer in a form.
+
+    A sales assistant enters for the managers they support, never for themselves; everyone
+    else gets the owners the service accepts (accounts.selectors.assignable_owners).
+    """
+    if actor.supports.exists() and not actor.has_perm("accounts.view_team_records"):
+        return actor.supports.filter(is_active=True).order_by("username")
+    return assignable_owners(actor=actor).order_by("username")
+
+
+def customer_owner_filter_choices(*, actor):
+    """The users whose customers ``actor`` may list, to filter the list by owner."""
+    users = User.objects.order_by("username")
+    return users if sees_everything(actor) else users.filter(pk__in=visible_user_ids(actor))
+
+
+def customer_dictionary_entries(*, kinds) -> QuerySet[DictionaryEntry]:
+    """Dictionary entries of ``kinds`` (active or retired) to filter customers by, in one query."""
+    return DictionaryEntry.objects.filter(kind__in=list(kinds)).order_by(
+        "kind", "sort_order", "code"
+    )
+
+
+def customer_dictionary_choices(*, kind: str, current=None) -> QuerySet[DictionaryEntry]:
+    """The entries a customer form offers: active ones, plus the retired one already chosen."""
+    condition = Q(is_active=True)
+    if current is not None:
+        condition |= Q(pk=current.pk)
+    return DictionaryEntry.objects.filter(condition, kind=kind).order_by("sort_order", "code")
+
+
+def tag_filter(tag: str) -> Q:
+    """Customers carrying ``tag`` (see Customer.tags for the stored format)."""
+    from guanxi.customers.services.customers import tags_normalise
+
+    stored = tags_normalise([tag])
+    return Q(tags__contains=stored) if stored else Q()
+
+
+def _filled(name: str) -> Case:
+    field = next(f for f in Customer._meta.concrete_fields if f.attname == name)
+    empty = Q(**{f"{field.attname}__isnull": True})
+    if not (field.is_relation or field.null):
+        empty |= Q(**{field.attname: ""})
+    return Case(When(empty, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+def completeness_expression():
+    """客户信息完整度 in SQL: the percentage of COMPLETENESS_FIELDS filled, 0–100."""
+    filled = sum((_filled(name) for name in COMPLETENESS_FIELDS), Value(0))
+    return ExpressionWrapper(
+        filled * Value(100.0) / Value(float(len(COMPLETENESS_FIELDS))), output_field=FloatField()
+    )
+
+
+def completeness_by_owner(*, actor) -> list[dict]:
+    """Average completeness of the customers ``actor`` sees, per owner (the pool as None).
+
+    One aggregate query; rows are ``{"owner_id", "owner__username", "owner_name", "customers",
+    "average"}`` with the average rounded to one decimal, ordered by login (the pool last,
+    with an empty name).
+    """
+    rows = (
+        scope_queryset(Customer.objects.all(), actor)
+        .values("owner_id", "owner__username", "owner__last_name", "owner__first_name")
+        .annotate(customers=Count("id"), average=Avg(completeness_expression()))
+        .order_by("owner__username")
+    )
+    result = [
+        {
+            "owner_id": row["owner_id"],
+            "owner__username": row["owner__username"],
+            "owner_name": User.display_name(
+                row["owner__last_name"], row["owner__first_name"], row["owner__username"]
+            ),
+            "customers": row["customers"],
+            "average": round(float(row["average"]), 1),
+        }
+        for row in rows
+    ]
+    return sorted(result, key=lambda row: row["owner_id"] is None)

@@ -1,0 +1,195 @@
+"""Reads of the customer pool 公海: the pool list, what a user may look at, recall candidates.
+
+The one rule of the pool's visibility lives here: a customer without an owner is readable by
+everyone who holds the customer view right, whatever their normal scope (SPEC §2 — reps must
+see what they may claim). Writes still need the customer in scope (``selectors.customer_get``),
+so a pool customer is read-only until someone claims it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from guanxi.core.scoping import scope_q
+from guanxi.customers.models import Customer, OwnershipCap, PoolPolicy
+from guanxi.customers.search.keys import normalise
+
+# Newest first: the order of the partial index ``customer_pool_recent`` (owner NULL, live).
+POOL_ORDERING = ("-created_at", "-id")
+POOL_FILTERS = ("level", "region", "industry")
+
+
+def _may_view(actor) -> bool:
+    return actor.is_authenticated and actor.is_active and actor.has_perm("customers.view_customer")
+
+
+def customer_readable(*, actor) -> QuerySet[Customer]:
+    """Customers ``actor`` may look at: their scope, plus the pool with the view right."""
+    customers = Customer.objects.all()
+    if not _may_view(actor):
+        return customers.none()
+    condition = scope_q(actor, Customer)
+    if condition is None:
+        return customers
+    return customers.filter(condition | Q(owner__isnull=True))
+
+
+def customer_get_readable(*, actor, pk) -> Customer:
+    """A customer for the detail page: in scope or in the pool; ``DoesNotExist`` otherwise."""
+    return (
+        customer_readable(actor=actor)
+        .select_related(
+            "owner", "level", "region", "industry", "source", "created_by", "on_behalf_of"
+        )
+        .get(pk=pk)
+    )
+
+
+def pool_list(*, actor, search: str = "", filters: dict | None = None) -> QuerySet[Customer]:
+    """Customers in the pool, newest first; ``filters`` may hold level, region, industry."""
+    if not _may_view(actor):
+        return Customer.objects.none()
+    customers = (
+        Customer.objects.filter(owner__isnull=True)
+        .select_related("level", "region", "industry")
+        .defer("search_text")
+    )
+    if term := normalise(search):
+        customers = customers.filter(search_text__contains=term)
+    for name, value in (filters or {}).items():
+        if name in POOL_FILTERS and value is not None:
+            customers = customers.filter(**{name: value})
+    return customers.order_by(*POOL_ORDERING)
+
+
+def pool_owner_choices(*, actor):
+    """Whom ``actor`` may give a pool customer to (the assign select of the pool page)."""
+    from guanxi.accounts.selectors.users import assignable_owners
+
+    return assignable_owners(actor=actor).order_by("username")
+
+
+# -- recall: which owned customers go back to the pool, and who hears of it first ------------
+
+
+def follow_up_reference():
+    """Since when the owner has not followed up: the later of "owned since" and the last follow-up.
+
+    Greatest() is NULL on SQLite as soon as one side is, so each side falls back to the other
+    (and to the creation time for rows older than ``owned_since``).
+    """
+    return Greatest(
+        Coalesce("owned_since", "last_follow_up_at", "created_at"),
+        Coalesce("last_follow_up_at", "owned_since", "created_at"),
+    )
+
+
+def won_reference():
+    """Since when the owner has won nothing: the later of "owned since" and the last win."""
+    return Greatest(
+        Coalesce("owned_since", "last_won_at", "created_at"),
+        Coalesce("last_won_at", "owned_since", "created_at"),
+    )
+
+
+@dataclass(frozen=True)
+class _Rule:
+    reference: str  # annotation name
+    days: int
+
+
+def _rules(policy: PoolPolicy) -> list[_Rule]:
+    rules = []
+    if policy.follow_up_days:
+        rules.append(_Rule("follow_up_since", policy.follow_up_days))
+    if policy.won_days:
+        rules.append(_Rule("won_since", policy.won_days))
+    return rules
+
+
+def policy_customers(policy: PoolPolicy) -> QuerySet[Customer]:
+    """Owned customers that ``policy`` governs, with both references annotated.
+
+    A level's own policy governs that level; the default one every level without its own row,
+    and customers without a level.
+    """
+    customers = Customer.objects.filter(owner__isnull=False)
+    if policy.level_id is not None:
+        customers = customers.filter(level_id=policy.level_id)
+    else:
+        own = PoolPolicy.objects.filter(level__isnull=False).values("level_id")
+        customers = customers.exclude(level_id__in=own)
+    return customers.annotate(follow_up_since=follow_up_reference(), won_since=won_reference())
+
+
+def notice_deadline(policy: PoolPolicy, now: datetime) -> datetime:
+    """Notices sent before this moment have given the owner their full ``notice_days``.
+
+    Counted in calendar days, so a job that runs a few seconds later than yesterday still
+    recalls on the day the notice promised.
+    """
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return today - timedelta(days=policy.notice_days - 1)
+
+
+def recall_candidates(policy: PoolPolicy, *, now: datetime | None = None) -> QuerySet[Customer]:
+    """Customers ``policy`` returns to the pool now: a rule's days are over and, unless the
+    policy gives no notice, the owner was told about it at least ``notice_days`` ago."""
+    now = now or timezone.now()
+    due = Q(pk__in=[])
+    for rule in _rules(policy):
+        condition = Q(**{f"{rule.reference}__lt": now - timedelta(days=rule.days)})
+        if policy.notice_days:
+            condition &= Q(
+                recall_notice_at__gte=F(rule.reference),
+                recall_notice_at__lt=notice_deadline(policy, now),
+            )
+        due |= condition
+    return policy_customers(policy).filter(due)
+
+
+def notice_candidates(policy: PoolPolicy, *, now: datetime | None = None) -> QuerySet[Customer]:
+    """Owned customers due for recall within ``notice_days`` whose owner was not told yet.
+
+    A notice sent before the latest follow-up (or win) belongs to an earlier period, so the
+    owner is told again when the customer is about to be recalled anew.
+    """
+    now = now or timezone.now()
+    if not policy.notice_days:
+        return Customer.objects.none()
+    due = Q(pk__in=[])
+    for rule in _rules(policy):
+        soon = now - timedelta(days=max(rule.days - policy.notice_days, 0))
+        due |= Q(**{f"{rule.reference}__lt": soon}) & (
+            Q(recall_notice_at__isnull=True) | Q(recall_notice_at__lt=F(rule.reference))
+        )
+    return policy_customers(policy).filter(due)
+
+
+def recall_date(policy: PoolPolicy, customer: Customer, *, now: datetime) -> datetime:
+    """When an annotated candidate of ``policy`` goes back to the pool (for the notice)."""
+    due = [getattr(customer, rule.reference) + timedelta(days=rule.days) for rule in _rules(policy)]
+    earliest = min(due) if due else now
+    return max(earliest, now + timedelta(days=policy.notice_days))
+
+
+def pool_policies() -> QuerySet[PoolPolicy]:
+    """Every recall policy, the default one first."""
+    return PoolPolicy.objects.select_related("level").order_by(
+        Coalesce("level__sort_order", -1), "id"
+    )
+
+
+def ownership_caps() -> QuerySet[OwnershipCap]:
+    """Every ownership cap, by role name."""
+    return OwnershipCap.objects.select_related("role").order_by("role__name")
+
+
+def customer_in_scope(*, actor, customer: Customer) -> bool:
+    """Whether ``customer`` is in ``actor``'s own scope (so not merely readable as a pool row)."""
+    from guanxi.core.scoping import can_see
+
+    return can_see(actor, customer)

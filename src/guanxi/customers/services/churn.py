@@ -1,0 +1,291 @@
+"""Every write of churn handling 客户流失管理: warn, postpone, confirm, and orders closing cases.
+
+A case moves warning → postponed (any number of measures) → confirmed, or is closed by an
+order: an open case as *cleared*, a confirmed one as *won back*. The customer's ``status``
+follows the case; cases, measures and events are never deleted, so the history stays.
+"""
+
+import logging
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.collaboration.services.notifications import notification_send
+from guanxi.core.exceptions import BusinessRuleError
+from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.scoping import scope_queryset
+from guanxi.core.services.records import record_update
+from guanxi.customers.events import event_record
+from guanxi.customers.models import ChurnCase, ChurnMeasure, Customer, CustomerEvent
+from guanxi.customers.selectors.churn import (
+    churn_candidates,
+    churn_months,
+    last_order_expression,
+    months_before,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_MEASURES_LENGTH = 4000
+CHURN_SCAN_BATCH = 500
+
+
+def _locked(customer: Customer) -> Customer:
+    """The customer's row, locked for this transaction, so two writers cannot both open a case."""
+    return Customer.objects.select_for_update().get(pk=customer.pk)
+
+
+def _set_status(*, customer: Customer, status: str, actor, reason: str, expected_version=None):
+    customer.status = status
+    record_update(
+        instance=customer, actor=actor, expected_version=expected_version, change_reason=reason
+    )
+
+
+def _open_case(customer: Customer) -> ChurnCase | None:
+    return (
+        ChurnCase.objects.select_for_update()
+        .filter(customer=customer, state__in=ChurnCase.OPEN_STATES)
+        .first()
+    )
+
+
+def _require_handler(actor, customer: Customer) -> None:
+    """The owner or their supervisor (anyone holding the right who sees the customer)."""
+    if not actor.has_perm("customers.change_churncase"):
+        raise PermissionDenied(_("You do not have the right to do this."))
+    if not scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists():
+        raise Customer.DoesNotExist
+
+
+# -- the daily job --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def churn_warn(
+    *, customer: Customer, now: datetime | None = None, cutoff: datetime | None = None
+) -> ChurnCase | None:
+    """Open a churn warning 流失预警 for ``customer`` and tell its owner.
+
+    Called by the daily job for each candidate, with the job's ``cutoff``. Checked again under
+    a row lock, so a customer that was warned, or ordered after ``cutoff``, in the meantime is
+    left alone (``None``).
+    """
+    now = now or timezone.now()
+    customer = _locked(customer)
+    if customer.status != Customer.Status.ACTIVE or customer.owner_id is None:
+        return None
+    if _open_case(customer) is not None:
+        return None
+    last_order = (
+        Customer.objects.filter(pk=customer.pk)
+        .annotate(last_order_time=last_order_expression())
+        .values_list("last_order_time", flat=True)
+        .get()
+    )
+    if cutoff is not None and last_order >= cutoff:
+        return None
+    case = ChurnCase.objects.create(
+        customer=customer,
+        state=ChurnCase.State.WARNING,
+        owner=customer.owner,
+        warned_at=now,
+        last_order_at=customer.last_order_at,
+    )
+    _set_status(
+        customer=customer,
+        status=Customer.Status.CHURN_WARNING,
+        actor=None,
+        reason=_("Churn warning"),
+    )
+    event_record(
+        customer=customer,
+        kind=CustomerEvent.Kind.CHURN_WARNING,
+        data={"case": case.pk, "last_order": last_order.isoformat() if last_order else None},
+    )
+    name, day = customer.name, timezone.localtime(last_order).date().isoformat()
+    notification_send(
+        recipient=customer.owner,
+        title=lambda: _("Churn warning: %(name)s") % {"name": name},
+        body=lambda: (
+            _(
+                "%(name)s has not ordered since %(day)s. Postpone the churn with the measures you "
+                "take, or confirm it with the reason."
+            )
+            % {"name": name, "day": day}
+        ),
+        url=customer.get_absolute_url(),
+    )
+    return case
+
+
+def churn_scan(
+    *, now: datetime | None = None, months: int | None = None, batch_size: int = CHURN_SCAN_BATCH
+) -> int:
+    """Warn every churn candidate, a batch at a time; returns how many warnings were opened.
+
+    Each customer is its own transaction, so a long run holds no locks for long and a crash
+    keeps what was done; running it again warns nobody twice.
+    """
+    now = now or timezone.now()
+    cutoff = months_before(now, churn_months() if months is None else months)
+    warned, after = 0, 0
+    while True:
+        batch = list(
+            churn_candidates(now=now, months=months)
+            .filter(pk__gt=after)
+            .order_by("pk")
+            .only("pk")[:batch_size]
+        )
+        if not batch:
+            return warned
+        for customer in batch:
+            try:
+                if churn_warn(customer=customer, now=now, cutoff=cutoff) is not None:
+                    warned += 1
+            except ValidationError:
+                # A record the current rules reject (e.g. imported long ago) must not stop the
+                # warnings of everyone else; it is logged for an administrator to correct.
+                logger.exception("Churn warning skipped for customer %s", customer.pk)
+        after = batch[-1].pk
+
+
+# -- the owner's decisions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def churn_postpone(*, actor, customer: Customer, measures: str) -> ChurnCase:
+    """Postpone churn 暂缓流失: record the measures 暂缓措施 taken; call again to add more."""
+    _require_handler(actor, customer)
+    measures = (measures or "").strip()
+    if not measures:
+        raise ValidationError({"measures": _("Describe the measures taken to keep the customer.")})
+    if len(measures) > MAX_MEASURES_LENGTH:
+        raise ValidationError(
+            {"measures": _("Write at most %(count)d characters.") % {"count": MAX_MEASURES_LENGTH}}
+        )
+    customer = _locked(customer)
+    case = _open_case(customer)
+    if case is None:
+        raise BusinessRuleError(
+            _("Churn can only be postponed while the customer has a churn warning.")
+        )
+    ChurnMeasure.objects.create(case=case, text=measures, recorded_by=actor)
+    if case.state == ChurnCase.State.WARNING:
+        case.state = ChurnCase.State.POSTPONED
+        case.save(update_fields=["state"])
+    if customer.status != Customer.Status.POSTPONED:
+        _set_status(
+            customer=customer,
+            status=Customer.Status.POSTPONED,
+            actor=actor,
+            reason=_("Churn postponed"),
+        )
+    event_record(
+        customer=customer,
+        kind=CustomerEvent.Kind.CHURN_POSTPONED,
+        actor=actor,
+        text=measures,
+        data={"case": case.pk},
+    )
+    return case
+
+
+@transaction.atomic
+def churn_confirm(*, actor, customer: Customer, reason, details: str = "") -> ChurnCase:
+    """Confirm churn 确定流失 with the reason 流失原因: the case closes, the customer is churned."""
+    _require_handler(actor, customer)
+    if not isinstance(reason, DictionaryEntry):
+        reason = DictionaryEntry.objects.filter(pk=reason).first() if reason else None
+    if (
+        reason is None
+        or reason.kind != DictionaryKind.CHURN_REASON
+        or not reason.is_active
+        or reason.is_deleted
+    ):
+        raise ValidationError({"reason": _("Choose the reason the customer was lost.")})
+    details = (details or "").strip()
+    if len(details) > MAX_MEASURES_LENGTH:
+        raise ValidationError(
+            {"details": _("Write at most %(count)d characters.") % {"count": MAX_MEASURES_LENGTH}}
+        )
+    customer = _locked(customer)
+    case = _open_case(customer)
+    if case is None:
+        raise BusinessRuleError(
+            _("Churn can only be confirmed while the customer has a churn warning.")
+        )
+    case.state = ChurnCase.State.CONFIRMED
+    case.reason = reason
+    case.reason_text = details
+    case.closed_at = timezone.now()
+    case.closed_by = actor
+    case.save(update_fields=["state", "reason", "reason_text", "closed_at", "closed_by"])
+    _set_status(
+        customer=customer, status=Customer.Status.CHURNED, actor=actor, reason=_("Churn confirmed")
+    )
+    event_record(
+        customer=customer,
+        kind=CustomerEvent.Kind.CHURN_CONFIRMED,
+        actor=actor,
+        text=details,
+        data={"case": case.pk, "reason": reason.code},
+    )
+    return case
+
+
+# -- orders (the hook the sales module calls) -------------------------------------------------
+
+
+@transaction.atomic
+def customer_order_recorded(*, customer: Customer, ordered_at: datetime, actor=None) -> Customer:
+    """Note an order of ``customer`` at ``ordered_at``; the order services call this on create.
+
+    Moves ``last_order_at`` / ``last_won_at`` forward (never back, so a late back-dated order
+    changes nothing), closes an open churn case as cleared, and wins back a churned customer:
+    status active again, its confirmed case marked won back, a WON_BACK event on the timeline.
+    """
+    customer = _locked(customer)
+    for name in ("last_order_at", "last_won_at"):
+        current = getattr(customer, name)
+        if current is None or ordered_at > current:
+            setattr(customer, name, ordered_at)
+    case = _open_case(customer)
+    was_churned = customer.status == Customer.Status.CHURNED
+    if case is None and not was_churned:
+        # Nothing to close: the dates are a cache of the orders, not an edit of the customer,
+        # so no version bump (an open edit form stays valid) and no audit entry.
+        Customer.all_objects.filter(pk=customer.pk).update(
+            last_order_at=customer.last_order_at, last_won_at=customer.last_won_at
+        )
+        return customer
+    if case is not None:
+        case.state = ChurnCase.State.CLEARED
+        case.closed_at = timezone.now()
+        case.closed_by = actor
+        case.save(update_fields=["state", "closed_at", "closed_by"])
+        reason = _("Churn warning cleared by an order")
+    won_back = None
+    if was_churned:
+        won_back = (
+            ChurnCase.objects.select_for_update()
+            .filter(customer=customer, state=ChurnCase.State.CONFIRMED)
+            .order_by("-closed_at", "-id")
+            .first()
+        )
+        if won_back is not None:
+            won_back.state = ChurnCase.State.WON_BACK
+            won_back.save(update_fields=["state"])
+        reason = _("Won back by an order")
+    _set_status(customer=customer, status=Customer.Status.ACTIVE, actor=actor, reason=reason)
+    if was_churned:
+        event_record(
+            customer=customer,
+            kind=CustomerEvent.Kind.WON_BACK,
+            actor=actor,
+            data={"case": won_back.pk if won_back else None, "ordered_at": ordered_at.isoformat()},
+        )
+    return customer

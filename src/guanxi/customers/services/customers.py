@@ -1,0 +1,356 @@
+"""Every write on customers and contacts."""
+
+import re
+import unicodedata
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.core.services.records import code_next, record_create, record_soft_delete, record_update
+from guanxi.customers import dedup
+from guanxi.customers.models import Contact, Customer
+from guanxi.customers.search.keys import customer_search_text
+
+CUSTOMER_CODE_PREFIX = "KH"
+CUSTOMER_EDITABLE_FIELDS = (
+    "name",
+    "kind",
+    "level",
+    "region",
+    "industry",
+    "source",
+    "owner",
+    "phone",
+    "fax",
+    "email",
+    "address",
+    "postcode",
+    "website",
+    "business_licence_no",
+    "legal_representative",
+    "registered_capital",
+    "annual_revenue",
+    "bank",
+    "bank_account",
+    "tax_id",
+    "tags",
+    "satisfaction",
+    "credit",
+    "credit_status",
+)
+# Identifiers people type in mixed case and width; stored in one canonical form.
+_UPPERCASE_FIELDS = ("tax_id", "business_licence_no")
+MAX_TAG_LENGTH = 30
+_TAG_SEPARATORS = re.compile(r"[,，;；]")
+
+
+def _require(actor, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("You do not have the right to do this."))
+
+
+def _check_owner(actor, owner) -> None:
+    if owner is not None and not assignable_owners(actor=actor).filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": _("You cannot give customers to this user.")})
+
+
+def identifier_normalise(value: str) -> str:
+    """Tax ids and licence numbers as stored: half-width, upper case, no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
+
+
+def tags_normalise(tags) -> str:
+    """The stored form of ``tags`` (a list, or text split at commas): ",a,b," or "".
+
+    Each tag is NFKC-folded, case-folded and stripped; duplicates go, order is kept.
+    """
+    if isinstance(tags, str):
+        tags = [tags]
+    # A separator inside a list item splits it too, so the stored format cannot break.
+    parts = [part for tag in tags or () for part in _TAG_SEPARATORS.split(str(tag))]
+    cleaned = []
+    for tag in parts:
+        tag = unicodedata.normalize("NFKC", tag).strip().casefold()
+        if not tag:
+            continue
+        if any(unicodedata.category(char) == "Cc" for char in tag):
+            raise ValidationError({"tags": _("A tag cannot contain control characters.")})
+        if len(tag) > MAX_TAG_LENGTH:
+            raise ValidationError(
+                {
+                    "tags": _("A tag can have at most %(count)d characters.")
+                    % {"count": MAX_TAG_LENGTH}
+                }
+            )
+        cleaned.append(tag)
+    cleaned = list(dict.fromkeys(cleaned))
+    return f",{','.join(cleaned)}," if cleaned else ""
+
+
+def _clean_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(CUSTOMER_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name in _UPPERCASE_FIELDS:
+        if fields.get(name):
+            fields[name] = identifier_normalise(fields[name])
+    if "tags" in fields:
+        fields["tags"] = tags_normalise(fields["tags"])
+    return fields
+
+
+def _search_text(customer: Customer) -> str:
+    names = []
+    if customer.pk is not None:
+        names = Contact.objects.filter(customer_id=customer.pk).values_list("name", flat=True)
+    return customer_search_text(
+        name=customer.name,
+        code=customer.code,
+        phone=customer.phone,
+        email=customer.email,
+        contact_names=names,
+    )
+
+
+def derive_keys(customer: Customer) -> None:
+    """Set the search and duplicate-check keys from the customer's fields (no save)."""
+    customer.search_text = _search_text(customer)
+    customer.name_key = dedup.name_key(customer.name)
+    customer.phone_digits = dedup.phone_digits(customer.phone)
+
+
+def customer_search_refresh(*, customer: Customer) -> None:
+    """Rewrite the search keys after a contact change; no version bump, no audit entry."""
+    customer.search_text = _search_text(customer)
+    Customer.all_objects.filter(pk=customer.pk).update(search_text=customer.search_text)
+
+
+def _default_owner(actor):
+    """A sales assistant enters for the single manager they support; everyone else owns it."""
+    if actor.supports.exists() and not actor.has_perm("accounts.view_team_records"):
+        supported = list(actor.supports.all()[:2])
+        return supported[0] if len(supported) == 1 else None
+    return actor
+
+
+@transaction.atomic
+def customer_create(*, actor, confirm_duplicate: bool = True, **fields) -> Customer:
+    """Create a customer; with ``confirm_duplicate=False`` a likely duplicate is refused.
+
+    The refusal is a :class:`guanxi.customers.dedup.DuplicateError` naming the candidates,
+    so the form or API can show them and ask again with ``confirm_duplicate=True``.
+    """
+    _require(actor, "customers.add_customer")
+    fields = _clean_fields(fields)
+    if not confirm_duplicate:
+        dedup.raise_if_duplicates(actor=actor, **fields)
+    if "owner" not in fields:
+        fields["owner"] = _default_owner(actor)
+    _check_owner(actor, fields["owner"])
+    customer = Customer(**fields)
+    customer.code = code_next(prefix=CUSTOMER_CODE_PREFIX)
+    _owner_changed(customer)
+    derive_keys(customer)
+    owner = fields["owner"]
+    return record_create(
+        instance=customer,
+        actor=actor,
+        on_behalf_of=owner if owner is not None and owner != actor else None,
+    )
+
+
+@transaction.atomic
+def customer_update(
+    *, actor, customer: Customer, expected_version: int | None = None, **fields
+) -> Customer:
+    _require(actor, "customers.change_customer")
+    fields = _clean_fields(fields)
+    owner_changes = "owner" in fields and fields["owner"] != customer.owner
+    if owner_changes:
+        _check_owner(actor, fields["owner"])
+    for name, value in fields.items():
+        setattr(customer, name, value)
+    if owner_changes:
+        _owner_changed(customer)
+    derive_keys(customer)
+    return record_update(instance=customer, actor=actor, expected_version=expected_version)
+
+
+def customer_delete(*, actor, customer: Customer, expected_version: int | None = None) -> None:
+    _require(actor, "customers.delete_customer")
+    record_soft_delete(instance=customer, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def contact_create(*, actor, customer: Customer, **fields) -> Contact:
+    _require(actor, "customers.add_contact")
+    contact = Contact(customer=customer, **fields)
+    if contact.is_primary or not customer.contacts.exists():
+        Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
+        contact.is_primary = True
+    record_create(instance=contact, actor=actor)
+    customer_search_refresh(customer=customer)
+    return contact
+
+
+CONTACT_EDITABLE_FIELDS = ("name", "gender", "title", "office_phone", "mobile", "email", "notes")
+
+
+@transaction.atomic
+def contact_update(
+    *, actor, contact: Contact, expected_version: int | None = None, **fields
+) -> Contact:
+    """Change a contact's details (not its customer or primary flag)."""
+    _require(actor, "customers.change_contact")
+    unknown = set(fields) - set(CONTACT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    record_update(instance=contact, actor=actor, expected_version=expected_version)
+    customer_search_refresh(customer=contact.customer)
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, actor, contact: Contact, expected_version: int | None = None) -> None:
+    _require(actor, "customers.delete_contact")
+    record_soft_delete(instance=contact, actor=actor, expected_version=expected_version)
+    customer_search_refresh(customer=contact.customer)
+
+
+# -- reassigning owners (SPEC §1: the customer moves with its open work, and it is logged) --
+
+MAX_BULK_CUSTOMERS = 500
+
+
+def _owner_name(owner) -> str:
+    return str(owner) if owner is not None else _("the pool")
+
+
+@transaction.atomic
+def customer_reassign(
+    *, actor, customer: Customer, owner, expected_version: int | None = None
+) -> Customer:
+    """Give ``customer`` to ``owner`` with its open work, in one step, with an audit entry.
+
+    The actor needs the change right (403 otherwise) and must see the customer (``DoesNotExist``
+    otherwise, a 404). Only owners the actor may assign to are accepted, and a customer can be
+    given to nobody here: putting it in the pool is a release, not a reassignment. Giving a
+    customer to its current owner changes nothing.
+    """
+    from guanxi.core.scoping import scope_queryset
+
+    _require(actor, "customers.change_customer")
+    if not scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists():
+        raise Customer.DoesNotExist
+    if owner is None:
+        raise ValidationError({"owner": _("Choose the account manager to give the customers to.")})
+    if owner.pk == customer.owner_id:
+        return customer
+    _check_owner(actor, owner)
+    return _move_customer(
+        actor=actor, customer=customer, owner=owner, expected_version=expected_version
+    )
+
+
+def _move_customer(*, actor, customer: Customer, owner, expected_version: int | None) -> Customer:
+    """The write of a reassignment, once the rights and the new owner were checked."""
+    from guanxi.customers import reassign_hooks
+
+    previous = customer.owner
+    customer.owner = owner
+    _owner_changed(customer)
+    record_update(
+        instance=customer,
+        actor=actor,
+        expected_version=expected_version,
+        change_reason=_("Reassigned from %(old)s to %(new)s")
+        % {"old": _owner_name(previous), "new": _owner_name(owner)},
+    )
+    reassign_hooks.run(actor=actor, customer=customer, previous=previous, owner=owner)
+    return customer
+
+
+def _bulk_selection(*, actor, customer_ids) -> list[Customer]:
+    """The customers of a bulk action: every id must be one the actor sees, or nothing happens.
+
+    One unknown or out-of-scope id raises ``Customer.DoesNotExist`` (a 404) before anything is
+    written, so the answer reveals nothing and changes nothing.
+    """
+    from guanxi.customers.selectors.customers import customer_list
+
+    ids = {int(pk) for pk in customer_ids}
+    if not ids:
+        raise ValidationError({"ids": _("Select at least one customer.")})
+    if len(ids) > MAX_BULK_CUSTOMERS:
+        raise ValidationError(
+            {
+                "ids": _("Select at most %(count)d customers at a time.")
+                % {"count": MAX_BULK_CUSTOMERS}
+            }
+        )
+    chosen = list(customer_list(actor=actor).filter(pk__in=ids).order_by("pk"))
+    if len(chosen) != len(ids):
+        raise Customer.DoesNotExist
+    return chosen
+
+
+@transaction.atomic
+def customers_bulk_reassign(*, actor, customer_ids, owner) -> int:
+    """Give every customer of ``customer_ids`` to ``owner``; all of them or none.
+
+    Returns how many customers changed owner.
+    """
+    _require(actor, "customers.change_customer")
+    if owner is None:
+        raise ValidationError({"owner": _("Choose the account manager to give the customers to.")})
+    _check_owner(actor, owner)
+    changed = 0
+    for customer in _bulk_selection(actor=actor, customer_ids=customer_ids):
+        if customer.owner_id != owner.pk:
+            _move_customer(
+                actor=actor, customer=customer, owner=owner, expected_version=customer.version
+            )
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def customers_bulk_add_tag(*, actor, customer_ids, tag: str) -> int:
+    """Add ``tag`` to every customer of ``customer_ids``; all of them or none.
+
+    Returns how many customers did not have the tag yet.
+    """
+    _require(actor, "customers.change_customer")
+    stored = tags_normalise([tag])
+    if not stored:
+        raise ValidationError({"tag": _("Enter the tag to add.")})
+    changed = 0
+    for customer in _bulk_selection(actor=actor, customer_ids=customer_ids):
+        if stored in (customer.tags or ","):
+            continue
+        customer_update(
+            actor=actor,
+            customer=customer,
+            expected_version=customer.version,
+            tags=[*(customer.tags or "").split(","), stored.strip(",")],
+        )
+        changed += 1
+    return changed
+
+
+# -- the customer pool 公海: every change of owner restarts the recall clock --
+
+
+def _owner_changed(customer: Customer) -> None:
+    """A new owner starts a new period: the pool's recall clock and notice begin afresh."""
+    customer.owned_since = timezone.now() if customer.owner_id is not None else None
+    customer.recall_notice_at = None

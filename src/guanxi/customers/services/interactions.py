@@ -1,0 +1,135 @@
+"""Every write on interactions 交往记录: log one (with attachments), edit it, delete it.
+
+Logging an interaction is a follow-up: the customer's ``last_follow_up_at`` moves forward to it
+and a pending recall notice is cleared, which is what keeps the customer out of the pool
+recall (customers/pool). Those two columns are bookkeeping, not an edit of the customer, so
+they are written with a plain UPDATE: the customer's version and history stay as they were.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.core.services.records import record_create, record_soft_delete, record_update
+from guanxi.customers.models import Customer, Document, Interaction
+from guanxi.customers.services.documents import attachments_create, stored_files_guard
+
+INTERACTION_EDITABLE_FIELDS = ("contact", "kind", "occurred_at", "place", "summary", "details")
+# Clocks of phones and PCs drift; a few minutes ahead is still "now".
+FUTURE_TOLERANCE = timedelta(minutes=5)
+# Older dates are typing errors (and before 1901 time zones had no standard offsets).
+EARLIEST_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _require(actor, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("You do not have the right to do this."))
+
+
+def _clean_fields(customer: Customer, fields: dict) -> dict:
+    unknown = set(fields) - set(INTERACTION_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    contact = fields.get("contact")
+    if contact is not None and contact.customer_id != customer.pk:
+        raise ValidationError({"contact": _("This contact belongs to another customer.")})
+    occurred_at = fields.get("occurred_at")
+    if occurred_at is not None and occurred_at > timezone.now() + FUTURE_TOLERANCE:
+        raise ValidationError(
+            {"occurred_at": _("The date is in the future: log an interaction once it happened.")}
+        )
+    if occurred_at is not None and occurred_at < EARLIEST_DATE:
+        raise ValidationError({"occurred_at": _("Enter a date from 1970 on.")})
+    for name in ("place", "summary", "details"):
+        if isinstance(fields.get(name), str):
+            fields[name] = fields[name].strip()
+    return fields
+
+
+def customer_follow_up_record(*, customer: Customer, occurred_at) -> None:
+    """Move ``last_follow_up_at`` forward to ``occurred_at`` (never back); clear recall notice.
+
+    One conditional UPDATE, so two interactions logged at once keep the later date.
+    """
+    Customer.all_objects.filter(pk=customer.pk).update(
+        last_follow_up_at=Case(
+            When(
+                Q(last_follow_up_at__isnull=True) | Q(last_follow_up_at__lt=occurred_at),
+                then=Value(occurred_at),
+            ),
+            default=F("last_follow_up_at"),
+        ),
+        recall_notice_at=None,
+    )
+    # Keep the caller's object in step with the row.
+    if customer.last_follow_up_at is None or customer.last_follow_up_at < occurred_at:
+        customer.last_follow_up_at = occurred_at
+    customer.recall_notice_at = None
+
+
+def interaction_create(*, actor, customer: Customer, attachments=(), **fields) -> Interaction:
+    """Log an interaction with ``customer``; ``attachments`` are uploaded files stored with it.
+
+    All files are checked before anything is written; one refused file refuses the whole entry.
+    """
+    _require(actor, "customers.add_interaction")
+    fields = _clean_fields(customer, fields)
+    with stored_files_guard(), transaction.atomic():
+        interaction = Interaction(customer=customer, **fields)
+        owner = customer.owner
+        record_create(
+            instance=interaction,
+            actor=actor,
+            on_behalf_of=owner if owner is not None and owner != actor else None,
+        )
+        attachments_create(actor=actor, interaction=interaction, files=attachments)
+        customer_follow_up_record(customer=customer, occurred_at=interaction.occurred_at)
+    return interaction
+
+
+def interaction_update(
+    *,
+    actor,
+    interaction: Interaction,
+    expected_version: int | None = None,
+    attachments=(),
+    **fields,
+) -> Interaction:
+    """Edit an interaction; new ``attachments`` are added beside the existing ones.
+
+    A later date also moves the customer's last follow-up forward; an earlier one leaves it,
+    since other interactions may have set it.
+    """
+    _require(actor, "customers.change_interaction")
+    fields = _clean_fields(interaction.customer, fields)
+    with stored_files_guard(), transaction.atomic():
+        for name, value in fields.items():
+            setattr(interaction, name, value)
+        record_update(instance=interaction, actor=actor, expected_version=expected_version)
+        attachments_create(actor=actor, interaction=interaction, files=attachments)
+        if "occurred_at" in fields:
+            customer_follow_up_record(
+                customer=interaction.customer, occurred_at=interaction.occurred_at
+            )
+    return interaction
+
+
+@transaction.atomic
+def interaction_delete(
+    *, actor, interaction: Interaction, expected_version: int | None = None
+) -> None:
+    """Move the interaction and its attachments to the recycle bin.
+
+    The customer's last follow-up date stays: it records that a follow-up was logged, and the
+    recall rules must not be rewound by tidying up an entry.
+    """
+    _require(actor, "customers.delete_interaction")
+    record_soft_delete(instance=interaction, actor=actor, expected_version=expected_version)
+    for document in Document.objects.filter(interaction=interaction):
+        record_soft_delete(instance=document, actor=actor)

@@ -1,0 +1,186 @@
+"""Merging two customers 合并客户: the duplicate's records move to the survivor, in one step.
+
+Every row that points at a customer moves, found by walking ``Customer._meta.related_objects``
+(so the foreign keys of apps written later move too) plus every generic relation (comments).
+Audit history tables are left alone: they describe the past. The merged customer goes to the
+recycle bin with a change reason naming the survivor, and both timelines get a MERGED event.
+All of it is one transaction: any failure leaves both customers exactly as they were.
+"""
+
+from django.apps import apps
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.core.exceptions import ConflictError
+from guanxi.core.scoping import scope_queryset
+from guanxi.core.services.records import record_update
+from guanxi.customers.events import event_record
+from guanxi.customers.models import ChurnCase, Contact, Customer, CustomerEvent
+from guanxi.customers.services.customers import (
+    CUSTOMER_EDITABLE_FIELDS,
+    derive_keys,
+    tags_normalise,
+)
+
+# Fields the survivor always keeps as they are (identity, ownership, its own state).
+_KEPT_FIELDS = {"name", "kind", "owner", "tags", "credit_status"}
+# Dates kept on the row for the jobs: the later of the two is the truth after a merge.
+_LATEST_DATES = ("last_follow_up_at", "last_order_at", "last_won_at")
+
+
+def _is_history(model) -> bool:
+    # simple-history's generated models carry the model they record as ``instance_type``.
+    return hasattr(model, "instance_type")
+
+
+def _lock_both(*, actor, survivor: Customer, merged: Customer) -> tuple[Customer, Customer]:
+    if survivor.pk == merged.pk:
+        raise ValidationError({"merged": _("A customer cannot be merged into itself.")})
+    visible = {
+        customer.pk: customer
+        for customer in scope_queryset(
+            Customer.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk]), actor
+        ).order_by("pk")
+    }
+    if len(visible) != 2:
+        raise Customer.DoesNotExist
+    return visible[survivor.pk], visible[merged.pk]
+
+
+def _check_version(customer: Customer, expected: int | None) -> None:
+    if expected is not None and int(expected) != customer.version:
+        raise ConflictError(current_version=customer.version)
+
+
+def _move_contacts(*, survivor: Customer, merged: Customer) -> int:
+    """The survivor's primary contact stays the one; the duplicate's becomes an ordinary one."""
+    if Contact.objects.filter(customer=survivor, is_primary=True).exists():
+        Contact.all_objects.filter(customer=merged, is_primary=True).update(is_primary=False)
+    return Contact.all_objects.filter(customer=merged).update(customer=survivor)
+
+
+def _close_churn_cases(*, actor, merged: Customer) -> None:
+    """A customer has at most one open churn case, and the survivor's status speaks for it; the
+    duplicate's open case is closed as cleared (it stays in the history)."""
+    ChurnCase.objects.filter(customer=merged, state__in=ChurnCase.OPEN_STATES).update(
+        state=ChurnCase.State.CLEARED, closed_at=timezone.now(), closed_by=actor
+    )
+
+
+def _move_related(*, survivor: Customer, merged: Customer) -> dict[str, int]:
+    """Point every foreign key and many-to-many row at the survivor; returns counts per model."""
+    moved = {}
+    for relation in Customer._meta.related_objects:
+        model = relation.related_model
+        if _is_history(model):
+            continue
+        label = model._meta.label_lower
+        if relation.many_to_many:
+            accessor = relation.get_accessor_name()
+            others = list(getattr(merged, accessor).all())
+            getattr(survivor, accessor).add(*others)
+            getattr(merged, accessor).clear()
+            moved[label] = len(others)
+            continue
+        field = relation.field
+        rows = model._base_manager.filter(**{field.name: merged})
+        if relation.one_to_one and model._base_manager.filter(**{field.name: survivor}).exists():
+            continue  # the survivor already has its own; the duplicate's stays with it
+        moved[label] = moved.get(label, 0) + rows.update(**{field.name: survivor})
+    return moved
+
+
+def _move_generic(*, survivor: Customer, merged: Customer) -> dict[str, int]:
+    """Rows attached through a generic relation (comments, ...) follow the customer too."""
+    content_type = ContentType.objects.get_for_model(Customer)
+    moved = {}
+    for model in apps.get_models():
+        if _is_history(model):
+            continue
+        for field in model._meta.private_fields:
+            if not isinstance(field, GenericForeignKey):
+                continue
+            id_field = model._meta.get_field(field.fk_field)
+            count = model._base_manager.filter(
+                **{field.ct_field: content_type, field.fk_field: id_field.to_python(merged.pk)}
+            ).update(**{field.fk_field: id_field.to_python(survivor.pk)})
+            label = model._meta.label_lower
+            moved[label] = moved.get(label, 0) + count
+    return moved
+
+
+def _merge_fields(*, survivor: Customer, merged: Customer) -> None:
+    """Fill the survivor's empty fields from the duplicate, unite tags, keep the latest dates."""
+    for name in CUSTOMER_EDITABLE_FIELDS:
+        if name in _KEPT_FIELDS:
+            continue
+        attname = Customer._meta.get_field(name).attname
+        if getattr(survivor, attname) in (None, "") and getattr(merged, attname) not in (None, ""):
+            setattr(survivor, attname, getattr(merged, attname))
+    survivor.tags = tags_normalise(survivor.tag_list + merged.tag_list)
+    for name in _LATEST_DATES:
+        dates = [d for d in (getattr(survivor, name), getattr(merged, name)) if d is not None]
+        setattr(survivor, name, max(dates) if dates else None)
+
+
+@transaction.atomic
+def customer_merge(
+    *,
+    actor,
+    survivor: Customer,
+    merged: Customer,
+    survivor_version: int | None = None,
+    merged_version: int | None = None,
+) -> Customer:
+    """Merge ``merged`` (a duplicate) into ``survivor``; returns the survivor.
+
+    The actor needs the right to change customers and must see both (403 / ``DoesNotExist``).
+    With ``*_version`` given, a customer changed since it was read is a conflict and nothing
+    happens. Contacts, interactions, documents, events, churn cases, comments and any other
+    related rows move; the survivor's primary contact stays primary; its empty fields are
+    filled from the duplicate and the tags united; the duplicate goes to the recycle bin.
+    """
+    if not actor.has_perm("customers.change_customer"):
+        raise PermissionDenied(_("You do not have the right to do this."))
+    survivor, merged = _lock_both(actor=actor, survivor=survivor, merged=merged)
+    _check_version(survivor, survivor_version)
+    _check_version(merged, merged_version)
+
+    contacts = _move_contacts(survivor=survivor, merged=merged)
+    _close_churn_cases(actor=actor, merged=merged)
+    moved = _move_related(survivor=survivor, merged=merged)
+    moved[Contact._meta.label_lower] = contacts
+    moved.update(_move_generic(survivor=survivor, merged=merged))
+    _merge_fields(survivor=survivor, merged=merged)
+    derive_keys(survivor)  # the moved contacts' names become searchable on the survivor
+
+    facts = {"survivor": survivor.code, "merged": merged.code}
+    record_update(
+        instance=survivor,
+        actor=actor,
+        change_reason=_("Merged %(merged)s into this customer") % facts,
+    )
+    merged.deleted_at = timezone.now()
+    merged.deleted_by = actor
+    record_update(instance=merged, actor=actor, change_reason=_("Merged into %(survivor)s") % facts)
+    counts = {label: count for label, count in moved.items() if count}
+    event_record(
+        customer=survivor,
+        kind=CustomerEvent.Kind.MERGED,
+        actor=actor,
+        text=_("%(merged)s (%(name)s) was merged into this customer.")
+        % {**facts, "name": merged.name},
+        data={"merged_id": merged.pk, "merged_code": merged.code, "moved": counts},
+    )
+    event_record(
+        customer=merged,
+        kind=CustomerEvent.Kind.MERGED,
+        actor=actor,
+        text=_("Merged into %(survivor)s (%(name)s).") % {**facts, "name": survivor.name},
+        data={"survivor_id": survivor.pk, "survivor_code": survivor.code},
+    )
+    return survivor

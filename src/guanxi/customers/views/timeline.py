@@ -1,0 +1,134 @@
+"""The customer 360 page's moving parts 客户统一视图: timeline (filter, load more) and comments.
+
+Without JavaScript the filter and "load more" are plain links to the detail page and a comment
+posts and redirects back; with htmx the same views answer just the part that changes.
+"""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+
+from guanxi.collaboration.forms.notifications import CommentForm
+from guanxi.collaboration.models import Comment
+from guanxi.collaboration.selectors import notifications as collaboration_selectors
+from guanxi.collaboration.services import notifications as collaboration_services
+from guanxi.core.forms.dictionaries import apply_validation_error
+from guanxi.customers.key_figures import customer_key_figures
+from guanxi.customers.models import Customer
+from guanxi.customers.selectors import customers as selectors
+from guanxi.customers.timeline import customer_timeline, timeline_kinds
+
+ACTIVE_NAV = "customers"
+
+
+def _viewer(view):
+    viewing = permission_required("customers.view_customer", raise_exception=True)
+    return login_required(viewing(view))
+
+
+def _customer_or_404(request, pk) -> Customer:
+    try:
+        return selectors.customer_get(actor=request.user, pk=pk)
+    except Customer.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def _timeline_context(request, customer, *, kind: str = "", before: str = "") -> dict:
+    """The timeline page asked for; an unknown kind or garbled cursor raises ValidationError."""
+    page = customer_timeline(
+        actor=request.user, customer=customer, kinds=[kind] if kind else None, before=before
+    )
+    return {
+        "customer": customer,
+        "timeline": page,
+        "timeline_kind": kind,
+        "timeline_kinds": timeline_kinds(actor=request.user),
+        "timeline_continued": bool(before),
+    }
+
+
+def customer_360_context(request, customer, *, comment_form=None) -> dict:
+    """Everything the 360 page shows beside the profile; the detail view renders it."""
+    kind = request.GET.get("kind", "")
+    before = request.GET.get("before", "")
+    try:
+        timeline = _timeline_context(request, customer, kind=kind, before=before)
+    except ValidationError:
+        # A hand-edited address falls back to the whole, newest timeline.
+        timeline = _timeline_context(request, customer)
+    return {
+        **timeline,
+        "active_nav": ACTIVE_NAV,
+        "contacts": list(selectors.contact_list(actor=request.user, customer=customer)),
+        "key_figures": customer_key_figures(actor=request.user, customer=customer),
+        "comment_form": comment_form or CommentForm(),
+    }
+
+
+@_viewer
+@require_GET
+def customer_timeline_part(request, pk):
+    """More entries (``before``) or another filter (``kind``), as list items for htmx."""
+    customer = _customer_or_404(request, pk)
+    if not request.htmx:
+        # The plain-HTML equivalent is the detail page with the same query.
+        query = request.GET.urlencode()
+        return redirect(customer.get_absolute_url() + (f"?{query}" if query else ""))
+    try:
+        context = _timeline_context(
+            request,
+            customer,
+            kind=request.GET.get("kind", ""),
+            before=request.GET.get("before", ""),
+        )
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
+    response = render(request, "customers/partials/_timeline_entries.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@_viewer
+@require_POST
+def customer_comment_create(request, pk):
+    customer = _customer_or_404(request, pk)
+    form = CommentForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            collaboration_services.comment_create(
+                actor=request.user, target=customer, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if not request.htmx:
+                return redirect(customer.get_absolute_url())
+            form, status = CommentForm(), 200
+    if not request.htmx:
+        from guanxi.customers.views.customers import customer_detail_page
+
+        return customer_detail_page(request, customer, comment_form=form, status=400)
+    context = {**_timeline_context(request, customer), "comment_form": form}
+    return render(request, "customers/partials/_timeline_section.html", context, status=status)
+
+
+@_viewer
+@require_POST
+def customer_comment_delete(request, pk, comment_pk):
+    customer = _customer_or_404(request, pk)
+    try:
+        comment = collaboration_selectors.comment_get(
+            actor=request.user, pk=comment_pk, model=Customer
+        )
+    except Comment.DoesNotExist as missing:
+        raise Http404 from missing
+    if comment.object_id != customer.pk:
+        raise Http404
+    collaboration_services.comment_delete(actor=request.user, comment=comment)
+    if request.htmx:
+        return HttpResponse("")  # the entry swaps itself out
+    return redirect(customer.get_absolute_url())

@@ -1,0 +1,432 @@
+"""REST endpoints of leads 线索.
+
+``/api/leads/`` lists (filters ``status``, ``owner``, ``search``), creates (scored and routed
+by the rules, as on the pages), reads, updates and deletes leads within the caller's scope;
+updates and deletes only while a lead is open, by its owner or a supervisor. Actions:
+
+* ``POST /api/leads/{id}/assign/`` ``{"owner": <user id>}`` (supervisors);
+* ``POST /api/leads/{id}/convert/`` ``{"to": "opportunity"|"customer", "summary": ...,
+  "probability": 20, "confirm_duplicate": false}`` → the lead with the created record's id;
+* ``POST /api/leads/{id}/disqualify/`` ``{"reason": "..."}``;
+* ``POST /api/leads/import/`` (multipart ``file``, CSV or xlsx; optional ``mapping`` JSON and
+  ``dry_run``): every row through the same service as a new lead, all or none — refused rows
+  answer 400 ``invalid_rows`` naming each row and field (services_lead_import).
+
+No right → 403, outside the scope → 404, bad input → 400, a closed lead → 422, a stale
+``version`` → 409 (If-Match → 412), likely duplicate customers → 409 ``duplicate``.
+"""
+
+import json
+
+import django_filters
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from guanxi.accounts.models import User
+from guanxi.core.api.concurrency import check_if_match
+from guanxi.core.api.errors import error_body
+from guanxi.core.api.filters import id_filter
+from guanxi.core.api.serializers import (
+    ErrorDetailSerializer,
+    ErrorSerializer,
+    VersionedModelSerializer,
+    VersionField,
+)
+from guanxi.core.api.viewsets import ScopedViewSet, query_text
+from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.customers.api.customers import DuplicateErrorSerializer
+from guanxi.customers.dedup import DuplicateError
+from guanxi.sales.models import Lead
+from guanxi.sales.selectors import leads as selectors
+from guanxi.sales.services import lead_import as services_lead_import
+from guanxi.sales.services import leads as services
+
+
+class LeadSerializer(VersionedModelSerializer):
+    region = serializers.PrimaryKeyRelatedField(
+        queryset=DictionaryEntry.objects.filter(kind=DictionaryKind.REGION),
+        required=False,
+        allow_null=True,
+        help_text="Id of a `region` dictionary entry.",
+    )
+    owner_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Lead
+        fields = [
+            "id",
+            *services.LEAD_EDITABLE_FIELDS,
+            "score",
+            "status",
+            "owner",
+            "owner_name",
+            "assigned_at",
+            "closed_at",
+            "disqualify_reason",
+            "converted_opportunity",
+            "converted_customer",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "score",
+            "status",
+            "owner",
+            "assigned_at",
+            "closed_at",
+            "disqualify_reason",
+            "converted_opportunity",
+            "converted_customer",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {
+            "notes": {"max_length": services.MAX_TEXT_LENGTH},
+            "score": {"help_text": "0–100, computed from the filled fields and the source."},
+            "owner": {"help_text": "The account manager; null while the lead is new."},
+        }
+
+    def get_owner_name(self, lead: Lead) -> str:
+        return str(lead.owner) if lead.owner_id else ""
+
+
+class LeadAssignSerializer(serializers.Serializer):
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        help_text="Id of the account manager to give the lead to.",
+    )
+    version = VersionField(help_text="Optional: the lead's version as read; stale → 409.")
+
+
+class LeadConvertSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(
+        choices=services.CONVERT_TARGETS, help_text="What the lead becomes."
+    )
+    summary = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The opportunity's summary (opportunity only).",
+    )
+    probability = serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        required=False,
+        default=20,
+        help_text="The opportunity's success probability in percent (opportunity only).",
+    )
+    confirm_duplicate = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Create the customer even if similar customers exist (otherwise 409).",
+    )
+    version = VersionField(help_text="Optional: the lead's version as read; stale → 409.")
+
+
+class LeadDisqualifySerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=services.MAX_TEXT_LENGTH)
+    version = VersionField(help_text="Optional: the lead's version as read; stale → 409.")
+
+
+class LeadImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="CSV (UTF-8 or GBK) or xlsx; the first row holds the headers. At most "
+        f"{services_lead_import.MAX_LEAD_IMPORT_ROWS} rows."
+    )
+    mapping = serializers.CharField(
+        required=False,
+        help_text="Optional JSON object {header: field}, fields among "
+        f"{', '.join(services_lead_import.LEAD_FIELD_NAMES)}; guessed from the headers "
+        "(Chinese or English) when absent.",
+    )
+    dry_run = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Check, score and route every row, then keep nothing (a preview).",
+    )
+
+    def validate_mapping(self, value):
+        try:
+            mapping = json.loads(value)
+        except ValueError as error:
+            raise serializers.ValidationError(_("The column mapping must be an object.")) from error
+        if not isinstance(mapping, dict):
+            raise serializers.ValidationError(_("The column mapping must be an object."))
+        return mapping
+
+
+class LeadImportRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Row number as a spreadsheet shows it (header = 1).")
+    id = serializers.IntegerField(
+        allow_null=True, help_text="The lead's id; null on a dry run (nothing kept)."
+    )
+    name = serializers.CharField()
+    company = serializers.CharField()
+    score = serializers.IntegerField()
+    status = serializers.CharField()
+    owner = serializers.IntegerField(allow_null=True, help_text="Whom the routing gave it to.")
+    owner_name = serializers.CharField()
+
+
+class LeadImportResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    rows = serializers.IntegerField(help_text="Data rows in the file.")
+    created = serializers.IntegerField(help_text="Leads written (0 on a dry run).")
+    mapping = serializers.DictField(child=serializers.CharField(), help_text="{header: field}")
+    leads = LeadImportRowSerializer(many=True)
+
+
+class LeadImportRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    field = serializers.CharField(help_text="The lead field, or __all__.")
+    label = serializers.CharField(help_text="The field's name in the caller's language.")
+    message = serializers.CharField()
+
+
+class LeadImportErrorDetailSerializer(ErrorDetailSerializer):
+    rows = LeadImportRowErrorSerializer(
+        many=True, required=False, help_text="On invalid_rows: each refused row and field."
+    )
+
+
+class LeadImportErrorSerializer(serializers.Serializer):
+    error = LeadImportErrorDetailSerializer()
+
+
+def _import_body(result) -> dict:
+    keep = not result.dry_run
+    return {
+        "dry_run": result.dry_run,
+        "rows": result.rows,
+        "created": result.created,
+        "mapping": result.mapping,
+        "leads": [
+            {
+                "row": row,
+                "id": lead.pk if keep else None,
+                "name": lead.name,
+                "company": lead.company,
+                "score": lead.score,
+                "status": lead.status,
+                "owner": lead.owner_id,
+                "owner_name": str(lead.owner) if lead.owner_id else "",
+            }
+            for row, lead in result.leads
+        ],
+    }
+
+
+class LeadFilter(django_filters.FilterSet):
+    owner = id_filter("owner", help_text="Id of the owner.")
+
+    class Meta:
+        model = Lead
+        fields = ["status"]
+
+
+TRANSITION_ERRORS = {
+    409: OpenApiResponse(ErrorSerializer, description="The body's `version` is stale."),
+    412: OpenApiResponse(ErrorSerializer, description="If-Match does not match the ETag."),
+}
+_ACTION = {"filter_backends": [], "pagination_class": None}
+_WRITE_RIGHTS = {
+    "assign": "sales.change_lead",
+    "convert": "sales.change_lead",
+    "disqualify": "sales.change_lead",
+    "import_leads": services_lead_import.IMPORT_PERMISSION,
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "search", str, description="In the name, company, phone or e-mail (any case)."
+            )
+        ]
+    ),
+)
+class LeadViewSet(ScopedViewSet):
+    """Leads in the caller's scope: their own, their team's (supervisors, who also see the
+    leads nobody owns yet), their managers' (assistants), all (executives, administrators)."""
+
+    model = Lead
+    serializer_class = LeadSerializer
+    filterset_class = LeadFilter
+    ordering_fields = {"created_at": "created_at", "score": "score", "name": "name"}
+
+    @property
+    def write_permission(self):
+        return _WRITE_RIGHTS.get(self.action)
+
+    def select(self, actor):
+        if self.action == "list":
+            return selectors.lead_list(actor=actor, search=query_text(self.request, "search", 100))
+        return selectors.lead_list(actor=actor)
+
+    def create_record(self, data):
+        return services.lead_create(actor=self.request.user, **data)
+
+    def update_record(self, instance, data, expected_version):
+        return services.lead_update(
+            actor=self.request.user, lead=instance, expected_version=expected_version, **data
+        )
+
+    def delete_record(self, instance, expected_version):
+        services.lead_delete(
+            actor=self.request.user, lead=instance, expected_version=expected_version
+        )
+
+    def _expected(self, request, lead, sent_version) -> int | None:
+        if_match = check_if_match(request, lead)
+        if sent_version is not None:
+            return sent_version
+        return lead.version if if_match else None
+
+    def _reread(self, lead: Lead) -> Lead:
+        return selectors.lead_list(actor=self.request.user).filter(pk=lead.pk).first() or lead
+
+    @extend_schema(
+        summary="Give an open lead to an account manager (supervisors)",
+        request=LeadAssignSerializer,
+        responses={200: LeadSerializer, **TRANSITION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], **_ACTION)
+    def assign(self, request, pk=None):
+        lead = self.get_object()
+        payload = LeadAssignSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        done = services.lead_assign(
+            actor=request.user,
+            lead=lead,
+            owner=data["owner"],
+            expected_version=self._expected(request, lead, data.get("version")),
+        )
+        return self.output(self._reread(done))
+
+    @extend_schema(
+        summary="Convert an open lead into a sales opportunity or a customer (once)",
+        description="`to: opportunity` creates an unassigned opportunity; `to: customer` "
+        "creates the customer (duplicate check: 409 `duplicate` unless `confirm_duplicate`). "
+        "A converted or disqualified lead answers 422.",
+        request=LeadConvertSerializer,
+        responses={
+            200: LeadSerializer,
+            409: OpenApiResponse(
+                DuplicateErrorSerializer,
+                description="Similar customers exist (code `duplicate`), or the `version` "
+                "is stale (code `conflict`).",
+            ),
+            412: TRANSITION_ERRORS[412],
+        },
+    )
+    @action(detail=True, methods=["post"], **_ACTION)
+    def convert(self, request, pk=None):
+        lead = self.get_object()
+        payload = LeadConvertSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        expected = self._expected(request, lead, data.pop("version", None))
+        try:
+            done = services.lead_convert(
+                actor=request.user, lead=lead, expected_version=expected, **data
+            )
+        except DuplicateError as error:
+            found = error.duplicates
+            body = error_body("duplicate", error.messages[0])
+            body["error"]["candidates"] = [customer.pk for customer in found.visible]
+            body["error"]["hidden_candidates"] = found.hidden_count
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        return self.output(self._reread(done))
+
+    @extend_schema(
+        summary="Disqualify an open lead, with the reason",
+        request=LeadDisqualifySerializer,
+        responses={200: LeadSerializer, **TRANSITION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], **_ACTION)
+    def disqualify(self, request, pk=None):
+        lead = self.get_object()
+        payload = LeadDisqualifySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        done = services.lead_disqualify(
+            actor=request.user,
+            lead=lead,
+            reason=data["reason"],
+            expected_version=self._expected(request, lead, data.get("version")),
+        )
+        return self.output(self._reread(done))
+
+    @extend_schema(
+        summary="Import leads from a CSV or xlsx file, all rows or none",
+        description="Each row is validated, scored and routed exactly as a new lead (source "
+        "`import`). Any refused row → 400 `invalid_rows` listing every row and field, and "
+        "nothing is kept. `dry_run` checks and routes every row, keeps nothing, and answers "
+        "200 with the preview; a real import answers 201.",
+        request={"multipart/form-data": LeadImportSerializer},
+        responses={
+            200: OpenApiResponse(LeadImportResultSerializer, description="Dry run: preview."),
+            201: OpenApiResponse(LeadImportResultSerializer, description="Imported."),
+            400: OpenApiResponse(
+                LeadImportErrorSerializer,
+                description="A bad file or mapping (fields `file`, `mapping`), or refused rows "
+                "(code `invalid_rows`, with `rows`).",
+            ),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser],
+        **_ACTION,
+    )
+    def import_leads(self, request):
+        payload = LeadImportSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        upload = data["file"]
+        result = services_lead_import.lead_import(
+            actor=request.user,
+            file=upload,
+            name=upload.name,
+            mapping=data.get("mapping"),
+            dry_run=data["dry_run"],
+        )
+        if result.errors:
+            body = error_body(
+                "invalid_rows",
+                ngettext(
+                    "%(count)d problem in the file; nothing was imported.",
+                    "%(count)d problems in the file; nothing was imported.",
+                    len(result.errors),
+                )
+                % {"count": len(result.errors)},
+            )
+            body["error"]["rows"] = [
+                {"row": e.row, "field": e.field, "label": e.label, "message": e.message}
+                for e in result.errors
+            ]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        code = status.HTTP_200_OK if result.dry_run else status.HTTP_201_CREATED
+        return Response(_import_body(result), status=code)
+
+
+router = SimpleRouter()
+router.register("leads", LeadViewSet, basename="api-lead")
+urlpatterns = router.urls

@@ -1,0 +1,99 @@
+"""Forms of the quote 报价 pages; the lines are the order pages' formset (forms_orders)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.customers.selectors import customers as customer_selectors
+from guanxi.sales.models import Quote
+
+DATE = {"format": "%Y-%m-%d", "attrs": {"type": "date"}}
+
+
+def _label(name: str):
+    return Quote._meta.get_field(name).verbose_name
+
+
+class QuoteForm(forms.Form):
+    """The quote's own fields; ``customer`` is the customer's code (KH…) on create."""
+
+    customer = forms.CharField(
+        label=_label("customer"),
+        max_length=20,
+        help_text=_("The customer's code, e.g. KH20260001."),
+    )
+    quote_date = forms.DateField(
+        label=_label("quote_date"), widget=forms.DateInput(**DATE), initial=timezone.localdate
+    )
+    valid_until = forms.DateField(
+        label=_label("valid_until"),
+        widget=forms.DateInput(**DATE),
+        required=False,
+        help_text=_("Empty: 30 days after the quote date."),
+    )
+    notes = forms.CharField(
+        label=_label("notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean_customer(self):
+        code = self.cleaned_data["customer"].strip().upper()
+        customer = customer_selectors.customer_list(actor=self.actor).filter(code=code).first()
+        if customer is None:
+            raise forms.ValidationError(_("No customer of yours has this code."))
+        return customer
+
+    def values(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class QuoteEditForm(QuoteForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        del self.fields["customer"]
+        self.fields["valid_until"].required = True
+        self.fields["valid_until"].help_text = ""
+
+    @staticmethod
+    def initial_for(quote: Quote) -> dict:
+        return {
+            "quote_date": quote.quote_date,
+            "valid_until": quote.valid_until,
+            "notes": quote.notes,
+            "version": quote.version,
+        }
+
+    def values(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class QuoteConvertForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    credit_override = forms.BooleanField(
+        label=_("Override the customer's credit hold"), required=False
+    )
+    credit_override_reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not actor.has_perm("sales.override_credit_hold"):
+            del self.fields["credit_override"]
+            del self.fields["credit_override_reason"]
+
+
+class QuoteFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_label("status"),
+        choices=[("", _("All statuses")), *Quote.Status.choices],
+        required=False,
+    )

@@ -1,0 +1,77 @@
+"""Reads of leads 线索 and their routing rules, always within the actor's scope.
+
+A lead belongs to its owner (``Lead.scope_fields``): an account manager sees their own, an
+assistant those of the managers they support, a supervisor those of the team subtree.
+Leads nobody owns yet (new, not routed) are seen by supervisors — so they can assign them —
+and, like everything, by executives and administrators; account managers and assistants do not
+see them.
+"""
+
+from django.db.models import Q, QuerySet
+
+from guanxi.accounts.models import User
+from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.scoping import scope_q
+from guanxi.sales.models import Lead, LeadRoutingRule
+
+LEAD_LIST_ORDERING = ("-created_at", "-id")
+MAX_SEARCH_LENGTH = 100
+
+
+def _visible(actor) -> QuerySet[Lead]:
+    condition = scope_q(actor, Lead)
+    rows = Lead.objects.all()
+    if condition is None:
+        return rows
+    if actor.is_active and actor.has_perm("accounts.view_team_records"):
+        condition |= Q(owner__isnull=True)
+    return rows.filter(condition)
+
+
+def lead_list(*, actor, status: str = "", search: str = "", owner=None) -> QuerySet[Lead]:
+    """Leads ``actor`` sees, newest first; ``status`` keeps one status, ``search`` matches the
+    name, company, phone or e-mail (any case), ``owner`` (a user or id) one owner's."""
+    rows = _visible(actor).select_related("region", "owner")
+    if status:
+        rows = rows.filter(status=status)
+    if term := (search or "").strip()[:MAX_SEARCH_LENGTH]:
+        rows = rows.filter(
+            Q(name__icontains=term)
+            | Q(company__icontains=term)
+            | Q(phone__icontains=term)
+            | Q(email__icontains=term)
+        )
+    if owner is not None:
+        rows = rows.filter(owner=owner)
+    return rows.order_by(*LEAD_LIST_ORDERING)
+
+
+def lead_get(*, actor, pk) -> Lead:
+    """The lead if ``actor`` sees it; ``Lead.DoesNotExist`` otherwise (a 404)."""
+    return (
+        _visible(actor)
+        .select_related(
+            "region",
+            "owner",
+            "created_by",
+            "converted_opportunity",
+            "converted_customer",
+        )
+        .get(pk=pk)
+    )
+
+
+def lead_assignee_choices(*, actor) -> QuerySet[User]:
+    """Whom ``actor`` may give a lead to (the customers app's rule for record owners)."""
+    return assignable_owners(actor=actor).order_by("username")
+
+
+def region_choices() -> QuerySet[DictionaryEntry]:
+    return DictionaryEntry.objects.filter(kind=DictionaryKind.REGION, is_active=True).order_by(
+        "sort_order", "code"
+    )
+
+
+def routing_rule_list() -> QuerySet[LeadRoutingRule]:
+    return LeadRoutingRule.objects.select_related("region", "team", "user", "last_assigned")

@@ -1,0 +1,117 @@
+"""Reads of sales opportunities 销售机会 and their plan items, always within the actor's scope.
+
+An opportunity belongs to its creator and to its assignee (``Opportunity.scope_fields``): a
+user sees those they created or were given, a supervisor those of the team, a sales assistant
+those of the managers they support, executives and administrators all of them.
+"""
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
+
+from guanxi.accounts.models import User
+from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.scoping import scope_queryset
+from guanxi.sales.models import Opportunity, PlanItem
+
+# Newest first; ends in the id so keyset pages have a total order.
+OPPORTUNITY_LIST_ORDERING = ("-created_at", "-id")
+MAX_SEARCH_LENGTH = 100
+
+
+def opportunity_list(
+    *,
+    actor,
+    status: str = "",
+    search: str = "",
+    mine: bool = False,
+    assigned_to=None,
+) -> QuerySet[Opportunity]:
+    """Opportunities ``actor`` sees, newest first, with what a list row shows loaded.
+
+    ``status`` keeps one status, ``search`` the prospect names containing it (any case),
+    ``mine`` those the actor created or was assigned, ``assigned_to`` (a user or id) one
+    assignee's.
+    """
+    rows = scope_queryset(Opportunity.objects.all(), actor).select_related(
+        "source", "assigned_to", "created_by", "customer"
+    )
+    if status:
+        rows = rows.filter(status=status)
+    if term := (search or "").strip()[:MAX_SEARCH_LENGTH]:
+        rows = rows.filter(prospect_name__icontains=term)
+    if mine:
+        rows = rows.filter(mine_condition(actor))
+    if assigned_to is not None:
+        rows = rows.filter(assigned_to=assigned_to)
+    return rows.order_by(*OPPORTUNITY_LIST_ORDERING)
+
+
+def mine_condition(actor) -> Q:
+    """ "Mine": the opportunities ``actor`` created or was assigned."""
+    return Q(created_by=actor) | Q(assigned_to=actor)
+
+
+def opportunity_get(*, actor, pk) -> Opportunity:
+    """The opportunity if ``actor`` sees it; ``Opportunity.DoesNotExist`` otherwise (a 404)."""
+    return (
+        scope_queryset(Opportunity.objects.all(), actor)
+        .select_related(
+            "source",
+            "customer",
+            "assigned_to",
+            "assigned_by",
+            "created_by",
+            "lost_reason",
+        )
+        .get(pk=pk)
+    )
+
+
+def opportunity_in_scope(*, actor, opportunity: Opportunity) -> bool:
+    return scope_queryset(Opportunity.objects.filter(pk=opportunity.pk), actor).exists()
+
+
+def plan_item_list(*, actor, opportunity: Opportunity) -> QuerySet[PlanItem]:
+    """The plan items of ``opportunity`` in date order, if the actor sees it (else none)."""
+    return scope_queryset(PlanItem.objects.filter(opportunity=opportunity), actor).order_by(
+        "date", "id"
+    )
+
+
+def plan_item_get(*, actor, opportunity: Opportunity, pk) -> PlanItem:
+    """One plan item of ``opportunity``; ``PlanItem.DoesNotExist`` if it is not one of its."""
+    return plan_item_list(actor=actor, opportunity=opportunity).get(pk=pk)
+
+
+def opportunity_assignee_choices(*, actor) -> QuerySet[User]:
+    """Whom ``actor`` may assign an opportunity to.
+
+    The customers app's rule for who may be given records (``assignable_owners``: a supervisor
+    their team subtree, an administrator anyone), narrowed to users who may work on
+    opportunities, so an assignment never lands with someone who could not develop it.
+    """
+    workers = Permission.objects.filter(
+        content_type__app_label="sales", codename="change_opportunity"
+    )
+    allowed = Q(is_superuser=True) | Q(groups__permissions__in=workers)
+    allowed |= Q(user_permissions__in=workers)
+    able = User.objects.filter(allowed).values("pk")
+    return assignable_owners(actor=actor).filter(pk__in=able).order_by("username")
+
+
+def opportunity_source_choices(*, current=None) -> QuerySet[DictionaryEntry]:
+    """Active sources 机会来源 (the customers' source dictionary), plus the one already chosen."""
+    condition = Q(is_active=True)
+    if current is not None:
+        condition |= Q(pk=current.pk)
+    return DictionaryEntry.objects.filter(condition, kind=DictionaryKind.SOURCE).order_by(
+        "sort_order", "code"
+    )
+
+
+def lost_reason_choices() -> QuerySet[DictionaryEntry]:
+    """Active lost reasons 失败原因 to terminate a development with."""
+    return DictionaryEntry.objects.filter(kind=DictionaryKind.LOST_REASON, is_active=True).order_by(
+        "sort_order", "code"
+    )

@@ -1,0 +1,255 @@
+"""Every write on contracts 合同.
+
+Rules (issue #4):
+
+- The customer must be in the actor's scope and have an account manager, who owns the contract.
+- An order given must be one of the same customer's orders (and in scope).
+- The end date is not before the start date. Status moves draft → active → completed, and a
+  draft or active contract can be terminated; completed and terminated contracts are final.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.core.exceptions import BusinessRuleError
+from guanxi.core.scoping import scope_queryset
+from guanxi.core.services.records import code_next, record_create, record_set_status, record_update
+from guanxi.customers.models import Customer
+from guanxi.sales.models import Contract, Order, Payment, Receivable
+
+CONTRACT_CODE_PREFIX = "HT"
+CONTRACT_EDITABLE_FIELDS = (
+    "title",
+    "amount",
+    "order",
+    "signed_on",
+    "starts_on",
+    "ends_on",
+    "notes",
+)
+STATUS_MOVES = {
+    Contract.Status.ACTIVE: (Contract.Status.DRAFT,),
+    Contract.Status.COMPLETED: (Contract.Status.ACTIVE,),
+    Contract.Status.TERMINATED: (Contract.Status.DRAFT, Contract.Status.ACTIVE),
+}
+FINAL_STATES = (Contract.Status.COMPLETED, Contract.Status.TERMINATED)
+
+
+def _require(actor, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("You do not have the right to do this."))
+
+
+def _visible(actor, contract: Contract) -> None:
+    if not scope_queryset(Contract.objects.filter(pk=contract.pk), actor).exists():
+        raise Contract.DoesNotExist
+
+
+def _check(contract: Contract, actor) -> None:
+    if contract.order_id is not None:
+        order = scope_queryset(Order.objects.filter(pk=contract.order_id), actor).first()
+        if order is None or order.customer_id != contract.customer_id:
+            raise ValidationError({"order": _("Choose one of this customer's orders.")})
+    if contract.starts_on and contract.ends_on and contract.ends_on < contract.starts_on:
+        raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
+    if contract.amount is not None and Decimal(contract.amount) < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    actor,
+    customer: Customer,
+    title: str,
+    amount,
+    order: Order | None = None,
+    signed_on: datetime.date | None = None,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    notes: str = "",
+) -> Contract:
+    """Create a draft contract of ``customer``."""
+    _require(actor, "sales.add_contract")
+    if not scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists():
+        raise Customer.DoesNotExist
+    customer = Customer.objects.get(pk=customer.pk)
+    if customer.owner_id is None:
+        raise ValidationError(
+            {
+                "customer": _(
+                    "This customer is in the pool; claim it or give it an account manager "
+                    "before making a contract."
+                )
+            }
+        )
+    contract = Contract(
+        customer=customer,
+        owner=customer.owner,
+        order=order,
+        title=(title or "").strip(),
+        amount=amount,
+        signed_on=signed_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        notes=(notes or "").strip(),
+    )
+    _check(contract, actor)
+    contract.code = code_next(
+        prefix=CONTRACT_CODE_PREFIX, year=(signed_on or timezone.localdate()).year
+    )
+    return record_create(instance=contract, actor=actor, on_behalf_of=customer.owner)
+
+
+@transaction.atomic
+def contract_update(
+    *, actor, contract: Contract, expected_version: int | None = None, **fields
+) -> Contract:
+    """Change a contract that is not completed or terminated."""
+    _require(actor, "sales.change_contract")
+    _visible(actor, contract)
+    unknown = set(fields) - set(CONTRACT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    if contract.status in FINAL_STATES:
+        raise BusinessRuleError(
+            _("A %(status)s contract cannot be changed any more.")
+            % {"status": contract.get_status_display().lower()}
+        )
+    for name, value in fields.items():
+        setattr(contract, name, value.strip() if isinstance(value, str) else value)
+    _check(contract, actor)
+    return record_update(instance=contract, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def contract_set_status(
+    *, actor, contract: Contract, status: str, expected_version: int | None = None
+) -> Contract:
+    """Activate a draft, complete an active contract, or terminate a draft or active one."""
+    _require(actor, "sales.change_contract")
+    _visible(actor, contract)
+    return record_set_status(
+        instance=contract,
+        actor=actor,
+        status=status,
+        moves=STATUS_MOVES,
+        choose_message=_("Choose active, completed or terminated."),
+        refused_message=_("A %(status)s contract cannot become %(new)s."),
+        expected_version=expected_version,
+    )
+
+
+# --- receivables 应收款 and payments 回款 --------------------------------------------------------
+#
+# A receivable belongs to exactly one order or contract (one receivable each), of a customer in
+# the actor's scope; the amount due defaults to the order's total or the contract's amount.
+# A payment is above zero and at most the outstanding balance; payment_record is the one place
+# that changes ``amount_paid``, under a row lock so two payments cannot together overpay.
+
+
+@transaction.atomic
+def receivable_create(
+    *,
+    actor,
+    due_date: datetime.date,
+    order: Order | None = None,
+    contract: Contract | None = None,
+    amount_due=None,
+    notes: str = "",
+) -> Receivable:
+    """Open the receivable of ``order`` or ``contract`` (exactly one of them)."""
+    _require(actor, "sales.add_receivable")
+    if (order is None) == (contract is None):
+        raise ValidationError({"order": _("Choose an order or a contract.")})
+    if order is not None:
+        source = scope_queryset(Order.objects.filter(pk=order.pk), actor).first()
+        if source is None:
+            raise Order.DoesNotExist
+        if source.status == Order.Status.CANCELLED:
+            raise BusinessRuleError({"order": _("A cancelled order has nothing to collect.")})
+        taken = Receivable.all_objects.filter(order=source).exists()
+        default_amount = source.total
+    else:
+        source = scope_queryset(Contract.objects.filter(pk=contract.pk), actor).first()
+        if source is None:
+            raise Contract.DoesNotExist
+        if source.status == Contract.Status.TERMINATED:
+            raise BusinessRuleError(
+                {"contract": _("A terminated contract has nothing to collect.")}
+            )
+        taken = Receivable.all_objects.filter(contract=source).exists()
+        default_amount = source.amount
+    if taken:
+        raise BusinessRuleError(_("This order or contract already has a receivable."))
+    customer = source.customer
+    if customer.owner_id is None:
+        raise ValidationError(
+            {"customer": _("This customer is in the pool; give it an account manager first.")}
+        )
+    amount_due = default_amount if amount_due is None else Decimal(amount_due)
+    if amount_due <= 0:
+        raise ValidationError({"amount_due": _("The amount due must be more than zero.")})
+    receivable = Receivable(
+        customer=customer,
+        owner=customer.owner,
+        order=source if order is not None else None,
+        contract=source if contract is not None else None,
+        amount_due=amount_due,
+        due_date=due_date,
+        notes=(notes or "").strip(),
+    )
+    return record_create(instance=receivable, actor=actor, on_behalf_of=customer.owner)
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    actor,
+    receivable: Receivable,
+    amount,
+    paid_on: datetime.date | None = None,
+    method: str = Payment.Method.BANK_TRANSFER,
+    notes: str = "",
+) -> Payment:
+    """Record a payment against ``receivable``; it may not exceed the outstanding balance."""
+    _require(actor, "sales.add_payment")
+    if not scope_queryset(Receivable.objects.filter(pk=receivable.pk), actor).exists():
+        raise Receivable.DoesNotExist
+    locked = Receivable.objects.select_for_update().get(pk=receivable.pk)
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("A payment must be more than zero.")})
+    if amount > locked.balance:
+        raise BusinessRuleError(
+            {
+                "amount": _("A payment cannot exceed the outstanding balance of %(balance)s.")
+                % {"balance": f"¥{locked.balance}"}
+            }
+        )
+    paid_on = paid_on or timezone.localdate()
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("A payment cannot be dated in the future.")})
+    payment = Payment(
+        receivable=locked,
+        amount=amount,
+        paid_on=paid_on,
+        method=method,
+        notes=(notes or "").strip(),
+    )
+    record_create(instance=payment, actor=actor)
+    locked.amount_paid = locked.amount_paid + amount
+    record_update(
+        instance=locked,
+        actor=actor,
+        change_reason=_("Payment of %(amount)s") % {"amount": f"¥{amount}"},
+    )
+    receivable.refresh_from_db()
+    return payment

@@ -1,0 +1,440 @@
+"""Every write of leads 线索 and their routing rules (SPEC §3).
+
+The life of a lead::
+
+    new 新线索 (no owner) --routed or assigned--> assigned 已分配 --convert--> converted 已转化
+                   \\_______________________________________\\--disqualify--> disqualified 无效
+
+* A lead is created by hand (``sales.add_lead``) or by the public web form (no actor). Its
+  score is computed by :func:`lead_score` on creation and on every edit.
+* On creation a lead without an owner is routed (:func:`lead_route`): the rule for its region,
+  else the default rule (no region). A rule names one account manager, or a team whose active
+  account managers take turns (round-robin; the pointer is stored on the rule row, which is
+  locked with ``select_for_update`` so two leads arriving at once go to different people).
+  No rule, or nobody active → the lead stays new, for a supervisor to assign.
+* The owner, or a supervisor who sees the lead, converts it — to a sales opportunity
+  (``services_opportunities.opportunity_create``) or to a customer
+  (``customers.services.customer_create`` with its duplicate check) — in one transaction, or
+  disqualifies it with the reason. A converted or disqualified lead cannot change any more.
+* Administrators (``sales.manage_lead_routing``) edit the routing rules.
+
+No right → ``PermissionDenied``; outside the scope → ``DoesNotExist``; bad input →
+``ValidationError`` naming the field; a closed lead → ``BusinessRuleError``; a stale version →
+``ConflictError``.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts import roles
+from guanxi.core.exceptions import BusinessRuleError, ConflictError
+from guanxi.core.models import DictionaryKind
+from guanxi.core.services.records import record_create, record_soft_delete, record_update
+from guanxi.customers.models import phone_validator
+from guanxi.sales.models import Lead, LeadRoutingRule
+
+LEAD_EDITABLE_FIELDS = ("name", "company", "phone", "email", "region", "source", "notes")
+MAX_TEXT_LENGTH = 4000
+Status = Lead.Status
+
+# -- scoring ---------------------------------------------------------------------------------
+
+# Points per filled contact field and per source; the sum is capped at 100.
+SCORE_FIELD_POINTS = {"company": 20, "phone": 20, "email": 15, "region": 10, "notes": 5}
+SCORE_SOURCE_POINTS = {
+    Lead.Source.WEB: 20,
+    Lead.Source.CAMPAIGN: 25,
+    Lead.Source.IMPORT: 5,
+    Lead.Source.MANUAL: 10,
+}
+
+
+def lead_score(lead: Lead) -> int:
+    """The lead's score 0–100: points for each filled field (company 20, phone 20, e-mail 15,
+    region 10, notes 5) plus points for its source (campaign 25, web form 20, by hand 10,
+    import 5), at most 100. A lead someone can reach, from a warm source, comes first."""
+    score = sum(
+        points
+        for field, points in SCORE_FIELD_POINTS.items()
+        if getattr(lead, "region_id" if field == "region" else field)
+    )
+    score += SCORE_SOURCE_POINTS.get(lead.source, 0)
+    return min(score, 100)
+
+
+# -- who may do what -------------------------------------------------------------------------
+
+
+def is_supervisor(actor) -> bool:
+    """Supervisors and administrators (and executives, read-only) see unassigned leads."""
+    return bool(
+        actor.is_active
+        and (
+            actor.is_superuser
+            or actor.has_perm("accounts.view_team_records")
+            or actor.has_perm("accounts.view_all_records")
+        )
+    )
+
+
+def can_work(actor, lead: Lead) -> bool:
+    """Edit, convert or disqualify: the owner or a supervisor, while the lead is open."""
+    return (
+        not lead.is_closed
+        and actor.has_perm("sales.change_lead")
+        and (lead.owner_id == actor.pk or is_supervisor(actor))
+    )
+
+
+def can_assign(actor, lead: Lead) -> bool:
+    return (
+        not lead.is_closed
+        and actor.has_perm("sales.change_lead")
+        and (actor.is_superuser or actor.has_perm("accounts.view_team_records"))
+    )
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _require(actor, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("You do not have the right to do this."))
+
+
+def _locked(actor, lead: Lead) -> Lead:
+    from guanxi.sales.selectors.leads import lead_list
+
+    rows = lead_list(actor=actor).select_related(None).order_by("pk")
+    return rows.select_for_update(of=("self",)).get(pk=lead.pk)
+
+
+def _check_version(lead: Lead, expected: int | None) -> None:
+    if expected is not None and int(expected) != lead.version:
+        raise ConflictError(current_version=lead.version)
+
+
+def _refuse_closed(lead: Lead) -> None:
+    if lead.is_closed:
+        raise BusinessRuleError(
+            {
+                "status": _("This lead is %(status)s; it can no longer change.")
+                % {"status": lead.get_status_display()}
+            }
+        )
+
+
+def _require_worker(actor, lead: Lead) -> None:
+    _refuse_closed(lead)
+    if not can_work(actor, lead):
+        raise PermissionDenied(_("Only the lead's owner or a supervisor can do this."))
+
+
+def _clean_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(LEAD_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name in ("name", "company", "phone", "email"):
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
+    if "name" in fields and not fields["name"]:
+        raise ValidationError({"name": _("Enter the name of the person.")})
+    if fields.get("phone"):
+        try:
+            phone_validator(fields["phone"])
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from error
+    if fields.get("email"):
+        try:
+            validate_email(fields["email"])
+        except ValidationError as error:
+            raise ValidationError({"email": _("Enter a valid e-mail address.")}) from error
+    if "notes" in fields:
+        fields["notes"] = (fields["notes"] or "").strip()
+        if len(fields["notes"]) > MAX_TEXT_LENGTH:
+            raise ValidationError(
+                {"notes": _("Write at most %(count)d characters.") % {"count": MAX_TEXT_LENGTH}}
+            )
+    region = fields.get("region")
+    if region is not None and (region.kind != DictionaryKind.REGION or not region.is_active):
+        raise ValidationError({"region": _("Choose a region from the list.")})
+    if "source" in fields and fields["source"] not in Lead.Source.values:
+        raise ValidationError({"source": _("Choose a source from the list.")})
+    return fields
+
+
+# -- routing ---------------------------------------------------------------------------------
+
+
+def _rule_for(region) -> LeadRoutingRule | None:
+    # Ordered by id: the default ordering joins the region, which PostgreSQL cannot lock.
+    rules = LeadRoutingRule.objects.order_by("pk").select_for_update(of=("self",))
+    if region is not None:
+        rule = rules.filter(region=region).first()
+        if rule is not None:
+            return rule
+    return rules.filter(region__isnull=True).first()
+
+
+def routing_candidates(team):
+    """The active account managers of ``team`` (not its subteams), in a fixed order."""
+    return (
+        get_user_model()
+        .objects.filter(team=team, is_active=True, groups__name=roles.ACCOUNT_MANAGER)
+        .order_by("pk")
+    )
+
+
+def lead_route(region):
+    """The account manager a new lead of ``region`` goes to, or ``None`` (stays new).
+
+    Round-robin moves the rule's pointer; call inside a transaction (the rule row is locked).
+    """
+    rule = _rule_for(region)
+    if rule is None:
+        return None
+    if rule.user_id is not None:
+        return rule.user if rule.user.is_active else None
+    members = list(routing_candidates(rule.team_id))
+    if not members:
+        return None
+    after = [user for user in members if rule.last_assigned_id and user.pk > rule.last_assigned_id]
+    chosen = after[0] if after else members[0]
+    rule.last_assigned = chosen
+    rule.save(update_fields=["last_assigned"])
+    return chosen
+
+
+# -- create, edit, assign --------------------------------------------------------------------
+
+
+def _create(*, actor, fields: dict, owner=None, fallback=None) -> Lead:
+    lead = Lead(**fields)
+    if owner is None:
+        owner = lead_route(lead.region) or fallback
+    if owner is not None:
+        lead.owner = owner
+        lead.status = Status.ASSIGNED
+        lead.assigned_at = timezone.now()
+    lead.score = lead_score(lead)
+    lead.full_clean()
+    return record_create(instance=lead, actor=actor)
+
+
+@transaction.atomic
+def lead_create(*, actor, owner=None, **fields) -> Lead:
+    """Record a lead by hand; without ``owner`` it is routed by the rules, and when no rule
+    applies an account manager (who could not see an unowned lead) keeps it."""
+    _require(actor, "sales.add_lead")
+    fields = _clean_fields(fields)
+    if owner is not None:
+        _check_assignee(actor, owner)
+    fallback = None if is_supervisor(actor) else actor
+    return _create(actor=actor, fields=fields, owner=owner, fallback=fallback)
+
+
+@transaction.atomic
+def lead_create_from_web(**fields) -> Lead:
+    """A lead from the public web form (nobody signed in): source web, routed by the rules."""
+    fields = _clean_fields({**fields, "source": Lead.Source.WEB})
+    return _create(actor=None, fields=fields)
+
+
+@transaction.atomic
+def lead_update(*, actor, lead: Lead, expected_version: int | None = None, **fields) -> Lead:
+    """Change an open lead's details (owner or supervisor); the score is recomputed."""
+    _require(actor, "sales.change_lead")
+    expected = lead.version if expected_version is None else expected_version
+    locked = _locked(actor, lead)
+    _require_worker(actor, locked)
+    _check_version(locked, expected)
+    for name, value in _clean_fields(fields).items():
+        setattr(locked, name, value)
+    locked.score = lead_score(locked)
+    return record_update(instance=locked, actor=actor, expected_version=expected)
+
+
+@transaction.atomic
+def lead_delete(*, actor, lead: Lead, expected_version: int | None = None) -> None:
+    """Move an open lead to the recycle bin (owner or supervisor)."""
+    _require(actor, "sales.delete_lead")
+    expected = lead.version if expected_version is None else expected_version
+    locked = _locked(actor, lead)
+    _require_worker(actor, locked)
+    _check_version(locked, expected)
+    record_soft_delete(instance=locked, actor=actor, expected_version=expected)
+
+
+def _check_assignee(actor, owner) -> None:
+    from guanxi.sales.selectors.leads import lead_assignee_choices
+
+    if not lead_assignee_choices(actor=actor).filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": _("You cannot give leads to this user.")})
+
+
+@transaction.atomic
+def lead_assign(*, actor, lead: Lead, owner, expected_version: int | None = None) -> Lead:
+    """A supervisor gives an open lead to an account manager of their team."""
+    _require(actor, "sales.change_lead")
+    locked = _locked(actor, lead)
+    _refuse_closed(locked)
+    if not can_assign(actor, locked):
+        raise PermissionDenied(_("Only supervisors assign leads."))
+    _check_version(locked, expected_version)
+    if owner is None:
+        raise ValidationError({"owner": _("Choose the account manager to give it to.")})
+    _check_assignee(actor, owner)
+    locked.owner = owner
+    locked.status = Status.ASSIGNED
+    locked.assigned_at = timezone.now()
+    return record_update(
+        instance=locked, actor=actor, change_reason=_("Assigned to %(name)s") % {"name": owner}
+    )
+
+
+# -- disqualify, convert ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def lead_disqualify(*, actor, lead: Lead, reason: str, expected_version: int | None = None) -> Lead:
+    """Mark an open lead as not worth pursuing 无效, with the reason."""
+    _require(actor, "sales.change_lead")
+    locked = _locked(actor, lead)
+    _require_worker(actor, locked)
+    _check_version(locked, expected_version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why this lead is disqualified.")})
+    if len(reason) > MAX_TEXT_LENGTH:
+        raise ValidationError(
+            {"reason": _("Write at most %(count)d characters.") % {"count": MAX_TEXT_LENGTH}}
+        )
+    locked.status = Status.DISQUALIFIED
+    locked.disqualify_reason = reason
+    locked.closed_at = timezone.now()
+    return record_update(instance=locked, actor=actor, change_reason=_("Disqualified"))
+
+
+CONVERT_TARGETS = ("opportunity", "customer")
+
+
+@transaction.atomic
+def lead_convert(
+    *,
+    actor,
+    lead: Lead,
+    to: str,
+    summary: str = "",
+    probability: int = 20,
+    confirm_duplicate: bool = False,
+    expected_version: int | None = None,
+) -> Lead:
+    """Convert an open lead, once, into a sales opportunity or a customer (one transaction).
+
+    *opportunity*: created (unassigned) with the lead's company or name as the prospect, its
+    name and phone as the contact, ``summary`` and ``probability``. *customer*: created through
+    the customers app (owned by the lead's owner, else the actor; its duplicate check refuses
+    a likely duplicate with ``DuplicateError`` unless ``confirm_duplicate``), with the person as
+    its primary contact when the lead names a company. A second conversion is refused (422).
+    """
+    from guanxi.sales.services import opportunities as services_opportunities
+
+    _require(actor, "sales.change_lead")
+    locked = _locked(actor, lead)
+    _require_worker(actor, locked)
+    _check_version(locked, expected_version)
+    prospect = locked.company or locked.name
+    if to == "opportunity":
+        opportunity = services_opportunities.opportunity_create(
+            actor=actor,
+            prospect_name=prospect,
+            summary=(summary or "").strip()[:200] or _("From lead: %(name)s") % {"name": prospect},
+            probability=probability,
+            contact=locked.name[:100],
+            contact_phone=locked.phone,
+            description=locked.notes,
+        )
+        locked.converted_opportunity = opportunity
+    elif to == "customer":
+        locked.converted_customer = _convert_to_customer(
+            actor, locked, prospect, confirm_duplicate=confirm_duplicate
+        )
+    else:
+        raise ValidationError({"to": _("Convert to an opportunity or a customer.")})
+    locked.status = Status.CONVERTED
+    locked.closed_at = timezone.now()
+    return record_update(instance=locked, actor=actor, change_reason=_("Converted"))
+
+
+def _convert_to_customer(actor, lead: Lead, prospect: str, *, confirm_duplicate: bool):
+    from guanxi.customers.events import event_record
+    from guanxi.customers.models import CustomerEvent
+    from guanxi.customers.services.customers import contact_create, customer_create
+    from guanxi.sales.services.opportunities import _contact_phones
+
+    customer = customer_create(
+        actor=actor,
+        confirm_duplicate=confirm_duplicate,
+        name=prospect,
+        phone=lead.phone,
+        email=lead.email,
+        region=lead.region,
+        owner=lead.owner or actor,
+    )
+    if lead.company:
+        contact_create(
+            actor=actor,
+            customer=customer,
+            name=lead.name[:100],
+            is_primary=True,
+            **_contact_phones(lead.phone),
+        )
+    event_record(
+        customer=customer,
+        kind=CustomerEvent.Kind.CREATED,
+        actor=actor,
+        text=_("Created from the lead “%(name)s” (no. %(number)s).")
+        % {"name": lead.name, "number": lead.pk},
+        data={"lead": lead.pk},
+    )
+    return customer
+
+
+# -- routing rules (administrators) ----------------------------------------------------------
+
+
+def _require_routing_right(actor) -> None:
+    _require(actor, "sales.manage_lead_routing")
+
+
+@transaction.atomic
+def routing_rule_save(*, actor, rule: LeadRoutingRule | None = None, region, team, user):
+    """Create or change a routing rule: exactly one of ``team`` and ``user``; one rule per
+    region and one default (no region)."""
+    _require_routing_right(actor)
+    if (team is None) == (user is None):
+        raise ValidationError({"team": _("Choose either a team or an account manager.")})
+    if region is not None and region.kind != DictionaryKind.REGION:
+        raise ValidationError({"region": _("Choose a region from the list.")})
+    others = LeadRoutingRule.objects.exclude(pk=getattr(rule, "pk", None))
+    if others.filter(region=region).exists() if region else others.filter(region=None).exists():
+        raise ValidationError({"region": _("There is already a rule for this region.")})
+    rule = rule or LeadRoutingRule()
+    if rule.team_id != getattr(team, "pk", None):
+        rule.last_assigned = None
+    rule.region, rule.team, rule.user = region, team, user
+    rule.full_clean(exclude=["region"])
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def routing_rule_delete(*, actor, rule: LeadRoutingRule) -> None:
+    _require_routing_right(actor)
+    rule.delete()

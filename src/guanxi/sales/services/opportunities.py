@@ -1,0 +1,461 @@
+"""Every write of sales opportunities 销售机会 and customer development plans 客户开发计划.
+
+The life of an opportunity (SPEC §3)::
+
+    unassigned 未指派 --assign--> assigned 已指派 --succeed--> won 开发成功
+                                               \\--terminate--> lost 开发失败
+
+* Anyone with ``sales.add_opportunity`` creates one. While it is unassigned, its creator or a
+  supervisor may edit or delete it; afterwards it is fixed.
+* A supervisor (``accounts.view_team_records``; administrators too) assigns it to one of the
+  users they may give records to (the customers app's rule), recording who, when and by whom.
+* The assignee alone writes dated plan items 计划项, records each one's result 执行效果, and
+  finishes: *development succeeded* creates the customer and its primary contact through the
+  customers app's services (duplicate check included), *terminated* records the lost reason.
+
+Rights missing → ``PermissionDenied`` (403); outside the actor's scope → ``DoesNotExist`` (404);
+bad input → ``ValidationError`` naming the field (400); a transition the status does not allow
+→ ``BusinessRuleError`` (422); a stale version → ``ConflictError`` (409). Every change is
+saved through ``record_create``/``record_update``, so it is versioned and in the audit history.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.core.exceptions import BusinessRuleError, ConflictError
+from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.scoping import scope_queryset
+from guanxi.core.services.records import record_create, record_soft_delete, record_update
+from guanxi.customers.models import Customer
+from guanxi.sales.models import Opportunity, PlanItem
+
+OPPORTUNITY_EDITABLE_FIELDS = (
+    "source",
+    "prospect_name",
+    "customer",
+    "probability",
+    "summary",
+    "contact",
+    "contact_phone",
+    "description",
+)
+MAX_TEXT_LENGTH = 4000  # description, plan content, result and lost details
+
+Status = Opportunity.Status
+
+
+# -- who may do what (the pages ask the same predicates to show or hide their buttons) --------
+
+
+def is_supervisor(actor) -> bool:
+    """Supervisors (and administrators) hold the team-scope right; they assign and may edit."""
+    return bool(
+        actor.is_active and (actor.is_superuser or actor.has_perm("accounts.view_team_records"))
+    )
+
+
+def can_edit(actor, opportunity: Opportunity) -> bool:
+    """Edit or delete: while unassigned, by its creator or a supervisor."""
+    return opportunity.is_unassigned and (
+        opportunity.created_by_id == actor.pk or is_supervisor(actor)
+    )
+
+
+def can_assign(actor, opportunity: Opportunity) -> bool:
+    return (
+        opportunity.is_unassigned
+        and actor.has_perm("sales.change_opportunity")
+        and is_supervisor(actor)
+    )
+
+
+def can_develop(actor, opportunity: Opportunity) -> bool:
+    """Write the plan, record results, succeed or terminate: the assignee, while it is open."""
+    return opportunity.is_open and opportunity.assigned_to_id == actor.pk
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _require(actor, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("You do not have the right to do this."))
+
+
+def _locked(actor, opportunity: Opportunity) -> Opportunity:
+    """The opportunity's current row, locked for this transaction, if the actor sees it.
+
+    Transitions decide on the locked row, so two people acting at once cannot both assign,
+    or both succeed; a deleted or unseen opportunity is ``DoesNotExist`` (a 404).
+    """
+    rows = scope_queryset(Opportunity.objects.filter(pk=opportunity.pk), actor)
+    return rows.select_for_update().get()
+
+
+def _check_version(opportunity: Opportunity, expected: int | None) -> None:
+    if expected is not None and int(expected) != opportunity.version:
+        raise ConflictError(current_version=opportunity.version)
+
+
+def _status_label(opportunity: Opportunity) -> str:
+    return str(opportunity.get_status_display())
+
+
+def _refuse_closed(opportunity: Opportunity) -> None:
+    if opportunity.is_closed:
+        raise BusinessRuleError(
+            {
+                "status": _("This opportunity is closed (%(status)s); it can no longer change.")
+                % {"status": _status_label(opportunity)}
+            }
+        )
+
+
+def _require_open_for(actor, opportunity: Opportunity) -> None:
+    """The development plan moves only while assigned, and only in the assignee's hands."""
+    if opportunity.is_unassigned:
+        raise BusinessRuleError(
+            {"status": _("Assign this opportunity first: its assignee develops it.")}
+        )
+    _refuse_closed(opportunity)
+    if opportunity.assigned_to_id != actor.pk:
+        raise PermissionDenied(
+            _("Only %(name)s, to whom this opportunity is assigned, develops it.")
+            % {"name": opportunity.assigned_to}
+        )
+
+
+def _text(value, *, field: str, required_message: str | None = None) -> str:
+    text = (value or "").strip()
+    if required_message and not text:
+        raise ValidationError({field: required_message})
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValidationError(
+            {field: _("Write at most %(count)d characters.") % {"count": MAX_TEXT_LENGTH}}
+        )
+    return text
+
+
+def _check_source(source) -> None:
+    if source is None:
+        return
+    if source.kind != DictionaryKind.SOURCE:
+        raise ValidationError({"source": _("Choose a source from the list.")})
+    if not source.is_active:
+        raise ValidationError(
+            {
+                "source": _("“%(label)s” is no longer in use; choose another value.")
+                % {"label": source.label}
+            }
+        )
+
+
+def _check_customer(actor, customer) -> None:
+    if customer is None:
+        return
+    visible = scope_queryset(Customer.objects.filter(pk=customer.pk), actor)
+    if not visible.exists():
+        raise ValidationError({"customer": _("Choose a customer you can see.")})
+
+
+def _clean_fields(actor, fields: dict, *, current: Opportunity | None = None) -> dict:
+    unknown = set(fields) - set(OPPORTUNITY_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name in ("prospect_name", "summary", "contact", "contact_phone"):
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
+    if "description" in fields:
+        fields["description"] = _text(fields["description"], field="description")
+    # A source or customer kept as it was stays valid even if it was retired meanwhile.
+    if "source" in fields and (current is None or fields["source"] != current.source):
+        _check_source(fields["source"])
+    if "customer" in fields and (current is None or fields["customer"] != current.customer):
+        _check_customer(actor, fields["customer"])
+    customer = fields["customer"] if "customer" in fields else getattr(current, "customer", None)
+    names_prospect = current is None or "prospect_name" in fields
+    if customer is not None and names_prospect and not fields.get("prospect_name"):
+        fields["prospect_name"] = customer.name  # no other name given: the prospect is it
+    return fields
+
+
+# -- create, edit, delete (only while unassigned) --------------------------------------------
+
+
+@transaction.atomic
+def opportunity_create(*, actor, **fields) -> Opportunity:
+    """Record a new opportunity, unassigned; the actor is its creator."""
+    _require(actor, "sales.add_opportunity")
+    fields = _clean_fields(actor, fields)
+    opportunity = Opportunity(**fields, status=Status.UNASSIGNED)
+    return record_create(instance=opportunity, actor=actor)
+
+
+def opportunity_require_editable(actor, opportunity: Opportunity) -> None:
+    """Refuse (422 when assigned or closed, 403 for others) unless ``actor`` may edit it now."""
+    if not opportunity.is_unassigned:
+        raise BusinessRuleError(
+            {
+                "status": _(
+                    "Only an unassigned opportunity can be edited or deleted; "
+                    "this one is %(status)s."
+                )
+                % {"status": _status_label(opportunity)}
+            }
+        )
+    if not can_edit(actor, opportunity):
+        raise PermissionDenied(
+            _("Only its creator or a supervisor can edit or delete this opportunity.")
+        )
+
+
+@transaction.atomic
+def opportunity_update(
+    *, actor, opportunity: Opportunity, expected_version: int | None = None, **fields
+) -> Opportunity:
+    """Change an unassigned opportunity (its creator or a supervisor)."""
+    _require(actor, "sales.change_opportunity")
+    expected = opportunity.version if expected_version is None else expected_version
+    locked = _locked(actor, opportunity)
+    opportunity_require_editable(actor, locked)
+    _check_version(locked, expected)
+    fields = _clean_fields(actor, fields, current=locked)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    return record_update(instance=locked, actor=actor, expected_version=expected)
+
+
+@transaction.atomic
+def opportunity_delete(
+    *, actor, opportunity: Opportunity, expected_version: int | None = None
+) -> None:
+    """Move an unassigned opportunity to the recycle bin (its creator or a supervisor)."""
+    _require(actor, "sales.delete_opportunity")
+    expected = opportunity.version if expected_version is None else expected_version
+    locked = _locked(actor, opportunity)
+    opportunity_require_editable(actor, locked)
+    _check_version(locked, expected)
+    record_soft_delete(instance=locked, actor=actor, expected_version=expected)
+
+
+# -- assignment ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def opportunity_assign(
+    *, actor, opportunity: Opportunity, assignee, expected_version: int | None = None
+) -> Opportunity:
+    """A supervisor gives an unassigned opportunity to an account manager they may assign to.
+
+    The assignee, the time and the supervisor are recorded, and the assignee is notified.
+    """
+    from guanxi.collaboration.services.notifications import notification_send
+    from guanxi.sales.selectors.opportunities import opportunity_assignee_choices
+
+    _require(actor, "sales.change_opportunity")
+    locked = _locked(actor, opportunity)
+    if not is_supervisor(actor):
+        raise PermissionDenied(_("Only supervisors assign opportunities."))
+    if locked.status == Status.ASSIGNED:
+        raise BusinessRuleError(
+            {
+                "assigned_to": _("This opportunity is already assigned to %(name)s.")
+                % {"name": locked.assigned_to}
+            }
+        )
+    _refuse_closed(locked)
+    _check_version(locked, expected_version)
+    if assignee is None:
+        raise ValidationError({"assigned_to": _("Choose the account manager to assign it to.")})
+    if not opportunity_assignee_choices(actor=actor).filter(pk=assignee.pk).exists():
+        raise ValidationError({"assigned_to": _("You cannot assign opportunities to this user.")})
+    locked.status = Status.ASSIGNED
+    locked.assigned_to = assignee
+    locked.assigned_at = timezone.now()
+    locked.assigned_by = actor
+    record_update(
+        instance=locked,
+        actor=actor,
+        change_reason=_("Assigned to %(name)s") % {"name": assignee},
+    )
+    if assignee.pk != actor.pk:
+        prospect, by = locked.prospect_name, str(actor)
+        notification_send(
+            recipient=assignee,
+            title=lambda: _("Opportunity assigned to you: %(name)s") % {"name": prospect},
+            body=lambda: (
+                _("%(supervisor)s assigned you the opportunity “%(name)s”.")
+                % {"supervisor": by, "name": prospect}
+            ),
+            url=reverse("sales:opportunity_detail", args=[locked.pk]),
+        )
+    return locked
+
+
+# -- the development plan 客户开发计划 -----------------------------------------------------------
+
+
+@transaction.atomic
+def plan_item_create(*, actor, opportunity: Opportunity, date, content: str) -> PlanItem:
+    """The assignee adds a dated step 计划项 to the plan of an assigned opportunity."""
+    _require(actor, "sales.add_planitem")
+    locked = _locked(actor, opportunity)
+    _require_open_for(actor, locked)
+    if date is None:
+        raise ValidationError({"date": _("Enter the date of this step.")})
+    content = _text(content, field="content", required_message=_("Describe the planned step."))
+    item = PlanItem(opportunity=locked, date=date, content=content)
+    return record_create(instance=item, actor=actor)
+
+
+@transaction.atomic
+def plan_item_record_result(
+    *, actor, item: PlanItem, result: str, expected_version: int | None = None
+) -> PlanItem:
+    """The assignee records what a step achieved 执行效果; recording again replaces it
+    (the audit history keeps every earlier wording)."""
+    _require(actor, "sales.change_planitem")
+    locked = _locked(actor, item.opportunity)
+    _require_open_for(actor, locked)
+    result = _text(result, field="result", required_message=_("Describe the result of this step."))
+    current = PlanItem.objects.select_for_update().get(pk=item.pk, opportunity=locked)
+    _check_version(current, expected_version)
+    current.result = result
+    current.result_at = timezone.now()
+    return record_update(
+        instance=current,
+        actor=actor,
+        expected_version=current.version,
+        change_reason=_("Result recorded"),
+    )
+
+
+# -- finishing: success creates the customer, termination records why ----------------------------
+
+
+def _contact_phones(phone: str) -> dict:
+    """A mainland mobile number goes to the contact's mobile, any other to the office phone."""
+    from guanxi.customers.dedup import phone_digits
+
+    digits = phone_digits(phone)
+    if len(digits) == 11 and digits.startswith("1"):
+        return {"mobile": phone}
+    return {"office_phone": phone} if phone else {}
+
+
+@transaction.atomic
+def opportunity_succeed(
+    *,
+    actor,
+    opportunity: Opportunity,
+    confirm_duplicate: bool = False,
+    expected_version: int | None = None,
+) -> Opportunity:
+    """Development succeeded 开发成功: the opportunity is won and the prospect a customer.
+
+    Without a linked customer, the customer (owned by the assignee, with the opportunity's
+    source and phone) and its primary contact are created through the customers app's
+    services, in this one transaction. Likely duplicates refuse it with
+    :class:`guanxi.customers.dedup.DuplicateError` unless ``confirm_duplicate``. The customer's
+    timeline records where it came from. Returns the opportunity, ``customer`` set.
+    """
+    from guanxi.customers.events import event_record
+    from guanxi.customers.models import CustomerEvent
+    from guanxi.customers.services.customers import contact_create, customer_create
+
+    _require(actor, "sales.change_opportunity")
+    locked = _locked(actor, opportunity)
+    _require_open_for(actor, locked)
+    _check_version(locked, expected_version)
+    now = timezone.now()
+    customer = locked.customer
+    if customer is None or customer.is_deleted:
+        customer = customer_create(
+            actor=actor,
+            confirm_duplicate=confirm_duplicate,
+            name=locked.prospect_name,
+            source=locked.source,
+            phone=locked.contact_phone,
+            owner=actor,
+        )
+        if locked.contact:
+            contact_create(
+                actor=actor,
+                customer=customer,
+                name=locked.contact,
+                is_primary=True,
+                **_contact_phones(locked.contact_phone),
+            )
+        event_record(
+            customer=customer,
+            kind=CustomerEvent.Kind.CREATED,
+            actor=actor,
+            text=_("Created from the sales opportunity “%(summary)s” (no. %(number)s).")
+            % {"summary": locked.summary, "number": locked.pk},
+            data={"opportunity": locked.pk},
+        )
+    # A won deal restarts the pool's "no deal for M days" clock (customers.services_pool).
+    Customer.all_objects.filter(pk=customer.pk).update(last_won_at=now)
+    locked.customer = customer
+    locked.status = Status.WON
+    locked.closed_at = now
+    return record_update(instance=locked, actor=actor, change_reason=_("Development succeeded"))
+
+
+@transaction.atomic
+def opportunity_terminate(
+    *,
+    actor,
+    opportunity: Opportunity,
+    reason,
+    details: str = "",
+    expected_version: int | None = None,
+) -> Opportunity:
+    """Development terminated 终止开发: the opportunity is lost, with the reason why."""
+    _require(actor, "sales.change_opportunity")
+    locked = _locked(actor, opportunity)
+    _require_open_for(actor, locked)
+    _check_version(locked, expected_version)
+    if reason is None:
+        raise ValidationError({"reason": _("Choose why the development failed.")})
+    if not isinstance(reason, DictionaryEntry) or reason.kind != DictionaryKind.LOST_REASON:
+        raise ValidationError({"reason": _("Choose a lost reason from the list.")})
+    if not reason.is_active:
+        raise ValidationError(
+            {
+                "reason": _("“%(label)s” is no longer in use; choose another value.")
+                % {"label": reason.label}
+            }
+        )
+    locked.lost_reason = reason
+    locked.lost_details = _text(details, field="details")
+    locked.status = Status.LOST
+    locked.closed_at = timezone.now()
+    return record_update(instance=locked, actor=actor, change_reason=_("Development terminated"))
+
+
+# -- a customer changing hands takes its open opportunities along (SPEC §1) -------------------
+
+
+def opportunities_follow_customer(*, actor, customer, previous, owner) -> None:
+    """Registered with ``customers.reassign_hooks``: the open opportunities of ``customer``
+    that its previous owner was developing move to the new owner, each one audited."""
+    if previous is None or owner is None:
+        return
+    moving = Opportunity.objects.select_for_update().filter(
+        customer=customer, status=Status.ASSIGNED, assigned_to=previous
+    )
+    for opportunity in moving.order_by("pk"):
+        opportunity.assigned_to = owner
+        opportunity.assigned_at = timezone.now()
+        opportunity.assigned_by = actor
+        record_update(
+            instance=opportunity,
+            actor=actor,
+            change_reason=_("Moved with the customer to %(name)s") % {"name": owner},
+        )

@@ -1,0 +1,148 @@
+"""Every write on the product catalogue 产品 and the inventory 库存.
+
+The catalogue is maintained by holders of ``sales.manage_catalogue`` (administrators and sales
+supervisors). Products are never deleted once ordered; they are made inactive instead, which
+keeps old orders readable and takes them out of new orders.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from guanxi.core.models import DictionaryKind
+from guanxi.core.services.records import record_create, record_update
+from guanxi.sales.models import InventoryItem, Product, ProductCategory, Warehouse
+
+CATALOGUE_RIGHT = "sales.manage_catalogue"
+PRODUCT_EDITABLE_FIELDS = ("name", "model_no", "grade", "unit", "price", "category", "is_active")
+INVENTORY_EDITABLE_FIELDS = ("warehouse", "location", "product", "quantity")
+
+
+def _require_catalogue_right(actor) -> None:
+    if not actor.has_perm(CATALOGUE_RIGHT):
+        raise PermissionDenied(
+            _("Only administrators and sales supervisors maintain the product catalogue.")
+        )
+
+
+def _clean(fields: dict, allowed: tuple[str, ...]) -> dict:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    return {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+
+
+def _check_product(product: Product) -> None:
+    unit = product.unit
+    if unit is not None and (unit.kind != DictionaryKind.UNIT or unit.is_deleted):
+        raise ValidationError({"unit": _("Choose a unit from the dictionary.")})
+    if product.price is not None and Decimal(product.price) < 0:
+        raise ValidationError({"price": _("The price cannot be negative.")})
+
+
+# --- categories --------------------------------------------------------------------------
+
+
+def _category_name_taken(name: str) -> ValidationError:
+    return ValidationError({"name": _("A category named “%(name)s” exists.") % {"name": name}})
+
+
+@transaction.atomic
+def product_category_create(*, actor, name: str, sort_order: int = 0) -> ProductCategory:
+    _require_catalogue_right(actor)
+    category = ProductCategory(name=(name or "").strip(), sort_order=sort_order)
+    if ProductCategory.objects.filter(name=category.name).exists():
+        raise _category_name_taken(category.name)
+    try:
+        with transaction.atomic():
+            return record_create(instance=category, actor=actor)
+    except IntegrityError as clash:
+        raise _category_name_taken(category.name) from clash
+
+
+# --- products ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def product_create(*, actor, **fields) -> Product:
+    _require_catalogue_right(actor)
+    product = Product(**_clean(fields, PRODUCT_EDITABLE_FIELDS))
+    _check_product(product)
+    return record_create(instance=product, actor=actor)
+
+
+@transaction.atomic
+def product_update(
+    *, actor, product: Product, expected_version: int | None = None, **fields
+) -> Product:
+    _require_catalogue_right(actor)
+    for name, value in _clean(fields, PRODUCT_EDITABLE_FIELDS).items():
+        setattr(product, name, value)
+    _check_product(product)
+    return record_update(instance=product, actor=actor, expected_version=expected_version)
+
+
+# --- warehouses and stock ------------------------------------------------------------------
+
+
+def _warehouse_code_taken(code: str) -> ValidationError:
+    return ValidationError(
+        {"code": _("The warehouse code “%(code)s” is already used.") % {"code": code}}
+    )
+
+
+@transaction.atomic
+def warehouse_create(*, actor, name: str, code: str) -> Warehouse:
+    _require_catalogue_right(actor)
+    warehouse = Warehouse(name=(name or "").strip(), code=(code or "").strip().upper())
+    if Warehouse.objects.filter(code=warehouse.code).exists():
+        raise _warehouse_code_taken(warehouse.code)
+    try:
+        with transaction.atomic():
+            return record_create(instance=warehouse, actor=actor)
+    except IntegrityError as clash:
+        raise _warehouse_code_taken(warehouse.code) from clash
+
+
+def _place_taken() -> ValidationError:
+    return ValidationError(
+        {"location": _("This product already has stock at this location; change that entry.")}
+    )
+
+
+def _check_place_free(item: InventoryItem) -> None:
+    taken = InventoryItem.objects.filter(
+        warehouse_id=item.warehouse_id, location=item.location, product_id=item.product_id
+    )
+    if item.pk is not None:
+        taken = taken.exclude(pk=item.pk)
+    if taken.exists():
+        raise _place_taken()
+
+
+@transaction.atomic
+def inventory_item_create(*, actor, **fields) -> InventoryItem:
+    """Record stock of a product at a warehouse location (one entry per place and product)."""
+    _require_catalogue_right(actor)
+    item = InventoryItem(**_clean(fields, INVENTORY_EDITABLE_FIELDS))
+    _check_place_free(item)
+    try:
+        with transaction.atomic():
+            return record_create(instance=item, actor=actor)
+    except IntegrityError as clash:
+        raise _place_taken() from clash
+
+
+@transaction.atomic
+def inventory_item_update(
+    *, actor, item: InventoryItem, expected_version: int | None = None, **fields
+) -> InventoryItem:
+    _require_catalogue_right(actor)
+    for name, value in _clean(fields, INVENTORY_EDITABLE_FIELDS).items():
+        setattr(item, name, value)
+    _check_place_free(item)
+    return record_update(instance=item, actor=actor, expected_version=expected_version)

@@ -1,0 +1,172 @@
+"""Forms of the service pages; they parse input, the services decide what is allowed."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from guanxi.customers.models import Contact
+from guanxi.customers.selectors.customers import contact_list, customer_list
+from guanxi.service.models import ServiceLevelTarget, ServiceRequest
+from guanxi.service.selectors import requests as selectors
+from guanxi.service.services.requests import MAX_TEXT_LENGTH
+
+_FORM_FIELDS = ("service_type", "summary", "channel", "contact", "request")
+
+
+class ServiceRequestForm(forms.Form):
+    """The editable fields of a request. The customer is given by its code (a list of every
+    customer would not scale); the contact is chosen among that customer's contacts."""
+
+    customer_code = forms.CharField(
+        label=_("Customer (code)"),
+        max_length=20,
+        help_text=_("The customer's code, e.g. KH20260001."),
+    )
+    service_type = forms.ModelChoiceField(label=_("Service type"), queryset=None)
+    summary = forms.CharField(label=_("Summary"), max_length=200)
+    channel = forms.ModelChoiceField(label=_("Channel"), queryset=None)
+    contact = forms.ModelChoiceField(label=_("Contact"), queryset=None, required=False)
+    request = forms.CharField(
+        label=pgettext_lazy("service", "Request"),
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, actor, customer=None, service_request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        current = service_request
+        self.fields["service_type"].queryset = selectors.service_type_choices(
+            current=current.service_type if current else None
+        )
+        self.fields["channel"].queryset = selectors.channel_choices(
+            current=current.channel if current else None
+        )
+        customer = customer or (current.customer if current else None)
+        if customer is not None:
+            self.fields["contact"].queryset = contact_list(actor=actor, customer=customer).order_by(
+                "-is_primary", "name"
+            )
+        else:
+            # The contact is chosen once the customer is known (from the 360 page, or editing).
+            self.fields["contact"].queryset = Contact.objects.none()
+            self.fields["contact"].widget = forms.HiddenInput()
+
+    def clean_customer_code(self):
+        code = (self.cleaned_data.get("customer_code") or "").strip().upper()
+        customer = customer_list(actor=self.actor).filter(code=code).first()
+        if customer is None:
+            raise forms.ValidationError(
+                _("No customer you can see has the code %(code)s."), params={"code": code}
+            )
+        return customer
+
+    def values(self) -> dict:
+        values = {name: self.cleaned_data[name] for name in _FORM_FIELDS}
+        values["customer"] = self.cleaned_data["customer_code"]
+        return values
+
+    @staticmethod
+    def initial_for(service_request: ServiceRequest) -> dict:
+        return {
+            "customer_code": service_request.customer.code if service_request.customer else "",
+            "service_type": service_request.service_type_id,
+            "summary": service_request.summary,
+            "channel": service_request.channel_id,
+            "contact": service_request.contact_id,
+            "request": service_request.request,
+            "version": service_request.version,
+        }
+
+
+class ServiceRequestEditForm(ServiceRequestForm):
+    # The version the editor read: a save against a newer version is refused, not merged.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ServiceFilterForm(forms.Form):
+    """The queue's search box and filters; every value is checked, never trusted."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=selectors.MAX_SEARCH_LENGTH)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *ServiceRequest.Status.choices]
+    )
+    service_type = forms.ModelChoiceField(
+        label=_("Service type"), required=False, queryset=None, empty_label=_("All")
+    )
+    channel = forms.ModelChoiceField(
+        label=_("Channel"), required=False, queryset=None, empty_label=_("All")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("Customer, code or summary")}
+        )
+        self.fields["service_type"].queryset = selectors.service_type_choices()
+        self.fields["channel"].queryset = selectors.channel_choices()
+
+    def query(self) -> dict:
+        """Keyword arguments of ``service_request_queue`` from the valid fields only."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "search": (data.get("q") or "").strip(),
+            "status": data.get("status") or "",
+            "service_type": data.get("service_type"),
+            "channel": data.get("channel"),
+        }
+
+
+class ServiceAssignForm(forms.Form):
+    assigned_to = forms.ModelChoiceField(label=pgettext_lazy("service", "Assign to"), queryset=None)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = selectors.service_assignee_choices(actor=actor)
+
+
+class ServiceHandleForm(forms.Form):
+    handling = forms.CharField(
+        label=_("Handling"),
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was done for the customer."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ServiceFeedbackForm(forms.Form):
+    SATISFACTION_CHOICES = [
+        (5, _("5 – very satisfied")),
+        (4, _("4 – satisfied")),
+        (3, _("3 – acceptable")),
+        (2, _("2 – dissatisfied")),
+        (1, _("1 – very dissatisfied")),
+    ]
+
+    result = forms.CharField(
+        label=pgettext_lazy("service", "Result"),
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction"),
+        choices=SATISFACTION_CHOICES,
+        coerce=int,
+        help_text=_("3 or more archives the request; below 3 sends it back to the assignee."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ServiceLevelTargetForm(forms.ModelForm):
+    class Meta:
+        model = ServiceLevelTarget
+        fields = ["first_response_hours", "resolution_hours"]
+        widgets = {
+            "first_response_hours": forms.NumberInput(attrs={"min": 1}),
+            "resolution_hours": forms.NumberInput(attrs={"min": 1}),
+        }

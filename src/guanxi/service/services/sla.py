@@ -1,0 +1,125 @@
+"""SLA 服务水平 writes: the targets per service type, and the overdue notices.
+
+The measurement itself is read-only (``guanxi.service.sla``); the rule for "overdue" lives in
+``selectors.overdue_q`` and is used here, by the queues and by the API alike.
+"""
+
+import logging
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import User
+from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.service.models import ServiceLevelTarget, ServiceRequest
+from guanxi.service.selectors.requests import overdue_q
+from guanxi.service.services.requests import ASSIGN_RIGHT, _dictionary, _require
+
+logger = logging.getLogger(__name__)
+OVERDUE_BATCH = 500
+
+
+@transaction.atomic
+def service_level_target_set(
+    *, actor, service_type: DictionaryEntry, first_response_hours, resolution_hours
+) -> ServiceLevelTarget:
+    """An administrator sets the SLA of a service type. It applies to requests created from
+    now on; the due times of existing requests were promised already and stay."""
+    _require(actor, "service.change_serviceleveltarget")
+    _dictionary(
+        service_type,
+        kind=DictionaryKind.SERVICE_TYPE,
+        field="service_type",
+        message=_("Choose the service type."),
+    )
+    target = ServiceLevelTarget.objects.select_for_update().filter(service_type=service_type)
+    target = target.first() or ServiceLevelTarget(service_type=service_type)
+    target.first_response_hours = first_response_hours
+    target.resolution_hours = resolution_hours
+    target.full_clean()
+    if target.resolution_hours < target.first_response_hours:
+        raise ValidationError(
+            {"resolution_hours": _("Resolution cannot be promised before the first response.")}
+        )
+    target.save()
+    return target
+
+
+def team_supervisors(user) -> list[User]:
+    """The active users who assign service requests in ``user``'s team or a team above it
+    (whose scope covers ``user``), ``user`` excluded."""
+    if user is None or not user.team_id:
+        return []
+    team_ids = [int(part) for part in user.team.path.strip("/").split("/") if part]
+    app_label, codename = ASSIGN_RIGHT.split(".")
+    right = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    holders = User.objects.filter(
+        Q(groups__permissions__in=right) | Q(user_permissions__in=right),
+        is_active=True,
+        team_id__in=team_ids,
+    ).exclude(pk=user.pk)
+    return list(holders.distinct().order_by("username"))
+
+
+def _overdue_notice(service_request: ServiceRequest, recipients, *, assignee) -> None:
+    from guanxi.collaboration.services.notifications import notification_send
+
+    code, summary = service_request.code, service_request.summary
+    url = reverse("service:request_detail", args=[service_request.pk])
+    for recipient in recipients:
+        notification_send(
+            recipient=recipient,
+            title=lambda mine=(recipient == assignee): (
+                (
+                    _("Overdue service request of yours: %(code)s")
+                    if mine
+                    else _("Overdue service request in your team: %(code)s")
+                )
+                % {"code": code}
+            ),
+            body=lambda: _("“%(summary)s” is past its service level.") % {"summary": summary},
+            url=url,
+        )
+
+
+def service_overdue_notify(*, now=None) -> int:
+    """Tell the assignee and their team's supervisors about each request that became overdue,
+    once (``overdue_notified_at``). A request nobody was assigned yet is told to the
+    supervisors of its customer's account manager (or of whoever filed it): they assign it.
+
+    Each request is claimed with a conditional update before anyone is told, so two workers
+    running at once never notify twice. Returns the number of requests notified.
+    """
+    now = now or timezone.now()
+    candidates = (
+        ServiceRequest.objects.filter(overdue_q(now), overdue_notified_at__isnull=True)
+        .select_related("assigned_to__team", "customer__owner__team", "created_by__team")
+        .order_by("resolution_due_at", "id")
+    )
+    supervisors_of: dict[int | None, list[User]] = {}
+    notified = 0
+    for service_request in candidates[:OVERDUE_BATCH]:
+        with transaction.atomic():
+            claimed = ServiceRequest.objects.filter(
+                pk=service_request.pk, overdue_notified_at__isnull=True
+            ).update(overdue_notified_at=now)
+            if not claimed:
+                continue
+            assignee = service_request.assigned_to
+            owner = service_request.customer.owner if service_request.customer_id else None
+            anchor = assignee or owner or service_request.created_by
+            key = anchor.team_id if anchor is not None else None
+            if key not in supervisors_of:
+                supervisors_of[key] = team_supervisors(anchor)
+            recipients = [assignee] if assignee is not None else []
+            recipients += [s for s in supervisors_of[key] if s not in recipients]
+            _overdue_notice(service_request, recipients, assignee=assignee)
+            notified += 1
+    if notified:
+        logger.info("Notified %s overdue service requests", notified)
+    return notified
