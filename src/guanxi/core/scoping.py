@@ -1,4 +1,6 @@
-"""The one scoping mechanism (SPEC §1): which records a user may see.
+"""The one scoping mechanism: which records a user may see (everything for executives and
+administrators, the own team subtree for supervisors, the supported managers' records for
+assistants, otherwise one's own).
 
 Every selector and API viewset passes its queryset through :func:`scope_queryset`. A record
 outside the scope is simply absent, so pages and the API answer 404 for it.
@@ -7,13 +9,10 @@ outside the scope is simply absent, so pages and the API answer 404 for it.
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 
-
-def sees_everything(user) -> bool:
-    return bool(
-        user.is_active and (user.is_superuser or user.has_perm("accounts.view_all_records"))
-    )
+from guanxi.core.rules import VIEW_TEAM_RECORDS, sees_everything
 
 
 def visible_user_ids(user) -> frozenset[int]:
@@ -25,11 +24,10 @@ def visible_user_ids(user) -> frozenset[int]:
     cached = getattr(user, "_guanxi_visible_ids", None)
     if cached is not None:
         return cached
-    from guanxi.accounts.models import User
-
+    User = get_user_model()  # noqa: N806
     ids = {user.pk}
     ids.update(user.supports.values_list("pk", flat=True))
-    if user.team_id and user.has_perm("accounts.view_team_records"):
+    if user.team_id and user.has_perm(VIEW_TEAM_RECORDS):
         team_path = user.team.path
         ids.update(
             User.objects.filter(team__path__startswith=team_path).values_list("pk", flat=True)

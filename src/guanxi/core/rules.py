@@ -1,0 +1,62 @@
+"""Who a user is, for every app's permission rules (django-rules predicates).
+
+The scope rights are defined by the accounts app's user model; their names are written here once
+because scoping (``core.scoping``) reads them too. Apps compose these predicates in their own
+``rules.py``; each name has one meaning.
+"""
+
+from typing import Any
+
+import rules
+
+# Rights of the accounts app that decide scope and administration.
+VIEW_ALL_RECORDS = "accounts.view_all_records"
+VIEW_TEAM_RECORDS = "accounts.view_team_records"
+MANAGE_ACCOUNTS = "accounts.manage_accounts"
+MANAGE_RECYCLE_BIN = "accounts.manage_recycle_bin"
+
+
+@rules.predicate
+def is_active(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+@rules.predicate
+def is_superuser(user: Any) -> bool:
+    return bool(user.is_active and user.is_superuser)
+
+
+@rules.predicate
+def sees_everything(user: Any) -> bool:
+    """Executives and administrators: every record, whoever owns it."""
+    return bool(user.is_active and (user.is_superuser or user.has_perm(VIEW_ALL_RECORDS)))
+
+
+@rules.predicate
+def leads_team(user: Any) -> bool:
+    """Holds the team-scope right (sales supervisors): sees the own team subtree's records."""
+    return bool(user.is_active and user.has_perm(VIEW_TEAM_RECORDS))
+
+
+@rules.predicate
+def leads_own_team(user: Any) -> bool:
+    """A supervisor who belongs to a team (the team right means nothing without one)."""
+    return bool(user.is_active and user.team_id and user.has_perm(VIEW_TEAM_RECORDS))
+
+
+@rules.predicate
+def supervises(user: Any) -> bool:
+    """Superusers and team supervisors: they assign work and may edit what their team owns."""
+    return bool(user.is_active and (user.is_superuser or user.has_perm(VIEW_TEAM_RECORDS)))
+
+
+@rules.predicate
+def manages_accounts(user: Any) -> bool:
+    """Administrators: users, teams, roles and other settings."""
+    return bool(user.is_active and user.has_perm(MANAGE_ACCOUNTS))
+
+
+@rules.predicate
+def is_sales_assistant(user: Any) -> bool:
+    """Supports account managers and owns nothing (a supervisor who also supports is not one)."""
+    return bool(user.supports.exists() and not user.has_perm(VIEW_TEAM_RECORDS))
