@@ -8,6 +8,8 @@ because scoping (``core.scoping``) reads them too. Apps compose these predicates
 from typing import Any
 
 import rules
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 # Rights of the accounts app that decide scope and administration.
 VIEW_ALL_RECORDS = "accounts.view_all_records"
@@ -60,3 +62,12 @@ def manages_accounts(user: Any) -> bool:
 def is_sales_assistant(user: Any) -> bool:
     """Supports account managers and owns nothing (a supervisor who also supports is not one)."""
     return bool(user.supports.exists() and not user.has_perm(VIEW_TEAM_RECORDS))
+
+
+def require(user: Any, allowed: bool | str, message: str | None = None) -> None:
+    """Refuse with ``PermissionDenied`` unless ``allowed``: a rule's verdict, or a permission
+    name the user must hold. Services call this before any write."""
+    if isinstance(allowed, str):
+        allowed = user.has_perm(allowed)
+    if not allowed:
+        raise PermissionDenied(message or _("You do not have the right to do this."))
