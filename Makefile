@@ -20,6 +20,7 @@ test: setup system-deps
 lint: setup
 	.venv/bin/ruff check src tests bench scripts
 	.venv/bin/ruff format --check src tests bench scripts
+	.venv/bin/mypy
 
 format: setup
 	.venv/bin/ruff format src tests bench scripts
