@@ -1,5 +1,5 @@
 # ruff: noqa: S608  (the SQL is built from model table names only; values are parameters)
-"""Report scenarios (issue #6): each report's page and API as the executive (everything) and,
+"""Report scenarios: each report's page and API as the executive (everything) and,
 for comparison, each report computed in-process (``report.<name>.orm``) beside a hand-written
 SQL query computing the same numbers (``report.<name>.sql``). The runner prints the ratio of
 each pair's p95 (ORM ÷ SQL; the goal is at most 1.5).

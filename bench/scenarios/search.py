@@ -1,4 +1,4 @@
-"""Customer search and deep list pages at scale (issue 3: p95 ≤ 100 ms at 1,000,000 customers).
+"""Customer search and deep list pages at scale (target: p95 ≤ 100 ms at 1,000,000 customers).
 
 Every kind of term a user types is measured twice as the executive (who sees every customer,
 the hardest case): through the list page ``/customers/?q=`` and through the quick search API
