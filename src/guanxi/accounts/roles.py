@@ -1,4 +1,4 @@
-"""The five built-in roles of SPEC §1 as editable permission sets (Django groups).
+"""The five built-in roles as editable permission sets (Django groups).
 
 A role's *scope* follows from its permissions: ``accounts.view_all_records`` sees everything,
 ``accounts.view_team_records`` sees the own team subtree, everyone else sees their own records
@@ -10,6 +10,8 @@ from fnmatch import fnmatch
 
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
+
+from guanxi.accounts.models import RoleDefaultGrant
 
 ADMINISTRATOR = "administrator"
 EXECUTIVE = "executive"
@@ -91,8 +93,6 @@ def sync_builtin_roles(using: str = "default") -> None:
 
     A default an administrator removed is recorded in RoleDefaultGrant and stays removed.
     """
-    from guanxi.accounts.models import RoleDefaultGrant
-
     permissions = list(Permission.objects.using(using).select_related("content_type"))
     for name, patterns in ROLE_DEFAULTS.items():
         group, _created = Group.objects.using(using).get_or_create(name=name)
@@ -110,12 +110,12 @@ def sync_builtin_roles(using: str = "default") -> None:
         )
 
 
-# Products and orders (issue #4): supervisors maintain the catalogue (products, categories,
+# Products and orders: supervisors maintain the catalogue (products, categories,
 # warehouses, stock) and may take an order from a customer on credit hold; account managers
 # and assistants sell from the catalogue and cannot override a hold.
 ROLE_DEFAULTS[SUPERVISOR] += ["sales.manage_catalogue", "sales.override_credit_hold"]
 
-# Service (issue #5): account managers and supervisors create requests, record handling and
+# Service: account managers and supervisors create requests, record handling and
 # feedback and delete new ones filed by mistake; supervisors assign them; sales assistants and
 # executives read them.
 _SERVICE_WORK = [
@@ -128,7 +128,7 @@ ROLE_DEFAULTS[ACCOUNT_MANAGER] += _SERVICE_WORK
 ROLE_DEFAULTS[SUPERVISOR] += [*_SERVICE_WORK, "service.assign_servicerequest"]
 ROLE_DEFAULTS[SALES_ASSISTANT] += ["service.view_*"]
 
-# Statistics and reports 统计报表 (issue #6): executives (through analytics.view_*), supervisors
+# Statistics and reports 统计报表: executives (through analytics.view_*), supervisors
 # and account managers see the reports, each within their own scope; assistants do not.
 ROLE_DEFAULTS[SUPERVISOR] += ["analytics.view_reports"]
 ROLE_DEFAULTS[ACCOUNT_MANAGER] += ["analytics.view_reports"]

@@ -6,13 +6,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import CharField, QuerySet, Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
 from guanxi.core.recycle_bin import model_for_label, model_label, recycle_bin_models
+from guanxi.core.rules import VIEW_TEAM_RECORDS
 from guanxi.core.scoping import scope_queryset, sees_everything
 
 EMPTY = "—"
@@ -20,29 +21,11 @@ EMPTY = "—"
 # --- home dashboard -------------------------------------------------------------------------
 
 
-def home_customer_counts(*, actor) -> dict[str, int]:
-    """Customer figures within the actor's scope, in one aggregate query."""
-    from guanxi.customers.models import Customer
-    from guanxi.customers.selectors.customers import customer_list
-
-    return (
-        customer_list(actor=actor)
-        .order_by()
-        .aggregate(
-            total=Count("pk"),
-            mine=Count("pk", filter=Q(owner=actor)),
-            pool=Count("pk", filter=Q(owner__isnull=True)),
-            churn_warning=Count("pk", filter=Q(status=Customer.Status.CHURN_WARNING)),
-            on_hold=Count("pk", filter=Q(credit_status=Customer.CreditStatus.ON_HOLD)),
-        )
-    )
-
-
 def scope_description(*, actor) -> str:
-    """In words, whose records the actor sees (SPEC §1)."""
+    """In words, whose records the actor sees."""
     if sees_everything(actor):
         return _("You see the records of the whole company.")
-    if actor.team_id and actor.has_perm("accounts.view_team_records"):
+    if actor.team_id and actor.has_perm(VIEW_TEAM_RECORDS):
         return _("You see the records of your team and its sub-teams.")
     if actor.supports.exists():
         return _("You see your own records and those of the account managers you support.")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import BaseModel, CodeSequence, DictionaryEntry
+from guanxi.core.rules import MANAGE_RECYCLE_BIN
 
 
 def _attribute(instance: BaseModel, actor) -> None:
@@ -117,7 +118,7 @@ def record_soft_delete(*, instance: BaseModel, actor, expected_version: int | No
 
 
 def _require_recycle_bin_right(actor) -> None:
-    if not actor.has_perm("accounts.manage_recycle_bin"):
+    if not actor.has_perm(MANAGE_RECYCLE_BIN):
         raise PermissionDenied(_("Only administrators manage the recycle bin."))
 
 

@@ -9,10 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guanxi.accounts.selectors.users import user_roles
 from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms.dictionaries import (
@@ -20,9 +18,11 @@ from guanxi.core.forms.dictionaries import (
     DictionaryEntryEditForm,
     apply_validation_error,
 )
+from guanxi.core.home import home_blocks, role_labels
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.navigation import navigation_for
 from guanxi.core.recycle_bin import recycle_bin_purge, recycle_bin_restore
+from guanxi.core.rules import MANAGE_RECYCLE_BIN
 from guanxi.core.selectors import pages as selectors
 from guanxi.core.services.records import (
     DICTIONARY_EDITABLE_FIELDS,
@@ -32,15 +32,6 @@ from guanxi.core.services.records import (
 )
 
 RECYCLE_BIN_PAGE_SIZE = 25
-
-SHORTCUT_HINTS = {
-    "customers": gettext_lazy("Find, add and follow up customers."),
-    "users": gettext_lazy("Create users, reset passwords, assign roles."),
-    "teams": gettext_lazy("Shape the organisation tree."),
-    "roles": gettext_lazy("Decide what each role may do."),
-    "dictionaries": gettext_lazy("Levels, regions, industries, sources and other choices."),
-    "recycle_bin": gettext_lazy("Restore or purge deleted records."),
-}
 
 
 def _greeting() -> str:
@@ -55,13 +46,8 @@ def _greeting() -> str:
 @login_required
 def home(request):
     user = request.user
-    counts = None
-    if user.has_perm("customers.view_customer"):
-        counts = selectors.home_customer_counts(actor=user)
     shortcuts = [
-        {"item": item, "hint": SHORTCUT_HINTS.get(item.key, "")}
-        for item in navigation_for(user)
-        if item.key != "home"
+        {"item": item, "hint": item.hint} for item in navigation_for(user) if item.key != "home"
     ]
     return render(
         request,
@@ -69,10 +55,10 @@ def home(request):
         {
             "active_nav": "home",
             "greeting": _greeting(),
-            "roles": user_roles(user),
+            "roles": role_labels(user),
             "team": user.team,
             "scope": selectors.scope_description(actor=user),
-            "counts": counts,
+            "home_blocks": home_blocks(actor=user),
             "shortcuts": shortcuts,
         },
     )
@@ -190,7 +176,7 @@ def dictionary_deactivate(request, pk):
 
 # --- recycle bin ----------------------------------------------------------------------------
 
-recycle_bin_admin = _requires("accounts.manage_recycle_bin")
+recycle_bin_admin = _requires(MANAGE_RECYCLE_BIN)
 
 
 def _deleted_or_404(request, model_label: str, pk: int):
