@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from guanxi.accounts.models import LoginEvent, User
-from guanxi.accounts.services.users import user_end_sessions
+from guanxi.accounts.services.sessions import user_end_sessions
 from guanxi.core.jobs import periodic
 
 
