@@ -181,7 +181,7 @@ def team_update(
 
 @transaction.atomic
 def role_save(
-    *, actor: User, role: Group | None, name: str, permissions: Iterable[Permission]
+    *, actor: User, role: Group | None, name: str, permissions: Iterable[Permission | int]
 ) -> Group:
     _require_account_admin(actor, manages_roles)
     role = role or Group()
