@@ -104,6 +104,7 @@ class UserSetPasswordView(UserPage, ObjectFormView):
     template_name = "accounts/user_set_password.html"
 
     def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        assert isinstance(record, User)
         return SetPasswordForm(record, data or None)
 
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
