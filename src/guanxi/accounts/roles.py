@@ -12,6 +12,9 @@ from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import RoleDefaultGrant
+from guanxi.accounts.rules import VIEW_ALL_RECORDS, VIEW_TEAM, VIEW_TEAM_RECORDS, VIEW_USER
+from guanxi.collaboration.rules import ADD_COMMENT, VIEW_COMMENT
+from guanxi.core.rules import VIEW_DICTIONARY_ENTRY
 
 ADMINISTRATOR = "administrator"
 EXECUTIVE = "executive"
@@ -46,20 +49,20 @@ _SALES_WORK = [
     "sales.add_*",
     "sales.change_*",
     "sales.delete_*",
-    "core.view_dictionaryentry",
-    "accounts.view_user",
-    "accounts.view_team",
+    VIEW_DICTIONARY_ENTRY,
+    VIEW_USER,
+    VIEW_TEAM,
     # Comments on customers (the 360 page); deleting others' comments stays with administrators.
-    "collaboration.view_comment",
-    "collaboration.add_comment",
+    VIEW_COMMENT,
+    ADD_COMMENT,
 ]
 
 # "app_label.codename" patterns granted to each built-in role when it first sees a permission.
 ROLE_DEFAULTS: dict[str, list[str]] = {
     ADMINISTRATOR: ["*"],
     EXECUTIVE: [f"{app}.view_*" for app in GUANXI_APPS if app != "accounts"]
-    + ["accounts.view_user", "accounts.view_team", "accounts.view_all_records"],
-    SUPERVISOR: [*_SALES_WORK, "accounts.view_team_records"],
+    + [VIEW_USER, VIEW_TEAM, VIEW_ALL_RECORDS],
+    SUPERVISOR: [*_SALES_WORK, VIEW_TEAM_RECORDS],
     ACCOUNT_MANAGER: list(_SALES_WORK),
     SALES_ASSISTANT: [
         "customers.view_*",
@@ -68,10 +71,10 @@ ROLE_DEFAULTS: dict[str, list[str]] = {
         "sales.view_*",
         "sales.add_*",
         "sales.change_*",
-        "collaboration.view_comment",
-        "collaboration.add_comment",
-        "core.view_dictionaryentry",
-        "accounts.view_user",
+        VIEW_COMMENT,
+        ADD_COMMENT,
+        VIEW_DICTIONARY_ENTRY,
+        VIEW_USER,
     ],
 }
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.rules import MANAGE_RECYCLE_BIN
+from guanxi.core.rules import CHANGE_DICTIONARY_ENTRY, MANAGE_RECYCLE_BIN
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ register(
         "dictionaries",
         _("Dictionaries"),
         "core:dictionary_list",
-        "core.change_dictionaryentry",
+        CHANGE_DICTIONARY_ENTRY,
         hint=_("Levels, regions, industries, sources and other choices."),
         order=100,
     ),
