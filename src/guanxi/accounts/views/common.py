@@ -19,7 +19,7 @@ class AccountAdminPage(ScopedPageView):
 
 
 def paginate(request: HttpRequest, items: Any, per_page: int | None = None) -> Page:
-    size = per_page or settings.GUANXI["PAGE_SIZE"]
+    size = per_page or int(settings.GUANXI["PAGE_SIZE"])
     return Paginator(items, size).get_page(request.GET.get("page"))
 
 
