@@ -25,6 +25,10 @@ DEMO_LOGINS = [
 ]
 
 
+# Django and Guanxi's models can be imported only after ``django.setup()`` (``_setup``), so
+# each command imports what it needs where it runs.
+
+
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
     import django

@@ -8,6 +8,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -260,7 +261,7 @@ REST_FRAMEWORK = {
         "token": env("API_TOKEN_RATE", "10/min"),
     },
 }
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "Guanxi CRM API",
     "DESCRIPTION": (
         "REST API of Guanxi (关系). Every response is limited to the caller's data scope; a "
@@ -298,7 +299,7 @@ LOGGING = {
 }
 
 # --- business settings ----------------------------------------------------------------------
-GUANXI = {
+GUANXI: dict[str, Any] = {
     "DEMO_PASSWORD": "guanxi-demo",
     "PAGE_SIZE": 25,
     # Housekeeping jobs keep this many days of sign-in history and finished job results.

@@ -1,4 +1,4 @@
-"""The five built-in roles of SPEC §1 as editable permission sets (Django groups).
+"""The five built-in roles as editable permission sets (Django groups).
 
 A role's *scope* follows from its permissions: ``accounts.view_all_records`` sees everything,
 ``accounts.view_team_records`` sees the own team subtree, everyone else sees their own records
@@ -10,6 +10,11 @@ from fnmatch import fnmatch
 
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
+
+from guanxi.accounts.models import RoleDefaultGrant
+from guanxi.accounts.rules import VIEW_ALL_RECORDS, VIEW_TEAM, VIEW_TEAM_RECORDS, VIEW_USER
+from guanxi.collaboration.rules import ADD_COMMENT, VIEW_COMMENT
+from guanxi.core.rules import VIEW_DICTIONARY_ENTRY
 
 ADMINISTRATOR = "administrator"
 EXECUTIVE = "executive"
@@ -44,20 +49,20 @@ _SALES_WORK = [
     "sales.add_*",
     "sales.change_*",
     "sales.delete_*",
-    "core.view_dictionaryentry",
-    "accounts.view_user",
-    "accounts.view_team",
+    VIEW_DICTIONARY_ENTRY,
+    VIEW_USER,
+    VIEW_TEAM,
     # Comments on customers (the 360 page); deleting others' comments stays with administrators.
-    "collaboration.view_comment",
-    "collaboration.add_comment",
+    VIEW_COMMENT,
+    ADD_COMMENT,
 ]
 
 # "app_label.codename" patterns granted to each built-in role when it first sees a permission.
 ROLE_DEFAULTS: dict[str, list[str]] = {
     ADMINISTRATOR: ["*"],
     EXECUTIVE: [f"{app}.view_*" for app in GUANXI_APPS if app != "accounts"]
-    + ["accounts.view_user", "accounts.view_team", "accounts.view_all_records"],
-    SUPERVISOR: [*_SALES_WORK, "accounts.view_team_records"],
+    + [VIEW_USER, VIEW_TEAM, VIEW_ALL_RECORDS],
+    SUPERVISOR: [*_SALES_WORK, VIEW_TEAM_RECORDS],
     ACCOUNT_MANAGER: list(_SALES_WORK),
     SALES_ASSISTANT: [
         "customers.view_*",
@@ -66,10 +71,10 @@ ROLE_DEFAULTS: dict[str, list[str]] = {
         "sales.view_*",
         "sales.add_*",
         "sales.change_*",
-        "collaboration.view_comment",
-        "collaboration.add_comment",
-        "core.view_dictionaryentry",
-        "accounts.view_user",
+        VIEW_COMMENT,
+        ADD_COMMENT,
+        VIEW_DICTIONARY_ENTRY,
+        VIEW_USER,
     ],
 }
 
@@ -91,8 +96,6 @@ def sync_builtin_roles(using: str = "default") -> None:
 
     A default an administrator removed is recorded in RoleDefaultGrant and stays removed.
     """
-    from guanxi.accounts.models import RoleDefaultGrant
-
     permissions = list(Permission.objects.using(using).select_related("content_type"))
     for name, patterns in ROLE_DEFAULTS.items():
         group, _created = Group.objects.using(using).get_or_create(name=name)
@@ -110,12 +113,12 @@ def sync_builtin_roles(using: str = "default") -> None:
         )
 
 
-# Products and orders (issue #4): supervisors maintain the catalogue (products, categories,
+# Products and orders: supervisors maintain the catalogue (products, categories,
 # warehouses, stock) and may take an order from a customer on credit hold; account managers
 # and assistants sell from the catalogue and cannot override a hold.
 ROLE_DEFAULTS[SUPERVISOR] += ["sales.manage_catalogue", "sales.override_credit_hold"]
 
-# Service (issue #5): account managers and supervisors create requests, record handling and
+# Service: account managers and supervisors create requests, record handling and
 # feedback and delete new ones filed by mistake; supervisors assign them; sales assistants and
 # executives read them.
 _SERVICE_WORK = [
@@ -128,7 +131,7 @@ ROLE_DEFAULTS[ACCOUNT_MANAGER] += _SERVICE_WORK
 ROLE_DEFAULTS[SUPERVISOR] += [*_SERVICE_WORK, "service.assign_servicerequest"]
 ROLE_DEFAULTS[SALES_ASSISTANT] += ["service.view_*"]
 
-# Statistics and reports 统计报表 (issue #6): executives (through analytics.view_*), supervisors
+# Statistics and reports 统计报表: executives (through analytics.view_*), supervisors
 # and account managers see the reports, each within their own scope; assistants do not.
 ROLE_DEFAULTS[SUPERVISOR] += ["analytics.view_reports"]
 ROLE_DEFAULTS[ACCOUNT_MANAGER] += ["analytics.view_reports"]

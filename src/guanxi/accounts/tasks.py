@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from guanxi.accounts.models import LoginEvent, User
-from guanxi.accounts.services.users import user_end_sessions
+from guanxi.accounts.services.sessions import user_end_sessions
 from guanxi.core.jobs import periodic
 
 
@@ -24,7 +24,7 @@ def end_user_sessions(user_id: int) -> int:
 @task()
 def prune_login_history() -> int:
     """Delete login history older than ``GUANXI_LOGIN_HISTORY_DAYS`` days (default 365)."""
-    days = settings.GUANXI["LOGIN_HISTORY_DAYS"]
+    days: int = settings.GUANXI["LOGIN_HISTORY_DAYS"]
     deleted, _by_model = LoginEvent.objects.filter(
         at__lt=timezone.now() - timedelta(days=days)
     ).delete()

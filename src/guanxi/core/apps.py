@@ -6,6 +6,3 @@ class CoreConfig(AppConfig):
     name = "guanxi.core"
     label = "core"
     verbose_name = _("Core")
-
-    def ready(self) -> None:
-        from guanxi.core import jobs  # noqa: F401  (registers the periodic jobs)

@@ -92,6 +92,7 @@ def bulk_insert(model: type[models.Model], rows: list[dict]) -> int:
     names = [f.attname for f in fields]
     columns = [f.column for f in fields]
     if connection.vendor == "postgresql":
+        # psycopg is installed only where PostgreSQL is used (SQLite needs no driver).
         from psycopg import sql
 
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(

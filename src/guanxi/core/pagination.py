@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F, Model, Q, QuerySet
 
@@ -231,8 +232,6 @@ def paginate_request(
     request, queryset: QuerySet, *, ordering: Sequence[str], per_page: int | None = None
 ) -> CursorPage:
     """:func:`keyset_paginate` driven by the ``cursor`` query parameter of a page request."""
-    from django.conf import settings
-
     size = per_page or settings.GUANXI.get("PAGE_SIZE", 25)
     return keyset_paginate(
         queryset, ordering=ordering, cursor=request.GET.get("cursor"), per_page=size

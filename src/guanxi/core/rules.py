@@ -5,7 +5,8 @@ because scoping (``core.scoping``) reads them too. Apps compose these predicates
 ``rules.py``; each name has one meaning.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, cast
 
 import rules
 from django.core.exceptions import PermissionDenied
@@ -17,48 +18,71 @@ VIEW_TEAM_RECORDS = "accounts.view_team_records"
 MANAGE_ACCOUNTS = "accounts.manage_accounts"
 MANAGE_RECYCLE_BIN = "accounts.manage_recycle_bin"
 
+# Rights of core's own records: the shared dictionaries 数据字典.
+VIEW_DICTIONARY_ENTRY = "core.view_dictionaryentry"
+ADD_DICTIONARY_ENTRY = "core.add_dictionaryentry"
+CHANGE_DICTIONARY_ENTRY = "core.change_dictionaryentry"
 
-@rules.predicate
+
+class Predicate(Protocol):
+    """A django-rules predicate as typed code sees it: called with a user (and optionally a
+    record) it answers yes or no; ``&``, ``|`` and ``~`` compose predicates."""
+
+    def __call__(self, *args: Any) -> bool: ...
+
+    def __and__(self, other: Any) -> "Predicate": ...
+
+    def __or__(self, other: Any) -> "Predicate": ...
+
+    def __invert__(self) -> "Predicate": ...
+
+
+def predicate(test: Callable[..., bool]) -> Predicate:
+    """``@rules.predicate`` with a type (django-rules itself carries no annotations)."""
+    return cast(Predicate, rules.predicate(test))  # type: ignore[no-untyped-call]
+
+
+@predicate
 def is_active(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-@rules.predicate
+@predicate
 def is_superuser(user: Any) -> bool:
     return bool(user.is_active and user.is_superuser)
 
 
-@rules.predicate
+@predicate
 def sees_everything(user: Any) -> bool:
     """Executives and administrators: every record, whoever owns it."""
     return bool(user.is_active and (user.is_superuser or user.has_perm(VIEW_ALL_RECORDS)))
 
 
-@rules.predicate
+@predicate
 def leads_team(user: Any) -> bool:
     """Holds the team-scope right (sales supervisors): sees the own team subtree's records."""
     return bool(user.is_active and user.has_perm(VIEW_TEAM_RECORDS))
 
 
-@rules.predicate
+@predicate
 def leads_own_team(user: Any) -> bool:
     """A supervisor who belongs to a team (the team right means nothing without one)."""
     return bool(user.is_active and user.team_id and user.has_perm(VIEW_TEAM_RECORDS))
 
 
-@rules.predicate
+@predicate
 def supervises(user: Any) -> bool:
     """Superusers and team supervisors: they assign work and may edit what their team owns."""
     return bool(user.is_active and (user.is_superuser or user.has_perm(VIEW_TEAM_RECORDS)))
 
 
-@rules.predicate
+@predicate
 def manages_accounts(user: Any) -> bool:
     """Administrators: users, teams, roles and other settings."""
     return bool(user.is_active and user.has_perm(MANAGE_ACCOUNTS))
 
 
-@rules.predicate
+@predicate
 def is_sales_assistant(user: Any) -> bool:
     """Supports account managers and owns nothing (a supervisor who also supports is not one)."""
     return bool(user.supports.exists() and not user.has_perm(VIEW_TEAM_RECORDS))

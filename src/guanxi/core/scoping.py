@@ -8,14 +8,18 @@ outside the scope is simply absent, so pages and the API answer 404 for it.
 
 from functools import reduce
 from operator import or_
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 
 from guanxi.core.rules import VIEW_TEAM_RECORDS, sees_everything
 
+_Row = TypeVar("_Row")
+_M = TypeVar("_M", bound=Model)
 
-def visible_user_ids(user) -> frozenset[int]:
+
+def visible_user_ids(user: Any) -> frozenset[int]:
     """Ids of the users whose records ``user`` sees (not used when the user sees everything).
 
     Own id; the account managers a sales assistant supports; for a supervisor every member of
@@ -32,11 +36,12 @@ def visible_user_ids(user) -> frozenset[int]:
         ids.update(
             User.objects.filter(team__path__startswith=team_path).values_list("pk", flat=True)
         )
-    user._guanxi_visible_ids = frozenset(ids)
-    return user._guanxi_visible_ids
+    visible = frozenset(ids)
+    user._guanxi_visible_ids = visible
+    return visible
 
 
-def scope_q(user, model: type[Model]) -> Q | None:
+def scope_q(user: Any, model: type[Model]) -> Q | None:
     """The filter for ``model`` rows that ``user`` sees; ``None`` means no restriction."""
     if sees_everything(user):
         return None
@@ -47,10 +52,11 @@ def scope_q(user, model: type[Model]) -> Q | None:
     return reduce(or_, (Q(**{f"{field}__in": ids}) for field in fields))
 
 
-def scope_queryset(queryset: QuerySet, user) -> QuerySet:
+def scope_queryset(queryset: "QuerySet[_M, _Row]", user: Any) -> "QuerySet[_M, _Row]":
     condition = scope_q(user, queryset.model)
     return queryset if condition is None else queryset.filter(condition)
 
 
-def can_see(user, instance: Model) -> bool:
-    return scope_queryset(type(instance).objects.filter(pk=instance.pk), user).exists()
+def can_see(user: Any, instance: Model) -> bool:
+    rows = type(instance)._default_manager.filter(pk=instance.pk)
+    return scope_queryset(rows, user).exists()

@@ -2,7 +2,8 @@
 realistic zh_CN values, and the registry of each app's seeders.
 
 Each app registers its seeders in its ``seed`` package (``customers/seed/customers.py``...); the
-run itself (``guanxi.accounts.seed.organisation.seed``) calls them in order. The same N and seed
+seed run itself (the accounts app's ``seed/organisation.py``, which writes the organisation the
+data belongs to) calls them in order. The same N and seed
 always give the same names, phones and owners. Rows go in through ``guanxi.core.bulk``.
 """
 

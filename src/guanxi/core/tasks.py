@@ -6,6 +6,7 @@ from importlib import import_module
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from guanxi.core.jobs import periodic
 
@@ -25,12 +26,10 @@ def prune_task_results() -> int:
 
     Only the database backend keeps results in our tables; RQ expires its own in Redis.
     """
-    backend = settings.TASKS["default"]["BACKEND"]
+    backend = str(settings.TASKS["default"]["BACKEND"])
     if not backend.startswith("django_tasks_db."):
         return 0
-    from django_tasks_db.models import DBTaskResult
-
-    days = settings.GUANXI["TASK_RESULT_DAYS"]
+    days: int = settings.GUANXI["TASK_RESULT_DAYS"]
     cutoff = timezone.now() - timedelta(days=days)
     deleted, _by_model = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return deleted

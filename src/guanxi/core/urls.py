@@ -4,16 +4,16 @@ from guanxi.core.views import pages as views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dictionaries/", views.dictionary_list, name="dictionary_list"),
-    path("dictionaries/new/", views.dictionary_create, name="dictionary_create"),
+    path("", views.HomeView.as_view(), name="home"),
+    path("dictionaries/", views.DictionaryListView.as_view(), name="dictionary_list"),
+    path("dictionaries/new/", views.DictionaryCreateView.as_view(), name="dictionary_create"),
     path("dictionaries/<int:pk>/edit/", views.dictionary_edit, name="dictionary_edit"),
     path(
         "dictionaries/<int:pk>/deactivate/",
         views.dictionary_deactivate,
         name="dictionary_deactivate",
     ),
-    path("recycle-bin/", views.recycle_bin, name="recycle_bin"),
+    path("recycle-bin/", views.RecycleBinView.as_view(), name="recycle_bin"),
     path(
         "recycle-bin/<str:model_label>/<int:pk>/restore/",
         views.recycle_restore,

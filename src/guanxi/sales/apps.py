@@ -2,6 +2,9 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core import navigation
+from guanxi.core.navigation import NavItem
+
 
 class SalesConfig(AppConfig):
     name = "guanxi.sales"
@@ -19,6 +22,31 @@ class SalesConfig(AppConfig):
         reassign_hooks.register(deals_follow_customer)
         post_migrate.connect(
             _seed_stages_after_migrate, sender=self, dispatch_uid="guanxi_pipeline_stages"
+        )
+        navigation.register(
+            NavItem(
+                "opportunities",
+                _("Opportunities"),
+                "sales:opportunity_list",
+                "sales.view_opportunity",
+                order=50,
+            ),
+            NavItem("pipeline", _("Pipeline"), "sales:pipeline_board", "sales.view_deal", order=60),
+            # Inventory is reached from the products, contracts from quotes and receivables.
+            NavItem("orders", _("Orders"), "sales:order_list", "sales.view_order", order=130),
+            NavItem(
+                "products", _("Products"), "sales:product_list", "sales.view_product", order=140
+            ),
+            NavItem("targets", _("Targets"), "sales:target_list", "sales.view_target", order=150),
+            NavItem("leads", _("Leads"), "sales:lead_list", "sales.view_lead", order=160),
+            NavItem("quotes", _("Quotes"), "sales:quote_list", "sales.view_quote", order=170),
+            NavItem(
+                "receivables",
+                _("Receivables"),
+                "sales:receivable_list",
+                "sales.view_receivable",
+                order=180,
+            ),
         )
 
 

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core import navigation
+from guanxi.core.navigation import NavItem
+
 
 class ServiceConfig(AppConfig):
     name = "guanxi.service"
@@ -11,3 +14,14 @@ class ServiceConfig(AppConfig):
         # Importing these registers requests on the customer's 360 page (timeline) and the
         # periodic jobs: the overdue scan, the mailbox poll and surveys (tasks).
         from guanxi.service import tasks, timeline  # noqa: F401
+
+        # The SLA settings are reached from the queues.
+        navigation.register(
+            NavItem(
+                "service",
+                _("Service"),
+                "service:request_list",
+                "service.view_servicerequest",
+                order=190,
+            )
+        )

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from guanxi.accounts.models import Team, User
 from guanxi.accounts.roles import role_label
+from guanxi.accounts.rules import MANAGE_ACCOUNTS
 from guanxi.accounts.selectors import users as selectors
 from guanxi.accounts.services import users as services
 from guanxi.core.api.filters import id_filter
@@ -197,7 +198,7 @@ class UserViewSet(ScopedViewSet):
 
     model = User
     read_permission = None
-    write_permission = "accounts.manage_accounts"
+    write_permission = MANAGE_ACCOUNTS
     filterset_class = UserFilter
     ordering_fields = {"username": "username", "date_joined": "date_joined"}
 
@@ -255,7 +256,7 @@ class TeamViewSet(ScopedViewSet):
     serializer_class = TeamSerializer
     filterset_class = TeamFilter
     read_permission = None
-    write_permission = "accounts.manage_accounts"
+    write_permission = MANAGE_ACCOUNTS
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     ordering_fields = {"name": "name", "path": "path"}
 

@@ -100,6 +100,8 @@ class RoleDefaultGrant(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
     permission = models.ForeignKey(Permission, on_delete=models.CASCADE, related_name="+")
 
+    objects: "models.Manager[RoleDefaultGrant]" = models.Manager()
+
     class Meta:
         verbose_name = _("role default grant")
         verbose_name_plural = _("role default grants")
@@ -134,6 +136,8 @@ class LoginEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     session_key = models.CharField(_("session"), max_length=40, blank=True, db_index=True)
+
+    objects: "models.Manager[LoginEvent]" = models.Manager()
 
     class Meta:
         verbose_name = _("login event")

@@ -6,34 +6,36 @@ from django.db.models.functions import Concat
 
 from guanxi.accounts.models import LoginEvent, Team, User
 from guanxi.accounts.roles import ACCOUNT_MANAGER, GUANXI_APPS, role_label
-from guanxi.core.scoping import sees_everything, visible_user_ids
+from guanxi.accounts.rules import gives_records_to_anyone, sees_all_users
+from guanxi.core.rules import sees_everything
+from guanxi.core.scoping import visible_user_ids
 
 
-def user_roles(user) -> list[str]:
+def user_roles(user: User) -> list[str]:
     """Role labels of a user, in the user's language."""
     return [role_label(name) for name in user.groups.values_list("name", flat=True)]
 
 
-def user_role_names(user) -> list[str]:
+def user_role_names(user: User) -> list[str]:
     return list(user.groups.values_list("name", flat=True))
 
 
-def user_list(*, actor) -> QuerySet[User]:
+def user_list(*, actor: User) -> QuerySet[User]:
     """Users the actor may see: all for administrators and executives, else the visible set."""
     users = User.objects.select_related("team").prefetch_related("groups")
-    if actor.has_perm("accounts.manage_accounts") or sees_everything(actor):
+    if sees_all_users(actor):
         return users
     return users.filter(pk__in=visible_user_ids(actor))
 
 
-def assignable_owners(*, actor) -> QuerySet[User]:
+def assignable_owners(*, actor: User) -> QuerySet[User]:
     """Account managers a new record may be given to by ``actor``.
 
     Administrators give it to anyone; supervisors within their subtree; an assistant to the
     managers they support; an account manager only to themselves.
     """
     active = User.objects.filter(is_active=True)
-    if actor.has_perm("accounts.manage_accounts") or actor.is_superuser:
+    if gives_records_to_anyone(actor):
         return active
     if sees_everything(actor):  # executives are read-only
         return active.none()
@@ -41,20 +43,21 @@ def assignable_owners(*, actor) -> QuerySet[User]:
 
 
 def team_list() -> QuerySet[Team]:
-    return Team.objects.select_related("parent").order_by("path")
+    teams: QuerySet[Team] = Team.objects.select_related("parent").order_by("path")
+    return teams
 
 
 def role_list() -> QuerySet[Group]:
     return Group.objects.prefetch_related("permissions").order_by("name")
 
 
-def login_history(*, user, limit: int = 50) -> QuerySet[LoginEvent]:
+def login_history(*, user: User, limit: int = 50) -> QuerySet[LoginEvent]:
     return LoginEvent.objects.filter(user=user)[:limit]
 
 
 def user_search(
     *,
-    actor,
+    actor: User,
     query: str = "",
     team: Team | None = None,
     role: Group | None = None,
@@ -81,7 +84,7 @@ def user_search(
     return users.order_by("username")
 
 
-def user_get(*, actor, pk) -> User:
+def user_get(*, actor: User, pk: int | str) -> User:
     """A user the actor may see, with roles, supports and assistants; ``DoesNotExist`` otherwise."""
     return user_list(actor=actor).prefetch_related("supports", "assistants").get(pk=pk)
 
@@ -98,10 +101,11 @@ def account_managers() -> QuerySet[User]:
 
 def team_tree() -> QuerySet[Team]:
     """All teams in tree order (parents before children), each with its member count."""
-    return team_list().annotate(member_count=Count("members", distinct=True))
+    teams: QuerySet[Team] = team_list().annotate(member_count=Count("members", distinct=True))
+    return teams
 
 
-def team_get(*, pk) -> Team:
+def team_get(*, pk: int | str) -> Team:
     return team_list().get(pk=pk)
 
 
@@ -134,11 +138,11 @@ def role_choices() -> QuerySet[Group]:
     return Group.objects.order_by("name")
 
 
-def role_get(*, pk) -> Group:
+def role_get(*, pk: int | str) -> Group:
     return Group.objects.prefetch_related("permissions").get(pk=pk)
 
 
-def current_user(*, user) -> User:
+def current_user(*, user: User) -> User:
     """The signed-in user with team, roles and supported managers loaded (for /api/me/)."""
     return (
         User.objects.select_related("team").prefetch_related("groups", "supports").get(pk=user.pk)

@@ -1,30 +1,34 @@
 """Writes about users, teams and roles (administrators only, except own password and language)."""
 
-from django.contrib.auth.models import Group
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from guanxi.accounts.models import LoginEvent, Team, User
+from guanxi.accounts.models import Team, User
 from guanxi.accounts.roles import ACCOUNT_MANAGER, ROLE_LABELS, SALES_ASSISTANT
+from guanxi.accounts.rules import manages_roles, manages_teams, manages_users
+from guanxi.accounts.services.sessions import user_end_sessions
+from guanxi.accounts.tasks import end_user_sessions
 from guanxi.core.exceptions import ConflictError
-from guanxi.core.services.records import record_create, record_update
+from guanxi.core.rules import Predicate, require
+from guanxi.core.services.records import record_attribute, record_create, record_update
 
 
-def _require_account_admin(actor) -> None:
-    if not actor.has_perm("accounts.manage_accounts"):
-        raise PermissionDenied(_("Only administrators manage users, teams and roles."))
+def _require_account_admin(actor: User, rule: Predicate = manages_users) -> None:
+    require(actor, rule(actor), _("Only administrators manage users, teams and roles."))
 
 
-def _ensure_actor_keeps_account_rights(actor, *, field: str) -> None:
+def _ensure_actor_keeps_account_rights(actor: User, *, field: str) -> None:
     """Refuse a change that would lock the acting administrator out of account management."""
     fresh = User.objects.get(pk=actor.pk)
-    if not fresh.has_perm("accounts.manage_accounts"):
+    if not manages_users(fresh):
         raise ValidationError(
             {field: _("You cannot take away your own right to manage users, teams and roles.")}
         )
@@ -55,30 +59,10 @@ def _bump_user_version(user: User, expected_version: int | None) -> None:
     user.version = User.objects.filter(pk=user.pk).values_list("version", flat=True).get()
 
 
-def _session_store() -> type[SessionBase]:
-    from django.conf import settings
-
-    return import_string(f"{settings.SESSION_ENGINE}.SessionStore")
-
-
-def user_end_sessions(*, user: User) -> int:
-    """End every browser session and API token of ``user``; returns how many sessions ended."""
-    store = _session_store()
-    keys = set(
-        LoginEvent.objects.filter(user=user, kind=LoginEvent.Kind.LOGIN)
-        .exclude(session_key="")
-        .values_list("session_key", flat=True)
-    )
-    for key in keys:
-        store(session_key=key).delete()
-    Token.objects.filter(user=user).delete()
-    return len(keys)
-
-
 @transaction.atomic
 def user_create(
     *,
-    actor,
+    actor: User,
     username: str,
     password: str,
     first_name: str = "",
@@ -102,7 +86,7 @@ def user_create(
     )
     user.set_password(password)
     user.full_clean()
-    user._history_user = actor
+    record_attribute(instance=user, actor=actor)
     user.save()
     user.groups.set(roles or [])
     user.supports.set(supports or [])
@@ -113,12 +97,12 @@ def user_create(
 @transaction.atomic
 def user_update(
     *,
-    actor,
+    actor: User,
     user: User,
     roles: list[Group] | None = None,
     supports: list[User] | None = None,
     expected_version: int | None = None,
-    **fields,
+    **fields: Any,
 ) -> User:
     """Change a user; with ``expected_version`` a concurrent edit is refused (ConflictError)."""
     _require_account_admin(actor)
@@ -127,7 +111,7 @@ def user_update(
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean()
-    user._history_user = actor
+    record_attribute(instance=user, actor=actor)
     user.save()
     if roles is not None:
         user.groups.set(roles)
@@ -142,10 +126,8 @@ def user_update(
 
 
 @transaction.atomic
-def user_deactivate(*, actor, user: User) -> User:
+def user_deactivate(*, actor: User, user: User) -> User:
     """Deactivate a user: they can no longer sign in, and their sessions and tokens end now."""
-    from guanxi.accounts.tasks import end_user_sessions  # the tasks module imports this one
-
     if user == actor:
         raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
     user = user_update(actor=actor, user=user, is_active=False)
@@ -163,8 +145,8 @@ def user_set_language(*, user: User, language: str) -> User:
 
 
 @transaction.atomic
-def team_create(*, actor, name: str, parent: Team | None = None) -> Team:
-    _require_account_admin(actor)
+def team_create(*, actor: User, name: str, parent: Team | None = None) -> Team:
+    _require_account_admin(actor, manages_teams)
     team = record_create(instance=Team(name=name, parent=parent), actor=actor)
     team.path = f"{parent.path if parent else '/'}{team.pk}/"
     Team.objects.filter(pk=team.pk).update(path=team.path)
@@ -173,10 +155,15 @@ def team_create(*, actor, name: str, parent: Team | None = None) -> Team:
 
 @transaction.atomic
 def team_update(
-    *, actor, team: Team, name: str, parent: Team | None, expected_version: int | None = None
+    *,
+    actor: User,
+    team: Team,
+    name: str,
+    parent: Team | None,
+    expected_version: int | None = None,
 ) -> Team:
     """Rename or move a team; moving rewrites the path of its whole subtree."""
-    _require_account_admin(actor)
+    _require_account_admin(actor, manages_teams)
     if parent is not None and parent.path.startswith(team.path):
         raise ValidationError(
             {"parent": _("A team cannot be placed under itself or its own sub-team.")}
@@ -193,8 +180,10 @@ def team_update(
 
 
 @transaction.atomic
-def role_save(*, actor, role: Group | None, name: str, permissions) -> Group:
-    _require_account_admin(actor)
+def role_save(
+    *, actor: User, role: Group | None, name: str, permissions: Iterable[Permission | int]
+) -> Group:
+    _require_account_admin(actor, manages_roles)
     role = role or Group()
     if role.pk and role.name in ROLE_LABELS and name != role.name:
         raise ValidationError({"name": _("A built-in role keeps its name.")})
@@ -207,13 +196,13 @@ def role_save(*, actor, role: Group | None, name: str, permissions) -> Group:
 
 
 @transaction.atomic
-def user_reactivate(*, actor, user: User) -> User:
+def user_reactivate(*, actor: User, user: User) -> User:
     """Let a deactivated user sign in again (their old sessions and tokens stay ended)."""
     return user_update(actor=actor, user=user, is_active=True)
 
 
 @transaction.atomic
-def user_set_password(*, actor, user: User, password: str) -> User:
+def user_set_password(*, actor: User, user: User, password: str) -> User:
     """An administrator gives ``user`` a new password; it must pass the password validators."""
     _require_account_admin(actor)
     try:

@@ -1,10 +1,14 @@
-"""Signing in and out, the own password and language, and the own profile page."""
+"""Signing in and out, the own password and language, and the own profile page.
+
+Signing in and out and changing the own password are Django's own views, configured here.
+"""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -17,7 +21,8 @@ from guanxi.accounts.forms.users import LoginForm
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors import users as selectors
 from guanxi.accounts.services import users as services
-from guanxi.accounts.views.common import paginate
+from guanxi.accounts.views.common import paginate, signed_in
+from guanxi.core.views.generic import ScopedPageView
 
 
 class LoginView(auth_views.LoginView):
@@ -38,13 +43,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
-    def form_valid(self, form):
+    def form_valid(self, form: Form) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, gettext_lazy("Your password was changed."))
         return response
 
 
-def _safe_next(request) -> str:
+def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -53,8 +58,9 @@ def _safe_next(request) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
+# A POST anyone may send (the sign-in page offers it too), not a page about a record.
 @require_POST
-def set_language(request):
+def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the interface language: stored on the user when signed in, in a cookie always."""
     language = request.POST.get("language", "")
     response = redirect(_safe_next(request))
@@ -63,7 +69,7 @@ def set_language(request):
         return response
     if request.user.is_authenticated:
         try:
-            services.user_set_language(user=request.user, language=language)
+            services.user_set_language(user=signed_in(request), language=language)
         except ValidationError:
             messages.error(request, _("Choose one of the offered languages."))
             return response
@@ -82,17 +88,19 @@ def set_language(request):
     return response
 
 
-@login_required
-def profile(request):
+class ProfileView(ScopedPageView):
     """The own details, roles, team and language, and the own login history."""
-    user = request.user
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "profile_user": user,
-            "roles": selectors.user_roles(user),
-            "languages": User.Language.choices,
-            "history_page": paginate(request, selectors.login_history(user=user, limit=500)),
-        },
-    )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = signed_in(request)
+        history = selectors.login_history(user=user, limit=500)
+        return render(
+            request,
+            "accounts/profile.html",
+            {
+                "profile_user": user,
+                "roles": selectors.user_roles(user),
+                "languages": User.Language.choices,
+                "history_page": paginate(request, history),
+            },
+        )

@@ -1,18 +1,28 @@
-"""Helpers shared by the accounts pages."""
+"""What the accounts pages share: the administration pages' right and their page numbers."""
 
-from functools import wraps
+from typing import Any, ClassVar, cast
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+from guanxi.accounts.models import User
+from guanxi.accounts.rules import MANAGE_ACCOUNTS
+from guanxi.core.views.generic import ScopedPageView
 
 
-def account_admin_required(view):
-    """Anonymous visitors go to the sign-in page; signed-in users without the right get 403."""
-    checked = permission_required("accounts.manage_accounts", raise_exception=True)(view)
-    return wraps(view)(login_required(checked))
+class AccountAdminPage(ScopedPageView):
+    """A page of the account administration: anonymous visitors go to the sign-in page,
+    signed-in users without the right to manage users, teams and roles get 403."""
+
+    permission: ClassVar[str | None] = MANAGE_ACCOUNTS
 
 
-def paginate(request, items, per_page: int | None = None) -> Page:
-    size = per_page or settings.GUANXI["PAGE_SIZE"]
+def paginate(request: HttpRequest, items: Any, per_page: int | None = None) -> Page:
+    size = per_page or int(settings.GUANXI["PAGE_SIZE"])
     return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The acting user of a page that required signing in."""
+    return cast(User, request.user)

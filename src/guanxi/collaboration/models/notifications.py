@@ -29,6 +29,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
+    objects: "models.Manager[Notification]" = models.Manager()
+
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")

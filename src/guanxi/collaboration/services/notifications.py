@@ -1,19 +1,31 @@
 """Every write on notifications and comments."""
 
+from collections.abc import Callable, Iterable
+
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.collaboration.models import Comment, Notification
+from guanxi.collaboration.rules import ADD_COMMENT, can_delete_comment
+from guanxi.core.rules import require
 from guanxi.core.scoping import can_see
 from guanxi.core.services.records import record_create, record_soft_delete
+
+# A text worded when it is sent: a string, a lazy translation or a callable giving one.
+Text = str | Promise | Callable[[], str | Promise]
 
 MAX_COMMENT_LENGTH = 4000
 
 
-def notification_send(*, recipient, title, body="", url: str = "") -> Notification | None:
+def notification_send(
+    *, recipient: User | None, title: Text, body: Text = "", url: str = ""
+) -> Notification | None:
     """Leave ``recipient`` a notification, worded in their own language.
 
     ``title`` and ``body`` may be lazy translations or callables taking no argument; they are
@@ -30,7 +42,7 @@ def notification_send(*, recipient, title, body="", url: str = "") -> Notificati
     )
 
 
-def notifications_mark_read(*, recipient, ids=None) -> int:
+def notifications_mark_read(*, recipient: User, ids: Iterable[int] | None = None) -> int:
     """Mark the recipient's unread notifications (all, or those of ``ids``) read."""
     unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
     if ids is not None:
@@ -41,23 +53,21 @@ def notifications_mark_read(*, recipient, ids=None) -> int:
 # --- comments --------------------------------------------------------------------------------
 
 
-def comment_can_delete(*, actor, comment) -> bool:
+def comment_can_delete(*, actor: User, comment: Comment) -> bool:
     """The author may delete their own comment; others need the moderation right."""
-    return actor.is_authenticated and (
-        comment.created_by_id == actor.pk or actor.has_perm("collaboration.delete_comment")
-    )
+    return can_delete_comment(actor, comment)
 
 
 @transaction.atomic
-def comment_create(*, actor, target, body: str) -> Comment:
+def comment_create(*, actor: User, target: Model, body: str) -> Comment:
     """Leave a comment on ``target`` (e.g. a customer) — one the actor can see.
 
     The owner of the target (if it has one and it is someone else) is notified.
     """
-    if not actor.has_perm("collaboration.add_comment"):
-        raise PermissionDenied(_("You do not have the right to do this."))
+    require(actor, ADD_COMMENT)
     if not can_see(actor, target):
-        raise type(target).DoesNotExist
+        # Out of scope reads as missing: the target model's own DoesNotExist (a 404).
+        raise type(target).DoesNotExist  # type: ignore[attr-defined]
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write something before sending the comment.")})
@@ -87,8 +97,11 @@ def comment_create(*, actor, target, body: str) -> Comment:
 
 
 @transaction.atomic
-def comment_delete(*, actor, comment: Comment) -> None:
+def comment_delete(*, actor: User, comment: Comment) -> None:
     """Move a comment to the recycle bin (author or moderator only)."""
-    if not comment_can_delete(actor=actor, comment=comment):
-        raise PermissionDenied(_("Only the author or an administrator can delete this comment."))
+    require(
+        actor,
+        comment_can_delete(actor=actor, comment=comment),
+        _("Only the author or an administrator can delete this comment."),
+    )
     record_soft_delete(instance=comment, actor=actor)

@@ -1,20 +1,30 @@
 """The notifications page 通知: the signed-in user's own notifications; mark one or all read."""
 
+from typing import Any, cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
+from guanxi.accounts.models import User
 from guanxi.collaboration.selectors import notifications as selectors
 from guanxi.collaboration.services import notifications as services
-from guanxi.core.pagination import paginate_request
+from guanxi.core.views.generic import ObjectListView
 
 ORDERING = ("-created_at", "-id")
 
 
-def _safe_link(request, url: str) -> str:
+def _reader(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _safe_link(request: HttpRequest, url: str) -> str:
     # Links are written by the system, but only same-site paths are ever rendered as links.
     ok = url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -22,37 +32,43 @@ def _safe_link(request, url: str) -> str:
     return url if ok else ""
 
 
-@login_required
-@require_GET
-def notification_list(request):
-    unread_only = request.GET.get("unread") == "1"
-    notifications = selectors.notification_list(actor=request.user, unread_only=unread_only)
-    page = paginate_request(request, notifications, ordering=ORDERING)
-    rows = [(notification, _safe_link(request, notification.url)) for notification in page]
-    return render(
-        request,
-        "collaboration/notification_list.html",
-        {"page": page, "rows": rows, "unread_only": unread_only},
-    )
+class NotificationListView(ObjectListView):
+    """The reader's own notifications, newest first (all, or only the unread ones)."""
+
+    template_name = "collaboration/notification_list.html"
+    ordering = ORDERING
+
+    def unread_only(self, request: HttpRequest) -> bool:
+        return request.GET.get("unread") == "1"
+
+    def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet[Any]:
+        return selectors.notification_list(
+            actor=_reader(request), unread_only=self.unread_only(request)
+        )
+
+    def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        rows = [(notification, _safe_link(request, notification.url)) for notification in page]
+        return {"rows": rows, "unread_only": self.unread_only(request)}
 
 
+# Marking read is a POST on the reader's own notifications (no record page to come back to).
 @login_required
 @require_POST
-def notification_read(request, pk):
-    services.notifications_mark_read(recipient=request.user, ids=[pk])
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    services.notifications_mark_read(recipient=_reader(request), ids=[pk])
     return redirect(_back(request))
 
 
 @login_required
 @require_POST
-def notification_read_all(request):
-    count = services.notifications_mark_read(recipient=request.user)
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_read(recipient=_reader(request))
     if count:
         messages.success(request, _("All notifications are marked read."))
     return redirect(_back(request))
 
 
-def _back(request) -> str:
+def _back(request: HttpRequest) -> str:
     target = request.POST.get("next", "")
     if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

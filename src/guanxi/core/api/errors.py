@@ -7,8 +7,9 @@ active for the request (the user's own, else Accept-Language).
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import server_error as page_server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -137,9 +138,6 @@ def exception_handler(exc, context):
 
 def server_error(request, *args, **kwargs):
     """A crash under /api/ answers in the API's error shape; pages keep Django's 500 page."""
-    from django.http import JsonResponse
-    from django.views.defaults import server_error as page_server_error
-
     if not request.path.startswith("/api/"):
         return page_server_error(request, *args, **kwargs)
     body = error_body("server_error", str(_("Something went wrong on the server. Try again.")))

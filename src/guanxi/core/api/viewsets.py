@@ -6,6 +6,7 @@ out-of-scope id is simply absent → 404), serializers and the ``create_record``
 become HTTP answers in :mod:`guanxi.core.api.errors`.
 """
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
@@ -31,7 +32,7 @@ def query_text(request, name: str, max_length: int = 200) -> str:
 
 
 class ScopedViewSet(UserLanguageMixin, viewsets.ModelViewSet):
-    model = None
+    model: type[Model] | None = None
     selector = None  # staticmethod(selector) taking actor=...
     versioned = True  # the model has a ``version``: ETag, If-Match and 409/412/428 apply
     permission_classes = [IsAuthenticated, RoleRights]

@@ -138,6 +138,8 @@ class CodeSequence(models.Model):
     year = models.PositiveIntegerField(_("year"))
     last_value = models.PositiveIntegerField(_("last value"), default=0)
 
+    objects: "models.Manager[CodeSequence]" = models.Manager()
+
     class Meta:
         verbose_name = _("code sequence")
         verbose_name_plural = _("code sequences")
@@ -155,6 +157,8 @@ class ScheduledRun(models.Model):
 
     name = models.CharField(_("job"), max_length=100, unique=True)
     last_run_at = models.DateTimeField(_("last run at"))
+
+    objects: "models.Manager[ScheduledRun]" = models.Manager()
 
     class Meta:
         verbose_name = _("scheduled run")

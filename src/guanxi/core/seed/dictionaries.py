@@ -1,4 +1,5 @@
-"""The dictionary values SPEC §2–§4 name, seeded on first migrate (admins edit them later)."""
+"""The dictionary values customers, sales and service records choose from, seeded on first migrate
+(administrators edit them later)."""
 
 SEED: dict[str, list[tuple[str, str, str]]] = {
     "customer_level": [

@@ -1,48 +1,38 @@
 """Reads of the core pages: the home dashboard, audit history, dictionaries and the recycle bin."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, TypeAlias
 
 from django.db import models
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import CharField, QuerySet, Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
 from guanxi.core.recycle_bin import model_for_label, model_label, recycle_bin_models
+from guanxi.core.rules import VIEW_TEAM_RECORDS
 from guanxi.core.scoping import scope_queryset, sees_everything
 
 EMPTY = "—"
 
+# Core cannot name the accounts app's user model: the reader is any Django user.
+Actor: TypeAlias = Any
+# ``(pk, deleted_at, model label)`` of one record in the recycle bin.
+BinRow: TypeAlias = tuple[int, datetime, str]
+
 # --- home dashboard -------------------------------------------------------------------------
 
 
-def home_customer_counts(*, actor) -> dict[str, int]:
-    """Customer figures within the actor's scope, in one aggregate query."""
-    from guanxi.customers.models import Customer
-    from guanxi.customers.selectors.customers import customer_list
-
-    return (
-        customer_list(actor=actor)
-        .order_by()
-        .aggregate(
-            total=Count("pk"),
-            mine=Count("pk", filter=Q(owner=actor)),
-            pool=Count("pk", filter=Q(owner__isnull=True)),
-            churn_warning=Count("pk", filter=Q(status=Customer.Status.CHURN_WARNING)),
-            on_hold=Count("pk", filter=Q(credit_status=Customer.CreditStatus.ON_HOLD)),
-        )
-    )
-
-
-def scope_description(*, actor) -> str:
-    """In words, whose records the actor sees (SPEC §1)."""
+def scope_description(*, actor: Actor) -> str:
+    """In words, whose records the actor sees."""
     if sees_everything(actor):
         return _("You see the records of the whole company.")
-    if actor.team_id and actor.has_perm("accounts.view_team_records"):
+    if actor.team_id and actor.has_perm(VIEW_TEAM_RECORDS):
         return _("You see the records of your team and its sub-teams.")
     if actor.supports.exists():
         return _("You see your own records and those of the account managers you support.")
@@ -83,7 +73,7 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _action(new, old) -> str:
+def _action(new: Any, old: Any) -> str:
     if new.history_type == "+":
         return "created"
     if new.history_type == "-":
@@ -97,7 +87,7 @@ def _action(new, old) -> str:
     return "changed"
 
 
-def _display(model_field, value, related_labels: dict) -> str:
+def _display(model_field: Any, value: Any, related_labels: dict[tuple[Any, Any], str]) -> str:
     if value is None or value == "":
         return EMPTY
     if isinstance(model_field, models.ForeignKey):
@@ -113,7 +103,7 @@ def _display(model_field, value, related_labels: dict) -> str:
     return str(value)
 
 
-def _related_labels(wanted: dict[type, set]) -> dict:
+def _related_labels(wanted: dict[Any, set[Any]]) -> dict[tuple[Any, Any], str]:
     """``{(model, pk): str(obj)}`` with one query per related model, soft-deleted rows included."""
     labels = {}
     for related_model, ids in wanted.items():
@@ -136,7 +126,7 @@ def record_history(*, instance: models.Model, limit: int | None = None) -> list[
     (a dictionary entry in the reader's language, a user's name), looked up in one query
     per related model rather than one per change.
     """
-    history = instance.history.all()
+    history = getattr(instance, "history").all()  # noqa: B009  (simple-history's manager)
     # Users and teams have history too, but only business records carry ``on_behalf_of``.
     has_behalf = any(f.name == "on_behalf_of" for f in history.model._meta.fields)
     related = ("history_user", "on_behalf_of") if has_behalf else ("history_user",)
@@ -145,7 +135,7 @@ def record_history(*, instance: models.Model, limit: int | None = None) -> list[
     rows = list(history if limit is None else history[: limit + 1])
     opts = instance._meta
     diffs = []
-    wanted: dict[type, set] = defaultdict(set)
+    wanted: dict[Any, set[Any]] = defaultdict(set)
     for index, new in enumerate(rows):
         old = rows[index + 1] if index + 1 < len(rows) else None
         changes = new.diff_against(old).changes if old is not None else []
@@ -179,7 +169,7 @@ def record_history(*, instance: models.Model, limit: int | None = None) -> list[
                 changes=[
                     FieldChange(
                         field=change.field,
-                        label=str(opts.get_field(change.field).verbose_name),
+                        label=str(getattr(opts.get_field(change.field), "verbose_name")),  # noqa: B009
                         before=_display(opts.get_field(change.field), change.old, labels),
                         after=_display(opts.get_field(change.field), change.new, labels),
                     )
@@ -219,12 +209,14 @@ def dictionary_groups(*, kind: str | None = None) -> list[DictionaryGroup]:
 
 def dictionary_entries() -> models.QuerySet[DictionaryEntry]:
     """Dictionaries are shared reference data: everyone signed in reads all of them."""
-    return DictionaryEntry.objects.all()
+    entries: QuerySet[DictionaryEntry] = DictionaryEntry.objects.all()
+    return entries
 
 
-def dictionary_entry_get(*, pk) -> DictionaryEntry:
+def dictionary_entry_get(*, pk: int | str) -> DictionaryEntry:
     """A live dictionary entry; ``DictionaryEntry.DoesNotExist`` otherwise (a 404)."""
-    return DictionaryEntry.objects.get(pk=pk)
+    entry: DictionaryEntry = DictionaryEntry.objects.get(pk=pk)
+    return entry
 
 
 # --- recycle bin ----------------------------------------------------------------------------
@@ -241,11 +233,18 @@ class DeletedRecord:
     deleted_by: object | None
 
     @property
-    def pk(self):
+    def pk(self) -> Any:
         return self.record.pk
 
 
-def deleted_record_rows(*, actor, label: str | None = None) -> QuerySet | list:
+def _in_bin(model: type[BaseModel]) -> QuerySet[BaseModel]:
+    """Every row of ``model`` in the recycle bin."""
+    return model.all_objects.filter(deleted_at__isnull=False)
+
+
+def deleted_record_rows(
+    *, actor: Actor, label: str | None = None
+) -> QuerySet[Any, BinRow] | list[BinRow]:
     """``(pk, deleted_at, model_label)`` of every record in the bin the actor sees, newest first.
 
     One UNION query over the bin's models, so the page can be counted and sliced in the
@@ -255,7 +254,7 @@ def deleted_record_rows(*, actor, label: str | None = None) -> QuerySet | list:
     if label:
         models_ = [model for model in models_ if model_label(model) == label]
     parts = [
-        scope_queryset(model.all_objects.deleted(), actor)
+        scope_queryset(_in_bin(model), actor)
         .annotate(bin_label=Value(model_label(model), output_field=CharField()))
         .order_by()
         .values_list("pk", "deleted_at", "bin_label")
@@ -264,24 +263,29 @@ def deleted_record_rows(*, actor, label: str | None = None) -> QuerySet | list:
     if not parts:
         return []
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return rows.order_by("-deleted_at", "bin_label", "-pk")
+    ordered: QuerySet[Any, BinRow] = rows.order_by("-deleted_at", "bin_label", "-pk")
+    return ordered
 
 
-def deleted_records_resolve(rows) -> list[DeletedRecord]:
+def deleted_records_resolve(rows: Iterable[BinRow]) -> list[DeletedRecord]:
     """Load the records behind ``rows`` (one page), one query per model on the page."""
-    wanted: dict[str, list] = defaultdict(list)
+    rows = list(rows)
+    wanted: dict[str, list[int]] = defaultdict(list)
     for pk, _deleted_at, label in rows:
         wanted[label].append(pk)
-    loaded = {}
+    loaded: dict[tuple[str, int], BaseModel] = {}
     for label, pks in wanted.items():
         model = model_for_label(label)
+        if model is None:  # not a bin model (any more)
+            continue
         for record in model.all_objects.filter(pk__in=pks).select_related("deleted_by"):
             loaded[(label, record.pk)] = record
     result = []
     for pk, deleted_at, label in rows:
-        record = loaded.get((label, pk))
-        if record is None:  # purged between the two queries
+        found = loaded.get((label, pk))
+        if found is None:  # purged between the two queries
             continue
+        record = found
         result.append(
             DeletedRecord(
                 label=label,
@@ -294,13 +298,14 @@ def deleted_records_resolve(rows) -> list[DeletedRecord]:
     return result
 
 
-def deleted_record_get(*, actor, label: str, pk) -> BaseModel:
+def deleted_record_get(*, actor: Actor, label: str, pk: int | str) -> BaseModel:
     """A record in the bin the actor sees; ``LookupError`` (a 404) for anything else."""
     model = model_for_label(label)
     if model is None:
         raise LookupError(label)
     try:
-        return scope_queryset(model.all_objects.deleted(), actor).get(pk=pk)
+        record: BaseModel = scope_queryset(_in_bin(model), actor).get(pk=pk)
+        return record
     except (model.DoesNotExist, ValueError, TypeError) as missing:
         raise LookupError(label) from missing
 

@@ -4,23 +4,36 @@ Each entity's own service (customer_update, ...) validates its rules and then ca
 so optimistic locking, audit attribution and soft delete behave the same everywhere.
 """
 
+from collections.abc import Collection, Mapping
+from typing import Any, TypeVar
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import BaseModel, CodeSequence, DictionaryEntry
+from guanxi.core.rules import ADD_DICTIONARY_ENTRY, CHANGE_DICTIONARY_ENTRY, MANAGE_RECYCLE_BIN
+
+# Core cannot name the accounts app's user model: the acting user is any Django user.
+Actor = Any
+RecordT = TypeVar("RecordT", bound=BaseModel)
 
 
-def _attribute(instance: BaseModel, actor) -> None:
-    # simple-history reads this to record who made the change, also outside a request.
-    instance._history_user = actor
+def record_attribute(*, instance: Model, actor: Actor) -> None:
+    """Name ``actor`` as the author of ``instance``'s next audit entry (simple-history reads
+    it to record who made the change, also outside a request)."""
+    instance._history_user = actor  # type: ignore[attr-defined]
+
+
+def _attribute(instance: Model, actor: Actor) -> None:
+    record_attribute(instance=instance, actor=actor)
 
 
 @transaction.atomic
-def record_create(*, instance: BaseModel, actor, on_behalf_of=None) -> BaseModel:
+def record_create(*, instance: RecordT, actor: Actor, on_behalf_of: Actor | None = None) -> RecordT:
     instance.created_by = actor
     instance.updated_by = actor
     if on_behalf_of is not None and on_behalf_of != actor:
@@ -34,11 +47,11 @@ def record_create(*, instance: BaseModel, actor, on_behalf_of=None) -> BaseModel
 @transaction.atomic
 def record_update(
     *,
-    instance: BaseModel,
-    actor,
+    instance: RecordT,
+    actor: Actor,
     expected_version: int | None = None,
     change_reason: str = "",
-) -> BaseModel:
+) -> RecordT:
     """Save ``instance`` if nobody else saved it since ``expected_version`` was read.
 
     The version is bumped with a conditional UPDATE, so of two concurrent editors exactly one
@@ -58,7 +71,7 @@ def record_update(
     instance.version = expected + 1
     _attribute(instance, actor)
     if change_reason:
-        instance._change_reason = change_reason
+        instance._change_reason = change_reason  # type: ignore[attr-defined]
     instance.save()
     return instance
 
@@ -66,14 +79,14 @@ def record_update(
 @transaction.atomic
 def record_set_status(
     *,
-    instance: BaseModel,
-    actor,
+    instance: RecordT,
+    actor: Actor,
     status: str,
-    moves: dict,
+    moves: Mapping[str, Collection[str]],
     choose_message: str,
     refused_message: str,
     expected_version: int | None = None,
-) -> BaseModel:
+) -> RecordT:
     """Move ``instance`` to ``status`` if its current status allows it.
 
     ``moves`` maps each target status to the statuses it may be reached from; a status not in
@@ -83,18 +96,20 @@ def record_set_status(
     allowed_from = moves.get(status)
     if allowed_from is None:
         raise ValidationError({"status": choose_message})
-    labels = type(instance).Status
-    if instance.status not in allowed_from:
+    # Every model moved through statuses has a ``status`` field and its ``Status`` choices.
+    labels: Any = getattr(type(instance), "Status")  # noqa: B009
+    current: str = getattr(instance, "status")  # noqa: B009
+    if current not in allowed_from:
         raise BusinessRuleError(
             {
                 "status": refused_message
                 % {
-                    "status": str(labels(instance.status).label).lower(),
+                    "status": str(labels(current).label).lower(),
                     "new": str(labels(status).label).lower(),
                 }
             }
         )
-    instance.status = status
+    setattr(instance, "status", status)  # noqa: B010
     return record_update(
         instance=instance,
         actor=actor,
@@ -104,7 +119,9 @@ def record_set_status(
 
 
 @transaction.atomic
-def record_soft_delete(*, instance: BaseModel, actor, expected_version: int | None = None) -> None:
+def record_soft_delete(
+    *, instance: BaseModel, actor: Actor, expected_version: int | None = None
+) -> None:
     """Move a record to the recycle bin; it vanishes from lists, search, reports and the API."""
     instance.deleted_at = timezone.now()
     instance.deleted_by = actor
@@ -116,13 +133,13 @@ def record_soft_delete(*, instance: BaseModel, actor, expected_version: int | No
     )
 
 
-def _require_recycle_bin_right(actor) -> None:
-    if not actor.has_perm("accounts.manage_recycle_bin"):
+def _require_recycle_bin_right(actor: Actor) -> None:
+    if not actor.has_perm(MANAGE_RECYCLE_BIN):
         raise PermissionDenied(_("Only administrators manage the recycle bin."))
 
 
 @transaction.atomic
-def record_restore(*, instance: BaseModel, actor) -> BaseModel:
+def record_restore(*, instance: RecordT, actor: Actor) -> RecordT:
     _require_recycle_bin_right(actor)
     model = type(instance)
     model.all_objects.filter(pk=instance.pk).update(version=F("version") + 1)
@@ -131,13 +148,13 @@ def record_restore(*, instance: BaseModel, actor) -> BaseModel:
     instance.deleted_by = None
     instance.updated_by = actor
     _attribute(instance, actor)
-    instance._change_reason = _("Restored from the recycle bin")
+    instance._change_reason = _("Restored from the recycle bin")  # type: ignore[attr-defined]
     instance.save()
     return instance
 
 
 @transaction.atomic
-def record_purge(*, instance: BaseModel, actor) -> None:
+def record_purge(*, instance: BaseModel, actor: Actor) -> None:
     """Delete a record from the recycle bin for good (its audit history stays)."""
     _require_recycle_bin_right(actor)
     if not instance.is_deleted:
@@ -174,7 +191,7 @@ def code_reserve(*, prefix: str, year: int, count: int) -> int:
 DICTIONARY_EDITABLE_FIELDS = ("code", "name_zh", "name_en", "sort_order", "is_active")
 
 
-def _require_dictionary_right(actor, permission: str) -> None:
+def _require_dictionary_right(actor: Actor, permission: str) -> None:
     if not actor.has_perm(permission):
         raise PermissionDenied(_("Only administrators edit the dictionaries."))
 
@@ -197,7 +214,7 @@ def _check_code_free(entry: DictionaryEntry) -> None:
 @transaction.atomic
 def dictionary_entry_create(
     *,
-    actor,
+    actor: Actor,
     kind: str,
     code: str,
     name_zh: str,
@@ -205,7 +222,7 @@ def dictionary_entry_create(
     sort_order: int = 0,
     is_active: bool = True,
 ) -> DictionaryEntry:
-    _require_dictionary_right(actor, "core.add_dictionaryentry")
+    _require_dictionary_right(actor, ADD_DICTIONARY_ENTRY)
     entry = DictionaryEntry(
         kind=kind,
         code=code.strip(),
@@ -225,10 +242,10 @@ def dictionary_entry_create(
 
 @transaction.atomic
 def dictionary_entry_update(
-    *, actor, entry: DictionaryEntry, expected_version: int | None, **fields
+    *, actor: Actor, entry: DictionaryEntry, expected_version: int | None, **fields: Any
 ) -> DictionaryEntry:
     """Change an entry's code, names, order or active flag; the kind never changes."""
-    _require_dictionary_right(actor, "core.change_dictionaryentry")
+    _require_dictionary_right(actor, CHANGE_DICTIONARY_ENTRY)
     unknown = set(fields) - set(DICTIONARY_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -246,10 +263,10 @@ def dictionary_entry_update(
 
 @transaction.atomic
 def dictionary_entry_deactivate(
-    *, actor, entry: DictionaryEntry, expected_version: int | None = None
+    *, actor: Actor, entry: DictionaryEntry, expected_version: int | None = None
 ) -> DictionaryEntry:
     """Retire an entry: existing records keep it, new records can no longer choose it."""
-    _require_dictionary_right(actor, "core.change_dictionaryentry")
+    _require_dictionary_right(actor, CHANGE_DICTIONARY_ENTRY)
     entry.is_active = False
     return record_update(
         instance=entry,

@@ -1,18 +1,19 @@
 """The core pages: home dashboard, dictionaries 数据字典 and the recycle bin 回收站."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guanxi.accounts.selectors.users import user_roles
 from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms.dictionaries import (
@@ -20,9 +21,11 @@ from guanxi.core.forms.dictionaries import (
     DictionaryEntryEditForm,
     apply_validation_error,
 )
+from guanxi.core.home import home_blocks, role_labels
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.navigation import navigation_for
 from guanxi.core.recycle_bin import recycle_bin_purge, recycle_bin_restore
+from guanxi.core.rules import CHANGE_DICTIONARY_ENTRY, MANAGE_RECYCLE_BIN
 from guanxi.core.selectors import pages as selectors
 from guanxi.core.services.records import (
     DICTIONARY_EDITABLE_FIELDS,
@@ -30,17 +33,9 @@ from guanxi.core.services.records import (
     dictionary_entry_deactivate,
     dictionary_entry_update,
 )
+from guanxi.core.views.generic import ObjectFormView, ScopedPageView
 
 RECYCLE_BIN_PAGE_SIZE = 25
-
-SHORTCUT_HINTS = {
-    "customers": gettext_lazy("Find, add and follow up customers."),
-    "users": gettext_lazy("Create users, reset passwords, assign roles."),
-    "teams": gettext_lazy("Shape the organisation tree."),
-    "roles": gettext_lazy("Decide what each role may do."),
-    "dictionaries": gettext_lazy("Levels, regions, industries, sources and other choices."),
-    "recycle_bin": gettext_lazy("Restore or purge deleted records."),
-}
 
 
 def _greeting() -> str:
@@ -52,35 +47,30 @@ def _greeting() -> str:
     return _("Good evening")
 
 
-@login_required
-def home(request):
-    user = request.user
-    counts = None
-    if user.has_perm("customers.view_customer"):
-        counts = selectors.home_customer_counts(actor=user)
-    shortcuts = [
-        {"item": item, "hint": SHORTCUT_HINTS.get(item.key, "")}
-        for item in navigation_for(user)
-        if item.key != "home"
-    ]
-    return render(
-        request,
-        "core/home.html",
-        {
-            "active_nav": "home",
-            "greeting": _greeting(),
-            "roles": user_roles(user),
-            "team": user.team,
-            "scope": selectors.scope_description(actor=user),
-            "counts": counts,
-            "shortcuts": shortcuts,
-        },
-    )
+class HomeView(ScopedPageView):
+    """The home dashboard: who the user is, what they see, the apps' figures and shortcuts."""
+
+    active_nav = "home"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        shortcuts = [
+            {"item": item, "hint": item.hint} for item in navigation_for(user) if item.key != "home"
+        ]
+        context = self.get_context(
+            greeting=_greeting(),
+            roles=role_labels(user),
+            team=getattr(user, "team", None),
+            scope=selectors.scope_description(actor=user),
+            home_blocks=home_blocks(actor=user),
+            shortcuts=shortcuts,
+        )
+        return render(request, "core/home.html", context)
 
 
 # --- dictionaries ---------------------------------------------------------------------------
 
-dictionary_admin = _requires("core.change_dictionaryentry")
+dictionary_admin = _requires(CHANGE_DICTIONARY_ENTRY)
 
 
 def _entry_or_404(pk) -> DictionaryEntry:
@@ -94,47 +84,45 @@ def _dictionary_list_url(kind: str) -> str:
     return f"{reverse('core:dictionary_list')}#dictionary-{kind}"
 
 
-@dictionary_admin
-def dictionary_list(request):
-    return render(
-        request,
-        "core/dictionary_list.html",
-        {
-            "active_nav": "dictionaries",
-            "groups": selectors.dictionary_groups(),
-        },
-    )
+class DictionaryPage(ScopedPageView):
+    permission = CHANGE_DICTIONARY_ENTRY
+    active_nav = "dictionaries"
 
 
-@dictionary_admin
-@require_http_methods(["GET", "POST"])
-def dictionary_create(request):
-    if request.method == "POST":
-        form = DictionaryEntryCreateForm(request.POST)
-        if form.is_valid():
-            try:
-                entry = dictionary_entry_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("“%(label)s” was added.") % {"label": entry.label})
-                return redirect(_dictionary_list_url(entry.kind))
-    else:
+class DictionaryListView(DictionaryPage):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = self.get_context(groups=selectors.dictionary_groups())
+        return render(request, "core/dictionary_list.html", context)
+
+
+class DictionaryCreateView(ObjectFormView, DictionaryPage):
+    model = DictionaryEntry
+    form_class = DictionaryEntryCreateForm
+    context_object_name = "entry"
+    template_name = "core/dictionary_form.html"
+
+    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        if data is not None:
+            return DictionaryEntryCreateForm(data)
         kind = request.GET.get("kind")
-        form = DictionaryEntryCreateForm(
+        return DictionaryEntryCreateForm(
             initial={"kind": kind} if kind in DictionaryKind.values else None
         )
-    return render(
-        request,
-        "core/dictionary_form.html",
-        {
-            "active_nav": "dictionaries",
-            "form": form,
-            "entry": None,
-        },
-    )
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        return dictionary_entry_create(actor=request.user, **form.cleaned_data)
+
+    def success_message(self, record: Model) -> str:
+        assert isinstance(record, DictionaryEntry)
+        return _("“%(label)s” was added.") % {"label": record.label}
+
+    def success_url(self, request: HttpRequest, record: Model) -> str:
+        assert isinstance(record, DictionaryEntry)
+        return _dictionary_list_url(record.kind)
 
 
+# Editing and deactivating stay functions: a stale version is answered in ConflictError's own
+# words (on the form, or as the conflict middleware's page), which the generic views replace.
 @dictionary_admin
 @require_http_methods(["GET", "POST"])
 def dictionary_edit(request, pk):
@@ -190,7 +178,7 @@ def dictionary_deactivate(request, pk):
 
 # --- recycle bin ----------------------------------------------------------------------------
 
-recycle_bin_admin = _requires("accounts.manage_recycle_bin")
+recycle_bin_admin = _requires(MANAGE_RECYCLE_BIN)
 
 
 def _deleted_or_404(request, model_label: str, pk: int):
@@ -200,25 +188,30 @@ def _deleted_or_404(request, model_label: str, pk: int):
         raise Http404 from missing
 
 
-@recycle_bin_admin
-def recycle_bin(request):
-    types = selectors.recycle_bin_types()
-    chosen = request.GET.get("type", "")
-    if chosen not in {label for label, _name in types}:
-        chosen = ""
-    rows = selectors.deleted_record_rows(actor=request.user, label=chosen or None)
-    page = Paginator(rows, RECYCLE_BIN_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "core/recycle_bin.html",
-        {
-            "active_nav": "recycle_bin",
-            "page": page,
-            "records": selectors.deleted_records_resolve(page.object_list),
-            "types": types,
-            "chosen": chosen,
-        },
-    )
+class RecycleBinView(ScopedPageView):
+    """Every deleted record the administrator sees, newest first, optionally of one type."""
+
+    permission = MANAGE_RECYCLE_BIN
+    active_nav = "recycle_bin"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        types = selectors.recycle_bin_types()
+        chosen = request.GET.get("type", "")
+        if chosen not in {label for label, _name in types}:
+            chosen = ""
+        rows = selectors.deleted_record_rows(actor=request.user, label=chosen or None)
+        page = Paginator(rows, RECYCLE_BIN_PAGE_SIZE).get_page(request.GET.get("page"))
+        context = self.get_context(
+            page=page,
+            records=selectors.deleted_records_resolve(page.object_list),
+            types=types,
+            chosen=chosen,
+        )
+        return render(request, "core/recycle_bin.html", context)
+
+
+# Restoring and purging stay functions: the record is named by its type and id, and the
+# outcome is reported in the bin's own words.
 
 
 @recycle_bin_admin

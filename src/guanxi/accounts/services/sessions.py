@@ -1,0 +1,27 @@
+"""Ending a user's sessions and API tokens (on deactivation, now and again as a job)."""
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.utils.module_loading import import_string
+from rest_framework.authtoken.models import Token
+
+from guanxi.accounts.models import LoginEvent, User
+
+
+def _session_store() -> type[SessionBase]:
+    store: type[SessionBase] = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    return store
+
+
+def user_end_sessions(*, user: User) -> int:
+    """End every browser session and API token of ``user``; returns how many sessions ended."""
+    store = _session_store()
+    keys = set(
+        LoginEvent.objects.filter(user=user, kind=LoginEvent.Kind.LOGIN)
+        .exclude(session_key="")
+        .values_list("session_key", flat=True)
+    )
+    for key in keys:
+        store(session_key=key).delete()
+    Token.objects.filter(user=user).delete()
+    return len(keys)
