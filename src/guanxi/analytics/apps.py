@@ -6,3 +6,7 @@ class AnalyticsConfig(AppConfig):
     name = "guanxi.analytics"
     label = "analytics"
     verbose_name = _("Statistics and reports")
+
+    def ready(self) -> None:
+        # Registers the app's object permissions with django-rules, once the apps are loaded.
+        from guanxi.analytics import rules  # noqa: F401

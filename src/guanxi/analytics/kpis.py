@@ -6,34 +6,46 @@ The campaign KPIs (response rate, ROI) are left out until campaigns exist. The f
 with a fixed number of aggregate queries per period (``facts``); the KPIs are formulas on them.
 A rate whose denominator is 0 is None ("—").
 
-Once the day figures exist (``analytics.selectors_rollups``), orders, items, lines, interactions,
+Once the day figures exist (``analytics.selectors.rollups``), orders, items, lines, interactions,
 customer counts and completeness are summed from them for the days up to their refresh and
 counted live for later days; an executive's buyers come from the period's revenue ranking
 when there is one. The dashboard then gives the older refresh
 time as ``as_of``.
 """
 
+import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Aggregate, Avg, Count, F, Q, Sum
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.accounts.models import LoginEvent
+from guanxi.accounts.models import LoginEvent, User
 from guanxi.analytics import periods
-from guanxi.analytics.forms.reports import ReportFilterForm, owner_choices
+from guanxi.analytics.caching import cached
+from guanxi.analytics.forms.reports import ReportFilterForm
+from guanxi.analytics.framework import ReportParams
 from guanxi.analytics.reports.employee_performance import rep_targets
-from guanxi.analytics.selectors import rollups as selectors_rollups
-from guanxi.analytics.selectors.reports import live_customer_q, revenue_orders
-from guanxi.analytics.selectors.rollups import stored_ranking
+from guanxi.analytics.selectors import rollups
+from guanxi.analytics.selectors.reports import (
+    live_customer_q,
+    report_owner_choices,
+    revenue_orders,
+)
+from guanxi.analytics.selectors.rollups import DaySplit
 from guanxi.analytics.sessions import report_transaction
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import ChurnCase, Customer, Interaction
 from guanxi.customers.selectors.customers import completeness_expression
 from guanxi.sales.models import Lead, Opportunity
 from guanxi.service.models import ServiceRequest
+
+# The counts and sums of one period the KPIs are computed from (``facts``).
+Facts = dict[str, Any]
 
 PERCENT = "percent"
 MONEY = "money"
@@ -47,24 +59,24 @@ class KPI:
     label: object
     definition: object
     unit: str
-    formula: object  # facts -> value
-    link: object  # (date_from, date_to) -> url
+    formula: Callable[[dict[str, Any]], Decimal | None]  # facts -> value
+    link: Callable[[datetime.date, datetime.date], str]  # (date_from, date_to) -> url
 
 
-def _ratio(part, whole, scale=1) -> Decimal | None:
+def _ratio(part: Any, whole: Any, scale: int = 1) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * scale / Decimal(whole)).quantize(periods.CENT)
 
 
-def _hours(duration) -> Decimal | None:
+def _hours(duration: datetime.timedelta | None) -> Decimal | None:
     if duration is None:
         return None
     return (Decimal(duration.total_seconds()) / 3600).quantize(periods.CENT)
 
 
-def _url(name, *args, **query):
-    def link(date_from, date_to):
+def _url(name: str, *args: str, **query: Any) -> Callable[[datetime.date, datetime.date], str]:
+    def link(date_from: datetime.date, date_to: datetime.date) -> str:
         base = reverse(name, args=args)
         values = {key: value for key, value in query.items() if value}
         if query.get("dates"):
@@ -75,11 +87,11 @@ def _url(name, *args, **query):
     return link
 
 
-def _report(slug):
+def _report(slug: str) -> Callable[[datetime.date, datetime.date], str]:
     return _url("analytics:report", slug, dates=True)
 
 
-def _order_sums() -> dict:
+def _order_sums() -> dict[str, Aggregate]:
     # COUNT(*), not COUNT(id): the order_revenue_date index then holds every column read.
     return {
         "orders": Count("*"),
@@ -89,7 +101,9 @@ def _order_sums() -> dict:
     }
 
 
-def _order_facts(*, actor, params, split, rolled) -> dict:
+def _order_facts(
+    *, actor: User, params: ReportParams, split: DaySplit, rolled: Facts | None
+) -> Facts:
     """Orders, amount, items and lines: the rollup's days plus the later days live; buyers (a
     distinct count, which no day sums give) over the whole period, from the period's revenue
     ranking when there is one for the actor (``ranking`` then holds it)."""
@@ -97,7 +111,7 @@ def _order_facts(*, actor, params, split, rolled) -> dict:
     buyers = Count("customer_id", distinct=True)
     if rolled is None:
         return orders.aggregate(**_order_sums(), buyers=buyers)
-    ranking = stored_ranking(actor, params)
+    ranking = rollups.stored_ranking(actor=actor, params=params)
     result = {
         "orders": rolled["orders"],
         "amount": rolled["order_amount"],
@@ -113,7 +127,15 @@ def _order_facts(*, actor, params, split, rolled) -> dict:
     return {**result, **orders.aggregate(buyers=buyers)}
 
 
-def _customer_facts(*, actor, start, end, split, rolled, with_completeness) -> dict:
+def _customer_facts(
+    *,
+    actor: User,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    split: DaySplit,
+    rolled: Facts | None,
+    with_completeness: bool,
+) -> Facts:
     """Customers at the period's start and end, new and updated in it (and, if asked, today's
     average completeness): the rollup's days plus the later days live."""
     customers = scope_queryset(Customer.objects.all(), actor)
@@ -141,11 +163,18 @@ def _customer_facts(*, actor, start, end, split, rolled, with_completeness) -> d
         "updated_customers": customers.filter(updated).count(),
     }
     if with_completeness:
-        result["completeness"] = selectors_rollups.completeness_average(actor=actor)
+        result["completeness"] = rollups.completeness_average(actor=actor)
     return result
 
 
-def _interaction_count(*, actor, start, end, split, rolled) -> int:
+def _interaction_count(
+    *,
+    actor: User,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    split: DaySplit,
+    rolled: Facts | None,
+) -> int:
     live = (
         scope_queryset(Interaction.objects.all(), actor)
         .filter(live_customer_q(), occurred_at__gte=split.live_since(start), occurred_at__lt=end)
@@ -156,18 +185,22 @@ def _interaction_count(*, actor, start, end, split, rolled) -> int:
     return live if rolled is None else rolled["interactions"] + live
 
 
-def facts(*, actor, date_from, date_to, with_completeness: bool = False) -> dict:
+def facts(
+    *,
+    actor: User,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    with_completeness: bool = False,
+) -> Facts:
     """The counts and sums the KPIs are made of, for one period (and, if asked, the average
     completeness of the actor's customers), with ``as_of`` when a rollup supplied some."""
     start, end = periods.day_bounds(date_from, date_to)
-    split = selectors_rollups.day_split(date_from, date_to)
-    rolled = (
-        None if split.through is None else selectors_rollups.account_sums(actor=actor, split=split)
-    )
+    split = rollups.day_split(date_from, date_to)
+    rolled = None if split.through is None else rollups.account_sums(actor=actor, split=split)
     in_period = {"created_at__gte": start, "created_at__lt": end}
     params = {"date_from": date_from, "date_to": date_to}
     result = _order_facts(actor=actor, params=params, split=split, rolled=rolled)
-    reps = owner_choices(actor).filter(team__isnull=False)
+    reps = report_owner_choices(actor=actor).filter(team__isnull=False)
     rep_ids = list(reps.values_list("pk", flat=True))
     targets = rep_targets(actor=actor, ids=rep_ids, date_from=date_from, date_to=date_to)
     result["reps"] = len(rep_ids)
@@ -239,11 +272,11 @@ def facts(*, actor, date_from, date_to, with_completeness: bool = False) -> dict
     return result
 
 
-def _percent_or_none(value) -> Decimal | None:
+def _percent_or_none(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(periods.CENT)
 
 
-def _growth(f):
+def _growth(f: Facts) -> Decimal | None:
     return None  # computed by dashboard(), which has both periods
 
 
@@ -443,7 +476,7 @@ KPIS = [
 ]
 
 
-def dashboard(*, actor, date_from, date_to) -> dict:
+def dashboard(*, actor: User, date_from: datetime.date, date_to: datetime.date) -> dict[str, Any]:
     """Every KPI for the period and the one before it, with the change between them."""
     previous_from, previous_to = periods.previous_range(date_from, date_to)
     with report_transaction():
@@ -488,10 +521,8 @@ class KPIForm(ReportFilterForm):
     drop = ("owner", "team", "region", "level")
 
 
-def cached_dashboard(*, actor, params: dict) -> dict:
+def cached_dashboard(*, actor: User, params: ReportParams) -> dict[str, Any]:
     """:func:`dashboard` for the form's period through the short-lived result cache."""
-    from guanxi.analytics.caching import cached
-
     period = {"date_from": params["date_from"], "date_to": params["date_to"]}
     return cached(
         "kpis", actor=actor, params=period, compute=lambda: dashboard(actor=actor, **period)
