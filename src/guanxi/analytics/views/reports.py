@@ -6,6 +6,7 @@ the API show the same rows.
 """
 
 from pathlib import Path
+from typing import cast
 
 import plotly
 from django.core.exceptions import PermissionDenied
@@ -72,8 +73,7 @@ class ReportView(ReportsPageView):
         report = get_report(slug)
         if report is None:
             raise Http404
-        actor = request.user
-        assert isinstance(actor, User)  # signed in (ScopedPageView)
+        actor = cast(User, request.user)  # signed in (ScopedPageView)
         # A rule's record need not be a model: here it is the report's definition.
         if not actor.has_perm(rules.OPEN_REPORT, report):  # type: ignore[arg-type]
             raise PermissionDenied
@@ -106,8 +106,7 @@ class KPIDashboardView(ReportsPageView):
     and a link to the records behind it."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        actor = request.user
-        assert isinstance(actor, User)  # signed in (ScopedPageView)
+        actor = cast(User, request.user)  # signed in (ScopedPageView)
         form = KPIForm(request.GET or None, actor=actor)
         data = None
         if form.is_valid():
