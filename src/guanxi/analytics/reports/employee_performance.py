@@ -43,10 +43,10 @@ from guanxi.analytics.selectors.reports import (
     handled_service_rounds,
     live_customer_q,
     rep_interactions,
+    rep_targets,
     report_owner_choices,
 )
-from guanxi.sales.models import Deal, Opportunity, Target
-from guanxi.sales.selectors.targets import target_list
+from guanxi.sales.models import Deal, Opportunity
 
 RANKINGS = [
     ("order_amount", _("Order amount")),
@@ -57,11 +57,6 @@ RANKINGS = [
     ("interactions", _("Interactions logged")),
     ("achievement", _("Target achievement")),
 ]
-_KIND_WEIGHT: dict[str | None, int] = {
-    Target.PeriodKind.YEAR: 3,
-    Target.PeriodKind.QUARTER: 2,
-    Target.PeriodKind.MONTH: 1,
-}
 
 
 class PerformanceForm(ReportFilterForm):
@@ -120,38 +115,6 @@ def _reps(actor: User, params: ReportParams) -> list[User]:
     if params.get("team") is not None:
         users = users.filter(team__path__startswith=params["team"].path)
     return list(users)
-
-
-def rep_targets(*, actor, ids, date_from, date_to) -> dict:
-    """{rep id: (kind weight, target, achieved)} of the reps' all-product targets inside the
-    period; of several kinds, the longest (so a month is never counted beside its year).
-
-    The kinds are chosen first and achievement (a sum over the rep's orders per target) is
-    read only for the chosen targets: a year's twelve month and four quarter targets would
-    otherwise each sum the same orders again.
-    """
-    inside = target_list(actor=actor).filter(
-        user__in=ids, category__isnull=True, period_start__gte=date_from, period_end__lte=date_to
-    )
-    longest: dict = {}
-    for user_id, kind in inside.order_by().values_list("user_id", "period_kind").distinct():
-        if _KIND_WEIGHT[kind] > _KIND_WEIGHT.get(longest.get(user_id), 0):
-            longest[user_id] = kind
-    if not longest:
-        return {}
-    chosen = Q()
-    for user_id, kind in longest.items():
-        chosen |= Q(user_id=user_id, period_kind=kind)
-    targets: dict = {}
-    for target in inside.filter(chosen):
-        best = targets.setdefault(
-            target.user_id,
-            [_KIND_WEIGHT[target.period_kind], periods.money(0), periods.money(0)],
-        )
-        best[1] += target.amount
-        # ``achieved`` is annotated by the targets selector.
-        best[2] += periods.money(target.achieved)  # type: ignore[attr-defined]
-    return targets
 
 
 def _grouped(rows, key: str, **measures) -> dict:

@@ -10,11 +10,14 @@ Customers ranked by revenue, shared by the live reports and the rollup of their 
 (``analytics.services.rollups``): :func:`ranked_customers` (customer contribution) and
 :func:`revenue_percentiles` (customer pyramid).
 
-Whose figures the filters offer: :func:`report_owner_choices` and :func:`report_team_choices`.
+Whose figures the filters offer: :func:`report_owner_choices` and :func:`report_team_choices`;
+the reps' sales targets in a period: :func:`rep_targets`.
 """
 
+import datetime
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db import connection
 from django.db.models import (
@@ -36,7 +39,8 @@ from guanxi.analytics.framework import ReportParams
 from guanxi.analytics.sessions import grouping_in_index_order
 from guanxi.core.scoping import scope_queryset, visible_user_ids
 from guanxi.customers.models import Customer, Interaction
-from guanxi.sales.models import Order, OrderLine
+from guanxi.sales.models import Order, OrderLine, Target
+from guanxi.sales.selectors.targets import target_list
 from guanxi.service.models import ServiceRound
 
 if TYPE_CHECKING:
@@ -211,3 +215,45 @@ def revenue_percentiles(orders: QuerySet[Order]) -> list[tuple[int, int, Decimal
     with grouping_in_index_order(), connection.cursor() as cursor:
         cursor.execute(sql, inner_params)
         return [(int(p), int(n), periods.money(revenue)) for p, n, revenue in cursor.fetchall()]
+
+
+# How long a target's period is, to choose the longest kind (employee performance, KPIs).
+_KIND_WEIGHT: dict[str | None, int] = {
+    Target.PeriodKind.YEAR: 3,
+    Target.PeriodKind.QUARTER: 2,
+    Target.PeriodKind.MONTH: 1,
+}
+
+
+def rep_targets(
+    *, actor: User, ids: Iterable[int], date_from: datetime.date, date_to: datetime.date
+) -> dict[int, list[Any]]:
+    """{rep id: (kind weight, target, achieved)} of the reps' all-product targets inside the
+    period; of several kinds, the longest (so a month is never counted beside its year).
+
+    The kinds are chosen first and achievement (a sum over the rep's orders per target) is
+    read only for the chosen targets: a year's twelve month and four quarter targets would
+    otherwise each sum the same orders again.
+    """
+    inside = target_list(actor=actor).filter(
+        user__in=ids, category__isnull=True, period_start__gte=date_from, period_end__lte=date_to
+    )
+    longest: dict[int, str] = {}
+    for user_id, kind in inside.order_by().values_list("user_id", "period_kind").distinct():
+        if _KIND_WEIGHT[kind] > _KIND_WEIGHT.get(longest.get(user_id), 0):
+            longest[user_id] = kind
+    if not longest:
+        return {}
+    chosen = Q()
+    for user_id, kind in longest.items():
+        chosen |= Q(user_id=user_id, period_kind=kind)
+    targets: dict[int, list[Any]] = {}
+    for target in inside.filter(chosen):
+        best = targets.setdefault(
+            cast(int, target.user_id),  # one of ``ids``
+            [_KIND_WEIGHT[target.period_kind], periods.money(0), periods.money(0)],
+        )
+        best[1] += target.amount
+        # ``achieved`` is annotated by the targets selector.
+        best[2] += periods.money(target.achieved)  # type: ignore[attr-defined]
+    return targets
