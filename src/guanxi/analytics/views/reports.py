@@ -40,10 +40,17 @@ class ReportsPageView(ScopedPageView):
 
 
 class ReportIndexView(ReportsPageView):
-    """The list of reports."""
+    """The list of the reports the reader may open."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "analytics/index.html", self.get_context(reports=reports()))
+        actor = cast(User, request.user)  # signed in (ScopedPageView)
+        # A rule's record need not be a model: here it is the report's definition.
+        listed = [
+            report
+            for report in reports()
+            if actor.has_perm(rules.OPEN_REPORT, report)  # type: ignore[arg-type]
+        ]
+        return render(request, "analytics/index.html", self.get_context(reports=listed))
 
 
 def _export(request: HttpRequest, report: ReportDefinition, data: ReportData) -> HttpResponse:
