@@ -1,4 +1,4 @@
-"""The KPI dashboard 关键指标 (SPEC §7): each formula whose inputs Guanxi records, for a period
+"""The KPI dashboard 关键指标: each KPI formula whose inputs Guanxi records, for a period
 against the period of the same length just before it, within the actor's scope.
 
 Each KPI has a definition (shown on the page) and a link to the records or report behind it.
