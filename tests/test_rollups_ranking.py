@@ -172,14 +172,19 @@ def test_stored_ranking_only_for_everything_unfiltered_and_a_stored_range(org, s
     revenue_rankings_refresh()
     date_from, date_to = _this_year()
     params = {"date_from": date_from, "date_to": date_to, "owner": None, "team": None}
-    assert stored_ranking(org["exec"], params) == _ranking()
-    assert stored_ranking(org["admin"], params) == _ranking()
-    assert stored_ranking(org["supervisor"], params) is None
-    assert stored_ranking(org["exec"], {**params, "team": org["manager1"].team}) is None
+    assert stored_ranking(actor=org["exec"], params=params) == _ranking()
+    assert stored_ranking(actor=org["admin"], params=params) == _ranking()
+    assert stored_ranking(actor=org["supervisor"], params=params) is None
     assert (
-        stored_ranking(org["exec"], {**params, "level": entry("customer_level", "major")}) is None
+        stored_ranking(actor=org["exec"], params={**params, "team": org["manager1"].team}) is None
     )
-    assert stored_ranking(org["exec"], {**params, "date_from": None}) is None
+    assert (
+        stored_ranking(
+            actor=org["exec"], params={**params, "level": entry("customer_level", "major")}
+        )
+        is None
+    )
+    assert stored_ranking(actor=org["exec"], params={**params, "date_from": None}) is None
 
 
 def test_refresh_replaces_rankings_and_removes_old_ranges(org, sales):

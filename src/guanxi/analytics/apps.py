@@ -11,6 +11,9 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Statistics and reports")
 
     def ready(self) -> None:
+        # Registers the app's object permissions with django-rules, once the apps are loaded.
+        from guanxi.analytics import rules
+
         navigation.register(
-            NavItem("reports", _("Reports"), "analytics:index", "analytics.view_reports", order=200)
+            NavItem("reports", _("Reports"), "analytics:index", rules.VIEW_REPORTS, order=200)
         )

@@ -8,30 +8,34 @@ share one entry; others the set of users whose records they see) and the filters
 
 import hashlib
 from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from guanxi.core.scoping import sees_everything, visible_user_ids
+from guanxi.accounts.models import User
+from guanxi.analytics import rules
+from guanxi.core.scoping import visible_user_ids
 
 
 def cache_seconds() -> int:
-    return int(settings.GUANXI.get("REPORT_CACHE_SECONDS", 300))
+    seconds = cast(int | str, settings.GUANXI.get("REPORT_CACHE_SECONDS", 300))
+    return int(seconds)
 
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def scope_key(actor) -> str:
-    if sees_everything(actor):
+def scope_key(actor: User) -> str:
+    if rules.reads_company_figures(actor):
         return "all"
     return _digest(",".join(str(pk) for pk in sorted(visible_user_ids(actor))))
 
 
-def params_key(params: dict) -> str:
+def params_key(params: dict[str, Any]) -> str:
     parts = []
     for name in sorted(params):
         value = params[name]
@@ -39,7 +43,9 @@ def params_key(params: dict) -> str:
     return _digest("&".join(parts))
 
 
-def cached(name: str, *, actor, params: dict, compute: Callable[[], dict]) -> dict:
+def cached(
+    name: str, *, actor: User, params: dict[str, Any], compute: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
     """``compute()`` with ``as_of`` (when it was computed), from the cache when fresh.
 
     A result read from a rollup brings its own ``as_of`` (when the rollup was computed).
@@ -48,7 +54,7 @@ def cached(name: str, *, actor, params: dict, compute: Callable[[], dict]) -> di
     if seconds <= 0:
         return {"as_of": timezone.now(), **compute()}
     key = f"guanxi:report:{name}:{get_language()}:{scope_key(actor)}:{params_key(params)}"
-    found = cache.get(key)
+    found: dict[str, Any] | None = cache.get(key)
     if found is not None:
         return found
     result = {"as_of": timezone.now(), **compute()}

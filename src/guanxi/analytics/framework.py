@@ -16,6 +16,18 @@ value", e.g. a rate with a zero denominator: "—" on the page and in exports, n
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from guanxi.accounts.models import User
+from guanxi.analytics.caching import cached
+from guanxi.analytics.sessions import report_transaction
+
+# A report's cleaned filters (``forms.ReportFilterForm.params``): the common ones (``date_from``,
+# ``date_to``, ``owner``, ``team``, ``region``, ``level``, None when not chosen) and the
+# report's own.
+ReportParams = dict[str, Any]
+# What ``compute`` returns: the period, ``summary`` and one list of rows per table.
+ReportData = dict[str, Any]
 
 TEXT = "text"
 INTEGER = "int"
@@ -57,23 +69,19 @@ class ReportDefinition:
     title: object
     description: object
     form_class: type
-    compute: Callable[..., dict]
-    chart: Callable[[dict], object]
+    compute: Callable[[User, ReportParams], ReportData]
+    chart: Callable[[ReportData], object]
     tables: tuple[TableSpec, ...]
     summary: tuple[Column, ...] = field(default_factory=tuple)
     # The Python name of the report, for the API's operation and component names.
     name: str = ""
 
-    def run(self, actor, params: dict) -> dict:
-        from guanxi.analytics.sessions import report_transaction
-
+    def run(self, actor: User, params: ReportParams) -> ReportData:
         with report_transaction():
             return self.compute(actor, params)
 
-    def cached_run(self, actor, params: dict) -> dict:
+    def cached_run(self, actor: User, params: ReportParams) -> ReportData:
         """:meth:`run` through the short-lived result cache, with ``as_of``."""
-        from guanxi.analytics.caching import cached
-
         return cached(
             self.slug, actor=actor, params=params, compute=lambda: self.run(actor, params)
         )
@@ -96,7 +104,9 @@ def register(definition: ReportDefinition) -> ReportDefinition:
 
 
 def reports() -> list[ReportDefinition]:
-    from guanxi.analytics.reports import MENU  # importing the package registers every report
+    # Imported here: importing the package registers every report, and each report module
+    # imports this one (framework → reports → framework).
+    from guanxi.analytics.reports import MENU
 
     return sorted(REPORTS.values(), key=lambda report: MENU.index(report.slug))
 

@@ -1,39 +1,33 @@
-"""The KPI dashboard 关键指标 (SPEC §7): each formula whose inputs Guanxi records, for a period
+"""The KPI dashboard 关键指标: each KPI formula whose inputs Guanxi records, for a period
 against the period of the same length just before it, within the actor's scope.
 
 Each KPI has a definition (shown on the page) and a link to the records or report behind it.
 The campaign KPIs (response rate, ROI) are left out until campaigns exist. The figures are read
-with a fixed number of aggregate queries per period (``facts``); the KPIs are formulas on them.
+with a fixed number of aggregate queries per period (``selectors.kpis.kpi_facts``); the KPIs are
+formulas on them.
 A rate whose denominator is 0 is None ("—").
 
-Once the day figures exist (``analytics.selectors_rollups``), orders, items, lines, interactions,
-customer counts and completeness are summed from them for the days up to their refresh and
-counted live for later days; an executive's buyers come from the period's revenue ranking
-when there is one. The dashboard then gives the older refresh
-time as ``as_of``.
+Once the day figures exist (``analytics.selectors.rollups``), the facts are partly read from
+them; the dashboard then gives the older refresh time as ``as_of``.
 """
 
+import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Avg, Count, F, Q, Sum
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.accounts.models import LoginEvent
+from guanxi.accounts.models import User
 from guanxi.analytics import periods
-from guanxi.analytics.forms.reports import ReportFilterForm, owner_choices
-from guanxi.analytics.reports.employee_performance import rep_targets
-from guanxi.analytics.selectors import rollups as selectors_rollups
-from guanxi.analytics.selectors.reports import live_customer_q, revenue_orders
-from guanxi.analytics.selectors.rollups import stored_ranking
+from guanxi.analytics.caching import cached
+from guanxi.analytics.forms.reports import ReportFilterForm
+from guanxi.analytics.framework import ReportParams
+from guanxi.analytics.selectors.kpis import Facts, kpi_facts
 from guanxi.analytics.sessions import report_transaction
-from guanxi.core.scoping import scope_queryset
-from guanxi.customers.models import ChurnCase, Customer, Interaction
-from guanxi.customers.selectors.customers import completeness_expression
-from guanxi.sales.models import Lead, Opportunity
-from guanxi.service.models import ServiceRequest
 
 PERCENT = "percent"
 MONEY = "money"
@@ -47,24 +41,24 @@ class KPI:
     label: object
     definition: object
     unit: str
-    formula: object  # facts -> value
-    link: object  # (date_from, date_to) -> url
+    formula: Callable[[dict[str, Any]], Decimal | None]  # facts -> value
+    link: Callable[[datetime.date, datetime.date], str]  # (date_from, date_to) -> url
 
 
-def _ratio(part, whole, scale=1) -> Decimal | None:
+def _ratio(part: Any, whole: Any, scale: int = 1) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * scale / Decimal(whole)).quantize(periods.CENT)
 
 
-def _hours(duration) -> Decimal | None:
+def _hours(duration: datetime.timedelta | None) -> Decimal | None:
     if duration is None:
         return None
     return (Decimal(duration.total_seconds()) / 3600).quantize(periods.CENT)
 
 
-def _url(name, *args, **query):
-    def link(date_from, date_to):
+def _url(name: str, *args: str, **query: Any) -> Callable[[datetime.date, datetime.date], str]:
+    def link(date_from: datetime.date, date_to: datetime.date) -> str:
         base = reverse(name, args=args)
         values = {key: value for key, value in query.items() if value}
         if query.get("dates"):
@@ -75,175 +69,15 @@ def _url(name, *args, **query):
     return link
 
 
-def _report(slug):
+def _report(slug: str) -> Callable[[datetime.date, datetime.date], str]:
     return _url("analytics:report", slug, dates=True)
 
 
-def _order_sums() -> dict:
-    # COUNT(*), not COUNT(id): the order_revenue_date index then holds every column read.
-    return {
-        "orders": Count("*"),
-        "amount": Sum("total"),
-        "items": Sum("item_quantity"),
-        "lines": Sum("line_count"),
-    }
-
-
-def _order_facts(*, actor, params, split, rolled) -> dict:
-    """Orders, amount, items and lines: the rollup's days plus the later days live; buyers (a
-    distinct count, which no day sums give) over the whole period, from the period's revenue
-    ranking when there is one for the actor (``ranking`` then holds it)."""
-    orders = revenue_orders(actor=actor, params=params)
-    buyers = Count("customer_id", distinct=True)
-    if rolled is None:
-        return orders.aggregate(**_order_sums(), buyers=buyers)
-    ranking = stored_ranking(actor, params)
-    result = {
-        "orders": rolled["orders"],
-        "amount": rolled["order_amount"],
-        "items": rolled["items"],
-        "lines": rolled["lines"],
-    }
-    if split.live_from is not None:
-        later = revenue_orders(actor=actor, params={**params, "date_from": split.live_from})
-        live = later.aggregate(**_order_sums())
-        result = {key: value + (live[key] or 0) for key, value in result.items()}
-    if ranking is not None:
-        return {**result, "buyers": ranking.customers, "ranking": ranking}
-    return {**result, **orders.aggregate(buyers=buyers)}
-
-
-def _customer_facts(*, actor, start, end, split, rolled, with_completeness) -> dict:
-    """Customers at the period's start and end, new and updated in it (and, if asked, today's
-    average completeness): the rollup's days plus the later days live."""
-    customers = scope_queryset(Customer.objects.all(), actor)
-    updated = Q(updated_at__gte=start, updated_at__lt=end, created_at__lt=end)
-    if rolled is None:
-        extra = {"completeness": Avg(completeness_expression())} if with_completeness else {}
-        return customers.aggregate(
-            **extra,
-            customers_at_start=Count("id", filter=Q(created_at__lt=start)),
-            customers_at_end=Count("id", filter=Q(created_at__lt=end)),
-            new_customers=Count("id", filter=Q(created_at__gte=start, created_at__lt=end)),
-            updated_customers=Count("id", filter=updated),
-        )
-    live = customers.filter(created_at__gte=split.live_start).aggregate(
-        at_start=Count("id", filter=Q(created_at__lt=start)),
-        at_end=Count("id", filter=Q(created_at__lt=end)),
-        new=Count("id", filter=Q(created_at__gte=split.live_since(start), created_at__lt=end)),
-    )
-    result = {
-        "customers_at_start": rolled["created_before"] + live["at_start"],
-        "customers_at_end": rolled["created_through"] + live["at_end"],
-        "new_customers": rolled["customers_created"] + live["new"],
-        # Counted live: a customer changed again moves to its latest day, which day sums
-        # would count twice.
-        "updated_customers": customers.filter(updated).count(),
-    }
-    if with_completeness:
-        result["completeness"] = selectors_rollups.completeness_average(actor=actor)
-    return result
-
-
-def _interaction_count(*, actor, start, end, split, rolled) -> int:
-    live = (
-        scope_queryset(Interaction.objects.all(), actor)
-        .filter(live_customer_q(), occurred_at__gte=split.live_since(start), occurred_at__lt=end)
-        .count()
-        if split.live_from is not None
-        else 0
-    )
-    return live if rolled is None else rolled["interactions"] + live
-
-
-def facts(*, actor, date_from, date_to, with_completeness: bool = False) -> dict:
-    """The counts and sums the KPIs are made of, for one period (and, if asked, the average
-    completeness of the actor's customers), with ``as_of`` when a rollup supplied some."""
-    start, end = periods.day_bounds(date_from, date_to)
-    split = selectors_rollups.day_split(date_from, date_to)
-    rolled = (
-        None if split.through is None else selectors_rollups.account_sums(actor=actor, split=split)
-    )
-    in_period = {"created_at__gte": start, "created_at__lt": end}
-    params = {"date_from": date_from, "date_to": date_to}
-    result = _order_facts(actor=actor, params=params, split=split, rolled=rolled)
-    reps = owner_choices(actor).filter(team__isnull=False)
-    rep_ids = list(reps.values_list("pk", flat=True))
-    targets = rep_targets(actor=actor, ids=rep_ids, date_from=date_from, date_to=date_to)
-    result["reps"] = len(rep_ids)
-    result["target"] = sum((t[1] for t in targets.values()), periods.money(0)) if targets else None
-    result["target_achieved"] = sum((t[2] for t in targets.values()), periods.money(0))
-    closed = Q(closed_at__gte=start, closed_at__lt=end)
-    result.update(
-        scope_queryset(Opportunity.objects.all(), actor).aggregate(
-            won=Count("id", filter=closed & Q(status=Opportunity.Status.WON)),
-            lost=Count("id", filter=closed & Q(status=Opportunity.Status.LOST)),
-        )
-    )
-    result.update(
-        scope_queryset(Lead.objects.all(), actor).aggregate(
-            leads=Count("id", filter=Q(**in_period)),
-            converted=Count("id", filter=closed & Q(status=Lead.Status.CONVERTED)),
-            disqualified=Count("id", filter=closed & Q(status=Lead.Status.DISQUALIFIED)),
-        )
-    )
-    requests = scope_queryset(ServiceRequest.objects.all(), actor).filter(**in_period)
-    result.update(
-        requests.aggregate(
-            complaints=Count("id", filter=Q(service_type__code="complaint")),
-            satisfaction=Avg("satisfaction"),
-            first_response=Avg(
-                F("first_response_at") - F("created_at"),
-                filter=Q(first_response_at__isnull=False),
-            ),
-            resolution=Avg(F("archived_at") - F("created_at"), filter=Q(archived_at__isnull=False)),
-        )
-    )
-    result.update(
-        _customer_facts(
-            actor=actor,
-            start=start,
-            end=end,
-            split=split,
-            rolled=rolled,
-            with_completeness=with_completeness,
-        )
-    )
-    result.update(
-        scope_queryset(ChurnCase.objects.all(), actor)
-        .filter(closed, live_customer_q())
-        .aggregate(
-            churned=Count(
-                "id",
-                filter=Q(state__in=[ChurnCase.State.CONFIRMED, ChurnCase.State.WON_BACK]),
-            ),
-            won_back=Count("id", filter=Q(state=ChurnCase.State.WON_BACK)),
-        )
-    )
-    result["active_users"] = (
-        LoginEvent.objects.filter(
-            user__in=rep_ids, kind=LoginEvent.Kind.LOGIN, at__gte=start, at__lt=end
-        )
-        .values("user_id")
-        .distinct()
-        .count()
-    )
-    result["interactions"] = _interaction_count(
-        actor=actor, start=start, end=end, split=split, rolled=rolled
-    )
-    if split.refresh is not None:
-        # The older of the rollups read: the figures are at least that fresh.
-        ranking = result.pop("ranking", None)
-        refreshes = [split.refresh.refreshed_at] + ([ranking.computed_at] if ranking else [])
-        result["as_of"] = min(refreshes)
-    return result
-
-
-def _percent_or_none(value) -> Decimal | None:
+def _percent_or_none(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(periods.CENT)
 
 
-def _growth(f):
+def _growth(f: Facts) -> Decimal | None:
     return None  # computed by dashboard(), which has both periods
 
 
@@ -443,12 +277,14 @@ KPIS = [
 ]
 
 
-def dashboard(*, actor, date_from, date_to) -> dict:
+def dashboard(*, actor: User, date_from: datetime.date, date_to: datetime.date) -> dict[str, Any]:
     """Every KPI for the period and the one before it, with the change between them."""
     previous_from, previous_to = periods.previous_range(date_from, date_to)
     with report_transaction():
-        current = facts(actor=actor, date_from=date_from, date_to=date_to, with_completeness=True)
-        previous = facts(actor=actor, date_from=previous_from, date_to=previous_to)
+        current = kpi_facts(
+            actor=actor, date_from=date_from, date_to=date_to, with_completeness=True
+        )
+        previous = kpi_facts(actor=actor, date_from=previous_from, date_to=previous_to)
     current["completeness"] = previous["completeness"] = _percent_or_none(current["completeness"])
     rows = []
     for kpi in KPIS:
@@ -488,10 +324,8 @@ class KPIForm(ReportFilterForm):
     drop = ("owner", "team", "region", "level")
 
 
-def cached_dashboard(*, actor, params: dict) -> dict:
+def cached_dashboard(*, actor: User, params: ReportParams) -> dict[str, Any]:
     """:func:`dashboard` for the form's period through the short-lived result cache."""
-    from guanxi.analytics.caching import cached
-
     period = {"date_from": params["date_from"], "date_to": params["date_to"]}
     return cached(
         "kpis", actor=actor, params=period, compute=lambda: dashboard(actor=actor, **period)

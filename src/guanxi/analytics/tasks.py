@@ -1,10 +1,11 @@
 """Background jobs of the reports (django-tasks; run by ``guanxi worker``): the rollups' refresh.
 
-Thin wrappers: what a rollup holds lives in ``analytics.services_rollups``.
+Thin wrappers: what a rollup holds lives in ``analytics.services.rollups``.
 """
 
 from django_tasks import task
 
+from guanxi.analytics.services.rollups import day_facts_refresh, revenue_rankings_refresh
 from guanxi.core.jobs import periodic
 
 
@@ -12,8 +13,6 @@ from guanxi.core.jobs import periodic
 @task()
 def refresh_day_facts() -> str:
     """Rebuild the day figures (KPI dashboard, employee performance) up to yesterday."""
-    from guanxi.analytics.services.rollups import day_facts_refresh
-
     return day_facts_refresh().covers_through.isoformat()
 
 
@@ -21,6 +20,4 @@ def refresh_day_facts() -> str:
 @task()
 def refresh_revenue_rankings() -> int:
     """Rank the customers by revenue in each preset period (contribution, pyramid)."""
-    from guanxi.analytics.services.rollups import revenue_rankings_refresh
-
     return revenue_rankings_refresh()

@@ -2,8 +2,11 @@
 
 One view class per report, made from its definition: the query parameters are the report's
 filter form (documented as OpenAPI parameters), the response fields its tables' columns. Bad
-filters answer 400 naming the parameter; without ``analytics.view_reports`` 403.
+filters answer 400 naming the parameter; without the reports' right
+(``rules.VIEW_REPORTS``) 403.
 """
+
+from typing import Any
 
 from django import forms
 from django.urls import path
@@ -15,6 +18,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from guanxi.analytics import rules
 from guanxi.analytics.framework import DATE, ID, INTEGER, MONEY, NUMBER, PERCENT, reports
 from guanxi.analytics.kpis import KPIForm, cached_dashboard
 from guanxi.analytics.models import Report
@@ -48,7 +52,7 @@ def _camel(name: str) -> str:
     return "".join(part.capitalize() for part in name.replace("-", "_").split("_"))
 
 
-def form_parameters(form_class) -> list[OpenApiParameter]:
+def form_parameters(form_class: Any) -> list[OpenApiParameter]:
     """The report's filter form fields as OpenAPI query parameters."""
     help_texts = {**_COMMON_HELP, **form_class.api_help}
     parameters = []
@@ -56,10 +60,13 @@ def form_parameters(form_class) -> list[OpenApiParameter]:
         if name in form_class.drop:
             continue
         description = help_texts.get(name, str(field.label))
+        kind: Any
+        enum: list[Any] | None
         if isinstance(field, forms.ModelChoiceField):
             kind, enum = {"type": "integer", "minimum": 1}, None
         elif isinstance(field, forms.ChoiceField):
-            kind, enum = OpenApiTypes.STR, [value for value, _label in field.choices if value]
+            choices: Any = field.choices
+            kind, enum = OpenApiTypes.STR, [value for value, _label in choices if value]
         elif isinstance(field, forms.DateField):
             kind, enum = OpenApiTypes.DATE, None
         elif isinstance(field, forms.IntegerField):
@@ -77,7 +84,11 @@ def form_parameters(form_class) -> list[OpenApiParameter]:
 
 
 def _field(column) -> serializers.Field:
-    options = {"allow_null": True, "read_only": True, "help_text": str(column.help or column.label)}
+    options: dict[str, Any] = {
+        "allow_null": True,
+        "read_only": True,
+        "help_text": str(column.help or column.label),
+    }
     if column.kind in {INTEGER, ID}:
         return serializers.IntegerField(**options)
     if column.kind == MONEY:
@@ -117,12 +128,14 @@ def response_serializer(report) -> type[serializers.Serializer]:
 
 class ReportAPIView(UserLanguageMixin, APIView):
     model = Report
-    read_permission = "analytics.view_reports"
+    read_permission = rules.VIEW_REPORTS
     permission_classes = [IsAuthenticated, RoleRights]
     report = None
     serializer_class = None
 
     def get(self, request):
+        if not request.user.has_perm(rules.OPEN_REPORT, self.report):
+            self.permission_denied(request)
         form = self.report.form_class(request.query_params, actor=request.user)
         if not form.is_valid():
             raise exceptions.ValidationError(
@@ -167,7 +180,9 @@ urlpatterns = [
 
 class KPISerializer(serializers.Serializer):
     key = serializers.CharField(read_only=True, help_text="Stable identifier of the KPI.")
-    label = serializers.CharField(read_only=True, help_text="Name in the user's language.")
+    label = serializers.CharField(  # type: ignore[assignment]  # the JSON field "label"
+        read_only=True, help_text="Name in the user's language."
+    )
     definition = serializers.CharField(read_only=True, help_text="How it is computed.")
     unit = serializers.ChoiceField(choices=["percent", "money", "number", "hours"], read_only=True)
     value = serializers.DecimalField(
@@ -207,7 +222,7 @@ class KPIView(UserLanguageMixin, APIView):
     """The KPI dashboard: every KPI for the period and the previous one."""
 
     model = Report
-    read_permission = "analytics.view_reports"
+    read_permission = rules.VIEW_REPORTS
     permission_classes = [IsAuthenticated, RoleRights]
 
     @extend_schema(

@@ -14,30 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Team, User
 from guanxi.analytics import periods
+from guanxi.analytics.selectors.reports import report_owner_choices, report_team_choices
 from guanxi.core.models import DictionaryEntry, DictionaryKind
-from guanxi.core.scoping import sees_everything, visible_user_ids
 
 _PERIOD_KEYS = ("preset", "date_from", "date_to")
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
-
-
-def owner_choices(actor):
-    """The users whose figures ``actor`` may filter on: everyone in the actor's scope."""
-    users = User.objects.filter(is_active=True).order_by("last_name", "first_name", "username")
-    if sees_everything(actor):
-        return users
-    return users.filter(pk__in=visible_user_ids(actor))
-
-
-def team_choices(actor):
-    """All teams for executives, a supervisor's own subtree, none for anyone else."""
-    teams = Team.objects.order_by("path")
-    if sees_everything(actor):
-        return teams
-    if actor.team_id and actor.has_perm("accounts.view_team_records"):
-        return teams.filter(path__startswith=actor.team.path)
-    return teams.none()
 
 
 class _UserChoiceField(forms.ModelChoiceField):
@@ -98,9 +80,9 @@ class ReportFilterForm(forms.Form):
         for name in self.drop:
             self.fields.pop(name, None)
         if "owner" in self.fields:
-            self.fields["owner"].queryset = owner_choices(actor)
+            self.fields["owner"].queryset = report_owner_choices(actor=actor)
         if "team" in self.fields:
-            self.fields["team"].queryset = team_choices(actor)
+            self.fields["team"].queryset = report_team_choices(actor=actor)
         if "preset" in self.fields and self.default_preset is None:
             self.fields["preset"].choices = [("", _("All time")), *periods.PRESETS]
 

@@ -1,6 +1,6 @@
 """The analytics app keeps no business data of its own: reports read the other apps' tables,
 and, where a live query over a year of a million customers' records is too slow, rollups of
-them that jobs rebuild (``analytics.services_rollups``, read by ``analytics.selectors_rollups``).
+them that jobs rebuild (``analytics.services.rollups``, read by ``analytics.selectors.rollups``).
 
 A rollup is a copy, never the truth: each knows when it was computed, pages show that time,
 and deleting every rollup row loses nothing (the next refresh rebuilds them).
@@ -9,9 +9,14 @@ and deleting every rollup row loses nothing (the next refresh rebuilds them).
 which roles grant like any other permission; it has no table.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class Report(models.Model):
@@ -35,6 +40,8 @@ class RollupRefresh(models.Model):
     name = models.CharField(_("rollup"), max_length=40, unique=True)
     refreshed_at = models.DateTimeField(_("refreshed at"))
     covers_through = models.DateField(_("covers through"))
+
+    objects: "models.Manager[RollupRefresh]" = models.Manager()
 
     class Meta:
         verbose_name = _("rollup refresh")
@@ -65,6 +72,9 @@ class AccountDayFacts(models.Model):
     # Seen as the account manager's customers are (guanxi.core.scoping).
     scope_fields = ("account_manager",)
 
+    account_manager_id: int | None
+    objects: "models.Manager[AccountDayFacts]" = models.Manager()
+
     class Meta:
         verbose_name = _("account day figures")
         verbose_name_plural = _("account day figures")
@@ -88,6 +98,9 @@ class AccountSnapshot(models.Model):
 
     scope_fields = ("account_manager",)
 
+    account_manager_id: int | None
+    objects: "models.Manager[AccountSnapshot]" = models.Manager()
+
     class Meta:
         verbose_name = _("account snapshot")
         verbose_name_plural = _("account snapshots")
@@ -109,6 +122,9 @@ class RepDayFacts(models.Model):
     order_amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     interactions = models.PositiveIntegerField(default=0)
     services_handled = models.PositiveIntegerField(default=0)
+
+    rep_id: int
+    objects: "models.Manager[RepDayFacts]" = models.Manager()
 
     class Meta:
         verbose_name = _("rep day figures")
@@ -134,6 +150,10 @@ class RevenueRanking(models.Model):
     orders = models.PositiveIntegerField(default=0)
     amount = models.DecimalField(max_digits=20, decimal_places=2, default=0)
 
+    percentiles: "RelatedManager[RevenuePercentile]"
+    top: "RelatedManager[RankedCustomer]"
+    objects: "models.Manager[RevenueRanking]" = models.Manager()
+
     class Meta:
         verbose_name = _("revenue ranking")
         verbose_name_plural = _("revenue rankings")
@@ -156,6 +176,9 @@ class RankedCustomer(models.Model):
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
     orders = models.PositiveIntegerField()
     amount = models.DecimalField(max_digits=18, decimal_places=2)
+
+    ranking_id: int
+    objects: "models.Manager[RankedCustomer]" = models.Manager()
 
     class Meta:
         verbose_name = _("ranked customer")
@@ -180,6 +203,9 @@ class RevenuePercentile(models.Model):
     percentile = models.PositiveSmallIntegerField()
     customers = models.PositiveIntegerField()
     revenue = models.DecimalField(max_digits=20, decimal_places=2)
+
+    ranking_id: int
+    objects: "models.Manager[RevenuePercentile]" = models.Manager()
 
     class Meta:
         verbose_name = _("revenue percentile")

@@ -20,7 +20,9 @@ from guanxi.analytics.framework import (
     INTEGER,
     PERCENT,
     Column,
+    ReportData,
     ReportDefinition,
+    ReportParams,
     TableSpec,
     register,
 )
@@ -86,7 +88,7 @@ CUSTOMERS = TableSpec(
 SUMMARY = (Column("customers", _("Churned customers"), INTEGER),)
 
 
-def compute(actor, params: dict) -> dict:
+def compute(actor: User, params: ReportParams) -> ReportData:
     granularity = params.get("granularity") or periods.MONTH
     start, end = periods.day_bounds(params["date_from"], params["date_to"])
     cases = (
@@ -98,7 +100,7 @@ def compute(actor, params: dict) -> dict:
         )
         .filter(live_customer_q())
     )
-    cases = cases.filter(customer_filter(params, "customer__"))
+    cases = cases.filter(customer_filter(params, prefix="customer__"))
     if params.get("reason") is not None:
         cases = cases.filter(reason=params["reason"])
     trunc = periods.TRUNC[granularity]
@@ -181,7 +183,7 @@ def compute(actor, params: dict) -> dict:
     }
 
 
-def chart(data: dict):
+def chart(data: ReportData) -> charts.go.Figure:
     rows = data["by_period"]
     return charts.figure(
         charts.go.Bar(

@@ -10,13 +10,16 @@ from django import forms
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import User
 from guanxi.analytics import charts, periods
 from guanxi.analytics.forms.reports import ReportFilterForm
 from guanxi.analytics.framework import (
     INTEGER,
     PERCENT,
     Column,
+    ReportData,
     ReportDefinition,
+    ReportParams,
     TableSpec,
     register,
 )
@@ -78,7 +81,7 @@ def _groups(by: str) -> list[tuple[str, str, object, bool]]:
     return [(str(value), f"{value} ★", value, True) for value in range(5, 0, -1)]
 
 
-def compute(actor, params: dict) -> dict:
+def compute(actor: User, params: ReportParams) -> ReportData:
     by = params.get("by") or "level"
     customers = report_customers(actor=actor, params=params)
     if params.get("date_from"):
@@ -108,7 +111,7 @@ def compute(actor, params: dict) -> dict:
     }
 
 
-def chart(data: dict):
+def chart(data: ReportData) -> charts.go.Figure:
     rows = [row for row in data["rows"] if row["customers"]]
     return charts.figure(
         charts.go.Pie(

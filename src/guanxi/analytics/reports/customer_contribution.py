@@ -1,17 +1,18 @@
 """Customer contribution 客户贡献分析: the order amount of each customer in a period, ranked.
 
-Revenue as defined in ``analytics.selectors`` (cancelled orders and the recycle bin never
+Revenue as defined in ``analytics.selectors.reports`` (cancelled orders and the recycle bin never
 count). A fixed number of queries whatever the data: live, the ranked top rows with the
 period's totals beside them (one scan of the orders), then the customers of those rows.
 
 For someone who sees everything, with no account manager, team, region or level filter, over
 exactly the dates of a preset period, the report reads the period's stored ranking instead
-(``analytics.selectors_rollups``, refreshed by a job) and shows when it was computed (``as_of``):
+(``analytics.selectors.rollups``, refreshed by a job) and shows when it was computed (``as_of``):
 the ranking's totals and top rows, then their customers.
 """
 
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import User
 from guanxi.analytics import charts, periods
 from guanxi.analytics.forms.reports import ReportFilterForm, limit_field
 from guanxi.analytics.framework import (
@@ -20,7 +21,9 @@ from guanxi.analytics.framework import (
     MONEY,
     PERCENT,
     Column,
+    ReportData,
     ReportDefinition,
+    ReportParams,
     TableSpec,
     register,
 )
@@ -73,7 +76,7 @@ def _stored_rows(ranking, limit: int) -> tuple[list[dict], dict]:
 
 def _live_rows(actor, params: dict, limit: int) -> tuple[list[dict], dict]:
     """The top ``limit`` rows and the totals, computed from the orders."""
-    ranked = ranked_customers(revenue_orders(actor=actor, params=params), limit)
+    ranked = ranked_customers(revenue_orders(actor=actor, params=params), limit=limit)
     first = ranked[0] if ranked else {"all_amount": 0, "all_orders": 0, "all_customers": 0}
     totals = {
         "amount": first["all_amount"],
@@ -83,9 +86,9 @@ def _live_rows(actor, params: dict, limit: int) -> tuple[list[dict], dict]:
     return ranked, totals
 
 
-def compute(actor, params: dict) -> dict:
+def compute(actor: User, params: ReportParams) -> ReportData:
     limit = params.get("limit") or 20
-    ranking = stored_ranking(actor, params)
+    ranking = stored_ranking(actor=actor, params=params)
     if ranking is not None:
         ranked, totals = _stored_rows(ranking, limit)
     else:
@@ -130,7 +133,7 @@ def compute(actor, params: dict) -> dict:
     return result
 
 
-def chart(data: dict):
+def chart(data: ReportData) -> charts.go.Figure:
     rows = data["rows"]
     return charts.figure(
         charts.go.Bar(

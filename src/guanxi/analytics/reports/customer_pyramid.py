@@ -6,16 +6,22 @@ Customer at rank r of n (largest revenue first, ties by id) is in percentile p =
 tier 1 is p = 1, tier 2 p = 2–5, tier 3 p = 6–20, tier 4 p = 21–100. With fewer than 100
 customers the top tiers can be empty (the top 1 % of 50 customers is nobody). The database
 ranks and counts the customers and sums per percentile in one query
-(``selectors.revenue_percentiles``); tiers and the Pareto curve are read off the 100 percentiles.
+(``selectors.reports.revenue_percentiles``); tiers and the Pareto curve are read off the 100
+percentiles.
 
 For someone who sees everything, with no account manager, team, region or level filter, over
 exactly the dates of a preset period, the percentiles are read from the period's stored ranking
-(``analytics.selectors_rollups``, refreshed by a job) and the report shows when they were computed
+(``analytics.selectors.rollups``, refreshed by a job) and the report shows when they were computed
 (``as_of``).
 """
 
+import datetime
+from decimal import Decimal
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import User
 from guanxi.analytics import charts, periods
 from guanxi.analytics.forms.reports import ReportFilterForm
 from guanxi.analytics.framework import (
@@ -23,7 +29,9 @@ from guanxi.analytics.framework import (
     MONEY,
     PERCENT,
     Column,
+    ReportData,
     ReportDefinition,
+    ReportParams,
     TableSpec,
     register,
 )
@@ -74,17 +82,19 @@ SUMMARY = (
 )
 
 
-def _percentiles(actor, params: dict) -> tuple[list[tuple[int, int, object]], object]:
+def _percentiles(
+    actor: User, params: ReportParams
+) -> tuple[list[tuple[int, int, Decimal]], datetime.datetime | None]:
     """(percentile, customers, revenue) for each percentile that has customers, in order, and
     the as-of time of the stored ranking they were read from (None: computed live)."""
-    ranking = stored_ranking(actor, params)
+    ranking = stored_ranking(actor=actor, params=params)
     if ranking is None:
         return revenue_percentiles(revenue_orders(actor=actor, params=params)), None
     stored = ranking.percentiles.values_list("percentile", "customers", "revenue")
     return [(p, n, periods.money(revenue)) for p, n, revenue in stored], ranking.computed_at
 
 
-def compute(actor, params: dict) -> dict:
+def compute(actor: User, params: ReportParams) -> ReportData:
     percentiles, as_of = _percentiles(actor, params)
     total = sum((revenue for _p, _n, revenue in percentiles), periods.money(0))
     customers = sum(n for _p, n, _r in percentiles)
@@ -100,7 +110,8 @@ def compute(actor, params: dict) -> dict:
                 "cumulative_share": periods.percent(running, total),
             }
         )
-    tiers, running = [], periods.money(0)
+    tiers: list[dict[str, Any]] = []
+    running = periods.money(0)
     for key, label, first, last in TIERS:
         inside = [(n, r) for p, n, r in percentiles if first <= p <= last]
         revenue = sum((r for _n, r in inside), periods.money(0))
@@ -132,7 +143,7 @@ def compute(actor, params: dict) -> dict:
     return result
 
 
-def chart(data: dict):
+def chart(data: ReportData) -> charts.go.Figure:
     rows = data["pareto"]
     x = [row["percentile"] for row in rows]
     return charts.figure(

@@ -3,7 +3,8 @@
 - opportunities 销售机会 assigned to them and created in the period, and those they won
   (development succeeded, closed in the period);
 - deals 商机 won (``won_on`` in the period, still in a won stage): count and amount;
-- orders they took (``Order.owner``, revenue as in ``analytics.selectors``): count and amount;
+- orders they took (``Order.owner``, revenue as in ``analytics.selectors.reports``): count and
+  amount;
 - service rounds they handled (``handled_at`` in the period);
 - interactions logged (by them, or by an assistant on their behalf);
 - target achievement: their all-product sales targets lying inside the period, achieved ÷
@@ -13,7 +14,7 @@
 Reps: the active users in the actor's scope who belong to a team, plus anyone with figures in
 the period; ranked by the chosen measure. One grouped query per measure. Orders taken,
 interactions logged and services handled are summed from the day figures
-(``analytics.selectors_rollups``) for the days up to their last refresh, later days counted live;
+(``analytics.selectors.rollups``) for the days up to their last refresh, later days counted live;
 the result then carries the refresh time as ``as_of``.
 """
 
@@ -21,27 +22,31 @@ from django import forms
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import User
 from guanxi.analytics import charts, periods
-from guanxi.analytics.forms.reports import ReportFilterForm, owner_choices
+from guanxi.analytics.forms.reports import ReportFilterForm
 from guanxi.analytics.framework import (
     ID,
     INTEGER,
     MONEY,
     PERCENT,
     Column,
+    ReportData,
     ReportDefinition,
+    ReportParams,
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors import rollups as selectors_rollups
+from guanxi.analytics.selectors import rollups
 from guanxi.analytics.selectors.reports import (
     all_revenue_orders,
     handled_service_rounds,
     live_customer_q,
     rep_interactions,
+    rep_targets,
+    report_owner_choices,
 )
-from guanxi.sales.models import Deal, Opportunity, Target
-from guanxi.sales.selectors.targets import target_list
+from guanxi.sales.models import Deal, Opportunity
 
 RANKINGS = [
     ("order_amount", _("Order amount")),
@@ -52,7 +57,6 @@ RANKINGS = [
     ("interactions", _("Interactions logged")),
     ("achievement", _("Target achievement")),
 ]
-_KIND_WEIGHT = {Target.PeriodKind.YEAR: 3, Target.PeriodKind.QUARTER: 2, Target.PeriodKind.MONTH: 1}
 
 
 class PerformanceForm(ReportFilterForm):
@@ -100,48 +104,17 @@ SUMMARY = (
     Column("deals_won_amount", _("Won deal amount"), MONEY),
     Column("achievement", _("Target achievement (%)"), PERCENT),
 )
-_COUNTS = ("opportunities", "opportunities_won", "deals_won", "orders")
+_COUNTS: tuple[str, ...] = ("opportunities", "opportunities_won", "deals_won", "orders")
 _COUNTS += ("services_handled", "interactions")
 
 
-def _reps(actor, params):
-    users = owner_choices(actor).select_related("team")
+def _reps(actor: User, params: ReportParams) -> list[User]:
+    users = report_owner_choices(actor=actor).select_related("team")
     if params.get("owner") is not None:
         users = users.filter(pk=params["owner"].pk)
     if params.get("team") is not None:
         users = users.filter(team__path__startswith=params["team"].path)
     return list(users)
-
-
-def rep_targets(*, actor, ids, date_from, date_to) -> dict:
-    """{rep id: (kind weight, target, achieved)} of the reps' all-product targets inside the
-    period; of several kinds, the longest (so a month is never counted beside its year).
-
-    The kinds are chosen first and achievement (a sum over the rep's orders per target) is
-    read only for the chosen targets: a year's twelve month and four quarter targets would
-    otherwise each sum the same orders again.
-    """
-    inside = target_list(actor=actor).filter(
-        user__in=ids, category__isnull=True, period_start__gte=date_from, period_end__lte=date_to
-    )
-    longest: dict = {}
-    for user_id, kind in inside.order_by().values_list("user_id", "period_kind").distinct():
-        if _KIND_WEIGHT[kind] > _KIND_WEIGHT.get(longest.get(user_id), 0):
-            longest[user_id] = kind
-    if not longest:
-        return {}
-    chosen = Q()
-    for user_id, kind in longest.items():
-        chosen |= Q(user_id=user_id, period_kind=kind)
-    targets: dict = {}
-    for target in inside.filter(chosen):
-        best = targets.setdefault(
-            target.user_id,
-            [_KIND_WEIGHT[target.period_kind], periods.money(0), periods.money(0)],
-        )
-        best[1] += target.amount
-        best[2] += periods.money(target.achieved)
-    return targets
 
 
 def _grouped(rows, key: str, **measures) -> dict:
@@ -174,19 +147,19 @@ def _live_work(ids, date_from, date_to, start, end) -> list[dict]:
 def _work_done(ids, split, start, end) -> dict:
     """{rep id: {measure: value}}: the day rollup's days, plus the later days counted live."""
     totals: dict = {}
-    sources = [selectors_rollups.rep_sums(ids=ids, split=split)]
+    sources = [rollups.rep_sums(ids=ids, split=split)]
     if split.live_from is not None:
         live = (split.live_from, split.date_to, split.live_since(start), end)
         sources += _live_work(ids, *live)
     for source in sources:
         for rep, row in source.items():
-            into = totals.setdefault(rep, dict.fromkeys(selectors_rollups.REP_SUMS, 0))
-            for name in selectors_rollups.REP_SUMS:
+            into = totals.setdefault(rep, dict.fromkeys(rollups.REP_SUMS, 0))
+            for name in rollups.REP_SUMS:
                 into[name] += row.get(name) or 0
     return totals
 
 
-def compute(actor, params: dict) -> dict:
+def compute(actor: User, params: ReportParams) -> ReportData:
     date_from, date_to = params["date_from"], params["date_to"]
     start, end = periods.day_bounds(date_from, date_to)
     reps = _reps(actor, params)
@@ -210,7 +183,7 @@ def compute(actor, params: dict) -> dict:
         deals_won=Count("id"),
         deals_won_amount=Sum("amount"),
     )
-    split = selectors_rollups.day_split(date_from, date_to)
+    split = rollups.day_split(date_from, date_to)
     work = _work_done(ids, split, start, end)
     targets = rep_targets(actor=actor, ids=ids, date_from=date_from, date_to=date_to)
     rows = []
@@ -254,7 +227,7 @@ def compute(actor, params: dict) -> dict:
 ROW_KEYS = {column.key for column in ROWS.columns}
 
 
-def chart(data: dict):
+def chart(data: ReportData) -> charts.go.Figure:
     rows = data["rows"]
     rank_by = data.get("rank_by", "order_amount")
     label = str(dict(RANKINGS)[rank_by])

@@ -4,14 +4,17 @@ before (同比).
 
 The period is widened to whole buckets (a month report from 15 March starts on 1 March), so
 every bucket is comparable with the ones it is compared to. Revenue as in
-``analytics.selectors``: for all products the orders' totals, for a product or a category the
-amounts of their order lines. One grouped query covers the period and the year before it.
+``analytics.selectors.reports``: for all products the orders' totals, for a product or a category
+the amounts of their order lines. One grouped query covers the period and the year before it.
 """
 
+from typing import Any
+
 from django import forms
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import User
 from guanxi.analytics import charts, periods
 from guanxi.analytics.forms.reports import ReportFilterForm, granularity_field
 from guanxi.analytics.framework import (
@@ -20,7 +23,9 @@ from guanxi.analytics.framework import (
     MONEY,
     PERCENT,
     Column,
+    ReportData,
     ReportDefinition,
+    ReportParams,
     TableSpec,
     register,
 )
@@ -71,7 +76,7 @@ SUMMARY = (
 )
 
 
-def compute(actor, params: dict) -> dict:
+def compute(actor: User, params: ReportParams) -> ReportData:
     granularity = params.get("granularity") or periods.MONTH
     starts = periods.bucket_starts(params["date_from"], params["date_to"], granularity)
     first, last = starts[0], periods.bucket_end(starts[-1], granularity)
@@ -84,7 +89,7 @@ def compute(actor, params: dict) -> dict:
             lines = lines.filter(product=params["product"])
         if params.get("category") is not None:
             lines = lines.filter(product__category=params["category"])
-        grouped = (
+        grouped: QuerySet[Any, dict[str, Any]] = (
             lines.annotate(bucket=trunc("order__order_date"))
             .values("bucket")
             .annotate(amount=Sum("amount"), orders=Count("order_id", distinct=True))
@@ -136,7 +141,7 @@ def compute(actor, params: dict) -> dict:
     }
 
 
-def chart(data: dict):
+def chart(data: ReportData) -> charts.go.Figure:
     rows = data["rows"]
     labels = [row["period"] for row in rows]
     return charts.figure(

@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import User
 from guanxi.analytics import charts, periods
 from guanxi.analytics.forms.reports import ReportFilterForm
 from guanxi.analytics.framework import (
@@ -19,7 +20,9 @@ from guanxi.analytics.framework import (
     NUMBER,
     PERCENT,
     Column,
+    ReportData,
     ReportDefinition,
+    ReportParams,
     TableSpec,
     register,
 )
@@ -75,12 +78,12 @@ def _average(total, rated):
     return periods.money(Decimal(total) / rated) if rated else None
 
 
-def compute(actor, params: dict) -> dict:
+def compute(actor: User, params: ReportParams) -> ReportData:
     by = params.get("by") or "type"
     requests = scope_queryset(ServiceRequest.objects.all(), actor)
     start, end = periods.day_bounds(params["date_from"], params["date_to"])
     requests = requests.filter(created_at__gte=start, created_at__lt=end)
-    requests = requests.filter(customer_filter(params, "customer__")).order_by()
+    requests = requests.filter(customer_filter(params, prefix="customer__")).order_by()
     measures = {
         "requests": Count("id"),
         "archived": Count("id", filter=Q(status=ServiceRequest.Status.ARCHIVED)),
@@ -120,7 +123,7 @@ def compute(actor, params: dict) -> dict:
     }
 
 
-def chart(data: dict):
+def chart(data: ReportData) -> charts.go.Figure:
     rows = data["rows"]
     return charts.figure(
         charts.go.Bar(

@@ -2,14 +2,22 @@
 
 Revenue 销售额 is defined once, here: the ``total`` of orders that are not cancelled, dated
 (``order_date``) in the period, of customers not in the recycle bin — the same orders the sales
-targets count (``sales.selectors_targets``). Records in the recycle bin never count.
+targets count (``sales.selectors.targets``). Records in the recycle bin never count.
 :func:`all_revenue_orders` states the rule for everyone's orders; :func:`revenue_orders` is
 what a user's reports read, within their scope and filters.
 
 Customers ranked by revenue, shared by the live reports and the rollup of their rankings
-(``analytics.services_rollups``): :func:`ranked_customers` (customer contribution) and
+(``analytics.services.rollups``): :func:`ranked_customers` (customer contribution) and
 :func:`revenue_percentiles` (customer pyramid).
+
+Whose figures the filters offer: :func:`report_owner_choices` and :func:`report_team_choices`;
+the reps' sales targets in a period: :func:`rep_targets`.
 """
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db import connection
 from django.db.models import (
@@ -25,17 +33,41 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 
-from guanxi.analytics import periods
+from guanxi.accounts.models import Team, User
+from guanxi.analytics import periods, rules
+from guanxi.analytics.framework import ReportParams
 from guanxi.analytics.sessions import grouping_in_index_order
-from guanxi.core.scoping import scope_queryset
+from guanxi.core.scoping import scope_queryset, visible_user_ids
 from guanxi.customers.models import Customer, Interaction
-from guanxi.sales.models import Order, OrderLine
+from guanxi.sales.models import Order, OrderLine, Target
+from guanxi.sales.selectors.targets import target_list
 from guanxi.service.models import ServiceRound
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 NOT_REVENUE = (Order.Status.CANCELLED,)
 
 
-def customer_filter(params: dict, prefix: str = "") -> Q:
+def report_owner_choices(*, actor: User) -> QuerySet[User]:
+    """The users whose figures ``actor`` may filter on: everyone in the actor's scope."""
+    users = User.objects.filter(is_active=True).order_by("last_name", "first_name", "username")
+    if rules.filters_on_everyone(actor):
+        return users
+    return users.filter(pk__in=visible_user_ids(actor))
+
+
+def report_team_choices(*, actor: User) -> QuerySet[Team]:
+    """All teams for executives, a supervisor's own subtree, none for anyone else."""
+    teams: QuerySet[Team] = Team.objects.order_by("path")
+    if rules.filters_on_everyone(actor):
+        return teams
+    if rules.filters_on_own_team_subtree(actor) and actor.team is not None:
+        return teams.filter(path__startswith=actor.team.path)
+    return teams.none()
+
+
+def customer_filter(params: ReportParams, *, prefix: str = "") -> Q:
     """The common filters on the customer reached through ``prefix`` (e.g. ``"customer__"``).
 
     ``owner``: the customer's account manager; ``team``: an account manager in the team or its
@@ -65,17 +97,19 @@ def live_customer_q(path: str = "customer") -> Q:
     return ~Q(**{f"{path}__in": deleted})
 
 
-def report_customers(*, actor, params: dict) -> QuerySet[Customer]:
+def report_customers(*, actor: User, params: ReportParams) -> QuerySet[Customer]:
     """Customers in the actor's scope matching the filters (not in the recycle bin)."""
     return scope_queryset(Customer.objects.all(), actor).filter(customer_filter(params))
 
 
-def all_revenue_orders(params: dict) -> QuerySet[Order]:
+def all_revenue_orders(params: ReportParams) -> QuerySet[Order]:
     """Everyone's orders that count as revenue in the period (``date_from``, ``date_to``), with
     no scope and no other filter: for the rollup jobs, and for figures credited to the reps an
     actor may see (employee performance); records a user sees go through
     :func:`revenue_orders`."""
-    orders = Order.objects.exclude(status__in=NOT_REVENUE).filter(live_customer_q())
+    orders: QuerySet[Order] = Order.objects.exclude(status__in=NOT_REVENUE).filter(
+        live_customer_q()
+    )
     if params.get("date_from"):
         orders = orders.filter(order_date__gte=params["date_from"])
     if params.get("date_to"):
@@ -83,12 +117,19 @@ def all_revenue_orders(params: dict) -> QuerySet[Order]:
     return orders.order_by()
 
 
-def rep_interactions() -> QuerySet[Interaction]:
+class RepAnnotation(TypedDict):
+    rep: int | None
+
+
+def rep_interactions() -> "QuerySet[WithAnnotations[Interaction, RepAnnotation]]":
     """Interactions with customers not in the recycle bin, each with ``rep``: who logged it, or
     the account manager an assistant logged it for (whose work it counts as)."""
-    return Interaction.objects.filter(live_customer_q()).annotate(
-        rep=Coalesce("on_behalf_of", "created_by")
+    interactions: QuerySet[WithAnnotations[Interaction, RepAnnotation]] = (
+        Interaction.objects.filter(live_customer_q()).annotate(
+            rep=Coalesce("on_behalf_of", "created_by")
+        )
     )
+    return interactions
 
 
 def handled_service_rounds() -> QuerySet[ServiceRound]:
@@ -97,13 +138,13 @@ def handled_service_rounds() -> QuerySet[ServiceRound]:
     return ServiceRound.objects.filter(handled_by__isnull=False, request__deleted_at__isnull=True)
 
 
-def revenue_orders(*, actor, params: dict) -> QuerySet[Order]:
+def revenue_orders(*, actor: User, params: ReportParams) -> QuerySet[Order]:
     """Orders that count as revenue, in the period and scope, matching the filters."""
     orders = scope_queryset(all_revenue_orders(params), actor)
-    return orders.filter(customer_filter(params, "customer__"))
+    return orders.filter(customer_filter(params, prefix="customer__"))
 
 
-def revenue_lines(*, actor, params: dict) -> QuerySet[OrderLine]:
+def revenue_lines(*, actor: User, params: ReportParams) -> QuerySet[OrderLine]:
     """The lines of :func:`revenue_orders` (for figures per product or category)."""
     lines = scope_queryset(OrderLine.objects.all(), actor).filter(
         live_customer_q("order__customer"), order__deleted_at__isnull=True
@@ -113,10 +154,10 @@ def revenue_lines(*, actor, params: dict) -> QuerySet[OrderLine]:
         lines = lines.filter(order__order_date__gte=params["date_from"])
     if params.get("date_to"):
         lines = lines.filter(order__order_date__lte=params["date_to"])
-    return lines.filter(customer_filter(params, "order__customer__")).order_by()
+    return lines.filter(customer_filter(params, prefix="order__customer__")).order_by()
 
 
-_MONEY = DecimalField(max_digits=24, decimal_places=2)
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=24, decimal_places=2)
 
 
 class OverAll(Func):
@@ -131,11 +172,11 @@ class GroupCount(Func):
     template = "COUNT(*) OVER ()"
     contains_aggregate = True  # evaluated after GROUP BY, never grouped by
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(output_field=IntegerField())
 
 
-def ranked_customers(orders: QuerySet[Order], limit: int) -> list[dict]:
+def ranked_customers(orders: QuerySet[Order], *, limit: int) -> list[dict[str, Any]]:
     """The top ``limit`` customers of ``orders`` by amount (largest first, ties by id), each
     row ``customer_id``, ``amount``, ``orders`` with the totals over every customer beside it
     (``all_amount``, ``all_orders``, ``all_customers``): one scan of the orders."""
@@ -153,7 +194,7 @@ def ranked_customers(orders: QuerySet[Order], limit: int) -> list[dict]:
         )
 
 
-def revenue_percentiles(orders: QuerySet[Order]) -> list[tuple[int, int, object]]:
+def revenue_percentiles(orders: QuerySet[Order]) -> list[tuple[int, int, Decimal]]:
     """(percentile, customers, revenue) for each percentile of the customers of ``orders``
     with revenue (> 0) that has customers, in order: customer at rank r of n (largest revenue
     first, ties by id) is in percentile ⌈100·r/n⌉."""
@@ -173,3 +214,45 @@ def revenue_percentiles(orders: QuerySet[Order]) -> list[tuple[int, int, object]
     with grouping_in_index_order(), connection.cursor() as cursor:
         cursor.execute(sql, inner_params)
         return [(int(p), int(n), periods.money(revenue)) for p, n, revenue in cursor.fetchall()]
+
+
+# How long a target's period is, to choose the longest kind (employee performance, KPIs).
+_KIND_WEIGHT: dict[str | None, int] = {
+    Target.PeriodKind.YEAR: 3,
+    Target.PeriodKind.QUARTER: 2,
+    Target.PeriodKind.MONTH: 1,
+}
+
+
+def rep_targets(
+    *, actor: User, ids: Iterable[int], date_from: datetime.date, date_to: datetime.date
+) -> dict[int, list[Any]]:
+    """{rep id: (kind weight, target, achieved)} of the reps' all-product targets inside the
+    period; of several kinds, the longest (so a month is never counted beside its year).
+
+    The kinds are chosen first and achievement (a sum over the rep's orders per target) is
+    read only for the chosen targets: a year's twelve month and four quarter targets would
+    otherwise each sum the same orders again.
+    """
+    inside = target_list(actor=actor).filter(
+        user__in=ids, category__isnull=True, period_start__gte=date_from, period_end__lte=date_to
+    )
+    longest: dict[int, str] = {}
+    for user_id, kind in inside.order_by().values_list("user_id", "period_kind").distinct():
+        if _KIND_WEIGHT[kind] > _KIND_WEIGHT.get(longest.get(user_id), 0):
+            longest[user_id] = kind
+    if not longest:
+        return {}
+    chosen = Q()
+    for user_id, kind in longest.items():
+        chosen |= Q(user_id=user_id, period_kind=kind)
+    targets: dict[int, list[Any]] = {}
+    for target in inside.filter(chosen):
+        best = targets.setdefault(
+            cast(int, target.user_id),  # one of ``ids``
+            [_KIND_WEIGHT[target.period_kind], periods.money(0), periods.money(0)],
+        )
+        best[1] += target.amount
+        # ``achieved`` is annotated by the targets selector.
+        best[2] += periods.money(target.achieved)  # type: ignore[attr-defined]
+    return targets

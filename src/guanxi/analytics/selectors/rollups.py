@@ -1,4 +1,4 @@
-"""Reading the reports' rollups (written by ``analytics.services_rollups``).
+"""Reading the reports' rollups (written by ``analytics.services.rollups``).
 
 **Day figures.** A period is read as the rollup's days up to its ``covers_through`` (yesterday
 at the last nightly refresh) plus the later days counted live by the report itself
@@ -11,15 +11,20 @@ the figures' as-of time. Sums per account manager are scoped like the customers
 someone who sees everything, without an account manager, team, region or level filter, for
 exactly a stored range; everything else — scoped or filtered reports (small), custom dates —
 stays live. Revenue, the ranking order and the percentiles are those of the live reports
-(``analytics.selectors``): at the time of the refresh both give the same numbers.
+(``analytics.selectors.reports``): at the time of the refresh both give the same numbers.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, Sum
 
-from guanxi.analytics import periods
+from guanxi.accounts.models import User
+from guanxi.analytics import periods, rules
+from guanxi.analytics.framework import ReportParams
 from guanxi.analytics.models import (
     AccountDayFacts,
     AccountSnapshot,
@@ -28,10 +33,10 @@ from guanxi.analytics.models import (
     RollupRefresh,
 )
 from guanxi.analytics.selectors.reports import customer_filter
-from guanxi.core.scoping import scope_queryset, sees_everything
+from guanxi.core.scoping import scope_queryset
 
 DAY_FACTS = "day_facts"
-ACCOUNT_SUMS = ("orders", "order_amount", "items", "lines", "interactions")
+ACCOUNT_SUMS: tuple[str, ...] = ("orders", "order_amount", "items", "lines", "interactions")
 ACCOUNT_SUMS += ("customers_created",)
 REP_SUMS = ("orders", "order_amount", "interactions", "services_handled")
 
@@ -75,7 +80,7 @@ def day_split(date_from: datetime.date, date_to: datetime.date) -> DaySplit:
     return DaySplit(RollupRefresh.objects.filter(name=DAY_FACTS).first(), date_from, date_to)
 
 
-def account_sums(*, actor, split: DaySplit) -> dict:
+def account_sums(*, actor: User, split: DaySplit) -> dict[str, Any]:
     """The rollup's sums over the period's days up to ``through`` in the actor's scope, and
     the customers created before the period (``created_before``) and up to its end
     (``created_through``) by those days. Zeros when there is no rollup."""
@@ -86,7 +91,7 @@ def account_sums(*, actor, split: DaySplit) -> dict:
         day__lte=min(split.date_to, split.through)
     )
     # Aliases differ from the columns: Django refuses an aggregate named like its column.
-    sums = facts.aggregate(
+    sums: dict[str, Any] = facts.aggregate(
         **{f"period_{name}": Sum(name, filter=in_period, default=0) for name in ACCOUNT_SUMS},
         created_before=Sum("customers_created", filter=~in_period, default=0),
         created_through=Sum("customers_created", default=0),
@@ -94,7 +99,7 @@ def account_sums(*, actor, split: DaySplit) -> dict:
     return {key.removeprefix("period_"): value for key, value in sums.items()}
 
 
-def completeness_average(*, actor) -> float | None:
+def completeness_average(*, actor: User) -> Decimal | float | None:
     """Average completeness of the actor's customers at the last refresh (None: no rollup or
     no customers)."""
     snapshot = scope_queryset(AccountSnapshot.objects.all(), actor).aggregate(
@@ -102,10 +107,11 @@ def completeness_average(*, actor) -> float | None:
     )
     if not snapshot["customers"]:
         return None
-    return snapshot["total"] / snapshot["customers"]
+    average: Decimal | float = snapshot["total"] / snapshot["customers"]
+    return average
 
 
-def rep_sums(*, ids, split: DaySplit) -> dict:
+def rep_sums(*, ids: Iterable[int], split: DaySplit) -> dict[int, dict[str, Any]]:
     """{rep id: {measure: sum}} of the rollup over the period's days up to ``through``."""
     if split.through is None or split.date_from > split.through:
         return {}
@@ -128,10 +134,10 @@ def ranking_periods(today: datetime.date) -> list[tuple[datetime.date, datetime.
     return list(dict.fromkeys(presets + previous))
 
 
-def stored_ranking(actor, params: dict) -> RevenueRanking | None:
+def stored_ranking(*, actor: User, params: ReportParams) -> RevenueRanking | None:
     """The stored ranking a report of ``actor`` with ``params`` reads, or None (compute live):
     only for someone who sees everything, with no customer filter, for a stored range."""
-    if not sees_everything(actor) or customer_filter(params):  # an empty Q(): no filter
+    if not rules.reads_company_figures(actor) or customer_filter(params):  # empty Q(): no filter
         return None
     if params.get("date_from") is None or params.get("date_to") is None:
         return None

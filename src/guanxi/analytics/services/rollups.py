@@ -1,4 +1,4 @@
-"""Rebuilding the reports' rollups (read by ``analytics.selectors_rollups``; run by the jobs in
+"""Rebuilding the reports' rollups (read by ``analytics.selectors.rollups``; run by the jobs in
 ``analytics.tasks`` and by ``guanxi manage report_rollups_refresh``). A rollup is a copy,
 never the truth: each rebuild replaces it whole.
 
@@ -19,8 +19,10 @@ contribution report can show) and the pyramid's 100 percentiles.
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django import forms
+from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -49,14 +51,21 @@ from guanxi.customers.models import Customer, Interaction
 from guanxi.customers.selectors.customers import completeness_expression
 
 _BATCH = 5000
+# Figures per (day, account manager or rep): {measure: value}.
+Rows = defaultdict[tuple[Any, Any], dict[str, Any]]
 
 
-def _day(field: str):
+def _day(field: str) -> TruncDate:
     """The local day (``TIME_ZONE``) of a datetime column, in the database."""
     return TruncDate(field, tzinfo=timezone.get_current_timezone())
 
 
-def _collect(rows: dict, queryset, key_fields: tuple[str, str], **measures) -> None:
+def _collect(
+    rows: Rows,
+    queryset: QuerySet[Any, Any],
+    key_fields: tuple[str, str],
+    **measures: Aggregate,
+) -> None:
     grouped = queryset.order_by().values(*key_fields).annotate(**measures)
     for row in grouped:
         target = rows[(row[key_fields[0]], row[key_fields[1]])]
@@ -64,8 +73,8 @@ def _collect(rows: dict, queryset, key_fields: tuple[str, str], **measures) -> N
             target[name] = row[name] or 0
 
 
-def _account_rows(end: datetime.datetime, through: datetime.date) -> dict:
-    rows: dict = defaultdict(dict)
+def _account_rows(end: datetime.datetime, through: datetime.date) -> Rows:
+    rows: Rows = defaultdict(dict)
     orders = all_revenue_orders({"date_to": through})
     _collect(
         rows,
@@ -93,8 +102,8 @@ def _account_rows(end: datetime.datetime, through: datetime.date) -> dict:
     return rows
 
 
-def _rep_rows(end: datetime.datetime, through: datetime.date) -> dict:
-    rows: dict = defaultdict(dict)
+def _rep_rows(end: datetime.datetime, through: datetime.date) -> Rows:
+    rows: Rows = defaultdict(dict)
     orders = all_revenue_orders({"date_to": through}).filter(owner__isnull=False)
     _collect(rows, orders, ("order_date", "owner"), orders=Count("*"), order_amount=Sum("total"))
     interactions = (
@@ -125,7 +134,10 @@ def day_facts_refresh(*, today: datetime.date | None = None) -> RollupRefresh:
         snapshots = (
             Customer.objects.order_by()
             .values("owner")
-            .annotate(customers=Count("*"), completeness_sum=Sum(completeness_expression()))
+            .annotate(
+                customers=Count("*"),
+                completeness_sum=Sum(completeness_expression()),  # type: ignore[no-untyped-call]
+            )
         )
         AccountDayFacts.objects.all().delete()
         RepDayFacts.objects.all().delete()
@@ -158,13 +170,15 @@ def day_facts_refresh(*, today: datetime.date | None = None) -> RollupRefresh:
 
 def top_size() -> int:
     """How many top customers a ranking keeps: as many as the contribution report can show."""
-    return ContributionForm.base_fields["limit"].max_value
+    limit = ContributionForm.base_fields["limit"]
+    assert isinstance(limit, forms.IntegerField) and limit.max_value is not None
+    return int(limit.max_value)
 
 
 def _write_ranking(date_from: datetime.date, date_to: datetime.date, top: int) -> None:
     computed_at = timezone.now()  # before reading: every order written until then counts
     orders = all_revenue_orders({"date_from": date_from, "date_to": date_to})
-    ranked = ranked_customers(orders, top)
+    ranked = ranked_customers(orders, limit=top)
     percentiles = revenue_percentiles(orders)
     first = ranked[0] if ranked else {"all_amount": 0, "all_orders": 0, "all_customers": 0}
     RevenueRanking.objects.filter(date_from=date_from, date_to=date_to).delete()

@@ -6,33 +6,54 @@ the API show the same rows.
 """
 
 from pathlib import Path
+from typing import cast
 
 import plotly
-from django.http import FileResponse, Http404
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from guanxi.analytics import charts
-from guanxi.analytics.framework import get_report, reports
+from guanxi.accounts.models import User
+from guanxi.analytics import charts, rules
+from guanxi.analytics.framework import ReportData, ReportDefinition, get_report, reports
 from guanxi.analytics.kpis import KPIForm, cached_dashboard
 from guanxi.analytics.templatetags.reports import export_value
-from guanxi.core.decorators import requires
 from guanxi.core.export import FORMATS, export_response
-from guanxi.core.htmx import is_partial
+from guanxi.core.views.generic import ScopedPageView, render_page
 
-ACTIVE_NAV = "reports"
-RIGHT = "analytics.view_reports"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-@requires(RIGHT)
-def report_index(request):
-    return render(request, "analytics/index.html", {"active_nav": ACTIVE_NAV, "reports": reports()})
+class ReportsPageView(ScopedPageView):
+    """A page of the reports: sign-in, the reports' right, the reports' navigation entry.
+
+    Reports are read-only figures, not records: there is no list to page through, no record
+    to read through a scoped selector and no form to save, so the record views of
+    ``core.views.generic`` do not fit; each report reads within the reader's scope itself.
+    """
+
+    http_method_names = ["get", "head", "options"]
+    permission = rules.VIEW_REPORTS
+    active_nav = "reports"
 
 
-def _export(request, report, form, data):
+class ReportIndexView(ReportsPageView):
+    """The list of the reports the reader may open."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        actor = cast(User, request.user)  # signed in (ScopedPageView)
+        # A rule's record need not be a model: here it is the report's definition.
+        listed = [
+            report
+            for report in reports()
+            if actor.has_perm(rules.OPEN_REPORT, report)  # type: ignore[arg-type]
+        ]
+        return render(request, "analytics/index.html", self.get_context(reports=listed))
+
+
+def _export(request: HttpRequest, report: ReportDefinition, data: ReportData) -> HttpResponse:
     table = report.table(request.GET.get("table"))
     columns = table.visible_columns
     rows = (
@@ -51,55 +72,70 @@ def _export(request, report, form, data):
     )
 
 
-@requires(RIGHT)
-def report_page(request, slug: str):
-    report = get_report(slug)
-    if report is None:
-        raise Http404
-    form = report.form_class(request.GET or None, actor=request.user)
-    data = report.cached_run(request.user, form.params()) if form.is_valid() else None
-    if data is not None and request.GET.get("export") in FORMATS:
-        return _export(request, report, form, data)
-    query = request.GET.copy()
-    query.pop("export", None)
-    query.pop("table", None)
-    context = {
-        "active_nav": ACTIVE_NAV,
-        "report": report,
-        "form": form,
-        "data": data,
-        "tables": [(spec, data[spec.key]) for spec in report.tables] if data else [],
-        "figure": charts.figure_data(report.chart(data)) if data else None,
-        "query": query.urlencode(),
-        "plotly_version": plotly.__version__,
-    }
-    partial = is_partial(request)  # a history restore needs the page
-    template = "analytics/partials/_report_body.html" if partial else "analytics/report.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+class ReportView(ReportsPageView):
+    """One report: its filters, chart and tables (an htmx request gets the body only), or a
+    table's CSV/xlsx download when ``export`` asks for one."""
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        report = get_report(slug)
+        if report is None:
+            raise Http404
+        actor = cast(User, request.user)  # signed in (ScopedPageView)
+        # A rule's record need not be a model: here it is the report's definition.
+        if not actor.has_perm(rules.OPEN_REPORT, report):  # type: ignore[arg-type]
+            raise PermissionDenied
+        form = report.form_class(request.GET or None, actor=actor)
+        data = report.cached_run(actor, form.params()) if form.is_valid() else None
+        if data is not None and request.GET.get("export") in FORMATS:
+            return _export(request, report, data)
+        query = request.GET.copy()
+        query.pop("export", None)
+        query.pop("table", None)
+        context = self.get_context(
+            report=report,
+            form=form,
+            data=data,
+            tables=[(spec, data[spec.key]) for spec in report.tables] if data else [],
+            figure=charts.figure_data(report.chart(data)) if data else None,
+            query=query.urlencode(),
+            plotly_version=plotly.__version__,
+        )
+        return render_page(
+            request,
+            template="analytics/report.html",
+            partial_template="analytics/partials/_report_body.html",
+            context=context,
+        )
 
 
-@requires(RIGHT)
-def kpi_dashboard(request):
+class KPIDashboardView(ReportsPageView):
     """The KPI dashboard 关键指标: each KPI for the period and the one before, with definition
     and a link to the records behind it."""
-    form = KPIForm(request.GET or None, actor=request.user)
-    data = None
-    if form.is_valid():
-        data = cached_dashboard(actor=request.user, params=form.params())
-    context = {"active_nav": ACTIVE_NAV, "form": form, "data": data}
-    partial = is_partial(request)  # a history restore needs the page
-    template = "analytics/partials/_kpis.html" if partial else "analytics/kpis.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        actor = cast(User, request.user)  # signed in (ScopedPageView)
+        form = KPIForm(request.GET or None, actor=actor)
+        data = None
+        if form.is_valid():
+            data = cached_dashboard(actor=actor, params=form.params())
+        return render_page(
+            request,
+            template="analytics/kpis.html",
+            partial_template="analytics/partials/_kpis.html",
+            context=self.get_context(form=form, data=data),
+        )
 
 
+# Not a page but a static file (open like static files, no sign-in): a plain view.
 @require_GET
-def plotly_js(request):
+def plotly_js(request: HttpRequest) -> FileResponse:
     """plotly.js as shipped inside the installed ``plotly`` package (MIT licence), cached long:
     the page asks for it with the package version in the query string."""
     response = FileResponse(PLOTLY_JS.open("rb"), content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+report_index = ReportIndexView.as_view()
+report_page = ReportView.as_view()
+kpi_dashboard = KPIDashboardView.as_view()

@@ -1,0 +1,49 @@
+"""Who may see the statistics and reports, and which scope choices their filters offer.
+
+Each name has one meaning; the pages, the API, the filter forms and the report queries all
+ask here. Built on the identity predicates of ``guanxi.core.rules``.
+"""
+
+from collections.abc import Callable
+from typing import Any, cast
+
+import rules
+from rules.predicates import Predicate
+
+from guanxi.core.rules import leads_own_team, sees_everything
+
+# django-rules' decorator and registry, typed (the package leaves them unannotated).
+predicate = cast(Callable[[Callable[..., bool]], Predicate], rules.predicate)
+add_perm = cast(Callable[[str, Predicate], None], rules.add_perm)
+
+# The right to see statistics and reports (held by ``analytics.Report``), which roles grant.
+VIEW_REPORTS = "analytics.view_reports"
+# The object permission of one report page or report API (the record is the report's
+# definition, ``framework.ReportDefinition``).
+OPEN_REPORT = "analytics.open_report"
+
+
+@predicate
+def can_view_reports(user: Any) -> bool:
+    """Holds the reports' right (a role grants it)."""
+    return bool(user.has_perm(VIEW_REPORTS))
+
+
+@predicate
+def can_open_report(user: Any, report: Any) -> bool:
+    """Every report is open to whoever may see reports: a report reads within the reader's
+    scope, so it needs no right of its own."""
+    return bool(can_view_reports(user))
+
+
+add_perm(OPEN_REPORT, can_open_report)
+
+# Whose figures the filters offer: every active user and every team to someone who sees
+# everything; to a supervisor the users in the scope and the teams of the own team subtree;
+# to anyone else the users in the scope and no team.
+filters_on_everyone: Predicate = sees_everything
+filters_on_own_team_subtree: Predicate = leads_own_team
+
+# Sees the whole company: reads the company-wide rollups (the stored revenue rankings) and
+# shares one cached copy of a report with everyone else who does.
+reads_company_figures: Predicate = sees_everything

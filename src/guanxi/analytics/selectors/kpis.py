@@ -1,0 +1,217 @@
+"""The figures the KPI dashboard (``analytics.kpis``) is computed from: counts and sums of one
+period within the actor's scope, read with a fixed number of aggregate queries.
+
+Once the day figures exist (``analytics.selectors.rollups``), orders, items, lines, interactions,
+customer counts and completeness are summed from them for the days up to their refresh and
+counted live for later days; an executive's buyers come from the period's revenue ranking
+when there is one. The facts then carry the older refresh time as ``as_of``.
+"""
+
+import datetime
+from typing import Any
+
+from django.db.models import Aggregate, Avg, Count, F, Q, Sum
+
+from guanxi.accounts.models import LoginEvent, User
+from guanxi.analytics import periods
+from guanxi.analytics.framework import ReportParams
+from guanxi.analytics.selectors import rollups
+from guanxi.analytics.selectors.reports import (
+    live_customer_q,
+    rep_targets,
+    report_owner_choices,
+    revenue_orders,
+)
+from guanxi.analytics.selectors.rollups import DaySplit
+from guanxi.core.scoping import scope_queryset
+from guanxi.customers.models import ChurnCase, Customer, Interaction
+from guanxi.customers.selectors.customers import completeness_expression
+from guanxi.sales.models import Lead, Opportunity
+from guanxi.service.models import ServiceRequest
+
+# The counts and sums of one period the KPIs are computed from (``kpi_facts``).
+Facts = dict[str, Any]
+
+
+def _order_sums() -> dict[str, Aggregate]:
+    # COUNT(*), not COUNT(id): the order_revenue_date index then holds every column read.
+    return {
+        "orders": Count("*"),
+        "amount": Sum("total"),
+        "items": Sum("item_quantity"),
+        "lines": Sum("line_count"),
+    }
+
+
+def _order_facts(
+    *, actor: User, params: ReportParams, split: DaySplit, rolled: Facts | None
+) -> Facts:
+    """Orders, amount, items and lines: the rollup's days plus the later days live; buyers (a
+    distinct count, which no day sums give) over the whole period, from the period's revenue
+    ranking when there is one for the actor (``ranking`` then holds it)."""
+    orders = revenue_orders(actor=actor, params=params)
+    buyers = Count("customer_id", distinct=True)
+    if rolled is None:
+        return orders.aggregate(**_order_sums(), buyers=buyers)
+    ranking = rollups.stored_ranking(actor=actor, params=params)
+    result = {
+        "orders": rolled["orders"],
+        "amount": rolled["order_amount"],
+        "items": rolled["items"],
+        "lines": rolled["lines"],
+    }
+    if split.live_from is not None:
+        later = revenue_orders(actor=actor, params={**params, "date_from": split.live_from})
+        live = later.aggregate(**_order_sums())
+        result = {key: value + (live[key] or 0) for key, value in result.items()}
+    if ranking is not None:
+        return {**result, "buyers": ranking.customers, "ranking": ranking}
+    return {**result, **orders.aggregate(buyers=buyers)}
+
+
+def _customer_facts(
+    *,
+    actor: User,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    split: DaySplit,
+    rolled: Facts | None,
+    with_completeness: bool,
+) -> Facts:
+    """Customers at the period's start and end, new and updated in it (and, if asked, today's
+    average completeness): the rollup's days plus the later days live."""
+    customers = scope_queryset(Customer.objects.all(), actor)
+    updated = Q(updated_at__gte=start, updated_at__lt=end, created_at__lt=end)
+    if rolled is None:
+        extra = {}
+        if with_completeness:
+            extra["completeness"] = Avg(completeness_expression())  # type: ignore[no-untyped-call]
+        return customers.aggregate(
+            **extra,
+            customers_at_start=Count("id", filter=Q(created_at__lt=start)),
+            customers_at_end=Count("id", filter=Q(created_at__lt=end)),
+            new_customers=Count("id", filter=Q(created_at__gte=start, created_at__lt=end)),
+            updated_customers=Count("id", filter=updated),
+        )
+    live = customers.filter(created_at__gte=split.live_start).aggregate(
+        at_start=Count("id", filter=Q(created_at__lt=start)),
+        at_end=Count("id", filter=Q(created_at__lt=end)),
+        new=Count("id", filter=Q(created_at__gte=split.live_since(start), created_at__lt=end)),
+    )
+    result = {
+        "customers_at_start": rolled["created_before"] + live["at_start"],
+        "customers_at_end": rolled["created_through"] + live["at_end"],
+        "new_customers": rolled["customers_created"] + live["new"],
+        # Counted live: a customer changed again moves to its latest day, which day sums
+        # would count twice.
+        "updated_customers": customers.filter(updated).count(),
+    }
+    if with_completeness:
+        result["completeness"] = rollups.completeness_average(actor=actor)
+    return result
+
+
+def _interaction_count(
+    *,
+    actor: User,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    split: DaySplit,
+    rolled: Facts | None,
+) -> int:
+    live = (
+        scope_queryset(Interaction.objects.all(), actor)
+        .filter(live_customer_q(), occurred_at__gte=split.live_since(start), occurred_at__lt=end)
+        .count()
+        if split.live_from is not None
+        else 0
+    )
+    return live if rolled is None else rolled["interactions"] + live
+
+
+def kpi_facts(
+    *,
+    actor: User,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    with_completeness: bool = False,
+) -> Facts:
+    """The counts and sums the KPIs are made of, for one period (and, if asked, the average
+    completeness of the actor's customers), with ``as_of`` when a rollup supplied some."""
+    start, end = periods.day_bounds(date_from, date_to)
+    split = rollups.day_split(date_from, date_to)
+    rolled = None if split.through is None else rollups.account_sums(actor=actor, split=split)
+    in_period = {"created_at__gte": start, "created_at__lt": end}
+    params = {"date_from": date_from, "date_to": date_to}
+    result = _order_facts(actor=actor, params=params, split=split, rolled=rolled)
+    reps = report_owner_choices(actor=actor).filter(team__isnull=False)
+    rep_ids = list(reps.values_list("pk", flat=True))
+    targets = rep_targets(actor=actor, ids=rep_ids, date_from=date_from, date_to=date_to)
+    result["reps"] = len(rep_ids)
+    result["target"] = sum((t[1] for t in targets.values()), periods.money(0)) if targets else None
+    result["target_achieved"] = sum((t[2] for t in targets.values()), periods.money(0))
+    closed = Q(closed_at__gte=start, closed_at__lt=end)
+    result.update(
+        scope_queryset(Opportunity.objects.all(), actor).aggregate(
+            won=Count("id", filter=closed & Q(status=Opportunity.Status.WON)),
+            lost=Count("id", filter=closed & Q(status=Opportunity.Status.LOST)),
+        )
+    )
+    result.update(
+        scope_queryset(Lead.objects.all(), actor).aggregate(
+            leads=Count("id", filter=Q(**in_period)),
+            converted=Count("id", filter=closed & Q(status=Lead.Status.CONVERTED)),
+            disqualified=Count("id", filter=closed & Q(status=Lead.Status.DISQUALIFIED)),
+        )
+    )
+    requests = scope_queryset(ServiceRequest.objects.all(), actor).filter(**in_period)
+    result.update(
+        requests.aggregate(
+            complaints=Count("id", filter=Q(service_type__code="complaint")),
+            satisfaction=Avg("satisfaction"),
+            first_response=Avg(
+                F("first_response_at") - F("created_at"),
+                filter=Q(first_response_at__isnull=False),
+            ),
+            resolution=Avg(F("archived_at") - F("created_at"), filter=Q(archived_at__isnull=False)),
+        )
+    )
+    result.update(
+        _customer_facts(
+            actor=actor,
+            start=start,
+            end=end,
+            split=split,
+            rolled=rolled,
+            with_completeness=with_completeness,
+        )
+    )
+    result.update(
+        scope_queryset(ChurnCase.objects.all(), actor)
+        .filter(closed, live_customer_q())
+        .aggregate(
+            churned=Count(
+                "id",
+                filter=Q(state__in=[ChurnCase.State.CONFIRMED, ChurnCase.State.WON_BACK]),
+            ),
+            won_back=Count("id", filter=Q(state=ChurnCase.State.WON_BACK)),
+        )
+    )
+    result["active_users"] = (
+        # The accounts app's model declares no typed manager.
+        LoginEvent.objects.filter(  # type: ignore[attr-defined]
+            user__in=rep_ids, kind=LoginEvent.Kind.LOGIN, at__gte=start, at__lt=end
+        )
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+    result["interactions"] = _interaction_count(
+        actor=actor, start=start, end=end, split=split, rolled=rolled
+    )
+    if split.refresh is not None:
+        # The older of the rollups read: the figures are at least that fresh.
+        ranking = result.pop("ranking", None)
+        refreshes = [split.refresh.refreshed_at] + ([ranking.computed_at] if ranking else [])
+        result["as_of"] = min(refreshes)
+    return result
