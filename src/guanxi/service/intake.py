@@ -1,4 +1,4 @@
-"""Requests that come in by themselves 客户服务 (issue #5): who sent them, and the e-mail thread.
+"""Requests that come in by themselves 客户服务: who sent them, and the e-mail thread.
 
 - :func:`requester_match` finds the customer (and contact) of an e-mail address or phone
   number, normalised as the customers' duplicate check does (case of the address; digits of

@@ -1,4 +1,4 @@
-"""REST endpoints of the service intake, beside ``/api/service-requests/`` (issue #5):
+"""REST endpoints of the service intake, beside ``/api/service-requests/``:
 
 * ``POST /api/service-requests/{id}/survey/`` e-mails the satisfaction survey 满意度调查 of a
   handled request to its requester (201 with the survey); a request not handled, or without
@@ -25,7 +25,7 @@ from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
 from guanxi.core.api.viewsets import MAX_ID
-from guanxi.service import surveys
+from guanxi.service import rules, surveys
 from guanxi.service.intake import MailNotSent
 from guanxi.service.models import SatisfactionSurvey, ServiceMessage, ServiceRequest
 from guanxi.service.selectors import requests as selectors
@@ -95,7 +95,7 @@ class SatisfactionSurveySerializer(serializers.ModelSerializer):
 class _IntakeView(UserLanguageMixin):
     model = ServiceRequest  # RoleRights: GET needs view_servicerequest
     permission_classes = [IsAuthenticated, RoleRights]
-    write_permission = surveys.SEND_RIGHT
+    write_permission = rules.CHANGE_SERVICEREQUEST
     filter_backends: list = []
 
 

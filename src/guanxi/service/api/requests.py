@@ -38,7 +38,7 @@ from guanxi.core.api.viewsets import ScopedViewSet, query_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.customers.api.activity import ScopedContactField
 from guanxi.customers.api.customers import ScopedCustomerField
-from guanxi.service import sla
+from guanxi.service import rules, sla
 from guanxi.service.models import ServiceRequest, ServiceRound
 from guanxi.service.selectors import requests as selectors
 from guanxi.service.services import requests as services
@@ -271,9 +271,9 @@ IF_MATCH = OpenApiParameter(
 # The actions work on one record: the list's filters, ordering and paging mean nothing there.
 _ACTION = {"filter_backends": [], "pagination_class": None}
 _WRITE_RIGHTS = {
-    "assign": services.ASSIGN_RIGHT,
-    "handle": "service.change_servicerequest",
-    "feedback": "service.change_servicerequest",
+    "assign": rules.ASSIGN_SERVICEREQUEST,
+    "handle": rules.CHANGE_SERVICEREQUEST,
+    "feedback": rules.CHANGE_SERVICEREQUEST,
 }
 
 
