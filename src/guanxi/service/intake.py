@@ -86,7 +86,7 @@ def requester_match(*, email: str = "", phone: str = "") -> tuple[Customer | Non
         ]
     customer_ids = {contact.customer_id for contact in contacts}
     if len(customer_ids) == 1:
-        contact = contacts[0]
+        contact: Contact | None = contacts[0]
         if len({c.pk for c in contacts}) > 1:
             contact = None  # two contacts of the customer share it: the customer is enough
         customer = Customer.objects.get(pk=customer_ids.pop())
@@ -155,12 +155,13 @@ def service_request_receive_web(
 
 def reply_address(service_request: ServiceRequest) -> str:
     """Where mail about the request goes: the contact's, the requester's or the customer's."""
-    if service_request.contact_id and service_request.contact.email:
-        return service_request.contact.email
+    contact, customer = service_request.contact, service_request.customer
+    if contact is not None and contact.email:
+        return contact.email
     if service_request.requester_email:
         return service_request.requester_email
-    if service_request.customer_id and service_request.customer.email:
-        return service_request.customer.email
+    if customer is not None and customer.email:
+        return customer.email
     return ""
 
 

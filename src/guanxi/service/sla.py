@@ -42,7 +42,7 @@ class Measure:
 
     @property
     def met(self) -> bool | None:
-        if not self.done or self.due_at is None:
+        if self.done_at is None or self.due_at is None:
             return None
         return self.done_at <= self.due_at
 

@@ -11,6 +11,7 @@ feedback; a new survey for the same request ends the earlier links.
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,7 +45,7 @@ def token_hash(token: str) -> str:
 
 
 def survey_link(token: str, *, base_url: str | None = None) -> str:
-    base = (base_url or settings.GUANXI["SITE_URL"]).rstrip("/")
+    base = (base_url or str(settings.GUANXI["SITE_URL"])).rstrip("/")
     return base + reverse("service:survey", args=[token])
 
 
@@ -86,7 +87,7 @@ def survey_send(
         email=to,
         sent_by=actor,
         sent_at=now,
-        expires_at=now + timedelta(days=settings.GUANXI["SURVEY_DAYS"]),
+        expires_at=now + timedelta(days=cast(int, settings.GUANXI["SURVEY_DAYS"])),
     )
     survey.full_clean()
     survey.save()
@@ -121,7 +122,8 @@ def survey_state(survey: SatisfactionSurvey) -> str:
         return ANSWERED
     if survey.is_expired:
         return EXPIRED
-    if survey.request.status != Status.HANDLED or survey.request.handled_at > survey.sent_at:
+    handled_at = survey.request.handled_at
+    if survey.request.status != Status.HANDLED or handled_at is None or handled_at > survey.sent_at:
         return CLOSED
     return OPEN
 

@@ -20,6 +20,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from guanxi.accounts.models import User
 from guanxi.core.api.errors import error_body
 from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.serializers import ErrorSerializer
@@ -68,7 +69,9 @@ class ServiceMessageSerializer(serializers.ModelSerializer):
 
 
 class SatisfactionSurveySerializer(serializers.ModelSerializer):
-    sent_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    sent_by: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
     state = serializers.SerializerMethodField(
         help_text="open, answered, expired, or closed (the request no longer waits for it)."
     )

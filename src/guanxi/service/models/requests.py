@@ -162,9 +162,9 @@ class ServiceRequest(BaseModel):
     @property
     def requester(self) -> str:
         """Who asked: the contact, the requester's name, or the customer."""
-        if self.contact_id:
+        if self.contact is not None:
             return self.contact.name
-        return self.requester_name or (self.customer.name if self.customer_id else "")
+        return self.requester_name or (self.customer.name if self.customer is not None else "")
 
 
 class ServiceRound(models.Model):
