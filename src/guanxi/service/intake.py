@@ -6,7 +6,7 @@
   address shared by two customers leaves the request unmatched for a supervisor to link.
 - :func:`service_request_receive_web` files what the public web form sent, with channel
   "web"; the mailbox (``guanxi.service.mailbox``) files mail with channel "email". Both go
-  through ``services.service_request_receive``, which holds the rules.
+  through ``services.requests.service_request_receive``, which holds the rules.
 - :func:`request_mail_send` sends a mail about a request (the acknowledgement of receipt,
   the survey) through Django's e-mail backend, with the request code in the subject
   (``[FW2026000123] ...``) and a Message-ID recorded as a :class:`ServiceMessage`, so the

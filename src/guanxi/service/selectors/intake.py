@@ -1,5 +1,5 @@
 """Reads of a request's e-mail thread and surveys, within the actor's scope: a request the
-actor cannot see (``selectors.service_request_list``) shows them nothing."""
+actor cannot see (``selectors.requests.service_request_list``) shows them nothing."""
 
 from typing import Any
 

@@ -239,8 +239,12 @@ def _build(
         created_at=timezone.now(),
     )
     _set_due_times(service_request)
-    service_request.code = code_next(prefix=CODE_PREFIX, year=timezone.localdate().year, width=6)
     return service_request
+
+
+def _code() -> str:
+    """The next request code, ``FW`` + year + six digits (a write: inside the transaction)."""
+    return code_next(prefix=CODE_PREFIX, year=timezone.localdate().year, width=6)
 
 
 @transaction.atomic
@@ -267,10 +271,10 @@ def service_request_create(
         customer=customer,
         contact=contact,
     )
+    service_request.code = _code()
     return cast(ServiceRequest, record_create(instance=service_request, actor=actor))
 
 
-@transaction.atomic
 def service_request_receive(
     *,
     service_type: DictionaryEntry | None,
@@ -287,6 +291,9 @@ def service_request_receive(
 
     The intake matches the customer when it can; otherwise the request waits, with the
     requester's details, for a supervisor to link a customer and assign it.
+
+    The input is checked before anything is written; the writes then join the caller's
+    transaction (the web form's, the mailbox's per mail) instead of opening a savepoint.
     """
     if not (requester_email or requester_phone or customer):
         raise ValidationError(
@@ -304,7 +311,9 @@ def service_request_receive(
         requester_email=requester_email,
         requester_phone=requester_phone,
     )
-    return cast(ServiceRequest, record_create(instance=service_request, actor=None))
+    with transaction.atomic(savepoint=False):
+        service_request.code = _code()
+        return cast(ServiceRequest, record_create(instance=service_request, actor=None))
 
 
 @transaction.atomic
