@@ -286,13 +286,14 @@ def mailbox_poll(*, limit: int = 200) -> PollReport:
         status, _data = client.select(_quoted(conf["MAILBOX"]))
         if status != "OK":
             raise imaplib.IMAP4.error(f"cannot open mailbox {conf['MAILBOX']!r}")
-        status, found = client.uid("SEARCH", None, "UNSEEN")
+        # imaplib takes bytes and None where typeshed says str.
+        status, found = client.uid("SEARCH", None, "UNSEEN")  # type: ignore[arg-type]
         uids = (found[0] or b"").split()[:limit] if status == "OK" else []
         for uid in uids:
             outcome = _poll_one(client, uid)
             report.count(outcome)
             if outcome != FAILED:
-                client.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+                client.uid("STORE", uid, "+FLAGS", "(\\Seen)")  # type: ignore[arg-type]
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             client.logout()
@@ -302,7 +303,7 @@ def mailbox_poll(*, limit: int = 200) -> PollReport:
 
 
 def _poll_one(client: imaplib.IMAP4, uid: bytes) -> str:
-    status, data = client.uid("FETCH", uid, "(BODY.PEEK[])")
+    status, data = client.uid("FETCH", uid, "(BODY.PEEK[])")  # type: ignore[arg-type]
     raw = _fetched_bytes(data) if status == "OK" else None
     if raw is None:
         logger.warning("Service mailbox: could not fetch mail uid %s", uid)

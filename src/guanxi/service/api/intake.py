@@ -10,6 +10,9 @@ The request must be in the caller's scope (404 otherwise); sending needs the rig
 service requests, reading the right to view them (403 otherwise).
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.urls import re_path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -97,9 +100,9 @@ class SatisfactionSurveySerializer(serializers.ModelSerializer):
 
 class _IntakeView(UserLanguageMixin):
     model = ServiceRequest  # RoleRights: GET needs view_servicerequest
-    permission_classes = [IsAuthenticated, RoleRights]
+    permission_classes: Sequence[Any] = [IsAuthenticated, RoleRights]
     write_permission = rules.CHANGE_SERVICEREQUEST
-    filter_backends: list = []
+    filter_backends: Sequence[Any] = []
 
 
 class ServiceRequestSurveySendView(_IntakeView, APIView):
