@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -26,7 +26,6 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.core.exceptions import ConflictError
-from guanxi.core.forms.dictionaries import apply_validation_error
 from guanxi.core.htmx import is_partial, redirect_after_form
 from guanxi.core.pagination import paginate_request
 from guanxi.core.selectors.pages import record_history
@@ -35,7 +34,6 @@ from guanxi.core.views.generic import (
     ObjectFormView,
     ObjectListView,
     ObjectView,
-    ScopedPageView,
     conflict_message,
     object_or_404,
 )
@@ -47,20 +45,18 @@ from guanxi.service.forms.requests import (
     ServiceFeedbackForm,
     ServiceFilterForm,
     ServiceHandleForm,
-    ServiceLevelTargetForm,
     ServiceRequestEditForm,
     ServiceRequestForm,
 )
 from guanxi.service.models import ServiceRequest
 from guanxi.service.selectors import requests as selectors
 from guanxi.service.services import requests as services
-from guanxi.service.services import sla as services_sla
 
 ACTIVE_NAV = "service"
 TABLE_TARGET = "service-table"
 
 
-def _actor(request: HttpRequest) -> User:
+def actor_of(request: HttpRequest) -> User:
     """The signed-in user (the generic views let no one else in)."""
     return cast(User, request.user)
 
@@ -83,7 +79,7 @@ class _RequestView(ObjectView):
 
     def get_object(self, request: HttpRequest, pk: Any) -> ServiceRequest:
         return object_or_404(  # type: ignore[return-value]
-            selectors.service_request_get, actor=_actor(request), pk=pk
+            selectors.service_request_get, actor=actor_of(request), pk=pk
         )
 
 
@@ -135,14 +131,14 @@ class RequestListView(ObjectListView):
     ordering = selectors.SERVICE_LIST_ORDERING
 
     def queue(self, request: HttpRequest) -> tuple[str, list[str]]:
-        queues = selectors.service_queues(actor=_actor(request))
+        queues = selectors.service_queues(actor=actor_of(request))
         queue = request.GET.get("queue") or queues[0]
         return (queue if queue in queues else queues[0]), queues
 
     def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
         queue, _queues = self.queue(request)
         query = form.query() if isinstance(form, ServiceFilterForm) else {}
-        return selectors.service_request_queue(actor=_actor(request), queue=queue, **query)
+        return selectors.service_request_queue(actor=actor_of(request), queue=queue, **query)
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         queue, queues = self.queue(request)
@@ -185,7 +181,7 @@ class RequestCreateView(ObjectFormView):
         """The customer chosen on the 360 page (``?customer=<pk>``), if the user sees it."""
         if not hasattr(self, "_customer"):
             raw = request.GET.get("customer") or request.POST.get("customer") or ""
-            rows = customer_list(actor=_actor(request))
+            rows = customer_list(actor=actor_of(request))
             self._customer = rows.filter(pk=int(raw)).first() if raw.isdigit() else None
         return self._customer
 
@@ -193,8 +189,8 @@ class RequestCreateView(ObjectFormView):
         customer = self.customer(request)
         if data is None:
             initial = {"customer_code": customer.code} if customer else {}
-            return ServiceRequestForm(initial=initial, actor=_actor(request), customer=customer)
-        return ServiceRequestForm(data, actor=_actor(request), customer=customer)
+            return ServiceRequestForm(initial=initial, actor=actor_of(request), customer=customer)
+        return ServiceRequestForm(data, actor=actor_of(request), customer=customer)
 
     def form_context(
         self, request: HttpRequest, form: forms.Form, record: Model | None
@@ -203,7 +199,7 @@ class RequestCreateView(ObjectFormView):
 
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(form, ServiceRequestForm)
-        return services.service_request_create(actor=_actor(request), **form.values())
+        return services.service_request_create(actor=actor_of(request), **form.values())
 
     def success_message(self, record: Model) -> str:
         return _("Service request %(code)s was recorded.") % {"code": record.code}  # type: ignore[attr-defined]
@@ -224,14 +220,14 @@ class RequestEditView(_AllowedByStatus, ObjectFormView):
         if data is None:
             initial = ServiceRequestForm.initial_for(record)
             return ServiceRequestEditForm(
-                initial=initial, actor=_actor(request), service_request=record
+                initial=initial, actor=actor_of(request), service_request=record
             )
-        return ServiceRequestEditForm(data, actor=_actor(request), service_request=record)
+        return ServiceRequestEditForm(data, actor=actor_of(request), service_request=record)
 
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(form, ServiceRequestEditForm) and isinstance(record, ServiceRequest)
         return services.service_request_update(
-            actor=_actor(request),
+            actor=actor_of(request),
             service_request=record,
             expected_version=form.cleaned_data["version"],
             **form.values(),
@@ -259,7 +255,7 @@ class RequestDeleteView(_AllowedByStatus, ObjectDeleteView):
         try:
             # A missing or garbled version is 0 and never matches: answered as a conflict.
             services.service_request_delete(
-                actor=_actor(request),
+                actor=actor_of(request),
                 service_request=record,
                 expected_version=expected_version,
             )
@@ -295,7 +291,7 @@ request_delete = RequestDeleteView.as_view()
 def _detail_context(
     request: HttpRequest, service_request: ServiceRequest, **forms: forms.Form
 ) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     version = {"version": service_request.version}
     can_assign = rules.can_assign_request(actor, service_request)
     can_handle = rules.can_handle_request(actor, service_request)
@@ -362,12 +358,12 @@ class RequestAssignView(_TransitionView):
     form_template_name = "service/partials/_assign_form.html"
 
     def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
-        return ServiceAssignForm(data, actor=_actor(request))
+        return ServiceAssignForm(data, actor=actor_of(request))
 
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(record, ServiceRequest)
         return services.service_request_assign(
-            actor=_actor(request),
+            actor=actor_of(request),
             service_request=record,
             assignee=form.cleaned_data["assigned_to"],
             expected_version=form.cleaned_data["version"],
@@ -386,7 +382,7 @@ class RequestHandleView(_TransitionView):
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(record, ServiceRequest)
         return services.service_request_handle(
-            actor=_actor(request),
+            actor=actor_of(request),
             service_request=record,
             handling=form.cleaned_data["handling"],
             expected_version=form.cleaned_data["version"],
@@ -409,7 +405,7 @@ class RequestFeedbackView(_TransitionView):
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(record, ServiceRequest)
         return services.service_request_feedback(
-            actor=_actor(request),
+            actor=actor_of(request),
             service_request=record,
             result=form.cleaned_data["result"],
             satisfaction=form.cleaned_data["satisfaction"],
@@ -428,66 +424,3 @@ class RequestFeedbackView(_TransitionView):
 request_assign = RequestAssignView.as_view()
 request_handle = RequestHandleView.as_view()
 request_feedback = RequestFeedbackView.as_view()
-
-
-# -- SLA settings ------------------------------------------------------------------------------
-
-
-class SlaSettingsView(ScopedPageView):
-    """First-response and resolution hours per service type, for administrators.
-
-    One form per service type saved all or none, not one record: the generic form view does
-    not fit, the rights and the navigation come from ``ScopedPageView``.
-    """
-
-    permission = rules.CHANGE_SERVICELEVELTARGET
-    active_nav = ACTIVE_NAV
-    http_method_names = ["get", "post", "head", "options"]
-
-    def rows(self, request: HttpRequest) -> list[tuple[Any, Any, ServiceLevelTargetForm]]:
-        rows = []
-        for service_type, target in selectors.service_level_targets():
-            if target is None:
-                first, resolution = services.sla_hours(service_type)
-                initial = {"first_response_hours": first, "resolution_hours": resolution}
-            else:
-                initial = {
-                    "first_response_hours": target.first_response_hours,
-                    "resolution_hours": target.resolution_hours,
-                }
-            data = request.POST if request.method == "POST" else None
-            form = ServiceLevelTargetForm(data, initial=initial, prefix=f"type{service_type.pk}")
-            rows.append((service_type, target, form))
-        return rows
-
-    def render_rows(self, request: HttpRequest, rows: list[Any]) -> HttpResponse:
-        context = self.get_context(rows=rows, saved_any=any(t for _s, t, _f in rows))
-        return render(request, "service/sla_settings.html", context)
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self.render_rows(request, self.rows(request))
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        rows = self.rows(request)
-        if not all(form.is_valid() for _t, _target, form in rows):
-            return self.render_rows(request, rows)
-        targets = [
-            (
-                service_type,
-                form.cleaned_data["first_response_hours"],
-                form.cleaned_data["resolution_hours"],
-            )
-            for service_type, _target, form in rows
-        ]
-        try:
-            services_sla.service_level_targets_set(actor=_actor(request), targets=targets)
-        except services_sla.ServiceLevelRefused as refused:
-            for service_type, _target, form in rows:
-                if service_type.pk == refused.service_type.pk:
-                    apply_validation_error(form, refused)  # type: ignore[arg-type]
-            return self.render_rows(request, rows)
-        messages.success(request, _("The service levels were saved."))
-        return redirect("service:sla_settings")
-
-
-sla_settings = SlaSettingsView.as_view()
