@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,7 +28,7 @@ from guanxi.core.api.errors import error_body
 from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
-from guanxi.core.api.viewsets import MAX_ID
+from guanxi.core.views.generic import object_or_404
 from guanxi.service import rules, surveys
 from guanxi.service.intake import MailNotSent
 from guanxi.service.models import SatisfactionSurvey, ServiceMessage, ServiceRequest
@@ -45,14 +45,14 @@ READ_ERRORS = {
 }
 
 
-def _service_request(request, pk: str) -> ServiceRequest:
-    # A malformed or overflowing id is simply not found (404, never a redirect or a 500).
-    if not pk.isdigit() or not 0 < int(pk) <= MAX_ID:
-        raise NotFound()
-    try:
-        return selectors.service_request_get(actor=request.user, pk=pk)
-    except ServiceRequest.DoesNotExist as missing:
-        raise NotFound() from missing
+def _service_request(request: Request, pk: str) -> ServiceRequest:
+    """The request in the caller's scope; an id that is not one (malformed, overflowing) or
+    one out of scope is a 404, as on the pages (``object_or_404``; the API answers NotFound)."""
+    return object_or_404(  # type: ignore[return-value]
+        selectors.service_request_get,
+        actor=request.user,
+        pk=int(pk) if pk.isascii() and pk.isdigit() else pk,
+    )
 
 
 class ServiceMessageSerializer(serializers.ModelSerializer):
