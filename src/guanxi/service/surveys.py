@@ -1,7 +1,7 @@
 """Satisfaction surveys 满意度调查: after a request is handled, its requester gets a one-time
 link and answers with their satisfaction (1–5) and a comment; the answer is the request's
-feedback 服务反馈, recorded by ``services.requests.service_request_feedback`` with the survey as its
-source, so 3 or more archives the request and less sends it back to the assignee.
+feedback 服务反馈, recorded by ``services.requests.service_request_feedback`` with the survey
+as its source, so 3 or more archives the request and less sends it back to the assignee.
 
 The link carries a random token; only its SHA-256 is stored. A link works once, until it
 expires (``GUANXI_SURVEY_DAYS``, 14 by default), and only while the request still waits for

@@ -100,7 +100,7 @@ class _AllowedByStatus(_RequestView):
     refusal: ClassVar[str | Promise]
 
     def get_checked_object(self, request: HttpRequest, pk: Any) -> ServiceRequest:
-        service_request: ServiceRequest = super().get_checked_object(request, pk)  # type: ignore[assignment]
+        service_request = cast(ServiceRequest, super().get_checked_object(request, pk))
         if not self.allowed(request.user, service_request):
             if service_request.is_archived:
                 raise _NotNow(
@@ -202,7 +202,9 @@ class RequestCreateView(ObjectFormView):
         return services.service_request_create(actor=actor_of(request), **form.values())
 
     def success_message(self, record: Model) -> str:
-        return _("Service request %(code)s was recorded.") % {"code": record.code}  # type: ignore[attr-defined]
+        return _("Service request %(code)s was recorded.") % {
+            "code": cast(ServiceRequest, record).code
+        }
 
 
 request_create = RequestCreateView.as_view()
@@ -234,7 +236,9 @@ class RequestEditView(_AllowedByStatus, ObjectFormView):
         )
 
     def success_message(self, record: Model) -> str:
-        return _("Service request %(code)s was saved.") % {"code": record.code}  # type: ignore[attr-defined]
+        return _("Service request %(code)s was saved.") % {
+            "code": cast(ServiceRequest, record).code
+        }
 
 
 request_edit = RequestEditView.as_view()
@@ -370,7 +374,8 @@ class RequestAssignView(_TransitionView):
         )
 
     def success_message(self, record: Model) -> str:
-        return _("The request was assigned to %(name)s.") % {"name": record.assigned_to}  # type: ignore[attr-defined]
+        assignee = cast(ServiceRequest, record).assigned_to
+        return _("The request was assigned to %(name)s.") % {"name": assignee}
 
 
 class RequestHandleView(_TransitionView):
