@@ -1,4 +1,4 @@
-"""Requests that come in by themselves 客户服务 (issue #5): who sent them, and the e-mail thread.
+"""Requests that come in by themselves 客户服务: who sent them, and the e-mail thread.
 
 - :func:`requester_match` finds the customer (and contact) of an e-mail address or phone
   number, normalised as the customers' duplicate check does (case of the address; digits of
@@ -6,7 +6,7 @@
   address shared by two customers leaves the request unmatched for a supervisor to link.
 - :func:`service_request_receive_web` files what the public web form sent, with channel
   "web"; the mailbox (``guanxi.service.mailbox``) files mail with channel "email". Both go
-  through ``services.service_request_receive``, which holds the rules.
+  through ``services.requests.service_request_receive``, which holds the rules.
 - :func:`request_mail_send` sends a mail about a request (the acknowledgement of receipt,
   the survey) through Django's e-mail backend, with the request code in the subject
   (``[FW2026000123] ...``) and a Message-ID recorded as a :class:`ServiceMessage`, so the
@@ -86,7 +86,7 @@ def requester_match(*, email: str = "", phone: str = "") -> tuple[Customer | Non
         ]
     customer_ids = {contact.customer_id for contact in contacts}
     if len(customer_ids) == 1:
-        contact = contacts[0]
+        contact: Contact | None = contacts[0]
         if len({c.pk for c in contacts}) > 1:
             contact = None  # two contacts of the customer share it: the customer is enough
         customer = Customer.objects.get(pk=customer_ids.pop())
@@ -155,12 +155,13 @@ def service_request_receive_web(
 
 def reply_address(service_request: ServiceRequest) -> str:
     """Where mail about the request goes: the contact's, the requester's or the customer's."""
-    if service_request.contact_id and service_request.contact.email:
-        return service_request.contact.email
+    contact, customer = service_request.contact, service_request.customer
+    if contact is not None and contact.email:
+        return contact.email
     if service_request.requester_email:
         return service_request.requester_email
-    if service_request.customer_id and service_request.customer.email:
-        return service_request.customer.email
+    if customer is not None and customer.email:
+        return customer.email
     return ""
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +37,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.service.intake import (
     MAX_BODY,
@@ -177,11 +179,8 @@ def _record(mail: InboundMail, service_request: ServiceRequest) -> ServiceMessag
 
 
 def _notify_reply(service_request: ServiceRequest) -> None:
-    from guanxi.collaboration.services.notifications import notification_send
-
-    recipient = service_request.assigned_to or (
-        service_request.customer.owner if service_request.customer_id else None
-    )
+    customer = service_request.customer
+    recipient = service_request.assigned_to or (customer.owner if customer is not None else None)
     if recipient is None:
         return
     code = service_request.code
@@ -249,8 +248,8 @@ def inbound_mail_process(*, raw: bytes) -> str:
 # -- the IMAP mailbox --------------------------------------------------------------------------
 
 
-def mailbox_settings() -> dict:
-    return settings.GUANXI["IMAP"]
+def mailbox_settings() -> dict[str, Any]:
+    return cast(dict[str, Any], settings.GUANXI["IMAP"])
 
 
 def _connect(conf: dict) -> imaplib.IMAP4:
@@ -287,13 +286,14 @@ def mailbox_poll(*, limit: int = 200) -> PollReport:
         status, _data = client.select(_quoted(conf["MAILBOX"]))
         if status != "OK":
             raise imaplib.IMAP4.error(f"cannot open mailbox {conf['MAILBOX']!r}")
-        status, found = client.uid("SEARCH", None, "UNSEEN")
+        # imaplib takes bytes and None where typeshed says str.
+        status, found = client.uid("SEARCH", None, "UNSEEN")  # type: ignore[arg-type]
         uids = (found[0] or b"").split()[:limit] if status == "OK" else []
         for uid in uids:
             outcome = _poll_one(client, uid)
             report.count(outcome)
             if outcome != FAILED:
-                client.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+                client.uid("STORE", uid, "+FLAGS", "(\\Seen)")  # type: ignore[arg-type]
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             client.logout()
@@ -303,7 +303,7 @@ def mailbox_poll(*, limit: int = 200) -> PollReport:
 
 
 def _poll_one(client: imaplib.IMAP4, uid: bytes) -> str:
-    status, data = client.uid("FETCH", uid, "(BODY.PEEK[])")
+    status, data = client.uid("FETCH", uid, "(BODY.PEEK[])")  # type: ignore[arg-type]
     raw = _fetched_bytes(data) if status == "OK" else None
     if raw is None:
         logger.warning("Service mailbox: could not fetch mail uid %s", uid)

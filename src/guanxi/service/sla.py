@@ -42,7 +42,7 @@ class Measure:
 
     @property
     def met(self) -> bool | None:
-        if not self.done or self.due_at is None:
+        if self.done_at is None or self.due_at is None:
             return None
         return self.done_at <= self.due_at
 
@@ -75,7 +75,7 @@ def measure(service_request: ServiceRequest, *, now: datetime | None = None) -> 
     """The SLA of ``service_request`` at ``now``.
 
     Overdue = open and past the first-response due time without a response, or past the
-    resolution due time (the same rule as ``selectors.overdue_q``).
+    resolution due time (the same rule as ``selectors.requests.overdue_q``).
     """
     now = now or timezone.now()
     start = service_request.created_at

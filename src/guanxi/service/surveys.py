@@ -1,7 +1,7 @@
 """Satisfaction surveys 满意度调查: after a request is handled, its requester gets a one-time
 link and answers with their satisfaction (1–5) and a comment; the answer is the request's
-feedback 服务反馈, recorded by ``services.service_request_feedback`` with the survey as its
-source, so 3 or more archives the request and less sends it back to the assignee.
+feedback 服务反馈, recorded by ``services.requests.service_request_feedback`` with the survey
+as its source, so 3 or more archives the request and less sends it back to the assignee.
 
 The link carries a random token; only its SHA-256 is stored. A link works once, until it
 expires (``GUANXI_SURVEY_DAYS``, 14 by default), and only while the request still waits for
@@ -10,23 +10,27 @@ feedback; a new survey for the same request ends the earlier links.
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.core.exceptions import BusinessRuleError
-from guanxi.service.intake import reply_address, request_mail_send
+from guanxi.core.rules import require
+from guanxi.service import rules
+from guanxi.service.intake import MailNotSent, reply_address, request_mail_send
 from guanxi.service.models import SatisfactionSurvey, ServiceRequest, ServiceRound
+from guanxi.service.selectors.requests import service_request_list
 from guanxi.service.services import requests as services
 
 Status = ServiceRequest.Status
-SEND_RIGHT = "service.change_servicerequest"
 MAX_COMMENT_LENGTH = 2000
 # The automatic survey goes only to requests handled this recently (not to a backlog of old
 # ones the day the setting is switched on).
@@ -40,18 +44,14 @@ def token_hash(token: str) -> str:
     return hashlib.sha256((token or "").encode()).hexdigest()
 
 
-def can_send_survey(actor, service_request: ServiceRequest) -> bool:
-    return service_request.status == Status.HANDLED and actor.has_perm(SEND_RIGHT)
-
-
 def survey_link(token: str, *, base_url: str | None = None) -> str:
-    base = (base_url or settings.GUANXI["SITE_URL"]).rstrip("/")
+    base = (base_url or str(settings.GUANXI["SITE_URL"])).rstrip("/")
     return base + reverse("service:survey", args=[token])
 
 
 @transaction.atomic
 def survey_send(
-    *, actor, service_request: ServiceRequest, base_url: str | None = None
+    *, actor: User | None, service_request: ServiceRequest, base_url: str | None = None
 ) -> SatisfactionSurvey:
     """E-mail a satisfaction survey about a handled request to its contact or requester.
 
@@ -59,10 +59,7 @@ def survey_send(
     server fails; then nothing is recorded and no earlier link is ended.
     """
     if actor is not None:
-        if not actor.has_perm(SEND_RIGHT):
-            raise PermissionDenied(_("You do not have the right to do this."))
-        from guanxi.service.selectors.requests import service_request_list
-
+        require(actor, rules.CHANGE_SERVICEREQUEST)
         rows = service_request_list(actor=actor).filter(pk=service_request.pk).order_by()
         locked = rows.select_related(None).select_for_update(of=("self",)).get()
     else:
@@ -90,7 +87,7 @@ def survey_send(
         email=to,
         sent_by=actor,
         sent_at=now,
-        expires_at=now + timedelta(days=settings.GUANXI["SURVEY_DAYS"]),
+        expires_at=now + timedelta(days=cast(int, settings.GUANXI["SURVEY_DAYS"])),
     )
     survey.full_clean()
     survey.save()
@@ -125,7 +122,8 @@ def survey_state(survey: SatisfactionSurvey) -> str:
         return ANSWERED
     if survey.is_expired:
         return EXPIRED
-    if survey.request.status != Status.HANDLED or survey.request.handled_at > survey.sent_at:
+    handled_at = survey.request.handled_at
+    if survey.request.status != Status.HANDLED or handled_at is None or handled_at > survey.sent_at:
         return CLOSED
     return OPEN
 
@@ -138,7 +136,7 @@ _REFUSALS = {
 
 
 @transaction.atomic
-def survey_answer(*, token: str, satisfaction, comment: str = "") -> SatisfactionSurvey:
+def survey_answer(*, token: str, satisfaction: int | str, comment: str = "") -> SatisfactionSurvey:
     """Record the requester's answer as the request's feedback (once, before expiry)."""
     survey = (
         SatisfactionSurvey.objects.select_for_update()
@@ -168,11 +166,9 @@ def survey_answer(*, token: str, satisfaction, comment: str = "") -> Satisfactio
     return survey
 
 
-def surveys_send_due(*, now=None) -> int:
+def surveys_send_due(*, now: datetime | None = None) -> int:
     """With ``GUANXI_SURVEY_AUTO`` on: send a survey about every request handled recently
     that has an address and no survey since its handling. Returns how many were sent."""
-    from guanxi.service.intake import MailNotSent
-
     if not settings.GUANXI["SURVEY_AUTO"]:
         return 0
     now = now or timezone.now()

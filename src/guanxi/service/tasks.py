@@ -5,20 +5,22 @@ Thin wrappers: the rules live in the services, ``guanxi.service.mailbox`` and
 ``guanxi.service.surveys``. Imported by ``ServiceConfig.ready`` so the scheduler knows them.
 """
 
+from typing import cast
+
 from django.conf import settings
 from django_tasks import task
 
 from guanxi.core.jobs import MINUTES, periodic, register
+from guanxi.service import mailbox, surveys
+from guanxi.service.services import sla
 
-POLL_MINUTES = settings.GUANXI["MAILBOX_POLL_MINUTES"]
+POLL_MINUTES = cast(int, settings.GUANXI["MAILBOX_POLL_MINUTES"])
 
 
 @task()
 def service_overdue_scan() -> int:
     """Notify assignees and their supervisors of newly overdue service requests."""
-    from guanxi.service.services.sla import service_overdue_notify
-
-    return service_overdue_notify()
+    return sla.service_overdue_notify()
 
 
 register(name="service.overdue_scan", task=service_overdue_scan, every=MINUTES, at=15)
@@ -29,15 +31,11 @@ register(name="service.overdue_scan", task=service_overdue_scan, every=MINUTES, 
 def mailbox_poll() -> dict:
     """Turn the unseen mail of the service mailbox into requests and replies (nothing while
     GUANXI_IMAP_HOST is unset)."""
-    from guanxi.service.mailbox import mailbox_poll as poll
-
-    return poll().as_dict()
+    return mailbox.mailbox_poll().as_dict()
 
 
 @periodic(name="service.survey_auto_send", every=MINUTES, at=POLL_MINUTES)
 @task()
 def survey_auto_send() -> int:
     """E-mail the satisfaction survey of requests just handled (with GUANXI_SURVEY_AUTO on)."""
-    from guanxi.service.surveys import surveys_send_due
-
-    return surveys_send_due()
+    return surveys.surveys_send_due()

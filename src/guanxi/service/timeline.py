@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.customers import key_figures
 from guanxi.customers import timeline as customer_timeline
+from guanxi.service import rules
 from guanxi.service.models import ServiceRequest
 
 
@@ -20,7 +21,7 @@ class ServiceRequestProvider(customer_timeline.QuerysetProvider):
 
     kind = "service_request"
     label = gettext_lazy("Service requests")
-    permission = "service.view_servicerequest"
+    permission = rules.VIEW_SERVICEREQUEST
     time_field = "created_at"
 
     def queryset(self, *, actor, customer):
@@ -54,7 +55,7 @@ class ServiceRequestProvider(customer_timeline.QuerysetProvider):
 def service_figures(*, actor, customer) -> list[key_figures.KeyFigure]:
     """Open requests 未结服务 and the average satisfaction 平均满意度 of every feedback given
     (each round's score counts), from one query."""
-    if not actor.has_perm("service.view_servicerequest"):
+    if not actor.has_perm(rules.VIEW_SERVICEREQUEST):
         return []
     facts = ServiceRequest.objects.filter(customer=customer).aggregate(
         open=Count("pk", filter=Q(status__in=ServiceRequest.OPEN_STATUSES), distinct=True),

@@ -4,6 +4,7 @@ from django.urls import path
 
 from guanxi.service.views import intake as views_intake
 from guanxi.service.views import requests as views
+from guanxi.service.views import sla as views_sla
 
 app_name = "service"
 
@@ -16,7 +17,7 @@ urlpatterns = [
     path("requests/<int:pk>/assign/", views.request_assign, name="request_assign"),
     path("requests/<int:pk>/handle/", views.request_handle, name="request_handle"),
     path("requests/<int:pk>/feedback/", views.request_feedback, name="request_feedback"),
-    path("sla/", views.sla_settings, name="sla_settings"),
+    path("sla/", views_sla.sla_settings, name="sla_settings"),
 ]
 
 # The intake: the public web form and satisfaction surveys.

@@ -1,4 +1,4 @@
-"""REST endpoints of the service intake, beside ``/api/service-requests/`` (issue #5):
+"""REST endpoints of the service intake, beside ``/api/service-requests/``:
 
 * ``POST /api/service-requests/{id}/survey/`` e-mails the satisfaction survey 满意度调查 of a
   handled request to its requester (201 with the survey); a request not handled, or without
@@ -10,22 +10,26 @@ The request must be in the caller's scope (404 otherwise); sending needs the rig
 service requests, reading the right to view them (403 otherwise).
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.urls import re_path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from guanxi.accounts.models import User
 from guanxi.core.api.errors import error_body
 from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
-from guanxi.core.api.viewsets import MAX_ID
-from guanxi.service import surveys
+from guanxi.core.views.generic import object_or_404
+from guanxi.service import rules, surveys
 from guanxi.service.intake import MailNotSent
 from guanxi.service.models import SatisfactionSurvey, ServiceMessage, ServiceRequest
 from guanxi.service.selectors import requests as selectors
@@ -41,14 +45,14 @@ READ_ERRORS = {
 }
 
 
-def _service_request(request, pk: str) -> ServiceRequest:
-    # A malformed or overflowing id is simply not found (404, never a redirect or a 500).
-    if not pk.isdigit() or not 0 < int(pk) <= MAX_ID:
-        raise NotFound()
-    try:
-        return selectors.service_request_get(actor=request.user, pk=pk)
-    except ServiceRequest.DoesNotExist as missing:
-        raise NotFound() from missing
+def _service_request(request: Request, pk: str) -> ServiceRequest:
+    """The request in the caller's scope; an id that is not one (malformed, overflowing) or
+    one out of scope is a 404, as on the pages (``object_or_404``; the API answers NotFound)."""
+    return object_or_404(  # type: ignore[return-value]
+        selectors.service_request_get,
+        actor=request.user,
+        pk=int(pk) if pk.isascii() and pk.isdigit() else pk,
+    )
 
 
 class ServiceMessageSerializer(serializers.ModelSerializer):
@@ -68,7 +72,9 @@ class ServiceMessageSerializer(serializers.ModelSerializer):
 
 
 class SatisfactionSurveySerializer(serializers.ModelSerializer):
-    sent_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    sent_by: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
     state = serializers.SerializerMethodField(
         help_text="open, answered, expired, or closed (the request no longer waits for it)."
     )
@@ -94,9 +100,9 @@ class SatisfactionSurveySerializer(serializers.ModelSerializer):
 
 class _IntakeView(UserLanguageMixin):
     model = ServiceRequest  # RoleRights: GET needs view_servicerequest
-    permission_classes = [IsAuthenticated, RoleRights]
-    write_permission = surveys.SEND_RIGHT
-    filter_backends: list = []
+    permission_classes: Sequence[Any] = [IsAuthenticated, RoleRights]
+    write_permission = rules.CHANGE_SERVICEREQUEST
+    filter_backends: Sequence[Any] = []
 
 
 class ServiceRequestSurveySendView(_IntakeView, APIView):

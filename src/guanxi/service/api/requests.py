@@ -15,6 +15,8 @@ No right → 403, outside the scope → 404, bad input → 400 naming the field,
 status does not allow → 422, a stale ``version`` → 409 (If-Match → 412).
 """
 
+from typing import Any, cast
+
 import django_filters
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -38,7 +40,7 @@ from guanxi.core.api.viewsets import ScopedViewSet, query_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.customers.api.activity import ScopedContactField
 from guanxi.customers.api.customers import ScopedCustomerField
-from guanxi.service import sla
+from guanxi.service import rules, sla
 from guanxi.service.models import ServiceRequest, ServiceRound
 from guanxi.service.selectors import requests as selectors
 from guanxi.service.services import requests as services
@@ -269,11 +271,11 @@ IF_MATCH = OpenApiParameter(
     description="Optional: the request's ETag as read; a mismatch answers 412.",
 )
 # The actions work on one record: the list's filters, ordering and paging mean nothing there.
-_ACTION = {"filter_backends": [], "pagination_class": None}
+_ACTION: dict[str, Any] = {"filter_backends": [], "pagination_class": None}
 _WRITE_RIGHTS = {
-    "assign": services.ASSIGN_RIGHT,
-    "handle": "service.change_servicerequest",
-    "feedback": "service.change_servicerequest",
+    "assign": rules.ASSIGN_SERVICEREQUEST,
+    "handle": rules.CHANGE_SERVICEREQUEST,
+    "feedback": rules.CHANGE_SERVICEREQUEST,
 }
 
 
@@ -296,7 +298,7 @@ class ServiceRequestViewSet(ScopedViewSet):
     status is never written: assign, handle and feedback move it.
     """
 
-    model = ServiceRequest
+    model = ServiceRequest  # type: ignore[assignment]
     serializer_class = ServiceRequestSerializer
     filterset_class = ServiceRequestFilter
     ordering_fields = {
@@ -352,7 +354,7 @@ class ServiceRequestViewSet(ScopedViewSet):
         return payload.validated_data
 
     def _reread(self, service_request: ServiceRequest) -> ServiceRequest:
-        rows = selectors.service_request_list(actor=self.request.user)
+        rows = selectors.service_request_list(actor=cast(User, self.request.user))
         return rows.filter(pk=service_request.pk).first() or service_request
 
     @extend_schema(

@@ -6,6 +6,7 @@ They only read input; the services decide (``guanxi.service.intake``, ``.surveys
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.models import DictionaryEntry
 from guanxi.core.spam import SpamProtectedForm
 from guanxi.service.intake import intake_service_types
 from guanxi.service.services.requests import MAX_TEXT_LENGTH
@@ -23,7 +24,7 @@ class ServiceWebForm(SpamProtectedForm):
     company = forms.CharField(label=_("Company"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    service_type = forms.ModelChoiceField(
+    service_type: forms.ModelChoiceField[DictionaryEntry] = forms.ModelChoiceField(
         label=_("Type of request"), queryset=None, empty_label=None
     )
     summary = forms.CharField(label=_("Subject"), max_length=200)

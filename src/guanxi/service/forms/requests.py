@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import User
+from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact
 from guanxi.customers.selectors.customers import contact_list, customer_list
 from guanxi.service.models import ServiceLevelTarget, ServiceRequest
@@ -22,10 +24,16 @@ class ServiceRequestForm(forms.Form):
         max_length=20,
         help_text=_("The customer's code, e.g. KH20260001."),
     )
-    service_type = forms.ModelChoiceField(label=_("Service type"), queryset=None)
+    service_type: forms.ModelChoiceField[DictionaryEntry] = forms.ModelChoiceField(
+        label=_("Service type"), queryset=None
+    )
     summary = forms.CharField(label=_("Summary"), max_length=200)
-    channel = forms.ModelChoiceField(label=_("Channel"), queryset=None)
-    contact = forms.ModelChoiceField(label=_("Contact"), queryset=None, required=False)
+    channel: forms.ModelChoiceField[DictionaryEntry] = forms.ModelChoiceField(
+        label=_("Channel"), queryset=None
+    )
+    contact: forms.ModelChoiceField[Contact] = forms.ModelChoiceField(
+        label=_("Contact"), queryset=None, required=False
+    )
     request = forms.CharField(
         label=pgettext_lazy("service", "Request"),
         max_length=MAX_TEXT_LENGTH,
@@ -91,10 +99,10 @@ class ServiceFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *ServiceRequest.Status.choices]
     )
-    service_type = forms.ModelChoiceField(
+    service_type: forms.ModelChoiceField[DictionaryEntry] = forms.ModelChoiceField(
         label=_("Service type"), required=False, queryset=None, empty_label=_("All")
     )
-    channel = forms.ModelChoiceField(
+    channel: forms.ModelChoiceField[DictionaryEntry] = forms.ModelChoiceField(
         label=_("Channel"), required=False, queryset=None, empty_label=_("All")
     )
 
@@ -121,7 +129,9 @@ class ServiceFilterForm(forms.Form):
 
 
 class ServiceAssignForm(forms.Form):
-    assigned_to = forms.ModelChoiceField(label=pgettext_lazy("service", "Assign to"), queryset=None)
+    assigned_to: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=pgettext_lazy("service", "Assign to"), queryset=None
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, actor, **kwargs):

@@ -1,5 +1,5 @@
 """The intake of service requests 客户服务 from outside: e-mail threads and satisfaction
-surveys 满意度调查 (SPEC §4, issue #5).
+surveys 满意度调查.
 
 Written by ``guanxi.service.intake``, ``guanxi.service.mailbox`` and
 ``guanxi.service.surveys`` only; both are logs that never change once written, except a

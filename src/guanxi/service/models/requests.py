@@ -1,4 +1,4 @@
-"""Customer service 客户服务 (SPEC §4): requests, their handling rounds, SLA targets.
+"""Customer service 客户服务: requests, their handling rounds, SLA targets.
 
 A request moves new 新创建 → assigned 已分配 → handled 已处理 → archived 已归档. A supervisor
 assigns it 服务分配, the assignee records the handling 服务处理, and the feedback 服务反馈
@@ -162,9 +162,9 @@ class ServiceRequest(BaseModel):
     @property
     def requester(self) -> str:
         """Who asked: the contact, the requester's name, or the customer."""
-        if self.contact_id:
+        if self.contact is not None:
             return self.contact.name
-        return self.requester_name or (self.customer.name if self.customer_id else "")
+        return self.requester_name or (self.customer.name if self.customer is not None else "")
 
 
 class ServiceRound(models.Model):

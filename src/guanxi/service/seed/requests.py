@@ -15,6 +15,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from guanxi.accounts.models import User
 from guanxi.core.bulk import bulk_insert, reserve_ids
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.seeding import SeedContext, register_seeder, words_of
@@ -116,8 +117,6 @@ def _write_all(rng, now, customers: int, count: int, batch_size: int) -> None:
 
 def _supervisors(owner_ids) -> dict[int, int | None]:
     """Each owner's first team supervisor (who assigns their requests), if any."""
-    from guanxi.accounts.models import User
-
     found = {}
     for user in User.objects.filter(pk__in=owner_ids).select_related("team"):
         above = team_supervisors(user)

@@ -7,36 +7,39 @@ unmatched (no customer) or from a customer in the pool 公海 — is visible to 
 who assign requests, so it cannot fall through.
 """
 
+from datetime import datetime
+
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.scoping import scope_q
-from guanxi.service.models import ServiceRequest, ServiceRound
+from guanxi.service import rules
+from guanxi.service.models import ServiceLevelTarget, ServiceRequest, ServiceRound
 
-ASSIGN_RIGHT = "service.assign_servicerequest"
 
-
-def service_request_list(*, actor) -> QuerySet[ServiceRequest]:
+def service_request_list(*, actor: User) -> QuerySet[ServiceRequest]:
     """Every request ``actor`` may see, newest first, with what a list row shows."""
-    rows = ServiceRequest.objects.select_related(
+    rows: QuerySet[ServiceRequest] = ServiceRequest.objects.select_related(
         "customer", "service_type", "channel", "assigned_to"
     )
     condition = scope_q(actor, ServiceRequest)
     if condition is not None:
-        if actor.has_perm(ASSIGN_RIGHT):
+        if rules.assigns_requests(actor):
             # customer__owner__isnull also holds when there is no customer (a LEFT JOIN).
             condition |= Q(assigned_to__isnull=True, customer__owner__isnull=True)
         rows = rows.filter(condition)
     return rows.order_by("-created_at", "-id")
 
 
-def service_request_get(*, actor, pk) -> ServiceRequest:
+def service_request_get(*, actor: User, pk: int | str) -> ServiceRequest:
     return service_request_list(actor=actor).select_related("contact", "created_by").get(pk=pk)
 
 
-def service_round_list(*, actor, service_request: ServiceRequest) -> QuerySet[ServiceRound]:
+def service_round_list(*, actor: User, service_request: ServiceRequest) -> QuerySet[ServiceRound]:
     """The request's rounds in order: its handling history (empty if the actor cannot see it)."""
     visible = service_request_list(actor=actor).filter(pk=service_request.pk)
     return (
@@ -46,12 +49,11 @@ def service_round_list(*, actor, service_request: ServiceRequest) -> QuerySet[Se
     )
 
 
-def service_assignee_choices(*, actor) -> QuerySet[User]:
+def service_assignee_choices(*, actor: User) -> QuerySet[User]:
     """Whom ``actor`` may assign a request to: the users they may give records to
     (``assignable_owners``), narrowed to those who may handle service requests."""
-    handlers = Permission.objects.filter(
-        content_type__app_label="service", codename="change_servicerequest"
-    )
+    app_label, codename = rules.CHANGE_SERVICEREQUEST.split(".")
+    handlers = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
     able = User.objects.filter(
         Q(is_superuser=True)
         | Q(groups__permissions__in=handlers)
@@ -72,7 +74,7 @@ QUEUE_ALL = "all"
 QUEUES = (QUEUE_TO_HANDLE, QUEUE_UNASSIGNED, QUEUE_OVERDUE, QUEUE_ALL)
 
 
-def overdue_q(now) -> Q:
+def overdue_q(now: datetime) -> Q:
     """Open requests past a promise: no first response by ``response_due_at``, or not
     resolved (archived) by ``resolution_due_at``."""
     return Q(status__in=ServiceRequest.OPEN_STATUSES) & (
@@ -80,28 +82,28 @@ def overdue_q(now) -> Q:
     )
 
 
-def service_queues(*, actor) -> list[str]:
+def service_queues(*, actor: User) -> list[str]:
     """The queues (tabs) ``actor`` works from: "to handle" for whoever may handle requests,
     "unassigned" for those who assign them, "overdue" and "all" for everyone who sees requests."""
     queues = []
-    if actor.has_perm("service.change_servicerequest"):
+    if rules.handles_requests(actor):
         queues.append(QUEUE_TO_HANDLE)
-    if actor.has_perm(ASSIGN_RIGHT):
+    if rules.assigns_requests(actor):
         queues.append(QUEUE_UNASSIGNED)
     return [*queues, QUEUE_OVERDUE, QUEUE_ALL]
 
 
 def service_request_queue(
     *,
-    actor,
+    actor: User,
     queue: str = QUEUE_ALL,
     status: str = "",
-    service_type=None,
-    channel=None,
-    assigned_to=None,
+    service_type: DictionaryEntry | None = None,
+    channel: DictionaryEntry | None = None,
+    assigned_to: User | None = None,
     search: str = "",
     overdue: bool = False,
-    now=None,
+    now: datetime | None = None,
 ) -> QuerySet[ServiceRequest]:
     """Requests ``actor`` sees in ``queue``, narrowed by the filters, newest first.
 
@@ -110,8 +112,6 @@ def service_request_queue(
     ``all``: everything in scope. ``search`` matches the customer's name or code, the request
     code or its summary.
     """
-    from django.utils import timezone
-
     now = now or timezone.now()
     rows = service_request_list(actor=actor)
     if queue == QUEUE_TO_HANDLE:
@@ -138,35 +138,30 @@ def service_request_queue(
     return rows.order_by(*SERVICE_LIST_ORDERING)
 
 
-def service_type_choices(*, current=None):
+def service_type_choices(*, current: DictionaryEntry | None = None) -> QuerySet[DictionaryEntry]:
     """Active service types 服务类型, plus the one already chosen."""
-    from guanxi.core.models import DictionaryEntry, DictionaryKind
-
     condition = Q(is_active=True)
     if current is not None:
         condition |= Q(pk=current.pk)
-    return DictionaryEntry.objects.filter(condition, kind=DictionaryKind.SERVICE_TYPE).order_by(
-        "sort_order", "code"
+    rows: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(
+        condition, kind=DictionaryKind.SERVICE_TYPE
     )
+    return rows.order_by("sort_order", "code")
 
 
-def channel_choices(*, current=None):
+def channel_choices(*, current: DictionaryEntry | None = None) -> QuerySet[DictionaryEntry]:
     """Active channels (phone, e-mail, web, walk-in), plus the one already chosen."""
-    from guanxi.core.models import DictionaryEntry, DictionaryKind
-
     condition = Q(is_active=True)
     if current is not None:
         condition |= Q(pk=current.pk)
-    return DictionaryEntry.objects.filter(condition, kind=DictionaryKind.CHANNEL).order_by(
-        "sort_order", "code"
+    rows: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(
+        condition, kind=DictionaryKind.CHANNEL
     )
+    return rows.order_by("sort_order", "code")
 
 
-def service_level_targets():
+def service_level_targets() -> list[tuple[DictionaryEntry, ServiceLevelTarget | None]]:
     """Every service type with its SLA row (``None`` when it uses the default hours)."""
-    from guanxi.core.models import DictionaryEntry, DictionaryKind
-    from guanxi.service.models import ServiceLevelTarget
-
     types = list(
         DictionaryEntry.objects.filter(kind=DictionaryKind.SERVICE_TYPE).order_by(
             "sort_order", "code"

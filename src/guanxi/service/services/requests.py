@@ -1,9 +1,8 @@
 """Every write on service requests 客户服务: create, edit, assign, handle, feedback, delete.
 
-The flow (SPEC §4, issue #5), enforced here and nowhere else so pages, the API, the intake
-and jobs all obey it:
+The flow, enforced here and nowhere else so pages, the API, the intake and jobs all obey it:
 
-- new 新创建 → assigned 已分配: a supervisor (``service.assign_servicerequest``) assigns it
+- new 新创建 → assigned 已分配: a supervisor (``rules.ASSIGN_SERVICEREQUEST``) assigns it
   服务分配 to someone of their team; reassigning is allowed until it is handled.
 - assigned → handled 已处理: only the assignee records the handling 服务处理.
 - handled → archived 已归档 or back to assigned: the feedback 服务反馈 (result 处理结果 and
@@ -11,25 +10,34 @@ and jobs all obey it:
   with the same assignee. Every round keeps its handling and feedback.
 - An archived request is read-only; no status is ever written directly.
 
-The first handling is the first response of the SLA; archiving is the resolution.
+The first handling is the first response of the SLA; archiving is the resolution. Who may do
+what is decided by the predicates of ``guanxi.service.rules``.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict, Unpack, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
+from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.rules import require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import code_next, record_create, record_soft_delete, record_update
 from guanxi.customers.models import Contact, Customer
+from guanxi.service import rules
 from guanxi.service.models import ServiceLevelTarget, ServiceRequest, ServiceRound
+from guanxi.service.selectors.requests import service_assignee_choices, service_request_list
 
 Status = ServiceRequest.Status
 CODE_PREFIX = "FW"
@@ -40,52 +48,32 @@ SATISFACTION_WINDOW_DAYS = 365
 DEFAULT_TARGET_HOURS = {"consultation": (4, 24), "suggestion": (24, 72), "complaint": (2, 48)}
 FALLBACK_TARGET_HOURS = (8, 48)
 EDITABLE_FIELDS = ("service_type", "summary", "request", "channel", "customer", "contact")
-ASSIGN_RIGHT = "service.assign_servicerequest"
 
 
-# -- who may do what (pages and the API ask the same predicates to show their buttons) --------
+class ServiceRequestFields(TypedDict, total=False):
+    """The editable fields of a request (``EDITABLE_FIELDS``); an update names those it changes."""
+
+    service_type: DictionaryEntry | None
+    summary: str
+    request: str
+    channel: DictionaryEntry | None
+    customer: Customer | None
+    contact: Contact | None
 
 
-def can_edit(actor, service_request: ServiceRequest) -> bool:
-    return service_request.status in (Status.NEW, Status.ASSIGNED) and actor.has_perm(
-        "service.change_servicerequest"
-    )
-
-
-def can_assign(actor, service_request: ServiceRequest) -> bool:
-    return service_request.status in (Status.NEW, Status.ASSIGNED) and actor.has_perm(ASSIGN_RIGHT)
-
-
-def can_handle(actor, service_request: ServiceRequest) -> bool:
-    return service_request.status == Status.ASSIGNED and service_request.assigned_to_id == actor.pk
-
-
-def can_give_feedback(actor, service_request: ServiceRequest) -> bool:
-    return service_request.status == Status.HANDLED and actor.has_perm(
-        "service.change_servicerequest"
-    )
-
-
-def can_delete(actor, service_request: ServiceRequest) -> bool:
-    return service_request.status == Status.NEW and actor.has_perm("service.delete_servicerequest")
+# A notification's words: rendered in the recipient's language when it is sent.
+Words = str | Promise | Callable[[], str]
 
 
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _require(actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("You do not have the right to do this."))
-
-
-def _locked(actor, service_request: ServiceRequest) -> ServiceRequest:
+def _locked(actor: User, service_request: ServiceRequest) -> ServiceRequest:
     """The request's current row, locked, if the actor sees it (else ``DoesNotExist``, a 404).
 
     Transitions decide on the locked row, so two people acting at once cannot both assign or
     both record feedback.
     """
-    from guanxi.service.selectors.requests import service_request_list
-
     rows = service_request_list(actor=actor).filter(pk=service_request.pk).order_by()
     rows = rows.select_related(None).select_for_update(of=("self",))
     return rows.get()
@@ -96,7 +84,7 @@ def _check_version(service_request: ServiceRequest, expected: int | None) -> Non
         raise ConflictError(current_version=service_request.version)
 
 
-def _refuse(service_request: ServiceRequest, *, allowed: tuple, message) -> None:
+def _refuse(service_request: ServiceRequest, *, allowed: tuple[str, ...], message: str) -> None:
     """Refuse a transition the request's status does not allow, saying what it is now."""
     if service_request.status in allowed:
         return
@@ -107,7 +95,9 @@ def _refuse(service_request: ServiceRequest, *, allowed: tuple, message) -> None
     raise BusinessRuleError({"status": message})
 
 
-def _text(value, *, field: str, required_message: str, max_length: int = MAX_TEXT_LENGTH) -> str:
+def _text(
+    value: str | None, *, field: str, required_message: str, max_length: int = MAX_TEXT_LENGTH
+) -> str:
     text = (value or "").strip()
     if not text:
         raise ValidationError({field: required_message})
@@ -118,7 +108,9 @@ def _text(value, *, field: str, required_message: str, max_length: int = MAX_TEX
     return text
 
 
-def _dictionary(value, *, kind: str, field: str, message: str) -> DictionaryEntry:
+def checked_entry(value: object, *, kind: str, field: str, message: str) -> DictionaryEntry:
+    """``value`` if it is a live entry of the dictionary ``kind``; else an error on ``field``
+    (``message`` when nothing was chosen)."""
     if value is None:
         raise ValidationError({field: message})
     if not isinstance(value, DictionaryEntry) or value.kind != kind or value.is_deleted:
@@ -126,10 +118,14 @@ def _dictionary(value, *, kind: str, field: str, message: str) -> DictionaryEntr
     return value
 
 
-def _check_customer_and_contact(actor, *, customer, contact) -> None:
-    in_scope = actor is None or customer is None
-    in_scope = in_scope or scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists()
-    if not in_scope:
+def _check_customer_and_contact(
+    actor: User | None, *, customer: Customer | None, contact: Contact | None
+) -> None:
+    if (
+        actor is not None
+        and customer is not None
+        and not scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists()
+    ):
         raise ValidationError({"customer": _("You cannot file requests for this customer.")})
     wrong_contact = contact is not None and (
         customer is None or contact.customer_id != customer.pk or contact.is_deleted
@@ -157,9 +153,14 @@ def _current_round(service_request: ServiceRequest) -> ServiceRound:
     return service_request.round_set.select_for_update().get(number=service_request.rounds)
 
 
-def _notify(recipient, *, actor, title, body, service_request: ServiceRequest) -> None:
-    from guanxi.collaboration.services.notifications import notification_send
-
+def _notify(
+    recipient: User | None,
+    *,
+    actor: User | None,
+    title: Words,
+    body: Words,
+    service_request: ServiceRequest,
+) -> None:
     if recipient is None or (actor is not None and recipient.pk == actor.pk):
         return
     notification_send(
@@ -173,15 +174,24 @@ def _notify(recipient, *, actor, title, body, service_request: ServiceRequest) -
 # -- create and edit ---------------------------------------------------------------------------
 
 
-def _clean(actor, *, service_type, summary, request, channel, customer=None, contact=None) -> dict:
+def _clean(
+    actor: User | None,
+    *,
+    service_type: object,
+    summary: str | None,
+    request: str | None,
+    channel: object,
+    customer: Customer | None = None,
+    contact: Contact | None = None,
+) -> ServiceRequestFields:
     """The editable fields checked and normalised (each error names its field)."""
-    service_type = _dictionary(
+    checked_type = checked_entry(
         service_type,
         kind=DictionaryKind.SERVICE_TYPE,
         field="service_type",
         message=_("Choose the service type."),
     )
-    channel = _dictionary(
+    checked_channel = checked_entry(
         channel, kind=DictionaryKind.CHANNEL, field="channel", message=_("Choose the channel.")
     )
     summary = _text(
@@ -190,10 +200,10 @@ def _clean(actor, *, service_type, summary, request, channel, customer=None, con
     request = _text(request, field="request", required_message=_("Describe the request."))
     _check_customer_and_contact(actor, customer=customer, contact=contact)
     return {
-        "service_type": service_type,
+        "service_type": checked_type,
         "summary": summary,
         "request": request,
-        "channel": channel,
+        "channel": checked_channel,
         "customer": customer,
         "contact": contact,
     }
@@ -201,37 +211,55 @@ def _clean(actor, *, service_type, summary, request, channel, customer=None, con
 
 def _build(
     *,
-    actor,
+    actor: User | None,
+    service_type: DictionaryEntry | None,
+    summary: str,
+    request: str,
+    channel: DictionaryEntry | None,
+    customer: Customer | None,
+    contact: Contact | None,
     requester_name: str = "",
     requester_email: str = "",
     requester_phone: str = "",
-    **fields,
 ) -> ServiceRequest:
+    fields = _clean(
+        actor,
+        service_type=service_type,
+        summary=summary,
+        request=request,
+        channel=channel,
+        customer=customer,
+        contact=contact,
+    )
     service_request = ServiceRequest(
-        **_clean(actor, **fields),
+        **fields,
         requester_name=(requester_name or "").strip(),
         requester_email=(requester_email or "").strip(),
         requester_phone=(requester_phone or "").strip(),
         created_at=timezone.now(),
     )
     _set_due_times(service_request)
-    service_request.code = code_next(prefix=CODE_PREFIX, year=timezone.localdate().year, width=6)
     return service_request
+
+
+def _code() -> str:
+    """The next request code, ``FW`` + year + six digits (a write: inside the transaction)."""
+    return code_next(prefix=CODE_PREFIX, year=timezone.localdate().year, width=6)
 
 
 @transaction.atomic
 def service_request_create(
     *,
-    actor,
-    customer: Customer,
-    service_type,
+    actor: User,
+    customer: Customer | None,
+    service_type: DictionaryEntry | None,
     summary: str,
     request: str,
-    channel,
+    channel: DictionaryEntry | None,
     contact: Contact | None = None,
 ) -> ServiceRequest:
     """Staff file a request for a customer in their scope; it starts as new 新创建."""
-    _require(actor, "service.add_servicerequest")
+    require(actor, rules.ADD_SERVICEREQUEST)
     if customer is None:
         raise ValidationError({"customer": _("Choose the customer who made the request.")})
     service_request = _build(
@@ -243,16 +271,16 @@ def service_request_create(
         customer=customer,
         contact=contact,
     )
-    return record_create(instance=service_request, actor=actor)
+    service_request.code = _code()
+    return cast(ServiceRequest, record_create(instance=service_request, actor=actor))
 
 
-@transaction.atomic
 def service_request_receive(
     *,
-    service_type,
+    service_type: DictionaryEntry | None,
     summary: str,
     request: str,
-    channel,
+    channel: DictionaryEntry | None,
     customer: Customer | None = None,
     contact: Contact | None = None,
     requester_name: str = "",
@@ -263,6 +291,9 @@ def service_request_receive(
 
     The intake matches the customer when it can; otherwise the request waits, with the
     requester's details, for a supervisor to link a customer and assign it.
+
+    The input is checked before anything is written; the writes then join the caller's
+    transaction (the web form's, the mailbox's per mail) instead of opening a savepoint.
     """
     if not (requester_email or requester_phone or customer):
         raise ValidationError(
@@ -280,16 +311,22 @@ def service_request_receive(
         requester_email=requester_email,
         requester_phone=requester_phone,
     )
-    return record_create(instance=service_request, actor=None)
+    with transaction.atomic(savepoint=False):
+        service_request.code = _code()
+        return cast(ServiceRequest, record_create(instance=service_request, actor=None))
 
 
 @transaction.atomic
 def service_request_update(
-    *, actor, service_request: ServiceRequest, expected_version: int | None = None, **fields
+    *,
+    actor: User,
+    service_request: ServiceRequest,
+    expected_version: int | None = None,
+    **fields: Unpack[ServiceRequestFields],
 ) -> ServiceRequest:
     """Correct a request while it is new or assigned (type, summary, text, channel, and the
     customer and contact — how a supervisor links a request that came in unmatched)."""
-    _require(actor, "service.change_servicerequest")
+    require(actor, rules.CHANGE_SERVICEREQUEST)
     locked = _locked(actor, service_request)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -303,21 +340,29 @@ def service_request_update(
     )
     _check_version(locked, expected_version)
     previous_type_id = locked.service_type_id
-    values = {name: getattr(locked, name) for name in EDITABLE_FIELDS} | fields
+    values: ServiceRequestFields = {
+        "service_type": locked.service_type,
+        "summary": locked.summary,
+        "request": locked.request,
+        "channel": locked.channel,
+        "customer": locked.customer,
+        "contact": locked.contact,
+    }
+    values.update(fields)
     for name, value in _clean(actor, **values).items():
         setattr(locked, name, value)
     if locked.service_type_id != previous_type_id:
         # The promise follows the type, counted from when the request came in.
         _set_due_times(locked)
-    return record_update(instance=locked, actor=actor)
+    return cast(ServiceRequest, record_update(instance=locked, actor=actor))
 
 
 @transaction.atomic
 def service_request_delete(
-    *, actor, service_request: ServiceRequest, expected_version: int | None = None
+    *, actor: User, service_request: ServiceRequest, expected_version: int | None = None
 ) -> None:
     """Move a new (not yet assigned) request to the recycle bin; later ones are history."""
-    _require(actor, "service.delete_servicerequest")
+    require(actor, rules.DELETE_SERVICEREQUEST)
     locked = _locked(actor, service_request)
     _refuse(
         locked,
@@ -332,13 +377,15 @@ def service_request_delete(
 
 @transaction.atomic
 def service_request_assign(
-    *, actor, service_request: ServiceRequest, assignee, expected_version: int | None = None
+    *,
+    actor: User,
+    service_request: ServiceRequest,
+    assignee: User | None,
+    expected_version: int | None = None,
 ) -> ServiceRequest:
     """A supervisor assigns 服务分配 a new request (or reassigns an assigned one) to someone
     of their team; the assignee, time and supervisor are recorded, the assignee notified."""
-    from guanxi.service.selectors.requests import service_assignee_choices
-
-    _require(actor, ASSIGN_RIGHT)
+    require(actor, rules.ASSIGN_SERVICEREQUEST)
     locked = _locked(actor, service_request)
     _refuse(
         locked,
@@ -389,21 +436,26 @@ def service_request_assign(
 
 @transaction.atomic
 def service_request_handle(
-    *, actor, service_request: ServiceRequest, handling: str, expected_version: int | None = None
+    *,
+    actor: User,
+    service_request: ServiceRequest,
+    handling: str,
+    expected_version: int | None = None,
 ) -> ServiceRequest:
     """The assignee records how the request was handled 服务处理; it waits for feedback."""
-    _require(actor, "service.change_servicerequest")
+    require(actor, rules.CHANGE_SERVICEREQUEST)
     locked = _locked(actor, service_request)
     _refuse(
         locked,
         allowed=(Status.ASSIGNED,),
         message=_("Only an assigned request can be handled; this one is %(status)s."),
     )
-    if locked.assigned_to_id != actor.pk:
-        raise PermissionDenied(
-            _("Only %(name)s, to whom this request is assigned, handles it.")
-            % {"name": locked.assigned_to}
-        )
+    require(
+        actor,
+        rules.is_assignee(actor, locked),
+        _("Only %(name)s, to whom this request is assigned, handles it.")
+        % {"name": locked.assigned_to},
+    )
     _check_version(locked, expected_version)
     handling = _text(handling, field="handling", required_message=_("Describe the handling."))
     now = timezone.now()
@@ -415,7 +467,8 @@ def service_request_handle(
     locked.first_response_at = locked.first_response_at or now
     record_update(instance=locked, actor=actor, change_reason=_("Handled"))
     code = locked.code
-    for recipient in {locked.created_by, locked.customer.owner if locked.customer_id else None}:
+    owner = locked.customer.owner if locked.customer is not None else None
+    for recipient in {locked.created_by, owner}:
         _notify(
             recipient,
             actor=actor,
@@ -429,10 +482,10 @@ def service_request_handle(
 @transaction.atomic
 def service_request_feedback(
     *,
-    actor,
+    actor: User | None,
     service_request: ServiceRequest,
     result: str,
-    satisfaction,
+    satisfaction: int | str,
     expected_version: int | None = None,
     source: str = ServiceRound.FeedbackSource.STAFF,
 ) -> ServiceRequest:
@@ -442,7 +495,7 @@ def service_request_feedback(
     ``actor`` is ``None`` when the customer answered a satisfaction survey themselves.
     """
     if actor is not None:
-        _require(actor, "service.change_servicerequest")
+        require(actor, rules.CHANGE_SERVICEREQUEST)
         locked = _locked(actor, service_request)
     else:
         locked = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
@@ -453,33 +506,34 @@ def service_request_feedback(
     )
     _check_version(locked, expected_version)
     result = _text(result, field="result", required_message=_("Describe the result."))
-    satisfaction = _satisfaction(satisfaction)
+    score = _satisfaction(satisfaction)
     now = timezone.now()
     current = _current_round(locked)
-    current.result, current.satisfaction = result, satisfaction
+    current.result, current.satisfaction = result, score
     current.feedback_by, current.feedback_at, current.feedback_source = actor, now, source
     current.save(
         update_fields=["result", "satisfaction", "feedback_by", "feedback_at", "feedback_source"]
     )
-    locked.result, locked.satisfaction = result, satisfaction
-    if satisfaction >= SATISFIED_FROM:
+    locked.result, locked.satisfaction = result, score
+    if score >= SATISFIED_FROM:
         locked.status = Status.ARCHIVED
         locked.archived_at = now
-        reason = _("Feedback %(score)s: archived") % {"score": satisfaction}
+        reason = _("Feedback %(score)s: archived") % {"score": score}
     else:
+        assignee = cast(User, locked.assigned_to)  # handled, so it was assigned
         locked.status = Status.ASSIGNED
         locked.rounds += 1
         ServiceRound.objects.create(
             request=locked,
             number=locked.rounds,
-            assigned_to=locked.assigned_to,
+            assigned_to=assignee,
             assigned_by=None,
             assigned_at=now,
         )
-        reason = _("Feedback %(score)s: back to the assignee") % {"score": satisfaction}
-        code, score = locked.code, satisfaction
+        reason = _("Feedback %(score)s: back to the assignee") % {"score": score}
+        code = locked.code
         _notify(
-            locked.assigned_to,
+            assignee,
             actor=actor,
             title=lambda: (
                 _("Service request returned (satisfaction %(score)s): %(code)s")
@@ -514,9 +568,9 @@ def customer_satisfaction_refresh(*, customer_id: int) -> None:
     Customer.objects.filter(pk=customer_id).update(satisfaction=int(mean))
 
 
-def _satisfaction(value) -> int:
+def _satisfaction(value: object) -> int:
     try:
-        score = int(value)
+        score: int = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         score = 0
     if str(value).strip() != str(score) or not 1 <= score <= 5:

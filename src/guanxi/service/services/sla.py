@@ -1,10 +1,12 @@
 """SLA 服务水平 writes: the targets per service type, and the overdue notices.
 
 The measurement itself is read-only (``guanxi.service.sla``); the rule for "overdue" lives in
-``selectors.overdue_q`` and is used here, by the queues and by the API alike.
+``selectors.requests.overdue_q`` and is used here, by the queues and by the API alike.
 """
 
 import logging
+from collections.abc import Sequence
+from datetime import datetime
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -15,30 +17,46 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
+from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.rules import require
+from guanxi.service import rules
 from guanxi.service.models import ServiceLevelTarget, ServiceRequest
 from guanxi.service.selectors.requests import overdue_q
-from guanxi.service.services.requests import ASSIGN_RIGHT, _dictionary, _require
+from guanxi.service.services.requests import checked_entry
 
 logger = logging.getLogger(__name__)
 OVERDUE_BATCH = 500
 
 
-@transaction.atomic
+class ServiceLevelRefused(ValidationError):
+    """The service level of ``service_type`` was refused (the errors name its fields)."""
+
+    def __init__(self, error: ValidationError, *, service_type: DictionaryEntry) -> None:
+        super().__init__(error)
+        self.service_type = service_type
+
+
+# Called per type inside service_level_targets_set's transaction: no savepoint of its own.
+@transaction.atomic(savepoint=False)
 def service_level_target_set(
-    *, actor, service_type: DictionaryEntry, first_response_hours, resolution_hours
+    *,
+    actor: User,
+    service_type: DictionaryEntry,
+    first_response_hours: int,
+    resolution_hours: int,
 ) -> ServiceLevelTarget:
     """An administrator sets the SLA of a service type. It applies to requests created from
     now on; the due times of existing requests were promised already and stay."""
-    _require(actor, "service.change_serviceleveltarget")
-    _dictionary(
+    require(actor, rules.CHANGE_SERVICELEVELTARGET)
+    checked_entry(
         service_type,
         kind=DictionaryKind.SERVICE_TYPE,
         field="service_type",
         message=_("Choose the service type."),
     )
-    target = ServiceLevelTarget.objects.select_for_update().filter(service_type=service_type)
-    target = target.first() or ServiceLevelTarget(service_type=service_type)
+    rows = ServiceLevelTarget.objects.select_for_update().filter(service_type=service_type)
+    target = rows.first() or ServiceLevelTarget(service_type=service_type)
     target.first_response_hours = first_response_hours
     target.resolution_hours = resolution_hours
     target.full_clean()
@@ -50,13 +68,37 @@ def service_level_target_set(
     return target
 
 
-def team_supervisors(user) -> list[User]:
+@transaction.atomic
+def service_level_targets_set(
+    *, actor: User, targets: Sequence[tuple[DictionaryEntry, int, int]]
+) -> list[ServiceLevelTarget]:
+    """Set the SLA of several service types at once, ``(service_type, first_response_hours,
+    resolution_hours)`` each: all of them or, when one is refused, none
+    (:class:`ServiceLevelRefused` says which)."""
+    saved = []
+    for service_type, first_response_hours, resolution_hours in targets:
+        try:
+            saved.append(
+                service_level_target_set(
+                    actor=actor,
+                    service_type=service_type,
+                    first_response_hours=first_response_hours,
+                    resolution_hours=resolution_hours,
+                )
+            )
+        except ValidationError as error:
+            raise ServiceLevelRefused(error, service_type=service_type) from error
+    return saved
+
+
+def team_supervisors(user: User | None) -> list[User]:
     """The active users who assign service requests in ``user``'s team or a team above it
     (whose scope covers ``user``), ``user`` excluded."""
-    if user is None or not user.team_id:
+    team = user.team if user is not None else None
+    if user is None or team is None:
         return []
-    team_ids = [int(part) for part in user.team.path.strip("/").split("/") if part]
-    app_label, codename = ASSIGN_RIGHT.split(".")
+    team_ids = [int(part) for part in team.path.strip("/").split("/") if part]
+    app_label, codename = rules.ASSIGN_SERVICEREQUEST.split(".")
     right = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
     holders = User.objects.filter(
         Q(groups__permissions__in=right) | Q(user_permissions__in=right),
@@ -66,9 +108,9 @@ def team_supervisors(user) -> list[User]:
     return list(holders.distinct().order_by("username"))
 
 
-def _overdue_notice(service_request: ServiceRequest, recipients, *, assignee) -> None:
-    from guanxi.collaboration.services.notifications import notification_send
-
+def _overdue_notice(
+    service_request: ServiceRequest, recipients: list[User], *, assignee: User | None
+) -> None:
     code, summary = service_request.code, service_request.summary
     url = reverse("service:request_detail", args=[service_request.pk])
     for recipient in recipients:
@@ -87,7 +129,7 @@ def _overdue_notice(service_request: ServiceRequest, recipients, *, assignee) ->
         )
 
 
-def service_overdue_notify(*, now=None) -> int:
+def service_overdue_notify(*, now: datetime | None = None) -> int:
     """Tell the assignee and their team's supervisors about each request that became overdue,
     once (``overdue_notified_at``). A request nobody was assigned yet is told to the
     supervisors of its customer's account manager (or of whoever filed it): they assign it.

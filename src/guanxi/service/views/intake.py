@@ -8,20 +8,25 @@
 - ``POST /service/requests/<pk>/survey/``: staff e-mail the survey of a handled request.
 """
 
+from typing import Any, cast
+
+from django import forms
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from guanxi.core.decorators import requires
+from guanxi.accounts.models import User
 from guanxi.core.forms.dictionaries import apply_validation_error
 from guanxi.core.spam import over_rate_limit
-from guanxi.service import surveys
+from guanxi.core.views.generic import ObjectActionView, object_or_404
+from guanxi.service import rules, surveys
 from guanxi.service.forms.intake import ServiceWebForm, SurveyForm
 from guanxi.service.intake import MailNotSent, service_request_receive_web
 from guanxi.service.models import SatisfactionSurvey, ServiceRequest
@@ -39,10 +44,11 @@ SURVEY_TEMPLATE = "service/survey_page.html"
 # -- the public web form -----------------------------------------------------------------------
 
 
+# Public, no sign-in: a plain view (rate limit, spam trap), not a generic scoped one.
 @ensure_csrf_cookie
 @csrf_protect
 @require_http_methods(["GET", "POST"])
-def service_web_form(request):
+def service_web_form(request: HttpRequest) -> HttpResponse:
     """在线服务: anyone files a service request; they get its code to quote later."""
     if request.method != "POST":
         return render(request, FORM_TEMPLATE, {"form": ServiceWebForm()})
@@ -71,8 +77,9 @@ def service_web_form(request):
     return render(request, FORM_TEMPLATE, {"form": form}, status=400)
 
 
+# Public, no sign-in: shows the code of the signed receipt.
 @require_GET
-def service_web_form_thanks(request):
+def service_web_form_thanks(request: HttpRequest) -> HttpResponse:
     """The thank-you page, with the request code from the signed receipt (none for a
     dropped robot's submission, whose answer looks the same otherwise)."""
     try:
@@ -85,10 +92,11 @@ def service_web_form_thanks(request):
 # -- satisfaction surveys ----------------------------------------------------------------------
 
 
+# Public, no sign-in: the one-time survey link is the key, not a user's scope.
 @ensure_csrf_cookie
 @csrf_protect
 @require_http_methods(["GET", "POST"])
-def survey_page(request, token):
+def survey_page(request: HttpRequest, token: str) -> HttpResponse:
     try:
         survey = surveys.survey_get(token=token)
     except SatisfactionSurvey.DoesNotExist as missing:
@@ -109,27 +117,29 @@ def survey_page(request, token):
     return render(request, SURVEY_TEMPLATE, {**context, "form": form}, status=status)
 
 
-@requires("service.change_servicerequest")
-@require_POST
-def survey_send(request, pk):
+class SurveySendView(ObjectActionView):
     """Staff e-mail the satisfaction survey of a handled request to its requester."""
-    try:
-        service_request = selectors.service_request_get(actor=request.user, pk=pk)
-    except ServiceRequest.DoesNotExist as missing:
-        raise Http404 from missing
-    try:
-        survey = surveys.survey_send(actor=request.user, service_request=service_request)
-    except PermissionDenied:
-        raise
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    except MailNotSent:
-        messages.error(
-            request, _("The survey could not be sent: the mail server did not accept it.")
+
+    permission = rules.CHANGE_SERVICEREQUEST
+    model = ServiceRequest
+
+    def get_object(self, request: HttpRequest, pk: Any) -> ServiceRequest:
+        return object_or_404(  # type: ignore[return-value]
+            selectors.service_request_get, actor=request.user, pk=pk
         )
-    else:
-        messages.success(
-            request, _("Satisfaction survey sent to %(email)s.") % {"email": survey.email}
-        )
-    return redirect(service_request.get_absolute_url())
+
+    def act(self, request: HttpRequest, record: Model, form: forms.Form | None) -> None:
+        assert isinstance(record, ServiceRequest)
+        try:
+            survey = surveys.survey_send(actor=cast(User, request.user), service_request=record)
+        except MailNotSent:
+            messages.error(
+                request, _("The survey could not be sent: the mail server did not accept it.")
+            )
+        else:
+            messages.success(
+                request, _("Satisfaction survey sent to %(email)s.") % {"email": survey.email}
+            )
+
+
+survey_send = SurveySendView.as_view()

@@ -2,61 +2,66 @@
 its assign 服务分配 / handle 服务处理 / feedback 服务反馈 forms and full history, and the SLA
 settings.
 
-Reads go through selectors (out of scope → 404), writes through services (no right → 403; a
-refused transition or bad input shows on the form; a stale version → 409 with the form). The
-action forms post in place with htmx; without JavaScript the same forms post and redirect.
+The generic scoped views (``guanxi.core.views.generic``) do the glue: reads go through
+selectors (out of scope → 404), writes through services (no right → 403; a refused transition
+or bad input shows on the form; a stale version → 409 with the form). A page the request's
+status does not allow (editing an archived request...) sends the user back to the request with
+the reason. The action forms post in place with htmx; without JavaScript the same forms post
+and redirect.
 """
 
+from typing import Any, ClassVar, cast
+
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
 
-from guanxi.core.decorators import requires
+from guanxi.accounts.models import User
 from guanxi.core.exceptions import ConflictError
-from guanxi.core.forms.dictionaries import apply_validation_error
-from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
+from guanxi.core.htmx import is_partial, redirect_after_form
 from guanxi.core.pagination import paginate_request
 from guanxi.core.selectors.pages import record_history
+from guanxi.core.views.generic import (
+    ObjectDeleteView,
+    ObjectFormView,
+    ObjectListView,
+    ObjectView,
+    conflict_message,
+    object_or_404,
+)
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors.customers import customer_list
+from guanxi.service import rules
 from guanxi.service.forms.requests import (
     ServiceAssignForm,
     ServiceFeedbackForm,
     ServiceFilterForm,
     ServiceHandleForm,
-    ServiceLevelTargetForm,
     ServiceRequestEditForm,
     ServiceRequestForm,
 )
 from guanxi.service.models import ServiceRequest
 from guanxi.service.selectors import requests as selectors
 from guanxi.service.services import requests as services
-from guanxi.service.services import sla as services_sla
 
 ACTIVE_NAV = "service"
+TABLE_TARGET = "service-table"
 
 
-def _conflict_message() -> str:
-    return _(
-        "Someone else changed this service request after you opened it, so nothing was saved. "
-        "Reload the page to see their changes, then make yours again."
-    )
+def actor_of(request: HttpRequest) -> User:
+    """The signed-in user (the generic views let no one else in)."""
+    return cast(User, request.user)
 
 
-def _request_or_404(request, pk) -> ServiceRequest:
-    try:
-        return selectors.service_request_get(actor=request.user, pk=pk)
-    except ServiceRequest.DoesNotExist as missing:
-        raise Http404 from missing
-
-
-def _queue_labels() -> dict:
+def _queue_labels() -> dict[str, str]:
     return {
         selectors.QUEUE_TO_HANDLE: _("To handle"),
         selectors.QUEUE_UNASSIGNED: _("Unassigned"),
@@ -65,202 +70,246 @@ def _queue_labels() -> dict:
     }
 
 
+class _RequestView(ObjectView):
+    """A page about one service request the user sees (404 otherwise)."""
+
+    model = ServiceRequest
+    active_nav = ACTIVE_NAV
+    context_object_name = "service_request"
+
+    def get_object(self, request: HttpRequest, pk: Any) -> ServiceRequest:
+        return object_or_404(  # type: ignore[return-value]
+            selectors.service_request_get, actor=actor_of(request), pk=pk
+        )
+
+
+class _NotNow(Exception):  # noqa: N818  (reads as what happened)
+    """The request's status does not allow the page (raised by ``_AllowedByStatus``)."""
+
+    def __init__(self, service_request: ServiceRequest, message: str) -> None:
+        super().__init__(message)
+        self.service_request = service_request
+        self.message = message
+
+
+class _AllowedByStatus(_RequestView):
+    """A page only some statuses allow: otherwise back to the request with the reason (an
+    archived request says it can no longer change)."""
+
+    allowed: ClassVar[Any]  # a predicate of (user, service request)
+    refusal: ClassVar[str | Promise]
+
+    def get_checked_object(self, request: HttpRequest, pk: Any) -> ServiceRequest:
+        service_request = cast(ServiceRequest, super().get_checked_object(request, pk))
+        if not self.allowed(request.user, service_request):
+            if service_request.is_archived:
+                raise _NotNow(
+                    service_request, _("This request is archived and can no longer change.")
+                )
+            raise _NotNow(service_request, str(self.refusal))
+        return service_request
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except _NotNow as refused:
+            messages.error(request, refused.message)
+            return redirect_after_form(request, refused.service_request.get_absolute_url())
+
+
 # -- the queues --------------------------------------------------------------------------------
 
 
-@requires("service.view_servicerequest")
-@require_GET
-def request_list(request):
+class RequestListView(ObjectListView):
     """The service queues: one tab per queue the user works from, each with the filters."""
-    actor = request.user
-    queues = selectors.service_queues(actor=actor)
-    queue = request.GET.get("queue") or queues[0]
-    if queue not in queues:
-        queue = queues[0]
-    form = ServiceFilterForm(request.GET or None)
-    rows = selectors.service_request_queue(actor=actor, queue=queue, **form.query())
-    page = paginate_request(request, rows, ordering=selectors.SERVICE_LIST_ORDERING)
-    partial = is_partial(request) and request.headers.get("HX-Target") == "service-table"
-    labels = _queue_labels()
-    context = {
-        "active_nav": ACTIVE_NAV,
-        "form": form,
-        "page": page,
-        "queue": queue,
-        "queues": [(key, labels[key]) for key in queues],
-        "now": timezone.now(),
-    }
-    template = "service/partials/_request_table.html" if partial else "service/request_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+
+    permission = rules.VIEW_SERVICEREQUEST
+    active_nav = ACTIVE_NAV
+    template_name = "service/request_list.html"
+    partial_template_name = "service/partials/_request_table.html"
+    filter_form = ServiceFilterForm
+    ordering = selectors.SERVICE_LIST_ORDERING
+
+    def queue(self, request: HttpRequest) -> tuple[str, list[str]]:
+        queues = selectors.service_queues(actor=actor_of(request))
+        queue = request.GET.get("queue") or queues[0]
+        return (queue if queue in queues else queues[0]), queues
+
+    def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
+        queue, _queues = self.queue(request)
+        query = form.query() if isinstance(form, ServiceFilterForm) else {}
+        return selectors.service_request_queue(actor=actor_of(request), queue=queue, **query)
+
+    def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        queue, queues = self.queue(request)
+        labels = _queue_labels()
+        return {
+            "queue": queue,
+            "queues": [(key, labels[key]) for key in queues],
+            "now": timezone.now(),
+        }
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Only the table's own htmx requests (filters, search, pages) get the table alone.
+        form = self.get_filter_form(request)
+        page = paginate_request(request, self.rows(request, form), ordering=self.ordering)
+        context = self.get_context(form=form, page=page, **self.extra_context(request, page))
+        partial = is_partial(request) and request.headers.get("HX-Target") == TABLE_TARGET
+        template = self.partial_template_name if partial else self.template_name
+        response = render(request, template or self.template_name, context)
+        patch_vary_headers(response, ["HX-Request", "HX-Target"])
+        return response
+
+
+request_list = RequestListView.as_view()
 
 
 # -- create, edit, delete ----------------------------------------------------------------------
 
 
-def _render_form(request, form, service_request=None, customer=None, status=200):
-    return render_form_page(
-        request,
-        page_template="service/request_form.html",
-        form_template="service/partials/_request_form.html",
-        context={
-            "active_nav": ACTIVE_NAV,
-            "form": form,
-            "service_request": service_request,
-            "customer": customer,
-        },
-        status=status,
-    )
-
-
-def _preselected_customer(request) -> Customer | None:
-    raw = request.GET.get("customer") or request.POST.get("customer") or ""
-    if not raw.isdigit():
-        return None
-    return customer_list(actor=request.user).filter(pk=int(raw)).first()
-
-
-@requires("service.add_servicerequest")
-@require_http_methods(["GET", "POST"])
-def request_create(request):
+class RequestCreateView(ObjectFormView):
     """A new request, for any customer in scope or, from the 360 page, for that customer."""
-    actor = request.user
-    customer = _preselected_customer(request)
-    if request.method != "POST":
-        initial = {"customer_code": customer.code} if customer else {}
-        form = ServiceRequestForm(initial=initial, actor=actor, customer=customer)
-        return _render_form(request, form, customer=customer)
-    form = ServiceRequestForm(request.POST, actor=actor, customer=customer)
-    if form.is_valid():
-        try:
-            created = services.service_request_create(actor=actor, **form.values())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request, _("Service request %(code)s was recorded.") % {"code": created.code}
+
+    permission = rules.ADD_SERVICEREQUEST
+    model = ServiceRequest
+    active_nav = ACTIVE_NAV
+    context_object_name = "service_request"
+    template_name = "service/request_form.html"
+    form_template_name = "service/partials/_request_form.html"
+
+    def customer(self, request: HttpRequest) -> Customer | None:
+        """The customer chosen on the 360 page (``?customer=<pk>``), if the user sees it."""
+        if not hasattr(self, "_customer"):
+            raw = request.GET.get("customer") or request.POST.get("customer") or ""
+            rows = customer_list(actor=actor_of(request))
+            self._customer = rows.filter(pk=int(raw)).first() if raw.isdigit() else None
+        return self._customer
+
+    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        customer = self.customer(request)
+        if data is None:
+            initial = {"customer_code": customer.code} if customer else {}
+            return ServiceRequestForm(initial=initial, actor=actor_of(request), customer=customer)
+        return ServiceRequestForm(data, actor=actor_of(request), customer=customer)
+
+    def form_context(
+        self, request: HttpRequest, form: forms.Form, record: Model | None
+    ) -> dict[str, Any]:
+        return {"customer": self.customer(request)}
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(form, ServiceRequestForm)
+        return services.service_request_create(actor=actor_of(request), **form.values())
+
+    def success_message(self, record: Model) -> str:
+        return _("Service request %(code)s was recorded.") % {
+            "code": cast(ServiceRequest, record).code
+        }
+
+
+request_create = RequestCreateView.as_view()
+
+
+class RequestEditView(_AllowedByStatus, ObjectFormView):
+    permission = rules.CHANGE_SERVICEREQUEST
+    template_name = "service/request_form.html"
+    form_template_name = "service/partials/_request_form.html"
+    allowed = rules.can_edit_request
+    refusal = gettext_lazy("Only new or assigned requests can be edited.")
+
+    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        assert isinstance(record, ServiceRequest)
+        if data is None:
+            initial = ServiceRequestForm.initial_for(record)
+            return ServiceRequestEditForm(
+                initial=initial, actor=actor_of(request), service_request=record
             )
-            return redirect_after_form(request, created.get_absolute_url())
-    return _render_form(request, form, customer=customer)
+        return ServiceRequestEditForm(data, actor=actor_of(request), service_request=record)
 
-
-def _refusal_redirect(request, service_request, allowed: bool, message: str):
-    """``None`` if the request's status allows the page; else back to it with the reason."""
-    if allowed:
-        return None
-    if service_request.is_archived:
-        message = _("This request is archived and can no longer change.")
-    messages.error(request, message)
-    return redirect_after_form(request, service_request.get_absolute_url())
-
-
-@requires("service.change_servicerequest")
-@require_http_methods(["GET", "POST"])
-def request_edit(request, pk):
-    service_request = _request_or_404(request, pk)
-    actor = request.user
-    refused = _refusal_redirect(
-        request,
-        service_request,
-        services.can_edit(actor, service_request),
-        _("Only new or assigned requests can be edited."),
-    )
-    if refused is not None:
-        return refused
-    if request.method != "POST":
-        form = ServiceRequestEditForm(
-            initial=ServiceRequestForm.initial_for(service_request),
-            actor=actor,
-            service_request=service_request,
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(form, ServiceRequestEditForm) and isinstance(record, ServiceRequest)
+        return services.service_request_update(
+            actor=actor_of(request),
+            service_request=record,
+            expected_version=form.cleaned_data["version"],
+            **form.values(),
         )
-        return _render_form(request, form, service_request)
-    form = ServiceRequestEditForm(request.POST, actor=actor, service_request=service_request)
-    status = 200
-    if form.is_valid():
-        try:
-            services.service_request_update(
-                actor=actor,
-                service_request=service_request,
-                expected_version=form.cleaned_data["version"],
-                **form.values(),
-            )
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request, _("Service request %(code)s was saved.") % {"code": service_request.code}
-            )
-            return redirect_after_form(request, service_request.get_absolute_url())
-    return _render_form(request, form, service_request, status=status)
+
+    def success_message(self, record: Model) -> str:
+        return _("Service request %(code)s was saved.") % {
+            "code": cast(ServiceRequest, record).code
+        }
 
 
-@requires("service.delete_servicerequest")
-@require_http_methods(["GET", "POST"])
-def request_delete(request, pk):
-    service_request = _request_or_404(request, pk)
-    refused = _refusal_redirect(
-        request,
-        service_request,
-        services.can_delete(request.user, service_request),
-        _("Only new requests can be deleted; later ones are kept as history."),
-    )
-    if refused is not None:
-        return refused
-    if request.method == "POST":
-        raw = request.POST.get("version", "")
+request_edit = RequestEditView.as_view()
+
+
+class _StaleConfirmation(Exception):  # noqa: N818  (reads as what happened)
+    """The confirmation was for an older version of the request."""
+
+
+class RequestDeleteView(_AllowedByStatus, ObjectDeleteView):
+    permission = rules.DELETE_SERVICEREQUEST
+    template_name = "service/request_confirm_delete.html"
+    allowed = rules.can_delete_request
+    refusal = gettext_lazy("Only new requests can be deleted; later ones are kept as history.")
+
+    def delete(self, request: HttpRequest, record: Model, expected_version: int) -> None:
+        assert isinstance(record, ServiceRequest)
         try:
-            # A missing or garbled version can never match, so it is answered as a conflict.
+            # A missing or garbled version is 0 and never matches: answered as a conflict.
             services.service_request_delete(
-                actor=request.user,
-                service_request=service_request,
-                expected_version=int(raw) if raw.isdigit() else 0,
+                actor=actor_of(request),
+                service_request=record,
+                expected_version=expected_version,
             )
-        except ConflictError:
-            messages.error(request, _conflict_message())
-            return render(
-                request,
-                "service/request_confirm_delete.html",
-                {"active_nav": ACTIVE_NAV, "service_request": _request_or_404(request, pk)},
-                status=409,
-            )
+        except ConflictError as stale:
+            raise _StaleConfirmation from stale
         messages.success(
             request,
-            _("Service request %(code)s was moved to the recycle bin.")
-            % {"code": service_request.code},
+            _("Service request %(code)s was moved to the recycle bin.") % {"code": record.code},
         )
-        return redirect("service:request_list")
-    return render(
-        request,
-        "service/request_confirm_delete.html",
-        {"active_nav": ACTIVE_NAV, "service_request": service_request},
-    )
+
+    def success_url(self, request: HttpRequest, record: Model) -> str:
+        return reverse("service:request_list")
+
+    def conflict_url(self, request: HttpRequest, record: Model) -> str:
+        return record.get_absolute_url()  # type: ignore[attr-defined]
+
+    def post(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
+        # A stale confirmation is shown again with the conflict (409), like a stale form.
+        try:
+            return super().post(request, pk, **kwargs)
+        except _StaleConfirmation:
+            messages.error(request, conflict_message(ServiceRequest))
+            context = self.get_context(service_request=self.get_object(request, pk))
+            return render(request, self.template_name, context, status=409)
+
+
+request_delete = RequestDeleteView.as_view()
 
 
 # -- the request page and its flow ---------------------------------------------------------------
 
 
-def _detail_context(request, service_request, **forms) -> dict:
-    actor = request.user
+def _detail_context(
+    request: HttpRequest, service_request: ServiceRequest, **forms: forms.Form
+) -> dict[str, Any]:
+    actor = actor_of(request)
     version = {"version": service_request.version}
-    can_assign = services.can_assign(actor, service_request)
-    can_handle = services.can_handle(actor, service_request)
-    can_give_feedback = services.can_give_feedback(actor, service_request)
+    can_assign = rules.can_assign_request(actor, service_request)
+    can_handle = rules.can_handle_request(actor, service_request)
+    can_give_feedback = rules.can_give_feedback(actor, service_request)
     assign_form = forms.get("assign_form")
     if can_assign and assign_form is None:
         initial = {**version, "assigned_to": service_request.assigned_to_id}
         assign_form = ServiceAssignForm(initial=initial, actor=actor)
     return {
-        "active_nav": ACTIVE_NAV,
-        "service_request": service_request,
         "rounds": selectors.service_round_list(actor=actor, service_request=service_request),
         "history": record_history(instance=service_request),
         "now": timezone.now(),
-        "can_edit": services.can_edit(actor, service_request),
-        "can_delete": services.can_delete(actor, service_request),
+        "can_edit": rules.can_edit_request(actor, service_request),
+        "can_delete": rules.can_delete_request(actor, service_request),
         "can_assign": can_assign,
         "can_handle": can_handle,
         "can_give_feedback": can_give_feedback,
@@ -272,147 +321,111 @@ def _detail_context(request, service_request, **forms) -> dict:
     }
 
 
-@requires("service.view_servicerequest")
-@require_GET
-def request_detail(request, pk):
-    service_request = _request_or_404(request, pk)
-    return render(request, "service/request_detail.html", _detail_context(request, service_request))
+class RequestDetailView(_RequestView):
+    permission = rules.VIEW_SERVICEREQUEST
+    template_name = "service/request_detail.html"
+
+    def extra_context(self, request: HttpRequest, record: Model) -> dict[str, Any]:
+        assert isinstance(record, ServiceRequest)
+        return _detail_context(request, record)
 
 
-def _transition(request, pk, *, form_class, form_key, action, perform, done_message, **form_kw):
-    """Post one flow form: run ``perform(service_request, cleaned_data)`` (a service call),
-    then back to the page; errors and conflicts show on the form, in place with htmx."""
-    service_request = _request_or_404(request, pk)
-    form = form_class(request.POST, **form_kw)
-    status = 200
-    if form.is_valid():
-        try:
-            done = perform(service_request, form.cleaned_data)
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, done_message(done))
-            return redirect_after_form(request, service_request.get_absolute_url())
-    if is_partial(request):
-        return render(
-            request,
-            f"service/partials/_{action}_form.html",
-            {"service_request": service_request, form_key: form},
-            status=status,
+request_detail = RequestDetailView.as_view()
+
+
+class _TransitionView(_RequestView, ObjectFormView):
+    """Post one flow form of the request page; errors and conflicts show on the form (in
+    place with htmx, else on the page), success goes back to the page with a message."""
+
+    http_method_names = ["post", "options"]
+    template_name = "service/request_detail.html"
+    action: ClassVar[str]  # assign, handle, give_feedback: names the form, partial and right
+
+    @property
+    def form_key(self) -> str:
+        return f"{self.action}_form"
+
+    def form_context(
+        self, request: HttpRequest, form: forms.Form, record: Model | None
+    ) -> dict[str, Any]:
+        if is_partial(request):
+            return {self.form_key: form}
+        assert isinstance(record, ServiceRequest)
+        context = _detail_context(request, record, **{self.form_key: form})
+        context[f"can_{self.action}"] = True  # keep the form with its errors on the page
+        return context
+
+
+class RequestAssignView(_TransitionView):
+    permission = rules.ASSIGN_SERVICEREQUEST
+    action = "assign"
+    form_template_name = "service/partials/_assign_form.html"
+
+    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        return ServiceAssignForm(data, actor=actor_of(request))
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(record, ServiceRequest)
+        return services.service_request_assign(
+            actor=actor_of(request),
+            service_request=record,
+            assignee=form.cleaned_data["assigned_to"],
+            expected_version=form.cleaned_data["version"],
         )
-    context = _detail_context(request, service_request, **{form_key: form})
-    context[f"can_{action}"] = True  # keep the form with its errors on the page
-    return render(request, "service/request_detail.html", context, status=status)
+
+    def success_message(self, record: Model) -> str:
+        assignee = cast(ServiceRequest, record).assigned_to
+        return _("The request was assigned to %(name)s.") % {"name": assignee}
 
 
-@requires("service.assign_servicerequest")
-@require_POST
-def request_assign(request, pk):
-    return _transition(
-        request,
-        pk,
-        form_class=ServiceAssignForm,
-        form_key="assign_form",
-        action="assign",
-        actor=request.user,
-        perform=lambda service_request, data: services.service_request_assign(
-            actor=request.user,
-            service_request=service_request,
-            assignee=data["assigned_to"],
-            expected_version=data["version"],
-        ),
-        done_message=lambda done: (
-            _("The request was assigned to %(name)s.") % {"name": done.assigned_to}
-        ),
-    )
+class RequestHandleView(_TransitionView):
+    permission = rules.CHANGE_SERVICEREQUEST
+    action = "handle"
+    form_class = ServiceHandleForm
+    form_template_name = "service/partials/_handle_form.html"
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(record, ServiceRequest)
+        return services.service_request_handle(
+            actor=actor_of(request),
+            service_request=record,
+            handling=form.cleaned_data["handling"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def success_message(self, record: Model) -> str:
+        return _("The handling was recorded; the request waits for feedback.")
 
 
-@requires("service.change_servicerequest")
-@require_POST
-def request_handle(request, pk):
-    return _transition(
-        request,
-        pk,
-        form_class=ServiceHandleForm,
-        form_key="handle_form",
-        action="handle",
-        perform=lambda service_request, data: services.service_request_handle(
-            actor=request.user,
-            service_request=service_request,
-            handling=data["handling"],
-            expected_version=data["version"],
-        ),
-        done_message=lambda done: _("The handling was recorded; the request waits for feedback."),
-    )
+class RequestFeedbackView(_TransitionView):
+    permission = rules.CHANGE_SERVICEREQUEST
+    action = "give_feedback"
+    form_class = ServiceFeedbackForm
+    form_template_name = "service/partials/_give_feedback_form.html"
 
+    @property
+    def form_key(self) -> str:
+        return "feedback_form"
 
-@requires("service.change_servicerequest")
-@require_POST
-def request_feedback(request, pk):
-    def done_message(done):
-        if done.is_archived:
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(record, ServiceRequest)
+        return services.service_request_feedback(
+            actor=actor_of(request),
+            service_request=record,
+            result=form.cleaned_data["result"],
+            satisfaction=form.cleaned_data["satisfaction"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def success_message(self, record: Model) -> str:
+        assert isinstance(record, ServiceRequest)
+        if record.is_archived:
             return _("Feedback recorded: the request is archived.")
         return _("Feedback recorded: the request went back to %(name)s for another round.") % {
-            "name": done.assigned_to
+            "name": record.assigned_to
         }
 
-    return _transition(
-        request,
-        pk,
-        form_class=ServiceFeedbackForm,
-        form_key="feedback_form",
-        action="give_feedback",
-        perform=lambda service_request, data: services.service_request_feedback(
-            actor=request.user,
-            service_request=service_request,
-            result=data["result"],
-            satisfaction=data["satisfaction"],
-            expected_version=data["version"],
-        ),
-        done_message=done_message,
-    )
 
-
-# -- SLA settings ------------------------------------------------------------------------------
-
-
-@requires("service.change_serviceleveltarget")
-@require_http_methods(["GET", "POST"])
-def sla_settings(request):
-    """First-response and resolution hours per service type, for administrators."""
-    rows = []
-    for service_type, target in selectors.service_level_targets():
-        if target is None:
-            first, resolution = services.sla_hours(service_type)
-            initial = {"first_response_hours": first, "resolution_hours": resolution}
-        else:
-            initial = {
-                "first_response_hours": target.first_response_hours,
-                "resolution_hours": target.resolution_hours,
-            }
-        data = request.POST if request.method == "POST" else None
-        form = ServiceLevelTargetForm(data, initial=initial, prefix=f"type{service_type.pk}")
-        rows.append((service_type, target, form))
-    if request.method == "POST":
-        saved = all(form.is_valid() for _t, _target, form in rows)
-        if saved:
-            try:
-                with transaction.atomic():  # all types or none
-                    for service_type, _target, form in rows:
-                        services_sla.service_level_target_set(
-                            actor=request.user, service_type=service_type, **form.cleaned_data
-                        )
-            except ValidationError as error:
-                apply_validation_error(form, error)
-                saved = False
-        if saved:
-            messages.success(request, _("The service levels were saved."))
-            return redirect("service:sla_settings")
-    return render(
-        request,
-        "service/sla_settings.html",
-        {"active_nav": ACTIVE_NAV, "rows": rows, "saved_any": any(t for _s, t, _f in rows)},
-    )
+request_assign = RequestAssignView.as_view()
+request_handle = RequestHandleView.as_view()
+request_feedback = RequestFeedbackView.as_view()
