@@ -17,6 +17,7 @@ from django.db.models import (
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.models import DictionaryEntry
+from guanxi.core.rules import is_sales_assistant
 from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
 from guanxi.customers.models import COMPLETENESS_FIELDS, Contact, Customer
 from guanxi.customers.search.keys import search_pattern
@@ -99,7 +100,7 @@ def customer_owner_choices(*, actor):
     A sales assistant enters for the managers they support, never for themselves; everyone
     else gets the owners the service accepts (accounts.selectors.assignable_owners).
     """
-    if actor.supports.exists() and not actor.has_perm("accounts.view_team_records"):
+    if is_sales_assistant(actor):
         return actor.supports.filter(is_active=True).order_by("username")
     return assignable_owners(actor=actor).order_by("username")
 
@@ -127,6 +128,7 @@ def customer_dictionary_choices(*, kind: str, current=None) -> QuerySet[Dictiona
 
 def tag_filter(tag: str) -> Q:
     """Customers carrying ``tag`` (see Customer.tags for the stored format)."""
+    # Imported here: services.customers imports this module (a cycle at module level).
     from guanxi.customers.services.customers import tags_normalise
 
     stored = tags_normalise([tag])

@@ -2,16 +2,13 @@
 
 from django.db.models import QuerySet
 
+from guanxi.customers import rules
 from guanxi.customers.models import ImportJob
-
-
-def _sees_all_imports(actor) -> bool:
-    return actor.is_superuser or actor.has_perm("accounts.manage_accounts")
 
 
 def import_job_list(*, actor) -> QuerySet[ImportJob]:
     jobs = ImportJob.objects.select_related("created_by")
-    return jobs if _sees_all_imports(actor) else jobs.filter(created_by=actor)
+    return jobs if rules.sees_all_imports(actor) else jobs.filter(created_by=actor)
 
 
 def import_job_get(*, actor, pk) -> ImportJob:

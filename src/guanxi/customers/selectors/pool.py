@@ -1,8 +1,8 @@
 """Reads of the customer pool 公海: the pool list, what a user may look at, recall candidates.
 
 The one rule of the pool's visibility lives here: a customer without an owner is readable by
-everyone who holds the customer view right, whatever their normal scope (SPEC §2 — reps must
-see what they may claim). Writes still need the customer in scope (``selectors.customer_get``),
+everyone who holds the customer view right, whatever their normal scope (reps must see what
+they may claim). Writes still need the customer in scope (``selectors.customer_get``),
 so a pool customer is read-only until someone claims it.
 """
 
@@ -13,7 +13,9 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from guanxi.core.scoping import scope_q
+from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.core.scoping import can_see, scope_q
+from guanxi.customers import rules
 from guanxi.customers.models import Customer, OwnershipCap, PoolPolicy
 from guanxi.customers.search.keys import normalise
 
@@ -22,14 +24,10 @@ POOL_ORDERING = ("-created_at", "-id")
 POOL_FILTERS = ("level", "region", "industry")
 
 
-def _may_view(actor) -> bool:
-    return actor.is_authenticated and actor.is_active and actor.has_perm("customers.view_customer")
-
-
 def customer_readable(*, actor) -> QuerySet[Customer]:
     """Customers ``actor`` may look at: their scope, plus the pool with the view right."""
     customers = Customer.objects.all()
-    if not _may_view(actor):
+    if not rules.reads_pool(actor):
         return customers.none()
     condition = scope_q(actor, Customer)
     if condition is None:
@@ -50,7 +48,7 @@ def customer_get_readable(*, actor, pk) -> Customer:
 
 def pool_list(*, actor, search: str = "", filters: dict | None = None) -> QuerySet[Customer]:
     """Customers in the pool, newest first; ``filters`` may hold level, region, industry."""
-    if not _may_view(actor):
+    if not rules.reads_pool(actor):
         return Customer.objects.none()
     customers = (
         Customer.objects.filter(owner__isnull=True)
@@ -67,8 +65,6 @@ def pool_list(*, actor, search: str = "", filters: dict | None = None) -> QueryS
 
 def pool_owner_choices(*, actor):
     """Whom ``actor`` may give a pool customer to (the assign select of the pool page)."""
-    from guanxi.accounts.selectors.users import assignable_owners
-
     return assignable_owners(actor=actor).order_by("username")
 
 
@@ -190,6 +186,4 @@ def ownership_caps() -> QuerySet[OwnershipCap]:
 
 def customer_in_scope(*, actor, customer: Customer) -> bool:
     """Whether ``customer`` is in ``actor``'s own scope (so not merely readable as a pool row)."""
-    from guanxi.core.scoping import can_see
-
     return can_see(actor, customer)

@@ -6,15 +6,21 @@ recall (customers/pool). Those two columns are bookkeeping, not an edit of the c
 they are written with a plain UPDATE: the customer's version and history stay as they were.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
+from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
+from guanxi.customers import rules
 from guanxi.customers.models import Customer, Document, Interaction
 from guanxi.customers.services.documents import attachments_create, stored_files_guard
 
@@ -25,12 +31,7 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 EARLIEST_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _require(actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("You do not have the right to do this."))
-
-
-def _clean_fields(customer: Customer, fields: dict) -> dict:
+def _clean_fields(customer: Customer, fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(INTERACTION_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -52,7 +53,7 @@ def _clean_fields(customer: Customer, fields: dict) -> dict:
     return fields
 
 
-def customer_follow_up_record(*, customer: Customer, occurred_at) -> None:
+def customer_follow_up_record(*, customer: Customer, occurred_at: datetime) -> None:
     """Move ``last_follow_up_at`` forward to ``occurred_at`` (never back); clear recall notice.
 
     One conditional UPDATE, so two interactions logged at once keep the later date.
@@ -73,12 +74,18 @@ def customer_follow_up_record(*, customer: Customer, occurred_at) -> None:
     customer.recall_notice_at = None
 
 
-def interaction_create(*, actor, customer: Customer, attachments=(), **fields) -> Interaction:
+def interaction_create(
+    *,
+    actor: User,
+    customer: Customer,
+    attachments: Iterable[UploadedFile] = (),
+    **fields: Any,
+) -> Interaction:
     """Log an interaction with ``customer``; ``attachments`` are uploaded files stored with it.
 
     All files are checked before anything is written; one refused file refuses the whole entry.
     """
-    _require(actor, "customers.add_interaction")
+    require(actor, rules.ADD_INTERACTION)
     fields = _clean_fields(customer, fields)
     with stored_files_guard(), transaction.atomic():
         interaction = Interaction(customer=customer, **fields)
@@ -95,18 +102,18 @@ def interaction_create(*, actor, customer: Customer, attachments=(), **fields) -
 
 def interaction_update(
     *,
-    actor,
+    actor: User,
     interaction: Interaction,
     expected_version: int | None = None,
-    attachments=(),
-    **fields,
+    attachments: Iterable[UploadedFile] = (),
+    **fields: Any,
 ) -> Interaction:
     """Edit an interaction; new ``attachments`` are added beside the existing ones.
 
     A later date also moves the customer's last follow-up forward; an earlier one leaves it,
     since other interactions may have set it.
     """
-    _require(actor, "customers.change_interaction")
+    require(actor, rules.CHANGE_INTERACTION)
     fields = _clean_fields(interaction.customer, fields)
     with stored_files_guard(), transaction.atomic():
         for name, value in fields.items():
@@ -122,14 +129,14 @@ def interaction_update(
 
 @transaction.atomic
 def interaction_delete(
-    *, actor, interaction: Interaction, expected_version: int | None = None
+    *, actor: User, interaction: Interaction, expected_version: int | None = None
 ) -> None:
     """Move the interaction and its attachments to the recycle bin.
 
     The customer's last follow-up date stays: it records that a follow-up was logged, and the
     recall rules must not be rewound by tidying up an entry.
     """
-    _require(actor, "customers.delete_interaction")
+    require(actor, rules.DELETE_INTERACTION)
     record_soft_delete(instance=interaction, actor=actor, expected_version=expected_version)
     for document in Document.objects.filter(interaction=interaction):
         record_soft_delete(instance=document, actor=actor)

@@ -2,7 +2,9 @@
 and reassigning the selected customers to another account manager.
 
 Both read through the scoped selectors, so a user exports and changes only what they see;
-the rules of a reassignment live in ``services.customers_bulk_reassign``.
+the rules of a reassignment live in ``services.customers_bulk_reassign``. A download and
+actions on a selection of rows (not on one record), so function views rather than the generic
+page views.
 """
 
 from urllib.parse import urlencode
@@ -14,14 +16,15 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guanxi.core.decorators import requires
 from guanxi.core.htmx import redirect_after_form
+from guanxi.customers import rules
 from guanxi.customers.exports import customer_export_queryset, customer_export_response
 from guanxi.customers.forms.bulk import BulkReassignForm, BulkTagForm, ExportForm
 from guanxi.customers.forms.customers import CustomerFilterForm
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services import customers as services
-from guanxi.customers.views.customers import _requires
 
 # Query parameters of the list page that a "back to the list" link may carry.
 _LIST_PARAMETERS = ("q", "owner", "level", "region", "industry", "status", "credit_status", "sort")
@@ -35,7 +38,7 @@ def _list_url(query: str) -> str:
     return f"{url}?{urlencode(kept)}" if kept else url
 
 
-@_requires("customers.view_customer")
+@requires(rules.VIEW_CUSTOMER)
 @require_http_methods(["GET", "POST"])
 def customer_export(request):
     """CSV or xlsx of the filtered list (GET, the list's parameters) or of ``ids`` only.
@@ -87,7 +90,7 @@ def _run_bulk(request, form, action, success_message):
     return redirect_after_form(request, back)
 
 
-@_requires("customers.change_customer")
+@requires(rules.CHANGE_CUSTOMER)
 @require_POST
 def customer_bulk_reassign(request):
     return _run_bulk(
@@ -107,7 +110,7 @@ def customer_bulk_reassign(request):
     )
 
 
-@_requires("customers.change_customer")
+@requires(rules.CHANGE_CUSTOMER)
 @require_POST
 def customer_bulk_tag(request):
     return _run_bulk(

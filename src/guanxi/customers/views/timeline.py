@@ -1,10 +1,11 @@
 """The customer 360 page's moving parts 客户统一视图: timeline (filter, load more) and comments.
 
 Without JavaScript the filter and "load more" are plain links to the detail page and a comment
-posts and redirects back; with htmx the same views answer just the part that changes.
+posts and redirects back; with htmx the same views answer just the part that changes. These are
+partial widgets of the detail page (list items, a section), not pages, so they are plain
+function views rather than the generic page views.
 """
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,10 @@ from guanxi.collaboration.forms.notifications import CommentForm
 from guanxi.collaboration.models import Comment
 from guanxi.collaboration.selectors import notifications as collaboration_selectors
 from guanxi.collaboration.services import notifications as collaboration_services
+from guanxi.core.decorators import requires
 from guanxi.core.forms.dictionaries import apply_validation_error
+from guanxi.core.views.generic import object_or_404
+from guanxi.customers import rules
 from guanxi.customers.key_figures import customer_key_figures
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customers as selectors
@@ -24,16 +28,13 @@ from guanxi.customers.timeline import customer_timeline, timeline_kinds
 ACTIVE_NAV = "customers"
 
 
-def _viewer(view):
-    viewing = permission_required("customers.view_customer", raise_exception=True)
-    return login_required(viewing(view))
+_viewer = requires(rules.VIEW_CUSTOMER)
 
 
 def _customer_or_404(request, pk) -> Customer:
-    try:
-        return selectors.customer_get(actor=request.user, pk=pk)
-    except Customer.DoesNotExist as missing:
-        raise Http404 from missing
+    customer = object_or_404(selectors.customer_get, actor=request.user, pk=pk)
+    assert isinstance(customer, Customer)
+    return customer
 
 
 def _timeline_context(request, customer, *, kind: str = "", before: str = "") -> dict:
@@ -109,6 +110,7 @@ def customer_comment_create(request, pk):
                 return redirect(customer.get_absolute_url())
             form, status = CommentForm(), 200
     if not request.htmx:
+        # Imported here: views.customers imports this module (a cycle at module level).
         from guanxi.customers.views.customers import customer_detail_page
 
         return customer_detail_page(request, customer, comment_form=form, status=400)

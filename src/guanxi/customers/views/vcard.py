@@ -2,7 +2,8 @@
 
 The import is two steps on one page: upload → preview (a dry run listing each card and what
 it becomes) → import. The previewed file travels back in a hidden field, so the commit checks
-exactly the bytes the user saw; the service checks them again either way.
+exactly the bytes the user saw; the service checks them again either way. A file download
+and a two-step upload, so function views rather than the generic page views.
 """
 
 import base64
@@ -11,14 +12,17 @@ import binascii
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from guanxi.core.decorators import requires
 from guanxi.core.export import content_disposition
-from guanxi.customers import masking
+from guanxi.core.views.generic import object_or_404
+from guanxi.customers import masking, rules
+from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services.vcard import contacts_import_vcards
 from guanxi.customers.vcard import (
@@ -28,7 +32,13 @@ from guanxi.customers.vcard import (
     VCARD_VERSIONS,
     contacts_to_vcard,
 )
-from guanxi.customers.views.customers import ACTIVE_NAV, _customer_or_404, _requires
+from guanxi.customers.views.customers import ACTIVE_NAV
+
+
+def _customer(request: HttpRequest, pk: int) -> Customer:
+    customer = object_or_404(selectors.customer_get, actor=request.user, pk=pk)
+    assert isinstance(customer, Customer)
+    return customer
 
 
 def vcard_version(raw: str | None) -> str | None:
@@ -53,10 +63,10 @@ def contacts_vcard_response(*, actor, customer, version: str) -> HttpResponse:
     return response
 
 
-@_requires("customers.view_contact")
+@requires(rules.VIEW_CONTACT)
 @require_GET
 def contacts_vcard_export(request, pk):
-    customer = _customer_or_404(request, pk)
+    customer = _customer(request, pk)
     version = vcard_version(request.GET.get("version"))
     if version is None:
         return HttpResponseBadRequest(
@@ -91,10 +101,10 @@ class VCardImportForm(forms.Form):
             raise ValidationError({"file": _("Upload the file again.")}) from error
 
 
-@_requires("customers.add_contact")
+@requires(rules.ADD_CONTACT)
 @require_http_methods(["GET", "POST"])
 def contacts_vcard_import(request, pk):
-    customer = _customer_or_404(request, pk)
+    customer = _customer(request, pk)
     is_post = request.method == "POST"
     form = VCardImportForm(request.POST, request.FILES) if is_post else VCardImportForm()
     report, content = None, ""
