@@ -1,5 +1,8 @@
 """Reads of customers and contacts, always within the acting user's scope."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -46,10 +49,14 @@ DEFAULT_CUSTOMER_SORT = "created"
 
 
 def customer_list(
-    *, actor, search: str = "", filters: dict | None = None, sort: str = "created"
+    *,
+    actor: User,
+    search: str = "",
+    filters: dict[str, Any] | None = None,
+    sort: str = "created",
 ) -> QuerySet[Customer]:
     # The search keys are for WHERE only; lists never show them.
-    customers = (
+    customers: QuerySet[Customer] = (
         scope_queryset(Customer.objects.all(), actor)
         .select_related("owner", "level", "region")
         .defer("search_text")
@@ -73,57 +80,63 @@ def _search_condition(pattern: str) -> Q:
     return Q(search_text__contains=pattern)  # the trigram GIN index on PostgreSQL
 
 
-def customer_get(*, actor, pk) -> Customer:
+def customer_get(*, actor: User, pk: Any) -> Customer:
     """The customer if the actor may see it; ``Customer.DoesNotExist`` otherwise (a 404)."""
-    return scope_queryset(
+    customer: Customer = scope_queryset(
         Customer.objects.select_related(
             "owner", "level", "region", "industry", "source", "created_by", "on_behalf_of"
         ),
         actor,
     ).get(pk=pk)
+    return customer
 
 
-def contact_list(*, actor, customer: Customer | None = None) -> QuerySet[Contact]:
-    contacts = scope_queryset(Contact.objects.select_related("customer"), actor)
+def contact_list(*, actor: User, customer: Customer | None = None) -> QuerySet[Contact]:
+    contacts: QuerySet[Contact] = scope_queryset(Contact.objects.select_related("customer"), actor)
     if customer is not None:
         contacts = contacts.filter(customer=customer)
     return contacts
 
 
-def contact_get(*, actor, pk) -> Contact:
+def contact_get(*, actor: User, pk: Any) -> Contact:
     return contact_list(actor=actor).get(pk=pk)
 
 
-def customer_owner_choices(*, actor):
+def customer_owner_choices(*, actor: User) -> QuerySet[User]:
     """Who ``actor`` may make the owner of a customer in a form.
 
     A sales assistant enters for the managers they support, never for themselves; everyone
     else gets the owners the service accepts (accounts.selectors.assignable_owners).
     """
+    owners: QuerySet[User]
     if is_sales_assistant(actor):
-        return actor.supports.filter(is_active=True).order_by("username")
-    return assignable_owners(actor=actor).order_by("username")
+        owners = actor.supports.filter(is_active=True)
+    else:
+        owners = assignable_owners(actor=actor)
+    return owners.order_by("username")
 
 
-def customer_owner_filter_choices(*, actor):
+def customer_owner_filter_choices(*, actor: User) -> QuerySet[User]:
     """The users whose customers ``actor`` may list, to filter the list by owner."""
-    users = User.objects.order_by("username")
+    users: QuerySet[User] = User.objects.order_by("username")
     return users if sees_everything(actor) else users.filter(pk__in=visible_user_ids(actor))
 
 
-def customer_dictionary_entries(*, kinds) -> QuerySet[DictionaryEntry]:
+def customer_dictionary_entries(*, kinds: Iterable[str]) -> QuerySet[DictionaryEntry]:
     """Dictionary entries of ``kinds`` (active or retired) to filter customers by, in one query."""
-    return DictionaryEntry.objects.filter(kind__in=list(kinds)).order_by(
-        "kind", "sort_order", "code"
-    )
+    entries: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(kind__in=list(kinds))
+    return entries.order_by("kind", "sort_order", "code")
 
 
-def customer_dictionary_choices(*, kind: str, current=None) -> QuerySet[DictionaryEntry]:
+def customer_dictionary_choices(
+    *, kind: str, current: DictionaryEntry | None = None
+) -> QuerySet[DictionaryEntry]:
     """The entries a customer form offers: active ones, plus the retired one already chosen."""
     condition = Q(is_active=True)
     if current is not None:
         condition |= Q(pk=current.pk)
-    return DictionaryEntry.objects.filter(condition, kind=kind).order_by("sort_order", "code")
+    entries: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(condition, kind=kind)
+    return entries.order_by("sort_order", "code")
 
 
 def tag_filter(tag: str) -> Q:
@@ -143,7 +156,7 @@ def _filled(name: str) -> Case:
     return Case(When(empty, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
-def completeness_expression():
+def completeness_expression() -> "ExpressionWrapper[Any]":
     """客户信息完整度 in SQL: the percentage of COMPLETENESS_FIELDS filled, 0–100."""
     filled = sum((_filled(name) for name in COMPLETENESS_FIELDS), Value(0))
     return ExpressionWrapper(
@@ -151,7 +164,7 @@ def completeness_expression():
     )
 
 
-def completeness_by_owner(*, actor) -> list[dict]:
+def completeness_by_owner(*, actor: User) -> list[dict[str, Any]]:
     """Average completeness of the customers ``actor`` sees, per owner (the pool as None).
 
     One aggregate query; rows are ``{"owner_id", "owner__username", "owner_name", "customers",

@@ -37,7 +37,8 @@ CHURN_SCAN_BATCH = 500
 
 def _locked(customer: Customer) -> Customer:
     """The customer's row, locked for this transaction, so two writers cannot both open a case."""
-    return Customer.objects.select_for_update().get(pk=customer.pk)
+    locked: Customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    return locked
 
 
 def _set_status(*, customer: Customer, status: str, actor: User | None, reason: str) -> None:

@@ -240,13 +240,12 @@ class stored_files_guard:
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
-    ) -> bool:
+    ) -> None:
         files = _guard.files
         _guard.files = self._outer
         if exc_type is not None and self._outer is None:
             for storage, name in files:
                 storage.delete(name)
-        return False
 
 
 def _check_interaction(customer: Customer, interaction: Interaction | None) -> None:

@@ -54,7 +54,8 @@ State = ImportJob.State
 
 
 def _binary(file: Any) -> IO[bytes]:
-    return getattr(file, "file", file)
+    binary: IO[bytes] = getattr(file, "file", file)
+    return binary
 
 
 def _rows_limit_error() -> ValidationError:
@@ -65,7 +66,8 @@ def _rows_limit_error() -> ValidationError:
 
 def import_job_headers(*, job: ImportJob) -> list[str]:
     with job.file.open("rb") as file, open_table(_binary(file), job.file_name) as table:
-        return table.headers
+        headers: list[str] = table.headers
+    return headers
 
 
 @transaction.atomic
@@ -76,7 +78,7 @@ def import_job_create(
     require(actor, rules.IMPORT_CUSTOMERS)
     if upload is None:
         raise ValidationError({"file": _("Choose a CSV or xlsx file to import.")})
-    if upload.size > MAX_IMPORT_BYTES:
+    if (upload.size or 0) > MAX_IMPORT_BYTES:
         raise ValidationError(
             {
                 "file": _("The file is larger than %(size)d MB.")

@@ -7,12 +7,14 @@ recycle bin with a change reason naming the survivor, and both timelines get a M
 All of it is one transaction: any failure leaves both customers exactly as they were.
 """
 
+from typing import Any, cast
+
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,12 +80,13 @@ def _move_related(*, survivor: Customer, merged: Customer) -> dict[str, int]:
     """Point every foreign key and many-to-many row at the survivor; returns counts per model."""
     moved: dict[str, int] = {}
     for relation in Customer._meta.related_objects:
-        model = relation.related_model
+        # A reverse relation's model is a class, never the "self" placeholder.
+        model = cast(type[Model], relation.related_model)
         if _is_history(model):
             continue
         label = model._meta.label_lower
         if relation.many_to_many:
-            accessor = relation.get_accessor_name()
+            accessor = cast(str, relation.get_accessor_name())
             others = list(getattr(merged, accessor).all())
             getattr(survivor, accessor).add(*others)
             getattr(merged, accessor).clear()
@@ -107,7 +110,7 @@ def _move_generic(*, survivor: Customer, merged: Customer) -> dict[str, int]:
         for field in model._meta.private_fields:
             if not isinstance(field, GenericForeignKey):
                 continue
-            id_field = model._meta.get_field(field.fk_field)
+            id_field = cast("Field[Any, Any]", model._meta.get_field(field.fk_field))
             count = model._base_manager.filter(
                 **{field.ct_field: content_type, field.fk_field: id_field.to_python(merged.pk)}
             ).update(**{field.fk_field: id_field.to_python(survivor.pk)})
@@ -121,7 +124,7 @@ def _merge_fields(*, survivor: Customer, merged: Customer) -> None:
     for name in CUSTOMER_EDITABLE_FIELDS:
         if name in _KEPT_FIELDS:
             continue
-        attname = Customer._meta.get_field(name).attname
+        attname = cast("Field[Any, Any]", Customer._meta.get_field(name)).attname
         if getattr(survivor, attname) in (None, "") and getattr(merged, attname) not in (None, ""):
             setattr(survivor, attname, getattr(merged, attname))
     survivor.tags = tags_normalise(survivor.tag_list + merged.tag_list)

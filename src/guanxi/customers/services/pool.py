@@ -16,6 +16,7 @@ concurrent claims can neither exceed a cap nor both win the same customer.
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -52,7 +53,7 @@ MAX_REASON_LENGTH = 500
 def policy_for_level(level_id: int | None) -> PoolPolicy | None:
     """The recall policy of a customer level: its own row, else the default row, else none."""
     rows = PoolPolicy.objects.filter(Q(level_id=level_id) | Q(level__isnull=True))
-    policies = {policy.level_id: policy for policy in rows}
+    policies: dict[int | None, PoolPolicy] = {policy.level_id: policy for policy in rows}
     if level_id is not None and level_id in policies:
         return policies[level_id]
     return policies.get(None)
@@ -103,7 +104,8 @@ def _lock(customer: Customer, owner: User | None = None) -> Customer:
     """Lock the future owner (serialises their claims) and then the customer; re-read it."""
     if owner is not None:
         User.objects.select_for_update().filter(pk=owner.pk).first()
-    return Customer.objects.select_for_update().get(pk=customer.pk)
+    locked: Customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    return locked
 
 
 def _set_owner(
@@ -183,6 +185,7 @@ def customer_release(*, actor: User, customer: Customer, reason: str) -> Custome
     if locked.owner_id != customer.owner_id:
         raise ConflictError(_("The customer's account manager changed meanwhile."))
     previous = locked.owner
+    assert previous is not None  # it had an owner: checked above, under the lock
     _set_owner(
         actor=actor,
         customer=locked,
@@ -255,7 +258,7 @@ def pool_policy_save(
 def pool_policy_delete(*, actor: User, policy: PoolPolicy) -> None:
     _require_settings_right(actor)
     # A deleted policy must not keep its level taken, so it is removed, not soft-deleted.
-    policy._history_user = actor
+    policy._history_user = actor  # type: ignore[attr-defined]
     policy.delete()
 
 
@@ -292,7 +295,7 @@ def ownership_cap_save(
 @transaction.atomic
 def ownership_cap_delete(*, actor: User, cap: OwnershipCap) -> None:
     _require_settings_right(actor)
-    cap._history_user = actor
+    cap._history_user = actor  # type: ignore[attr-defined]
     cap.delete()
 
 
@@ -352,7 +355,7 @@ def _locked(candidates: QuerySet[Customer], ids: list[int]) -> list[Customer]:
     return list(candidates.filter(pk__in=ids).select_for_update().order_by("pk"))
 
 
-def _owners(customers: Iterable[Customer]) -> dict[int, User]:
+def _owners(customers: Iterable[Customer]) -> dict[int | None, User]:
     return User.objects.in_bulk({customer.owner_id for customer in customers})
 
 
@@ -435,12 +438,12 @@ def pool_recall_run(
     for policy in pool_policies():
         recalled += _in_batches(
             recall_candidates(policy, now=now),
-            lambda ids, policy=policy: _recall_batch(policy, ids, now),
+            partial(_recall_batch, policy, now=now),
             batch_size,
         )
         noticed += _in_batches(
             notice_candidates(policy, now=now),
-            lambda ids, policy=policy: _notice_batch(policy, ids, now),
+            partial(_notice_batch, policy, now=now),
             batch_size,
         )
     return {"noticed": noticed, "recalled": recalled}

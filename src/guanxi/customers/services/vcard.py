@@ -80,7 +80,8 @@ def _validate(card: ParsedCard, customer: Customer) -> dict[str, list[str]]:
         )
     except ValidationError as error:
         for name, messages in error.message_dict.items():
-            label = str(Contact._meta.get_field(name).verbose_name) if name in card.fields else name
+            model_field = Contact._meta.get_field(name) if name in card.fields else None
+            label = str(getattr(model_field, "verbose_name", name))
             errors.setdefault(name, []).extend(f"{label}: {message}" for message in messages)
     return errors
 

@@ -5,7 +5,7 @@ Reads go through selectors_activity (out of scope → 404), writes through the s
 flow is the generic scoped views' (:mod:`guanxi.core.views.generic`).
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Model, QuerySet
@@ -35,35 +35,32 @@ from guanxi.customers.selectors import activity as selectors_activity
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services import documents as services_documents
 from guanxi.customers.services import interactions as services_interactions
-from guanxi.customers.views.customers import (
-    ACTIVE_NAV,
-    CustomerPageMixin,
-    RecycleBinDeleteView,
-)
+from guanxi.customers.views.base import RecycleBinDeleteView, signed_in
+from guanxi.customers.views.customers import ACTIVE_NAV, CustomerPageMixin
 
 
 def _contacts(request: HttpRequest, customer: Customer) -> QuerySet:
-    return selectors.contact_list(actor=request.user, customer=customer).order_by(
+    return selectors.contact_list(actor=signed_in(request), customer=customer).order_by(
         "-is_primary", "name"
     )
 
 
 class InteractionPageMixin:
-    model = Interaction
-    context_object_name = "interaction"
-    active_nav = ACTIVE_NAV
+    model: ClassVar[type[Model]] = Interaction
+    context_object_name: ClassVar[str] = "interaction"
+    active_nav: ClassVar[str] = ACTIVE_NAV
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors_activity.interaction_get, actor=request.user, pk=pk)
+        return object_or_404(selectors_activity.interaction_get, actor=signed_in(request), pk=pk)
 
 
 class DocumentPageMixin:
-    model = Document
-    context_object_name = "document"
-    active_nav = ACTIVE_NAV
+    model: ClassVar[type[Model]] = Document
+    context_object_name: ClassVar[str] = "document"
+    active_nav: ClassVar[str] = ACTIVE_NAV
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors_activity.document_get, actor=request.user, pk=pk)
+        return object_or_404(selectors_activity.document_get, actor=signed_in(request), pk=pk)
 
 
 # --- interactions ---------------------------------------------------------------------------
@@ -80,13 +77,14 @@ class InteractionListView(ObjectListView):
     def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
         assert isinstance(form, InteractionFilterForm)
         query = form.query()
-        self.customer = None
+        self.customer: Model | None = None
         if form.is_bound and form.cleaned_data.get("customer"):
             self.customer = object_or_404(
-                selectors.customer_get, actor=request.user, pk=form.cleaned_data["customer"]
+                selectors.customer_get, actor=signed_in(request), pk=form.cleaned_data["customer"]
             )
+        assert self.customer is None or isinstance(self.customer, Customer)
         return selectors_activity.interaction_list(
-            actor=request.user, customer=self.customer, **query
+            actor=signed_in(request), customer=self.customer, **query
         )
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
@@ -123,7 +121,7 @@ class InteractionCreateView(CustomerPageMixin, InteractionFormView):
         assert isinstance(form, InteractionForm) and isinstance(record, Customer)
         values = form.values()
         return services_interactions.interaction_create(
-            actor=request.user,
+            actor=signed_in(request),
             customer=record,
             attachments=values.pop("attachments"),
             **values,
@@ -154,7 +152,7 @@ class InteractionEditView(InteractionPageMixin, InteractionFormView):
         assert isinstance(form, InteractionEditForm) and isinstance(record, Interaction)
         values = form.values()
         return services_interactions.interaction_update(
-            actor=request.user,
+            actor=signed_in(request),
             interaction=record,
             expected_version=form.cleaned_data["version"],
             attachments=values.pop("attachments"),
@@ -172,7 +170,9 @@ class InteractionDetailView(InteractionPageMixin, ObjectView):
 
     def extra_context(self, request: HttpRequest, record: Model) -> dict[str, Any]:
         assert isinstance(record, Interaction)
-        return {"customer": record.customer, "attachments": record.live_attachments}
+        # live_attachments: prefetched by the selector.
+        attachments = record.live_attachments  # type: ignore[attr-defined]
+        return {"customer": record.customer, "attachments": attachments}
 
 
 class InteractionDeleteView(InteractionPageMixin, RecycleBinDeleteView):
@@ -186,7 +186,7 @@ class InteractionDeleteView(InteractionPageMixin, RecycleBinDeleteView):
     def delete(self, request: HttpRequest, record: Model, expected_version: int) -> None:
         assert isinstance(record, Interaction)
         services_interactions.interaction_delete(
-            actor=request.user, interaction=record, expected_version=expected_version
+            actor=signed_in(request), interaction=record, expected_version=expected_version
         )
 
     def success_url(self, request: HttpRequest, record: Model) -> str:
@@ -211,9 +211,10 @@ class DocumentListView(ObjectListView):
 
     def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
         self.customer = object_or_404(
-            selectors.customer_get, actor=request.user, pk=self.kwargs["pk"]
+            selectors.customer_get, actor=signed_in(request), pk=self.kwargs["pk"]
         )
-        return selectors_activity.document_list(actor=request.user, customer=self.customer)
+        assert isinstance(self.customer, Customer)
+        return selectors_activity.document_list(actor=signed_in(request), customer=self.customer)
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         return {"customer": self.customer}
@@ -232,7 +233,7 @@ class DocumentCreateView(CustomerPageMixin, ObjectFormView):
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(record, Customer)
         return services_documents.document_create(
-            actor=request.user, customer=record, **form.cleaned_data
+            actor=signed_in(request), customer=record, **form.cleaned_data
         )
 
     def success_message(self, record: Any) -> str:
@@ -280,7 +281,7 @@ class DocumentVersionCreateView(DocumentPageMixin, ObjectFormView):
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(record, Document)
         return services_documents.document_add_version(
-            actor=request.user,
+            actor=signed_in(request),
             document=record,
             file=form.cleaned_data["file"],
             expected_version=form.cleaned_data["version"],
@@ -308,7 +309,7 @@ class DocumentDeleteView(DocumentPageMixin, RecycleBinDeleteView):
     def delete(self, request: HttpRequest, record: Model, expected_version: int) -> None:
         assert isinstance(record, Document)
         services_documents.document_delete(
-            actor=request.user, document=record, expected_version=expected_version
+            actor=signed_in(request), document=record, expected_version=expected_version
         )
 
     def success_url(self, request: HttpRequest, record: Model) -> str:
@@ -346,7 +347,9 @@ def document_file_response(version: DocumentVersion) -> FileResponse:
 @requires(rules.VIEW_DOCUMENT)
 @require_GET
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    version = object_or_404(selectors_activity.document_version_get, actor=request.user, pk=pk)
+    version = object_or_404(
+        selectors_activity.document_version_get, actor=signed_in(request), pk=pk
+    )
     assert isinstance(version, DocumentVersion)
     return document_file_response(version)
 

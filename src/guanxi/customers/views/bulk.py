@@ -25,6 +25,7 @@ from guanxi.customers.forms.customers import CustomerFilterForm
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services import customers as services
+from guanxi.customers.views.base import signed_in
 
 # Query parameters of the list page that a "back to the list" link may carry.
 _LIST_PARAMETERS = ("q", "owner", "level", "region", "industry", "status", "credit_status", "sort")
@@ -52,17 +53,19 @@ def customer_export(request):
             " ".join(str(error) for errors in form.errors.values() for error in errors),
             content_type="text/plain; charset=utf-8",
         )
-    filters_form = CustomerFilterForm(params, actor=request.user)
+    filters_form = CustomerFilterForm(params, actor=signed_in(request))
     search, filters = filters_form.query()
     sort = params.get("sort", "")
     if sort not in selectors.CUSTOMER_SORTS:
         sort = selectors.DEFAULT_CUSTOMER_SORT
     ids = form.cleaned_data["ids"] or None
     customers = customer_export_queryset(
-        actor=request.user, search=search, filters=filters, sort=sort, ids=ids
+        actor=signed_in(request), search=search, filters=filters, sort=sort, ids=ids
     )
     return customer_export_response(
-        actor=request.user, customers=customers, file_format=form.cleaned_data["format"] or "csv"
+        actor=signed_in(request),
+        customers=customers,
+        file_format=form.cleaned_data["format"] or "csv",
     )
 
 
@@ -95,9 +98,9 @@ def _run_bulk(request, form, action, success_message):
 def customer_bulk_reassign(request):
     return _run_bulk(
         request,
-        BulkReassignForm(request.POST, actor=request.user),
+        BulkReassignForm(request.POST, actor=signed_in(request)),
         lambda data: services.customers_bulk_reassign(
-            actor=request.user, customer_ids=data["ids"], owner=data["owner"]
+            actor=signed_in(request), customer_ids=data["ids"], owner=data["owner"]
         ),
         lambda changed, data: (
             ngettext(
@@ -117,7 +120,7 @@ def customer_bulk_tag(request):
         request,
         BulkTagForm(request.POST),
         lambda data: services.customers_bulk_add_tag(
-            actor=request.user, customer_ids=data["ids"], tag=data["tag"]
+            actor=signed_in(request), customer_ids=data["ids"], tag=data["tag"]
         ),
         lambda changed, data: (
             ngettext(

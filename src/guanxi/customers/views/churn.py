@@ -4,7 +4,7 @@ Reads go through the churn selectors (scope), writes through the churn services 
 refused transition (e.g. confirming without a warning) shows on the form.
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Model, QuerySet
@@ -18,6 +18,7 @@ from guanxi.customers.forms.churn import ChurnConfirmForm, ChurnPostponeForm
 from guanxi.customers.models import ChurnCase, Customer
 from guanxi.customers.selectors import churn as selectors_churn
 from guanxi.customers.services import churn as services_churn
+from guanxi.customers.views.base import signed_in
 from guanxi.customers.views.customers import CustomerPageMixin
 
 ACTIVE_NAV = "churn"
@@ -33,7 +34,7 @@ class ChurnListView(ObjectListView):
     ordering = CHURN_LIST_ORDERING
 
     def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
-        return selectors_churn.churn_case_list(actor=request.user, mine=self._mine(request))
+        return selectors_churn.churn_case_list(actor=signed_in(request), mine=self._mine(request))
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         return {"mine": self._mine(request)}
@@ -53,8 +54,8 @@ def _back_url(request: HttpRequest, customer: Customer) -> str:
 class ChurnDecisionView(CustomerPageMixin, ObjectFormView):
     """Postpone or confirm the churn of the customer of the URL."""
 
-    model = ChurnCase
-    active_nav = ACTIVE_NAV
+    model: ClassVar[type[Model]] = ChurnCase
+    active_nav: ClassVar[str] = ACTIVE_NAV
     permission = rules.CHANGE_CHURNCASE
     template_name = "customers/churn_form.html"
     form_template_name = "customers/partials/_churn_form.html"
@@ -68,7 +69,7 @@ class ChurnDecisionView(CustomerPageMixin, ObjectFormView):
     ) -> dict[str, Any]:
         assert isinstance(record, Customer)
         return {
-            "case": selectors_churn.churn_case_open(actor=request.user, customer=record),
+            "case": selectors_churn.churn_case_open(actor=signed_in(request), customer=record),
             "action": self.action,
             "title": self.title(),
             "back_url": _back_url(request, record),
@@ -89,7 +90,7 @@ class ChurnPostponeView(ChurnDecisionView):
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(record, Customer)
         return services_churn.churn_postpone(
-            actor=request.user, customer=record, measures=form.cleaned_data["measures"]
+            actor=signed_in(request), customer=record, measures=form.cleaned_data["measures"]
         )
 
     def success_message(self, record: Any) -> str:
@@ -108,7 +109,7 @@ class ChurnConfirmView(ChurnDecisionView):
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(record, Customer)
         return services_churn.churn_confirm(
-            actor=request.user,
+            actor=signed_in(request),
             customer=record,
             reason=form.cleaned_data["reason"],
             details=form.cleaned_data["details"],

@@ -5,10 +5,9 @@ Reads go through the scoped selectors (out of scope → 404), writes through the
 views' (:mod:`guanxi.core.views.generic`).
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
-from django.contrib import messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,15 +17,13 @@ from django.utils.translation import gettext_lazy
 
 # Re-exported: the sales pages still import the sign-in-and-right decorator from here.
 from guanxi.core.decorators import requires as _requires  # noqa: F401
-from guanxi.core.htmx import is_partial, redirect_after_form
+from guanxi.core.htmx import is_partial
 from guanxi.core.views.generic import (
-    ObjectDeleteView,
     ObjectFormView,
     ObjectListView,
     ObjectView,
     ScopedPageView,
     object_or_404,
-    posted_version,
 )
 from guanxi.customers import rules
 from guanxi.customers.dedup import DuplicateError
@@ -40,6 +37,7 @@ from guanxi.customers.models import COMPLETENESS_FIELDS, Contact, Customer
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.selectors import pool as selectors_pool
 from guanxi.customers.services import customers as services
+from guanxi.customers.views.base import RecycleBinDeleteView, signed_in
 from guanxi.customers.views.timeline import customer_360_context
 
 ACTIVE_NAV = "customers"
@@ -75,29 +73,12 @@ def _columns(sort: str) -> list[dict[str, Any]]:
 class CustomerPageMixin:
     """A page about one customer of the reader's scope (404 outside it)."""
 
-    model = Customer
-    context_object_name = "customer"
-    active_nav = ACTIVE_NAV
+    model: ClassVar[type[Model]] = Customer
+    context_object_name: ClassVar[str] = "customer"
+    active_nav: ClassVar[str] = ACTIVE_NAV
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors.customer_get, actor=request.user, pk=pk)
-
-
-class RecycleBinDeleteView(ObjectDeleteView):
-    """Confirm, then move the record to the recycle bin.
-
-    A stale confirm is left to ``ConflictMiddleware`` (the 409 conflict page), as these pages
-    always answered, instead of the generic redirect with a message.
-    """
-
-    def success_message(self, record: Any) -> str:
-        raise NotImplementedError
-
-    def post(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
-        record = self.get_checked_object(request, pk)
-        self.delete(request, record, posted_version(request))
-        messages.success(request, self.success_message(record))
-        return redirect_after_form(request, self.success_url(request, record))
+        return object_or_404(selectors.customer_get, actor=signed_in(request), pk=pk)
 
 
 # -- the list and the 360 page ------------------------------------------------------------------
@@ -110,7 +91,7 @@ class CustomerListView(ObjectListView):
     partial_template_name = "customers/partials/_table.html"
 
     def get_filter_form(self, request: HttpRequest) -> forms.Form:
-        return CustomerFilterForm(request.GET or None, actor=request.user)
+        return CustomerFilterForm(request.GET or None, actor=signed_in(request))
 
     def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
         assert isinstance(form, CustomerFilterForm)
@@ -119,7 +100,7 @@ class CustomerListView(ObjectListView):
         self.sort = sort if sort in selectors.CUSTOMER_SORTS else selectors.DEFAULT_CUSTOMER_SORT
         self.ordering = selectors.CUSTOMER_SORTS[self.sort]  # type: ignore[misc]
         return selectors.customer_list(
-            actor=request.user, search=search, filters=filters, sort=self.sort
+            actor=signed_in(request), search=search, filters=filters, sort=self.sort
         )
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
@@ -134,7 +115,7 @@ def customer_detail_context(request: HttpRequest, customer: Customer, **kwargs: 
     """
     context = customer_360_context(request, customer, **kwargs)
     context["read_only"] = customer.owner_id is None and not selectors_pool.customer_in_scope(
-        actor=request.user, customer=customer
+        actor=signed_in(request), customer=customer
     )
     return context
 
@@ -157,7 +138,7 @@ class CustomerDetailView(CustomerPageMixin, ObjectView):
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
         # Readable: in the viewer's scope, or in the pool.
-        return object_or_404(selectors_pool.customer_get_readable, actor=request.user, pk=pk)
+        return object_or_404(selectors_pool.customer_get_readable, actor=signed_in(request), pk=pk)
 
     def extra_context(self, request: HttpRequest, record: Model) -> dict[str, Any]:
         assert isinstance(record, Customer)
@@ -172,8 +153,11 @@ class CustomerCompletenessView(ScopedPageView):
     http_method_names = ["get", "head", "options"]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        rows = selectors.completeness_by_owner(actor=request.user)
-        fields = [Customer._meta.get_field(name).verbose_name for name in COMPLETENESS_FIELDS]
+        rows = selectors.completeness_by_owner(actor=signed_in(request))
+        fields = [
+            getattr(Customer._meta.get_field(name), "verbose_name", name)
+            for name in COMPLETENESS_FIELDS
+        ]
         context = self.get_context(rows=rows, fields=fields)
         return render(request, "customers/completeness.html", context)
 
@@ -203,13 +187,14 @@ class CustomerCreateView(CustomerFormView):
     permission = rules.ADD_CUSTOMER
 
     def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
-        return CustomerCreateForm(data, actor=request.user)
+        # A ModelForm: the generic hook is typed for plain forms only.
+        return CustomerCreateForm(data, actor=signed_in(request))  # type: ignore[return-value]
 
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Any:
         assert isinstance(form, CustomerCreateForm)
         try:
             return services.customer_create(
-                actor=request.user,
+                actor=signed_in(request),
                 confirm_duplicate=form.cleaned_data["confirm_duplicate"],
                 **form.values(),
             )
@@ -230,13 +215,15 @@ class CustomerEditView(CustomerFormView):
         assert isinstance(record, Customer)
         if data is None:
             initial = CustomerEditForm.initial_for(record)
-            return CustomerEditForm(initial=initial, actor=request.user, customer=record)
-        return CustomerEditForm(data, actor=request.user, customer=record)
+            form = CustomerEditForm(initial=initial, actor=signed_in(request), customer=record)
+        else:
+            form = CustomerEditForm(data, actor=signed_in(request), customer=record)
+        return form  # type: ignore[return-value]  # a ModelForm, see CustomerCreateView
 
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(form, CustomerEditForm) and isinstance(record, Customer)
         return services.customer_update(
-            actor=request.user,
+            actor=signed_in(request),
             customer=record,
             expected_version=form.cleaned_data["version"],
             **form.values(),
@@ -253,7 +240,7 @@ class CustomerDeleteView(CustomerPageMixin, RecycleBinDeleteView):
     def delete(self, request: HttpRequest, record: Model, expected_version: int) -> None:
         assert isinstance(record, Customer)
         services.customer_delete(
-            actor=request.user, customer=record, expected_version=expected_version
+            actor=signed_in(request), customer=record, expected_version=expected_version
         )
 
     def success_url(self, request: HttpRequest, record: Model) -> str:
@@ -267,13 +254,13 @@ class ContactCreateView(CustomerPageMixin, ObjectFormView):
     """A new contact of the customer of the URL."""
 
     permission = rules.ADD_CONTACT
-    form_class = ContactForm
+    form_class: ClassVar[type[forms.Form]] = ContactForm  # type: ignore[assignment]
     template_name = "customers/contact_form.html"
     form_template_name = "customers/partials/_contact_form.html"
 
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(form, ContactForm) and isinstance(record, Customer)
-        return services.contact_create(actor=request.user, customer=record, **form.values())
+        return services.contact_create(actor=signed_in(request), customer=record, **form.values())
 
     def success_url(self, request: HttpRequest, record: Model) -> str:
         assert isinstance(record, Contact)

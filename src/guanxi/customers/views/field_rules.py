@@ -4,7 +4,7 @@ Only users who manage roles (``rules.MANAGE_FIELD_RULES``) reach them (403 other
 rules themselves are applied by :mod:`guanxi.customers.masking` wherever a value is shown.
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Model
@@ -21,7 +21,7 @@ from guanxi.customers.forms.field_rules import FieldRuleCreateForm, FieldRuleEdi
 from guanxi.customers.models import FieldRule
 from guanxi.customers.selectors import field_rules as selectors
 from guanxi.customers.services import field_rules as services
-from guanxi.customers.views.customers import RecycleBinDeleteView
+from guanxi.customers.views.base import RecycleBinDeleteView, signed_in
 
 ACTIVE_NAV = "field_rules"
 
@@ -35,13 +35,13 @@ def _rule_get(*, actor: User, pk: Any) -> FieldRule:
 
 
 class FieldRulePageMixin:
-    permission = rules.MANAGE_FIELD_RULES
-    active_nav = ACTIVE_NAV
-    model = FieldRule
-    context_object_name = "rule"
+    permission: ClassVar[str | None] = rules.MANAGE_FIELD_RULES
+    active_nav: ClassVar[str] = ACTIVE_NAV
+    model: ClassVar[type[Model]] = FieldRule
+    context_object_name: ClassVar[str] = "rule"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(_rule_get, actor=request.user, pk=pk)
+        return object_or_404(_rule_get, actor=signed_in(request), pk=pk)
 
     def success_url(self, request: HttpRequest, record: Model) -> str:
         return reverse("customers:field_rule_list")
@@ -66,7 +66,7 @@ class FieldRuleCreateView(FieldRulePageMixin, ObjectFormView):
     template_name = "customers/field_rule_form.html"
 
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
-        return services.field_rule_create(actor=request.user, **form.cleaned_data)
+        return services.field_rule_create(actor=signed_in(request), **form.cleaned_data)
 
     def success_message(self, record: Any) -> str:
         return _("%(field)s is now protected for %(role)s.") % _describe(record)
@@ -98,7 +98,7 @@ class FieldRuleEditView(FieldRulePageMixin, ObjectFormView):
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(record, FieldRule)
         return services.field_rule_update(
-            actor=request.user,
+            actor=signed_in(request),
             rule=record,
             mode=form.cleaned_data["mode"],
             expected_version=form.cleaned_data["version"],
@@ -118,7 +118,7 @@ class FieldRuleDeleteView(FieldRulePageMixin, RecycleBinDeleteView):
     def delete(self, request: HttpRequest, record: Model, expected_version: int) -> None:
         assert isinstance(record, FieldRule)
         services.field_rule_delete(
-            actor=request.user, rule=record, expected_version=expected_version
+            actor=signed_in(request), rule=record, expected_version=expected_version
         )
 
     def success_message(self, record: Any) -> str:

@@ -29,6 +29,7 @@ from guanxi.customers.importing.readers import MAX_IMPORT_BYTES
 from guanxi.customers.models import ImportJob
 from guanxi.customers.selectors import imports as selectors_import
 from guanxi.customers.services import imports as services_import
+from guanxi.customers.views.base import signed_in
 from guanxi.customers.views.customers import ACTIVE_NAV
 
 RUNNING = (ImportJob.State.VALIDATING, ImportJob.State.IMPORTING)
@@ -66,7 +67,7 @@ class ImportMappingForm(forms.Form):
 
 
 def _job(request: HttpRequest, pk: object) -> ImportJob:
-    job = object_or_404(selectors_import.import_job_get, actor=request.user, pk=pk)
+    job = object_or_404(selectors_import.import_job_get, actor=signed_in(request), pk=pk)
     assert isinstance(job, ImportJob)
     return job
 
@@ -78,7 +79,7 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         try:
             job = services_import.import_job_create(
-                actor=request.user, upload=form.cleaned_data["file"]
+                actor=signed_in(request), upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -90,7 +91,7 @@ def import_upload(request):
         {
             "active_nav": ACTIVE_NAV,
             "form": form,
-            "jobs": selectors_import.import_job_list(actor=request.user)[:20],
+            "jobs": selectors_import.import_job_list(actor=signed_in(request))[:20],
             "max_mb": MAX_IMPORT_BYTES // (1024 * 1024),
         },
         status=400 if form.errors else 200,
@@ -140,7 +141,9 @@ def import_check(request, pk):
     form = ImportMappingForm(request.POST, headers=headers, mapping=job.mapping)
     if form.is_valid():
         try:
-            services_import.import_job_validate(actor=request.user, job=job, mapping=form.mapping())
+            services_import.import_job_validate(
+                actor=signed_in(request), job=job, mapping=form.mapping()
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -153,7 +156,7 @@ def import_check(request, pk):
 def import_commit(request, pk):
     job = _job(request, pk)
     try:
-        services_import.import_job_commit(actor=request.user, job=job)
+        services_import.import_job_commit(actor=signed_in(request), job=job)
     except ValidationError as error:
         job.refresh_from_db()
         return _detail(request, job, status=400, commit_error=" ".join(error.messages))

@@ -23,13 +23,14 @@ from guanxi.customers.forms.churn import MergeConfirmForm, MergeSearchForm
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services import merge as services_merge
+from guanxi.customers.views.base import signed_in
 from guanxi.customers.views.customers import ACTIVE_NAV
 
 MAX_CANDIDATES = 20
 
 
 def _customer(request: HttpRequest, pk: int) -> Customer:
-    customer = object_or_404(selectors.customer_get, actor=request.user, pk=pk)
+    customer = object_or_404(selectors.customer_get, actor=signed_in(request), pk=pk)
     assert isinstance(customer, Customer)
     return customer
 
@@ -46,13 +47,13 @@ def _search_page(request, survivor):
     form = MergeSearchForm(request.GET or None)
     searched = form.is_valid() and bool(form.cleaned_data["q"].strip())
     if searched:
-        found = selectors.customer_list(actor=request.user, search=form.cleaned_data["q"])
+        found = selectors.customer_list(actor=signed_in(request), search=form.cleaned_data["q"])
         candidates = list(found.exclude(pk=survivor.pk)[:MAX_CANDIDATES])
     else:
         # Before any search, offer what the duplicate check finds (same name, phone, e-mail
         # or tax id), the usual reason to come here.
         likely = duplicate_candidates(
-            actor=request.user,
+            actor=signed_in(request),
             name=survivor.name,
             phone=survivor.phone,
             email=survivor.email,
@@ -121,7 +122,7 @@ def customer_merge(request, pk):
     merged = _customer(request, form.cleaned_data["merged"])
     try:
         services_merge.customer_merge(
-            actor=request.user,
+            actor=signed_in(request),
             survivor=survivor,
             merged=merged,
             survivor_version=form.cleaned_data["survivor_version"],

@@ -43,13 +43,14 @@ from guanxi.customers.forms.pool import (
 from guanxi.customers.models import Customer, OwnershipCap, PoolPolicy
 from guanxi.customers.selectors import pool as selectors_pool
 from guanxi.customers.services import pool as services_pool
+from guanxi.customers.views.base import signed_in
 
 ACTIVE_NAV = "pool"
 
 
 def _readable(request: HttpRequest, pk: Any) -> Customer:
     """The customer for a page that reads it: in the viewer's scope or in the pool, else 404."""
-    customer = object_or_404(selectors_pool.customer_get_readable, actor=request.user, pk=pk)
+    customer = object_or_404(selectors_pool.customer_get_readable, actor=signed_in(request), pk=pk)
     assert isinstance(customer, Customer)
     return customer
 
@@ -85,7 +86,7 @@ class PoolListView(ObjectListView):
     def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
         assert isinstance(form, PoolFilterForm)
         search, filters = form.query()
-        return selectors_pool.pool_list(actor=request.user, search=search, filters=filters)
+        return selectors_pool.pool_list(actor=signed_in(request), search=search, filters=filters)
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         return {
@@ -140,7 +141,7 @@ def customer_claim(request: HttpRequest, pk: int) -> HttpResponse:
     return _pool_move(
         request,
         customer,
-        lambda: services_pool.customer_claim(actor=request.user, customer=customer),
+        lambda: services_pool.customer_claim(actor=signed_in(request), customer=customer),
         lambda claimed: _("You now own “%(name)s”.") % {"name": claimed.name},
     )
 
@@ -151,13 +152,13 @@ def customer_assign(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _readable(request, pk)
     if not rules.can_assign(request.user):
         raise PermissionDenied
-    form = PoolAssignForm(request.POST, actor=request.user)
+    form = PoolAssignForm(request.POST, actor=signed_in(request))
 
     def move() -> Customer:
         if not form.is_valid():
             raise ValidationError([error for errors in form.errors.values() for error in errors])
         return services_pool.customer_assign_from_pool(
-            actor=request.user, customer=customer, owner=form.cleaned_data["owner"]
+            actor=signed_in(request), customer=customer, owner=form.cleaned_data["owner"]
         )
 
     return _pool_move(
@@ -196,7 +197,7 @@ class CustomerReleaseView(ObjectFormView):
         assert isinstance(record, Customer)
         try:
             return services_pool.customer_release(
-                actor=request.user, customer=record, reason=form.cleaned_data["reason"]
+                actor=signed_in(request), customer=record, reason=form.cleaned_data["reason"]
             )
         except ConflictError as error:
             # The customer moved meanwhile: the service's own words, on the form.
@@ -250,7 +251,7 @@ class PoolPolicyFormView(PoolSettingFormView):
     template_name = "customers/pool_policy_form.html"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(_policy_get, actor=request.user, pk=pk)
+        return object_or_404(_policy_get, actor=signed_in(request), pk=pk)
 
     def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
         if data is not None:
@@ -263,7 +264,7 @@ class PoolPolicyFormView(PoolSettingFormView):
             record is None or isinstance(record, PoolPolicy)
         )
         return services_pool.pool_policy_save(
-            actor=request.user,
+            actor=signed_in(request),
             policy=record,
             expected_version=form.cleaned_data.get("version") if record else None,
             **form.values(),
@@ -275,7 +276,7 @@ class OwnershipCapFormView(PoolSettingFormView):
     template_name = "customers/pool_cap_form.html"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(_cap_get, actor=request.user, pk=pk)
+        return object_or_404(_cap_get, actor=signed_in(request), pk=pk)
 
     def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
         if data is not None:
@@ -287,7 +288,7 @@ class OwnershipCapFormView(PoolSettingFormView):
         assert record is None or isinstance(record, OwnershipCap)
         data = form.cleaned_data
         return services_pool.ownership_cap_save(
-            actor=request.user,
+            actor=signed_in(request),
             cap=record,
             role=data["role"],
             max_owned=data["max_owned"],
@@ -298,14 +299,14 @@ class OwnershipCapFormView(PoolSettingFormView):
 class PoolPolicyDeleteView(ObjectActionView):
     permission = rules.MANAGE_POOL_SETTINGS
     model = PoolPolicy
-    success_text = gettext_lazy("The policy was deleted.")
+    success_text = gettext_lazy("The policy was deleted.")  # type: ignore[assignment]
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(_policy_get, actor=request.user, pk=pk)
+        return object_or_404(_policy_get, actor=signed_in(request), pk=pk)
 
     def act(self, request: HttpRequest, record: Model, form: forms.Form | None) -> None:
         assert isinstance(record, PoolPolicy)
-        services_pool.pool_policy_delete(actor=request.user, policy=record)
+        services_pool.pool_policy_delete(actor=signed_in(request), policy=record)
 
     def done_url(self, request: HttpRequest, record: Model) -> str:
         return reverse("customers:pool_settings")
@@ -314,14 +315,14 @@ class PoolPolicyDeleteView(ObjectActionView):
 class OwnershipCapDeleteView(ObjectActionView):
     permission = rules.MANAGE_POOL_SETTINGS
     model = OwnershipCap
-    success_text = gettext_lazy("The cap was deleted.")
+    success_text = gettext_lazy("The cap was deleted.")  # type: ignore[assignment]
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(_cap_get, actor=request.user, pk=pk)
+        return object_or_404(_cap_get, actor=signed_in(request), pk=pk)
 
     def act(self, request: HttpRequest, record: Model, form: forms.Form | None) -> None:
         assert isinstance(record, OwnershipCap)
-        services_pool.ownership_cap_delete(actor=request.user, cap=record)
+        services_pool.ownership_cap_delete(actor=signed_in(request), cap=record)
 
     def done_url(self, request: HttpRequest, record: Model) -> str:
         return reverse("customers:pool_settings")

@@ -24,6 +24,7 @@ from guanxi.customers.key_figures import customer_key_figures
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.timeline import customer_timeline, timeline_kinds
+from guanxi.customers.views.base import signed_in
 
 ACTIVE_NAV = "customers"
 
@@ -32,7 +33,7 @@ _viewer = requires(rules.VIEW_CUSTOMER)
 
 
 def _customer_or_404(request, pk) -> Customer:
-    customer = object_or_404(selectors.customer_get, actor=request.user, pk=pk)
+    customer = object_or_404(selectors.customer_get, actor=signed_in(request), pk=pk)
     assert isinstance(customer, Customer)
     return customer
 
@@ -40,13 +41,13 @@ def _customer_or_404(request, pk) -> Customer:
 def _timeline_context(request, customer, *, kind: str = "", before: str = "") -> dict:
     """The timeline page asked for; an unknown kind or garbled cursor raises ValidationError."""
     page = customer_timeline(
-        actor=request.user, customer=customer, kinds=[kind] if kind else None, before=before
+        actor=signed_in(request), customer=customer, kinds=[kind] if kind else None, before=before
     )
     return {
         "customer": customer,
         "timeline": page,
         "timeline_kind": kind,
-        "timeline_kinds": timeline_kinds(actor=request.user),
+        "timeline_kinds": timeline_kinds(actor=signed_in(request)),
         "timeline_continued": bool(before),
     }
 
@@ -63,8 +64,8 @@ def customer_360_context(request, customer, *, comment_form=None) -> dict:
     return {
         **timeline,
         "active_nav": ACTIVE_NAV,
-        "contacts": list(selectors.contact_list(actor=request.user, customer=customer)),
-        "key_figures": customer_key_figures(actor=request.user, customer=customer),
+        "contacts": list(selectors.contact_list(actor=signed_in(request), customer=customer)),
+        "key_figures": customer_key_figures(actor=signed_in(request), customer=customer),
         "comment_form": comment_form or CommentForm(),
     }
 
@@ -101,7 +102,7 @@ def customer_comment_create(request, pk):
     if form.is_valid():
         try:
             collaboration_services.comment_create(
-                actor=request.user, target=customer, body=form.cleaned_data["body"]
+                actor=signed_in(request), target=customer, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -124,13 +125,13 @@ def customer_comment_delete(request, pk, comment_pk):
     customer = _customer_or_404(request, pk)
     try:
         comment = collaboration_selectors.comment_get(
-            actor=request.user, pk=comment_pk, model=Customer
+            actor=signed_in(request), pk=comment_pk, model=Customer
         )
     except Comment.DoesNotExist as missing:
         raise Http404 from missing
     if comment.object_id != customer.pk:
         raise Http404
-    collaboration_services.comment_delete(actor=request.user, comment=comment)
+    collaboration_services.comment_delete(actor=signed_in(request), comment=comment)
     if request.htmx:
         return HttpResponse("")  # the entry swaps itself out
     return redirect(customer.get_absolute_url())

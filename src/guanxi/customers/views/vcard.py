@@ -32,11 +32,12 @@ from guanxi.customers.vcard import (
     VCARD_VERSIONS,
     contacts_to_vcard,
 )
+from guanxi.customers.views.base import signed_in
 from guanxi.customers.views.customers import ACTIVE_NAV
 
 
 def _customer(request: HttpRequest, pk: int) -> Customer:
-    customer = object_or_404(selectors.customer_get, actor=request.user, pk=pk)
+    customer = object_or_404(selectors.customer_get, actor=signed_in(request), pk=pk)
     assert isinstance(customer, Customer)
     return customer
 
@@ -51,11 +52,11 @@ def vcard_version(raw: str | None) -> str | None:
 
 
 def contacts_vcard_response(*, actor, customer, version: str) -> HttpResponse:
-    contacts = selectors.contact_list(actor=actor, customer=customer).order_by(
+    visible = selectors.contact_list(actor=actor, customer=customer).order_by(
         "-is_primary", "name", "id"
     )
     # Masked numbers and addresses go out masked, hidden ones not at all (field protection).
-    contacts = masking.protected_copies(actor, contacts)
+    contacts = masking.protected_copies(actor, visible)
     text = contacts_to_vcard(contacts, organisation=customer.name, version=version)
     response = HttpResponse(text.encode("utf-8"), content_type=VCARD_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(f"{customer.name}.vcf")
@@ -72,7 +73,7 @@ def contacts_vcard_export(request, pk):
         return HttpResponseBadRequest(
             _("Choose vCard version 3.0 or 4.0."), content_type="text/plain; charset=utf-8"
         )
-    return contacts_vcard_response(actor=request.user, customer=customer, version=version)
+    return contacts_vcard_response(actor=signed_in(request), customer=customer, version=version)
 
 
 class VCardImportForm(forms.Form):
@@ -113,7 +114,7 @@ def contacts_vcard_import(request, pk):
         try:
             data = form.data_bytes()
             report = contacts_import_vcards(
-                actor=request.user, customer=customer, data=data, dry_run=not commit
+                actor=signed_in(request), customer=customer, data=data, dry_run=not commit
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
