@@ -35,7 +35,7 @@ from guanxi.customers.selectors import activity as selectors_activity
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services import documents as services_documents
 from guanxi.customers.services import interactions as services_interactions
-from guanxi.customers.views.base import RecycleBinDeleteView, signed_in
+from guanxi.customers.views.base import RecycleBinDeleteView, scoped_customer, signed_in
 from guanxi.customers.views.customers import ACTIVE_NAV, CustomerPageMixin
 
 
@@ -77,12 +77,9 @@ class InteractionListView(ObjectListView):
     def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
         assert isinstance(form, InteractionFilterForm)
         query = form.query()
-        self.customer: Model | None = None
+        self.customer: Customer | None = None
         if form.is_bound and form.cleaned_data.get("customer"):
-            self.customer = object_or_404(
-                selectors.customer_get, actor=signed_in(request), pk=form.cleaned_data["customer"]
-            )
-        assert self.customer is None or isinstance(self.customer, Customer)
+            self.customer = scoped_customer(request, form.cleaned_data["customer"])
         return selectors_activity.interaction_list(
             actor=signed_in(request), customer=self.customer, **query
         )
@@ -210,10 +207,7 @@ class DocumentListView(ObjectListView):
     ordering = selectors_activity.DOCUMENT_ORDERING
 
     def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
-        self.customer = object_or_404(
-            selectors.customer_get, actor=signed_in(request), pk=self.kwargs["pk"]
-        )
-        assert isinstance(self.customer, Customer)
+        self.customer = scoped_customer(request, self.kwargs["pk"])
         return selectors_activity.document_list(actor=signed_in(request), customer=self.customer)
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:

@@ -7,12 +7,21 @@ from django.http import HttpRequest, HttpResponse
 
 from guanxi.accounts.models import User
 from guanxi.core.htmx import redirect_after_form
-from guanxi.core.views.generic import ObjectDeleteView, posted_version
+from guanxi.core.views.generic import ObjectDeleteView, object_or_404, posted_version
+from guanxi.customers.models import Customer
+from guanxi.customers.selectors import customers as selectors
 
 
 def signed_in(request: HttpRequest) -> User:
     """The acting user of a page that only signed-in users reach (the views see to it)."""
     return cast(User, request.user)
+
+
+def scoped_customer(request: HttpRequest, pk: Any) -> Customer:
+    """The customer of the URL if it is in the reader's scope; a 404 otherwise."""
+    customer = object_or_404(selectors.customer_get, actor=signed_in(request), pk=pk)
+    assert isinstance(customer, Customer)
+    return customer
 
 
 class RecycleBinDeleteView(ObjectDeleteView):

@@ -8,7 +8,7 @@ own conflict answer naming both), so a function view rather than the generic pag
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -16,23 +16,16 @@ from django.views.decorators.http import require_http_methods
 from guanxi.core.decorators import requires
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.htmx import redirect_after_form
-from guanxi.core.views.generic import MAX_ID, object_or_404
+from guanxi.core.views.generic import MAX_ID
 from guanxi.customers import rules
 from guanxi.customers.dedup import duplicate_candidates
 from guanxi.customers.forms.churn import MergeConfirmForm, MergeSearchForm
-from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services import merge as services_merge
-from guanxi.customers.views.base import signed_in
+from guanxi.customers.views.base import scoped_customer, signed_in
 from guanxi.customers.views.customers import ACTIVE_NAV
 
 MAX_CANDIDATES = 20
-
-
-def _customer(request: HttpRequest, pk: int) -> Customer:
-    customer = object_or_404(selectors.customer_get, actor=signed_in(request), pk=pk)
-    assert isinstance(customer, Customer)
-    return customer
 
 
 def _related_counts(customer) -> dict[str, int]:
@@ -103,14 +96,14 @@ def _confirm_page(request, survivor, merged, form, status=200, errors=()):
 @requires(rules.CHANGE_CUSTOMER)
 @require_http_methods(["GET", "POST"])
 def customer_merge(request, pk):
-    survivor = _customer(request, pk)
+    survivor = scoped_customer(request, pk)
     if request.method == "GET":
         raw = request.GET.get("merged", "")
         if not raw:
             return _search_page(request, survivor)
         if not raw.isdigit() or int(raw) > MAX_ID:
             raise Http404
-        merged = _customer(request, int(raw))
+        merged = scoped_customer(request, int(raw))
         errors = [_("A customer cannot be merged into itself.")] if merged == survivor else []
         return _confirm_page(
             request, survivor, merged, _confirm_form(survivor, merged), errors=errors
@@ -119,7 +112,7 @@ def customer_merge(request, pk):
     form = MergeConfirmForm(request.POST)
     if not form.is_valid():
         return _search_page(request, survivor)
-    merged = _customer(request, form.cleaned_data["merged"])
+    merged = scoped_customer(request, form.cleaned_data["merged"])
     try:
         services_merge.customer_merge(
             actor=signed_in(request),
@@ -130,8 +123,8 @@ def customer_merge(request, pk):
         )
     except ConflictError:
         # Show both as they are now; confirming again merges what the user now sees.
-        survivor = _customer(request, pk)
-        merged = _customer(request, merged.pk)
+        survivor = scoped_customer(request, pk)
+        merged = scoped_customer(request, merged.pk)
         message = _(
             "One of the customers was changed after you opened this page, so nothing was "
             "merged. Check them again and confirm."

@@ -18,24 +18,17 @@ from guanxi.collaboration.selectors import notifications as collaboration_select
 from guanxi.collaboration.services import notifications as collaboration_services
 from guanxi.core.decorators import requires
 from guanxi.core.forms.dictionaries import apply_validation_error
-from guanxi.core.views.generic import object_or_404
 from guanxi.customers import rules
 from guanxi.customers.key_figures import customer_key_figures
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.timeline import customer_timeline, timeline_kinds
-from guanxi.customers.views.base import signed_in
+from guanxi.customers.views.base import scoped_customer, signed_in
 
 ACTIVE_NAV = "customers"
 
 
 _viewer = requires(rules.VIEW_CUSTOMER)
-
-
-def _customer_or_404(request, pk) -> Customer:
-    customer = object_or_404(selectors.customer_get, actor=signed_in(request), pk=pk)
-    assert isinstance(customer, Customer)
-    return customer
 
 
 def _timeline_context(request, customer, *, kind: str = "", before: str = "") -> dict:
@@ -74,7 +67,7 @@ def customer_360_context(request, customer, *, comment_form=None) -> dict:
 @require_GET
 def customer_timeline_part(request, pk):
     """More entries (``before``) or another filter (``kind``), as list items for htmx."""
-    customer = _customer_or_404(request, pk)
+    customer = scoped_customer(request, pk)
     if not request.htmx:
         # The plain-HTML equivalent is the detail page with the same query.
         query = request.GET.urlencode()
@@ -96,7 +89,7 @@ def customer_timeline_part(request, pk):
 @_viewer
 @require_POST
 def customer_comment_create(request, pk):
-    customer = _customer_or_404(request, pk)
+    customer = scoped_customer(request, pk)
     form = CommentForm(request.POST)
     status = 422
     if form.is_valid():
@@ -122,7 +115,7 @@ def customer_comment_create(request, pk):
 @_viewer
 @require_POST
 def customer_comment_delete(request, pk, comment_pk):
-    customer = _customer_or_404(request, pk)
+    customer = scoped_customer(request, pk)
     try:
         comment = collaboration_selectors.comment_get(
             actor=signed_in(request), pk=comment_pk, model=Customer

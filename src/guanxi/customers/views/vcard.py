@@ -12,7 +12,7 @@ import binascii
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -20,9 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from guanxi.core.decorators import requires
 from guanxi.core.export import content_disposition
-from guanxi.core.views.generic import object_or_404
 from guanxi.customers import masking, rules
-from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services.vcard import contacts_import_vcards
 from guanxi.customers.vcard import (
@@ -32,14 +30,8 @@ from guanxi.customers.vcard import (
     VCARD_VERSIONS,
     contacts_to_vcard,
 )
-from guanxi.customers.views.base import signed_in
+from guanxi.customers.views.base import scoped_customer, signed_in
 from guanxi.customers.views.customers import ACTIVE_NAV
-
-
-def _customer(request: HttpRequest, pk: int) -> Customer:
-    customer = object_or_404(selectors.customer_get, actor=signed_in(request), pk=pk)
-    assert isinstance(customer, Customer)
-    return customer
 
 
 def vcard_version(raw: str | None) -> str | None:
@@ -67,7 +59,7 @@ def contacts_vcard_response(*, actor, customer, version: str) -> HttpResponse:
 @requires(rules.VIEW_CONTACT)
 @require_GET
 def contacts_vcard_export(request, pk):
-    customer = _customer(request, pk)
+    customer = scoped_customer(request, pk)
     version = vcard_version(request.GET.get("version"))
     if version is None:
         return HttpResponseBadRequest(
@@ -105,7 +97,7 @@ class VCardImportForm(forms.Form):
 @requires(rules.ADD_CONTACT)
 @require_http_methods(["GET", "POST"])
 def contacts_vcard_import(request, pk):
-    customer = _customer(request, pk)
+    customer = scoped_customer(request, pk)
     is_post = request.method == "POST"
     form = VCardImportForm(request.POST, request.FILES) if is_post else VCardImportForm()
     report, content = None, ""
