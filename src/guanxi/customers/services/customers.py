@@ -2,8 +2,9 @@
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.core.models import DictionaryEntry
 from guanxi.core.rules import is_sales_assistant, require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import code_next, record_create, record_soft_delete, record_update
@@ -47,6 +49,51 @@ CUSTOMER_EDITABLE_FIELDS = (
     "credit",
     "credit_status",
 )
+
+
+class CustomerFields(TypedDict, total=False):
+    """The editable fields of a customer (``CUSTOMER_EDITABLE_FIELDS``) as the services take
+    them; a write names only those it changes."""
+
+    name: str
+    kind: str
+    level: DictionaryEntry | None
+    region: DictionaryEntry | None
+    industry: DictionaryEntry | None
+    source: DictionaryEntry | None
+    owner: User | None
+    phone: str
+    fax: str
+    email: str
+    address: str
+    postcode: str
+    website: str
+    business_licence_no: str
+    legal_representative: str
+    registered_capital: Decimal | None
+    annual_revenue: Decimal | None
+    bank: str
+    bank_account: str
+    tax_id: str
+    tags: str | Iterable[str]
+    satisfaction: int | None
+    credit: int | None
+    credit_status: str
+
+
+class ContactFields(TypedDict, total=False):
+    """The fields of a contact as the services take them (``is_primary`` on create only)."""
+
+    name: str
+    gender: str
+    title: str
+    office_phone: str
+    mobile: str
+    email: str
+    notes: str
+    is_primary: bool
+
+
 # Identifiers people type in mixed case and width; stored in one canonical form.
 _UPPERCASE_FIELDS = ("tax_id", "business_licence_no")
 MAX_TAG_LENGTH = 30
@@ -91,7 +138,8 @@ def tags_normalise(tags: str | Iterable[Any] | None) -> str:
     return f",{','.join(cleaned)}," if cleaned else ""
 
 
-def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
+def _clean_fields(given: Mapping[str, Any]) -> dict[str, Any]:
+    fields = dict(given)
     unknown = set(fields) - set(CUSTOMER_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -140,14 +188,16 @@ def _default_owner(actor: User) -> User | None:
 
 
 @transaction.atomic
-def customer_create(*, actor: User, confirm_duplicate: bool = True, **fields: Any) -> Customer:
+def customer_create(
+    *, actor: User, confirm_duplicate: bool = True, **given: Unpack[CustomerFields]
+) -> Customer:
     """Create a customer; with ``confirm_duplicate=False`` a likely duplicate is refused.
 
     The refusal is a :class:`guanxi.customers.dedup.DuplicateError` naming the candidates,
     so the form or API can show them and ask again with ``confirm_duplicate=True``.
     """
     require(actor, rules.ADD_CUSTOMER)
-    fields = _clean_fields(fields)
+    fields = _clean_fields(given)
     if not confirm_duplicate:
         dedup.raise_if_duplicates(actor=actor, **fields)
     if "owner" not in fields:
@@ -168,19 +218,23 @@ def customer_create(*, actor: User, confirm_duplicate: bool = True, **fields: An
 
 @transaction.atomic
 def customer_update(
-    *, actor: User, customer: Customer, expected_version: int | None = None, **fields: Any
+    *,
+    actor: User,
+    customer: Customer,
+    expected_version: int | None = None,
+    **fields: Unpack[CustomerFields],
 ) -> Customer:
     require(actor, rules.CHANGE_CUSTOMER)
     return _customer_update(
-        actor=actor, customer=customer, expected_version=expected_version, fields=fields
+        actor=actor, customer=customer, expected_version=expected_version, given=fields
     )
 
 
 def _customer_update(
-    *, actor: User, customer: Customer, expected_version: int | None, fields: dict[str, Any]
+    *, actor: User, customer: Customer, expected_version: int | None, given: Mapping[str, Any]
 ) -> Customer:
     """The write of an update inside the caller's transaction (no savepoint per record)."""
-    fields = _clean_fields(fields)
+    fields = _clean_fields(given)
     owner_changes = "owner" in fields and fields["owner"] != customer.owner
     if owner_changes:
         _check_owner(actor, fields["owner"])
@@ -201,12 +255,12 @@ def customer_delete(
 
 
 @transaction.atomic
-def contact_create(*, actor: User, customer: Customer, **fields: Any) -> Contact:
+def contact_create(*, actor: User, customer: Customer, **fields: Unpack[ContactFields]) -> Contact:
     require(actor, rules.ADD_CONTACT)
     return contact_create_within(actor=actor, customer=customer, fields=fields)
 
 
-def contact_create_within(*, actor: User, customer: Customer, fields: dict[str, Any]) -> Contact:
+def contact_create_within(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Contact:
     """The write of :func:`contact_create` inside the caller's transaction, the right checked
     (the vCard import adds many contacts in one transaction, without a savepoint each)."""
     contact = Contact(customer=customer, **fields)
@@ -223,7 +277,11 @@ CONTACT_EDITABLE_FIELDS = ("name", "gender", "title", "office_phone", "mobile", 
 
 @transaction.atomic
 def contact_update(
-    *, actor: User, contact: Contact, expected_version: int | None = None, **fields: Any
+    *,
+    actor: User,
+    contact: Contact,
+    expected_version: int | None = None,
+    **fields: Unpack[ContactFields],
 ) -> Contact:
     """Change a contact's details (not its customer or primary flag)."""
     require(actor, rules.CHANGE_CONTACT)
@@ -359,7 +417,7 @@ def customers_bulk_add_tag(*, actor: User, customer_ids: Iterable[int | str], ta
             actor=actor,
             customer=customer,
             expected_version=customer.version,
-            fields={"tags": [*(customer.tags or "").split(","), stored.strip(",")]},
+            given={"tags": [*(customer.tags or "").split(","), stored.strip(",")]},
         )
         changed += 1
     return changed
