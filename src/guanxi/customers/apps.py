@@ -1,5 +1,11 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from guanxi.customers.search.sqlite import fts_ensure
 
 
 class CustomersConfig(AppConfig):
@@ -8,8 +14,8 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_migrate
-
+        # Imported here: models and services can be imported only once the app registry is ready.
+        from guanxi.customers import rules  # noqa: F401  (registers the app's rule permissions)
         from guanxi.customers.models import DocumentVersion
         from guanxi.customers.services.documents import document_version_file_forget
 
@@ -21,10 +27,6 @@ class CustomersConfig(AppConfig):
         )
 
 
-def _search_index_ensure(using, **kwargs) -> None:
+def _search_index_ensure(using: str, **kwargs: Any) -> None:
     """Restore SQLite's search triggers after a migration rebuilt the customer table."""
-    from django.db import connections
-
-    from guanxi.customers.search.sqlite import fts_ensure
-
     fts_ensure(connections[using])

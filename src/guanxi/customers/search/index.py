@@ -8,6 +8,7 @@ building it once afterwards, so the seeder drops it first and rebuilds it at the
 
 from django.db import connection
 
+from guanxi.customers.search.keys import customer_search_text
 from guanxi.customers.search.sqlite import fts_drop, fts_ensure
 
 TRIGRAM_INDEX = "customer_search_trgm"
@@ -57,8 +58,6 @@ def search_text_rewrite(customer_model, contact_model, chunk: int = 2000) -> Non
     For data migrations after the format changed; takes the (historical) models as arguments.
     Large tables get their search index rebuilt once instead of updated row by row.
     """
-    from guanxi.customers.search.keys import customer_search_text
-
     rebuild = customer_model.objects.count() >= REBUILD_INDEX_FROM and search_index_drop()
     rows = customer_model.objects.filter(deleted_at__isnull=True).order_by("pk")
     last = 0
