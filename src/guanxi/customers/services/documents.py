@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,6 +34,15 @@ from guanxi.customers.models import Customer, Document, DocumentVersion, Interac
 DEFAULT_MAX_MB = 20
 MAX_NAME_LENGTH = 255
 DOCUMENT_EDITABLE_FIELDS = ("title", "category", "description")
+
+
+class DocumentFields(TypedDict, total=False):
+    """The editable fields of a document (``DOCUMENT_EDITABLE_FIELDS``)."""
+
+    title: str
+    category: str
+    description: str
+
 
 # Extension → signatures its first bytes may start with (None: plain text, checked otherwise).
 # Office Open XML files are zip archives; the old Office formats are OLE compound files.
@@ -319,7 +328,8 @@ def attachments_create(
         return []
     require(actor, rules.ADD_DOCUMENT)
     checked = [upload_check(upload, field=field) for upload in files]
-    with stored_files_guard(), transaction.atomic():
+    # Only ever called inside the interaction's transaction: no savepoint of its own.
+    with stored_files_guard(), transaction.atomic(savepoint=False):
         return [
             _document_create(
                 actor=actor,
@@ -354,7 +364,11 @@ def document_add_version(
 
 
 def document_update(
-    *, actor: User, document: Document, expected_version: int | None = None, **fields: Any
+    *,
+    actor: User,
+    document: Document,
+    expected_version: int | None = None,
+    **fields: Unpack[DocumentFields],
 ) -> Document:
     """Change a document's title, category or description (files change by new versions)."""
     require(actor, rules.CHANGE_DOCUMENT)

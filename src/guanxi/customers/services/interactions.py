@@ -6,9 +6,9 @@ recall (customers/pool). Those two columns are bookkeeping, not an edit of the c
 they are written with a plain UPDATE: the customer's version and history stay as they were.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -21,17 +21,31 @@ from guanxi.accounts.models import User
 from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
 from guanxi.customers import rules
-from guanxi.customers.models import Customer, Document, Interaction
+from guanxi.customers.models import Contact, Customer, Document, Interaction
 from guanxi.customers.services.documents import attachments_create, stored_files_guard
 
 INTERACTION_EDITABLE_FIELDS = ("contact", "kind", "occurred_at", "place", "summary", "details")
+
+
+class InteractionFields(TypedDict, total=False):
+    """The editable fields of an interaction (``INTERACTION_EDITABLE_FIELDS``)."""
+
+    contact: Contact | None
+    kind: str
+    occurred_at: datetime
+    place: str
+    summary: str
+    details: str
+
+
 # Clocks of phones and PCs drift; a few minutes ahead is still "now".
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # Older dates are typing errors (and before 1901 time zones had no standard offsets).
 EARLIEST_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _clean_fields(customer: Customer, fields: dict[str, Any]) -> dict[str, Any]:
+def _clean_fields(customer: Customer, given: Mapping[str, Any]) -> dict[str, Any]:
+    fields = dict(given)
     unknown = set(fields) - set(INTERACTION_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -79,14 +93,14 @@ def interaction_create(
     actor: User,
     customer: Customer,
     attachments: Iterable[UploadedFile] = (),
-    **fields: Any,
+    **given: Unpack[InteractionFields],
 ) -> Interaction:
     """Log an interaction with ``customer``; ``attachments`` are uploaded files stored with it.
 
     All files are checked before anything is written; one refused file refuses the whole entry.
     """
     require(actor, rules.ADD_INTERACTION)
-    fields = _clean_fields(customer, fields)
+    fields = _clean_fields(customer, given)
     with stored_files_guard(), transaction.atomic():
         interaction = Interaction(customer=customer, **fields)
         owner = customer.owner
@@ -106,7 +120,7 @@ def interaction_update(
     interaction: Interaction,
     expected_version: int | None = None,
     attachments: Iterable[UploadedFile] = (),
-    **fields: Any,
+    **given: Unpack[InteractionFields],
 ) -> Interaction:
     """Edit an interaction; new ``attachments`` are added beside the existing ones.
 
@@ -114,7 +128,7 @@ def interaction_update(
     since other interactions may have set it.
     """
     require(actor, rules.CHANGE_INTERACTION)
-    fields = _clean_fields(interaction.customer, fields)
+    fields = _clean_fields(interaction.customer, given)
     with stored_files_guard(), transaction.atomic():
         for name, value in fields.items():
             setattr(interaction, name, value)

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -31,6 +31,7 @@ from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
+from guanxi.core.models import DictionaryEntry
 from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_update
 from guanxi.customers import events, rules
@@ -203,6 +204,16 @@ def customer_release(*, actor: User, customer: Customer, reason: str) -> Custome
 POLICY_FIELDS = ("level", "follow_up_days", "won_days", "notice_days", "max_owned")
 
 
+class PolicyFields(TypedDict, total=False):
+    """The fields of a recall policy (``POLICY_FIELDS``); None: no such rule, or no limit."""
+
+    level: DictionaryEntry | None
+    follow_up_days: int | None
+    won_days: int | None
+    notice_days: int
+    max_owned: int | None
+
+
 def _require_settings_right(actor: User) -> None:
     require(
         actor,
@@ -229,7 +240,7 @@ def pool_policy_save(
     actor: User,
     policy: PoolPolicy | None = None,
     expected_version: int | None = None,
-    **fields: Any,
+    **fields: Unpack[PolicyFields],
 ) -> PoolPolicy:
     """Create a policy (``policy`` None) or change one; one policy per level, one default."""
     _require_settings_right(actor)
