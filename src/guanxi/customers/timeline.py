@@ -206,7 +206,7 @@ def _in_scope(actor, customer: Customer) -> bool:
     if not actor.is_authenticated or not actor.is_active:
         return False
     if customer.owner_id is None:
-        # A pool customer is readable by everyone with the view right (selectors_pool), its
+        # A pool customer is readable by everyone with the view right (the pool selectors), its
         # past included: whoever claims it next sees what was done with it before.
         return actor.has_perm(rules.VIEW_CUSTOMER)
     ids = visible_user_ids(actor)

@@ -1,7 +1,7 @@
 """The index behind customer search, dropped and rebuilt around bulk loads.
 
 PostgreSQL: a trigram GIN index on ``search_text`` (created by migration 0002). SQLite: an FTS5
-trigram table kept current by triggers (search_sqlite.py, created by migration 0004).
+trigram table kept current by triggers (``customers.search.sqlite``, created by migration 0004).
 Maintaining either row by row while a million customers are loaded is many times slower than
 building it once afterwards, so the seeder drops it first and rebuilds it at the end.
 """

@@ -62,8 +62,8 @@ def customer_list(
         .defer("search_text")
     )
     if pattern := search_pattern(search):
-        # Keys and term are both normalised (search.py), so a case-sensitive LIKE is exact and
-        # is what the trigram index on search_text answers on PostgreSQL.
+        # Keys and term are both normalised (customers.search.keys), so a case-sensitive LIKE
+        # is exact and is what the trigram index on search_text answers on PostgreSQL.
         customers = customers.filter(_search_condition(pattern))
     if filters:
         filters = dict(filters)
@@ -76,7 +76,7 @@ def customer_list(
 def _search_condition(pattern: str) -> Q:
     """``search_text`` contains ``pattern``, asked the way the database's index answers it."""
     if connection.vendor == "sqlite" and len(pattern) >= MIN_TERM:
-        return fts_condition(pattern)  # the FTS5 trigram table (search_sqlite.py)
+        return fts_condition(pattern)  # the FTS5 trigram table (``customers.search.sqlite``)
     return Q(search_text__contains=pattern)  # the trigram GIN index on PostgreSQL
 
 

@@ -1,6 +1,6 @@
 """``{% churn_panel customer %}``: the customer's churn case, its measures and the actions.
 
-Placed on the customer page; it reads through selectors_churn, so it shows only what the
+Placed on the customer page; it reads through the churn selectors, so it shows only what the
 viewer may see, and offers postpone/confirm only to those holding the right.
 """
 

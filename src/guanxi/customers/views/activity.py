@@ -1,6 +1,6 @@
 """Pages of interactions 交往记录 and documents 文档, and the safe download of a stored file.
 
-Reads go through selectors_activity (out of scope → 404), writes through the services
+Reads go through the activity selectors (out of scope → 404), writes through the services
 (no right → 403, refused file → error on the form, stale version → conflict on the form); the
 flow is the generic scoped views' (:mod:`guanxi.core.views.generic`).
 """
