@@ -1,8 +1,13 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core import home, navigation
 from guanxi.core.navigation import NavItem
+from guanxi.customers.search.sqlite import fts_ensure
 
 
 class CustomersConfig(AppConfig):
@@ -11,8 +16,8 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_migrate
-
+        # Imported here: models and services can be imported only once the app registry is ready.
+        from guanxi.customers import rules  # (registers the app's rule permissions)
         from guanxi.customers.models import DocumentVersion
         from guanxi.customers.selectors.home import customer_home_counts
         from guanxi.customers.services.documents import document_version_file_forget
@@ -28,7 +33,7 @@ class CustomersConfig(AppConfig):
                 "customers",
                 _("Customers"),
                 "customers:list",
-                "customers.view_customer",
+                rules.VIEW_CUSTOMER,
                 hint=_("Find, add and follow up customers."),
                 order=10,
             ),
@@ -36,18 +41,16 @@ class CustomersConfig(AppConfig):
                 "interactions",
                 _("Interactions"),
                 "customers:interaction_list",
-                "customers.view_interaction",
+                rules.VIEW_INTERACTION,
                 order=20,
             ),
-            NavItem(
-                "churn", _("Churn"), "customers:churn_list", "customers.view_churncase", order=30
-            ),
-            NavItem("pool", _("Pool"), "customers:pool", "customers.view_customer", order=40),
+            NavItem("churn", _("Churn"), "customers:churn_list", rules.VIEW_CHURNCASE, order=30),
+            NavItem("pool", _("Pool"), "customers:pool", rules.VIEW_CUSTOMER, order=40),
             NavItem(
                 "field_rules",
                 _("Field protection"),
                 "customers:field_rule_list",
-                "accounts.manage_accounts",
+                rules.MANAGE_FIELD_RULES,
                 order=120,
             ),
         )
@@ -55,16 +58,12 @@ class CustomersConfig(AppConfig):
             home.HomeFigures(
                 key="customers",
                 template="customers/partials/_home_figures.html",
-                permission="customers.view_customer",
+                permission=rules.VIEW_CUSTOMER,
                 figures=customer_home_counts,
             )
         )
 
 
-def _search_index_ensure(using, **kwargs) -> None:
+def _search_index_ensure(using: str, **kwargs: Any) -> None:
     """Restore SQLite's search triggers after a migration rebuilt the customer table."""
-    from django.db import connections
-
-    from guanxi.customers.search.sqlite import fts_ensure
-
     fts_ensure(connections[using])

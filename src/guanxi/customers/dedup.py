@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from guanxi.core.scoping import scope_queryset
+from guanxi.customers.models import Customer
 
 # Legal-form endings that do not tell two companies apart (longest first).
 LEGAL_SUFFIXES = (
@@ -69,8 +70,6 @@ class DuplicateError(ValidationError):
 def duplicate_candidates(
     *, actor, name: str = "", phone: str = "", email: str = "", tax_id: str = "", **_other
 ) -> Duplicates:
-    from guanxi.customers.models import Customer
-
     condition = Q()
     if key := name_key(name):
         condition |= Q(name_key=key)

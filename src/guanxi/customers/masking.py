@@ -23,6 +23,7 @@ from dataclasses import replace
 
 from django.db import models
 
+from guanxi.core.selectors.pages import EMPTY
 from guanxi.customers.models import FieldRule
 
 MASKED = FieldRule.Mode.MASKED.value
@@ -252,8 +253,6 @@ def protect_history(user, model, entries: list) -> list:
 
 def _mask_shown(key: str, text: str) -> str:
     # The history shows an empty value as a dash; a dash is not a value to mask.
-    from guanxi.core.selectors.pages import EMPTY
-
     return text if text == EMPTY else mask_value(key, text)
 
 

@@ -1,8 +1,8 @@
 """The one place where reassigning a customer's owner moves the customer's open work.
 
-SPEC §1: a customer changes hands *with* its open opportunities, tasks and services, in one
-step. Each app with open work registers a hook from its ``AppConfig.ready()`` (the sales app:
-``services_opportunities.opportunities_follow_customer``)::
+A customer changes hands *with* its open opportunities, tasks and services, in one step.
+Each app with open work registers a hook from its ``AppConfig.ready()`` (the sales app:
+``sales.services.opportunities.opportunities_follow_customer``)::
 
     from guanxi.customers import reassign_hooks
 

@@ -6,23 +6,22 @@ Scheduled ones carry ``@periodic``; all are thin wrappers, the rules live in the
 from django_tasks import task
 
 from guanxi.core.jobs import periodic
+from guanxi.customers.services import churn as services_churn
+from guanxi.customers.services import imports as services_imports
+from guanxi.customers.services import pool as services_pool
 
 
 @task()
 def import_job_validate_task(job_id: str, then_commit: bool = False) -> str:
     """Check a customer import (dry run), then import it too when ``then_commit``."""
-    from guanxi.customers.services.imports import import_job_run_validation
-
-    job = import_job_run_validation(job_id=job_id, then_commit=then_commit)
+    job = services_imports.import_job_run_validation(job_id=job_id, then_commit=then_commit)
     return job.state if job is not None else "missing"
 
 
 @task()
 def import_job_commit_task(job_id: str) -> str:
     """Import the valid new rows of a checked customer import."""
-    from guanxi.customers.services.imports import import_job_run_commit
-
-    job = import_job_run_commit(job_id=job_id)
+    job = services_imports.import_job_run_commit(job_id=job_id)
     return job.state if job is not None else "missing"
 
 
@@ -33,15 +32,11 @@ def import_job_commit_task(job_id: str) -> str:
 @task()
 def churn_scan() -> int:
     """Warn the owners of customers who stopped ordering (GUANXI_CHURN_MONTHS, default 6)."""
-    from guanxi.customers.services.churn import churn_scan as run
-
-    return run()
+    return services_churn.churn_scan()
 
 
 @periodic(name="customers.pool_recall", every="daily", at="04:30")
 @task()
 def pool_recall() -> dict[str, int]:
     """Warn owners of coming recalls and return neglected customers to the pool 公海."""
-    from guanxi.customers.services.pool import pool_recall_run
-
-    return pool_recall_run()
+    return services_pool.pool_recall_run()

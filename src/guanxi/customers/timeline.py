@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.collaboration.models import Comment
 from guanxi.collaboration.services.notifications import comment_can_delete
 from guanxi.core.scoping import sees_everything, visible_user_ids
+from guanxi.customers import rules
 from guanxi.customers.models import Customer, CustomerEvent, Document, DocumentVersion, Interaction
 
 DEFAULT_LIMIT = 30
@@ -205,9 +206,9 @@ def _in_scope(actor, customer: Customer) -> bool:
     if not actor.is_authenticated or not actor.is_active:
         return False
     if customer.owner_id is None:
-        # A pool customer is readable by everyone with the view right (selectors_pool), its
+        # A pool customer is readable by everyone with the view right (the pool selectors), its
         # past included: whoever claims it next sees what was done with it before.
-        return actor.has_perm("customers.view_customer")
+        return actor.has_perm(rules.VIEW_CUSTOMER)
     ids = visible_user_ids(actor)
     return any(getattr(customer, f"{name}_id") in ids for name in Customer.scope_fields)
 
@@ -290,7 +291,7 @@ _INTERACTION_ICONS = {
 class InteractionProvider(QuerysetProvider):
     kind = "interaction"
     label = gettext_lazy("Interactions")
-    permission = "customers.view_interaction"
+    permission = rules.VIEW_INTERACTION
     time_field = "occurred_at"
 
     def queryset(self, *, actor, customer):
@@ -331,7 +332,7 @@ class DocumentProvider(QuerysetProvider):
 
     kind = "document"
     label = gettext_lazy("Documents")
-    permission = "customers.view_document"
+    permission = rules.VIEW_DOCUMENT
 
     def queryset(self, *, actor, customer):
         return _with_latest_version(
@@ -361,7 +362,7 @@ class DocumentProvider(QuerysetProvider):
 class EventProvider(QuerysetProvider):
     kind = "event"
     label = gettext_lazy("Events")
-    permission = "customers.view_customer"
+    permission = rules.VIEW_CUSTOMER
     time_field = "happened_at"
 
     def queryset(self, *, actor, customer):

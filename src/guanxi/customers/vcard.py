@@ -3,7 +3,7 @@
 Pure functions, no database: :func:`contacts_to_vcard` writes contacts as one .vcf text and
 :func:`parse_vcards` turns an uploaded file into one :class:`ParsedCard` per card, each with the
 contact fields it would create or the errors that stop it. The rules of an import (scope,
-duplicates, the transaction) live in ``services_vcard``.
+duplicates, the transaction) live in ``customers.services.vcard``.
 
 Cards from old phones are vCard 2.1 with QUOTED-PRINTABLE values and ``CHARSET=UTF-8``; vobject
 reads them with ``allowQP=True``. Each card is parsed on its own, so one broken card is reported

@@ -31,6 +31,7 @@ from guanxi.core.api.concurrency import check_if_match, etag
 from guanxi.core.api.filters import id_filter
 from guanxi.core.api.serializers import ErrorSerializer, VersionedModelSerializer
 from guanxi.core.api.viewsets import MAX_ID, ScopedViewSet
+from guanxi.customers import rules
 from guanxi.customers.api.customers import ScopedCustomerField
 from guanxi.customers.models import Contact, Document, DocumentVersion, Interaction
 from guanxi.customers.selectors import activity as selectors_activity
@@ -209,7 +210,7 @@ class DocumentViewSet(ScopedViewSet):
     @property
     def write_permission(self):
         # A new version changes the document; RoleRights would otherwise ask for "add".
-        return "customers.change_document" if self.action == "versions" else None
+        return rules.CHANGE_DOCUMENT if self.action == "versions" else None
 
     def get_serializer_class(self):
         if self.action in {"update", "partial_update"}:

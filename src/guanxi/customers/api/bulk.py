@@ -22,6 +22,7 @@ from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
 from guanxi.core.api.viewsets import MAX_ID, query_text
+from guanxi.customers import rules
 from guanxi.customers.api.customers import CustomerFilter
 from guanxi.customers.exports import customer_export_queryset, customer_export_response
 from guanxi.customers.forms.bulk import IdListField
@@ -49,7 +50,7 @@ class BulkActionView(UserLanguageMixin, APIView):
     """Base of the bulk actions: JSON in, change rights on customers, all or none."""
 
     model = Customer
-    write_permission = "customers.change_customer"
+    write_permission = rules.CHANGE_CUSTOMER
     permission_classes = [IsAuthenticated, RoleRights]
     parser_classes = [JSONParser]
 

@@ -22,6 +22,7 @@ from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
 from guanxi.core.api.viewsets import MAX_ID
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.customers import rules
 from guanxi.customers.models import ChurnCase, ChurnMeasure, Customer
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services import churn as services_churn
@@ -100,7 +101,7 @@ ERRORS = {
 
 class _ChurnView(UserLanguageMixin, APIView):
     model = ChurnCase
-    write_permission = "customers.change_churncase"
+    write_permission = rules.CHANGE_CHURNCASE
     permission_classes = [IsAuthenticated, RoleRights]
     parser_classes = [JSONParser]
 

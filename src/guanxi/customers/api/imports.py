@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
+from guanxi.customers import rules
 from guanxi.customers.importing.mapping import FIELD_NAMES
 from guanxi.customers.importing.readers import MAX_IMPORT_BYTES
 from guanxi.customers.models import ImportJob
@@ -114,8 +115,8 @@ class ImportCreateSerializer(serializers.Serializer):
 class _ImportView(UserLanguageMixin, APIView):
     model = ImportJob
     permission_classes = [IsAuthenticated, RoleRights]
-    read_permission = services_import.IMPORT_PERMISSION
-    write_permission = services_import.IMPORT_PERMISSION
+    read_permission = rules.IMPORT_CUSTOMERS
+    write_permission = rules.IMPORT_CUSTOMERS
 
     def job(self, pk: str) -> ImportJob:
         try:

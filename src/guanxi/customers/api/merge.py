@@ -20,6 +20,7 @@ from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
 from guanxi.core.api.viewsets import MAX_ID
+from guanxi.customers import rules
 from guanxi.customers.api.churn import CUSTOMER_ID, customer_in_scope
 from guanxi.customers.api.customers import CustomerSerializer
 from guanxi.customers.models import Customer
@@ -43,7 +44,7 @@ class CustomerMergeView(UserLanguageMixin, APIView):
     """Merge the customer ``merged`` into this one, in one transaction."""
 
     model = Customer
-    write_permission = "customers.change_customer"
+    write_permission = rules.CHANGE_CUSTOMER
     permission_classes = [IsAuthenticated, RoleRights]
     parser_classes = [JSONParser]
 

@@ -3,7 +3,7 @@
 ``GET /api/customers/pool/`` lists the customers without an owner (every caller with the
 customer view right sees the whole pool). ``POST /api/customers/{id}/claim/`` makes the caller
 the owner, ``POST .../assign/`` (supervisors) gives the customer to ``owner``, and
-``POST .../release/`` puts it back with a ``reason``. The rules are ``services_pool``'s: no
+``POST .../release/`` puts it back with a ``reason``. The rules are the app's rules module: no
 right → 403, a customer the caller may not even read → 404, someone was quicker (or the
 customer is not in the pool) → 409, a cap reached → 422, bad input → 400 naming the field.
 """
@@ -25,6 +25,7 @@ from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.serializers import ErrorSerializer, VersionField
 from guanxi.core.api.views import UserLanguageMixin
 from guanxi.core.api.viewsets import MAX_ID, query_text
+from guanxi.customers import rules
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import pool as selectors_pool
 from guanxi.customers.services import pool as services_pool
@@ -147,7 +148,7 @@ class PoolListView(UserLanguageMixin, generics.ListAPIView):
 
 class _PoolMoveView(UserLanguageMixin, APIView):
     model = Customer
-    write_permission = "customers.change_customer"
+    write_permission = rules.CHANGE_CUSTOMER
     permission_classes = [IsAuthenticated, RoleRights]
     parser_classes = [JSONParser]
 

@@ -111,7 +111,7 @@ class InteractionFilterForm(forms.Form):
     )
 
     def query(self) -> dict:
-        """Keyword arguments for selectors_activity.interaction_list (dates as local days)."""
+        """Keyword arguments for the activity selectors' interaction_list (dates as local days)."""
         if not self.is_bound:
             return {}
         self.is_valid()

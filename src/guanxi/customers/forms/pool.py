@@ -1,4 +1,4 @@
-"""Forms of the customer pool pages; they parse input, ``services_pool`` decides what is allowed."""
+"""Forms of the customer pool pages; they parse input, the pool services decide what is allowed."""
 
 from django import forms
 from django.contrib.auth.models import Group
@@ -50,7 +50,7 @@ class PoolFilterForm(forms.Form):
             ]
 
     def query(self) -> tuple[str, dict]:
-        """The search term and the filters for ``selectors_pool.pool_list``."""
+        """The search term and the filters for ``customers.selectors.pool.pool_list``."""
         if not self.is_bound:
             return "", {}
         self.is_valid()

@@ -17,9 +17,9 @@ from django.utils import timezone
 from guanxi.core.bulk import bulk_insert, reserve_ids
 from guanxi.core.services.records import code_reserve
 from guanxi.customers import dedup
-from guanxi.customers.events import events_record_many
+from guanxi.customers.events import customers_imported_events
 from guanxi.customers.importing.validate import DICTIONARY_FIELDS, RowResult
-from guanxi.customers.models import Customer, CustomerEvent
+from guanxi.customers.models import Customer
 from guanxi.customers.search.keys import customer_search_text
 from guanxi.customers.services.customers import CUSTOMER_CODE_PREFIX
 
@@ -83,10 +83,9 @@ def write_rows(prepared: PreparedRows, *, actor, job_id, file_name: str = "") ->
     """Insert prepared customers and their "imported" events in one transaction."""
     if not prepared.ids:
         return []
-    data = {"import_job": str(job_id), "file": file_name}
     with transaction.atomic():
         bulk_insert(Customer, prepared.customers)
-        events_record_many(
-            customer_ids=prepared.ids, kind=CustomerEvent.Kind.IMPORTED, actor=actor, data=data
+        customers_imported_events(
+            customer_ids=prepared.ids, actor=actor, import_job=str(job_id), file_name=file_name
         )
     return prepared.ids

@@ -11,6 +11,7 @@ required fields, so other imports (the sales app's lead import) map their column
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -88,8 +89,6 @@ def field_labels(fields=IMPORT_FIELDS) -> dict[str, str]:
 
 
 def _synonym_table(fields) -> dict[str, str]:
-    from django.utils import translation
-
     table: dict[str, str] = {}
     for name, label, synonyms in fields:
         keys = [name, *synonyms]

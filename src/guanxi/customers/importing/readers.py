@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 MAX_IMPORT_ROWS = 200_000
@@ -133,8 +134,6 @@ def _guard_decoding(rows, encoding: str):
 
 @contextmanager
 def _open_xlsx(binary):
-    from openpyxl import load_workbook
-
     try:
         book = load_workbook(binary, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -153,8 +152,6 @@ def estimate_rows(binary, name: str) -> int:
     head = binary.read(_SAMPLE_BYTES)
     binary.seek(0)
     if is_xlsx(name, head):
-        from openpyxl import load_workbook
-
         try:
             book = load_workbook(binary, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:

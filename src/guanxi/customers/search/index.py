@@ -1,13 +1,14 @@
 """The index behind customer search, dropped and rebuilt around bulk loads.
 
 PostgreSQL: a trigram GIN index on ``search_text`` (created by migration 0002). SQLite: an FTS5
-trigram table kept current by triggers (search_sqlite.py, created by migration 0004).
+trigram table kept current by triggers (``customers.search.sqlite``, created by migration 0004).
 Maintaining either row by row while a million customers are loaded is many times slower than
 building it once afterwards, so the seeder drops it first and rebuilds it at the end.
 """
 
 from django.db import connection
 
+from guanxi.customers.search.keys import customer_search_text
 from guanxi.customers.search.sqlite import fts_drop, fts_ensure
 
 TRIGRAM_INDEX = "customer_search_trgm"
@@ -57,8 +58,6 @@ def search_text_rewrite(customer_model, contact_model, chunk: int = 2000) -> Non
     For data migrations after the format changed; takes the (historical) models as arguments.
     Large tables get their search index rebuilt once instead of updated row by row.
     """
-    from guanxi.customers.search.keys import customer_search_text
-
     rebuild = customer_model.objects.count() >= REBUILD_INDEX_FROM and search_index_drop()
     rows = customer_model.objects.filter(deleted_at__isnull=True).order_by("pk")
     last = 0

@@ -1,6 +1,6 @@
 """Seeded churn cases 客户流失 for ``guanxi seed`` and the bench: about 4 % of the owned customers.
 
-A case follows the rules of the daily job and of ``services_churn``: it is warned at the first
+A case follows the rules of the daily job and of the churn services: it is warned at the first
 run of the job (04:00) after the customer's last order became ``GUANXI_CHURN_MONTHS`` old, and
 ``last_order_at`` is that order. About 25 % are still warnings 流失预警 and 15 % postponed
 暂缓流失 (with one or two measures 暂缓措施), both warned in the last six months; 40 % were

@@ -8,21 +8,26 @@ so nothing here changes when the sales module starts writing orders.
 
 import calendar
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 
+from guanxi.accounts.models import User
+from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import ChurnCase, ChurnMeasure, Customer
+from guanxi.customers.selectors.customers import customer_dictionary_choices
 
 
 def churn_months() -> int:
     """The setting ``GUANXI_CHURN_MONTHS`` (default 6)."""
-    return int(settings.GUANXI.get("CHURN_MONTHS", 6))
+    guanxi: dict[str, Any] = settings.GUANXI
+    return int(guanxi.get("CHURN_MONTHS", 6))
 
 
-def last_order_expression():
+def last_order_expression() -> Coalesce:
     """The customer's last order time in SQL: last order, else creation."""
     return Coalesce("last_order_at", "created_at")
 
@@ -44,22 +49,23 @@ def churn_candidates(*, now: datetime, months: int | None = None) -> QuerySet[Cu
     Unscoped on purpose: only the daily job calls it.
     """
     cutoff = months_before(now, churn_months() if months is None else months)
-    return (
+    candidates: QuerySet[Customer] = (
         Customer.objects.filter(status=Customer.Status.ACTIVE, owner__isnull=False)
         .alias(last_order_time=last_order_expression())
         .filter(last_order_time__lt=cutoff)
         .exclude(churn_cases__state__in=ChurnCase.OPEN_STATES)
     )
+    return candidates
 
 
-def _measures() -> Prefetch:
+def _measures() -> "Prefetch[Any]":
     return Prefetch(
         "measures",
         queryset=ChurnMeasure.objects.select_related("recorded_by").order_by("recorded_at", "id"),
     )
 
 
-def churn_case_list(*, actor, mine: bool = False) -> QuerySet[ChurnCase]:
+def churn_case_list(*, actor: User, mine: bool = False) -> QuerySet[ChurnCase]:
     """Open churn cases the actor sees (a supervisor: the team's), newest warning first.
 
     ``mine`` keeps the cases of customers the actor owns. Measures are prefetched, so a page
@@ -73,12 +79,12 @@ def churn_case_list(*, actor, mine: bool = False) -> QuerySet[ChurnCase]:
     return cases.select_related("customer", "customer__owner").prefetch_related(_measures())
 
 
-def churn_case_open(*, actor, customer: Customer) -> ChurnCase | None:
+def churn_case_open(*, actor: User, customer: Customer) -> ChurnCase | None:
     """The customer's open case, if the actor sees it."""
     return churn_case_list(actor=actor).filter(customer=customer).first()
 
 
-def churn_case_history(*, actor, customer: Customer) -> QuerySet[ChurnCase]:
+def churn_case_history(*, actor: User, customer: Customer) -> QuerySet[ChurnCase]:
     """Every case of the customer (open and closed), newest first, with measures and reason."""
     return (
         scope_queryset(ChurnCase.objects.filter(customer=customer), actor)
@@ -87,9 +93,6 @@ def churn_case_history(*, actor, customer: Customer) -> QuerySet[ChurnCase]:
     )
 
 
-def churn_reason_choices(*, current=None):
+def churn_reason_choices(*, current: DictionaryEntry | None = None) -> QuerySet[DictionaryEntry]:
     """The churn reasons a confirmation may choose: active dictionary entries."""
-    from guanxi.core.models import DictionaryKind
-    from guanxi.customers.selectors.customers import customer_dictionary_choices
-
     return customer_dictionary_choices(kind=DictionaryKind.CHURN_REASON, current=current)

@@ -1,5 +1,8 @@
 """Reads of customers and contacts, always within the acting user's scope."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -17,6 +20,7 @@ from django.db.models import (
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.models import DictionaryEntry
+from guanxi.core.rules import is_sales_assistant
 from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
 from guanxi.customers.models import COMPLETENESS_FIELDS, Contact, Customer
 from guanxi.customers.search.keys import search_pattern
@@ -45,17 +49,21 @@ DEFAULT_CUSTOMER_SORT = "created"
 
 
 def customer_list(
-    *, actor, search: str = "", filters: dict | None = None, sort: str = "created"
+    *,
+    actor: User,
+    search: str = "",
+    filters: dict[str, Any] | None = None,
+    sort: str = "created",
 ) -> QuerySet[Customer]:
     # The search keys are for WHERE only; lists never show them.
-    customers = (
+    customers: QuerySet[Customer] = (
         scope_queryset(Customer.objects.all(), actor)
         .select_related("owner", "level", "region")
         .defer("search_text")
     )
     if pattern := search_pattern(search):
-        # Keys and term are both normalised (search.py), so a case-sensitive LIKE is exact and
-        # is what the trigram index on search_text answers on PostgreSQL.
+        # Keys and term are both normalised (customers.search.keys), so a case-sensitive LIKE
+        # is exact and is what the trigram index on search_text answers on PostgreSQL.
         customers = customers.filter(_search_condition(pattern))
     if filters:
         filters = dict(filters)
@@ -68,65 +76,72 @@ def customer_list(
 def _search_condition(pattern: str) -> Q:
     """``search_text`` contains ``pattern``, asked the way the database's index answers it."""
     if connection.vendor == "sqlite" and len(pattern) >= MIN_TERM:
-        return fts_condition(pattern)  # the FTS5 trigram table (search_sqlite.py)
+        return fts_condition(pattern)  # the FTS5 trigram table (``customers.search.sqlite``)
     return Q(search_text__contains=pattern)  # the trigram GIN index on PostgreSQL
 
 
-def customer_get(*, actor, pk) -> Customer:
+def customer_get(*, actor: User, pk: Any) -> Customer:
     """The customer if the actor may see it; ``Customer.DoesNotExist`` otherwise (a 404)."""
-    return scope_queryset(
+    customer: Customer = scope_queryset(
         Customer.objects.select_related(
             "owner", "level", "region", "industry", "source", "created_by", "on_behalf_of"
         ),
         actor,
     ).get(pk=pk)
+    return customer
 
 
-def contact_list(*, actor, customer: Customer | None = None) -> QuerySet[Contact]:
-    contacts = scope_queryset(Contact.objects.select_related("customer"), actor)
+def contact_list(*, actor: User, customer: Customer | None = None) -> QuerySet[Contact]:
+    contacts: QuerySet[Contact] = scope_queryset(Contact.objects.select_related("customer"), actor)
     if customer is not None:
         contacts = contacts.filter(customer=customer)
     return contacts
 
 
-def contact_get(*, actor, pk) -> Contact:
+def contact_get(*, actor: User, pk: Any) -> Contact:
     return contact_list(actor=actor).get(pk=pk)
 
 
-def customer_owner_choices(*, actor):
+def customer_owner_choices(*, actor: User) -> QuerySet[User]:
     """Who ``actor`` may make the owner of a customer in a form.
 
     A sales assistant enters for the managers they support, never for themselves; everyone
     else gets the owners the service accepts (accounts.selectors.assignable_owners).
     """
-    if actor.supports.exists() and not actor.has_perm("accounts.view_team_records"):
-        return actor.supports.filter(is_active=True).order_by("username")
-    return assignable_owners(actor=actor).order_by("username")
+    owners: QuerySet[User]
+    if is_sales_assistant(actor):
+        owners = actor.supports.filter(is_active=True)
+    else:
+        owners = assignable_owners(actor=actor)
+    return owners.order_by("username")
 
 
-def customer_owner_filter_choices(*, actor):
+def customer_owner_filter_choices(*, actor: User) -> QuerySet[User]:
     """The users whose customers ``actor`` may list, to filter the list by owner."""
-    users = User.objects.order_by("username")
+    users: QuerySet[User] = User.objects.order_by("username")
     return users if sees_everything(actor) else users.filter(pk__in=visible_user_ids(actor))
 
 
-def customer_dictionary_entries(*, kinds) -> QuerySet[DictionaryEntry]:
+def customer_dictionary_entries(*, kinds: Iterable[str]) -> QuerySet[DictionaryEntry]:
     """Dictionary entries of ``kinds`` (active or retired) to filter customers by, in one query."""
-    return DictionaryEntry.objects.filter(kind__in=list(kinds)).order_by(
-        "kind", "sort_order", "code"
-    )
+    entries: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(kind__in=list(kinds))
+    return entries.order_by("kind", "sort_order", "code")
 
 
-def customer_dictionary_choices(*, kind: str, current=None) -> QuerySet[DictionaryEntry]:
+def customer_dictionary_choices(
+    *, kind: str, current: DictionaryEntry | None = None
+) -> QuerySet[DictionaryEntry]:
     """The entries a customer form offers: active ones, plus the retired one already chosen."""
     condition = Q(is_active=True)
     if current is not None:
         condition |= Q(pk=current.pk)
-    return DictionaryEntry.objects.filter(condition, kind=kind).order_by("sort_order", "code")
+    entries: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(condition, kind=kind)
+    return entries.order_by("sort_order", "code")
 
 
 def tag_filter(tag: str) -> Q:
     """Customers carrying ``tag`` (see Customer.tags for the stored format)."""
+    # Imported here: services.customers imports this module (a cycle at module level).
     from guanxi.customers.services.customers import tags_normalise
 
     stored = tags_normalise([tag])
@@ -141,7 +156,7 @@ def _filled(name: str) -> Case:
     return Case(When(empty, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
-def completeness_expression():
+def completeness_expression() -> "ExpressionWrapper[Any]":
     """客户信息完整度 in SQL: the percentage of COMPLETENESS_FIELDS filled, 0–100."""
     filled = sum((_filled(name) for name in COMPLETENESS_FIELDS), Value(0))
     return ExpressionWrapper(
@@ -149,7 +164,7 @@ def completeness_expression():
     )
 
 
-def completeness_by_owner(*, actor) -> list[dict]:
+def completeness_by_owner(*, actor: User) -> list[dict[str, Any]]:
     """Average completeness of the customers ``actor`` sees, per owner (the pool as None).
 
     One aggregate query; rows are ``{"owner_id", "owner__username", "owner_name", "customers",

@@ -1,19 +1,23 @@
 """Reads of the customer pool 公海: the pool list, what a user may look at, recall candidates.
 
 The one rule of the pool's visibility lives here: a customer without an owner is readable by
-everyone who holds the customer view right, whatever their normal scope (SPEC §2 — reps must
-see what they may claim). Writes still need the customer in scope (``selectors.customer_get``),
+everyone who holds the customer view right, whatever their normal scope (reps must see what
+they may claim). Writes still need the customer in scope (``selectors.customer_get``),
 so a pool customer is read-only until someone claims it.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from guanxi.core.scoping import scope_q
+from guanxi.accounts.models import User
+from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.core.scoping import can_see, scope_q
+from guanxi.customers import rules
 from guanxi.customers.models import Customer, OwnershipCap, PoolPolicy
 from guanxi.customers.search.keys import normalise
 
@@ -22,14 +26,10 @@ POOL_ORDERING = ("-created_at", "-id")
 POOL_FILTERS = ("level", "region", "industry")
 
 
-def _may_view(actor) -> bool:
-    return actor.is_authenticated and actor.is_active and actor.has_perm("customers.view_customer")
-
-
-def customer_readable(*, actor) -> QuerySet[Customer]:
+def customer_readable(*, actor: User) -> QuerySet[Customer]:
     """Customers ``actor`` may look at: their scope, plus the pool with the view right."""
-    customers = Customer.objects.all()
-    if not _may_view(actor):
+    customers: QuerySet[Customer] = Customer.objects.all()
+    if not rules.reads_pool(actor):
         return customers.none()
     condition = scope_q(actor, Customer)
     if condition is None:
@@ -37,21 +37,25 @@ def customer_readable(*, actor) -> QuerySet[Customer]:
     return customers.filter(condition | Q(owner__isnull=True))
 
 
-def customer_get_readable(*, actor, pk) -> Customer:
+def customer_get_readable(*, actor: User, pk: Any) -> Customer:
     """A customer for the detail page: in scope or in the pool; ``DoesNotExist`` otherwise."""
-    return (
+    customer: Customer = (
         customer_readable(actor=actor)
         .select_related(
             "owner", "level", "region", "industry", "source", "created_by", "on_behalf_of"
         )
         .get(pk=pk)
     )
+    return customer
 
 
-def pool_list(*, actor, search: str = "", filters: dict | None = None) -> QuerySet[Customer]:
+def pool_list(
+    *, actor: User, search: str = "", filters: dict[str, Any] | None = None
+) -> QuerySet[Customer]:
     """Customers in the pool, newest first; ``filters`` may hold level, region, industry."""
-    if not _may_view(actor):
-        return Customer.objects.none()
+    customers: QuerySet[Customer] = Customer.objects.all()
+    if not rules.reads_pool(actor):
+        return customers.none()
     customers = (
         Customer.objects.filter(owner__isnull=True)
         .select_related("level", "region", "industry")
@@ -65,17 +69,15 @@ def pool_list(*, actor, search: str = "", filters: dict | None = None) -> QueryS
     return customers.order_by(*POOL_ORDERING)
 
 
-def pool_owner_choices(*, actor):
+def pool_owner_choices(*, actor: User) -> QuerySet[User]:
     """Whom ``actor`` may give a pool customer to (the assign select of the pool page)."""
-    from guanxi.accounts.selectors.users import assignable_owners
-
     return assignable_owners(actor=actor).order_by("username")
 
 
 # -- recall: which owned customers go back to the pool, and who hears of it first ------------
 
 
-def follow_up_reference():
+def follow_up_reference() -> Greatest:
     """Since when the owner has not followed up: the later of "owned since" and the last follow-up.
 
     Greatest() is NULL on SQLite as soon as one side is, so each side falls back to the other
@@ -87,7 +89,7 @@ def follow_up_reference():
     )
 
 
-def won_reference():
+def won_reference() -> Greatest:
     """Since when the owner has won nothing: the later of "owned since" and the last win."""
     return Greatest(
         Coalesce("owned_since", "last_won_at", "created_at"),
@@ -102,12 +104,12 @@ class _Rule:
 
 
 def _rules(policy: PoolPolicy) -> list[_Rule]:
-    rules = []
+    found = []
     if policy.follow_up_days:
-        rules.append(_Rule("follow_up_since", policy.follow_up_days))
+        found.append(_Rule("follow_up_since", policy.follow_up_days))
     if policy.won_days:
-        rules.append(_Rule("won_since", policy.won_days))
-    return rules
+        found.append(_Rule("won_since", policy.won_days))
+    return found
 
 
 def policy_customers(policy: PoolPolicy) -> QuerySet[Customer]:
@@ -116,7 +118,7 @@ def policy_customers(policy: PoolPolicy) -> QuerySet[Customer]:
     A level's own policy governs that level; the default one every level without its own row,
     and customers without a level.
     """
-    customers = Customer.objects.filter(owner__isnull=False)
+    customers: QuerySet[Customer] = Customer.objects.filter(owner__isnull=False)
     if policy.level_id is not None:
         customers = customers.filter(level_id=policy.level_id)
     else:
@@ -159,7 +161,8 @@ def notice_candidates(policy: PoolPolicy, *, now: datetime | None = None) -> Que
     """
     now = now or timezone.now()
     if not policy.notice_days:
-        return Customer.objects.none()
+        none: QuerySet[Customer] = Customer.objects.none()
+        return none
     due = Q(pk__in=[])
     for rule in _rules(policy):
         soon = now - timedelta(days=max(rule.days - policy.notice_days, 0))
@@ -178,18 +181,16 @@ def recall_date(policy: PoolPolicy, customer: Customer, *, now: datetime) -> dat
 
 def pool_policies() -> QuerySet[PoolPolicy]:
     """Every recall policy, the default one first."""
-    return PoolPolicy.objects.select_related("level").order_by(
-        Coalesce("level__sort_order", -1), "id"
-    )
+    policies: QuerySet[PoolPolicy] = PoolPolicy.objects.select_related("level")
+    return policies.order_by(Coalesce("level__sort_order", -1), "id")
 
 
 def ownership_caps() -> QuerySet[OwnershipCap]:
     """Every ownership cap, by role name."""
-    return OwnershipCap.objects.select_related("role").order_by("role__name")
+    caps: QuerySet[OwnershipCap] = OwnershipCap.objects.select_related("role")
+    return caps.order_by("role__name")
 
 
-def customer_in_scope(*, actor, customer: Customer) -> bool:
+def customer_in_scope(*, actor: User, customer: Customer) -> bool:
     """Whether ``customer`` is in ``actor``'s own scope (so not merely readable as a pool row)."""
-    from guanxi.core.scoping import can_see
-
     return can_see(actor, customer)

@@ -8,6 +8,7 @@ plus "there are more" is all a search box needs.
 
 from dataclasses import dataclass
 
+from guanxi.accounts.models import User
 from guanxi.customers.models import Customer
 from guanxi.customers.search.keys import name_matches, normalise
 from guanxi.customers.selectors.customers import contact_list, customer_list
@@ -36,7 +37,7 @@ def search_term_valid(search: str) -> bool:
     return len(normalise(search)) >= MIN_TERM_LENGTH
 
 
-def customer_search(*, actor, search: str, limit: int = DEFAULT_LIMIT) -> SearchResult:
+def customer_search(*, actor: User, search: str, limit: int = DEFAULT_LIMIT) -> SearchResult:
     """The newest customers ``actor`` may see that ``search`` finds; two queries at most."""
     limit = max(1, min(limit, MAX_LIMIT))
     rows = list(customer_list(actor=actor, search=search)[: limit + 1])

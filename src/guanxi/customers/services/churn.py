@@ -8,18 +8,20 @@ follows the case; cases, measures and events are never deleted, so the history s
 import logging
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.models import DictionaryEntry, DictionaryKind
-from guanxi.core.scoping import scope_queryset
+from guanxi.core.rules import require
+from guanxi.core.scoping import can_see
 from guanxi.core.services.records import record_update
-from guanxi.customers.events import event_record
-from guanxi.customers.models import ChurnCase, ChurnMeasure, Customer, CustomerEvent
+from guanxi.customers import events, rules
+from guanxi.customers.models import ChurnCase, ChurnMeasure, Customer
 from guanxi.customers.selectors.churn import (
     churn_candidates,
     churn_months,
@@ -35,14 +37,13 @@ CHURN_SCAN_BATCH = 500
 
 def _locked(customer: Customer) -> Customer:
     """The customer's row, locked for this transaction, so two writers cannot both open a case."""
-    return Customer.objects.select_for_update().get(pk=customer.pk)
+    locked: Customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    return locked
 
 
-def _set_status(*, customer: Customer, status: str, actor, reason: str, expected_version=None):
+def _set_status(*, customer: Customer, status: str, actor: User | None, reason: str) -> None:
     customer.status = status
-    record_update(
-        instance=customer, actor=actor, expected_version=expected_version, change_reason=reason
-    )
+    record_update(instance=customer, actor=actor, change_reason=reason)
 
 
 def _open_case(customer: Customer) -> ChurnCase | None:
@@ -53,11 +54,10 @@ def _open_case(customer: Customer) -> ChurnCase | None:
     )
 
 
-def _require_handler(actor, customer: Customer) -> None:
+def _require_handler(actor: User, customer: Customer) -> None:
     """The owner or their supervisor (anyone holding the right who sees the customer)."""
-    if not actor.has_perm("customers.change_churncase"):
-        raise PermissionDenied(_("You do not have the right to do this."))
-    if not scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists():
+    require(actor, rules.CHANGE_CHURNCASE)
+    if not can_see(actor, customer):
         raise Customer.DoesNotExist
 
 
@@ -101,11 +101,7 @@ def churn_warn(
         actor=None,
         reason=_("Churn warning"),
     )
-    event_record(
-        customer=customer,
-        kind=CustomerEvent.Kind.CHURN_WARNING,
-        data={"case": case.pk, "last_order": last_order.isoformat() if last_order else None},
-    )
+    events.churn_warning_event(customer=customer, case=case, last_order=last_order)
     name, day = customer.name, timezone.localtime(last_order).date().isoformat()
     notification_send(
         recipient=customer.owner,
@@ -157,7 +153,7 @@ def churn_scan(
 
 
 @transaction.atomic
-def churn_postpone(*, actor, customer: Customer, measures: str) -> ChurnCase:
+def churn_postpone(*, actor: User, customer: Customer, measures: str) -> ChurnCase:
     """Postpone churn 暂缓流失: record the measures 暂缓措施 taken; call again to add more."""
     _require_handler(actor, customer)
     measures = (measures or "").strip()
@@ -184,18 +180,18 @@ def churn_postpone(*, actor, customer: Customer, measures: str) -> ChurnCase:
             actor=actor,
             reason=_("Churn postponed"),
         )
-    event_record(
-        customer=customer,
-        kind=CustomerEvent.Kind.CHURN_POSTPONED,
-        actor=actor,
-        text=measures,
-        data={"case": case.pk},
-    )
+    events.churn_postponed_event(customer=customer, case=case, actor=actor, measures=measures)
     return case
 
 
 @transaction.atomic
-def churn_confirm(*, actor, customer: Customer, reason, details: str = "") -> ChurnCase:
+def churn_confirm(
+    *,
+    actor: User,
+    customer: Customer,
+    reason: DictionaryEntry | int | str | None,
+    details: str = "",
+) -> ChurnCase:
     """Confirm churn 确定流失 with the reason 流失原因: the case closes, the customer is churned."""
     _require_handler(actor, customer)
     if not isinstance(reason, DictionaryEntry):
@@ -227,12 +223,8 @@ def churn_confirm(*, actor, customer: Customer, reason, details: str = "") -> Ch
     _set_status(
         customer=customer, status=Customer.Status.CHURNED, actor=actor, reason=_("Churn confirmed")
     )
-    event_record(
-        customer=customer,
-        kind=CustomerEvent.Kind.CHURN_CONFIRMED,
-        actor=actor,
-        text=details,
-        data={"case": case.pk, "reason": reason.code},
+    events.churn_confirmed_event(
+        customer=customer, case=case, actor=actor, reason_code=reason.code, details=details
     )
     return case
 
@@ -240,8 +232,11 @@ def churn_confirm(*, actor, customer: Customer, reason, details: str = "") -> Ch
 # -- orders (the hook the sales module calls) -------------------------------------------------
 
 
-@transaction.atomic
-def customer_order_recorded(*, customer: Customer, ordered_at: datetime, actor=None) -> Customer:
+# Only ever called inside the order service's transaction: no savepoint of its own.
+@transaction.atomic(savepoint=False)
+def customer_order_recorded(
+    *, customer: Customer, ordered_at: datetime, actor: User | None = None
+) -> Customer:
     """Note an order of ``customer`` at ``ordered_at``; the order services call this on create.
 
     Moves ``last_order_at`` / ``last_won_at`` forward (never back, so a late back-dated order
@@ -282,10 +277,7 @@ def customer_order_recorded(*, customer: Customer, ordered_at: datetime, actor=N
         reason = _("Won back by an order")
     _set_status(customer=customer, status=Customer.Status.ACTIVE, actor=actor, reason=reason)
     if was_churned:
-        event_record(
-            customer=customer,
-            kind=CustomerEvent.Kind.WON_BACK,
-            actor=actor,
-            data={"case": won_back.pk if won_back else None, "ordered_at": ordered_at.isoformat()},
+        events.customer_won_back_event(
+            customer=customer, case=won_back, actor=actor, ordered_at=ordered_at
         )
     return customer

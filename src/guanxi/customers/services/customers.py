@@ -2,17 +2,25 @@
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.core.models import DictionaryEntry
+from guanxi.core.rules import is_sales_assistant, require
+from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import code_next, record_create, record_soft_delete, record_update
-from guanxi.customers import dedup
+from guanxi.customers import dedup, reassign_hooks, rules
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.search.keys import customer_search_text
+from guanxi.customers.selectors.customers import customer_list
 
 CUSTOMER_CODE_PREFIX = "KH"
 CUSTOMER_EDITABLE_FIELDS = (
@@ -41,18 +49,58 @@ CUSTOMER_EDITABLE_FIELDS = (
     "credit",
     "credit_status",
 )
+
+
+class CustomerFields(TypedDict, total=False):
+    """The editable fields of a customer (``CUSTOMER_EDITABLE_FIELDS``) as the services take
+    them; a write names only those it changes."""
+
+    name: str
+    kind: str
+    level: DictionaryEntry | None
+    region: DictionaryEntry | None
+    industry: DictionaryEntry | None
+    source: DictionaryEntry | None
+    owner: User | None
+    phone: str
+    fax: str
+    email: str
+    address: str
+    postcode: str
+    website: str
+    business_licence_no: str
+    legal_representative: str
+    registered_capital: Decimal | None
+    annual_revenue: Decimal | None
+    bank: str
+    bank_account: str
+    tax_id: str
+    tags: str | Iterable[str]
+    satisfaction: int | None
+    credit: int | None
+    credit_status: str
+
+
+class ContactFields(TypedDict, total=False):
+    """The fields of a contact as the services take them (``is_primary`` on create only)."""
+
+    name: str
+    gender: str
+    title: str
+    office_phone: str
+    mobile: str
+    email: str
+    notes: str
+    is_primary: bool
+
+
 # Identifiers people type in mixed case and width; stored in one canonical form.
 _UPPERCASE_FIELDS = ("tax_id", "business_licence_no")
 MAX_TAG_LENGTH = 30
 _TAG_SEPARATORS = re.compile(r"[,，;；]")
 
 
-def _require(actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("You do not have the right to do this."))
-
-
-def _check_owner(actor, owner) -> None:
+def _check_owner(actor: User, owner: User | None) -> None:
     if owner is not None and not assignable_owners(actor=actor).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": _("You cannot give customers to this user.")})
 
@@ -62,7 +110,7 @@ def identifier_normalise(value: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
 
 
-def tags_normalise(tags) -> str:
+def tags_normalise(tags: str | Iterable[Any] | None) -> str:
     """The stored form of ``tags`` (a list, or text split at commas): ",a,b," or "".
 
     Each tag is NFKC-folded, case-folded and stripped; duplicates go, order is kept.
@@ -71,7 +119,7 @@ def tags_normalise(tags) -> str:
         tags = [tags]
     # A separator inside a list item splits it too, so the stored format cannot break.
     parts = [part for tag in tags or () for part in _TAG_SEPARATORS.split(str(tag))]
-    cleaned = []
+    cleaned: list[str] = []
     for tag in parts:
         tag = unicodedata.normalize("NFKC", tag).strip().casefold()
         if not tag:
@@ -90,7 +138,8 @@ def tags_normalise(tags) -> str:
     return f",{','.join(cleaned)}," if cleaned else ""
 
 
-def _clean_fields(fields: dict) -> dict:
+def _clean_fields(given: Mapping[str, Any]) -> dict[str, Any]:
+    fields = dict(given)
     unknown = set(fields) - set(CUSTOMER_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -105,7 +154,7 @@ def _clean_fields(fields: dict) -> dict:
 
 
 def _search_text(customer: Customer) -> str:
-    names = []
+    names: Iterable[str] = []
     if customer.pk is not None:
         names = Contact.objects.filter(customer_id=customer.pk).values_list("name", flat=True)
     return customer_search_text(
@@ -130,23 +179,25 @@ def customer_search_refresh(*, customer: Customer) -> None:
     Customer.all_objects.filter(pk=customer.pk).update(search_text=customer.search_text)
 
 
-def _default_owner(actor):
+def _default_owner(actor: User) -> User | None:
     """A sales assistant enters for the single manager they support; everyone else owns it."""
-    if actor.supports.exists() and not actor.has_perm("accounts.view_team_records"):
+    if is_sales_assistant(actor):
         supported = list(actor.supports.all()[:2])
         return supported[0] if len(supported) == 1 else None
     return actor
 
 
 @transaction.atomic
-def customer_create(*, actor, confirm_duplicate: bool = True, **fields) -> Customer:
+def customer_create(
+    *, actor: User, confirm_duplicate: bool = True, **given: Unpack[CustomerFields]
+) -> Customer:
     """Create a customer; with ``confirm_duplicate=False`` a likely duplicate is refused.
 
     The refusal is a :class:`guanxi.customers.dedup.DuplicateError` naming the candidates,
     so the form or API can show them and ask again with ``confirm_duplicate=True``.
     """
-    _require(actor, "customers.add_customer")
-    fields = _clean_fields(fields)
+    require(actor, rules.ADD_CUSTOMER)
+    fields = _clean_fields(given)
     if not confirm_duplicate:
         dedup.raise_if_duplicates(actor=actor, **fields)
     if "owner" not in fields:
@@ -157,19 +208,33 @@ def customer_create(*, actor, confirm_duplicate: bool = True, **fields) -> Custo
     _owner_changed(customer)
     derive_keys(customer)
     owner = fields["owner"]
-    return record_create(
+    record_create(
         instance=customer,
         actor=actor,
         on_behalf_of=owner if owner is not None and owner != actor else None,
     )
+    return customer
 
 
 @transaction.atomic
 def customer_update(
-    *, actor, customer: Customer, expected_version: int | None = None, **fields
+    *,
+    actor: User,
+    customer: Customer,
+    expected_version: int | None = None,
+    **fields: Unpack[CustomerFields],
 ) -> Customer:
-    _require(actor, "customers.change_customer")
-    fields = _clean_fields(fields)
+    require(actor, rules.CHANGE_CUSTOMER)
+    return _customer_update(
+        actor=actor, customer=customer, expected_version=expected_version, given=fields
+    )
+
+
+def _customer_update(
+    *, actor: User, customer: Customer, expected_version: int | None, given: Mapping[str, Any]
+) -> Customer:
+    """The write of an update inside the caller's transaction (no savepoint per record)."""
+    fields = _clean_fields(given)
     owner_changes = "owner" in fields and fields["owner"] != customer.owner
     if owner_changes:
         _check_owner(actor, fields["owner"])
@@ -178,17 +243,26 @@ def customer_update(
     if owner_changes:
         _owner_changed(customer)
     derive_keys(customer)
-    return record_update(instance=customer, actor=actor, expected_version=expected_version)
+    record_update(instance=customer, actor=actor, expected_version=expected_version)
+    return customer
 
 
-def customer_delete(*, actor, customer: Customer, expected_version: int | None = None) -> None:
-    _require(actor, "customers.delete_customer")
+def customer_delete(
+    *, actor: User, customer: Customer, expected_version: int | None = None
+) -> None:
+    require(actor, rules.DELETE_CUSTOMER)
     record_soft_delete(instance=customer, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
-def contact_create(*, actor, customer: Customer, **fields) -> Contact:
-    _require(actor, "customers.add_contact")
+def contact_create(*, actor: User, customer: Customer, **fields: Unpack[ContactFields]) -> Contact:
+    require(actor, rules.ADD_CONTACT)
+    return contact_create_within(actor=actor, customer=customer, fields=fields)
+
+
+def contact_create_within(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Contact:
+    """The write of :func:`contact_create` inside the caller's transaction, the right checked
+    (the vCard import adds many contacts in one transaction, without a savepoint each)."""
     contact = Contact(customer=customer, **fields)
     if contact.is_primary or not customer.contacts.exists():
         Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
@@ -203,10 +277,14 @@ CONTACT_EDITABLE_FIELDS = ("name", "gender", "title", "office_phone", "mobile", 
 
 @transaction.atomic
 def contact_update(
-    *, actor, contact: Contact, expected_version: int | None = None, **fields
+    *,
+    actor: User,
+    contact: Contact,
+    expected_version: int | None = None,
+    **fields: Unpack[ContactFields],
 ) -> Contact:
     """Change a contact's details (not its customer or primary flag)."""
-    _require(actor, "customers.change_contact")
+    require(actor, rules.CHANGE_CONTACT)
     unknown = set(fields) - set(CONTACT_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -220,24 +298,24 @@ def contact_update(
 
 
 @transaction.atomic
-def contact_delete(*, actor, contact: Contact, expected_version: int | None = None) -> None:
-    _require(actor, "customers.delete_contact")
+def contact_delete(*, actor: User, contact: Contact, expected_version: int | None = None) -> None:
+    require(actor, rules.DELETE_CONTACT)
     record_soft_delete(instance=contact, actor=actor, expected_version=expected_version)
     customer_search_refresh(customer=contact.customer)
 
 
-# -- reassigning owners (SPEC §1: the customer moves with its open work, and it is logged) --
+# -- reassigning owners: the customer moves with its open work, and it is logged --
 
 MAX_BULK_CUSTOMERS = 500
 
 
-def _owner_name(owner) -> str:
+def _owner_name(owner: User | None) -> str:
     return str(owner) if owner is not None else _("the pool")
 
 
 @transaction.atomic
 def customer_reassign(
-    *, actor, customer: Customer, owner, expected_version: int | None = None
+    *, actor: User, customer: Customer, owner: User | None, expected_version: int | None = None
 ) -> Customer:
     """Give ``customer`` to ``owner`` with its open work, in one step, with an audit entry.
 
@@ -246,9 +324,7 @@ def customer_reassign(
     given to nobody here: putting it in the pool is a release, not a reassignment. Giving a
     customer to its current owner changes nothing.
     """
-    from guanxi.core.scoping import scope_queryset
-
-    _require(actor, "customers.change_customer")
+    require(actor, rules.CHANGE_CUSTOMER)
     if not scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists():
         raise Customer.DoesNotExist
     if owner is None:
@@ -261,10 +337,10 @@ def customer_reassign(
     )
 
 
-def _move_customer(*, actor, customer: Customer, owner, expected_version: int | None) -> Customer:
+def _move_customer(
+    *, actor: User, customer: Customer, owner: User, expected_version: int | None
+) -> Customer:
     """The write of a reassignment, once the rights and the new owner were checked."""
-    from guanxi.customers import reassign_hooks
-
     previous = customer.owner
     customer.owner = owner
     _owner_changed(customer)
@@ -279,14 +355,12 @@ def _move_customer(*, actor, customer: Customer, owner, expected_version: int | 
     return customer
 
 
-def _bulk_selection(*, actor, customer_ids) -> list[Customer]:
+def _bulk_selection(*, actor: User, customer_ids: Iterable[int | str]) -> list[Customer]:
     """The customers of a bulk action: every id must be one the actor sees, or nothing happens.
 
     One unknown or out-of-scope id raises ``Customer.DoesNotExist`` (a 404) before anything is
     written, so the answer reveals nothing and changes nothing.
     """
-    from guanxi.customers.selectors.customers import customer_list
-
     ids = {int(pk) for pk in customer_ids}
     if not ids:
         raise ValidationError({"ids": _("Select at least one customer.")})
@@ -304,12 +378,14 @@ def _bulk_selection(*, actor, customer_ids) -> list[Customer]:
 
 
 @transaction.atomic
-def customers_bulk_reassign(*, actor, customer_ids, owner) -> int:
+def customers_bulk_reassign(
+    *, actor: User, customer_ids: Iterable[int | str], owner: User | None
+) -> int:
     """Give every customer of ``customer_ids`` to ``owner``; all of them or none.
 
     Returns how many customers changed owner.
     """
-    _require(actor, "customers.change_customer")
+    require(actor, rules.CHANGE_CUSTOMER)
     if owner is None:
         raise ValidationError({"owner": _("Choose the account manager to give the customers to.")})
     _check_owner(actor, owner)
@@ -324,12 +400,12 @@ def customers_bulk_reassign(*, actor, customer_ids, owner) -> int:
 
 
 @transaction.atomic
-def customers_bulk_add_tag(*, actor, customer_ids, tag: str) -> int:
+def customers_bulk_add_tag(*, actor: User, customer_ids: Iterable[int | str], tag: str) -> int:
     """Add ``tag`` to every customer of ``customer_ids``; all of them or none.
 
     Returns how many customers did not have the tag yet.
     """
-    _require(actor, "customers.change_customer")
+    require(actor, rules.CHANGE_CUSTOMER)
     stored = tags_normalise([tag])
     if not stored:
         raise ValidationError({"tag": _("Enter the tag to add.")})
@@ -337,11 +413,11 @@ def customers_bulk_add_tag(*, actor, customer_ids, tag: str) -> int:
     for customer in _bulk_selection(actor=actor, customer_ids=customer_ids):
         if stored in (customer.tags or ","):
             continue
-        customer_update(
+        _customer_update(
             actor=actor,
             customer=customer,
             expected_version=customer.version,
-            tags=[*(customer.tags or "").split(","), stored.strip(",")],
+            given={"tags": [*(customer.tags or "").split(","), stored.strip(",")]},
         )
         changed += 1
     return changed

@@ -12,20 +12,37 @@ import mimetypes
 import os
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
+from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
+from guanxi.customers import rules
 from guanxi.customers.models import Customer, Document, DocumentVersion, Interaction
 
 DEFAULT_MAX_MB = 20
 MAX_NAME_LENGTH = 255
 DOCUMENT_EDITABLE_FIELDS = ("title", "category", "description")
+
+
+class DocumentFields(TypedDict, total=False):
+    """The editable fields of a document (``DOCUMENT_EDITABLE_FIELDS``)."""
+
+    title: str
+    category: str
+    description: str
+
 
 # Extension → signatures its first bytes may start with (None: plain text, checked otherwise).
 # Office Open XML files are zip archives; the old Office formats are OLE compound files.
@@ -88,11 +105,6 @@ def allowed_extensions() -> list[str]:
     return sorted(ALLOWED_TYPES)
 
 
-def _require(actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("You do not have the right to do this."))
-
-
 def filename_sanitise(name: str) -> str:
     """The uploaded name as it may be shown and sent back: no path, no control characters.
 
@@ -133,14 +145,14 @@ def _matches_signature(extension: str, head: bytes) -> bool:
 class CheckedUpload:
     """An upload that passed every check, with what is stored about it."""
 
-    file: object
+    file: UploadedFile
     name: str
     extension: str
     size: int
     sha256: str
 
 
-def upload_check(upload, *, field: str = "file") -> CheckedUpload:
+def upload_check(upload: UploadedFile, *, field: str = "file") -> CheckedUpload:
     """Check one uploaded file (Django ``UploadedFile``); ValidationError on ``field`` if refused.
 
     Reads the file once in chunks for the hash, so a 20 MB upload never sits in memory whole.
@@ -184,7 +196,9 @@ def upload_check(upload, *, field: str = "file") -> CheckedUpload:
     )
 
 
-def _store_version(*, document: Document, checked: CheckedUpload, number: int, actor):
+def _store_version(
+    *, document: Document, checked: CheckedUpload, number: int, actor: User
+) -> DocumentVersion:
     version = DocumentVersion(
         document=document,
         number=number,
@@ -207,7 +221,7 @@ def _store_version(*, document: Document, checked: CheckedUpload, number: int, a
     return version
 
 
-def _delete_file_on_rollback(storage, name: str) -> None:
+def _delete_file_on_rollback(storage: Storage, name: str) -> None:
     """Remember a stored file so a rolled-back transaction does not leave it behind.
 
     Django has no on-rollback hook; the file is removed when the outermost transaction ends
@@ -225,18 +239,22 @@ _guard = threading.local()
 class stored_files_guard:
     """``with stored_files_guard(): ...`` deletes the files stored inside it if it raises."""
 
-    def __enter__(self):
+    def __enter__(self) -> "stored_files_guard":
         self._outer = getattr(_guard, "files", None)
         _guard.files = [] if self._outer is None else self._outer
         return self
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         files = _guard.files
         _guard.files = self._outer
         if exc_type is not None and self._outer is None:
             for storage, name in files:
                 storage.delete(name)
-        return False
 
 
 def _check_interaction(customer: Customer, interaction: Interaction | None) -> None:
@@ -246,16 +264,16 @@ def _check_interaction(customer: Customer, interaction: Interaction | None) -> N
 
 def document_create(
     *,
-    actor,
+    actor: User,
     customer: Customer,
-    file,
+    file: UploadedFile,
     title: str = "",
     category: str = Document.Category.OTHER,
     description: str = "",
     interaction: Interaction | None = None,
 ) -> Document:
     """A new document with ``file`` as its version 1; the title defaults to the file name."""
-    _require(actor, "customers.add_document")
+    require(actor, rules.ADD_DOCUMENT)
     checked = upload_check(file)
     _check_interaction(customer, interaction)
     with stored_files_guard(), transaction.atomic():
@@ -271,7 +289,14 @@ def document_create(
 
 
 def _document_create(
-    *, actor, customer, checked: CheckedUpload, title, category, description, interaction
+    *,
+    actor: User,
+    customer: Customer,
+    checked: CheckedUpload,
+    title: str,
+    category: str,
+    description: str,
+    interaction: Interaction | None,
 ) -> Document:
     document = Document(
         customer=customer,
@@ -291,15 +316,20 @@ def _document_create(
 
 
 def attachments_create(
-    *, actor, interaction: Interaction, files, field: str = "attachments"
+    *,
+    actor: User,
+    interaction: Interaction,
+    files: Iterable[UploadedFile] | None,
+    field: str = "attachments",
 ) -> list[Document]:
     """Attach ``files`` to ``interaction`` as documents; all are checked before any is stored."""
     files = list(files or [])
     if not files:
         return []
-    _require(actor, "customers.add_document")
+    require(actor, rules.ADD_DOCUMENT)
     checked = [upload_check(upload, field=field) for upload in files]
-    with stored_files_guard(), transaction.atomic():
+    # Only ever called inside the interaction's transaction: no savepoint of its own.
+    with stored_files_guard(), transaction.atomic(savepoint=False):
         return [
             _document_create(
                 actor=actor,
@@ -315,10 +345,10 @@ def attachments_create(
 
 
 def document_add_version(
-    *, actor, document: Document, file, expected_version: int | None = None
+    *, actor: User, document: Document, file: UploadedFile, expected_version: int | None = None
 ) -> DocumentVersion:
     """Store ``file`` as the document's next version (2, 3, ...); earlier ones stay."""
-    _require(actor, "customers.change_document")
+    require(actor, rules.CHANGE_DOCUMENT)
     checked = upload_check(file)
     with stored_files_guard(), transaction.atomic():
         # The conditional version bump locks the document row, so two uploads at once get
@@ -334,10 +364,14 @@ def document_add_version(
 
 
 def document_update(
-    *, actor, document: Document, expected_version: int | None = None, **fields
+    *,
+    actor: User,
+    document: Document,
+    expected_version: int | None = None,
+    **fields: Unpack[DocumentFields],
 ) -> Document:
     """Change a document's title, category or description (files change by new versions)."""
-    _require(actor, "customers.change_document")
+    require(actor, rules.CHANGE_DOCUMENT)
     unknown = set(fields) - set(DOCUMENT_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -345,16 +379,21 @@ def document_update(
         )
     for name, value in fields.items():
         setattr(document, name, value.strip() if isinstance(value, str) else value)
-    return record_update(instance=document, actor=actor, expected_version=expected_version)
+    record_update(instance=document, actor=actor, expected_version=expected_version)
+    return document
 
 
-def document_delete(*, actor, document: Document, expected_version: int | None = None) -> None:
+def document_delete(
+    *, actor: User, document: Document, expected_version: int | None = None
+) -> None:
     """Move the document to the recycle bin; its files stay until it is purged."""
-    _require(actor, "customers.delete_document")
+    require(actor, rules.DELETE_DOCUMENT)
     record_soft_delete(instance=document, actor=actor, expected_version=expected_version)
 
 
-def document_version_file_forget(sender, instance: DocumentVersion, **kwargs) -> None:
+def document_version_file_forget(
+    sender: type[DocumentVersion], instance: DocumentVersion, **kwargs: Any
+) -> None:
     """Remove a version's stored file once its row is deleted for good (recycle-bin purge).
 
     Connected to post_delete (apps.py), so purging a document or its whole customer leaves no

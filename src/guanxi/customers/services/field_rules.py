@@ -1,24 +1,28 @@
 """Every write on field protection rules 字段保护规则 (which role sees which field masked/hidden).
 
-Rules are per role, so only those who manage roles (``accounts.manage_accounts``) may change
+Rules are per role, so only those who manage roles (``rules.MANAGE_FIELD_RULES``) may change
 them. Each write goes through the shared record services: versioned, soft-deleted into the
 recycle bin, and recorded in the rule's audit history with the acting administrator.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
+from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
-from guanxi.customers import masking
+from guanxi.customers import masking, rules
 from guanxi.customers.models import FieldRule
 
-FIELD_RULE_RIGHT = "accounts.manage_accounts"
 
-
-def _require_rule_right(actor) -> None:
-    if not actor.has_perm(FIELD_RULE_RIGHT):
-        raise PermissionDenied(_("Only administrators who manage roles change field protection."))
+def _require_rule_right(actor: User) -> None:
+    require(
+        actor,
+        rules.MANAGE_FIELD_RULES,
+        _("Only administrators who manage roles change field protection."),
+    )
 
 
 def _taken_error() -> ValidationError:
@@ -28,7 +32,7 @@ def _taken_error() -> ValidationError:
 
 
 @transaction.atomic
-def field_rule_create(*, actor, field: str, role, mode: str) -> FieldRule:
+def field_rule_create(*, actor: User, field: str, role: Group, mode: str) -> FieldRule:
     """Protect ``field`` for ``role`` (a Group) as ``mode``; one live rule per field and role."""
     _require_rule_right(actor)
     rule = FieldRule(field=field, role=role, mode=mode)
@@ -46,7 +50,7 @@ def field_rule_create(*, actor, field: str, role, mode: str) -> FieldRule:
 
 @transaction.atomic
 def field_rule_update(
-    *, actor, rule: FieldRule, mode: str, expected_version: int | None = None
+    *, actor: User, rule: FieldRule, mode: str, expected_version: int | None = None
 ) -> FieldRule:
     """Switch a rule between masked and hidden (field and role stay: delete and add instead)."""
     _require_rule_right(actor)
@@ -57,7 +61,7 @@ def field_rule_update(
 
 
 @transaction.atomic
-def field_rule_delete(*, actor, rule: FieldRule, expected_version: int | None = None) -> None:
+def field_rule_delete(*, actor: User, rule: FieldRule, expected_version: int | None = None) -> None:
     """Lift a rule: the role sees the field in full again. The rule goes to the recycle bin."""
     _require_rule_right(actor)
     record_soft_delete(instance=rule, actor=actor, expected_version=expected_version)

@@ -10,16 +10,22 @@ that update the job's counters after every batch, which the page and the API sho
 import hashlib
 import logging
 import os
+from collections.abc import Callable, Iterator
 from functools import partial
 from itertools import islice
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.core.bulk import BatchWriter
+from guanxi.core.rules import require
+from guanxi.customers import rules
 from guanxi.customers.importing import mapping as mapping_module
 from guanxi.customers.importing.commit import PreparedRows, prepare_rows, write_rows
 from guanxi.customers.importing.readers import (
@@ -28,22 +34,28 @@ from guanxi.customers.importing.readers import (
     estimate_rows,
     open_table,
 )
-from guanxi.customers.importing.validate import DUPLICATE, ERROR, NEW, UNCHANGED, RowValidator
+from guanxi.customers.importing.validate import (
+    DUPLICATE,
+    ERROR,
+    NEW,
+    UNCHANGED,
+    RowResult,
+    RowValidator,
+)
 from guanxi.customers.models import ImportJob
 from guanxi.customers.models.import_job import STALLED_AFTER
-from guanxi.customers.services.customers import _require
 
 logger = logging.getLogger(__name__)
 
 INLINE_MAX_ROWS = 1000  # up to this many rows a check or commit runs within the request
 BATCH_SIZE = 4000
 MAX_REPORT_ENTRIES = 2000  # report lines kept per job; the counters stay exact beyond it
-IMPORT_PERMISSION = "customers.add_customer"
 State = ImportJob.State
 
 
-def _binary(file):
-    return getattr(file, "file", file)
+def _binary(file: Any) -> IO[bytes]:
+    binary: IO[bytes] = getattr(file, "file", file)
+    return binary
 
 
 def _rows_limit_error() -> ValidationError:
@@ -54,16 +66,19 @@ def _rows_limit_error() -> ValidationError:
 
 def import_job_headers(*, job: ImportJob) -> list[str]:
     with job.file.open("rb") as file, open_table(_binary(file), job.file_name) as table:
-        return table.headers
+        headers: list[str] = table.headers
+    return headers
 
 
 @transaction.atomic
-def import_job_create(*, actor, upload, mapping: dict | None = None) -> ImportJob:
+def import_job_create(
+    *, actor: User, upload: UploadedFile | None, mapping: dict[str, str] | None = None
+) -> ImportJob:
     """Store ``upload`` (CSV or xlsx) as a new job with ``mapping`` or one guessed from headers."""
-    _require(actor, IMPORT_PERMISSION)
+    require(actor, rules.IMPORT_CUSTOMERS)
     if upload is None:
         raise ValidationError({"file": _("Choose a CSV or xlsx file to import.")})
-    if upload.size > MAX_IMPORT_BYTES:
+    if (upload.size or 0) > MAX_IMPORT_BYTES:
         raise ValidationError(
             {
                 "file": _("The file is larger than %(size)d MB.")
@@ -101,7 +116,12 @@ def import_job_create(*, actor, upload, mapping: dict | None = None) -> ImportJo
 
 
 def _start(
-    job: ImportJob, *, allowed: tuple, state: str, or_stalled: bool = False, **changes
+    job: ImportJob,
+    *,
+    allowed: tuple[str, ...],
+    state: str,
+    or_stalled: bool = False,
+    **changes: Any,
 ) -> None:
     """Move the job to ``state`` if it is in one of ``allowed``; one winner under double clicks.
 
@@ -129,13 +149,17 @@ def _start(
 
 
 def import_job_validate(
-    *, actor, job: ImportJob, mapping: dict | None = None, then_commit: bool = False
+    *,
+    actor: User,
+    job: ImportJob,
+    mapping: dict[str, str] | None = None,
+    then_commit: bool = False,
 ) -> ImportJob:
     """Check every row (dry run: nothing is written); inline if small, else as a job.
 
     With ``then_commit`` the valid new rows are imported right after a successful check.
     """
-    _require(actor, IMPORT_PERMISSION)
+    require(actor, rules.IMPORT_CUSTOMERS)
     chosen = mapping_module.mapping_clean(
         job.mapping if mapping is None else mapping, import_job_headers(job=job)
     )
@@ -157,6 +181,7 @@ def import_job_validate(
             finished_at=None,
         )
         if job.total_rows > INLINE_MAX_ROWS:
+            # Imported here: customers.tasks imports this module (a cycle at module level).
             from guanxi.customers.tasks import import_job_validate_task
 
             job_id = str(job.pk)
@@ -169,14 +194,15 @@ def import_job_validate(
     return job
 
 
-def import_job_commit(*, actor, job: ImportJob) -> ImportJob:
+def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
     """Import the valid new rows of a checked job; inline if small, else as a job."""
-    _require(actor, IMPORT_PERMISSION)
+    require(actor, rules.IMPORT_CUSTOMERS)
     if job.state != State.VALIDATED:
         raise ValidationError({"state": _("Check the file (dry run) before importing it.")})
     with transaction.atomic():
         _start(job, allowed=(State.VALIDATED,), state=State.IMPORTING, processed_rows=0)
         if job.total_rows > INLINE_MAX_ROWS:
+            # Imported here: customers.tasks imports this module (a cycle at module level).
             from guanxi.customers.tasks import import_job_commit_task
 
             job_id = str(job.pk)
@@ -190,7 +216,7 @@ def import_job_commit(*, actor, job: ImportJob) -> ImportJob:
 # -- the work itself (inline, or in the worker through customers.tasks) ----------------------
 
 
-def _batches(rows, size: int):
+def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
     while batch := list(islice(rows, size)):
         yield batch
 
@@ -198,12 +224,12 @@ def _batches(rows, size: int):
 class _Tally:
     """Counters and report lines of one pass over the file."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.counts = {NEW: 0, UNCHANGED: 0, DUPLICATE: 0, ERROR: 0}
         self.processed = 0
-        self.report: list[dict] = []
+        self.report: list[dict[str, Any]] = []
 
-    def add(self, results) -> None:
+    def add(self, results: list[RowResult]) -> None:
         for result in results:
             self.counts[result.status] += 1
             room = MAX_REPORT_ENTRIES - len(self.report)
@@ -213,7 +239,7 @@ class _Tally:
         if self.processed > MAX_IMPORT_ROWS:
             raise _rows_limit_error()
 
-    def fields(self) -> dict:
+    def fields(self) -> dict[str, Any]:
         return {
             "processed_rows": self.processed,
             "skipped_count": self.counts[UNCHANGED],
@@ -223,7 +249,7 @@ class _Tally:
         }
 
 
-def _run(job_id, work) -> ImportJob | None:
+def _run(job_id: Any, work: Callable[[ImportJob], None]) -> ImportJob | None:
     """Run ``work(job)`` in the importer's language; a failure marks the job failed."""
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None:
@@ -251,7 +277,7 @@ def _run(job_id, work) -> ImportJob | None:
     return job
 
 
-def _pass(job: ImportJob, on_batch) -> _Tally:
+def _pass(job: ImportJob, on_batch: Callable[[list[RowResult]], None]) -> _Tally:
     """Read and check every row of the job's file; ``on_batch(results)`` after each batch."""
     tally = _Tally()
     with job.file.open("rb") as file, open_table(_binary(file), job.file_name) as table:
@@ -269,8 +295,8 @@ def _pass(job: ImportJob, on_batch) -> _Tally:
     return tally
 
 
-def import_job_run_validation(*, job_id, then_commit: bool = False) -> ImportJob | None:
-    def work(job):
+def import_job_run_validation(*, job_id: Any, then_commit: bool = False) -> ImportJob | None:
+    def work(job: ImportJob) -> None:
         tally = _pass(job, on_batch=lambda results: None)
         ImportJob.objects.filter(pk=job.pk).update(
             state=State.VALIDATED, total_rows=tally.processed, **tally.fields()
@@ -283,11 +309,11 @@ def import_job_run_validation(*, job_id, then_commit: bool = False) -> ImportJob
     return job
 
 
-def import_job_run_commit(*, job_id) -> ImportJob | None:
-    def work(job):
+def import_job_run_commit(*, job_id: Any) -> ImportJob | None:
+    def work(job: ImportJob) -> None:
         actor = job.created_by
 
-        def write(prepared: PreparedRows):
+        def write(prepared: PreparedRows) -> None:
             ids = write_rows(prepared, actor=actor, job_id=job.pk, file_name=job.file_name)
             ImportJob.objects.filter(pk=job.pk).update(created_count=F("created_count") + len(ids))
 
@@ -298,7 +324,7 @@ def import_job_run_commit(*, job_id) -> ImportJob | None:
             threaded=connection.vendor == "postgresql" and not connection.in_atomic_block
         )
 
-        def on_batch(results):
+        def on_batch(results: list[RowResult]) -> None:
             new = [result for result in results if result.status == NEW]
             if not new:
                 return

@@ -6,31 +6,46 @@ recall (customers/pool). Those two columns are bookkeeping, not an edit of the c
 they are written with a plain UPDATE: the customer's version and history stay as they were.
 """
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
+from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
-from guanxi.customers.models import Customer, Document, Interaction
+from guanxi.customers import rules
+from guanxi.customers.models import Contact, Customer, Document, Interaction
 from guanxi.customers.services.documents import attachments_create, stored_files_guard
 
 INTERACTION_EDITABLE_FIELDS = ("contact", "kind", "occurred_at", "place", "summary", "details")
+
+
+class InteractionFields(TypedDict, total=False):
+    """The editable fields of an interaction (``INTERACTION_EDITABLE_FIELDS``)."""
+
+    contact: Contact | None
+    kind: str
+    occurred_at: datetime
+    place: str
+    summary: str
+    details: str
+
+
 # Clocks of phones and PCs drift; a few minutes ahead is still "now".
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # Older dates are typing errors (and before 1901 time zones had no standard offsets).
 EARLIEST_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _require(actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("You do not have the right to do this."))
-
-
-def _clean_fields(customer: Customer, fields: dict) -> dict:
+def _clean_fields(customer: Customer, given: Mapping[str, Any]) -> dict[str, Any]:
+    fields = dict(given)
     unknown = set(fields) - set(INTERACTION_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -52,7 +67,7 @@ def _clean_fields(customer: Customer, fields: dict) -> dict:
     return fields
 
 
-def customer_follow_up_record(*, customer: Customer, occurred_at) -> None:
+def customer_follow_up_record(*, customer: Customer, occurred_at: datetime) -> None:
     """Move ``last_follow_up_at`` forward to ``occurred_at`` (never back); clear recall notice.
 
     One conditional UPDATE, so two interactions logged at once keep the later date.
@@ -73,13 +88,19 @@ def customer_follow_up_record(*, customer: Customer, occurred_at) -> None:
     customer.recall_notice_at = None
 
 
-def interaction_create(*, actor, customer: Customer, attachments=(), **fields) -> Interaction:
+def interaction_create(
+    *,
+    actor: User,
+    customer: Customer,
+    attachments: Iterable[UploadedFile] = (),
+    **given: Unpack[InteractionFields],
+) -> Interaction:
     """Log an interaction with ``customer``; ``attachments`` are uploaded files stored with it.
 
     All files are checked before anything is written; one refused file refuses the whole entry.
     """
-    _require(actor, "customers.add_interaction")
-    fields = _clean_fields(customer, fields)
+    require(actor, rules.ADD_INTERACTION)
+    fields = _clean_fields(customer, given)
     with stored_files_guard(), transaction.atomic():
         interaction = Interaction(customer=customer, **fields)
         owner = customer.owner
@@ -95,19 +116,19 @@ def interaction_create(*, actor, customer: Customer, attachments=(), **fields) -
 
 def interaction_update(
     *,
-    actor,
+    actor: User,
     interaction: Interaction,
     expected_version: int | None = None,
-    attachments=(),
-    **fields,
+    attachments: Iterable[UploadedFile] = (),
+    **given: Unpack[InteractionFields],
 ) -> Interaction:
     """Edit an interaction; new ``attachments`` are added beside the existing ones.
 
     A later date also moves the customer's last follow-up forward; an earlier one leaves it,
     since other interactions may have set it.
     """
-    _require(actor, "customers.change_interaction")
-    fields = _clean_fields(interaction.customer, fields)
+    require(actor, rules.CHANGE_INTERACTION)
+    fields = _clean_fields(interaction.customer, given)
     with stored_files_guard(), transaction.atomic():
         for name, value in fields.items():
             setattr(interaction, name, value)
@@ -122,14 +143,14 @@ def interaction_update(
 
 @transaction.atomic
 def interaction_delete(
-    *, actor, interaction: Interaction, expected_version: int | None = None
+    *, actor: User, interaction: Interaction, expected_version: int | None = None
 ) -> None:
     """Move the interaction and its attachments to the recycle bin.
 
     The customer's last follow-up date stays: it records that a follow-up was logged, and the
     recall rules must not be rewound by tidying up an entry.
     """
-    _require(actor, "customers.delete_interaction")
+    require(actor, rules.DELETE_INTERACTION)
     record_soft_delete(instance=interaction, actor=actor, expected_version=expected_version)
     for document in Document.objects.filter(interaction=interaction):
         record_soft_delete(instance=document, actor=actor)

@@ -7,19 +7,24 @@ recycle bin with a change reason naming the survivor, and both timelines get a M
 All of it is one transaction: any failure leaves both customers exactly as they were.
 """
 
+from typing import Any, cast
+
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.core.exceptions import ConflictError
+from guanxi.core.rules import require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import record_update
-from guanxi.customers.events import event_record
-from guanxi.customers.models import ChurnCase, Contact, Customer, CustomerEvent
+from guanxi.customers import events, rules
+from guanxi.customers.models import ChurnCase, Contact, Customer
 from guanxi.customers.services.customers import (
     CUSTOMER_EDITABLE_FIELDS,
     derive_keys,
@@ -32,12 +37,12 @@ _KEPT_FIELDS = {"name", "kind", "owner", "tags", "credit_status"}
 _LATEST_DATES = ("last_follow_up_at", "last_order_at", "last_won_at")
 
 
-def _is_history(model) -> bool:
+def _is_history(model: type[Model]) -> bool:
     # simple-history's generated models carry the model they record as ``instance_type``.
     return hasattr(model, "instance_type")
 
 
-def _lock_both(*, actor, survivor: Customer, merged: Customer) -> tuple[Customer, Customer]:
+def _lock_both(*, actor: User, survivor: Customer, merged: Customer) -> tuple[Customer, Customer]:
     if survivor.pk == merged.pk:
         raise ValidationError({"merged": _("A customer cannot be merged into itself.")})
     visible = {
@@ -63,7 +68,7 @@ def _move_contacts(*, survivor: Customer, merged: Customer) -> int:
     return Contact.all_objects.filter(customer=merged).update(customer=survivor)
 
 
-def _close_churn_cases(*, actor, merged: Customer) -> None:
+def _close_churn_cases(*, actor: User, merged: Customer) -> None:
     """A customer has at most one open churn case, and the survivor's status speaks for it; the
     duplicate's open case is closed as cleared (it stays in the history)."""
     ChurnCase.objects.filter(customer=merged, state__in=ChurnCase.OPEN_STATES).update(
@@ -73,14 +78,15 @@ def _close_churn_cases(*, actor, merged: Customer) -> None:
 
 def _move_related(*, survivor: Customer, merged: Customer) -> dict[str, int]:
     """Point every foreign key and many-to-many row at the survivor; returns counts per model."""
-    moved = {}
+    moved: dict[str, int] = {}
     for relation in Customer._meta.related_objects:
-        model = relation.related_model
+        # A reverse relation's model is a class, never the "self" placeholder.
+        model = cast(type[Model], relation.related_model)
         if _is_history(model):
             continue
         label = model._meta.label_lower
         if relation.many_to_many:
-            accessor = relation.get_accessor_name()
+            accessor = cast(str, relation.get_accessor_name())
             others = list(getattr(merged, accessor).all())
             getattr(survivor, accessor).add(*others)
             getattr(merged, accessor).clear()
@@ -97,14 +103,14 @@ def _move_related(*, survivor: Customer, merged: Customer) -> dict[str, int]:
 def _move_generic(*, survivor: Customer, merged: Customer) -> dict[str, int]:
     """Rows attached through a generic relation (comments, ...) follow the customer too."""
     content_type = ContentType.objects.get_for_model(Customer)
-    moved = {}
+    moved: dict[str, int] = {}
     for model in apps.get_models():
         if _is_history(model):
             continue
         for field in model._meta.private_fields:
             if not isinstance(field, GenericForeignKey):
                 continue
-            id_field = model._meta.get_field(field.fk_field)
+            id_field = cast("Field[Any, Any]", model._meta.get_field(field.fk_field))
             count = model._base_manager.filter(
                 **{field.ct_field: content_type, field.fk_field: id_field.to_python(merged.pk)}
             ).update(**{field.fk_field: id_field.to_python(survivor.pk)})
@@ -118,7 +124,7 @@ def _merge_fields(*, survivor: Customer, merged: Customer) -> None:
     for name in CUSTOMER_EDITABLE_FIELDS:
         if name in _KEPT_FIELDS:
             continue
-        attname = Customer._meta.get_field(name).attname
+        attname = cast("Field[Any, Any]", Customer._meta.get_field(name)).attname
         if getattr(survivor, attname) in (None, "") and getattr(merged, attname) not in (None, ""):
             setattr(survivor, attname, getattr(merged, attname))
     survivor.tags = tags_normalise(survivor.tag_list + merged.tag_list)
@@ -130,7 +136,7 @@ def _merge_fields(*, survivor: Customer, merged: Customer) -> None:
 @transaction.atomic
 def customer_merge(
     *,
-    actor,
+    actor: User,
     survivor: Customer,
     merged: Customer,
     survivor_version: int | None = None,
@@ -144,8 +150,7 @@ def customer_merge(
     related rows move; the survivor's primary contact stays primary; its empty fields are
     filled from the duplicate and the tags united; the duplicate goes to the recycle bin.
     """
-    if not actor.has_perm("customers.change_customer"):
-        raise PermissionDenied(_("You do not have the right to do this."))
+    require(actor, rules.CHANGE_CUSTOMER)
     survivor, merged = _lock_both(actor=actor, survivor=survivor, merged=merged)
     _check_version(survivor, survivor_version)
     _check_version(merged, merged_version)
@@ -168,19 +173,6 @@ def customer_merge(
     merged.deleted_by = actor
     record_update(instance=merged, actor=actor, change_reason=_("Merged into %(survivor)s") % facts)
     counts = {label: count for label, count in moved.items() if count}
-    event_record(
-        customer=survivor,
-        kind=CustomerEvent.Kind.MERGED,
-        actor=actor,
-        text=_("%(merged)s (%(name)s) was merged into this customer.")
-        % {**facts, "name": merged.name},
-        data={"merged_id": merged.pk, "merged_code": merged.code, "moved": counts},
-    )
-    event_record(
-        customer=merged,
-        kind=CustomerEvent.Kind.MERGED,
-        actor=actor,
-        text=_("Merged into %(survivor)s (%(name)s).") % {**facts, "name": survivor.name},
-        data={"survivor_id": survivor.pk, "survivor_code": survivor.code},
-    )
+    events.customer_merged_in_event(survivor=survivor, merged=merged, actor=actor, moved=counts)
+    events.customer_merged_away_event(merged=merged, survivor=survivor, actor=actor)
     return survivor

@@ -14,71 +14,38 @@ concurrent claims can neither exceed a cap nor both win the same customer.
 """
 
 import logging
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
-from guanxi.core.scoping import can_see, sees_everything
+from guanxi.core.models import DictionaryEntry
+from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_update
-from guanxi.customers import events
-from guanxi.customers.models import Customer, CustomerEvent, OwnershipCap, PoolPolicy
+from guanxi.customers import events, rules
+from guanxi.customers.models import Customer, OwnershipCap, PoolPolicy
+from guanxi.customers.selectors.pool import (
+    notice_candidates,
+    pool_policies,
+    recall_candidates,
+    recall_date,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_REASON_LENGTH = 500
-
-
-# -- who may do what (the template tag and the views ask the same questions) ------------------
-
-
-def _is_assistant(user) -> bool:
-    # Same reading as customers.selectors.customer_owner_choices: an assistant owns nothing.
-    return user.supports.exists() and not user.has_perm("accounts.view_team_records")
-
-
-def can_claim(user) -> bool:
-    """Account managers (and supervisors, who own customers too) claim for themselves."""
-    return (
-        user.is_active
-        and user.has_perm("customers.change_customer")
-        and not sees_everything(user)
-        and not _is_assistant(user)
-    )
-
-
-def can_assign(user) -> bool:
-    """Supervisors and administrators give pool customers to the people they manage."""
-    return (
-        user.is_active
-        and user.has_perm("customers.change_customer")
-        and (
-            user.is_superuser
-            or user.has_perm("accounts.view_team_records")
-            or user.has_perm("accounts.manage_accounts")
-        )
-    )
-
-
-def can_release(user, customer: Customer) -> bool:
-    """The owner, or a supervisor/administrator who sees the owner's customer."""
-    if customer.owner_id is None or not user.has_perm("customers.change_customer"):
-        return False
-    if customer.owner_id == user.pk:
-        return True
-    return can_assign(user) and can_see(user, customer)
-
-
-def can_manage_settings(user) -> bool:
-    """Pool policies and ownership caps are administration, like users and roles."""
-    return user.is_active and user.has_perm("accounts.manage_accounts")
 
 
 # -- policies and caps ------------------------------------------------------------------------
@@ -87,23 +54,24 @@ def can_manage_settings(user) -> bool:
 def policy_for_level(level_id: int | None) -> PoolPolicy | None:
     """The recall policy of a customer level: its own row, else the default row, else none."""
     rows = PoolPolicy.objects.filter(Q(level_id=level_id) | Q(level__isnull=True))
-    policies = {policy.level_id: policy for policy in rows}
+    policies: dict[int | None, PoolPolicy] = {policy.level_id: policy for policy in rows}
     if level_id is not None and level_id in policies:
         return policies[level_id]
     return policies.get(None)
 
 
-def ownership_cap(user) -> int | None:
+def ownership_cap(user: User) -> int | None:
     """The most customers ``user`` may own in all: the smallest cap among their roles."""
-    return OwnershipCap.objects.filter(role__in=user.groups.all()).aggregate(cap=Min("max_owned"))[
-        "cap"
-    ]
+    cap: int | None = OwnershipCap.objects.filter(role__in=user.groups.all()).aggregate(
+        cap=Min("max_owned")
+    )["cap"]
+    return cap
 
 
-def _check_caps(owner, customer: Customer, *, field: str | None) -> None:
+def _check_caps(owner: User, customer: Customer, *, field: str | None) -> None:
     """Refuse when ``owner`` already owns as many customers as a cap allows."""
 
-    def refuse(message: str):
+    def refuse(message: str) -> None:
         raise BusinessRuleError({field: message} if field else message)
 
     cap = ownership_cap(owner)
@@ -133,18 +101,22 @@ def _check_caps(owner, customer: Customer, *, field: str | None) -> None:
             )
 
 
-def _lock(customer: Customer, owner=None) -> Customer:
+def _lock(customer: Customer, owner: User | None = None) -> Customer:
     """Lock the future owner (serialises their claims) and then the customer; re-read it."""
     if owner is not None:
         User.objects.select_for_update().filter(pk=owner.pk).first()
-    return Customer.objects.select_for_update().get(pk=customer.pk)
+    locked: Customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    return locked
 
 
-def _set_owner(*, actor, customer: Customer, owner, reason: str) -> Customer:
+def _set_owner(
+    *, actor: User | None, customer: Customer, owner: User | None, reason: str
+) -> Customer:
     customer.owner = owner
     customer.owned_since = timezone.now() if owner is not None else None
     customer.recall_notice_at = None
-    return record_update(instance=customer, actor=actor, change_reason=reason)
+    record_update(instance=customer, actor=actor, change_reason=reason)
+    return customer
 
 
 def _still_in_pool(customer: Customer) -> None:
@@ -156,10 +128,9 @@ def _still_in_pool(customer: Customer) -> None:
 
 
 @transaction.atomic
-def customer_claim(*, actor, customer: Customer) -> Customer:
+def customer_claim(*, actor: User, customer: Customer) -> Customer:
     """``actor`` takes ``customer`` from the pool (409 if someone was quicker)."""
-    if not can_claim(actor):
-        raise PermissionDenied(_("You cannot claim customers from the pool."))
+    require(actor, rules.can_claim(actor), _("You cannot claim customers from the pool."))
     locked = _lock(customer, owner=actor)
     _still_in_pool(locked)
     _check_caps(actor, locked, field=None)
@@ -169,15 +140,14 @@ def customer_claim(*, actor, customer: Customer) -> Customer:
         owner=actor,
         reason=_("Claimed from the pool by %(owner)s") % {"owner": actor},
     )
-    events.event_record(customer=locked, kind=CustomerEvent.Kind.CLAIMED, actor=actor)
+    events.customer_claimed_event(customer=locked, actor=actor)
     return locked
 
 
 @transaction.atomic
-def customer_assign_from_pool(*, actor, customer: Customer, owner) -> Customer:
+def customer_assign_from_pool(*, actor: User, customer: Customer, owner: User | None) -> Customer:
     """A supervisor gives a pool customer to ``owner`` of their team (caps apply to ``owner``)."""
-    if not can_assign(actor):
-        raise PermissionDenied(_("Only supervisors assign customers from the pool."))
+    require(actor, rules.can_assign(actor), _("Only supervisors assign customers from the pool."))
     if owner is None:
         raise ValidationError({"owner": _("Choose the account manager to give the customer to.")})
     if not assignable_owners(actor=actor).filter(pk=owner.pk).exists():
@@ -191,23 +161,21 @@ def customer_assign_from_pool(*, actor, customer: Customer, owner) -> Customer:
         owner=owner,
         reason=_("Assigned from the pool to %(owner)s") % {"owner": owner},
     )
-    events.event_record(
-        customer=locked,
-        kind=CustomerEvent.Kind.ASSIGNED,
-        actor=actor,
-        data={"owner": owner.pk},
-    )
+    events.customer_assigned_event(customer=locked, actor=actor, owner=owner)
     return locked
 
 
 @transaction.atomic
-def customer_release(*, actor, customer: Customer, reason: str) -> Customer:
+def customer_release(*, actor: User, customer: Customer, reason: str) -> Customer:
     """The owner (or their supervisor) puts ``customer`` back into the pool, saying why."""
     reason = (reason or "").strip()
     if customer.owner_id is None:
         raise ConflictError(_("This customer is already in the pool."))
-    if not can_release(actor, customer):
-        raise PermissionDenied(_("Only the account manager or their supervisor can release it."))
+    require(
+        actor,
+        rules.can_release(actor, customer),
+        _("Only the account manager or their supervisor can release it."),
+    )
     if not reason:
         raise ValidationError({"reason": _("Say why the customer goes back to the pool.")})
     if len(reason) > MAX_REASON_LENGTH:
@@ -218,18 +186,15 @@ def customer_release(*, actor, customer: Customer, reason: str) -> Customer:
     if locked.owner_id != customer.owner_id:
         raise ConflictError(_("The customer's account manager changed meanwhile."))
     previous = locked.owner
+    assert previous is not None  # it had an owner: checked above, under the lock
     _set_owner(
         actor=actor,
         customer=locked,
         owner=None,
         reason=_("Released to the pool: %(reason)s") % {"reason": reason},
     )
-    events.event_record(
-        customer=locked,
-        kind=CustomerEvent.Kind.RELEASED,
-        actor=actor,
-        text=reason,
-        data={"previous_owner": previous.pk},
+    events.customer_released_event(
+        customer=locked, actor=actor, reason=reason, previous_owner=previous
     )
     return locked
 
@@ -239,9 +204,22 @@ def customer_release(*, actor, customer: Customer, reason: str) -> Customer:
 POLICY_FIELDS = ("level", "follow_up_days", "won_days", "notice_days", "max_owned")
 
 
-def _require_settings_right(actor) -> None:
-    if not can_manage_settings(actor):
-        raise PermissionDenied(_("Only administrators change the pool settings."))
+class PolicyFields(TypedDict, total=False):
+    """The fields of a recall policy (``POLICY_FIELDS``); None: no such rule, or no limit."""
+
+    level: DictionaryEntry | None
+    follow_up_days: int | None
+    won_days: int | None
+    notice_days: int
+    max_owned: int | None
+
+
+def _require_settings_right(actor: User) -> None:
+    require(
+        actor,
+        rules.can_manage_pool_settings(actor),
+        _("Only administrators change the pool settings."),
+    )
 
 
 def _policy_taken(policy: PoolPolicy) -> ValidationError:
@@ -258,7 +236,11 @@ def _check_policy_free(policy: PoolPolicy) -> None:
 
 @transaction.atomic
 def pool_policy_save(
-    *, actor, policy: PoolPolicy | None = None, expected_version: int | None = None, **fields
+    *,
+    actor: User,
+    policy: PoolPolicy | None = None,
+    expected_version: int | None = None,
+    **fields: Unpack[PolicyFields],
 ) -> PoolPolicy:
     """Create a policy (``policy`` None) or change one; one policy per level, one default."""
     _require_settings_right(actor)
@@ -275,23 +257,30 @@ def pool_policy_save(
     try:
         with transaction.atomic():
             if creating:
-                return record_create(instance=policy, actor=actor)
-            return record_update(instance=policy, actor=actor, expected_version=expected_version)
+                record_create(instance=policy, actor=actor)
+            else:
+                record_update(instance=policy, actor=actor, expected_version=expected_version)
     except IntegrityError as clash:
         raise _policy_taken(policy) from clash
+    return policy
 
 
 @transaction.atomic
-def pool_policy_delete(*, actor, policy: PoolPolicy) -> None:
+def pool_policy_delete(*, actor: User, policy: PoolPolicy) -> None:
     _require_settings_right(actor)
     # A deleted policy must not keep its level taken, so it is removed, not soft-deleted.
-    policy._history_user = actor
+    policy._history_user = actor  # type: ignore[attr-defined]
     policy.delete()
 
 
 @transaction.atomic
 def ownership_cap_save(
-    *, actor, role, max_owned: int, cap: OwnershipCap | None = None, expected_version=None
+    *,
+    actor: User,
+    role: Group,
+    max_owned: int,
+    cap: OwnershipCap | None = None,
+    expected_version: int | None = None,
 ) -> OwnershipCap:
     """Set the cap of ``role`` (a new row, or the existing ``cap``); one cap per role."""
     _require_settings_right(actor)
@@ -306,16 +295,18 @@ def ownership_cap_save(
     try:
         with transaction.atomic():
             if creating:
-                return record_create(instance=cap, actor=actor)
-            return record_update(instance=cap, actor=actor, expected_version=expected_version)
+                record_create(instance=cap, actor=actor)
+            else:
+                record_update(instance=cap, actor=actor, expected_version=expected_version)
     except IntegrityError as clash:
         raise ValidationError({"role": _("This role already has a cap.")}) from clash
+    return cap
 
 
 @transaction.atomic
-def ownership_cap_delete(*, actor, cap: OwnershipCap) -> None:
+def ownership_cap_delete(*, actor: User, cap: OwnershipCap) -> None:
     _require_settings_right(actor)
-    cap._history_user = actor
+    cap._history_user = actor  # type: ignore[attr-defined]
     cap.delete()
 
 
@@ -324,18 +315,18 @@ def ownership_cap_delete(*, actor, cap: OwnershipCap) -> None:
 RECALL_BATCH_SIZE = 500
 
 
-def _broken_rule(policy: PoolPolicy, customer: Customer, now) -> tuple[str, int]:
+def _broken_rule(policy: PoolPolicy, customer: Customer) -> tuple[str, int]:
     """Which rule of ``policy`` an annotated candidate breaks (or will break first)."""
-    rules = [
-        ("follow_up", policy.follow_up_days, customer.follow_up_since),
-        ("won", policy.won_days, customer.won_since),
+    candidates: list[tuple[str, int | None, datetime]] = [
+        ("follow_up", policy.follow_up_days, customer.follow_up_since),  # type: ignore[attr-defined]
+        ("won", policy.won_days, customer.won_since),  # type: ignore[attr-defined]
     ]
-    active = [(name, days, since) for name, days, since in rules if days]
+    active = [(name, days, since) for name, days, since in candidates if days]
     name, days, _since = min(active, key=lambda rule: rule[2] + timedelta(days=rule[1]))
     return name, days
 
 
-def _rule_text(rule: str, days: int):
+def _rule_text(rule: str, days: int) -> Callable[[], str]:
     """The reason as the owner reads it; a callable so it renders in the reader's language."""
     if rule == "follow_up":
         return lambda: (
@@ -350,7 +341,9 @@ def _rule_text(rule: str, days: int):
     )
 
 
-def _in_batches(candidates, handle, batch_size: int) -> int:
+def _in_batches(
+    candidates: QuerySet[Customer], handle: Callable[[list[int]], int], batch_size: int
+) -> int:
     """Feed the ids of ``candidates`` to ``handle`` in pk order, ``batch_size`` at a time.
 
     Each batch is read fresh after the previous one was written, so a million candidates
@@ -367,31 +360,26 @@ def _in_batches(candidates, handle, batch_size: int) -> int:
         last = ids[-1]
 
 
-def _locked(candidates, ids) -> list[Customer]:
+def _locked(candidates: QuerySet[Customer], ids: list[int]) -> list[Customer]:
     # The candidate conditions are checked again on the locked rows: a follow-up logged or a
     # claim made since the ids were read takes the customer out of this batch.
     return list(candidates.filter(pk__in=ids).select_for_update().order_by("pk"))
 
 
-def _owners(customers) -> dict:
+def _owners(customers: Iterable[Customer]) -> dict[int | None, User]:
     return User.objects.in_bulk({customer.owner_id for customer in customers})
 
 
-def _notice_batch(policy: PoolPolicy, ids, now) -> int:
-    from guanxi.collaboration.services.notifications import notification_send
-    from guanxi.customers.selectors.pool import notice_candidates, recall_date
-
+def _notice_batch(policy: PoolPolicy, ids: list[int], now: datetime) -> int:
     with transaction.atomic():
         customers = _locked(notice_candidates(policy, now=now), ids)
         owners = _owners(customers)
         for customer in customers:
-            rule, days = _broken_rule(policy, customer, now)
+            rule, days = _broken_rule(policy, customer)
             recall_on = timezone.localdate(recall_date(policy, customer, now=now))
             Customer.all_objects.filter(pk=customer.pk).update(recall_notice_at=now)
-            events.event_record(
-                customer=customer,
-                kind=CustomerEvent.Kind.RECALL_NOTICE,
-                data={"rule": rule, "days": days, "recall_on": recall_on.isoformat()},
+            events.customer_recall_notice_event(
+                customer=customer, rule=rule, days=days, recall_on=recall_on
             )
             reason = _rule_text(rule, days)
             name = customer.name
@@ -410,10 +398,7 @@ def _notice_batch(policy: PoolPolicy, ids, now) -> int:
         return len(customers)
 
 
-def _recall_batch(policy: PoolPolicy, ids, now) -> int:
-    from guanxi.collaboration.services.notifications import notification_send
-    from guanxi.customers.selectors.pool import recall_candidates
-
+def _recall_batch(policy: PoolPolicy, ids: list[int], now: datetime) -> int:
     recalled = 0
     with transaction.atomic():
         customers = _locked(recall_candidates(policy, now=now), ids)
@@ -421,7 +406,7 @@ def _recall_batch(policy: PoolPolicy, ids, now) -> int:
         for customer in customers:
             previous_id = customer.owner_id
             previous = owners.get(previous_id)
-            rule, days = _broken_rule(policy, customer, now)
+            rule, days = _broken_rule(policy, customer)
             reason = _rule_text(rule, days)
             try:
                 with transaction.atomic():
@@ -431,10 +416,8 @@ def _recall_batch(policy: PoolPolicy, ids, now) -> int:
                         owner=None,
                         reason=_("Recalled to the pool: %(reason)s") % {"reason": reason()},
                     )
-                    events.event_record(
-                        customer=customer,
-                        kind=CustomerEvent.Kind.RECALLED,
-                        data={"rule": rule, "days": days, "previous_owner": previous_id},
+                    events.customer_recalled_event(
+                        customer=customer, rule=rule, days=days, previous_owner_id=previous_id
                     )
             except (ValidationError, ConflictError):
                 # A row that no longer validates must not stop the recall of all the others.
@@ -453,25 +436,25 @@ def _recall_batch(policy: PoolPolicy, ids, now) -> int:
     return recalled
 
 
-def pool_recall_run(*, now=None, batch_size: int = RECALL_BATCH_SIZE) -> dict[str, int]:
+def pool_recall_run(
+    *, now: datetime | None = None, batch_size: int = RECALL_BATCH_SIZE
+) -> dict[str, int]:
     """Tell owners about coming recalls and recall the customers that are due, per policy.
 
     Idempotent: a notice is sent once per period (``recall_notice_at``), a recalled customer
     has no owner any more, so a second run the same day changes nothing.
     """
-    from guanxi.customers.selectors.pool import notice_candidates, pool_policies, recall_candidates
-
     now = now or timezone.now()
     noticed = recalled = 0
     for policy in pool_policies():
         recalled += _in_batches(
             recall_candidates(policy, now=now),
-            lambda ids, policy=policy: _recall_batch(policy, ids, now),
+            partial(_recall_batch, policy, now=now),
             batch_size,
         )
         noticed += _in_batches(
             notice_candidates(policy, now=now),
-            lambda ids, policy=policy: _notice_batch(policy, ids, now),
+            partial(_notice_batch, policy, now=now),
             batch_size,
         )
     return {"noticed": noticed, "recalled": recalled}

@@ -7,13 +7,16 @@ belongs to a contact of the customer is skipped.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
+from guanxi.core.rules import require
+from guanxi.customers import rules
 from guanxi.customers.models import Contact, Customer
-from guanxi.customers.services.customers import contact_create
+from guanxi.customers.services.customers import contact_create_within
 from guanxi.customers.vcard import ParsedCard, VCardFileError, parse_vcards, phone_key
 
 NEW, DUPLICATE, INVALID = "new", "duplicate", "error"
@@ -25,7 +28,7 @@ class VCardImportRow:
 
     number: int
     status: str
-    fields: dict
+    fields: dict[str, Any]
     errors: dict[str, list[str]] = field(default_factory=dict)
     primary: bool = False
 
@@ -55,10 +58,10 @@ class VCardImportReport:
         return self.count(INVALID)
 
 
-def _keys(name: str, mobile: str, email: str) -> set[tuple]:
+def _keys(name: str, mobile: str, email: str) -> set[tuple[str, str, str]]:
     """Identities of a contact: (name, mobile) and (name, e-mail); the bare name without both."""
     name = " ".join(name.split()).casefold()
-    keys = set()
+    keys: set[tuple[str, str, str]] = set()
     if phone_key(mobile):
         keys.add((name, "tel", phone_key(mobile)))
     if email.strip():
@@ -77,18 +80,19 @@ def _validate(card: ParsedCard, customer: Customer) -> dict[str, list[str]]:
         )
     except ValidationError as error:
         for name, messages in error.message_dict.items():
-            label = str(Contact._meta.get_field(name).verbose_name) if name in card.fields else name
+            model_field = Contact._meta.get_field(name) if name in card.fields else None
+            label = str(getattr(model_field, "verbose_name", name))
             errors.setdefault(name, []).extend(f"{label}: {message}" for message in messages)
     return errors
 
 
 def _plan(*, customer: Customer, cards: list[ParsedCard]) -> list[VCardImportRow]:
-    existing = set()
+    existing: set[tuple[str, str, str]] = set()
     for name, mobile, email in Contact.objects.filter(customer=customer).values_list(
         "name", "mobile", "email"
     ):
         existing |= _keys(name, mobile, email)
-    rows = []
+    rows: list[VCardImportRow] = []
     for card in cards:
         errors = _validate(card, customer)
         if errors:
@@ -103,7 +107,7 @@ def _plan(*, customer: Customer, cards: list[ParsedCard]) -> list[VCardImportRow
 
 @transaction.atomic
 def contacts_import_vcards(
-    *, actor, customer: Customer, data: bytes, dry_run: bool = False
+    *, actor: User, customer: Customer, data: bytes, dry_run: bool = False
 ) -> VCardImportReport:
     """Check (``dry_run``) or import the cards of ``data`` as contacts of ``customer``.
 
@@ -112,8 +116,7 @@ def contacts_import_vcards(
     is written. A card marked preferred on its ORG line becomes the primary contact only if
     the customer has none yet, so an import never takes the role from an existing contact.
     """
-    if not actor.has_perm("customers.add_contact"):
-        raise PermissionDenied(_("You do not have the right to do this."))
+    require(actor, rules.ADD_CONTACT)
     try:
         cards = parse_vcards(data)
     except VCardFileError as error:
@@ -129,7 +132,9 @@ def contacts_import_vcards(
         if row.status != NEW:
             continue
         primary = wants_primary and row.primary
-        contact_create(actor=actor, customer=customer, is_primary=primary, **row.fields)
+        contact_create_within(
+            actor=actor, customer=customer, fields={**row.fields, "is_primary": primary}
+        )
         wants_primary = wants_primary and not primary
     report.committed = True
     return report

@@ -1,11 +1,12 @@
 """``{% churn_panel customer %}``: the customer's churn case, its measures and the actions.
 
-Placed on the customer page; it reads through selectors_churn, so it shows only what the
+Placed on the customer page; it reads through the churn selectors, so it shows only what the
 viewer may see, and offers postpone/confirm only to those holding the right.
 """
 
 from django import template
 
+from guanxi.customers import rules
 from guanxi.customers.selectors import churn as selectors_churn
 
 register = template.Library()
@@ -20,5 +21,5 @@ def churn_panel(context, customer):
         "customer": customer,
         "open_case": open_case,
         "closed_cases": [case for case in cases if case is not open_case],
-        "can_act": user.has_perm("customers.change_churncase"),
+        "can_act": user.has_perm(rules.CHANGE_CHURNCASE),
     }

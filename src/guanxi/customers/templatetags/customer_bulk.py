@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.customers import rules
 from guanxi.customers.selectors import customers as selectors
 
 register = template.Library()
@@ -12,7 +13,7 @@ register = template.Library()
 def customer_bulk_bar(context):
     request = context["request"]
     user = request.user
-    can_reassign = user.has_perm("customers.change_customer")
+    can_reassign = user.has_perm(rules.CHANGE_CUSTOMER)
     return {
         "owner_label": _("New account manager"),
         # Evaluated once here, so the bar costs the list page a fixed two queries.

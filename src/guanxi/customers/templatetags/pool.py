@@ -1,14 +1,14 @@
 """``{% load pool %}{% pool_actions customer %}``: the pool buttons of a customer page.
 
 Renders what the viewer may do with this customer: claim it or assign it from the pool, or
-release it back. The rules are ``services_pool``'s (the same the views and the API enforce);
+release it back. The rules are :mod:`guanxi.customers.rules` (the same the services enforce);
 the tag only asks them, so a button never shows for an action that would be refused.
 """
 
 from django import template
 
+from guanxi.customers import rules
 from guanxi.customers.selectors import pool as selectors_pool
-from guanxi.customers.services import pool as services_pool
 
 register = template.Library()
 
@@ -17,9 +17,9 @@ register = template.Library()
 def pool_actions(context, customer):
     user = context["request"].user
     in_pool = customer.owner_id is None
-    can_claim = in_pool and services_pool.can_claim(user)
-    can_assign = in_pool and services_pool.can_assign(user)
-    can_release = not in_pool and services_pool.can_release(user, customer)
+    can_claim = in_pool and rules.can_claim(user)
+    can_assign = in_pool and rules.can_assign(user)
+    can_release = not in_pool and rules.can_release(user, customer)
     return {
         "customer": customer,
         "in_pool": in_pool,

@@ -1,21 +1,28 @@
 """Pages of interactions 交往记录 and documents 文档, and the safe download of a stored file.
 
-Reads go through selectors_activity (out of scope → 404), writes through the services
-(no right → 403, refused file → error on the form, stale version → conflict on the form).
+Reads go through the activity selectors (out of scope → 404), writes through the services
+(no right → 403, refused file → error on the form, stale version → conflict on the form); the
+flow is the generic scoped views' (:mod:`guanxi.core.views.generic`).
 """
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from typing import Any, ClassVar
 
-from guanxi.core.exceptions import ConflictError
-from guanxi.core.forms.dictionaries import apply_validation_error
-from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
-from guanxi.core.pagination import paginate_request
+from django import forms
+from django.db.models import Model, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from guanxi.core.decorators import requires
+from guanxi.core.htmx import is_partial
+from guanxi.core.views.generic import (
+    ObjectFormView,
+    ObjectListView,
+    ObjectView,
+    object_or_404,
+)
+from guanxi.customers import rules
 from guanxi.customers.forms.activity import (
     DocumentForm,
     DocumentVersionForm,
@@ -26,310 +33,285 @@ from guanxi.customers.forms.activity import (
 from guanxi.customers.models import Customer, Document, DocumentVersion, Interaction
 from guanxi.customers.selectors import activity as selectors_activity
 from guanxi.customers.selectors import customers as selectors
-from guanxi.customers.services.documents import (
-    document_add_version,
-    document_create,
-    document_delete,
-)
-from guanxi.customers.services.interactions import (
-    interaction_create as interaction_create_service,
-)
-from guanxi.customers.services.interactions import (
-    interaction_delete as interaction_delete_service,
-)
-from guanxi.customers.services.interactions import (
-    interaction_update,
-)
-from guanxi.customers.views.customers import ACTIVE_NAV, _customer_or_404, _requires
+from guanxi.customers.services import documents as services_documents
+from guanxi.customers.services import interactions as services_interactions
+from guanxi.customers.views.base import RecycleBinDeleteView, scoped_customer, signed_in
+from guanxi.customers.views.customers import ACTIVE_NAV, CustomerPageMixin
 
 
-def _conflict_message() -> str:
-    return _(
-        "Someone else changed this record after you opened it, so nothing was saved. "
-        "Reload the page to see their changes, then make yours again."
-    )
-
-
-def _version(request) -> int:
-    # A missing or garbled version can never match, so it is answered as a conflict.
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else 0
-
-
-def _interaction_or_404(request, pk) -> Interaction:
-    try:
-        return selectors_activity.interaction_get(actor=request.user, pk=pk)
-    except Interaction.DoesNotExist as missing:
-        raise Http404 from missing
-
-
-def _document_or_404(request, pk) -> Document:
-    try:
-        return selectors_activity.document_get(actor=request.user, pk=pk)
-    except Document.DoesNotExist as missing:
-        raise Http404 from missing
-
-
-def _contacts(request, customer: Customer):
-    return selectors.contact_list(actor=request.user, customer=customer).order_by(
+def _contacts(request: HttpRequest, customer: Customer) -> QuerySet:
+    return selectors.contact_list(actor=signed_in(request), customer=customer).order_by(
         "-is_primary", "name"
     )
+
+
+class InteractionPageMixin:
+    model: ClassVar[type[Model]] = Interaction
+    context_object_name: ClassVar[str] = "interaction"
+    active_nav: ClassVar[str] = ACTIVE_NAV
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(selectors_activity.interaction_get, actor=signed_in(request), pk=pk)
+
+
+class DocumentPageMixin:
+    model: ClassVar[type[Model]] = Document
+    context_object_name: ClassVar[str] = "document"
+    active_nav: ClassVar[str] = ACTIVE_NAV
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(selectors_activity.document_get, actor=signed_in(request), pk=pk)
 
 
 # --- interactions ---------------------------------------------------------------------------
 
 
-@_requires("customers.view_interaction")
-@require_GET
-def interaction_list(request):
-    form = InteractionFilterForm(request.GET or None)
-    query = form.query()
-    customer = None
-    if form.is_bound and form.cleaned_data.get("customer"):
-        customer = _customer_or_404(request, form.cleaned_data["customer"])
-    interactions = selectors_activity.interaction_list(
-        actor=request.user, customer=customer, **query
-    )
-    page = paginate_request(request, interactions, ordering=selectors_activity.INTERACTION_ORDERING)
-    partial = is_partial(request)  # a history restore needs the page
-    context = {
-        "active_nav": ACTIVE_NAV,
-        "form": form,
-        "page": page,
-        "customer": customer,
-        "partial": partial,
-    }
-    template = (
-        "customers/partials/_interaction_table.html"
-        if partial
-        else "customers/interaction_list.html"
-    )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+class InteractionListView(ObjectListView):
+    permission = rules.VIEW_INTERACTION
+    active_nav = ACTIVE_NAV
+    template_name = "customers/interaction_list.html"
+    partial_template_name = "customers/partials/_interaction_table.html"
+    filter_form = InteractionFilterForm
+    ordering = selectors_activity.INTERACTION_ORDERING
 
-
-def _render_interaction_form(request, form, *, customer, interaction=None, status=200):
-    return render_form_page(
-        request,
-        page_template="customers/interaction_form.html",
-        form_template="customers/partials/_interaction_form.html",
-        context={
-            "active_nav": ACTIVE_NAV,
-            "form": form,
-            "customer": customer,
-            "interaction": interaction,
-        },
-        status=status,
-    )
-
-
-@_requires("customers.add_interaction")
-@require_http_methods(["GET", "POST"])
-def interaction_create(request, pk):
-    customer = _customer_or_404(request, pk)
-    contacts = _contacts(request, customer)
-    if request.method != "POST":
-        return _render_interaction_form(
-            request, InteractionForm(contacts=contacts), customer=customer
+    def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
+        assert isinstance(form, InteractionFilterForm)
+        query = form.query()
+        self.customer: Customer | None = None
+        if form.is_bound and form.cleaned_data.get("customer"):
+            self.customer = scoped_customer(request, form.cleaned_data["customer"])
+        return selectors_activity.interaction_list(
+            actor=signed_in(request), customer=self.customer, **query
         )
-    form = InteractionForm(request.POST, request.FILES, contacts=contacts)
-    if form.is_valid():
+
+    def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        # A history restore needs the page, so the templates are told which one they fill.
+        return {"customer": self.customer, "partial": is_partial(request)}
+
+
+class InteractionFormView(ObjectFormView):
+    template_name = "customers/interaction_form.html"
+    form_template_name = "customers/partials/_interaction_form.html"
+
+    def success_url(self, request: HttpRequest, record: Model) -> str:
+        return record.get_absolute_url()  # type: ignore[attr-defined]
+
+
+class InteractionCreateView(CustomerPageMixin, InteractionFormView):
+    """Log an interaction with the customer of the URL."""
+
+    permission = rules.ADD_INTERACTION
+
+    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        assert isinstance(record, Customer)
+        contacts = _contacts(request, record)
+        if data is None:
+            return InteractionForm(contacts=contacts)
+        return InteractionForm(data, request.FILES, contacts=contacts)
+
+    def form_context(
+        self, request: HttpRequest, form: forms.Form, record: Model | None
+    ) -> dict[str, Any]:
+        return {"interaction": None}
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(form, InteractionForm) and isinstance(record, Customer)
         values = form.values()
-        try:
-            interaction = interaction_create_service(
-                actor=request.user,
-                customer=customer,
-                attachments=values.pop("attachments"),
-                **values,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request, _("Interaction “%(summary)s” was logged.") % {"summary": interaction}
-            )
-            return redirect_after_form(request, interaction.get_absolute_url())
-    return _render_interaction_form(request, form, customer=customer)
-
-
-@_requires("customers.view_interaction")
-@require_GET
-def interaction_detail(request, pk):
-    interaction = _interaction_or_404(request, pk)
-    return render(
-        request,
-        "customers/interaction_detail.html",
-        {
-            "active_nav": ACTIVE_NAV,
-            "interaction": interaction,
-            "customer": interaction.customer,
-            "attachments": interaction.live_attachments,
-        },
-    )
-
-
-@_requires("customers.change_interaction")
-@require_http_methods(["GET", "POST"])
-def interaction_edit(request, pk):
-    interaction = _interaction_or_404(request, pk)
-    customer = interaction.customer
-    contacts = _contacts(request, customer)
-    if request.method != "POST":
-        form = InteractionEditForm(
-            initial=InteractionEditForm.initial_for(interaction), contacts=contacts
+        return services_interactions.interaction_create(
+            actor=signed_in(request),
+            customer=record,
+            attachments=values.pop("attachments"),
+            **values,
         )
-        return _render_interaction_form(request, form, customer=customer, interaction=interaction)
-    form = InteractionEditForm(request.POST, request.FILES, contacts=contacts)
-    status = 200
-    if form.is_valid():
+
+    def success_message(self, record: Any) -> str:
+        return _("Interaction “%(summary)s” was logged.") % {"summary": record}
+
+
+class InteractionEditView(InteractionPageMixin, InteractionFormView):
+    permission = rules.CHANGE_INTERACTION
+
+    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        assert isinstance(record, Interaction)
+        contacts = _contacts(request, record.customer)
+        if data is None:
+            initial = InteractionEditForm.initial_for(record)
+            return InteractionEditForm(initial=initial, contacts=contacts)
+        return InteractionEditForm(data, request.FILES, contacts=contacts)
+
+    def form_context(
+        self, request: HttpRequest, form: forms.Form, record: Model | None
+    ) -> dict[str, Any]:
+        assert isinstance(record, Interaction)
+        return {"customer": record.customer}
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(form, InteractionEditForm) and isinstance(record, Interaction)
         values = form.values()
-        try:
-            interaction_update(
-                actor=request.user,
-                interaction=interaction,
-                expected_version=form.cleaned_data["version"],
-                attachments=values.pop("attachments"),
-                **values,
-            )
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The interaction was saved."))
-            return redirect_after_form(request, interaction.get_absolute_url())
-    return _render_interaction_form(
-        request, form, customer=customer, interaction=interaction, status=status
-    )
-
-
-@_requires("customers.delete_interaction")
-@require_http_methods(["GET", "POST"])
-def interaction_delete(request, pk):
-    interaction = _interaction_or_404(request, pk)
-    if request.method == "POST":
-        interaction_delete_service(
-            actor=request.user, interaction=interaction, expected_version=_version(request)
+        return services_interactions.interaction_update(
+            actor=signed_in(request),
+            interaction=record,
+            expected_version=form.cleaned_data["version"],
+            attachments=values.pop("attachments"),
+            **values,
         )
-        messages.success(request, _("The interaction was moved to the recycle bin."))
-        return redirect(interaction.customer.get_absolute_url())
-    return render(
-        request,
-        "customers/interaction_confirm_delete.html",
-        {"active_nav": ACTIVE_NAV, "interaction": interaction, "customer": interaction.customer},
-    )
+
+    def success_message(self, record: Any) -> str:
+        return _("The interaction was saved.")
+
+
+class InteractionDetailView(InteractionPageMixin, ObjectView):
+    permission = rules.VIEW_INTERACTION
+    http_method_names = ["get", "head", "options"]
+    template_name = "customers/interaction_detail.html"
+
+    def extra_context(self, request: HttpRequest, record: Model) -> dict[str, Any]:
+        assert isinstance(record, Interaction)
+        # live_attachments: prefetched by the selector.
+        attachments = record.live_attachments  # type: ignore[attr-defined]
+        return {"customer": record.customer, "attachments": attachments}
+
+
+class InteractionDeleteView(InteractionPageMixin, RecycleBinDeleteView):
+    permission = rules.DELETE_INTERACTION
+    template_name = "customers/interaction_confirm_delete.html"
+
+    def extra_context(self, request: HttpRequest, record: Model) -> dict[str, Any]:
+        assert isinstance(record, Interaction)
+        return {"customer": record.customer}
+
+    def delete(self, request: HttpRequest, record: Model, expected_version: int) -> None:
+        assert isinstance(record, Interaction)
+        services_interactions.interaction_delete(
+            actor=signed_in(request), interaction=record, expected_version=expected_version
+        )
+
+    def success_url(self, request: HttpRequest, record: Model) -> str:
+        assert isinstance(record, Interaction)
+        return record.customer.get_absolute_url()
+
+    def success_message(self, record: Any) -> str:
+        return _("The interaction was moved to the recycle bin.")
 
 
 # --- documents ------------------------------------------------------------------------------
 
 
-@_requires("customers.view_document")
-@require_GET
-def document_list(request, pk):
-    customer = _customer_or_404(request, pk)
-    documents = selectors_activity.document_list(actor=request.user, customer=customer)
-    page = paginate_request(request, documents, ordering=selectors_activity.DOCUMENT_ORDERING)
-    return render(
-        request,
-        "customers/document_list.html",
-        {"active_nav": ACTIVE_NAV, "customer": customer, "page": page},
-    )
+class DocumentListView(ObjectListView):
+    """The documents of the customer of the URL."""
+
+    permission = rules.VIEW_DOCUMENT
+    active_nav = ACTIVE_NAV
+    http_method_names = ["get", "head", "options"]
+    template_name = "customers/document_list.html"
+    ordering = selectors_activity.DOCUMENT_ORDERING
+
+    def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
+        self.customer = scoped_customer(request, self.kwargs["pk"])
+        return selectors_activity.document_list(actor=signed_in(request), customer=self.customer)
+
+    def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        return {"customer": self.customer}
 
 
-@_requires("customers.add_document")
-@require_http_methods(["GET", "POST"])
-def document_create_view(request, pk):
-    customer = _customer_or_404(request, pk)
-    is_post = request.method == "POST"
-    form = DocumentForm(request.POST, request.FILES) if is_post else DocumentForm()
-    if is_post and form.is_valid():
-        try:
-            document = document_create(actor=request.user, customer=customer, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request, _("Document “%(title)s” was uploaded.") % {"title": document.title}
-            )
-            return redirect_after_form(request, document.get_absolute_url())
-    return render_form_page(
-        request,
-        page_template="customers/document_form.html",
-        form_template="customers/partials/_document_form.html",
-        context={"active_nav": ACTIVE_NAV, "form": form, "customer": customer},
-    )
+class DocumentCreateView(CustomerPageMixin, ObjectFormView):
+    """Upload a document of the customer of the URL."""
 
+    permission = rules.ADD_DOCUMENT
+    template_name = "customers/document_form.html"
+    form_template_name = "customers/partials/_document_form.html"
 
-def _render_document(request, document, version_form=None, status=200):
-    version_form = version_form or DocumentVersionForm(initial={"version": document.version})
-    return render(
-        request,
-        "customers/document_detail.html",
-        {
-            "active_nav": ACTIVE_NAV,
-            "document": document,
-            "customer": document.customer,
-            "versions": list(document.versions.all()),
-            "version_form": version_form,
-        },
-        status=status,
-    )
+    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        return DocumentForm() if data is None else DocumentForm(data, request.FILES)
 
-
-@_requires("customers.view_document")
-@require_GET
-def document_detail(request, pk):
-    return _render_document(request, _document_or_404(request, pk))
-
-
-@_requires("customers.change_document")
-@require_POST
-def document_version_create(request, pk):
-    document = _document_or_404(request, pk)
-    form = DocumentVersionForm(request.POST, request.FILES)
-    status = 200
-    if form.is_valid():
-        try:
-            version = document_add_version(
-                actor=request.user,
-                document=document,
-                file=form.cleaned_data["file"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Version %(number)d of “%(title)s” was uploaded.")
-                % {"number": version.number, "title": document.title},
-            )
-            return redirect(document.get_absolute_url())
-    # Reread so the history and the form's version show the current state.
-    return _render_document(request, _document_or_404(request, pk), form, status=status)
-
-
-@_requires("customers.delete_document")
-@require_http_methods(["GET", "POST"])
-def document_delete_view(request, pk):
-    document = _document_or_404(request, pk)
-    if request.method == "POST":
-        document_delete(actor=request.user, document=document, expected_version=_version(request))
-        messages.success(
-            request,
-            _("Document “%(title)s” was moved to the recycle bin.") % {"title": document.title},
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(record, Customer)
+        return services_documents.document_create(
+            actor=signed_in(request), customer=record, **form.cleaned_data
         )
-        return redirect(document.customer.get_absolute_url())
-    return render(
-        request,
-        "customers/document_confirm_delete.html",
-        {"active_nav": ACTIVE_NAV, "document": document, "customer": document.customer},
-    )
+
+    def success_message(self, record: Any) -> str:
+        return _("Document “%(title)s” was uploaded.") % {"title": record.title}
+
+
+def _document_context(document: Document, version_form: forms.Form | None = None) -> dict:
+    return {
+        "customer": document.customer,
+        "versions": list(document.versions.all()),
+        "version_form": version_form or DocumentVersionForm(initial={"version": document.version}),
+    }
+
+
+class DocumentDetailView(DocumentPageMixin, ObjectView):
+    permission = rules.VIEW_DOCUMENT
+    http_method_names = ["get", "head", "options"]
+    template_name = "customers/document_detail.html"
+
+    def extra_context(self, request: HttpRequest, record: Model) -> dict[str, Any]:
+        assert isinstance(record, Document)
+        return _document_context(record)
+
+
+class DocumentVersionCreateView(DocumentPageMixin, ObjectFormView):
+    """A new version of the document, posted from its page (no page of its own)."""
+
+    permission = rules.CHANGE_DOCUMENT
+    http_method_names = ["post", "options"]
+    form_class = DocumentVersionForm
+
+    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        return DocumentVersionForm(data, request.FILES)
+
+    def render_form(
+        self, request: HttpRequest, form: forms.Form, record: Model | None, status: int = 200
+    ) -> HttpResponse:
+        assert record is not None
+        # Reread so the history and the form's version show the current state.
+        document = self.get_checked_object(request, record.pk)
+        assert isinstance(document, Document)
+        context = self.get_context(document=document, **_document_context(document, form))
+        return render(request, "customers/document_detail.html", context, status=status)
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(record, Document)
+        return services_documents.document_add_version(
+            actor=signed_in(request),
+            document=record,
+            file=form.cleaned_data["file"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def success_url(self, request: HttpRequest, record: Model) -> str:
+        assert isinstance(record, DocumentVersion)
+        return record.document.get_absolute_url()
+
+    def success_message(self, record: Any) -> str:
+        return _("Version %(number)d of “%(title)s” was uploaded.") % {
+            "number": record.number,
+            "title": record.document.title,
+        }
+
+
+class DocumentDeleteView(DocumentPageMixin, RecycleBinDeleteView):
+    permission = rules.DELETE_DOCUMENT
+    template_name = "customers/document_confirm_delete.html"
+
+    def extra_context(self, request: HttpRequest, record: Model) -> dict[str, Any]:
+        assert isinstance(record, Document)
+        return {"customer": record.customer}
+
+    def delete(self, request: HttpRequest, record: Model, expected_version: int) -> None:
+        assert isinstance(record, Document)
+        services_documents.document_delete(
+            actor=signed_in(request), document=record, expected_version=expected_version
+        )
+
+    def success_url(self, request: HttpRequest, record: Model) -> str:
+        assert isinstance(record, Document)
+        return record.customer.get_absolute_url()
+
+    def success_message(self, record: Any) -> str:
+        return _("Document “%(title)s” was moved to the recycle bin.") % {"title": record.title}
 
 
 def document_file_response(version: DocumentVersion) -> FileResponse:
@@ -355,11 +337,24 @@ def document_file_response(version: DocumentVersion) -> FileResponse:
     return response
 
 
-@_requires("customers.view_document")
+# A file download, not a page: a plain function view.
+@requires(rules.VIEW_DOCUMENT)
 @require_GET
-def document_download(request, pk):
-    try:
-        version = selectors_activity.document_version_get(actor=request.user, pk=pk)
-    except DocumentVersion.DoesNotExist as missing:
-        raise Http404 from missing
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    version = object_or_404(
+        selectors_activity.document_version_get, actor=signed_in(request), pk=pk
+    )
+    assert isinstance(version, DocumentVersion)
     return document_file_response(version)
+
+
+interaction_list = InteractionListView.as_view()
+interaction_create = InteractionCreateView.as_view()
+interaction_detail = InteractionDetailView.as_view()
+interaction_edit = InteractionEditView.as_view()
+interaction_delete = InteractionDeleteView.as_view()
+document_list = DocumentListView.as_view()
+document_create_view = DocumentCreateView.as_view()
+document_detail = DocumentDetailView.as_view()
+document_version_create = DocumentVersionCreateView.as_view()
+document_delete_view = DocumentDeleteView.as_view()

@@ -1,106 +1,124 @@
 """The churn pages 客户流失管理: the open warnings, and postponing or confirming one.
 
-Reads go through selectors_churn (scope), writes through services_churn (rules); a refused
-transition (e.g. confirming without a warning) shows on the form.
+Reads go through the churn selectors (scope), writes through the churn services (rules); a
+refused transition (e.g. confirming without a warning) shows on the form.
 """
 
-from django.contrib import messages
-from django.shortcuts import render
+from typing import Any, ClassVar
+
+from django import forms
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
-from guanxi.core.forms.dictionaries import submitted
-from guanxi.core.htmx import redirect_after_form, render_form_page
-from guanxi.core.pagination import paginate_request
+from guanxi.core.views.generic import ObjectFormView, ObjectListView
+from guanxi.customers import rules
 from guanxi.customers.forms.churn import ChurnConfirmForm, ChurnPostponeForm
+from guanxi.customers.models import ChurnCase, Customer
 from guanxi.customers.selectors import churn as selectors_churn
 from guanxi.customers.services import churn as services_churn
-from guanxi.customers.views.customers import _customer_or_404, _requires
+from guanxi.customers.views.base import signed_in
+from guanxi.customers.views.customers import CustomerPageMixin
 
 ACTIVE_NAV = "churn"
 CHURN_LIST_ORDERING = ("-warned_at", "-id")
 
 
-@_requires("customers.view_churncase")
-def churn_list(request):
+class ChurnListView(ObjectListView):
     """Open churn warnings in the user's scope; ``?mine=1`` keeps the user's own customers."""
-    mine = request.GET.get("mine") == "1"
-    cases = selectors_churn.churn_case_list(actor=request.user, mine=mine)
-    page = paginate_request(request, cases, ordering=CHURN_LIST_ORDERING)
-    return render(
-        request,
-        "customers/churn_list.html",
-        {"active_nav": ACTIVE_NAV, "page": page, "mine": mine},
-    )
+
+    permission = rules.VIEW_CHURNCASE
+    active_nav = ACTIVE_NAV
+    template_name = "customers/churn_list.html"
+    ordering = CHURN_LIST_ORDERING
+
+    def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
+        return selectors_churn.churn_case_list(actor=signed_in(request), mine=self._mine(request))
+
+    def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        return {"mine": self._mine(request)}
+
+    @staticmethod
+    def _mine(request: HttpRequest) -> bool:
+        return request.GET.get("mine") == "1"
 
 
-def _back_url(request, customer) -> str:
+def _back_url(request: HttpRequest, customer: Customer) -> str:
     # Acting from the churn list returns there; otherwise to the customer.
     if request.GET.get("from") == "list":
         return reverse("customers:churn_list")
     return customer.get_absolute_url()
 
 
-def _form_page(request, *, customer, form, action: str, title: str):
-    return render_form_page(
-        request,
-        page_template="customers/churn_form.html",
-        form_template="customers/partials/_churn_form.html",
-        context={
-            "active_nav": ACTIVE_NAV,
-            "customer": customer,
-            "case": selectors_churn.churn_case_open(actor=request.user, customer=customer),
-            "form": form,
-            "action": action,
-            "title": title,
-            "back_url": _back_url(request, customer),
-        },
-    )
+class ChurnDecisionView(CustomerPageMixin, ObjectFormView):
+    """Postpone or confirm the churn of the customer of the URL."""
+
+    model: ClassVar[type[Model]] = ChurnCase
+    active_nav: ClassVar[str] = ACTIVE_NAV
+    permission = rules.CHANGE_CHURNCASE
+    template_name = "customers/churn_form.html"
+    form_template_name = "customers/partials/_churn_form.html"
+    action = ""
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def form_context(
+        self, request: HttpRequest, form: forms.Form, record: Model | None
+    ) -> dict[str, Any]:
+        assert isinstance(record, Customer)
+        return {
+            "case": selectors_churn.churn_case_open(actor=signed_in(request), customer=record),
+            "action": self.action,
+            "title": self.title(),
+            "back_url": _back_url(request, record),
+        }
+
+    def success_url(self, request: HttpRequest, record: Model) -> str:
+        assert isinstance(record, ChurnCase)
+        return _back_url(request, record.customer)
 
 
-@_requires("customers.change_churncase")
-@require_http_methods(["GET", "POST"])
-def churn_postpone(request, pk):
-    customer = _customer_or_404(request, pk)
-    form = ChurnPostponeForm(request.POST if request.method == "POST" else None)
-    case = submitted(
-        request,
-        form,
-        lambda: services_churn.churn_postpone(
-            actor=request.user, customer=customer, measures=form.cleaned_data["measures"]
-        ),
-    )
-    if case is not None:
-        messages.success(
-            request,
-            _("Churn of “%(name)s” postponed; the measures were recorded.")
-            % {"name": customer.name},
+class ChurnPostponeView(ChurnDecisionView):
+    form_class = ChurnPostponeForm
+    action = "postpone"
+
+    def title(self) -> str:
+        return _("Postpone churn")
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(record, Customer)
+        return services_churn.churn_postpone(
+            actor=signed_in(request), customer=record, measures=form.cleaned_data["measures"]
         )
-        return redirect_after_form(request, _back_url(request, customer))
-    return _form_page(
-        request, customer=customer, form=form, action="postpone", title=_("Postpone churn")
-    )
+
+    def success_message(self, record: Any) -> str:
+        return _("Churn of “%(name)s” postponed; the measures were recorded.") % {
+            "name": record.customer.name
+        }
 
 
-@_requires("customers.change_churncase")
-@require_http_methods(["GET", "POST"])
-def churn_confirm(request, pk):
-    customer = _customer_or_404(request, pk)
-    form = ChurnConfirmForm(request.POST if request.method == "POST" else None)
-    case = submitted(
-        request,
-        form,
-        lambda: services_churn.churn_confirm(
-            actor=request.user,
-            customer=customer,
+class ChurnConfirmView(ChurnDecisionView):
+    form_class = ChurnConfirmForm
+    action = "confirm"
+
+    def title(self) -> str:
+        return _("Confirm churn")
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(record, Customer)
+        return services_churn.churn_confirm(
+            actor=signed_in(request),
+            customer=record,
             reason=form.cleaned_data["reason"],
             details=form.cleaned_data["details"],
-        ),
-    )
-    if case is not None:
-        messages.success(request, _("“%(name)s” was marked as churned.") % {"name": customer.name})
-        return redirect_after_form(request, _back_url(request, customer))
-    return _form_page(
-        request, customer=customer, form=form, action="confirm", title=_("Confirm churn")
-    )
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("“%(name)s” was marked as churned.") % {"name": record.customer.name}
+
+
+churn_list = ChurnListView.as_view()
+churn_postpone = ChurnPostponeView.as_view()
+churn_confirm = ChurnConfirmView.as_view()

@@ -1,23 +1,31 @@
 """The customer pages 客户: list, detail, create, edit, delete, and adding a contact.
 
 Reads go through the scoped selectors (out of scope → 404), writes through the services
-(no right → 403, stale version → conflict shown on the form).
+(no right → 403, stale version → conflict shown on the form); the flow is the generic scoped
+views' (:mod:`guanxi.core.views.generic`).
 """
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
+from typing import Any, ClassVar
+
+from django import forms
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
 
-from guanxi.core.decorators import requires as _requires
-from guanxi.core.exceptions import ConflictError
-from guanxi.core.forms.dictionaries import apply_validation_error
-from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
-from guanxi.core.pagination import paginate_request
+# Re-exported: the sales pages still import the sign-in-and-right decorator from here.
+from guanxi.core.decorators import requires as _requires  # noqa: F401
+from guanxi.core.htmx import is_partial
+from guanxi.core.views.generic import (
+    ObjectFormView,
+    ObjectListView,
+    ObjectView,
+    ScopedPageView,
+    object_or_404,
+)
+from guanxi.customers import rules
 from guanxi.customers.dedup import DuplicateError
 from guanxi.customers.forms.customers import (
     ContactForm,
@@ -25,9 +33,12 @@ from guanxi.customers.forms.customers import (
     CustomerEditForm,
     CustomerFilterForm,
 )
-from guanxi.customers.models import Customer
+from guanxi.customers.models import COMPLETENESS_FIELDS, Contact, Customer
 from guanxi.customers.selectors import customers as selectors
+from guanxi.customers.selectors import pool as selectors_pool
 from guanxi.customers.services import customers as services
+from guanxi.customers.views.base import RecycleBinDeleteView, signed_in
+from guanxi.customers.views.timeline import customer_360_context
 
 ACTIVE_NAV = "customers"
 
@@ -43,14 +54,7 @@ SORTABLE_COLUMNS = [
 ]
 
 
-def _customer_or_404(request, pk) -> Customer:
-    try:
-        return selectors.customer_get(actor=request.user, pk=pk)
-    except Customer.DoesNotExist as missing:
-        raise Http404 from missing
-
-
-def _columns(sort: str) -> list[dict]:
+def _columns(sort: str) -> list[dict[str, Any]]:
     """Header links: a click sorts by the column, a second click reverses it."""
     columns = []
     for key, label in SORTABLE_COLUMNS:
@@ -66,187 +70,210 @@ def _columns(sort: str) -> list[dict]:
     return columns
 
 
-@_requires("customers.view_customer")
-def customer_list(request):
-    form = CustomerFilterForm(request.GET or None, actor=request.user)
-    search, filters = form.query()
-    sort = request.GET.get("sort", "")
-    if sort not in selectors.CUSTOMER_SORTS:
-        sort = selectors.DEFAULT_CUSTOMER_SORT
-    customers = selectors.customer_list(
-        actor=request.user, search=search, filters=filters, sort=sort
-    )
-    page = paginate_request(request, customers, ordering=selectors.CUSTOMER_SORTS[sort])
-    context = {
-        "active_nav": ACTIVE_NAV,
-        "form": form,
-        "page": page,
-        "sort": sort,
-        "columns": _columns(sort),
-    }
-    partial = is_partial(request)  # a history restore needs the page
-    context["partial"] = partial
-    template = "customers/partials/_table.html" if partial else "customers/customer_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+class CustomerPageMixin:
+    """A page about one customer of the reader's scope (404 outside it)."""
+
+    model: ClassVar[type[Model]] = Customer
+    context_object_name: ClassVar[str] = "customer"
+    active_nav: ClassVar[str] = ACTIVE_NAV
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(selectors.customer_get, actor=signed_in(request), pk=pk)
 
 
-@_requires("customers.view_customer")
-def customer_detail(request, pk):
-    from guanxi.customers.views.pool import readable_customer_or_404
-
-    # A pool customer outside the viewer's scope is shown read-only (selectors_pool's rule).
-    return customer_detail_page(request, readable_customer_or_404(request, pk))
+# -- the list and the 360 page ------------------------------------------------------------------
 
 
-@_requires("customers.view_customer")
-def customer_completeness(request):
-    """客户信息完整度 per account manager: how many key fields their customers have filled."""
-    from guanxi.customers.models.customer import COMPLETENESS_FIELDS
+class CustomerListView(ObjectListView):
+    permission = rules.VIEW_CUSTOMER
+    active_nav = ACTIVE_NAV
+    template_name = "customers/customer_list.html"
+    partial_template_name = "customers/partials/_table.html"
 
-    rows = selectors.completeness_by_owner(actor=request.user)
-    fields = [Customer._meta.get_field(name).verbose_name for name in COMPLETENESS_FIELDS]
-    return render(
-        request,
-        "customers/completeness.html",
-        {"active_nav": "customers", "rows": rows, "fields": fields},
-    )
+    def get_filter_form(self, request: HttpRequest) -> forms.Form:
+        return CustomerFilterForm(request.GET or None, actor=signed_in(request))
+
+    def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
+        assert isinstance(form, CustomerFilterForm)
+        search, filters = form.query()
+        sort = request.GET.get("sort", "")
+        self.sort = sort if sort in selectors.CUSTOMER_SORTS else selectors.DEFAULT_CUSTOMER_SORT
+        self.ordering = selectors.CUSTOMER_SORTS[self.sort]  # type: ignore[misc]
+        return selectors.customer_list(
+            actor=signed_in(request), search=search, filters=filters, sort=self.sort
+        )
+
+    def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        # A history restore needs the page, so the templates are told which one they fill.
+        return {"sort": self.sort, "columns": _columns(self.sort), "partial": is_partial(request)}
 
 
-def customer_detail_page(request, customer, *, comment_form=None, status=200):
-    """The 360 page 客户统一视图: profile, contacts, key figures, timeline, comments, history."""
-    from guanxi.customers.selectors import pool as selectors_pool
-    from guanxi.customers.views.timeline import customer_360_context
+def customer_detail_context(request: HttpRequest, customer: Customer, **kwargs: Any) -> dict:
+    """The 360 page 客户统一视图: profile, contacts, key figures, timeline, comments, history.
 
-    context = customer_360_context(request, customer, comment_form=comment_form)
+    A pool customer outside the viewer's scope is shown read-only (the pool selectors' rule).
+    """
+    context = customer_360_context(request, customer, **kwargs)
     context["read_only"] = customer.owner_id is None and not selectors_pool.customer_in_scope(
-        actor=request.user, customer=customer
+        actor=signed_in(request), customer=customer
     )
+    return context
+
+
+def customer_detail_page(
+    request: HttpRequest,
+    customer: Customer,
+    *,
+    comment_form: forms.Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The 360 page, also shown again with a refused comment (see views.timeline)."""
+    context = customer_detail_context(request, customer, comment_form=comment_form)
     return render(request, "customers/customer_detail.html", context, status=status)
 
 
-def _render_form(request, form, customer=None, status=200, duplicates=None):
-    return render_form_page(
-        request,
-        page_template="customers/customer_form.html",
-        form_template="customers/partials/_customer_form.html",
-        context={
-            "active_nav": ACTIVE_NAV,
-            "form": form,
-            "customer": customer,
-            "duplicates": duplicates,
-        },
-        status=status,
-    )
+class CustomerDetailView(CustomerPageMixin, ObjectView):
+    permission = rules.VIEW_CUSTOMER
+    template_name = "customers/customer_detail.html"
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        # Readable: in the viewer's scope, or in the pool.
+        return object_or_404(selectors_pool.customer_get_readable, actor=signed_in(request), pk=pk)
+
+    def extra_context(self, request: HttpRequest, record: Model) -> dict[str, Any]:
+        assert isinstance(record, Customer)
+        return customer_detail_context(request, record)
 
 
-@_requires("customers.add_customer")
-@require_http_methods(["GET", "POST"])
-def customer_create(request):
-    if request.method != "POST":
-        return _render_form(request, CustomerCreateForm(actor=request.user))
-    form = CustomerCreateForm(request.POST, actor=request.user)
-    duplicates = None
-    if form.is_valid():
+class CustomerCompletenessView(ScopedPageView):
+    """客户信息完整度 per account manager: how many key fields their customers have filled."""
+
+    permission = rules.VIEW_CUSTOMER
+    active_nav = ACTIVE_NAV
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        rows = selectors.completeness_by_owner(actor=signed_in(request))
+        fields = [
+            getattr(Customer._meta.get_field(name), "verbose_name", name)
+            for name in COMPLETENESS_FIELDS
+        ]
+        context = self.get_context(rows=rows, fields=fields)
+        return render(request, "customers/completeness.html", context)
+
+
+# -- create, edit, delete -----------------------------------------------------------------------
+
+
+class CustomerFormView(CustomerPageMixin, ObjectFormView):
+    template_name = "customers/customer_form.html"
+    form_template_name = "customers/partials/_customer_form.html"
+
+    def render_form(
+        self, request: HttpRequest, form: forms.Form, record: Model | None, status: int = 200
+    ) -> HttpResponse:
+        if status == 409 and record is not None:
+            # Show the customer as it is now, not with the refused values.
+            record = self.get_checked_object(request, record.pk)
+        return super().render_form(request, form, record, status)
+
+    def form_context(
+        self, request: HttpRequest, form: forms.Form, record: Model | None
+    ) -> dict[str, Any]:
+        return {"duplicates": getattr(self, "duplicates", None)}
+
+
+class CustomerCreateView(CustomerFormView):
+    permission = rules.ADD_CUSTOMER
+
+    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        # A ModelForm: the generic hook is typed for plain forms only.
+        return CustomerCreateForm(data, actor=signed_in(request))  # type: ignore[return-value]
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Any:
+        assert isinstance(form, CustomerCreateForm)
         try:
-            customer = services.customer_create(
-                actor=request.user,
+            return services.customer_create(
+                actor=signed_in(request),
                 confirm_duplicate=form.cleaned_data["confirm_duplicate"],
                 **form.values(),
             )
         except DuplicateError as error:
-            duplicates = error.duplicates
+            # Not an error on the form: the candidates are listed and the user confirms.
+            self.duplicates = error.duplicates
             form.ask_confirmation()
-        except ValidationError as error:
-            apply_validation_error(form, error)
+            return None
+
+    def success_message(self, record: Any) -> str:
+        return _("Customer “%(name)s” was created.") % {"name": record.name}
+
+
+class CustomerEditView(CustomerFormView):
+    permission = rules.CHANGE_CUSTOMER
+
+    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        assert isinstance(record, Customer)
+        if data is None:
+            initial = CustomerEditForm.initial_for(record)
+            form = CustomerEditForm(initial=initial, actor=signed_in(request), customer=record)
         else:
-            messages.success(
-                request, _("Customer “%(name)s” was created.") % {"name": customer.name}
-            )
-            return redirect_after_form(request, customer.get_absolute_url())
-    return _render_form(request, form, duplicates=duplicates)
+            form = CustomerEditForm(data, actor=signed_in(request), customer=record)
+        return form  # type: ignore[return-value]  # a ModelForm, see CustomerCreateView
 
-
-@_requires("customers.change_customer")
-@require_http_methods(["GET", "POST"])
-def customer_edit(request, pk):
-    customer = _customer_or_404(request, pk)
-    if request.method != "POST":
-        form = CustomerEditForm(
-            initial=CustomerEditForm.initial_for(customer), actor=request.user, customer=customer
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(form, CustomerEditForm) and isinstance(record, Customer)
+        return services.customer_update(
+            actor=signed_in(request),
+            customer=record,
+            expected_version=form.cleaned_data["version"],
+            **form.values(),
         )
-        return _render_form(request, form, customer)
-    form = CustomerEditForm(request.POST, actor=request.user, customer=customer)
-    status = 200
-    if form.is_valid():
-        try:
-            services.customer_update(
-                actor=request.user,
-                customer=customer,
-                expected_version=form.cleaned_data["version"],
-                **form.values(),
-            )
-        except ConflictError:
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this customer after you opened it, so nothing was saved. "
-                    "Reload the page to see their changes, then make yours again."
-                ),
-            )
-            status = 409
-            customer = _customer_or_404(request, pk)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Customer “%(name)s” was saved.") % {"name": customer.name})
-            return redirect_after_form(request, customer.get_absolute_url())
-    return _render_form(request, form, customer, status=status)
+
+    def success_message(self, record: Any) -> str:
+        return _("Customer “%(name)s” was saved.") % {"name": record.name}
 
 
-@_requires("customers.delete_customer")
-@require_http_methods(["GET", "POST"])
-def customer_delete(request, pk):
-    customer = _customer_or_404(request, pk)
-    if request.method == "POST":
-        version = request.POST.get("version", "")
-        # A missing or garbled version can never match, so it is answered as a conflict.
+class CustomerDeleteView(CustomerPageMixin, RecycleBinDeleteView):
+    permission = rules.DELETE_CUSTOMER
+    template_name = "customers/customer_confirm_delete.html"
+
+    def delete(self, request: HttpRequest, record: Model, expected_version: int) -> None:
+        assert isinstance(record, Customer)
         services.customer_delete(
-            actor=request.user,
-            customer=customer,
-            expected_version=int(version) if version.isdigit() else 0,
+            actor=signed_in(request), customer=record, expected_version=expected_version
         )
-        messages.success(
-            request,
-            _("Customer “%(name)s” was moved to the recycle bin.") % {"name": customer.name},
-        )
-        return redirect("customers:list")
-    return render(
-        request,
-        "customers/customer_confirm_delete.html",
-        {"active_nav": ACTIVE_NAV, "customer": customer},
-    )
+
+    def success_url(self, request: HttpRequest, record: Model) -> str:
+        return reverse("customers:list")
+
+    def success_message(self, record: Any) -> str:
+        return _("Customer “%(name)s” was moved to the recycle bin.") % {"name": record.name}
 
 
-@_requires("customers.add_contact")
-@require_http_methods(["GET", "POST"])
-def contact_create(request, pk):
-    customer = _customer_or_404(request, pk)
-    form = ContactForm(request.POST) if request.method == "POST" else ContactForm()
-    if form.is_bound and form.is_valid():
-        try:
-            contact = services.contact_create(
-                actor=request.user, customer=customer, **form.values()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Contact “%(name)s” was added.") % {"name": contact.name})
-            return redirect_after_form(request, customer.get_absolute_url())
-    return render_form_page(
-        request,
-        page_template="customers/contact_form.html",
-        form_template="customers/partials/_contact_form.html",
-        context={"active_nav": ACTIVE_NAV, "form": form, "customer": customer},
-    )
+class ContactCreateView(CustomerPageMixin, ObjectFormView):
+    """A new contact of the customer of the URL."""
+
+    permission = rules.ADD_CONTACT
+    form_class: ClassVar[type[forms.Form]] = ContactForm  # type: ignore[assignment]
+    template_name = "customers/contact_form.html"
+    form_template_name = "customers/partials/_contact_form.html"
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(form, ContactForm) and isinstance(record, Customer)
+        return services.contact_create(actor=signed_in(request), customer=record, **form.values())
+
+    def success_url(self, request: HttpRequest, record: Model) -> str:
+        assert isinstance(record, Contact)
+        return record.customer.get_absolute_url()
+
+    def success_message(self, record: Any) -> str:
+        return _("Contact “%(name)s” was added.") % {"name": record.name}
+
+
+customer_list = CustomerListView.as_view()
+customer_detail = CustomerDetailView.as_view()
+customer_completeness = CustomerCompletenessView.as_view()
+customer_create = CustomerCreateView.as_view()
+customer_edit = CustomerEditView.as_view()
+customer_delete = CustomerDeleteView.as_view()
+contact_create = ContactCreateView.as_view()

@@ -1,130 +1,131 @@
 """The field protection pages 字段保护: list, add, change and lift the rules per role.
 
-Only users who manage roles (``accounts.manage_accounts``) reach them (403 otherwise); the
+Only users who manage roles (``rules.MANAGE_FIELD_RULES``) reach them (403 otherwise); the
 rules themselves are applied by :mod:`guanxi.customers.masking` wherever a value is shown.
 """
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from typing import Any, ClassVar
 
+from django import forms
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from guanxi.accounts.models import User
 from guanxi.accounts.roles import role_label
-from guanxi.core.exceptions import ConflictError
-from guanxi.core.forms.dictionaries import submitted
+from guanxi.core.views.generic import ObjectFormView, ScopedPageView, object_or_404
+from guanxi.customers import rules
 from guanxi.customers.forms.field_rules import FieldRuleCreateForm, FieldRuleEditForm
 from guanxi.customers.models import FieldRule
 from guanxi.customers.selectors import field_rules as selectors
-from guanxi.customers.services.field_rules import (
-    FIELD_RULE_RIGHT,
-    field_rule_create,
-    field_rule_delete,
-    field_rule_update,
-)
+from guanxi.customers.services import field_rules as services
+from guanxi.customers.views.base import RecycleBinDeleteView, signed_in
 
 ACTIVE_NAV = "field_rules"
 
 
-def _rule_admin(view):
-    """Sign-in first (redirect to the login page), then the right (403 without it)."""
-    return login_required(permission_required(FIELD_RULE_RIGHT, raise_exception=True)(view))
-
-
-def _rule_or_404(pk) -> FieldRule:
-    try:
-        return selectors.field_rule_get(pk=pk)
-    except FieldRule.DoesNotExist as missing:
-        raise Http404 from missing
-
-
-def _describe(rule: FieldRule) -> dict:
+def _describe(rule: FieldRule) -> dict[str, str]:
     return {"field": rule.get_field_display(), "role": role_label(rule.role.name)}
 
 
-@_rule_admin
-def field_rule_list(request):
-    rules = list(selectors.field_rule_list())
-    for rule in rules:
-        rule.role_label = role_label(rule.role.name)
-    return render(
-        request,
-        "customers/field_rule_list.html",
-        {"active_nav": ACTIVE_NAV, "rules": rules},
-    )
+def _rule_get(*, actor: User, pk: Any) -> FieldRule:
+    return selectors.field_rule_get(pk=pk)
 
 
-@_rule_admin
-@require_http_methods(["GET", "POST"])
-def field_rule_create_view(request):
-    form = FieldRuleCreateForm(request.POST or None)
-    rule = submitted(
-        request, form, lambda: field_rule_create(actor=request.user, **form.cleaned_data)
-    )
-    if rule is not None:
-        messages.success(request, _("%(field)s is now protected for %(role)s.") % _describe(rule))
-        return redirect("customers:field_rule_list")
-    return render(
-        request,
-        "customers/field_rule_form.html",
-        {"active_nav": ACTIVE_NAV, "form": form, "rule": None},
-    )
+class FieldRulePageMixin:
+    permission: ClassVar[str | None] = rules.MANAGE_FIELD_RULES
+    active_nav: ClassVar[str] = ACTIVE_NAV
+    model: ClassVar[type[Model]] = FieldRule
+    context_object_name: ClassVar[str] = "rule"
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(_rule_get, actor=signed_in(request), pk=pk)
+
+    def success_url(self, request: HttpRequest, record: Model) -> str:
+        return reverse("customers:field_rule_list")
 
 
-@_rule_admin
-@require_http_methods(["GET", "POST"])
-def field_rule_edit(request, pk):
-    rule = _rule_or_404(pk)
-    status = 200
-    if request.method == "POST":
-        form = FieldRuleEditForm(request.POST)
-    else:
-        form = FieldRuleEditForm(initial={"mode": rule.mode, "version": rule.version})
-    try:
-        saved = submitted(
-            request,
-            form,
-            lambda: field_rule_update(
-                actor=request.user,
-                rule=rule,
-                mode=form.cleaned_data["mode"],
-                expected_version=form.cleaned_data["version"],
-            ),
+class FieldRuleListView(ScopedPageView):
+    permission = rules.MANAGE_FIELD_RULES
+    active_nav = ACTIVE_NAV
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        field_rules = list(selectors.field_rule_list())
+        for rule in field_rules:
+            rule.role_label = role_label(rule.role.name)  # type: ignore[attr-defined]
+        return render(
+            request, "customers/field_rule_list.html", self.get_context(rules=field_rules)
         )
-    except ConflictError as conflict:
-        form.add_error(None, conflict.message)
-        saved, status = None, 409
-        rule = _rule_or_404(pk)
-    if saved is not None:
-        messages.success(
-            request, _("The rule for %(field)s · %(role)s was saved.") % _describe(rule)
-        )
-        return redirect("customers:field_rule_list")
-    return render(
-        request,
-        "customers/field_rule_form.html",
-        {"active_nav": ACTIVE_NAV, "form": form, "rule": rule, **_describe(rule)},
-        status=status,
-    )
 
 
-@_rule_admin
-@require_http_methods(["GET", "POST"])
-def field_rule_delete_view(request, pk):
-    rule = _rule_or_404(pk)
-    if request.method == "POST":
-        version = request.POST.get("version", "")
-        # A missing or garbled version can never match, so it is answered as a conflict.
-        field_rule_delete(
-            actor=request.user, rule=rule, expected_version=int(version) if version.isdigit() else 0
+class FieldRuleCreateView(FieldRulePageMixin, ObjectFormView):
+    form_class = FieldRuleCreateForm
+    template_name = "customers/field_rule_form.html"
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        return services.field_rule_create(actor=signed_in(request), **form.cleaned_data)
+
+    def success_message(self, record: Any) -> str:
+        return _("%(field)s is now protected for %(role)s.") % _describe(record)
+
+
+class FieldRuleEditView(FieldRulePageMixin, ObjectFormView):
+    template_name = "customers/field_rule_form.html"
+
+    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        if data is not None:
+            return FieldRuleEditForm(data)
+        assert isinstance(record, FieldRule)
+        return FieldRuleEditForm(initial={"mode": record.mode, "version": record.version})
+
+    def render_form(
+        self, request: HttpRequest, form: forms.Form, record: Model | None, status: int = 200
+    ) -> HttpResponse:
+        if status == 409 and record is not None:
+            # Show the rule as it is now, not with the refused mode.
+            record = self.get_checked_object(request, record.pk)
+        return super().render_form(request, form, record, status)
+
+    def form_context(
+        self, request: HttpRequest, form: forms.Form, record: Model | None
+    ) -> dict[str, Any]:
+        assert isinstance(record, FieldRule)
+        return _describe(record)
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(record, FieldRule)
+        return services.field_rule_update(
+            actor=signed_in(request),
+            rule=record,
+            mode=form.cleaned_data["mode"],
+            expected_version=form.cleaned_data["version"],
         )
-        messages.success(
-            request, _("%(field)s is shown in full to %(role)s again.") % _describe(rule)
+
+    def success_message(self, record: Any) -> str:
+        return _("The rule for %(field)s · %(role)s was saved.") % _describe(record)
+
+
+class FieldRuleDeleteView(FieldRulePageMixin, RecycleBinDeleteView):
+    template_name = "customers/field_rule_confirm_delete.html"
+
+    def extra_context(self, request: HttpRequest, record: Model) -> dict[str, Any]:
+        assert isinstance(record, FieldRule)
+        return _describe(record)
+
+    def delete(self, request: HttpRequest, record: Model, expected_version: int) -> None:
+        assert isinstance(record, FieldRule)
+        services.field_rule_delete(
+            actor=signed_in(request), rule=record, expected_version=expected_version
         )
-        return redirect("customers:field_rule_list")
-    return render(
-        request,
-        "customers/field_rule_confirm_delete.html",
-        {"active_nav": ACTIVE_NAV, "rule": rule, **_describe(rule)},
-    )
+
+    def success_message(self, record: Any) -> str:
+        return _("%(field)s is shown in full to %(role)s again.") % _describe(record)
+
+
+field_rule_list = FieldRuleListView.as_view()
+field_rule_create_view = FieldRuleCreateView.as_view()
+field_rule_edit = FieldRuleEditView.as_view()
+field_rule_delete_view = FieldRuleDeleteView.as_view()

@@ -2,7 +2,9 @@
 
 One page per job shows whatever its state calls for: the mapping form, the progress bar of a
 running check or import (polled with htmx every second), the per-row report and the import
-button. Only the importer (or an administrator) sees a job; anyone else gets a 404.
+button. Only the importer (or an administrator) sees a job; anyone else gets a 404. A
+multi-step wizard with a polled progress partial and file downloads, so function views rather
+than the generic page views.
 """
 
 import csv
@@ -10,22 +12,26 @@ import io
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
 
+from guanxi.core.decorators import requires
 from guanxi.core.export import content_disposition
 from guanxi.core.forms.dictionaries import apply_validation_error
+from guanxi.core.views.generic import object_or_404
+from guanxi.customers import rules
 from guanxi.customers.importing.mapping import IMPORT_FIELDS
 from guanxi.customers.importing.readers import MAX_IMPORT_BYTES
 from guanxi.customers.models import ImportJob
 from guanxi.customers.selectors import imports as selectors_import
 from guanxi.customers.services import imports as services_import
-from guanxi.customers.views.customers import ACTIVE_NAV, _requires
+from guanxi.customers.views.base import signed_in
+from guanxi.customers.views.customers import ACTIVE_NAV
 
-IMPORT_RIGHT = services_import.IMPORT_PERMISSION
 RUNNING = (ImportJob.State.VALIDATING, ImportJob.State.IMPORTING)
 MAPPABLE = (ImportJob.State.UPLOADED, ImportJob.State.VALIDATED, ImportJob.State.FAILED)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,21 +66,20 @@ class ImportMappingForm(forms.Form):
         }
 
 
-def _job_or_404(request, pk) -> ImportJob:
-    try:
-        return selectors_import.import_job_get(actor=request.user, pk=pk)
-    except ImportJob.DoesNotExist as missing:
-        raise Http404 from missing
+def _job(request: HttpRequest, pk: object) -> ImportJob:
+    job = object_or_404(selectors_import.import_job_get, actor=signed_in(request), pk=pk)
+    assert isinstance(job, ImportJob)
+    return job
 
 
-@_requires(IMPORT_RIGHT)
+@requires(rules.IMPORT_CUSTOMERS)
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             job = services_import.import_job_create(
-                actor=request.user, upload=form.cleaned_data["file"]
+                actor=signed_in(request), upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -86,7 +91,7 @@ def import_upload(request):
         {
             "active_nav": ACTIVE_NAV,
             "form": form,
-            "jobs": selectors_import.import_job_list(actor=request.user)[:20],
+            "jobs": selectors_import.import_job_list(actor=signed_in(request))[:20],
             "max_mb": MAX_IMPORT_BYTES // (1024 * 1024),
         },
         status=400 if form.errors else 200,
@@ -122,21 +127,23 @@ def import_new_rows(job: ImportJob) -> int:
     return max(job.total_rows - job.skipped_count - job.duplicate_count - job.error_count, 0)
 
 
-@_requires(IMPORT_RIGHT)
+@requires(rules.IMPORT_CUSTOMERS)
 @require_GET
 def import_detail(request, pk):
-    return _detail(request, _job_or_404(request, pk))
+    return _detail(request, _job(request, pk))
 
 
-@_requires(IMPORT_RIGHT)
+@requires(rules.IMPORT_CUSTOMERS)
 @require_POST
 def import_check(request, pk):
-    job = _job_or_404(request, pk)
+    job = _job(request, pk)
     headers = services_import.import_job_headers(job=job)
     form = ImportMappingForm(request.POST, headers=headers, mapping=job.mapping)
     if form.is_valid():
         try:
-            services_import.import_job_validate(actor=request.user, job=job, mapping=form.mapping())
+            services_import.import_job_validate(
+                actor=signed_in(request), job=job, mapping=form.mapping()
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -144,30 +151,30 @@ def import_check(request, pk):
     return _detail(request, job, mapping_form=form, status=400)
 
 
-@_requires(IMPORT_RIGHT)
+@requires(rules.IMPORT_CUSTOMERS)
 @require_POST
 def import_commit(request, pk):
-    job = _job_or_404(request, pk)
+    job = _job(request, pk)
     try:
-        services_import.import_job_commit(actor=request.user, job=job)
+        services_import.import_job_commit(actor=signed_in(request), job=job)
     except ValidationError as error:
         job.refresh_from_db()
         return _detail(request, job, status=400, commit_error=" ".join(error.messages))
     return redirect("customers:import_detail", pk=job.pk)
 
 
-@_requires(IMPORT_RIGHT)
+@requires(rules.IMPORT_CUSTOMERS)
 @require_GET
 def import_progress(request, pk):
     """The progress bar alone, for htmx polling; when the job stops, the whole page reloads."""
-    job = _job_or_404(request, pk)
+    job = _job(request, pk)
     response = render(request, "customers/partials/_import_progress.html", {"job": job})
     if job.state not in RUNNING or job.is_stalled:
         response["HX-Refresh"] = "true"
     return response
 
 
-@_requires(IMPORT_RIGHT)
+@requires(rules.IMPORT_CUSTOMERS)
 @require_GET
 def import_template(request, fmt):
     """An empty file with every importable column, headed in the user's language."""
@@ -176,8 +183,6 @@ def import_template(request, fmt):
     headers = [str(label) for _name, label, _synonyms in IMPORT_FIELDS]
     name = _("customer-import-template")
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
         book = Workbook(write_only=True)
         sheet = book.create_sheet(_("Customers"))
         sheet.append(headers)

@@ -2,7 +2,8 @@
 
 Step 1 searches the user's customers (by code, name, pinyin, phone or contact); step 2 shows
 both side by side with what will move; the POST carries both versions, so a customer changed
-by someone else in between is not merged blindly.
+by someone else in between is not merged blindly. A two-step wizard over two records (with its
+own conflict answer naming both), so a function view rather than the generic page views.
 """
 
 from django.contrib import messages
@@ -12,14 +13,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from guanxi.core.api.viewsets import MAX_ID
+from guanxi.core.decorators import requires
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.htmx import redirect_after_form
+from guanxi.core.views.generic import MAX_ID
+from guanxi.customers import rules
 from guanxi.customers.dedup import duplicate_candidates
 from guanxi.customers.forms.churn import MergeConfirmForm, MergeSearchForm
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services import merge as services_merge
-from guanxi.customers.views.customers import ACTIVE_NAV, _customer_or_404, _requires
+from guanxi.customers.views.base import scoped_customer, signed_in
+from guanxi.customers.views.customers import ACTIVE_NAV
 
 MAX_CANDIDATES = 20
 
@@ -36,13 +40,13 @@ def _search_page(request, survivor):
     form = MergeSearchForm(request.GET or None)
     searched = form.is_valid() and bool(form.cleaned_data["q"].strip())
     if searched:
-        found = selectors.customer_list(actor=request.user, search=form.cleaned_data["q"])
+        found = selectors.customer_list(actor=signed_in(request), search=form.cleaned_data["q"])
         candidates = list(found.exclude(pk=survivor.pk)[:MAX_CANDIDATES])
     else:
         # Before any search, offer what the duplicate check finds (same name, phone, e-mail
         # or tax id), the usual reason to come here.
         likely = duplicate_candidates(
-            actor=request.user,
+            actor=signed_in(request),
             name=survivor.name,
             phone=survivor.phone,
             email=survivor.email,
@@ -89,17 +93,17 @@ def _confirm_page(request, survivor, merged, form, status=200, errors=()):
     )
 
 
-@_requires("customers.change_customer")
+@requires(rules.CHANGE_CUSTOMER)
 @require_http_methods(["GET", "POST"])
 def customer_merge(request, pk):
-    survivor = _customer_or_404(request, pk)
+    survivor = scoped_customer(request, pk)
     if request.method == "GET":
         raw = request.GET.get("merged", "")
         if not raw:
             return _search_page(request, survivor)
         if not raw.isdigit() or int(raw) > MAX_ID:
             raise Http404
-        merged = _customer_or_404(request, int(raw))
+        merged = scoped_customer(request, int(raw))
         errors = [_("A customer cannot be merged into itself.")] if merged == survivor else []
         return _confirm_page(
             request, survivor, merged, _confirm_form(survivor, merged), errors=errors
@@ -108,10 +112,10 @@ def customer_merge(request, pk):
     form = MergeConfirmForm(request.POST)
     if not form.is_valid():
         return _search_page(request, survivor)
-    merged = _customer_or_404(request, form.cleaned_data["merged"])
+    merged = scoped_customer(request, form.cleaned_data["merged"])
     try:
         services_merge.customer_merge(
-            actor=request.user,
+            actor=signed_in(request),
             survivor=survivor,
             merged=merged,
             survivor_version=form.cleaned_data["survivor_version"],
@@ -119,8 +123,8 @@ def customer_merge(request, pk):
         )
     except ConflictError:
         # Show both as they are now; confirming again merges what the user now sees.
-        survivor = _customer_or_404(request, pk)
-        merged = _customer_or_404(request, merged.pk)
+        survivor = scoped_customer(request, pk)
+        merged = scoped_customer(request, merged.pk)
         message = _(
             "One of the customers was changed after you opened this page, so nothing was "
             "merged. Check them again and confirm."

@@ -1,28 +1,38 @@
 """The customer pool 公海 pages: the pool list, claim / assign / release, and the pool settings.
 
-Reads go through ``selectors_pool`` (a pool customer is readable by everyone with the customer
-view right), every move through ``services_pool``, which decides who may do it (403 otherwise)
-and refuses what breaks a rule (a cap, a customer someone else was quicker to claim). From the
-pool list the buttons post with htmx and the answer replaces just that row.
+Reads go through the pool selectors (a pool customer is readable by everyone with the customer
+view right), every move through the pool services, which decide who may do it (403 otherwise,
+by the app's rules) and refuse what breaks a rule (a cap, a customer someone else was quicker
+to claim). From the pool list the buttons post with htmx and the answer replaces just that row.
 """
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
+from guanxi.accounts.models import User
 from guanxi.accounts.roles import role_label
+from guanxi.core.decorators import requires
 from guanxi.core.exceptions import ConflictError
-from guanxi.core.forms.dictionaries import apply_validation_error
-from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
-from guanxi.core.pagination import paginate_request
+from guanxi.core.views.generic import (
+    ObjectActionView,
+    ObjectFormView,
+    ObjectListView,
+    ScopedPageView,
+    object_or_404,
+)
+from guanxi.customers import rules
 from guanxi.customers.forms.pool import (
     OwnershipCapForm,
     PoolAssignForm,
@@ -33,24 +43,19 @@ from guanxi.customers.forms.pool import (
 from guanxi.customers.models import Customer, OwnershipCap, PoolPolicy
 from guanxi.customers.selectors import pool as selectors_pool
 from guanxi.customers.services import pool as services_pool
-from guanxi.customers.views.customers import _requires
+from guanxi.customers.views.base import signed_in
 
 ACTIVE_NAV = "pool"
-_CONFLICT_MESSAGE = gettext_lazy(
-    "Someone else changed this setting after you opened it, so nothing was saved. "
-    "Reload the page to see their change, then make yours again."
-)
 
 
-def readable_customer_or_404(request, pk) -> Customer:
+def _readable(request: HttpRequest, pk: Any) -> Customer:
     """The customer for a page that reads it: in the viewer's scope or in the pool, else 404."""
-    try:
-        return selectors_pool.customer_get_readable(actor=request.user, pk=pk)
-    except Customer.DoesNotExist as missing:
-        raise Http404 from missing
+    customer = object_or_404(selectors_pool.customer_get_readable, actor=signed_in(request), pk=pk)
+    assert isinstance(customer, Customer)
+    return customer
 
 
-def _next_url(request, default: str) -> str:
+def _next_url(request: HttpRequest, default: str) -> str:
     """Where to go after an action: the page it was made from, if it is one of ours."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
@@ -60,38 +65,48 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-def pool_actions_context(user) -> dict:
+def pool_actions_context(user: Any) -> dict[str, Any]:
     """What the viewer may do with pool customers; computed once per page, not per row."""
-    can_assign = services_pool.can_assign(user)
+    can_assign = rules.can_assign(user)
     return {
-        "can_claim": services_pool.can_claim(user),
+        "can_claim": rules.can_claim(user),
         "can_assign": can_assign,
         "owners": list(selectors_pool.pool_owner_choices(actor=user)) if can_assign else [],
     }
 
 
-@_requires("customers.view_customer")
-def pool_list(request):
-    form = PoolFilterForm(request.GET or None)
-    search, filters = form.query()
-    customers = selectors_pool.pool_list(actor=request.user, search=search, filters=filters)
-    page = paginate_request(request, customers, ordering=selectors_pool.POOL_ORDERING)
-    partial = is_partial(request)  # a history restore needs the page
-    context = {
-        "active_nav": ACTIVE_NAV,
-        "form": form,
-        "page": page,
-        "next": request.get_full_path(),
-        "can_manage_settings": services_pool.can_manage_settings(request.user),
-        **pool_actions_context(request.user),
-    }
-    template = "customers/partials/_pool_table.html" if partial else "customers/pool_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+class PoolListView(ObjectListView):
+    permission = rules.VIEW_CUSTOMER
+    active_nav = ACTIVE_NAV
+    template_name = "customers/pool_list.html"
+    partial_template_name = "customers/partials/_pool_table.html"
+    filter_form = PoolFilterForm
+    ordering = selectors_pool.POOL_ORDERING
+
+    def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
+        assert isinstance(form, PoolFilterForm)
+        search, filters = form.query()
+        return selectors_pool.pool_list(actor=signed_in(request), search=search, filters=filters)
+
+    def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        return {
+            "next": request.get_full_path(),
+            "can_manage_settings": rules.can_manage_pool_settings(request.user),
+            **pool_actions_context(request.user),
+        }
 
 
-def _pool_move(request, customer: Customer, move, success: str):
+# -- claim and assign: htmx row actions ----------------------------------------------------------
+# They answer the pool row itself (409 when someone was quicker, 422 for a cap or a bad owner),
+# not the generic action flow of a message and a redirect, so they are plain function views.
+
+
+def _pool_move(
+    request: HttpRequest,
+    customer: Customer,
+    move: Callable[[], Customer],
+    success: Callable[[Customer], str],
+) -> HttpResponse:
     """Run a claim or an assignment and answer the row (htmx) or the page it came from.
 
     A broken rule is no server error: 409 when someone was quicker, 422 for a cap or a bad
@@ -105,7 +120,7 @@ def _pool_move(request, customer: Customer, move, success: str):
         status, outcome, failed = 409, error.message, True
     except ValidationError as error:
         status, outcome, failed = 422, " ".join(error.messages), True
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         context = {
             "customer": customer,
             "outcome": outcome,
@@ -119,31 +134,31 @@ def _pool_move(request, customer: Customer, move, success: str):
     return redirect(_next_url(request, default))
 
 
-@_requires("customers.view_customer")
+@requires(rules.VIEW_CUSTOMER)
 @require_POST
-def customer_claim(request, pk):
-    customer = readable_customer_or_404(request, pk)
+def customer_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _readable(request, pk)
     return _pool_move(
         request,
         customer,
-        lambda: services_pool.customer_claim(actor=request.user, customer=customer),
+        lambda: services_pool.customer_claim(actor=signed_in(request), customer=customer),
         lambda claimed: _("You now own “%(name)s”.") % {"name": claimed.name},
     )
 
 
-@_requires("customers.view_customer")
+@requires(rules.VIEW_CUSTOMER)
 @require_POST
-def customer_assign(request, pk):
-    customer = readable_customer_or_404(request, pk)
-    if not services_pool.can_assign(request.user):
+def customer_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _readable(request, pk)
+    if not rules.can_assign(request.user):
         raise PermissionDenied
-    form = PoolAssignForm(request.POST, actor=request.user)
+    form = PoolAssignForm(request.POST, actor=signed_in(request))
 
-    def move():
+    def move() -> Customer:
         if not form.is_valid():
             raise ValidationError([error for errors in form.errors.values() for error in errors])
         return services_pool.customer_assign_from_pool(
-            actor=request.user, customer=customer, owner=form.cleaned_data["owner"]
+            actor=signed_in(request), customer=customer, owner=form.cleaned_data["owner"]
         )
 
     return _pool_move(
@@ -157,154 +172,166 @@ def customer_assign(request, pk):
     )
 
 
-@_requires("customers.view_customer")
-@require_http_methods(["GET", "POST"])
-def customer_release(request, pk):
-    customer = readable_customer_or_404(request, pk)
-    if not services_pool.can_release(request.user, customer):
-        raise PermissionDenied
-    form = ReleaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+class CustomerReleaseView(ObjectFormView):
+    """The owner (or their supervisor) puts the customer back into the pool, saying why."""
+
+    permission = rules.VIEW_CUSTOMER
+    active_nav = ACTIVE_NAV
+    model = Customer
+    context_object_name = "customer"
+    form_class = ReleaseForm
+    template_name = "customers/pool_release.html"
+    form_template_name = "customers/partials/_pool_release_form.html"
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return _readable(request, pk)
+
+    def get_checked_object(self, request: HttpRequest, pk: Any) -> Model:
+        # A predicate, not has_perm: a superuser releases no pool customer either.
+        customer = self.get_object(request, pk)
+        if not rules.can_release(request.user, customer):
+            raise PermissionDenied
+        return customer
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(record, Customer)
         try:
-            services_pool.customer_release(
-                actor=request.user, customer=customer, reason=form.cleaned_data["reason"]
+            return services_pool.customer_release(
+                actor=signed_in(request), customer=record, reason=form.cleaned_data["reason"]
             )
         except ConflictError as error:
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("“%(name)s” went back to the pool.") % {"name": customer.name},
-            )
-            return redirect_after_form(request, customer.get_absolute_url())
-    return render_form_page(
-        request,
-        page_template="customers/pool_release.html",
-        form_template="customers/partials/_pool_release_form.html",
-        context={"active_nav": ACTIVE_NAV, "customer": customer, "form": form},
-    )
+            # The customer moved meanwhile: the service's own words, on the form.
+            raise ValidationError(error.message) from error
+
+    def success_message(self, record: Any) -> str:
+        return _("“%(name)s” went back to the pool.") % {"name": record.name}
 
 
 # -- settings (administrators) ---------------------------------------------------------------
 
 
-def _settings_view(view):
-    def checked(request, *args, **kwargs):
-        if not services_pool.can_manage_settings(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+class PoolSettingsView(ScopedPageView):
+    permission = rules.MANAGE_POOL_SETTINGS
+    active_nav = ACTIVE_NAV
+    http_method_names = ["get", "head", "options"]
 
-    checked.__name__ = view.__name__
-    checked.__doc__ = view.__doc__
-    return login_required(checked)
-
-
-@_settings_view
-def pool_settings(request):
-    caps = list(selectors_pool.ownership_caps())
-    for cap in caps:
-        cap.role_label = role_label(cap.role.name)
-    return render(
-        request,
-        "customers/pool_settings.html",
-        {
-            "active_nav": ACTIVE_NAV,
-            "policies": list(selectors_pool.pool_policies()),
-            "caps": caps,
-        },
-    )
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        caps = list(selectors_pool.ownership_caps())
+        for cap in caps:
+            cap.role_label = role_label(cap.role.name)  # type: ignore[attr-defined]
+        context = self.get_context(policies=list(selectors_pool.pool_policies()), caps=caps)
+        return render(request, "customers/pool_settings.html", context)
 
 
-def _settings_form(request, *, template, form, record, status=200):
-    return render_form_page(
-        request,
-        page_template=template,
-        form_template="customers/partials/_pool_settings_form.html",
-        context={"active_nav": ACTIVE_NAV, "form": form, "record": record},
-        status=status,
-    )
+def _policy_get(*, actor: User, pk: Any) -> PoolPolicy:
+    return selectors_pool.pool_policies().get(pk=pk)
 
 
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except queryset.model.DoesNotExist as missing:
-        raise Http404 from missing
+def _cap_get(*, actor: User, pk: Any) -> OwnershipCap:
+    return selectors_pool.ownership_caps().get(pk=pk)
 
 
-def _save_setting(request, form, save, record, template):
-    """Validate, call the service, answer: the settings page, or the form with its errors."""
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ConflictError:
-            form.add_error(None, _CONFLICT_MESSAGE)
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The pool settings were saved."))
-            return redirect_after_form(request, reverse("customers:pool_settings"))
-    return _settings_form(request, template=template, form=form, record=record, status=status)
+class PoolSettingFormView(ObjectFormView):
+    """Create (no ``pk``) or change one setting; back to the settings page when saved."""
+
+    permission = rules.MANAGE_POOL_SETTINGS
+    active_nav = ACTIVE_NAV
+    context_object_name = "record"
+    form_template_name = "customers/partials/_pool_settings_form.html"
+
+    def success_url(self, request: HttpRequest, record: Model) -> str:
+        return reverse("customers:pool_settings")
+
+    def success_message(self, record: Any) -> str:
+        return _("The pool settings were saved.")
 
 
-@_settings_view
-@require_http_methods(["GET", "POST"])
-def pool_policy_edit(request, pk=None):
-    policy = _get_or_404(selectors_pool.pool_policies(), pk) if pk is not None else None
-    if request.method == "POST":
-        form = PoolPolicyForm(request.POST)
-    else:
-        form = PoolPolicyForm(initial=PoolPolicyForm.initial_for(policy) if policy else None)
+class PoolPolicyFormView(PoolSettingFormView):
+    model = PoolPolicy
+    template_name = "customers/pool_policy_form.html"
 
-    def save(data):
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(_policy_get, actor=signed_in(request), pk=pk)
+
+    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        if data is not None:
+            return PoolPolicyForm(data)
+        assert record is None or isinstance(record, PoolPolicy)
+        return PoolPolicyForm(initial=PoolPolicyForm.initial_for(record) if record else None)
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert isinstance(form, PoolPolicyForm) and (
+            record is None or isinstance(record, PoolPolicy)
+        )
         return services_pool.pool_policy_save(
-            actor=request.user,
-            policy=policy,
-            expected_version=data.get("version") if policy else None,
+            actor=signed_in(request),
+            policy=record,
+            expected_version=form.cleaned_data.get("version") if record else None,
             **form.values(),
         )
 
-    return _save_setting(request, form, save, policy, "customers/pool_policy_form.html")
 
+class OwnershipCapFormView(PoolSettingFormView):
+    model = OwnershipCap
+    template_name = "customers/pool_cap_form.html"
 
-@_settings_view
-@require_http_methods(["GET", "POST"])
-def ownership_cap_edit(request, pk=None):
-    cap = _get_or_404(selectors_pool.ownership_caps(), pk) if pk is not None else None
-    if request.method == "POST":
-        form = OwnershipCapForm(request.POST)
-    else:
-        form = OwnershipCapForm(initial=OwnershipCapForm.initial_for(cap) if cap else None)
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(_cap_get, actor=signed_in(request), pk=pk)
 
-    def save(data):
+    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+        if data is not None:
+            return OwnershipCapForm(data)
+        assert record is None or isinstance(record, OwnershipCap)
+        return OwnershipCapForm(initial=OwnershipCapForm.initial_for(record) if record else None)
+
+    def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
+        assert record is None or isinstance(record, OwnershipCap)
+        data = form.cleaned_data
         return services_pool.ownership_cap_save(
-            actor=request.user,
-            cap=cap,
+            actor=signed_in(request),
+            cap=record,
             role=data["role"],
             max_owned=data["max_owned"],
-            expected_version=data.get("version") if cap else None,
+            expected_version=data.get("version") if record else None,
         )
 
-    return _save_setting(request, form, save, cap, "customers/pool_cap_form.html")
+
+class PoolPolicyDeleteView(ObjectActionView):
+    permission = rules.MANAGE_POOL_SETTINGS
+    model = PoolPolicy
+    success_text = gettext_lazy("The policy was deleted.")  # type: ignore[assignment]
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(_policy_get, actor=signed_in(request), pk=pk)
+
+    def act(self, request: HttpRequest, record: Model, form: forms.Form | None) -> None:
+        assert isinstance(record, PoolPolicy)
+        services_pool.pool_policy_delete(actor=signed_in(request), policy=record)
+
+    def done_url(self, request: HttpRequest, record: Model) -> str:
+        return reverse("customers:pool_settings")
 
 
-@_settings_view
-@require_POST
-def pool_policy_delete(request, pk):
-    policy = _get_or_404(PoolPolicy.objects.all(), pk)
-    services_pool.pool_policy_delete(actor=request.user, policy=policy)
-    messages.success(request, _("The policy was deleted."))
-    return redirect_after_form(request, reverse("customers:pool_settings"))
+class OwnershipCapDeleteView(ObjectActionView):
+    permission = rules.MANAGE_POOL_SETTINGS
+    model = OwnershipCap
+    success_text = gettext_lazy("The cap was deleted.")  # type: ignore[assignment]
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(_cap_get, actor=signed_in(request), pk=pk)
+
+    def act(self, request: HttpRequest, record: Model, form: forms.Form | None) -> None:
+        assert isinstance(record, OwnershipCap)
+        services_pool.ownership_cap_delete(actor=signed_in(request), cap=record)
+
+    def done_url(self, request: HttpRequest, record: Model) -> str:
+        return reverse("customers:pool_settings")
 
 
-@_settings_view
-@require_POST
-def ownership_cap_delete(request, pk):
-    cap = _get_or_404(OwnershipCap.objects.all(), pk)
-    services_pool.ownership_cap_delete(actor=request.user, cap=cap)
-    messages.success(request, _("The cap was deleted."))
-    return redirect_after_form(request, reverse("customers:pool_settings"))
+pool_list = PoolListView.as_view()
+customer_release = CustomerReleaseView.as_view()
+pool_settings = PoolSettingsView.as_view()
+pool_policy_edit = PoolPolicyFormView.as_view()
+ownership_cap_edit = OwnershipCapFormView.as_view()
+pool_policy_delete = PoolPolicyDeleteView.as_view()
+ownership_cap_delete = OwnershipCapDeleteView.as_view()

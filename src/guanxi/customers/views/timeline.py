@@ -1,10 +1,11 @@
 """The customer 360 page's moving parts 客户统一视图: timeline (filter, load more) and comments.
 
 Without JavaScript the filter and "load more" are plain links to the detail page and a comment
-posts and redirects back; with htmx the same views answer just the part that changes.
+posts and redirects back; with htmx the same views answer just the part that changes. These are
+partial widgets of the detail page (list items, a section), not pages, so they are plain
+function views rather than the generic page views.
 """
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,37 +16,31 @@ from guanxi.collaboration.forms.notifications import CommentForm
 from guanxi.collaboration.models import Comment
 from guanxi.collaboration.selectors import notifications as collaboration_selectors
 from guanxi.collaboration.services import notifications as collaboration_services
+from guanxi.core.decorators import requires
 from guanxi.core.forms.dictionaries import apply_validation_error
+from guanxi.customers import rules
 from guanxi.customers.key_figures import customer_key_figures
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.timeline import customer_timeline, timeline_kinds
+from guanxi.customers.views.base import scoped_customer, signed_in
 
 ACTIVE_NAV = "customers"
 
 
-def _viewer(view):
-    viewing = permission_required("customers.view_customer", raise_exception=True)
-    return login_required(viewing(view))
-
-
-def _customer_or_404(request, pk) -> Customer:
-    try:
-        return selectors.customer_get(actor=request.user, pk=pk)
-    except Customer.DoesNotExist as missing:
-        raise Http404 from missing
+_viewer = requires(rules.VIEW_CUSTOMER)
 
 
 def _timeline_context(request, customer, *, kind: str = "", before: str = "") -> dict:
     """The timeline page asked for; an unknown kind or garbled cursor raises ValidationError."""
     page = customer_timeline(
-        actor=request.user, customer=customer, kinds=[kind] if kind else None, before=before
+        actor=signed_in(request), customer=customer, kinds=[kind] if kind else None, before=before
     )
     return {
         "customer": customer,
         "timeline": page,
         "timeline_kind": kind,
-        "timeline_kinds": timeline_kinds(actor=request.user),
+        "timeline_kinds": timeline_kinds(actor=signed_in(request)),
         "timeline_continued": bool(before),
     }
 
@@ -62,8 +57,8 @@ def customer_360_context(request, customer, *, comment_form=None) -> dict:
     return {
         **timeline,
         "active_nav": ACTIVE_NAV,
-        "contacts": list(selectors.contact_list(actor=request.user, customer=customer)),
-        "key_figures": customer_key_figures(actor=request.user, customer=customer),
+        "contacts": list(selectors.contact_list(actor=signed_in(request), customer=customer)),
+        "key_figures": customer_key_figures(actor=signed_in(request), customer=customer),
         "comment_form": comment_form or CommentForm(),
     }
 
@@ -72,7 +67,7 @@ def customer_360_context(request, customer, *, comment_form=None) -> dict:
 @require_GET
 def customer_timeline_part(request, pk):
     """More entries (``before``) or another filter (``kind``), as list items for htmx."""
-    customer = _customer_or_404(request, pk)
+    customer = scoped_customer(request, pk)
     if not request.htmx:
         # The plain-HTML equivalent is the detail page with the same query.
         query = request.GET.urlencode()
@@ -94,13 +89,13 @@ def customer_timeline_part(request, pk):
 @_viewer
 @require_POST
 def customer_comment_create(request, pk):
-    customer = _customer_or_404(request, pk)
+    customer = scoped_customer(request, pk)
     form = CommentForm(request.POST)
     status = 422
     if form.is_valid():
         try:
             collaboration_services.comment_create(
-                actor=request.user, target=customer, body=form.cleaned_data["body"]
+                actor=signed_in(request), target=customer, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -109,6 +104,7 @@ def customer_comment_create(request, pk):
                 return redirect(customer.get_absolute_url())
             form, status = CommentForm(), 200
     if not request.htmx:
+        # Imported here: views.customers imports this module (a cycle at module level).
         from guanxi.customers.views.customers import customer_detail_page
 
         return customer_detail_page(request, customer, comment_form=form, status=400)
@@ -119,16 +115,16 @@ def customer_comment_create(request, pk):
 @_viewer
 @require_POST
 def customer_comment_delete(request, pk, comment_pk):
-    customer = _customer_or_404(request, pk)
+    customer = scoped_customer(request, pk)
     try:
         comment = collaboration_selectors.comment_get(
-            actor=request.user, pk=comment_pk, model=Customer
+            actor=signed_in(request), pk=comment_pk, model=Customer
         )
     except Comment.DoesNotExist as missing:
         raise Http404 from missing
     if comment.object_id != customer.pk:
         raise Http404
-    collaboration_services.comment_delete(actor=request.user, comment=comment)
+    collaboration_services.comment_delete(actor=signed_in(request), comment=comment)
     if request.htmx:
         return HttpResponse("")  # the entry swaps itself out
     return redirect(customer.get_absolute_url())

@@ -2,7 +2,8 @@
 
 The import is two steps on one page: upload → preview (a dry run listing each card and what
 it becomes) → import. The previewed file travels back in a hidden field, so the commit checks
-exactly the bytes the user saw; the service checks them again either way.
+exactly the bytes the user saw; the service checks them again either way. A file download
+and a two-step upload, so function views rather than the generic page views.
 """
 
 import base64
@@ -17,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from guanxi.core.decorators import requires
 from guanxi.core.export import content_disposition
-from guanxi.customers import masking
+from guanxi.customers import masking, rules
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services.vcard import contacts_import_vcards
 from guanxi.customers.vcard import (
@@ -28,7 +30,8 @@ from guanxi.customers.vcard import (
     VCARD_VERSIONS,
     contacts_to_vcard,
 )
-from guanxi.customers.views.customers import ACTIVE_NAV, _customer_or_404, _requires
+from guanxi.customers.views.base import scoped_customer, signed_in
+from guanxi.customers.views.customers import ACTIVE_NAV
 
 
 def vcard_version(raw: str | None) -> str | None:
@@ -41,11 +44,11 @@ def vcard_version(raw: str | None) -> str | None:
 
 
 def contacts_vcard_response(*, actor, customer, version: str) -> HttpResponse:
-    contacts = selectors.contact_list(actor=actor, customer=customer).order_by(
+    visible = selectors.contact_list(actor=actor, customer=customer).order_by(
         "-is_primary", "name", "id"
     )
     # Masked numbers and addresses go out masked, hidden ones not at all (field protection).
-    contacts = masking.protected_copies(actor, contacts)
+    contacts = masking.protected_copies(actor, visible)
     text = contacts_to_vcard(contacts, organisation=customer.name, version=version)
     response = HttpResponse(text.encode("utf-8"), content_type=VCARD_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(f"{customer.name}.vcf")
@@ -53,16 +56,16 @@ def contacts_vcard_response(*, actor, customer, version: str) -> HttpResponse:
     return response
 
 
-@_requires("customers.view_contact")
+@requires(rules.VIEW_CONTACT)
 @require_GET
 def contacts_vcard_export(request, pk):
-    customer = _customer_or_404(request, pk)
+    customer = scoped_customer(request, pk)
     version = vcard_version(request.GET.get("version"))
     if version is None:
         return HttpResponseBadRequest(
             _("Choose vCard version 3.0 or 4.0."), content_type="text/plain; charset=utf-8"
         )
-    return contacts_vcard_response(actor=request.user, customer=customer, version=version)
+    return contacts_vcard_response(actor=signed_in(request), customer=customer, version=version)
 
 
 class VCardImportForm(forms.Form):
@@ -91,10 +94,10 @@ class VCardImportForm(forms.Form):
             raise ValidationError({"file": _("Upload the file again.")}) from error
 
 
-@_requires("customers.add_contact")
+@requires(rules.ADD_CONTACT)
 @require_http_methods(["GET", "POST"])
 def contacts_vcard_import(request, pk):
-    customer = _customer_or_404(request, pk)
+    customer = scoped_customer(request, pk)
     is_post = request.method == "POST"
     form = VCardImportForm(request.POST, request.FILES) if is_post else VCardImportForm()
     report, content = None, ""
@@ -103,7 +106,7 @@ def contacts_vcard_import(request, pk):
         try:
             data = form.data_bytes()
             report = contacts_import_vcards(
-                actor=request.user, customer=customer, data=data, dry_run=not commit
+                actor=signed_in(request), customer=customer, data=data, dry_run=not commit
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():

@@ -373,8 +373,7 @@ def lead_convert(
 
 
 def _convert_to_customer(actor, lead: Lead, prospect: str, *, confirm_duplicate: bool):
-    from guanxi.customers.events import event_record
-    from guanxi.customers.models import CustomerEvent
+    from guanxi.customers.events import customer_created_event
     from guanxi.customers.services.customers import contact_create, customer_create
     from guanxi.sales.services.opportunities import _contact_phones
 
@@ -395,13 +394,13 @@ def _convert_to_customer(actor, lead: Lead, prospect: str, *, confirm_duplicate:
             is_primary=True,
             **_contact_phones(lead.phone),
         )
-    event_record(
+    customer_created_event(
         customer=customer,
-        kind=CustomerEvent.Kind.CREATED,
         actor=actor,
         text=_("Created from the lead “%(name)s” (no. %(number)s).")
         % {"name": lead.name, "number": lead.pk},
-        data={"lead": lead.pk},
+        origin="lead",
+        origin_id=lead.pk,
     )
     return customer
 

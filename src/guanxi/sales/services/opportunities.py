@@ -364,8 +364,7 @@ def opportunity_succeed(
     :class:`guanxi.customers.dedup.DuplicateError` unless ``confirm_duplicate``. The customer's
     timeline records where it came from. Returns the opportunity, ``customer`` set.
     """
-    from guanxi.customers.events import event_record
-    from guanxi.customers.models import CustomerEvent
+    from guanxi.customers.events import customer_created_event
     from guanxi.customers.services.customers import contact_create, customer_create
 
     _require(actor, "sales.change_opportunity")
@@ -391,13 +390,13 @@ def opportunity_succeed(
                 is_primary=True,
                 **_contact_phones(locked.contact_phone),
             )
-        event_record(
+        customer_created_event(
             customer=customer,
-            kind=CustomerEvent.Kind.CREATED,
             actor=actor,
             text=_("Created from the sales opportunity “%(summary)s” (no. %(number)s).")
             % {"summary": locked.summary, "number": locked.pk},
-            data={"opportunity": locked.pk},
+            origin="opportunity",
+            origin_id=locked.pk,
         )
     # A won deal restarts the pool's "no deal for M days" clock (customers.services_pool).
     Customer.all_objects.filter(pk=customer.pk).update(last_won_at=now)

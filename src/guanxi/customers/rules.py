@@ -1,0 +1,114 @@
+"""Who may do what with customers, contacts, interactions, documents, churn and the pool.
+
+Every right of the app is named here once (services, selectors, views, the API and template
+tags use these constants), and every rule that is more than one right is a django-rules
+predicate composed from :mod:`guanxi.core.rules`. A rule that holds for every superuser is
+also registered as a permission (``user.has_perm(MANAGE_POOL_SETTINGS)``); the others stay
+predicates (``can_claim(user)``, ``can_release(user, customer)``), because ``has_perm`` says
+yes to every active superuser, and a superuser claims nothing and releases no pool customer.
+"""
+
+# django-rules ships no type hints: its decorator and registry calls are untyped.
+# mypy: disable-error-code="untyped-decorator, no-untyped-call"
+
+from typing import Any
+
+import rules
+
+from guanxi.core.rules import (
+    MANAGE_ACCOUNTS,
+    is_active,
+    is_sales_assistant,
+    is_superuser,
+    manages_accounts,
+    sees_everything,
+    supervises,
+)
+from guanxi.core.scoping import can_see
+
+# -- the model rights of the app --------------------------------------------------------------
+VIEW_CUSTOMER = "customers.view_customer"
+ADD_CUSTOMER = "customers.add_customer"
+CHANGE_CUSTOMER = "customers.change_customer"
+DELETE_CUSTOMER = "customers.delete_customer"
+VIEW_CONTACT = "customers.view_contact"
+ADD_CONTACT = "customers.add_contact"
+CHANGE_CONTACT = "customers.change_contact"
+DELETE_CONTACT = "customers.delete_contact"
+VIEW_INTERACTION = "customers.view_interaction"
+ADD_INTERACTION = "customers.add_interaction"
+CHANGE_INTERACTION = "customers.change_interaction"
+DELETE_INTERACTION = "customers.delete_interaction"
+VIEW_DOCUMENT = "customers.view_document"
+ADD_DOCUMENT = "customers.add_document"
+CHANGE_DOCUMENT = "customers.change_document"
+DELETE_DOCUMENT = "customers.delete_document"
+VIEW_CHURNCASE = "customers.view_churncase"
+CHANGE_CHURNCASE = "customers.change_churncase"
+
+# Importing customers creates them: the same right as adding one.
+IMPORT_CUSTOMERS = ADD_CUSTOMER
+# Field protection is per role, so it belongs to those who manage roles.
+MANAGE_FIELD_RULES = MANAGE_ACCOUNTS
+
+# -- rule permissions (rules.add_perm below) --------------------------------------------------
+ASSIGN_FROM_POOL = "customers.assign_from_pool"
+MANAGE_POOL_SETTINGS = "customers.manage_pool_settings"
+
+
+# -- predicates -------------------------------------------------------------------------------
+
+
+@rules.predicate
+def changes_customers(user: Any) -> bool:
+    """Holds the right to change customers (every pool move needs it)."""
+    return bool(user.has_perm(CHANGE_CUSTOMER))
+
+
+@rules.predicate
+def views_customers(user: Any) -> bool:
+    """Holds the right to view customers."""
+    return bool(user.has_perm(VIEW_CUSTOMER))
+
+
+# A signed-in, active user with the view right reads the pool, whatever their normal scope.
+reads_pool = is_active & views_customers
+
+# Account managers (and supervisors, who own customers too) claim pool customers for
+# themselves; executives and administrators see everything and own nothing, nor do assistants.
+can_claim = is_active & changes_customers & ~sees_everything & ~is_sales_assistant
+
+# Supervisors and administrators give pool customers to the people they manage.
+can_assign = changes_customers & (supervises | manages_accounts)
+
+# Pool policies and ownership caps are administration, like users and roles.
+can_manage_pool_settings = manages_accounts
+
+
+@rules.predicate
+def is_owned(user: Any, customer: Any) -> bool:
+    """The customer has an account manager (it is not in the pool)."""
+    return customer.owner_id is not None
+
+
+@rules.predicate
+def owns(user: Any, customer: Any) -> bool:
+    """The user is the customer's account manager."""
+    return bool(customer.owner_id == user.pk)
+
+
+@rules.predicate
+def sees_customer(user: Any, customer: Any) -> bool:
+    """The customer is in the user's own scope (not merely readable as a pool row)."""
+    return can_see(user, customer)
+
+
+# The owner, or a supervisor/administrator who sees the owner's customer, puts it back.
+can_release = is_owned & changes_customers & (owns | (can_assign & sees_customer))
+
+# Everyone's import jobs are visible to superusers and administrators; others see their own.
+sees_all_imports = is_superuser | manages_accounts
+
+
+rules.add_perm(ASSIGN_FROM_POOL, can_assign)
+rules.add_perm(MANAGE_POOL_SETTINGS, can_manage_pool_settings)
