@@ -4,17 +4,9 @@ Each name has one meaning; the pages, the API, the filter forms and the report q
 ask here. Built on the identity predicates of ``guanxi.core.rules``.
 """
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-import rules
-from rules.predicates import Predicate
-
-from guanxi.core.rules import leads_own_team, sees_everything
-
-# django-rules' decorator and registry, typed (the package leaves them unannotated).
-predicate = cast(Callable[[Callable[..., bool]], Predicate], rules.predicate)
-add_perm = cast(Callable[[str, Predicate], None], rules.add_perm)
+from guanxi.core.rules import Predicate, add_perm, leads_own_team, predicate, sees_everything
 
 # The right to see statistics and reports (held by ``analytics.Report``), which roles grant.
 VIEW_REPORTS = "analytics.view_reports"

@@ -42,6 +42,11 @@ def predicate(test: Callable[..., bool]) -> Predicate:
     return cast(Predicate, rules.predicate(test))  # type: ignore[no-untyped-call]
 
 
+def add_perm(name: str, test: Predicate) -> None:
+    """``rules.add_perm`` with a type: ``user.has_perm(name, record)`` asks ``test``."""
+    rules.add_perm(name, test)  # type: ignore[no-untyped-call]
+
+
 @predicate
 def is_active(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active)

@@ -8,19 +8,16 @@ predicates (``can_claim(user)``, ``can_release(user, customer)``), because ``has
 yes to every active superuser, and a superuser claims nothing and releases no pool customer.
 """
 
-# django-rules ships no type hints: its decorator and registry calls are untyped.
-# mypy: disable-error-code="untyped-decorator, no-untyped-call"
-
 from typing import Any
-
-import rules
 
 from guanxi.core.rules import (
     MANAGE_ACCOUNTS,
+    add_perm,
     is_active,
     is_sales_assistant,
     is_superuser,
     manages_accounts,
+    predicate,
     sees_everything,
     supervises,
 )
@@ -59,13 +56,13 @@ MANAGE_POOL_SETTINGS = "customers.manage_pool_settings"
 # -- predicates -------------------------------------------------------------------------------
 
 
-@rules.predicate
+@predicate
 def changes_customers(user: Any) -> bool:
     """Holds the right to change customers (every pool move needs it)."""
     return bool(user.has_perm(CHANGE_CUSTOMER))
 
 
-@rules.predicate
+@predicate
 def views_customers(user: Any) -> bool:
     """Holds the right to view customers."""
     return bool(user.has_perm(VIEW_CUSTOMER))
@@ -85,19 +82,19 @@ can_assign = changes_customers & (supervises | manages_accounts)
 can_manage_pool_settings = manages_accounts
 
 
-@rules.predicate
+@predicate
 def is_owned(user: Any, customer: Any) -> bool:
     """The customer has an account manager (it is not in the pool)."""
     return customer.owner_id is not None
 
 
-@rules.predicate
+@predicate
 def owns(user: Any, customer: Any) -> bool:
     """The user is the customer's account manager."""
     return bool(customer.owner_id == user.pk)
 
 
-@rules.predicate
+@predicate
 def sees_customer(user: Any, customer: Any) -> bool:
     """The customer is in the user's own scope (not merely readable as a pool row)."""
     return can_see(user, customer)
@@ -110,5 +107,5 @@ can_release = is_owned & changes_customers & (owns | (can_assign & sees_customer
 sees_all_imports = is_superuser | manages_accounts
 
 
-rules.add_perm(ASSIGN_FROM_POOL, can_assign)
-rules.add_perm(MANAGE_POOL_SETTINGS, can_manage_pool_settings)
+add_perm(ASSIGN_FROM_POOL, can_assign)
+add_perm(MANAGE_POOL_SETTINGS, can_manage_pool_settings)

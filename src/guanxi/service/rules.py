@@ -9,11 +9,9 @@ request here depends on its status (an archived request is read-only, also for s
 so none is registered: they are asked as predicates.
 """
 
-from collections.abc import Callable
 from typing import Any
 
-import rules
-
+from guanxi.core.rules import predicate
 from guanxi.service.models import ServiceRequest
 
 Status = ServiceRequest.Status
@@ -26,11 +24,6 @@ CHANGE_SERVICEREQUEST = "service.change_servicerequest"
 DELETE_SERVICEREQUEST = "service.delete_servicerequest"
 ASSIGN_SERVICEREQUEST = "service.assign_servicerequest"
 CHANGE_SERVICELEVELTARGET = "service.change_serviceleveltarget"
-
-
-def predicate(test: Callable[..., bool]) -> Any:
-    """``rules.predicate`` for typed code (django-rules itself carries no annotations)."""
-    return rules.predicate(test)  # type: ignore[no-untyped-call]
 
 
 def _holds(permission: str) -> Any:

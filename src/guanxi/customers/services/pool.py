@@ -15,7 +15,7 @@ concurrent claims can neither exceed a cap nor both win the same customer.
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TypedDict, Unpack
 
@@ -385,14 +385,8 @@ def _notice_batch(policy: PoolPolicy, ids: list[int], now: datetime) -> int:
             name = customer.name
             notification_send(
                 recipient=owners.get(customer.owner_id),
-                title=lambda name=name: _("“%(name)s” will return to the pool") % {"name": name},
-                body=lambda reason=reason, day=recall_on: (
-                    _(
-                        "It goes back to the pool on %(date)s (%(reason)s) unless you follow up "
-                        "or win a deal before then."
-                    )
-                    % {"date": day.isoformat(), "reason": reason()}
-                ),
+                title=partial(_notice_title, name),
+                body=partial(_notice_body, reason, recall_on),
                 url=customer.get_absolute_url(),
             )
         return len(customers)
@@ -427,13 +421,31 @@ def _recall_batch(policy: PoolPolicy, ids: list[int], now: datetime) -> int:
             name = customer.name
             notification_send(
                 recipient=previous,
-                title=lambda name=name: _("“%(name)s” went back to the pool") % {"name": name},
-                body=lambda reason=reason: (
-                    _("The customer was recalled: %(reason)s.") % {"reason": reason()}
-                ),
+                title=partial(_recalled_title, name),
+                body=partial(_recalled_body, reason),
                 url=customer.get_absolute_url(),
             )
     return recalled
+
+
+# Notification texts, rendered in the recipient's language when the notification is written.
+def _notice_title(name: str) -> str:
+    return _("“%(name)s” will return to the pool") % {"name": name}
+
+
+def _notice_body(reason: Callable[[], str], day: date) -> str:
+    return _(
+        "It goes back to the pool on %(date)s (%(reason)s) unless you follow up "
+        "or win a deal before then."
+    ) % {"date": day.isoformat(), "reason": reason()}
+
+
+def _recalled_title(name: str) -> str:
+    return _("“%(name)s” went back to the pool") % {"name": name}
+
+
+def _recalled_body(reason: Callable[[], str]) -> str:
+    return _("The customer was recalled: %(reason)s.") % {"reason": reason()}
 
 
 def pool_recall_run(

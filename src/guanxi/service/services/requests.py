@@ -272,7 +272,7 @@ def service_request_create(
         contact=contact,
     )
     service_request.code = _code()
-    return cast(ServiceRequest, record_create(instance=service_request, actor=actor))
+    return record_create(instance=service_request, actor=actor)
 
 
 def service_request_receive(
@@ -313,7 +313,7 @@ def service_request_receive(
     )
     with transaction.atomic(savepoint=False):
         service_request.code = _code()
-        return cast(ServiceRequest, record_create(instance=service_request, actor=None))
+        return record_create(instance=service_request, actor=None)
 
 
 @transaction.atomic
@@ -354,7 +354,7 @@ def service_request_update(
     if locked.service_type_id != previous_type_id:
         # The promise follows the type, counted from when the request came in.
         _set_due_times(locked)
-    return cast(ServiceRequest, record_update(instance=locked, actor=actor))
+    return record_update(instance=locked, actor=actor)
 
 
 @transaction.atomic
