@@ -261,6 +261,9 @@ class ObjectDeleteView(ObjectView):
     def conflict_url(self, request: HttpRequest, record: Model) -> str:
         return self.success_url(request, record)
 
+    def success_message(self, record: Model) -> str:
+        return self.success_text % {"record": record} if self.success_text else ""
+
     def post(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
         record = self.get_checked_object(request, pk)
         try:
@@ -272,8 +275,9 @@ class ObjectDeleteView(ObjectView):
             for message in error.messages:
                 messages.error(request, message)
             return redirect(self.conflict_url(request, record))
-        if self.success_text:
-            messages.success(request, self.success_text % {"record": record})
+        message = self.success_message(record)
+        if message:
+            messages.success(request, message)
         return redirect_after_form(request, self.success_url(request, record))
 
 
@@ -294,6 +298,9 @@ class ObjectActionView(ObjectView):
     def done_url(self, request: HttpRequest, record: Model) -> str:
         return record.get_absolute_url()  # type: ignore[attr-defined]
 
+    def success_message(self, record: Model) -> str:
+        return self.success_text % {"record": record} if self.success_text else ""
+
     def post(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
         record = self.get_checked_object(request, pk)
         form = self.form_class(request.POST) if self.form_class else None
@@ -310,6 +317,7 @@ class ObjectActionView(ObjectView):
             for message in error.messages:
                 messages.error(request, message)
         else:
-            if self.success_text:
-                messages.success(request, self.success_text % {"record": record})
+            message = self.success_message(record)
+            if message:
+                messages.success(request, message)
         return redirect_after_form(request, self.done_url(request, record))
