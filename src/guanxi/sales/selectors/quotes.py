@@ -2,13 +2,17 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from guanxi.accounts.models import User
 from guanxi.core.scoping import scope_queryset
+from guanxi.customers.models import Customer
 from guanxi.sales.models import Quote, QuoteLine
 
 QUOTE_ORDERING = ("-quote_date", "-id")
 
 
-def quote_list(*, actor, customer=None, status: str = "") -> QuerySet[Quote]:
+def quote_list(
+    *, actor: User, customer: Customer | None = None, status: str = ""
+) -> QuerySet[Quote]:
     """Quotes the actor sees, newest first."""
     quotes = scope_queryset(Quote.objects.all(), actor).select_related("customer", "owner", "order")
     if customer is not None:
@@ -31,7 +35,7 @@ def quote_with_lines(queryset: QuerySet[Quote]) -> QuerySet[Quote]:
     return queryset.prefetch_related(_lines())
 
 
-def quote_get(*, actor, pk) -> Quote:
+def quote_get(*, actor: User, pk: int | str) -> Quote:
     """The quote with its lines if the actor sees it; ``Quote.DoesNotExist`` otherwise."""
     return (
         scope_queryset(Quote.objects.all(), actor)
