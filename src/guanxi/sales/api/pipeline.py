@@ -6,7 +6,7 @@
 * ``GET /api/pipeline/stages/``: the stages in pipeline order;
 * ``GET /api/pipeline/forecast/``: the weighted pipeline by expected close month and owner.
 
-The rules live in ``services_pipeline``: no right → 403, outside the scope → 404, bad input
+The rules live in ``services.pipeline``: no right → 403, outside the scope → 404, bad input
 → 400 naming the field, a stale ``version`` (or If-Match → 412) → 409.
 """
 
