@@ -47,6 +47,7 @@ from guanxi.core.api.viewsets import ScopedViewSet, query_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.customers.api.customers import DuplicateErrorSerializer
 from guanxi.customers.dedup import DuplicateError
+from guanxi.sales import rules
 from guanxi.sales.models import Lead
 from guanxi.sales.selectors import leads as selectors
 from guanxi.sales.services import lead_import as services_lead_import
@@ -243,10 +244,10 @@ TRANSITION_ERRORS = {
 }
 _ACTION = {"filter_backends": [], "pagination_class": None}
 _WRITE_RIGHTS = {
-    "assign": "sales.change_lead",
-    "convert": "sales.change_lead",
-    "disqualify": "sales.change_lead",
-    "import_leads": services_lead_import.IMPORT_PERMISSION,
+    "assign": rules.CHANGE_LEAD,
+    "convert": rules.CHANGE_LEAD,
+    "disqualify": rules.CHANGE_LEAD,
+    "import_leads": rules.ADD_LEAD,
 }
 
 

@@ -211,7 +211,7 @@ class OrderFilterForm(forms.Form):
         self.fields["owner"].queryset = selectors_orders.order_owner_filter_choices(actor=actor)
 
     def query(self) -> dict:
-        """Keyword arguments for selectors_orders.order_list (without the customer)."""
+        """Keyword arguments for ``selectors.orders.order_list`` (without the customer)."""
         if not self.is_bound:
             return {}
         self.is_valid()

@@ -1,4 +1,4 @@
-"""The product catalogue 产品 and inventory 库存 (SPEC §3).
+"""The product catalogue 产品 and inventory 库存.
 
 The catalogue is shared by the whole company: every user with the view right sees all of it
 (no owner scope). Maintaining it — categories, products, warehouses and stock — needs the

@@ -27,11 +27,12 @@ def contract_list(
 
 def contract_get(*, actor: User, pk: int | str) -> Contract:
     """The contract if the actor sees it; ``Contract.DoesNotExist`` otherwise."""
-    return (
+    found: Contract = (
         scope_queryset(Contract.objects.all(), actor)
         .select_related("customer", "owner", "order", "created_by", "on_behalf_of")
         .get(pk=pk)
     )
+    return found
 
 
 # --- receivables 应收款 ----------------------------------------------------------------------
@@ -57,7 +58,7 @@ def receivable_list(
 
 def receivable_get(*, actor: User, pk: int | str) -> Receivable:
     """The receivable with its payments if the actor sees it; DoesNotExist otherwise."""
-    return (
+    found: Receivable = (
         scope_queryset(Receivable.objects.all(), actor)
         .select_related("customer", "owner", "order", "contract", "created_by")
         .prefetch_related(
@@ -65,3 +66,4 @@ def receivable_get(*, actor: User, pk: int | str) -> Receivable:
         )
         .get(pk=pk)
     )
+    return found

@@ -38,7 +38,7 @@ def order_list(
     return orders.order_by(*ORDER_ORDERING)
 
 
-def _lines() -> Prefetch:
+def _lines() -> Prefetch[Any, Any]:
     return Prefetch(
         "lines",
         queryset=OrderLine.objects.select_related("product", "product__unit").order_by(
@@ -49,12 +49,13 @@ def _lines() -> Prefetch:
 
 def order_get(*, actor: User, pk: int | str) -> Order:
     """The order with its lines if the actor sees it; ``Order.DoesNotExist`` otherwise."""
-    return (
+    found: Order = (
         scope_queryset(Order.objects.all(), actor)
         .select_related("customer", "owner", "created_by", "on_behalf_of", "credit_override_by")
         .prefetch_related(_lines())
         .get(pk=pk)
     )
+    return found
 
 
 def order_with_lines(queryset: QuerySet[Order]) -> QuerySet[Order]:
@@ -64,16 +65,17 @@ def order_with_lines(queryset: QuerySet[Order]) -> QuerySet[Order]:
 
 def order_owner_filter_choices(*, actor: User) -> QuerySet[User]:
     """The users whose orders ``actor`` may list, to filter the list by owner."""
-    users = User.objects.order_by("username")
+    users: QuerySet[User] = User.objects.order_by("username")
     return users if sees_everything(actor) else users.filter(pk__in=visible_user_ids(actor))
 
 
 def customer_order_figures(*, customer: Customer) -> dict[str, Any]:
     """Number of orders and lifetime revenue of ``customer`` (cancelled orders left out)."""
-    money = DecimalField(max_digits=18, decimal_places=2)
-    return Order.objects.filter(customer=customer).aggregate(
+    money: DecimalField[Any, Any] = DecimalField(max_digits=18, decimal_places=2)
+    figures: dict[str, Any] = Order.objects.filter(customer=customer).aggregate(
         orders=Count("id", filter=~Q(status=Order.Status.CANCELLED)),
         revenue=Coalesce(
             Sum("total", filter=~Q(status=Order.Status.CANCELLED)), Value(0), output_field=money
         ),
     )
+    return figures

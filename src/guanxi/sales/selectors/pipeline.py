@@ -26,7 +26,8 @@ CENT = Decimal("0.01")
 
 def stage_list() -> QuerySet[PipelineStage]:
     """The live stages, in pipeline order."""
-    return PipelineStage.objects.order_by("order", "id")
+    stages: QuerySet[PipelineStage] = PipelineStage.objects.order_by("order", "id")
+    return stages
 
 
 def stage_get(*, pk: int | str) -> PipelineStage:
@@ -67,9 +68,10 @@ def deal_owner_choices(*, actor: User) -> QuerySet[User]:
 
 
 def lost_reason_choices() -> QuerySet[DictionaryEntry]:
-    return DictionaryEntry.objects.filter(kind=DictionaryKind.LOST_REASON, is_active=True).order_by(
-        "sort_order", "code"
+    reasons: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(
+        kind=DictionaryKind.LOST_REASON, is_active=True
     )
+    return reasons.order_by("sort_order", "code")
 
 
 @dataclass

@@ -63,9 +63,10 @@ def unit_choices(*, current: DictionaryEntry | None = None) -> QuerySet[Dictiona
     condition = Q(is_active=True)
     if current is not None:
         condition |= Q(pk=current.pk)
-    return DictionaryEntry.objects.filter(condition, kind=DictionaryKind.UNIT).order_by(
-        "sort_order", "code"
+    units: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(
+        condition, kind=DictionaryKind.UNIT
     )
+    return units.order_by("sort_order", "code")
 
 
 def warehouse_list(*, actor: User) -> QuerySet[Warehouse]:

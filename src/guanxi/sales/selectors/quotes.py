@@ -1,5 +1,7 @@
 """Reads of quotes 报价, always within the acting user's scope (that of the quote's customer)."""
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
 from guanxi.accounts.models import User
@@ -22,7 +24,7 @@ def quote_list(
     return quotes.order_by(*QUOTE_ORDERING)
 
 
-def _lines() -> Prefetch:
+def _lines() -> Prefetch[Any, Any]:
     return Prefetch(
         "lines",
         queryset=QuoteLine.objects.select_related("product", "product__unit").order_by(
@@ -37,9 +39,10 @@ def quote_with_lines(queryset: QuerySet[Quote]) -> QuerySet[Quote]:
 
 def quote_get(*, actor: User, pk: int | str) -> Quote:
     """The quote with its lines if the actor sees it; ``Quote.DoesNotExist`` otherwise."""
-    return (
+    found: Quote = (
         scope_queryset(Quote.objects.all(), actor)
         .select_related("customer", "owner", "order", "created_by", "on_behalf_of")
         .prefetch_related(_lines())
         .get(pk=pk)
     )
+    return found

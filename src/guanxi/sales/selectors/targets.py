@@ -35,7 +35,7 @@ from guanxi.sales import rules
 from guanxi.sales.models import Order, OrderLine, ProductCategory, Target
 
 TARGET_ORDERING = ("-period_start", "id")
-_MONEY = DecimalField(max_digits=16, decimal_places=2)
+_MONEY: DecimalField[Any, Any] = DecimalField(max_digits=16, decimal_places=2)
 
 
 def _sum(rows: QuerySet[Any], field: str) -> Subquery:
@@ -128,8 +128,9 @@ def settable_users(actor: User) -> QuerySet[User]:
 
 def settable_teams(actor: User) -> QuerySet[Team]:
     """The teams ``actor`` may set targets for."""
+    teams: QuerySet[Team] = Team.objects.order_by("path")
     if sees_everything(actor):
-        return Team.objects.order_by("path")
+        return teams
     if not rules.can_set_targets(actor):
-        return Team.objects.none()
-    return Team.objects.filter(path__startswith=actor.team.path).order_by("path")
+        return teams.none()
+    return teams.filter(path__startswith=actor.team.path)

@@ -193,6 +193,7 @@ def receivable_create(
         taken = Receivable.all_objects.filter(order=source).exists()
         default_amount = source.total
     else:
+        assert contract is not None  # exactly one of order and contract, checked above
         source = scope_queryset(Contract.objects.filter(pk=contract.pk), actor).first()
         if source is None:
             raise Contract.DoesNotExist

@@ -17,7 +17,7 @@ Rules:
 """
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TypedDict, Unpack
 
@@ -34,7 +34,7 @@ from guanxi.core.services.records import code_next, record_create, record_update
 from guanxi.customers.models import Customer
 from guanxi.customers.services.churn import customer_order_recorded
 from guanxi.sales import rules
-from guanxi.sales.models import Order, OrderLine, Product
+from guanxi.sales.models import Order, OrderLine, Product, QuoteLine
 
 ORDER_CODE_PREFIX = "DD"
 CENT = Decimal("0.01")
@@ -43,7 +43,7 @@ MAX_LINES = 200
 LARGEST = Decimal(10) ** 12  # the columns hold 14 digits, 2 of them decimals
 ORDER_EDITABLE_FIELDS = ("order_date", "delivery_address", "notes")
 # The next status of each forward step (cancelling is order_cancel).
-TRANSITIONS = {
+TRANSITIONS: dict[str, str] = {
     Order.Status.DRAFT: Order.Status.CONFIRMED,
     Order.Status.CONFIRMED: Order.Status.SHIPPED,
     Order.Status.SHIPPED: Order.Status.COMPLETED,
@@ -111,9 +111,10 @@ def _products_of(lines: list[LineInput]) -> dict[int, Product]:
     for raw in lines:
         value = raw.get("product")
         pk = value.pk if isinstance(value, Product) else value
-        if str(pk or "").isdigit() and int(pk) < 2**63:
-            pks.add(int(pk))
-    return Product.objects.in_bulk(pks)
+        if str(pk or "").isdigit() and int(str(pk)) < 2**63:
+            pks.add(int(str(pk)))
+    products: dict[int, Product] = Product.objects.in_bulk(pks)
+    return products
 
 
 def build_lines(
@@ -167,7 +168,7 @@ def build_lines(
     return built
 
 
-def order_total(lines: list[OrderLine]) -> Decimal:
+def order_total(lines: Sequence[OrderLine | QuoteLine]) -> Decimal:
     return sum((line.amount for line in lines), Decimal("0.00")).quantize(CENT)
 
 
@@ -182,7 +183,7 @@ def _save_lines(*, order: Order, lines: list[OrderLine], actor: User) -> None:
     for line in lines:
         line.order = order
         line.full_clean(exclude=["order"])
-        line._history_user = actor
+        line._history_user = actor  # type: ignore[attr-defined]  # read by the audit history
         line.save()
 
 
@@ -271,9 +272,8 @@ def order_create(
         order.credit_override_by = actor
         order.credit_override_at = timezone.now()
         order.credit_override_reason = credit_override_reason.strip()
-        order._change_reason = _("Credit hold overridden: %(reason)s") % {
-            "reason": order.credit_override_reason
-        }
+        reason = _("Credit hold overridden: %(reason)s") % {"reason": order.credit_override_reason}
+        order._change_reason = reason  # type: ignore[attr-defined]  # the history's reason
     record_create(instance=order, actor=actor, on_behalf_of=customer.owner)
     _save_lines(order=order, lines=built, actor=actor)
     customer_order_recorded(
@@ -327,7 +327,7 @@ def order_update(
     record_update(instance=order, actor=actor, expected_version=expected_version)
     if built is not None:
         for old in order.lines.all():
-            old._history_user = actor
+            old._history_user = actor  # type: ignore[attr-defined]
             old.delete()
         _save_lines(order=order, lines=built, actor=actor)
     return order

@@ -255,7 +255,9 @@ def _live_stage(stage: Any) -> PipelineStage:
 
 def default_stage() -> PipelineStage | None:
     """The first open stage: where a new deal starts unless told otherwise."""
-    return PipelineStage.objects.filter(is_won=False, is_lost=False).order_by("order", "id").first()
+    open_stages = PipelineStage.objects.filter(is_won=False, is_lost=False)
+    first: PipelineStage | None = open_stages.order_by("order", "id").first()
+    return first
 
 
 @transaction.atomic
@@ -284,7 +286,8 @@ def deal_create(
 
 
 def _locked(actor: User, deal: Deal) -> Deal:
-    return scope_queryset(Deal.objects.filter(pk=deal.pk), actor).select_for_update().get()
+    locked: Deal = scope_queryset(Deal.objects.filter(pk=deal.pk), actor).select_for_update().get()
+    return locked
 
 
 @transaction.atomic

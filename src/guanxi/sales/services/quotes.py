@@ -76,7 +76,7 @@ def _save_lines(*, quote: Quote, lines: list[QuoteLine], actor: User) -> None:
     for line in lines:
         line.quote = quote
         line.full_clean(exclude=["quote"])
-        line._history_user = actor
+        line._history_user = actor  # type: ignore[attr-defined]  # read by the audit history
         line.save()
 
 
@@ -166,7 +166,7 @@ def quote_update(
     record_update(instance=quote, actor=actor, expected_version=expected_version)
     if built is not None:
         for old in quote.lines.all():
-            old._history_user = actor
+            old._history_user = actor  # type: ignore[attr-defined]
             old.delete()
         _save_lines(quote=quote, lines=built, actor=actor)
     return quote

@@ -145,8 +145,8 @@ def target_create(*, actor: User, **fields: Unpack[TargetFields]) -> Target:
 
 def _locked(actor: User, target: Target) -> Target:
     # Lock the target row only (its subject is nullable: no FOR UPDATE through outer joins).
-    locked = Target.objects.select_for_update(of=("self",)).select_related("user__team", "team")
-    locked = locked.get(pk=target.pk)
+    rows = Target.objects.select_for_update(of=("self",)).select_related("user__team", "team")
+    locked: Target = rows.get(pk=target.pk)
     allowed = bool(rules.can_manage_target(actor, locked))
     require(actor, allowed, _("You cannot change the targets of this subject."))
     return locked

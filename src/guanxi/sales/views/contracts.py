@@ -186,7 +186,7 @@ class ReceivableCreateView(_ReceivableView, ObjectFormView):
 
     def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
         initial = {"source": request.GET.get("source", "")[:20]}
-        return ReceivableForm(data, initial=initial, actor=request.user)
+        return ReceivableForm(data or None, initial=initial, actor=request.user)
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Receivable:
         return services_contracts.receivable_create(actor=request.user, **form.values())
@@ -202,7 +202,7 @@ class ReceivableDetailView(RefusedStatusMixin, RecordOnceMixin, _ReceivableView)
     template_name = "sales/receivable_detail.html"
 
     def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
-        return PaymentForm(data)
+        return PaymentForm(data or None)
 
     def form_context(self, request: HttpRequest, form: Any, record: Any) -> dict[str, Any]:
         return {"history": record_history(instance=record, limit=30)}

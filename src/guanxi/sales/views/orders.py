@@ -170,7 +170,7 @@ class OrderCancelView(RefusedStatusMixin, _OrderView, ObjectFormView):
     template_name = "sales/order_cancel.html"
 
     def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
-        return OrderCancelForm(data, initial={"version": record.version})
+        return OrderCancelForm(data or None, initial={"version": record.version})
 
     def run(self, request: HttpRequest, form: Any, record: Any) -> Order:
         return services_orders.order_cancel(

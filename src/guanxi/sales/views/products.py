@@ -72,7 +72,7 @@ class _ProductFormView(_ProductView, ObjectFormView):
 
 class ProductCreateView(_ProductFormView):
     def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
-        return ProductForm(data, actor=request.user)
+        return ProductForm(data or None, actor=request.user)
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Product:
         return services_products.product_create(actor=request.user, **form.values())
