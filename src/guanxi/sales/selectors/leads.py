@@ -71,7 +71,9 @@ def lead_assignee_choices(*, actor: User) -> QuerySet[User]:
 
 
 def region_choices() -> QuerySet[DictionaryEntry]:
-    regions = DictionaryEntry.objects.filter(kind=DictionaryKind.REGION, is_active=True)
+    regions: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(
+        kind=DictionaryKind.REGION, is_active=True
+    )
     return regions.order_by("sort_order", "code")
 
 

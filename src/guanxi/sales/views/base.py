@@ -8,9 +8,15 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from guanxi.accounts.models import User
 from guanxi.core.views.generic import ObjectFormView, object_or_404
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customers as customer_selectors
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The acting user of a page the generic views let through (signed in, active)."""
+    return cast(User, request.user)
 
 
 def customer_or_404(request: HttpRequest, pk: Any) -> Customer:

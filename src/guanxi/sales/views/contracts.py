@@ -7,7 +7,6 @@ Reads go through ``selectors.contracts`` (out of scope → 404); writes through
 
 from typing import Any
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
@@ -38,6 +37,7 @@ from guanxi.sales.views.base import (
     RecordOnceMixin,
     RefusedStatusMixin,
     customer_or_404,
+    signed_in,
 )
 
 ACTIVE_NAV = "contracts"
@@ -52,7 +52,7 @@ class ContractListView(ObjectListView):
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
         status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
-        return selectors_contracts.contract_list(actor=request.user, status=status)
+        return selectors_contracts.contract_list(actor=signed_in(request), status=status)
 
 
 class _ContractView(ObjectView):
@@ -61,7 +61,7 @@ class _ContractView(ObjectView):
     context_object_name = "contract"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors_contracts.contract_get, actor=request.user, pk=pk)
+        return object_or_404(selectors_contracts.contract_get, actor=signed_in(request), pk=pk)
 
 
 class ContractDetailView(_ContractView):
@@ -90,18 +90,18 @@ class _ContractFormView(_ContractView, ObjectFormView):
 class ContractCreateView(_ContractFormView):
     permission = rules.ADD_CONTRACT
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is not None:
-            return ContractForm(data, actor=request.user)
+            return ContractForm(data, actor=signed_in(request))
         initial = {}
         if (raw := request.GET.get("customer", "")).isdigit():
             initial = {"customer": customer_or_404(request, raw).code}
-        return ContractForm(initial=initial, actor=request.user)
+        return ContractForm(initial=initial, actor=signed_in(request))
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Contract:
         values = form.values()
         return services_contracts.contract_create(
-            actor=request.user, customer=values.pop("customer"), **values
+            actor=signed_in(request), customer=values.pop("customer"), **values
         )
 
     def success_message(self, record: Any) -> str:
@@ -118,15 +118,15 @@ class ContractEditView(LockedRecordMixin, _ContractFormView):
             "status": record.get_status_display().lower()
         }
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is None:
             initial = ContractEditForm.initial_for(record)
-            return ContractEditForm(initial=initial, actor=request.user)
-        return ContractEditForm(data, actor=request.user)
+            return ContractEditForm(initial=initial, actor=signed_in(request))
+        return ContractEditForm(data, actor=signed_in(request))
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Contract:
         return services_contracts.contract_update(
-            actor=request.user,
+            actor=signed_in(request),
             contract=record,
             expected_version=form.cleaned_data["version"],
             **form.values(),
@@ -141,7 +141,7 @@ class ContractStatusView(_ContractView, ObjectActionView):
 
     def act(self, request: HttpRequest, record: Any, form: Any) -> Contract:
         return services_contracts.contract_set_status(
-            actor=request.user,
+            actor=signed_in(request),
             contract=record,
             status=request.POST.get("status", ""),
             expected_version=posted_version(request),
@@ -165,7 +165,7 @@ class ReceivableListView(ObjectListView):
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
         overdue = request.GET.get("overdue") == "1"
-        return selectors_contracts.receivable_list(actor=request.user, overdue=overdue)
+        return selectors_contracts.receivable_list(actor=signed_in(request), overdue=overdue)
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         return {"overdue": request.GET.get("overdue") == "1"}
@@ -177,19 +177,19 @@ class _ReceivableView(ObjectView):
     context_object_name = "receivable"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors_contracts.receivable_get, actor=request.user, pk=pk)
+        return object_or_404(selectors_contracts.receivable_get, actor=signed_in(request), pk=pk)
 
 
 class ReceivableCreateView(_ReceivableView, ObjectFormView):
     permission = rules.ADD_RECEIVABLE
     template_name = "sales/receivable_form.html"
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         initial = {"source": request.GET.get("source", "")[:20]}
-        return ReceivableForm(data or None, initial=initial, actor=request.user)
+        return ReceivableForm(data or None, initial=initial, actor=signed_in(request))
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Receivable:
-        return services_contracts.receivable_create(actor=request.user, **form.values())
+        return services_contracts.receivable_create(actor=signed_in(request), **form.values())
 
     def success_message(self, record: Any) -> str:
         return _("Receivable of %(code)s was opened.") % {"code": record.source_code}
@@ -201,7 +201,7 @@ class ReceivableDetailView(RefusedStatusMixin, RecordOnceMixin, _ReceivableView)
     permission = rules.VIEW_RECEIVABLE
     template_name = "sales/receivable_detail.html"
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         return PaymentForm(data or None)
 
     def form_context(self, request: HttpRequest, form: Any, record: Any) -> dict[str, Any]:
@@ -215,7 +215,7 @@ class ReceivableDetailView(RefusedStatusMixin, RecordOnceMixin, _ReceivableView)
 
     def run(self, request: HttpRequest, form: Any, record: Any) -> Receivable:
         services_contracts.payment_record(
-            actor=request.user, receivable=record, **form.cleaned_data
+            actor=signed_in(request), receivable=record, **form.cleaned_data
         )
         return record
 

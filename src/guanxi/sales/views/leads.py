@@ -7,7 +7,6 @@ Reads go through ``selectors.leads`` (out of scope → 404), writes through ``se
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
@@ -49,7 +48,7 @@ from guanxi.sales.models import Lead, LeadRoutingRule
 from guanxi.sales.selectors import leads as selectors
 from guanxi.sales.services import lead_import as services_lead_import
 from guanxi.sales.services import leads as services
-from guanxi.sales.views.base import LockedRecordMixin
+from guanxi.sales.views.base import LockedRecordMixin, signed_in
 
 ACTIVE_NAV = "leads"
 # The public form: at most this many submissions per client address in the window (seconds).
@@ -113,7 +112,7 @@ class LeadListView(ObjectListView):
     ordering = selectors.LEAD_LIST_ORDERING
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
-        return selectors.lead_list(actor=request.user, **form.query())
+        return selectors.lead_list(actor=signed_in(request), **form.query())
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         return {"partial": is_partial(request)}
@@ -125,18 +124,18 @@ class _LeadView(ObjectView):
     context_object_name = "lead"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors.lead_get, actor=request.user, pk=pk)
+        return object_or_404(selectors.lead_get, actor=signed_in(request), pk=pk)
 
 
 class LeadCreateView(_LeadView, ObjectFormView):
     permission = rules.ADD_LEAD
     template_name = "sales/lead_form.html"
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         return LeadForm(data or None)
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Lead:
-        return services.lead_create(actor=request.user, **form.values())
+        return services.lead_create(actor=signed_in(request), **form.values())
 
     def success_message(self, record: Any) -> str:
         return _("Lead “%(name)s” was recorded.") % {"name": record.name}
@@ -180,7 +179,7 @@ class LeadImportView(ScopedPageView):
             upload = form.cleaned_data["file"]
             try:
                 result = services_lead_import.lead_import(
-                    actor=request.user,
+                    actor=signed_in(request),
                     file=upload,
                     name=upload.name,
                     dry_run=form.cleaned_data["dry_run"],
@@ -217,14 +216,14 @@ class LeadEditView(LockedRecordMixin, _LeadView, ObjectFormView):
             "status": record.get_status_display()
         }
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is None:
             return LeadEditForm(initial=LeadEditForm.initial_for(record))
         return LeadEditForm(data)
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Lead:
         return services.lead_update(
-            actor=request.user,
+            actor=signed_in(request),
             lead=record,
             expected_version=form.cleaned_data["version"],
             **form.values(),
@@ -305,13 +304,16 @@ class _LeadActionView(_LeadView, ObjectFormView):
 class LeadAssignView(_LeadActionView):
     form_name = "assign_form"
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
-        return LeadAssignForm(data, actor=request.user)
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return LeadAssignForm(data, actor=signed_in(request))
 
     def act(self, request: HttpRequest, form: Any, record: Any) -> Lead:
         data = form.cleaned_data
         return services.lead_assign(
-            actor=request.user, lead=record, owner=data["owner"], expected_version=data["version"]
+            actor=signed_in(request),
+            lead=record,
+            owner=data["owner"],
+            expected_version=data["version"],
         )
 
     def success_message(self, record: Any) -> str:
@@ -321,13 +323,13 @@ class LeadAssignView(_LeadActionView):
 class LeadConvertView(_LeadActionView):
     form_name = "convert_form"
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         return LeadConvertForm(data)
 
     def act(self, request: HttpRequest, form: Any, record: Any) -> Lead:
         data = form.cleaned_data
         return services.lead_convert(
-            actor=request.user,
+            actor=signed_in(request),
             lead=record,
             to=data["to"],
             summary=data["summary"],
@@ -343,13 +345,16 @@ class LeadConvertView(_LeadActionView):
 class LeadDisqualifyView(_LeadActionView):
     form_name = "disqualify_form"
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         return LeadDisqualifyForm(data)
 
     def act(self, request: HttpRequest, form: Any, record: Any) -> Lead:
         data = form.cleaned_data
         return services.lead_disqualify(
-            actor=request.user, lead=record, reason=data["reason"], expected_version=data["version"]
+            actor=signed_in(request),
+            lead=record,
+            reason=data["reason"],
+            expected_version=data["version"],
         )
 
     def success_message(self, record: Any) -> str:
@@ -368,8 +373,8 @@ class RoutingRulesView(ObjectFormView):
     template_name = "sales/lead_routing.html"
     context_object_name = "routing_rule"
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
-        return RoutingRuleForm(data or None, actor=request.user)
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return RoutingRuleForm(data or None, actor=signed_in(request))
 
     def form_context(self, request: HttpRequest, form: Any, record: Any) -> dict[str, Any]:
         return {"rules": selectors.routing_rule_list()}
@@ -381,7 +386,7 @@ class RoutingRulesView(ObjectFormView):
         return super().render_form(request, form, record, status=400 if refused else status)
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> LeadRoutingRule:
-        return services.routing_rule_save(actor=request.user, **form.cleaned_data)
+        return services.routing_rule_save(actor=signed_in(request), **form.cleaned_data)
 
     def success_message(self, record: Any) -> str:
         return _("The routing rule was saved.")
@@ -400,7 +405,7 @@ class RoutingRuleDeleteView(ObjectActionView):
         )
 
     def act(self, request: HttpRequest, record: Any, form: Any) -> None:
-        services.routing_rule_delete(actor=request.user, rule=record)
+        services.routing_rule_delete(actor=signed_in(request), rule=record)
 
     def success_message(self, record: Any) -> str:
         return _("The routing rule was deleted.")

@@ -8,12 +8,11 @@ generic form view's (``core.views.generic.ObjectFormView``) with the lines added
 
 from typing import Any
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from guanxi.sales.forms.orders import line_formset
-from guanxi.sales.views.base import LockedRecordMixin, RecordOnceMixin
+from guanxi.sales.views.base import LockedRecordMixin, RecordOnceMixin, signed_in
 
 LINE_FIELDS = ("product", "quantity", "unit_price", "discount")
 
@@ -24,13 +23,15 @@ def add_line_requested(request: HttpRequest) -> bool:
 
 def with_one_more_line(request: HttpRequest, *, keep_products: Any = ()) -> Any:
     """The posted lines plus an empty one, as a fresh (unbound) formset showing the input."""
-    posted = line_formset(request.POST, actor=request.user, keep_products=keep_products)
+    posted = line_formset(request.POST, actor=signed_in(request), keep_products=keep_products)
     initial = [
         {name: form[name].value() for name in LINE_FIELDS}
         for form in posted.forms
         if not (form.is_valid() and form.cleaned_data.get("DELETE"))
     ]
-    return line_formset(actor=request.user, initial=initial, keep_products=keep_products, extra=1)
+    return line_formset(
+        actor=signed_in(request), initial=initial, keep_products=keep_products, extra=1
+    )
 
 
 class LinesFormView(RecordOnceMixin):
@@ -46,7 +47,7 @@ class LinesFormView(RecordOnceMixin):
     # Set to answer a refused right on the form (with this status) instead of a 403 page.
     refused_status: int | None = None
 
-    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         raise NotImplementedError
 
     def save_lines(self, request: HttpRequest, form: Any, record: Any, lines: list[dict]) -> Any:
@@ -56,16 +57,16 @@ class LinesFormView(RecordOnceMixin):
         """Products no longer sold stay allowed on the lines that already use them."""
         return [line.product_id for line in record.lines.all()] if record is not None else []
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         return self.header_form(request, record, data)
 
     def form_context(self, request: HttpRequest, form: Any, record: Any) -> dict[str, Any]:
         return {"lines": self.lines}
 
     def get(self, request: HttpRequest, pk: Any = None, **kwargs: Any) -> HttpResponse:
-        record = self.record_for(request, pk)
+        record: Any = self.record_for(request, pk)
         if record is None:
-            self.lines = line_formset(actor=request.user, extra=self.new_lines)
+            self.lines = line_formset(actor=signed_in(request), extra=self.new_lines)
         else:
             initial = [
                 {
@@ -77,7 +78,7 @@ class LinesFormView(RecordOnceMixin):
                 for line in record.lines.all()
             ]
             keep = self.kept_products(record)
-            self.lines = line_formset(actor=request.user, initial=initial, keep_products=keep)
+            self.lines = line_formset(actor=signed_in(request), initial=initial, keep_products=keep)
         return super().get(request, pk, **kwargs)
 
     def post(self, request: HttpRequest, pk: Any = None, **kwargs: Any) -> HttpResponse:
@@ -88,7 +89,7 @@ class LinesFormView(RecordOnceMixin):
             form.is_valid()  # show what was typed, errors included
             self.lines = with_one_more_line(request, keep_products=keep)
             return self.render_form(request, form, record)
-        self.lines = line_formset(request.POST, actor=request.user, keep_products=keep)
+        self.lines = line_formset(request.POST, actor=signed_in(request), keep_products=keep)
         return super().post(request, pk, **kwargs)
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Any:

@@ -9,7 +9,6 @@ place with htmx; without JavaScript the same forms post and redirect.
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
@@ -44,7 +43,7 @@ from guanxi.sales.forms.opportunities import (
 from guanxi.sales.models import Opportunity
 from guanxi.sales.selectors import opportunities as selectors
 from guanxi.sales.services import opportunities as services
-from guanxi.sales.views.base import LockedRecordMixin
+from guanxi.sales.views.base import LockedRecordMixin, signed_in
 
 ACTIVE_NAV = "opportunities"
 
@@ -63,7 +62,7 @@ class OpportunityListView(ObjectListView):
     ordering = selectors.OPPORTUNITY_LIST_ORDERING
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
-        return selectors.opportunity_list(actor=request.user, **form.query())
+        return selectors.opportunity_list(actor=signed_in(request), **form.query())
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         return {"partial": is_partial(request)}
@@ -78,7 +77,7 @@ class _OpportunityView(ObjectView):
     context_object_name = "opportunity"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors.opportunity_get, actor=request.user, pk=pk)
+        return object_or_404(selectors.opportunity_get, actor=signed_in(request), pk=pk)
 
     def conflict_text(self) -> str:
         return _(
@@ -91,7 +90,7 @@ def _not_editable(request: HttpRequest, opportunity: Opportunity) -> str:
     """Why ``opportunity`` cannot be edited now ("" if it can); one who may never edit it (not
     its creator, no supervisor) gets 403 from the service."""
     try:
-        services.opportunity_require_editable(request.user, opportunity)
+        services.opportunity_require_editable(signed_in(request), opportunity)
     except BusinessRuleError as refused:
         return " ".join(refused.messages)
     return ""
@@ -105,11 +104,11 @@ class _OpportunityFormView(_OpportunityView, ObjectFormView):
 class OpportunityCreateView(_OpportunityFormView):
     permission = rules.ADD_OPPORTUNITY
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
-        return OpportunityForm(data, actor=request.user)
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return OpportunityForm(data, actor=signed_in(request))
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Opportunity:
-        return services.opportunity_create(actor=request.user, **form.values())
+        return services.opportunity_create(actor=signed_in(request), **form.values())
 
     def success_message(self, record: Any) -> str:
         return _("Opportunity “%(name)s” was recorded.") % {"name": record.prospect_name}
@@ -125,15 +124,17 @@ class OpportunityEditView(LockedRecordMixin, _OpportunityFormView):
     def locked_response(self, request: HttpRequest, record: Any) -> HttpResponse:
         return redirect_after_form(request, record.get_absolute_url())
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is None:
             initial = OpportunityForm.initial_for(record)
-            return OpportunityEditForm(initial=initial, actor=request.user, opportunity=record)
-        return OpportunityEditForm(data, actor=request.user, opportunity=record)
+            return OpportunityEditForm(
+                initial=initial, actor=signed_in(request), opportunity=record
+            )
+        return OpportunityEditForm(data, actor=signed_in(request), opportunity=record)
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Opportunity:
         return services.opportunity_update(
-            actor=request.user,
+            actor=signed_in(request),
             opportunity=record,
             expected_version=form.cleaned_data["version"],
             **form.values(),
@@ -168,7 +169,7 @@ class OpportunityDeleteView(_OpportunityView, ObjectDeleteView):
             return refused
         # A missing or garbled version can never match, so it is answered as a conflict.
         services.opportunity_delete(
-            actor=request.user, opportunity=record, expected_version=posted_version(request)
+            actor=signed_in(request), opportunity=record, expected_version=posted_version(request)
         )
         messages.success(
             request,
@@ -184,7 +185,7 @@ class OpportunityDeleteView(_OpportunityView, ObjectDeleteView):
 def _detail_context(
     request: HttpRequest, opportunity: Any, *, assign_form: Any = None, plan_form: Any = None
 ) -> dict[str, Any]:
-    user = request.user
+    user = signed_in(request)
     can_develop = bool(rules.can_develop_opportunity(user, opportunity))
     can_assign = bool(rules.can_assign_opportunity(user, opportunity))
     if can_assign and assign_form is None:
@@ -216,12 +217,12 @@ class OpportunityAssignView(_OpportunityView, ObjectFormView):
     http_method_names = ["post", "options"]
     permission = rules.CHANGE_OPPORTUNITY
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
-        return OpportunityAssignForm(data, actor=request.user)
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return OpportunityAssignForm(data, actor=signed_in(request))
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Opportunity:
         return services.opportunity_assign(
-            actor=request.user,
+            actor=signed_in(request),
             opportunity=record,
             assignee=form.cleaned_data["assigned_to"],
             expected_version=form.cleaned_data["version"],
@@ -269,11 +270,11 @@ class PlanItemCreateView(_PlanView):
 
     def post(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
         opportunity: Any = self.get_checked_object(request, pk)
-        form = PlanItemForm(request.POST)
+        form: Any = PlanItemForm(request.POST)
         if form.is_valid():
             try:
                 services.plan_item_create(
-                    actor=request.user,
+                    actor=signed_in(request),
                     opportunity=opportunity,
                     date=form.cleaned_data["date"],
                     content=form.cleaned_data["content"],
@@ -294,13 +295,13 @@ class PlanItemResultView(_PlanView):
     def post(self, request: HttpRequest, pk: Any, item_pk: Any, **kwargs: Any) -> HttpResponse:
         opportunity: Any = self.get_checked_object(request, pk)
         item: Any = object_or_404(
-            selectors.plan_item_get, actor=request.user, opportunity=opportunity, pk=item_pk
+            selectors.plan_item_get, actor=signed_in(request), opportunity=opportunity, pk=item_pk
         )
         form: Any = PlanItemResultForm(request.POST)
         if form.is_valid():
             try:
                 item = services.plan_item_record_result(
-                    actor=request.user, item=item, result=form.cleaned_data["result"]
+                    actor=signed_in(request), item=item, result=form.cleaned_data["result"]
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)
@@ -352,15 +353,15 @@ class OpportunitySucceedView(_FinishView):
 
     action = "succeed"
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is None:
             return OpportunitySucceedForm(initial={"version": record.version})
         return OpportunitySucceedForm(data)
 
-    def save(self, request: HttpRequest, form: Any, record: Any) -> Opportunity | None:
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Any:
         try:
             return services.opportunity_succeed(
-                actor=request.user,
+                actor=signed_in(request),
                 opportunity=record,
                 confirm_duplicate=form.cleaned_data["confirm_duplicate"],
                 expected_version=form.cleaned_data["version"],
@@ -386,14 +387,14 @@ class OpportunityTerminateView(_FinishView):
 
     action = "terminate"
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is None:
             return OpportunityTerminateForm(initial={"version": record.version})
         return OpportunityTerminateForm(data)
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Opportunity:
         return services.opportunity_terminate(
-            actor=request.user,
+            actor=signed_in(request),
             opportunity=record,
             reason=form.cleaned_data["reason"],
             details=form.cleaned_data["details"],

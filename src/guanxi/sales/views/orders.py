@@ -9,7 +9,6 @@ shows one more row, with htmx in place and without JavaScript as a whole page.
 
 from typing import Any
 
-from django import forms
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ from guanxi.sales.forms.orders import OrderCancelForm, OrderEditForm, OrderFilte
 from guanxi.sales.models import Order
 from guanxi.sales.selectors import orders as selectors_orders
 from guanxi.sales.services import orders as services_orders
-from guanxi.sales.views.base import RefusedStatusMixin, customer_or_404
+from guanxi.sales.views.base import RefusedStatusMixin, customer_or_404, signed_in
 from guanxi.sales.views.lines import LinesEditView, LinesFormView
 
 ACTIVE_NAV = "orders"
@@ -43,15 +42,15 @@ class OrderListView(ObjectListView):
     partial_template_name = "sales/partials/_order_table.html"
     ordering = selectors_orders.ORDER_ORDERING
 
-    def get_filter_form(self, request: HttpRequest) -> forms.Form:
-        return OrderFilterForm(request.GET or None, actor=request.user)
+    def get_filter_form(self, request: HttpRequest) -> Any:
+        return OrderFilterForm(request.GET or None, actor=signed_in(request))
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
         self.customer = None
         if form.is_bound and form.is_valid() and form.cleaned_data.get("customer"):
             self.customer = customer_or_404(request, form.cleaned_data["customer"])
         return selectors_orders.order_list(
-            actor=request.user, customer=self.customer, **form.query()
+            actor=signed_in(request), customer=self.customer, **form.query()
         )
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
@@ -64,7 +63,7 @@ class _OrderView(ObjectView):
     context_object_name = "order"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors_orders.order_get, actor=request.user, pk=pk)
+        return object_or_404(selectors_orders.order_get, actor=signed_in(request), pk=pk)
 
 
 class OrderDetailView(_OrderView):
@@ -90,9 +89,9 @@ class OrderCreateView(_OrderLinesView):
     refused_status = 403  # a credit hold only a supervisor may override: said on the form
     customer = None
 
-    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is not None:
-            return OrderForm(data, actor=request.user)
+            return OrderForm(data, actor=signed_in(request))
         initial = {}
         if raw := request.GET.get("customer", ""):
             self.customer = customer_or_404(request, raw) if raw.isdigit() else None
@@ -101,7 +100,7 @@ class OrderCreateView(_OrderLinesView):
                     "customer": self.customer.code,
                     "delivery_address": self.customer.address,
                 }
-        return OrderForm(initial=initial, actor=request.user)
+        return OrderForm(initial=initial, actor=signed_in(request))
 
     def form_context(self, request: HttpRequest, form: Any, record: Any) -> dict[str, Any]:
         return {**super().form_context(request, form, record), "customer": self.customer}
@@ -109,7 +108,7 @@ class OrderCreateView(_OrderLinesView):
     def save_lines(self, request: HttpRequest, form: Any, record: Any, lines: list[dict]) -> Any:
         values = form.values()
         return services_orders.order_create(
-            actor=request.user, customer=values.pop("customer"), lines=lines, **values
+            actor=signed_in(request), customer=values.pop("customer"), lines=lines, **values
         )
 
     def success_message(self, record: Any) -> str:
@@ -129,17 +128,19 @@ class OrderEditView(LinesEditView, _OrderLinesView):
             "status": record.get_status_display().lower()
         }
 
-    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is None:
-            return OrderEditForm(initial=OrderEditForm.initial_for(record), actor=request.user)
-        return OrderEditForm(data, actor=request.user)
+            return OrderEditForm(
+                initial=OrderEditForm.initial_for(record), actor=signed_in(request)
+            )
+        return OrderEditForm(data, actor=signed_in(request))
 
     def form_context(self, request: HttpRequest, form: Any, record: Any) -> dict[str, Any]:
         return {**super().form_context(request, form, record), "customer": None}
 
     def save_lines(self, request: HttpRequest, form: Any, record: Any, lines: list[dict]) -> Any:
         return services_orders.order_update(
-            actor=request.user,
+            actor=signed_in(request),
             order=record,
             expected_version=form.cleaned_data["version"],
             lines=lines,
@@ -155,7 +156,7 @@ class OrderAdvanceView(_OrderView, ObjectActionView):
 
     def act(self, request: HttpRequest, record: Any, form: Any) -> Order:
         return services_orders.order_advance(
-            actor=request.user, order=record, expected_version=posted_version(request)
+            actor=signed_in(request), order=record, expected_version=posted_version(request)
         )
 
     def success_message(self, record: Any) -> str:
@@ -169,12 +170,12 @@ class OrderCancelView(RefusedStatusMixin, _OrderView, ObjectFormView):
     permission = rules.CHANGE_ORDER
     template_name = "sales/order_cancel.html"
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         return OrderCancelForm(data or None, initial={"version": record.version})
 
     def run(self, request: HttpRequest, form: Any, record: Any) -> Order:
         return services_orders.order_cancel(
-            actor=request.user,
+            actor=signed_in(request),
             order=record,
             expected_version=form.cleaned_data["version"],
             reason=form.cleaned_data["reason"],

@@ -9,7 +9,6 @@ Moving a card posts to the move endpoint, by drag and drop (kanban.js) or the ca
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
@@ -43,6 +42,7 @@ from guanxi.sales.forms.pipeline import (
 from guanxi.sales.models import Deal, PipelineStage
 from guanxi.sales.selectors import pipeline as selectors
 from guanxi.sales.services import pipeline as services
+from guanxi.sales.views.base import signed_in
 
 ACTIVE_NAV = "pipeline"
 
@@ -53,7 +53,7 @@ ACTIVE_NAV = "pipeline"
 def _board_context(request: HttpRequest, *, error: str = "", owner: Any = None) -> dict:
     return {
         "active_nav": ACTIVE_NAV,
-        "columns": selectors.board(actor=request.user, owner=owner),
+        "columns": selectors.board(actor=signed_in(request), owner=owner),
         "stages": selectors.stage_list(),
         "lost_reasons": selectors.lost_reason_choices(),
         "can_move": request.user.has_perm(rules.CHANGE_DEAL),
@@ -69,7 +69,7 @@ class PipelineBoardView(ScopedPageView):
     active_nav = ACTIVE_NAV
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = BoardFilterForm(request.GET or None, actor=request.user)
+        form = BoardFilterForm(request.GET or None, actor=signed_in(request))
         context = _board_context(request, owner=form.chosen_owner())
         context["filter_form"] = form
         return render_page(
@@ -91,7 +91,7 @@ class DealMoveView(ScopedPageView):
     permission = rules.CHANGE_DEAL
 
     def post(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
-        deal: Any = object_or_404(selectors.deal_get, actor=request.user, pk=pk)
+        deal: Any = object_or_404(selectors.deal_get, actor=signed_in(request), pk=pk)
         form = DealMoveForm(request.POST)
         error = ""
         if not form.is_valid():
@@ -100,7 +100,7 @@ class DealMoveView(ScopedPageView):
             data = form.cleaned_data
             try:
                 moved = services.deal_move(
-                    actor=request.user,
+                    actor=signed_in(request),
                     deal=deal,
                     stage=data["stage"],
                     lost_reason=data.get("lost_reason"),
@@ -117,7 +117,7 @@ class DealMoveView(ScopedPageView):
                         _("“%(title)s” moved to “%(stage)s”.")
                         % {"title": moved.title, "stage": moved.stage.label},
                     )
-        owner_form = BoardFilterForm(request.POST, actor=request.user)
+        owner_form = BoardFilterForm(request.POST, actor=signed_in(request))
         if is_partial(request):
             # 200 so htmx swaps the board in, the reason of a refusal included.
             context = _board_context(request, error=error, owner=owner_form.chosen_owner())
@@ -138,7 +138,7 @@ class _DealView(ObjectView):
     context_object_name = "deal"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors.deal_get, actor=request.user, pk=pk)
+        return object_or_404(selectors.deal_get, actor=signed_in(request), pk=pk)
 
 
 class _DealFormView(_DealView, ObjectFormView):
@@ -149,16 +149,16 @@ class _DealFormView(_DealView, ObjectFormView):
 class DealCreateView(_DealFormView):
     permission = rules.ADD_DEAL
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is not None:
-            return DealCreateForm(data, actor=request.user)
+            return DealCreateForm(data, actor=signed_in(request))
         initial = {}
         if stage := request.GET.get("stage", ""):
             initial["stage"] = stage if stage.isdigit() else None
-        return DealCreateForm(actor=request.user, initial=initial)
+        return DealCreateForm(actor=signed_in(request), initial=initial)
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Deal:
-        return services.deal_create(actor=request.user, **form.values())
+        return services.deal_create(actor=signed_in(request), **form.values())
 
     def success_message(self, record: Any) -> str:
         return _("Deal “%(title)s” was recorded.") % {"title": record.title}
@@ -179,14 +179,14 @@ class DealDetailView(_DealView):
 class DealEditView(_DealFormView):
     permission = rules.CHANGE_DEAL
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is None:
-            return DealEditForm(initial=DealForm.initial_for(record), actor=request.user)
-        return DealEditForm(data, actor=request.user)
+            return DealEditForm(initial=DealForm.initial_for(record), actor=signed_in(request))
+        return DealEditForm(data, actor=signed_in(request))
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Deal:
         return services.deal_update(
-            actor=request.user,
+            actor=signed_in(request),
             deal=record,
             expected_version=form.cleaned_data["version"],
             **form.values(),
@@ -201,7 +201,9 @@ class DealDeleteView(_DealView, ObjectDeleteView):
     template_name = "sales/deal_confirm_delete.html"
 
     def delete(self, request: HttpRequest, record: Any, expected_version: int) -> None:
-        services.deal_delete(actor=request.user, deal=record, expected_version=expected_version)
+        services.deal_delete(
+            actor=signed_in(request), deal=record, expected_version=expected_version
+        )
 
     def success_url(self, request: HttpRequest, record: Any) -> str:
         return reverse("sales:pipeline_board")
@@ -223,10 +225,10 @@ class PipelineForecastView(ScopedPageView):
     active_nav = ACTIVE_NAV
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = BoardFilterForm(request.GET or None, actor=request.user)
+        form = BoardFilterForm(request.GET or None, actor=signed_in(request))
         context = self.get_context(
             filter_form=form,
-            table=selectors.forecast_table(actor=request.user, owner=form.chosen_owner()),
+            table=selectors.forecast_table(actor=signed_in(request), owner=form.chosen_owner()),
         )
         return render(request, "sales/pipeline_forecast.html", context)
 
@@ -268,15 +270,15 @@ class _StageFormView(_StageView, ObjectFormView):
 
 
 class StageCreateView(_StageFormView):
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         return StageForm(data)
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> PipelineStage:
-        return services.stage_create(actor=request.user, **form.cleaned_data)
+        return services.stage_create(actor=signed_in(request), **form.cleaned_data)
 
 
 class StageEditView(_StageFormView):
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is not None:
             return StageEditForm(data)
         initial = {name: getattr(record, name) for name in services.STAGE_EDITABLE_FIELDS}
@@ -287,13 +289,13 @@ class StageEditView(_StageFormView):
         data = dict(form.cleaned_data)
         version = data.pop("version")
         return services.stage_update(
-            actor=request.user, stage=record, expected_version=version, **data
+            actor=signed_in(request), stage=record, expected_version=version, **data
         )
 
 
 class StageDeleteView(_StageView, ObjectActionView):
     def act(self, request: HttpRequest, record: Any, form: Any) -> None:
-        services.stage_delete(actor=request.user, stage=record)
+        services.stage_delete(actor=signed_in(request), stage=record)
 
     def done_url(self, request: HttpRequest, record: Any) -> str:
         return reverse("sales:stage_list")

@@ -4,7 +4,6 @@ edit (catalogue right: administrators and sales supervisors), and the stock quer
 
 from typing import Any
 
-from django import forms
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from guanxi.sales.forms.products import (
 from guanxi.sales.models import Product
 from guanxi.sales.selectors import products as selectors_products
 from guanxi.sales.services import products as services_products
+from guanxi.sales.views.base import signed_in
 
 ACTIVE_NAV = "products"
 
@@ -31,11 +31,11 @@ class ProductListView(ObjectListView):
     template_name = "sales/product_list.html"
     ordering = selectors_products.PRODUCT_ORDERING
 
-    def get_filter_form(self, request: HttpRequest) -> forms.Form:
-        return ProductFilterForm(request.GET or None, actor=request.user)
+    def get_filter_form(self, request: HttpRequest) -> Any:
+        return ProductFilterForm(request.GET or None, actor=signed_in(request))
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
-        return selectors_products.product_list(actor=request.user, **form.query())
+        return selectors_products.product_list(actor=signed_in(request), **form.query())
 
 
 class _ProductView(ObjectView):
@@ -44,7 +44,7 @@ class _ProductView(ObjectView):
     context_object_name = "product"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors_products.product_get, actor=request.user, pk=pk)
+        return object_or_404(selectors_products.product_get, actor=signed_in(request), pk=pk)
 
 
 class ProductDetailView(_ProductView):
@@ -54,7 +54,7 @@ class ProductDetailView(_ProductView):
 
     def extra_context(self, request: HttpRequest, record: Any) -> dict[str, Any]:
         return {
-            "stock": selectors_products.inventory_list(actor=request.user, product=record),
+            "stock": selectors_products.inventory_list(actor=signed_in(request), product=record),
             "history": record_history(instance=record, limit=20),
         }
 
@@ -71,27 +71,27 @@ class _ProductFormView(_ProductView, ObjectFormView):
 
 
 class ProductCreateView(_ProductFormView):
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
-        return ProductForm(data or None, actor=request.user)
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return ProductForm(data or None, actor=signed_in(request))
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Product:
-        return services_products.product_create(actor=request.user, **form.values())
+        return services_products.product_create(actor=signed_in(request), **form.values())
 
     def success_message(self, record: Any) -> str:
         return _("Product “%(name)s” was created.") % {"name": record}
 
 
 class ProductEditView(_ProductFormView):
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is None:
             return ProductEditForm(
-                initial=ProductForm.initial_for(record), actor=request.user, product=record
+                initial=ProductForm.initial_for(record), actor=signed_in(request), product=record
             )
-        return ProductEditForm(data, actor=request.user, product=record)
+        return ProductEditForm(data, actor=signed_in(request), product=record)
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Product:
         return services_products.product_update(
-            actor=request.user,
+            actor=signed_in(request),
             product=record,
             expected_version=form.cleaned_data["version"],
             **form.values(),
@@ -109,15 +109,17 @@ class InventoryListView(ObjectListView):
     template_name = "sales/inventory_list.html"
     ordering = selectors_products.INVENTORY_ORDERING
 
-    def get_filter_form(self, request: HttpRequest) -> forms.Form:
-        return InventoryFilterForm(request.GET or None, actor=request.user)
+    def get_filter_form(self, request: HttpRequest) -> Any:
+        return InventoryFilterForm(request.GET or None, actor=signed_in(request))
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
         self.query = form.query()
-        return selectors_products.inventory_list(actor=request.user, **self.query)
+        return selectors_products.inventory_list(actor=signed_in(request), **self.query)
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
-        return {"totals": selectors_products.inventory_totals(actor=request.user, **self.query)}
+        return {
+            "totals": selectors_products.inventory_totals(actor=signed_in(request), **self.query)
+        }
 
 
 product_list = ProductListView.as_view()

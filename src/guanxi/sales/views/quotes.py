@@ -7,7 +7,6 @@ Reads go through ``selectors.quotes`` (out of scope → 404); writes through
 
 from typing import Any
 
-from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
@@ -27,7 +26,7 @@ from guanxi.sales.forms.quotes import QuoteConvertForm, QuoteEditForm, QuoteFilt
 from guanxi.sales.models import Order, Quote
 from guanxi.sales.selectors import quotes as selectors_quotes
 from guanxi.sales.services import quotes as services_quotes
-from guanxi.sales.views.base import customer_or_404
+from guanxi.sales.views.base import customer_or_404, signed_in
 from guanxi.sales.views.lines import LinesEditView, LinesFormView
 
 ACTIVE_NAV = "quotes"
@@ -43,7 +42,7 @@ class QuoteListView(ObjectListView):
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
         status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
-        return selectors_quotes.quote_list(actor=request.user, status=status)
+        return selectors_quotes.quote_list(actor=signed_in(request), status=status)
 
 
 class _QuoteView(ObjectView):
@@ -52,7 +51,7 @@ class _QuoteView(ObjectView):
     context_object_name = "quote"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors_quotes.quote_get, actor=request.user, pk=pk)
+        return object_or_404(selectors_quotes.quote_get, actor=signed_in(request), pk=pk)
 
 
 class QuoteDetailView(_QuoteView):
@@ -63,7 +62,7 @@ class QuoteDetailView(_QuoteView):
     def extra_context(self, request: HttpRequest, record: Any) -> dict[str, Any]:
         return {
             "convert_form": QuoteConvertForm(
-                initial={"version": record.version}, actor=request.user
+                initial={"version": record.version}, actor=signed_in(request)
             ),
             "history": record_history(instance=record, limit=30),
         }
@@ -78,18 +77,18 @@ class _QuoteLinesView(_QuoteView, LinesFormView):
 class QuoteCreateView(_QuoteLinesView):
     permission = rules.ADD_QUOTE
 
-    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is not None:
-            return QuoteForm(data, actor=request.user)
+            return QuoteForm(data, actor=signed_in(request))
         initial = {}
         if (raw := request.GET.get("customer", "")).isdigit():
             initial = {"customer": customer_or_404(request, raw).code}
-        return QuoteForm(initial=initial, actor=request.user)
+        return QuoteForm(initial=initial, actor=signed_in(request))
 
     def save_lines(self, request: HttpRequest, form: Any, record: Any, lines: list[dict]) -> Any:
         values = form.values()
         return services_quotes.quote_create(
-            actor=request.user, customer=values.pop("customer"), lines=lines, **values
+            actor=signed_in(request), customer=values.pop("customer"), lines=lines, **values
         )
 
     def success_message(self, record: Any) -> str:
@@ -109,14 +108,16 @@ class QuoteEditView(LinesEditView, _QuoteLinesView):
             "status": record.get_status_display().lower()
         }
 
-    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is None:
-            return QuoteEditForm(initial=QuoteEditForm.initial_for(record), actor=request.user)
-        return QuoteEditForm(data, actor=request.user)
+            return QuoteEditForm(
+                initial=QuoteEditForm.initial_for(record), actor=signed_in(request)
+            )
+        return QuoteEditForm(data, actor=signed_in(request))
 
     def save_lines(self, request: HttpRequest, form: Any, record: Any, lines: list[dict]) -> Any:
         return services_quotes.quote_update(
-            actor=request.user,
+            actor=signed_in(request),
             quote=record,
             expected_version=form.cleaned_data["version"],
             lines=lines,
@@ -132,7 +133,7 @@ class QuoteStatusView(_QuoteView, ObjectActionView):
 
     def act(self, request: HttpRequest, record: Any, form: Any) -> Quote:
         return services_quotes.quote_set_status(
-            actor=request.user,
+            actor=signed_in(request),
             quote=record,
             status=request.POST.get("status", ""),
             expected_version=posted_version(request),
@@ -152,13 +153,13 @@ class QuoteConvertView(_QuoteView, ObjectActionView):
     order: Order | None = None
 
     def act(self, request: HttpRequest, record: Any, form: Any) -> Order:
-        form = QuoteConvertForm(request.POST, actor=request.user)
+        form = QuoteConvertForm(request.POST, actor=signed_in(request))
         if not form.is_valid():
             # Without the version read (or with a garbled form) the page was stale.
             raise ConflictError
         try:
             self.order = services_quotes.quote_convert(
-                actor=request.user,
+                actor=signed_in(request),
                 quote=record,
                 expected_version=form.cleaned_data["version"],
                 credit_override=form.cleaned_data.get("credit_override", False),

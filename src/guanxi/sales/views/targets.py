@@ -6,12 +6,10 @@ Reads go through ``selectors.targets`` (out of scope → 404), writes through
 
 from typing import Any
 
-from django import forms
 from django.db.models import Model
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from guanxi.core.views.generic import (
     ObjectDeleteView,
@@ -25,6 +23,7 @@ from guanxi.sales.forms.targets import TargetEditForm, TargetFilterForm, TargetF
 from guanxi.sales.models import Target
 from guanxi.sales.selectors import targets as selectors
 from guanxi.sales.services import targets as services
+from guanxi.sales.views.base import signed_in
 
 ACTIVE_NAV = "targets"
 
@@ -40,7 +39,7 @@ class TargetListView(ObjectListView):
     ordering = selectors.TARGET_ORDERING
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
-        return selectors.target_list(actor=request.user, **form.query())
+        return selectors.target_list(actor=signed_in(request), **form.query())
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         user = request.user
@@ -56,7 +55,7 @@ class _TargetView(ObjectView):
     context_object_name = "target"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors.target_get, actor=request.user, pk=pk)
+        return object_or_404(selectors.target_get, actor=signed_in(request), pk=pk)
 
     def conflict_text(self) -> str:
         return _(
@@ -79,25 +78,25 @@ class _TargetFormView(_TargetView, ObjectFormView):
 class TargetCreateView(_TargetFormView):
     permission = rules.SET_TARGETS
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
-        return TargetForm(data, actor=request.user)
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return TargetForm(data, actor=signed_in(request))
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Target:
-        return services.target_create(actor=request.user, **form.values())
+        return services.target_create(actor=signed_in(request), **form.values())
 
 
 class TargetEditView(_TargetFormView):
     permission = rules.CHANGE_TARGET
     object_permission = rules.MANAGE_TARGET
 
-    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> forms.Form:
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is None:
-            return TargetEditForm(initial=TargetForm.initial_for(record), actor=request.user)
-        return TargetEditForm(data, actor=request.user)
+            return TargetEditForm(initial=TargetForm.initial_for(record), actor=signed_in(request))
+        return TargetEditForm(data, actor=signed_in(request))
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Target:
         return services.target_update(
-            actor=request.user,
+            actor=signed_in(request),
             target=record,
             expected_version=form.cleaned_data["version"],
             **form.values(),
@@ -108,13 +107,17 @@ class TargetDeleteView(_TargetView, ObjectDeleteView):
     permission = rules.DELETE_TARGET
     object_permission = rules.MANAGE_TARGET
     template_name = "sales/target_confirm_delete.html"
-    success_text = gettext_lazy("The target was deleted.")
 
     def delete(self, request: HttpRequest, record: Any, expected_version: int) -> None:
-        services.target_delete(actor=request.user, target=record, expected_version=expected_version)
+        services.target_delete(
+            actor=signed_in(request), target=record, expected_version=expected_version
+        )
 
     def success_url(self, request: HttpRequest, record: Any) -> str:
         return reverse("sales:target_list")
+
+    def success_message(self, record: Any) -> str:
+        return _("The target was deleted.")
 
 
 target_list = TargetListView.as_view()
