@@ -13,8 +13,10 @@ from typing import Any
 
 import rules
 
+from guanxi.accounts.models import User
 from guanxi.core.rules import is_active, leads_own_team, leads_team, sees_everything, supervises
 from guanxi.core.scoping import visible_user_ids
+from guanxi.sales.models import Lead, Opportunity, Target
 
 # -- the app's model rights ----------------------------------------------------------------------
 
@@ -94,7 +96,7 @@ def _holds(permission: str) -> Any:
 
 
 @predicate
-def can_edit_opportunity(user: Any, opportunity: Any) -> bool:
+def can_edit_opportunity(user: User, opportunity: Opportunity) -> bool:
     """Edit or delete: while unassigned, by its creator or a supervisor."""
     return bool(
         opportunity.is_unassigned and (opportunity.created_by_id == user.pk or supervises(user))
@@ -102,7 +104,7 @@ def can_edit_opportunity(user: Any, opportunity: Any) -> bool:
 
 
 @predicate
-def can_assign_opportunity(user: Any, opportunity: Any) -> bool:
+def can_assign_opportunity(user: User, opportunity: Opportunity) -> bool:
     """Assign it: a supervisor holding the change right, while it is unassigned."""
     return bool(
         opportunity.is_unassigned and user.has_perm(CHANGE_OPPORTUNITY) and supervises(user)
@@ -110,7 +112,7 @@ def can_assign_opportunity(user: Any, opportunity: Any) -> bool:
 
 
 @predicate
-def can_develop_opportunity(user: Any, opportunity: Any) -> bool:
+def can_develop_opportunity(user: User, opportunity: Opportunity) -> bool:
     """Write the plan, record results, succeed or terminate: the assignee, while it is open."""
     return bool(opportunity.is_open and opportunity.assigned_to_id == user.pk)
 
@@ -121,7 +123,7 @@ manages_stages = is_active & _holds(CHANGE_DICTIONARY)
 
 
 @predicate
-def can_give_deal_to(user: Any, owner: Any) -> bool:
+def can_give_deal_to(user: User, owner: User | None) -> bool:
     """``owner`` may own deals ``user`` enters or changes: active, and in ``user``'s scope."""
     return bool(
         owner is not None
@@ -138,7 +140,7 @@ sees_unassigned_leads = sees_everything | leads_team
 
 
 @predicate
-def can_work_lead(user: Any, lead: Any) -> bool:
+def can_work_lead(user: User, lead: Lead) -> bool:
     """Edit, convert or disqualify: the owner or a supervisor, while the lead is open."""
     return bool(
         not lead.is_closed
@@ -148,7 +150,7 @@ def can_work_lead(user: Any, lead: Any) -> bool:
 
 
 @predicate
-def can_assign_lead(user: Any, lead: Any) -> bool:
+def can_assign_lead(user: User, lead: Lead) -> bool:
     """Give it to an account manager: a supervisor holding the change right, while open."""
     return bool(not lead.is_closed and user.has_perm(CHANGE_LEAD) and supervises(user))
 
@@ -161,17 +163,21 @@ can_set_targets = is_active & _holds(ADD_TARGET) & (sees_everything | leads_own_
 
 
 @predicate
-def can_manage_target(user: Any, target: Any) -> bool:
+def can_manage_target(user: User, target: Target) -> bool:
     """Edit or delete ``target``: its subject is one ``user`` sets targets for (never oneself)."""
     if not can_set_targets(user):
         return False
     if sees_everything(user):
         return True
-    if target.user_id:
-        return target.user_id != user.pk and bool(
-            target.user.team_id and target.user.team.path.startswith(user.team.path)
+    own_team = user.team  # a supervisor setting targets has one (``leads_own_team``)
+    if own_team is None:
+        return False
+    rep = target.user
+    if rep is not None:
+        return (
+            rep.pk != user.pk and rep.team is not None and rep.team.path.startswith(own_team.path)
         )
-    return bool(target.team.path.startswith(user.team.path))
+    return target.team is not None and target.team.path.startswith(own_team.path)
 
 
 # -- the permissions pages and the API ask about --------------------------------------------------
