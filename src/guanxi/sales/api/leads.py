@@ -17,6 +17,7 @@ No right → 403, outside the scope → 404, bad input → 400, a closed lead �
 """
 
 import json
+from typing import Any
 
 import django_filters
 from django.utils.translation import gettext as _
@@ -242,7 +243,7 @@ TRANSITION_ERRORS = {
     409: OpenApiResponse(ErrorSerializer, description="The body's `version` is stale."),
     412: OpenApiResponse(ErrorSerializer, description="If-Match does not match the ETag."),
 }
-_ACTION = {"filter_backends": [], "pagination_class": None}
+_ACTION: dict[str, Any] = {"filter_backends": [], "pagination_class": None}
 _WRITE_RIGHTS = {
     "assign": rules.CHANGE_LEAD,
     "convert": rules.CHANGE_LEAD,

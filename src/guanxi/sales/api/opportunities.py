@@ -15,6 +15,8 @@ The rules live in ``services.opportunities``: no right → 403, outside the scop
 If-Match → 412) → 409, likely duplicate customers on success → 409 ``duplicate``.
 """
 
+from typing import Any
+
 import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -208,7 +210,7 @@ IF_MATCH = OpenApiParameter(
     description="Optional: the opportunity's ETag as read; a mismatch answers 412.",
 )
 # The actions work on one record: the list's filters, ordering and paging mean nothing there.
-_ACTION = {"filter_backends": [], "pagination_class": None}
+_ACTION: dict[str, Any] = {"filter_backends": [], "pagination_class": None}
 _WRITE_RIGHTS = {
     "assign": rules.CHANGE_OPPORTUNITY,
     "succeed": rules.CHANGE_OPPORTUNITY,

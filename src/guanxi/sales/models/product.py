@@ -6,6 +6,8 @@ The catalogue is shared by the whole company: every user with the view right see
 managers and assistants only read it and sell from it.
 """
 
+from typing import Any
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
 class ProductCategory(BaseModel):
