@@ -192,7 +192,9 @@ class ObjectFormView(ObjectView):
     form_template_name: ClassVar[str | None] = None
     success_text: ClassVar[str] = ""
 
-    def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
+    def get_form(
+        self, request: HttpRequest, record: Model | None, data: Any = None
+    ) -> forms.Form:
         return self.form_class(data)
 
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:

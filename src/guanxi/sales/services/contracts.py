@@ -36,7 +36,7 @@ CONTRACT_EDITABLE_FIELDS = (
     "ends_on",
     "notes",
 )
-STATUS_MOVES = {
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
     Contract.Status.ACTIVE: (Contract.Status.DRAFT,),
     Contract.Status.COMPLETED: (Contract.Status.ACTIVE,),
     Contract.Status.TERMINATED: (Contract.Status.DRAFT, Contract.Status.ACTIVE),

@@ -321,7 +321,7 @@ def plan_item_record_result(
     locked = _locked(actor, item.opportunity)
     _require_open_for(actor, locked)
     result = _text(result, field="result", required_message=_("Describe the result of this step."))
-    current = PlanItem.objects.select_for_update().get(pk=item.pk, opportunity=locked)
+    current: PlanItem = PlanItem.objects.select_for_update().get(pk=item.pk, opportunity=locked)
     _check_version(current, expected_version)
     current.result = result
     current.result_at = timezone.now()

@@ -141,7 +141,7 @@ def stage_update(
     **fields: Unpack[StageFields],
 ) -> PipelineStage:
     _require_stage_admin(actor)
-    locked = PipelineStage.objects.select_for_update().get(pk=stage.pk)
+    locked: PipelineStage = PipelineStage.objects.select_for_update().get(pk=stage.pk)
     _check_version(locked, expected_version)
     for name, value in _clean_stage(dict(fields)).items():
         setattr(locked, name, value)
@@ -153,7 +153,7 @@ def stage_update(
 @transaction.atomic
 def stage_delete(*, actor: User, stage: PipelineStage, expected_version: int | None = None) -> None:
     _require_stage_admin(actor)
-    locked = PipelineStage.objects.select_for_update().get(pk=stage.pk)
+    locked: PipelineStage = PipelineStage.objects.select_for_update().get(pk=stage.pk)
     _check_version(locked, expected_version)
     if Deal.objects.filter(stage=locked).exists():
         raise BusinessRuleError(

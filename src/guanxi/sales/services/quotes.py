@@ -35,7 +35,7 @@ QUOTE_CODE_PREFIX = "BJ"
 DEFAULT_VALIDITY_DAYS = 30
 QUOTE_EDITABLE_FIELDS = ("quote_date", "valid_until", "notes")
 # Which statuses each status change may start from.
-STATUS_MOVES = {
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
     Quote.Status.SENT: (Quote.Status.DRAFT,),
     Quote.Status.ACCEPTED: (Quote.Status.SENT,),
     Quote.Status.REJECTED: (Quote.Status.SENT,),
