@@ -12,12 +12,13 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self) -> None:
+        # Imported once the app registry is ready: these modules import the models.
         from guanxi.customers import reassign_hooks
         from guanxi.sales import timeline  # noqa: F401  (orders on the customer's 360 page)
         from guanxi.sales.services.opportunities import opportunities_follow_customer
         from guanxi.sales.services.pipeline import deals_follow_customer
 
-        # SPEC §1: a customer changing hands takes its open opportunities and deals along.
+        # A customer changing hands takes its open opportunities and deals along.
         reassign_hooks.register(opportunities_follow_customer)
         reassign_hooks.register(deals_follow_customer)
         post_migrate.connect(
@@ -59,6 +60,7 @@ def _seed_stages_after_migrate(sender, using="default", apps=None, **kwargs) -> 
         stage_model = (apps or installed_apps).get_model("sales", "PipelineStage")
     except LookupError:  # migrated back to before the pipeline existed
         return
+    # Imported here: the signal may fire before this app's models are ready to import.
     from guanxi.sales.services.pipeline import stages_seed_defaults
 
     stages_seed_defaults(stage_model=stage_model, using=using)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers import key_figures
 from guanxi.customers import timeline as customer_timeline
+from guanxi.sales import rules
 from guanxi.sales.models import Contract, Deal, Order, Payment, Quote, Receivable
 from guanxi.sales.selectors.customer_figures import (
     customer_pipeline_figures,
@@ -37,7 +38,7 @@ class OrderProvider(customer_timeline.QuerysetProvider):
 
     kind = "order"
     label = gettext_lazy("Orders")
-    permission = "sales.view_order"
+    permission = rules.VIEW_ORDER
     time_field = "created_at"
 
     def queryset(self, *, actor, customer):
@@ -74,7 +75,7 @@ class OrderProvider(customer_timeline.QuerysetProvider):
 @key_figures.register
 def order_figures(*, actor, customer) -> list[key_figures.KeyFigure]:
     """Number of orders and lifetime revenue 累计销售额 (cancelled orders do not count)."""
-    if not actor.has_perm("sales.view_order"):
+    if not actor.has_perm(rules.VIEW_ORDER):
         return []
     facts = customer_order_figures(customer=customer)
     return [
@@ -100,7 +101,7 @@ class DealProvider(customer_timeline.QuerysetProvider):
 
     kind = "deal"
     label = gettext_lazy("Deals")
-    permission = "sales.view_deal"
+    permission = rules.VIEW_DEAL
 
     def queryset(self, *, actor, customer):
         rows = Deal.objects.filter(customer=customer).select_related(
@@ -150,7 +151,7 @@ class QuoteProvider(customer_timeline.QuerysetProvider):
 
     kind = "quote"
     label = gettext_lazy("Quotes")
-    permission = "sales.view_quote"
+    permission = rules.VIEW_QUOTE
 
     def queryset(self, *, actor, customer):
         rows = Quote.objects.filter(customer=customer).select_related(
@@ -187,7 +188,7 @@ class ContractProvider(customer_timeline.QuerysetProvider):
 
     kind = "contract"
     label = gettext_lazy("Contracts")
-    permission = "sales.view_contract"
+    permission = rules.VIEW_CONTRACT
 
     def queryset(self, *, actor, customer):
         rows = Contract.objects.filter(customer=customer).select_related(
@@ -225,7 +226,7 @@ class ReceivableProvider(customer_timeline.QuerysetProvider):
 
     kind = "receivable"
     label = gettext_lazy("Receivables")
-    permission = "sales.view_receivable"
+    permission = rules.VIEW_RECEIVABLE
 
     def queryset(self, *, actor, customer):
         payments = Payment.objects.order_by("paid_on", "id")
@@ -274,7 +275,7 @@ class ReceivableProvider(customer_timeline.QuerysetProvider):
 @key_figures.register
 def pipeline_figures(*, actor, customer) -> list[key_figures.KeyFigure]:
     """Open pipeline 在谈商机: the open deals the reader sees, their amount and weighted amount."""
-    if not actor.has_perm("sales.view_deal"):
+    if not actor.has_perm(rules.VIEW_DEAL):
         return []
     facts = customer_pipeline_figures(actor=actor, customer=customer)
     return [
@@ -296,7 +297,7 @@ def pipeline_figures(*, actor, customer) -> list[key_figures.KeyFigure]:
 @key_figures.register
 def receivable_figures(*, actor, customer) -> list[key_figures.KeyFigure]:
     """Outstanding receivables 未收款 and how much of it is overdue (highlighted)."""
-    if not actor.has_perm("sales.view_receivable"):
+    if not actor.has_perm(rules.VIEW_RECEIVABLE):
         return []
     facts = customer_receivable_figures(actor=actor, customer=customer)
     return [

@@ -62,7 +62,7 @@ urlpatterns += [
     ),
 ]
 
-# Products 产品, inventory 库存 and orders 订单 (issue #4).
+# Products 产品, inventory 库存 and orders 订单.
 
 urlpatterns += [
     path("products/", views_products.product_list, name="product_list"),
@@ -124,7 +124,7 @@ urlpatterns += [
 ]
 
 
-# Quotes 报价, issue #4.
+# Quotes 报价.
 urlpatterns += [
     path("quotes/", views_quotes.quote_list, name="quote_list"),
     path("quotes/new/", views_quotes.quote_create, name="quote_create"),
@@ -135,7 +135,7 @@ urlpatterns += [
 ]
 
 
-# Contracts 合同, issue #4.
+# Contracts 合同.
 urlpatterns += [
     path("contracts/", views_contracts.contract_list, name="contract_list"),
     path("contracts/new/", views_contracts.contract_create, name="contract_create"),
@@ -144,7 +144,7 @@ urlpatterns += [
     path("contracts/<int:pk>/status/", views_contracts.contract_status, name="contract_status"),
 ]
 
-urlpatterns += [  # receivables 应收款 and payments 回款 (issue #4)
+urlpatterns += [  # receivables 应收款 and payments 回款
     path("receivables/", views_contracts.receivable_list, name="receivable_list"),
     path("receivables/new/", views_contracts.receivable_create, name="receivable_create"),
     path("receivables/<int:pk>/", views_contracts.receivable_detail, name="receivable_detail"),

@@ -67,19 +67,24 @@ def posted_version(request: HttpRequest) -> int:
 
 
 def save_with_form(
-    form: forms.Form, model: type[Model], save: Callable[[], Any]
+    form: forms.Form,
+    model: type[Model],
+    save: Callable[[], Any],
+    *,
+    conflict: str | None = None,
 ) -> tuple[Any, int]:
     """Run ``save()`` (a service call) for a valid form.
 
     Returns ``(result, 200)`` on success and ``(None, status)`` when the form is shown again:
-    200 with the service's field errors on the form, 409 with the conflict message.
+    200 with the service's field errors on the form, 409 with the conflict message
+    (``conflict``, else the model's).
     """
     if not form.is_valid():
         return None, 200
     try:
         return save(), 200
     except ConflictError:
-        form.add_error(None, conflict_message(model))
+        form.add_error(None, conflict or conflict_message(model))
         return None, 409
     except ValidationError as error:
         apply_validation_error(form, error)
@@ -159,6 +164,10 @@ class ObjectView(ScopedPageView):
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
         raise NotImplementedError
 
+    def conflict_text(self) -> str:
+        """The message for a stale version: the model's, unless a page words it otherwise."""
+        return conflict_message(self.model)
+
     def get_checked_object(self, request: HttpRequest, pk: Any) -> Model:
         record = self.get_object(request, pk)
         if self.object_permission and not request.user.has_perm(self.object_permission, record):
@@ -223,7 +232,12 @@ class ObjectFormView(ObjectView):
     def post(self, request: HttpRequest, pk: Any = None, **kwargs: Any) -> HttpResponse:
         record = self.record_for(request, pk)
         form = self.get_form(request, record, request.POST)
-        saved, status = save_with_form(form, self.model, lambda: self.save(request, form, record))
+        saved, status = save_with_form(
+            form,
+            self.model,
+            lambda: self.save(request, form, record),
+            conflict=self.conflict_text(),
+        )
         if saved is None:
             return self.render_form(request, form, record, status=status)
         message = self.success_message(saved)
@@ -247,19 +261,23 @@ class ObjectDeleteView(ObjectView):
     def conflict_url(self, request: HttpRequest, record: Model) -> str:
         return self.success_url(request, record)
 
+    def success_message(self, record: Model) -> str:
+        return self.success_text % {"record": record} if self.success_text else ""
+
     def post(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
         record = self.get_checked_object(request, pk)
         try:
             self.delete(request, record, posted_version(request))
         except ConflictError:
-            messages.error(request, conflict_message(self.model))
+            messages.error(request, self.conflict_text())
             return redirect(self.conflict_url(request, record))
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
             return redirect(self.conflict_url(request, record))
-        if self.success_text:
-            messages.success(request, self.success_text % {"record": record})
+        message = self.success_message(record)
+        if message:
+            messages.success(request, message)
         return redirect_after_form(request, self.success_url(request, record))
 
 
@@ -280,6 +298,9 @@ class ObjectActionView(ObjectView):
     def done_url(self, request: HttpRequest, record: Model) -> str:
         return record.get_absolute_url()  # type: ignore[attr-defined]
 
+    def success_message(self, record: Model) -> str:
+        return self.success_text % {"record": record} if self.success_text else ""
+
     def post(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
         record = self.get_checked_object(request, pk)
         form = self.form_class(request.POST) if self.form_class else None
@@ -291,11 +312,12 @@ class ObjectActionView(ObjectView):
         try:
             self.act(request, record, form)
         except ConflictError:
-            messages.error(request, conflict_message(self.model))
+            messages.error(request, self.conflict_text())
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
         else:
-            if self.success_text:
-                messages.success(request, self.success_text % {"record": record})
+            message = self.success_message(record)
+            if message:
+                messages.success(request, message)
         return redirect_after_form(request, self.done_url(request, record))

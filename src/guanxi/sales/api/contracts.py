@@ -15,6 +15,7 @@ from guanxi.core.api.filters import id_filter
 from guanxi.core.api.serializers import VersionedModelSerializer
 from guanxi.core.api.viewsets import ScopedViewSet
 from guanxi.customers.api.customers import ScopedCustomerField
+from guanxi.sales import rules
 from guanxi.sales.api.lines import ERRORS, MONEY
 from guanxi.sales.models import Contract, Order, Payment, Receivable
 from guanxi.sales.selectors import contracts as selectors_contracts
@@ -128,7 +129,7 @@ class ContractViewSet(ScopedViewSet):
 
     @property
     def write_permission(self):
-        return "sales.change_contract" if self.action == "set_status" else None
+        return rules.CHANGE_CONTRACT if self.action == "set_status" else None
 
     def select(self, actor):
         return selectors_contracts.contract_list(actor=actor)
@@ -267,7 +268,7 @@ class ReceivableViewSet(ScopedViewSet):
 
     @property
     def write_permission(self):
-        return "sales.add_payment" if self.action == "payments" else None
+        return rules.ADD_PAYMENT if self.action == "payments" else None
 
     def select(self, actor):
         return selectors_contracts.receivable_list(actor=actor).prefetch_related("payments")

@@ -17,6 +17,7 @@ No right → 403, outside the scope → 404, bad input → 400, a closed lead �
 """
 
 import json
+from typing import Any
 
 import django_filters
 from django.utils.translation import gettext as _
@@ -47,6 +48,7 @@ from guanxi.core.api.viewsets import ScopedViewSet, query_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.customers.api.customers import DuplicateErrorSerializer
 from guanxi.customers.dedup import DuplicateError
+from guanxi.sales import rules
 from guanxi.sales.models import Lead
 from guanxi.sales.selectors import leads as selectors
 from guanxi.sales.services import lead_import as services_lead_import
@@ -241,12 +243,12 @@ TRANSITION_ERRORS = {
     409: OpenApiResponse(ErrorSerializer, description="The body's `version` is stale."),
     412: OpenApiResponse(ErrorSerializer, description="If-Match does not match the ETag."),
 }
-_ACTION = {"filter_backends": [], "pagination_class": None}
+_ACTION: dict[str, Any] = {"filter_backends": [], "pagination_class": None}
 _WRITE_RIGHTS = {
-    "assign": "sales.change_lead",
-    "convert": "sales.change_lead",
-    "disqualify": "sales.change_lead",
-    "import_leads": services_lead_import.IMPORT_PERMISSION,
+    "assign": rules.CHANGE_LEAD,
+    "convert": rules.CHANGE_LEAD,
+    "disqualify": rules.CHANGE_LEAD,
+    "import_leads": rules.ADD_LEAD,
 }
 
 

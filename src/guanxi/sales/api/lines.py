@@ -9,6 +9,7 @@ only say which model, service and extra actions.
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -19,7 +20,7 @@ from guanxi.core.api.viewsets import ScopedViewSet
 from guanxi.customers.api.customers import ScopedCustomerField
 from guanxi.sales.models import Product
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Bad input; `fields` names the field."),

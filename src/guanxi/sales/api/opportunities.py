@@ -10,10 +10,12 @@ deletes only succeed while an opportunity is unassigned. The transitions are act
 * ``POST /api/opportunities/{id}/succeed/`` ``{"confirm_duplicate": false}`` → the customer id;
 * ``POST /api/opportunities/{id}/terminate/`` ``{"reason": <lost_reason id>, "details": ...}``.
 
-The rules live in ``services_opportunities``: no right → 403, outside the scope → 404, bad input
+The rules live in ``services.opportunities``: no right → 403, outside the scope → 404, bad input
 → 400 naming the field, a transition the status does not allow → 422, a stale ``version`` (or
 If-Match → 412) → 409, likely duplicate customers on success → 409 ``duplicate``.
 """
+
+from typing import Any
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
@@ -38,6 +40,7 @@ from guanxi.core.api.viewsets import MAX_ID, ScopedViewSet, query_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.customers.api.customers import DuplicateErrorSerializer, ScopedCustomerField
 from guanxi.customers.dedup import DuplicateError
+from guanxi.sales import rules
 from guanxi.sales.models import Opportunity, PlanItem
 from guanxi.sales.selectors import opportunities as selectors
 from guanxi.sales.services import opportunities as services
@@ -207,13 +210,13 @@ IF_MATCH = OpenApiParameter(
     description="Optional: the opportunity's ETag as read; a mismatch answers 412.",
 )
 # The actions work on one record: the list's filters, ordering and paging mean nothing there.
-_ACTION = {"filter_backends": [], "pagination_class": None}
+_ACTION: dict[str, Any] = {"filter_backends": [], "pagination_class": None}
 _WRITE_RIGHTS = {
-    "assign": "sales.change_opportunity",
-    "succeed": "sales.change_opportunity",
-    "terminate": "sales.change_opportunity",
-    "plan_items": "sales.add_planitem",
-    "plan_item_result": "sales.change_planitem",
+    "assign": rules.CHANGE_OPPORTUNITY,
+    "succeed": rules.CHANGE_OPPORTUNITY,
+    "terminate": rules.CHANGE_OPPORTUNITY,
+    "plan_items": rules.ADD_PLANITEM,
+    "plan_item_result": rules.CHANGE_PLANITEM,
 }
 
 

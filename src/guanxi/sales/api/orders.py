@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 
 from guanxi.core.api.filters import id_filter
+from guanxi.sales import rules
 from guanxi.sales.api.lines import (
     ERRORS,
     LineDocumentSerializer,
@@ -145,7 +146,7 @@ class OrderViewSet(LineDocumentViewSet):
     @property
     def write_permission(self):
         # The status actions change an order; everything else follows the HTTP method.
-        return "sales.change_order" if self.action in {"cancel", "advance"} else None
+        return rules.CHANGE_ORDER if self.action in {"cancel", "advance"} else None
 
     def select(self, actor):
         return selectors_orders.order_with_lines(selectors_orders.order_list(actor=actor))

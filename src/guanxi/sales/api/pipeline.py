@@ -6,7 +6,7 @@
 * ``GET /api/pipeline/stages/``: the stages in pipeline order;
 * ``GET /api/pipeline/forecast/``: the weighted pipeline by expected close month and owner.
 
-The rules live in ``services_pipeline``: no right → 403, outside the scope → 404, bad input
+The rules live in ``services.pipeline``: no right → 403, outside the scope → 404, bad input
 → 400 naming the field, a stale ``version`` (or If-Match → 412) → 409.
 """
 
@@ -30,6 +30,7 @@ from guanxi.core.api.views import UserLanguageMixin
 from guanxi.core.api.viewsets import ScopedViewSet
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.customers.api.customers import ScopedCustomerField
+from guanxi.sales import rules
 from guanxi.sales.models import Deal, PipelineStage
 from guanxi.sales.selectors import pipeline as selectors
 from guanxi.sales.services import pipeline as services
@@ -176,7 +177,7 @@ class DealViewSet(ScopedViewSet):
 
     @property
     def write_permission(self):
-        return "sales.change_deal" if self.action == "move" else None
+        return rules.CHANGE_DEAL if self.action == "move" else None
 
     def select(self, actor):
         return selectors.deal_list(actor=actor)

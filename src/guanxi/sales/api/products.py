@@ -13,11 +13,10 @@ from guanxi.core.api.filters import id_filter
 from guanxi.core.api.serializers import VersionedModelSerializer
 from guanxi.core.api.viewsets import ScopedViewSet, query_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.sales import rules
 from guanxi.sales.models import InventoryItem, Product, ProductCategory, Warehouse
 from guanxi.sales.selectors import products as selectors_products
 from guanxi.sales.services import products as services_products
-
-CATALOGUE_RIGHT = services_products.CATALOGUE_RIGHT
 
 
 class ProductSerializer(VersionedModelSerializer):
@@ -70,7 +69,7 @@ class ProductViewSet(ScopedViewSet):
     model = Product
     serializer_class = ProductSerializer
     filterset_class = ProductFilter
-    write_permission = CATALOGUE_RIGHT
+    write_permission = rules.MANAGE_CATALOGUE
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     ordering_fields = {"name": "name", "price": "price", "created_at": "created_at"}
 
@@ -124,7 +123,7 @@ class InventoryViewSet(ScopedViewSet):
     model = InventoryItem
     serializer_class = InventoryItemSerializer
     filterset_class = InventoryFilter
-    write_permission = CATALOGUE_RIGHT
+    write_permission = rules.MANAGE_CATALOGUE
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     ordering_fields = {"quantity": "quantity", "location": "location"}
     selector = staticmethod(selectors_products.inventory_list)

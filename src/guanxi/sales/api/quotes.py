@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from guanxi.core.api.concurrency import etag
 from guanxi.core.api.filters import id_filter
+from guanxi.sales import rules
 from guanxi.sales.api.lines import (
     ERRORS,
     LineDocumentSerializer,
@@ -134,7 +135,7 @@ class QuoteViewSet(LineDocumentViewSet):
 
     @property
     def write_permission(self):
-        return "sales.change_quote" if self.action in {"set_status", "convert"} else None
+        return rules.CHANGE_QUOTE if self.action in {"set_status", "convert"} else None
 
     def select(self, actor):
         return selectors_quotes.quote_with_lines(selectors_quotes.quote_list(actor=actor))

@@ -3,7 +3,7 @@
 ``/api/targets/`` lists (filters ``user``, ``team``, ``category``, ``period_kind``, ``year``),
 creates, reads, updates and deletes targets within the caller's scope; every target comes with
 its read-only ``achieved`` amount and achievement ``rate``. The rules live in
-``services_targets``: no right → 403, outside the scope → 404, bad input → 400 naming the
+``services.targets``: no right → 403, outside the scope → 404, bad input → 400 naming the
 field, a stale ``version`` (or If-Match → 412) → 409.
 """
 

@@ -1,4 +1,4 @@
-"""Forms of the contract 合同 pages (they parse input; the rules are services_contracts')."""
+"""Forms of the contract 合同 pages (they parse input; the rules are ``services.contracts``')."""
 
 from django import forms
 from django.utils import timezone
@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.customers.selectors import customers as customer_selectors
 from guanxi.sales.models import Contract, Payment
+from guanxi.sales.selectors import contracts as selectors_contracts
 from guanxi.sales.selectors import orders as selectors_orders
 
 DATE = {"format": "%Y-%m-%d", "attrs": {"type": "date"}}
@@ -126,8 +127,6 @@ class ReceivableForm(forms.Form):
         self.actor = actor
 
     def clean_source(self):
-        from guanxi.sales.selectors import contracts as selectors_contracts
-
         code = self.cleaned_data["source"].strip().upper()
         order = selectors_orders.order_list(actor=self.actor).filter(code=code).first()
         if order is not None:

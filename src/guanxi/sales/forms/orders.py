@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.customers.selectors import customers as customer_selectors
+from guanxi.sales import rules
 from guanxi.sales.models import Order, OrderLine
 from guanxi.sales.selectors import orders as selectors_orders
 from guanxi.sales.selectors import products as selectors_products
@@ -137,7 +138,7 @@ class OrderForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-        if not actor.has_perm("sales.override_credit_hold"):
+        if not actor.has_perm(rules.OVERRIDE_CREDIT_HOLD):
             del self.fields["credit_override"]
             del self.fields["credit_override_reason"]
 
@@ -210,7 +211,7 @@ class OrderFilterForm(forms.Form):
         self.fields["owner"].queryset = selectors_orders.order_owner_filter_choices(actor=actor)
 
     def query(self) -> dict:
-        """Keyword arguments for selectors_orders.order_list (without the customer)."""
+        """Keyword arguments for ``selectors.orders.order_list`` (without the customer)."""
         if not self.is_bound:
             return {}
         self.is_valid()

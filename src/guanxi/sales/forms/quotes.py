@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.customers.selectors import customers as customer_selectors
+from guanxi.sales import rules
 from guanxi.sales.models import Quote
 
 DATE = {"format": "%Y-%m-%d", "attrs": {"type": "date"}}
@@ -86,7 +87,7 @@ class QuoteConvertForm(forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        if not actor.has_perm("sales.override_credit_hold"):
+        if not actor.has_perm(rules.OVERRIDE_CREDIT_HOLD):
             del self.fields["credit_override"]
             del self.fields["credit_override_reason"]
 

@@ -1,10 +1,10 @@
-"""Forms of the sales target pages; they parse input, services_targets decides what is allowed."""
+"""Forms of the sales target pages: they parse input; ``services.targets`` decides."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.sales.models import ProductCategory, Target
-from guanxi.sales.services import targets as services
+from guanxi.sales.selectors import targets as selectors
 
 _FIELDS = ("user", "team", "category", "period_kind", "period_start", "amount")
 
@@ -43,9 +43,9 @@ class TargetForm(forms.ModelForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = services.settable_users(actor)
+        self.fields["user"].queryset = selectors.settable_users(actor)
         self.fields["user"].help_text = _("A sales rep, or leave empty and choose a team.")
-        self.fields["team"].queryset = services.settable_teams(actor)
+        self.fields["team"].queryset = selectors.settable_teams(actor)
         self.fields["category"].queryset = ProductCategory.objects.all()
         self.fields["category"].empty_label = _("All products")
         self.fields["period_start"].help_text = _(

@@ -1,4 +1,4 @@
-"""Contracts 合同 (SPEC §3, issue #4).
+"""Contracts 合同.
 
 A contract of a customer, optionally for one of its orders: title, amount, signed date, term.
 Status: draft 草稿 → active 生效 → completed 已完成, or terminated 已终止 (from draft or active).
@@ -71,7 +71,7 @@ class Contract(BaseModel):
 class Receivable(BaseModel):
     """A receivable 应收款 of an order or a contract: how much is due by when.
 
-    ``amount_paid`` is the sum of its payments, kept by services_contracts.payment_record (the
+    ``amount_paid`` is the sum of its payments, kept by ``services.contracts.payment_record`` (the
     one place that changes it); the balance and the status are derived from the two amounts.
     """
 

@@ -1,4 +1,4 @@
-"""Leads 线索 and the rules that route new leads to account managers (SPEC §3).
+"""Leads 线索 and the rules that route new leads to account managers.
 
 A lead is a person or company that showed interest (a web form, an import, a campaign, or
 entered by hand). It moves new 新线索 (nobody owns it) → assigned 已分配 → converted 已转化
@@ -19,7 +19,7 @@ class Lead(BaseModel):
     """Someone who may become a customer, with a score and (once routed) an owner.
 
     Scope: the owner's (``scope_fields``); leads nobody owns yet are seen by supervisors,
-    executives and administrators (``selectors_leads``).
+    executives and administrators (``selectors.leads``).
     """
 
     class Status(models.TextChoices):

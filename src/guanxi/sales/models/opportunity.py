@@ -1,4 +1,4 @@
-"""Sales opportunities 销售机会 and their customer development plans 客户开发计划 (SPEC §3).
+"""Sales opportunities 销售机会 and their customer development plans 客户开发计划.
 
 An opportunity moves unassigned 未指派 → assigned 已指派 → won 开发成功 or lost 开发失败. A
 supervisor assigns it to an account manager, who writes dated plan items 计划项, records the

@@ -1,4 +1,4 @@
-"""Orders 订单 with their lines (SPEC §3).
+"""Orders 订单 with their lines.
 
 Money is Decimal with 2 places; a line's amount and the order's total are computed by the
 order services (services_orders.line_amount — the one place) and stored on the rows, so lists
@@ -66,7 +66,7 @@ class Order(BaseModel):
     delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     total = models.DecimalField(_("total"), default=0, **MONEY)
-    # Kept beside the total, from the same lines (services_orders.set_line_figures), so the
+    # Kept beside the total, from the same lines (``services.orders.set_line_figures``), so the
     # KPIs per order (items, lines) read the orders alone instead of millions of lines.
     line_count = models.PositiveIntegerField(_("lines"), default=0, editable=False)
     item_quantity = models.DecimalField(

@@ -1,10 +1,12 @@
-"""The product catalogue 产品 and inventory 库存 (SPEC §3).
+"""The product catalogue 产品 and inventory 库存.
 
 The catalogue is shared by the whole company: every user with the view right sees all of it
 (no owner scope). Maintaining it — categories, products, warehouses and stock — needs the
 ``sales.manage_catalogue`` right, which administrators and sales supervisors hold; account
 managers and assistants only read it and sell from it.
 """
+
+from typing import Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
 class ProductCategory(BaseModel):

@@ -1,6 +1,6 @@
-"""Quotes 报价 with their lines (SPEC §3, issue #4).
+"""Quotes 报价 with their lines.
 
-A quote's lines follow the order lines' rules: amounts come from services_orders.line_amount
+A quote's lines follow the order lines' rules: amounts come from ``services.orders.line_amount``
 (through build_lines) and are stored; the total is their sum. Status: draft 草稿 → sent 已发送 →
 accepted 已接受 / rejected 已拒绝; an accepted (or sent) quote is converted 已转订单 into an order
 once, and the quote keeps that order.

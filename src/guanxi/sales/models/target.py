@@ -1,10 +1,10 @@
-"""Sales targets 销售目标/配额 (SPEC §3): per rep or team, optionally per product category, for a
+"""Sales targets 销售目标/配额: per rep or team, optionally per product category, for a
 month, quarter or year.
 
 A target's subject is either a user (a rep 销售代表) or a team (``accounts.Team``), never both.
 ``period_start`` is always the first day of its month, quarter or year and ``period_end`` its
-last day (both set by ``services_targets``), so achievement is a plain date-range sum of the
-orders (see ``selectors_targets``).
+last day (both set by ``services.targets``), so achievement is a plain date-range sum of the
+orders (see ``selectors.targets``).
 """
 
 from django.conf import settings

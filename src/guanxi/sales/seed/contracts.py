@@ -1,7 +1,7 @@
 """Seeded quotes 报价 (with lines), contracts 合同, receivables 应收款 and payments 回款.
 
 For the owned customers of the run: about a third get a quote (some two) of one to four lines
-priced by the order rules (``services_orders.line_amount``), older quotes mostly accepted or
+priced by the order rules (``services.orders.line_amount``), older quotes mostly accepted or
 rejected, recent ones draft or sent; a fifth get a contract, signed within the customer's life
 and running a year — ended ones completed (or terminated), current ones active, a few still
 drafts. Each signed, not terminated contract has its receivable, due 30 to 90 days after

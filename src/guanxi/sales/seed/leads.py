@@ -3,7 +3,7 @@
 A fifth are still new (nobody owns them), most were routed to an account manager, some were
 disqualified with a reason, and some were converted — those are the customer of the run they
 became (same owner, the lead entered some weeks before the customer). Sources: web form, import,
-campaign and by hand; the score is the service's own :func:`services_leads.lead_score`. Rows go
+campaign and by hand; the score is the service's own :func:`services.leads.lead_score`. Rows go
 in through the seed writer, without audit history.
 """
 

@@ -3,13 +3,17 @@
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
+from guanxi.accounts.models import User
 from guanxi.core.scoping import scope_queryset
+from guanxi.customers.models import Customer
 from guanxi.sales.models import Contract, Payment, Receivable
 
 CONTRACT_ORDERING = ("-created_at", "-id")
 
 
-def contract_list(*, actor, customer=None, status: str = "") -> QuerySet[Contract]:
+def contract_list(
+    *, actor: User, customer: Customer | None = None, status: str = ""
+) -> QuerySet[Contract]:
     """Contracts the actor sees, newest first."""
     contracts = scope_queryset(Contract.objects.all(), actor).select_related(
         "customer", "owner", "order"
@@ -21,13 +25,14 @@ def contract_list(*, actor, customer=None, status: str = "") -> QuerySet[Contrac
     return contracts.order_by(*CONTRACT_ORDERING)
 
 
-def contract_get(*, actor, pk) -> Contract:
+def contract_get(*, actor: User, pk: int | str) -> Contract:
     """The contract if the actor sees it; ``Contract.DoesNotExist`` otherwise."""
-    return (
+    found: Contract = (
         scope_queryset(Contract.objects.all(), actor)
         .select_related("customer", "owner", "order", "created_by", "on_behalf_of")
         .get(pk=pk)
     )
+    return found
 
 
 # --- receivables 应收款 ----------------------------------------------------------------------
@@ -35,7 +40,9 @@ def contract_get(*, actor, pk) -> Contract:
 RECEIVABLE_ORDERING = ("due_date", "id")
 
 
-def receivable_list(*, actor, overdue: bool = False, customer=None) -> QuerySet[Receivable]:
+def receivable_list(
+    *, actor: User, overdue: bool = False, customer: Customer | None = None
+) -> QuerySet[Receivable]:
     """Receivables the actor sees, by due date; ``overdue``: past due with a balance left."""
     receivables = scope_queryset(Receivable.objects.all(), actor).select_related(
         "customer", "owner", "order", "contract"
@@ -49,9 +56,9 @@ def receivable_list(*, actor, overdue: bool = False, customer=None) -> QuerySet[
     return receivables.order_by(*RECEIVABLE_ORDERING)
 
 
-def receivable_get(*, actor, pk) -> Receivable:
+def receivable_get(*, actor: User, pk: int | str) -> Receivable:
     """The receivable with its payments if the actor sees it; DoesNotExist otherwise."""
-    return (
+    found: Receivable = (
         scope_queryset(Receivable.objects.all(), actor)
         .select_related("customer", "owner", "order", "contract", "created_by")
         .prefetch_related(
@@ -59,3 +66,4 @@ def receivable_get(*, actor, pk) -> Receivable:
         )
         .get(pk=pk)
     )
+    return found

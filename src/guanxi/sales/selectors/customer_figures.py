@@ -6,22 +6,25 @@ and amount × probability) and the receivables 应收款 (outstanding balance, a
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 
+from guanxi.accounts.models import User
 from guanxi.core.scoping import scope_queryset
+from guanxi.customers.models import Customer
 from guanxi.sales.models import Deal, Receivable
 
 CENT = Decimal("0.01")
-_MONEY = DecimalField(max_digits=20, decimal_places=2)
+_MONEY: DecimalField[Any, Any] = DecimalField(max_digits=20, decimal_places=2)
 
 
-def _amount(value) -> Decimal:
+def _amount(value: Decimal | int | None) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
-def customer_pipeline_figures(*, actor, customer) -> dict:
+def customer_pipeline_figures(*, actor: User, customer: Customer) -> dict[str, Any]:
     """Open deals of ``customer`` that ``actor`` sees: count, amount, weighted amount."""
     weighted = ExpressionWrapper(F("amount") * F("probability"), output_field=_MONEY)
     facts = (
@@ -36,7 +39,9 @@ def customer_pipeline_figures(*, actor, customer) -> dict:
     }
 
 
-def customer_receivable_figures(*, actor, customer, today: datetime.date | None = None) -> dict:
+def customer_receivable_figures(
+    *, actor: User, customer: Customer, today: datetime.date | None = None
+) -> dict[str, Any]:
     """What ``customer`` still owes (receivables ``actor`` sees), and how much is past due."""
     today = today or timezone.localdate()
     balance = ExpressionWrapper(F("amount_due") - F("amount_paid"), output_field=_MONEY)

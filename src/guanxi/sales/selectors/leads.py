@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.rules import leads_team
 from guanxi.core.scoping import scope_q
 from guanxi.sales.models import Lead, LeadRoutingRule
 
@@ -19,17 +20,19 @@ LEAD_LIST_ORDERING = ("-created_at", "-id")
 MAX_SEARCH_LENGTH = 100
 
 
-def _visible(actor) -> QuerySet[Lead]:
+def _visible(actor: User) -> QuerySet[Lead]:
     condition = scope_q(actor, Lead)
-    rows = Lead.objects.all()
+    rows: QuerySet[Lead] = Lead.objects.all()
     if condition is None:
         return rows
-    if actor.is_active and actor.has_perm("accounts.view_team_records"):
+    if leads_team(actor):
         condition |= Q(owner__isnull=True)
     return rows.filter(condition)
 
 
-def lead_list(*, actor, status: str = "", search: str = "", owner=None) -> QuerySet[Lead]:
+def lead_list(
+    *, actor: User, status: str = "", search: str = "", owner: User | int | None = None
+) -> QuerySet[Lead]:
     """Leads ``actor`` sees, newest first; ``status`` keeps one status, ``search`` matches the
     name, company, phone or e-mail (any case), ``owner`` (a user or id) one owner's."""
     rows = _visible(actor).select_related("region", "owner")
@@ -47,7 +50,7 @@ def lead_list(*, actor, status: str = "", search: str = "", owner=None) -> Query
     return rows.order_by(*LEAD_LIST_ORDERING)
 
 
-def lead_get(*, actor, pk) -> Lead:
+def lead_get(*, actor: User, pk: int | str) -> Lead:
     """The lead if ``actor`` sees it; ``Lead.DoesNotExist`` otherwise (a 404)."""
     return (
         _visible(actor)
@@ -62,15 +65,16 @@ def lead_get(*, actor, pk) -> Lead:
     )
 
 
-def lead_assignee_choices(*, actor) -> QuerySet[User]:
+def lead_assignee_choices(*, actor: User) -> QuerySet[User]:
     """Whom ``actor`` may give a lead to (the customers app's rule for record owners)."""
     return assignable_owners(actor=actor).order_by("username")
 
 
 def region_choices() -> QuerySet[DictionaryEntry]:
-    return DictionaryEntry.objects.filter(kind=DictionaryKind.REGION, is_active=True).order_by(
-        "sort_order", "code"
+    regions: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(
+        kind=DictionaryKind.REGION, is_active=True
     )
+    return regions.order_by("sort_order", "code")
 
 
 def routing_rule_list() -> QuerySet[LeadRoutingRule]:

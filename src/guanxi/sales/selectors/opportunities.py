@@ -12,6 +12,7 @@ from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.scoping import scope_queryset
+from guanxi.sales import rules
 from guanxi.sales.models import Opportunity, PlanItem
 
 # Newest first; ends in the id so keyset pages have a total order.
@@ -21,11 +22,11 @@ MAX_SEARCH_LENGTH = 100
 
 def opportunity_list(
     *,
-    actor,
+    actor: User,
     status: str = "",
     search: str = "",
     mine: bool = False,
-    assigned_to=None,
+    assigned_to: User | int | None = None,
 ) -> QuerySet[Opportunity]:
     """Opportunities ``actor`` sees, newest first, with what a list row shows loaded.
 
@@ -47,14 +48,14 @@ def opportunity_list(
     return rows.order_by(*OPPORTUNITY_LIST_ORDERING)
 
 
-def mine_condition(actor) -> Q:
+def mine_condition(actor: User) -> Q:
     """ "Mine": the opportunities ``actor`` created or was assigned."""
     return Q(created_by=actor) | Q(assigned_to=actor)
 
 
-def opportunity_get(*, actor, pk) -> Opportunity:
+def opportunity_get(*, actor: User, pk: int | str) -> Opportunity:
     """The opportunity if ``actor`` sees it; ``Opportunity.DoesNotExist`` otherwise (a 404)."""
-    return (
+    found: Opportunity = (
         scope_queryset(Opportunity.objects.all(), actor)
         .select_related(
             "source",
@@ -66,52 +67,56 @@ def opportunity_get(*, actor, pk) -> Opportunity:
         )
         .get(pk=pk)
     )
+    return found
 
 
-def opportunity_in_scope(*, actor, opportunity: Opportunity) -> bool:
+def opportunity_in_scope(*, actor: User, opportunity: Opportunity) -> bool:
     return scope_queryset(Opportunity.objects.filter(pk=opportunity.pk), actor).exists()
 
 
-def plan_item_list(*, actor, opportunity: Opportunity) -> QuerySet[PlanItem]:
+def plan_item_list(*, actor: User, opportunity: Opportunity) -> QuerySet[PlanItem]:
     """The plan items of ``opportunity`` in date order, if the actor sees it (else none)."""
     return scope_queryset(PlanItem.objects.filter(opportunity=opportunity), actor).order_by(
         "date", "id"
     )
 
 
-def plan_item_get(*, actor, opportunity: Opportunity, pk) -> PlanItem:
+def plan_item_get(*, actor: User, opportunity: Opportunity, pk: int | str) -> PlanItem:
     """One plan item of ``opportunity``; ``PlanItem.DoesNotExist`` if it is not one of its."""
     return plan_item_list(actor=actor, opportunity=opportunity).get(pk=pk)
 
 
-def opportunity_assignee_choices(*, actor) -> QuerySet[User]:
+def opportunity_assignee_choices(*, actor: User) -> QuerySet[User]:
     """Whom ``actor`` may assign an opportunity to.
 
     The customers app's rule for who may be given records (``assignable_owners``: a supervisor
     their team subtree, an administrator anyone), narrowed to users who may work on
     opportunities, so an assignment never lands with someone who could not develop it.
     """
-    workers = Permission.objects.filter(
-        content_type__app_label="sales", codename="change_opportunity"
-    )
+    app_label, codename = rules.CHANGE_OPPORTUNITY.split(".")
+    workers = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
     allowed = Q(is_superuser=True) | Q(groups__permissions__in=workers)
     allowed |= Q(user_permissions__in=workers)
     able = User.objects.filter(allowed).values("pk")
     return assignable_owners(actor=actor).filter(pk__in=able).order_by("username")
 
 
-def opportunity_source_choices(*, current=None) -> QuerySet[DictionaryEntry]:
+def opportunity_source_choices(
+    *, current: DictionaryEntry | None = None
+) -> QuerySet[DictionaryEntry]:
     """Active sources 机会来源 (the customers' source dictionary), plus the one already chosen."""
     condition = Q(is_active=True)
     if current is not None:
         condition |= Q(pk=current.pk)
-    return DictionaryEntry.objects.filter(condition, kind=DictionaryKind.SOURCE).order_by(
-        "sort_order", "code"
+    sources: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(
+        condition, kind=DictionaryKind.SOURCE
     )
+    return sources.order_by("sort_order", "code")
 
 
 def lost_reason_choices() -> QuerySet[DictionaryEntry]:
     """Active lost reasons 失败原因 to terminate a development with."""
-    return DictionaryEntry.objects.filter(kind=DictionaryKind.LOST_REASON, is_active=True).order_by(
-        "sort_order", "code"
+    reasons: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(
+        kind=DictionaryKind.LOST_REASON, is_active=True
     )
+    return reasons.order_by("sort_order", "code")

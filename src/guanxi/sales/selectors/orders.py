@@ -1,12 +1,14 @@
 """Reads of orders 订单, always within the acting user's scope (that of the order's customer)."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from guanxi.accounts.models import User
 from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
+from guanxi.customers.models import Customer
 from guanxi.sales.models import Order, OrderLine
 
 ORDER_ORDERING = ("-order_date", "-id")
@@ -14,10 +16,10 @@ ORDER_ORDERING = ("-order_date", "-id")
 
 def order_list(
     *,
-    actor,
-    customer=None,
+    actor: User,
+    customer: Customer | None = None,
     status: str = "",
-    owner=None,
+    owner: User | int | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> QuerySet[Order]:
@@ -36,7 +38,7 @@ def order_list(
     return orders.order_by(*ORDER_ORDERING)
 
 
-def _lines() -> Prefetch:
+def _lines() -> Prefetch[Any, Any]:
     return Prefetch(
         "lines",
         queryset=OrderLine.objects.select_related("product", "product__unit").order_by(
@@ -45,14 +47,15 @@ def _lines() -> Prefetch:
     )
 
 
-def order_get(*, actor, pk) -> Order:
+def order_get(*, actor: User, pk: int | str) -> Order:
     """The order with its lines if the actor sees it; ``Order.DoesNotExist`` otherwise."""
-    return (
+    found: Order = (
         scope_queryset(Order.objects.all(), actor)
         .select_related("customer", "owner", "created_by", "on_behalf_of", "credit_override_by")
         .prefetch_related(_lines())
         .get(pk=pk)
     )
+    return found
 
 
 def order_with_lines(queryset: QuerySet[Order]) -> QuerySet[Order]:
@@ -60,18 +63,19 @@ def order_with_lines(queryset: QuerySet[Order]) -> QuerySet[Order]:
     return queryset.prefetch_related(_lines())
 
 
-def order_owner_filter_choices(*, actor):
+def order_owner_filter_choices(*, actor: User) -> QuerySet[User]:
     """The users whose orders ``actor`` may list, to filter the list by owner."""
-    users = User.objects.order_by("username")
+    users: QuerySet[User] = User.objects.order_by("username")
     return users if sees_everything(actor) else users.filter(pk__in=visible_user_ids(actor))
 
 
-def customer_order_figures(*, customer) -> dict:
+def customer_order_figures(*, customer: Customer) -> dict[str, Any]:
     """Number of orders and lifetime revenue of ``customer`` (cancelled orders left out)."""
-    money = DecimalField(max_digits=18, decimal_places=2)
-    return Order.objects.filter(customer=customer).aggregate(
+    money: DecimalField[Any, Any] = DecimalField(max_digits=18, decimal_places=2)
+    figures: dict[str, Any] = Order.objects.filter(customer=customer).aggregate(
         orders=Count("id", filter=~Q(status=Order.Status.CANCELLED)),
         revenue=Coalesce(
             Sum("total", filter=~Q(status=Order.Status.CANCELLED)), Value(0), output_field=money
         ),
     )
+    return figures

@@ -8,6 +8,7 @@ all. Stages are settings everyone sees.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -15,6 +16,7 @@ from django.db.models.functions import TruncMonth
 from guanxi.accounts.models import User
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
+from guanxi.customers.models import Customer
 from guanxi.sales.models import Deal, PipelineStage
 
 DEAL_LIST_ORDERING = ("-created_at", "-id")
@@ -24,14 +26,21 @@ CENT = Decimal("0.01")
 
 def stage_list() -> QuerySet[PipelineStage]:
     """The live stages, in pipeline order."""
-    return PipelineStage.objects.order_by("order", "id")
+    stages: QuerySet[PipelineStage] = PipelineStage.objects.order_by("order", "id")
+    return stages
 
 
-def stage_get(*, pk) -> PipelineStage:
+def stage_get(*, pk: int | str) -> PipelineStage:
     return stage_list().get(pk=pk)
 
 
-def deal_list(*, actor, stage=None, owner=None, customer=None) -> QuerySet[Deal]:
+def deal_list(
+    *,
+    actor: User,
+    stage: PipelineStage | int | None = None,
+    owner: User | int | None = None,
+    customer: Customer | int | None = None,
+) -> QuerySet[Deal]:
     """Deals ``actor`` sees, newest first, with what a row shows loaded."""
     rows = scope_queryset(Deal.objects.all(), actor).select_related(
         "customer", "owner", "stage", "lost_reason"
@@ -45,12 +54,12 @@ def deal_list(*, actor, stage=None, owner=None, customer=None) -> QuerySet[Deal]
     return rows.order_by(*DEAL_LIST_ORDERING)
 
 
-def deal_get(*, actor, pk) -> Deal:
+def deal_get(*, actor: User, pk: int | str) -> Deal:
     """The deal if ``actor`` sees it; ``Deal.DoesNotExist`` otherwise (a 404)."""
     return deal_list(actor=actor).get(pk=pk)
 
 
-def deal_owner_choices(*, actor) -> QuerySet[User]:
+def deal_owner_choices(*, actor: User) -> QuerySet[User]:
     """Whom ``actor`` may give a deal to, or filter the board by: the users in their scope."""
     users = User.objects.filter(is_active=True)
     if not sees_everything(actor):
@@ -59,20 +68,21 @@ def deal_owner_choices(*, actor) -> QuerySet[User]:
 
 
 def lost_reason_choices() -> QuerySet[DictionaryEntry]:
-    return DictionaryEntry.objects.filter(kind=DictionaryKind.LOST_REASON, is_active=True).order_by(
-        "sort_order", "code"
+    reasons: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(
+        kind=DictionaryKind.LOST_REASON, is_active=True
     )
+    return reasons.order_by("sort_order", "code")
 
 
 @dataclass
 class Column:
     stage: PipelineStage
-    deals: list = field(default_factory=list)
+    deals: list[Deal] = field(default_factory=list)
     count: int = 0
     total: Decimal = Decimal("0.00")
 
 
-def board(*, actor, owner=None) -> list[Column]:
+def board(*, actor: User, owner: User | None = None) -> list[Column]:
     """The kanban: one column per stage with the deals in scope (the largest first, at most
     ``CARDS_PER_COLUMN`` cards) and each column's count and summed amount: two queries and
     one per stage."""
@@ -92,7 +102,7 @@ def board(*, actor, owner=None) -> list[Column]:
     return list(columns.values())
 
 
-def forecast_rows(*, actor, owner=None) -> list[dict]:
+def forecast_rows(*, actor: User, owner: User | None = None) -> list[dict[str, Any]]:
     """Weighted pipeline 加权预测: per expected close month and owner, the sum of amount ×
     probability / 100 of the deals in scope that are not lost (won deals count in full).
     Deals without an expected close date are left out.
@@ -147,7 +157,7 @@ class ForecastOwner:
         return self.name
 
 
-def forecast_table(*, actor, owner=None) -> dict:
+def forecast_table(*, actor: User, owner: User | None = None) -> dict[str, Any]:
     """The forecast as a month × owner table with row and column totals."""
     rows = forecast_rows(actor=actor, owner=owner)
     months = sorted({row["month"] for row in rows})
@@ -156,7 +166,7 @@ def forecast_table(*, actor, owner=None) -> dict:
         for row in rows
     }
     owner_list = sorted(owners.values(), key=lambda user: user.username)
-    cells = defaultdict(lambda: Decimal("0.00"))
+    cells: defaultdict[tuple[Any, int], Decimal] = defaultdict(lambda: Decimal("0.00"))
     for row in rows:
         cells[(row["month"], row["owner"])] += row["weighted"]
     return {

@@ -4,26 +4,36 @@ The catalogue is company-wide: whoever holds the view right sees all of it, so t
 check the right instead of an owner scope (and answer nothing without it).
 """
 
-from django.db.models import Count, Q, QuerySet, Sum
+from typing import Any, TypeVar
+
+from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.utils.translation import get_language
 
+from guanxi.accounts.models import User
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.sales import rules
 from guanxi.sales.models import InventoryItem, Product, ProductCategory, Warehouse
+
+M = TypeVar("M", bound=Model)
 
 PRODUCT_ORDERING = ("name", "id")
 INVENTORY_ORDERING = ("product__name", "product_id", "warehouse__code", "location", "id")
 
 
-def _readable(actor, model, permission: str) -> QuerySet:
-    rows = model.objects.all()
+def _readable(actor: User, model: type[M], permission: str) -> QuerySet[M]:
+    rows = model._default_manager.all()
     return rows if actor.is_active and actor.has_perm(permission) else rows.none()
 
 
 def product_list(
-    *, actor, search: str = "", category=None, active: bool | None = None
+    *,
+    actor: User,
+    search: str = "",
+    category: ProductCategory | int | None = None,
+    active: bool | None = None,
 ) -> QuerySet[Product]:
     """Products, searched in name and model 型号, optionally of one category or activity."""
-    products = _readable(actor, Product, "sales.view_product").select_related("category", "unit")
+    products = _readable(actor, Product, rules.VIEW_PRODUCT).select_related("category", "unit")
     search = (search or "").strip()
     if search:
         products = products.filter(Q(name__icontains=search) | Q(model_no__icontains=search))
@@ -34,37 +44,43 @@ def product_list(
     return products.order_by(*PRODUCT_ORDERING)
 
 
-def product_get(*, actor, pk) -> Product:
+def product_get(*, actor: User, pk: int | str) -> Product:
     return product_list(actor=actor).get(pk=pk)
 
 
-def product_choices(*, actor) -> QuerySet[Product]:
+def product_choices(*, actor: User) -> QuerySet[Product]:
     """Products a new order line may choose: the active ones."""
     return product_list(actor=actor, active=True)
 
 
-def product_category_list(*, actor) -> QuerySet[ProductCategory]:
-    return _readable(actor, ProductCategory, "sales.view_productcategory").order_by(
+def product_category_list(*, actor: User) -> QuerySet[ProductCategory]:
+    return _readable(actor, ProductCategory, rules.VIEW_PRODUCTCATEGORY).order_by(
         "sort_order", "name", "id"
     )
 
 
-def unit_choices(*, current=None) -> QuerySet[DictionaryEntry]:
+def unit_choices(*, current: DictionaryEntry | None = None) -> QuerySet[DictionaryEntry]:
     condition = Q(is_active=True)
     if current is not None:
         condition |= Q(pk=current.pk)
-    return DictionaryEntry.objects.filter(condition, kind=DictionaryKind.UNIT).order_by(
-        "sort_order", "code"
+    units: QuerySet[DictionaryEntry] = DictionaryEntry.objects.filter(
+        condition, kind=DictionaryKind.UNIT
     )
+    return units.order_by("sort_order", "code")
 
 
-def warehouse_list(*, actor) -> QuerySet[Warehouse]:
-    return _readable(actor, Warehouse, "sales.view_warehouse").order_by("code", "id")
+def warehouse_list(*, actor: User) -> QuerySet[Warehouse]:
+    return _readable(actor, Warehouse, rules.VIEW_WAREHOUSE).order_by("code", "id")
 
 
-def inventory_list(*, actor, product=None, warehouse=None) -> QuerySet[InventoryItem]:
+def inventory_list(
+    *,
+    actor: User,
+    product: Product | int | None = None,
+    warehouse: Warehouse | int | None = None,
+) -> QuerySet[InventoryItem]:
     """Stock entries, optionally of one product and/or one warehouse."""
-    items = _readable(actor, InventoryItem, "sales.view_inventoryitem").select_related(
+    items = _readable(actor, InventoryItem, rules.VIEW_INVENTORYITEM).select_related(
         "product", "product__unit", "warehouse"
     )
     if product:
@@ -74,11 +90,16 @@ def inventory_list(*, actor, product=None, warehouse=None) -> QuerySet[Inventory
     return items.order_by(*INVENTORY_ORDERING)
 
 
-def inventory_get(*, actor, pk) -> InventoryItem:
+def inventory_get(*, actor: User, pk: int | str) -> InventoryItem:
     return inventory_list(actor=actor).get(pk=pk)
 
 
-def inventory_totals(*, actor, product=None, warehouse=None) -> list[dict]:
+def inventory_totals(
+    *,
+    actor: User,
+    product: Product | int | None = None,
+    warehouse: Warehouse | int | None = None,
+) -> list[dict[str, Any]]:
     """Quantity on hand per product over the filtered stock, one aggregate query.
 
     Rows are ``{"product_id", "product__name", "product__model_no", "unit", "quantity",

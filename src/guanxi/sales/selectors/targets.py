@@ -12,6 +12,7 @@ the list query itself, so a page of targets with their achievement is a single q
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -27,14 +28,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from guanxi.core.scoping import sees_everything, visible_user_ids
-from guanxi.sales.models import Order, OrderLine, Target
+from guanxi.accounts.models import Team, User
+from guanxi.core.rules import leads_own_team, sees_everything
+from guanxi.core.scoping import visible_user_ids
+from guanxi.sales import rules
+from guanxi.sales.models import Order, OrderLine, ProductCategory, Target
 
 TARGET_ORDERING = ("-period_start", "id")
-_MONEY = DecimalField(max_digits=16, decimal_places=2)
+_MONEY: DecimalField[Any, Any] = DecimalField(max_digits=16, decimal_places=2)
 
 
-def _sum(rows: QuerySet, field: str) -> Subquery:
+def _sum(rows: QuerySet[Any], field: str) -> Subquery:
     # SUM without GROUP BY: one row per outer target, whatever the matching orders.
     total = Func(F(field), function="SUM", output_field=_MONEY)
     return Subquery(
@@ -42,7 +46,7 @@ def _sum(rows: QuerySet, field: str) -> Subquery:
     )
 
 
-def _achieved() -> Case:
+def _achieved() -> Coalesce:
     orders = Order.objects.exclude(status=Order.Status.CANCELLED).filter(
         order_date__gte=OuterRef("period_start"), order_date__lte=OuterRef("period_end")
     )
@@ -67,19 +71,25 @@ def _achieved() -> Case:
     return Coalesce(achieved, Value(Decimal("0.00")), output_field=_MONEY)
 
 
-def scope_targets(queryset: QuerySet, actor) -> QuerySet:
+def scope_targets(queryset: QuerySet[Target], actor: User) -> QuerySet[Target]:
     if sees_everything(actor):
         return queryset
     if not actor.is_authenticated or not actor.is_active:
         return queryset.none()
     visible = Q(user_id__in=visible_user_ids(actor))
-    if actor.team_id and actor.has_perm("accounts.view_team_records"):
+    if leads_own_team(actor):
         visible |= Q(team__path__startswith=actor.team.path)
     return queryset.filter(visible)
 
 
 def target_list(
-    *, actor, period_kind=None, year=None, user=None, team=None, category=None
+    *,
+    actor: User,
+    period_kind: str | None = None,
+    year: int | None = None,
+    user: User | None = None,
+    team: Team | None = None,
+    category: ProductCategory | None = None,
 ) -> QuerySet[Target]:
     """The targets ``actor`` sees, latest period first, each with ``achieved`` annotated."""
     rows = scope_targets(Target.objects.all(), actor)
@@ -97,6 +107,30 @@ def target_list(
     return rows.annotate(achieved=_achieved()).order_by(*TARGET_ORDERING)
 
 
-def target_get(*, actor, pk) -> Target:
+def target_get(*, actor: User, pk: int | str) -> Target:
     """The target if ``actor`` sees it (with ``achieved``); ``Target.DoesNotExist`` otherwise."""
     return target_list(actor=actor).get(pk=pk)
+
+
+def settable_users(actor: User) -> QuerySet[User]:
+    """The reps ``actor`` may set targets for."""
+    users = User.objects.filter(is_active=True)
+    if sees_everything(actor):
+        return users.order_by("username")
+    if not rules.can_set_targets(actor):
+        return users.none()
+    return (
+        users.filter(team__path__startswith=actor.team.path)
+        .exclude(pk=actor.pk)
+        .order_by("username")
+    )
+
+
+def settable_teams(actor: User) -> QuerySet[Team]:
+    """The teams ``actor`` may set targets for."""
+    teams: QuerySet[Team] = Team.objects.order_by("path")
+    if sees_everything(actor):
+        return teams
+    if not rules.can_set_targets(actor):
+        return teams.none()
+    return teams.filter(path__startswith=actor.team.path)

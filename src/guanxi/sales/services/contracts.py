@@ -1,6 +1,6 @@
 """Every write on contracts 合同.
 
-Rules (issue #4):
+Rules:
 
 - The customer must be in the actor's scope and have an account manager, who owns the contract.
 - An order given must be one of the same customer's orders (and in scope).
@@ -10,16 +10,20 @@ Rules (issue #4):
 
 import datetime
 from decimal import Decimal
+from typing import TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.core.exceptions import BusinessRuleError
+from guanxi.core.rules import require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import code_next, record_create, record_set_status, record_update
 from guanxi.customers.models import Customer
+from guanxi.sales import rules
 from guanxi.sales.models import Contract, Order, Payment, Receivable
 
 CONTRACT_CODE_PREFIX = "HT"
@@ -32,7 +36,7 @@ CONTRACT_EDITABLE_FIELDS = (
     "ends_on",
     "notes",
 )
-STATUS_MOVES = {
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
     Contract.Status.ACTIVE: (Contract.Status.DRAFT,),
     Contract.Status.COMPLETED: (Contract.Status.ACTIVE,),
     Contract.Status.TERMINATED: (Contract.Status.DRAFT, Contract.Status.ACTIVE),
@@ -40,17 +44,24 @@ STATUS_MOVES = {
 FINAL_STATES = (Contract.Status.COMPLETED, Contract.Status.TERMINATED)
 
 
-def _require(actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("You do not have the right to do this."))
+class ContractFields(TypedDict, total=False):
+    """The editable fields of a contract."""
+
+    title: str
+    amount: Decimal | int | str
+    order: Order | None
+    signed_on: datetime.date | None
+    starts_on: datetime.date | None
+    ends_on: datetime.date | None
+    notes: str
 
 
-def _visible(actor, contract: Contract) -> None:
+def _visible(actor: User, contract: Contract) -> None:
     if not scope_queryset(Contract.objects.filter(pk=contract.pk), actor).exists():
         raise Contract.DoesNotExist
 
 
-def _check(contract: Contract, actor) -> None:
+def _check(contract: Contract, actor: User) -> None:
     if contract.order_id is not None:
         order = scope_queryset(Order.objects.filter(pk=contract.order_id), actor).first()
         if order is None or order.customer_id != contract.customer_id:
@@ -64,10 +75,10 @@ def _check(contract: Contract, actor) -> None:
 @transaction.atomic
 def contract_create(
     *,
-    actor,
+    actor: User,
     customer: Customer,
     title: str,
-    amount,
+    amount: Decimal | int | str,
     order: Order | None = None,
     signed_on: datetime.date | None = None,
     starts_on: datetime.date | None = None,
@@ -75,7 +86,7 @@ def contract_create(
     notes: str = "",
 ) -> Contract:
     """Create a draft contract of ``customer``."""
-    _require(actor, "sales.add_contract")
+    require(actor, rules.ADD_CONTRACT)
     if not scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists():
         raise Customer.DoesNotExist
     customer = Customer.objects.get(pk=customer.pk)
@@ -108,10 +119,14 @@ def contract_create(
 
 @transaction.atomic
 def contract_update(
-    *, actor, contract: Contract, expected_version: int | None = None, **fields
+    *,
+    actor: User,
+    contract: Contract,
+    expected_version: int | None = None,
+    **fields: Unpack[ContractFields],
 ) -> Contract:
     """Change a contract that is not completed or terminated."""
-    _require(actor, "sales.change_contract")
+    require(actor, rules.CHANGE_CONTRACT)
     _visible(actor, contract)
     unknown = set(fields) - set(CONTRACT_EDITABLE_FIELDS)
     if unknown:
@@ -131,10 +146,10 @@ def contract_update(
 
 @transaction.atomic
 def contract_set_status(
-    *, actor, contract: Contract, status: str, expected_version: int | None = None
+    *, actor: User, contract: Contract, status: str, expected_version: int | None = None
 ) -> Contract:
     """Activate a draft, complete an active contract, or terminate a draft or active one."""
-    _require(actor, "sales.change_contract")
+    require(actor, rules.CHANGE_CONTRACT)
     _visible(actor, contract)
     return record_set_status(
         instance=contract,
@@ -158,15 +173,15 @@ def contract_set_status(
 @transaction.atomic
 def receivable_create(
     *,
-    actor,
+    actor: User,
     due_date: datetime.date,
     order: Order | None = None,
     contract: Contract | None = None,
-    amount_due=None,
+    amount_due: Decimal | int | str | None = None,
     notes: str = "",
 ) -> Receivable:
     """Open the receivable of ``order`` or ``contract`` (exactly one of them)."""
-    _require(actor, "sales.add_receivable")
+    require(actor, rules.ADD_RECEIVABLE)
     if (order is None) == (contract is None):
         raise ValidationError({"order": _("Choose an order or a contract.")})
     if order is not None:
@@ -178,6 +193,7 @@ def receivable_create(
         taken = Receivable.all_objects.filter(order=source).exists()
         default_amount = source.total
     else:
+        assert contract is not None  # exactly one of order and contract, checked above
         source = scope_queryset(Contract.objects.filter(pk=contract.pk), actor).first()
         if source is None:
             raise Contract.DoesNotExist
@@ -212,15 +228,15 @@ def receivable_create(
 @transaction.atomic
 def payment_record(
     *,
-    actor,
+    actor: User,
     receivable: Receivable,
-    amount,
+    amount: Decimal | int | str,
     paid_on: datetime.date | None = None,
     method: str = Payment.Method.BANK_TRANSFER,
     notes: str = "",
 ) -> Payment:
     """Record a payment against ``receivable``; it may not exceed the outstanding balance."""
-    _require(actor, "sales.add_payment")
+    require(actor, rules.ADD_PAYMENT)
     if not scope_queryset(Receivable.objects.filter(pk=receivable.pk), actor).exists():
         raise Receivable.DoesNotExist
     locked = Receivable.objects.select_for_update().get(pk=receivable.pk)

@@ -1,8 +1,8 @@
-"""Lead import 线索导入 from a CSV or xlsx file: all rows or none (SPEC §3).
+"""Lead import 线索导入 from a CSV or xlsx file: all rows or none.
 
 The file is read with the customer import's readers (CSV in UTF-8 or GBK, xlsx), its columns
 mapped with the same header matching (``customers.importing.mapping``, here with the lead
-fields below). Every row then goes through :func:`services_leads.lead_create` — the one place
+fields below). Every row then goes through :func:`services.leads.lead_create` — the one place
 that validates, scores and routes a lead — with the source *import*, inside one transaction:
 
 * any row refused → nothing is kept, and the report names each bad row and field;
@@ -13,21 +13,24 @@ Lead files are small: at most :data:`MAX_LEAD_IMPORT_ROWS` rows, :data:`MAX_LEAD
 """
 
 from dataclasses import dataclass, field
+from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from guanxi.accounts.models import User
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.rules import require
 from guanxi.customers.importing.mapping import field_labels, fold, guess_mapping, mapping_clean
 from guanxi.customers.importing.readers import open_table
+from guanxi.sales import rules
 from guanxi.sales.models import Lead
 from guanxi.sales.services.leads import lead_create
 
 MAX_LEAD_IMPORT_ROWS = 5_000
 MAX_LEAD_IMPORT_BYTES = 5 * 1024 * 1024
-IMPORT_PERMISSION = "sales.add_lead"
 FILE_FIELD = "file"
 
 # (field, label, header synonyms), as customers.importing.mapping.IMPORT_FIELDS.
@@ -117,7 +120,7 @@ def _row_errors(number: int, error: ValidationError, labels: dict[str, str]) -> 
     ]
 
 
-def _size(upload) -> int:
+def _size(upload: IO[bytes]) -> int:
     size = getattr(upload, "size", None)
     if size is None:
         upload.seek(0, 2)
@@ -126,15 +129,21 @@ def _size(upload) -> int:
     return size
 
 
-def lead_import(*, actor, file, name: str, mapping=None, dry_run: bool = False) -> LeadImportResult:
+def lead_import(
+    *,
+    actor: User,
+    file: IO[bytes],
+    name: str,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+) -> LeadImportResult:
     """Import the leads of ``file`` (a binary file object named ``name``), all or none.
 
     ``mapping`` is ``{header: field}`` (guessed from the headers when ``None``); a bad file or
     mapping raises ``ValidationError`` on ``file`` or ``mapping``; refused rows are reported in
     the result (nothing kept). No right → ``PermissionDenied``.
     """
-    if not actor.has_perm(IMPORT_PERMISSION):
-        raise PermissionDenied(_("You do not have the right to do this."))
+    require(actor, rules.ADD_LEAD)
     if _size(file) > MAX_LEAD_IMPORT_BYTES:
         raise ValidationError(
             {
@@ -151,9 +160,12 @@ def lead_import(*, actor, file, name: str, mapping=None, dry_run: bool = False) 
             required=("name",),
             not_a_field=NOT_A_LEAD_FIELD,
         )
-        columns = [(index, chosen.get(header)) for index, header in enumerate(table.headers)]
-        columns = [(index, target) for index, target in columns if target]
-        rows = []
+        columns = [
+            (index, target)
+            for index, header in enumerate(table.headers)
+            if (target := chosen.get(header))
+        ]
+        rows: list[tuple[int, dict[str, Any]]] = []
         for number, cells in table.rows:
             if len(rows) == MAX_LEAD_IMPORT_ROWS:
                 raise ValidationError(

@@ -1,4 +1,4 @@
-"""Every write of leads 线索 and their routing rules (SPEC §3).
+"""Every write of leads 线索 and their routing rules.
 
 The life of a lead::
 
@@ -13,7 +13,7 @@ The life of a lead::
   locked with ``select_for_update`` so two leads arriving at once go to different people).
   No rule, or nobody active → the lead stays new, for a supervisor to assign.
 * The owner, or a supervisor who sees the lead, converts it — to a sales opportunity
-  (``services_opportunities.opportunity_create``) or to a customer
+  (``services.opportunities.opportunity_create``) or to a customer
   (``customers.services.customer_create`` with its duplicate check) — in one transaction, or
   disqualifies it with the reason. A converted or disqualified lead cannot change any more.
 * Administrators (``sales.manage_lead_routing``) edit the routing rules.
@@ -23,19 +23,28 @@ No right → ``PermissionDenied``; outside the scope → ``DoesNotExist``; bad i
 ``ConflictError``.
 """
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from typing import Any, TypedDict, Unpack
+
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts import roles
+from guanxi.accounts.models import Team, User
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
-from guanxi.core.models import DictionaryKind
+from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
-from guanxi.customers.models import phone_validator
+from guanxi.customers.events import customer_created_event
+from guanxi.customers.models import Customer, phone_validator
+from guanxi.customers.services import customers as customer_services
+from guanxi.sales import rules
 from guanxi.sales.models import Lead, LeadRoutingRule
+from guanxi.sales.selectors.leads import lead_assignee_choices, lead_list
+from guanxi.sales.services import opportunities as services_opportunities
 
 LEAD_EDITABLE_FIELDS = ("name", "company", "phone", "email", "region", "source", "notes")
 MAX_TEXT_LENGTH = 4000
@@ -45,7 +54,7 @@ Status = Lead.Status
 
 # Points per filled contact field and per source; the sum is capped at 100.
 SCORE_FIELD_POINTS = {"company": 20, "phone": 20, "email": 15, "region": 10, "notes": 5}
-SCORE_SOURCE_POINTS = {
+SCORE_SOURCE_POINTS: dict[str, int] = {
     Lead.Source.WEB: 20,
     Lead.Source.CAMPAIGN: 25,
     Lead.Source.IMPORT: 5,
@@ -66,49 +75,22 @@ def lead_score(lead: Lead) -> int:
     return min(score, 100)
 
 
-# -- who may do what -------------------------------------------------------------------------
+class LeadFields(TypedDict, total=False):
+    """The editable fields of a lead."""
+
+    name: str
+    company: str
+    phone: str
+    email: str
+    region: DictionaryEntry | None
+    source: str
+    notes: str
 
 
-def is_supervisor(actor) -> bool:
-    """Supervisors and administrators (and executives, read-only) see unassigned leads."""
-    return bool(
-        actor.is_active
-        and (
-            actor.is_superuser
-            or actor.has_perm("accounts.view_team_records")
-            or actor.has_perm("accounts.view_all_records")
-        )
-    )
+# -- helpers (who may do what: ``sales.rules``) ------------------------------------------------
 
 
-def can_work(actor, lead: Lead) -> bool:
-    """Edit, convert or disqualify: the owner or a supervisor, while the lead is open."""
-    return (
-        not lead.is_closed
-        and actor.has_perm("sales.change_lead")
-        and (lead.owner_id == actor.pk or is_supervisor(actor))
-    )
-
-
-def can_assign(actor, lead: Lead) -> bool:
-    return (
-        not lead.is_closed
-        and actor.has_perm("sales.change_lead")
-        and (actor.is_superuser or actor.has_perm("accounts.view_team_records"))
-    )
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
-
-def _require(actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("You do not have the right to do this."))
-
-
-def _locked(actor, lead: Lead) -> Lead:
-    from guanxi.sales.selectors.leads import lead_list
-
+def _locked(actor: User, lead: Lead) -> Lead:
     rows = lead_list(actor=actor).select_related(None).order_by("pk")
     return rows.select_for_update(of=("self",)).get(pk=lead.pk)
 
@@ -128,13 +110,13 @@ def _refuse_closed(lead: Lead) -> None:
         )
 
 
-def _require_worker(actor, lead: Lead) -> None:
+def _require_worker(actor: User, lead: Lead) -> None:
     _refuse_closed(lead)
-    if not can_work(actor, lead):
-        raise PermissionDenied(_("Only the lead's owner or a supervisor can do this."))
+    allowed = bool(rules.can_work_lead(actor, lead))
+    require(actor, allowed, _("Only the lead's owner or a supervisor can do this."))
 
 
-def _clean_fields(fields: dict) -> dict:
+def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(LEAD_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -172,7 +154,7 @@ def _clean_fields(fields: dict) -> dict:
 # -- routing ---------------------------------------------------------------------------------
 
 
-def _rule_for(region) -> LeadRoutingRule | None:
+def _rule_for(region: DictionaryEntry | None) -> LeadRoutingRule | None:
     # Ordered by id: the default ordering joins the region, which PostgreSQL cannot lock.
     rules = LeadRoutingRule.objects.order_by("pk").select_for_update(of=("self",))
     if region is not None:
@@ -182,16 +164,14 @@ def _rule_for(region) -> LeadRoutingRule | None:
     return rules.filter(region__isnull=True).first()
 
 
-def routing_candidates(team):
+def routing_candidates(team: Team | int | None) -> QuerySet[User]:
     """The active account managers of ``team`` (not its subteams), in a fixed order."""
-    return (
-        get_user_model()
-        .objects.filter(team=team, is_active=True, groups__name=roles.ACCOUNT_MANAGER)
-        .order_by("pk")
-    )
+    return User.objects.filter(
+        team=team, is_active=True, groups__name=roles.ACCOUNT_MANAGER
+    ).order_by("pk")
 
 
-def lead_route(region):
+def lead_route(region: DictionaryEntry | None) -> User | None:
     """The account manager a new lead of ``region`` goes to, or ``None`` (stays new).
 
     Round-robin moves the rule's pointer; call inside a transaction (the rule row is locked).
@@ -200,7 +180,8 @@ def lead_route(region):
     if rule is None:
         return None
     if rule.user_id is not None:
-        return rule.user if rule.user.is_active else None
+        owner = rule.user
+        return owner if owner is not None and owner.is_active else None
     members = list(routing_candidates(rule.team_id))
     if not members:
         return None
@@ -214,7 +195,13 @@ def lead_route(region):
 # -- create, edit, assign --------------------------------------------------------------------
 
 
-def _create(*, actor, fields: dict, owner=None, fallback=None) -> Lead:
+def _create(
+    *,
+    actor: User | None,
+    fields: dict[str, Any],
+    owner: User | None = None,
+    fallback: User | None = None,
+) -> Lead:
     lead = Lead(**fields)
     if owner is None:
         owner = lead_route(lead.region) or fallback
@@ -228,42 +215,48 @@ def _create(*, actor, fields: dict, owner=None, fallback=None) -> Lead:
 
 
 @transaction.atomic
-def lead_create(*, actor, owner=None, **fields) -> Lead:
+def lead_create(*, actor: User, owner: User | None = None, **given: Unpack[LeadFields]) -> Lead:
     """Record a lead by hand; without ``owner`` it is routed by the rules, and when no rule
     applies an account manager (who could not see an unowned lead) keeps it."""
-    _require(actor, "sales.add_lead")
-    fields = _clean_fields(fields)
+    require(actor, rules.ADD_LEAD)
+    fields = _clean_fields(dict(given))
     if owner is not None:
         _check_assignee(actor, owner)
-    fallback = None if is_supervisor(actor) else actor
+    fallback = None if rules.sees_unassigned_leads(actor) else actor
     return _create(actor=actor, fields=fields, owner=owner, fallback=fallback)
 
 
 @transaction.atomic
-def lead_create_from_web(**fields) -> Lead:
+def lead_create_from_web(**given: Unpack[LeadFields]) -> Lead:
     """A lead from the public web form (nobody signed in): source web, routed by the rules."""
-    fields = _clean_fields({**fields, "source": Lead.Source.WEB})
+    fields = _clean_fields({**given, "source": Lead.Source.WEB})
     return _create(actor=None, fields=fields)
 
 
 @transaction.atomic
-def lead_update(*, actor, lead: Lead, expected_version: int | None = None, **fields) -> Lead:
+def lead_update(
+    *,
+    actor: User,
+    lead: Lead,
+    expected_version: int | None = None,
+    **given: Unpack[LeadFields],
+) -> Lead:
     """Change an open lead's details (owner or supervisor); the score is recomputed."""
-    _require(actor, "sales.change_lead")
+    require(actor, rules.CHANGE_LEAD)
     expected = lead.version if expected_version is None else expected_version
     locked = _locked(actor, lead)
     _require_worker(actor, locked)
     _check_version(locked, expected)
-    for name, value in _clean_fields(fields).items():
+    for name, value in _clean_fields(dict(given)).items():
         setattr(locked, name, value)
     locked.score = lead_score(locked)
     return record_update(instance=locked, actor=actor, expected_version=expected)
 
 
 @transaction.atomic
-def lead_delete(*, actor, lead: Lead, expected_version: int | None = None) -> None:
+def lead_delete(*, actor: User, lead: Lead, expected_version: int | None = None) -> None:
     """Move an open lead to the recycle bin (owner or supervisor)."""
-    _require(actor, "sales.delete_lead")
+    require(actor, rules.DELETE_LEAD)
     expected = lead.version if expected_version is None else expected_version
     locked = _locked(actor, lead)
     _require_worker(actor, locked)
@@ -271,21 +264,20 @@ def lead_delete(*, actor, lead: Lead, expected_version: int | None = None) -> No
     record_soft_delete(instance=locked, actor=actor, expected_version=expected)
 
 
-def _check_assignee(actor, owner) -> None:
-    from guanxi.sales.selectors.leads import lead_assignee_choices
-
+def _check_assignee(actor: User, owner: User) -> None:
     if not lead_assignee_choices(actor=actor).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": _("You cannot give leads to this user.")})
 
 
 @transaction.atomic
-def lead_assign(*, actor, lead: Lead, owner, expected_version: int | None = None) -> Lead:
+def lead_assign(
+    *, actor: User, lead: Lead, owner: User | None, expected_version: int | None = None
+) -> Lead:
     """A supervisor gives an open lead to an account manager of their team."""
-    _require(actor, "sales.change_lead")
+    require(actor, rules.CHANGE_LEAD)
     locked = _locked(actor, lead)
     _refuse_closed(locked)
-    if not can_assign(actor, locked):
-        raise PermissionDenied(_("Only supervisors assign leads."))
+    require(actor, bool(rules.can_assign_lead(actor, locked)), _("Only supervisors assign leads."))
     _check_version(locked, expected_version)
     if owner is None:
         raise ValidationError({"owner": _("Choose the account manager to give it to.")})
@@ -302,9 +294,11 @@ def lead_assign(*, actor, lead: Lead, owner, expected_version: int | None = None
 
 
 @transaction.atomic
-def lead_disqualify(*, actor, lead: Lead, reason: str, expected_version: int | None = None) -> Lead:
+def lead_disqualify(
+    *, actor: User, lead: Lead, reason: str, expected_version: int | None = None
+) -> Lead:
     """Mark an open lead as not worth pursuing 无效, with the reason."""
-    _require(actor, "sales.change_lead")
+    require(actor, rules.CHANGE_LEAD)
     locked = _locked(actor, lead)
     _require_worker(actor, locked)
     _check_version(locked, expected_version)
@@ -327,7 +321,7 @@ CONVERT_TARGETS = ("opportunity", "customer")
 @transaction.atomic
 def lead_convert(
     *,
-    actor,
+    actor: User,
     lead: Lead,
     to: str,
     summary: str = "",
@@ -343,9 +337,7 @@ def lead_convert(
     a likely duplicate with ``DuplicateError`` unless ``confirm_duplicate``), with the person as
     its primary contact when the lead names a company. A second conversion is refused (422).
     """
-    from guanxi.sales.services import opportunities as services_opportunities
-
-    _require(actor, "sales.change_lead")
+    require(actor, rules.CHANGE_LEAD)
     locked = _locked(actor, lead)
     _require_worker(actor, locked)
     _check_version(locked, expected_version)
@@ -372,12 +364,11 @@ def lead_convert(
     return record_update(instance=locked, actor=actor, change_reason=_("Converted"))
 
 
-def _convert_to_customer(actor, lead: Lead, prospect: str, *, confirm_duplicate: bool):
-    from guanxi.customers.events import customer_created_event
-    from guanxi.customers.services.customers import contact_create, customer_create
-    from guanxi.sales.services.opportunities import _contact_phones
+def _convert_to_customer(
+    actor: User, lead: Lead, prospect: str, *, confirm_duplicate: bool
+) -> Customer:
 
-    customer = customer_create(
+    customer = customer_services.customer_create(
         actor=actor,
         confirm_duplicate=confirm_duplicate,
         name=prospect,
@@ -387,12 +378,12 @@ def _convert_to_customer(actor, lead: Lead, prospect: str, *, confirm_duplicate:
         owner=lead.owner or actor,
     )
     if lead.company:
-        contact_create(
+        customer_services.contact_create(
             actor=actor,
             customer=customer,
             name=lead.name[:100],
             is_primary=True,
-            **_contact_phones(lead.phone),
+            **services_opportunities.contact_phones(lead.phone),
         )
     customer_created_event(
         customer=customer,
@@ -408,12 +399,19 @@ def _convert_to_customer(actor, lead: Lead, prospect: str, *, confirm_duplicate:
 # -- routing rules (administrators) ----------------------------------------------------------
 
 
-def _require_routing_right(actor) -> None:
-    _require(actor, "sales.manage_lead_routing")
+def _require_routing_right(actor: User) -> None:
+    require(actor, rules.MANAGE_LEAD_ROUTING)
 
 
 @transaction.atomic
-def routing_rule_save(*, actor, rule: LeadRoutingRule | None = None, region, team, user):
+def routing_rule_save(
+    *,
+    actor: User,
+    rule: LeadRoutingRule | None = None,
+    region: DictionaryEntry | None,
+    team: Team | None,
+    user: User | None,
+) -> LeadRoutingRule:
     """Create or change a routing rule: exactly one of ``team`` and ``user``; one rule per
     region and one default (no region)."""
     _require_routing_right(actor)
@@ -421,7 +419,9 @@ def routing_rule_save(*, actor, rule: LeadRoutingRule | None = None, region, tea
         raise ValidationError({"team": _("Choose either a team or an account manager.")})
     if region is not None and region.kind != DictionaryKind.REGION:
         raise ValidationError({"region": _("Choose a region from the list.")})
-    others = LeadRoutingRule.objects.exclude(pk=getattr(rule, "pk", None))
+    others = LeadRoutingRule.objects.all()
+    if rule is not None:
+        others = others.exclude(pk=rule.pk)
     if others.filter(region=region).exists() if region else others.filter(region=None).exists():
         raise ValidationError({"region": _("There is already a rule for this region.")})
     rule = rule or LeadRoutingRule()
@@ -434,6 +434,6 @@ def routing_rule_save(*, actor, rule: LeadRoutingRule | None = None, region, tea
 
 
 @transaction.atomic
-def routing_rule_delete(*, actor, rule: LeadRoutingRule) -> None:
+def routing_rule_delete(*, actor: User, rule: LeadRoutingRule) -> None:
     _require_routing_right(actor)
     rule.delete()

@@ -1,6 +1,6 @@
 """Every write of sales opportunities 销售机会 and customer development plans 客户开发计划.
 
-The life of an opportunity (SPEC §3)::
+The life of an opportunity::
 
     unassigned 未指派 --assign--> assigned 已指派 --succeed--> won 开发成功
                                                \\--terminate--> lost 开发失败
@@ -19,18 +19,29 @@ bad input → ``ValidationError`` naming the field (400); a transition the statu
 saved through ``record_create``/``record_update``, so it is versioned and in the audit history.
 """
 
+import datetime
+from typing import Any, TypedDict, Unpack
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
+from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.rules import require, supervises
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
+from guanxi.customers.dedup import phone_digits
+from guanxi.customers.events import customer_created_event
 from guanxi.customers.models import Customer
+from guanxi.customers.services import customers as customer_services
+from guanxi.sales import rules
 from guanxi.sales.models import Opportunity, PlanItem
+from guanxi.sales.selectors.opportunities import opportunity_assignee_choices
 
 OPPORTUNITY_EDITABLE_FIELDS = (
     "source",
@@ -47,55 +58,34 @@ MAX_TEXT_LENGTH = 4000  # description, plan content, result and lost details
 Status = Opportunity.Status
 
 
-# -- who may do what (the pages ask the same predicates to show or hide their buttons) --------
+class OpportunityFields(TypedDict, total=False):
+    """The editable fields of an opportunity."""
+
+    source: DictionaryEntry | None
+    prospect_name: str
+    customer: Customer | None
+    probability: int
+    summary: str
+    contact: str
+    contact_phone: str
+    description: str
 
 
-def is_supervisor(actor) -> bool:
-    """Supervisors (and administrators) hold the team-scope right; they assign and may edit."""
-    return bool(
-        actor.is_active and (actor.is_superuser or actor.has_perm("accounts.view_team_records"))
-    )
+# -- helpers (who may do what: ``sales.rules``; the pages ask the same predicates) -------------
 
 
-def can_edit(actor, opportunity: Opportunity) -> bool:
-    """Edit or delete: while unassigned, by its creator or a supervisor."""
-    return opportunity.is_unassigned and (
-        opportunity.created_by_id == actor.pk or is_supervisor(actor)
-    )
-
-
-def can_assign(actor, opportunity: Opportunity) -> bool:
-    return (
-        opportunity.is_unassigned
-        and actor.has_perm("sales.change_opportunity")
-        and is_supervisor(actor)
-    )
-
-
-def can_develop(actor, opportunity: Opportunity) -> bool:
-    """Write the plan, record results, succeed or terminate: the assignee, while it is open."""
-    return opportunity.is_open and opportunity.assigned_to_id == actor.pk
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
-
-def _require(actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("You do not have the right to do this."))
-
-
-def _locked(actor, opportunity: Opportunity) -> Opportunity:
+def _locked(actor: User, opportunity: Opportunity) -> Opportunity:
     """The opportunity's current row, locked for this transaction, if the actor sees it.
 
     Transitions decide on the locked row, so two people acting at once cannot both assign,
     or both succeed; a deleted or unseen opportunity is ``DoesNotExist`` (a 404).
     """
     rows = scope_queryset(Opportunity.objects.filter(pk=opportunity.pk), actor)
-    return rows.select_for_update().get()
+    locked: Opportunity = rows.select_for_update().get()
+    return locked
 
 
-def _check_version(opportunity: Opportunity, expected: int | None) -> None:
+def _check_version(opportunity: Opportunity | PlanItem, expected: int | None) -> None:
     if expected is not None and int(expected) != opportunity.version:
         raise ConflictError(current_version=opportunity.version)
 
@@ -114,21 +104,21 @@ def _refuse_closed(opportunity: Opportunity) -> None:
         )
 
 
-def _require_open_for(actor, opportunity: Opportunity) -> None:
+def _require_open_for(actor: User, opportunity: Opportunity) -> None:
     """The development plan moves only while assigned, and only in the assignee's hands."""
     if opportunity.is_unassigned:
         raise BusinessRuleError(
             {"status": _("Assign this opportunity first: its assignee develops it.")}
         )
     _refuse_closed(opportunity)
-    if opportunity.assigned_to_id != actor.pk:
+    if not rules.can_develop_opportunity(actor, opportunity):
         raise PermissionDenied(
             _("Only %(name)s, to whom this opportunity is assigned, develops it.")
             % {"name": opportunity.assigned_to}
         )
 
 
-def _text(value, *, field: str, required_message: str | None = None) -> str:
+def _text(value: str | None, *, field: str, required_message: str | None = None) -> str:
     text = (value or "").strip()
     if required_message and not text:
         raise ValidationError({field: required_message})
@@ -139,7 +129,7 @@ def _text(value, *, field: str, required_message: str | None = None) -> str:
     return text
 
 
-def _check_source(source) -> None:
+def _check_source(source: DictionaryEntry | None) -> None:
     if source is None:
         return
     if source.kind != DictionaryKind.SOURCE:
@@ -153,7 +143,7 @@ def _check_source(source) -> None:
         )
 
 
-def _check_customer(actor, customer) -> None:
+def _check_customer(actor: User, customer: Customer | None) -> None:
     if customer is None:
         return
     visible = scope_queryset(Customer.objects.filter(pk=customer.pk), actor)
@@ -161,7 +151,9 @@ def _check_customer(actor, customer) -> None:
         raise ValidationError({"customer": _("Choose a customer you can see.")})
 
 
-def _clean_fields(actor, fields: dict, *, current: Opportunity | None = None) -> dict:
+def _clean_fields(
+    actor: User, fields: dict[str, Any], *, current: Opportunity | None = None
+) -> dict[str, Any]:
     unknown = set(fields) - set(OPPORTUNITY_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -188,15 +180,15 @@ def _clean_fields(actor, fields: dict, *, current: Opportunity | None = None) ->
 
 
 @transaction.atomic
-def opportunity_create(*, actor, **fields) -> Opportunity:
+def opportunity_create(*, actor: User, **given: Unpack[OpportunityFields]) -> Opportunity:
     """Record a new opportunity, unassigned; the actor is its creator."""
-    _require(actor, "sales.add_opportunity")
-    fields = _clean_fields(actor, fields)
+    require(actor, rules.ADD_OPPORTUNITY)
+    fields = _clean_fields(actor, dict(given))
     opportunity = Opportunity(**fields, status=Status.UNASSIGNED)
     return record_create(instance=opportunity, actor=actor)
 
 
-def opportunity_require_editable(actor, opportunity: Opportunity) -> None:
+def opportunity_require_editable(actor: User, opportunity: Opportunity) -> None:
     """Refuse (422 when assigned or closed, 403 for others) unless ``actor`` may edit it now."""
     if not opportunity.is_unassigned:
         raise BusinessRuleError(
@@ -208,23 +200,28 @@ def opportunity_require_editable(actor, opportunity: Opportunity) -> None:
                 % {"status": _status_label(opportunity)}
             }
         )
-    if not can_edit(actor, opportunity):
-        raise PermissionDenied(
-            _("Only its creator or a supervisor can edit or delete this opportunity.")
-        )
+    require(
+        actor,
+        bool(rules.can_edit_opportunity(actor, opportunity)),
+        _("Only its creator or a supervisor can edit or delete this opportunity."),
+    )
 
 
 @transaction.atomic
 def opportunity_update(
-    *, actor, opportunity: Opportunity, expected_version: int | None = None, **fields
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    expected_version: int | None = None,
+    **given: Unpack[OpportunityFields],
 ) -> Opportunity:
     """Change an unassigned opportunity (its creator or a supervisor)."""
-    _require(actor, "sales.change_opportunity")
+    require(actor, rules.CHANGE_OPPORTUNITY)
     expected = opportunity.version if expected_version is None else expected_version
     locked = _locked(actor, opportunity)
     opportunity_require_editable(actor, locked)
     _check_version(locked, expected)
-    fields = _clean_fields(actor, fields, current=locked)
+    fields = _clean_fields(actor, dict(given), current=locked)
     for name, value in fields.items():
         setattr(locked, name, value)
     return record_update(instance=locked, actor=actor, expected_version=expected)
@@ -232,10 +229,10 @@ def opportunity_update(
 
 @transaction.atomic
 def opportunity_delete(
-    *, actor, opportunity: Opportunity, expected_version: int | None = None
+    *, actor: User, opportunity: Opportunity, expected_version: int | None = None
 ) -> None:
     """Move an unassigned opportunity to the recycle bin (its creator or a supervisor)."""
-    _require(actor, "sales.delete_opportunity")
+    require(actor, rules.DELETE_OPPORTUNITY)
     expected = opportunity.version if expected_version is None else expected_version
     locked = _locked(actor, opportunity)
     opportunity_require_editable(actor, locked)
@@ -248,19 +245,19 @@ def opportunity_delete(
 
 @transaction.atomic
 def opportunity_assign(
-    *, actor, opportunity: Opportunity, assignee, expected_version: int | None = None
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    assignee: User | None,
+    expected_version: int | None = None,
 ) -> Opportunity:
     """A supervisor gives an unassigned opportunity to an account manager they may assign to.
 
     The assignee, the time and the supervisor are recorded, and the assignee is notified.
     """
-    from guanxi.collaboration.services.notifications import notification_send
-    from guanxi.sales.selectors.opportunities import opportunity_assignee_choices
-
-    _require(actor, "sales.change_opportunity")
+    require(actor, rules.CHANGE_OPPORTUNITY)
     locked = _locked(actor, opportunity)
-    if not is_supervisor(actor):
-        raise PermissionDenied(_("Only supervisors assign opportunities."))
+    require(actor, bool(supervises(actor)), _("Only supervisors assign opportunities."))
     if locked.status == Status.ASSIGNED:
         raise BusinessRuleError(
             {
@@ -301,9 +298,11 @@ def opportunity_assign(
 
 
 @transaction.atomic
-def plan_item_create(*, actor, opportunity: Opportunity, date, content: str) -> PlanItem:
+def plan_item_create(
+    *, actor: User, opportunity: Opportunity, date: datetime.date | None, content: str
+) -> PlanItem:
     """The assignee adds a dated step 计划项 to the plan of an assigned opportunity."""
-    _require(actor, "sales.add_planitem")
+    require(actor, rules.ADD_PLANITEM)
     locked = _locked(actor, opportunity)
     _require_open_for(actor, locked)
     if date is None:
@@ -315,15 +314,15 @@ def plan_item_create(*, actor, opportunity: Opportunity, date, content: str) -> 
 
 @transaction.atomic
 def plan_item_record_result(
-    *, actor, item: PlanItem, result: str, expected_version: int | None = None
+    *, actor: User, item: PlanItem, result: str, expected_version: int | None = None
 ) -> PlanItem:
     """The assignee records what a step achieved 执行效果; recording again replaces it
     (the audit history keeps every earlier wording)."""
-    _require(actor, "sales.change_planitem")
+    require(actor, rules.CHANGE_PLANITEM)
     locked = _locked(actor, item.opportunity)
     _require_open_for(actor, locked)
     result = _text(result, field="result", required_message=_("Describe the result of this step."))
-    current = PlanItem.objects.select_for_update().get(pk=item.pk, opportunity=locked)
+    current: PlanItem = PlanItem.objects.select_for_update().get(pk=item.pk, opportunity=locked)
     _check_version(current, expected_version)
     current.result = result
     current.result_at = timezone.now()
@@ -338,10 +337,8 @@ def plan_item_record_result(
 # -- finishing: success creates the customer, termination records why ----------------------------
 
 
-def _contact_phones(phone: str) -> dict:
+def contact_phones(phone: str) -> dict[str, str]:
     """A mainland mobile number goes to the contact's mobile, any other to the office phone."""
-    from guanxi.customers.dedup import phone_digits
-
     digits = phone_digits(phone)
     if len(digits) == 11 and digits.startswith("1"):
         return {"mobile": phone}
@@ -351,7 +348,7 @@ def _contact_phones(phone: str) -> dict:
 @transaction.atomic
 def opportunity_succeed(
     *,
-    actor,
+    actor: User,
     opportunity: Opportunity,
     confirm_duplicate: bool = False,
     expected_version: int | None = None,
@@ -364,17 +361,15 @@ def opportunity_succeed(
     :class:`guanxi.customers.dedup.DuplicateError` unless ``confirm_duplicate``. The customer's
     timeline records where it came from. Returns the opportunity, ``customer`` set.
     """
-    from guanxi.customers.events import customer_created_event
-    from guanxi.customers.services.customers import contact_create, customer_create
 
-    _require(actor, "sales.change_opportunity")
+    require(actor, rules.CHANGE_OPPORTUNITY)
     locked = _locked(actor, opportunity)
     _require_open_for(actor, locked)
     _check_version(locked, expected_version)
     now = timezone.now()
     customer = locked.customer
     if customer is None or customer.is_deleted:
-        customer = customer_create(
+        customer = customer_services.customer_create(
             actor=actor,
             confirm_duplicate=confirm_duplicate,
             name=locked.prospect_name,
@@ -383,12 +378,12 @@ def opportunity_succeed(
             owner=actor,
         )
         if locked.contact:
-            contact_create(
+            customer_services.contact_create(
                 actor=actor,
                 customer=customer,
                 name=locked.contact,
                 is_primary=True,
-                **_contact_phones(locked.contact_phone),
+                **contact_phones(locked.contact_phone),
             )
         customer_created_event(
             customer=customer,
@@ -398,7 +393,7 @@ def opportunity_succeed(
             origin="opportunity",
             origin_id=locked.pk,
         )
-    # A won deal restarts the pool's "no deal for M days" clock (customers.services_pool).
+    # A won deal restarts the pool's "no deal for M days" clock (``customers.services.pool``).
     Customer.all_objects.filter(pk=customer.pk).update(last_won_at=now)
     locked.customer = customer
     locked.status = Status.WON
@@ -409,14 +404,14 @@ def opportunity_succeed(
 @transaction.atomic
 def opportunity_terminate(
     *,
-    actor,
+    actor: User,
     opportunity: Opportunity,
-    reason,
+    reason: DictionaryEntry | None,
     details: str = "",
     expected_version: int | None = None,
 ) -> Opportunity:
     """Development terminated 终止开发: the opportunity is lost, with the reason why."""
-    _require(actor, "sales.change_opportunity")
+    require(actor, rules.CHANGE_OPPORTUNITY)
     locked = _locked(actor, opportunity)
     _require_open_for(actor, locked)
     _check_version(locked, expected_version)
@@ -438,10 +433,12 @@ def opportunity_terminate(
     return record_update(instance=locked, actor=actor, change_reason=_("Development terminated"))
 
 
-# -- a customer changing hands takes its open opportunities along (SPEC §1) -------------------
+# -- a customer changing hands takes its open opportunities along -----------------------------
 
 
-def opportunities_follow_customer(*, actor, customer, previous, owner) -> None:
+def opportunities_follow_customer(
+    *, actor: User, customer: Customer, previous: User | None, owner: User | None
+) -> None:
     """Registered with ``customers.reassign_hooks``: the open opportunities of ``customer``
     that its previous owner was developing move to the new owner, each one audited."""
     if previous is None or owner is None:

@@ -1,6 +1,6 @@
 """Every write on orders 订单: create, edit, move through the statuses, cancel.
 
-Rules (issue #4):
+Rules:
 
 - Amounts are computed here and nowhere else (:func:`line_amount`): quantity × unit price ×
   (100 − discount %) / 100, rounded half up to the cent; the order's total is the sum of its
@@ -17,19 +17,24 @@ Rules (issue #4):
 """
 
 import datetime
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.core.exceptions import BusinessRuleError
+from guanxi.core.rules import require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import code_next, record_create, record_update
 from guanxi.customers.models import Customer
 from guanxi.customers.services.churn import customer_order_recorded
-from guanxi.sales.models import Order, OrderLine, Product
+from guanxi.sales import rules
+from guanxi.sales.models import Order, OrderLine, Product, QuoteLine
 
 ORDER_CODE_PREFIX = "DD"
 CENT = Decimal("0.01")
@@ -37,21 +42,28 @@ HUNDRED = Decimal(100)
 MAX_LINES = 200
 LARGEST = Decimal(10) ** 12  # the columns hold 14 digits, 2 of them decimals
 ORDER_EDITABLE_FIELDS = ("order_date", "delivery_address", "notes")
-OVERRIDE_RIGHT = "sales.override_credit_hold"
 # The next status of each forward step (cancelling is order_cancel).
-TRANSITIONS = {
+TRANSITIONS: dict[str, str] = {
     Order.Status.DRAFT: Order.Status.CONFIRMED,
     Order.Status.CONFIRMED: Order.Status.SHIPPED,
     Order.Status.SHIPPED: Order.Status.COMPLETED,
 }
 
-
-def _require(actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("You do not have the right to do this."))
+# One line as given: product (a Product or its id), quantity, unit price and discount %.
+LineInput = Mapping[str, Any]
 
 
-def line_amount(*, quantity, unit_price, discount=0) -> Decimal:
+class OrderFields(TypedDict, total=False):
+    """The editable header fields of an order."""
+
+    order_date: datetime.date
+    delivery_address: str
+    notes: str
+
+
+def line_amount(
+    *, quantity: Decimal | int | str, unit_price: Decimal | int | str, discount: Any = 0
+) -> Decimal:
     """A line's amount: quantity × unit price less the discount %, rounded half up to cents."""
     gross = Decimal(quantity) * Decimal(unit_price)
     return (gross * (HUNDRED - Decimal(discount or 0)) / HUNDRED).quantize(
@@ -59,7 +71,7 @@ def line_amount(*, quantity, unit_price, discount=0) -> Decimal:
     )
 
 
-def _decimal(value, *, field: str, number: int) -> Decimal | None:
+def _decimal(value: Any, *, field: str, number: int) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -79,7 +91,9 @@ def _line_error(number: int, message: str) -> ValidationError:
     )
 
 
-def _product(value, *, number: int, known: dict, allowed_inactive: set[int]) -> Product:
+def _product(
+    value: Any, *, number: int, known: dict[int, Product], allowed_inactive: set[int]
+) -> Product:
     pk = value.pk if isinstance(value, Product) else value
     product = known.get(int(pk)) if str(pk or "").isdigit() else None
     if product is None:
@@ -91,33 +105,36 @@ def _product(value, *, number: int, known: dict, allowed_inactive: set[int]) -> 
     return product
 
 
-def _products_of(lines: list) -> dict:
+def _products_of(lines: list[LineInput]) -> dict[int, Product]:
     """The lines' products by id, read in one query."""
     pks = set()
     for raw in lines:
         value = raw.get("product")
         pk = value.pk if isinstance(value, Product) else value
-        if str(pk or "").isdigit() and int(pk) < 2**63:
-            pks.add(int(pk))
-    return Product.objects.in_bulk(pks)
+        if str(pk or "").isdigit() and int(str(pk)) < 2**63:
+            pks.add(int(str(pk)))
+    products: dict[int, Product] = Product.objects.in_bulk(pks)
+    return products
 
 
-def build_lines(lines, *, allowed_inactive: set[int] | None = None) -> list[OrderLine]:
+def build_lines(
+    lines: Iterable[LineInput] | None, *, allowed_inactive: set[int] | None = None
+) -> list[OrderLine]:
     """Unsaved, checked lines with their amounts from ``lines`` (dicts).
 
     Each line needs a product and a quantity above zero; the unit price defaults to the
     product's price; the discount is a percentage from 0 to 100.
     """
-    lines = list(lines or [])
-    if not lines:
+    given = list(lines or [])
+    if not given:
         raise ValidationError({"lines": _("An order needs at least one line.")})
-    if len(lines) > MAX_LINES:
+    if len(given) > MAX_LINES:
         raise ValidationError(
             {"lines": _("An order can have at most %(count)d lines.") % {"count": MAX_LINES}}
         )
     built = []
-    known = _products_of(lines)
-    for number, raw in enumerate(lines, start=1):
+    known = _products_of(given)
+    for number, raw in enumerate(given, start=1):
         product = _product(
             raw.get("product"),
             number=number,
@@ -151,7 +168,7 @@ def build_lines(lines, *, allowed_inactive: set[int] | None = None) -> list[Orde
     return built
 
 
-def order_total(lines: list[OrderLine]) -> Decimal:
+def order_total(lines: Sequence[OrderLine | QuoteLine]) -> Decimal:
     return sum((line.amount for line in lines), Decimal("0.00")).quantize(CENT)
 
 
@@ -162,11 +179,11 @@ def set_line_figures(order: Order, lines: list[OrderLine]) -> None:
     order.item_quantity = sum((line.quantity for line in lines), Decimal("0.00"))
 
 
-def _save_lines(*, order: Order, lines: list[OrderLine], actor) -> None:
+def _save_lines(*, order: Order, lines: list[OrderLine], actor: User) -> None:
     for line in lines:
         line.order = order
         line.full_clean(exclude=["order"])
-        line._history_user = actor
+        line._history_user = actor  # type: ignore[attr-defined]  # read by the audit history
         line.save()
 
 
@@ -177,7 +194,7 @@ def _ordered_at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _check_credit(*, actor, customer: Customer, override: bool, reason: str) -> bool:
+def _check_credit(*, actor: User, customer: Customer, override: bool, reason: str) -> bool:
     """Whether the order overrides a credit hold; refuses the order when it may not."""
     if not customer.on_credit_hold:
         return False
@@ -191,14 +208,15 @@ def _check_credit(*, actor, customer: Customer, override: bool, reason: str) -> 
                 % {"name": customer.name}
             }
         )
-    if not actor.has_perm(OVERRIDE_RIGHT):
-        raise PermissionDenied(
-            _(
-                "%(name)s is on credit hold and only a sales supervisor can override the hold. "
-                "Ask your supervisor to enter this order."
-            )
-            % {"name": customer.name}
+    require(
+        actor,
+        rules.OVERRIDE_CREDIT_HOLD,
+        _(
+            "%(name)s is on credit hold and only a sales supervisor can override the hold. "
+            "Ask your supervisor to enter this order."
         )
+        % {"name": customer.name},
+    )
     if not (reason or "").strip():
         raise ValidationError(
             {"credit_override_reason": _("Give the reason for overriding the credit hold.")}
@@ -209,9 +227,9 @@ def _check_credit(*, actor, customer: Customer, override: bool, reason: str) -> 
 @transaction.atomic
 def order_create(
     *,
-    actor,
+    actor: User,
     customer: Customer,
-    lines,
+    lines: Iterable[LineInput],
     order_date: datetime.date | None = None,
     status: str = Order.Status.CONFIRMED,
     delivery_address: str = "",
@@ -220,7 +238,7 @@ def order_create(
     credit_override_reason: str = "",
 ) -> Order:
     """Create an order of ``customer`` with ``lines`` (see :func:`build_lines`)."""
-    _require(actor, "sales.add_order")
+    require(actor, rules.ADD_ORDER)
     if not scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists():
         raise Customer.DoesNotExist
     # The customer's current row, locked: its credit status and owner are what count now.
@@ -254,9 +272,8 @@ def order_create(
         order.credit_override_by = actor
         order.credit_override_at = timezone.now()
         order.credit_override_reason = credit_override_reason.strip()
-        order._change_reason = _("Credit hold overridden: %(reason)s") % {
-            "reason": order.credit_override_reason
-        }
+        reason = _("Credit hold overridden: %(reason)s") % {"reason": order.credit_override_reason}
+        order._change_reason = reason  # type: ignore[attr-defined]  # the history's reason
     record_create(instance=order, actor=actor, on_behalf_of=customer.owner)
     _save_lines(order=order, lines=built, actor=actor)
     customer_order_recorded(
@@ -265,7 +282,7 @@ def order_create(
     return order
 
 
-def _visible(actor, order: Order) -> None:
+def _visible(actor: User, order: Order) -> None:
     if not scope_queryset(Order.objects.filter(pk=order.pk), actor).exists():
         raise Order.DoesNotExist
 
@@ -280,14 +297,19 @@ def _require_editable(order: Order) -> None:
 
 @transaction.atomic
 def order_update(
-    *, actor, order: Order, expected_version: int | None = None, lines=None, **fields
+    *,
+    actor: User,
+    order: Order,
+    expected_version: int | None = None,
+    lines: Iterable[LineInput] | None = None,
+    **fields: Unpack[OrderFields],
 ) -> Order:
     """Change a draft or confirmed order's date, address, notes and (given) its lines.
 
     ``lines`` replaces every line; the total is computed again. A stale ``expected_version``
     is a conflict and nothing is written.
     """
-    _require(actor, "sales.change_order")
+    require(actor, rules.CHANGE_ORDER)
     _visible(actor, order)
     unknown = set(fields) - set(ORDER_EDITABLE_FIELDS)
     if unknown:
@@ -305,16 +327,16 @@ def order_update(
     record_update(instance=order, actor=actor, expected_version=expected_version)
     if built is not None:
         for old in order.lines.all():
-            old._history_user = actor
+            old._history_user = actor  # type: ignore[attr-defined]
             old.delete()
         _save_lines(order=order, lines=built, actor=actor)
     return order
 
 
 @transaction.atomic
-def order_advance(*, actor, order: Order, expected_version: int | None = None) -> Order:
+def order_advance(*, actor: User, order: Order, expected_version: int | None = None) -> Order:
     """Move the order one step forward: confirm a draft, ship a confirmed one, complete it."""
-    _require(actor, "sales.change_order")
+    require(actor, rules.CHANGE_ORDER)
     _visible(actor, order)
     following = TRANSITIONS.get(order.status)
     if following is None:
@@ -333,10 +355,10 @@ def order_advance(*, actor, order: Order, expected_version: int | None = None) -
 
 @transaction.atomic
 def order_cancel(
-    *, actor, order: Order, expected_version: int | None = None, reason: str = ""
+    *, actor: User, order: Order, expected_version: int | None = None, reason: str = ""
 ) -> Order:
     """Cancel a draft or confirmed order (a shipped one is a return, not a cancellation)."""
-    _require(actor, "sales.change_order")
+    require(actor, rules.CHANGE_ORDER)
     _visible(actor, order)
     if not order.is_editable:
         raise BusinessRuleError(

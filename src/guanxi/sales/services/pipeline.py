@@ -16,21 +16,26 @@ input → ``ValidationError`` naming the field (400); a rule → ``BusinessRuleE
 stale version → ``ConflictError`` (409).
 """
 
+import datetime
 from decimal import Decimal
+from typing import Any, TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryEntry, DictionaryKind
-from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
+from guanxi.core.rules import require
+from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
 from guanxi.customers.models import Customer
+from guanxi.sales import rules
 from guanxi.sales.models import Deal, PipelineStage
 
-STAGE_ADMIN_PERMISSION = "core.change_dictionaryentry"
 STAGE_EDITABLE_FIELDS = ("name_zh", "name_en", "order", "probability", "is_won", "is_lost")
 DEAL_EDITABLE_FIELDS = (
     "customer",
@@ -54,12 +59,30 @@ DEFAULT_STAGES = (
 )
 
 
-def _require(actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("You do not have the right to do this."))
+class StageFields(TypedDict, total=False):
+    """The editable fields of a pipeline stage."""
+
+    name_zh: str
+    name_en: str
+    order: int
+    probability: int
+    is_won: bool
+    is_lost: bool
 
 
-def _check_version(record, expected: int | None) -> None:
+class DealFields(TypedDict, total=False):
+    """The editable fields of a deal (its stage moves through ``deal_move``)."""
+
+    customer: Customer
+    owner: User | None
+    title: str
+    amount: Decimal | int | str
+    probability: int | None
+    expected_close_date: datetime.date | None
+    competitors: str
+
+
+def _check_version(record: Any, expected: int | None) -> None:
     if expected is not None and int(expected) != record.version:
         raise ConflictError(current_version=record.version)
 
@@ -67,11 +90,14 @@ def _check_version(record, expected: int | None) -> None:
 # -- stages ------------------------------------------------------------------------------------
 
 
-def can_manage_stages(actor) -> bool:
-    return bool(actor.is_active and actor.has_perm(STAGE_ADMIN_PERMISSION))
+def _require_stage_admin(actor: User) -> None:
+    allowed = bool(rules.manages_stages(actor))
+    require(actor, allowed, _("Only administrators edit the pipeline stages."))
 
 
-def stages_seed_defaults(*, stage_model=PipelineStage, using: str = "default") -> int:
+def stages_seed_defaults(
+    *, stage_model: type[Model] = PipelineStage, using: str = "default"
+) -> int:
     """Create the default stages if no stage exists at all (not even deleted); the count made."""
     rows = stage_model._base_manager.db_manager(using)
     if rows.exists():
@@ -85,7 +111,7 @@ def stages_seed_defaults(*, stage_model=PipelineStage, using: str = "default") -
     return len(DEFAULT_STAGES)
 
 
-def _clean_stage(fields: dict) -> dict:
+def _clean_stage(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(STAGE_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -100,22 +126,24 @@ def _clean_stage(fields: dict) -> dict:
 
 
 @transaction.atomic
-def stage_create(*, actor, **fields) -> PipelineStage:
-    if not can_manage_stages(actor):
-        raise PermissionDenied(_("Only administrators edit the pipeline stages."))
-    stage = PipelineStage(**_clean_stage(fields))
+def stage_create(*, actor: User, **fields: Unpack[StageFields]) -> PipelineStage:
+    _require_stage_admin(actor)
+    stage = PipelineStage(**_clean_stage(dict(fields)))
     return record_create(instance=stage, actor=actor)
 
 
 @transaction.atomic
 def stage_update(
-    *, actor, stage: PipelineStage, expected_version: int | None = None, **fields
+    *,
+    actor: User,
+    stage: PipelineStage,
+    expected_version: int | None = None,
+    **fields: Unpack[StageFields],
 ) -> PipelineStage:
-    if not can_manage_stages(actor):
-        raise PermissionDenied(_("Only administrators edit the pipeline stages."))
-    locked = PipelineStage.objects.select_for_update().get(pk=stage.pk)
+    _require_stage_admin(actor)
+    locked: PipelineStage = PipelineStage.objects.select_for_update().get(pk=stage.pk)
     _check_version(locked, expected_version)
-    for name, value in _clean_stage(fields).items():
+    for name, value in _clean_stage(dict(fields)).items():
         setattr(locked, name, value)
     if locked.is_won and locked.is_lost:
         raise ValidationError({"is_lost": _("A stage is either won or lost, not both.")})
@@ -123,10 +151,9 @@ def stage_update(
 
 
 @transaction.atomic
-def stage_delete(*, actor, stage: PipelineStage, expected_version: int | None = None) -> None:
-    if not can_manage_stages(actor):
-        raise PermissionDenied(_("Only administrators edit the pipeline stages."))
-    locked = PipelineStage.objects.select_for_update().get(pk=stage.pk)
+def stage_delete(*, actor: User, stage: PipelineStage, expected_version: int | None = None) -> None:
+    _require_stage_admin(actor)
+    locked: PipelineStage = PipelineStage.objects.select_for_update().get(pk=stage.pk)
     _check_version(locked, expected_version)
     if Deal.objects.filter(stage=locked).exists():
         raise BusinessRuleError(
@@ -138,15 +165,11 @@ def stage_delete(*, actor, stage: PipelineStage, expected_version: int | None = 
 # -- deals -------------------------------------------------------------------------------------
 
 
-def _may_own(actor, user) -> bool:
-    return (
-        user is not None
-        and user.is_active
-        and (sees_everything(actor) or user.pk in visible_user_ids(actor))
-    )
+def _may_own(actor: User, user: User | None) -> bool:
+    return bool(rules.can_give_deal_to(actor, user))
 
 
-def _check_lost_reason(reason) -> None:
+def _check_lost_reason(reason: Any) -> None:
     if not isinstance(reason, DictionaryEntry) or reason.kind != DictionaryKind.LOST_REASON:
         raise ValidationError({"lost_reason": _("Choose a lost reason from the list.")})
     if not reason.is_active:
@@ -158,7 +181,9 @@ def _check_lost_reason(reason) -> None:
         )
 
 
-def _clean_deal(actor, fields: dict, *, current: Deal | None = None) -> dict:
+def _clean_deal(
+    actor: User, fields: dict[str, Any], *, current: Deal | None = None
+) -> dict[str, Any]:
     unknown = set(fields) - set(DEAL_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -195,7 +220,7 @@ def _clean_deal(actor, fields: dict, *, current: Deal | None = None) -> dict:
     return fields
 
 
-def _enter_stage(deal: Deal, stage: PipelineStage, lost_reason) -> None:
+def _enter_stage(deal: Deal, stage: PipelineStage, lost_reason: DictionaryEntry | None) -> None:
     """Put ``deal`` into ``stage``: the lost-reason rule and the won/lost dates."""
     today = timezone.localdate()
     if stage.is_lost:
@@ -222,7 +247,7 @@ def _enter_stage(deal: Deal, stage: PipelineStage, lost_reason) -> None:
     deal.stage = stage
 
 
-def _live_stage(stage) -> PipelineStage:
+def _live_stage(stage: Any) -> PipelineStage:
     if not isinstance(stage, PipelineStage) or stage.is_deleted:
         raise ValidationError({"stage": _("Choose a stage of the pipeline.")})
     return stage
@@ -230,13 +255,22 @@ def _live_stage(stage) -> PipelineStage:
 
 def default_stage() -> PipelineStage | None:
     """The first open stage: where a new deal starts unless told otherwise."""
-    return PipelineStage.objects.filter(is_won=False, is_lost=False).order_by("order", "id").first()
+    open_stages = PipelineStage.objects.filter(is_won=False, is_lost=False)
+    first: PipelineStage | None = open_stages.order_by("order", "id").first()
+    return first
 
 
 @transaction.atomic
-def deal_create(*, actor, stage: PipelineStage | None = None, lost_reason=None, **fields) -> Deal:
+def deal_create(
+    *,
+    actor: User,
+    stage: PipelineStage | None = None,
+    lost_reason: DictionaryEntry | None = None,
+    **given: Unpack[DealFields],
+) -> Deal:
     """Record a new deal; the probability defaults to its stage's."""
-    _require(actor, "sales.add_deal")
+    require(actor, rules.ADD_DEAL)
+    fields: dict[str, Any] = dict(given)
     if fields.get("customer") is None:
         raise ValidationError({"customer": _("Choose the deal's customer.")})
     if fields.get("owner") is None:
@@ -251,14 +285,22 @@ def deal_create(*, actor, stage: PipelineStage | None = None, lost_reason=None, 
     return record_create(instance=deal, actor=actor)
 
 
-def _locked(actor, deal: Deal) -> Deal:
-    return scope_queryset(Deal.objects.filter(pk=deal.pk), actor).select_for_update().get()
+def _locked(actor: User, deal: Deal) -> Deal:
+    locked: Deal = scope_queryset(Deal.objects.filter(pk=deal.pk), actor).select_for_update().get()
+    return locked
 
 
 @transaction.atomic
-def deal_update(*, actor, deal: Deal, expected_version: int | None = None, **fields) -> Deal:
+def deal_update(
+    *,
+    actor: User,
+    deal: Deal,
+    expected_version: int | None = None,
+    **given: Unpack[DealFields],
+) -> Deal:
     """Change a deal's details (the stage moves only through ``deal_move``)."""
-    _require(actor, "sales.change_deal")
+    require(actor, rules.CHANGE_DEAL)
+    fields: dict[str, Any] = dict(given)
     expected = deal.version if expected_version is None else expected_version
     locked = _locked(actor, deal)
     _check_version(locked, expected)
@@ -275,14 +317,14 @@ def deal_update(*, actor, deal: Deal, expected_version: int | None = None, **fie
 @transaction.atomic
 def deal_move(
     *,
-    actor,
+    actor: User,
     deal: Deal,
     stage: PipelineStage,
-    lost_reason=None,
+    lost_reason: DictionaryEntry | None = None,
     expected_version: int | None = None,
 ) -> Deal:
     """Move ``deal`` to ``stage``: rights, scope, version, the lost-reason rule; audited."""
-    _require(actor, "sales.change_deal")
+    require(actor, rules.CHANGE_DEAL)
     locked = _locked(actor, deal)
     _check_version(locked, expected_version)
     stage = _live_stage(stage)
@@ -301,19 +343,21 @@ def deal_move(
 
 
 @transaction.atomic
-def deal_delete(*, actor, deal: Deal, expected_version: int | None = None) -> None:
+def deal_delete(*, actor: User, deal: Deal, expected_version: int | None = None) -> None:
     """Move a deal to the recycle bin."""
-    _require(actor, "sales.delete_deal")
+    require(actor, rules.DELETE_DEAL)
     expected = deal.version if expected_version is None else expected_version
     locked = _locked(actor, deal)
     _check_version(locked, expected)
     record_soft_delete(instance=locked, actor=actor, expected_version=expected)
 
 
-# -- a customer changing hands takes its open deals along (SPEC §1) ---------------------------
+# -- a customer changing hands takes its open deals along  ---------------------------
 
 
-def deals_follow_customer(*, actor, customer, previous, owner) -> None:
+def deals_follow_customer(
+    *, actor: User, customer: Customer, previous: User | None, owner: User | None
+) -> None:
     """Registered with ``customers.reassign_hooks``: the open deals (not in a won or lost
     stage) of ``customer`` owned by its previous owner move to the new owner, audited."""
     if previous is None or owner is None:

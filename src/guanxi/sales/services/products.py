@@ -6,28 +6,53 @@ keeps old orders readable and takes them out of new orders.
 """
 
 from decimal import Decimal
+from typing import Any, TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from guanxi.core.models import DictionaryKind
+from guanxi.accounts.models import User
+from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_update
+from guanxi.sales import rules
 from guanxi.sales.models import InventoryItem, Product, ProductCategory, Warehouse
 
-CATALOGUE_RIGHT = "sales.manage_catalogue"
 PRODUCT_EDITABLE_FIELDS = ("name", "model_no", "grade", "unit", "price", "category", "is_active")
 INVENTORY_EDITABLE_FIELDS = ("warehouse", "location", "product", "quantity")
 
 
-def _require_catalogue_right(actor) -> None:
-    if not actor.has_perm(CATALOGUE_RIGHT):
-        raise PermissionDenied(
-            _("Only administrators and sales supervisors maintain the product catalogue.")
-        )
+class ProductFields(TypedDict, total=False):
+    """The editable fields of a product."""
+
+    name: str
+    model_no: str
+    grade: str
+    unit: DictionaryEntry | None
+    price: Decimal | int | str
+    category: ProductCategory
+    is_active: bool
 
 
-def _clean(fields: dict, allowed: tuple[str, ...]) -> dict:
+class InventoryItemFields(TypedDict, total=False):
+    """The editable fields of a stock entry."""
+
+    warehouse: Warehouse
+    location: str
+    product: Product
+    quantity: Decimal | int | str
+
+
+def _require_catalogue_right(actor: User) -> None:
+    require(
+        actor,
+        rules.MANAGE_CATALOGUE,
+        _("Only administrators and sales supervisors maintain the product catalogue."),
+    )
+
+
+def _clean(fields: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     unknown = set(fields) - set(allowed)
     if unknown:
         raise ValidationError(
@@ -52,7 +77,7 @@ def _category_name_taken(name: str) -> ValidationError:
 
 
 @transaction.atomic
-def product_category_create(*, actor, name: str, sort_order: int = 0) -> ProductCategory:
+def product_category_create(*, actor: User, name: str, sort_order: int = 0) -> ProductCategory:
     _require_catalogue_right(actor)
     category = ProductCategory(name=(name or "").strip(), sort_order=sort_order)
     if ProductCategory.objects.filter(name=category.name).exists():
@@ -68,19 +93,23 @@ def product_category_create(*, actor, name: str, sort_order: int = 0) -> Product
 
 
 @transaction.atomic
-def product_create(*, actor, **fields) -> Product:
+def product_create(*, actor: User, **fields: Unpack[ProductFields]) -> Product:
     _require_catalogue_right(actor)
-    product = Product(**_clean(fields, PRODUCT_EDITABLE_FIELDS))
+    product = Product(**_clean(dict(fields), PRODUCT_EDITABLE_FIELDS))
     _check_product(product)
     return record_create(instance=product, actor=actor)
 
 
 @transaction.atomic
 def product_update(
-    *, actor, product: Product, expected_version: int | None = None, **fields
+    *,
+    actor: User,
+    product: Product,
+    expected_version: int | None = None,
+    **fields: Unpack[ProductFields],
 ) -> Product:
     _require_catalogue_right(actor)
-    for name, value in _clean(fields, PRODUCT_EDITABLE_FIELDS).items():
+    for name, value in _clean(dict(fields), PRODUCT_EDITABLE_FIELDS).items():
         setattr(product, name, value)
     _check_product(product)
     return record_update(instance=product, actor=actor, expected_version=expected_version)
@@ -96,7 +125,7 @@ def _warehouse_code_taken(code: str) -> ValidationError:
 
 
 @transaction.atomic
-def warehouse_create(*, actor, name: str, code: str) -> Warehouse:
+def warehouse_create(*, actor: User, name: str, code: str) -> Warehouse:
     _require_catalogue_right(actor)
     warehouse = Warehouse(name=(name or "").strip(), code=(code or "").strip().upper())
     if Warehouse.objects.filter(code=warehouse.code).exists():
@@ -125,10 +154,10 @@ def _check_place_free(item: InventoryItem) -> None:
 
 
 @transaction.atomic
-def inventory_item_create(*, actor, **fields) -> InventoryItem:
+def inventory_item_create(*, actor: User, **fields: Unpack[InventoryItemFields]) -> InventoryItem:
     """Record stock of a product at a warehouse location (one entry per place and product)."""
     _require_catalogue_right(actor)
-    item = InventoryItem(**_clean(fields, INVENTORY_EDITABLE_FIELDS))
+    item = InventoryItem(**_clean(dict(fields), INVENTORY_EDITABLE_FIELDS))
     _check_place_free(item)
     try:
         with transaction.atomic():
@@ -139,10 +168,14 @@ def inventory_item_create(*, actor, **fields) -> InventoryItem:
 
 @transaction.atomic
 def inventory_item_update(
-    *, actor, item: InventoryItem, expected_version: int | None = None, **fields
+    *,
+    actor: User,
+    item: InventoryItem,
+    expected_version: int | None = None,
+    **fields: Unpack[InventoryItemFields],
 ) -> InventoryItem:
     _require_catalogue_right(actor)
-    for name, value in _clean(fields, INVENTORY_EDITABLE_FIELDS).items():
+    for name, value in _clean(dict(fields), INVENTORY_EDITABLE_FIELDS).items():
         setattr(item, name, value)
     _check_place_free(item)
     return record_update(instance=item, actor=actor, expected_version=expected_version)

@@ -1,52 +1,63 @@
 """Every write on quotes 报价: create, edit, send/accept/reject, convert into an order.
 
-Rules (issue #4):
+Rules:
 
-- Lines are checked and priced by services_orders.build_lines (amounts by line_amount, the one
-  place); the total is services_orders.order_total of them.
+- Lines are checked and priced by ``services.orders.build_lines`` (amounts by line_amount, the
+  one place); the total is ``services.orders.order_total`` of them.
 - The customer must be in the actor's scope and have an account manager, who owns the quote.
 - Draft and sent quotes can be edited. Status moves draft → sent → accepted / rejected.
 - A sent or accepted quote is converted into an order in one transaction through
-  services_orders.order_create, so the credit-hold rule and the churn effects apply; the quote
+  ``services.orders.order_create``, so the credit-hold rule and the churn effects apply; the quote
   records the order and cannot be converted twice.
 """
 
 import datetime
+from collections.abc import Iterable
+from typing import TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.accounts.models import User
 from guanxi.core.exceptions import BusinessRuleError
+from guanxi.core.rules import require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import code_next, record_create, record_set_status, record_update
 from guanxi.customers.models import Customer
+from guanxi.sales import rules
 from guanxi.sales.models import Order, Quote, QuoteLine
 from guanxi.sales.services import orders as services_orders
+from guanxi.sales.services.orders import LineInput
 
 QUOTE_CODE_PREFIX = "BJ"
 DEFAULT_VALIDITY_DAYS = 30
 QUOTE_EDITABLE_FIELDS = ("quote_date", "valid_until", "notes")
 # Which statuses each status change may start from.
-STATUS_MOVES = {
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
     Quote.Status.SENT: (Quote.Status.DRAFT,),
     Quote.Status.ACCEPTED: (Quote.Status.SENT,),
     Quote.Status.REJECTED: (Quote.Status.SENT,),
 }
 
 
-def _require(actor, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(_("You do not have the right to do this."))
+class QuoteFields(TypedDict, total=False):
+    """The editable header fields of a quote."""
+
+    quote_date: datetime.date
+    valid_until: datetime.date
+    notes: str
 
 
-def _visible(actor, quote: Quote) -> None:
+def _visible(actor: User, quote: Quote) -> None:
     if not scope_queryset(Quote.objects.filter(pk=quote.pk), actor).exists():
         raise Quote.DoesNotExist
 
 
-def _quote_lines(lines, *, allowed_inactive=None) -> list[QuoteLine]:
+def _quote_lines(
+    lines: Iterable[LineInput] | None, *, allowed_inactive: set[int] | None = None
+) -> list[QuoteLine]:
     built = services_orders.build_lines(lines, allowed_inactive=allowed_inactive)
     return [
         QuoteLine(
@@ -61,11 +72,11 @@ def _quote_lines(lines, *, allowed_inactive=None) -> list[QuoteLine]:
     ]
 
 
-def _save_lines(*, quote: Quote, lines: list[QuoteLine], actor) -> None:
+def _save_lines(*, quote: Quote, lines: list[QuoteLine], actor: User) -> None:
     for line in lines:
         line.quote = quote
         line.full_clean(exclude=["quote"])
-        line._history_user = actor
+        line._history_user = actor  # type: ignore[attr-defined]  # read by the audit history
         line.save()
 
 
@@ -79,15 +90,15 @@ def _check_dates(quote_date: datetime.date, valid_until: datetime.date) -> None:
 @transaction.atomic
 def quote_create(
     *,
-    actor,
+    actor: User,
     customer: Customer,
-    lines,
+    lines: Iterable[LineInput],
     quote_date: datetime.date | None = None,
     valid_until: datetime.date | None = None,
     notes: str = "",
 ) -> Quote:
-    """Create a draft quote of ``customer`` with ``lines`` (see services_orders.build_lines)."""
-    _require(actor, "sales.add_quote")
+    """Create a draft quote of ``customer`` with ``lines`` (see ``services.orders.build_lines``)."""
+    require(actor, rules.ADD_QUOTE)
     if not scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists():
         raise Customer.DoesNotExist
     customer = Customer.objects.get(pk=customer.pk)
@@ -128,10 +139,15 @@ def _require_editable(quote: Quote) -> None:
 
 @transaction.atomic
 def quote_update(
-    *, actor, quote: Quote, expected_version: int | None = None, lines=None, **fields
+    *,
+    actor: User,
+    quote: Quote,
+    expected_version: int | None = None,
+    lines: Iterable[LineInput] | None = None,
+    **fields: Unpack[QuoteFields],
 ) -> Quote:
     """Change a draft or sent quote's dates, notes and (given) its lines; total recomputed."""
-    _require(actor, "sales.change_quote")
+    require(actor, rules.CHANGE_QUOTE)
     _visible(actor, quote)
     unknown = set(fields) - set(QUOTE_EDITABLE_FIELDS)
     if unknown:
@@ -150,7 +166,7 @@ def quote_update(
     record_update(instance=quote, actor=actor, expected_version=expected_version)
     if built is not None:
         for old in quote.lines.all():
-            old._history_user = actor
+            old._history_user = actor  # type: ignore[attr-defined]
             old.delete()
         _save_lines(quote=quote, lines=built, actor=actor)
     return quote
@@ -158,10 +174,10 @@ def quote_update(
 
 @transaction.atomic
 def quote_set_status(
-    *, actor, quote: Quote, status: str, expected_version: int | None = None
+    *, actor: User, quote: Quote, status: str, expected_version: int | None = None
 ) -> Quote:
     """Send a draft, or mark a sent quote accepted or rejected."""
-    _require(actor, "sales.change_quote")
+    require(actor, rules.CHANGE_QUOTE)
     _visible(actor, quote)
     return record_set_status(
         instance=quote,
@@ -177,7 +193,7 @@ def quote_set_status(
 @transaction.atomic
 def quote_convert(
     *,
-    actor,
+    actor: User,
     quote: Quote,
     expected_version: int | None = None,
     order_status: str = Order.Status.CONFIRMED,
@@ -185,7 +201,7 @@ def quote_convert(
     credit_override_reason: str = "",
 ) -> Order:
     """Turn a sent or accepted quote into an order (once), through order_create."""
-    _require(actor, "sales.change_quote")
+    require(actor, rules.CHANGE_QUOTE)
     _visible(actor, quote)
     # The quote's current row, locked: two conversions at once make one order.
     quote = Quote.objects.select_for_update().get(pk=quote.pk)

@@ -1,9 +1,9 @@
-"""Every write of sales targets 销售目标/配额 (SPEC §3).
+"""Every write of sales targets 销售目标/配额.
 
 Who sets targets: administrators for anyone (every active user, every team); a sales
 supervisor (``accounts.view_team_records``) for their own team, its sub-teams and the reps in
 them — not for themselves. Account managers, assistants and executives set none (they read
-their own, or all for executives; see ``selectors_targets``). The model rights
+their own, or all for executives; see ``selectors.targets``). The model rights
 ``sales.add/change/delete_target`` are needed as well.
 
 ``period_start`` is normalised to the first day of the month, quarter or year it falls in and
@@ -13,20 +13,35 @@ field; a stale version → ``ConflictError``.
 """
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import Team, User
 from guanxi.core.exceptions import ConflictError
-from guanxi.core.scoping import sees_everything
+from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
+from guanxi.sales import rules
 from guanxi.sales.models import ProductCategory, Target
+from guanxi.sales.selectors.targets import settable_teams, settable_users
 
 TARGET_EDITABLE_FIELDS = ("user", "team", "category", "period_kind", "period_start", "amount")
 MAX_AMOUNT = Decimal("999999999999.99")
+
+
+class TargetFields(TypedDict, total=False):
+    """The editable fields of a target (its subject is a rep or a team, never both)."""
+
+    user: User | None
+    team: Team | None
+    category: ProductCategory | None
+    period_kind: str
+    period_start: datetime.date
+    amount: Decimal | int | str
 
 
 def period_bounds(kind: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -48,67 +63,15 @@ def period_bounds(kind: str, day: datetime.date) -> tuple[datetime.date, datetim
     return start, following - datetime.timedelta(days=1)
 
 
-# -- who may set what --------------------------------------------------------------------------
-
-
-def _is_admin(actor) -> bool:
-    return sees_everything(actor)
-
-
-def can_set_targets(actor) -> bool:
-    """Administrators and supervisors; executives see everything but hold no add right."""
-    return bool(
-        actor.is_active
-        and actor.has_perm("sales.add_target")
-        and (_is_admin(actor) or (actor.team_id and actor.has_perm("accounts.view_team_records")))
-    )
-
-
-def settable_users(actor):
-    """The reps ``actor`` may set targets for."""
-    users = User.objects.filter(is_active=True)
-    if _is_admin(actor):
-        return users.order_by("username")
-    if not can_set_targets(actor):
-        return users.none()
-    return (
-        users.filter(team__path__startswith=actor.team.path)
-        .exclude(pk=actor.pk)
-        .order_by("username")
-    )
-
-
-def settable_teams(actor):
-    """The teams ``actor`` may set targets for."""
-    if _is_admin(actor):
-        return Team.objects.order_by("path")
-    if not can_set_targets(actor):
-        return Team.objects.none()
-    return Team.objects.filter(path__startswith=actor.team.path).order_by("path")
-
-
-def may_manage(actor, target: Target) -> bool:
-    """Whether ``actor`` may edit or delete ``target`` (its subject is theirs to set)."""
-    if not can_set_targets(actor):
-        return False
-    if _is_admin(actor):
-        return True
-    if target.user_id:
-        return target.user_id != actor.pk and bool(
-            target.user.team_id and target.user.team.path.startswith(actor.team.path)
-        )
-    return target.team.path.startswith(actor.team.path)
-
-
-def _require(actor, permission: str) -> None:
-    if not actor.has_perm(permission) or not can_set_targets(actor):
-        raise PermissionDenied(_("Only administrators and sales supervisors set targets."))
+def _require(actor: User, permission: str) -> None:
+    allowed = actor.has_perm(permission) and bool(rules.can_set_targets(actor))
+    require(actor, allowed, _("Only administrators and sales supervisors set targets."))
 
 
 # -- validation --------------------------------------------------------------------------------
 
 
-def _clean(actor, fields: dict) -> dict:
+def _clean(actor: User, fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(TARGET_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -159,7 +122,7 @@ def _check_unique(target: Target) -> None:
         raise _duplicate_error()
 
 
-def _save(save, target: Target) -> Target:
+def _save(save: Callable[[], Target], target: Target) -> Target:
     _check_unique(target)
     try:
         with transaction.atomic():
@@ -173,34 +136,37 @@ def _save(save, target: Target) -> Target:
 
 
 @transaction.atomic
-def target_create(*, actor, **fields) -> Target:
-    _require(actor, "sales.add_target")
-    for name in ("user", "team", "category"):
-        fields.setdefault(name, None)
-    target = Target(**_clean(actor, fields))
+def target_create(*, actor: User, **fields: Unpack[TargetFields]) -> Target:
+    _require(actor, rules.ADD_TARGET)
+    values: dict[str, Any] = {"user": None, "team": None, "category": None, **fields}
+    target = Target(**_clean(actor, values))
     return _save(lambda: record_create(instance=target, actor=actor), target)
 
 
-def _locked(actor, target: Target) -> Target:
+def _locked(actor: User, target: Target) -> Target:
     # Lock the target row only (its subject is nullable: no FOR UPDATE through outer joins).
-    locked = Target.objects.select_for_update(of=("self",)).select_related("user__team", "team")
-    locked = locked.get(pk=target.pk)
-    if not may_manage(actor, locked):
-        raise PermissionDenied(_("You cannot change the targets of this subject."))
+    rows = Target.objects.select_for_update(of=("self",)).select_related("user__team", "team")
+    locked: Target = rows.get(pk=target.pk)
+    allowed = bool(rules.can_manage_target(actor, locked))
+    require(actor, allowed, _("You cannot change the targets of this subject."))
     return locked
 
 
 @transaction.atomic
 def target_update(
-    *, actor, target: Target, expected_version: int | None = None, **fields
+    *,
+    actor: User,
+    target: Target,
+    expected_version: int | None = None,
+    **fields: Unpack[TargetFields],
 ) -> Target:
     """Change a target; the subject may change too, to one ``actor`` may set targets for."""
-    _require(actor, "sales.change_target")
+    _require(actor, rules.CHANGE_TARGET)
     expected = target.version if expected_version is None else int(expected_version)
     locked = _locked(actor, target)
     if expected != locked.version:
         raise ConflictError(current_version=locked.version)
-    merged = {name: getattr(locked, name) for name in TARGET_EDITABLE_FIELDS}
+    merged: dict[str, Any] = {name: getattr(locked, name) for name in TARGET_EDITABLE_FIELDS}
     merged.update(fields)
     if "user" in fields and fields["user"] is not None and "team" not in fields:
         merged["team"] = None
@@ -214,8 +180,8 @@ def target_update(
 
 
 @transaction.atomic
-def target_delete(*, actor, target: Target, expected_version: int | None = None) -> None:
-    _require(actor, "sales.delete_target")
+def target_delete(*, actor: User, target: Target, expected_version: int | None = None) -> None:
+    _require(actor, rules.DELETE_TARGET)
     expected = target.version if expected_version is None else int(expected_version)
     locked = _locked(actor, target)
     if expected != locked.version:

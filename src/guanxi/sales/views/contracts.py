@@ -1,21 +1,27 @@
-"""The contract 合同 pages: list, create, detail with status changes, edit.
+"""The contract 合同 pages: list, create, detail with status changes, edit; the receivables
+应收款 with their payments 回款.
 
-Reads go through selectors_contracts (out of scope → 404); writes through services_contracts.
+Reads go through ``selectors.contracts`` (out of scope → 404); writes through
+``services.contracts``.
 """
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from typing import Any
 
-from guanxi.core.exceptions import ConflictError
-from guanxi.core.forms.dictionaries import apply_validation_error
-from guanxi.core.htmx import redirect_after_form, render_form_page
-from guanxi.core.pagination import paginate_request
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
 from guanxi.core.selectors.pages import record_history
-from guanxi.customers.views.customers import _requires
+from guanxi.core.views.generic import (
+    ObjectActionView,
+    ObjectFormView,
+    ObjectListView,
+    ObjectView,
+    object_or_404,
+    posted_version,
+)
+from guanxi.sales import rules
 from guanxi.sales.forms.contracts import (
     ContractEditForm,
     ContractFilterForm,
@@ -26,229 +32,202 @@ from guanxi.sales.forms.contracts import (
 from guanxi.sales.models import Contract, Receivable
 from guanxi.sales.selectors import contracts as selectors_contracts
 from guanxi.sales.services import contracts as services_contracts
-from guanxi.sales.views.orders import _customer_or_404
+from guanxi.sales.views.base import (
+    LockedRecordMixin,
+    RecordOnceMixin,
+    RefusedStatusMixin,
+    customer_or_404,
+    signed_in,
+)
 
 ACTIVE_NAV = "contracts"
 
 
-def _conflict_message() -> str:
-    return _(
-        "Someone else changed this contract after you opened it, so nothing was saved. "
-        "Reload the page to see their changes, then make yours again."
-    )
+class ContractListView(ObjectListView):
+    permission = rules.VIEW_CONTRACT
+    active_nav = ACTIVE_NAV
+    template_name = "sales/contract_list.html"
+    filter_form = ContractFilterForm
+    ordering = selectors_contracts.CONTRACT_ORDERING
+
+    def rows(self, request: HttpRequest, form: Any) -> Any:
+        status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
+        return selectors_contracts.contract_list(actor=signed_in(request), status=status)
 
 
-def _contract_or_404(request, pk) -> Contract:
-    try:
-        return selectors_contracts.contract_get(actor=request.user, pk=pk)
-    except Contract.DoesNotExist as missing:
-        raise Http404 from missing
+class _ContractView(ObjectView):
+    model = Contract
+    active_nav = ACTIVE_NAV
+    context_object_name = "contract"
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(selectors_contracts.contract_get, actor=signed_in(request), pk=pk)
 
 
-@_requires("sales.view_contract")
-@require_GET
-def contract_list(request):
-    form = ContractFilterForm(request.GET or None)
-    status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
-    contracts = selectors_contracts.contract_list(actor=request.user, status=status)
-    page = paginate_request(request, contracts, ordering=selectors_contracts.CONTRACT_ORDERING)
-    return render(
-        request,
-        "sales/contract_list.html",
-        {"active_nav": ACTIVE_NAV, "form": form, "page": page},
-    )
+class ContractDetailView(_ContractView):
+    permission = rules.VIEW_CONTRACT
+    http_method_names = ["get", "head", "options"]
+    template_name = "sales/contract_detail.html"
 
-
-@_requires("sales.view_contract")
-@require_GET
-def contract_detail(request, pk):
-    contract = _contract_or_404(request, pk)
-    moves = [
-        (status, Contract.Status(status).label)
-        for status, allowed in services_contracts.STATUS_MOVES.items()
-        if contract.status in allowed
-    ]
-    return render(
-        request,
-        "sales/contract_detail.html",
-        {
-            "active_nav": ACTIVE_NAV,
-            "contract": contract,
+    def extra_context(self, request: HttpRequest, record: Any) -> dict[str, Any]:
+        moves = [
+            (status, Contract.Status(status).label)
+            for status, allowed in services_contracts.STATUS_MOVES.items()
+            if record.status in allowed
+        ]
+        return {
             "moves": moves,
-            "editable": contract.status not in services_contracts.FINAL_STATES,
-            "history": record_history(instance=contract, limit=30),
-        },
-    )
+            "editable": record.status not in services_contracts.FINAL_STATES,
+            "history": record_history(instance=record, limit=30),
+        }
 
 
-def _render_form(request, *, form, contract=None, status=200):
-    return render_form_page(
-        request,
-        page_template="sales/contract_form.html",
-        form_template="sales/partials/_contract_form.html",
-        context={"active_nav": ACTIVE_NAV, "form": form, "contract": contract},
-        status=status,
-    )
+class _ContractFormView(_ContractView, ObjectFormView):
+    template_name = "sales/contract_form.html"
+    form_template_name = "sales/partials/_contract_form.html"
 
 
-@_requires("sales.add_contract")
-@require_http_methods(["GET", "POST"])
-def contract_create(request):
-    if request.method != "POST":
+class ContractCreateView(_ContractFormView):
+    permission = rules.ADD_CONTRACT
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is not None:
+            return ContractForm(data, actor=signed_in(request))
         initial = {}
         if (raw := request.GET.get("customer", "")).isdigit():
-            initial = {"customer": _customer_or_404(request, raw).code}
-        return _render_form(request, form=ContractForm(initial=initial, actor=request.user))
-    form = ContractForm(request.POST, actor=request.user)
-    if form.is_valid():
+            initial = {"customer": customer_or_404(request, raw).code}
+        return ContractForm(initial=initial, actor=signed_in(request))
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Contract:
         values = form.values()
-        try:
-            contract = services_contracts.contract_create(
-                actor=request.user, customer=values.pop("customer"), **values
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Contract %(code)s was created.") % {"code": contract.code})
-            return redirect_after_form(request, contract.get_absolute_url())
-    return _render_form(request, form=form)
-
-
-@_requires("sales.change_contract")
-@require_http_methods(["GET", "POST"])
-def contract_edit(request, pk):
-    contract = _contract_or_404(request, pk)
-    if contract.status in services_contracts.FINAL_STATES:
-        messages.error(
-            request,
-            _("A %(status)s contract cannot be changed any more.")
-            % {"status": contract.get_status_display().lower()},
+        return services_contracts.contract_create(
+            actor=signed_in(request), customer=values.pop("customer"), **values
         )
-        return redirect(contract.get_absolute_url())
-    if request.method != "POST":
-        form = ContractEditForm(initial=ContractEditForm.initial_for(contract), actor=request.user)
-        return _render_form(request, form=form, contract=contract)
-    form = ContractEditForm(request.POST, actor=request.user)
-    status = 200
-    if form.is_valid():
-        try:
-            services_contracts.contract_update(
-                actor=request.user,
-                contract=contract,
-                expected_version=form.cleaned_data["version"],
-                **form.values(),
-            )
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Contract %(code)s was saved.") % {"code": contract.code})
-            return redirect_after_form(request, contract.get_absolute_url())
-    return _render_form(request, form=form, contract=contract, status=status)
+
+    def success_message(self, record: Any) -> str:
+        return _("Contract %(code)s was created.") % {"code": record.code}
 
 
-@_requires("sales.change_contract")
-@require_POST
-def contract_status(request, pk):
-    contract = _contract_or_404(request, pk)
-    raw = request.POST.get("version", "")
-    try:
-        services_contracts.contract_set_status(
-            actor=request.user,
-            contract=contract,
+class ContractEditView(LockedRecordMixin, _ContractFormView):
+    permission = rules.CHANGE_CONTRACT
+
+    def locked_message(self, request: HttpRequest, record: Any) -> str:
+        if record.status not in services_contracts.FINAL_STATES:
+            return ""
+        return _("A %(status)s contract cannot be changed any more.") % {
+            "status": record.get_status_display().lower()
+        }
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is None:
+            initial = ContractEditForm.initial_for(record)
+            return ContractEditForm(initial=initial, actor=signed_in(request))
+        return ContractEditForm(data, actor=signed_in(request))
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Contract:
+        return services_contracts.contract_update(
+            actor=signed_in(request),
+            contract=record,
+            expected_version=form.cleaned_data["version"],
+            **form.values(),
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("Contract %(code)s was saved.") % {"code": record.code}
+
+
+class ContractStatusView(_ContractView, ObjectActionView):
+    permission = rules.CHANGE_CONTRACT
+
+    def act(self, request: HttpRequest, record: Any, form: Any) -> Contract:
+        return services_contracts.contract_set_status(
+            actor=signed_in(request),
+            contract=record,
             status=request.POST.get("status", ""),
-            expected_version=int(raw) if raw.isdigit() else 0,
+            expected_version=posted_version(request),
         )
-    except ConflictError:
-        messages.error(request, _conflict_message())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Contract %(code)s is now %(status)s.")
-            % {"code": contract.code, "status": contract.get_status_display()},
-        )
-    return redirect(contract.get_absolute_url())
+
+    def success_message(self, record: Any) -> str:
+        return _("Contract %(code)s is now %(status)s.") % {
+            "code": record.code,
+            "status": record.get_status_display(),
+        }
 
 
 # --- receivables 应收款 and payments 回款 --------------------------------------------------------
 
 
-@_requires("sales.view_receivable")
-@require_GET
-def receivable_list(request):
-    overdue = request.GET.get("overdue") == "1"
-    receivables = selectors_contracts.receivable_list(actor=request.user, overdue=overdue)
-    page = paginate_request(request, receivables, ordering=selectors_contracts.RECEIVABLE_ORDERING)
-    return render(
-        request,
-        "sales/receivable_list.html",
-        {"active_nav": "receivables", "page": page, "overdue": overdue},
-    )
+class ReceivableListView(ObjectListView):
+    permission = rules.VIEW_RECEIVABLE
+    active_nav = "receivables"
+    template_name = "sales/receivable_list.html"
+    ordering = selectors_contracts.RECEIVABLE_ORDERING
+
+    def rows(self, request: HttpRequest, form: Any) -> Any:
+        overdue = request.GET.get("overdue") == "1"
+        return selectors_contracts.receivable_list(actor=signed_in(request), overdue=overdue)
+
+    def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        return {"overdue": request.GET.get("overdue") == "1"}
 
 
-@_requires("sales.add_receivable")
-@require_http_methods(["GET", "POST"])
-def receivable_create(request):
-    form = ReceivableForm(
-        request.POST or None,
-        initial={"source": request.GET.get("source", "")[:20]},
-        actor=request.user,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            receivable = services_contracts.receivable_create(actor=request.user, **form.values())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Receivable of %(code)s was opened.") % {"code": receivable.source_code},
-            )
-            return redirect_after_form(request, receivable.get_absolute_url())
-    return render(
-        request, "sales/receivable_form.html", {"active_nav": "receivables", "form": form}
-    )
+class _ReceivableView(ObjectView):
+    model = Receivable
+    active_nav = "receivables"
+    context_object_name = "receivable"
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(selectors_contracts.receivable_get, actor=signed_in(request), pk=pk)
 
 
-def _receivable_or_404(request, pk) -> Receivable:
-    try:
-        return selectors_contracts.receivable_get(actor=request.user, pk=pk)
-    except Receivable.DoesNotExist as missing:
-        raise Http404 from missing
+class ReceivableCreateView(_ReceivableView, ObjectFormView):
+    permission = rules.ADD_RECEIVABLE
+    template_name = "sales/receivable_form.html"
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        initial = {"source": request.GET.get("source", "")[:20]}
+        return ReceivableForm(data or None, initial=initial, actor=signed_in(request))
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Receivable:
+        return services_contracts.receivable_create(actor=signed_in(request), **form.values())
+
+    def success_message(self, record: Any) -> str:
+        return _("Receivable of %(code)s was opened.") % {"code": record.source_code}
 
 
-@_requires("sales.view_receivable")
-@require_http_methods(["GET", "POST"])
-def receivable_detail(request, pk):
-    receivable = _receivable_or_404(request, pk)
-    form = PaymentForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if not request.user.has_perm("sales.add_payment"):
+class ReceivableDetailView(RefusedStatusMixin, RecordOnceMixin, _ReceivableView):
+    """The receivable with its payments; posting the payment form records one."""
+
+    permission = rules.VIEW_RECEIVABLE
+    template_name = "sales/receivable_detail.html"
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return PaymentForm(data or None)
+
+    def form_context(self, request: HttpRequest, form: Any, record: Any) -> dict[str, Any]:
+        return {"history": record_history(instance=record, limit=30)}
+
+    def post(self, request: HttpRequest, pk: Any = None, **kwargs: Any) -> HttpResponse:
+        self.record_for(request, pk)  # out of scope → 404 before the right is asked
+        if not request.user.has_perm(rules.ADD_PAYMENT):
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services_contracts.payment_record(
-                    actor=request.user, receivable=receivable, **form.cleaned_data
-                )
-            except ValidationError as error:
-                apply_validation_error(form, error)
-                status = 422
-            else:
-                messages.success(request, _("The payment was recorded."))
-                return redirect(receivable.get_absolute_url())
-    return render(
-        request,
-        "sales/receivable_detail.html",
-        {
-            "active_nav": "receivables",
-            "receivable": receivable,
-            "form": form,
-            "history": record_history(instance=receivable, limit=30),
-        },
-        status=status,
-    )
+        return super().post(request, pk, **kwargs)
+
+    def run(self, request: HttpRequest, form: Any, record: Any) -> Receivable:
+        services_contracts.payment_record(
+            actor=signed_in(request), receivable=record, **form.cleaned_data
+        )
+        return record
+
+    def success_message(self, record: Any) -> str:
+        return _("The payment was recorded.")
+
+
+contract_list = ContractListView.as_view()
+contract_create = ContractCreateView.as_view()
+contract_detail = ContractDetailView.as_view()
+contract_edit = ContractEditView.as_view()
+contract_status = ContractStatusView.as_view()
+receivable_list = ReceivableListView.as_view()
+receivable_create = ReceivableCreateView.as_view()
+receivable_detail = ReceivableDetailView.as_view()

@@ -1,29 +1,38 @@
 """The lead pages 线索: list, new, detail (assign, convert, disqualify), the routing rules of
 administrators, and the public web form (no sign-in) that creates leads.
 
-Reads go through selectors_leads (out of scope → 404), writes through services_leads (no right
-→ 403; refused transitions and bad input show on the page; a stale version → 409).
+Reads go through ``selectors.leads`` (out of scope → 404), writes through ``services.leads``
+(no right → 403; refused transitions and bad input show on the page; a stale version → 409).
 """
+
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from guanxi.core.decorators import requires as _requires
-from guanxi.core.exceptions import BusinessRuleError, ConflictError
+from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.forms.dictionaries import apply_validation_error
-from guanxi.core.htmx import is_partial, redirect_after_form
-from guanxi.core.pagination import paginate_request
+from guanxi.core.htmx import is_partial
 from guanxi.core.scoping import can_see
 from guanxi.core.spam import over_rate_limit
+from guanxi.core.views.generic import (
+    ObjectActionView,
+    ObjectFormView,
+    ObjectListView,
+    ObjectView,
+    ScopedPageView,
+    object_or_404,
+)
 from guanxi.customers.dedup import DuplicateError
+from guanxi.sales import rules
 from guanxi.sales.forms.leads import (
     LeadAssignForm,
     LeadConvertForm,
@@ -39,6 +48,7 @@ from guanxi.sales.models import Lead, LeadRoutingRule
 from guanxi.sales.selectors import leads as selectors
 from guanxi.sales.services import lead_import as services_lead_import
 from guanxi.sales.services import leads as services
+from guanxi.sales.views.base import LockedRecordMixin, signed_in
 
 ACTIVE_NAV = "leads"
 # The public form: at most this many submissions per client address in the window (seconds).
@@ -46,27 +56,14 @@ WEB_FORM_RATE = 5
 WEB_FORM_WINDOW = 10 * 60
 
 
-def _lead_or_404(request, pk) -> Lead:
-    try:
-        return selectors.lead_get(actor=request.user, pk=pk)
-    except Lead.DoesNotExist as missing:
-        raise Http404 from missing
-
-
-def _conflict_message() -> str:
-    return _(
-        "Someone else changed this lead after you opened it, so nothing was saved. "
-        "Reload the page to see their changes, then make yours again."
-    )
-
-
 # -- the public web form -----------------------------------------------------------------------
 
 
+# Public (nobody signs in), so not a ScopedPageView: CSRF, rate limit and honeypot instead.
 @ensure_csrf_cookie
 @csrf_protect
 @require_http_methods(["GET", "POST"])
-def lead_web_form(request):
+def lead_web_form(request: HttpRequest) -> HttpResponse:
     """在线咨询: anyone leaves their details; a lead is created, scored and routed.
 
     Rate limited per address (429 with a message); a robot's submission (honeypot filled, or
@@ -103,127 +100,147 @@ def lead_web_form(request):
     return render(request, "sales/lead_web_form.html", {"form": form}, status=400)
 
 
-# -- list, new ---------------------------------------------------------------------------------
+# -- list, new, import --------------------------------------------------------------------------
 
 
-@_requires("sales.view_lead")
-def lead_list(request):
-    form = LeadFilterForm(request.GET or None)
-    rows = selectors.lead_list(actor=request.user, **form.query())
-    page = paginate_request(request, rows, ordering=selectors.LEAD_LIST_ORDERING)
-    partial = is_partial(request)
-    context = {"active_nav": ACTIVE_NAV, "form": form, "page": page, "partial": partial}
-    template = "sales/partials/_lead_table.html" if partial else "sales/lead_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+class LeadListView(ObjectListView):
+    permission = rules.VIEW_LEAD
+    active_nav = ACTIVE_NAV
+    template_name = "sales/lead_list.html"
+    partial_template_name = "sales/partials/_lead_table.html"
+    filter_form = LeadFilterForm
+    ordering = selectors.LEAD_LIST_ORDERING
+
+    def rows(self, request: HttpRequest, form: Any) -> Any:
+        return selectors.lead_list(actor=signed_in(request), **form.query())
+
+    def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        return {"partial": is_partial(request)}
 
 
-@_requires("sales.add_lead")
-@require_http_methods(["GET", "POST"])
-def lead_create(request):
-    form = LeadForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lead = services.lead_create(actor=request.user, **form.values())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Lead “%(name)s” was recorded.") % {"name": lead.name})
-            target = lead if can_see(request.user, lead) else None
-            return redirect_after_form(
-                request, target.get_absolute_url() if target else reverse("sales:lead_list")
-            )
-    return render(request, "sales/lead_form.html", {"active_nav": ACTIVE_NAV, "form": form})
+class _LeadView(ObjectView):
+    model = Lead
+    active_nav = ACTIVE_NAV
+    context_object_name = "lead"
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(selectors.lead_get, actor=signed_in(request), pk=pk)
 
 
-@_requires("sales.add_lead")
-@require_http_methods(["GET", "POST"])
-def lead_import(request):
+class LeadCreateView(_LeadView, ObjectFormView):
+    permission = rules.ADD_LEAD
+    template_name = "sales/lead_form.html"
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return LeadForm(data or None)
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Lead:
+        return services.lead_create(actor=signed_in(request), **form.values())
+
+    def success_message(self, record: Any) -> str:
+        return _("Lead “%(name)s” was recorded.") % {"name": record.name}
+
+    def success_url(self, request: HttpRequest, record: Any) -> str:
+        # A lead routed to someone else is out of the creator's sight: back to the list.
+        if can_see(request.user, record):
+            return record.get_absolute_url()
+        return reverse("sales:lead_list")
+
+
+class LeadImportView(ScopedPageView):
     """Import leads from CSV or xlsx: all rows or none; "preview only" checks and routes them
-    without keeping anything (services_lead_import)."""
-    form = LeadImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = services_lead_import.lead_import(
-                actor=request.user,
-                file=upload,
-                name=upload.name,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            if result.created:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d lead was imported.",
-                        "%(count)d leads were imported.",
-                        result.created,
-                    )
-                    % {"count": result.created},
-                )
-                return redirect("sales:lead_list")
-    context = {
-        "active_nav": ACTIVE_NAV,
-        "form": form,
-        "result": result,
-        "fields": services_lead_import.LEAD_IMPORT_FIELDS,
-        "max_rows": services_lead_import.MAX_LEAD_IMPORT_ROWS,
-        "max_mb": services_lead_import.MAX_LEAD_IMPORT_BYTES // (1024 * 1024),
-    }
-    return render(request, "sales/lead_import.html", context)
+    without keeping anything (``services.lead_import``).
 
+    An upload answered by its report (a preview step before the real import), not a record's
+    form: it keeps its own post.
+    """
 
-@_requires("sales.change_lead")
-@require_http_methods(["GET", "POST"])
-def lead_edit(request, pk):
-    """Change an open lead's details (its owner or a supervisor); the score is recomputed."""
-    lead = _lead_or_404(request, pk)
-    if not services.can_work(request.user, lead):
-        if lead.is_closed:
-            messages.error(
-                request,
-                _("This lead is %(status)s; it can no longer change.")
-                % {"status": lead.get_status_display()},
-            )
-            return redirect(lead.get_absolute_url())
-        raise PermissionDenied
-    status = 200
-    if request.method != "POST":
-        form = LeadEditForm(initial=LeadEditForm.initial_for(lead))
-    else:
-        form = LeadEditForm(request.POST)
+    permission = rules.ADD_LEAD
+    active_nav = ACTIVE_NAV
+    http_method_names = ["get", "post", "head", "options"]
+
+    def render_import(self, request: HttpRequest, form: Any, result: Any = None) -> HttpResponse:
+        context = self.get_context(
+            form=form,
+            result=result,
+            fields=services_lead_import.LEAD_IMPORT_FIELDS,
+            max_rows=services_lead_import.MAX_LEAD_IMPORT_ROWS,
+            max_mb=services_lead_import.MAX_LEAD_IMPORT_BYTES // (1024 * 1024),
+        )
+        return render(request, "sales/lead_import.html", context)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_import(request, LeadImportForm())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = LeadImportForm(request.POST or None, request.FILES or None)
+        result = None
         if form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
-                services.lead_update(
-                    actor=request.user,
-                    lead=lead,
-                    expected_version=form.cleaned_data["version"],
-                    **form.values(),
+                result = services_lead_import.lead_import(
+                    actor=signed_in(request),
+                    file=upload,
+                    name=upload.name,
+                    dry_run=form.cleaned_data["dry_run"],
                 )
-            except ConflictError:
-                form.add_error(None, _conflict_message())
-                status = 409
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                messages.success(request, _("Lead “%(name)s” was saved.") % {"name": lead.name})
-                return redirect_after_form(request, lead.get_absolute_url())
-    context = {"active_nav": ACTIVE_NAV, "form": form, "lead": lead}
-    return render(request, "sales/lead_form.html", context, status=status)
+                if result.created:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)d lead was imported.",
+                            "%(count)d leads were imported.",
+                            result.created,
+                        )
+                        % {"count": result.created},
+                    )
+                    return redirect("sales:lead_list")
+        return self.render_import(request, form, result)
+
+
+class LeadEditView(LockedRecordMixin, _LeadView, ObjectFormView):
+    """Change an open lead's details (its owner or a supervisor); the score is recomputed."""
+
+    permission = rules.CHANGE_LEAD
+    template_name = "sales/lead_form.html"
+
+    def locked_message(self, request: HttpRequest, record: Any) -> str:
+        if rules.can_work_lead(request.user, record):
+            return ""
+        if not record.is_closed:
+            raise PermissionDenied
+        return _("This lead is %(status)s; it can no longer change.") % {
+            "status": record.get_status_display()
+        }
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is None:
+            return LeadEditForm(initial=LeadEditForm.initial_for(record))
+        return LeadEditForm(data)
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Lead:
+        return services.lead_update(
+            actor=signed_in(request),
+            lead=record,
+            expected_version=form.cleaned_data["version"],
+            **form.values(),
+        )
+
+    def success_message(self, record: Any) -> str:
+        # The lead as the editor opened it names the message.
+        return _("Lead “%(name)s” was saved.") % {"name": self._record.name}  # type: ignore[union-attr]
 
 
 # -- detail and its actions --------------------------------------------------------------------
 
 
-def _detail(request, lead, *, status=200, **forms):
+def _detail(request: HttpRequest, lead: Any, *, status: int = 200, **forms: Any) -> HttpResponse:
     user = request.user
-    can_work = services.can_work(user, lead)
-    can_assign = services.can_assign(user, lead)
+    can_work = bool(rules.can_work_lead(user, lead))
+    can_assign = bool(rules.can_assign_lead(user, lead))
     initial = {"version": lead.version}
     context = {
         "active_nav": ACTIVE_NAV,
@@ -241,126 +258,169 @@ def _detail(request, lead, *, status=200, **forms):
     return render(request, "sales/lead_detail.html", context, status=status)
 
 
-@_requires("sales.view_lead")
-def lead_detail(request, pk):
-    return _detail(request, _lead_or_404(request, pk))
+class LeadDetailView(_LeadView):
+    permission = rules.VIEW_LEAD
+
+    def get(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
+        return _detail(request, self.get_checked_object(request, pk))
 
 
-def _act(request, lead, form, form_name, call, success_message):
-    """Run a detail-page action: the service decides; refusals show on the page."""
-    status, extra = 200, {}
-    if form.is_valid():
+class _LeadActionView(_LeadView, ObjectFormView):
+    """A detail-page action: the service decides; refusals show on the detail page (400 for
+    bad input, 409 for a stale version, 422 when the lead closed meanwhile)."""
+
+    http_method_names = ["post", "options"]
+    permission = rules.CHANGE_LEAD
+    form_name = ""
+    duplicates: Any = None
+    refused = False
+
+    def act(self, request: HttpRequest, form: Any, record: Any) -> Any:
+        raise NotImplementedError
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Any:
         try:
-            done = call(form.cleaned_data)
+            return self.act(request, form, record)
         except DuplicateError as error:
-            extra["duplicates"] = error.duplicates
+            self.duplicates = error.duplicates
             form.ask_confirmation()
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
         except BusinessRuleError as refused:
             # The lead is closed meanwhile: its action forms are gone, so the page says why.
             messages.error(request, " ".join(refused.messages))
+            self.refused = True
+        return None
+
+    def render_form(
+        self, request: HttpRequest, form: Any, record: Any, status: int = 200
+    ) -> HttpResponse:
+        if self.refused:
             status = 422
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, success_message(done))
-            return redirect_after_form(request, lead.get_absolute_url())
-    if status == 200:
-        status = 400
-    return _detail(request, lead, status=status, **{form_name: form}, **extra)
+        elif status == 200:
+            status = 400
+        extra = {"duplicates": self.duplicates} if self.duplicates is not None else {}
+        return _detail(request, record, status=status, **{self.form_name: form}, **extra)
 
 
-@_requires("sales.change_lead")
-@require_POST
-def lead_assign(request, pk):
-    lead = _lead_or_404(request, pk)
-    return _act(
-        request,
-        lead,
-        LeadAssignForm(request.POST, actor=request.user),
-        "assign_form",
-        lambda data: services.lead_assign(
-            actor=request.user,
-            lead=lead,
+class LeadAssignView(_LeadActionView):
+    form_name = "assign_form"
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return LeadAssignForm(data, actor=signed_in(request))
+
+    def act(self, request: HttpRequest, form: Any, record: Any) -> Lead:
+        data = form.cleaned_data
+        return services.lead_assign(
+            actor=signed_in(request),
+            lead=record,
             owner=data["owner"],
             expected_version=data["version"],
-        ),
-        lambda done: _("The lead was given to %(name)s.") % {"name": done.owner},
-    )
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("The lead was given to %(name)s.") % {"name": record.owner}
 
 
-@_requires("sales.change_lead")
-@require_POST
-def lead_convert(request, pk):
-    lead = _lead_or_404(request, pk)
-    return _act(
-        request,
-        lead,
-        LeadConvertForm(request.POST),
-        "convert_form",
-        lambda data: services.lead_convert(
-            actor=request.user,
-            lead=lead,
+class LeadConvertView(_LeadActionView):
+    form_name = "convert_form"
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return LeadConvertForm(data)
+
+    def act(self, request: HttpRequest, form: Any, record: Any) -> Lead:
+        data = form.cleaned_data
+        return services.lead_convert(
+            actor=signed_in(request),
+            lead=record,
             to=data["to"],
             summary=data["summary"],
             probability=data["probability"],
             confirm_duplicate=data["confirm_duplicate"],
             expected_version=data["version"],
-        ),
-        lambda done: _("The lead was converted."),
-    )
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("The lead was converted.")
 
 
-@_requires("sales.change_lead")
-@require_POST
-def lead_disqualify(request, pk):
-    lead = _lead_or_404(request, pk)
-    return _act(
-        request,
-        lead,
-        LeadDisqualifyForm(request.POST),
-        "disqualify_form",
-        lambda data: services.lead_disqualify(
-            actor=request.user,
-            lead=lead,
+class LeadDisqualifyView(_LeadActionView):
+    form_name = "disqualify_form"
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return LeadDisqualifyForm(data)
+
+    def act(self, request: HttpRequest, form: Any, record: Any) -> Lead:
+        data = form.cleaned_data
+        return services.lead_disqualify(
+            actor=signed_in(request),
+            lead=record,
             reason=data["reason"],
             expected_version=data["version"],
-        ),
-        lambda done: _("The lead was disqualified."),
-    )
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("The lead was disqualified.")
 
 
 # -- routing rules (administrators) ------------------------------------------------------------
 
 
-@_requires("sales.manage_lead_routing")
-@require_http_methods(["GET", "POST"])
-def routing_rules(request):
-    form = RoutingRuleForm(request.POST or None, actor=request.user)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.routing_rule_save(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("The routing rule was saved."))
-                return redirect("sales:lead_routing")
-        status = 400
-    context = {"active_nav": ACTIVE_NAV, "form": form, "rules": selectors.routing_rule_list()}
-    return render(request, "sales/lead_routing.html", context, status=status)
+class RoutingRulesView(ObjectFormView):
+    """The routing rules with the form for a new one (or a region's replacement)."""
+
+    model = LeadRoutingRule
+    permission = rules.MANAGE_LEAD_ROUTING
+    active_nav = ACTIVE_NAV
+    template_name = "sales/lead_routing.html"
+    context_object_name = "routing_rule"
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return RoutingRuleForm(data or None, actor=signed_in(request))
+
+    def form_context(self, request: HttpRequest, form: Any, record: Any) -> dict[str, Any]:
+        return {"rules": selectors.routing_rule_list()}
+
+    def render_form(
+        self, request: HttpRequest, form: Any, record: Any, status: int = 200
+    ) -> HttpResponse:
+        refused = request.method == "POST" and status == 200
+        return super().render_form(request, form, record, status=400 if refused else status)
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> LeadRoutingRule:
+        return services.routing_rule_save(actor=signed_in(request), **form.cleaned_data)
+
+    def success_message(self, record: Any) -> str:
+        return _("The routing rule was saved.")
+
+    def success_url(self, request: HttpRequest, record: Any) -> str:
+        return reverse("sales:lead_routing")
 
 
-@_requires("sales.manage_lead_routing")
-@require_POST
-def routing_rule_delete(request, pk):
-    try:
-        rule = selectors.routing_rule_list().get(pk=pk)
-    except LeadRoutingRule.DoesNotExist as missing:
-        raise Http404 from missing
-    services.routing_rule_delete(actor=request.user, rule=rule)
-    messages.success(request, _("The routing rule was deleted."))
-    return redirect("sales:lead_routing")
+class RoutingRuleDeleteView(ObjectActionView):
+    model = LeadRoutingRule
+    permission = rules.MANAGE_LEAD_ROUTING
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(
+            lambda actor, pk: selectors.routing_rule_list().get(pk=pk), actor=None, pk=pk
+        )
+
+    def act(self, request: HttpRequest, record: Any, form: Any) -> None:
+        services.routing_rule_delete(actor=signed_in(request), rule=record)
+
+    def success_message(self, record: Any) -> str:
+        return _("The routing rule was deleted.")
+
+    def done_url(self, request: HttpRequest, record: Any) -> str:
+        return reverse("sales:lead_routing")
+
+
+lead_list = LeadListView.as_view()
+lead_create = LeadCreateView.as_view()
+lead_import = LeadImportView.as_view()
+lead_edit = LeadEditView.as_view()
+lead_detail = LeadDetailView.as_view()
+lead_assign = LeadAssignView.as_view()
+lead_convert = LeadConvertView.as_view()
+lead_disqualify = LeadDisqualifyView.as_view()
+routing_rules = RoutingRulesView.as_view()
+routing_rule_delete = RoutingRuleDeleteView.as_view()

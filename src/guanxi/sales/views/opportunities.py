@@ -1,27 +1,35 @@
 """The opportunity pages 销售机会: list, create, edit, delete, detail with the development plan
 客户开发计划, assignment, and finishing with success or termination.
 
-Reads go through selectors_opportunities (out of scope → 404), writes through
-services_opportunities (no right → 403; a refused transition or bad input shows on the form; a
-stale version → 409 with the form). Plan items are added and their results recorded in place
-with htmx; without JavaScript the same forms post and redirect.
+Reads go through ``selectors.opportunities`` (out of scope → 404), writes through
+``services.opportunities`` (no right → 403; a refused transition or bad input shows on the
+form; a stale version → 409 with the form). Plan items are added and their results recorded in
+place with htmx; without JavaScript the same forms post and redirect.
 """
+
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
-from guanxi.core.decorators import requires as _requires
-from guanxi.core.exceptions import BusinessRuleError, ConflictError
+from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.forms.dictionaries import apply_validation_error
-from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
-from guanxi.core.pagination import paginate_request
+from guanxi.core.htmx import is_partial, redirect_after_form
 from guanxi.core.scoping import can_see
+from guanxi.core.views.generic import (
+    ObjectDeleteView,
+    ObjectFormView,
+    ObjectListView,
+    ObjectView,
+    object_or_404,
+    posted_version,
+)
 from guanxi.customers.dedup import DuplicateError
+from guanxi.sales import rules
 from guanxi.sales.forms.opportunities import (
     OpportunityAssignForm,
     OpportunityEditForm,
@@ -32,170 +40,161 @@ from guanxi.sales.forms.opportunities import (
     PlanItemForm,
     PlanItemResultForm,
 )
-from guanxi.sales.models import Opportunity, PlanItem
+from guanxi.sales.models import Opportunity
 from guanxi.sales.selectors import opportunities as selectors
 from guanxi.sales.services import opportunities as services
+from guanxi.sales.views.base import LockedRecordMixin, signed_in
 
 ACTIVE_NAV = "opportunities"
-
-
-def _conflict_message() -> str:
-    return _(
-        "Someone else changed this opportunity after you opened it, so nothing was saved. "
-        "Reload the page to see their changes, then make yours again."
-    )
-
-
-def _opportunity_or_404(request, pk) -> Opportunity:
-    try:
-        return selectors.opportunity_get(actor=request.user, pk=pk)
-    except Opportunity.DoesNotExist as missing:
-        raise Http404 from missing
 
 
 # -- list --------------------------------------------------------------------------------------
 
 
-@_requires("sales.view_opportunity")
-def opportunity_list(request):
+class OpportunityListView(ObjectListView):
     """Opportunities in the user's scope: filter by status, search the prospect, ``mine``."""
-    form = OpportunityFilterForm(request.GET or None)
-    rows = selectors.opportunity_list(actor=request.user, **form.query())
-    page = paginate_request(request, rows, ordering=selectors.OPPORTUNITY_LIST_ORDERING)
-    partial = is_partial(request)
-    context = {"active_nav": ACTIVE_NAV, "form": form, "page": page, "partial": partial}
-    template = (
-        "sales/partials/_opportunity_table.html" if partial else "sales/opportunity_list.html"
-    )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+
+    permission = rules.VIEW_OPPORTUNITY
+    active_nav = ACTIVE_NAV
+    template_name = "sales/opportunity_list.html"
+    partial_template_name = "sales/partials/_opportunity_table.html"
+    filter_form = OpportunityFilterForm
+    ordering = selectors.OPPORTUNITY_LIST_ORDERING
+
+    def rows(self, request: HttpRequest, form: Any) -> Any:
+        return selectors.opportunity_list(actor=signed_in(request), **form.query())
+
+    def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        return {"partial": is_partial(request)}
 
 
-# -- create, edit, delete ----------------------------------------------------------------------
+# -- one opportunity ---------------------------------------------------------------------------
 
 
-def _render_form(request, form, opportunity=None, status=200):
-    return render_form_page(
-        request,
-        page_template="sales/opportunity_form.html",
-        form_template="sales/partials/_opportunity_form.html",
-        context={"active_nav": ACTIVE_NAV, "form": form, "opportunity": opportunity},
-        status=status,
-    )
+class _OpportunityView(ObjectView):
+    model = Opportunity
+    active_nav = ACTIVE_NAV
+    context_object_name = "opportunity"
 
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(selectors.opportunity_get, actor=signed_in(request), pk=pk)
 
-@_requires("sales.add_opportunity")
-@require_http_methods(["GET", "POST"])
-def opportunity_create(request):
-    if request.method != "POST":
-        return _render_form(request, OpportunityForm(actor=request.user))
-    form = OpportunityForm(request.POST, actor=request.user)
-    if form.is_valid():
-        try:
-            opportunity = services.opportunity_create(actor=request.user, **form.values())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Opportunity “%(name)s” was recorded.") % {"name": opportunity.prospect_name},
-            )
-            return redirect_after_form(request, opportunity.get_absolute_url())
-    return _render_form(request, form)
-
-
-def _editable_or_redirect(request, opportunity):
-    """``None`` if the user may edit it now; else a redirect to it with the reason shown.
-
-    A user who may never edit it (not its creator, no supervisor) gets 403 from the service.
-    """
-    try:
-        services.opportunity_require_editable(request.user, opportunity)
-    except BusinessRuleError as refused:
-        messages.error(request, " ".join(refused.messages))
-        return redirect_after_form(request, opportunity.get_absolute_url())
-    return None
-
-
-@_requires("sales.change_opportunity")
-@require_http_methods(["GET", "POST"])
-def opportunity_edit(request, pk):
-    opportunity = _opportunity_or_404(request, pk)
-    if request.method != "POST":
-        if (refused := _editable_or_redirect(request, opportunity)) is not None:
-            return refused
-        form = OpportunityEditForm(
-            initial=OpportunityForm.initial_for(opportunity),
-            actor=request.user,
-            opportunity=opportunity,
+    def conflict_text(self) -> str:
+        return _(
+            "Someone else changed this opportunity after you opened it, so nothing was saved. "
+            "Reload the page to see their changes, then make yours again."
         )
-        return _render_form(request, form, opportunity)
-    form = OpportunityEditForm(request.POST, actor=request.user, opportunity=opportunity)
-    status = 200
-    if form.is_valid():
-        try:
-            saved = services.opportunity_update(
-                actor=request.user,
-                opportunity=opportunity,
-                expected_version=form.cleaned_data["version"],
-                **form.values(),
-            )
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Opportunity “%(name)s” was saved.") % {"name": saved.prospect_name},
-            )
-            return redirect_after_form(request, opportunity.get_absolute_url())
-    return _render_form(request, form, opportunity, status=status)
 
 
-@_requires("sales.delete_opportunity")
-@require_http_methods(["GET", "POST"])
-def opportunity_delete(request, pk):
-    opportunity = _opportunity_or_404(request, pk)
-    if (refused := _editable_or_redirect(request, opportunity)) is not None:
-        return refused
-    if request.method == "POST":
-        raw = request.POST.get("version", "")
+def _not_editable(request: HttpRequest, opportunity: Opportunity) -> str:
+    """Why ``opportunity`` cannot be edited now ("" if it can); one who may never edit it (not
+    its creator, no supervisor) gets 403 from the service."""
+    try:
+        services.opportunity_require_editable(signed_in(request), opportunity)
+    except BusinessRuleError as refused:
+        return " ".join(refused.messages)
+    return ""
+
+
+class _OpportunityFormView(_OpportunityView, ObjectFormView):
+    template_name = "sales/opportunity_form.html"
+    form_template_name = "sales/partials/_opportunity_form.html"
+
+
+class OpportunityCreateView(_OpportunityFormView):
+    permission = rules.ADD_OPPORTUNITY
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return OpportunityForm(data, actor=signed_in(request))
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Opportunity:
+        return services.opportunity_create(actor=signed_in(request), **form.values())
+
+    def success_message(self, record: Any) -> str:
+        return _("Opportunity “%(name)s” was recorded.") % {"name": record.prospect_name}
+
+
+class OpportunityEditView(LockedRecordMixin, _OpportunityFormView):
+    permission = rules.CHANGE_OPPORTUNITY
+    locked_methods = ("GET",)  # a post is refused by the service, on the form
+
+    def locked_message(self, request: HttpRequest, record: Any) -> str:
+        return _not_editable(request, record)
+
+    def locked_response(self, request: HttpRequest, record: Any) -> HttpResponse:
+        return redirect_after_form(request, record.get_absolute_url())
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is None:
+            initial = OpportunityForm.initial_for(record)
+            return OpportunityEditForm(
+                initial=initial, actor=signed_in(request), opportunity=record
+            )
+        return OpportunityEditForm(data, actor=signed_in(request), opportunity=record)
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Opportunity:
+        return services.opportunity_update(
+            actor=signed_in(request),
+            opportunity=record,
+            expected_version=form.cleaned_data["version"],
+            **form.values(),
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("Opportunity “%(name)s” was saved.") % {"name": record.prospect_name}
+
+
+class OpportunityDeleteView(_OpportunityView, ObjectDeleteView):
+    """Confirm, then move it to the recycle bin; a stale version answers the 409 conflict page
+    (``ConflictMiddleware``), so this page keeps its own post."""
+
+    permission = rules.DELETE_OPPORTUNITY
+    template_name = "sales/opportunity_confirm_delete.html"
+
+    def _refused(self, request: HttpRequest, record: Any) -> HttpResponse | None:
+        reason = _not_editable(request, record)
+        if not reason:
+            return None
+        messages.error(request, reason)
+        return redirect_after_form(request, record.get_absolute_url())
+
+    def get(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
+        record = self.get_checked_object(request, pk)
+        context = self.get_context(opportunity=record)
+        return self._refused(request, record) or render(request, self.template_name, context)
+
+    def post(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
+        record: Any = self.get_checked_object(request, pk)
+        if (refused := self._refused(request, record)) is not None:
+            return refused
         # A missing or garbled version can never match, so it is answered as a conflict.
         services.opportunity_delete(
-            actor=request.user,
-            opportunity=opportunity,
-            expected_version=int(raw) if raw.isdigit() else 0,
+            actor=signed_in(request), opportunity=record, expected_version=posted_version(request)
         )
         messages.success(
             request,
             _("Opportunity “%(name)s” was moved to the recycle bin.")
-            % {"name": opportunity.prospect_name},
+            % {"name": record.prospect_name},
         )
         return redirect("sales:opportunity_list")
-    return render(
-        request,
-        "sales/opportunity_confirm_delete.html",
-        {"active_nav": ACTIVE_NAV, "opportunity": opportunity},
-    )
 
 
 # -- detail, assignment, the plan ----------------------------------------------------------------
 
 
-def _detail_context(request, opportunity, *, assign_form=None, plan_form=None) -> dict:
-    user = request.user
-    can_develop = services.can_develop(user, opportunity)
-    can_assign = services.can_assign(user, opportunity)
+def _detail_context(
+    request: HttpRequest, opportunity: Any, *, assign_form: Any = None, plan_form: Any = None
+) -> dict[str, Any]:
+    user = signed_in(request)
+    can_develop = bool(rules.can_develop_opportunity(user, opportunity))
+    can_assign = bool(rules.can_assign_opportunity(user, opportunity))
     if can_assign and assign_form is None:
         assign_form = OpportunityAssignForm(initial={"version": opportunity.version}, actor=user)
     return {
         "active_nav": ACTIVE_NAV,
         "opportunity": opportunity,
         "plan_items": selectors.plan_item_list(actor=user, opportunity=opportunity),
-        "can_edit": services.can_edit(user, opportunity),
+        "can_edit": bool(rules.can_edit_opportunity(user, opportunity)),
         "can_assign": can_assign,
         "can_develop": can_develop,
         "assign_form": assign_form,
@@ -203,214 +202,219 @@ def _detail_context(request, opportunity, *, assign_form=None, plan_form=None) -
     }
 
 
-@_requires("sales.view_opportunity")
-def opportunity_detail(request, pk):
-    opportunity = _opportunity_or_404(request, pk)
-    return render(request, "sales/opportunity_detail.html", _detail_context(request, opportunity))
+class OpportunityDetailView(_OpportunityView):
+    permission = rules.VIEW_OPPORTUNITY
+    template_name = "sales/opportunity_detail.html"
+
+    def extra_context(self, request: HttpRequest, record: Any) -> dict[str, Any]:
+        return _detail_context(request, record)
 
 
-@_requires("sales.change_opportunity")
-@require_POST
-def opportunity_assign(request, pk):
-    opportunity = _opportunity_or_404(request, pk)
-    form = OpportunityAssignForm(request.POST, actor=request.user)
-    status = 200
-    if form.is_valid():
-        try:
-            assigned = services.opportunity_assign(
-                actor=request.user,
-                opportunity=opportunity,
-                assignee=form.cleaned_data["assigned_to"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
+class OpportunityAssignView(_OpportunityView, ObjectFormView):
+    """Assign it: the form posts from the detail page and comes back in place with its errors
+    (htmx), or with the whole page."""
+
+    http_method_names = ["post", "options"]
+    permission = rules.CHANGE_OPPORTUNITY
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return OpportunityAssignForm(data, actor=signed_in(request))
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Opportunity:
+        return services.opportunity_assign(
+            actor=signed_in(request),
+            opportunity=record,
+            assignee=form.cleaned_data["assigned_to"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("The opportunity was assigned to %(name)s.") % {"name": record.assigned_to}
+
+    def render_form(
+        self, request: HttpRequest, form: Any, record: Any, status: int = 200
+    ) -> HttpResponse:
+        if is_partial(request):
+            return render(
                 request,
-                _("The opportunity was assigned to %(name)s.") % {"name": assigned.assigned_to},
+                "sales/partials/_opportunity_assign_form.html",
+                {"opportunity": record, "assign_form": form},
+                status=status,
             )
-            return redirect_after_form(request, opportunity.get_absolute_url())
-    if is_partial(request):
+        context = _detail_context(request, record, assign_form=form)
+        context["can_assign"] = True  # keep the form with its errors on the page
+        return render(request, "sales/opportunity_detail.html", context, status=status)
+
+
+class _PlanView(_OpportunityView):
+    """A plan write answers its section in place (htmx) or the whole page: a partial widget,
+    not a form page, so it keeps its own post."""
+
+    http_method_names = ["post", "options"]
+
+
+class PlanItemCreateView(_PlanView):
+    permission = rules.ADD_PLANITEM
+
+    def _section(
+        self, request: HttpRequest, opportunity: Any, *, plan_form: Any = None
+    ) -> HttpResponse:
+        """The plan section (htmx) or the whole page (no JavaScript) after a plan write."""
+        context = _detail_context(request, opportunity, plan_form=plan_form)
+        template = (
+            "sales/partials/_plan_items.html"
+            if is_partial(request)
+            else "sales/opportunity_detail.html"
+        )
+        return render(request, template, context)
+
+    def post(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
+        opportunity: Any = self.get_checked_object(request, pk)
+        form: Any = PlanItemForm(request.POST)
+        if form.is_valid():
+            try:
+                services.plan_item_create(
+                    actor=signed_in(request),
+                    opportunity=opportunity,
+                    date=form.cleaned_data["date"],
+                    content=form.cleaned_data["content"],
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                if not is_partial(request):
+                    messages.success(request, _("The plan item was added."))
+                    return redirect(opportunity.get_absolute_url())
+                return self._section(request, opportunity)
+        return self._section(request, opportunity, plan_form=form)
+
+
+class PlanItemResultView(_PlanView):
+    permission = rules.CHANGE_PLANITEM
+
+    def post(self, request: HttpRequest, pk: Any, item_pk: Any, **kwargs: Any) -> HttpResponse:
+        opportunity: Any = self.get_checked_object(request, pk)
+        item: Any = object_or_404(
+            selectors.plan_item_get, actor=signed_in(request), opportunity=opportunity, pk=item_pk
+        )
+        form: Any = PlanItemResultForm(request.POST)
+        if form.is_valid():
+            try:
+                item = services.plan_item_record_result(
+                    actor=signed_in(request), item=item, result=form.cleaned_data["result"]
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                if not is_partial(request):
+                    messages.success(request, _("The result was recorded."))
+                    return redirect(opportunity.get_absolute_url())
+                form = None
+        if not is_partial(request):
+            context = _detail_context(request, opportunity)
+            context.update(result_form=form, result_item=item.pk)
+            return render(request, "sales/opportunity_detail.html", context)
         return render(
             request,
-            "sales/partials/_opportunity_assign_form.html",
-            {"opportunity": opportunity, "assign_form": form},
-            status=status,
+            "sales/partials/_plan_item.html",
+            {
+                "opportunity": opportunity,
+                "item": item,
+                "can_develop": bool(rules.can_develop_opportunity(request.user, opportunity)),
+                "result_form": form,
+                "result_item": item.pk,
+            },
         )
-    context = _detail_context(request, opportunity, assign_form=form)
-    context["can_assign"] = True  # keep the form with its errors on the page
-    return render(request, "sales/opportunity_detail.html", context, status=status)
-
-
-def _plan_section(request, opportunity, *, plan_form=None, status=200):
-    """The plan section (htmx) or the whole page (no JavaScript) after a plan write."""
-    context = _detail_context(request, opportunity, plan_form=plan_form)
-    template = (
-        "sales/partials/_plan_items.html"
-        if is_partial(request)
-        else "sales/opportunity_detail.html"
-    )
-    return render(request, template, context, status=status)
-
-
-@_requires("sales.add_planitem")
-@require_POST
-def plan_item_create(request, pk):
-    opportunity = _opportunity_or_404(request, pk)
-    form = PlanItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_item_create(
-                actor=request.user,
-                opportunity=opportunity,
-                date=form.cleaned_data["date"],
-                content=form.cleaned_data["content"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            if not is_partial(request):
-                messages.success(request, _("The plan item was added."))
-                return redirect(opportunity.get_absolute_url())
-            return _plan_section(request, opportunity)
-    return _plan_section(request, opportunity, plan_form=form)
-
-
-@_requires("sales.change_planitem")
-@require_POST
-def plan_item_result(request, pk, item_pk):
-    opportunity = _opportunity_or_404(request, pk)
-    try:
-        item = selectors.plan_item_get(actor=request.user, opportunity=opportunity, pk=item_pk)
-    except PlanItem.DoesNotExist as missing:
-        raise Http404 from missing
-    form = PlanItemResultForm(request.POST)
-    if form.is_valid():
-        try:
-            item = services.plan_item_record_result(
-                actor=request.user, item=item, result=form.cleaned_data["result"]
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            if not is_partial(request):
-                messages.success(request, _("The result was recorded."))
-                return redirect(opportunity.get_absolute_url())
-            form = None
-    if not is_partial(request):
-        context = _detail_context(request, opportunity)
-        context.update(result_form=form, result_item=item.pk)
-        return render(request, "sales/opportunity_detail.html", context)
-    return render(
-        request,
-        "sales/partials/_plan_item.html",
-        {
-            "opportunity": opportunity,
-            "item": item,
-            "can_develop": services.can_develop(request.user, opportunity),
-            "result_form": form,
-            "result_item": item.pk,
-        },
-    )
 
 
 # -- finishing -----------------------------------------------------------------------------------
 
 
-def _finish_page(request, *, opportunity, form, action, duplicates=None, status=200):
-    return render_form_page(
-        request,
-        page_template="sales/opportunity_finish.html",
-        form_template=f"sales/partials/_opportunity_{action}_form.html",
-        context={
-            "active_nav": ACTIVE_NAV,
-            "opportunity": opportunity,
-            "form": form,
-            "action": action,
-            "duplicates": duplicates,
-            "can_develop": services.can_develop(request.user, opportunity),
-        },
-        status=status,
-    )
+class _FinishView(_OpportunityView, ObjectFormView):
+    permission = rules.CHANGE_OPPORTUNITY
+    template_name = "sales/opportunity_finish.html"
+    action = ""
+    duplicates: Any = None
+
+    @property
+    def form_template_name(self) -> str:  # type: ignore[override]
+        return f"sales/partials/_opportunity_{self.action}_form.html"
+
+    def form_context(self, request: HttpRequest, form: Any, record: Any) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "duplicates": self.duplicates,
+            "can_develop": bool(rules.can_develop_opportunity(request.user, record)),
+        }
 
 
-@_requires("sales.change_opportunity")
-@require_http_methods(["GET", "POST"])
-def opportunity_succeed(request, pk):
+class OpportunitySucceedView(_FinishView):
     """Development succeeded 开发成功: confirm, then the customer is created and opened."""
-    opportunity = _opportunity_or_404(request, pk)
-    if request.method != "POST":
-        form = OpportunitySucceedForm(initial={"version": opportunity.version})
-        return _finish_page(request, opportunity=opportunity, form=form, action="succeed")
-    form = OpportunitySucceedForm(request.POST)
-    duplicates, status = None, 200
-    if form.is_valid():
+
+    action = "succeed"
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is None:
+            return OpportunitySucceedForm(initial={"version": record.version})
+        return OpportunitySucceedForm(data)
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Any:
         try:
-            won = services.opportunity_succeed(
-                actor=request.user,
-                opportunity=opportunity,
+            return services.opportunity_succeed(
+                actor=signed_in(request),
+                opportunity=record,
                 confirm_duplicate=form.cleaned_data["confirm_duplicate"],
                 expected_version=form.cleaned_data["version"],
             )
         except DuplicateError as error:
-            duplicates = error.duplicates
+            self.duplicates = error.duplicates
             form.ask_confirmation()
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Development succeeded: “%(name)s” is now a customer.")
-                % {"name": won.customer.name},
-            )
-            # The customer's page, unless it is a linked customer outside the user's scope.
-            visible = can_see(request.user, won.customer)
-            target = won.customer if visible else won
-            return redirect_after_form(request, target.get_absolute_url())
-    return _finish_page(
-        request,
-        opportunity=opportunity,
-        form=form,
-        action="succeed",
-        duplicates=duplicates,
-        status=status,
-    )
+            return None
+
+    def success_message(self, record: Any) -> str:
+        return _("Development succeeded: “%(name)s” is now a customer.") % {
+            "name": record.customer.name
+        }
+
+    def success_url(self, request: HttpRequest, record: Any) -> str:
+        # The customer's page, unless it is a linked customer outside the user's scope.
+        visible = can_see(request.user, record.customer)
+        return (record.customer if visible else record).get_absolute_url()
 
 
-@_requires("sales.change_opportunity")
-@require_http_methods(["GET", "POST"])
-def opportunity_terminate(request, pk):
+class OpportunityTerminateView(_FinishView):
     """Terminate the development 终止开发: the opportunity is lost, with the reason."""
-    opportunity = _opportunity_or_404(request, pk)
-    if request.method != "POST":
-        form = OpportunityTerminateForm(initial={"version": opportunity.version})
-        return _finish_page(request, opportunity=opportunity, form=form, action="terminate")
-    form = OpportunityTerminateForm(request.POST)
-    status = 200
-    if form.is_valid():
-        try:
-            services.opportunity_terminate(
-                actor=request.user,
-                opportunity=opportunity,
-                reason=form.cleaned_data["reason"],
-                details=form.cleaned_data["details"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The development was terminated."))
-            return redirect_after_form(request, opportunity.get_absolute_url())
-    return _finish_page(
-        request, opportunity=opportunity, form=form, action="terminate", status=status
-    )
+
+    action = "terminate"
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is None:
+            return OpportunityTerminateForm(initial={"version": record.version})
+        return OpportunityTerminateForm(data)
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Opportunity:
+        return services.opportunity_terminate(
+            actor=signed_in(request),
+            opportunity=record,
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("The development was terminated.")
+
+    def success_url(self, request: HttpRequest, record: Any) -> str:
+        return record.get_absolute_url()
+
+
+opportunity_list = OpportunityListView.as_view()
+opportunity_create = OpportunityCreateView.as_view()
+opportunity_detail = OpportunityDetailView.as_view()
+opportunity_edit = OpportunityEditView.as_view()
+opportunity_delete = OpportunityDeleteView.as_view()
+opportunity_assign = OpportunityAssignView.as_view()
+plan_item_create = PlanItemCreateView.as_view()
+plan_item_result = PlanItemResultView.as_view()
+opportunity_succeed = OpportunitySucceedView.as_view()
+opportunity_terminate = OpportunityTerminateView.as_view()

@@ -1,235 +1,193 @@
 """The order 订单 pages: the list (filters, keyset pages), create with lines, detail, edit,
 advance and cancel.
 
-Reads go through selectors_orders (out of scope → 404); writes through services_orders (no
-right → 403; a refused rule such as a credit hold → the message on the form; stale version →
-409 with the conflict on the form). "Add line" posts the form back and shows one more row,
-with htmx in place and without JavaScript as a whole page.
+Reads go through ``selectors.orders`` (out of scope → 404); writes through
+``services.orders`` (no right → 403; a refused rule such as a credit hold → the message on the
+form; stale version → 409 with the conflict on the form). "Add line" posts the form back and
+shows one more row, with htmx in place and without JavaScript as a whole page.
 """
 
-from functools import partial
+from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
+from django.db.models import Model
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guanxi.core.exceptions import ConflictError
-from guanxi.core.forms.dictionaries import apply_validation_error
-from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
-from guanxi.core.pagination import paginate_request
+from guanxi.core.htmx import is_partial
 from guanxi.core.selectors.pages import record_history
-from guanxi.customers.models import Customer
-from guanxi.customers.selectors import customers as customer_selectors
-from guanxi.customers.views.customers import _requires
-from guanxi.sales.forms.orders import (
-    OrderCancelForm,
-    OrderEditForm,
-    OrderFilterForm,
-    OrderForm,
-    line_formset,
+from guanxi.core.views.generic import (
+    ObjectActionView,
+    ObjectFormView,
+    ObjectListView,
+    ObjectView,
+    object_or_404,
+    posted_version,
 )
+from guanxi.sales import rules
+from guanxi.sales.forms.orders import OrderCancelForm, OrderEditForm, OrderFilterForm, OrderForm
 from guanxi.sales.models import Order
 from guanxi.sales.selectors import orders as selectors_orders
 from guanxi.sales.services import orders as services_orders
-from guanxi.sales.views.lines import (
-    add_line_requested,
-    edit_with_lines,
-    posted_version,
-    with_one_more_line,
-)
+from guanxi.sales.views.base import RefusedStatusMixin, customer_or_404, signed_in
+from guanxi.sales.views.lines import LinesEditView, LinesFormView
 
 ACTIVE_NAV = "orders"
 NEW_ORDER_LINES = 2
 
 
-def _conflict_message() -> str:
-    return _(
-        "Someone else changed this order after you opened it, so nothing was saved. "
-        "Reload the page to see their changes, then make yours again."
-    )
+class OrderListView(ObjectListView):
+    permission = rules.VIEW_ORDER
+    active_nav = ACTIVE_NAV
+    template_name = "sales/order_list.html"
+    partial_template_name = "sales/partials/_order_table.html"
+    ordering = selectors_orders.ORDER_ORDERING
+
+    def get_filter_form(self, request: HttpRequest) -> Any:
+        return OrderFilterForm(request.GET or None, actor=signed_in(request))
+
+    def rows(self, request: HttpRequest, form: Any) -> Any:
+        self.customer = None
+        if form.is_bound and form.is_valid() and form.cleaned_data.get("customer"):
+            self.customer = customer_or_404(request, form.cleaned_data["customer"])
+        return selectors_orders.order_list(
+            actor=signed_in(request), customer=self.customer, **form.query()
+        )
+
+    def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        return {"customer": self.customer, "partial": is_partial(request)}
 
 
-def _order_or_404(request, pk) -> Order:
-    try:
-        return selectors_orders.order_get(actor=request.user, pk=pk)
-    except Order.DoesNotExist as missing:
-        raise Http404 from missing
+class _OrderView(ObjectView):
+    model = Order
+    active_nav = ACTIVE_NAV
+    context_object_name = "order"
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(selectors_orders.order_get, actor=signed_in(request), pk=pk)
 
 
-def _customer_or_404(request, pk) -> Customer:
-    try:
-        return customer_selectors.customer_get(actor=request.user, pk=pk)
-    except (Customer.DoesNotExist, ValueError) as missing:
-        raise Http404 from missing
+class OrderDetailView(_OrderView):
+    permission = rules.VIEW_ORDER
+    http_method_names = ["get", "head", "options"]
+    template_name = "sales/order_detail.html"
+
+    def extra_context(self, request: HttpRequest, record: Any) -> dict[str, Any]:
+        return {
+            "next_status": services_orders.TRANSITIONS.get(record.status),
+            "history": record_history(instance=record, limit=30),
+        }
 
 
-@_requires("sales.view_order")
-@require_GET
-def order_list(request):
-    form = OrderFilterForm(request.GET or None, actor=request.user)
-    query = form.query()
+class _OrderLinesView(_OrderView, LinesFormView):
+    template_name = "sales/order_form.html"
+    form_template_name = "sales/partials/_order_form.html"
+    new_lines = NEW_ORDER_LINES
+
+
+class OrderCreateView(_OrderLinesView):
+    permission = rules.ADD_ORDER
+    refused_status = 403  # a credit hold only a supervisor may override: said on the form
     customer = None
-    if form.is_bound and form.is_valid() and form.cleaned_data.get("customer"):
-        customer = _customer_or_404(request, form.cleaned_data["customer"])
-    orders = selectors_orders.order_list(actor=request.user, customer=customer, **query)
-    page = paginate_request(request, orders, ordering=selectors_orders.ORDER_ORDERING)
-    partial = is_partial(request)  # a history restore needs the page
-    context = {
-        "active_nav": ACTIVE_NAV,
-        "form": form,
-        "page": page,
-        "customer": customer,
-        "partial": partial,
-    }
-    template = "sales/partials/_order_table.html" if partial else "sales/order_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
-
-@_requires("sales.view_order")
-@require_GET
-def order_detail(request, pk):
-    order = _order_or_404(request, pk)
-    return render(
-        request,
-        "sales/order_detail.html",
-        {
-            "active_nav": ACTIVE_NAV,
-            "order": order,
-            "next_status": services_orders.TRANSITIONS.get(order.status),
-            "history": record_history(instance=order, limit=30),
-        },
-    )
-
-
-def _render_form(request, *, form, lines, order=None, customer=None, status=200):
-    return render_form_page(
-        request,
-        page_template="sales/order_form.html",
-        form_template="sales/partials/_order_form.html",
-        context={
-            "active_nav": ACTIVE_NAV,
-            "form": form,
-            "lines": lines,
-            "order": order,
-            "customer": customer,
-        },
-        status=status,
-    )
-
-
-@_requires("sales.add_order")
-@require_http_methods(["GET", "POST"])
-def order_create(request):
-    customer = None
-    if request.method != "POST":
+    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is not None:
+            return OrderForm(data, actor=signed_in(request))
         initial = {}
         if raw := request.GET.get("customer", ""):
-            customer = _customer_or_404(request, raw) if raw.isdigit() else None
-            if customer is not None:
-                initial = {"customer": customer.code, "delivery_address": customer.address}
-        form = OrderForm(initial=initial, actor=request.user)
-        lines = line_formset(actor=request.user, extra=NEW_ORDER_LINES)
-        return _render_form(request, form=form, lines=lines, customer=customer)
-    form = OrderForm(request.POST, actor=request.user)
-    if add_line_requested(request):
-        form.is_valid()  # show what was typed, errors included
-        return _render_form(request, form=form, lines=with_one_more_line(request))
-    lines = line_formset(request.POST, actor=request.user)
-    status = 200
-    if form.is_valid() and lines.is_valid():
+            self.customer = customer_or_404(request, raw) if raw.isdigit() else None
+            if self.customer is not None:
+                initial = {
+                    "customer": self.customer.code,
+                    "delivery_address": self.customer.address,
+                }
+        return OrderForm(initial=initial, actor=signed_in(request))
+
+    def form_context(self, request: HttpRequest, form: Any, record: Any) -> dict[str, Any]:
+        return {**super().form_context(request, form, record), "customer": self.customer}
+
+    def save_lines(self, request: HttpRequest, form: Any, record: Any, lines: list[dict]) -> Any:
         values = form.values()
-        try:
-            order = services_orders.order_create(
-                actor=request.user,
-                customer=values.pop("customer"),
-                lines=lines.lines(),
-                **values,
-            )
-        except PermissionDenied as refused:
-            form.add_error(None, str(refused))
-            status = 403
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Order %(code)s was created: %(total)s.")
-                % {"code": order.code, "total": f"¥{order.total}"},
-            )
-            return redirect_after_form(request, order.get_absolute_url())
-    return _render_form(request, form=form, lines=lines, status=status)
-
-
-@_requires("sales.change_order")
-@require_http_methods(["GET", "POST"])
-def order_edit(request, pk):
-    order = _order_or_404(request, pk)
-    return edit_with_lines(
-        request,
-        record=order,
-        form_class=OrderEditForm,
-        render=partial(_render_form, request, order=order),
-        update=partial(services_orders.order_update, actor=request.user, order=order),
-        saved_message=_("Order %(code)s was saved.") % {"code": order.code},
-        locked_message=_("A %(status)s order cannot be changed any more.")
-        % {"status": order.get_status_display().lower()},
-        conflict_message=_conflict_message(),
-    )
-
-
-@_requires("sales.change_order")
-@require_POST
-def order_advance(request, pk):
-    order = _order_or_404(request, pk)
-    try:
-        services_orders.order_advance(
-            actor=request.user, order=order, expected_version=posted_version(request)
+        return services_orders.order_create(
+            actor=signed_in(request), customer=values.pop("customer"), lines=lines, **values
         )
-    except ConflictError:
-        messages.error(request, _conflict_message())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Order %(code)s is now %(status)s.")
-            % {"code": order.code, "status": order.get_status_display()},
-        )
-    return redirect(order.get_absolute_url())
+
+    def success_message(self, record: Any) -> str:
+        return _("Order %(code)s was created: %(total)s.") % {
+            "code": record.code,
+            "total": f"¥{record.total}",
+        }
 
 
-@_requires("sales.change_order")
-@require_http_methods(["GET", "POST"])
-def order_cancel(request, pk):
-    order = _order_or_404(request, pk)
-    form = OrderCancelForm(request.POST or None, initial={"version": order.version})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_orders.order_cancel(
-                actor=request.user,
-                order=order,
-                expected_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
+class OrderEditView(LinesEditView, _OrderLinesView):
+    permission = rules.CHANGE_ORDER
+
+    def locked_message(self, request: HttpRequest, record: Any) -> str:
+        if record.is_editable:
+            return ""
+        return _("A %(status)s order cannot be changed any more.") % {
+            "status": record.get_status_display().lower()
+        }
+
+    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is None:
+            return OrderEditForm(
+                initial=OrderEditForm.initial_for(record), actor=signed_in(request)
             )
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            status = 422
-        else:
-            messages.success(request, _("Order %(code)s was cancelled.") % {"code": order.code})
-            return redirect_after_form(request, order.get_absolute_url())
-    return render(
-        request,
-        "sales/order_cancel.html",
-        {"active_nav": ACTIVE_NAV, "order": order, "form": form},
-        status=status,
-    )
+        return OrderEditForm(data, actor=signed_in(request))
+
+    def form_context(self, request: HttpRequest, form: Any, record: Any) -> dict[str, Any]:
+        return {**super().form_context(request, form, record), "customer": None}
+
+    def save_lines(self, request: HttpRequest, form: Any, record: Any, lines: list[dict]) -> Any:
+        return services_orders.order_update(
+            actor=signed_in(request),
+            order=record,
+            expected_version=form.cleaned_data["version"],
+            lines=lines,
+            **form.values(),
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("Order %(code)s was saved.") % {"code": record.code}
+
+
+class OrderAdvanceView(_OrderView, ObjectActionView):
+    permission = rules.CHANGE_ORDER
+
+    def act(self, request: HttpRequest, record: Any, form: Any) -> Order:
+        return services_orders.order_advance(
+            actor=signed_in(request), order=record, expected_version=posted_version(request)
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("Order %(code)s is now %(status)s.") % {
+            "code": record.code,
+            "status": record.get_status_display(),
+        }
+
+
+class OrderCancelView(RefusedStatusMixin, _OrderView, ObjectFormView):
+    permission = rules.CHANGE_ORDER
+    template_name = "sales/order_cancel.html"
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return OrderCancelForm(data or None, initial={"version": record.version})
+
+    def run(self, request: HttpRequest, form: Any, record: Any) -> Order:
+        return services_orders.order_cancel(
+            actor=signed_in(request),
+            order=record,
+            expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("Order %(code)s was cancelled.") % {"code": record.code}
+
+
+order_list = OrderListView.as_view()
+order_detail = OrderDetailView.as_view()
+order_create = OrderCreateView.as_view()
+order_edit = OrderEditView.as_view()
+order_advance = OrderAdvanceView.as_view()
+order_cancel = OrderCancelView.as_view()

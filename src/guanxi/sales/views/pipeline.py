@@ -1,26 +1,35 @@
 """The pipeline pages 销售漏斗: the kanban board, deals (create, detail, edit, delete, move),
 the weighted forecast and the stage settings.
 
-Reads go through selectors_pipeline (out of scope → 404), writes through services_pipeline
-(no right → 403; bad input shows on the form; a stale version → 409). Moving a card posts to
-the move endpoint, by drag and drop (kanban.js) or the card's own "move to" form (keyboard,
-no JavaScript); with htmx the answer is the board, swapped in place.
+Reads go through ``selectors.pipeline`` (out of scope → 404), writes through
+``services.pipeline`` (no right → 403; bad input shows on the form; a stale version → 409).
+Moving a card posts to the move endpoint, by drag and drop (kanban.js) or the card's own
+"move to" form (keyboard, no JavaScript); with htmx the answer is the board, swapped in place.
 """
 
+from typing import Any
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
-from guanxi.core.decorators import requires as _requires
 from guanxi.core.exceptions import ConflictError
-from guanxi.core.forms.dictionaries import apply_validation_error
-from guanxi.core.htmx import is_partial, redirect_after_form, render_form_page
+from guanxi.core.htmx import is_partial
+from guanxi.core.views.generic import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectFormView,
+    ObjectView,
+    ScopedPageView,
+    conflict_message,
+    object_or_404,
+    render_page,
+)
+from guanxi.sales import rules
 from guanxi.sales.forms.pipeline import (
     BoardFilterForm,
     DealCreateForm,
@@ -33,295 +42,276 @@ from guanxi.sales.forms.pipeline import (
 from guanxi.sales.models import Deal, PipelineStage
 from guanxi.sales.selectors import pipeline as selectors
 from guanxi.sales.services import pipeline as services
+from guanxi.sales.views.base import signed_in
 
 ACTIVE_NAV = "pipeline"
-
-
-def _conflict_message() -> str:
-    return _(
-        "Someone else changed this deal after you opened it, so nothing was saved. "
-        "Reload the page to see their changes, then make yours again."
-    )
-
-
-def _deal_or_404(request, pk) -> Deal:
-    try:
-        return selectors.deal_get(actor=request.user, pk=pk)
-    except Deal.DoesNotExist as missing:
-        raise Http404 from missing
 
 
 # -- the board ---------------------------------------------------------------------------------
 
 
-def _board_context(request, *, error: str = "", owner=None) -> dict:
+def _board_context(request: HttpRequest, *, error: str = "", owner: Any = None) -> dict:
     return {
         "active_nav": ACTIVE_NAV,
-        "columns": selectors.board(actor=request.user, owner=owner),
+        "columns": selectors.board(actor=signed_in(request), owner=owner),
         "stages": selectors.stage_list(),
         "lost_reasons": selectors.lost_reason_choices(),
-        "can_move": request.user.has_perm("sales.change_deal"),
+        "can_move": request.user.has_perm(rules.CHANGE_DEAL),
         "move_error": error,
         "owner": owner,
     }
 
 
-@_requires("sales.view_deal")
-def pipeline_board(request):
+class PipelineBoardView(ScopedPageView):
     """The kanban: one column per stage, the deals in scope, amounts summed per column."""
-    form = BoardFilterForm(request.GET or None, actor=request.user)
-    context = _board_context(request, owner=form.chosen_owner())
-    context["filter_form"] = form
-    template = "sales/partials/_kanban_board.html" if is_partial(request) else "sales/pipeline.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+
+    permission = rules.VIEW_DEAL
+    active_nav = ACTIVE_NAV
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = BoardFilterForm(request.GET or None, actor=signed_in(request))
+        context = _board_context(request, owner=form.chosen_owner())
+        context["filter_form"] = form
+        return render_page(
+            request,
+            template="sales/pipeline.html",
+            partial_template="sales/partials/_kanban_board.html",
+            context=context,
+        )
 
 
-@_requires("sales.change_deal")
-@require_POST
-def deal_move(request, pk):
-    """Move a deal to another stage; htmx gets the board back, others a redirect."""
-    deal = _deal_or_404(request, pk)
-    form = DealMoveForm(request.POST)
-    error = ""
-    if not form.is_valid():
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
-    else:
-        data = form.cleaned_data
-        try:
-            moved = services.deal_move(
-                actor=request.user,
-                deal=deal,
-                stage=data["stage"],
-                lost_reason=data.get("lost_reason"),
-                expected_version=data.get("version"),
-            )
-        except ConflictError:
-            error = _conflict_message()
-        except ValidationError as refused:
-            error = " ".join(refused.messages)
+class DealMoveView(ScopedPageView):
+    """Move a deal to another stage; htmx gets the board back, others a redirect.
+
+    Not an ``ObjectActionView``: an htmx move answers the whole board (every column may
+    change) with the refusal's reason in it, not a redirect.
+    """
+
+    http_method_names = ["post", "options"]
+    permission = rules.CHANGE_DEAL
+
+    def post(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
+        deal: Any = object_or_404(selectors.deal_get, actor=signed_in(request), pk=pk)
+        form = DealMoveForm(request.POST)
+        error = ""
+        if not form.is_valid():
+            error = " ".join(str(e) for errors in form.errors.values() for e in errors)
         else:
-            if not is_partial(request):
-                messages.success(
-                    request,
-                    _("“%(title)s” moved to “%(stage)s”.")
-                    % {"title": moved.title, "stage": moved.stage.label},
+            data = form.cleaned_data
+            try:
+                moved = services.deal_move(
+                    actor=signed_in(request),
+                    deal=deal,
+                    stage=data["stage"],
+                    lost_reason=data.get("lost_reason"),
+                    expected_version=data.get("version"),
                 )
-    owner_form = BoardFilterForm(request.POST, actor=request.user)
-    if is_partial(request):
-        # The board comes back whole (every column may change) with the reason of a refusal;
-        # 200 so htmx swaps it in.
-        context = _board_context(request, error=error, owner=owner_form.chosen_owner())
-        return render(request, "sales/partials/_kanban_board.html", context)
-    if error:
-        messages.error(request, error)
-    target = request.POST.get("next", "")
-    if target == "detail":
-        return redirect(deal.get_absolute_url())
-    return redirect("sales:pipeline_board")
+            except ConflictError:
+                error = conflict_message(Deal)
+            except ValidationError as refused:
+                error = " ".join(refused.messages)
+            else:
+                if not is_partial(request):
+                    messages.success(
+                        request,
+                        _("“%(title)s” moved to “%(stage)s”.")
+                        % {"title": moved.title, "stage": moved.stage.label},
+                    )
+        owner_form = BoardFilterForm(request.POST, actor=signed_in(request))
+        if is_partial(request):
+            # 200 so htmx swaps the board in, the reason of a refusal included.
+            context = _board_context(request, error=error, owner=owner_form.chosen_owner())
+            return render(request, "sales/partials/_kanban_board.html", context)
+        if error:
+            messages.error(request, error)
+        if request.POST.get("next", "") == "detail":
+            return redirect(deal.get_absolute_url())
+        return redirect("sales:pipeline_board")
 
 
 # -- deals -------------------------------------------------------------------------------------
 
 
-def _render_form(request, form, deal=None, status=200):
-    return render_form_page(
-        request,
-        page_template="sales/deal_form.html",
-        form_template="sales/partials/_deal_form.html",
-        context={"active_nav": ACTIVE_NAV, "form": form, "deal": deal},
-        status=status,
-    )
+class _DealView(ObjectView):
+    model = Deal
+    active_nav = ACTIVE_NAV
+    context_object_name = "deal"
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(selectors.deal_get, actor=signed_in(request), pk=pk)
 
 
-@_requires("sales.add_deal")
-@require_http_methods(["GET", "POST"])
-def deal_create(request):
-    if request.method != "POST":
+class _DealFormView(_DealView, ObjectFormView):
+    template_name = "sales/deal_form.html"
+    form_template_name = "sales/partials/_deal_form.html"
+
+
+class DealCreateView(_DealFormView):
+    permission = rules.ADD_DEAL
+
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is not None:
+            return DealCreateForm(data, actor=signed_in(request))
         initial = {}
         if stage := request.GET.get("stage", ""):
             initial["stage"] = stage if stage.isdigit() else None
-        return _render_form(request, DealCreateForm(actor=request.user, initial=initial))
-    form = DealCreateForm(request.POST, actor=request.user)
-    if form.is_valid():
-        try:
-            deal = services.deal_create(actor=request.user, **form.values())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Deal “%(title)s” was recorded.") % {"title": deal.title})
-            return redirect_after_form(request, deal.get_absolute_url())
-    return _render_form(request, form)
+        return DealCreateForm(actor=signed_in(request), initial=initial)
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Deal:
+        return services.deal_create(actor=signed_in(request), **form.values())
+
+    def success_message(self, record: Any) -> str:
+        return _("Deal “%(title)s” was recorded.") % {"title": record.title}
 
 
-@_requires("sales.view_deal")
-def deal_detail(request, pk):
-    deal = _deal_or_404(request, pk)
-    context = {
-        "active_nav": ACTIVE_NAV,
-        "deal": deal,
-        "stages": selectors.stage_list(),
-        "lost_reasons": selectors.lost_reason_choices(),
-        "can_move": request.user.has_perm("sales.change_deal"),
-    }
-    return render(request, "sales/deal_detail.html", context)
+class DealDetailView(_DealView):
+    permission = rules.VIEW_DEAL
+    template_name = "sales/deal_detail.html"
+
+    def extra_context(self, request: HttpRequest, record: Any) -> dict[str, Any]:
+        return {
+            "stages": selectors.stage_list(),
+            "lost_reasons": selectors.lost_reason_choices(),
+            "can_move": request.user.has_perm(rules.CHANGE_DEAL),
+        }
 
 
-@_requires("sales.change_deal")
-@require_http_methods(["GET", "POST"])
-def deal_edit(request, pk):
-    deal = _deal_or_404(request, pk)
-    if request.method != "POST":
-        form = DealEditForm(initial=DealForm.initial_for(deal), actor=request.user)
-        return _render_form(request, form, deal)
-    form = DealEditForm(request.POST, actor=request.user)
-    status = 200
-    if form.is_valid():
-        try:
-            saved = services.deal_update(
-                actor=request.user,
-                deal=deal,
-                expected_version=form.cleaned_data["version"],
-                **form.values(),
-            )
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Deal “%(title)s” was saved.") % {"title": saved.title})
-            return redirect_after_form(request, deal.get_absolute_url())
-    return _render_form(request, form, deal, status=status)
+class DealEditView(_DealFormView):
+    permission = rules.CHANGE_DEAL
 
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is None:
+            return DealEditForm(initial=DealForm.initial_for(record), actor=signed_in(request))
+        return DealEditForm(data, actor=signed_in(request))
 
-@_requires("sales.delete_deal")
-@require_http_methods(["GET", "POST"])
-def deal_delete(request, pk):
-    deal = _deal_or_404(request, pk)
-    if request.method == "POST":
-        raw = request.POST.get("version", "")
-        try:
-            services.deal_delete(
-                actor=request.user, deal=deal, expected_version=int(raw) if raw.isdigit() else 0
-            )
-        except ConflictError:
-            messages.error(request, _conflict_message())
-            return redirect(deal.get_absolute_url())
-        messages.success(
-            request, _("Deal “%(title)s” was moved to the recycle bin.") % {"title": deal.title}
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Deal:
+        return services.deal_update(
+            actor=signed_in(request),
+            deal=record,
+            expected_version=form.cleaned_data["version"],
+            **form.values(),
         )
-        return redirect("sales:pipeline_board")
-    return render(
-        request, "sales/deal_confirm_delete.html", {"active_nav": ACTIVE_NAV, "deal": deal}
-    )
+
+    def success_message(self, record: Any) -> str:
+        return _("Deal “%(title)s” was saved.") % {"title": record.title}
+
+
+class DealDeleteView(_DealView, ObjectDeleteView):
+    permission = rules.DELETE_DEAL
+    template_name = "sales/deal_confirm_delete.html"
+
+    def delete(self, request: HttpRequest, record: Any, expected_version: int) -> None:
+        services.deal_delete(
+            actor=signed_in(request), deal=record, expected_version=expected_version
+        )
+
+    def success_url(self, request: HttpRequest, record: Any) -> str:
+        return reverse("sales:pipeline_board")
+
+    def conflict_url(self, request: HttpRequest, record: Any) -> str:
+        return record.get_absolute_url()
+
+    def success_message(self, record: Any) -> str:
+        return _("Deal “%(title)s” was moved to the recycle bin.") % {"title": record.title}
 
 
 # -- the forecast ------------------------------------------------------------------------------
 
 
-@_requires("sales.view_deal")
-def pipeline_forecast(request):
+class PipelineForecastView(ScopedPageView):
     """Weighted pipeline by expected close month × owner, within the user's scope."""
-    form = BoardFilterForm(request.GET or None, actor=request.user)
-    context = {
-        "active_nav": ACTIVE_NAV,
-        "filter_form": form,
-        "table": selectors.forecast_table(actor=request.user, owner=form.chosen_owner()),
-    }
-    return render(request, "sales/pipeline_forecast.html", context)
+
+    permission = rules.VIEW_DEAL
+    active_nav = ACTIVE_NAV
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = BoardFilterForm(request.GET or None, actor=signed_in(request))
+        context = self.get_context(
+            filter_form=form,
+            table=selectors.forecast_table(actor=signed_in(request), owner=form.chosen_owner()),
+        )
+        return render(request, "sales/pipeline_forecast.html", context)
 
 
 # -- stage settings (administrators) -----------------------------------------------------------
 
 
-def _require_stage_admin(request) -> None:
-    if not services.can_manage_stages(request.user):
-        raise PermissionDenied
+class StageListView(ScopedPageView):
+    permission = rules.MANAGE_STAGES
+    active_nav = ACTIVE_NAV
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        context = self.get_context(stages=selectors.stage_list())
+        return render(request, "sales/pipeline_stages.html", context)
 
 
-@login_required
-def stage_list(request):
-    _require_stage_admin(request)
-    return render(
-        request,
-        "sales/pipeline_stages.html",
-        {"active_nav": ACTIVE_NAV, "stages": selectors.stage_list()},
-    )
+class _StageView(ObjectView):
+    model = PipelineStage
+    permission = rules.MANAGE_STAGES
+    active_nav = ACTIVE_NAV
+    context_object_name = "stage"
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(lambda actor, pk: selectors.stage_get(pk=pk), actor=None, pk=pk)
 
 
-def _render_stage_form(request, form, stage=None, status=200):
-    return render_form_page(
-        request,
-        page_template="sales/pipeline_stage_form.html",
-        form_template="sales/partials/_kanban_stage_form.html",
-        context={"active_nav": ACTIVE_NAV, "form": form, "stage": stage},
-        status=status,
-    )
+class _StageFormView(_StageView, ObjectFormView):
+    template_name = "sales/pipeline_stage_form.html"
+    form_template_name = "sales/partials/_kanban_stage_form.html"
+
+    def success_url(self, request: HttpRequest, record: Any) -> str:
+        return reverse("sales:stage_list")
+
+    def success_message(self, record: Any) -> str:
+        return _("The stage was saved.")
+
+    def conflict_text(self) -> str:
+        return conflict_message(Deal)  # the stage pages have always used the deal's wording
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def stage_create(request):
-    _require_stage_admin(request)
-    if request.method != "POST":
-        return _render_stage_form(request, StageForm())
-    form = StageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.stage_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The stage was saved."))
-            return redirect_after_form(request, reverse("sales:stage_list"))
-    return _render_stage_form(request, form)
+class StageCreateView(_StageFormView):
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return StageForm(data)
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> PipelineStage:
+        return services.stage_create(actor=signed_in(request), **form.cleaned_data)
 
 
-def _stage_or_404(pk) -> PipelineStage:
-    try:
-        return selectors.stage_get(pk=pk)
-    except PipelineStage.DoesNotExist as missing:
-        raise Http404 from missing
+class StageEditView(_StageFormView):
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is not None:
+            return StageEditForm(data)
+        initial = {name: getattr(record, name) for name in services.STAGE_EDITABLE_FIELDS}
+        initial["version"] = record.version
+        return StageEditForm(initial=initial)
 
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def stage_edit(request, pk):
-    _require_stage_admin(request)
-    stage = _stage_or_404(pk)
-    if request.method != "POST":
-        initial = {name: getattr(stage, name) for name in services.STAGE_EDITABLE_FIELDS}
-        initial["version"] = stage.version
-        return _render_stage_form(request, StageEditForm(initial=initial), stage)
-    form = StageEditForm(request.POST)
-    status = 200
-    if form.is_valid():
+    def save(self, request: HttpRequest, form: Any, record: Any) -> PipelineStage:
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            services.stage_update(actor=request.user, stage=stage, expected_version=version, **data)
-        except ConflictError:
-            form.add_error(None, _conflict_message())
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The stage was saved."))
-            return redirect_after_form(request, reverse("sales:stage_list"))
-    return _render_stage_form(request, form, stage, status=status)
+        return services.stage_update(
+            actor=signed_in(request), stage=record, expected_version=version, **data
+        )
 
 
-@login_required
-@require_POST
-def stage_delete(request, pk):
-    _require_stage_admin(request)
-    stage = _stage_or_404(pk)
-    try:
-        services.stage_delete(actor=request.user, stage=stage)
-    except ValidationError as refused:
-        messages.error(request, " ".join(refused.messages))
-    else:
-        messages.success(request, _("The stage was deleted."))
-    return redirect("sales:stage_list")
+class StageDeleteView(_StageView, ObjectActionView):
+    def act(self, request: HttpRequest, record: Any, form: Any) -> None:
+        services.stage_delete(actor=signed_in(request), stage=record)
+
+    def done_url(self, request: HttpRequest, record: Any) -> str:
+        return reverse("sales:stage_list")
+
+    def success_message(self, record: Any) -> str:
+        return _("The stage was deleted.")
+
+
+pipeline_board = PipelineBoardView.as_view()
+deal_move = DealMoveView.as_view()
+deal_create = DealCreateView.as_view()
+deal_detail = DealDetailView.as_view()
+deal_edit = DealEditView.as_view()
+deal_delete = DealDeleteView.as_view()
+pipeline_forecast = PipelineForecastView.as_view()
+stage_list = StageListView.as_view()
+stage_create = StageCreateView.as_view()
+stage_edit = StageEditView.as_view()
+stage_delete = StageDeleteView.as_view()

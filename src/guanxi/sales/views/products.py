@@ -2,20 +2,15 @@
 edit (catalogue right: administrators and sales supervisors), and the stock query page.
 """
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from typing import Any
 
-from guanxi.core.exceptions import ConflictError
-from guanxi.core.forms.dictionaries import apply_validation_error
-from guanxi.core.htmx import redirect_after_form
-from guanxi.core.pagination import paginate_request
+from django.db.models import Model
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
 from guanxi.core.selectors.pages import record_history
-from guanxi.customers.views.customers import _requires
+from guanxi.core.views.generic import ObjectFormView, ObjectListView, ObjectView, object_or_404
+from guanxi.sales import rules
 from guanxi.sales.forms.products import (
     InventoryFilterForm,
     ProductEditForm,
@@ -25,120 +20,110 @@ from guanxi.sales.forms.products import (
 from guanxi.sales.models import Product
 from guanxi.sales.selectors import products as selectors_products
 from guanxi.sales.services import products as services_products
+from guanxi.sales.views.base import signed_in
 
 ACTIVE_NAV = "products"
 
 
-def _product_or_404(request, pk) -> Product:
-    try:
-        return selectors_products.product_get(actor=request.user, pk=pk)
-    except Product.DoesNotExist as missing:
-        raise Http404 from missing
+class ProductListView(ObjectListView):
+    permission = rules.VIEW_PRODUCT
+    active_nav = ACTIVE_NAV
+    template_name = "sales/product_list.html"
+    ordering = selectors_products.PRODUCT_ORDERING
+
+    def get_filter_form(self, request: HttpRequest) -> Any:
+        return ProductFilterForm(request.GET or None, actor=signed_in(request))
+
+    def rows(self, request: HttpRequest, form: Any) -> Any:
+        return selectors_products.product_list(actor=signed_in(request), **form.query())
 
 
-@_requires("sales.view_product")
-@require_GET
-def product_list(request):
-    form = ProductFilterForm(request.GET or None, actor=request.user)
-    products = selectors_products.product_list(actor=request.user, **form.query())
-    page = paginate_request(request, products, ordering=selectors_products.PRODUCT_ORDERING)
-    return render(
-        request,
-        "sales/product_list.html",
-        {"active_nav": ACTIVE_NAV, "form": form, "page": page},
-    )
+class _ProductView(ObjectView):
+    model = Product
+    active_nav = ACTIVE_NAV
+    context_object_name = "product"
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(selectors_products.product_get, actor=signed_in(request), pk=pk)
 
 
-@_requires("sales.view_product")
-@require_GET
-def product_detail(request, pk):
-    product = _product_or_404(request, pk)
-    stock = selectors_products.inventory_list(actor=request.user, product=product)
-    return render(
-        request,
-        "sales/product_detail.html",
-        {
-            "active_nav": ACTIVE_NAV,
-            "product": product,
-            "stock": stock,
-            "history": record_history(instance=product, limit=20),
-        },
-    )
+class ProductDetailView(_ProductView):
+    permission = rules.VIEW_PRODUCT
+    http_method_names = ["get", "head", "options"]
+    template_name = "sales/product_detail.html"
+
+    def extra_context(self, request: HttpRequest, record: Any) -> dict[str, Any]:
+        return {
+            "stock": selectors_products.inventory_list(actor=signed_in(request), product=record),
+            "history": record_history(instance=record, limit=20),
+        }
 
 
-def _render_form(request, form, product=None, status=200):
-    return render(
-        request,
-        "sales/product_form.html",
-        {"active_nav": ACTIVE_NAV, "form": form, "product": product},
-        status=status,
-    )
+class _ProductFormView(_ProductView, ObjectFormView):
+    permission = rules.MANAGE_CATALOGUE
+    template_name = "sales/product_form.html"
 
-
-@_requires(services_products.CATALOGUE_RIGHT)
-@require_http_methods(["GET", "POST"])
-def product_create(request):
-    form = ProductForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            product = services_products.product_create(actor=request.user, **form.values())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Product “%(name)s” was created.") % {"name": product})
-            return redirect_after_form(request, product.get_absolute_url())
-    return _render_form(request, form)
-
-
-@_requires(services_products.CATALOGUE_RIGHT)
-@require_http_methods(["GET", "POST"])
-def product_edit(request, pk):
-    product = _product_or_404(request, pk)
-    if request.method != "POST":
-        form = ProductEditForm(
-            initial=ProductForm.initial_for(product), actor=request.user, product=product
+    def conflict_text(self) -> str:
+        return _(
+            "Someone else changed this record after you opened it, so nothing was saved. "
+            "Reload the page to see their changes, then make yours again."
         )
-        return _render_form(request, form, product)
-    form = ProductEditForm(request.POST, actor=request.user, product=product)
-    status = 200
-    if form.is_valid():
-        try:
-            services_products.product_update(
-                actor=request.user,
-                product=product,
-                expected_version=form.cleaned_data["version"],
-                **form.values(),
-            )
-        except ConflictError:
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this record after you opened it, so nothing was saved. "
-                    "Reload the page to see their changes, then make yours again."
-                ),
-            )
-            status = 409
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Product “%(name)s” was saved.") % {"name": product})
-            return redirect_after_form(request, product.get_absolute_url())
-    return _render_form(request, form, product, status=status)
 
 
-@_requires("sales.view_inventoryitem")
-@require_GET
-def inventory_list(request):
+class ProductCreateView(_ProductFormView):
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        return ProductForm(data or None, actor=signed_in(request))
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Product:
+        return services_products.product_create(actor=signed_in(request), **form.values())
+
+    def success_message(self, record: Any) -> str:
+        return _("Product “%(name)s” was created.") % {"name": record}
+
+
+class ProductEditView(_ProductFormView):
+    def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is None:
+            return ProductEditForm(
+                initial=ProductForm.initial_for(record), actor=signed_in(request), product=record
+            )
+        return ProductEditForm(data, actor=signed_in(request), product=record)
+
+    def save(self, request: HttpRequest, form: Any, record: Any) -> Product:
+        return services_products.product_update(
+            actor=signed_in(request),
+            product=record,
+            expected_version=form.cleaned_data["version"],
+            **form.values(),
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("Product “%(name)s” was saved.") % {"name": record}
+
+
+class InventoryListView(ObjectListView):
     """库存查询: stock by product and warehouse, with the total per product."""
-    form = InventoryFilterForm(request.GET or None, actor=request.user)
-    query = form.query()
-    items = selectors_products.inventory_list(actor=request.user, **query)
-    page = paginate_request(request, items, ordering=selectors_products.INVENTORY_ORDERING)
-    totals = selectors_products.inventory_totals(actor=request.user, **query)
-    response = render(
-        request,
-        "sales/inventory_list.html",
-        {"active_nav": ACTIVE_NAV, "form": form, "page": page, "totals": totals},
-    )
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+
+    permission = rules.VIEW_INVENTORYITEM
+    active_nav = ACTIVE_NAV
+    template_name = "sales/inventory_list.html"
+    ordering = selectors_products.INVENTORY_ORDERING
+
+    def get_filter_form(self, request: HttpRequest) -> Any:
+        return InventoryFilterForm(request.GET or None, actor=signed_in(request))
+
+    def rows(self, request: HttpRequest, form: Any) -> Any:
+        self.query = form.query()
+        return selectors_products.inventory_list(actor=signed_in(request), **self.query)
+
+    def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        return {
+            "totals": selectors_products.inventory_totals(actor=signed_in(request), **self.query)
+        }
+
+
+product_list = ProductListView.as_view()
+product_detail = ProductDetailView.as_view()
+product_create = ProductCreateView.as_view()
+product_edit = ProductEditView.as_view()
+inventory_list = InventoryListView.as_view()

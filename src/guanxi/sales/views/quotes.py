@@ -1,199 +1,189 @@
 """The quote 报价 pages: list, create and edit with lines (the order form's line handling),
 detail with send / accept / reject and convert into an order.
 
-Reads go through selectors_quotes (out of scope → 404); writes through services_quotes.
+Reads go through ``selectors.quotes`` (out of scope → 404); writes through
+``services.quotes``.
 """
 
-from functools import partial
+from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.db.models import Model
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guanxi.core.exceptions import ConflictError
-from guanxi.core.forms.dictionaries import apply_validation_error
-from guanxi.core.htmx import redirect_after_form, render_form_page
-from guanxi.core.pagination import paginate_request
 from guanxi.core.selectors.pages import record_history
-from guanxi.customers.views.customers import _requires
-from guanxi.sales.forms.orders import line_formset
+from guanxi.core.views.generic import (
+    ObjectActionView,
+    ObjectListView,
+    ObjectView,
+    object_or_404,
+    posted_version,
+)
+from guanxi.sales import rules
 from guanxi.sales.forms.quotes import QuoteConvertForm, QuoteEditForm, QuoteFilterForm, QuoteForm
-from guanxi.sales.models import Quote
+from guanxi.sales.models import Order, Quote
 from guanxi.sales.selectors import quotes as selectors_quotes
 from guanxi.sales.services import quotes as services_quotes
-from guanxi.sales.views.lines import (
-    add_line_requested,
-    edit_with_lines,
-    posted_version,
-    with_one_more_line,
-)
-from guanxi.sales.views.orders import _customer_or_404
+from guanxi.sales.views.base import customer_or_404, signed_in
+from guanxi.sales.views.lines import LinesEditView, LinesFormView
 
 ACTIVE_NAV = "quotes"
 NEW_QUOTE_LINES = 2
 
 
-def _conflict_message() -> str:
-    return _(
-        "Someone else changed this quote after you opened it, so nothing was saved. "
-        "Reload the page to see their changes, then make yours again."
-    )
+class QuoteListView(ObjectListView):
+    permission = rules.VIEW_QUOTE
+    active_nav = ACTIVE_NAV
+    template_name = "sales/quote_list.html"
+    filter_form = QuoteFilterForm
+    ordering = selectors_quotes.QUOTE_ORDERING
+
+    def rows(self, request: HttpRequest, form: Any) -> Any:
+        status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
+        return selectors_quotes.quote_list(actor=signed_in(request), status=status)
 
 
-def _quote_or_404(request, pk) -> Quote:
-    try:
-        return selectors_quotes.quote_get(actor=request.user, pk=pk)
-    except Quote.DoesNotExist as missing:
-        raise Http404 from missing
+class _QuoteView(ObjectView):
+    model = Quote
+    active_nav = ACTIVE_NAV
+    context_object_name = "quote"
+
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
+        return object_or_404(selectors_quotes.quote_get, actor=signed_in(request), pk=pk)
 
 
-@_requires("sales.view_quote")
-@require_GET
-def quote_list(request):
-    form = QuoteFilterForm(request.GET or None)
-    status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
-    quotes = selectors_quotes.quote_list(actor=request.user, status=status)
-    page = paginate_request(request, quotes, ordering=selectors_quotes.QUOTE_ORDERING)
-    return render(
-        request,
-        "sales/quote_list.html",
-        {"active_nav": ACTIVE_NAV, "form": form, "page": page},
-    )
+class QuoteDetailView(_QuoteView):
+    permission = rules.VIEW_QUOTE
+    http_method_names = ["get", "head", "options"]
+    template_name = "sales/quote_detail.html"
 
-
-@_requires("sales.view_quote")
-@require_GET
-def quote_detail(request, pk):
-    quote = _quote_or_404(request, pk)
-    return render(
-        request,
-        "sales/quote_detail.html",
-        {
-            "active_nav": ACTIVE_NAV,
-            "quote": quote,
+    def extra_context(self, request: HttpRequest, record: Any) -> dict[str, Any]:
+        return {
             "convert_form": QuoteConvertForm(
-                initial={"version": quote.version}, actor=request.user
+                initial={"version": record.version}, actor=signed_in(request)
             ),
-            "history": record_history(instance=quote, limit=30),
-        },
-    )
+            "history": record_history(instance=record, limit=30),
+        }
 
 
-def _render_form(request, *, form, lines, quote=None, status=200):
-    return render_form_page(
-        request,
-        page_template="sales/quote_form.html",
-        form_template="sales/partials/_quote_form.html",
-        context={"active_nav": ACTIVE_NAV, "form": form, "lines": lines, "quote": quote},
-        status=status,
-    )
+class _QuoteLinesView(_QuoteView, LinesFormView):
+    template_name = "sales/quote_form.html"
+    form_template_name = "sales/partials/_quote_form.html"
+    new_lines = NEW_QUOTE_LINES
 
 
-@_requires("sales.add_quote")
-@require_http_methods(["GET", "POST"])
-def quote_create(request):
-    if request.method != "POST":
+class QuoteCreateView(_QuoteLinesView):
+    permission = rules.ADD_QUOTE
+
+    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is not None:
+            return QuoteForm(data, actor=signed_in(request))
         initial = {}
         if (raw := request.GET.get("customer", "")).isdigit():
-            initial = {"customer": _customer_or_404(request, raw).code}
-        form = QuoteForm(initial=initial, actor=request.user)
-        lines = line_formset(actor=request.user, extra=NEW_QUOTE_LINES)
-        return _render_form(request, form=form, lines=lines)
-    form = QuoteForm(request.POST, actor=request.user)
-    if add_line_requested(request):
-        form.is_valid()
-        return _render_form(request, form=form, lines=with_one_more_line(request))
-    lines = line_formset(request.POST, actor=request.user)
-    if form.is_valid() and lines.is_valid():
+            initial = {"customer": customer_or_404(request, raw).code}
+        return QuoteForm(initial=initial, actor=signed_in(request))
+
+    def save_lines(self, request: HttpRequest, form: Any, record: Any, lines: list[dict]) -> Any:
         values = form.values()
-        try:
-            quote = services_quotes.quote_create(
-                actor=request.user, customer=values.pop("customer"), lines=lines.lines(), **values
+        return services_quotes.quote_create(
+            actor=signed_in(request), customer=values.pop("customer"), lines=lines, **values
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("Quote %(code)s was created: %(total)s.") % {
+            "code": record.code,
+            "total": f"¥{record.total}",
+        }
+
+
+class QuoteEditView(LinesEditView, _QuoteLinesView):
+    permission = rules.CHANGE_QUOTE
+
+    def locked_message(self, request: HttpRequest, record: Any) -> str:
+        if record.is_editable:
+            return ""
+        return _("A %(status)s quote cannot be changed any more.") % {
+            "status": record.get_status_display().lower()
+        }
+
+    def header_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
+        if data is None:
+            return QuoteEditForm(
+                initial=QuoteEditForm.initial_for(record), actor=signed_in(request)
             )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Quote %(code)s was created: %(total)s.")
-                % {"code": quote.code, "total": f"¥{quote.total}"},
-            )
-            return redirect_after_form(request, quote.get_absolute_url())
-    return _render_form(request, form=form, lines=lines)
+        return QuoteEditForm(data, actor=signed_in(request))
+
+    def save_lines(self, request: HttpRequest, form: Any, record: Any, lines: list[dict]) -> Any:
+        return services_quotes.quote_update(
+            actor=signed_in(request),
+            quote=record,
+            expected_version=form.cleaned_data["version"],
+            lines=lines,
+            **form.values(),
+        )
+
+    def success_message(self, record: Any) -> str:
+        return _("Quote %(code)s was saved.") % {"code": record.code}
 
 
-@_requires("sales.change_quote")
-@require_http_methods(["GET", "POST"])
-def quote_edit(request, pk):
-    quote = _quote_or_404(request, pk)
-    return edit_with_lines(
-        request,
-        record=quote,
-        form_class=QuoteEditForm,
-        render=partial(_render_form, request, quote=quote),
-        update=partial(services_quotes.quote_update, actor=request.user, quote=quote),
-        saved_message=_("Quote %(code)s was saved.") % {"code": quote.code},
-        locked_message=_("A %(status)s quote cannot be changed any more.")
-        % {"status": quote.get_status_display().lower()},
-        conflict_message=_conflict_message(),
-    )
+class QuoteStatusView(_QuoteView, ObjectActionView):
+    permission = rules.CHANGE_QUOTE
 
-
-@_requires("sales.change_quote")
-@require_POST
-def quote_status(request, pk):
-    quote = _quote_or_404(request, pk)
-    try:
-        services_quotes.quote_set_status(
-            actor=request.user,
-            quote=quote,
+    def act(self, request: HttpRequest, record: Any, form: Any) -> Quote:
+        return services_quotes.quote_set_status(
+            actor=signed_in(request),
+            quote=record,
             status=request.POST.get("status", ""),
             expected_version=posted_version(request),
         )
-    except ConflictError:
-        messages.error(request, _conflict_message())
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Quote %(code)s is now %(status)s.")
-            % {"code": quote.code, "status": quote.get_status_display()},
-        )
-    return redirect(quote.get_absolute_url())
+
+    def success_message(self, record: Any) -> str:
+        return _("Quote %(code)s is now %(status)s.") % {
+            "code": record.code,
+            "status": record.get_status_display(),
+        }
 
 
-@_requires("sales.change_quote")
-@require_POST
-def quote_convert(request, pk):
-    quote = _quote_or_404(request, pk)
-    form = QuoteConvertForm(request.POST, actor=request.user)
-    if not form.is_valid():
-        messages.error(request, _conflict_message())
-        return redirect(quote.get_absolute_url())
-    try:
-        order = services_quotes.quote_convert(
-            actor=request.user,
-            quote=quote,
-            expected_version=form.cleaned_data["version"],
-            credit_override=form.cleaned_data.get("credit_override", False),
-            credit_override_reason=form.cleaned_data.get("credit_override_reason", ""),
-        )
-    except ConflictError:
-        messages.error(request, _conflict_message())
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(
-            request,
-            " ".join(error.messages) if isinstance(error, ValidationError) else str(error),
-        )
-    else:
-        messages.success(
-            request,
-            _("Quote %(quote)s was converted into order %(order)s.")
-            % {"quote": quote.code, "order": order.code},
-        )
-        return redirect(order.get_absolute_url())
-    return redirect(quote.get_absolute_url())
+class QuoteConvertView(_QuoteView, ObjectActionView):
+    """Convert into an order; the new order's page follows, or the quote's with the reason."""
+
+    permission = rules.CHANGE_QUOTE
+    order: Order | None = None
+
+    def act(self, request: HttpRequest, record: Any, form: Any) -> Order:
+        form = QuoteConvertForm(request.POST, actor=signed_in(request))
+        if not form.is_valid():
+            # Without the version read (or with a garbled form) the page was stale.
+            raise ConflictError
+        try:
+            self.order = services_quotes.quote_convert(
+                actor=signed_in(request),
+                quote=record,
+                expected_version=form.cleaned_data["version"],
+                credit_override=form.cleaned_data.get("credit_override", False),
+                credit_override_reason=form.cleaned_data.get("credit_override_reason", ""),
+            )
+        except PermissionDenied as refused:
+            # A credit hold only a supervisor may override: the reason shows on the quote.
+            raise ValidationError(str(refused)) from refused
+        return self.order
+
+    def success_message(self, record: Any) -> str:
+        order_code = self.order.code if self.order is not None else ""
+        return _("Quote %(quote)s was converted into order %(order)s.") % {
+            "quote": record.code,
+            "order": order_code,
+        }
+
+    def done_url(self, request: HttpRequest, record: Any) -> str:
+        return (self.order or record).get_absolute_url()
+
+
+quote_list = QuoteListView.as_view()
+quote_detail = QuoteDetailView.as_view()
+quote_create = QuoteCreateView.as_view()
+quote_edit = QuoteEditView.as_view()
+quote_status = QuoteStatusView.as_view()
+quote_convert = QuoteConvertView.as_view()
