@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 # Re-exported: the sales pages still import the sign-in-and-right decorator from here.
-from guanxi.core.decorators import requires as _requires  # noqa: F401
 from guanxi.core.htmx import is_partial
 from guanxi.core.views.generic import (
     ObjectFormView,
