@@ -43,7 +43,8 @@ def _monthly(sold) -> Decimal:
 
 def _team_id(owner: AbstractUser) -> int | None:
     """The owner's team, if any (the seed's owners are accounts.User rows)."""
-    return cast(User, owner).team_id
+    # The plugin leaves the accounts models' relations untyped, so it misses team_id.
+    return cast(User, owner).team_id  # type: ignore[attr-defined]
 
 
 @register_seeder("targets", order=60)
