@@ -1,4 +1,4 @@
-"""Forms of the quote 报价 pages; the lines are the order pages' formset (forms_orders)."""
+"""Forms of the quote 报价 pages; the lines are the order pages' formset (``forms.orders``)."""
 
 from typing import Any, cast
 
