@@ -44,7 +44,10 @@ class ScopedContractField(serializers.PrimaryKeyRelatedField):
 
 
 class ContractSerializer(VersionedModelSerializer):
-    customer = ScopedCustomerField(help_text="A customer in the caller's scope.")
+    # Typed as any customer id field: the update serializer declares it read-only.
+    customer: serializers.PrimaryKeyRelatedField = ScopedCustomerField(
+        help_text="A customer in the caller's scope."
+    )
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     order = ScopedOrderField(
         required=False,
@@ -247,7 +250,7 @@ class ReceivableFilter(django_filters.FilterSet):
 
     class Meta:
         model = Receivable
-        fields = []
+        fields: list[str] = []
 
     def filter_overdue(self, queryset, name, value):
         if not value:

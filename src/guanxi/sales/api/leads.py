@@ -17,7 +17,7 @@ No right → 403, outside the scope → 404, bad input → 400, a closed lead �
 """
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.utils.translation import gettext as _
@@ -194,7 +194,10 @@ class LeadImportResultSerializer(serializers.Serializer):
 class LeadImportRowErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField()
     field = serializers.CharField(help_text="The lead field, or __all__.")
-    label = serializers.CharField(help_text="The field's name in the caller's language.")
+    # A declared field, not Field.label: DRF's serializer metaclass takes it out of the class.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The field's name in the caller's language."
+    )
     message = serializers.CharField()
 
 
@@ -299,7 +302,8 @@ class LeadViewSet(ScopedViewSet):
         return lead.version if if_match else None
 
     def _reread(self, lead: Lead) -> Lead:
-        return selectors.lead_list(actor=self.request.user).filter(pk=lead.pk).first() or lead
+        actor = cast(User, self.request.user)  # signed in
+        return selectors.lead_list(actor=actor).filter(pk=lead.pk).first() or lead
 
     @extend_schema(
         summary="Give an open lead to an account manager (supervisors)",

@@ -9,6 +9,7 @@ only say which model, service and extra actions.
 """
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse
@@ -62,7 +63,7 @@ class LineSerializer(serializers.ModelSerializer):
         min_value=0,
         max_value=100,
         required=False,
-        default=0,
+        default=Decimal(0),
         help_text="Percent, 0–100.",
     )
 
@@ -82,7 +83,10 @@ class LineSerializer(serializers.ModelSerializer):
 
 # The header every document with lines shows; subclasses add ``lines`` and ``Meta``.
 class LineDocumentSerializer(VersionedModelSerializer):
-    customer = ScopedCustomerField(help_text="A customer in the caller's scope.")
+    # Typed as any customer id field: the update serializer declares it read-only.
+    customer: serializers.PrimaryKeyRelatedField = ScopedCustomerField(
+        help_text="A customer in the caller's scope."
+    )
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     owner_name = serializers.SerializerMethodField()
 

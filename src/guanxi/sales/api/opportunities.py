@@ -15,7 +15,7 @@ The rules live in ``services.opportunities``: no right → 403, outside the scop
 If-Match → 412) → 409, likely duplicate customers on success → 409 ``duplicate``.
 """
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
@@ -49,7 +49,8 @@ from guanxi.sales.services import opportunities as services
 
 
 class OpportunitySerializer(VersionedModelSerializer):
-    source = serializers.PrimaryKeyRelatedField(
+    # A declared field, not Field.source: DRF's serializer metaclass takes it out of the class.
+    source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=DictionaryEntry.objects.filter(kind=DictionaryKind.SOURCE),
         required=False,
         allow_null=True,
@@ -436,7 +437,7 @@ class OpportunityViewSet(ScopedViewSet):
 
     def _reread(self, opportunity: Opportunity) -> Opportunity:
         """The saved opportunity as the list shows it (related names loaded)."""
-        rows = selectors.opportunity_list(actor=self.request.user)
+        rows = selectors.opportunity_list(actor=cast(User, self.request.user))  # signed in
         return rows.filter(pk=opportunity.pk).first() or opportunity
 
 

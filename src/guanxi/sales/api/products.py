@@ -126,7 +126,9 @@ class InventoryViewSet(ScopedViewSet):
     write_permission = rules.MANAGE_CATALOGUE
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     ordering_fields = {"quantity": "quantity", "location": "location"}
-    selector = staticmethod(selectors_products.inventory_list)
+
+    def select(self, actor):
+        return selectors_products.inventory_list(actor=actor)
 
     def create_record(self, data):
         return services_products.inventory_item_create(actor=self.request.user, **data)

@@ -7,6 +7,8 @@ its read-only ``achieved`` amount and achievement ``rate``. The rules live in
 field, a stale ``version`` (or If-Match → 412) → 409.
 """
 
+from typing import cast
+
 import django_filters
 from rest_framework import serializers
 from rest_framework.routers import SimpleRouter
@@ -85,7 +87,8 @@ class TargetSerializer(VersionedModelSerializer):
         }
 
     def get_subject_name(self, target: Target) -> str:
-        return str(target.user) if target.user_id else target.team.name
+        # A target is either a user's or a team's.
+        return str(target.user) if target.user_id else cast(Team, target.team).name
 
 
 class TargetFilter(django_filters.FilterSet):

@@ -1,6 +1,9 @@
 """Forms of the contract 合同 pages (they parse input; the rules are ``services.contracts``')."""
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,11 +12,13 @@ from guanxi.sales.models import Contract, Payment
 from guanxi.sales.selectors import contracts as selectors_contracts
 from guanxi.sales.selectors import orders as selectors_orders
 
-DATE = {"format": "%Y-%m-%d", "attrs": {"type": "date"}}
+DATE: dict[str, Any] = {"format": "%Y-%m-%d", "attrs": {"type": "date"}}
 
 
 def _label(name: str):
-    return Contract._meta.get_field(name).verbose_name
+    return cast(
+        Field, Contract._meta.get_field(name)
+    ).verbose_name  # only concrete fields are named
 
 
 class ContractForm(forms.Form):

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.accounts.models import Team
+from guanxi.accounts.models import Team, User
+from guanxi.core.models import DictionaryEntry
 from guanxi.core.spam import SpamProtectedForm
 from guanxi.sales.models import Lead
 from guanxi.sales.selectors import leads as selectors
@@ -27,7 +28,9 @@ class LeadWebForm(SpamProtectedForm):
     company = forms.CharField(label=_("Company"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
+    region: forms.ModelChoiceField[DictionaryEntry] = forms.ModelChoiceField(
+        label=_("Region"), queryset=None, required=False
+    )
     notes = forms.CharField(
         label=_("What can we do for you?"),
         max_length=MAX_TEXT_LENGTH,
@@ -104,7 +107,7 @@ class LeadFilterForm(forms.Form):
 
 
 class LeadAssignForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("Give to"), queryset=None)
+    owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(label=_("Give to"), queryset=None)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, actor, **kwargs):
@@ -144,7 +147,7 @@ class LeadDisqualifyForm(forms.Form):
 
 
 class RoutingRuleForm(forms.Form):
-    region = forms.ModelChoiceField(
+    region: forms.ModelChoiceField[DictionaryEntry] = forms.ModelChoiceField(
         label=_("Region"),
         queryset=None,
         required=False,
@@ -153,7 +156,9 @@ class RoutingRuleForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Team (round-robin)"), queryset=Team.objects.order_by("path"), required=False
     )
-    user = forms.ModelChoiceField(label=_("Account manager"), queryset=None, required=False)
+    user: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Account manager"), queryset=None, required=False
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

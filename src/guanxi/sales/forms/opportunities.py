@@ -1,9 +1,13 @@
 """Forms of the opportunity pages; they parse input, the services decide what is allowed."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanxi.accounts.models import User
+from guanxi.core.models import DictionaryEntry
 from guanxi.customers.selectors.customers import customer_list
 from guanxi.sales.models import Opportunity, PlanItem
 from guanxi.sales.selectors import opportunities as selectors
@@ -52,7 +56,9 @@ class OpportunityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.actor = actor
         current = opportunity.source if opportunity is not None else None
-        self.fields["source"].queryset = selectors.opportunity_source_choices(current=current)
+        cast(
+            forms.ModelChoiceField, self.fields["source"]
+        ).queryset = selectors.opportunity_source_choices(current=current)
         self.fields["prospect_name"].required = False
         self.fields["prospect_name"].help_text = _(
             "The company or person; may be left empty when an existing customer is given."
@@ -133,7 +139,7 @@ class OpportunityFilterForm(forms.Form):
 
 
 class OpportunityAssignForm(forms.Form):
-    assigned_to = forms.ModelChoiceField(
+    assigned_to: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=pgettext_lazy("opportunity", "Assign to"), queryset=None
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -180,7 +186,9 @@ class OpportunitySucceedForm(forms.Form):
 
 
 class OpportunityTerminateForm(forms.Form):
-    reason = forms.ModelChoiceField(label=_("Lost reason"), queryset=None)
+    reason: forms.ModelChoiceField[DictionaryEntry] = forms.ModelChoiceField(
+        label=_("Lost reason"), queryset=None
+    )
     details = forms.CharField(
         label=_("Details"),
         required=False,

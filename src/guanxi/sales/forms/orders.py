@@ -3,11 +3,14 @@
 They only parse input; amounts, totals, the credit-hold rule and the rights are the services'.
 """
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import User
 from guanxi.customers.selectors import customers as customer_selectors
 from guanxi.sales import rules
 from guanxi.sales.models import Order, OrderLine
@@ -47,7 +50,7 @@ class OrderLineForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The products are read once per formset, not once per line.
         self.products = products
-        self.fields["product"].choices = [
+        cast(forms.ChoiceField, self.fields["product"]).choices = [
             ("", "---------"),
             *((str(pk), f"{product} · ¥{product.price}") for pk, product in products.items()),
         ]
@@ -69,7 +72,8 @@ class BaseLineFormSet(forms.BaseFormSet):
         return [
             form.line()
             for form in self.forms
-            if form.has_changed() and not self._should_delete_form(form)
+            # Django's own deletion test; the stubs leave this BaseFormSet method out.
+            if form.has_changed() and not self._should_delete_form(form)  # type: ignore[attr-defined]
         ]
 
 
@@ -189,7 +193,7 @@ class OrderFilterForm(forms.Form):
         choices=[("", _("All statuses")), *Order.Status.choices],
         required=False,
     )
-    owner = forms.ModelChoiceField(
+    owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_label(Order, "owner"), queryset=None, required=False, empty_label=_("Everyone")
     )
     date_from = forms.DateField(

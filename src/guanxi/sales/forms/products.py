@@ -1,9 +1,12 @@
 """Forms of the product 产品 and inventory 库存 pages; they only parse, the services decide."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.sales.models import InventoryItem, Product
+from guanxi.core.models import DictionaryEntry
+from guanxi.sales.models import InventoryItem, Product, ProductCategory, Warehouse
 from guanxi.sales.selectors import products as selectors_products
 
 
@@ -15,8 +18,12 @@ class ProductForm(forms.Form):
     name = forms.CharField(label=_label(Product, "name"), max_length=200)
     model_no = forms.CharField(label=_label(Product, "model_no"), max_length=100, required=False)
     grade = forms.CharField(label=_label(Product, "grade"), max_length=100, required=False)
-    category = forms.ModelChoiceField(label=_label(Product, "category"), queryset=None)
-    unit = forms.ModelChoiceField(label=_label(Product, "unit"), queryset=None, required=False)
+    category: forms.ModelChoiceField[ProductCategory] = forms.ModelChoiceField(
+        label=_label(Product, "category"), queryset=None
+    )
+    unit: forms.ModelChoiceField[DictionaryEntry] = forms.ModelChoiceField(
+        label=_label(Product, "unit"), queryset=None, required=False
+    )
     price = forms.DecimalField(
         label=_label(Product, "price"), max_digits=14, decimal_places=2, min_value=0
     )
@@ -24,10 +31,12 @@ class ProductForm(forms.Form):
 
     def __init__(self, *args, actor, product: Product | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = selectors_products.product_category_list(actor=actor)
-        self.fields["unit"].queryset = selectors_products.unit_choices(
-            current=product.unit if product else None
-        )
+        cast(
+            forms.ModelChoiceField, self.fields["category"]
+        ).queryset = selectors_products.product_category_list(actor=actor)
+        cast(
+            forms.ModelChoiceField, self.fields["unit"]
+        ).queryset = selectors_products.unit_choices(current=product.unit if product else None)
 
     @staticmethod
     def initial_for(product: Product) -> dict:
@@ -52,7 +61,7 @@ class ProductEditForm(ProductForm):
 
 class ProductFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or model"), max_length=100, required=False)
-    category = forms.ModelChoiceField(
+    category: forms.ModelChoiceField[ProductCategory] = forms.ModelChoiceField(
         label=_label(Product, "category"),
         queryset=None,
         required=False,
@@ -70,13 +79,13 @@ class ProductFilterForm(forms.Form):
 
 
 class InventoryFilterForm(forms.Form):
-    product = forms.ModelChoiceField(
+    product: forms.ModelChoiceField[Product] = forms.ModelChoiceField(
         label=_label(InventoryItem, "product"),
         queryset=None,
         required=False,
         empty_label=_("All products"),
     )
-    warehouse = forms.ModelChoiceField(
+    warehouse: forms.ModelChoiceField[Warehouse] = forms.ModelChoiceField(
         label=_label(InventoryItem, "warehouse"),
         queryset=None,
         required=False,

@@ -1,6 +1,9 @@
-"""Forms of the quote 报价 pages; the lines are the order pages' formset (forms_orders)."""
+"""Forms of the quote 报价 pages; the lines are the order pages' formset (``forms.orders``)."""
+
+from typing import Any, cast
 
 from django import forms
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,11 +11,11 @@ from guanxi.customers.selectors import customers as customer_selectors
 from guanxi.sales import rules
 from guanxi.sales.models import Quote
 
-DATE = {"format": "%Y-%m-%d", "attrs": {"type": "date"}}
+DATE: dict[str, Any] = {"format": "%Y-%m-%d", "attrs": {"type": "date"}}
 
 
 def _label(name: str):
-    return Quote._meta.get_field(name).verbose_name
+    return cast(Field, Quote._meta.get_field(name)).verbose_name  # only concrete fields are named
 
 
 class QuoteForm(forms.Form):

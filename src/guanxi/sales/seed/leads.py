@@ -11,6 +11,7 @@ import dataclasses
 import random
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 
@@ -57,7 +58,7 @@ def _lead(ctx: SeedContext, customer: tuple) -> dict:
     status = _pick(rng, _STATUSES)
     if status == Lead.Status.CONVERTED and owner_id is None:
         status = Lead.Status.ASSIGNED.value  # a pool customer came from no one's lead
-    row = {
+    row: dict[str, Any] = {
         "name": ctx.person_name(),
         "company": ctx.company_name() if rng.random() < 0.8 else "",
         "phone": ctx.mobile() if rng.random() < 0.85 else "",

@@ -137,7 +137,7 @@ def _write(opportunities: list[dict], items: list[dict]) -> None:
         bulk_insert(PlanItem, items)
 
 
-def won_link_customers() -> int:
+def won_link_customers() -> None:
     """Give each won opportunity without a customer the customer it became: the assignee's
     newest customer created before the close, and its name (one UPDATE, no row loop)."""
     analyze(Customer, Opportunity)
@@ -145,7 +145,7 @@ def won_link_customers() -> int:
         owner_id=OuterRef("assigned_to_id"), created_at__lte=OuterRef("closed_at")
     ).order_by("-created_at", "-id")
     won = Opportunity.objects.filter(status=Opportunity.Status.WON, customer__isnull=True)
-    return won.update(
+    won.update(
         customer_id=Subquery(became.values("pk")[:1]),
         prospect_name=Coalesce(Subquery(became.values("name")[:1]), F("prospect_name")),
     )

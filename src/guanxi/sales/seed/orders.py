@@ -13,7 +13,7 @@ update, as ``customer_order_recorded`` would have set them.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
@@ -113,7 +113,8 @@ def _status(rng: random.Random, when, now) -> str:
 
 def _orders_for_batch(ctx: SeedContext, rng: random.Random, batch, catalogue):
     """Order rows with their lines (no ids or codes yet) and each customer's last order time."""
-    orders, last = [], {}
+    orders: list[dict] = []
+    last: dict[int, datetime] = {}
     now = ctx.now
     for customer_id, owner_id, created in batch:
         if owner_id is None:
@@ -205,7 +206,7 @@ def seed_orders(ctx: SeedContext, customers: int) -> None:
         ctx.add("order_lines", len(lines))
 
 
-def _set_last_orders(pairs: list[tuple[int, object]]) -> None:
+def _set_last_orders(pairs: list[tuple[int, datetime]]) -> None:
     """``last_order_at`` and ``last_won_at`` of many customers in one statement.
 
     ``pairs`` are (customer id, time) sorted by id; on PostgreSQL the id range is given too, so
@@ -229,7 +230,7 @@ def _set_last_orders(pairs: list[tuple[int, object]]) -> None:
         )
 
 
-def _write(orders: list[dict], lines: list[dict], last: list[tuple[int, object]]) -> None:
+def _write(orders: list[dict], lines: list[dict], last: list[tuple[int, datetime]]) -> None:
     with transaction.atomic():
         bulk_insert(Order, orders)
         bulk_insert(OrderLine, lines)

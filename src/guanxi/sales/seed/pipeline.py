@@ -7,7 +7,7 @@ Rows go in through the seed writer after the customers, without audit history.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -42,13 +42,13 @@ def seed_deals(ctx: SeedContext, customers: int) -> None:
     ctx.add("deals", count)
 
 
-def _write(rng: random.Random, now, count: int, lost_reasons: list[int]) -> int:
+def _write(rng: random.Random, now: datetime, count: int, lost_reasons: list[int]) -> None:
     stages = list(PipelineStage.objects.order_by("order", "id"))
     owned = list(
         Customer.objects.filter(owner__isnull=False).order_by("id").values_list("id", "owner_id")
     )
     if not stages or not owned:
-        return 0
+        return
     weights = [1 if stage.is_won or stage.is_lost else 3 for stage in stages]
     if not lost_reasons:  # a lost deal needs its reason
         weights = [0 if stage.is_lost else w for stage, w in zip(stages, weights, strict=True)]
@@ -81,4 +81,3 @@ def _write(rng: random.Random, now, count: int, lost_reasons: list[int]) -> int:
                 row.update(lost_on=closed_on, lost_reason_id=rng.choice(lost_reasons))
             rows.append(row)
         bulk_insert(Deal, rows)
-    return len(rows)

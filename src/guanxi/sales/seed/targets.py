@@ -11,10 +11,13 @@ import calendar
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import cast
 
+from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.db.models import Sum
 
+from guanxi.accounts.models import User
 from guanxi.core.bulk import bulk_insert, reserve_ids
 from guanxi.core.seeding import SeedContext, register_seeder
 from guanxi.sales.models import Order, Target
@@ -36,6 +39,12 @@ def _quarter_end(start: date) -> date:
 def _monthly(sold) -> Decimal:
     raw = Decimal(sold or 0) / 12 * GROWTH
     return max((raw / ROUND_TO).quantize(Decimal(1)) * ROUND_TO, MINIMUM).quantize(Decimal("0.01"))
+
+
+def _team_id(owner: AbstractUser) -> int | None:
+    """The owner's team, if any (the seed's owners are accounts.User rows)."""
+    # The plugin leaves the accounts models' relations untyped, so it misses team_id.
+    return cast(User, owner).team_id  # type: ignore[attr-defined]
 
 
 @register_seeder("targets", order=60)
@@ -67,10 +76,11 @@ def seed_targets(ctx: SeedContext, customers: int) -> None:
     team_quarters: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
     for owner in ctx.owners:
         monthly = _monthly(sold.get(owner.pk))
+        owner_team = _team_id(owner)
         for month in range(1, 13):
             start = date(year, month, 1)
-            if owner.team_id:
-                team_quarters[(owner.team_id, date(year, (month - 1) // 3 * 3 + 1, 1))] += monthly
+            if owner_team:
+                team_quarters[(owner_team, date(year, (month - 1) // 3 * 3 + 1, 1))] += monthly
             if (owner.pk, Target.PeriodKind.MONTH, start) in taken_users:
                 continue
             rows.append(

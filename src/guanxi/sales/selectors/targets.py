@@ -12,7 +12,7 @@ the list query itself, so a page of targets with their achievement is a single q
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     Case,
@@ -71,6 +71,11 @@ def _achieved() -> Coalesce:
     return Coalesce(achieved, Value(Decimal("0.00")), output_field=_MONEY)
 
 
+def _own_team(actor: User) -> Team:
+    """The team of a supervisor who leads their own team (``leads_own_team``) — they have one."""
+    return cast(Team, actor.team)
+
+
 def scope_targets(queryset: QuerySet[Target], actor: User) -> QuerySet[Target]:
     if sees_everything(actor):
         return queryset
@@ -78,7 +83,7 @@ def scope_targets(queryset: QuerySet[Target], actor: User) -> QuerySet[Target]:
         return queryset.none()
     visible = Q(user_id__in=visible_user_ids(actor))
     if leads_own_team(actor):
-        visible |= Q(team__path__startswith=actor.team.path)
+        visible |= Q(team__path__startswith=_own_team(actor).path)
     return queryset.filter(visible)
 
 
@@ -120,7 +125,7 @@ def settable_users(actor: User) -> QuerySet[User]:
     if not rules.can_set_targets(actor):
         return users.none()
     return (
-        users.filter(team__path__startswith=actor.team.path)
+        users.filter(team__path__startswith=_own_team(actor).path)
         .exclude(pk=actor.pk)
         .order_by("username")
     )
@@ -133,4 +138,4 @@ def settable_teams(actor: User) -> QuerySet[Team]:
         return teams
     if not rules.can_set_targets(actor):
         return teams.none()
-    return teams.filter(path__startswith=actor.team.path)
+    return teams.filter(path__startswith=_own_team(actor).path)

@@ -184,25 +184,30 @@ def receivable_create(
     require(actor, rules.ADD_RECEIVABLE)
     if (order is None) == (contract is None):
         raise ValidationError({"order": _("Choose an order or a contract.")})
+    order_row: Order | None = None
+    contract_row: Contract | None = None
+    source: Order | Contract
     if order is not None:
-        source = scope_queryset(Order.objects.filter(pk=order.pk), actor).first()
-        if source is None:
+        order_row = scope_queryset(Order.objects.filter(pk=order.pk), actor).first()
+        if order_row is None:
             raise Order.DoesNotExist
-        if source.status == Order.Status.CANCELLED:
+        if order_row.status == Order.Status.CANCELLED:
             raise BusinessRuleError({"order": _("A cancelled order has nothing to collect.")})
-        taken = Receivable.all_objects.filter(order=source).exists()
-        default_amount = source.total
+        taken = Receivable.all_objects.filter(order=order_row).exists()
+        default_amount = order_row.total
+        source = order_row
     else:
         assert contract is not None  # exactly one of order and contract, checked above
-        source = scope_queryset(Contract.objects.filter(pk=contract.pk), actor).first()
-        if source is None:
+        contract_row = scope_queryset(Contract.objects.filter(pk=contract.pk), actor).first()
+        if contract_row is None:
             raise Contract.DoesNotExist
-        if source.status == Contract.Status.TERMINATED:
+        if contract_row.status == Contract.Status.TERMINATED:
             raise BusinessRuleError(
                 {"contract": _("A terminated contract has nothing to collect.")}
             )
-        taken = Receivable.all_objects.filter(contract=source).exists()
-        default_amount = source.amount
+        taken = Receivable.all_objects.filter(contract=contract_row).exists()
+        default_amount = contract_row.amount
+        source = contract_row
     if taken:
         raise BusinessRuleError(_("This order or contract already has a receivable."))
     customer = source.customer
@@ -216,8 +221,8 @@ def receivable_create(
     receivable = Receivable(
         customer=customer,
         owner=customer.owner,
-        order=source if order is not None else None,
-        contract=source if contract is not None else None,
+        order=order_row,
+        contract=contract_row,
         amount_due=amount_due,
         due_date=due_date,
         notes=(notes or "").strip(),
