@@ -78,7 +78,9 @@ def _parse_at(every: str, at: str | int | None) -> time:
     return time(int(hours), int(minutes_text or 0))
 
 
-def register(*, name: str, task: Task[Any, Any], every: str, at: str | int | None = None) -> PeriodicJob:
+def register(
+    *, name: str, task: Task[Any, Any], every: str, at: str | int | None = None
+) -> PeriodicJob:
     """Register ``task`` (a django-tasks task) to run ``every`` day or hour, at ``at``, or
     every ``at`` minutes."""
     job = PeriodicJob(name=name, task=task, every=every, at=_parse_at(every, at))
@@ -89,9 +91,7 @@ def register(*, name: str, task: Task[Any, Any], every: str, at: str | int | Non
     return job
 
 
-def periodic(
-    *, name: str, every: str, at: str | int | None = None
-) -> Callable[[_TaskT], _TaskT]:
+def periodic(*, name: str, every: str, at: str | int | None = None) -> Callable[[_TaskT], _TaskT]:
     """Decorator form of :func:`register`; put it above ``@task()``."""
 
     def decorate(task: _TaskT) -> _TaskT:

@@ -9,7 +9,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
 _M = TypeVar("_M", bound=models.Model)
 
 
