@@ -16,7 +16,8 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     search_fields = ("username", "first_name", "last_name", "email", "phone")
     filter_horizontal = ("groups", "user_permissions", "supports")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        # Django's UserAdmin always sets fieldsets; the stubs keep ModelAdmin's "or None".
+        *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
         (_("Guanxi"), {"fields": ("team", "phone", "language", "supports")}),
     )
     add_fieldsets = (

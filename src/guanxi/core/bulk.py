@@ -95,10 +95,10 @@ def bulk_insert(model: type[models.Model], rows: list[dict]) -> int:
         # psycopg is installed only where PostgreSQL is used (SQLite needs no driver).
         from psycopg import sql
 
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        copy_statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
-        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        with connection.cursor() as cursor, cursor.cursor.copy(copy_statement) as copy:
             for row in rows:
                 copy.write_row([row.get(name, defaults[name]) for name in names])
         return len(rows)

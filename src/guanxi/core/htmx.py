@@ -13,7 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 def is_partial(request) -> bool:
     """An htmx request that wants a fragment (not a history restore, which needs the page)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def render_form_page(request, *, page_template, form_template, context, status=200):

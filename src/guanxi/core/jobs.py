@@ -12,17 +12,22 @@ so adding a job never means editing this file. Times are local (``TIME_ZONE``). 
 ``every=MINUTES, at=5`` runs every five minutes, at :00, :05, :10... (``at`` divides 60).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any, TypeVar
 
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django_tasks.base import Task
 
 DAILY = "daily"
 HOURLY = "hourly"
 MINUTES = "minutes"
 
 _REGISTRY: dict[str, "PeriodicJob"] = {}
+
+_TaskT = TypeVar("_TaskT", bound=Task[Any, Any])
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class PeriodicJob:
     (``MINUTES``) every ``at.minute`` minutes."""
 
     name: str
-    task: object
+    task: Task[Any, Any]
     every: str
     at: time
 
@@ -69,11 +74,13 @@ def _parse_at(every: str, at: str | int | None) -> time:
         if not 0 <= minute < 60:
             raise ValueError(f"an hourly job's minute must be 0..59, not {at!r}")
         return time(0, minute)
-    hour, _sep, minute = str(at).partition(":")
-    return time(int(hour), int(minute or 0))
+    hours, _sep, minutes_text = str(at).partition(":")
+    return time(int(hours), int(minutes_text or 0))
 
 
-def register(*, name: str, task, every: str, at: str | int | None = None) -> PeriodicJob:
+def register(
+    *, name: str, task: Task[Any, Any], every: str, at: str | int | None = None
+) -> PeriodicJob:
     """Register ``task`` (a django-tasks task) to run ``every`` day or hour, at ``at``, or
     every ``at`` minutes."""
     job = PeriodicJob(name=name, task=task, every=every, at=_parse_at(every, at))
@@ -84,10 +91,10 @@ def register(*, name: str, task, every: str, at: str | int | None = None) -> Per
     return job
 
 
-def periodic(*, name: str, every: str, at: str | int | None = None):
+def periodic(*, name: str, every: str, at: str | int | None = None) -> Callable[[_TaskT], _TaskT]:
     """Decorator form of :func:`register`; put it above ``@task()``."""
 
-    def decorate(task):
+    def decorate(task: _TaskT) -> _TaskT:
         register(name=name, task=task, every=every, at=at)
         return task
 

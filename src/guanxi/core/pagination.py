@@ -22,10 +22,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import F, Field, ForeignObjectRel, Model, Q, QuerySet
+from django.db.models.fields.related import RelatedField
+
+if TYPE_CHECKING:
+    from django.contrib.contenttypes.fields import GenericForeignKey
 
 MAX_PER_PAGE = 200
 _NEXT = "n"
@@ -37,7 +42,7 @@ class _Key:
     path: str
     descending: bool
     nullable: bool
-    model_field: object
+    model_field: Field[Any, Any]
     nulls_last: bool = True
 
     def reversed(self) -> _Key:
@@ -100,10 +105,10 @@ class CursorPage:
         return self.has_next or self.has_previous
 
 
-def _resolve(model: type[Model], path: str):
+def _resolve(model: type[Model], path: str) -> tuple[Field[Any, Any], bool]:
     """The model field at the end of ``path`` and whether a NULL can appear there."""
     nullable = False
-    target = None
+    target: Field[Any, Any] | ForeignObjectRel | GenericForeignKey | None = None
     parts = path.split("__")
     for index, part in enumerate(parts):
         try:
@@ -113,11 +118,13 @@ def _resolve(model: type[Model], path: str):
         # A reverse relation or a nullable foreign key on the way can yield NULL too.
         nullable = nullable or bool(getattr(target, "null", True))
         if target.is_relation:
+            # An orderable relation is a foreign key or a reverse one, its model loaded.
+            relation = cast("RelatedField[Any, Any] | ForeignObjectRel", target)
             if index == len(parts) - 1:
-                target = target.target_field
+                target = relation.target_field
             else:
-                model = target.related_model
-    return target, nullable
+                model = cast("type[Model]", relation.related_model)
+    return cast("Field[Any, Any]", target), nullable
 
 
 def _keys(model: type[Model], ordering: Sequence[str]) -> list[_Key]:

@@ -10,7 +10,7 @@ always give the same names, phones and owners. Rows go in through ``guanxi.core.
 import importlib
 import pkgutil
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -60,7 +60,7 @@ class SeedContext:
     """What every seeder shares: the random source, owners, dictionaries, the batch size."""
 
     rng: random.Random
-    owners: list[AbstractUser]
+    owners: Sequence[AbstractUser]
     dictionaries: dict[str, list[int]]
     now: datetime
     batch_size: int = BATCH_SIZE

@@ -6,7 +6,9 @@ scope and the formula protection are the same wherever a customer list is downlo
 
 from collections.abc import Callable, Iterable, Iterator
 from operator import attrgetter
+from typing import Any, cast
 
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -42,7 +44,8 @@ def _value(name: str) -> Callable[[Customer], object]:
 
 def _field(name: str) -> tuple[object, Callable[[Customer], object]]:
     """A column showing a plain model field, headed by the field's own translated name."""
-    return capfirst(Customer._meta.get_field(name).verbose_name), _value(name)
+    field = cast("Field[Any, Any]", Customer._meta.get_field(name))
+    return capfirst(field.verbose_name), _value(name)
 
 
 # (header, value of a customer): dictionary entries by label, the owner by name, never ids.
@@ -106,7 +109,9 @@ def customer_export_columns(actor) -> list[tuple[object, Callable[[Customer], ob
         mode = protection.get(getattr(value, "field_key", ""))
         if mode == masking.HIDDEN:
             continue
-        columns.append((header, _masked(value) if mode == masking.MASKED else value))
+        if mode == masking.MASKED:  # only a _Sensitive value has a field_key with a rule
+            value = _masked(cast(_Sensitive, value))
+        columns.append((header, value))
     return columns
 
 

@@ -62,7 +62,7 @@ def _date(value: datetime.datetime | None) -> str:
     return formats.date_format(timezone.localtime(value), "Y-m-d") if value else NONE
 
 
-def _count(model, **filters) -> Subquery:
+def _count(model, **filters) -> Coalesce:
     rows = (
         model.objects.filter(customer=OuterRef("pk"), **filters)
         .order_by()
@@ -129,7 +129,7 @@ def customer_basics(*, actor, customer: Customer) -> list[KeyFigure]:
             "churn",
             _("Churn status"),
             state,
-            ChurnCase.State(state).label if state else _("No open churn case"),
+            str(ChurnCase.State(state).label) if state else _("No open churn case"),
             "warning" if state else "",
         )
     )

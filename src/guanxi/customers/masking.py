@@ -72,7 +72,7 @@ def field_protection(user) -> dict[str, str]:
     protection: dict[str, str] = {}
     rules = FieldRule.objects.filter(role__in=user.groups.all()).values_list("field", "mode")
     for key, mode in rules:
-        if _STRICTNESS.get(mode, 0) > _STRICTNESS.get(protection.get(key), 0):
+        if _STRICTNESS.get(mode, 0) > _STRICTNESS.get(protection.get(key, ""), 0):
             protection[key] = mode
     setattr(user, _CACHE_ATTRIBUTE, protection)
     return protection

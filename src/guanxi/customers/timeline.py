@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -32,6 +32,9 @@ from guanxi.collaboration.services.notifications import comment_can_delete
 from guanxi.core.scoping import sees_everything, visible_user_ids
 from guanxi.customers import rules
 from guanxi.customers.models import Customer, CustomerEvent, Document, DocumentVersion, Interaction
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 DEFAULT_LIMIT = 30
 MAX_ID = 2**63 - 1  # the largest id a database column holds; beyond it a cursor is garbled
@@ -264,7 +267,16 @@ def _with_latest_version(documents: QuerySet) -> QuerySet:
     )
 
 
-def _document_link(document: Document) -> TimelineLink:
+class _LatestVersion(TypedDict):
+    """What ``_with_latest_version`` adds to each document (the rest is set when the id is)."""
+
+    latest_version_id: int | None
+    latest_version_number: int
+    latest_version_name: str
+    latest_version_size: int
+
+
+def _document_link(document: WithAnnotations[Document, _LatestVersion]) -> TimelineLink:
     if document.latest_version_id is None:
         return TimelineLink(document.title, safe_url("customers:document_detail", document.pk))
     note = _("v%(number)s · %(name)s · %(size)s") % {

@@ -75,7 +75,9 @@ class TokenView(UserLanguageMixin, APIView):
 
 class RoleSerializer(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    # DRF's metaclass takes declared fields out of the class, so this never shadows
+    # ``Field.label``; the stubs do not model that.
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class TeamBriefSerializer(serializers.ModelSerializer):
@@ -235,7 +237,9 @@ class UserViewSet(ScopedViewSet):
 
 
 class TeamSerializer(VersionedModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(
+    # A declared field, taken out of the class by DRF's metaclass: it never shadows
+    # ``Field.parent``, which the stubs do not model.
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=Team.objects.all(), required=False, allow_null=True
     )
 

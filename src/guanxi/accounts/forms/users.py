@@ -1,11 +1,14 @@
 """Forms of the accounts pages. They only collect and check input; services do the writing."""
 
+from typing import cast
+
 from django import forms
 from django.apps import apps
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Team, User
@@ -135,7 +138,8 @@ class UserForm(forms.Form):
                     "first_name": instance.first_name,
                     "email": instance.email,
                     "phone": instance.phone,
-                    "team": instance.team_id,
+                    # The plugin leaves the accounts models' relations untyped, so misses team_id.
+                    "team": instance.team_id,  # type: ignore[attr-defined]
                     "language": instance.language,
                     "roles": list(instance.groups.all()),
                     "supports": list(instance.supports.all()),
@@ -143,13 +147,15 @@ class UserForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = selectors.team_list()
-        self.fields["roles"].queryset = selectors.role_choices()
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = selectors.team_list()
+        cast(forms.ModelChoiceField, self.fields["roles"]).queryset = selectors.role_choices()
         managers = selectors.account_managers()
         if instance is not None:
             # Keep showing a supported manager who has since changed role or left.
             managers = (managers | instance.supports.all()).exclude(pk=instance.pk).distinct()
-        self.fields["supports"].queryset = managers.order_by("username")
+        cast(forms.ModelChoiceField, self.fields["supports"]).queryset = managers.order_by(
+            "username"
+        )
 
     def clean_username(self) -> str:
         # The service checks this too; checking here shows it together with the other errors.
@@ -182,7 +188,8 @@ class UserForm(forms.Form):
 class UserCreateForm(UserForm):
     """A new user: the details plus an initial password, checked by the password validators."""
 
-    version = None  # a new user has nothing to be stale against
+    # A new user has nothing to be stale against; None removes the inherited form field.
+    version = None  # type: ignore[assignment]
 
     password1 = forms.CharField(
         label=_("Password"),
@@ -236,10 +243,15 @@ class TeamForm(forms.Form):
         if instance is not None:
             kwargs.setdefault(
                 "initial",
-                {"name": instance.name, "parent": instance.parent_id, "version": instance.version},
+                {
+                    "name": instance.name,
+                    # The plugin leaves the accounts models' relations untyped, so misses parent_id.
+                    "parent": instance.parent_id,  # type: ignore[attr-defined]
+                    "version": instance.version,
+                },
             )
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = selectors.team_list()
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = selectors.team_list()
 
 
 def _permission_label(permission: Permission) -> str:
@@ -279,7 +291,7 @@ class RoleForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self._permissions = list(selectors.role_permission_choices())
-        self.fields["permissions"].choices = [
+        cast(forms.ChoiceField, self.fields["permissions"]).choices = [
             (p.pk, _permission_label(p)) for p in self._permissions
         ]
         if instance is not None and instance.name in ROLE_LABELS:
@@ -302,7 +314,8 @@ class RoleForm(forms.Form):
     def permission_groups(self) -> list[tuple[str, list[tuple[int, str, bool]]]]:
         """``[(module name, [(permission id, label, checked), ...]), ...]`` for the checkboxes."""
         if self.is_bound:
-            chosen = {str(value) for value in self.data.getlist("permissions")}
+            data = cast(QueryDict, self.data)  # a bound form's data is the POST QueryDict
+            chosen = {str(value) for value in data.getlist("permissions")}
         else:
             chosen = {str(value) for value in self.initial.get("permissions", [])}
         groups: dict[str, list[tuple[int, str, bool]]] = {}

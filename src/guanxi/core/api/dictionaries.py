@@ -10,7 +10,11 @@ from guanxi.core.services.records import dictionary_entry_create, dictionary_ent
 
 
 class DictionaryEntrySerializer(VersionedModelSerializer):
-    label = serializers.CharField(read_only=True, help_text="The name in the user's language.")
+    # DRF's metaclass takes declared fields out of the class, so this never shadows
+    # ``Field.label``; the stubs do not model that.
+    label = serializers.CharField(  # type: ignore[assignment]
+        read_only=True, help_text="The name in the user's language."
+    )
 
     class Meta:
         model = DictionaryEntry

@@ -49,6 +49,8 @@ class Conflict(exceptions.APIException):
 class BusinessRuleViolation(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "business_rule"
+    # Set by to_api_exception when the rule names input fields (left unset otherwise).
+    fields: dict[str, list[str]]
 
 
 def _django_fields(error: DjangoValidationError) -> tuple[str, dict[str, list[str]]]:
@@ -74,8 +76,7 @@ def to_api_exception(exc: Exception) -> Exception:
         return converted
     if isinstance(exc, DjangoValidationError):
         message, fields = _django_fields(exc)
-        converted = exceptions.ValidationError(fields or {NON_FIELD_KEY: [message]})
-        return converted
+        return exceptions.ValidationError(fields or {NON_FIELD_KEY: [message]})
     if isinstance(exc, (Http404, ObjectDoesNotExist)):
         return exceptions.NotFound()
     if isinstance(exc, PermissionDenied):

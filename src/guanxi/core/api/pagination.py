@@ -2,9 +2,11 @@
 
 import json
 from functools import cached_property
+from typing import Any, cast
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -77,9 +79,9 @@ class EstimatingPaginator(Paginator):
 
     @cached_property
     def _counts(self) -> tuple[int, bool]:
-        queryset = self.object_list
-        if not hasattr(queryset, "query"):
-            return len(queryset), True
+        if not hasattr(self.object_list, "query"):
+            return len(self.object_list), True
+        queryset = cast("QuerySet[Any]", self.object_list)  # only querysets have a query
         estimate = None
         if connections[queryset.db].vendor == "postgresql":
             # Unordered: with the list's ORDER BY the database would walk the recency index

@@ -7,7 +7,9 @@ from rest_framework import serializers
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Machine-readable error code, e.g. validation_error.")
     message = serializers.CharField(help_text="Human-readable message in the user's language.")
-    fields = serializers.DictField(
+    # A declared field named like a Serializer attribute: DRF's metaclass takes it out of the
+    # class, so it never shadows ``Serializer.fields``; the stubs do not model that.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Messages per input field (dotted for nested fields).",

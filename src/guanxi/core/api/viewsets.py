@@ -6,7 +6,10 @@ out-of-scope id is simply absent → 404), serializers and the ``create_record``
 become HTTP answers in :mod:`guanxi.core.api.errors`.
 """
 
-from django.db.models import Model
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
@@ -33,7 +36,8 @@ def query_text(request, name: str, max_length: int = 200) -> str:
 
 class ScopedViewSet(UserLanguageMixin, viewsets.ModelViewSet):
     model: type[Model] | None = None
-    selector = None  # staticmethod(selector) taking actor=...
+    # staticmethod(selector) taking actor=...
+    selector: ClassVar[Callable[..., QuerySet[Any]] | None] = None
     versioned = True  # the model has a ``version``: ETag, If-Match and 409/412/428 apply
     permission_classes = [IsAuthenticated, RoleRights]
     # Records are JSON documents; typed fields (ids, null) do not survive form encoding.

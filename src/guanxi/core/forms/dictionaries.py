@@ -1,13 +1,19 @@
 """Forms of the core pages; they only parse input, the services decide what is allowed."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Field
 
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _label(name: str):
-    return DictionaryEntry._meta.get_field(name).verbose_name
+
+def _label(name: str) -> "StrOrPromise":
+    return cast("Field[Any, Any]", DictionaryEntry._meta.get_field(name)).verbose_name
 
 
 def apply_validation_error(form: forms.Form, error: ValidationError) -> None:

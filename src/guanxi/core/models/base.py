@@ -1,5 +1,7 @@
 """Shared building blocks: the base model of every business record, dictionaries, code sequences."""
 
+from typing import ClassVar, Self, TypeVar, cast
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -7,20 +9,27 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+_M = TypeVar("_M", bound=models.Model)
 
-class LiveQuerySet(models.QuerySet):
-    def alive(self):
+
+class LiveQuerySet(models.QuerySet[_M, _M]):
+    def alive(self) -> Self:
         return self.filter(deleted_at__isnull=True)
 
-    def deleted(self):
+    def deleted(self) -> Self:
         return self.filter(deleted_at__isnull=False)
 
 
-class LiveManager(models.Manager.from_queryset(LiveQuerySet)):
+# Built at module level (not inline in the class bases) so the type checker sees its methods.
+_LiveQuerySetManager = models.Manager.from_queryset(LiveQuerySet)
+
+
+class LiveManager(_LiveQuerySetManager[_M]):
     """The default manager: records in the recycle bin are invisible everywhere by default."""
 
-    def get_queryset(self):
-        return super().get_queryset().filter(deleted_at__isnull=True)
+    def get_queryset(self) -> LiveQuerySet[_M]:
+        # The generated manager's stub returns a plain QuerySet; at runtime it is a LiveQuerySet.
+        return cast("LiveQuerySet[_M]", super().get_queryset()).alive()
 
 
 class BaseModel(models.Model):
@@ -74,8 +83,9 @@ class BaseModel(models.Model):
 
     history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
 
-    objects = LiveManager()
-    all_objects = models.Manager.from_queryset(LiveQuerySet)()
+    # ClassVar[...[Self]]: each concrete model's managers are typed for that model.
+    objects: ClassVar[LiveManager[Self]] = LiveManager()
+    all_objects: ClassVar[_LiveQuerySetManager[Self]] = _LiveQuerySetManager()
 
     # Fields through which a record belongs to users; the scope mechanism reads these.
     scope_fields: tuple[str, ...] = ()

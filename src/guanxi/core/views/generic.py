@@ -26,6 +26,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -112,7 +113,7 @@ class ScopedPageView(View):
     permission: ClassVar[str | None] = None
     active_nav: ClassVar[str] = ""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if self.permission and not request.user.has_perm(self.permission):
@@ -306,8 +307,8 @@ class ObjectActionView(ObjectView):
         form = self.form_class(request.POST) if self.form_class else None
         if form is not None and not form.is_valid():
             for errors in form.errors.values():
-                for message in errors:
-                    messages.error(request, message)
+                for message in errors:  # an ErrorList yields its messages as text
+                    messages.error(request, str(message))
             return redirect_after_form(request, self.done_url(request, record))
         try:
             self.act(request, record, form)

@@ -33,7 +33,7 @@ from guanxi.core.api.serializers import ErrorSerializer, VersionedModelSerialize
 from guanxi.core.api.viewsets import MAX_ID, ScopedViewSet
 from guanxi.customers import rules
 from guanxi.customers.api.customers import ScopedCustomerField
-from guanxi.customers.models import Contact, Document, DocumentVersion, Interaction
+from guanxi.customers.models import Contact, Customer, Document, DocumentVersion, Interaction
 from guanxi.customers.selectors import activity as selectors_activity
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services.documents import (
@@ -147,9 +147,15 @@ class DocumentSerializer(VersionedModelSerializer):
 class DocumentUpdateSerializer(DocumentSerializer):
     """Title, category and description; the file changes by adding a version."""
 
-    customer = serializers.PrimaryKeyRelatedField(read_only=True)
-    interaction = serializers.PrimaryKeyRelatedField(read_only=True)
-    file = None
+    # Declared fields replace the parent's in DRF's metaclass (None removes one); the stubs
+    # see overrides of the parent's attributes.
+    customer: "serializers.PrimaryKeyRelatedField[Customer]" = (
+        serializers.PrimaryKeyRelatedField(read_only=True)  # type: ignore[assignment]
+    )
+    interaction: "serializers.PrimaryKeyRelatedField[Interaction]" = (
+        serializers.PrimaryKeyRelatedField(read_only=True)  # type: ignore[assignment]
+    )
+    file = None  # type: ignore[assignment]
 
     class Meta(DocumentSerializer.Meta):
         fields = [name for name in DocumentSerializer.Meta.fields if name != "file"]
@@ -374,7 +380,10 @@ class InteractionSerializer(VersionedModelSerializer):
 class InteractionUpdateSerializer(InteractionSerializer):
     """The customer of an interaction never changes."""
 
-    customer = serializers.PrimaryKeyRelatedField(read_only=True)
+    # Declared fields replace the parent's in DRF's metaclass; the stubs see an override.
+    customer: "serializers.PrimaryKeyRelatedField[Customer]" = (
+        serializers.PrimaryKeyRelatedField(read_only=True)  # type: ignore[assignment]
+    )
 
 
 class InteractionFilter(django_filters.FilterSet):

@@ -36,7 +36,8 @@ class TagsField(serializers.ListField):
 
     child = serializers.CharField(max_length=30, allow_blank=True)
 
-    def to_representation(self, value: str) -> list[str]:
+    # The model keeps the tags as one comma-separated string, not the list ListField reads.
+    def to_representation(self, value: str) -> list[str]:  # type: ignore[override]
         return [tag for tag in (value or "").split(",") if tag]
 
 
@@ -44,7 +45,9 @@ class CustomerSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
     level = _dictionary_field(DictionaryKind.CUSTOMER_LEVEL)
     region = _dictionary_field(DictionaryKind.REGION)
     industry = _dictionary_field(DictionaryKind.INDUSTRY)
-    source = _dictionary_field(DictionaryKind.SOURCE)
+    # DRF's metaclass takes declared fields out of the class, so this never shadows
+    # ``Field.source``; the stubs do not model that.
+    source = _dictionary_field(DictionaryKind.SOURCE)  # type: ignore[assignment]
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True),
         required=False,
@@ -241,7 +244,10 @@ class ContactSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
 
 class ContactUpdateSerializer(ContactSerializer):
     # Declared fields ignore Meta.read_only_fields: a contact moves only with a merge.
-    customer = serializers.PrimaryKeyRelatedField(read_only=True)
+    # (Declared fields replace the parent's in DRF's metaclass; the stubs see an override.)
+    customer: "serializers.PrimaryKeyRelatedField[Customer]" = (
+        serializers.PrimaryKeyRelatedField(read_only=True)  # type: ignore[assignment]
+    )
 
     class Meta(ContactSerializer.Meta):
         read_only_fields = ["customer", "is_primary", "created_at", "updated_at"]

@@ -52,7 +52,11 @@ class TimelineEntrySerializer(serializers.Serializer):
     url = serializers.CharField(help_text="The record's page; empty when it has none.")
     icon = serializers.CharField()
     subtype = serializers.CharField(help_text="The record's own kind, e.g. call or contract.")
-    label = serializers.CharField(help_text="The subtype's display name.")
+    # DRF's metaclass takes declared fields out of the class, so this never shadows
+    # ``Field.label``; the stubs do not model that.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The subtype's display name."
+    )
     actor = TimelineActorSerializer(allow_null=True, help_text="Who did it; null for the system.")
     links = TimelineLinkSerializer(many=True)
     deletable = serializers.BooleanField(help_text="Whether the caller may delete it (comments).")

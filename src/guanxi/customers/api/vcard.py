@@ -97,8 +97,14 @@ class VCardImportRequestSerializer(serializers.Serializer):
 class VCardCardSerializer(serializers.Serializer):
     number = serializers.IntegerField(help_text="Position of the card in the file, from 1.")
     status = serializers.ChoiceField(choices=["new", "duplicate", "error"])
-    fields = serializers.DictField(child=serializers.CharField(allow_blank=True))
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # DRF's metaclass takes declared fields out of the class, so these never shadow
+    # ``Serializer.fields`` and ``Serializer.errors``; the stubs do not model that.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.CharField(allow_blank=True)
+    )
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
     primary = serializers.BooleanField()
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.customers.models import Document, Interaction
+from guanxi.customers.models import Contact, Document, Interaction
 from guanxi.customers.services.documents import allowed_extensions, max_upload_bytes
 
 
@@ -50,7 +50,7 @@ class InteractionForm(forms.Form):
         label=_label(Interaction, "occurred_at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    contact = forms.ModelChoiceField(
+    contact: "forms.ModelChoiceField[Contact]" = forms.ModelChoiceField(
         label=_label(Interaction, "contact"), queryset=None, required=False
     )
     place = forms.CharField(label=_label(Interaction, "place"), max_length=200, required=False)

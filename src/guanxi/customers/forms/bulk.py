@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import User
 from guanxi.core.export import FORMATS
 from guanxi.customers.selectors import customers as selectors
 
@@ -34,7 +35,7 @@ class BulkReassignForm(forms.Form):
         label=_("Selected customers"),
         error_messages={"required": _("Select at least one customer.")},
     )
-    owner = forms.ModelChoiceField(
+    owner: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
         label=_("New account manager"),
         queryset=None,
         empty_label=_("Choose…"),

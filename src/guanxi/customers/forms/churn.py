@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.models import DictionaryEntry
 from guanxi.customers.selectors.churn import churn_reason_choices
 from guanxi.customers.services.churn import MAX_MEASURES_LENGTH
 
@@ -17,7 +18,9 @@ class ChurnPostponeForm(forms.Form):
 
 
 class ChurnConfirmForm(forms.Form):
-    reason = forms.ModelChoiceField(label=_("Churn reason"), queryset=None)
+    reason: "forms.ModelChoiceField[DictionaryEntry]" = forms.ModelChoiceField(
+        label=_("Churn reason"), queryset=None
+    )
     details = forms.CharField(
         label=_("Details"),
         required=False,

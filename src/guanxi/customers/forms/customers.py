@@ -1,9 +1,12 @@
 """Forms of the customer pages; they parse input, the services decide what is allowed."""
 
+from typing import Any, cast
+
 from django import forms
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.accounts.models import User
 from guanxi.core.models import DictionaryKind
 from guanxi.core.scoping import sees_everything
 from guanxi.customers import masking
@@ -49,18 +52,15 @@ class CustomerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, kind in _DICTIONARY_FIELDS.items():
             current = getattr(customer, name) if customer is not None else None
-            self.fields[name].queryset = selectors.customer_dictionary_choices(
-                kind=kind, current=current
-            )
-        owner = self.fields["owner"]
+            choice = cast(forms.ModelChoiceField, self.fields[name])
+            choice.queryset = selectors.customer_dictionary_choices(kind=kind, current=current)
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
         owner.queryset = selectors.customer_owner_choices(actor=actor)
         if customer is not None and customer.owner_id:
             # The current owner stays selectable even if this editor could not assign them.
-            owner.queryset = (
-                type(customer.owner)
-                .objects.filter(Q(pk__in=owner.queryset.values("pk")) | Q(pk=customer.owner_id))
-                .order_by("username")
-            )
+            owner.queryset = User.objects.filter(
+                Q(pk__in=owner.queryset.values("pk")) | Q(pk=customer.owner_id)
+            ).order_by("username")
         # Only someone who sees the pool may put a customer there; others would lose sight of it.
         owner.required = not sees_everything(actor)
         if not owner.required:
@@ -134,7 +134,8 @@ class CustomerEditForm(CustomerForm):
         self.protected_labels = []
         for name in masking.protected_fields(actor, Customer):
             if self.fields.pop(name, None) is not None:
-                self.protected_labels.append(Customer._meta.get_field(name).verbose_name)
+                field = cast("Field[Any, Any]", Customer._meta.get_field(name))
+                self.protected_labels.append(field.verbose_name)
 
 
 class ContactForm(forms.ModelForm):

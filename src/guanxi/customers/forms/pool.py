@@ -6,7 +6,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.roles import role_label
-from guanxi.core.models import DictionaryKind
+from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.customers.models import OwnershipCap, PoolPolicy
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.selectors import pool as selectors_pool
@@ -90,7 +90,7 @@ class ReleaseForm(forms.Form):
 class PoolPolicyForm(forms.Form):
     """A recall policy: for one customer level, or the default for all levels."""
 
-    level = forms.ModelChoiceField(
+    level: "forms.ModelChoiceField[DictionaryEntry]" = forms.ModelChoiceField(
         label=_("Customer level"),
         queryset=None,
         required=False,

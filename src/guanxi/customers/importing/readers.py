@@ -52,7 +52,7 @@ def detect_encoding(sample: bytes) -> str:
 
 def _delimiter(first_line: str) -> str:
     counts = {sep: first_line.count(sep) for sep in (",", ";", "\t")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
 
 

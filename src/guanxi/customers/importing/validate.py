@@ -6,9 +6,12 @@ through the model field's validators. Duplicates are found with the keys of ``de
 file itself and among live customers — batch by batch, a handful of queries per batch.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.db.models.functions import Upper
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -290,7 +293,7 @@ class RowValidator:
             )
 
     @staticmethod
-    def _existing_codes(rows) -> dict[str, dict]:
+    def _existing_codes(rows) -> dict[str, Mapping[str, Any]]:
         codes = {row.values["code"] for row in rows if row.values.get("code")}
         if not codes:
             return {}
@@ -306,7 +309,7 @@ class RowValidator:
         Keys are tried in KEY_FIELDS order and a row that matched is not looked up again, so
         re-importing a file costs one query per batch, not one per key.
         """
-        lookups = {
+        lookups: dict[str, tuple[str, QuerySet[Customer]]] = {
             "tax_id": ("tax_id", Customer.objects.all()),
             "name": ("name_key", Customer.objects.all()),
             "phone": ("phone_digits", Customer.objects.all()),

@@ -23,7 +23,7 @@ but 杭 no "kang", a dictionary-only reading nobody types.
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from pypinyin.contrib.tone_convert import to_normal
@@ -78,7 +78,7 @@ def _variants(readings: list[list[str]]) -> list[str]:
     for options in readings:
         total *= len(options)
     if total <= MAX_VARIANTS:
-        combos = ("".join(combo) for combo in itertools.product(*readings))
+        combos: Iterator[str] = ("".join(combo) for combo in itertools.product(*readings))
     else:
         base = [options[0] for options in readings]
         singles = (

@@ -31,6 +31,7 @@ import random
 from datetime import datetime, timedelta
 from functools import partial
 from itertools import pairwise
+from typing import cast
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, transaction
@@ -132,7 +133,11 @@ def write_churn_cases(
             return written
         after = batch[-1][0]
         quota += CASE_SHARE * len(batch)
-        candidates = [row for row in batch if row[2] is not None and rng.random() < CANDIDATE_SHARE]
+        candidates = [
+            (pk, owner_id, last_order)
+            for pk, owner_id, last_order in batch
+            if last_order is not None and rng.random() < CANDIDATE_SHARE
+        ]
         cases, statuses = [], []
         # A chunk of candidates at a time: their orders are read only while cases are due.
         for start in range(0, len(candidates), ORDERS_CHUNK):
@@ -167,7 +172,8 @@ def _first_customer_id(customers: int) -> int:
 def _order_model() -> type[models.Model] | None:
     """The orders' model, through the customer's reverse relation (the sales app owns it)."""
     try:
-        return Customer._meta.get_field("orders").related_model
+        # A reverse relation's model is a loaded model class, never "self".
+        return cast("type[models.Model]", Customer._meta.get_field("orders").related_model)
     except FieldDoesNotExist:
         return None
 
@@ -212,11 +218,11 @@ class _Planner:
             run += timedelta(days=1)
         return run + timedelta(seconds=self.rng.randrange(600))
 
-    def options(self, anchors: list[datetime]) -> dict[str, list[tuple]]:
+    def options(self, anchors: list[datetime]) -> dict[State, list[tuple]]:
         """The states possible for a customer ordering at ``anchors``, each with its gaps:
         (last order, warned at, the order that closed the case or ``None``)."""
         now, earliest = self.now, self.now - timedelta(days=HISTORY_DAYS)
-        found: dict[str, list[tuple]] = {}
+        found: dict[State, list[tuple]] = {}
         last = anchors[-1]
         warned = self.warned_at(last)
         if now - timedelta(days=OPEN_DAYS) <= warned <= now - timedelta(hours=1):

@@ -7,6 +7,7 @@ The measurement itself is read-only (``guanxi.service.sla``); the rule for "over
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -116,17 +117,19 @@ def _overdue_notice(
     for recipient in recipients:
         notification_send(
             recipient=recipient,
-            title=lambda mine=(recipient == assignee): (
-                (
-                    _("Overdue service request of yours: %(code)s")
-                    if mine
-                    else _("Overdue service request in your team: %(code)s")
-                )
-                % {"code": code}
-            ),
+            title=partial(_overdue_title, code, recipient == assignee),
             body=lambda: _("“%(summary)s” is past its service level.") % {"summary": summary},
             url=url,
         )
+
+
+# The title, rendered in the recipient's language when the notification is written.
+def _overdue_title(code: str, mine: bool) -> str:
+    return (
+        _("Overdue service request of yours: %(code)s")
+        if mine
+        else _("Overdue service request in your team: %(code)s")
+    ) % {"code": code}
 
 
 def service_overdue_notify(*, now: datetime | None = None) -> int:
@@ -153,9 +156,11 @@ def service_overdue_notify(*, now: datetime | None = None) -> int:
             if not claimed:
                 continue
             assignee = service_request.assigned_to
-            owner = service_request.customer.owner if service_request.customer_id else None
+            customer = service_request.customer
+            owner = customer.owner if customer is not None else None
             anchor = assignee or owner or service_request.created_by
-            key = anchor.team_id if anchor is not None else None
+            # The plugin leaves the accounts models' relations untyped, so it misses team_id.
+            key = anchor.team_id if anchor is not None else None  # type: ignore[union-attr]
             if key not in supervisors_of:
                 supervisors_of[key] = team_supervisors(anchor)
             recipients = [assignee] if assignee is not None else []

@@ -1,5 +1,7 @@
 """``guanxi worker``: run the background-job worker of the configured task backend."""
 
+from typing import cast
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -7,7 +9,7 @@ from django.core.management.base import BaseCommand
 
 def backend_kind() -> str:
     """``"rq"`` when jobs go through Redis, ``"db"`` for the embedded database queue."""
-    backend = settings.TASKS["default"]["BACKEND"]
+    backend = cast(str, settings.TASKS["default"]["BACKEND"])
     return "rq" if backend.startswith("django_tasks_rq.") else "db"
 
 
