@@ -91,7 +91,10 @@ def user_get(*, actor: User, pk: int | str) -> User:
 
 def username_taken(*, username: str, exclude_pk: int | None = None) -> bool:
     """Whether another user already has ``username`` (compared as Django does: exactly)."""
-    return User.objects.filter(username=username).exclude(pk=exclude_pk).exists()
+    others = User.objects.filter(username=username)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return others.exists()
 
 
 def account_managers() -> QuerySet[User]:

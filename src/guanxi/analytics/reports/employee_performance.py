@@ -18,6 +18,8 @@ interactions logged and services handled are summed from the day figures
 the result then carries the refresh time as ``as_of``.
 """
 
+from typing import Any
+
 from django import forms
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
@@ -186,9 +188,9 @@ def compute(actor: User, params: ReportParams) -> ReportData:
     split = rollups.day_split(date_from, date_to)
     work = _work_done(ids, split, start, end)
     targets = rep_targets(actor=actor, ids=ids, date_from=date_from, date_to=date_to)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for user in reps:
-        row = {"user": user.pk, "name": str(user)}
+        row: dict[str, Any] = {"user": user.pk, "name": str(user)}
         row["team"] = user.team.name if user.team else ""
         for source in (opportunities, deals, work):
             row.update({k: v for k, v in source.get(user.pk, {}).items() if k in ROW_KEYS})

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 from django.db import models
 from django.db.models import CharField, QuerySet, Value
@@ -263,8 +263,8 @@ def deleted_record_rows(
     if not parts:
         return []
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    ordered: QuerySet[Any, BinRow] = rows.order_by("-deleted_at", "bin_label", "-pk")
-    return ordered
+    # The union of value rows of several models: the stubs cannot name its row type.
+    return cast(QuerySet[Any, BinRow], rows.order_by("-deleted_at", "bin_label", "-pk"))
 
 
 def deleted_records_resolve(rows: Iterable[BinRow]) -> list[DeletedRecord]:

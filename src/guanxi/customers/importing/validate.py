@@ -111,7 +111,7 @@ class RowValidator:
 
     @staticmethod
     def _dictionaries() -> dict[str, dict[str, int]]:
-        kinds = {kind: name for name, kind in DICTIONARY_FIELDS.items()}
+        kinds: dict[str, str] = {kind: name for name, kind in DICTIONARY_FIELDS.items()}
         tables: dict[str, dict[str, int]] = {name: {} for name in DICTIONARY_FIELDS}
         entries = DictionaryEntry.objects.filter(is_active=True, kind__in=list(kinds))
         for pk, kind, code, name_zh, name_en in entries.values_list(
