@@ -1,21 +1,90 @@
-"""Shared fixtures: the demo organisation (one user per role) and a customer per owner."""
+"""Shared fixtures: the demo organisation (one user per role) and a customer per owner.
+
+The demo organisation is written once per test database (per xdist worker), right after the
+migrations, so every test's transaction rolls back to it instead of building it again. A
+transactional test empties the database when it ends; the tests after it rebuild what they need.
+
+``pytest --reuse-db`` keeps the SQLite test database in a file (``test.sqlite3`` in the data
+directory, one per xdist worker) so a second run skips the migrations; ``--create-db`` rebuilds
+it after a migration changed.
+"""
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from pytest_django.fixtures import _set_suffix_to_test_databases
 from rest_framework.test import APIClient
 
-from guanxi.accounts.seed.demo import create_demo_organisation
-from tests.factories import ContactFactory, CustomerFactory
+from guanxi.accounts.seed.demo import DEMO_USERS, create_demo_organisation
+from tests.customers.fixtures.customers import ContactFactory, CustomerFactory
 
-# Real mail servers on loopback (dovecot IMAP, aiosmtpd SMTP), started only by tests using them.
-from tests.mail_servers import deliver, imap_server, mailbox, smtp_server  # noqa: F401
+DEMO_PASSWORD = "pw"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix(request):
+    """With ``--reuse-db``, the SQLite test database is a file that outlives the run.
+
+    Django makes an in-memory SQLite test database unless a test name is given, and an
+    in-memory database cannot be reused; each xdist worker gets its own file.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if request.config.getvalue("reuse_db") and database["ENGINE"] == "django.db.backends.sqlite3":
+        test = database.setdefault("TEST", {})
+        test["NAME"] = test.get("NAME") or str(settings.DATA_DIR / "test.sqlite3")
+    xdist_suffix = getattr(request.config, "workerinput", {}).get("workerid")
+    if xdist_suffix:
+        _set_suffix_to_test_databases(suffix=xdist_suffix)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After the migrations, the demo organisation, once per test database.
+
+    A reused database may have been emptied by the transactional tests of the last run, so the
+    seeded dictionaries are made good as well.
+    """
+    with django_db_blocker.unblock():
+        from guanxi.core.models import DictionaryEntry
+        from guanxi.core.seed.dictionaries import seed_dictionaries
+
+        seed_dictionaries(DictionaryEntry)
+        create_demo_organisation(password=DEMO_PASSWORD)
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
 
 
 @pytest.fixture
-def org(db):
-    """The demo users by username: admin, exec, supervisor, manager1..3, supervisor2, assistant."""
-    return create_demo_organisation(password="pw")
+def org(request, db):
+    """The demo users by username: admin, exec, supervisor, manager1..3, supervisor2, assistant.
+
+    Fresh user objects each test (what a test changes on them never leaks into the next); a
+    transactional test, which may follow another that emptied the database, writes them again.
+    """
+    if _is_transactional(request):
+        return create_demo_organisation(password=DEMO_PASSWORD)
+    from guanxi.accounts.models import User
+
+    usernames = [row[0] for row in DEMO_USERS]
+    users = User.objects.in_bulk(usernames, field_name="username")
+    if len(users) != len(usernames):  # a test before this one emptied the database
+        return create_demo_organisation(password=DEMO_PASSWORD)
+    return {username: users[username] for username in usernames}
+
+
+@pytest.fixture
+def english(org):
+    """Every demo user reads English, so assertions can name English texts."""
+    from guanxi.accounts.models import User
+
+    User.objects.update(language="en")
 
 
 @pytest.fixture
@@ -39,13 +108,6 @@ def login(org):
         return client
 
     return _login
-
-
-def _is_transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    if marker is not None and marker.kwargs.get("transaction"):
-        return True
-    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +136,19 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def openapi_schema(django_db_setup, django_db_blocker) -> dict:
+    """The OpenAPI schema as /api/schema/ serves it (JSON), generated once per session.
+
+    The schema is the same for every reader; the tests that look up their endpoints in it
+    share one copy instead of generating it again (several seconds each time).
+    """
+    with django_db_blocker.unblock():
+        response = Client().get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200, response.content[:500]
+    return response.json()
 
 
 @pytest.fixture

@@ -1,0 +1,4 @@
+"""Fixtures of the customer tests (tests/customers/fixtures/)."""
+
+from tests.customers.fixtures.documents import document_store  # noqa: F401
+from tests.customers.fixtures.imports import import_storage  # noqa: F401
