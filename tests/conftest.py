@@ -9,6 +9,9 @@ directory, one per xdist worker) so a second run skips the migrations; ``--creat
 it after a migration changed.
 """
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -40,18 +43,46 @@ def django_db_modify_db_settings_xdist_suffix(request):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """After the migrations, the demo organisation, once per test database.
 
     A reused database may have been emptied by the transactional tests of the last run, so the
-    seeded dictionaries are made good as well.
+    seeded dictionaries are made good as well. A new SQLite test database is first copied as it
+    stands after ``migrate`` (see ``migrated_sqlite_copy``).
     """
     with django_db_blocker.unblock():
+        if not request.config.getvalue("reuse_db"):
+            _copy_migrated_sqlite(tmp_path_factory.mktemp("migrated") / "guanxi.sqlite3")
         from guanxi.core.models import DictionaryEntry
         from guanxi.core.seed.dictionaries import seed_dictionaries
 
         seed_dictionaries(DictionaryEntry)
         create_demo_organisation(password=DEMO_PASSWORD)
+
+
+_migrated_sqlite: list[Path] = []
+
+
+def _copy_migrated_sqlite(target: Path) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    connection.ensure_connection()
+    with sqlite3.connect(target) as copy:
+        connection.connection.backup(copy)
+    copy.close()
+    _migrated_sqlite.append(target)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_copy(django_db_setup) -> Path | None:
+    """A SQLite database file as ``migrate`` leaves it, taken from the new test database.
+
+    Tests that run the ``guanxi`` command on a migrated data directory copy it instead of
+    migrating again in a subprocess; None on PostgreSQL and with ``--reuse-db``.
+    """
+    return _migrated_sqlite[0] if _migrated_sqlite else None
 
 
 def _is_transactional(request) -> bool:

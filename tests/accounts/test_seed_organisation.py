@@ -120,16 +120,16 @@ def test_seed_command_reports_rows_per_second(org, capsys):
 @pytest.mark.django_db(transaction=True)
 def test_the_parallel_writer_gives_the_same_data(org):
     """On PostgreSQL a second thread writes while the next batch is generated."""
-    seed(customers=300, seed=5, batch_size=70)
+    seed(customers=150, seed=5, batch_size=40)
     serial = digest()
     ServiceRequest.all_objects.all().delete()  # they protect their customers
     Contact.all_objects.all().delete()
     Customer.all_objects.all().delete()
     codes_from_one()
 
-    report = seed(customers=300, seed=5, batch_size=70, parallel=True)
+    report = seed(customers=150, seed=5, batch_size=40, parallel=True)
 
-    assert report.counts["customers"] == Customer.objects.count() == 300
+    assert report.counts["customers"] == Customer.objects.count() == 150
     assert digest() == serial
 
 

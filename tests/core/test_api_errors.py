@@ -19,7 +19,7 @@ urlpatterns = [
 handler500 = project_urls.handler500
 
 
-@pytest.mark.urls("tests.test_api_server_error")
+@pytest.mark.urls(__name__)
 def test_api_crash_is_a_json_500(db):
     response = Client(raise_request_exception=False).get("/api/crash/")
     assert response.status_code == 500
@@ -27,7 +27,7 @@ def test_api_crash_is_a_json_500(db):
     assert response.json()["error"]["code"] == "server_error"
 
 
-@pytest.mark.urls("tests.test_api_server_error")
+@pytest.mark.urls(__name__)
 def test_page_crash_keeps_the_html_500(db):
     response = Client(raise_request_exception=False).get("/crash/")
     assert response.status_code == 500

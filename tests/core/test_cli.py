@@ -28,11 +28,17 @@ def guanxi(*args: str, data_dir, timeout: int = 180) -> subprocess.CompletedProc
 
 
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
-    """A migrated data directory, migrated once and copied per test (migrating takes a while)."""
+def migrated(tmp_path_factory, migrated_sqlite_copy):
+    """A migrated data directory, migrated once and copied per test (migrating takes a while).
+
+    On SQLite the test database as it stood after its migrations is that template.
+    """
     template = tmp_path_factory.mktemp("migrated")
-    result = guanxi("manage", "migrate", "-v0", data_dir=template)
-    assert result.returncode == 0, result.stderr
+    if migrated_sqlite_copy is not None:
+        shutil.copy(migrated_sqlite_copy, template / "guanxi.sqlite3")
+    else:
+        result = guanxi("manage", "migrate", "-v0", data_dir=template)
+        assert result.returncode == 0, result.stderr
 
     def copy(target):
         target.mkdir(parents=True, exist_ok=True)

@@ -2,3 +2,4 @@
 
 from tests.customers.fixtures.documents import document_store  # noqa: F401
 from tests.customers.fixtures.imports import import_storage  # noqa: F401
+from tests.customers.fixtures.vcard import empty_customer, english_throughout, rich_customer  # noqa: F401

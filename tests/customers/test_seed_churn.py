@@ -17,6 +17,7 @@ from guanxi.customers.seed.churn import write_churn_cases
 from guanxi.customers.selectors.churn import churn_months, months_before
 from guanxi.sales.models import Order
 from tests.analytics.fixtures.reports import run
+from tests.core.fixtures.database import module_rows
 
 State = ChurnCase.State
 STATUS_OF = {
@@ -33,9 +34,11 @@ def test_churn_cases_are_seeded_after_the_orders():
     assert names.index("orders") < names.index("churn_cases")
 
 
-@pytest.fixture
-def seeded(org):
-    return seed(customers=300, seed=4, batch_size=100)
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """One seeded database for the module; each test's changes are rolled back after it."""
+    with module_rows(django_db_blocker):
+        yield seed(customers=300, seed=4, batch_size=100)
 
 
 @pytest.mark.django_db

@@ -226,5 +226,5 @@ def test_the_360_query_count_does_not_grow_with_entries_or_contacts(customer, lo
     # receivables and service requests included), key figures (the customer's, the orders', the
     # open pipeline's, the receivables' and the service requests'), churn panel, pool actions,
     # field rules, unread count, history...: a fixed set, whatever the customer holds
-    # (tests/test_view360_sales.py adds sales records).
+    # (tests/sales/test_timeline_sales.py adds sales records).
     assert few <= 27, few
