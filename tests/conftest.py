@@ -112,10 +112,13 @@ def org(request, db):
 
 @pytest.fixture
 def english(org):
-    """Every demo user reads English, so assertions can name English texts."""
+    """Every demo user reads English, so assertions can name English texts (the ``org`` user
+    objects too, for what is written in their language)."""
     from guanxi.accounts.models import User
 
     User.objects.update(language="en")
+    for user in org.values():
+        user.language = "en"
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""The stored revenue rankings (written by ``analytics.services_rollups``, read through
-``analytics.selectors_rollups``): the executive's unfiltered contribution and pyramid reports
+"""The stored revenue rankings (written by ``analytics.services.rollups``, read through
+``analytics.selectors.rollups``): the executive's unfiltered contribution and pyramid reports
 of a preset period read them and give the live numbers as of the refresh, with its time;
 scoped, filtered and custom-dated reports stay live."""
 

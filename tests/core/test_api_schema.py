@@ -84,7 +84,7 @@ def test_every_endpoint_is_in_the_schema(openapi_schema):
         "/api/dictionaries/",
         "/api/dictionaries/{id}/",
     } <= paths
-    # Statistics and reports 统计报表 (issue #6).
+    # Statistics and reports 统计报表.
     assert {
         "/api/reports/customer-contribution/",
         "/api/reports/customer-composition/",
@@ -132,7 +132,7 @@ def _known_records(org) -> dict:
         lead_create(actor=org["admin"], owner=org["manager1"], name="模糊线索0"),
         lead_create(actor=org["admin"], name="模糊线索1"),
     ]
-    # Quotes 报价 (issue #4), of one product.
+    # Quotes 报价, of one product.
     category = ProductCategory.objects.create(name="模糊类别")
     product = Product.objects.create(name="模糊产品", price=10, category=category)
     quotes = [
@@ -143,15 +143,15 @@ def _known_records(org) -> dict:
         )
         for _ in range(2)
     ]
-    contracts = [  # contracts 合同 (issue #4)
+    contracts = [  # contracts 合同
         contract_create(actor=org["manager1"], customer=customers[0], title=f"模糊{i}", amount=1)
         for i in range(2)
     ]
-    receivables = [  # receivables 应收款 (issue #4)
+    receivables = [  # receivables 应收款
         receivable_create(actor=org["manager1"], contract=c, due_date=datetime.date(2026, 1, 1))
         for c in contracts
     ]
-    service_requests = [  # service requests 客户服务 (issue #5): one new, one assigned
+    service_requests = [  # service requests 客户服务: one new, one assigned
         service_request_create(
             actor=org["manager1"],
             customer=customers[0],

@@ -144,8 +144,9 @@ def finished_rq_jobs(url: str) -> dict[str, str]:
 @pytest.mark.redis
 def test_with_a_redis_url_jobs_go_through_rq(tmp_path, migrated, monkeypatch):
     redis = pytest.importorskip("redis")
-    # Its own Redis database: the in-process RQ test in test_jobs.py may run at the same time
-    # on another xdist worker, and the two workers must not take each other's jobs.
+    # Its own Redis database: the in-process RQ test in tests/core/test_jobs_workers.py may run
+    # at the same time on another xdist worker, and the two workers must not take each other's
+    # jobs.
     base = os.environ.get("GUANXI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     url = base.rsplit("/", 1)[0] + "/14"
     try:

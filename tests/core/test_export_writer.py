@@ -105,7 +105,7 @@ def _csv_peak_memory(count: int) -> int:
 
 
 def test_csv_memory_does_not_grow_with_the_number_of_rows():
-    small, large = _csv_peak_memory(2_000), _csv_peak_memory(40_000)
+    small, large = _csv_peak_memory(2_000), _csv_peak_memory(20_000)
     assert large < small * 1.5 + 64 * 1024
 
 

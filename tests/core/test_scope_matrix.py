@@ -1,4 +1,4 @@
-"""SPEC §1 scope, end to end: for each role, every page and API returns exactly the allowed records.
+"""Record scope, end to end: for each role, every page and API returns exactly the allowed records.
 
 The ``customers`` fixture holds one customer per owner (manager1..3, supervisor, supervisor2)
 and one in the pool. Out-of-scope records answer 404, never 403, so their existence is hidden.

@@ -1,4 +1,4 @@
-"""The one scope mechanism of SPEC §1, checked directly on the selector."""
+"""The one scope mechanism (what each role sees), checked directly on the selector."""
 
 import pytest
 

@@ -292,7 +292,7 @@ def test_admin_adds_and_retires_a_dictionary_entry(org, api):
     assert client.delete(url).status_code == 405
 
 
-# --- SPEC §2 fields, tags, completeness -------------------------------------------------------
+# --- registration fields, tags, completeness ---------------------------------------------------
 
 
 def test_the_api_reads_and_writes_every_spec_field(org, api):

@@ -713,7 +713,7 @@ def test_htmx_conflict_swaps_the_form_with_the_message(customers, login, org):
     assert customer.name == "主管的修改"
 
 
-# --- registration fields, tags (SPEC §2) ------------------------------------------------------
+# --- registration fields, tags ------------------------------------------------------
 
 
 def test_the_form_saves_every_spec_field_and_the_detail_page_shows_them(org, login):

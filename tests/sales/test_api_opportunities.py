@@ -45,13 +45,6 @@ def error(response) -> dict:
     return response.json()["error"]
 
 
-@pytest.fixture
-def english(org):
-    for user in org.values():
-        user.language = "en"
-        user.save(update_fields=["language"])
-
-
 # --- reads ------------------------------------------------------------------------------------
 
 VISIBLE = {

@@ -31,13 +31,6 @@ def error(response) -> dict:
     return response.json()["error"]
 
 
-@pytest.fixture
-def english(org):
-    for user in org.values():
-        user.language = "en"
-        user.save(update_fields=["language"])
-
-
 VISIBLE = {
     "admin": {"manager1", "manager2", "manager3"},
     "exec": {"manager1", "manager2", "manager3"},

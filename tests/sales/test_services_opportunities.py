@@ -1,4 +1,4 @@
-"""Sales opportunities 销售机会 and development plans 客户开发计划 through the services (issue #4).
+"""Sales opportunities 销售机会 and development plans 客户开发计划 through the services.
 
 Every rule and transition, allowed and refused, and the scope of each role.
 """

@@ -1,4 +1,4 @@
-"""The sales pipeline 销售漏斗 through its services and selectors (issue #4, SPEC §3).
+"""The sales pipeline 销售漏斗 through its services and selectors.
 
 Stages, deals, moving between stages (rights, scope, version, the lost-reason rule, history),
 the weighted forecast, and deals following their customer to a new owner.

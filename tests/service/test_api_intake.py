@@ -1,4 +1,4 @@
-"""The intake endpoints beside /api/service-requests/ (issue #5): send the survey, list the
+"""The intake endpoints beside /api/service-requests/: send the survey, list the
 surveys and the e-mail thread; scoped, in the OpenAPI schema, with a query budget."""
 
 import uuid

@@ -1,4 +1,4 @@
-"""/api/service-requests/ (issue #5): scoped CRUD, the flow as actions (assign, handle,
+"""/api/service-requests/: scoped CRUD, the flow as actions (assign, handle,
 feedback), the rounds as history, every transition allowed and refused with the API's error
 shape, status read-only, versions, and a constant number of queries per list page."""
 
@@ -21,11 +21,7 @@ def error(response) -> dict:
     return response.json()["error"]
 
 
-@pytest.fixture(autouse=True)
-def english(org):
-    for user in org.values():
-        user.language = "en"
-        user.save(update_fields=["language"])
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def payload(customer, **fields) -> dict:

@@ -1,4 +1,4 @@
-"""Inbound e-mail 客户服务 (issue #5) against a real dovecot IMAP server and a real SMTP server
+"""Inbound e-mail 客户服务 against a real dovecot IMAP server and a real SMTP server
 on loopback: new mail opens requests, replies attach to their request's thread, a mail met
 twice creates nothing new, a malformed mail is skipped without blocking the mailbox."""
 

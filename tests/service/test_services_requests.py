@@ -1,4 +1,4 @@
-"""Service requests 客户服务 through the services (issue #5): every transition, allowed and
+"""Service requests 客户服务 through the services: every transition, allowed and
 refused, the rounds kept as history, SLA due times, and who may see what."""
 
 from datetime import timedelta

@@ -1,5 +1,5 @@
 """SLA 服务水平 measurement per request, and the job that notifies newly overdue requests
-once to the assignee and the assignee's team supervisors (issue #5)."""
+once to the assignee and the assignee's team supervisors."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""Satisfaction surveys 满意度调查 (issue #5): staff e-mail a one-time link (really sent through a
+"""Satisfaction surveys 满意度调查: staff e-mail a one-time link (really sent through a
 loopback SMTP server), the requester's answer is the request's feedback (≥ 3 archives, < 3
 returns it to the assignee), the link works once and expires, a wrong one is a 404."""
 
@@ -16,16 +16,9 @@ from guanxi.service.models import SatisfactionSurvey, ServiceRequest, ServiceRou
 from guanxi.service.services import requests as services
 from tests.service.fixtures.surveys import handled
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Status = ServiceRequest.Status
 LINK = re.compile(r"https?://\S+/service/survey/([\w-]+)/")
-
-
-@pytest.fixture(autouse=True)
-def _english(org):
-    for user in org.values():
-        user.language = "en"
-        user.save(update_fields=["language"])
 
 
 def send(login, service_request, username="manager1"):

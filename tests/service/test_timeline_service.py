@@ -1,4 +1,4 @@
-"""Service requests on the customer 360 page (issue #5): timeline entries and key figures."""
+"""Service requests on the customer 360 page: timeline entries and key figures."""
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""The public service request form 在线服务 (issue #5): no sign-in, CSRF, rate limit, honeypot
+"""The public service request form 在线服务: no sign-in, CSRF, rate limit, honeypot
 and fill time (shared with the lead form), the customer matched by e-mail or phone, else an
 unmatched request supervisors see, the thank-you page with the code, the acknowledgement."""
 

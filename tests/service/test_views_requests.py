@@ -1,4 +1,4 @@
-"""The service pages (issue #5): the queues with their tabs and filters, create / edit /
+"""The service pages: the queues with their tabs and filters, create / edit /
 delete, the request page with the assign / handle / feedback forms, SLA settings; scope
 (out of scope → 404), rights (→ 403), conflicts (→ 409) and archived requests read-only."""
 
