@@ -6,16 +6,9 @@ from decimal import Decimal
 import pytest
 
 from guanxi.sales.models import Target
-from guanxi.sales.services import targets as services
+from tests.sales.fixtures.targets import make_target
 
 D = datetime.date
-
-
-def _target(actor, **fields):
-    fields.setdefault("period_kind", "month")
-    fields.setdefault("period_start", D(2026, 5, 1))
-    fields.setdefault("amount", Decimal("1000.00"))
-    return services.target_create(actor=actor, **fields)
 
 
 # -- API ---------------------------------------------------------------------------------------
@@ -53,7 +46,7 @@ def test_api_filters_subject_and_period(org, api, targets):
     east = org["manager1"].team
     assert _ids(client.get(URL, {"user": org["manager2"].pk})) == {targets["m2"].pk}
     assert _ids(client.get(URL, {"team": east.pk})) == {targets["east"].pk}
-    yearly = _target(org["admin"], user=org["manager1"], period_kind="year")
+    yearly = make_target(org["admin"], user=org["manager1"], period_kind="year")
     assert _ids(client.get(URL, {"period_kind": "year"})) == {yearly.pk}
     assert _ids(client.get(URL, {"year": 2025})) == set()
     assert client.get(URL, {"period_kind": "week"}).status_code == 400
@@ -90,7 +83,7 @@ def test_api_create_update_delete(org, api):
 
 
 def test_api_duplicate_is_a_field_error(org, api):
-    _target(org["supervisor"], user=org["manager2"])
+    make_target(org["supervisor"], user=org["manager2"])
     response = api("supervisor").post(
         URL,
         {
@@ -145,8 +138,8 @@ def test_api_supervisor_cannot_touch_other_teams(org, api, targets):
 def test_api_list_query_count_does_not_grow(org, api, sales, django_assert_max_num_queries):
     admin = org["admin"]
     for month in range(1, 13):
-        _target(admin, user=org["manager1"], period_start=D(2026, month, 1))
-        _target(
+        make_target(admin, user=org["manager1"], period_start=D(2026, month, 1))
+        make_target(
             admin,
             team=org["manager1"].team,
             period_start=D(2026, month, 1),

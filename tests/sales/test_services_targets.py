@@ -13,17 +13,10 @@ from guanxi.core.exceptions import ConflictError
 from guanxi.sales.models import Order, Target
 from guanxi.sales.selectors import targets as selectors
 from guanxi.sales.services import targets as services
-from guanxi.sales.services.orders import order_cancel
 from tests.sales.fixtures.orders import make_order
+from tests.sales.fixtures.targets import make_target
 
 D = datetime.date
-
-
-def _target(actor, **fields):
-    fields.setdefault("period_kind", "month")
-    fields.setdefault("period_start", D(2026, 5, 1))
-    fields.setdefault("amount", Decimal("1000.00"))
-    return services.target_create(actor=actor, **fields)
 
 
 # -- periods -----------------------------------------------------------------------------------
@@ -40,53 +33,55 @@ def _target(actor, **fields):
     ],
 )
 def test_period_start_is_normalised(org, kind, day, start, end):
-    target = _target(org["supervisor"], user=org["manager1"], period_kind=kind, period_start=day)
+    target = make_target(
+        org["supervisor"], user=org["manager1"], period_kind=kind, period_start=day
+    )
     assert (target.period_start, target.period_end) == (start, end)
 
 
 def test_one_target_per_subject_category_and_period(org, products):
     boss = org["supervisor"]
-    _target(boss, user=org["manager1"], period_start=D(2026, 5, 1))
+    make_target(boss, user=org["manager1"], period_start=D(2026, 5, 1))
     with pytest.raises(ValidationError) as refused:
-        _target(boss, user=org["manager1"], period_start=D(2026, 5, 20))  # same month
+        make_target(boss, user=org["manager1"], period_start=D(2026, 5, 20))  # same month
     assert "period_start" in refused.value.message_dict
     # Another category, another period kind, another rep: all fine.
-    _target(boss, user=org["manager1"], category=products["tools"])
-    _target(boss, user=org["manager1"], period_kind="quarter")
-    _target(boss, user=org["manager2"])
+    make_target(boss, user=org["manager1"], category=products["tools"])
+    make_target(boss, user=org["manager1"], period_kind="quarter")
+    make_target(boss, user=org["manager2"])
     with pytest.raises(ValidationError):
-        _target(boss, user=org["manager1"], category=products["tools"])
+        make_target(boss, user=org["manager1"], category=products["tools"])
     east = org["manager1"].team
-    _target(boss, team=east)
+    make_target(boss, team=east)
     with pytest.raises(ValidationError):
-        _target(boss, team=east)
+        make_target(boss, team=east)
 
 
 def test_deleted_target_frees_its_period(org):
     boss = org["supervisor"]
-    target = _target(boss, user=org["manager1"])
+    target = make_target(boss, user=org["manager1"])
     services.target_delete(actor=boss, target=target)
-    assert _target(boss, user=org["manager1"]).pk != target.pk
+    assert make_target(boss, user=org["manager1"]).pk != target.pk
 
 
 def test_subject_is_a_rep_or_a_team(org):
     boss = org["supervisor"]
     with pytest.raises(ValidationError) as refused:
-        _target(boss)
+        make_target(boss)
     assert "user" in refused.value.message_dict
     with pytest.raises(ValidationError):
-        _target(boss, user=org["manager1"], team=org["manager1"].team)
+        make_target(boss, user=org["manager1"], team=org["manager1"].team)
 
 
 def test_amount_must_not_be_negative(org):
     with pytest.raises(ValidationError) as refused:
-        _target(org["supervisor"], user=org["manager1"], amount=Decimal("-1"))
+        make_target(org["supervisor"], user=org["manager1"], amount=Decimal("-1"))
     assert "amount" in refused.value.message_dict
 
 
 def test_errors_are_translated(org):
     with pytest.raises(ValidationError) as refused:
-        _target(org["supervisor"], user=org["manager1"], period_kind="week")
+        make_target(org["supervisor"], user=org["manager1"], period_kind="week")
     assert refused.value.message_dict["period_kind"]
 
 
@@ -96,18 +91,18 @@ def test_errors_are_translated(org):
 def test_supervisor_sets_targets_for_team_and_its_reps_only(org):
     boss = org["supervisor"]
     east = org["manager1"].team
-    assert _target(boss, user=org["manager2"]).user == org["manager2"]
-    assert _target(boss, team=east).team == east
+    assert make_target(boss, user=org["manager2"]).user == org["manager2"]
+    assert make_target(boss, team=east).team == east
     with pytest.raises(ValidationError) as refused:
-        _target(boss, user=org["manager3"])  # the north team's rep
+        make_target(boss, user=org["manager3"])  # the north team's rep
     assert "user" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
-        _target(boss, team=org["manager3"].team)
+        make_target(boss, team=org["manager3"].team)
     assert "team" in refused.value.message_dict
     with pytest.raises(ValidationError):
-        _target(boss, user=boss)  # not their own quota
+        make_target(boss, user=boss)  # not their own quota
     with pytest.raises(ValidationError):
-        _target(boss, team=east.parent)  # the department above
+        make_target(boss, team=east.parent)  # the department above
 
 
 def test_supervisor_sets_targets_for_sub_teams(org):
@@ -115,24 +110,24 @@ def test_supervisor_sets_targets_for_sub_teams(org):
     sub = Team.objects.create(name="华东一组", parent=east)
     sub.path = f"{east.path}{sub.pk}/"
     sub.save(update_fields=["path"])
-    assert _target(org["supervisor"], team=sub).team == sub
+    assert make_target(org["supervisor"], team=sub).team == sub
 
 
 def test_administrator_sets_targets_for_anyone(org):
     admin = org["admin"]
-    assert _target(admin, user=org["manager3"]).user == org["manager3"]
-    assert _target(admin, user=org["supervisor"]).user == org["supervisor"]
-    assert _target(admin, team=org["manager1"].team.parent).team.parent is None
+    assert make_target(admin, user=org["manager3"]).user == org["manager3"]
+    assert make_target(admin, user=org["supervisor"]).user == org["supervisor"]
+    assert make_target(admin, team=org["manager1"].team.parent).team.parent is None
 
 
 @pytest.mark.parametrize("username", ["manager1", "assistant", "exec"])
 def test_reps_assistants_and_executives_set_no_targets(org, username):
     with pytest.raises(PermissionDenied):
-        _target(org[username], user=org["manager1"])
+        make_target(org[username], user=org["manager1"])
 
 
 def test_supervisor_cannot_change_other_teams_targets(org):
-    target = _target(org["admin"], user=org["manager3"])
+    target = make_target(org["admin"], user=org["manager3"])
     with pytest.raises(PermissionDenied):
         services.target_update(actor=org["supervisor"], target=target, amount=Decimal("1"))
     with pytest.raises(PermissionDenied):
@@ -143,7 +138,7 @@ def test_supervisor_cannot_change_other_teams_targets(org):
 
 def test_update_normalises_and_checks_the_version(org):
     boss = org["supervisor"]
-    target = _target(boss, user=org["manager1"])
+    target = make_target(boss, user=org["manager1"])
     saved = services.target_update(
         actor=boss,
         target=target,
@@ -166,7 +161,7 @@ def test_update_normalises_and_checks_the_version(org):
 
 def test_update_cannot_move_a_target_out_of_the_team(org):
     boss = org["supervisor"]
-    target = _target(boss, user=org["manager1"])
+    target = make_target(boss, user=org["manager1"])
     with pytest.raises(ValidationError) as refused:
         services.target_update(actor=boss, target=target, user=org["manager3"])
     assert "user" in refused.value.message_dict
@@ -175,34 +170,17 @@ def test_update_cannot_move_a_target_out_of_the_team(org):
 # -- achievement -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def sales(org, customers, products):
-    """Orders in May 2026 (¥270.90 each: a drill ¥199.90 in tools + two wrenches ¥71.00) and
-    orders that must not count: cancelled, April, June; an office order of manager2."""
-    admin = org["admin"]
-    may = D(2026, 5, 10)
-    make_order(admin, customers["manager1"], products, order_date=may)
-    make_order(admin, customers["manager1"], products, order_date=D(2026, 5, 31))
-    cancelled = make_order(admin, customers["manager1"], products, order_date=may)
-    order_cancel(actor=admin, order=cancelled, reason="客户取消")
-    make_order(admin, customers["manager1"], products, order_date=D(2026, 4, 30))
-    make_order(admin, customers["manager1"], products, order_date=D(2026, 6, 1))
-    make_order(admin, customers["manager2"], products, order_date=D(2026, 5, 1), status="draft")
-    make_order(admin, customers["manager3"], products, order_date=may)
-    return products
-
-
 def _achieved(actor, target):
     return selectors.target_get(actor=actor, pk=target.pk).achieved
 
 
 def test_rep_achievement_counts_their_orders_in_the_period(org, sales):
     boss = org["supervisor"]
-    target = _target(boss, user=org["manager1"], amount=Decimal("1083.60"))
+    target = make_target(boss, user=org["manager1"], amount=Decimal("1083.60"))
     got = selectors.target_get(actor=boss, pk=target.pk)
     assert got.achieved == Decimal("541.80")  # two May orders; cancelled/April/June left out
     assert got.rate == Decimal("0.5")
-    quarter = _target(boss, user=org["manager1"], period_kind="quarter")
+    quarter = make_target(boss, user=org["manager1"], period_kind="quarter")
     assert _achieved(boss, quarter) == Decimal("1083.60")  # April, May ×2 and June
 
 
@@ -213,18 +191,18 @@ def test_team_achievement_includes_members_and_sub_teams(org, sales, customers):
     sub.path = f"{east.path}{sub.pk}/"
     sub.save(update_fields=["path"])
     type(org["manager2"]).objects.filter(pk=org["manager2"].pk).update(team=sub)
-    target = _target(admin, team=east)
+    target = make_target(admin, team=east)
     # manager1 ×2 + manager2's draft (sub-team); manager3 is in the north team.
     assert _achieved(admin, target) == Decimal("812.70")
-    assert _achieved(admin, _target(admin, team=sub)) == Decimal("270.90")
-    assert _achieved(admin, _target(admin, team=east.parent)) == Decimal("1083.60")
+    assert _achieved(admin, make_target(admin, team=sub)) == Decimal("270.90")
+    assert _achieved(admin, make_target(admin, team=east.parent)) == Decimal("1083.60")
 
 
 def test_category_achievement_sums_the_category_lines(org, sales):
     admin = org["admin"]
-    tools = _target(admin, user=org["manager1"], category=sales["tools"])
-    office = _target(admin, user=org["manager1"], category=sales["office"])
-    team_tools = _target(admin, team=org["manager1"].team, category=sales["tools"])
+    tools = make_target(admin, user=org["manager1"], category=sales["tools"])
+    office = make_target(admin, user=org["manager1"], category=sales["office"])
+    team_tools = make_target(admin, team=org["manager1"].team, category=sales["tools"])
     assert _achieved(admin, tools) == Decimal("541.80")
     assert _achieved(admin, office) == Decimal("0.00")
     assert _achieved(admin, team_tools) == Decimal("812.70")
@@ -236,49 +214,34 @@ def test_category_achievement_counts_only_its_products(org, customers, products)
     make_order(admin, customers["manager1"], products, order_date=D(2026, 5, 3), lines=lines)
     products["drill"].category = products["office"]
     products["drill"].save()
-    office = _target(admin, user=org["manager1"], category=products["office"])
-    tools = _target(admin, user=org["manager1"], category=products["tools"])
+    office = make_target(admin, user=org["manager1"], category=products["office"])
+    tools = make_target(admin, user=org["manager1"], category=products["tools"])
     assert _achieved(admin, office) == Decimal("199.90")
     assert _achieved(admin, tools) == Decimal("0.00")
 
 
 def test_deleted_orders_do_not_count(org, sales):
     admin = org["admin"]
-    target = _target(admin, user=org["manager1"])
+    target = make_target(admin, user=org["manager1"])
     Order.objects.filter(order_date=D(2026, 5, 31)).update(deleted_at=timezone.now())
     assert _achieved(admin, target) == Decimal("270.90")
 
 
 def test_rate_of_a_zero_target_is_none(org, sales):
-    target = _target(org["admin"], user=org["manager1"], amount=Decimal("0"))
+    target = make_target(org["admin"], user=org["manager1"], amount=Decimal("0"))
     got = selectors.target_get(actor=org["admin"], pk=target.pk)
     assert got.achieved == Decimal("541.80")
     assert got.rate is None
 
 
 def test_achievement_without_orders_is_zero(org):
-    target = _target(org["admin"], user=org["manager1"])
+    target = make_target(org["admin"], user=org["manager1"])
     got = selectors.target_get(actor=org["admin"], pk=target.pk)
     assert got.achieved == Decimal("0.00")
     assert got.rate == 0
 
 
 # -- scope -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def targets(org):
-    admin = org["admin"]
-    east, north = org["manager1"].team, org["manager3"].team
-    return {
-        "m1": _target(admin, user=org["manager1"]),
-        "m2": _target(admin, user=org["manager2"]),
-        "m3": _target(admin, user=org["manager3"]),
-        "sup": _target(admin, user=org["supervisor"]),
-        "east": _target(admin, team=east),
-        "north": _target(admin, team=north),
-        "sales": _target(admin, team=east.parent),
-    }
 
 
 @pytest.mark.parametrize(
@@ -301,9 +264,9 @@ def test_scope_per_role(org, targets, username, visible):
 
 def test_list_filters_period_kind_and_year(org):
     admin = org["admin"]
-    month = _target(admin, user=org["manager1"])
-    year = _target(admin, user=org["manager1"], period_kind="year")
-    old = _target(admin, user=org["manager1"], period_start=D(2025, 3, 1))
+    month = make_target(admin, user=org["manager1"])
+    year = make_target(admin, user=org["manager1"], period_kind="year")
+    old = make_target(admin, user=org["manager1"], period_start=D(2025, 3, 1))
     assert list(selectors.target_list(actor=admin, period_kind="year")) == [year]
     assert set(selectors.target_list(actor=admin, year=2026)) == {month, year}
     assert list(selectors.target_list(actor=admin, year=2025)) == [old]

@@ -7,16 +7,9 @@ import pytest
 from django.urls import reverse
 
 from guanxi.sales.models import Target
-from guanxi.sales.services import targets as services
+from tests.sales.fixtures.targets import make_target
 
 D = datetime.date
-
-
-def _target(actor, **fields):
-    fields.setdefault("period_kind", "month")
-    fields.setdefault("period_start", D(2026, 5, 1))
-    fields.setdefault("amount", Decimal("1000.00"))
-    return services.target_create(actor=actor, **fields)
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -46,8 +39,8 @@ def test_supervisor_sees_team_and_reps_and_may_edit_them(org, login, targets):
 
 def test_list_filters_by_period_kind_and_year(org, login):
     admin = org["admin"]
-    _target(admin, user=org["manager1"])
-    year = _target(admin, user=org["manager1"], period_kind="year")
+    make_target(admin, user=org["manager1"])
+    year = make_target(admin, user=org["manager1"], period_kind="year")
     client = login("admin")
     page = client.get(reverse("sales:target_list"), {"period_kind": "year", "year": 2026})
     rows = page.content.decode()
@@ -62,9 +55,9 @@ def test_list_page_query_count_does_not_grow_with_targets(
     client = login("supervisor")
     boss = org["supervisor"]
     for month in range(1, 13):
-        _target(boss, user=org["manager1"], period_start=D(2026, month, 1))
-        _target(boss, user=org["manager2"], period_start=D(2026, month, 1))
-        _target(boss, team=org["manager1"].team, period_start=D(2026, month, 1))
+        make_target(boss, user=org["manager1"], period_start=D(2026, month, 1))
+        make_target(boss, user=org["manager2"], period_start=D(2026, month, 1))
+        make_target(boss, team=org["manager1"].team, period_start=D(2026, month, 1))
     client.get(reverse("sales:target_list"))  # warm caches (session, permissions)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("sales:target_list"))
@@ -89,7 +82,7 @@ def test_supervisor_creates_a_target_on_the_page(org, login):
 
 
 def test_form_shows_the_duplicate_error(org, login):
-    _target(org["supervisor"], user=org["manager2"])
+    make_target(org["supervisor"], user=org["manager2"])
     User = type(org["supervisor"])
     User.objects.filter(pk=org["supervisor"].pk).update(language="en")
     response = login("supervisor").post(
