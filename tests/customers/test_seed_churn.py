@@ -28,6 +28,8 @@ STATUS_OF = {
     State.CLEARED: Customer.Status.ACTIVE,
 }
 
+pytestmark = pytest.mark.xdist_group("churn_seed")  # the seeded data is shared: one worker
+
 
 def test_churn_cases_are_seeded_after_the_orders():
     names = [name for name, _fn in registered_seeders()]

@@ -14,6 +14,8 @@ from tests.core.fixtures.database import module_rows
 
 Status = ServiceRequest.Status
 
+pytestmark = pytest.mark.xdist_group("service_seed")  # the seeded data is shared: one worker
+
 
 def test_service_requests_register_their_seeder_after_customers():
     names = [name for name, _fn in registered_seeders()]
