@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guanxi.collaboration.models import Notification
 from guanxi.core.jobs import job_get
@@ -14,6 +14,14 @@ from tests.core.fixtures.dictionaries import dictionary
 from tests.customers.fixtures.customers import CustomerFactory
 
 DAY = timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The job runs outside a request: what it writes (history reasons) is in the active
+    language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
