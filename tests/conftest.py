@@ -9,7 +9,9 @@ directory, one per xdist worker) so a second run skips the migrations; ``--creat
 it after a migration changed.
 """
 
+import fcntl
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -24,35 +26,66 @@ from tests.customers.fixtures.customers import ContactFactory, CustomerFactory
 DEMO_PASSWORD = "pw"
 
 
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings_xdist_suffix(request):
-    """With ``--reuse-db``, the SQLite test database is a file that outlives the run.
+class _Migrated:
+    """The SQLite test database as ``migrate`` leaves it, made once per run.
 
-    Django makes an in-memory SQLite test database unless a test name is given, and an
-    in-memory database cannot be reused; each xdist worker gets its own file.
+    The first xdist worker migrates its in-memory test database and leaves a copy of it in the
+    run's temporary directory; the other workers wait for the copy and load it into their own
+    database instead of migrating again (migrating takes a good while). The CLI tests use the
+    copy as a migrated data directory's database.
+    """
+
+    copy: Path | None = None
+    done: Path | None = None
+    lock = None  # the open lock file while this worker migrates for the others
+    load = False
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix(request, tmp_path_factory):
+    """The test database's settings before it is made.
+
+    With ``--reuse-db``, the SQLite test database is a file that outlives the run (Django makes
+    an in-memory one unless a name is given, and that cannot be reused); each xdist worker gets
+    its own. Otherwise a worker that finds the migrated copy of another makes its database
+    without migrations and loads the copy into it (see ``django_db_setup``).
     """
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    if request.config.getvalue("reuse_db") and database["ENGINE"] == "django.db.backends.sqlite3":
-        test = database.setdefault("TEST", {})
+    test = database.setdefault("TEST", {})
+    sqlite = database["ENGINE"] == "django.db.backends.sqlite3"
+    if sqlite and request.config.getvalue("reuse_db"):
         test["NAME"] = test.get("NAME") or str(settings.DATA_DIR / "test.sqlite3")
+    elif sqlite:
+        worker = hasattr(request.config, "workerinput")
+        shared = tmp_path_factory.getbasetemp()
+        shared = shared.parent if worker else shared
+        _Migrated.copy = shared / "guanxi-migrated.sqlite3"
+        _Migrated.done = shared / "guanxi-migrated.done"
+        lock = open(shared / "guanxi-migrated.lock", "w")  # noqa: SIM115  (held while migrating)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _Migrated.done.exists():
+            lock.close()
+            _Migrated.load = True
+            test["MIGRATE"] = False  # tables from the models; the copy replaces them
+        else:
+            _Migrated.lock = lock
     xdist_suffix = getattr(request.config, "workerinput", {}).get("workerid")
     if xdist_suffix:
         _set_suffix_to_test_databases(suffix=xdist_suffix)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_db_setup, django_db_blocker, tmp_path_factory):
+def django_db_setup(django_db_setup, django_db_blocker):
     """After the migrations, the demo organisation, once per test database.
 
     A reused database may have been emptied by the transactional tests of the last run, so the
-    seeded dictionaries are made good as well. A new SQLite test database is first copied as it
-    stands after ``migrate`` (see ``migrated_sqlite_copy``).
+    seeded dictionaries are made good as well.
     """
     with django_db_blocker.unblock():
-        if not request.config.getvalue("reuse_db"):
-            _copy_migrated_sqlite(tmp_path_factory.mktemp("migrated") / "guanxi.sqlite3")
+        if _Migrated.copy is not None:
+            _share_migrated()
         from guanxi.core.models import DictionaryEntry
         from guanxi.core.seed.dictionaries import seed_dictionaries
 
@@ -60,29 +93,32 @@ def django_db_setup(request, django_db_setup, django_db_blocker, tmp_path_factor
         create_demo_organisation(password=DEMO_PASSWORD)
 
 
-_migrated_sqlite: list[Path] = []
-
-
-def _copy_migrated_sqlite(target: Path) -> None:
+def _share_migrated() -> None:
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        return
     connection.ensure_connection()
-    with sqlite3.connect(target) as copy:
+    if _Migrated.load:
+        from django.contrib.contenttypes.models import ContentType
+
+        with closing(sqlite3.connect(_Migrated.copy)) as source:
+            source.backup(connection.connection)
+        ContentType.objects.clear_cache()  # ids cached from the tables the copy replaced
+        return
+    with closing(sqlite3.connect(_Migrated.copy)) as copy:
         connection.connection.backup(copy)
-    copy.close()
-    _migrated_sqlite.append(target)
+    _Migrated.done.touch()
+    _Migrated.lock.close()  # the other workers may load the copy now
+    _Migrated.lock = None
 
 
 @pytest.fixture(scope="session")
 def migrated_sqlite_copy(django_db_setup) -> Path | None:
-    """A SQLite database file as ``migrate`` leaves it, taken from the new test database.
+    """A SQLite database file as ``migrate`` leaves it (made by the first worker's migrations).
 
     Tests that run the ``guanxi`` command on a migrated data directory copy it instead of
     migrating again in a subprocess; None on PostgreSQL and with ``--reuse-db``.
     """
-    return _migrated_sqlite[0] if _migrated_sqlite else None
+    return _Migrated.copy
 
 
 def _is_transactional(request) -> bool:
