@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guanxi.collaboration.models import Notification
 from guanxi.core.exceptions import BusinessRuleError
@@ -19,6 +19,13 @@ from tests.service.fixtures.surveys import handled
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Status = ServiceRequest.Status
 LINK = re.compile(r"https?://\S+/service/survey/([\w-]+)/")
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Errors raised by the services outside a request are in the active language."""
+    with translation.override("en"):
+        yield
 
 
 def send(login, service_request, username="manager1"):
