@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, Django checks, API schema, translations, then pytest on SQLite
+# The whole test suite: lint, types, Django checks, API schema, translations, then pytest on SQLite
 # and, when GUANXI_TEST_DATABASE_URL is set, on PostgreSQL. Browser tests run in both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,9 @@ step() { printf '\n=== %s\n' "$*"; }
 step "ruff"
 ruff check src tests bench scripts
 ruff format --check src tests bench scripts
+
+step "mypy"
+mypy
 
 step "migrations are up to date"
 python -m django makemigrations --check --dry-run

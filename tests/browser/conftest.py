@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.service.fixtures.mail import smtp_server  # noqa: F401  (the intake journey)
+
 CHROMIUM = os.environ.get("GUANXI_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

@@ -1,6 +1,6 @@
 """Bulk actions on the customer list in a real browser: select rows, reassign their owner."""
 
-from tests.factories import CustomerFactory
+from tests.customers.fixtures.customers import CustomerFactory
 
 
 def test_supervisor_reassigns_two_selected_customers(sign_in, org):

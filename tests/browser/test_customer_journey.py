@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact, Customer, CustomerEvent, Document, Interaction
-from tests.factories import ContactFactory, CustomerFactory
+from tests.customers.fixtures.customers import ContactFactory, CustomerFactory
 
 
 def _submit(page, form_testid: str):

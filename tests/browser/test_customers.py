@@ -1,6 +1,6 @@
 """Customer list and form journeys in a real browser: htmx search, paging, sorting, delegation."""
 
-from tests.factories import CustomerFactory
+from tests.customers.fixtures.customers import CustomerFactory
 
 
 def test_search_filters_and_pages(sign_in, org):

@@ -7,8 +7,8 @@ and the supervisor overrides the hold with a reason.
 
 from guanxi.customers.models import Customer
 from guanxi.sales.models import Order
-from tests.factories import CustomerFactory
-from tests.orders_helpers import catalogue
+from tests.customers.fixtures.customers import CustomerFactory
+from tests.sales.fixtures.orders import catalogue
 
 
 def _fill_line(page, index: int, product, quantity: str) -> None:

@@ -6,7 +6,7 @@ to" control, used with the keyboard alone, moves it on again.
 """
 
 from guanxi.sales.models import Deal, PipelineStage
-from tests.factories import CustomerFactory
+from tests.customers.fixtures.customers import CustomerFactory
 
 
 def _column(page, stage):

@@ -8,8 +8,8 @@ their leads and converts it into a sales opportunity.
 
 from guanxi.sales.forms import leads as forms_leads
 from guanxi.sales.models import Lead, LeadRoutingRule, Opportunity, Order, Quote
-from tests.factories import CustomerFactory
-from tests.orders_helpers import catalogue
+from tests.customers.fixtures.customers import CustomerFactory
+from tests.sales.fixtures.orders import catalogue
 
 
 def _fill_line(page, index: int, product, quantity: str) -> None:

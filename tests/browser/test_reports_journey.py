@@ -12,9 +12,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from guanxi.analytics.framework import reports
+from tests.analytics.fixtures.reports import churned, order, request
 from tests.browser.conftest import ARTIFACTS
-from tests.factories import CustomerFactory
-from tests.reports_helpers import churned, order, request
+from tests.customers.fixtures.customers import CustomerFactory
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from django.utils import translation
 from guanxi.service.forms.intake import ServiceWebForm
 from guanxi.service.models import ServiceRequest
 from guanxi.service.services import requests as services
-from tests.factories import ContactFactory, CustomerFactory, dictionary
+from tests.core.fixtures.dictionaries import dictionary
+from tests.customers.fixtures.customers import ContactFactory, CustomerFactory
 
 LINK = re.compile(r"https?://\S+/service/survey/[\w-]+/")
 

@@ -7,7 +7,7 @@ feedback 4 archives it → the page is read-only (no action forms), both rounds 
 
 from guanxi.core.models import DictionaryEntry
 from guanxi.service.models import ServiceRequest
-from tests.factories import ContactFactory, CustomerFactory
+from tests.customers.fixtures.customers import ContactFactory, CustomerFactory
 
 
 def _sign_out(page):

@@ -1,7 +1,7 @@
 """The customer 360 page in a real browser: comment in place, filter and load more with htmx."""
 
-from tests.factories import CustomerFactory
-from tests.view360_helpers import ago, comment, interaction
+from tests.customers.fixtures.customers import CustomerFactory
+from tests.customers.fixtures.timeline import ago, comment, interaction
 
 
 def test_comment_filter_and_load_more_in_place(sign_in, org):

@@ -1,0 +1,3 @@
+"""Fixtures of the report tests (tests/analytics/fixtures/)."""
+
+from tests.analytics.fixtures.reports import data, kpi_data, no_cache, performance  # noqa: F401
