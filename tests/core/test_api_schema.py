@@ -253,6 +253,7 @@ def keep_test_connection():
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.fuzz
 @pytest.mark.django_db
 def test_generated_requests_as_admin_stay_within_the_schema(org, keep_test_connection):
     cache.clear()

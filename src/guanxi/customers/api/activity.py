@@ -152,8 +152,9 @@ class DocumentUpdateSerializer(DocumentSerializer):
     customer: "serializers.PrimaryKeyRelatedField[Customer]" = (
         serializers.PrimaryKeyRelatedField(read_only=True)  # type: ignore[assignment]
     )
+    # A document need not belong to an interaction: its answer may be null.
     interaction: "serializers.PrimaryKeyRelatedField[Interaction]" = (
-        serializers.PrimaryKeyRelatedField(read_only=True)  # type: ignore[assignment]
+        serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)  # type: ignore[assignment]
     )
     file = None  # type: ignore[assignment]
 
