@@ -229,8 +229,8 @@ class KPIView(UserLanguageMixin, APIView):
         operation_id="kpis",
         summary="KPI dashboard",
         description=(
-            "Every KPI of SPEC §7 whose inputs Guanxi records (campaign KPIs omitted), for the "
-            "period and the period of the same length before it, within the caller's scope."
+            "Every KPI of customer management whose inputs Guanxi records (campaign KPIs omitted), "
+            "for the period and the period of the same length before it, within the caller's scope."
         ),
         tags=["reports"],
         parameters=form_parameters(KPIForm),
