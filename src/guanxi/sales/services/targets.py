@@ -63,7 +63,7 @@ def period_bounds(kind: str, day: datetime.date) -> tuple[datetime.date, datetim
     return start, following - datetime.timedelta(days=1)
 
 
-def _require(actor: User, permission: str) -> None:
+def _require_target_right(actor: User, permission: str) -> None:
     allowed = actor.has_perm(permission) and bool(rules.can_set_targets(actor))
     require(actor, allowed, _("Only administrators and sales supervisors set targets."))
 
@@ -137,7 +137,7 @@ def _save(save: Callable[[], Target], target: Target) -> Target:
 
 @transaction.atomic
 def target_create(*, actor: User, **fields: Unpack[TargetFields]) -> Target:
-    _require(actor, rules.ADD_TARGET)
+    _require_target_right(actor, rules.ADD_TARGET)
     values: dict[str, Any] = {"user": None, "team": None, "category": None, **fields}
     target = Target(**_clean(actor, values))
     return _save(lambda: record_create(instance=target, actor=actor), target)
@@ -161,7 +161,7 @@ def target_update(
     **fields: Unpack[TargetFields],
 ) -> Target:
     """Change a target; the subject may change too, to one ``actor`` may set targets for."""
-    _require(actor, rules.CHANGE_TARGET)
+    _require_target_right(actor, rules.CHANGE_TARGET)
     expected = target.version if expected_version is None else int(expected_version)
     locked = _locked(actor, target)
     if expected != locked.version:
@@ -181,7 +181,7 @@ def target_update(
 
 @transaction.atomic
 def target_delete(*, actor: User, target: Target, expected_version: int | None = None) -> None:
-    _require(actor, rules.DELETE_TARGET)
+    _require_target_right(actor, rules.DELETE_TARGET)
     expected = target.version if expected_version is None else int(expected_version)
     locked = _locked(actor, target)
     if expected != locked.version:
