@@ -4,7 +4,7 @@ request in each status. Pages, the API and the services ask these same predicate
 import pytest
 
 from guanxi.service import rules
-from tests.service_helpers import archived, assigned, handled, new
+from tests.service.fixtures.requests import archived, assigned, handled, new
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from guanxi.service.models import ServiceLevelTarget, ServiceRequest, ServiceRou
 from guanxi.service.selectors import requests as selectors
 from guanxi.service.services import requests as services
 from tests.core.fixtures.dictionaries import dictionary
+from tests.service.fixtures.requests import assigned, fresh, handled, new
 
 Status = ServiceRequest.Status
 
@@ -25,36 +26,6 @@ def _english(org):
         user.save(update_fields=["language"])
     with translation.override("en"):
         yield
-
-
-def new(org, customers, creator="manager1", customer="manager1", **fields) -> ServiceRequest:
-    values = {
-        "customer": customers[customer],
-        "service_type": dictionary("service_type", "complaint"),
-        "summary": "设备噪音过大",
-        "request": "上周交付的两台设备运行时噪音很大，请尽快上门检查。",
-        "channel": dictionary("channel", "phone"),
-    }
-    values.update(fields)
-    return services.service_request_create(actor=org[creator], **values)
-
-
-def assigned(org, customers, assignee="manager1", by="supervisor", **fields) -> ServiceRequest:
-    service_request = new(org, customers, **fields)
-    return services.service_request_assign(
-        actor=org[by], service_request=service_request, assignee=org[assignee]
-    )
-
-
-def handled(org, customers, assignee="manager1", **fields) -> ServiceRequest:
-    service_request = assigned(org, customers, assignee=assignee, **fields)
-    return services.service_request_handle(
-        actor=org[assignee], service_request=service_request, handling="已上门更换风扇。"
-    )
-
-
-def fresh(service_request) -> ServiceRequest:
-    return ServiceRequest.all_objects.get(pk=service_request.pk)
 
 
 def message_of(error) -> str:
