@@ -17,7 +17,7 @@ def _kpis(user, period=MARCH):
 
 def test_each_kpi_formula(org, kpi_data):
     kpis, data = _kpis(org["manager1"])
-    assert data["previous_from"] == D(2026, 1, 29) and data["previous_to"] == D(2026, 2, 28)
+    assert data["previous_from"] == D(2026, 2, 1) and data["previous_to"] == D(2026, 2, 28)
     value = {key: row["value"] for key, row in kpis.items()}
     assert value["sales_total"] == Decimal("600.00")
     assert value["sales_quota"] == Decimal("1200.00")

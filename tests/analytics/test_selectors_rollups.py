@@ -65,15 +65,23 @@ def test_ranking_periods_are_the_distinct_preset_ranges_and_the_ones_before():
         (D(2026, 7, 1), D(2026, 9, 30)),
         (D(2026, 1, 1), D(2026, 12, 31)),  # this year = the last 12 months in December
         (D(2025, 1, 1), D(2025, 12, 31)),  # also the year before this year
-        # The periods of the same length just before: for the KPI dashboard's comparison.
-        (D(2026, 10, 31), D(2026, 11, 30)),
-        (D(2026, 10, 2), D(2026, 10, 31)),
-        (D(2026, 3, 31), D(2026, 6, 30)),  # before last quarter (this one's is last quarter)
-        (D(2024, 1, 2), D(2024, 12, 31)),  # 365 days before 2025 (2024 had 366)
+        # The calendar periods just before, for the KPI dashboard's comparison (the ones
+        # already listed are not repeated: this month's is last month, this quarter's last
+        # quarter, this year's last year).
+        (D(2026, 10, 1), D(2026, 10, 31)),  # before last month
+        (D(2026, 4, 1), D(2026, 6, 30)),  # before last quarter
+        (D(2024, 1, 1), D(2024, 12, 31)),  # before last year (a leap year, whole)
     ]
-    # In May, the last 12 months differ from this year; the quarter before this quarter is
-    # again last quarter.
-    assert len(ranking_periods(D(2026, 5, 6))) == 2 * len(periods.PRESETS) - 1
+    # In May, the last 12 months differ from this year: seven presets, and four periods before
+    # them that are not presets already (March, Q4 2025, 2024, June 2024 – May 2025).
+    may = ranking_periods(D(2026, 5, 6))
+    assert len(may) == len(periods.PRESETS) + 4
+    assert may[len(periods.PRESETS) :] == [
+        (D(2026, 3, 1), D(2026, 3, 31)),
+        (D(2025, 10, 1), D(2025, 12, 31)),
+        (D(2024, 1, 1), D(2024, 12, 31)),
+        (D(2024, 6, 1), D(2025, 5, 31)),
+    ]
 
 
 def test_refresh_stores_totals_top_customers_and_percentiles(org, sales):

@@ -1,5 +1,6 @@
 """The KPI dashboard 关键指标: each KPI formula whose inputs Guanxi records, for a period
-against the period of the same length just before it, within the actor's scope.
+against the period before it (the previous calendar month, quarter or year; the same number
+of days before for other ranges), within the actor's scope.
 
 Each KPI has a definition (shown on the page) and a link to the records or report behind it.
 The campaign KPIs (response rate, ROI) are left out until campaigns exist. The figures are read

@@ -102,7 +102,16 @@ def preset_range(preset: str, today: datetime.date) -> tuple[datetime.date, date
 def previous_range(
     date_from: datetime.date, date_to: datetime.date
 ) -> tuple[datetime.date, datetime.date]:
-    """The period of the same length just before ``date_from``."""
+    """The period a report compares ``date_from``–``date_to`` with.
+
+    Whole calendar months (a month, a quarter, a year, the last 12 months) are compared with
+    as many whole months just before: a quarter with the previous quarter, March with all of
+    February. Any other range is compared with the same number of days just before it.
+    """
+    next_day = date_to + datetime.timedelta(days=1)
+    if date_from.day == 1 and next_day.day == 1:
+        months = (next_day.year - date_from.year) * 12 + next_day.month - date_from.month
+        return add_months(date_from, -months), date_from - datetime.timedelta(days=1)
     days = (date_to - date_from).days + 1
     return date_from - datetime.timedelta(days=days), date_from - datetime.timedelta(days=1)
 

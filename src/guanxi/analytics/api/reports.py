@@ -197,7 +197,7 @@ class KPISerializer(serializers.Serializer):
         decimal_places=2,
         allow_null=True,
         read_only=True,
-        help_text="The previous period's value (same length, just before).",
+        help_text="The previous period's value (previous calendar period, or as many days before).",
     )
     change = serializers.DecimalField(
         max_digits=24,
@@ -230,7 +230,8 @@ class KPIView(UserLanguageMixin, APIView):
         summary="KPI dashboard",
         description=(
             "Every KPI of customer management whose inputs Guanxi records (campaign KPIs omitted), "
-            "for the period and the period of the same length before it, within the caller's scope."
+            "for the period and the one before it (the previous calendar month, quarter or "
+            "year; as many days before for other ranges), within the caller's scope."
         ),
         tags=["reports"],
         parameters=form_parameters(KPIForm),
