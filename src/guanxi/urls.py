@@ -1,22 +1,33 @@
+"""The project's URLs: each app's pages under its prefix, and every REST endpoint under /api/
+(each app wires its own API routes in ``<app>/api/urls.py``)."""
+
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from guanxi.core.api.views import UnknownEndpointView
+
+api_urlpatterns = [
+    path("", include("guanxi.core.api.urls")),
+    path("", include("guanxi.accounts.api.urls")),
+    path("", include("guanxi.customers.api.urls")),
+    path("", include("guanxi.collaboration.api.urls")),
+    path("", include("guanxi.sales.api.urls")),
+    path("", include("guanxi.service.api.urls")),
+    path("", include("guanxi.analytics.api.urls")),
+    # Only paths with the trailing slash, so APPEND_SLASH still redirects "/api/customers".
+    re_path(r"^.*/$", UnknownEndpointView.as_view(), name="api-unknown"),
+]
 
 urlpatterns = [
     path("", include("guanxi.core.urls")),
     path("accounts/", include("guanxi.accounts.urls")),
     path("customers/", include("guanxi.customers.urls")),
-    path("api/", include("guanxi.api_urls")),
+    path("notifications/", include("guanxi.collaboration.urls")),
+    path("sales/", include("guanxi.sales.urls")),
+    path("service/", include("guanxi.service.urls")),
+    path("reports/", include("guanxi.analytics.urls")),
+    path("api/", include(api_urlpatterns)),
     path("django-admin/", admin.site.urls),
 ]
 
 handler500 = "guanxi.core.api.errors.server_error"
-
-# Notifications 通知 (collaboration app).
-urlpatterns += [path("notifications/", include("guanxi.collaboration.urls"))]
-
-# Sales 营销管理: opportunities, development plans, products, orders... (sales app).
-urlpatterns += [path("sales/", include("guanxi.sales.urls"))]
-urlpatterns += [path("service/", include("guanxi.service.urls"))]
-
-# Statistics and reports 统计报表 (analytics app).
-urlpatterns += [path("reports/", include("guanxi.analytics.urls"))]
