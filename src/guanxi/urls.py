@@ -2,11 +2,11 @@
 (each app wires its own API routes in ``<app>/api/urls.py``)."""
 
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from guanxi.core.api.views import UnknownEndpointView
 
-api_urlpatterns = [
+api_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("guanxi.core.api.urls")),
     path("", include("guanxi.accounts.api.urls")),
     path("", include("guanxi.customers.api.urls")),
