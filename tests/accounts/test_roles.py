@@ -37,3 +37,48 @@ def test_a_deleted_role_is_recreated_with_its_defaults(db):
     sync_builtin_roles()
     assistant = Group.objects.get(name=roles.SALES_ASSISTANT)
     assert assistant.permissions.filter(codename="add_customer").exists()
+
+
+def _granted(role: str) -> set[str]:
+    return {
+        f"{app}.{codename}"
+        for app, codename in Group.objects.get(name=role).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+
+
+def test_each_app_grants_the_roles_its_own_rights(db):
+    supervisor = _granted(roles.SUPERVISOR)
+    manager = _granted(roles.ACCOUNT_MANAGER)
+    assistant = _granted(roles.SALES_ASSISTANT)
+    assert {
+        "sales.manage_catalogue",
+        "sales.override_credit_hold",
+        "service.assign_servicerequest",
+        "analytics.view_reports",
+        "collaboration.add_comment",
+    } <= supervisor
+    assert {"customers.delete_customer", "sales.add_order", "service.add_servicerequest"} <= manager
+    assert manager.isdisjoint({"sales.override_credit_hold", "service.assign_servicerequest"})
+    assert "service.view_servicerequest" in assistant
+    assert assistant.isdisjoint({"analytics.view_reports", "service.add_servicerequest"})
+
+
+def test_executives_only_read_and_never_administer_accounts(db):
+    executive = _granted(roles.EXECUTIVE)
+    assert {
+        "customers.view_customer",
+        "sales.view_order",
+        "service.view_servicerequest",
+    } <= executive
+    assert all(key.split(".")[1].startswith("view_") for key in executive)
+    assert not any(key.startswith("accounts.view_loginevent") for key in executive)
+
+
+def test_the_role_page_lists_only_guanxi_rights(db):
+    from guanxi.accounts.selectors.users import role_permission_choices
+
+    labels = set(role_permission_choices().values_list("content_type__app_label", flat=True))
+    assert {"customers", "sales", "service", "analytics", "collaboration", "core"} <= labels
+    assert labels.isdisjoint({"auth", "contenttypes", "sessions", "admin"})

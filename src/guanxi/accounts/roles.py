@@ -6,14 +6,15 @@ and those of the account managers they support. Executives see everything but ho
 ``view_*`` permissions, which makes them read-only.
 """
 
+from collections.abc import Iterable, Mapping
 from fnmatch import fnmatch
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import RoleDefaultGrant
 from guanxi.accounts.rules import VIEW_ALL_RECORDS, VIEW_TEAM, VIEW_TEAM_RECORDS, VIEW_USER
-from guanxi.collaboration.rules import ADD_COMMENT, VIEW_COMMENT
 from guanxi.core.rules import VIEW_DICTIONARY_ENTRY
 
 ADMINISTRATOR = "administrator"
@@ -30,53 +31,44 @@ ROLE_LABELS = {
     SALES_ASSISTANT: _("Sales assistant"),
 }
 
-GUANXI_APPS = (
-    "core",
-    "accounts",
-    "customers",
-    "sales",
-    "service",
-    "marketing",
-    "collaboration",
-    "analytics",
-)
-_SALES_WORK = [
-    "customers.view_*",
-    "customers.add_*",
-    "customers.change_*",
-    "customers.delete_*",
-    "sales.view_*",
-    "sales.add_*",
-    "sales.change_*",
-    "sales.delete_*",
-    VIEW_DICTIONARY_ENTRY,
-    VIEW_USER,
-    VIEW_TEAM,
-    # Comments on customers (the 360 page); deleting others' comments stays with administrators.
-    VIEW_COMMENT,
-    ADD_COMMENT,
-]
-
 # "app_label.codename" patterns granted to each built-in role when it first sees a permission.
-ROLE_DEFAULTS: dict[str, list[str]] = {
+# Administrators hold every right; every app adds its own defaults for the other roles from its
+# ``AppConfig.ready()`` with :func:`grant_by_default`, so no app names another app's rights.
+_role_defaults: dict[str, list[str]] = {
     ADMINISTRATOR: ["*"],
-    EXECUTIVE: [f"{app}.view_*" for app in GUANXI_APPS if app != "accounts"]
-    + [VIEW_USER, VIEW_TEAM, VIEW_ALL_RECORDS],
-    SUPERVISOR: [*_SALES_WORK, VIEW_TEAM_RECORDS],
-    ACCOUNT_MANAGER: list(_SALES_WORK),
-    SALES_ASSISTANT: [
-        "customers.view_*",
-        "customers.add_*",
-        "customers.change_*",
-        "sales.view_*",
-        "sales.add_*",
-        "sales.change_*",
-        VIEW_COMMENT,
-        ADD_COMMENT,
-        VIEW_DICTIONARY_ENTRY,
-        VIEW_USER,
-    ],
+    EXECUTIVE: [],
+    SUPERVISOR: [],
+    ACCOUNT_MANAGER: [],
+    SALES_ASSISTANT: [],
 }
+
+
+def grant_by_default(grants: Mapping[str, Iterable[str]]) -> None:
+    """Add ``{role name: permission patterns}`` to the built-in roles' defaults (idempotent)."""
+    for role, patterns in grants.items():
+        granted = _role_defaults[role]
+        granted.extend(pattern for pattern in patterns if pattern not in granted)
+
+
+def role_defaults() -> dict[str, list[str]]:
+    """The default permission patterns of every built-in role, as the apps registered them."""
+    return {role: list(patterns) for role, patterns in _role_defaults.items()}
+
+
+def guanxi_app_labels() -> list[str]:
+    """The labels of Guanxi's own apps (whose rights a role page lists)."""
+    return [config.label for config in apps.get_app_configs() if config.name.startswith("guanxi.")]
+
+
+# The accounts app's own rights and the core's shared dictionaries (core names no role).
+grant_by_default(
+    {
+        EXECUTIVE: ["core.view_*", VIEW_USER, VIEW_TEAM, VIEW_ALL_RECORDS],
+        SUPERVISOR: [VIEW_DICTIONARY_ENTRY, VIEW_USER, VIEW_TEAM, VIEW_TEAM_RECORDS],
+        ACCOUNT_MANAGER: [VIEW_DICTIONARY_ENTRY, VIEW_USER, VIEW_TEAM],
+        SALES_ASSISTANT: [VIEW_DICTIONARY_ENTRY, VIEW_USER],
+    }
+)
 
 
 def role_label(group_name: str) -> str:
@@ -97,7 +89,7 @@ def sync_builtin_roles(using: str = "default") -> None:
     A default an administrator removed is recorded in RoleDefaultGrant and stays removed.
     """
     permissions = list(Permission.objects.using(using).select_related("content_type"))
-    for name, patterns in ROLE_DEFAULTS.items():
+    for name, patterns in _role_defaults.items():
         group, _created = Group.objects.using(using).get_or_create(name=name)
         already = set(
             RoleDefaultGrant.objects.using(using)
@@ -111,27 +103,3 @@ def sync_builtin_roles(using: str = "default") -> None:
         RoleDefaultGrant.objects.using(using).bulk_create(
             [RoleDefaultGrant(group=group, permission=p) for p in new], ignore_conflicts=True
         )
-
-
-# Products and orders: supervisors maintain the catalogue (products, categories,
-# warehouses, stock) and may take an order from a customer on credit hold; account managers
-# and assistants sell from the catalogue and cannot override a hold.
-ROLE_DEFAULTS[SUPERVISOR] += ["sales.manage_catalogue", "sales.override_credit_hold"]
-
-# Service: account managers and supervisors create requests, record handling and
-# feedback and delete new ones filed by mistake; supervisors assign them; sales assistants and
-# executives read them.
-_SERVICE_WORK = [
-    "service.view_*",
-    "service.add_servicerequest",
-    "service.change_servicerequest",
-    "service.delete_servicerequest",
-]
-ROLE_DEFAULTS[ACCOUNT_MANAGER] += _SERVICE_WORK
-ROLE_DEFAULTS[SUPERVISOR] += [*_SERVICE_WORK, "service.assign_servicerequest"]
-ROLE_DEFAULTS[SALES_ASSISTANT] += ["service.view_*"]
-
-# Statistics and reports 统计报表: executives (through analytics.view_*), supervisors
-# and account managers see the reports, each within their own scope; assistants do not.
-ROLE_DEFAULTS[SUPERVISOR] += ["analytics.view_reports"]
-ROLE_DEFAULTS[ACCOUNT_MANAGER] += ["analytics.view_reports"]

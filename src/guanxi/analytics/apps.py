@@ -12,7 +12,10 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the app's object permissions with django-rules, once the apps are loaded.
+        from guanxi.accounts import roles
         from guanxi.analytics import rules
+
+        roles.grant_by_default(rules.ROLE_GRANTS)
 
         navigation.register(
             NavItem("reports", _("Reports"), "analytics:index", rules.VIEW_REPORTS, order=200)

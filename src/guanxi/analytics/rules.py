@@ -6,6 +6,7 @@ ask here. Built on the identity predicates of ``guanxi.core.rules``.
 
 from typing import Any
 
+from guanxi.accounts.roles import ACCOUNT_MANAGER, EXECUTIVE, SUPERVISOR
 from guanxi.core.rules import Predicate, add_perm, leads_own_team, predicate, sees_everything
 
 # The right to see statistics and reports (held by ``analytics.Report``), which roles grant.
@@ -39,3 +40,13 @@ filters_on_own_team_subtree: Predicate = leads_own_team
 # Sees the whole company: reads the company-wide rollups (the stored revenue rankings) and
 # shares one cached copy of a report with everyone else who does.
 reads_company_figures: Predicate = sees_everything
+
+
+# -- what the built-in roles hold by default (registered from the app's ready()) ---------------
+# Supervisors and account managers see the reports, each within their own scope; assistants
+# do not.
+ROLE_GRANTS = {
+    EXECUTIVE: ["analytics.view_*"],
+    SUPERVISOR: [VIEW_REPORTS],
+    ACCOUNT_MANAGER: [VIEW_REPORTS],
+}

@@ -6,3 +6,10 @@ class CollaborationConfig(AppConfig):
     name = "guanxi.collaboration"
     verbose_name = _("Collaboration")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The roles and rules modules read the models, loaded only once the apps are ready.
+        from guanxi.accounts import roles
+        from guanxi.collaboration import rules
+
+        roles.grant_by_default(rules.ROLE_GRANTS)

@@ -5,6 +5,7 @@ Notifications need no right: everyone signed in reads and marks their own, and n
 
 from typing import Any
 
+from guanxi.accounts.roles import ACCOUNT_MANAGER, EXECUTIVE, SALES_ASSISTANT, SUPERVISOR
 from guanxi.core.rules import Predicate, predicate
 
 # -- the model rights of the app --------------------------------------------------------------
@@ -41,3 +42,14 @@ def wrote_comment(user: Any, comment: Any) -> bool:
 
 # The author deletes their own comment; moderators delete anyone's.
 can_delete_comment: Predicate = is_signed_in & (wrote_comment | moderates_comments)
+
+
+# -- what the built-in roles hold by default (registered from the app's ready()) ---------------
+# Everyone who works customers comments on them; deleting others' comments stays with
+# administrators.
+ROLE_GRANTS = {
+    EXECUTIVE: ["collaboration.view_*"],
+    SUPERVISOR: [VIEW_COMMENT, ADD_COMMENT],
+    ACCOUNT_MANAGER: [VIEW_COMMENT, ADD_COMMENT],
+    SALES_ASSISTANT: [VIEW_COMMENT, ADD_COMMENT],
+}

@@ -17,6 +17,7 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: models and services can be imported only once the app registry is ready.
+        from guanxi.accounts import roles
         from guanxi.customers import rules  # (registers the app's rule permissions)
         from guanxi.customers.models import DocumentVersion
         from guanxi.customers.selectors.home import customer_home_counts
@@ -28,6 +29,7 @@ class CustomersConfig(AppConfig):
             sender=DocumentVersion,
             dispatch_uid="guanxi_document_file_forget",
         )
+        roles.grant_by_default(rules.ROLE_GRANTS)
         navigation.register(
             NavItem(
                 "customers",

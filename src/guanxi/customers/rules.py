@@ -10,6 +10,7 @@ yes to every active superuser, and a superuser claims nothing and releases no po
 
 from typing import Any
 
+from guanxi.accounts.roles import ACCOUNT_MANAGER, EXECUTIVE, SALES_ASSISTANT, SUPERVISOR
 from guanxi.core.rules import (
     MANAGE_ACCOUNTS,
     add_perm,
@@ -109,3 +110,15 @@ sees_all_imports = is_superuser | manages_accounts
 
 add_perm(ASSIGN_FROM_POOL, can_assign)
 add_perm(MANAGE_POOL_SETTINGS, can_manage_pool_settings)
+
+
+# -- what the built-in roles hold by default (registered from the app's ready()) ---------------
+# Account managers and supervisors work the customers they see; assistants enter and edit for
+# the managers they support but delete nothing; executives read.
+_CUSTOMER_WORK = ["customers.view_*", "customers.add_*", "customers.change_*"]
+ROLE_GRANTS = {
+    EXECUTIVE: ["customers.view_*"],
+    SUPERVISOR: [*_CUSTOMER_WORK, "customers.delete_*"],
+    ACCOUNT_MANAGER: [*_CUSTOMER_WORK, "customers.delete_*"],
+    SALES_ASSISTANT: _CUSTOMER_WORK,
+}

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.collaboration.models import Comment
+from guanxi.collaboration.rules import VIEW_COMMENT
 from guanxi.collaboration.services.notifications import comment_can_delete
 from guanxi.core.scoping import sees_everything, visible_user_ids
 from guanxi.customers import rules
@@ -401,7 +402,7 @@ class CommentProvider(QuerysetProvider):
 
     kind = "comment"
     label = gettext_lazy("Comments")
-    permission = "collaboration.view_comment"
+    permission = VIEW_COMMENT
 
     def queryset(self, *, actor, customer):
         content_type = ContentType.objects.get_for_model(Customer)

@@ -13,14 +13,19 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported once the app registry is ready: these modules import the models.
+        from guanxi.accounts import roles
         from guanxi.customers import reassign_hooks
-        from guanxi.sales import timeline  # noqa: F401  (orders on the customer's 360 page)
+        from guanxi.sales import (
+            rules,
+            timeline,  # noqa: F401  (orders on the customer's 360 page)
+        )
         from guanxi.sales.services.opportunities import opportunities_follow_customer
         from guanxi.sales.services.pipeline import deals_follow_customer
 
         # A customer changing hands takes its open opportunities and deals along.
         reassign_hooks.register(opportunities_follow_customer)
         reassign_hooks.register(deals_follow_customer)
+        roles.grant_by_default(rules.ROLE_GRANTS)
         post_migrate.connect(
             _seed_stages_after_migrate, sender=self, dispatch_uid="guanxi_pipeline_stages"
         )
@@ -29,23 +34,21 @@ class SalesConfig(AppConfig):
                 "opportunities",
                 _("Opportunities"),
                 "sales:opportunity_list",
-                "sales.view_opportunity",
+                rules.VIEW_OPPORTUNITY,
                 order=50,
             ),
-            NavItem("pipeline", _("Pipeline"), "sales:pipeline_board", "sales.view_deal", order=60),
+            NavItem("pipeline", _("Pipeline"), "sales:pipeline_board", rules.VIEW_DEAL, order=60),
             # Inventory is reached from the products, contracts from quotes and receivables.
-            NavItem("orders", _("Orders"), "sales:order_list", "sales.view_order", order=130),
-            NavItem(
-                "products", _("Products"), "sales:product_list", "sales.view_product", order=140
-            ),
-            NavItem("targets", _("Targets"), "sales:target_list", "sales.view_target", order=150),
-            NavItem("leads", _("Leads"), "sales:lead_list", "sales.view_lead", order=160),
-            NavItem("quotes", _("Quotes"), "sales:quote_list", "sales.view_quote", order=170),
+            NavItem("orders", _("Orders"), "sales:order_list", rules.VIEW_ORDER, order=130),
+            NavItem("products", _("Products"), "sales:product_list", rules.VIEW_PRODUCT, order=140),
+            NavItem("targets", _("Targets"), "sales:target_list", rules.VIEW_TARGET, order=150),
+            NavItem("leads", _("Leads"), "sales:lead_list", rules.VIEW_LEAD, order=160),
+            NavItem("quotes", _("Quotes"), "sales:quote_list", rules.VIEW_QUOTE, order=170),
             NavItem(
                 "receivables",
                 _("Receivables"),
                 "sales:receivable_list",
-                "sales.view_receivable",
+                rules.VIEW_RECEIVABLE,
                 order=180,
             ),
         )

@@ -14,6 +14,7 @@ from typing import Any
 import rules
 
 from guanxi.accounts.models import User
+from guanxi.accounts.roles import ACCOUNT_MANAGER, EXECUTIVE, SALES_ASSISTANT, SUPERVISOR
 from guanxi.core.rules import is_active, leads_own_team, leads_team, sees_everything, supervises
 from guanxi.core.scoping import visible_user_ids
 from guanxi.sales.models import Lead, Opportunity, Target
@@ -185,3 +186,15 @@ def can_manage_target(user: User, target: Target) -> bool:
 _register(SET_TARGETS, can_set_targets)
 _register(MANAGE_TARGET, can_manage_target)
 _register(MANAGE_STAGES, manages_stages)
+
+
+# -- what the built-in roles hold by default (registered from the app's ready()) ---------------
+# Supervisors also maintain the catalogue and may take an order from a customer on credit hold;
+# account managers and assistants sell from the catalogue and cannot override a hold.
+_SALES_WORK = ["sales.view_*", "sales.add_*", "sales.change_*"]
+ROLE_GRANTS = {
+    EXECUTIVE: ["sales.view_*"],
+    SUPERVISOR: [*_SALES_WORK, "sales.delete_*", MANAGE_CATALOGUE, OVERRIDE_CREDIT_HOLD],
+    ACCOUNT_MANAGER: [*_SALES_WORK, "sales.delete_*"],
+    SALES_ASSISTANT: _SALES_WORK,
+}

@@ -13,7 +13,10 @@ class ServiceConfig(AppConfig):
     def ready(self) -> None:
         # Importing these registers requests on the customer's 360 page (timeline) and the
         # periodic jobs: the overdue scan, the mailbox poll and surveys (tasks).
-        from guanxi.service import tasks, timeline  # noqa: F401
+        from guanxi.accounts import roles
+        from guanxi.service import rules, tasks, timeline  # noqa: F401
+
+        roles.grant_by_default(rules.ROLE_GRANTS)
 
         # The SLA settings are reached from the queues.
         navigation.register(
@@ -21,7 +24,7 @@ class ServiceConfig(AppConfig):
                 "service",
                 _("Service"),
                 "service:request_list",
-                "service.view_servicerequest",
+                rules.VIEW_SERVICEREQUEST,
                 order=190,
             )
         )

@@ -11,6 +11,7 @@ so none is registered: they are asked as predicates.
 
 from typing import Any
 
+from guanxi.accounts.roles import ACCOUNT_MANAGER, EXECUTIVE, SALES_ASSISTANT, SUPERVISOR
 from guanxi.core.rules import predicate
 from guanxi.service.models import ServiceRequest
 
@@ -92,3 +93,15 @@ can_delete_request = is_new_request & _holds(DELETE_SERVICEREQUEST)
 
 # E-mail the satisfaction survey 满意度调查 of a handled request.
 can_send_survey = is_handled_request & handles_requests
+
+
+# -- what the built-in roles hold by default (registered from the app's ready()) ---------------
+# Account managers and supervisors create requests, record handling and feedback and delete new
+# ones filed by mistake; supervisors assign them; assistants and executives read them.
+_SERVICE_WORK = ["service.view_*", ADD_SERVICEREQUEST, CHANGE_SERVICEREQUEST, DELETE_SERVICEREQUEST]
+ROLE_GRANTS = {
+    EXECUTIVE: ["service.view_*"],
+    SUPERVISOR: [*_SERVICE_WORK, ASSIGN_SERVICEREQUEST],
+    ACCOUNT_MANAGER: _SERVICE_WORK,
+    SALES_ASSISTANT: ["service.view_*"],
+}

@@ -5,7 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Concat
 
 from guanxi.accounts.models import LoginEvent, Team, User
-from guanxi.accounts.roles import ACCOUNT_MANAGER, GUANXI_APPS, role_label
+from guanxi.accounts.roles import ACCOUNT_MANAGER, guanxi_app_labels, role_label
 from guanxi.accounts.rules import gives_records_to_anyone, sees_all_users
 from guanxi.core.rules import sees_everything
 from guanxi.core.scoping import visible_user_ids
@@ -124,7 +124,7 @@ def role_permission_choices() -> QuerySet[Permission]:
     """Permissions a role may be given: Guanxi's own apps; audit and login history only readable."""
     return (
         Permission.objects.select_related("content_type")
-        .filter(content_type__app_label__in=GUANXI_APPS)
+        .filter(content_type__app_label__in=guanxi_app_labels())
         .exclude(Q(codename__contains="historical") & ~Q(codename__startswith="view_"))
         # The login history is append-only and default grants are bookkeeping of role seeding.
         .exclude(content_type__model="roledefaultgrant", content_type__app_label="accounts")
