@@ -321,6 +321,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["InteractionKindEnum"] = (
 # A customer whose last order (or, without orders, creation) is older than this many months
 # gets a churn warning from the daily job (env GUANXI_CHURN_MONTHS).
 GUANXI["CHURN_MONTHS"] = int(env("CHURN_MONTHS", "6"))
+# On: a customer with an open deal or opportunity, or an interaction within those months, gets
+# no churn warning (env GUANXI_CHURN_SPARES_OPEN_WORK).
+GUANXI["CHURN_SPARES_OPEN_WORK"] = env_bool("CHURN_SPARES_OPEN_WORK", default=True)
 
 # --- service intake 客户服务: the public form, the mailbox, satisfaction surveys -------------
 # The address of this Guanxi as customers reach it, for links in e-mails (the survey link).

@@ -168,11 +168,16 @@ def customer_merged_away_event(
 def churn_warning_event(
     *, customer: Customer, case: ChurnCase, last_order: datetime | None
 ) -> CustomerEvent:
-    """The daily job opened a churn warning (no order since ``last_order``)."""
+    """The daily job opened a churn warning: no order since ``last_order``, or (``None``)
+    never one since the customer was created (``created``)."""
     return _record(
         customer=customer,
         kind=Kind.CHURN_WARNING,
-        data={"case": case.pk, "last_order": last_order.isoformat() if last_order else None},
+        data={
+            "case": case.pk,
+            "last_order": last_order.isoformat() if last_order else None,
+            "created": customer.created_at.isoformat(),
+        },
     )
 
 

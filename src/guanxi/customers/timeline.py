@@ -33,6 +33,7 @@ from guanxi.collaboration.services.notifications import comment_can_delete
 from guanxi.core.scoping import sees_everything, visible_user_ids
 from guanxi.customers import rules
 from guanxi.customers.models import Customer, CustomerEvent, Document, DocumentVersion, Interaction
+from guanxi.customers.models.churn import churn_warning_reason
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -388,12 +389,24 @@ class EventProvider(QuerysetProvider):
             when=row.happened_at,
             title=row.get_kind_display(),
             actor=row.actor,
-            text=row.text,
+            text=row.text or _event_text(row),
             icon="⚑",
             subtype=row.kind,
             label=row.get_kind_display(),
             record=row,
         )
+
+
+def _event_text(event: CustomerEvent) -> str:
+    """Words an event stores no text for, in the reader's language: why a churn warning fired."""
+    data = event.data or {}
+    if event.kind == CustomerEvent.Kind.CHURN_WARNING and data.get("created"):
+        last_order = data.get("last_order")
+        return churn_warning_reason(
+            last_order_at=datetime.datetime.fromisoformat(last_order) if last_order else None,
+            created_at=datetime.datetime.fromisoformat(data["created"]),
+        )
+    return ""
 
 
 @register

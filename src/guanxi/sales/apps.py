@@ -14,11 +14,14 @@ class SalesConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the app registry is ready: these modules import the models.
         from guanxi.accounts import roles
-        from guanxi.customers import reassign_hooks
+        from guanxi.customers import churn_open_work, reassign_hooks
         from guanxi.sales import (
+            notifications,  # noqa: F401  (its notification kinds)
             rules,
             timeline,  # noqa: F401  (orders on the customer's 360 page)
         )
+        from guanxi.sales.selectors.opportunities import opportunities_open
+        from guanxi.sales.selectors.pipeline import deals_open
         from guanxi.sales.services.opportunities import opportunities_follow_customer
         from guanxi.sales.services.pipeline import deals_follow_customer
 
@@ -26,6 +29,9 @@ class SalesConfig(AppConfig):
         reassign_hooks.register(opportunities_follow_customer)
         reassign_hooks.register(deals_follow_customer)
         roles.grant_by_default(rules.ROLE_GRANTS)
+        # A customer with an open deal or opportunity is being worked on: no churn warning.
+        churn_open_work.register(deals_open)
+        churn_open_work.register(opportunities_open)
         post_migrate.connect(
             _seed_stages_after_migrate, sender=self, dispatch_uid="guanxi_pipeline_stages"
         )

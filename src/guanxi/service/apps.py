@@ -12,9 +12,10 @@ class ServiceConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing these registers requests on the customer's 360 page (timeline) and the
-        # periodic jobs: the overdue scan, the mailbox poll and surveys (tasks).
+        # periodic jobs: the overdue scan, the mailbox poll and surveys (tasks), and the kinds
+        # of notification it sends.
         from guanxi.accounts import roles
-        from guanxi.service import rules, tasks, timeline  # noqa: F401
+        from guanxi.service import notifications, rules, tasks, timeline  # noqa: F401
 
         roles.grant_by_default(rules.ROLE_GRANTS)
 

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.service import notifications
 from guanxi.service.intake import (
     MAX_BODY,
     clean_message_id,
@@ -183,10 +184,10 @@ def _notify_reply(service_request: ServiceRequest) -> None:
     recipient = service_request.assigned_to or (customer.owner if customer is not None else None)
     if recipient is None:
         return
-    code = service_request.code
     notification_send(
         recipient=recipient,
-        title=lambda: _("New e-mail about service request %(code)s") % {"code": code},
+        kind=notifications.MAIL_REPLY,
+        params={"code": service_request.code},
         url=reverse("service:request_detail", args=[service_request.pk]),
     )
 

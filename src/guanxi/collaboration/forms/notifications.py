@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.collaboration.models import NotificationPreference
+from guanxi.collaboration.selectors.notifications import PreferenceRow
 from guanxi.collaboration.services.notifications import MAX_COMMENT_LENGTH
 
 
@@ -12,3 +14,17 @@ class CommentForm(forms.Form):
         max_length=MAX_COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Write a comment…")}),
     )
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per kind of notification: in the app, by e-mail, or off."""
+
+    def __init__(self, data=None, *, rows: list[PreferenceRow]) -> None:
+        super().__init__(data)
+        for row in rows:
+            self.fields[row.kind] = forms.ChoiceField(
+                label=row.label,
+                choices=NotificationPreference.Channel.choices,
+                initial=row.channel,
+                widget=forms.RadioSelect,
+            )

@@ -3,9 +3,11 @@
 from guanxi.collaboration.models.notifications import (
     Comment,
     Notification,
+    NotificationPreference,
 )
 
 __all__ = [
     "Notification",
+    "NotificationPreference",
     "Comment",
 ]

@@ -4,17 +4,20 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.collaboration import notification_kinds
 from guanxi.core.models import BaseModel
 
 
 class Notification(models.Model):
-    """A message to one user (a recall notice, a churn warning...), shown until read.
+    """A message to one user (a recall notice, a churn digest...), shown until read.
 
-    ``title`` and ``body`` are stored in the recipient's language at the time of writing, and
-    ``url`` points at the record concerned.
+    It stores its ``kind`` and ``params``, not a sentence: ``title`` and ``body`` are worded by
+    the kind (``collaboration.notification_kinds``) in the reader's language when read, so a
+    rep who switches to English reads last week's notifications in English too. ``url`` points
+    at the record (or list) concerned.
     """
 
     recipient = models.ForeignKey(
@@ -23,8 +26,8 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
+    kind = models.CharField(_("kind"), max_length=60, default=notification_kinds.TEXT)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -46,6 +49,55 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def rendered(self) -> tuple[str, str]:
+        """``(title, body)`` in the active language (cached per language on the instance)."""
+        language = translation.get_language() or ""
+        cache: dict[str, tuple[str, str]] = self.__dict__.setdefault("_rendered", {})
+        if language not in cache:
+            cache[language] = notification_kinds.render(self.kind, self.params or {})
+        return cache[language]
+
+    @property
+    def title(self) -> str:
+        return self.rendered()[0]
+
+    @property
+    def body(self) -> str:
+        return self.rendered()[1]
+
+
+class NotificationPreference(models.Model):
+    """How one user receives one kind of notification; no row means in the app."""
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", _("In the app")
+        EMAIL = "email", _("By e-mail")
+        OFF = "off", _("Off")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    channel = models.CharField(
+        _("delivery"), max_length=10, choices=Channel.choices, default=Channel.IN_APP
+    )
+
+    objects: "models.Manager[NotificationPreference]" = models.Manager()
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_one_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.kind}: {self.channel}"
 
 
 class Comment(BaseModel):

@@ -1,45 +1,116 @@
 """Every write on notifications and comments."""
 
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Iterable, Mapping
+from smtplib import SMTPException
+from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
-from guanxi.collaboration.models import Comment, Notification
+from guanxi.collaboration import notification_kinds
+from guanxi.collaboration.models import Comment, Notification, NotificationPreference
 from guanxi.collaboration.rules import ADD_COMMENT, can_delete_comment
+from guanxi.collaboration.selectors.notifications import notification_channel
 from guanxi.core.rules import require
 from guanxi.core.scoping import can_see
 from guanxi.core.services.records import record_create, record_soft_delete
 
-# A text worded when it is sent: a string, a lazy translation or a callable giving one.
-Text = str | Promise | Callable[[], str | Promise]
-
 MAX_COMMENT_LENGTH = 4000
+
+logger = logging.getLogger(__name__)
+
+Channel = NotificationPreference.Channel
 
 
 def notification_send(
-    *, recipient: User | None, title: Text, body: Text = "", url: str = ""
+    *, recipient: User | None, kind: str, params: Mapping[str, Any] | None = None, url: str = ""
 ) -> Notification | None:
-    """Leave ``recipient`` a notification, worded in their own language.
+    """Tell ``recipient`` something of ``kind``, the way they chose for that kind.
 
-    ``title`` and ``body`` may be lazy translations or callables taking no argument; they are
-    rendered with the recipient's language active, so a job running in English still notifies
-    a Chinese-speaking rep in Chinese. Inactive or missing recipients get nothing (``None``).
+    Stored as ``kind`` + ``params`` (JSON), worded when read in the reader's language. The
+    recipient's preference decides the channel: in the app (the default), by e-mail (sent in
+    their language once the transaction commits; in the app instead when they have no
+    address), or not at all. Inactive or missing recipients get nothing; so does an e-mail
+    (``None``: no row is stored).
     """
     if recipient is None or not recipient.is_active:
         return None
-    with translation.override(getattr(recipient, "language", None) or translation.get_language()):
-        title_text = str(title() if callable(title) else title)
-        body_text = str(body() if callable(body) else body)
-    return Notification.objects.create(
-        recipient=recipient, title=title_text[:200], body=body_text, url=url
+    if notification_kinds.kind_get(kind) is None:
+        raise ValueError(f"Unknown notification kind {kind!r}: register it first.")
+    params = dict(params or {})
+    channel = notification_channel(user=recipient, kind=kind)
+    if channel == Channel.OFF:
+        return None
+    if channel == Channel.EMAIL and recipient.email:
+        user_id = recipient.pk
+
+        def enqueue() -> None:
+            # Imported here: the tasks module imports this one.
+            from guanxi.collaboration.tasks import notification_email_task
+
+            notification_email_task.enqueue(user_id=user_id, kind=kind, params=params, url=url)
+
+        transaction.on_commit(enqueue)
+        return None
+    return Notification.objects.create(recipient=recipient, kind=kind, params=params, url=url)
+
+
+def notification_email_send(
+    *, recipient: User, kind: str, params: Mapping[str, Any], url: str
+) -> bool:
+    """Mail one notification to ``recipient`` in their language; ``False`` if it failed.
+
+    A relative ``url`` becomes absolute with ``GUANXI_SITE_URL``. A mail server that is down
+    costs this one message (logged), never the work that sent it.
+    """
+    if not recipient.email:
+        return False
+    language = getattr(recipient, "language", None) or translation.get_language()
+    with translation.override(language):
+        title, body = notification_kinds.render(kind, params)
+        link = settings.GUANXI.get("SITE_URL", "") + url if url.startswith("/") else url
+        text = "\n\n".join(part for part in (body, link) if part)
+    try:
+        send_mail(
+            subject=title,
+            message=text,
+            from_email=None,
+            recipient_list=[recipient.email],
+        )
+    except (OSError, SMTPException):
+        logger.exception("Notification e-mail to user %s failed", recipient.pk)
+        return False
+    return True
+
+
+@transaction.atomic
+def notification_preference_set(*, actor: User, kind: str, channel: str) -> NotificationPreference:
+    """Choose how the actor receives ``kind`` (only their own; anyone signed in may)."""
+    found = notification_kinds.kind_get(kind)
+    if found is None or not found.configurable:
+        raise ValidationError({"kind": _("Choose a kind of notification from the list.")})
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Choose in the app, by e-mail or off.")})
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=actor, kind=kind, defaults={"channel": channel}
     )
+    return preference
+
+
+@transaction.atomic
+def notification_preferences_set(*, actor: User, channels: Mapping[str, str]) -> int:
+    """Save several choices at once (the preferences page): all or none; returns how many."""
+    for kind, channel in channels.items():
+        notification_preference_set(actor=actor, kind=kind, channel=channel)
+    return len(channels)
 
 
 def notifications_mark_read(*, recipient: User, ids: Iterable[int] | None = None) -> int:
@@ -84,13 +155,10 @@ def comment_create(*, actor: User, target: Model, body: str) -> Comment:
     record_create(instance=comment, actor=actor)
     owner = getattr(target, "owner", None)
     if owner is not None and owner.pk != actor.pk:
-        author, record = str(actor), str(target)
         notification_send(
             recipient=owner,
-            title=lambda: (
-                _("%(author)s commented on %(record)s") % {"author": author, "record": record}
-            ),
-            body=body[:500],
+            kind=notification_kinds.COMMENT,
+            params={"author": str(actor), "record": str(target), "text": body[:500]},
             url=target.get_absolute_url() if hasattr(target, "get_absolute_url") else "",
         )
     return comment

@@ -54,6 +54,9 @@ class ChurnCaseSerializer(serializers.ModelSerializer):
         source="reason.code", read_only=True, allow_null=True, default=None
     )
     measures = ChurnMeasureSerializer(many=True, read_only=True)
+    warning_reason = serializers.CharField(
+        read_only=True, help_text="Why the warning was raised, in the caller's language."
+    )
 
     class Meta:
         model = ChurnCase
@@ -64,6 +67,7 @@ class ChurnCaseSerializer(serializers.ModelSerializer):
             "owner",
             "warned_at",
             "last_order_at",
+            "warning_reason",
             "reason",
             "reason_code",
             "reason_text",

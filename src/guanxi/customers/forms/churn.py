@@ -8,6 +8,13 @@ from guanxi.customers.selectors.churn import churn_reason_choices
 from guanxi.customers.services.churn import MAX_MEASURES_LENGTH
 
 
+class ChurnListFilterForm(forms.Form):
+    """The churn list's filters: the user's own customers, warnings of one day."""
+
+    mine = forms.BooleanField(label=_("Only my customers"), required=False)
+    warned = forms.DateField(label=_("Warned on"), required=False)
+
+
 class ChurnPostponeForm(forms.Form):
     measures = forms.CharField(
         label=_("Measures taken"),

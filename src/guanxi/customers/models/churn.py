@@ -1,8 +1,11 @@
 """Churn handling 客户流失管理: one case per churn warning, with its measures and outcome."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import DictionaryEntry, DictionaryKind
@@ -79,6 +82,30 @@ class ChurnCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} · {self.get_state_display()}"
+
+    @property
+    def warning_reason(self) -> str:
+        """Which rule raised the warning, in the active language (reads ``customer``)."""
+        return churn_warning_reason(
+            last_order_at=self.last_order_at, created_at=self.customer.created_at
+        )
+
+
+def churn_warning_reason(*, last_order_at: datetime | None, created_at: datetime) -> str:
+    """Why a customer was warned: no order since its last one, or none since it was created.
+
+    A customer who never ordered must not read as "no order since <its creation date>", as if
+    it had ordered that day.
+    """
+    if last_order_at is None:
+        return gettext("Never ordered since it was created on %(date)s") % {
+            "date": _day(created_at)
+        }
+    return gettext("No order since %(date)s") % {"date": _day(last_order_at)}
+
+
+def _day(moment: datetime) -> str:
+    return timezone.localtime(moment).date().isoformat()
 
 
 class ChurnMeasure(models.Model):

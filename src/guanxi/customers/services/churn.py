@@ -6,10 +6,13 @@ follows the case; cases, measures and events are never deleted, so the history s
 """
 
 import logging
+from collections import Counter
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +23,11 @@ from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.rules import require
 from guanxi.core.scoping import can_see
 from guanxi.core.services.records import record_update
-from guanxi.customers import events, rules
+from guanxi.customers import events, notifications, rules
 from guanxi.customers.models import ChurnCase, ChurnMeasure, Customer
 from guanxi.customers.selectors.churn import (
-    churn_candidates,
+    churn_candidates_before,
     churn_months,
-    last_order_expression,
     months_before,
 )
 
@@ -68,11 +70,13 @@ def _require_handler(actor: User, customer: Customer) -> None:
 def churn_warn(
     *, customer: Customer, now: datetime | None = None, cutoff: datetime | None = None
 ) -> ChurnCase | None:
-    """Open a churn warning 流失预警 for ``customer`` and tell its owner.
+    """Open a churn warning 流失预警 for ``customer``.
 
-    Called by the daily job for each candidate, with the job's ``cutoff``. Checked again under
-    a row lock, so a customer that was warned, or ordered after ``cutoff``, in the meantime is
-    left alone (``None``).
+    Called by the daily job for each candidate, with the job's ``cutoff``: checked again under
+    a row lock against the same candidate rules (:func:`churn_candidates_before`), so a customer
+    that was warned, ordered, or got open work or an interaction in the meantime is left alone
+    (``None``). Without ``cutoff`` only the state is checked. The owner hears of it in the job's
+    digest (:func:`churn_scan`), not one notification per customer.
     """
     now = now or timezone.now()
     customer = _locked(customer)
@@ -80,13 +84,10 @@ def churn_warn(
         return None
     if _open_case(customer) is not None:
         return None
-    last_order = (
-        Customer.objects.filter(pk=customer.pk)
-        .annotate(last_order_time=last_order_expression())
-        .values_list("last_order_time", flat=True)
-        .get()
-    )
-    if cutoff is not None and last_order >= cutoff:
+    if (
+        cutoff is not None
+        and not churn_candidates_before(cutoff=cutoff).filter(pk=customer.pk).exists()
+    ):
         return None
     case = ChurnCase.objects.create(
         customer=customer,
@@ -101,20 +102,7 @@ def churn_warn(
         actor=None,
         reason=_("Churn warning"),
     )
-    events.churn_warning_event(customer=customer, case=case, last_order=last_order)
-    name, day = customer.name, timezone.localtime(last_order).date().isoformat()
-    notification_send(
-        recipient=customer.owner,
-        title=lambda: _("Churn warning: %(name)s") % {"name": name},
-        body=lambda: (
-            _(
-                "%(name)s has not ordered since %(day)s. Postpone the churn with the measures you "
-                "take, or confirm it with the reason."
-            )
-            % {"name": name, "day": day}
-        ),
-        url=customer.get_absolute_url(),
-    )
+    events.churn_warning_event(customer=customer, case=case, last_order=customer.last_order_at)
     return case
 
 
@@ -124,29 +112,52 @@ def churn_scan(
     """Warn every churn candidate, a batch at a time; returns how many warnings were opened.
 
     Each customer is its own transaction, so a long run holds no locks for long and a crash
-    keeps what was done; running it again warns nobody twice.
+    keeps what was done; running it again warns nobody twice. Each owner then gets one digest
+    for the run ("12 customers entered churn warning"), linking to the churn list filtered to
+    their warnings of the day.
     """
     now = now or timezone.now()
     cutoff = months_before(now, churn_months() if months is None else months)
-    warned, after = 0, 0
+    per_owner: Counter[int] = Counter()
+    after = 0
     while True:
         batch = list(
-            churn_candidates(now=now, months=months)
+            churn_candidates_before(cutoff=cutoff)
             .filter(pk__gt=after)
             .order_by("pk")
             .only("pk")[:batch_size]
         )
         if not batch:
-            return warned
+            break
         for customer in batch:
             try:
-                if churn_warn(customer=customer, now=now, cutoff=cutoff) is not None:
-                    warned += 1
+                case = churn_warn(customer=customer, now=now, cutoff=cutoff)
             except ValidationError:
                 # A record the current rules reject (e.g. imported long ago) must not stop the
                 # warnings of everyone else; it is logged for an administrator to correct.
                 logger.exception("Churn warning skipped for customer %s", customer.pk)
+                continue
+            if case is not None and case.owner_id is not None:
+                per_owner[case.owner_id] += 1
         after = batch[-1].pk
+    _churn_digests(per_owner, now=now)
+    return sum(per_owner.values())
+
+
+def _churn_digests(per_owner: Counter[int], *, now: datetime) -> None:
+    """One notification per owner and run, linking to their warnings of the day."""
+    if not per_owner:
+        return
+    day = timezone.localtime(now).date().isoformat()
+    url = reverse("customers:churn_list") + "?" + urlencode({"mine": 1, "warned": day})
+    owners = User.objects.in_bulk(list(per_owner))
+    for owner_id, count in sorted(per_owner.items()):
+        notification_send(
+            recipient=owners.get(owner_id),
+            kind=notifications.CHURN_DIGEST,
+            params={"count": count, "date": day},
+            url=url,
+        )
 
 
 # -- the owner's decisions ------------------------------------------------------------------

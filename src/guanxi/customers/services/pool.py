@@ -15,7 +15,7 @@ concurrent claims can neither exceed a cap nor both win the same customer.
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TypedDict, Unpack
 
@@ -34,7 +34,7 @@ from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_update
-from guanxi.customers import events, rules
+from guanxi.customers import events, notifications, rules
 from guanxi.customers.models import Customer, OwnershipCap, PoolPolicy
 from guanxi.customers.selectors.pool import (
     notice_candidates,
@@ -328,17 +328,7 @@ def _broken_rule(policy: PoolPolicy, customer: Customer) -> tuple[str, int]:
 
 def _rule_text(rule: str, days: int) -> Callable[[], str]:
     """The reason as the owner reads it; a callable so it renders in the reader's language."""
-    if rule == "follow_up":
-        return lambda: (
-            ngettext("no follow-up for %(days)d day", "no follow-up for %(days)d days", days)
-            % {"days": days}
-        )
-    return lambda: (
-        ngettext(
-            "no deal or order won for %(days)d day", "no deal or order won for %(days)d days", days
-        )
-        % {"days": days}
-    )
+    return lambda: notifications.recall_reason(rule, days)
 
 
 def _in_batches(
@@ -381,12 +371,15 @@ def _notice_batch(policy: PoolPolicy, ids: list[int], now: datetime) -> int:
             events.customer_recall_notice_event(
                 customer=customer, rule=rule, days=days, recall_on=recall_on
             )
-            reason = _rule_text(rule, days)
-            name = customer.name
             notification_send(
                 recipient=owners.get(customer.owner_id),
-                title=partial(_notice_title, name),
-                body=partial(_notice_body, reason, recall_on),
+                kind=notifications.POOL_RECALL_NOTICE,
+                params={
+                    "name": customer.name,
+                    "rule": rule,
+                    "days": days,
+                    "date": recall_on.isoformat(),
+                },
                 url=customer.get_absolute_url(),
             )
         return len(customers)
@@ -418,34 +411,13 @@ def _recall_batch(policy: PoolPolicy, ids: list[int], now: datetime) -> int:
                 logger.warning("Customer %s could not be recalled", customer.pk, exc_info=True)
                 continue
             recalled += 1
-            name = customer.name
             notification_send(
                 recipient=previous,
-                title=partial(_recalled_title, name),
-                body=partial(_recalled_body, reason),
+                kind=notifications.POOL_RECALLED,
+                params={"name": customer.name, "rule": rule, "days": days},
                 url=customer.get_absolute_url(),
             )
     return recalled
-
-
-# Notification texts, rendered in the recipient's language when the notification is written.
-def _notice_title(name: str) -> str:
-    return _("“%(name)s” will return to the pool") % {"name": name}
-
-
-def _notice_body(reason: Callable[[], str], day: date) -> str:
-    return _(
-        "It goes back to the pool on %(date)s (%(reason)s) unless you follow up "
-        "or win a deal before then."
-    ) % {"date": day.isoformat(), "reason": reason()}
-
-
-def _recalled_title(name: str) -> str:
-    return _("“%(name)s” went back to the pool") % {"name": name}
-
-
-def _recalled_body(reason: Callable[[], str]) -> str:
-    return _("The customer was recalled: %(reason)s.") % {"reason": reason()}
 
 
 def pool_recall_run(

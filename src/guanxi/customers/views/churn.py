@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.views.generic import ObjectFormView, ObjectListView
 from guanxi.customers import rules
-from guanxi.customers.forms.churn import ChurnConfirmForm, ChurnPostponeForm
+from guanxi.customers.forms.churn import (
+    ChurnConfirmForm,
+    ChurnListFilterForm,
+    ChurnPostponeForm,
+)
 from guanxi.customers.models import ChurnCase, Customer
 from guanxi.customers.selectors import churn as selectors_churn
 from guanxi.customers.services import churn as services_churn
@@ -26,15 +30,21 @@ CHURN_LIST_ORDERING = ("-warned_at", "-id")
 
 
 class ChurnListView(ObjectListView):
-    """Open churn warnings in the user's scope; ``?mine=1`` keeps the user's own customers."""
+    """Open churn warnings in the user's scope; ``?mine=1`` keeps the user's own customers,
+    ``?warned=YYYY-MM-DD`` the warnings of that day (the link of the job's digest)."""
 
     permission = rules.VIEW_CHURNCASE
     active_nav = ACTIVE_NAV
     template_name = "customers/churn_list.html"
     ordering = CHURN_LIST_ORDERING
+    filter_form = ChurnListFilterForm
 
     def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
-        return selectors_churn.churn_case_list(actor=signed_in(request), mine=self._mine(request))
+        # A bad date shows its error on the page and filters nothing.
+        warned = form.cleaned_data.get("warned") if form is not None and form.is_valid() else None
+        return selectors_churn.churn_case_list(
+            actor=signed_in(request), mine=self._mine(request), warned_on=warned
+        )
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         return {"mine": self._mine(request)}

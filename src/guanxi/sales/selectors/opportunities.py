@@ -120,3 +120,9 @@ def lost_reason_choices() -> QuerySet[DictionaryEntry]:
         kind=DictionaryKind.LOST_REASON, is_active=True
     )
     return reasons.order_by("sort_order", "code")
+
+
+def opportunities_open() -> QuerySet[Opportunity]:
+    """Every live opportunity not won or lost, unscoped: registered with
+    ``customers.churn_open_work`` (a customer being developed is not churning)."""
+    return Opportunity.objects.exclude(status__in=Opportunity.CLOSED_STATUSES)

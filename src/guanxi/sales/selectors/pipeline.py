@@ -186,3 +186,9 @@ def forecast_table(*, actor: User, owner: User | None = None) -> dict[str, Any]:
         ],
         "total": sum(cells.values(), Decimal("0.00")),
     }
+
+
+def deals_open() -> QuerySet[Deal]:
+    """Every live deal not in a won or lost stage, unscoped: registered with
+    ``customers.churn_open_work`` (a customer with an open deal is not churning)."""
+    return Deal.objects.filter(stage__is_won=False, stage__is_lost=False)

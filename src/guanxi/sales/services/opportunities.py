@@ -39,7 +39,7 @@ from guanxi.customers.dedup import phone_digits
 from guanxi.customers.events import customer_created_event
 from guanxi.customers.models import Customer
 from guanxi.customers.services import customers as customer_services
-from guanxi.sales import rules
+from guanxi.sales import notifications, rules
 from guanxi.sales.models import Opportunity, PlanItem
 from guanxi.sales.selectors.opportunities import opportunity_assignee_choices
 
@@ -281,14 +281,10 @@ def opportunity_assign(
         change_reason=_("Assigned to %(name)s") % {"name": assignee},
     )
     if assignee.pk != actor.pk:
-        prospect, by = locked.prospect_name, str(actor)
         notification_send(
             recipient=assignee,
-            title=lambda: _("Opportunity assigned to you: %(name)s") % {"name": prospect},
-            body=lambda: (
-                _("%(supervisor)s assigned you the opportunity “%(name)s”.")
-                % {"supervisor": by, "name": prospect}
-            ),
+            kind=notifications.OPPORTUNITY_ASSIGNED,
+            params={"name": locked.prospect_name, "supervisor": str(actor)},
             url=reverse("sales:opportunity_detail", args=[locked.pk]),
         )
     return locked

@@ -14,17 +14,15 @@ The first handling is the first response of the SLA; archiving is the resolution
 what is decided by the predicates of ``guanxi.service.rules``.
 """
 
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypedDict, Unpack, cast
+from typing import Any, TypedDict, Unpack, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
@@ -35,7 +33,7 @@ from guanxi.core.rules import require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import code_next, record_create, record_soft_delete, record_update
 from guanxi.customers.models import Contact, Customer
-from guanxi.service import rules
+from guanxi.service import notifications, rules
 from guanxi.service.models import ServiceLevelTarget, ServiceRequest, ServiceRound
 from guanxi.service.selectors.requests import service_assignee_choices, service_request_list
 
@@ -62,7 +60,6 @@ class ServiceRequestFields(TypedDict, total=False):
 
 
 # A notification's words: rendered in the recipient's language when it is sent.
-Words = str | Promise | Callable[[], str]
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -157,16 +154,16 @@ def _notify(
     recipient: User | None,
     *,
     actor: User | None,
-    title: Words,
-    body: Words,
+    kind: str,
+    params: dict[str, Any],
     service_request: ServiceRequest,
 ) -> None:
     if recipient is None or (actor is not None and recipient.pk == actor.pk):
         return
     notification_send(
         recipient=recipient,
-        title=title,
-        body=body,
+        kind=kind,
+        params=params,
         url=reverse("service:request_detail", args=[service_request.pk]),
     )
 
@@ -421,14 +418,11 @@ def service_request_assign(
     record_update(
         instance=locked, actor=actor, change_reason=_("Assigned to %(name)s") % {"name": assignee}
     )
-    code, summary, by = locked.code, locked.summary, str(actor)
     _notify(
         assignee,
         actor=actor,
-        title=lambda: _("Service request assigned to you: %(code)s") % {"code": code},
-        body=lambda: (
-            _("%(supervisor)s assigned you “%(summary)s”.") % {"supervisor": by, "summary": summary}
-        ),
+        kind=notifications.REQUEST_ASSIGNED,
+        params={"code": locked.code, "summary": locked.summary, "supervisor": str(actor)},
         service_request=locked,
     )
     return locked
@@ -466,14 +460,13 @@ def service_request_handle(
     locked.handled_at = now
     locked.first_response_at = locked.first_response_at or now
     record_update(instance=locked, actor=actor, change_reason=_("Handled"))
-    code = locked.code
     owner = locked.customer.owner if locked.customer is not None else None
     for recipient in {locked.created_by, owner}:
         _notify(
             recipient,
             actor=actor,
-            title=lambda: _("Service request handled, feedback wanted: %(code)s") % {"code": code},
-            body="",
+            kind=notifications.REQUEST_HANDLED,
+            params={"code": locked.code},
             service_request=locked,
         )
     return locked
@@ -531,15 +524,11 @@ def service_request_feedback(
             assigned_at=now,
         )
         reason = _("Feedback %(score)s: back to the assignee") % {"score": score}
-        code = locked.code
         _notify(
             assignee,
             actor=actor,
-            title=lambda: (
-                _("Service request returned (satisfaction %(score)s): %(code)s")
-                % {"score": score, "code": code}
-            ),
-            body="",
+            kind=notifications.REQUEST_RETURNED,
+            params={"code": locked.code, "score": score},
             service_request=locked,
         )
     record_update(instance=locked, actor=actor, change_reason=reason)

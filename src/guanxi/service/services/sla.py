@@ -7,7 +7,6 @@ The measurement itself is read-only (``guanxi.service.sla``); the rule for "over
 import logging
 from collections.abc import Sequence
 from datetime import datetime
-from functools import partial
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -21,7 +20,7 @@ from guanxi.accounts.models import User
 from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.rules import require
-from guanxi.service import rules
+from guanxi.service import notifications, rules
 from guanxi.service.models import ServiceLevelTarget, ServiceRequest
 from guanxi.service.selectors.requests import overdue_q
 from guanxi.service.services.requests import checked_entry
@@ -112,24 +111,18 @@ def team_supervisors(user: User | None) -> list[User]:
 def _overdue_notice(
     service_request: ServiceRequest, recipients: list[User], *, assignee: User | None
 ) -> None:
-    code, summary = service_request.code, service_request.summary
     url = reverse("service:request_detail", args=[service_request.pk])
     for recipient in recipients:
         notification_send(
             recipient=recipient,
-            title=partial(_overdue_title, code, recipient == assignee),
-            body=lambda: _("“%(summary)s” is past its service level.") % {"summary": summary},
+            kind=notifications.REQUEST_OVERDUE,
+            params={
+                "code": service_request.code,
+                "summary": service_request.summary,
+                "mine": recipient == assignee,
+            },
             url=url,
         )
-
-
-# The title, rendered in the recipient's language when the notification is written.
-def _overdue_title(code: str, mine: bool) -> str:
-    return (
-        _("Overdue service request of yours: %(code)s")
-        if mine
-        else _("Overdue service request in your team: %(code)s")
-    ) % {"code": code}
 
 
 def service_overdue_notify(*, now: datetime | None = None) -> int:
