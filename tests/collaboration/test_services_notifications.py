@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from guanxi.accounts.models import User
@@ -13,15 +13,17 @@ from guanxi.collaboration.models import Comment, Notification
 from guanxi.collaboration.selectors import notifications as selectors
 from guanxi.collaboration.services import notifications as services
 from guanxi.customers.models import Customer
+from tests.collaboration.fixtures.notifications import notify
+
+
+def read(notification: Notification) -> Notification:
+    Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+    return notification
 
 
 @pytest.fixture
 def customer(customers):
     return customers["manager1"]
-
-
-def notify(user, title="客户即将被收回", url="/customers/"):
-    return Notification.objects.create(recipient=user, title=title, url=url)
 
 
 # --- comment services -----------------------------------------------------------------------
@@ -40,7 +42,8 @@ def test_a_comment_by_someone_else_notifies_the_owner(org, customer):
     org["manager1"].refresh_from_db()
     services.comment_create(actor=org["supervisor"], target=customer, body="下周一起拜访")
     (note,) = Notification.objects.filter(recipient=org["manager1"])
-    assert note.title == f"{org['supervisor']} commented on {customer}"
+    with translation.override("en"):
+        assert note.title == f"{org['supervisor']} commented on {customer}"
     assert note.body == "下周一起拜访"
     assert note.url == customer.get_absolute_url()
 
@@ -87,7 +90,7 @@ def test_comment_get_follows_the_target_scope(org, customer):
 def test_notification_selectors_read_only_ones_own(org):
     mine = notify(org["manager1"])
     notify(org["manager2"])
-    Notification.objects.create(recipient=org["manager1"], title="已读", read_at=timezone.now())
+    read(notify(org["manager1"], title="已读"))
     assert {n.pk for n in selectors.notification_list(actor=org["manager1"], unread_only=True)} == {
         mine.pk
     }
@@ -152,9 +155,9 @@ def test_the_api_lists_only_own_notifications(org):
     body = api(org["manager1"]).get("/api/notifications/").json()
     assert [row["title"] for row in body["results"]] == ["我的"]
     assert body["count"] == 1
-    read = Notification.objects.create(recipient=org["manager1"], title="x", read_at=timezone.now())
+    already = read(notify(org["manager1"], title="x"))
     unread = api(org["manager1"]).get("/api/notifications/?unread=true").json()["results"]
-    assert read.pk not in {row["id"] for row in unread}
+    assert already.pk not in {row["id"] for row in unread}
 
 
 def test_the_api_marks_own_notifications_read(org):

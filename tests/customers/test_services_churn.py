@@ -6,16 +6,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import translation
 
 from guanxi.collaboration.models import Notification
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.jobs import job_get
+from guanxi.customers import notifications
 from guanxi.customers.models import ChurnCase, ChurnMeasure, Customer, CustomerEvent
 from guanxi.customers.selectors import churn as selectors_churn
 from guanxi.customers.services import churn as services_churn
 from tests.core.fixtures.dictionaries import dictionary
 from tests.customers.fixtures.customers import CustomerFactory
+from tests.customers.fixtures.timeline import interaction
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=SHANGHAI)
@@ -86,7 +89,7 @@ def test_threshold_is_the_setting(org):
         assert selectors_churn.churn_candidates(now=NOW).filter(pk=customer.pk).exists()
 
 
-def test_scan_warns_notifies_and_is_idempotent(org):
+def test_scan_warns_and_is_idempotent(org):
     owner = org["manager1"]
     stale = [_customer(owner) for _ in range(3)]
     fresh = _customer(owner, last_order=NOW - timedelta(days=5))
@@ -103,23 +106,81 @@ def test_scan_warns_notifies_and_is_idempotent(org):
         ).exists()
     fresh.refresh_from_db()
     assert fresh.status == Customer.Status.ACTIVE
-    notes = Notification.objects.filter(recipient=owner)
-    assert notes.count() == 3
-    assert all(note.url.startswith("/customers/") for note in notes)
 
-    # Run again (e.g. the scheduler caught up twice): nothing new.
+    # Run again (e.g. the scheduler caught up twice): nothing new, no second digest.
     assert services_churn.churn_scan(now=NOW) == 0
-    assert ChurnCase.objects.count() == 3 and notes.count() == 3
+    assert ChurnCase.objects.count() == 3
+    assert Notification.objects.filter(recipient=owner).count() == 1
 
 
-def test_notification_is_in_the_owners_language(org):
-    owner = org["manager1"]
-    owner.language = "zh-hans"
-    owner.save(update_fields=["language"])
-    _customer(owner, name="华东机械")
+def test_churn_scan_sends_one_digest_per_owner_per_run(org):
+    for _ in range(3):
+        _customer(org["manager1"])
+    for _ in range(2):
+        _customer(org["manager2"])
+
+    assert services_churn.churn_scan(now=NOW, batch_size=2) == 5
+
+    (first,) = Notification.objects.filter(recipient=org["manager1"])
+    (second,) = Notification.objects.filter(recipient=org["manager2"])
+    assert first.kind == second.kind == notifications.CHURN_DIGEST
+    assert (first.params["count"], second.params["count"]) == (3, 2)
+    with translation.override("en"):
+        assert first.title == "3 customers entered churn warning"
+    # The link opens the churn list on the reader's own warnings of that day.
+    assert first.url == reverse("customers:churn_list") + "?mine=1&warned=2026-11-23"
+
+
+def test_a_customer_who_never_ordered_is_warned_as_never_ordered_since_creation(org):
+    created = datetime(2025, 3, 2, 10, 0, tzinfo=SHANGHAI)
+    never = _customer(org["manager1"], created=created)
+    ordered = _customer(org["manager1"], created=created, last_order=created + timedelta(days=30))
     services_churn.churn_scan(now=NOW)
-    note = Notification.objects.get(recipient=owner)
-    assert "华东机械" in note.title
+
+    never_case = ChurnCase.objects.select_related("customer").get(customer=never)
+    ordered_case = ChurnCase.objects.select_related("customer").get(customer=ordered)
+    assert never_case.last_order_at is None
+    with translation.override("en"):
+        assert never_case.warning_reason == "Never ordered since it was created on 2025-03-02"
+        assert ordered_case.warning_reason == "No order since 2025-04-01"
+    event = CustomerEvent.objects.get(customer=never, kind=CustomerEvent.Kind.CHURN_WARNING)
+    assert event.data["last_order"] is None
+
+
+def test_churn_skips_a_customer_with_an_interaction_in_the_churn_window(org):
+    owner = org["manager1"]
+    visited = _customer(owner)
+    visited_long_ago = _customer(owner)
+    interaction(visited, when=NOW - timedelta(days=20))
+    interaction(visited_long_ago, when=NOW - timedelta(days=300))
+
+    found = set(selectors_churn.churn_candidates(now=NOW).values_list("pk", flat=True))
+    assert visited.pk not in found and visited_long_ago.pk in found
+    assert services_churn.churn_scan(now=NOW) == 1
+
+
+def test_churn_open_work_rule_can_be_switched_off(org):
+    visited = _customer(org["manager1"])
+    interaction(visited, when=NOW - timedelta(days=20))
+    with override_settings(GUANXI={"CHURN_SPARES_OPEN_WORK": False}):
+        assert selectors_churn.churn_spares_open_work() is False
+        assert selectors_churn.churn_candidates(now=NOW).filter(pk=visited.pk).exists()
+
+
+def test_churn_candidates_are_one_query_whatever_the_open_work(org, django_assert_num_queries):
+    for _ in range(3):
+        interaction(_customer(org["manager1"]), when=NOW - timedelta(days=400))
+    with django_assert_num_queries(1):
+        assert len(list(selectors_churn.churn_candidates(now=NOW))) == 3
+
+
+def test_warn_rechecks_open_work_under_the_lock(org):
+    """An interaction logged between the job's query and the warning prevents the warning."""
+    customer = _customer(org["manager1"])
+    interaction(customer, when=NOW - timedelta(days=1))
+    cutoff = selectors_churn.months_before(NOW, 6)
+    assert services_churn.churn_warn(customer=customer, now=NOW, cutoff=cutoff) is None
+    assert not ChurnCase.objects.exists()
 
 
 def test_the_periodic_job_runs_the_scan(org):

@@ -12,6 +12,7 @@ from guanxi.service import sla
 from guanxi.service.models import ServiceRequest
 from guanxi.service.selectors import requests as selectors
 from guanxi.service.services.sla import service_overdue_notify, team_supervisors
+from tests.collaboration.fixtures.notifications import titles
 from tests.service.fixtures.requests import archived, assigned, fresh, handled, new
 
 
@@ -37,7 +38,7 @@ def backdate(service_request, hours):
 
 
 def notices(user) -> list[str]:
-    return list(Notification.objects.filter(recipient=user).values_list("title", flat=True))
+    return titles(user)
 
 
 # -- measurement -------------------------------------------------------------------------------
