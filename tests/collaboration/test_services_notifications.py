@@ -3,13 +3,15 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from guanxi.accounts.models import User
-from guanxi.collaboration.models import Comment, Notification
+from guanxi.collaboration import notification_kinds
+from guanxi.collaboration.models import Comment, Notification, NotificationPreference
 from guanxi.collaboration.selectors import notifications as selectors
 from guanxi.collaboration.services import notifications as services
 from guanxi.customers.models import Customer
@@ -19,6 +21,9 @@ from tests.collaboration.fixtures.notifications import notify
 def read(notification: Notification) -> Notification:
     Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
     return notification
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
@@ -189,3 +194,222 @@ def test_the_api_names_the_missing_field(org):
 def test_the_notifications_api_needs_authentication(db):
     assert APIClient().get("/api/notifications/").status_code == 401
     assert APIClient().post("/api/notifications/read/", {"all": True}).status_code == 401
+
+
+# --- wording at read time -------------------------------------------------------------------
+
+
+def comment_notice(org, customer) -> Notification:
+    services.comment_create(actor=org["supervisor"], target=customer, body="下周一起拜访")
+    return Notification.objects.get(recipient=org["manager1"])
+
+
+def test_a_stored_notification_reads_in_the_readers_current_language(org, customer):
+    note = comment_notice(org, customer)
+    assert note.kind == notification_kinds.COMMENT
+    assert note.params["author"] == str(org["supervisor"])
+    with translation.override("zh-hans"):
+        assert (
+            Notification.objects.get(pk=note.pk).title == f"{org['supervisor']} 评论了 {customer}"
+        )
+    with translation.override("en"):
+        assert (
+            Notification.objects.get(pk=note.pk).title
+            == f"{org['supervisor']} commented on {customer}"
+        )
+
+
+def test_the_api_words_notifications_in_the_callers_language(org, customer):
+    comment_notice(org, customer)
+    manager = org["manager1"]
+    for language, words in (("en", "commented on"), ("zh-hans", "评论了")):
+        User.objects.filter(pk=manager.pk).update(language=language)
+        manager.refresh_from_db()
+        (row,) = api(manager).get("/api/notifications/").json()["results"]
+        assert words in row["title"] and row["kind"] == notification_kinds.COMMENT
+
+
+def test_an_unknown_kind_still_shows_its_stored_text(org):
+    note = Notification.objects.create(
+        recipient=org["manager1"], kind="gone.app_kind", params={"title": "旧通知"}
+    )
+    assert note.title == "旧通知"
+
+
+def test_sending_an_unregistered_kind_is_a_programming_error(org):
+    with pytest.raises(ValueError):
+        services.notification_send(recipient=org["manager1"], kind="nobody.registered_this")
+
+
+# --- preferences ----------------------------------------------------------------------------
+
+COMMENT = notification_kinds.COMMENT
+
+
+def test_notifications_arrive_in_the_app_by_default(org):
+    assert selectors.notification_channel(user=org["manager1"], kind=COMMENT) == "in_app"
+    sent = services.notification_send(
+        recipient=org["manager1"], kind=COMMENT, params={"author": "a", "record": "b"}
+    )
+    assert sent is not None and sent.pk
+
+
+def test_notification_preference_off_sends_nothing(org, mailoutbox):
+    services.notification_preference_set(actor=org["manager1"], kind=COMMENT, channel="off")
+    sent = services.notification_send(
+        recipient=org["manager1"], kind=COMMENT, params={"author": "a", "record": "b"}
+    )
+    assert sent is None
+    assert not Notification.objects.exists() and not mailoutbox
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_notification_preference_email_mails_in_the_recipients_language(
+    org, customer, mailoutbox, django_capture_on_commit_callbacks
+):
+    manager = org["manager1"]
+    User.objects.filter(pk=manager.pk).update(email="zhang@example.com", language="zh-hans")
+    services.notification_preference_set(actor=manager, kind=COMMENT, channel="email")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.comment_create(actor=org["supervisor"], target=customer, body="下周一起拜访")
+    assert not Notification.objects.filter(recipient=manager).exists()
+    (mail,) = mailoutbox
+    assert mail.to == ["zhang@example.com"]
+    assert mail.subject == f"{org['supervisor']} 评论了 {customer}"
+    assert "下周一起拜访" in mail.body
+    assert mail.body.endswith(customer.get_absolute_url())
+
+
+def test_notification_preference_email_without_an_address_falls_back_to_the_app(
+    org, mailoutbox, django_capture_on_commit_callbacks
+):
+    manager = org["manager1"]
+    User.objects.filter(pk=manager.pk).update(email="")
+    manager.refresh_from_db()
+    services.notification_preference_set(actor=manager, kind=COMMENT, channel="email")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.notification_send(
+            recipient=manager, kind=COMMENT, params={"author": "a", "record": "b"}
+        )
+    assert sent is not None and not mailoutbox
+
+
+def test_a_failing_mail_server_costs_only_the_mail(org, monkeypatch):
+    manager = org["manager1"]
+    manager.email = "zhang@example.com"
+
+    def down(**kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(services, "send_mail", down)
+    assert not services.notification_email_send(
+        recipient=manager, kind=COMMENT, params={"author": "a", "record": "b"}, url="/x/"
+    )
+
+
+def test_a_preference_names_the_field_it_refuses(org):
+    with pytest.raises(ValidationError) as unknown:
+        services.notification_preference_set(actor=org["manager1"], kind="nope", channel="off")
+    assert "kind" in unknown.value.message_dict
+    with pytest.raises(ValidationError) as fallback:
+        services.notification_preference_set(
+            actor=org["manager1"], kind=notification_kinds.TEXT, channel="off"
+        )
+    assert "kind" in fallback.value.message_dict
+    with pytest.raises(ValidationError) as channel:
+        services.notification_preference_set(actor=org["manager1"], kind=COMMENT, channel="sms")
+    assert "channel" in channel.value.message_dict
+    assert not NotificationPreference.objects.exists()
+
+
+def test_preferences_are_each_users_own(org):
+    services.notification_preference_set(actor=org["manager1"], kind=COMMENT, channel="off")
+    services.notification_preference_set(actor=org["manager1"], kind=COMMENT, channel="email")
+    mine = {
+        row.kind: row.channel
+        for row in selectors.notification_preference_list(actor=org["manager1"])
+    }
+    theirs = {
+        row.kind: row.channel
+        for row in selectors.notification_preference_list(actor=org["manager2"])
+    }
+    assert mine[COMMENT] == "email" and theirs[COMMENT] == "in_app"
+    assert notification_kinds.TEXT not in mine
+    # Every app's kinds are listed (registered from their ready()).
+    assert {
+        "customers.churn_digest",
+        "sales.opportunity_assigned",
+        "service.request_overdue",
+    } <= set(mine)
+
+
+def test_the_preferences_page_saves_the_choices(org, login):
+    client = login("manager1")
+    url = reverse("collaboration:notification_preferences")
+    page = client.get(url).content.decode()
+    assert 'data-kind="customers.churn_digest"' in page
+    response = client.post(url, {COMMENT: "off", "customers.churn_digest": "email"})
+    assert response.status_code == 302
+    chosen = dict(
+        NotificationPreference.objects.filter(user=org["manager1"]).values_list("kind", "channel")
+    )
+    assert chosen == {COMMENT: "off", "customers.churn_digest": "email"}
+    bad = client.post(url, {COMMENT: "sms"})
+    assert bad.status_code == 400
+    assert NotificationPreference.objects.get(user=org["manager1"], kind=COMMENT).channel == "off"
+
+
+def test_the_preferences_page_is_linked_from_notifications_and_the_profile(org, login):
+    client = login("manager1")
+    link = reverse("collaboration:notification_preferences")
+    assert link in client.get(reverse("collaboration:notifications")).content.decode()
+    assert link in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_the_preferences_api_lists_and_changes_the_callers_choices(org):
+    client = api(org["manager1"])
+    rows = client.get("/api/notification-preferences/").json()
+    assert any(row["kind"] == COMMENT and row["channel"] == "in_app" for row in rows)
+    response = client.put(
+        f"/api/notification-preferences/{COMMENT}/", {"channel": "off"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["channel"] == "off"
+    bad = client.put(f"/api/notification-preferences/{COMMENT}/", {"channel": "sms"}, format="json")
+    assert bad.status_code == 400 and "channel" in bad.json()["error"]["fields"]
+    unknown = client.put("/api/notification-preferences/nope/", {"channel": "off"}, format="json")
+    assert unknown.status_code == 400 and "kind" in unknown.json()["error"]["fields"]
+    assert APIClient().get("/api/notification-preferences/").status_code == 401
+
+
+# --- query counts ---------------------------------------------------------------------------
+
+
+def _mixed_notifications(user, count):
+    for index in range(count):
+        if index % 2:
+            notify(user, title=f"旧通知 {index}")
+        else:
+            services.notification_send(
+                recipient=user, kind=COMMENT, params={"author": "李华东", "record": f"客户 {index}"}
+            )
+
+
+def test_the_notifications_page_and_api_cost_the_same_queries_for_more_rows(org, login):
+    manager = org["manager1"]
+    client = login("manager1")
+    _mixed_notifications(manager, 2)
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("collaboration:notifications")).status_code == 200
+        return len(captured.captured_queries)
+
+    def api_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api(manager).get("/api/notifications/").status_code == 200
+        return len(captured.captured_queries)
+
+    few_page, few_api = page_queries(), api_queries()
+    _mixed_notifications(manager, 20)
+    assert page_queries() == few_page
+    assert api_queries() == few_api

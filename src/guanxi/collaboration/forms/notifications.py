@@ -17,7 +17,8 @@ class CommentForm(forms.Form):
 
 
 class NotificationPreferencesForm(forms.Form):
-    """One choice per kind of notification: in the app, by e-mail, or off."""
+    """One choice per kind of notification: in the app, by e-mail, or off (a kind left out of
+    the submission keeps its current choice)."""
 
     def __init__(self, data=None, *, rows: list[PreferenceRow]) -> None:
         super().__init__(data)
@@ -26,5 +27,6 @@ class NotificationPreferencesForm(forms.Form):
                 label=row.label,
                 choices=NotificationPreference.Channel.choices,
                 initial=row.channel,
+                required=False,
                 widget=forms.RadioSelect,
             )

@@ -74,7 +74,7 @@ class NotificationPreferencesView(ScopedPageView):
             changed = {
                 row.kind: form.cleaned_data[row.kind]
                 for row in rows
-                if form.cleaned_data[row.kind] != row.channel
+                if form.cleaned_data[row.kind] and form.cleaned_data[row.kind] != row.channel
             }
             try:
                 services.notification_preferences_set(actor=actor, channels=changed)
