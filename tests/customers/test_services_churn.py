@@ -16,6 +16,7 @@ from guanxi.customers import notifications
 from guanxi.customers.models import ChurnCase, ChurnMeasure, Customer, CustomerEvent
 from guanxi.customers.selectors import churn as selectors_churn
 from guanxi.customers.services import churn as services_churn
+from guanxi.customers.timeline import customer_timeline
 from tests.core.fixtures.dictionaries import dictionary
 from tests.customers.fixtures.customers import CustomerFactory
 from tests.customers.fixtures.timeline import interaction
@@ -145,6 +146,11 @@ def test_a_customer_who_never_ordered_is_warned_as_never_ordered_since_creation(
         assert ordered_case.warning_reason == "No order since 2025-04-01"
     event = CustomerEvent.objects.get(customer=never, kind=CustomerEvent.Kind.CHURN_WARNING)
     assert event.data["last_order"] is None
+    with translation.override("en"):
+        entries = customer_timeline(actor=org["manager1"], customer=never, kinds=["event"]).entries
+        assert [entry.text for entry in entries if entry.subtype == "churn_warning"] == [
+            "Never ordered since it was created on 2025-03-02"
+        ]
 
 
 def test_churn_skips_a_customer_with_an_interaction_in_the_churn_window(org):

@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guanxi.customers.models import ChurnCase, Contact, Customer
 from guanxi.customers.services import churn as services_churn
@@ -56,6 +56,43 @@ def test_churn_list_query_count_does_not_grow(org, login, warnings, django_asser
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count('data-testid="churn-row"') == 18
+
+
+def test_churn_list_follows_the_digest_link_to_the_owners_warnings_of_the_day(org, login, warnings):
+    older = _stale(org["manager1"], name="上月预警的客户")
+    case = services_churn.churn_warn(customer=older)
+    ChurnCase.objects.filter(pk=case.pk).update(warned_at=timezone.now() - timedelta(days=30))
+    client = login("manager1")
+    today = timezone.localdate().isoformat()
+    url = reverse("customers:churn_list") + f"?mine=1&warned={today}"
+    body = client.get(url).content.decode()
+    assert warnings["manager1"].name in body and older.name not in body
+    assert 'data-testid="churn-warned-clear"' in body
+    everything = client.get(reverse("customers:churn_list")).content.decode()
+    assert older.name in everything
+
+
+def test_churn_list_names_a_bad_day_and_filters_nothing(login, warnings):
+    response = login("manager1").get(reverse("customers:churn_list") + "?warned=not-a-day")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="churn-filter-error"' in body and warnings["manager1"].name in body
+
+
+def test_churn_list_and_panel_say_why_the_customer_was_warned(login, warnings):
+    customer = warnings["manager1"]
+    created = timezone.localtime(Customer.objects.get(pk=customer.pk).created_at).date().isoformat()
+    client = login("manager1")
+    listing = client.get(reverse("customers:churn_list")).content.decode()
+    detail = client.get(customer.get_absolute_url()).content.decode()
+    (case,) = ChurnCase.objects.select_related("customer").filter(customer=customer)
+    with translation.override("en"):
+        assert case.warning_reason == f"Never ordered since it was created on {created}"
+    # The pages show the same words, in the reader's language (manager1 reads Chinese).
+    with translation.override("zh-hans"):
+        words = case.warning_reason
+    for body in (listing, detail):
+        assert f'data-testid="churn-warning-reason">{words}<' in body
 
 
 def test_churn_nav_entry(login, warnings):

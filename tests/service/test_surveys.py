@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from guanxi.collaboration.models import Notification
 from guanxi.core.exceptions import BusinessRuleError
-from guanxi.service import surveys
+from guanxi.service import notifications, surveys
 from guanxi.service.models import SatisfactionSurvey, ServiceRequest, ServiceRound
 from guanxi.service.services import requests as services
 from tests.service.fixtures.surveys import handled
@@ -112,7 +112,9 @@ def test_a_dissatisfied_answer_returns_the_request_to_its_assignee(
     first = ServiceRound.objects.get(request=service_request, number=1)
     assert first.satisfaction == 2 and first.result  # an empty comment still records a result
     assert Notification.objects.filter(
-        recipient=org["manager1"], title__contains=service_request.code
+        recipient=org["manager1"],
+        kind=notifications.REQUEST_RETURNED,
+        params__code=service_request.code,
     ).exists()
 
 
