@@ -14,7 +14,10 @@ def test_old_notifications_keep_their_stored_text(org):
     executor.migrate(BEFORE)
     old_apps = executor.loader.project_state(BEFORE).apps
     old = old_apps.get_model("collaboration", "Notification").objects.create(
-        recipient_id=org["manager1"].pk, title="客户即将被收回", body="七天内跟进", url="/customers/"
+        recipient_id=org["manager1"].pk,
+        title="客户即将被收回",
+        body="七天内跟进",
+        url="/customers/",
     )
 
     executor = MigrationExecutor(connection)
