@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from django.db.models import Model
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import ApiToken
 from guanxi.accounts.selectors import tokens as selectors
@@ -19,9 +20,8 @@ def _token_get(*, actor: Any, pk: Any) -> ApiToken:
 
 class TokenRevokeView(ObjectActionView):
     model = ApiToken
-    success_text = gettext_lazy("The token was revoked; programs using it must sign in again.")
 
-    def get_object(self, request: HttpRequest, pk: Any) -> ApiToken:
+    def get_object(self, request: HttpRequest, pk: Any) -> Model:
         return object_or_404(_token_get, actor=signed_in(request), pk=pk)
 
     def act(self, request: HttpRequest, record: Any, form: Any) -> None:
@@ -33,4 +33,4 @@ class TokenRevokeView(ObjectActionView):
         return reverse("accounts:user_detail", args=[record.user_id])
 
     def success_message(self, record: Any) -> str:
-        return str(self.success_text)
+        return _("The token was revoked; programs using it must sign in again.")
