@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -167,10 +166,16 @@ AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "guanxi.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_DISABLE_ACCESS_LOG = True
+# The client's address, also behind a reverse proxy (see GUANXI_TRUSTED_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "guanxi.core.client_address.client_address"
+# Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; from anyone
+# else the header is ignored, so a client cannot pick its own address for the lockout and the
+# web forms' rate limit.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = env("LANGUAGE", "zh-hans")
@@ -239,7 +244,7 @@ if not DEBUG and not TESTING:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous call then answers 401 with WWW-Authenticate, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "guanxi.accounts.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -305,6 +310,8 @@ GUANXI: dict[str, Any] = {
     # Housekeeping jobs keep this many days of sign-in history and finished job results.
     "LOGIN_HISTORY_DAYS": int(env("LOGIN_HISTORY_DAYS", "365")),
     "TASK_RESULT_DAYS": int(env("TASK_RESULT_DAYS", "14")),
+    # An API token works for this many days after it was issued.
+    "API_TOKEN_DAYS": int(env("API_TOKEN_DAYS", "30")),
 }
 
 if TESTING:

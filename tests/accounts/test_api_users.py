@@ -1,10 +1,10 @@
 """Token sign-in (with the axes lockout), the current user, users and teams over the API."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from guanxi.accounts.models import Team, User
+from guanxi.accounts.models import ApiToken, Team, User
+from guanxi.accounts.services.tokens import token_issue
 
 
 def api_as(user) -> APIClient:
@@ -24,9 +24,10 @@ def _token(client: APIClient, username: str, password: str):
 
 def test_token_for_good_credentials_authenticates_later_calls(org):
     response = _token(APIClient(), "manager1", "pw")
-    assert response.status_code == 200
+    assert response.status_code == 201
     token = response.json()["token"]
-    assert Token.objects.get(user=org["manager1"]).key == token
+    stored = ApiToken.objects.get(pk=response.json()["id"])
+    assert stored.user == org["manager1"] and stored.digest != token  # only a digest is kept
     client = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
     me = client.get("/api/me/")
     assert me.status_code == 200 and me.json()["username"] == "manager1"
@@ -59,15 +60,16 @@ def test_lockout_after_five_failures_applies_per_user_and_address(org):
     locked = _token(attacker, "manager1", "pw")
     assert locked.status_code == 429
     assert locked.json()["error"]["code"] == "throttled"
+    assert 14 * 60 < int(locked["Retry-After"]) <= 15 * 60
     assert "token" not in locked.json()
     # The real user, from their own address, is not locked out by the attacker.
-    assert _token(APIClient(REMOTE_ADDR="10.0.0.7"), "manager1", "pw").status_code == 200
+    assert _token(APIClient(REMOTE_ADDR="10.0.0.7"), "manager1", "pw").status_code == 201
 
 
 def test_deactivated_users_token_stops_working(org):
-    token = Token.objects.create(user=org["manager2"])
+    _token_record, key = token_issue(user=org["manager2"])
     User.objects.filter(pk=org["manager2"].pk).update(is_active=False)
-    assert APIClient(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/me/").status_code == 401
+    assert APIClient(HTTP_AUTHORIZATION=f"Token {key}").get("/api/me/").status_code == 401
 
 
 # --- me ---------------------------------------------------------------------------------

@@ -7,11 +7,11 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from guanxi.accounts import roles
-from guanxi.accounts.models import LoginEvent, Team, User
+from guanxi.accounts.models import ApiToken, LoginEvent, Team, User
 from guanxi.accounts.services import users as services
+from guanxi.accounts.services.tokens import token_issue
 
 DEMO_PASSWORD = "pw"  # the conftest org fixture's password
 
@@ -551,7 +551,7 @@ def test_deactivation_signs_the_user_out_and_removes_their_token(
     victim = Client(HTTP_ACCEPT_LANGUAGE="en")
     sign_in(victim, "manager2")
     assert victim.get(reverse("accounts:profile")).status_code == 200
-    Token.objects.create(user=en["manager2"])
+    _token, key = token_issue(user=en["manager2"])
     url = reverse("accounts:user_deactivate", args=[en["manager2"].pk])
     assert admin_client.get(url).status_code == 405
     with django_capture_on_commit_callbacks(execute=True):
@@ -559,7 +559,8 @@ def test_deactivation_signs_the_user_out_and_removes_their_token(
     assert response.status_code == 302
     en["manager2"].refresh_from_db()
     assert not en["manager2"].is_active
-    assert not Token.objects.filter(user=en["manager2"]).exists()
+    assert not ApiToken.objects.filter(user=en["manager2"], revoked_at__isnull=True).exists()
+    assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/me/").status_code == 401
     after = victim.get(reverse("accounts:profile"))
     assert after.status_code == 302
     assert after["Location"].startswith(reverse("accounts:login"))

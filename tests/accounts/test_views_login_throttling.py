@@ -54,6 +54,7 @@ def test_five_failures_lock_that_address_out_for_that_user(org):
     html = locked.content.decode()
     assert 'data-testid="locked-out"' in html
     assert "15 minutes" in html
+    assert 14 * 60 < int(locked["Retry-After"]) <= 15 * 60
     assert "_auth_user_id" not in attacker.session
 
 

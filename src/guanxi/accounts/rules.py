@@ -6,6 +6,8 @@ manage the recycle bin) are defined by the user model; their names live in
 refuse with ``guanxi.core.rules.require(actor, <verdict or permission>, message)``.
 """
 
+from typing import Any
+
 from guanxi.core.rules import (
     MANAGE_ACCOUNTS,
     MANAGE_RECYCLE_BIN,
@@ -13,6 +15,7 @@ from guanxi.core.rules import (
     VIEW_TEAM_RECORDS,
     is_superuser,
     manages_accounts,
+    predicate,
     sees_everything,
 )
 
@@ -29,6 +32,7 @@ __all__ = [
     "manages_roles",
     "sees_all_users",
     "gives_records_to_anyone",
+    "may_revoke_token",
 ]
 
 # -- the model rights of the app --------------------------------------------------------------
@@ -49,3 +53,9 @@ sees_all_users = manages_accounts | sees_everything
 
 # New records may go to any active user when an administrator or a superuser hands them out.
 gives_records_to_anyone = manages_accounts | is_superuser
+
+
+@predicate
+def may_revoke_token(user: Any, token: Any) -> bool:
+    """A token's owner revokes it; administrators revoke anyone's (a leaked or departed key)."""
+    return bool(user.is_active and (token.user_id == user.pk or manages_accounts(user)))

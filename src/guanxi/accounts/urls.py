@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.accounts.views import auth, roles, teams, users
+from guanxi.accounts.views import auth, roles, teams, tokens, users
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("language/", auth.set_language, name="set_language"),
     path("profile/", auth.ProfileView.as_view(), name="profile"),
+    path("tokens/<int:pk>/revoke/", tokens.TokenRevokeView.as_view(), name="token_revoke"),
     path("users/", users.UserListView.as_view(), name="user_list"),
     path("users/new/", users.UserCreateView.as_view(), name="user_create"),
     path("users/<int:pk>/", users.UserDetailView.as_view(), name="user_detail"),

@@ -15,6 +15,8 @@ from django import forms
 from django.core import signing
 from django.core.cache import cache
 
+from guanxi.core.client_address import client_address
+
 # A person needs a few seconds to fill a form; a submission faster than this is a robot's.
 MIN_FILL_SECONDS = 3
 # A form older than this (a page left open for a day) is answered with "reload".
@@ -24,7 +26,7 @@ MAX_FORM_AGE = 24 * 3600
 def over_rate_limit(request, *, scope: str, rate: int, window: int) -> bool:
     """Count this submission for the client's address under ``scope``; true once more than
     ``rate`` submissions came within ``window`` seconds."""
-    key = f"guanxi:{scope}:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"guanxi:{scope}:{client_address(request)}"
     cache.add(key, 0, window)
     try:
         count = cache.incr(key)

@@ -3,11 +3,18 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from guanxi.accounts.api.users import MeView, TeamViewSet, TokenView, UserViewSet
+from guanxi.accounts.api.users import (
+    ApiTokenViewSet,
+    MeView,
+    TeamViewSet,
+    TokenView,
+    UserViewSet,
+)
 
 router = SimpleRouter()
 router.register("users", UserViewSet, basename="api-user")
 router.register("teams", TeamViewSet, basename="api-team")
+router.register("auth/tokens", ApiTokenViewSet, basename="api-token-record")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

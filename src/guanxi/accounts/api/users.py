@@ -4,18 +4,21 @@ import django_filters
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from guanxi.accounts.models import Team, User
+from guanxi.accounts.lockout import retry_after_seconds
+from guanxi.accounts.models import ApiToken, Team, User
 from guanxi.accounts.roles import role_label
 from guanxi.accounts.rules import MANAGE_ACCOUNTS
+from guanxi.accounts.selectors import tokens as token_selectors
 from guanxi.accounts.selectors import users as selectors
+from guanxi.accounts.services import tokens as token_services
 from guanxi.accounts.services import users as services
 from guanxi.core.api.filters import id_filter
 from guanxi.core.api.serializers import VersionedModelSerializer
@@ -31,15 +34,48 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
 
+class TokenRequestNameSerializer(TokenRequestSerializer):
+    name = serializers.CharField(
+        max_length=100, required=False, default="", help_text="What the token is for."
+    )
+
+
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    token = serializers.CharField(
+        help_text="Send as `Authorization: Token <token>`. Shown only in this answer."
+    )
+    id = serializers.IntegerField()
+    expires_at = serializers.DateTimeField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    live = serializers.BooleanField(source="is_live", read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "username",
+            "name",
+            "prefix",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "revoked_because",
+            "live",
+        ]
+        read_only_fields = fields
 
 
 class TokenView(UserLanguageMixin, APIView):
-    """Exchange a username and password for an API token.
+    """Exchange a username and password for a new API token (each call issues another).
 
-    Failed attempts count towards the same lockout as the sign-in page (per user name and
-    client address): once locked, even the right password is refused with 429.
+    The token expires after ``GUANXI_API_TOKEN_DAYS`` days and ends early when the password
+    changes, the user is deactivated or loses a role. Failed attempts count towards the same
+    lockout as the sign-in page (per user name and client address): once locked, even the
+    right password is refused with 429 and ``Retry-After``.
     """
 
     authentication_classes: list = []
@@ -51,23 +87,56 @@ class TokenView(UserLanguageMixin, APIView):
         return "Token"
 
     @extend_schema(
-        request=TokenRequestSerializer,
-        responses={200: TokenSerializer},
+        request=TokenRequestNameSerializer,
+        responses={201: TokenSerializer},
         auth=[],
         operation_id="auth_token_create",
     )
     def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data)
+        serializer = TokenRequestNameSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        name = serializer.validated_data.pop("name")
         http_request = request._request  # axes reads and flags the Django request itself
         user = authenticate(http_request, **serializer.validated_data)
         if getattr(http_request, "axes_locked_out", False):
             # Answer in the API's own error format instead of the middleware's lockout page.
             http_request.axes_locked_out = False
-            raise Throttled(detail=_("Too many failed sign-in attempts. Try again later."))
+            raise Throttled(
+                wait=retry_after_seconds(http_request, serializer.validated_data["username"]),
+                detail=_("Too many failed sign-in attempts. Try again later."),
+            )
         if user is None:
             raise AuthenticationFailed(_("The user name or password is wrong."))
-        return Response({"token": services.user_api_token(user=user).key})
+        token, key = token_services.token_issue(user=user, name=name)
+        return Response(
+            {"token": key, "id": token.pk, "expires_at": token.expires_at},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ApiTokenViewSet(
+    mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet[ApiToken]
+):
+    """API tokens: your own (administrators: everyone's, ``?user=<id>``). DELETE revokes one;
+    a revoked or expired token stays listed for the record."""
+
+    serializer_class = ApiTokenSerializer
+    queryset = ApiToken.objects.none()  # the schema's model; requests use get_queryset()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        user = self.request.query_params.get("user")
+        return token_selectors.token_list(actor=self.request.user, user_id=user)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("user", int, description="Administrators: one user's tokens.")]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        token_services.token_revoke(actor=self.request.user, token=instance)
 
 
 # --- current user -----------------------------------------------------------------------

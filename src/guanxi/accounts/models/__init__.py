@@ -1,5 +1,6 @@
 """The accounts app's models; Django loads an app's models from this package."""
 
+from guanxi.accounts.models.tokens import ApiToken
 from guanxi.accounts.models.users import (
     LoginEvent,
     RoleDefaultGrant,
@@ -8,6 +9,7 @@ from guanxi.accounts.models.users import (
 )
 
 __all__ = [
+    "ApiToken",
     "Team",
     "User",
     "RoleDefaultGrant",

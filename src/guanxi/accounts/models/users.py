@@ -1,7 +1,11 @@
 """Users, teams, roles' default grants, delegation and login history."""
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.auth.password_validation import validate_password
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +42,17 @@ class Team(BaseModel):
         return self.path.count("/") - 2
 
 
+class UserManager(DjangoUserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> "User":
+        """``manage createsuperuser`` (also ``--noinput``) passes the password validators too:
+        Django checks them only when asking interactively, and lets the operator skip them."""
+        if password is not None:
+            validate_password(password, self.model(username=username, email=email or ""))
+        return super().create_superuser(username, email, password, **extra)
+
+
 class User(AbstractUser):
     """A person who signs in; the role is the user's group, the team places them in the tree."""
 
@@ -69,6 +84,7 @@ class User(AbstractUser):
     )
 
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")

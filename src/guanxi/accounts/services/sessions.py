@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils.module_loading import import_string
-from rest_framework.authtoken.models import Token
 
-from guanxi.accounts.models import LoginEvent, User
+from guanxi.accounts.models import ApiToken, LoginEvent, User
+from guanxi.accounts.services.tokens import tokens_revoke_all
 
 
 def _session_store() -> type[SessionBase]:
@@ -23,5 +23,5 @@ def user_end_sessions(*, user: User) -> int:
     )
     for key in keys:
         store(session_key=key).delete()
-    Token.objects.filter(user=user).delete()
+    tokens_revoke_all(user=user, because=ApiToken.RevokedBecause.DEACTIVATED)
     return len(keys)

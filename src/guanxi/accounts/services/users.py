@@ -5,11 +5,10 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from guanxi.accounts.models import Team, User
 from guanxi.accounts.roles import ACCOUNT_MANAGER, ROLE_LABELS, SALES_ASSISTANT
@@ -48,6 +47,15 @@ def _check_supports(user: User) -> None:
         )
 
 
+def _validate_password(password: str, user: User) -> None:
+    """Every password set anywhere passes the same validators (length, common, numeric,
+    similar to the user's own data)."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.error_list}) from error
+
+
 def _bump_user_version(user: User, expected_version: int | None) -> None:
     """Take the next version; refuse if an editor's ``expected_version`` is no longer current."""
     users = User.objects.filter(pk=user.pk)
@@ -84,6 +92,7 @@ def user_create(
         language=language,
         phone=phone,
     )
+    _validate_password(password, user)
     user.set_password(password)
     user.full_clean()
     record_attribute(instance=user, actor=actor)
@@ -205,19 +214,10 @@ def user_reactivate(*, actor: User, user: User) -> User:
 def user_set_password(*, actor: User, user: User, password: str) -> User:
     """An administrator gives ``user`` a new password; it must pass the password validators."""
     _require_account_admin(actor)
-    try:
-        validate_password(password, user=user)
-    except ValidationError as error:
-        raise ValidationError({"password": error.error_list}) from error
+    _validate_password(password, user)
     user.set_password(password)
-    # Changing the password hash signs the user out of their other browser sessions.
-    User.objects.filter(pk=user.pk).update(password=user.password)
+    # Changing the password hash signs the user out of their other browser sessions; the
+    # receivers revoke their API tokens.
+    record_attribute(instance=user, actor=actor)
+    user.save(update_fields=["password"])
     return user
-
-
-def user_api_token(*, user: User) -> Token:
-    """The user's API token, created on first sign-in; deactivation deletes it."""
-    if not user.is_active:
-        raise PermissionDenied(_("This account is deactivated."))
-    token, _created = Token.objects.get_or_create(user=user)
-    return token

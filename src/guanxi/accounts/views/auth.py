@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from guanxi.accounts.forms.users import LoginForm
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import tokens as token_selectors
 from guanxi.accounts.selectors import users as selectors
 from guanxi.accounts.services import users as services
 from guanxi.accounts.views.common import paginate, signed_in
@@ -102,5 +103,6 @@ class ProfileView(ScopedPageView):
                 "roles": selectors.user_roles(user),
                 "languages": User.Language.choices,
                 "history_page": paginate(request, history),
+                "tokens": token_selectors.token_list(actor=user, user_id=user.pk)[:50],
             },
         )

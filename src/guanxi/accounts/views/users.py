@@ -18,6 +18,7 @@ from guanxi.accounts.forms.users import UserCreateForm, UserFilterForm, UserForm
 from guanxi.accounts.models import User
 from guanxi.accounts.roles import role_label
 from guanxi.accounts.rules import MANAGE_ACCOUNTS
+from guanxi.accounts.selectors import tokens as token_selectors
 from guanxi.accounts.selectors import users as selectors
 from guanxi.accounts.services import users as services
 from guanxi.accounts.views.common import AccountAdminPage, paginate, signed_in
@@ -71,7 +72,8 @@ class UserDetailView(UserPage):
         _with_role_labels([record])
         assert isinstance(record, User)
         history = selectors.login_history(user=record, limit=20)
-        return {"profile_user": record, "login_events": history}
+        tokens = token_selectors.token_list(actor=signed_in(request), user_id=record.pk)[:50]
+        return {"profile_user": record, "login_events": history, "tokens": tokens}
 
 
 class UserCreateView(ObjectFormView, AccountAdminPage):
