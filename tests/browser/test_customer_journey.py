@@ -84,7 +84,9 @@ def test_a_customer_from_creation_to_a_handled_churn_warning(sign_in, org, tmp_p
     page.goto("/customers/")
     page.fill("[data-testid=customer-search]", "zhangwei")
     page.wait_for_url("**q=zhangwei*")
-    page.wait_for_function("document.querySelectorAll('[data-testid=customer-row]').length === 1")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=customer-row]').length === 1"
+    )
     assert "张伟贸易有限公司" in page.locator("[data-testid=customer-table]").inner_text()
 
     # Merge a duplicate (same phone, other name) into it: its contact moves over.

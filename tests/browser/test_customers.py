@@ -16,13 +16,17 @@ def test_search_filters_and_pages(sign_in, org):
     page.goto("/customers/")
     page.fill("[data-testid=customer-search]", "独一无二")
     page.wait_for_url("**q=*")
-    page.wait_for_function("document.querySelectorAll('[data-testid=customer-row]').length === 1")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=customer-row]').length === 1"
+    )
     assert "独一无二集团" in page.locator("[data-testid=customer-table]").inner_text()
     page.reload()
     assert page.locator("[data-testid=customer-row]").count() == 1
     assert page.input_value("[data-testid=customer-search]") == "独一无二"
     page.fill("[data-testid=customer-search]", "")
-    page.wait_for_function("document.querySelectorAll('[data-testid=customer-row]').length === 25")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=customer-row]').length === 25"
+    )
     page.click("[data-sort=name]")
     page.wait_for_url("**sort=name*")
     names = page.locator("[data-testid=customer-row] td:nth-child(2)").all_inner_texts()

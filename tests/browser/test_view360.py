@@ -16,13 +16,17 @@ def test_comment_filter_and_load_more_in_place(sign_in, org):
 
     # Load more appends the older entries without leaving the page.
     page.click("[data-testid=timeline-more] a")
-    page.wait_for_function("document.querySelectorAll('[data-testid=timeline-entry]').length == 34")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=timeline-entry]').length == 34"
+    )
     assert page.url.endswith(f"/customers/{customer.pk}/")
     assert page.locator("[data-testid=timeline-more]").count() == 0
 
     # The filter swaps the list in place.
     page.select_option("#timeline-kind", "comment")
-    page.wait_for_function("document.querySelectorAll('[data-testid=timeline-entry]').length == 1")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=timeline-entry]').length == 1"
+    )
     assert "很早的评论" in entries.first.inner_text()
 
     # A comment posts in place and leads the timeline; the form is empty again.

@@ -1,7 +1,7 @@
 """API paths of the core app: the dictionaries, the OpenAPI schema and its interactive docs."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from guanxi.core.api.dictionaries import DictionaryEntryViewSet
@@ -11,6 +11,6 @@ router.register("dictionaries", DictionaryEntryViewSet, basename="api-dictionary
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
 ]
