@@ -126,6 +126,21 @@ def test_convert_to_opportunity(org):
     assert Opportunity.objects.count() == 1
 
 
+def test_a_failure_after_the_nested_opportunity_write_leaves_nothing_written(org, monkeypatch):
+    lead = services.lead_create(actor=org["manager1"], owner=org["manager1"], name="王五")
+
+    def broken(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    # The opportunity is written inside the conversion's transaction; then the lead's write fails.
+    monkeypatch.setattr(services, "record_update", broken)
+    with pytest.raises(RuntimeError):
+        services.lead_convert(actor=org["manager1"], lead=lead, to="opportunity")
+    assert not Opportunity.all_objects.exists()
+    lead.refresh_from_db()
+    assert lead.status != Lead.Status.CONVERTED and lead.converted_opportunity is None
+
+
 def test_convert_to_customer_with_duplicate_check(org, customers):
     lead = services.lead_create(
         actor=org["manager1"], owner=org["manager1"], name="王五", company="五星科技有限公司"

@@ -85,7 +85,7 @@ def opportunity_deal(*, actor: User, opportunity: Opportunity) -> Deal | None:
 def plan_item_list(*, actor: User, opportunity: Opportunity) -> QuerySet[PlanItem]:
     """The plan items of ``opportunity`` in date order, if the actor sees it (else none), with
     who wrote each and every result recorded (``item.results``, oldest first, with their
-    authors): three queries however long the plan."""
+    authors): two queries however long the plan."""
     results = PlanItemResult.objects.select_related("created_by").order_by("created_at", "id")
     items = scope_queryset(PlanItem.objects.filter(opportunity=opportunity), actor)
     return (
