@@ -19,6 +19,7 @@ from guanxi.customers.services import customers as customer_services
 from guanxi.sales import rules
 from guanxi.sales.models import Deal, Opportunity, PlanItem, PlanItemResult
 from guanxi.sales.selectors import opportunities as selectors
+from guanxi.sales.selectors import pipeline as pipeline_selectors
 from guanxi.sales.services import opportunities as services
 from tests.core.fixtures.dictionaries import dictionary
 from tests.customers.fixtures.customers import CustomerFactory
@@ -812,5 +813,13 @@ def test_the_seeder_makes_one_opportunity_per_ten_customers_with_plans(org):
     assert Opportunity.objects.filter(status="won", customer__isnull=False).exists()
     # The seeded rows are ordinary records: the scope and the list see them.
     assert selectors.opportunity_list(actor=org["admin"]).count() == 30
+    # Some carry an expected amount and close date, so the forecast shows the open ones; each
+    # seeded result is the item's recorded result.
+    assert Opportunity.objects.filter(expected_amount__gt=0, expected_close_date__isnull=False)
+    forecast = pipeline_selectors.forecast_rows(actor=org["admin"])
+    assert any(row["kind"] == "opportunity" for row in forecast)
+    done = PlanItem.objects.exclude(result="")
+    assert PlanItemResult.objects.count() == done.count() > 0
+    assert not done.filter(result_by__isnull=True).exists()
     again = seed(customers=300, seed=4, owners=managers)
     assert again.counts["opportunities"] == 30
