@@ -301,7 +301,9 @@ def test_a_supervisor_of_the_team_plans_through_the_api_and_every_result_is_list
 ):
     opportunity = assigned(org)
     items = url(opportunity, "plan-items")
-    created = api("supervisor").post(items, {"date": "2026-03-02", "content": "技术交流"})
+    created = api("supervisor").post(
+        items, {"date": "2026-03-02", "content": "技术交流"}, format="json"
+    )
     assert created.status_code == 201, created.content
     assert created.json()["created_by"] == org["supervisor"].pk
     result_url = f"{items}{created.json()['id']}/result/"
@@ -320,7 +322,8 @@ def test_a_supervisor_of_the_team_plans_through_the_api_and_every_result_is_list
         ("初步认可", org["manager1"].pk),
         ("正式认可", org["supervisor"].pk),
     ]
-    assert api("supervisor2").post(items, {"date": "2026-03-02", "content": "x"}).status_code == 404
+    north = api("supervisor2").post(items, {"date": "2026-03-02", "content": "x"}, format="json")
+    assert north.status_code == 404
 
 
 def test_success_may_open_the_deal_carrying_the_expected_amount(api, org):

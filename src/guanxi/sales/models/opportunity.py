@@ -189,6 +189,11 @@ class PlanItem(BaseModel):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.content[:40]}"
 
+    @property
+    def earlier_results(self) -> list["PlanItemResult"]:
+        """The results recorded before the latest, newest first (from the prefetched rows)."""
+        return list(reversed(list(self.results.all())[:-1]))
+
 
 class PlanItemResult(BaseModel):
     """One result 执行效果 recorded for a plan item, by ``created_by`` at ``created_at``.

@@ -154,7 +154,7 @@ def _amount(value: Any) -> Decimal | None:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise ValidationError({"expected_amount": _("Enter an amount.")}) from None
+        raise ValidationError({"expected_amount": _("Enter an amount of zero or more.")}) from None
     if amount < 0 or amount.adjusted() >= 12:  # 14 digits, 2 of them decimals
         raise ValidationError(
             {"expected_amount": _("Enter an amount of zero or more, below one trillion.")}
