@@ -14,6 +14,8 @@ Rules:
   order moves forward, a churn warning is cleared, a churned customer is won back.
 - Draft and confirmed orders can be edited and cancelled; shipped, completed and cancelled
   ones cannot. Status moves forward draft → confirmed → shipped → completed.
+- A converted quote's order is written by :func:`order_create_within` inside the conversion's
+  transaction (no savepoint of its own); it carries the quote's notes and delivery terms.
 """
 
 import datetime

@@ -5,7 +5,8 @@
   cannot be deleted. ``stages_seed_defaults`` puts in the default stages when there are none.
 * Anyone with ``sales.add_deal`` creates a deal for a customer in their scope, owned by a user
   in their scope (by default the customer's owner when the actor sees them, else the actor).
-  The probability defaults to the stage's; it may be overridden.
+  The probability defaults to the stage's; it may be overridden. A won opportunity may open its
+  deal (``deal_create_within``, inside the opportunity's transaction), linked to it.
 * ``deal_move`` moves a deal to another stage (``sales.change_deal``, the deal in scope, the
   version the mover read): the probability becomes the new stage's default, a lost stage needs
   a lost reason (dictionary ``lost_reason``), won and lost stages record the date; the history
