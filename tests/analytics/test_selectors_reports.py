@@ -444,6 +444,19 @@ def test_performance_per_rep(org, performance):
     assert data["summary"]["achievement"] == Decimal("50.00")
 
 
+def test_the_performance_opportunity_figures_include_their_expected_amounts(org, performance):
+    data = run("employee-performance", org["supervisor"], **MARCH)
+    rows = {row["name"]: row for row in data["rows"]}
+    m1 = rows[org["manager1"].get_full_name()]
+    assert (m1["opportunities"], m1["opportunity_amount"]) == (1, Decimal("3000.00"))
+    assert (m1["opportunities_won"], m1["opportunities_won_amount"]) == (1, Decimal("8000.00"))
+    m2 = rows[org["manager2"].get_full_name()]
+    assert (m2["opportunity_amount"], m2["opportunities_won_amount"]) == (
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+
+
 def test_performance_scope_ranking_and_longest_target(org, performance):
     mine = run("employee-performance", org["manager1"], **MARCH)
     assert column(mine["rows"], "name") == [org["manager1"].get_full_name()]

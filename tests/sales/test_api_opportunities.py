@@ -122,6 +122,7 @@ def test_the_list_needs_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(LIST, {"page_size": 50})
     assert response.json()["count"] == 30
+    assert all("deal" in row and "expected_amount" in row for row in response.json()["results"])
 
 
 # --- create, update, delete -------------------------------------------------------------------
@@ -295,6 +296,60 @@ def test_the_assignee_plans_and_records_results(api, org):
     assert stale.status_code == 409
 
 
+def test_a_supervisor_of_the_team_plans_through_the_api_and_every_result_is_listed(
+    api, org, django_assert_max_num_queries
+):
+    opportunity = assigned(org)
+    items = url(opportunity, "plan-items")
+    created = api("supervisor").post(
+        items, {"date": "2026-03-02", "content": "技术交流"}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["created_by"] == org["supervisor"].pk
+    result_url = f"{items}{created.json()['id']}/result/"
+    api("manager1").post(result_url, {"result": "初步认可"}, format="json")
+    again = api("supervisor").post(result_url, {"result": "正式认可"}, format="json")
+    assert again.status_code == 200 and again.json()["result_by"] == org["supervisor"].pk
+    for day in range(3, 9):
+        item = services.plan_item_create(
+            actor=org["manager1"], opportunity=opportunity, date=f"2026-03-0{day}", content="拜访"
+        )
+        services.plan_item_record_result(actor=org["manager1"], item=item, result="好")
+    client = api("manager1")
+    with django_assert_max_num_queries(8):
+        listed = client.get(items).json()
+    assert [(r["text"], r["created_by"]) for r in listed[0]["results"]] == [
+        ("初步认可", org["manager1"].pk),
+        ("正式认可", org["supervisor"].pk),
+    ]
+    north = api("supervisor2").post(items, {"date": "2026-03-02", "content": "x"}, format="json")
+    assert north.status_code == 404
+
+
+def test_success_may_open_the_deal_carrying_the_expected_amount(api, org):
+    opportunity = assigned(org, expected_amount="64000.50", expected_close_date="2026-11-30")
+    row = api("manager1").get(url(opportunity)).json()
+    assert (row["expected_amount"], row["expected_close_date"], row["deal"]) == (
+        "64000.50",
+        "2026-11-30",
+        None,
+    )
+    response = api("manager1").post(url(opportunity, "succeed"), {"open_deal": True}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    deal = api("manager1").get(f"/api/deals/{body['deal']}/").json()
+    assert deal["amount"] == "64000.50" and deal["opportunity"] == opportunity.pk
+    assert deal["customer"] == body["customer"] and deal["expected_close_date"] == "2026-11-30"
+    assert body["opportunity"]["deal"] == body["deal"]
+    assert api("manager1").get(url(opportunity)).json()["deal"] == body["deal"]
+
+
+def test_a_negative_expected_amount_names_the_field(api, english):
+    response = api("manager1").post(LIST, payload(expected_amount="-5"), format="json")
+    assert response.status_code == 400
+    assert "expected_amount" in str(response.json())
+
+
 def test_plan_errors(api, org, english):
     unassigned = new(org)
     early = api("manager1").post(
@@ -302,9 +357,9 @@ def test_plan_errors(api, org, english):
     )
     assert early.status_code == 422 and "Assign this opportunity first" in error(early)["message"]
 
-    opportunity = assigned(org)
+    opportunity = assigned(org, creator="manager2")
     items = url(opportunity, "plan-items")
-    not_assignee = api("supervisor").post(
+    not_assignee = api("manager2").post(
         items, {"date": "2026-03-02", "content": "拜访"}, format="json"
     )
     assert not_assignee.status_code == 403 and "Only 张伟" in error(not_assignee)["message"]
@@ -312,7 +367,7 @@ def test_plan_errors(api, org, english):
     assert bad_date.status_code == 400 and "date" in error(bad_date)["fields"]
     blank = api("manager1").post(items, {"date": "2026-03-02", "content": "   "}, format="json")
     assert blank.status_code == 400 and "content" in error(blank)["fields"]
-    assert api("manager2").get(items).status_code == 404
+    assert api("manager3").get(items).status_code == 404
     assert not PlanItem.objects.exists()
 
     item = api("manager1").post(items, {"date": "2026-03-02", "content": "拜访"}, format="json")
@@ -329,10 +384,8 @@ def test_plan_errors(api, org, english):
         assert response.status_code == 404, garbage
     empty = api("manager1").post(f"{items}{item_id}/result/", {"result": ""}, format="json")
     assert empty.status_code == 400 and "result" in error(empty)["fields"]
-    by_supervisor = api("supervisor").post(
-        f"{items}{item_id}/result/", {"result": "好"}, format="json"
-    )
-    assert by_supervisor.status_code == 403
+    by_creator = api("manager2").post(f"{items}{item_id}/result/", {"result": "好"}, format="json")
+    assert by_creator.status_code == 403
 
 
 # --- finishing --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from guanxi.sales.models import Deal, PipelineStage
+from guanxi.sales.services import opportunities as opportunity_services
 from guanxi.sales.services import pipeline as services
 from tests.core.fixtures.dictionaries import dictionary
 
@@ -240,6 +241,7 @@ def test_forecast(api, org, customers):
     assert rows == [
         {
             "month": "2026-04-01",
+            "kind": "deal",
             "owner": org["manager1"].pk,
             "owner_username": "manager1",
             "owner_name": "张伟",
@@ -249,6 +251,7 @@ def test_forecast(api, org, customers):
         },
         {
             "month": "2026-04-01",
+            "kind": "deal",
             "owner": org["manager2"].pk,
             "owner_username": "manager2",
             "owner_name": "刘洋",
@@ -263,3 +266,23 @@ def test_forecast(api, org, customers):
         "manager1"
     ]
     assert api("manager1").get("/api/pipeline/forecast/", {"owner": "x"}).status_code == 400
+
+
+def test_the_forecast_api_marks_assigned_opportunities_apart_from_deals(api, org, customers):
+    new_deal(org, customers, amount=Decimal("1000"), expected_close_date=datetime.date(2026, 4, 9))
+    opportunity = opportunity_services.opportunity_create(
+        actor=org["manager1"],
+        prospect_name="温州鼎盛阀门有限公司",
+        summary="阀门集采",
+        probability=25,
+        expected_amount=Decimal("8000"),
+        expected_close_date=datetime.date(2026, 4, 20),
+    )
+    opportunity_services.opportunity_assign(
+        actor=org["supervisor"], opportunity=opportunity, assignee=org["manager1"]
+    )
+    rows = api("manager1").get("/api/pipeline/forecast/").json()
+    assert [(r["kind"], r["weighted"], r["amount"]) for r in rows] == [
+        ("deal", "100.00", "1000.00"),
+        ("opportunity", "2000.00", "8000.00"),
+    ]

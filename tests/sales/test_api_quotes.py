@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from guanxi.customers.models import Customer
+from guanxi.sales.services import quotes as services_quotes
 from tests.customers.fixtures.customers import CustomerFactory
 from tests.sales.fixtures.quotes import make_quote, sent
 
@@ -81,3 +82,39 @@ def test_api_list_queries_do_not_grow(api, org, customers, products, django_asse
         response = client.get(URL)
     assert response.json()["count"] == 9
     assert all(len(row["lines"]) == 2 for row in response.json()["results"])
+
+
+def _converted(org, customers, products):
+    quote = make_quote(
+        org["manager1"],
+        customers["manager1"],
+        products,
+        notes="含税价",
+        delivery_terms="款到发货，上海仓自提",
+    )
+    sent(org["manager1"], quote)
+    return quote, services_quotes.quote_convert(actor=org["manager1"], quote=quote)
+
+
+def test_the_converted_order_carries_the_quotes_terms_and_links_back_in_the_api(
+    api, org, customers, products, django_assert_max_num_queries
+):
+    client = api("manager1")
+    created = client.post(
+        URL,
+        {**_payload(customers["manager1"], products), "delivery_terms": "分两批交货"},
+        format="json",
+    )
+    assert created.json()["delivery_terms"] == "分两批交货"
+    quote, order = _converted(org, customers, products)
+    body = client.get(f"/api/orders/{order.pk}/").json()
+    assert (body["notes"], body["delivery_terms"]) == ("含税价", "款到发货，上海仓自提")
+    assert (body["quote"], body["quote_code"]) == (quote.pk, quote.code)
+    client.get("/api/orders/")
+    with django_assert_max_num_queries(12) as few:
+        client.get("/api/orders/")
+    for _ in range(5):
+        _converted(org, customers, products)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        rows = client.get("/api/orders/").json()["results"]
+    assert len(rows) == 6 and all(row["quote_code"].startswith("BJ") for row in rows)

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.customers.dedup import DuplicateError
@@ -9,6 +11,7 @@ from guanxi.customers.models import Customer
 from guanxi.sales.models import Lead, LeadRoutingRule, Opportunity
 from guanxi.sales.selectors import leads as selectors
 from guanxi.sales.services import leads as services
+from guanxi.sales.services import opportunities as services_opportunities
 from tests.core.fixtures.dictionaries import dictionary
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +127,38 @@ def test_convert_to_opportunity(org):
     with pytest.raises(BusinessRuleError):
         services.lead_convert(actor=org["manager1"], lead=converted, to="customer")
     assert Opportunity.objects.count() == 1
+
+
+def test_a_failure_after_the_nested_opportunity_write_leaves_nothing_written(org, monkeypatch):
+    lead = services.lead_create(actor=org["manager1"], owner=org["manager1"], name="王五")
+
+    def broken(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    # The opportunity is written inside the conversion's transaction; then the lead's write fails.
+    monkeypatch.setattr(services, "record_update", broken)
+    with pytest.raises(RuntimeError):
+        services.lead_convert(actor=org["manager1"], lead=lead, to="opportunity")
+    assert not Opportunity.all_objects.exists()
+    lead.refresh_from_db()
+    assert lead.status != Lead.Status.CONVERTED and lead.converted_opportunity is None
+
+
+def test_the_opportunity_of_a_converted_lead_is_written_without_a_savepoint_of_its_own(org):
+    def savepoints(write) -> int:
+        with transaction.atomic(), CaptureQueriesContext(connection) as done:
+            write(
+                actor=org["manager1"],
+                given={"prospect_name": "甲", "summary": "s", "probability": 10},
+            )
+        return sum(query["sql"].upper().startswith("SAVEPOINT") for query in done.captured_queries)
+
+    def public(*, actor, given):
+        return services_opportunities.opportunity_create(actor=actor, **given)
+
+    nested = services_opportunities.opportunity_create_within
+    savepoints(nested)  # rights loaded first, so both measured writes do the same work
+    assert savepoints(nested) == savepoints(public) - 1
 
 
 def test_convert_to_customer_with_duplicate_check(org, customers):

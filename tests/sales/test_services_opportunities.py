@@ -4,6 +4,7 @@ Every rule and transition, allowed and refused, and the scope of each role.
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +16,10 @@ from guanxi.core.models import DictionaryEntry
 from guanxi.customers.dedup import DuplicateError
 from guanxi.customers.models import Contact, Customer, CustomerEvent
 from guanxi.customers.services import customers as customer_services
-from guanxi.sales.models import Opportunity, PlanItem
+from guanxi.sales import rules
+from guanxi.sales.models import Deal, Opportunity, PlanItem, PlanItemResult
 from guanxi.sales.selectors import opportunities as selectors
+from guanxi.sales.selectors import pipeline as pipeline_selectors
 from guanxi.sales.services import opportunities as services
 from tests.core.fixtures.dictionaries import dictionary
 from tests.customers.fixtures.customers import CustomerFactory
@@ -345,8 +348,38 @@ def test_planning_an_unassigned_opportunity_is_refused(org):
     assert not PlanItem.objects.exists()
 
 
-@pytest.mark.parametrize("username", ["supervisor", "manager2", "admin", "assistant"])
-def test_only_the_assignee_writes_the_plan(org, username):
+def test_a_sales_supervisor_writes_the_plan_of_an_opportunity_assigned_in_their_team(org):
+    """对特定销售机会制定客户开发计划: the supervisor of the assignee's team plans too, and the
+    plan shows who wrote each item and each result."""
+    opportunity = assigned(org, creator="manager2")
+    by_supervisor = services.plan_item_create(
+        actor=org["supervisor"], opportunity=opportunity, date=TODAY, content="安排技术交流"
+    )
+    by_assignee = services.plan_item_create(
+        actor=org["manager1"], opportunity=opportunity, date=TODAY, content="上门演示"
+    )
+    recorded = services.plan_item_record_result(
+        actor=org["supervisor"], item=by_assignee, result="客户技术部认可方案"
+    )
+    items = list(selectors.plan_item_list(actor=org["manager1"], opportunity=opportunity))
+    assert [(item.content, item.created_by) for item in items] == [
+        ("安排技术交流", org["supervisor"]),
+        ("上门演示", org["manager1"]),
+    ]
+    assert by_supervisor.created_by == org["supervisor"]
+    assert recorded.result_by == org["supervisor"]
+    assert [(r.text, r.created_by) for r in items[1].results.all()] == [
+        ("客户技术部认可方案", org["supervisor"])
+    ]
+    assert rules.can_write_plan(org["supervisor"], opportunity)
+    # Finishing stays the assignee's.
+    assert not rules.can_develop_opportunity(org["supervisor"], opportunity)
+    with pytest.raises(PermissionDenied):
+        services.opportunity_succeed(actor=org["supervisor"], opportunity=opportunity)
+
+
+@pytest.mark.parametrize("username", ["manager2", "admin", "assistant"])
+def test_nobody_else_writes_the_plan(org, username):
     opportunity = assigned(org, creator="manager2")
     item = services.plan_item_create(
         actor=org["manager1"], opportunity=opportunity, date=TODAY, content="拜访"
@@ -359,6 +392,54 @@ def test_only_the_assignee_writes_the_plan(org, username):
     with pytest.raises(PermissionDenied):
         services.plan_item_record_result(actor=org[username], item=item, result="好")
     assert PlanItem.objects.count() == 1 and PlanItem.objects.get().result == ""
+    assert not PlanItemResult.objects.exists()
+
+
+def test_a_supervisor_of_another_team_does_not_write_the_plan(org):
+    opportunity = assigned(org)
+    assert not rules.can_write_plan(org["supervisor2"], opportunity)
+    with pytest.raises(Opportunity.DoesNotExist):  # not even in their scope
+        services.plan_item_create(
+            actor=org["supervisor2"], opportunity=opportunity, date=TODAY, content="拜访"
+        )
+
+
+def test_recording_a_result_again_keeps_the_earlier_result_in_the_items_history(org):
+    opportunity = assigned(org)
+    item = services.plan_item_create(
+        actor=org["manager1"], opportunity=opportunity, date=TODAY, content="电话沟通需求"
+    )
+    services.plan_item_record_result(actor=org["manager1"], item=item, result="客户确认预算")
+    latest = services.plan_item_record_result(actor=org["supervisor"], item=item, result="预算翻倍")
+    assert latest.result == "预算翻倍" and latest.result_by == org["supervisor"]
+    (listed,) = selectors.plan_item_list(actor=org["manager1"], opportunity=opportunity)
+    assert [(r.text, r.created_by) for r in listed.results.all()] == [
+        ("客户确认预算", org["manager1"]),
+        ("预算翻倍", org["supervisor"]),
+    ]
+
+
+def test_the_plan_list_takes_two_queries_however_many_items_and_results(
+    org, django_assert_num_queries
+):
+    opportunity = assigned(org)
+    for day in range(4):
+        item = services.plan_item_create(
+            actor=org["manager1"],
+            opportunity=opportunity,
+            date=TODAY + datetime.timedelta(days=day),
+            content=f"第 {day} 步",
+        )
+        for text in ("初步", "跟进"):
+            services.plan_item_record_result(actor=org["manager1"], item=item, result=text)
+    actor = type(org["admin"]).objects.get(pk=org["admin"].pk)
+    actor.has_perm("x")  # load the rights first
+    with django_assert_num_queries(2):  # the items with their authors, then every result
+        items = list(selectors.plan_item_list(actor=actor, opportunity=opportunity))
+        authors = [
+            (i.created_by, i.result_by, [r.created_by for r in i.results.all()]) for i in items
+        ]
+    assert len(items) == 4 and all(len(results) == 2 for _a, _b, results in authors)
 
 
 def test_plan_input_names_the_field(org):
@@ -511,6 +592,48 @@ def test_a_failing_customer_write_leaves_the_opportunity_open(org, monkeypatch):
         services.opportunity_succeed(actor=org["manager1"], opportunity=opportunity)
     assert fresh(opportunity).status == Opportunity.Status.ASSIGNED
     assert not Customer.objects.filter(name="杭州恒通科技有限公司").exists()
+
+
+def test_success_may_open_a_deal_carrying_the_amount_linked_to_the_opportunity(org):
+    close = datetime.date(2026, 9, 30)
+    opportunity = assigned(org, expected_amount="120000", expected_close_date=close)
+    won = services.opportunity_succeed(
+        actor=org["manager1"], opportunity=opportunity, open_deal=True
+    )
+    deal = Deal.objects.select_related("stage", "opportunity").get(opportunity=won)
+    assert deal.customer == won.customer and deal.owner == org["manager1"]
+    assert deal.amount == Decimal("120000.00") and deal.expected_close_date == close
+    assert deal.title == "采购 200 台服务器" and deal.opportunity == won
+    assert deal.stage.name_en == "Initial contact" and deal.probability == deal.stage.probability
+    assert selectors.opportunity_deal(actor=org["manager1"], opportunity=won) == deal
+
+
+def test_success_opens_no_deal_unless_asked(org):
+    opportunity = assigned(org, expected_amount="5000")
+    services.opportunity_succeed(actor=org["manager1"], opportunity=opportunity)
+    assert not Deal.objects.exists()
+
+
+def test_a_failing_deal_write_leaves_nothing_written(org, monkeypatch):
+    opportunity = assigned(org, expected_amount="5000")
+    # No stage to open the deal in: the customer and the won status are written by then.
+    monkeypatch.setattr(services.services_pipeline, "default_stage", lambda: None)
+    with pytest.raises(ValidationError):
+        services.opportunity_succeed(actor=org["manager1"], opportunity=opportunity, open_deal=True)
+    assert fresh(opportunity).status == Opportunity.Status.ASSIGNED
+    assert not Customer.objects.filter(name="杭州恒通科技有限公司").exists()
+    assert not Deal.objects.exists()
+
+
+def test_the_expected_amount_is_zero_or_more_and_named_on_error(org):
+    for bad in ("-1", "abc", "1000000000000"):
+        with pytest.raises(ValidationError) as refused:
+            new(org, expected_amount=bad)
+        assert "expected_amount" in refused.value.message_dict
+    opportunity = new(org, expected_amount="1234.5", expected_close_date=TODAY)
+    assert fresh(opportunity).expected_amount == Decimal("1234.50")
+    assert fresh(opportunity).expected_close_date == TODAY
+    assert not Opportunity.objects.filter(expected_amount__lt=0).exists()
 
 
 # --- development terminated 终止开发 ------------------------------------------------------------
@@ -690,5 +813,13 @@ def test_the_seeder_makes_one_opportunity_per_ten_customers_with_plans(org):
     assert Opportunity.objects.filter(status="won", customer__isnull=False).exists()
     # The seeded rows are ordinary records: the scope and the list see them.
     assert selectors.opportunity_list(actor=org["admin"]).count() == 30
+    # Some carry an expected amount and close date, so the forecast shows the open ones; each
+    # seeded result is the item's recorded result.
+    assert Opportunity.objects.filter(expected_amount__gt=0, expected_close_date__isnull=False)
+    forecast = pipeline_selectors.forecast_rows(actor=org["admin"])
+    assert any(row["kind"] == "opportunity" for row in forecast)
+    done = PlanItem.objects.exclude(result="")
+    assert PlanItemResult.objects.count() == done.count() > 0
+    assert not done.filter(result_by__isnull=True).exists()
     again = seed(customers=300, seed=4, owners=managers)
     assert again.counts["opportunities"] == 30

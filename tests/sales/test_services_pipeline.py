@@ -15,6 +15,7 @@ from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.customers.services import customers as customer_services
 from guanxi.sales.models import Deal, PipelineStage
 from guanxi.sales.selectors import pipeline as selectors
+from guanxi.sales.services import opportunities as opportunity_services
 from guanxi.sales.services import pipeline as services
 from tests.core.fixtures.dictionaries import dictionary
 
@@ -341,16 +342,77 @@ def test_the_forecast_weights_amounts_by_probability_per_month_and_owner(org, cu
     assert table["owner_totals"] == [Decimal("2233.33"), Decimal("500.00")]
 
 
-def test_the_forecast_takes_two_queries_however_many_deals(
+def _opportunity(org, *, amount, probability, close, assignee="manager1"):
+    opportunity = opportunity_services.opportunity_create(
+        actor=org["manager1"],
+        prospect_name="宁波远航物流有限公司",
+        summary="仓储系统",
+        probability=probability,
+        expected_amount=amount,
+        expected_close_date=close,
+    )
+    return opportunity_services.opportunity_assign(
+        actor=org["supervisor"], opportunity=opportunity, assignee=org[assignee]
+    )
+
+
+def test_assigned_opportunities_count_in_the_forecast_at_their_probability_apart_from_deals(
+    org, customers
+):
+    june = datetime.date(2026, 6, 10)
+    new_deal(org, customers, amount=Decimal("1000"), expected_close_date=june)  # 10% → 100
+    _opportunity(org, amount=Decimal("20000"), probability=30, close=june)  # → 6000
+    _opportunity(org, amount=Decimal("5000"), probability=50, close=june, assignee="manager2")
+    unassigned = opportunity_services.opportunity_create(  # not assigned yet: left out
+        actor=org["manager1"],
+        prospect_name="未指派",
+        summary="x",
+        probability=90,
+        expected_amount=Decimal("99999"),
+        expected_close_date=june,
+    )
+    _opportunity(org, amount=None, probability=80, close=june)  # no amount: left out
+    won = _opportunity(org, amount=Decimal("7000"), probability=60, close=june)
+    opportunity_services.opportunity_succeed(actor=org["manager1"], opportunity=won)  # left out
+
+    rows = selectors.forecast_rows(actor=org["supervisor"])
+    got = [(r["owner_username"], r["kind"], r["weighted"], r["amount"], r["count"]) for r in rows]
+    assert got == [
+        ("manager1", "deal", Decimal("100.00"), Decimal("1000.00"), 1),
+        ("manager1", "opportunity", Decimal("6000.00"), Decimal("20000.00"), 1),
+        ("manager2", "opportunity", Decimal("2500.00"), Decimal("5000.00"), 1),
+    ]
+    assert unassigned.pk
+    only = selectors.forecast_rows(actor=org["supervisor"], owner=org["manager2"])
+    assert [(r["owner_username"], r["kind"]) for r in only] == [("manager2", "opportunity")]
+    # Within the reader's scope: manager2 neither owns the deal nor created or was given the rest.
+    assert [
+        (r["owner_username"], r["kind"]) for r in selectors.forecast_rows(actor=org["manager2"])
+    ] == [("manager2", "opportunity")]
+    table = selectors.forecast_table(actor=org["supervisor"])
+    (row,) = table["rows"]
+    assert row["cells"] == [Decimal("100.00"), Decimal("0.00")]
+    assert row["opportunity_cells"] == [Decimal("6000.00"), Decimal("2500.00")]
+    assert (table["deals_total"], table["opportunities_total"], table["total"]) == (
+        Decimal("100.00"),
+        Decimal("8500.00"),
+        Decimal("8600.00"),
+    )
+    assert table["owner_totals"] == [Decimal("6100.00"), Decimal("2500.00")]
+
+
+def test_the_forecast_takes_three_queries_however_many_deals_and_opportunities(
     org, customers, django_assert_num_queries
 ):
     for month in range(1, 6):
-        new_deal(org, customers, expected_close_date=datetime.date(2026, month, 1))
+        close = datetime.date(2026, month, 1)
+        new_deal(org, customers, expected_close_date=close)
+        _opportunity(org, amount=Decimal("100"), probability=50, close=close)
     actor = type(org["admin"]).objects.get(pk=org["admin"].pk)
     actor.has_perm("x")  # load the rights first
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         rows = selectors.forecast_rows(actor=actor)
-    assert len(rows) == 5
+    assert len(rows) == 10
 
 
 # -- the customer changes hands ---------------------------------------------------------------

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from guanxi.core.exceptions import BusinessRuleError
@@ -135,6 +137,70 @@ def test_the_credit_hold_applies_through_conversion(org, products):
         actor=org["supervisor"], quote=quote, credit_override=True, credit_override_reason="担保"
     )
     assert order.credit_override_by == org["supervisor"]
+
+
+def test_a_converted_order_carries_the_quotes_notes_and_delivery_terms_and_links_back(
+    org, customers, products
+):
+    quote = make_quote(
+        org["manager1"],
+        customers["manager1"],
+        products,
+        notes="  含安装调试  ",
+        delivery_terms="  合同签订后 15 日内送货上门，运费由卖方承担  ",
+    )
+    assert quote.delivery_terms == "合同签订后 15 日内送货上门，运费由卖方承担"
+    services_quotes.quote_update(
+        actor=org["manager1"], quote=quote, delivery_terms="30 日内交货，FOB 上海"
+    )
+    sent(org["manager1"], quote)
+
+    order = services_quotes.quote_convert(actor=org["manager1"], quote=quote)
+
+    order = Order.objects.select_related("quote").get(pk=order.pk)
+    assert order.notes == "含安装调试"
+    assert order.delivery_terms == "30 日内交货，FOB 上海"
+    assert order.quote == quote
+
+
+def _savepoints(queries) -> int:
+    return sum(query["sql"].upper().startswith("SAVEPOINT") for query in queries)
+
+
+def test_a_failure_in_the_nested_order_write_leaves_nothing_written(
+    org, customers, products, monkeypatch
+):
+    quote = sent(org["manager1"], make_quote(org["manager1"], customers["manager1"], products))
+    version = quote.version
+
+    def broken(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    # The order and its lines are written; then the churn step of the same order fails.
+    monkeypatch.setattr(services_orders, "customer_order_recorded", broken)
+    with pytest.raises(RuntimeError):
+        services_quotes.quote_convert(actor=org["manager1"], quote=quote)
+    assert not Order.all_objects.exists()
+    quote.refresh_from_db()
+    assert quote.order is None and quote.status == Quote.Status.SENT
+    assert quote.version == version
+
+
+def test_nested_service_calls_do_not_create_a_savepoint_of_their_own(org, customers, products):
+    """Converting a quote writes its order inside the conversion's transaction: the order's
+    write adds no savepoint of its own, so bulk conversions do not pay one per record."""
+    lines = [{"product": products["drill"], "quantity": 1}]
+    # Rights and content types loaded first, so both measured writes do the same work.
+    services_orders.order_create(actor=org["manager1"], customer=customers["manager1"], lines=lines)
+    with transaction.atomic(), CaptureQueriesContext(connection) as public:
+        services_orders.order_create(
+            actor=org["manager1"], customer=customers["manager1"], lines=lines
+        )
+    with transaction.atomic(), CaptureQueriesContext(connection) as nested:
+        services_orders.order_create_within(
+            actor=org["manager1"], customer=customers["manager1"], lines=lines
+        )
+    assert _savepoints(nested.captured_queries) == _savepoints(public.captured_queries) - 1
 
 
 def test_each_role_sees_the_quotes_of_its_scope(org, customers, products):

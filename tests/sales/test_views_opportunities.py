@@ -5,7 +5,7 @@ import re
 from django.urls import reverse
 
 from guanxi.customers.models import Customer
-from guanxi.sales.models import Opportunity, PlanItem
+from guanxi.sales.models import Deal, Opportunity, PlanItem
 from guanxi.sales.services import opportunities as services
 from tests.core.fixtures.dictionaries import dictionary
 from tests.customers.fixtures.customers import CustomerFactory
@@ -259,15 +259,43 @@ def test_the_assignee_adds_plan_items_with_htmx(org, login, english):
     assert list(PlanItem.objects.values_list("content", flat=True)) == ["拜访采购部", "技术交流"]
 
 
-def test_others_cannot_write_the_plan(org, login, english):
+def test_a_supervisor_of_the_team_writes_the_plan_on_the_page_but_does_not_finish(
+    org, login, english
+):
     opportunity = assigned(org)
-    detail = login("supervisor").get(page_url(opportunity)).content.decode()
+    client = login("supervisor")
+    detail = client.get(page_url(opportunity)).content.decode()
+    assert 'data-testid="plan-item-form"' in detail
+    assert 'data-testid="opportunity-succeed"' not in detail
+    added = client.post(
+        page_url(opportunity, "plan_item_create"),
+        {"date": "2026-04-01", "content": "安排技术交流"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert added.status_code == 200 and "written by 李华东" in added.content.decode()
+    item = PlanItem.objects.get()
+    assert item.created_by == org["supervisor"]
+    recorded = client.post(
+        page_url(opportunity, "plan_item_result", item.pk),
+        {"result": "客户技术部认可"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert 'data-testid="plan-item-result-author">李华东<' in recorded.content.decode()
+
+
+def test_others_cannot_write_the_plan(org, login, english):
+    opportunity = assigned(org, creator="manager2")
+    detail = login("manager2").get(page_url(opportunity)).content.decode()
     assert 'data-testid="plan-item-form"' not in detail
     assert 'data-testid="opportunity-succeed"' not in detail
-    response = login("supervisor").post(
+    response = login("manager2").post(
         page_url(opportunity, "plan_item_create"), {"date": "2026-04-01", "content": "x"}
     )
     assert response.status_code == 403
+    north = login("supervisor2").post(
+        page_url(opportunity, "plan_item_create"), {"date": "2026-04-01", "content": "x"}
+    )
+    assert north.status_code == 404
     unassigned = new(org)
     early = login("manager1").post(
         page_url(unassigned, "plan_item_create"),
@@ -279,7 +307,7 @@ def test_others_cannot_write_the_plan(org, login, english):
 
 
 def test_the_assignee_records_a_result_with_htmx(org, login, english):
-    opportunity = assigned(org)
+    opportunity = assigned(org, creator="manager2")
     item = services.plan_item_create(
         actor=org["manager1"], opportunity=opportunity, date="2026-04-01", content="拜访"
     )
@@ -299,7 +327,34 @@ def test_the_assignee_records_a_result_with_htmx(org, login, english):
         client.post(page_url(other, "plan_item_result", item.pk), {"result": "x"}).status_code
         == 404
     )
-    assert login("supervisor").post(target, {"result": "x"}).status_code == 403
+    assert login("manager2").post(target, {"result": "x"}).status_code == 403
+
+
+def test_earlier_results_stay_on_the_page_with_their_authors(
+    org, login, english, django_assert_max_num_queries
+):
+    opportunity = assigned(org)
+    for day in (1, 2, 3):
+        item = services.plan_item_create(
+            actor=org["manager1"], opportunity=opportunity, date=f"2026-04-0{day}", content="拜访"
+        )
+        services.plan_item_record_result(actor=org["manager1"], item=item, result=f"初步结果{day}")
+        services.plan_item_record_result(actor=org["supervisor"], item=item, result=f"补充{day}")
+    client = login("manager1")
+    client.get(page_url(opportunity))  # warm the session and permission caches
+    with django_assert_max_num_queries(40) as few:
+        body = client.get(page_url(opportunity)).content.decode()
+    assert body.count('data-testid="plan-item-earlier-result"') == 3
+    assert "初步结果2" in body and "补充2" in body
+    assert body.count('data-testid="plan-item-result-author">李华东<') == 3
+    for day in (4, 5, 6, 7):
+        item = services.plan_item_create(
+            actor=org["manager1"], opportunity=opportunity, date=f"2026-04-0{day}", content="再访"
+        )
+        services.plan_item_record_result(actor=org["manager1"], item=item, result="好")
+        services.plan_item_record_result(actor=org["manager1"], item=item, result="更好")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(page_url(opportunity))
 
 
 # --- finishing --------------------------------------------------------------------------------
@@ -319,6 +374,24 @@ def test_success_opens_the_new_customer(org, login, english):
     detail = client.get(page_url(opportunity)).content.decode()
     assert 'data-testid="opportunity-customer"' in detail
     assert 'data-testid="plan-item-form"' not in detail
+
+
+def test_success_may_open_the_deal_and_each_page_links_the_other(org, login, english):
+    opportunity = assigned(org, expected_amount="80000", expected_close_date="2026-10-31")
+    client = login("manager1")
+    form = client.get(page_url(opportunity, "opportunity_succeed")).content.decode()
+    assert 'name="open_deal"' in form
+    response = client.post(
+        page_url(opportunity, "opportunity_succeed"), {"version": "2", "open_deal": "on"}
+    )
+    assert response.status_code == 302
+    deal = Deal.objects.get(opportunity=opportunity)
+    assert deal.amount == 80000
+    detail = client.get(page_url(opportunity)).content.decode()
+    assert f'href="{deal.get_absolute_url()}" data-testid="opportunity-deal"' in detail
+    assert 'data-field="expected_amount">80000.00<' in detail
+    deal_page = client.get(deal.get_absolute_url()).content.decode()
+    assert f'href="{opportunity.get_absolute_url()}" data-testid="deal-opportunity"' in deal_page
 
 
 def test_success_lists_duplicates_and_asks_for_confirmation(org, login, english):

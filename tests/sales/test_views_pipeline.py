@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from guanxi.sales.models import Deal, PipelineStage
+from guanxi.sales.services import opportunities as opportunity_services
 from guanxi.sales.services import pipeline as services
 from tests.core.fixtures.dictionaries import dictionary
 
@@ -265,10 +266,11 @@ def test_the_forecast_page_shows_month_by_owner(
     )
     client = login("supervisor")
     client.get(FORECAST)  # warm the session and permission caches
-    # Session, user, rights (2), scope (3), notifications, the filter's owners and the one sum.
-    with django_assert_max_num_queries(11) as done:
+    # Session, user, rights (2), scope (3), notifications, the filter's owners and the two sums.
+    with django_assert_max_num_queries(12) as done:
         body = client.get(FORECAST).content.decode()
     assert sum("sales_deal" in query["sql"] for query in done.captured_queries) == 1
+    assert sum("sales_opportunity" in query["sql"] for query in done.captured_queries) == 1
     assert "张伟" in body and "刘洋" in body
     assert 'data-month="2026-05"' in body
     total = re.search(r'data-testid="forecast-total"><strong>([^<]+)<', body).group(1)
@@ -276,6 +278,28 @@ def test_the_forecast_page_shows_month_by_owner(
     mine = login("manager1").get(FORECAST).content.decode()
     assert re.search(r'data-testid="forecast-total"><strong>([^<]+)<', mine).group(1) == "100.00"
     assert 'data-testid="forecast-empty"' in login("manager3").get(FORECAST).content.decode()
+
+
+def test_the_forecast_page_shows_opportunities_apart_from_deals(org, customers, login, english):
+    new_deal(org, customers, amount=Decimal("1000"), expected_close_date=datetime.date(2026, 5, 3))
+    opportunity = opportunity_services.opportunity_create(
+        actor=org["manager1"],
+        prospect_name="嘉兴华美纺织有限公司",
+        summary="面料集采",
+        probability=40,
+        expected_amount=Decimal("5000"),
+        expected_close_date=datetime.date(2026, 5, 20),
+    )
+    opportunity_services.opportunity_assign(
+        actor=org["supervisor"], opportunity=opportunity, assignee=org["manager1"]
+    )
+    body = login("manager1").get(FORECAST).content.decode()
+    assert 'data-month="2026-05" data-kind="opportunity"' in body
+    assert 'data-testid="month-opportunities-2026-05">2000.00<' in body
+    assert 'data-testid="forecast-deals-total">100.00<' in body
+    assert 'data-testid="forecast-opportunities-total">2000.00<' in body
+    total = re.search(r'data-testid="forecast-total"><strong>([^<]+)<', body).group(1)
+    assert total == "2100.00"
 
 
 def test_administrators_edit_stages(english, org, login):

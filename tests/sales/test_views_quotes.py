@@ -76,6 +76,7 @@ def test_create_edit_and_convert_through_the_pages(login, org, customers, produc
         "quote_date": quote.quote_date.isoformat(),
         "valid_until": quote.valid_until.isoformat(),
         "notes": "新",
+        "delivery_terms": "七日内送达",
         "version": quote.version,
         "lines-TOTAL_FORMS": "1",
         "lines-INITIAL_FORMS": "0",
@@ -99,6 +100,12 @@ def test_create_edit_and_convert_through_the_pages(login, org, customers, produc
     assert quote.order is not None and response.url == quote.order.get_absolute_url()
     page = client.get(quote.get_absolute_url()).content.decode()
     assert quote.order.code in page and 'data-testid="quote-convert"' not in page
+    order_page = client.get(quote.order.get_absolute_url()).content.decode()
+    assert (
+        f'href="{quote.get_absolute_url()}" data-testid="order-quote">{quote.code}<' in order_page
+    )
+    assert 'data-field="delivery_terms">七日内送达<' in order_page
+    assert 'data-field="notes"><p>新</p>' in order_page
 
 
 def test_pages_out_of_scope_are_not_found_and_exec_cannot_create(login, org, customers, products):

@@ -114,8 +114,19 @@ def can_assign_opportunity(user: User, opportunity: Opportunity) -> bool:
 
 @predicate
 def can_develop_opportunity(user: User, opportunity: Opportunity) -> bool:
-    """Write the plan, record results, succeed or terminate: the assignee, while it is open."""
+    """Succeed or terminate: the assignee, while it is open."""
     return bool(opportunity.is_open and opportunity.assigned_to_id == user.pk)
+
+
+@predicate
+def can_write_plan(user: User, opportunity: Opportunity) -> bool:
+    """Write the development plan and record its results, while it is open: the assignee, or
+    a supervisor of the team the assignee works in (对特定销售机会制定客户开发计划)."""
+    if not opportunity.is_open:
+        return False
+    if opportunity.assigned_to_id == user.pk:
+        return True
+    return bool(leads_own_team(user) and opportunity.assigned_to_id in visible_user_ids(user))
 
 
 # -- the pipeline 销售漏斗 ----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Employee performance 员工业绩分析 and sales ranking 销售业务分析: per rep, in the period —
 
 - opportunities 销售机会 assigned to them and created in the period, and those they won
-  (development succeeded, closed in the period);
+  (development succeeded, closed in the period): counts, and the expected amounts of each
+  (an opportunity without an expected amount adds nothing);
 - deals 商机 won (``won_on`` in the period, still in a won stage): count and amount;
 - orders they took (``Order.owner``, revenue as in ``analytics.selectors.reports``): count and
   amount;
@@ -86,7 +87,9 @@ ROWS = TableSpec(
         Column("name", _("Sales rep")),
         Column("team", _("Team")),
         Column("opportunities", _("Opportunities"), INTEGER),
+        Column("opportunity_amount", _("Opportunity amount"), MONEY),
         Column("opportunities_won", _("Opportunities won"), INTEGER),
+        Column("opportunities_won_amount", _("Won opportunity amount"), MONEY),
         Column("deals_won", _("Deals won"), INTEGER),
         Column("deals_won_amount", _("Won deal amount"), MONEY),
         Column("orders", _("Orders"), INTEGER),
@@ -173,6 +176,8 @@ def compute(actor: User, params: ReportParams) -> ReportData:
         "assigned_to",
         opportunities=Count("id", filter=created),
         opportunities_won=Count("id", filter=won),
+        opportunity_amount=Sum("expected_amount", filter=created),
+        opportunities_won_amount=Sum("expected_amount", filter=won),
     )
     deals = _grouped(
         Deal.objects.filter(
@@ -196,7 +201,8 @@ def compute(actor: User, params: ReportParams) -> ReportData:
             row.update({k: v for k, v in source.get(user.pk, {}).items() if k in ROW_KEYS})
         for key in _COUNTS:
             row.setdefault(key, 0)
-        row["deals_won_amount"] = periods.money(row.get("deals_won_amount"))
+        for key in ("opportunity_amount", "opportunities_won_amount", "deals_won_amount"):
+            row[key] = periods.money(row.get(key))
         row["order_amount"] = periods.money(row.get("order_amount"))
         _weight, target, achieved = targets.get(user.pk, (0, None, None))
         row.update(target=target, achieved=achieved, achievement=periods.percent(achieved, target))

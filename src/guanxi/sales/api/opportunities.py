@@ -7,7 +7,8 @@ deletes only succeed while an opportunity is unassigned. The transitions are act
 * ``POST /api/opportunities/{id}/assign/`` ``{"assigned_to": <user id>}`` (supervisors);
 * ``GET|POST /api/opportunities/{id}/plan-items/`` ``{"date": ..., "content": ...}``;
 * ``POST /api/opportunities/{id}/plan-items/{item_id}/result/`` ``{"result": "..."}``;
-* ``POST /api/opportunities/{id}/succeed/`` ``{"confirm_duplicate": false}`` → the customer id;
+* ``POST /api/opportunities/{id}/succeed/`` ``{"confirm_duplicate": false, "open_deal": false}``
+  → the customer id (and the deal opened for it, linked to the opportunity);
 * ``POST /api/opportunities/{id}/terminate/`` ``{"reason": <lost_reason id>, "details": ...}``.
 
 The rules live in ``services.opportunities``: no right → 403, outside the scope → 404, bad input
@@ -41,7 +42,7 @@ from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.customers.api.customers import DuplicateErrorSerializer, ScopedCustomerField
 from guanxi.customers.dedup import DuplicateError
 from guanxi.sales import rules
-from guanxi.sales.models import Opportunity, PlanItem
+from guanxi.sales.models import Opportunity, PlanItem, PlanItemResult
 from guanxi.sales.selectors import opportunities as selectors
 from guanxi.sales.services import opportunities as services
 
@@ -63,6 +64,9 @@ class OpportunitySerializer(VersionedModelSerializer):
         "set to the created customer when development succeeds.",
     )
     assigned_to_name = serializers.SerializerMethodField()
+    deal = serializers.SerializerMethodField(
+        help_text="Id of the deal 商机 opened when development succeeded, if any."
+    )
 
     class Meta:
         model = Opportunity
@@ -78,6 +82,7 @@ class OpportunitySerializer(VersionedModelSerializer):
             "closed_at",
             "lost_reason",
             "lost_details",
+            "deal",
             "version",
             "created_at",
             "created_by",
@@ -104,13 +109,34 @@ class OpportunitySerializer(VersionedModelSerializer):
             },
             "probability": {"help_text": "Success probability 成功几率 in percent, 0–100."},
             "description": {"max_length": services.MAX_TEXT_LENGTH},
+            "expected_amount": {
+                "help_text": "What winning it would be worth; with `expected_close_date`, an "
+                "assigned opportunity counts in the weighted forecast."
+            },
         }
 
     def get_assigned_to_name(self, opportunity: Opportunity) -> str:
         return str(opportunity.assigned_to) if opportunity.assigned_to_id else ""
 
+    def get_deal(self, opportunity: Opportunity) -> int | None:
+        deal = getattr(opportunity, "deal", None)  # the selectors load it with the row
+        return deal.pk if deal is not None and not deal.is_deleted else None
+
+
+class PlanItemResultEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanItemResult
+        fields = ["id", "text", "created_at", "created_by"]
+        read_only_fields = fields
+
 
 class PlanItemSerializer(VersionedModelSerializer):
+    results = PlanItemResultEntrySerializer(
+        many=True,
+        read_only=True,
+        help_text="Every result recorded, oldest first, with who wrote it; `result` is the latest.",
+    )
+
     class Meta:
         model = PlanItem
         fields = [
@@ -120,6 +146,8 @@ class PlanItemSerializer(VersionedModelSerializer):
             "content",
             "result",
             "result_at",
+            "result_by",
+            "results",
             "version",
             "created_at",
             "created_by",
@@ -137,7 +165,8 @@ class PlanItemCreateSerializer(serializers.Serializer):
 class PlanItemResultSerializer(serializers.Serializer):
     result = serializers.CharField(
         max_length=services.MAX_TEXT_LENGTH,
-        help_text="What the step achieved 执行效果; recording again replaces it.",
+        help_text="What the step achieved 执行效果; recording again adds a result, the "
+        "earlier ones stay in `results`.",
     )
     version = VersionField(help_text="Optional: the plan item's version as read; stale → 409.")
 
@@ -156,11 +185,20 @@ class OpportunitySucceedSerializer(serializers.Serializer):
         default=False,
         help_text="Create the customer even if similar customers exist (otherwise 409).",
     )
+    open_deal = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Also open a deal 商机 for the customer in the pipeline's first stage, "
+        "carrying the expected amount and close date, linked to the opportunity.",
+    )
     version = VersionField(help_text="Optional: the opportunity's version as read; stale → 409.")
 
 
 class OpportunitySucceededSerializer(serializers.Serializer):
     customer = serializers.IntegerField(help_text="Id of the customer created (or linked).")
+    deal = serializers.IntegerField(
+        allow_null=True, help_text="Id of the deal opened (`open_deal`), else null."
+    )
     opportunity = OpportunitySerializer()
 
 
@@ -313,7 +351,8 @@ class OpportunityViewSet(ScopedViewSet):
     )
     @extend_schema(
         methods=["POST"],
-        summary="Add a dated plan item (the assignee, while the opportunity is assigned)",
+        summary="Add a dated plan item (the assignee or a supervisor of their team, while the "
+        "opportunity is assigned)",
         request=PlanItemCreateSerializer,
         responses={201: PlanItemSerializer},
     )
@@ -335,7 +374,7 @@ class OpportunityViewSet(ScopedViewSet):
         )
 
     @extend_schema(
-        summary="Record the result of a plan item (the assignee)",
+        summary="Record a result of a plan item (the assignee or a supervisor of their team)",
         parameters=[ITEM_ID],
         request=PlanItemResultSerializer,
         responses={
@@ -398,6 +437,7 @@ class OpportunityViewSet(ScopedViewSet):
                 actor=request.user,
                 opportunity=opportunity,
                 confirm_duplicate=data["confirm_duplicate"],
+                open_deal=data["open_deal"],
                 expected_version=self._expected(request, opportunity, data.get("version")),
             )
         except DuplicateError as error:
@@ -408,8 +448,10 @@ class OpportunityViewSet(ScopedViewSet):
             body["error"]["hidden_candidates"] = found.hidden_count
             return Response(body, status=status.HTTP_409_CONFLICT)
         won = self._reread(won)
+        opened = getattr(won, "deal", None)
         body = {
             "customer": won.customer_id,
+            "deal": opened.pk if opened is not None and not opened.is_deleted else None,
             "opportunity": self.get_serializer(won).data,
         }
         return Response(body, headers={"ETag": etag(won)})

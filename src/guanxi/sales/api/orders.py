@@ -20,7 +20,7 @@ from guanxi.sales.api.lines import (
     LineSerializer,
     version_field,
 )
-from guanxi.sales.models import Order, OrderLine
+from guanxi.sales.models import Order, OrderLine, Quote
 from guanxi.sales.selectors import orders as selectors_orders
 from guanxi.sales.services import orders as services_orders
 
@@ -32,6 +32,10 @@ class OrderLineSerializer(LineSerializer):
 
 class OrderSerializer(LineDocumentSerializer):
     lines = OrderLineSerializer(many=True)
+    quote = serializers.SerializerMethodField(
+        help_text="Id of the quote 报价 this order was converted from, if any."
+    )
+    quote_code = serializers.SerializerMethodField(help_text="That quote's code (BJ…), or empty.")
     credit_override = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -55,7 +59,10 @@ class OrderSerializer(LineDocumentSerializer):
             "order_date",
             "status",
             "delivery_address",
+            "delivery_terms",
             "notes",
+            "quote",
+            "quote_code",
             "total",
             "lines",
             "credit_override",
@@ -80,11 +87,24 @@ class OrderSerializer(LineDocumentSerializer):
             "on_behalf_of",
         ]
         extra_kwargs = {
+            "delivery_terms": {"help_text": "Delivery terms; a converted quote's are carried."},
             "status": {
                 "help_text": "On create: draft or confirmed (default). Later changes go "
                 "through /advance/ and /cancel/."
-            }
+            },
         }
+
+    def _quote(self, order: Order) -> Quote | None:
+        quote = getattr(order, "quote", None)  # the selectors join it with the row
+        return quote if quote is not None and not quote.is_deleted else None
+
+    def get_quote(self, order: Order) -> int | None:
+        quote = self._quote(order)
+        return quote.pk if quote is not None else None
+
+    def get_quote_code(self, order: Order) -> str:
+        quote = self._quote(order)
+        return quote.code if quote is not None else ""
 
 
 class OrderUpdateSerializer(OrderSerializer):

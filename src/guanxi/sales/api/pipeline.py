@@ -99,6 +99,7 @@ class DealSerializer(VersionedModelSerializer):
             "lost_reason",
             "won_on",
             "lost_on",
+            "opportunity",
             "version",
             "created_at",
             "created_by",
@@ -106,6 +107,9 @@ class DealSerializer(VersionedModelSerializer):
         ]
         read_only_fields = ["won_on", "lost_on", "created_at", "created_by", "updated_at"]
         extra_kwargs = {
+            "opportunity": {
+                "help_text": "Id of the sales opportunity 销售机会 whose success opened the deal."
+            },
             "amount": {"min_value": 0, "help_text": "Amount in CNY, two decimals."},
             "competitors": {
                 "max_length": services.MAX_TEXT_LENGTH,
@@ -138,7 +142,14 @@ class DealMoveSerializer(serializers.Serializer):
 
 class ForecastRowSerializer(serializers.Serializer):
     month = serializers.DateField(help_text="First day of the expected close month.")
-    owner = serializers.IntegerField(help_text="Id of the deals' owner.")
+    kind = serializers.ChoiceField(
+        choices=["deal", "opportunity"],
+        help_text="deal: deals not lost; opportunity: assigned opportunities, at their "
+        "success probability (counted apart from the deals).",
+    )
+    owner = serializers.IntegerField(
+        help_text="Id of the deals' owner, or the opportunities' assignee."
+    )
     owner_username = serializers.CharField()
     owner_name = serializers.CharField(help_text="The owner's full name.")
     weighted = serializers.DecimalField(
@@ -268,7 +279,13 @@ class ForecastView(UserLanguageMixin, APIView):
     @extend_schema(
         operation_id="pipeline_forecast",
         summary="Weighted pipeline forecast by expected close month and owner",
-        parameters=[OpenApiParameter("owner", int, description="Only this owner's deals (an id).")],
+        parameters=[
+            OpenApiParameter(
+                "owner",
+                int,
+                description="Only this owner's deals and opportunities assigned to them (an id).",
+            )
+        ],
         responses={
             200: ForecastRowSerializer(many=True),
             400: OpenApiResponse(ErrorSerializer, description="`owner` is not an id."),

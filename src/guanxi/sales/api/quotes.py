@@ -53,6 +53,7 @@ class QuoteSerializer(LineDocumentSerializer):
             "valid_until",
             "status",
             "notes",
+            "delivery_terms",
             "total",
             "order",
             "lines",

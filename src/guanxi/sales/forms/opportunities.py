@@ -21,6 +21,8 @@ _FORM_FIELDS = (
     "contact",
     "contact_phone",
     "description",
+    "expected_amount",
+    "expected_close_date",
 )
 
 
@@ -48,7 +50,11 @@ class OpportunityForm(forms.ModelForm):
     class Meta:
         model = Opportunity
         fields = list(_FORM_FIELDS)
-        widgets = {"probability": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1})}
+        widgets = {
+            "probability": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+            "expected_amount": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
+            "expected_close_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     field_order = ["source", "prospect_name", "customer_code", *_FORM_FIELDS[2:]]
 
@@ -178,6 +184,14 @@ class OpportunitySucceedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     confirm_duplicate = forms.BooleanField(
         label=_("Create the customer anyway"), required=False, widget=forms.HiddenInput
+    )
+    open_deal = forms.BooleanField(
+        label=_("Open a deal for the customer"),
+        required=False,
+        help_text=_(
+            "A deal in the pipeline's first stage, carrying the expected amount and close "
+            "date, linked to this opportunity."
+        ),
     )
 
     def ask_confirmation(self) -> None:

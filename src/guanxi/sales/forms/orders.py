@@ -126,6 +126,11 @@ class OrderForm(forms.Form):
         required=False,
         help_text=_("Empty: the customer's address."),
     )
+    delivery_terms = forms.CharField(
+        label=_label(Order, "delivery_terms"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     notes = forms.CharField(
         label=_label(Order, "notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -170,6 +175,7 @@ class OrderEditForm(OrderForm):
         return {
             "order_date": order.order_date,
             "delivery_address": order.delivery_address,
+            "delivery_terms": order.delivery_terms,
             "notes": order.notes,
             "version": order.version,
         }

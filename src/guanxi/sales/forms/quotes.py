@@ -38,6 +38,12 @@ class QuoteForm(forms.Form):
     notes = forms.CharField(
         label=_label("notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    delivery_terms = forms.CharField(
+        label=_label("delivery_terms"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=cast(Field, Quote._meta.get_field("delivery_terms")).help_text,
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,6 +75,7 @@ class QuoteEditForm(QuoteForm):
             "quote_date": quote.quote_date,
             "valid_until": quote.valid_until,
             "notes": quote.notes,
+            "delivery_terms": quote.delivery_terms,
             "version": quote.version,
         }
 

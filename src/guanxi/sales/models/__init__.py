@@ -2,7 +2,7 @@
 
 # Contracts 合同.
 from guanxi.sales.models.contract import Contract, Payment, Receivable  # noqa: E402
-from guanxi.sales.models.opportunity import Opportunity, PlanItem
+from guanxi.sales.models.opportunity import Opportunity, PlanItem, PlanItemResult
 from guanxi.sales.models.order import Order, OrderLine
 from guanxi.sales.models.pipeline import Deal, PipelineStage
 from guanxi.sales.models.product import InventoryItem, Product, ProductCategory, Warehouse
@@ -20,6 +20,7 @@ __all__ = [
     "Payment",
     "PipelineStage",
     "PlanItem",
+    "PlanItemResult",
     "Product",
     "Quote",
     "QuoteLine",

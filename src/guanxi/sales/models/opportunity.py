@@ -62,6 +62,17 @@ class Opportunity(BaseModel):
         _("contact phone"), max_length=30, blank=True, validators=[phone_validator]
     )
     description = models.TextField(pgettext_lazy("opportunity", "description"), blank=True)
+    # What winning it would be worth and when: an assigned opportunity counts in the weighted
+    # forecast at its probability, and the deal opened on success carries the amount.
+    expected_amount = models.DecimalField(
+        _("expected amount"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    expected_close_date = models.DateField(_("expected close date"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.UNASSIGNED
     )
@@ -112,6 +123,10 @@ class Opportunity(BaseModel):
                 condition=models.Q(probability__gte=0, probability__lte=100),
                 name="opportunity_probability_percent",
             ),
+            models.CheckConstraint(
+                condition=models.Q(expected_amount__isnull=True) | models.Q(expected_amount__gte=0),
+                name="opportunity_expected_amount_positive",
+            ),
             # Only an unassigned opportunity lacks an assignee; every later state keeps one.
             models.CheckConstraint(
                 condition=models.Q(status="unassigned", assigned_to__isnull=True)
@@ -151,8 +166,17 @@ class PlanItem(BaseModel):
     )
     date = models.DateField(_("date"))
     content = models.TextField(pgettext_lazy("plan item", "plan"))
+    # The latest result; every result recorded, earlier ones included, is a PlanItemResult.
     result = models.TextField(pgettext_lazy("plan item", "result"), blank=True)
     result_at = models.DateTimeField(_("result recorded at"), null=True, blank=True)
+    result_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("result recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     scope_fields = ("opportunity__created_by", "opportunity__assigned_to")
 
@@ -164,3 +188,35 @@ class PlanItem(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.content[:40]}"
+
+    @property
+    def earlier_results(self) -> list["PlanItemResult"]:
+        """The results recorded before the latest, newest first (from the prefetched rows)."""
+        return list(reversed(list(self.results.all())[:-1]))
+
+
+class PlanItemResult(BaseModel):
+    """One result 执行效果 recorded for a plan item, by ``created_by`` at ``created_at``.
+
+    Recording again adds a row, so the plan shows every result in turn and who wrote it; the
+    item keeps the latest for lists.
+    """
+
+    item = models.ForeignKey(
+        PlanItem,
+        verbose_name=_("plan item"),
+        on_delete=models.CASCADE,
+        related_name="results",
+    )
+    text = models.TextField(pgettext_lazy("plan item", "result"))
+
+    scope_fields = ("item__opportunity__created_by", "item__opportunity__assigned_to")
+
+    class Meta:
+        verbose_name = _("plan item result")
+        verbose_name_plural = _("plan item results")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["item", "created_at"], name="plan_result_by_item")]
+
+    def __str__(self) -> str:
+        return self.text[:40]

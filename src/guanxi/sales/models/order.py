@@ -65,6 +65,7 @@ class Order(BaseModel):
     )
     delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    delivery_terms = models.TextField(_("delivery terms"), blank=True)
     total = models.DecimalField(_("total"), default=0, **MONEY)
     # Kept beside the total, from the same lines (``services.orders.set_line_figures``), so the
     # KPIs per order (items, lines) read the orders alone instead of millions of lines.

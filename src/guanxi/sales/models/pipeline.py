@@ -96,6 +96,17 @@ class Deal(BaseModel):
         related_name="+",
         limit_choices_to={"kind": DictionaryKind.LOST_REASON},
     )
+    # The opportunity 销售机会 whose success opened this deal: one prospect's story from first
+    # contact to order.
+    opportunity = models.OneToOneField(
+        "sales.Opportunity",
+        verbose_name=_("sales opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deal",
+        editable=False,
+    )
     won_on = models.DateField(_("won on"), null=True, blank=True)
     lost_on = models.DateField(_("lost on"), null=True, blank=True)
 

@@ -48,6 +48,11 @@ class Quote(BaseModel):
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     notes = models.TextField(_("notes"), blank=True)
+    delivery_terms = models.TextField(
+        _("delivery terms"),
+        blank=True,
+        help_text=_("When, where and how the goods are delivered; the order keeps them."),
+    )
     total = models.DecimalField(_("total"), default=0, **MONEY)
     order = models.OneToOneField(
         Order,

@@ -2,13 +2,16 @@
 
 A fifth are still unassigned, the rest were assigned to an account manager and carry one to
 four dated plan items, the past ones with their result; a quarter of all were won (linked to a
-customer of the assignee created before the close) and some lost with a reason. Rows go in
-through the seed writer like the customers', without audit history.
+customer of the assignee created before the close) and some lost with a reason. Seven in ten
+carry an expected amount and close date, so the open ones show in the weighted forecast. Each
+result is also one of the item's results (``PlanItemResult``), written by the assignee. Rows go
+in through the seed writer like the customers', without audit history.
 """
 
 import dataclasses
 import random
 from datetime import timedelta
+from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
@@ -18,10 +21,11 @@ from django.db.models.functions import Coalesce
 from guanxi.core.bulk import analyze, bulk_insert, reserve_ids
 from guanxi.core.seeding import SeedContext, register_seeder, words_of
 from guanxi.customers.models import Customer
-from guanxi.sales.models import Opportunity, PlanItem
+from guanxi.sales.models import Opportunity, PlanItem, PlanItemResult
 
 CUSTOMERS_PER_OPPORTUNITY = 10
 HISTORY_DAYS = 365
+WITH_EXPECTATION = 0.7  # the share with an expected amount and close date
 _STATUSES = [
     (Opportunity.Status.UNASSIGNED.value, 20),
     (Opportunity.Status.ASSIGNED.value, 40),
@@ -48,6 +52,24 @@ LOST_DETAILS = words_of("预算削减 选择了竞争对手 项目暂停 联系�
 def _rng(ctx: SeedContext) -> random.Random:
     """A generator of its own, so seeding opportunities leaves every other seeder's data as is."""
     return random.Random(repr(ctx.rng.getstate()[1][:16]) + "opportunities")  # noqa: S311
+
+
+def _expectation_rng(ctx: SeedContext) -> random.Random:
+    """Amounts and dates from a generator of their own: the rows' other values stay as before."""
+    return random.Random(repr(ctx.rng.getstate()[1][:16]) + "expectations")  # noqa: S311
+
+
+def _expect(rng: random.Random, row: dict, now) -> None:
+    """An expected amount (¥5,000–¥500,000 in hundreds) and a close date 2–26 weeks after the
+    assignment (or creation); open ones still to close lie ahead of ``now``."""
+    if rng.random() >= WITH_EXPECTATION:
+        return
+    amount = Decimal(rng.randrange(50, 5001) * 100)
+    start = row.get("assigned_at") or row["created_at"]
+    close = start + timedelta(weeks=rng.randrange(2, 27))
+    if row["status"] == Opportunity.Status.ASSIGNED and close < now:
+        close = now + timedelta(days=rng.randrange(7, 120))
+    row.update(expected_amount=amount, expected_close_date=close.date())
 
 
 def _opportunity(ctx: SeedContext, pk: int) -> dict:
@@ -103,6 +125,7 @@ def _plan_items(ctx: SeedContext, opportunity: dict) -> list[dict]:
                 "content": rng.choice(STEPS),
                 "result": rng.choice(RESULTS) if done else "",
                 "result_at": when if done else None,
+                "result_by_id": opportunity["assigned_to_id"] if done else None,
                 "created_by_id": opportunity["assigned_to_id"],
                 "created_at": start,
                 "updated_at": when if done else start,
@@ -117,24 +140,44 @@ def seed_opportunities(ctx: SeedContext, customers: int) -> None:
     if not count or not ctx.owners:
         return
     local = dataclasses.replace(ctx, rng=_rng(ctx))
+    expectations = _expectation_rng(ctx)
     for start in range(0, count, ctx.batch_size):
         size = min(ctx.batch_size, count - start)
         with ctx.batch_transaction():
             rows = [_opportunity(local, pk) for pk in reserve_ids(Opportunity, size)]
+            for row in rows:
+                _expect(expectations, row, ctx.now)
             items = [item for row in rows for item in _plan_items(local, row)]
             for item, pk in zip(items, reserve_ids(PlanItem, len(items)), strict=True):
                 item["id"] = pk
-            ctx.writer.submit(partial(_write, rows, items))
+            results = _results([item for item in items if item["result"]])
+            ctx.writer.submit(partial(_write, rows, items, results))
         ctx.add("opportunities", size)
         ctx.add("plan_items", len(items))
     # Through the writer, so it runs once every customer and opportunity batch is written.
     ctx.writer.submit(won_link_customers)
 
 
-def _write(opportunities: list[dict], items: list[dict]) -> None:
+def _results(done: list[dict]) -> list[dict]:
+    """Each seeded result as the item's one recorded result."""
+    return [
+        {
+            "id": pk,
+            "item_id": item["id"],
+            "text": item["result"],
+            "created_by_id": item["result_by_id"],
+            "created_at": item["result_at"],
+            "updated_at": item["result_at"],
+        }
+        for item, pk in zip(done, reserve_ids(PlanItemResult, len(done)), strict=True)
+    ]
+
+
+def _write(opportunities: list[dict], items: list[dict], results: list[dict]) -> None:
     with transaction.atomic():
         bulk_insert(Opportunity, opportunities)
         bulk_insert(PlanItem, items)
+        bulk_insert(PlanItemResult, results)
 
 
 def won_link_customers() -> None:

@@ -6,14 +6,15 @@ those of the managers they support, executives and administrators all of them.
 """
 
 from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.scoping import scope_queryset
 from guanxi.sales import rules
-from guanxi.sales.models import Opportunity, PlanItem
+from guanxi.sales.models import Deal, Opportunity, PlanItem, PlanItemResult
+from guanxi.sales.selectors.pipeline import deal_list
 
 # Newest first; ends in the id so keyset pages have a total order.
 OPPORTUNITY_LIST_ORDERING = ("-created_at", "-id")
@@ -35,7 +36,7 @@ def opportunity_list(
     assignee's.
     """
     rows = scope_queryset(Opportunity.objects.all(), actor).select_related(
-        "source", "assigned_to", "created_by", "customer"
+        "source", "assigned_to", "created_by", "customer", "deal"
     )
     if status:
         rows = rows.filter(status=status)
@@ -64,6 +65,7 @@ def opportunity_get(*, actor: User, pk: int | str) -> Opportunity:
             "assigned_by",
             "created_by",
             "lost_reason",
+            "deal",
         )
         .get(pk=pk)
     )
@@ -74,10 +76,22 @@ def opportunity_in_scope(*, actor: User, opportunity: Opportunity) -> bool:
     return scope_queryset(Opportunity.objects.filter(pk=opportunity.pk), actor).exists()
 
 
+def opportunity_deal(*, actor: User, opportunity: Opportunity) -> Deal | None:
+    """The deal the won ``opportunity`` continues as, if ``actor`` sees it."""
+    deal: Deal | None = deal_list(actor=actor).filter(opportunity=opportunity).first()
+    return deal
+
+
 def plan_item_list(*, actor: User, opportunity: Opportunity) -> QuerySet[PlanItem]:
-    """The plan items of ``opportunity`` in date order, if the actor sees it (else none)."""
-    return scope_queryset(PlanItem.objects.filter(opportunity=opportunity), actor).order_by(
-        "date", "id"
+    """The plan items of ``opportunity`` in date order, if the actor sees it (else none), with
+    who wrote each and every result recorded (``item.results``, oldest first, with their
+    authors): two queries however long the plan."""
+    results = PlanItemResult.objects.select_related("created_by").order_by("created_at", "id")
+    items = scope_queryset(PlanItem.objects.filter(opportunity=opportunity), actor)
+    return (
+        items.select_related("created_by", "result_by")
+        .prefetch_related(Prefetch("results", queryset=results))
+        .order_by("date", "id")
     )
 
 

@@ -51,7 +51,9 @@ def order_get(*, actor: User, pk: int | str) -> Order:
     """The order with its lines if the actor sees it; ``Order.DoesNotExist`` otherwise."""
     found: Order = (
         scope_queryset(Order.objects.all(), actor)
-        .select_related("customer", "owner", "created_by", "on_behalf_of", "credit_override_by")
+        .select_related(
+            "customer", "owner", "created_by", "on_behalf_of", "credit_override_by", "quote"
+        )
         .prefetch_related(_lines())
         .get(pk=pk)
     )
@@ -59,8 +61,9 @@ def order_get(*, actor: User, pk: int | str) -> Order:
 
 
 def order_with_lines(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    """``queryset`` with its lines prefetched (one more query per page)."""
-    return queryset.prefetch_related(_lines())
+    """``queryset`` with its lines prefetched (one more query per page) and the quote it was
+    converted from joined."""
+    return queryset.select_related("quote").prefetch_related(_lines())
 
 
 def order_owner_filter_choices(*, actor: User) -> QuerySet[User]:

@@ -17,7 +17,7 @@ from guanxi.accounts.models import User
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
 from guanxi.customers.models import Customer
-from guanxi.sales.models import Deal, PipelineStage
+from guanxi.sales.models import Deal, Opportunity, PipelineStage
 
 DEAL_LIST_ORDERING = ("-created_at", "-id")
 CARDS_PER_COLUMN = 50
@@ -56,7 +56,7 @@ def deal_list(
 
 def deal_get(*, actor: User, pk: int | str) -> Deal:
     """The deal if ``actor`` sees it; ``Deal.DoesNotExist`` otherwise (a 404)."""
-    return deal_list(actor=actor).get(pk=pk)
+    return deal_list(actor=actor).select_related("opportunity").get(pk=pk)
 
 
 def deal_owner_choices(*, actor: User) -> QuerySet[User]:
@@ -102,49 +102,83 @@ def board(*, actor: User, owner: User | None = None) -> list[Column]:
     return list(columns.values())
 
 
-def forecast_rows(*, actor: User, owner: User | None = None) -> list[dict[str, Any]]:
-    """Weighted pipeline 加权预测: per expected close month and owner, the sum of amount ×
-    probability / 100 of the deals in scope that are not lost (won deals count in full).
-    Deals without an expected close date are left out.
+DEAL = "deal"
+OPPORTUNITY = "opportunity"
 
-    Two queries: the sums grouped by month and owner id only (a hash aggregate over the
-    deals; grouping by the owners' names as well made PostgreSQL sort 100,000 rows on disk),
-    then the names of the owners that appear.
-    """
+
+def _weighted_sums(rows: QuerySet[Any], *, amount: str, owner: str, date: str) -> list[Any]:
     weighted = ExpressionWrapper(
-        F("amount") * F("probability"), output_field=DecimalField(max_digits=20, decimal_places=2)
+        F(amount) * F("probability"), output_field=DecimalField(max_digits=20, decimal_places=2)
     )
-    rows = scope_queryset(Deal.objects.all(), actor).filter(
-        expected_close_date__isnull=False, stage__is_lost=False
-    )
-    if owner is not None:
-        rows = rows.filter(owner=owner)
-    sums = list(
-        rows.annotate(month=TruncMonth("expected_close_date"))
-        .values("month", "owner")
-        .annotate(weighted=Sum(weighted), amount=Sum("amount"), count=Count("id"))
+    return list(
+        rows.annotate(month=TruncMonth(date), rep=F(owner))
+        .values("month", "rep")
+        .annotate(weighted=Sum(weighted), amount=Sum(amount), count=Count("id"))
         .order_by()
     )
+
+
+def forecast_rows(*, actor: User, owner: User | int | None = None) -> list[dict[str, Any]]:
+    """Weighted pipeline 加权预测: per expected close month, owner and kind, the sum of amount ×
+    probability / 100 —
+
+    * ``kind="deal"``: the deals in scope that are not lost (won deals count in full);
+    * ``kind="opportunity"``: the assigned opportunities 销售机会 in scope with an expected
+      amount, at their success probability, under their assignee. A won opportunity has left
+      the forecast: the deal it opened, if any, counts instead.
+
+    Records without an expected close date are left out. Three queries: the deals' sums and
+    the opportunities' sums, each grouped by month and owner id only (a hash aggregate;
+    grouping by the owners' names as well made PostgreSQL sort 100,000 rows on disk), then the
+    names of the owners that appear.
+    """
+    deals = scope_queryset(Deal.objects.all(), actor).filter(
+        expected_close_date__isnull=False, stage__is_lost=False
+    )
+    opportunities = scope_queryset(Opportunity.objects.all(), actor).filter(
+        status=Opportunity.Status.ASSIGNED,
+        expected_close_date__isnull=False,
+        expected_amount__isnull=False,
+    )
+    if owner is not None:
+        deals = deals.filter(owner=owner)
+        opportunities = opportunities.filter(assigned_to=owner)
+    sums = [
+        {**row, "kind": DEAL}
+        for row in _weighted_sums(
+            deals, amount="amount", owner="owner_id", date="expected_close_date"
+        )
+    ]
+    sums += [
+        {**row, "kind": OPPORTUNITY}
+        for row in _weighted_sums(
+            opportunities,
+            amount="expected_amount",
+            owner="assigned_to_id",
+            date="expected_close_date",
+        )
+    ]
     names = {
         user.pk: user
-        for user in User.objects.filter(pk__in={row["owner"] for row in sums}).only(
+        for user in User.objects.filter(pk__in={row["rep"] for row in sums}).only(
             "username", "last_name", "first_name"
         )
     }
     result = [
         {
             "month": row["month"],
-            "owner": row["owner"],
-            "owner_username": names[row["owner"]].username,
-            "owner_name": f"{names[row['owner']].last_name}{names[row['owner']].first_name}".strip()
-            or names[row["owner"]].username,
+            "kind": row["kind"],
+            "owner": row["rep"],
+            "owner_username": names[row["rep"]].username,
+            "owner_name": f"{names[row['rep']].last_name}{names[row['rep']].first_name}".strip()
+            or names[row["rep"]].username,
             "weighted": (Decimal(row["weighted"] or 0) / 100).quantize(CENT),
             "amount": Decimal(row["amount"] or 0).quantize(CENT),
             "count": row["count"],
         }
         for row in sums
     ]
-    return sorted(result, key=lambda row: (row["month"], row["owner_username"]))
+    return sorted(result, key=lambda row: (row["month"], row["owner_username"], row["kind"]))
 
 
 @dataclass(frozen=True)
@@ -158,7 +192,8 @@ class ForecastOwner:
 
 
 def forecast_table(*, actor: User, owner: User | None = None) -> dict[str, Any]:
-    """The forecast as a month × owner table with row and column totals."""
+    """The forecast as a month × owner table: per month a row of the deals' weighted sums
+    and, apart, a row of the opportunities'; with row, column and kind totals."""
     rows = forecast_rows(actor=actor, owner=owner)
     months = sorted({row["month"] for row in rows})
     owners = {
@@ -166,25 +201,45 @@ def forecast_table(*, actor: User, owner: User | None = None) -> dict[str, Any]:
         for row in rows
     }
     owner_list = sorted(owners.values(), key=lambda user: user.username)
-    cells: defaultdict[tuple[Any, int], Decimal] = defaultdict(lambda: Decimal("0.00"))
+    zero = Decimal("0.00")
+    cells: defaultdict[tuple[Any, int, str], Decimal] = defaultdict(lambda: zero)
     for row in rows:
-        cells[(row["month"], row["owner"])] += row["weighted"]
+        cells[(row["month"], row["owner"], row["kind"])] += row["weighted"]
+    has_opportunities = {row["month"] for row in rows if row["kind"] == OPPORTUNITY}
+
+    def line(month: Any, kind: str) -> list[Decimal]:
+        return [cells[(month, user.pk, kind)] for user in owner_list]
+
+    def total(kind: str) -> Decimal:
+        return sum((value for key, value in cells.items() if key[2] == kind), zero)
+
+    table_rows = []
+    for month in months:
+        deal_cells, opportunity_cells = line(month, DEAL), line(month, OPPORTUNITY)
+        table_rows.append(
+            {
+                "month": month,
+                "cells": deal_cells,
+                "deals": sum(deal_cells, zero),
+                "opportunity_cells": opportunity_cells if month in has_opportunities else None,
+                "opportunities": sum(opportunity_cells, zero),
+                "total": sum(deal_cells, zero) + sum(opportunity_cells, zero),
+            }
+        )
     return {
         "months": months,
         "owners": owner_list,
-        "rows": [
-            {
-                "month": month,
-                "cells": [cells[(month, user.pk)] for user in owner_list],
-                "total": sum((cells[(month, user.pk)] for user in owner_list), Decimal("0.00")),
-            }
-            for month in months
-        ],
+        "rows": table_rows,
         "owner_totals": [
-            sum((cells[(month, user.pk)] for month in months), Decimal("0.00"))
+            sum(
+                (cells[(month, user.pk, kind)] for month in months for kind in (DEAL, OPPORTUNITY)),
+                zero,
+            )
             for user in owner_list
         ],
-        "total": sum(cells.values(), Decimal("0.00")),
+        "deals_total": total(DEAL),
+        "opportunities_total": total(OPPORTUNITY),
+        "total": sum(cells.values(), zero),
     }
 
 

@@ -343,14 +343,17 @@ def lead_convert(
     _check_version(locked, expected_version)
     prospect = locked.company or locked.name
     if to == "opportunity":
-        opportunity = services_opportunities.opportunity_create(
+        opportunity = services_opportunities.opportunity_create_within(
             actor=actor,
-            prospect_name=prospect,
-            summary=(summary or "").strip()[:200] or _("From lead: %(name)s") % {"name": prospect},
-            probability=probability,
-            contact=locked.name[:100],
-            contact_phone=locked.phone,
-            description=locked.notes,
+            given={
+                "prospect_name": prospect,
+                "summary": (summary or "").strip()[:200]
+                or _("From lead: %(name)s") % {"name": prospect},
+                "probability": probability,
+                "contact": locked.name[:100],
+                "contact_phone": locked.phone,
+                "description": locked.notes,
+            },
         )
         locked.converted_opportunity = opportunity
     elif to == "customer":

@@ -9,9 +9,15 @@ The life of an opportunity::
   supervisor may edit or delete it; afterwards it is fixed.
 * A supervisor (``accounts.view_team_records``; administrators too) assigns it to one of the
   users they may give records to (the customers app's rule), recording who, when and by whom.
-* The assignee alone writes dated plan items 计划项, records each one's result 执行效果, and
-  finishes: *development succeeded* creates the customer and its primary contact through the
-  customers app's services (duplicate check included), *terminated* records the lost reason.
+* The assignee, or a supervisor of the team the assignee works in, writes dated plan items
+  计划项 and records each one's result 执行效果; recording again adds a result, the earlier ones
+  stay with the item, each with who wrote it and when.
+* The assignee alone finishes: *development succeeded* creates the customer and its primary
+  contact through the customers app's services (duplicate check included) and, if asked, opens
+  a deal 商机 for it carrying the expected amount, linked to the opportunity; *terminated*
+  records the lost reason.
+* An optional expected amount and close date put an assigned opportunity into the weighted
+  forecast (``selectors.pipeline``) at its success probability.
 
 Rights missing → ``PermissionDenied`` (403); outside the actor's scope → ``DoesNotExist`` (404);
 bad input → ``ValidationError`` naming the field (400); a transition the status does not allow
@@ -20,6 +26,7 @@ saved through ``record_create``/``record_update``, so it is versioned and in the
 """
 
 import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,8 +47,9 @@ from guanxi.customers.events import customer_created_event
 from guanxi.customers.models import Customer
 from guanxi.customers.services import customers as customer_services
 from guanxi.sales import notifications, rules
-from guanxi.sales.models import Opportunity, PlanItem
+from guanxi.sales.models import Deal, Opportunity, PlanItem, PlanItemResult
 from guanxi.sales.selectors.opportunities import opportunity_assignee_choices
+from guanxi.sales.services import pipeline as services_pipeline
 
 OPPORTUNITY_EDITABLE_FIELDS = (
     "source",
@@ -52,6 +60,8 @@ OPPORTUNITY_EDITABLE_FIELDS = (
     "contact",
     "contact_phone",
     "description",
+    "expected_amount",
+    "expected_close_date",
 )
 MAX_TEXT_LENGTH = 4000  # description, plan content, result and lost details
 
@@ -69,6 +79,8 @@ class OpportunityFields(TypedDict, total=False):
     contact: str
     contact_phone: str
     description: str
+    expected_amount: Decimal | int | str | None
+    expected_close_date: datetime.date | None
 
 
 # -- helpers (who may do what: ``sales.rules``; the pages ask the same predicates) -------------
@@ -104,18 +116,50 @@ def _refuse_closed(opportunity: Opportunity) -> None:
         )
 
 
-def _require_open_for(actor: User, opportunity: Opportunity) -> None:
-    """The development plan moves only while assigned, and only in the assignee's hands."""
+def _require_open(opportunity: Opportunity) -> None:
+    """The development moves only while assigned."""
     if opportunity.is_unassigned:
         raise BusinessRuleError(
             {"status": _("Assign this opportunity first: its assignee develops it.")}
         )
     _refuse_closed(opportunity)
+
+
+def _require_open_for(actor: User, opportunity: Opportunity) -> None:
+    """Finishing is the assignee's alone."""
+    _require_open(opportunity)
     if not rules.can_develop_opportunity(actor, opportunity):
         raise PermissionDenied(
             _("Only %(name)s, to whom this opportunity is assigned, develops it.")
             % {"name": opportunity.assigned_to}
         )
+
+
+def _require_planner(actor: User, opportunity: Opportunity) -> None:
+    """The plan is written by the assignee or a supervisor of the assignee's team."""
+    _require_open(opportunity)
+    if not rules.can_write_plan(actor, opportunity):
+        raise PermissionDenied(
+            _(
+                "Only %(name)s, to whom this opportunity is assigned, or a supervisor of their "
+                "team writes its plan."
+            )
+            % {"name": opportunity.assigned_to}
+        )
+
+
+def _amount(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"expected_amount": _("Enter an amount of zero or more.")}) from None
+    if amount < 0 or amount.adjusted() >= 12:  # 14 digits, 2 of them decimals
+        raise ValidationError(
+            {"expected_amount": _("Enter an amount of zero or more, below one trillion.")}
+        )
+    return amount
 
 
 def _text(value: str | None, *, field: str, required_message: str | None = None) -> str:
@@ -164,6 +208,8 @@ def _clean_fields(
             fields[name] = (fields[name] or "").strip()
     if "description" in fields:
         fields["description"] = _text(fields["description"], field="description")
+    if "expected_amount" in fields:
+        fields["expected_amount"] = _amount(fields["expected_amount"])
     # A source or customer kept as it was stays valid even if it was retired meanwhile.
     if "source" in fields and (current is None or fields["source"] != current.source):
         _check_source(fields["source"])
@@ -182,6 +228,14 @@ def _clean_fields(
 @transaction.atomic
 def opportunity_create(*, actor: User, **given: Unpack[OpportunityFields]) -> Opportunity:
     """Record a new opportunity, unassigned; the actor is its creator."""
+    return opportunity_create_within(actor=actor, given=given)
+
+
+# Also called inside another service's transaction (a lead converted into an opportunity): no
+# savepoint of its own there.
+@transaction.atomic(savepoint=False)
+def opportunity_create_within(*, actor: User, given: OpportunityFields) -> Opportunity:
+    """The write of :func:`opportunity_create`, the right checked."""
     require(actor, rules.ADD_OPPORTUNITY)
     fields = _clean_fields(actor, dict(given))
     opportunity = Opportunity(**fields, status=Status.UNASSIGNED)
@@ -297,10 +351,11 @@ def opportunity_assign(
 def plan_item_create(
     *, actor: User, opportunity: Opportunity, date: datetime.date | None, content: str
 ) -> PlanItem:
-    """The assignee adds a dated step 计划项 to the plan of an assigned opportunity."""
+    """The assignee (or a supervisor of their team) adds a dated step 计划项 to the plan of an
+    assigned opportunity; the item's ``created_by`` names who wrote it."""
     require(actor, rules.ADD_PLANITEM)
     locked = _locked(actor, opportunity)
-    _require_open_for(actor, locked)
+    _require_planner(actor, locked)
     if date is None:
         raise ValidationError({"date": _("Enter the date of this step.")})
     content = _text(content, field="content", required_message=_("Describe the planned step."))
@@ -312,16 +367,23 @@ def plan_item_create(
 def plan_item_record_result(
     *, actor: User, item: PlanItem, result: str, expected_version: int | None = None
 ) -> PlanItem:
-    """The assignee records what a step achieved 执行效果; recording again replaces it
-    (the audit history keeps every earlier wording)."""
+    """The assignee (or a supervisor of their team) records what a step achieved 执行效果.
+
+    Every result is kept as a :class:`PlanItemResult` naming who wrote it and when, so
+    recording again adds to the item's results instead of replacing the earlier one; the item
+    shows the latest.
+    """
     require(actor, rules.CHANGE_PLANITEM)
     locked = _locked(actor, item.opportunity)
-    _require_open_for(actor, locked)
+    _require_planner(actor, locked)
     result = _text(result, field="result", required_message=_("Describe the result of this step."))
     current: PlanItem = PlanItem.objects.select_for_update().get(pk=item.pk, opportunity=locked)
     _check_version(current, expected_version)
+    now = timezone.now()
+    record_create(instance=PlanItemResult(item=current, text=result, created_at=now), actor=actor)
     current.result = result
-    current.result_at = timezone.now()
+    current.result_at = now
+    current.result_by = actor
     return record_update(
         instance=current,
         actor=actor,
@@ -347,6 +409,7 @@ def opportunity_succeed(
     actor: User,
     opportunity: Opportunity,
     confirm_duplicate: bool = False,
+    open_deal: bool = False,
     expected_version: int | None = None,
 ) -> Opportunity:
     """Development succeeded 开发成功: the opportunity is won and the prospect a customer.
@@ -355,7 +418,10 @@ def opportunity_succeed(
     source and phone) and its primary contact are created through the customers app's
     services, in this one transaction. Likely duplicates refuse it with
     :class:`guanxi.customers.dedup.DuplicateError` unless ``confirm_duplicate``. The customer's
-    timeline records where it came from. Returns the opportunity, ``customer`` set.
+    timeline records where it came from. With ``open_deal`` a deal 商机 for the customer is
+    opened in the pipeline's first stage, carrying the expected amount and close date and linked
+    to the opportunity (``opportunity.deal``), so the prospect's story continues to the order.
+    Returns the opportunity, ``customer`` set.
     """
 
     require(actor, rules.CHANGE_OPPORTUNITY)
@@ -394,7 +460,28 @@ def opportunity_succeed(
     locked.customer = customer
     locked.status = Status.WON
     locked.closed_at = now
-    return record_update(instance=locked, actor=actor, change_reason=_("Development succeeded"))
+    record_update(instance=locked, actor=actor, change_reason=_("Development succeeded"))
+    if open_deal:
+        _open_deal(actor, locked, customer)
+    return locked
+
+
+def _open_deal(actor: User, opportunity: Opportunity, customer: Customer) -> Deal:
+    """The deal the won opportunity continues as: owned by the assignee, worth the expected
+    amount (nothing yet when none was expected), at the first stage's probability."""
+    if Deal.all_objects.filter(opportunity=opportunity).exists():
+        raise BusinessRuleError({"open_deal": _("This opportunity already has its deal.")})
+    return services_pipeline.deal_create_within(
+        actor=actor,
+        given={
+            "customer": customer,
+            "owner": opportunity.assigned_to,
+            "title": opportunity.summary,
+            "amount": opportunity.expected_amount or Decimal("0.00"),
+            "expected_close_date": opportunity.expected_close_date,
+        },
+        opportunity=opportunity,
+    )
 
 
 @transaction.atomic

@@ -14,6 +14,8 @@ Rules:
   order moves forward, a churn warning is cleared, a churned customer is won back.
 - Draft and confirmed orders can be edited and cancelled; shipped, completed and cancelled
   ones cannot. Status moves forward draft → confirmed → shipped → completed.
+- A converted quote's order is written by :func:`order_create_within` inside the conversion's
+  transaction (no savepoint of its own); it carries the quote's notes and delivery terms.
 """
 
 import datetime
@@ -41,7 +43,7 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 MAX_LINES = 200
 LARGEST = Decimal(10) ** 12  # the columns hold 14 digits, 2 of them decimals
-ORDER_EDITABLE_FIELDS = ("order_date", "delivery_address", "notes")
+ORDER_EDITABLE_FIELDS = ("order_date", "delivery_address", "delivery_terms", "notes")
 # The next status of each forward step (cancelling is order_cancel).
 TRANSITIONS: dict[str, str] = {
     Order.Status.DRAFT: Order.Status.CONFIRMED,
@@ -58,6 +60,7 @@ class OrderFields(TypedDict, total=False):
 
     order_date: datetime.date
     delivery_address: str
+    delivery_terms: str
     notes: str
 
 
@@ -233,11 +236,43 @@ def order_create(
     order_date: datetime.date | None = None,
     status: str = Order.Status.CONFIRMED,
     delivery_address: str = "",
+    delivery_terms: str = "",
     notes: str = "",
     credit_override: bool = False,
     credit_override_reason: str = "",
 ) -> Order:
     """Create an order of ``customer`` with ``lines`` (see :func:`build_lines`)."""
+    return order_create_within(
+        actor=actor,
+        customer=customer,
+        lines=lines,
+        order_date=order_date,
+        status=status,
+        delivery_address=delivery_address,
+        delivery_terms=delivery_terms,
+        notes=notes,
+        credit_override=credit_override,
+        credit_override_reason=credit_override_reason,
+    )
+
+
+# Also called inside another service's transaction (a quote converted into an order): no
+# savepoint of its own there.
+@transaction.atomic(savepoint=False)
+def order_create_within(
+    *,
+    actor: User,
+    customer: Customer,
+    lines: Iterable[LineInput],
+    order_date: datetime.date | None = None,
+    status: str = Order.Status.CONFIRMED,
+    delivery_address: str = "",
+    delivery_terms: str = "",
+    notes: str = "",
+    credit_override: bool = False,
+    credit_override_reason: str = "",
+) -> Order:
+    """The write of :func:`order_create`, the right checked."""
     require(actor, rules.ADD_ORDER)
     if not scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists():
         raise Customer.DoesNotExist
@@ -264,6 +299,7 @@ def order_create(
         order_date=order_date or timezone.localdate(),
         status=status,
         delivery_address=(delivery_address or customer.address or "").strip(),
+        delivery_terms=(delivery_terms or "").strip(),
         notes=(notes or "").strip(),
     )
     set_line_figures(order, built)
@@ -304,7 +340,8 @@ def order_update(
     lines: Iterable[LineInput] | None = None,
     **fields: Unpack[OrderFields],
 ) -> Order:
-    """Change a draft or confirmed order's date, address, notes and (given) its lines.
+    """Change a draft or confirmed order's date, address, delivery terms, notes and (given) its
+    lines.
 
     ``lines`` replaces every line; the total is computed again. A stale ``expected_version``
     is a conflict and nothing is written.

@@ -5,7 +5,8 @@
   cannot be deleted. ``stages_seed_defaults`` puts in the default stages when there are none.
 * Anyone with ``sales.add_deal`` creates a deal for a customer in their scope, owned by a user
   in their scope (by default the customer's owner when the actor sees them, else the actor).
-  The probability defaults to the stage's; it may be overridden.
+  The probability defaults to the stage's; it may be overridden. A won opportunity may open its
+  deal (``deal_create_within``, inside the opportunity's transaction), linked to it.
 * ``deal_move`` moves a deal to another stage (``sales.change_deal``, the deal in scope, the
   version the mover read): the probability becomes the new stage's default, a lost stage needs
   a lost reason (dictionary ``lost_reason``), won and lost stages record the date; the history
@@ -34,7 +35,7 @@ from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
 from guanxi.customers.models import Customer
 from guanxi.sales import rules
-from guanxi.sales.models import Deal, PipelineStage
+from guanxi.sales.models import Deal, Opportunity, PipelineStage
 
 STAGE_EDITABLE_FIELDS = ("name_zh", "name_en", "order", "probability", "is_won", "is_lost")
 DEAL_EDITABLE_FIELDS = (
@@ -269,6 +270,22 @@ def deal_create(
     **given: Unpack[DealFields],
 ) -> Deal:
     """Record a new deal; the probability defaults to its stage's."""
+    return deal_create_within(actor=actor, stage=stage, lost_reason=lost_reason, given=given)
+
+
+# Also called inside another service's transaction (a won opportunity opening its deal): no
+# savepoint of its own there.
+@transaction.atomic(savepoint=False)
+def deal_create_within(
+    *,
+    actor: User,
+    given: DealFields,
+    stage: PipelineStage | None = None,
+    lost_reason: DictionaryEntry | None = None,
+    opportunity: Opportunity | None = None,
+) -> Deal:
+    """The write of :func:`deal_create`, the right checked; ``opportunity`` is the one whose
+    success opens the deal."""
     require(actor, rules.ADD_DEAL)
     fields: dict[str, Any] = dict(given)
     if fields.get("customer") is None:
@@ -280,7 +297,7 @@ def deal_create(
     stage = _live_stage(stage if stage is not None else default_stage())
     if fields.get("probability") is None:
         fields["probability"] = stage.probability
-    deal = Deal(**fields)
+    deal = Deal(**fields, opportunity=opportunity)
     _enter_stage(deal, stage, lost_reason)
     return record_create(instance=deal, actor=actor)
 

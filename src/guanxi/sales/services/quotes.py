@@ -7,8 +7,9 @@ Rules:
 - The customer must be in the actor's scope and have an account manager, who owns the quote.
 - Draft and sent quotes can be edited. Status moves draft → sent → accepted / rejected.
 - A sent or accepted quote is converted into an order in one transaction through
-  ``services.orders.order_create``, so the credit-hold rule and the churn effects apply; the quote
-  records the order and cannot be converted twice.
+  ``services.orders.order_create_within`` (no savepoint of its own), so the credit-hold rule and
+  the churn effects apply; the order carries the quote's notes and delivery terms, the quote
+  records the order (``order.quote`` leads back) and cannot be converted twice.
 """
 
 import datetime
@@ -33,7 +34,7 @@ from guanxi.sales.services.orders import LineInput
 
 QUOTE_CODE_PREFIX = "BJ"
 DEFAULT_VALIDITY_DAYS = 30
-QUOTE_EDITABLE_FIELDS = ("quote_date", "valid_until", "notes")
+QUOTE_EDITABLE_FIELDS = ("quote_date", "valid_until", "notes", "delivery_terms")
 # Which statuses each status change may start from.
 STATUS_MOVES: dict[str, tuple[str, ...]] = {
     Quote.Status.SENT: (Quote.Status.DRAFT,),
@@ -48,6 +49,7 @@ class QuoteFields(TypedDict, total=False):
     quote_date: datetime.date
     valid_until: datetime.date
     notes: str
+    delivery_terms: str
 
 
 def _visible(actor: User, quote: Quote) -> None:
@@ -96,6 +98,7 @@ def quote_create(
     quote_date: datetime.date | None = None,
     valid_until: datetime.date | None = None,
     notes: str = "",
+    delivery_terms: str = "",
 ) -> Quote:
     """Create a draft quote of ``customer`` with ``lines`` (see ``services.orders.build_lines``)."""
     require(actor, rules.ADD_QUOTE)
@@ -121,6 +124,7 @@ def quote_create(
         quote_date=quote_date,
         valid_until=valid_until,
         notes=(notes or "").strip(),
+        delivery_terms=(delivery_terms or "").strip(),
         total=services_orders.order_total(built),
     )
     quote.code = code_next(prefix=QUOTE_CODE_PREFIX, year=quote_date.year)
@@ -146,7 +150,8 @@ def quote_update(
     lines: Iterable[LineInput] | None = None,
     **fields: Unpack[QuoteFields],
 ) -> Quote:
-    """Change a draft or sent quote's dates, notes and (given) its lines; total recomputed."""
+    """Change a draft or sent quote's dates, notes, delivery terms and (given) its lines; total
+    recomputed."""
     require(actor, rules.CHANGE_QUOTE)
     _visible(actor, quote)
     unknown = set(fields) - set(QUOTE_EDITABLE_FIELDS)
@@ -200,7 +205,8 @@ def quote_convert(
     credit_override: bool = False,
     credit_override_reason: str = "",
 ) -> Order:
-    """Turn a sent or accepted quote into an order (once), through order_create."""
+    """Turn a sent or accepted quote into an order (once): the quote's lines, notes and
+    delivery terms; the quote keeps the order, which leads back to it as ``order.quote``."""
     require(actor, rules.CHANGE_QUOTE)
     _visible(actor, quote)
     # The quote's current row, locked: two conversions at once make one order.
@@ -221,12 +227,13 @@ def quote_convert(
         }
         for line in quote.lines.order_by("position", "id")
     ]
-    order = services_orders.order_create(
+    order = services_orders.order_create_within(
         actor=actor,
         customer=quote.customer,
         lines=lines,
         status=order_status,
-        notes=_("From quote %(code)s") % {"code": quote.code},
+        notes=quote.notes,
+        delivery_terms=quote.delivery_terms,
         credit_override=credit_override,
         credit_override_reason=credit_override_reason,
     )

@@ -187,6 +187,7 @@ def _detail_context(
 ) -> dict[str, Any]:
     user = signed_in(request)
     can_develop = bool(rules.can_develop_opportunity(user, opportunity))
+    can_write_plan = bool(rules.can_write_plan(user, opportunity))
     can_assign = bool(rules.can_assign_opportunity(user, opportunity))
     if can_assign and assign_form is None:
         assign_form = OpportunityAssignForm(initial={"version": opportunity.version}, actor=user)
@@ -197,8 +198,12 @@ def _detail_context(
         "can_edit": bool(rules.can_edit_opportunity(user, opportunity)),
         "can_assign": can_assign,
         "can_develop": can_develop,
+        "can_write_plan": can_write_plan,
+        "deal": selectors.opportunity_deal(actor=user, opportunity=opportunity)
+        if opportunity.is_closed
+        else None,
         "assign_form": assign_form,
-        "plan_form": plan_form or (PlanItemForm() if can_develop else None),
+        "plan_form": plan_form or (PlanItemForm() if can_write_plan else None),
     }
 
 
@@ -320,7 +325,7 @@ class PlanItemResultView(_PlanView):
             {
                 "opportunity": opportunity,
                 "item": item,
-                "can_develop": bool(rules.can_develop_opportunity(request.user, opportunity)),
+                "can_write_plan": bool(rules.can_write_plan(request.user, opportunity)),
                 "result_form": form,
                 "result_item": item.pk,
             },
@@ -364,6 +369,7 @@ class OpportunitySucceedView(_FinishView):
                 actor=signed_in(request),
                 opportunity=record,
                 confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                open_deal=form.cleaned_data["open_deal"],
                 expected_version=form.cleaned_data["version"],
             )
         except DuplicateError as error:

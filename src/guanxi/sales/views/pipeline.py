@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.htmx import is_partial
+from guanxi.core.scoping import can_see
 from guanxi.core.views.generic import (
     ObjectActionView,
     ObjectDeleteView,
@@ -173,6 +174,9 @@ class DealDetailView(_DealView):
             "stages": selectors.stage_list(),
             "lost_reasons": selectors.lost_reason_choices(),
             "can_move": request.user.has_perm(rules.CHANGE_DEAL),
+            # The opportunity the deal came from, linked only for those who may open it.
+            "opportunity_visible": record.opportunity_id is not None
+            and can_see(request.user, record.opportunity),
         }
 
 
