@@ -21,7 +21,6 @@ from guanxi.core.forms.dictionaries import apply_validation_error
 from guanxi.customers import rules
 from guanxi.customers.key_figures import customer_key_figures
 from guanxi.customers.models import Customer
-from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.selectors import pool as selectors_pool
 from guanxi.customers.timeline import customer_timeline, timeline_kinds
 from guanxi.customers.views.base import scoped_customer, signed_in
