@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from guanxi.accounts.models import Team, User
+from guanxi.accounts.selectors.users import sales_reps
 from guanxi.core.rules import leads_own_team, sees_everything
 from guanxi.core.scoping import visible_user_ids
 from guanxi.sales import rules
@@ -118,8 +119,8 @@ def target_get(*, actor: User, pk: int | str) -> Target:
 
 
 def settable_users(actor: User) -> QuerySet[User]:
-    """The reps ``actor`` may set targets for."""
-    users = User.objects.filter(is_active=True)
+    """The reps ``actor`` may set targets for: the sales reps of their own team subtree."""
+    users = sales_reps(actor=actor)
     if sees_everything(actor):
         return users.order_by("username")
     if not rules.can_set_targets(actor):
