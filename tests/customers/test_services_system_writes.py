@@ -111,3 +111,21 @@ def test_a_set_wise_write_makes_its_history_rows_in_bulk(org, django_assert_max_
     assert rows.count() == 30
     assert set(rows.values_list("satisfaction", flat=True)) == {4}
     assert set(rows.values_list("history_user", flat=True)) == {None}
+
+
+def test_records_moved_by_a_merge_have_their_history_row_by_the_merger(org):
+    from guanxi.customers.models import Interaction
+    from guanxi.customers.services import merge as services_merge
+
+    survivor = CustomerFactory(owner=org["manager1"], name="甲公司")
+    merged = CustomerFactory(owner=org["manager1"], name="甲公司（重复）")
+    contact = ContactFactory(customer=merged, is_primary=True)
+    interaction = services_interactions.interaction_create(
+        actor=org["manager1"], customer=merged, summary="拜访", kind="visit"
+    )
+    services_merge.customer_merge(actor=org["manager1"], survivor=survivor, merged=merged)
+    for record in (contact, Interaction.objects.get(pk=interaction.pk)):
+        entry = record.history.order_by("-history_id").first()
+        assert entry.customer_id == survivor.pk
+        assert entry.history_user == org["manager1"]
+        assert entry.history_change_reason == "system:customers.merge_move"
