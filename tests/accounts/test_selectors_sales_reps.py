@@ -7,7 +7,6 @@ from guanxi.analytics.selectors.reports import report_owner_choices
 from guanxi.customers.selectors.customers import customer_owner_filter_choices
 from guanxi.sales.selectors.orders import order_owner_filter_choices
 from guanxi.sales.selectors.pipeline import deal_owner_filter_choices
-from guanxi.sales.selectors.targets import settable_users
 from tests.customers.fixtures.customers import CustomerFactory
 
 
@@ -64,8 +63,3 @@ def test_every_owner_filter_offers_the_sales_reps_only(org, choices):
     CustomerFactory(owner=org["supervisor"])
     offered = names(choices(actor=org["admin"]))
     assert offered == {"manager1", "manager2", "manager3", "supervisor"}
-
-
-def test_targets_are_set_for_sales_reps_only(org):
-    assert names(settable_users(org["admin"])) == {"manager1", "manager2", "manager3"}
-    assert names(settable_users(org["supervisor"])) == {"manager1", "manager2"}

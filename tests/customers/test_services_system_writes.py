@@ -26,13 +26,13 @@ def _edit(org, customer: Customer, **fields) -> None:
     )
 
 
-BOOKKEEPING = {"version", "updated_by", "search_text", "name_key", "phone_digits"}
+BOOKKEEPING = {"version", "updated_by_id", "search_text", "name_key", "phone_digits"}
 
 
 def _stored_changes(new, old) -> set[str]:
     """Every tracked field that differs between two history rows (the page shows fewer)."""
-    fields = [field.name for field in new.tracked_fields]
-    return set(new.diff_against(old, included_fields=fields).changed_fields) - BOOKKEEPING
+    fields = {field.attname for field in new.tracked_fields}
+    return {name for name in fields if getattr(new, name) != getattr(old, name)} - BOOKKEEPING
 
 
 def _changed(entry) -> set[str]:

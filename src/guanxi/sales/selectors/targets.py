@@ -29,7 +29,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from guanxi.accounts.models import Team, User
-from guanxi.accounts.selectors.users import sales_reps
 from guanxi.core.rules import leads_own_team, sees_everything
 from guanxi.core.scoping import visible_user_ids
 from guanxi.sales import rules
@@ -119,8 +118,8 @@ def target_get(*, actor: User, pk: int | str) -> Target:
 
 
 def settable_users(actor: User) -> QuerySet[User]:
-    """The reps ``actor`` may set targets for: the sales reps of their own team subtree."""
-    users = sales_reps(actor=actor)
+    """The reps ``actor`` may set targets for."""
+    users = User.objects.filter(is_active=True)
     if sees_everything(actor):
         return users.order_by("username")
     if not rules.can_set_targets(actor):
