@@ -120,7 +120,7 @@ def _move_related(*, actor: User, survivor: Customer, merged: Customer) -> dict[
     return moved
 
 
-def _move_generic(*, survivor: Customer, merged: Customer) -> dict[str, int]:
+def _move_generic(*, actor: User, survivor: Customer, merged: Customer) -> dict[str, int]:
     """Rows attached through a generic relation (comments, ...) follow the customer too."""
     content_type = ContentType.objects.get_for_model(Customer)
     moved: dict[str, int] = {}
@@ -131,9 +131,13 @@ def _move_generic(*, survivor: Customer, merged: Customer) -> dict[str, int]:
             if not isinstance(field, GenericForeignKey):
                 continue
             id_field = cast("Field[Any, Any]", model._meta.get_field(field.fk_field))
-            count = model._base_manager.filter(
-                **{field.ct_field: content_type, field.fk_field: id_field.to_python(merged.pk)}
-            ).update(**{field.fk_field: id_field.to_python(survivor.pk)})
+            count = _update(
+                actor=actor,
+                rows=model._base_manager.filter(
+                    **{field.ct_field: content_type, field.fk_field: id_field.to_python(merged.pk)}
+                ),
+                values={field.fk_field: id_field.to_python(survivor.pk)},
+            )
             label = model._meta.label_lower
             moved[label] = moved.get(label, 0) + count
     return moved
@@ -179,7 +183,7 @@ def customer_merge(
     _close_churn_cases(actor=actor, merged=merged)
     moved = _move_related(actor=actor, survivor=survivor, merged=merged)
     moved[Contact._meta.label_lower] = contacts
-    moved.update(_move_generic(survivor=survivor, merged=merged))
+    moved.update(_move_generic(actor=actor, survivor=survivor, merged=merged))
     _merge_fields(survivor=survivor, merged=merged)
     derive_keys(survivor)  # the moved contacts' names become searchable on the survivor
 
