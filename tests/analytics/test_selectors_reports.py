@@ -436,10 +436,9 @@ def test_performance_per_rep(org, performance):
     m2 = rows[org["manager2"].get_full_name()]
     assert (m2["rank"], m2["order_amount"]) == (2, Decimal("50.00"))
     assert m2["target"] is None and m2["achievement"] is None
-    # The supervisor's team: east (supervisor, manager1, manager2, assistant), nobody from north.
-    assert set(rows) == {
-        org[name].get_full_name() for name in ("supervisor", "manager1", "manager2", "assistant")
-    }
+    # The supervisor's team's sales reps: east's account managers, nobody from north; not the
+    # assistant, nor the supervisor, who owns no customers here.
+    assert set(rows) == {org[name].get_full_name() for name in ("manager1", "manager2")}
     assert data["summary"]["order_amount"] == Decimal("350.00")
     assert data["summary"]["achievement"] == Decimal("50.00")
 

@@ -219,9 +219,12 @@ def test_logging_an_interaction_moves_last_follow_up_and_clears_the_recall_notic
     customer.refresh_from_db()
     assert customer.last_follow_up_at == when
     assert customer.recall_notice_at is None
-    # Bookkeeping, not an edit: no version bump, no history entry.
+    # Not an edit of the customer: no version bump; one history entry, the system's.
     assert customer.version == version_before
-    assert customer.history.count() == history_before
+    assert customer.history.count() == history_before + 1
+    entry = customer.history.order_by("-history_id").first()
+    assert entry.history_user is None
+    assert entry.history_change_reason == "system:customers.follow_up_recorded"
 
 
 def test_last_follow_up_never_moves_back(org, customers):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
+from guanxi.customers.models import Customer
 from guanxi.service.models import ServiceLevelTarget, ServiceRequest, ServiceRound
 from guanxi.service.selectors import requests as selectors
 from guanxi.service.services import requests as services
@@ -458,26 +459,20 @@ def test_a_request_out_of_scope_is_absent_to_the_services(org, customers):
         )
 
 
-def test_feedback_sets_the_customers_satisfaction_to_the_mean_of_the_last_year(org, customers):
+def test_feedback_never_overwrites_the_satisfaction_a_user_entered(org, customers):
     customer = customers["manager1"]
-    first = handled(org, customers)
-    services.service_request_feedback(
-        actor=org["manager1"], service_request=first, result="一般", satisfaction=3
-    )
+    Customer.objects.filter(pk=customer.pk).update(satisfaction=5)
+    before = Customer.history.filter(id=customer.pk).count()
+    for score in (1, 2):
+        services.service_request_feedback(
+            actor=org["manager1"],
+            service_request=handled(org, customers),
+            result="不满意",
+            satisfaction=score,
+        )
     customer.refresh_from_db()
-    assert customer.satisfaction == 3
-    second = handled(org, customers)
-    services.service_request_feedback(
-        actor=org["manager1"], service_request=second, result="很好", satisfaction=4
-    )
-    customer.refresh_from_db()
-    assert customer.satisfaction == 4  # (3 + 4) / 2 = 3.5, rounded half up
-    ServiceRound.objects.filter(request=first).update(
-        feedback_at=timezone.now() - timedelta(days=400)
-    )
-    services.customer_satisfaction_refresh(customer_id=customer.pk)
-    customer.refresh_from_db()
-    assert customer.satisfaction == 4  # the old answer no longer counts
+    assert customer.satisfaction == 5
+    assert Customer.history.filter(id=customer.pk).count() == before
 
 
 def test_editing_uses_no_new_code(org, customers):

@@ -59,7 +59,8 @@ def test_key_figures_count_open_requests_and_average_every_feedback(org, custome
     shown = figures(org["manager1"], customer)
     assert shown["open_service_requests"].value == 2
     assert shown["average_satisfaction"].value == 3.5
-    assert shown["average_satisfaction"].display == "3.5"
+    assert shown["average_satisfaction"].display == "3.5 (2 answers)"
+    assert shown["average_satisfaction"].label == "Satisfaction from service feedback"
 
 
 def test_a_customer_without_requests_shows_no_average(org, customers):

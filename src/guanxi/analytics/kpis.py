@@ -262,7 +262,10 @@ KPIS = [
     KPI(
         "crm_usage_rate",
         _("CRM usage rate"),
-        _("Sales reps who signed in during the period ÷ sales reps (active team members)."),
+        _(
+            "Sales reps who signed in during the period ÷ sales reps (account managers, and "
+            "supervisors who own customers)."
+        ),
         PERCENT,
         lambda f: _ratio(f["active_users"], f["reps"], 100),
         _report("employee-performance"),

@@ -20,7 +20,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from guanxi.customers.models import ChurnCase, Contact, Customer, Document, Interaction
+from guanxi.customers.models import ChurnCase, Customer, Document, Interaction
+from guanxi.customers.selectors.pool import contact_readable
 
 RECENT_DAYS = 90
 NONE = "—"
@@ -62,9 +63,12 @@ def _date(value: datetime.datetime | None) -> str:
     return formats.date_format(timezone.localtime(value), "Y-m-d") if value else NONE
 
 
-def _count(model, **filters) -> Coalesce:
+def _count(rows, **filters) -> Coalesce:
+    """How many of ``rows`` (a model or a queryset) belong to the customer, as a subquery."""
+    if not hasattr(rows, "query"):
+        rows = rows.objects.all()
     rows = (
-        model.objects.filter(customer=OuterRef("pk"), **filters)
+        rows.filter(customer=OuterRef("pk"), **filters)
         .order_by()
         .values("customer")
         .annotate(n=Count("pk"))
@@ -85,7 +89,8 @@ def customer_basics(*, actor, customer: Customer) -> list[KeyFigure]:
         .annotate(
             recent_interactions=_count(Interaction, occurred_at__gte=since),
             document_count=_count(Document, interaction__isnull=True),
-            contact_count=_count(Contact),
+            # What the contacts panel lists: the contacts this reader may read.
+            contact_count=_count(contact_readable(actor=actor)),
             open_churn_state=Subquery(open_case.values("state")[:1]),
         )
         .values("recent_interactions", "document_count", "contact_count", "open_churn_state")

@@ -7,7 +7,7 @@ Imported by ``ServiceConfig.ready()``; the customers app only knows its registri
 from django.db.models import Avg, Count, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from guanxi.customers import key_figures
 from guanxi.customers import timeline as customer_timeline
@@ -53,18 +53,27 @@ class ServiceRequestProvider(customer_timeline.QuerysetProvider):
 
 @key_figures.register
 def service_figures(*, actor, customer) -> list[key_figures.KeyFigure]:
-    """Open requests 未结服务 and the average satisfaction 平均满意度 of every feedback given
-    (each round's score counts), from one query."""
+    """Open requests 未结服务 and the satisfaction from service feedback 服务反馈满意度: the mean
+    of every feedback given (each round's score counts) and how many answers it rests on, from
+    one query.
+
+    This is the computed satisfaction, shown read-only; the customer's own ``satisfaction``
+    field is what a user entered and is never written from the feedback.
+    """
     if not actor.has_perm(rules.VIEW_SERVICEREQUEST):
         return []
+    answered = Q(round_set__satisfaction__isnull=False)
     facts = ServiceRequest.objects.filter(customer=customer).aggregate(
         open=Count("pk", filter=Q(status__in=ServiceRequest.OPEN_STATUSES), distinct=True),
-        satisfaction=Avg(
-            "round_set__satisfaction", filter=Q(round_set__satisfaction__isnull=False)
-        ),
+        satisfaction=Avg("round_set__satisfaction", filter=answered),
+        answers=Count("round_set", filter=answered),
     )
-    average = facts["satisfaction"]
-    shown = formats.number_format(average, 1) if average is not None else key_figures.NONE
+    average, answers = facts["satisfaction"], facts["answers"]
+    shown = key_figures.NONE
+    if average is not None:
+        shown = ngettext(
+            "%(score)s (%(count)d answer)", "%(score)s (%(count)d answers)", answers
+        ) % {"score": formats.number_format(average, 1), "count": answers}
     return [
         key_figures.KeyFigure(
             "open_service_requests",
@@ -74,7 +83,7 @@ def service_figures(*, actor, customer) -> list[key_figures.KeyFigure]:
         ),
         key_figures.KeyFigure(
             "average_satisfaction",
-            _("Average satisfaction"),
+            _("Satisfaction from service feedback"),
             round(average, 1) if average is not None else None,
             shown,
         ),

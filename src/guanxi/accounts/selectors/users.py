@@ -5,7 +5,15 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Concat
 
 from guanxi.accounts.models import LoginEvent, Team, User
-from guanxi.accounts.roles import ACCOUNT_MANAGER, guanxi_app_labels, role_label
+from guanxi.accounts.roles import (
+    ACCOUNT_MANAGER,
+    ADMINISTRATOR,
+    EXECUTIVE,
+    SALES_ASSISTANT,
+    SUPERVISOR,
+    guanxi_app_labels,
+    role_label,
+)
 from guanxi.accounts.rules import gives_records_to_anyone, sees_all_users
 from guanxi.core.rules import sees_everything
 from guanxi.core.scoping import visible_user_ids
@@ -40,6 +48,37 @@ def assignable_owners(*, actor: User) -> QuerySet[User]:
     if sees_everything(actor):  # executives are read-only
         return active.none()
     return active.filter(pk__in=visible_user_ids(actor))
+
+
+# Roles that own no customers: they see (or administer) everything, or enter for others.
+NOT_SALES_REP_ROLES = (ADMINISTRATOR, EXECUTIVE, SALES_ASSISTANT)
+
+
+def sales_reps(*, actor: User, include_inactive: bool = False) -> QuerySet[User]:
+    """销售代表: the people who own customers, as far as ``actor`` sees users' records.
+
+    Account managers, and supervisors only where they own (live) customers themselves; never
+    administrators, executives or sales assistants, whatever other role they also hold. The
+    owner filters of lists and reports, the employee ranking and the per-rep KPIs all start
+    here. ``include_inactive`` keeps people who left (a list filter must still find the
+    customers they owned); rankings and KPIs count the active ones.
+    """
+    # The owner relation is named, not imported: customers sit above accounts.
+    owners = User.objects.filter(
+        owned_customers__isnull=False, owned_customers__deleted_at__isnull=True
+    ).values("pk")
+    users = (
+        User.objects.filter(
+            Q(groups__name=ACCOUNT_MANAGER) | Q(groups__name=SUPERVISOR, pk__in=owners)
+        )
+        .exclude(groups__name__in=NOT_SALES_REP_ROLES)
+        .distinct()
+    )
+    if not include_inactive:
+        users = users.filter(is_active=True)
+    if not sees_everything(actor):
+        users = users.filter(pk__in=visible_user_ids(actor))
+    return users.order_by("username")
 
 
 def team_list() -> QuerySet[Team]:

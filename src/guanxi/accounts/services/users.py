@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import Team, User
 from guanxi.accounts.roles import ACCOUNT_MANAGER, ROLE_LABELS, SALES_ASSISTANT
@@ -17,7 +18,16 @@ from guanxi.accounts.services.sessions import user_end_sessions
 from guanxi.accounts.tasks import end_user_sessions
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.rules import Predicate, require
-from guanxi.core.services.records import record_attribute, record_create, record_update
+from guanxi.core.services.records import (
+    record_attribute,
+    record_bulk_update,
+    record_create,
+    record_update,
+    system_reason,
+)
+
+LANGUAGE_CHOSEN = system_reason("accounts.language_chosen", gettext_lazy("Language chosen"))
+TEAM_PATH = system_reason("accounts.team_path", gettext_lazy("Place in the team tree updated"))
 
 
 def _require_account_admin(actor: User, rule: Predicate = manages_users) -> None:
@@ -148,7 +158,14 @@ def user_deactivate(*, actor: User, user: User) -> User:
 def user_set_language(*, user: User, language: str) -> User:
     if language not in User.Language.values:
         raise ValidationError({"language": _("Choose one of the offered languages.")})
-    User.objects.filter(pk=user.pk).update(language=language)
+    # The user's own choice, set without a version bump (an administrator's open form of the
+    # user stays valid), audited as the user's.
+    record_bulk_update(
+        queryset=User.objects.filter(pk=user.pk),
+        values={"language": language},
+        reason=LANGUAGE_CHOSEN,
+        actor=user,
+    )
     user.language = language
     return user
 
@@ -158,7 +175,12 @@ def team_create(*, actor: User, name: str, parent: Team | None = None) -> Team:
     _require_account_admin(actor, manages_teams)
     team = record_create(instance=Team(name=name, parent=parent), actor=actor)
     team.path = f"{parent.path if parent else '/'}{team.pk}/"
-    Team.objects.filter(pk=team.pk).update(path=team.path)
+    record_bulk_update(
+        queryset=Team.objects.filter(pk=team.pk),
+        values={"path": team.path},
+        reason=TEAM_PATH,
+        actor=actor,
+    )
     return team
 
 
@@ -184,7 +206,12 @@ def team_update(
     record_update(instance=team, actor=actor, expected_version=expected_version)
     if team.path != old_path:
         for child in Team.objects.filter(path__startswith=old_path).exclude(pk=team.pk):
-            Team.objects.filter(pk=child.pk).update(path=team.path + child.path[len(old_path) :])
+            record_bulk_update(
+                queryset=Team.objects.filter(pk=child.pk),
+                values={"path": team.path + child.path[len(old_path) :]},
+                reason=TEAM_PATH,
+                actor=actor,
+            )
     return team
 
 

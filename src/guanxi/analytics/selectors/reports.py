@@ -34,10 +34,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 
 from guanxi.accounts.models import Team, User
+from guanxi.accounts.selectors.users import sales_reps
 from guanxi.analytics import periods, rules
 from guanxi.analytics.framework import ReportParams
 from guanxi.analytics.sessions import grouping_in_index_order
-from guanxi.core.scoping import scope_queryset, visible_user_ids
+from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import Customer, Interaction
 from guanxi.sales.models import Order, OrderLine, Target
 from guanxi.sales.selectors.targets import target_list
@@ -50,11 +51,9 @@ NOT_REVENUE = (Order.Status.CANCELLED,)
 
 
 def report_owner_choices(*, actor: User) -> QuerySet[User]:
-    """The users whose figures ``actor`` may filter on: everyone in the actor's scope."""
-    users = User.objects.filter(is_active=True).order_by("last_name", "first_name", "username")
-    if rules.filters_on_everyone(actor):
-        return users
-    return users.filter(pk__in=visible_user_ids(actor))
+    """The sales reps whose figures ``actor`` may filter on and the ranking lists (the active
+    ones of ``accounts.selectors.users.sales_reps``), by name."""
+    return sales_reps(actor=actor).order_by("last_name", "first_name", "username")
 
 
 def report_team_choices(*, actor: User) -> QuerySet[Team]:

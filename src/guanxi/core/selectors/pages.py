@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.history import reason_label
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
 from guanxi.core.recycle_bin import model_for_label, model_label, recycle_bin_models
 from guanxi.core.rules import VIEW_TEAM_RECORDS
@@ -165,7 +166,7 @@ def record_history(*, instance: models.Model, limit: int | None = None) -> list[
                 on_behalf_of=behalf,
                 action=action,
                 action_label=str(ACTION_LABELS[action]),
-                reason=new.history_change_reason or "",
+                reason=reason_label(new.history_change_reason or ""),
                 changes=[
                     FieldChange(
                         field=change.field,

@@ -4,16 +4,18 @@ Each entity's own service (customer_update, ...) validates its rules and then ca
 so optimistic locking, audit attribution and soft delete behave the same everywhere.
 """
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from itertools import islice
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
+from guanxi.core.history import system_reason as system_reason  # writers register here
 from guanxi.core.models import BaseModel, CodeSequence, DictionaryEntry
 from guanxi.core.rules import ADD_DICTIONARY_ENTRY, CHANGE_DICTIONARY_ENTRY, MANAGE_RECYCLE_BIN
 
@@ -30,6 +32,67 @@ def record_attribute(*, instance: Model, actor: Actor) -> None:
 
 def _attribute(instance: Model, actor: Actor) -> None:
     record_attribute(instance=instance, actor=actor)
+
+
+# --- writes made by the system -----------------------------------------------------------------
+#
+# Jobs and recalculations write business records too (a recall notice, the last follow-up, the
+# last win). Each such write gets its own history row, by nobody (the history shows "System")
+# with the writer's neutral name as the reason; otherwise the change would surface in the next
+# person's entry, as if they had made it. Set-wise writes stay set-wise: one UPDATE, then their
+# history rows in bulk, never a save per row.
+
+HISTORY_BATCH = 1000
+
+
+@transaction.atomic(savepoint=False)
+def record_history_bulk(*, rows: Iterable[Model], reason: str, actor: Actor | None = None) -> int:
+    """One history row per record of ``rows`` as it is stored now, by ``actor`` (``None``: the
+    system), with ``reason``; written in batches. Returns how many rows were written."""
+    written = 0
+    iterator = iter(rows)
+    while batch := list(islice(iterator, HISTORY_BATCH)):
+        for row in batch:
+            _attribute(row, actor)
+            row._change_reason = reason  # type: ignore[attr-defined]
+        history = getattr(type(batch[0]), "history")  # noqa: B009  (simple-history's manager)
+        history.bulk_history_create(batch, update=True, default_change_reason=reason)
+        written += len(batch)
+    return written
+
+
+@transaction.atomic(savepoint=False)
+def record_bulk_update(
+    *,
+    queryset: "QuerySet[Any]",
+    values: Mapping[str, Any],
+    reason: str,
+    actor: Actor | None = None,
+) -> int:
+    """``queryset.update(**values)`` with a history row for every record it changed.
+
+    A derived value (a date kept from other records, a notice's time) is no edit of the record:
+    no version bump, so a form open on it stays valid. The matching rows are read first; the
+    caller locks them or narrows the queryset to its own rows when concurrent writers matter.
+    Returns the number of rows updated.
+    """
+    model = queryset.model
+    pks = list(queryset.order_by().values_list("pk", flat=True))
+    if not pks:
+        return 0
+    updated = 0
+    for start in range(0, len(pks), HISTORY_BATCH):
+        chunk = pks[start : start + HISTORY_BATCH]
+        changed = queryset.filter(pk__in=chunk).update(**values)
+        if not changed:  # a concurrent writer got there first: nothing of ours to record
+            continue
+        updated += changed
+        record_history_bulk(
+            rows=model._base_manager.filter(pk__in=chunk).order_by("pk"),
+            reason=reason,
+            actor=actor,
+        )
+    return updated
 
 
 @transaction.atomic

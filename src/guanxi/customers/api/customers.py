@@ -84,6 +84,13 @@ class CustomerSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
             "created_by",
             "on_behalf_of",
         ]
+        extra_kwargs = {
+            "satisfaction": {
+                "help_text": "满意度 as a user entered it (1–5). The satisfaction computed from "
+                "service feedback is not stored here: the customer page shows it, with the "
+                "number of answers it rests on."
+            }
+        }
         read_only_fields = [
             "code",
             "status",

@@ -47,6 +47,12 @@ class CustomerForm(forms.ModelForm):
         model = Customer
         fields = list(CUSTOMER_EDITABLE_FIELDS)
         widgets = {"address": forms.TextInput}
+        help_texts = {
+            "satisfaction": _(
+                "Your own rating, 1–5. The satisfaction from service feedback is computed "
+                "separately and shown on the customer page."
+            )
+        }
 
     def __init__(self, *args, actor, customer: Customer | None = None, **kwargs):
         super().__init__(*args, **kwargs)

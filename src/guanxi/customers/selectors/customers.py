@@ -18,10 +18,10 @@ from django.db.models import (
 )
 
 from guanxi.accounts.models import User
-from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.accounts.selectors.users import assignable_owners, sales_reps
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.rules import is_sales_assistant
-from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
+from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import COMPLETENESS_FIELDS, Contact, Customer
 from guanxi.customers.search.keys import search_pattern
 from guanxi.customers.search.sqlite import MIN_TERM, fts_condition
@@ -117,9 +117,8 @@ def customer_owner_choices(*, actor: User) -> QuerySet[User]:
 
 
 def customer_owner_filter_choices(*, actor: User) -> QuerySet[User]:
-    """The users whose customers ``actor`` may list, to filter the list by owner."""
-    users: QuerySet[User] = User.objects.order_by("username")
-    return users if sees_everything(actor) else users.filter(pk__in=visible_user_ids(actor))
+    """The account managers whose customers ``actor`` may list, to filter the list by owner."""
+    return sales_reps(actor=actor, include_inactive=True)
 
 
 def customer_dictionary_entries(*, kinds: Iterable[str]) -> QuerySet[DictionaryEntry]:

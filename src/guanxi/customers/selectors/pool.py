@@ -4,6 +4,11 @@ The one rule of the pool's visibility lives here: a customer without an owner is
 everyone who holds the customer view right, whatever their normal scope (reps must see what
 they may claim). Writes still need the customer in scope (``selectors.customer_get``),
 so a pool customer is read-only until someone claims it.
+
+A customer's card is the customer and its contacts: whoever may read the customer reads its
+contacts (:func:`contact_readable`), protected fields masked as everywhere else. The pool page,
+the home page's pool count, the 360 page's contacts panel and its contact figure all read
+through these selectors, so they cannot disagree.
 """
 
 from dataclasses import dataclass
@@ -18,7 +23,7 @@ from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.scoping import can_see, scope_q
 from guanxi.customers import rules
-from guanxi.customers.models import Customer, OwnershipCap, PoolPolicy
+from guanxi.customers.models import Contact, Customer, OwnershipCap, PoolPolicy
 from guanxi.customers.search.keys import normalise
 
 # Newest first: the order of the partial index ``customer_pool_recent`` (owner NULL, live).
@@ -37,6 +42,27 @@ def customer_readable(*, actor: User) -> QuerySet[Customer]:
     return customers.filter(condition | Q(owner__isnull=True))
 
 
+def contact_readable(*, actor: User, customer: Customer | None = None) -> QuerySet[Contact]:
+    """Contacts ``actor`` may read: those of the customers :func:`customer_readable` gives."""
+    contacts: QuerySet[Contact] = Contact.objects.select_related("customer")
+    condition = scope_q(actor, Contact)
+    if rules.reads_pool(actor) and condition is not None:
+        condition |= Q(customer__owner__isnull=True)
+    if condition is not None:
+        contacts = contacts.filter(condition)
+    if customer is not None:
+        contacts = contacts.filter(customer=customer)
+    return contacts
+
+
+def pool_customers(*, actor: User) -> QuerySet[Customer]:
+    """The pool customers ``actor`` sees: every customer without an owner, to a pool reader."""
+    customers: QuerySet[Customer] = Customer.objects.all()
+    if not rules.reads_pool(actor):
+        return customers.none()
+    return customers.filter(owner__isnull=True)
+
+
 def customer_get_readable(*, actor: User, pk: Any) -> Customer:
     """A customer for the detail page: in scope or in the pool; ``DoesNotExist`` otherwise."""
     customer: Customer = (
@@ -53,11 +79,8 @@ def pool_list(
     *, actor: User, search: str = "", filters: dict[str, Any] | None = None
 ) -> QuerySet[Customer]:
     """Customers in the pool, newest first; ``filters`` may hold level, region, industry."""
-    customers: QuerySet[Customer] = Customer.objects.all()
-    if not rules.reads_pool(actor):
-        return customers.none()
     customers = (
-        Customer.objects.filter(owner__isnull=True)
+        pool_customers(actor=actor)
         .select_related("level", "region", "industry")
         .defer("search_text")
     )

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.collaboration.services.notifications import notification_send
@@ -22,7 +23,7 @@ from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.rules import require
 from guanxi.core.scoping import can_see
-from guanxi.core.services.records import record_update
+from guanxi.core.services.records import record_bulk_update, record_update, system_reason
 from guanxi.customers import events, notifications, rules
 from guanxi.customers.models import ChurnCase, ChurnMeasure, Customer
 from guanxi.customers.selectors.churn import (
@@ -35,6 +36,9 @@ logger = logging.getLogger(__name__)
 
 MAX_MEASURES_LENGTH = 4000
 CHURN_SCAN_BATCH = 500
+ORDER_RECORDED = system_reason(
+    "customers.order_recorded", gettext_lazy("Last order date taken from a new order")
+)
 
 
 def _locked(customer: Customer) -> Customer:
@@ -263,9 +267,11 @@ def customer_order_recorded(
     was_churned = customer.status == Customer.Status.CHURNED
     if case is None and not was_churned:
         # Nothing to close: the dates are a cache of the orders, not an edit of the customer,
-        # so no version bump (an open edit form stays valid) and no audit entry.
-        Customer.all_objects.filter(pk=customer.pk).update(
-            last_order_at=customer.last_order_at, last_won_at=customer.last_won_at
+        # so no version bump (an open edit form stays valid); the history names the system.
+        record_bulk_update(
+            queryset=Customer.all_objects.filter(pk=customer.pk),
+            values={"last_order_at": customer.last_order_at, "last_won_at": customer.last_won_at},
+            reason=ORDER_RECORDED,
         )
         return customer
     if case is not None:

@@ -10,19 +10,30 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.rules import is_sales_assistant, require
 from guanxi.core.scoping import scope_queryset
-from guanxi.core.services.records import code_next, record_create, record_soft_delete, record_update
+from guanxi.core.services.records import (
+    code_next,
+    record_bulk_update,
+    record_create,
+    record_soft_delete,
+    record_update,
+    system_reason,
+)
 from guanxi.customers import dedup, reassign_hooks, rules
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.search.keys import customer_search_text
 from guanxi.customers.selectors.customers import customer_list
 
 CUSTOMER_CODE_PREFIX = "KH"
+PRIMARY_REPLACED = system_reason(
+    "customers.primary_contact_replaced", gettext_lazy("Another contact became the primary one")
+)
 CUSTOMER_EDITABLE_FIELDS = (
     "name",
     "kind",
@@ -176,6 +187,8 @@ def derive_keys(customer: Customer) -> None:
 def customer_search_refresh(*, customer: Customer) -> None:
     """Rewrite the search keys after a contact change; no version bump, no audit entry."""
     customer.search_text = _search_text(customer)
+    # A plain UPDATE on purpose: the search key is derived from the customer's and contacts'
+    # own audited fields, is no business field, and the history page leaves it out.
     Customer.all_objects.filter(pk=customer.pk).update(search_text=customer.search_text)
 
 
@@ -265,7 +278,12 @@ def contact_create_within(*, actor: User, customer: Customer, fields: Mapping[st
     (the vCard import adds many contacts in one transaction, without a savepoint each)."""
     contact = Contact(customer=customer, **fields)
     if contact.is_primary or not customer.contacts.exists():
-        Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
+        record_bulk_update(
+            queryset=Contact.objects.filter(customer=customer, is_primary=True),
+            values={"is_primary": False},
+            reason=PRIMARY_REPLACED,
+            actor=actor,
+        )
         contact.is_primary = True
     record_create(instance=contact, actor=actor)
     customer_search_refresh(customer=customer)

@@ -16,10 +16,17 @@ from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.core.rules import require
-from guanxi.core.services.records import record_create, record_soft_delete, record_update
+from guanxi.core.services.records import (
+    record_bulk_update,
+    record_create,
+    record_soft_delete,
+    record_update,
+    system_reason,
+)
 from guanxi.customers import rules
 from guanxi.customers.models import Contact, Customer, Document, Interaction
 from guanxi.customers.services.documents import attachments_create, stored_files_guard
@@ -42,6 +49,9 @@ class InteractionFields(TypedDict, total=False):
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # Older dates are typing errors (and before 1901 time zones had no standard offsets).
 EARLIEST_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+FOLLOW_UP_RECORDED = system_reason(
+    "customers.follow_up_recorded", gettext_lazy("Last follow-up taken from an interaction")
+)
 
 
 def _clean_fields(customer: Customer, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -70,17 +80,22 @@ def _clean_fields(customer: Customer, given: Mapping[str, Any]) -> dict[str, Any
 def customer_follow_up_record(*, customer: Customer, occurred_at: datetime) -> None:
     """Move ``last_follow_up_at`` forward to ``occurred_at`` (never back); clear recall notice.
 
-    One conditional UPDATE, so two interactions logged at once keep the later date.
+    One conditional UPDATE, so two interactions logged at once keep the later date; the
+    history names the system, since nobody edited the customer.
     """
-    Customer.all_objects.filter(pk=customer.pk).update(
-        last_follow_up_at=Case(
-            When(
-                Q(last_follow_up_at__isnull=True) | Q(last_follow_up_at__lt=occurred_at),
-                then=Value(occurred_at),
-            ),
-            default=F("last_follow_up_at"),
+    later = Q(last_follow_up_at__isnull=True) | Q(last_follow_up_at__lt=occurred_at)
+    record_bulk_update(
+        # Only a row that changes gets a history entry.
+        queryset=Customer.all_objects.filter(
+            later | Q(recall_notice_at__isnull=False), pk=customer.pk
         ),
-        recall_notice_at=None,
+        values={
+            "last_follow_up_at": Case(
+                When(later, then=Value(occurred_at)), default=F("last_follow_up_at")
+            ),
+            "recall_notice_at": None,
+        },
+        reason=FOLLOW_UP_RECORDED,
     )
     # Keep the caller's object in step with the row.
     if customer.last_follow_up_at is None or customer.last_follow_up_at < occurred_at:

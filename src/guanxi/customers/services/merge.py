@@ -14,15 +14,16 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Field, Model
+from django.db.models import Field, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.rules import require
 from guanxi.core.scoping import scope_queryset
-from guanxi.core.services.records import record_update
+from guanxi.core.services.records import record_bulk_update, record_update, system_reason
 from guanxi.customers import events, rules
 from guanxi.customers.models import ChurnCase, Contact, Customer
 from guanxi.customers.services.customers import (
@@ -35,6 +36,9 @@ from guanxi.customers.services.customers import (
 _KEPT_FIELDS = {"name", "kind", "owner", "tags", "credit_status"}
 # Dates kept on the row for the jobs: the later of the two is the truth after a merge.
 _LATEST_DATES = ("last_follow_up_at", "last_order_at", "last_won_at")
+MERGE_MOVE = system_reason(
+    "customers.merge_move", gettext_lazy("Moved to the surviving customer of a merge")
+)
 
 
 def _is_history(model: type[Model]) -> bool:
@@ -61,11 +65,26 @@ def _check_version(customer: Customer, expected: int | None) -> None:
         raise ConflictError(current_version=customer.version)
 
 
-def _move_contacts(*, survivor: Customer, merged: Customer) -> int:
+def _update(*, actor: User, rows: QuerySet[Any], values: dict[str, Any]) -> int:
+    """Move ``rows`` set-wise; an audited model gets its history rows (by ``actor``) in bulk."""
+    if hasattr(rows.model, "history"):
+        return record_bulk_update(queryset=rows, values=values, reason=MERGE_MOVE, actor=actor)
+    return rows.update(**values)
+
+
+def _move_contacts(*, actor: User, survivor: Customer, merged: Customer) -> int:
     """The survivor's primary contact stays the one; the duplicate's becomes an ordinary one."""
     if Contact.objects.filter(customer=survivor, is_primary=True).exists():
-        Contact.all_objects.filter(customer=merged, is_primary=True).update(is_primary=False)
-    return Contact.all_objects.filter(customer=merged).update(customer=survivor)
+        _update(
+            actor=actor,
+            rows=Contact.all_objects.filter(customer=merged, is_primary=True),
+            values={"is_primary": False},
+        )
+    return _update(
+        actor=actor,
+        rows=Contact.all_objects.filter(customer=merged),
+        values={"customer": survivor},
+    )
 
 
 def _close_churn_cases(*, actor: User, merged: Customer) -> None:
@@ -76,7 +95,7 @@ def _close_churn_cases(*, actor: User, merged: Customer) -> None:
     )
 
 
-def _move_related(*, survivor: Customer, merged: Customer) -> dict[str, int]:
+def _move_related(*, actor: User, survivor: Customer, merged: Customer) -> dict[str, int]:
     """Point every foreign key and many-to-many row at the survivor; returns counts per model."""
     moved: dict[str, int] = {}
     for relation in Customer._meta.related_objects:
@@ -96,11 +115,12 @@ def _move_related(*, survivor: Customer, merged: Customer) -> dict[str, int]:
         rows = model._base_manager.filter(**{field.name: merged})
         if relation.one_to_one and model._base_manager.filter(**{field.name: survivor}).exists():
             continue  # the survivor already has its own; the duplicate's stays with it
-        moved[label] = moved.get(label, 0) + rows.update(**{field.name: survivor})
+        count = _update(actor=actor, rows=rows, values={field.name: survivor})
+        moved[label] = moved.get(label, 0) + count
     return moved
 
 
-def _move_generic(*, survivor: Customer, merged: Customer) -> dict[str, int]:
+def _move_generic(*, actor: User, survivor: Customer, merged: Customer) -> dict[str, int]:
     """Rows attached through a generic relation (comments, ...) follow the customer too."""
     content_type = ContentType.objects.get_for_model(Customer)
     moved: dict[str, int] = {}
@@ -111,9 +131,13 @@ def _move_generic(*, survivor: Customer, merged: Customer) -> dict[str, int]:
             if not isinstance(field, GenericForeignKey):
                 continue
             id_field = cast("Field[Any, Any]", model._meta.get_field(field.fk_field))
-            count = model._base_manager.filter(
-                **{field.ct_field: content_type, field.fk_field: id_field.to_python(merged.pk)}
-            ).update(**{field.fk_field: id_field.to_python(survivor.pk)})
+            count = _update(
+                actor=actor,
+                rows=model._base_manager.filter(
+                    **{field.ct_field: content_type, field.fk_field: id_field.to_python(merged.pk)}
+                ),
+                values={field.fk_field: id_field.to_python(survivor.pk)},
+            )
             label = model._meta.label_lower
             moved[label] = moved.get(label, 0) + count
     return moved
@@ -155,11 +179,11 @@ def customer_merge(
     _check_version(survivor, survivor_version)
     _check_version(merged, merged_version)
 
-    contacts = _move_contacts(survivor=survivor, merged=merged)
+    contacts = _move_contacts(actor=actor, survivor=survivor, merged=merged)
     _close_churn_cases(actor=actor, merged=merged)
-    moved = _move_related(survivor=survivor, merged=merged)
+    moved = _move_related(actor=actor, survivor=survivor, merged=merged)
     moved[Contact._meta.label_lower] = contacts
-    moved.update(_move_generic(survivor=survivor, merged=merged))
+    moved.update(_move_generic(actor=actor, survivor=survivor, merged=merged))
     _merge_fields(survivor=survivor, merged=merged)
     derive_keys(survivor)  # the moved contacts' names become searchable on the survivor
 

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
@@ -33,7 +33,12 @@ from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.rules import require
-from guanxi.core.services.records import record_create, record_update
+from guanxi.core.services.records import (
+    record_bulk_update,
+    record_create,
+    record_update,
+    system_reason,
+)
 from guanxi.customers import events, notifications, rules
 from guanxi.customers.models import Customer, OwnershipCap, PoolPolicy
 from guanxi.customers.selectors.pool import (
@@ -360,14 +365,21 @@ def _owners(customers: Iterable[Customer]) -> dict[int | None, User]:
     return User.objects.in_bulk({customer.owner_id for customer in customers})
 
 
+RECALL_NOTICE = system_reason("customers.pool_recall_notice", gettext_lazy("Recall notice sent"))
+
+
 def _notice_batch(policy: PoolPolicy, ids: list[int], now: datetime) -> int:
     with transaction.atomic():
         customers = _locked(notice_candidates(policy, now=now), ids)
         owners = _owners(customers)
+        record_bulk_update(
+            queryset=Customer.all_objects.filter(pk__in=[customer.pk for customer in customers]),
+            values={"recall_notice_at": now},
+            reason=RECALL_NOTICE,
+        )
         for customer in customers:
             rule, days = _broken_rule(policy, customer)
             recall_on = timezone.localdate(recall_date(policy, customer, now=now))
-            Customer.all_objects.filter(pk=customer.pk).update(recall_notice_at=now)
             events.customer_recall_notice_event(
                 customer=customer, rule=rule, days=days, recall_on=recall_on
             )

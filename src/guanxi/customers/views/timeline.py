@@ -21,7 +21,7 @@ from guanxi.core.forms.dictionaries import apply_validation_error
 from guanxi.customers import rules
 from guanxi.customers.key_figures import customer_key_figures
 from guanxi.customers.models import Customer
-from guanxi.customers.selectors import customers as selectors
+from guanxi.customers.selectors import pool as selectors_pool
 from guanxi.customers.timeline import customer_timeline, timeline_kinds
 from guanxi.customers.views.base import scoped_customer, signed_in
 
@@ -57,7 +57,9 @@ def customer_360_context(request, customer, *, comment_form=None) -> dict:
     return {
         **timeline,
         "active_nav": ACTIVE_NAV,
-        "contacts": list(selectors.contact_list(actor=signed_in(request), customer=customer)),
+        "contacts": list(
+            selectors_pool.contact_readable(actor=signed_in(request), customer=customer)
+        ),
         "key_figures": customer_key_figures(actor=signed_in(request), customer=customer),
         "comment_form": comment_form or CommentForm(),
     }

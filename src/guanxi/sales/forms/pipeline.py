@@ -125,7 +125,7 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.deal_owner_choices(actor=actor)
+        self.fields["owner"].queryset = selectors.deal_owner_filter_choices(actor=actor)
 
     def chosen_owner(self):
         return self.cleaned_data.get("owner") if self.is_valid() else None

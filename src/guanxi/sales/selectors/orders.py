@@ -7,7 +7,8 @@ from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Va
 from django.db.models.functions import Coalesce
 
 from guanxi.accounts.models import User
-from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
+from guanxi.accounts.selectors.users import sales_reps
+from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import Customer
 from guanxi.sales.models import Order, OrderLine
 
@@ -67,9 +68,8 @@ def order_with_lines(queryset: QuerySet[Order]) -> QuerySet[Order]:
 
 
 def order_owner_filter_choices(*, actor: User) -> QuerySet[User]:
-    """The users whose orders ``actor`` may list, to filter the list by owner."""
-    users: QuerySet[User] = User.objects.order_by("username")
-    return users if sees_everything(actor) else users.filter(pk__in=visible_user_ids(actor))
+    """The account managers whose orders ``actor`` may list, to filter the list by owner."""
+    return sales_reps(actor=actor, include_inactive=True)
 
 
 def customer_order_figures(*, customer: Customer) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import TruncMonth
 
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors.users import sales_reps
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.scoping import scope_queryset, sees_everything, visible_user_ids
 from guanxi.customers.models import Customer
@@ -65,6 +66,11 @@ def deal_owner_choices(*, actor: User) -> QuerySet[User]:
     if not sees_everything(actor):
         users = users.filter(pk__in=visible_user_ids(actor))
     return users.order_by("username")
+
+
+def deal_owner_filter_choices(*, actor: User) -> QuerySet[User]:
+    """The account managers to filter the board by (the sales reps ``actor`` sees)."""
+    return sales_reps(actor=actor)
 
 
 def lost_reason_choices() -> QuerySet[DictionaryEntry]:

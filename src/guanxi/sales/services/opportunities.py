@@ -34,6 +34,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.collaboration.services.notifications import notification_send
@@ -41,7 +42,13 @@ from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.rules import require, supervises
 from guanxi.core.scoping import scope_queryset
-from guanxi.core.services.records import record_create, record_soft_delete, record_update
+from guanxi.core.services.records import (
+    record_bulk_update,
+    record_create,
+    record_soft_delete,
+    record_update,
+    system_reason,
+)
 from guanxi.customers.dedup import phone_digits
 from guanxi.customers.events import customer_created_event
 from guanxi.customers.models import Customer
@@ -62,6 +69,9 @@ OPPORTUNITY_EDITABLE_FIELDS = (
     "description",
     "expected_amount",
     "expected_close_date",
+)
+DEAL_WON = system_reason(
+    "sales.opportunity_won", gettext_lazy("Last win taken from an opportunity")
 )
 MAX_TEXT_LENGTH = 4000  # description, plan content, result and lost details
 
@@ -456,7 +466,11 @@ def opportunity_succeed(
             origin_id=locked.pk,
         )
     # A won deal restarts the pool's "no deal for M days" clock (``customers.services.pool``).
-    Customer.all_objects.filter(pk=customer.pk).update(last_won_at=now)
+    record_bulk_update(
+        queryset=Customer.all_objects.filter(pk=customer.pk),
+        values={"last_won_at": now},
+        reason=DEAL_WON,
+    )
     locked.customer = customer
     locked.status = Status.WON
     locked.closed_at = now

@@ -15,12 +15,10 @@ what is decided by the predicates of ``guanxi.service.rules``.
 """
 
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypedDict, Unpack, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +39,6 @@ Status = ServiceRequest.Status
 CODE_PREFIX = "FW"
 SATISFIED_FROM = 3  # feedback at or above this archives the request
 MAX_TEXT_LENGTH = 8000
-SATISFACTION_WINDOW_DAYS = 365
 # SLA hours (first response, resolution) of a type without a ServiceLevelTarget row.
 DEFAULT_TARGET_HOURS = {"consultation": (4, 24), "suggestion": (24, 72), "complaint": (2, 48)}
 FALLBACK_TARGET_HOURS = (8, 48)
@@ -531,30 +528,10 @@ def service_request_feedback(
             params={"code": locked.code, "score": score},
             service_request=locked,
         )
+    # The customer's own satisfaction 满意度 is what a user entered; what the feedback says is
+    # computed where it is shown (``service.timeline.service_figures``), never written over it.
     record_update(instance=locked, actor=actor, change_reason=reason)
-    if locked.customer_id:
-        customer_satisfaction_refresh(customer_id=locked.customer_id)
     return locked
-
-
-def customer_satisfaction_refresh(*, customer_id: int) -> None:
-    """The customer's satisfaction 满意度 follows what they said about their service: the mean
-    of the feedback scores of the last ``SATISFACTION_WINDOW_DAYS``, rounded half up.
-
-    A derived value, written without a version bump so it never turns someone's open edit of
-    the customer into a conflict.
-    """
-    since = timezone.now() - timedelta(days=SATISFACTION_WINDOW_DAYS)
-    scores = ServiceRound.objects.filter(
-        request__customer_id=customer_id,
-        request__deleted_at__isnull=True,
-        feedback_at__gte=since,
-        satisfaction__isnull=False,
-    ).aggregate(total=Sum("satisfaction"), count=Count("id"))
-    if not scores["count"]:
-        return
-    mean = (Decimal(scores["total"]) / scores["count"]).quantize(Decimal(1), ROUND_HALF_UP)
-    Customer.objects.filter(pk=customer_id).update(satisfaction=int(mean))
 
 
 def _satisfaction(value: object) -> int:

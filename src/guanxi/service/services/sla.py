@@ -15,11 +15,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.rules import require
+from guanxi.core.services.records import record_bulk_update, system_reason
 from guanxi.service import notifications, rules
 from guanxi.service.models import ServiceLevelTarget, ServiceRequest
 from guanxi.service.selectors.requests import overdue_q
@@ -27,6 +29,7 @@ from guanxi.service.services.requests import checked_entry
 
 logger = logging.getLogger(__name__)
 OVERDUE_BATCH = 500
+OVERDUE_NOTICE = system_reason("service.overdue_notice", gettext_lazy("Overdue notice sent"))
 
 
 class ServiceLevelRefused(ValidationError):
@@ -143,9 +146,13 @@ def service_overdue_notify(*, now: datetime | None = None) -> int:
     notified = 0
     for service_request in candidates[:OVERDUE_BATCH]:
         with transaction.atomic():
-            claimed = ServiceRequest.objects.filter(
-                pk=service_request.pk, overdue_notified_at__isnull=True
-            ).update(overdue_notified_at=now)
+            claimed = record_bulk_update(
+                queryset=ServiceRequest.objects.filter(
+                    pk=service_request.pk, overdue_notified_at__isnull=True
+                ),
+                values={"overdue_notified_at": now},
+                reason=OVERDUE_NOTICE,
+            )
             if not claimed:
                 continue
             assignee = service_request.assigned_to
