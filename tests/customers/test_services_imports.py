@@ -158,7 +158,7 @@ def test_commit_fills_every_field_as_the_service_would(org):
     region = DictionaryEntry.objects.filter(kind="region").first()
     data = csv_bytes(
         [
-            ZH_HEADERS + ["客户类型", "信用状态"],
+            ZH_HEADERS + ["客户类型", "信用状态", "信用冻结原因"],
             [
                 "张伟贸易有限公司",
                 "138 0013 8000",
@@ -171,6 +171,7 @@ def test_commit_fills_every_field_as_the_service_would(org):
                 "1,000,000.50",
                 "个人",
                 "Credit on hold",
+                "逾期未付",
             ],
         ]
     )
@@ -182,12 +183,14 @@ def test_commit_fills_every_field_as_the_service_would(org):
     assert customer.tags == ",重点,华东,"
     assert str(customer.registered_capital) == "1000000.50"
     assert (customer.kind, customer.credit_status) == ("person", "on_hold")
+    assert (customer.credit_hold_reason, customer.credit_hold_by) == ("逾期未付", org["supervisor"])
     assert "zhangwei" in customer.search_text and "zw" in customer.search_text
     assert customer.name_key == "张伟贸易" and customer.phone_digits == "13800138000"
     assert customer.created_by == org["supervisor"] and customer.on_behalf_of == org["manager2"]
-    event = CustomerEvent.objects.get(customer=customer)
-    assert event.kind == CustomerEvent.Kind.IMPORTED and event.actor == org["supervisor"]
-    assert event.data["file"] == "customers.csv"
+    event = CustomerEvent.objects.get(customer=customer, kind=CustomerEvent.Kind.IMPORTED)
+    assert event.actor == org["supervisor"] and event.data["file"] == "customers.csv"
+    hold = CustomerEvent.objects.get(customer=customer, kind=CustomerEvent.Kind.CREDIT_HOLD)
+    assert (hold.actor, hold.text) == (org["supervisor"], "逾期未付")
 
 
 def test_importing_the_same_file_twice_adds_nothing(org):
