@@ -77,7 +77,9 @@ def test_nobody_creates_a_customer_on_hold_without_the_credit_action(org, api):
 
 def test_a_supervisor_of_another_team_gets_404(org, api):
     customer = CustomerFactory(owner=org["manager1"])
-    response = api("supervisor2").post(url(customer), {"on_hold": True, "reason": "x"}, format="json")
+    response = api("supervisor2").post(
+        url(customer), {"on_hold": True, "reason": "x"}, format="json"
+    )
     assert response.status_code == 404
     assert not fresh(customer).on_credit_hold
 

@@ -25,7 +25,11 @@ def fresh(customer) -> Customer:
 
 
 def hold_data(customer, *, on_hold=True, reason="逾期未付") -> dict:
-    return {"on_hold": "True" if on_hold else "False", "reason": reason, "version": customer.version}
+    return {
+        "on_hold": "True" if on_hold else "False",
+        "reason": reason,
+        "version": customer.version,
+    }
 
 
 def test_a_manager_sees_the_hold_but_gets_no_action_and_no_page(org, login):
