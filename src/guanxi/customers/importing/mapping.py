@@ -74,7 +74,7 @@ IMPORT_FIELDS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
     (
         "credit_hold_reason",
         gettext_lazy("Credit hold reason"),
-        ("信用冻结原因", "冻结原因", "credithold", "holdreason"),
+        ("信用冻结原因", "冻结原因", "holdreason"),
     ),
 )
 FIELD_NAMES = tuple(name for name, _label, _synonyms in IMPORT_FIELDS)
