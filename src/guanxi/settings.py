@@ -338,6 +338,10 @@ GUANXI_DOCUMENT_MAX_MB = int(env("DOCUMENT_MAX_MB", "20"))
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["InteractionKindEnum"] = (
     "guanxi.customers.models.Interaction.Kind"
 )
+# The customer's credit status is read by several serializers (customer, search, credit hold).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["CreditStatusEnum"] = (
+    "guanxi.customers.models.Customer.CreditStatus"
+)
 
 # --- churn handling 客户流失管理 --------------------------------------------------------------
 # A customer whose last order (or, without orders, creation) is older than this many months

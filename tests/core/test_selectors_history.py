@@ -10,6 +10,7 @@ from guanxi.accounts.models import User
 from guanxi.core.selectors.pages import record_history
 from guanxi.core.services.records import record_restore, record_soft_delete
 from guanxi.customers.models import Customer
+from guanxi.customers.services.credit import customer_credit_hold_set
 from guanxi.customers.services.customers import customer_create, customer_update
 from tests.core.fixtures.dictionaries import dictionary
 
@@ -30,11 +31,8 @@ def customer(org):
         phone="13900139000",
         level=dictionary("customer_level", "major"),
     )
-    customer_update(
-        actor=org["supervisor"],
-        customer=made,
-        expected_version=2,
-        credit_status=Customer.CreditStatus.ON_HOLD,
+    customer_credit_hold_set(
+        actor=org["supervisor"], customer=made, on_hold=True, reason="逾期未付", expected_version=2
     )
     return Customer.objects.get(pk=made.pk)
 
@@ -63,6 +61,7 @@ def test_changes_show_before_and_after_with_dictionary_labels(org, customer):
     assert set(changes) == {"phone", "level"}
     hold = {c.field: (c.before, c.after) for c in entries[0].changes}
     assert hold == {"credit_status": ("Normal", "Credit on hold")}
+    assert "逾期未付" in entries[0].reason
 
 
 def test_dictionary_labels_follow_the_reader_language(customer):

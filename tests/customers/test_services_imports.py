@@ -158,7 +158,7 @@ def test_commit_fills_every_field_as_the_service_would(org):
     region = DictionaryEntry.objects.filter(kind="region").first()
     data = csv_bytes(
         [
-            ZH_HEADERS + ["客户类型", "信用状态"],
+            ZH_HEADERS + ["客户类型", "信用状态", "信用冻结原因"],
             [
                 "张伟贸易有限公司",
                 "138 0013 8000",
@@ -171,6 +171,7 @@ def test_commit_fills_every_field_as_the_service_would(org):
                 "1,000,000.50",
                 "个人",
                 "Credit on hold",
+                "逾期未付",
             ],
         ]
     )
@@ -182,12 +183,14 @@ def test_commit_fills_every_field_as_the_service_would(org):
     assert customer.tags == ",重点,华东,"
     assert str(customer.registered_capital) == "1000000.50"
     assert (customer.kind, customer.credit_status) == ("person", "on_hold")
+    assert (customer.credit_hold_reason, customer.credit_hold_by) == ("逾期未付", org["supervisor"])
     assert "zhangwei" in customer.search_text and "zw" in customer.search_text
     assert customer.name_key == "张伟贸易" and customer.phone_digits == "13800138000"
     assert customer.created_by == org["supervisor"] and customer.on_behalf_of == org["manager2"]
-    event = CustomerEvent.objects.get(customer=customer)
-    assert event.kind == CustomerEvent.Kind.IMPORTED and event.actor == org["supervisor"]
-    assert event.data["file"] == "customers.csv"
+    event = CustomerEvent.objects.get(customer=customer, kind=CustomerEvent.Kind.IMPORTED)
+    assert event.actor == org["supervisor"] and event.data["file"] == "customers.csv"
+    hold = CustomerEvent.objects.get(customer=customer, kind=CustomerEvent.Kind.CREDIT_HOLD)
+    assert (hold.actor, hold.text) == (org["supervisor"], "逾期未付")
 
 
 def test_importing_the_same_file_twice_adds_nothing(org):
@@ -312,3 +315,69 @@ def test_an_administrator_gets_links_to_live_customers_only(org, customers):
     job = run_import(org["admin"], data, commit=False)
     unchanged, duplicate = findings(job, "unchanged"), findings(job, "duplicate")
     assert "customer_id" not in unchanged[0] and duplicate[0]["customer_id"] == live.pk
+
+
+# -- credit control 信用冻结 -------------------------------------------------------------------
+
+
+def _credit_file(rows: list[list[str]]) -> bytes:
+    return csv_bytes([["客户名称", "客户经理", "信用状态", "信用冻结原因"], *rows])
+
+
+def test_a_managers_import_cannot_put_a_customer_on_credit_hold(org, english):
+    data = _credit_file(
+        [
+            ["冻结客户有限公司", "", "Credit on hold", "逾期未付"],
+            ["正常客户有限公司", "", "Normal", ""],
+        ]
+    )
+    job = run_import(org["manager1"], data)
+    assert job.created_count == 1 and job.error_count == 1
+    [refusal] = findings(job, "error")
+    assert (refusal["row"], refusal["column"]) == (2, "信用状态")
+    assert "sales supervisor" in refusal["message"] and "not imported" in refusal["message"]
+    assert list(Customer.objects.values_list("name", "credit_status")) == [
+        ("正常客户有限公司", "normal")
+    ]
+    assert not CustomerEvent.objects.filter(kind=CustomerEvent.Kind.CREDIT_HOLD).exists()
+
+
+def test_a_supervisors_import_holds_only_their_teams_customers_and_with_a_reason(org, english):
+    data = _credit_file(
+        [
+            ["华东冻结客户", "manager1", "信用冻结", "逾期三个月"],
+            ["公海冻结客户", "", "Credit on hold", "逾期未付"],
+            ["无原因冻结客户", "manager2", "Credit on hold", ""],
+        ]
+    )
+    job = run_import(org["supervisor"], data)
+    assert job.created_count == 1 and job.error_count == 2
+    refusals = {entry["row"]: entry for entry in findings(job, "error")}
+    # No owner in the file: a supervisor's import fills the pool, which only administrators hold.
+    assert "sales supervisor" in refusals[3]["message"]
+    assert refusals[4]["column"] == "信用冻结原因" and "reason" in refusals[4]["message"]
+    customer = Customer.objects.get()
+    assert (customer.name, customer.credit_hold_reason) == ("华东冻结客户", "逾期三个月")
+    assert customer.credit_hold_by == org["supervisor"] and customer.credit_hold_at is not None
+
+
+def test_an_administrators_import_holds_a_pool_customer_with_its_reason(org):
+    job = run_import(org["admin"], _credit_file([["公海冻结客户", "", "on_hold", "财务要求"]]))
+    assert job.created_count == 1, job.report
+    customer = Customer.objects.get()
+    assert customer.on_credit_hold and customer.credit_hold_by == org["admin"]
+    event = CustomerEvent.objects.get(customer=customer, kind=CustomerEvent.Kind.CREDIT_HOLD)
+    assert event.text == "财务要求"
+
+
+def test_a_reason_without_a_hold_is_not_stored(org):
+    job = run_import(org["manager1"], _credit_file([["正常客户", "", "", "旧的原因"]]))
+    assert job.created_count == 1
+    assert Customer.objects.get().credit_hold_reason == ""
+
+
+def test_an_existing_customer_on_hold_in_a_managers_file_is_only_unchanged(org):
+    held = CustomerFactory(owner=org["manager1"], credit_status=Customer.CreditStatus.ON_HOLD)
+    data = csv_bytes([["客户编号", "客户名称", "信用状态"], [held.code, held.name, "on_hold"]])
+    job = run_import(org["manager1"], data)
+    assert (job.created_count, job.skipped_count, job.error_count) == (0, 1, 0)

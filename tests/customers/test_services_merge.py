@@ -16,6 +16,7 @@ from guanxi.customers.models import (
 )
 from guanxi.customers.selectors.customers import customer_list
 from guanxi.customers.services import churn as services_churn
+from guanxi.customers.services import credit as services_credit
 from guanxi.customers.services import merge as services_merge
 from tests.customers.fixtures.customers import ContactFactory, CustomerFactory
 
@@ -209,3 +210,18 @@ def test_the_walk_covers_every_customer_relation():
         "customers.customerevent",
         "customers.churncase",
     } <= walked
+
+
+def test_merging_a_customer_on_credit_hold_away_does_not_lift_the_hold(org, pair):
+    survivor, merged = pair["survivor"], pair["merged"]
+    services_credit.customer_credit_hold_set(
+        actor=org["supervisor"], customer=merged, on_hold=True, reason="逾期未付"
+    )
+    services_merge.customer_merge(
+        actor=org["manager1"],
+        survivor=Customer.objects.get(pk=survivor.pk),
+        merged=Customer.objects.get(pk=merged.pk),
+    )
+    kept = Customer.objects.get(pk=survivor.pk)
+    assert kept.on_credit_hold
+    assert (kept.credit_hold_reason, kept.credit_hold_by) == ("逾期未付", org["supervisor"])

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.customers.models import ChurnCase, Customer, CustomerEvent
 from guanxi.customers.services import churn as services_churn
+from guanxi.customers.services.credit import customer_credit_hold_set
 from guanxi.sales.models import Order
 from guanxi.sales.selectors import orders as selectors_orders
 from guanxi.sales.services.orders import (
@@ -192,6 +193,22 @@ def test_an_account_manager_is_refused_on_credit_hold(org, on_hold, products):
         make_order(org["manager1"], on_hold, products)
     assert "credit hold" in refused.value.message_dict["customer"][0]
     assert not Order.objects.exists()
+
+
+def test_a_hold_set_through_credit_control_refuses_the_managers_order(org, products):
+    customer = CustomerFactory(owner=org["manager1"])
+    customer_credit_hold_set(
+        actor=org["supervisor"], customer=customer, on_hold=True, reason="逾期未付"
+    )
+    with pytest.raises(BusinessRuleError):
+        make_order(org["manager1"], Customer.objects.get(pk=customer.pk), products)
+    customer_credit_hold_set(
+        actor=org["supervisor"],
+        customer=Customer.objects.get(pk=customer.pk),
+        on_hold=False,
+        reason="已付款",
+    )
+    assert make_order(org["manager1"], Customer.objects.get(pk=customer.pk), products).pk
 
 
 def test_an_account_manager_cannot_override(org, on_hold, products):

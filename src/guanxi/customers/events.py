@@ -215,3 +215,43 @@ def customer_won_back_event(
         actor=actor,
         data={"case": case.pk if case else None, "ordered_at": ordered_at.isoformat()},
     )
+
+
+# -- credit control ---------------------------------------------------------------------------
+
+
+def customer_credit_hold_event(
+    *, customer: Customer, actor: User, on_hold: bool, reason: str
+) -> CustomerEvent:
+    """The credit was put on hold (``on_hold``) or the hold lifted, for ``reason``."""
+    return _record(
+        customer=customer,
+        kind=Kind.CREDIT_HOLD if on_hold else Kind.CREDIT_RELEASED,
+        actor=actor,
+        text=reason,
+    )
+
+
+def customers_credit_hold_imported_events(
+    *, reasons: Mapping[int, str], actor: User | None, import_job: str
+) -> int:
+    """The "credit put on hold" event of every held customer an import created (bulk write).
+
+    ``reasons`` maps each customer id to the hold's reason from the file.
+    """
+    now = timezone.now()
+    rows = [
+        {
+            "id": pk,
+            "customer_id": customer_id,
+            "kind": Kind.CREDIT_HOLD,
+            "happened_at": now,
+            "actor_id": actor.pk if actor is not None else None,
+            "text": reason,
+            "data": json.dumps({"import_job": import_job}),
+        }
+        for pk, (customer_id, reason) in zip(
+            reserve_ids(CustomerEvent, len(reasons)), reasons.items(), strict=True
+        )
+    ]
+    return bulk_insert(CustomerEvent, rows)

@@ -75,6 +75,7 @@ COLUMNS: list[tuple[object, Callable[[Customer], object]]] = [
     (gettext_lazy("Satisfaction"), lambda c: c.satisfaction),
     (gettext_lazy("Credit rating"), lambda c: c.credit),
     (gettext_lazy("Credit status"), lambda c: c.get_credit_status_display()),
+    (gettext_lazy("Credit hold reason"), lambda c: c.credit_hold_reason),
     (gettext_lazy("Status"), lambda c: c.get_status_display()),
     (gettext_lazy("Created"), lambda c: c.created_at),
 ]

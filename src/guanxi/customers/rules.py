@@ -10,6 +10,8 @@ yes to every active superuser, and a superuser claims nothing and releases no po
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+
 from guanxi.accounts.roles import ACCOUNT_MANAGER, EXECUTIVE, SALES_ASSISTANT, SUPERVISOR
 from guanxi.core.rules import (
     MANAGE_ACCOUNTS,
@@ -17,6 +19,7 @@ from guanxi.core.rules import (
     is_active,
     is_sales_assistant,
     is_superuser,
+    leads_own_team,
     manages_accounts,
     predicate,
     sees_everything,
@@ -52,6 +55,7 @@ MANAGE_FIELD_RULES = MANAGE_ACCOUNTS
 # -- rule permissions (rules.add_perm below) --------------------------------------------------
 ASSIGN_FROM_POOL = "customers.assign_from_pool"
 MANAGE_POOL_SETTINGS = "customers.manage_pool_settings"
+SET_CREDIT_HOLD = "customers.set_credit_hold"
 
 
 # -- predicates -------------------------------------------------------------------------------
@@ -104,12 +108,30 @@ def sees_customer(user: Any, customer: Any) -> bool:
 # The owner, or a supervisor/administrator who sees the owner's customer, puts it back.
 can_release = is_owned & changes_customers & (owns | (can_assign & sees_customer))
 
+
+@predicate
+def leads_owners_team(user: Any, customer: Any) -> bool:
+    """The user supervises a team whose subtree holds the customer's account manager."""
+    if customer.owner_id is None or not leads_own_team(user):
+        return False
+    return bool(
+        get_user_model()
+        .objects.filter(pk=customer.owner_id, team__path__startswith=user.team.path)
+        .exists()
+    )
+
+
+# Credit control 信用冻结: a hold (or lifting it) is finance's call, taken by administrators or
+# by the supervisor of the owner's team; account managers see the hold but cannot change it.
+may_set_credit_hold = is_active & changes_customers & (manages_accounts | leads_owners_team)
+
 # Everyone's import jobs are visible to superusers and administrators; others see their own.
 sees_all_imports = is_superuser | manages_accounts
 
 
 add_perm(ASSIGN_FROM_POOL, can_assign)
 add_perm(MANAGE_POOL_SETTINGS, can_manage_pool_settings)
+add_perm(SET_CREDIT_HOLD, may_set_credit_hold)
 
 
 # -- what the built-in roles hold by default (registered from the app's ready()) ---------------

@@ -3,6 +3,7 @@ from django.urls import path
 from guanxi.customers.views import activity as views_activity
 from guanxi.customers.views import bulk as views_bulk
 from guanxi.customers.views import churn as views_churn
+from guanxi.customers.views import credit as views_credit
 from guanxi.customers.views import customers as views
 from guanxi.customers.views import field_rules as views_field_rules
 from guanxi.customers.views import imports as views_import
@@ -118,6 +119,12 @@ urlpatterns += [
     path("<int:pk>/churn/postpone/", views_churn.churn_postpone, name="churn_postpone"),
     path("<int:pk>/churn/confirm/", views_churn.churn_confirm, name="churn_confirm"),
     path("<int:pk>/merge/", views_merge.customer_merge, name="merge"),
+]
+
+
+# Credit control 信用冻结.
+urlpatterns += [
+    path("<int:pk>/credit-hold/", views_credit.credit_hold, name="credit_hold"),
 ]
 
 

@@ -1,6 +1,7 @@
 """REST endpoints for customers and contacts (serializers + viewsets; rules live in services)."""
 
 import django_filters
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -60,6 +61,13 @@ class CustomerSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
     completeness = serializers.IntegerField(
         read_only=True, help_text="客户信息完整度: percentage of the key fields filled (0–100)."
     )
+    credit_status = serializers.ChoiceField(
+        choices=Customer.CreditStatus.choices,
+        required=False,
+        help_text="信用冻结. Read-only here: administrators and the supervisor of the customer's "
+        "team set or lift a hold with POST /api/customers/{id}/credit-hold/ and a reason; "
+        "sending another value than the current one is refused (400).",
+    )
     confirm_duplicate = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -74,6 +82,10 @@ class CustomerSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
             "id",
             "code",
             *services.CUSTOMER_EDITABLE_FIELDS,
+            "credit_status",
+            "credit_hold_reason",
+            "credit_hold_by",
+            "credit_hold_at",
             "owner_name",
             "completeness",
             "status",
@@ -94,6 +106,9 @@ class CustomerSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
         read_only_fields = [
             "code",
             "status",
+            "credit_hold_reason",
+            "credit_hold_by",
+            "credit_hold_at",
             "created_at",
             "updated_at",
             "created_by",
@@ -108,6 +123,20 @@ class CustomerSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
                 if isinstance(data.get(name), str):
                     data[name] = services.identifier_normalise(data[name])
         return super().to_internal_value(data)
+
+    def validate_credit_status(self, value: str) -> str:
+        # Accepted only unchanged, so a client can send back what it read; a change is the
+        # credit-hold action's, with its rule and reason (services.credit).
+        current = self.instance.credit_status if self.instance is not None else None
+        if value != (current or Customer.CreditStatus.NORMAL):
+            raise serializers.ValidationError(
+                _(
+                    "The credit status cannot be changed with the customer's other fields: "
+                    "put the credit on hold or lift the hold with its own action, giving the "
+                    "reason."
+                )
+            )
+        return value
 
     def get_owner_name(self, customer: Customer) -> str:
         return str(customer.owner) if customer.owner_id else ""
@@ -201,11 +230,13 @@ class CustomerViewSet(ScopedViewSet):
             return Response(body, status=status.HTTP_409_CONFLICT)
 
     def create_record(self, data):
+        data.pop("credit_status", None)  # checked unchanged by the serializer
         confirm = data.pop("confirm_duplicate", False)
         return services.customer_create(actor=self.request.user, confirm_duplicate=confirm, **data)
 
     def update_record(self, instance, data, expected_version):
         data.pop("confirm_duplicate", None)
+        data.pop("credit_status", None)  # checked unchanged by the serializer
         return services.customer_update(
             actor=self.request.user, customer=instance, expected_version=expected_version, **data
         )

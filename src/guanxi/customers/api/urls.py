@@ -11,6 +11,7 @@ from guanxi.customers.api import (
     activity,
     churn,
     completeness,
+    credit,
     imports,
     merge,
     pool,
@@ -46,5 +47,6 @@ urlpatterns = [
     *activity.urlpatterns,
     *timeline.urlpatterns,
     *churn.urlpatterns,
+    *credit.urlpatterns,
     *merge.urlpatterns,
 ]

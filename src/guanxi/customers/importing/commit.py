@@ -17,7 +17,10 @@ from django.utils import timezone
 from guanxi.core.bulk import bulk_insert, reserve_ids
 from guanxi.core.services.records import code_reserve
 from guanxi.customers import dedup
-from guanxi.customers.events import customers_imported_events
+from guanxi.customers.events import (
+    customers_credit_hold_imported_events,
+    customers_imported_events,
+)
 from guanxi.customers.importing.validate import DICTIONARY_FIELDS, RowResult
 from guanxi.customers.models import Customer
 from guanxi.customers.search.keys import customer_search_text
@@ -48,6 +51,9 @@ def _customer_row(row: RowResult, *, pk: int, code: str, actor, now) -> dict:
         name_key=row.keys.get("name") or dedup.name_key(name),
         phone_digits=row.keys.get("phone", ""),
     )
+    if values.get("credit_status") == Customer.CreditStatus.ON_HOLD:
+        # The validator let only an importer the credit rule allows bring a hold, with a reason.
+        values.update(credit_hold_by_id=actor.pk, credit_hold_at=now)
     return values
 
 
@@ -88,4 +94,11 @@ def write_rows(prepared: PreparedRows, *, actor, job_id, file_name: str = "") ->
         customers_imported_events(
             customer_ids=prepared.ids, actor=actor, import_job=str(job_id), file_name=file_name
         )
+        held = {
+            row["id"]: row["credit_hold_reason"]
+            for row in prepared.customers
+            if row.get("credit_status") == Customer.CreditStatus.ON_HOLD
+        }
+        if held:
+            customers_credit_hold_imported_events(reasons=held, actor=actor, import_job=str(job_id))
     return prepared.ids

@@ -71,6 +71,11 @@ IMPORT_FIELDS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
     ("satisfaction", gettext_lazy("Satisfaction"), ("满意度", "satisfaction")),
     ("credit", gettext_lazy("Credit rating"), ("信用度", "信用等级", "credit", "creditrating")),
     ("credit_status", gettext_lazy("Credit status"), ("信用状态", "creditstatus")),
+    (
+        "credit_hold_reason",
+        gettext_lazy("Credit hold reason"),
+        ("信用冻结原因", "冻结原因", "holdreason"),
+    ),
 )
 FIELD_NAMES = tuple(name for name, _label, _synonyms in IMPORT_FIELDS)
 REQUIRED_FIELDS = ("name",)

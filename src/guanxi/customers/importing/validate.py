@@ -20,9 +20,10 @@ from guanxi.accounts import roles
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.scoping import scope_q, scope_queryset
-from guanxi.customers import dedup
+from guanxi.customers import dedup, rules
 from guanxi.customers.importing.mapping import REQUIRED_FIELDS, field_labels, fold
 from guanxi.customers.models import Customer
+from guanxi.customers.services.credit import credit_hold_reason_clean
 from guanxi.customers.services.customers import identifier_normalise, tags_normalise
 
 NEW, UNCHANGED, DUPLICATE, ERROR = "new", "unchanged", "duplicate", "error"
@@ -107,6 +108,7 @@ class RowValidator:
         self.owner_default = default_owner_id(actor)
         self.choices = {name: _choice_table(choices) for name, choices in CHOICE_FIELDS.items()}
         self.seen: dict[tuple[str, str], int] = {}
+        self.may_hold: dict[int | None, bool] = {}
         self.cache: dict[str, dict[str, object]] = {name: {} for name in REPEATING_FIELDS}
 
     @staticmethod
@@ -165,6 +167,8 @@ class RowValidator:
             return value
         if name == "code":
             return identifier_normalise(text)
+        if name == "credit_hold_reason":
+            return credit_hold_reason_clean(text)
         if name == "tags":
             try:
                 return tags_normalise(text)
@@ -261,8 +265,42 @@ class RowValidator:
                     _("Same %(field)s as an existing customer; the row is skipped.")
                     % {"field": self.labels[key_field]},
                 )
+            else:
+                self._check_credit_hold(row)
             self._remember(row)
         return rows
+
+    def _check_credit_hold(self, row: RowResult) -> None:
+        """A new customer on credit hold obeys the credit rule (services.credit): set by an
+        administrator or the supervisor of the owner's team, with a reason. Anyone else's row
+        is refused rather than imported without the hold, which would hide the risk."""
+        values = row.values
+        if values.get("credit_status") != Customer.CreditStatus.ON_HOLD:
+            values.pop("credit_hold_reason", None)  # no hold: nothing it could be the reason of
+            return
+        owner_id = values.get("owner")
+        if owner_id not in self.may_hold:
+            self.may_hold[owner_id] = bool(
+                rules.may_set_credit_hold(self.actor, Customer(owner_id=owner_id))
+            )
+        if not self.may_hold[owner_id]:
+            row.status = ERROR
+            row.add(
+                ERROR,
+                self.header_of.get("credit_status", ""),
+                _(
+                    "Only an administrator or the sales supervisor of the account manager's "
+                    "team can import a customer on credit hold; the row is not imported."
+                ),
+            )
+        elif not values.get("credit_hold_reason"):
+            row.status = ERROR
+            row.add(
+                ERROR,
+                self.header_of.get("credit_hold_reason") or self.header_of.get("credit_status", ""),
+                _("A customer on credit hold needs the reason, in the “%(field)s” column.")
+                % {"field": self.labels["credit_hold_reason"]},
+            )
 
     def _earlier_row(self, row: RowResult):
         for key_field in KEY_FIELDS:

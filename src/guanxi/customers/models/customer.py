@@ -155,6 +155,21 @@ class Customer(BaseModel):
         choices=CreditStatus.choices,
         default=CreditStatus.NORMAL,
     )
+    # Why, by whom and since when the credit is on hold; written only by
+    # services.credit.customer_credit_hold_set (empty while the credit is normal).
+    credit_hold_reason = models.TextField(_("credit hold reason"), blank=True, editable=False)
+    credit_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("credit put on hold by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    credit_hold_at = models.DateTimeField(
+        _("credit on hold since"), null=True, blank=True, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )

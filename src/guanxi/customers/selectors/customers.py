@@ -84,7 +84,14 @@ def customer_get(*, actor: User, pk: Any) -> Customer:
     """The customer if the actor may see it; ``Customer.DoesNotExist`` otherwise (a 404)."""
     customer: Customer = scope_queryset(
         Customer.objects.select_related(
-            "owner", "level", "region", "industry", "source", "created_by", "on_behalf_of"
+            "owner",
+            "level",
+            "region",
+            "industry",
+            "source",
+            "created_by",
+            "on_behalf_of",
+            "credit_hold_by",
         ),
         actor,
     ).get(pk=pk)

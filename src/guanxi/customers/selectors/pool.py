@@ -68,7 +68,14 @@ def customer_get_readable(*, actor: User, pk: Any) -> Customer:
     customer: Customer = (
         customer_readable(actor=actor)
         .select_related(
-            "owner", "level", "region", "industry", "source", "created_by", "on_behalf_of"
+            "owner",
+            "level",
+            "region",
+            "industry",
+            "source",
+            "created_by",
+            "on_behalf_of",
+            "credit_hold_by",
         )
         .get(pk=pk)
     )

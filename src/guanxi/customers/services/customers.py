@@ -58,8 +58,8 @@ CUSTOMER_EDITABLE_FIELDS = (
     "tags",
     "satisfaction",
     "credit",
-    "credit_status",
 )
+# Not editable here: the credit status 信用冻结 has its own rule and service (services.credit).
 
 
 class CustomerFields(TypedDict, total=False):
@@ -89,7 +89,6 @@ class CustomerFields(TypedDict, total=False):
     tags: str | Iterable[str]
     satisfaction: int | None
     credit: int | None
-    credit_status: str
 
 
 class ContactFields(TypedDict, total=False):

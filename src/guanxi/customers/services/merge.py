@@ -152,6 +152,11 @@ def _merge_fields(*, survivor: Customer, merged: Customer) -> None:
         if getattr(survivor, attname) in (None, "") and getattr(merged, attname) not in (None, ""):
             setattr(survivor, attname, getattr(merged, attname))
     survivor.tags = tags_normalise(survivor.tag_list + merged.tag_list)
+    if merged.on_credit_hold and not survivor.on_credit_hold:
+        # The hold was set by someone allowed to (services.credit) and binds the business, not
+        # the row: merging it away must not lift it.
+        for name in ("credit_status", "credit_hold_reason", "credit_hold_by", "credit_hold_at"):
+            setattr(survivor, name, getattr(merged, name))
     for name in _LATEST_DATES:
         dates = [d for d in (getattr(survivor, name), getattr(merged, name)) if d is not None]
         setattr(survivor, name, max(dates) if dates else None)

@@ -116,6 +116,7 @@ def customer_detail_context(request: HttpRequest, customer: Customer, **kwargs: 
     context["read_only"] = customer.owner_id is None and not selectors_pool.customer_in_scope(
         actor=signed_in(request), customer=customer
     )
+    context["can_set_credit_hold"] = rules.may_set_credit_hold(signed_in(request), customer)
     return context
 
 
