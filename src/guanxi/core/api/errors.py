@@ -28,7 +28,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from guanxi.core.exceptions import BusinessRuleError, ConflictError
+from guanxi.core.exceptions import BusinessRuleError, ConflictError, IdempotencyKeyReused
 
 NON_FIELD_KEY = api_settings.NON_FIELD_ERRORS_KEY
 
@@ -106,6 +106,8 @@ def to_api_exception(exc: Exception) -> Exception:
         return _refused_request(exc)
     if isinstance(exc, ConflictError):
         return Conflict(exc.message, exc.current_version)
+    if isinstance(exc, IdempotencyKeyReused):
+        return BusinessRuleViolation(exc.message, code="idempotency_key_reused")
     if isinstance(exc, BusinessRuleError):
         message, fields = _django_fields(exc)
         converted = BusinessRuleViolation(message)
