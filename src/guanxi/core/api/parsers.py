@@ -38,12 +38,9 @@ def nesting_depth(value, limit: int) -> int:
     pending = [(value, 1)]
     while pending:
         node, depth = pending.pop()
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
+        if not isinstance(node, dict | list):
             continue
+        children = node.values() if isinstance(node, dict) else node
         deepest = max(deepest, depth)
         if deepest > limit:
             return deepest
