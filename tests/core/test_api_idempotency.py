@@ -248,3 +248,12 @@ def test_the_header_is_documented_on_every_create_operation(openapi_schema):
         assert "422" in openapi_schema["paths"][path]["post"]["responses"]
     assert "Idempotency-Key" not in header_names("/api/orders/{id}/", "patch")
     assert "Idempotency-Key" not in header_names("/api/auth/token/", "post")
+
+
+def test_support_staff_see_the_kept_answers_read_only(admin_client, api, customers, products):
+    _post(api("manager1"), ORDERS, _order(customers["manager1"], products), "seen")
+    key = IdempotencyKey.objects.get()
+    assert "seen" in admin_client.get("/django-admin/core/idempotencykey/").content.decode()
+    assert admin_client.get("/django-admin/core/idempotencykey/add/").status_code == 403
+    detail = admin_client.get(f"/django-admin/core/idempotencykey/{key.pk}/change/")
+    assert detail.status_code == 200 and 'name="key"' not in detail.content.decode()
