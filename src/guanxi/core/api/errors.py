@@ -102,7 +102,7 @@ def to_api_exception(exc: Exception) -> Exception:
     """Map the exceptions that services and selectors raise to DRF's HTTP exceptions."""
     if isinstance(exc, SuspiciousOperation):
         # Django logs these on its security logger when it answers them itself; so do we.
-        logging.getLogger(f"django.security.{type(exc).__name__}").warning(str(exc))
+        logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc))
         return _refused_request(exc)
     if isinstance(exc, ConflictError):
         return Conflict(exc.message, exc.current_version)
