@@ -263,6 +263,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nested past a sane depth is a 400, not a crash (see guanxi.core.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "guanxi.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "guanxi.core.api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
@@ -294,7 +300,12 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
         "PUT/PATCH must send `If-Match` with that ETag (a mismatch is 412) or the `version` "
         "in the body (a stale one is 409); with neither the answer is 428 Precondition "
         "Required, so a client never silently overwrites a change it has not seen. DELETE "
-        "accepts an optional If-Match."
+        "accepts an optional If-Match.\n\n"
+        "**Retries**: a create sent with an `Idempotency-Key` header (e.g. a UUID) and retried "
+        "with the same key and body within 24 hours answers the first response again "
+        "(`Idempotent-Replayed: true`) instead of creating a second record; the same key with "
+        "another body is a 422. **Limits**: bodies over 2.5 MB are a 413; JSON nested deeper "
+        "than 32 levels is a 400."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -30,4 +30,5 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+handler400 = "guanxi.core.api.errors.bad_request"
 handler500 = "guanxi.core.api.errors.server_error"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from guanxi.core.models import CodeSequence, DictionaryEntry, ScheduledRun
+from guanxi.core.models import CodeSequence, DictionaryEntry, IdempotencyKey, ScheduledRun
 
 
 @admin.register(DictionaryEntry)
@@ -21,3 +21,19 @@ class CodeSequenceAdmin(admin.ModelAdmin):
 class ScheduledRunAdmin(admin.ModelAdmin):
     list_display = ("name", "last_run_at")
     readonly_fields = ("name", "last_run_at")
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    """Read-only: support staff can see which retries were answered from a kept response."""
+
+    list_display = ("created_at", "user", "method", "path", "key", "status_code")
+    list_select_related = ("user",)
+    search_fields = ("key", "path", "user__username")
+    readonly_fields = [field.name for field in IdempotencyKey._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

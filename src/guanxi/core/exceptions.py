@@ -20,3 +20,16 @@ class ConflictError(Exception):
 
 class BusinessRuleError(ValidationError):
     """A request breaks a business rule (an illegal transition, a missing right...)."""
+
+
+class IdempotencyKeyReused(Exception):
+    """An ``Idempotency-Key`` sent again with another request than the one it first came with."""
+
+    default_message = _(
+        "This Idempotency-Key was already used for a different request (another body, method "
+        "or path); nothing was created. Send a new key with a new request."
+    )
+
+    def __init__(self, message: str | None = None):
+        self.message = message or str(self.default_message)
+        super().__init__(self.message)

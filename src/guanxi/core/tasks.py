@@ -9,6 +9,7 @@ from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from guanxi.core.jobs import periodic
+from guanxi.core.services import idempotency
 
 
 @periodic(name="core.purge_expired_sessions", every="daily", at="03:00")
@@ -33,3 +34,10 @@ def prune_task_results() -> int:
     cutoff = timezone.now() - timedelta(days=days)
     deleted, _by_model = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return deleted
+
+
+@periodic(name="core.purge_idempotency_keys", every="hourly", at=15)
+@task()
+def purge_idempotency_keys() -> int:
+    """Forget the API's idempotency keys older than 24 hours."""
+    return idempotency.idempotency_keys_purge()

@@ -5,8 +5,6 @@ documents its fields as OpenAPI parameters (``api.form_parameters``). Only choic
 may see are offered: owners within the scope, the teams of the scope.
 """
 
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -16,10 +14,9 @@ from guanxi.accounts.models import Team, User
 from guanxi.analytics import periods
 from guanxi.analytics.selectors.reports import report_owner_choices, report_team_choices
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.validators import EARLIEST_DATE, validate_business_date
 
 _PERIOD_KEYS = ("preset", "date_from", "date_to")
-EARLIEST = datetime.date(1900, 1, 1)
-LATEST = datetime.date(2100, 12, 31)
 
 
 class _UserChoiceField(forms.ModelChoiceField):
@@ -87,8 +84,10 @@ class ReportFilterForm(forms.Form):
             self.fields["preset"].choices = [("", _("All time")), *periods.PRESETS]
 
     def _check_day(self, name: str, value):
-        if value is not None and not EARLIEST <= value <= LATEST:
-            self.add_error(name, _("Enter a date between 1900 and 2100."))
+        try:
+            validate_business_date(value)
+        except ValidationError as error:
+            self.add_error(name, error)
             return None
         return value
 
@@ -109,7 +108,7 @@ class ReportFilterForm(forms.Form):
             if self.default_preset:
                 date_from, date_to = periods.preset_range(self.default_preset, today)
         else:
-            date_from = date_from or EARLIEST
+            date_from = date_from or EARLIEST_DATE
             date_to = date_to or max(today, date_from)
         if date_from and date_to and date_from > date_to:
             raise ValidationError(

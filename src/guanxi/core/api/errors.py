@@ -5,16 +5,30 @@ names the offending input fields when there are any. Messages are translated in 
 active for the request (the user's own, else Accept-Language).
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+import logging
+
+from django.conf import settings
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import bad_request as page_bad_request
 from django.views.defaults import server_error as page_server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from guanxi.core.exceptions import BusinessRuleError, ConflictError
+from guanxi.core.exceptions import BusinessRuleError, ConflictError, IdempotencyKeyReused
 
 NON_FIELD_KEY = api_settings.NON_FIELD_ERRORS_KEY
 
@@ -46,6 +60,11 @@ class Conflict(exceptions.APIException):
         self.current_version = current_version
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+
 class BusinessRuleViolation(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "business_rule"
@@ -65,10 +84,30 @@ def _django_fields(error: DjangoValidationError) -> tuple[str, dict[str, list[st
     return (messages[0] if messages else ""), {}
 
 
+def _refused_request(exc: Exception) -> exceptions.APIException:
+    """A body Django refuses to read (too large, too many fields) as a JSON 400/413."""
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge(
+            gettext("The request body is larger than %(size)s; send less data at once.")
+            % {"size": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+        )
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return exceptions.ParseError(
+            gettext("The request has too many fields or files; send fewer at once.")
+        )
+    return exceptions.ParseError(gettext("The request was refused as malformed."))
+
+
 def to_api_exception(exc: Exception) -> Exception:
     """Map the exceptions that services and selectors raise to DRF's HTTP exceptions."""
+    if isinstance(exc, SuspiciousOperation):
+        # Django logs these on its security logger when it answers them itself; so do we.
+        logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc))
+        return _refused_request(exc)
     if isinstance(exc, ConflictError):
         return Conflict(exc.message, exc.current_version)
+    if isinstance(exc, IdempotencyKeyReused):
+        return BusinessRuleViolation(exc.message, code="idempotency_key_reused")
     if isinstance(exc, BusinessRuleError):
         message, fields = _django_fields(exc)
         converted = BusinessRuleViolation(message)
@@ -135,6 +174,16 @@ def exception_handler(exc, context):
     if isinstance(exc, Conflict) and exc.current_version is not None:
         body["error"]["current_version"] = exc.current_version
     return Response(body, status=exc.status_code, headers=headers)
+
+
+def bad_request(request, exception, *args, **kwargs):
+    """A request refused before any view (a body too large for a middleware to read, say)
+    under /api/ answers in the API's error shape; pages keep Django's 400 page."""
+    if not request.path.startswith("/api/"):
+        return page_bad_request(request, exception, *args, **kwargs)
+    refused = _refused_request(exception)
+    body = error_body(str(getattr(refused.detail, "code", "")), str(refused.detail))
+    return JsonResponse(body, status=refused.status_code)
 
 
 def server_error(request, *args, **kwargs):

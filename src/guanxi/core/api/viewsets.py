@@ -13,12 +13,13 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from guanxi.core.api.concurrency import check_if_match, etag
 from guanxi.core.api.errors import Conflict, PreconditionFailed, PreconditionRequired
+from guanxi.core.api.idempotency import idempotent
+from guanxi.core.api.parsers import JSONParser
 from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.views import UserLanguageMixin
 from guanxi.core.exceptions import ConflictError
@@ -81,6 +82,7 @@ class ScopedViewSet(UserLanguageMixin, viewsets.ModelViewSet):
     def delete_record(self, instance, expected_version: int | None) -> None:
         raise NotImplementedError
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

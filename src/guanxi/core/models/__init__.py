@@ -9,6 +9,7 @@ from guanxi.core.models.base import (
     LiveQuerySet,
     ScheduledRun,
 )
+from guanxi.core.models.idempotency import IdempotencyKey
 
 __all__ = [
     "LiveQuerySet",
@@ -18,4 +19,5 @@ __all__ = [
     "DictionaryEntry",
     "CodeSequence",
     "ScheduledRun",
+    "IdempotencyKey",
 ]

@@ -22,13 +22,14 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from guanxi.core.api.concurrency import check_if_match, etag
 from guanxi.core.api.filters import id_filter
+from guanxi.core.api.parsers import JSONParser
 from guanxi.core.api.serializers import ErrorSerializer, VersionedModelSerializer
 from guanxi.core.api.viewsets import MAX_ID, ScopedViewSet
 from guanxi.customers import rules

@@ -14,13 +14,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from guanxi.accounts.models import User
 from guanxi.core.api.filters import id_filter
+from guanxi.core.api.parsers import JSONParser
 from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.serializers import ErrorSerializer, VersionField
 from guanxi.core.api.views import UserLanguageMixin

@@ -9,12 +9,14 @@ import codecs
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from defusedxml import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -101,7 +103,7 @@ def open_table(binary, name: str):
     head = binary.read(_SAMPLE_BYTES)
     binary.seek(0)
     if is_xlsx(name, head):
-        with _open_xlsx(binary) as table:
+        with _open_xlsx(binary, name) as table:
             yield table
         return
     encoding = detect_encoding(head)
@@ -132,19 +134,83 @@ def _guard_decoding(rows, encoding: str):
         raise _unreadable(_("The CSV file is malformed: %(error)s") % {"error": error}) from error
 
 
+def _unsafe_xml(name: str) -> ValidationError:
+    return _unreadable(
+        _(
+            "“%(name)s” declares a DOCTYPE or XML entities, which are refused for safety; "
+            "open it in Excel and save it again as an xlsx workbook."
+        )
+        % {"name": name}
+    )
+
+
+def _not_xlsx(name: str) -> ValidationError:
+    return _unreadable(_("“%(name)s” is not a readable xlsx workbook.") % {"name": name})
+
+
+# What a damaged or hostile workbook raises while its parts are read, worksheets lazily:
+# zip and deflate errors, XML syntax errors (SyntaxError subclasses), missing parts.
+_BROKEN_XLSX = (
+    zipfile.BadZipFile,
+    zlib.error,
+    SyntaxError,
+    KeyError,
+    OSError,
+    EOFError,
+    ValueError,
+)
+
+
 @contextmanager
-def _open_xlsx(binary):
+def _xlsx_errors(name: str):
+    """Worksheets are parsed as they are read: what goes wrong there names the file too."""
     try:
+        yield
+    except _BROKEN_XLSX as error:
+        raise (_unsafe_xml(name) if _refused_xml(error) else _not_xlsx(name)) from error
+
+
+def _refused_xml(error: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML (openpyxl re-raises its error as a plain one)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+@contextmanager
+def _first_sheet(binary, name: str):
+    """The first worksheet of the xlsx ``binary`` (read-only), closed afterwards.
+
+    With defusedxml installed openpyxl refuses entity declarations (billion laughs, external
+    entities) in the workbook's XML; that, a workbook without any worksheet and a damaged
+    file are each a ValidationError on ``file`` naming the file, never a crash.
+    """
+    with _xlsx_errors(name):
         book = load_workbook(binary, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise _unreadable(_("The file is not a readable xlsx workbook.")) from error
     try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        headers = _headers(next(rows, ()))
-        yield Table(headers=headers, rows=_numbered(rows))
+        if not book.worksheets:
+            raise _unreadable(
+                _("“%(name)s” has no worksheet; put the rows on the first sheet.") % {"name": name}
+            )
+        yield book.worksheets[0]
     finally:
         book.close()
+
+
+def _guarded_rows(rows, name: str):
+    with _xlsx_errors(name):
+        yield from rows
+
+
+@contextmanager
+def _open_xlsx(binary, name: str):
+    with _first_sheet(binary, name) as sheet:
+        rows = _guarded_rows(sheet.iter_rows(values_only=True), name)
+        headers = _headers(next(rows, ()))
+        yield Table(headers=headers, rows=_numbered(rows))
 
 
 def estimate_rows(binary, name: str) -> int:
@@ -153,13 +219,9 @@ def estimate_rows(binary, name: str) -> int:
     binary.seek(0)
     if is_xlsx(name, head):
         try:
-            book = load_workbook(binary, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            raise _unreadable(_("The file is not a readable xlsx workbook.")) from error
-        try:
-            extent = book.worksheets[0].max_row or 0
+            with _first_sheet(binary, name) as sheet, _xlsx_errors(name):
+                extent = sheet.max_row or 0
         finally:
-            book.close()
             binary.seek(0)
         return max(extent - 1, 0)
     lines = 0

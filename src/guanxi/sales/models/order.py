@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from guanxi.core.models import BaseModel
+from guanxi.core.validators import validate_business_date
 from guanxi.customers.models import Customer
 from guanxi.sales.models.product import MONEY, Product
 
@@ -59,7 +60,9 @@ class Order(BaseModel):
         related_name="orders",
         db_index=False,
     )
-    order_date = models.DateField(_("order date"), default=timezone.localdate)
+    order_date = models.DateField(
+        _("order date"), default=timezone.localdate, validators=[validate_business_date]
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.CONFIRMED
     )
