@@ -163,12 +163,14 @@ def _free_name(directory: Path, stem: str) -> Path:
 
 def _document_files(documents: Path, *, skip: Path) -> list[Path]:
     skip = skip.resolve()
+    # A backup directory inside the documents directory is not backed up into itself.
+    skip_inside = skip.is_relative_to(documents.resolve())
     found = []
     for path in sorted(documents.rglob("*")):
         if path.is_symlink() or not path.is_file():
             continue
-        if path.resolve().is_relative_to(skip):
-            continue  # a backup directory inside the documents is not backed up into itself
+        if skip_inside and path.resolve().is_relative_to(skip):
+            continue
         found.append(path)
     return found
 
@@ -278,11 +280,13 @@ def _tables(cursor: Any, vendor: str) -> list[str]:
 
 
 def _sqlite_dump(connection: BaseDatabaseWrapper, work: Path) -> _Dump:
-    connection.ensure_connection()
     target = work / "guanxi.sqlite3"
-    with closing(sqlite3.connect(target)) as copy:
-        # One step: the copy is one consistent snapshot, and writers go on meanwhile (WAL).
-        connection.connection.backup(copy)
+    # A connection of its own reads what is committed, whatever the caller's connection is
+    # doing; in one step, the copy is one consistent snapshot, and writers go on meanwhile
+    # (WAL).
+    source = connection.get_new_connection(connection.get_connection_params())
+    with closing(source), closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
         # A single self-contained file, without a -wal beside it.
         copy.execute("PRAGMA journal_mode=DELETE")
         cursor = copy.cursor()
@@ -418,9 +422,16 @@ def prune_backups(directory: Path | str, *, keep: int, prefix: str = DAILY_PREFI
     """
     if keep < 1:
         raise ValueError("keep must be at least 1")
-    # The names hold the local time as YYYYmmdd-HHMMSS, so they sort oldest first.
-    archives = sorted(Path(directory).glob(f"{prefix}*{SUFFIX}"), key=lambda path: path.name)
-    old = archives[:-keep]
+    # The names hold the local time (YYYYmmdd-HHMMSS) and, for a second archive within the
+    # same second, a number; other files are never touched.
+    name = re.compile(rf"^{re.escape(prefix)}(\d{{8}}-\d{{6}})(?:-(\d+))?{re.escape(SUFFIX)}$")
+    archives = []
+    for path in Path(directory).iterdir():
+        match = name.match(path.name)
+        if match and path.is_file():
+            archives.append(((match.group(1), int(match.group(2) or 1)), path))
+    archives.sort()
+    old = [path for _key, path in archives[:-keep]]
     for path in old:
         path.unlink(missing_ok=True)
     return old

@@ -27,8 +27,8 @@ class Command(BaseCommand):
         self.stdout.write(str(archive.path))
         self.stdout.write(
             _(
-                "Backup written: %(tables)d tables, %(rows)d rows, %(files)d document files, "
-                "%(size)s."
+                "Backup written. Tables: %(tables)d, rows: %(rows)d, document files: "
+                "%(files)d, size: %(size)s."
             )
             % {
                 "tables": len(manifest["tables"]),
