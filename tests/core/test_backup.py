@@ -260,3 +260,21 @@ def test_the_commands_write_and_check_an_archive(documents, tmp_path, monkeypatc
         call_command("restore", str(damaged), "--check")
     with pytest.raises(CommandError, match="no backup archive"):
         call_command("restore", str(tmp_path / "missing.tar.gz"))
+
+
+def test_missing_postgresql_client_tools_are_named(monkeypatch):
+    monkeypatch.setattr(backup.shutil, "which", lambda tool: None)
+    with pytest.raises(backup.BackupError, match="pg_dump was not found.*postgresql-client"):
+        backup._tool_version("pg_dump")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump is for PostgreSQL")
+@pytest.mark.django_db
+def test_a_pg_dump_older_than_the_server_is_refused_with_the_version_to_install(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setattr(backup, "_tool_version", lambda tool: (9, f"{tool} (PostgreSQL) 9.6"))
+    server_major = connection.pg_version // 10000
+    with pytest.raises(backup.BackupError, match=f"postgresql-client-{server_major}"):
+        backup.create_backup(tmp_path)
+    assert not list(tmp_path.glob("*.tar.gz"))
