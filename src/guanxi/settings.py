@@ -307,9 +307,10 @@ GUANXI: dict[str, Any] = {
     "LOGIN_HISTORY_DAYS": int(env("LOGIN_HISTORY_DAYS", "365")),
     "TASK_RESULT_DAYS": int(env("TASK_RESULT_DAYS", "14")),
     # Backups: where ``guanxi backup`` and the daily job write their archives, and how many
-    # daily archives the job keeps (0: no daily backup).
+    # daily archives the job keeps (0: no daily backup; the tests that run every due job
+    # must not write archives into the data directory).
     "BACKUP_DIR": Path(env("BACKUP_DIR", str(DATA_DIR / "backups"))).resolve(),
-    "BACKUP_KEEP": int(env("BACKUP_KEEP", "14")),
+    "BACKUP_KEEP": int(env("BACKUP_KEEP", "0" if TESTING else "14")),
 }
 
 if TESTING:

@@ -327,7 +327,8 @@ def _tool_version(tool: str) -> tuple[int, str]:
 
 
 def _server_version(connection: BaseDatabaseWrapper) -> tuple[int, str]:
-    number = int(connection.pg_version)  # type: ignore[attr-defined]  (PostgreSQL wrapper)
+    # The PostgreSQL wrapper's own attribute (server_version_num).
+    number = int(getattr(connection, "pg_version"))  # noqa: B009
     major, minor = divmod(number, 10000)
     return major, f"{major}.{minor}"
 
@@ -376,7 +377,7 @@ def _pg_dump(connection: BaseDatabaseWrapper, work: Path) -> _Dump:
         )
     target = work / "guanxi.dump"
     # A connection of its own holds the snapshot that the counts and pg_dump both read.
-    raw = connection.Database.connect(**connection.get_connection_params())
+    raw = connection.get_new_connection(connection.get_connection_params())
     try:
         raw.autocommit = True
         with raw.cursor() as cursor:
