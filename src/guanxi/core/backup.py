@@ -67,6 +67,7 @@ class BackupError(Exception):
 class Archive:
     path: Path
     manifest: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -143,7 +144,17 @@ def create_backup(
             info.mode = 0o600
             tar.addfile(info, io.BytesIO(data))
         os.replace(partial, final)
-    return Archive(path=final, manifest=manifest)
+    notes = []
+    client = dump.client
+    if client is not None and str(client["major"]) != dump.server_version.split(".")[0]:
+        notes.append(
+            _(
+                "pg_dump %(client)s dumped a PostgreSQL %(server)s server: restore this archive "
+                "with pg_restore %(client)s or newer."
+            )
+            % {"client": client["major"], "server": dump.server_version}
+        )
+    return Archive(path=final, manifest=manifest, notes=notes)
 
 
 def documents_location() -> Path | None:
@@ -443,9 +454,7 @@ def prune_backups(directory: Path | str, *, keep: int, prefix: str = DAILY_PREFI
 
 def verify_backup(archive: Path | str) -> dict[str, Any]:
     """Check every file of ``archive`` against its manifest; returns the manifest."""
-    path = _archive_path(archive)
-    with tempfile.TemporaryDirectory(prefix=".guanxi-verify-", dir=path.parent) as staging:
-        return _unpack(path, Path(staging))
+    return _unpack(_archive_path(archive), None)
 
 
 def restore_backup(
@@ -515,9 +524,11 @@ def _member_name(name: str) -> str:
     return pure.as_posix()
 
 
-def _unpack(archive: Path, staging: Path) -> dict[str, Any]:
-    """Unpack ``archive`` into ``staging`` and check it; returns the manifest."""
+def _unpack(archive: Path, staging: Path | None) -> dict[str, Any]:
+    """Unpack ``archive`` into ``staging`` (None: only read it) and check every file against
+    the manifest; returns the manifest."""
     found: dict[str, dict[str, Any]] = {}
+    manifest_data = b""
     try:
         with tarfile.open(archive, mode="r:gz") as tar:
             for member in tar:
@@ -533,10 +544,11 @@ def _unpack(archive: Path, staging: Path) -> dict[str, Any]:
                         )
                         % {"name": member.name}
                     )
-                target = staging / name
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if name == MANIFEST:
+                    manifest_data = source.read()
+                    continue
                 digest = hashlib.sha256()
-                with target.open("wb") as out:
+                with _open_target(staging, name) as out:
                     while chunk := source.read(_CHUNK):
                         digest.update(chunk)
                         out.write(chunk)
@@ -546,12 +558,10 @@ def _unpack(archive: Path, staging: Path) -> dict[str, Any]:
             _("%(path)s cannot be read as a Guanxi backup (%(error)s); nothing was restored.")
             % {"path": archive, "error": error}
         ) from error
-    manifest = _read_manifest(staging / MANIFEST, archive)
+    manifest = _read_manifest(manifest_data, archive)
     expected = manifest["files"]
     damaged = sorted(
-        name
-        for name in set(expected) | set(found) - {MANIFEST}
-        if found.get(name) != expected.get(name)
+        name for name in set(expected) | set(found) if found.get(name) != expected.get(name)
     )
     if damaged:
         shown = ", ".join(damaged[:5]) + (" …" if len(damaged) > 5 else "")
@@ -568,13 +578,24 @@ def _unpack(archive: Path, staging: Path) -> dict[str, Any]:
     return manifest
 
 
-def _read_manifest(path: Path, archive: Path) -> dict[str, Any]:
+def _open_target(staging: Path | None, name: str) -> IO[bytes]:
+    if staging is None:
+        return open(os.devnull, "wb")  # noqa: SIM115  (closed by the caller's with)
+    target = staging / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target.open("wb")
+
+
+def _read_manifest(data: bytes, archive: Path) -> dict[str, Any]:
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
-            raise ValueError("no file list")
+        manifest = json.loads(data.decode("utf-8"))
+        parts = ("files", "database", "tables", "documents")
+        if not isinstance(manifest, dict) or not all(
+            isinstance(manifest.get(part), dict) for part in parts
+        ):
+            raise ValueError("not a manifest")
         fmt = int(manifest.get("format", 0))
-    except (OSError, ValueError) as error:
+    except (TypeError, ValueError) as error:
         raise BackupError(
             _("%(path)s has no readable manifest; it is not a Guanxi backup.") % {"path": archive}
         ) from error

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *, directory: str | None, **options) -> None:
         try:
             archive = backup.create_backup(directory)
-        except backup.BackupError as error:
+        except (backup.BackupError, OSError) as error:
             raise CommandError(str(error)) from error
         manifest = archive.manifest
         self.stdout.write(str(archive.path))
@@ -37,6 +37,8 @@ class Command(BaseCommand):
                 "size": filesizeformat(archive.path.stat().st_size),
             }
         )
+        for note in archive.notes:
+            self.stdout.write(note)
         if not manifest["documents"]["included"]:
             self.stderr.write(
                 _("The documents storage is not a local directory: back it up with its own tools.")

@@ -35,7 +35,7 @@ class Command(BaseCommand):
             else:
                 report = backup.restore_backup(archive, force=force)
                 manifest, notes = report.manifest, report.notes
-        except backup.BackupError as error:
+        except (backup.BackupError, OSError) as error:
             raise CommandError(str(error)) from error
         created = parse_datetime(manifest["created_at"])
         files = len(manifest["files"])
