@@ -1,11 +1,14 @@
 """Where the bench data lives and how the harness process is configured (before Django loads)."""
 
 import os
+import secrets
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
 DATA_DIR = RESULTS_DIR / "data"
+# ``guanxi serve`` refuses the built-in development key; one key per bench run.
+SECRET_KEY = secrets.token_urlsafe(50)
 
 
 def default_db_url(customers: int) -> str:
@@ -19,6 +22,7 @@ def server_environment(db_url: str) -> dict[str, str]:
         "GUANXI_DATABASE_URL": db_url,
         "GUANXI_DATA_DIR": str(DATA_DIR),
         "GUANXI_QUERY_COUNT_HEADER": "1",
+        "GUANXI_SECRET_KEY": SECRET_KEY,
         # The server runs as in production (DEBUG off) but over plain HTTP on loopback.
         "GUANXI_SSL_REDIRECT": "0",
         "GUANXI_LOG_LEVEL": "ERROR",

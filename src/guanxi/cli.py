@@ -1,4 +1,4 @@
-"""The ``guanxi`` command: demo, serve, worker, scheduler, seed, manage.
+"""The ``guanxi`` command: demo, serve, worker, scheduler, seed, backup, restore, manage.
 
 ``guanxi demo`` is the one-command tour (debug on, demo logins, sample data, a job worker and
 the scheduler); ``guanxi serve`` is production (gunicorn, never demo users). Everything else is a
@@ -110,8 +110,24 @@ def cmd_demo(args) -> None:
                 process.kill()
 
 
+def _require_secret_key() -> None:
+    """Production never signs sessions and tokens with the key published in the source."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    if settings.SECRET_KEY in ("", getattr(settings, "INSECURE_SECRET_KEY", None)):
+        sys.exit(
+            _(
+                "guanxi serve will not start with the built-in development secret key. Set "
+                "GUANXI_SECRET_KEY to a long random value, for example the output of: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
+        )
+
+
 def cmd_serve(args) -> None:
     _setup()
+    _require_secret_key()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -144,6 +160,21 @@ def cmd_scheduler(args) -> None:
 def cmd_seed(args) -> None:
     _setup()
     _manage("seed", "--customers", str(args.customers), "--seed", str(args.seed))
+
+
+def cmd_backup(args) -> None:
+    _setup()
+    _manage("backup", *(["--to", args.directory] if args.directory else []))
+
+
+def cmd_restore(args) -> None:
+    _setup()
+    _manage(
+        "restore",
+        args.archive,
+        *(["--force"] if args.force else []),
+        *(["--check"] if args.check else []),
+    )
 
 
 def cmd_manage(args) -> None:
@@ -182,6 +213,24 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--customers", type=int, required=True)
     seed.add_argument("--seed", type=int, default=1)
     seed.set_defaults(func=cmd_seed)
+
+    backup = commands.add_parser(
+        "backup", help="Write a backup archive: database, documents and a manifest."
+    )
+    backup.add_argument("--to", dest="directory", metavar="DIR", help="Default: GUANXI_BACKUP_DIR.")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore", help="Restore a backup archive (a database in use only with --force)."
+    )
+    restore.add_argument("archive")
+    restore.add_argument(
+        "--force", action="store_true", help="Replace a database that already holds data."
+    )
+    restore.add_argument(
+        "--check", action="store_true", help="Only check the archive; change nothing."
+    )
+    restore.set_defaults(func=cmd_restore)
 
     manage = commands.add_parser("manage", help="Run a Django management command.", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -35,8 +35,9 @@ DATA_DIR = Path(env("DATA_DIR", str(Path.cwd() / "data"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", default=False)
-_INSECURE_KEY = "django-insecure-guanxi-embedded-default-change-me"  # noqa: S105
-SECRET_KEY = env("SECRET_KEY", _INSECURE_KEY)
+# The development key of ``guanxi demo`` and the tests; ``guanxi serve`` refuses to run with it.
+INSECURE_SECRET_KEY = "django-insecure-guanxi-embedded-default-change-me"  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", INSECURE_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -338,6 +339,11 @@ GUANXI: dict[str, Any] = {
     "TASK_RESULT_DAYS": int(env("TASK_RESULT_DAYS", "14")),
     # An API token works for this many days after it was issued.
     "API_TOKEN_DAYS": int(env("API_TOKEN_DAYS", "30")),
+    # Backups: where ``guanxi backup`` and the daily job write their archives, and how many
+    # daily archives the job keeps (0: no daily backup; the tests that run every due job
+    # must not write archives into the data directory).
+    "BACKUP_DIR": Path(env("BACKUP_DIR", str(DATA_DIR / "backups"))).resolve(),
+    "BACKUP_KEEP": int(env("BACKUP_KEEP", "0" if TESTING else "14")),
 }
 
 if TESTING:

@@ -8,10 +8,12 @@ import subprocess
 import sys
 
 import pytest
+from django.utils import translation
 
+from guanxi import cli
 from guanxi.cli import build_parser
 
-COMMANDS = ["demo", "serve", "worker", "scheduler", "seed", "manage"]
+COMMANDS = ["demo", "serve", "worker", "scheduler", "seed", "backup", "restore", "manage"]
 
 
 def guanxi(*args: str, data_dir, timeout: int = 180) -> subprocess.CompletedProcess:
@@ -178,3 +180,63 @@ def test_scheduler_lists_its_periodic_jobs(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "core.purge_expired_sessions\tdaily\t03:00" in result.stdout
     assert "accounts.prune_login_history" in result.stdout
+
+
+def test_serve_refuses_the_development_secret_key(settings, monkeypatch):
+    settings.SECRET_KEY = settings.INSECURE_SECRET_KEY
+    started = []
+    monkeypatch.setattr(cli.os, "execv", lambda *args: started.append(args))
+    monkeypatch.setattr(
+        "django.core.management.call_command", lambda *args, **kwargs: started.append(args)
+    )
+
+    with translation.override("en"), pytest.raises(SystemExit) as refused:
+        cli.main(["serve"])
+
+    assert "GUANXI_SECRET_KEY" in str(refused.value.code)
+    assert "development secret key" in str(refused.value.code)
+    assert started == []  # neither migrations nor gunicorn
+
+
+def test_serve_starts_gunicorn_with_a_secret_key_of_its_own(settings, monkeypatch):
+    settings.SECRET_KEY = "a-production-key-" + "x" * 40
+    started = []
+    monkeypatch.setattr(cli.os, "execv", lambda path, command: started.append(command))
+    monkeypatch.setattr("django.core.management.call_command", lambda *args, **kwargs: None)
+
+    cli.main(["serve", "--port", "9001"])
+
+    assert started[0][2:4] == ["gunicorn", "guanxi.wsgi"]
+    assert "127.0.0.1:9001" in started[0]
+
+
+def test_serve_without_a_secret_key_says_which_variable_to_set(tmp_path, monkeypatch):
+    monkeypatch.delenv("GUANXI_SECRET_KEY", raising=False)
+    monkeypatch.setenv("GUANXI_LANGUAGE", "en")
+    result = guanxi("serve", "--port", "1", data_dir=tmp_path, timeout=60)
+    assert result.returncode == 1
+    assert "Set GUANXI_SECRET_KEY" in result.stderr
+
+
+def test_backup_and_restore_from_the_command_line(tmp_path, migrated, monkeypatch):
+    monkeypatch.setenv("GUANXI_LANGUAGE", "en")
+    source = migrated(tmp_path / "source")
+    (source / "documents" / "2026").mkdir(parents=True)
+    (source / "documents" / "2026" / "1-1-abc").write_bytes(b"%PDF-1.7 scan")
+
+    made = guanxi("backup", "--to", str(tmp_path / "archives"), data_dir=source)
+    assert made.returncode == 0, made.stderr
+    archive = made.stdout.splitlines()[0]
+    assert "document files: 1," in made.stdout
+    fresh = tmp_path / "fresh"  # a new machine: no database, no documents yet
+    restored = guanxi("manage", "restore", archive, data_dir=fresh)
+
+    assert restored.returncode == 0, restored.stderr
+    assert "Restored" in restored.stdout
+    assert (fresh / "documents" / "2026" / "1-1-abc").read_bytes() == b"%PDF-1.7 scan"
+    query = "SELECT COUNT(*) FROM django_migrations"
+    with (
+        sqlite3.connect(source / "guanxi.sqlite3") as a,
+        sqlite3.connect(fresh / "guanxi.sqlite3") as b,
+    ):
+        assert a.execute(query).fetchone() == b.execute(query).fetchone()

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from guanxi.core.jobs import periodic
+from guanxi.core import backup
+from guanxi.core.jobs import DAILY, periodic
 from guanxi.core.services import idempotency
 
 
@@ -41,3 +42,17 @@ def prune_task_results() -> int:
 def purge_idempotency_keys() -> int:
     """Forget the API's idempotency keys older than 24 hours."""
     return idempotency.idempotency_keys_purge()
+
+
+@periodic(name="core.backup", every=DAILY, at="01:30")
+@task()
+def daily_backup() -> str:
+    """Write the daily backup archive into ``GUANXI_BACKUP_DIR`` and keep the newest
+    ``GUANXI_BACKUP_KEEP`` (default 14); with 0, no daily backup is made."""
+    keep: int = settings.GUANXI["BACKUP_KEEP"]
+    if keep < 1:
+        return ""
+    directory = settings.GUANXI["BACKUP_DIR"]
+    archive = backup.create_backup(directory, prefix=backup.DAILY_PREFIX)
+    backup.prune_backups(directory, keep=keep)
+    return str(archive.path)
