@@ -131,18 +131,32 @@ def test_validation_errors_are_shown_and_translated(org):
     assert not ServiceRequest.objects.exists()
 
 
-def test_robots_are_dropped_but_answered_like_people(org):
+def test_only_a_filled_honeypot_is_dropped_silently(org):
     client = Client()
-    for fields in ({"website": "http://spam.example"}, {"started": "forged"}):
-        response = _post(client, **fields)
-        assert response.status_code == 302
-        assert client.get(response["Location"]).context["code"] == ""
-    too_fast = _post(client, started=fill_stamp(salt=WEB_FORM_SALT))
-    assert too_fast.status_code == 302
+    response = _post(client, website="http://spam.example")
+    assert response.status_code == 302
+    assert client.get(response["Location"]).context["code"] == ""
+    assert not ServiceRequest.objects.exists()
+
+
+def test_web_form_never_thanks_for_a_submission_that_was_not_saved(org):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     # The lead form's stamp does not pass here.
     lead_stamp = fill_stamp(salt="guanxi.sales.lead-web-form", seconds_ago=10)
-    assert _post(client, started=lead_stamp).status_code == 302
+    for started in ("forged", "", fill_stamp(salt=WEB_FORM_SALT), lead_stamp):
+        response = _post(client, started=started)
+        assert response.status_code == 400
+        assert "sent before it could be read" in response.text
+    assert client.post(WEB_FORM, {}).status_code == 400
     assert not ServiceRequest.objects.exists()
+
+
+def test_web_form_failed_validations_do_not_count_toward_the_address_limit(org):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    for _ in range(WEB_FORM_RATE + 2):
+        assert _post(client, email="", phone="").status_code == 400
+    assert _post(client).status_code == 302
+    assert ServiceRequest.objects.count() == 1
 
 
 def test_an_old_form_asks_to_fill_it_in_again(org):
