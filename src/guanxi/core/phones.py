@@ -21,6 +21,8 @@ flags them); :func:`phone_display` and the keys then fall back to the text itsel
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -130,3 +132,34 @@ def phone_search_term(term: str) -> str | None:
     if number is not None and not number.extension:
         return phone_key(text)
     return re.sub(r"\D", "", text)
+
+
+def phone_fields_normalise(
+    fields: dict[str, Any], labels: Mapping[str, Any], *, current: object | None = None
+) -> None:
+    """Normalise the phone fields named in ``labels`` that ``fields`` holds, in place; every
+    refused one is reported under its own name. A value equal to ``current``'s stored one is
+    kept as it is: data from before this rule is flagged, not a reason to refuse other edits.
+    """
+    errors: dict[str, ValidationError] = {}
+    for name, label in labels.items():
+        if name not in fields:
+            continue
+        value = fields[name] or ""
+        if current is not None and value == getattr(current, name, None):
+            continue
+        try:
+            fields[name] = phone_normalise(value, label=str(label))
+        except ValidationError as error:
+            errors[name] = error
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
+
+
+def phone_is_mobile(value: str) -> bool:
+    """Whether ``value`` is a valid mobile number (a contact's mobile rather than desk)."""
+    number = phone_parse(value)
+    return number is not None and phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
