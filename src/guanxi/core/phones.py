@@ -32,7 +32,7 @@ DEFAULT_REGION = "CN"
 EXTENSION_SEPARATOR = ";ext="
 # Chinese ways of writing an extension, which libphonenumber does not know.
 _CHINESE_EXTENSION = re.compile(r"\s*(?:转|轉|分机|分機|内线|內線)\s*")
-_PHONE_LIKE = re.compile(r"^[+\d][\d\s\-().+]*$")
+_PHONE_LIKE = re.compile(r"^[+\d(][\d\s\-().+]*$")
 
 
 def _prepared(value: str) -> str:

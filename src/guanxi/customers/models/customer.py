@@ -285,3 +285,8 @@ class FlaggedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.value}"
+
+    @property
+    def field_label(self) -> str:
+        model = Contact if self.contact_id else Customer
+        return str(model._meta.get_field(self.field).verbose_name)
