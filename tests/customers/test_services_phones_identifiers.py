@@ -84,9 +84,10 @@ def test_existing_phones_migrated_invalid_ones_kept_and_flagged_never_dropped(ow
     }
     shown, count = flagged_values(actor=owner)
     assert count == 3 and {f.customer_id for f in shown} == {bad.pk}
-    assert flagged_values(actor=apps.get_model("accounts", "User").objects.get(
-        username="manager2"
-    ))[1] == 0
+    assert (
+        flagged_values(actor=apps.get_model("accounts", "User").objects.get(username="manager2"))[1]
+        == 0
+    )
     # Another edit keeps the flagged value; correcting it removes the flag.
     services.customer_update(actor=owner, customer=bad, phone="1234", address="北京")
     assert FlaggedValue.objects.filter(customer=bad, field="phone").exists()

@@ -289,4 +289,4 @@ class FlaggedValue(models.Model):
     @property
     def field_label(self) -> str:
         model = Contact if self.contact_id else Customer
-        return str(model._meta.get_field(self.field).verbose_name)
+        return str(getattr(model._meta.get_field(self.field), "verbose_name", self.field))
