@@ -309,14 +309,14 @@ def test_the_api_reads_and_writes_every_spec_field(org, api):
             "annual_revenue": "2500000.50",
             "bank": "中国银行",
             "bank_account": "6217 0000 1111 2222",
-            "tax_id": "91440300MA5ABCDEF1",
+            "tax_id": "91440300MA5ABCDEFW",
             "tags": ["VIP", "华南", "vip"],
         },
         format="json",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["business_licence_no"] == "91440300MA5ABCDEF1"
+    assert body["business_licence_no"] == "91440300MA5ABCDEFW"
     assert body["registered_capital"] == "1000000.00"
     assert body["annual_revenue"] == "2500000.50"
     assert body["tags"] == ["vip", "华南"]

@@ -8,7 +8,7 @@ from guanxi.customers.services.field_rules import field_rule_create
 from tests.customers.fixtures.customers import ContactFactory, CustomerFactory
 
 PHONE = "13812348000"
-TAX_ID = "91310000MA1FL4XQ7K"
+TAX_ID = "91310000MA1FL4XQ7N"
 
 
 def add_rule(org, field: str, role: str, mode: str) -> None:

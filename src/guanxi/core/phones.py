@@ -26,6 +26,7 @@ from typing import Any
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 DEFAULT_REGION = "CN"
@@ -70,7 +71,7 @@ def phone_normalise(value: str, *, label: str) -> str:
                 "(010-1234 5678, an extension after 转 or ext.)."
             ),
             code="invalid_phone",
-            params={"field": label, "value": value},
+            params={"field": capfirst(label), "value": value},
         )
     return _stored(number)
 
@@ -97,6 +98,15 @@ def phone_display(value: str) -> str:
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, style)
+
+
+def phone_international(value: str) -> str:
+    """``value`` in the international format (``+86 138 0013 8000``) for files read by other
+    programs (vCards); the text itself when it does not parse."""
+    number = phone_parse(value)
+    if number is None:
+        return value or ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def phone_key(value: str) -> str:

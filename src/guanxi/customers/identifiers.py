@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from stdnum import luhn
 from stdnum.cn import ric, uscc
@@ -93,7 +94,7 @@ def identifier_check(name: str, value: str, *, label: str) -> str:
     compact = identifier_compact(value)
     if not identifier_is_valid(name, compact):
         raise ValidationError(
-            _message(name), code=f"invalid_{name}", params={"field": label, "value": value}
+            _message(name), code=f"invalid_{name}", params={"field": capfirst(label), "value": value}
         )
     return compact
 
