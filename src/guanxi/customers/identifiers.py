@@ -94,7 +94,9 @@ def identifier_check(name: str, value: str, *, label: str) -> str:
     compact = identifier_compact(value)
     if not identifier_is_valid(name, compact):
         raise ValidationError(
-            _message(name), code=f"invalid_{name}", params={"field": capfirst(label), "value": value}
+            _message(name),
+            code=f"invalid_{name}",
+            params={"field": capfirst(label), "value": value},
         )
     return compact
 
