@@ -32,7 +32,7 @@ from guanxi.accounts.models import User
 from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryEntry, DictionaryKind
-from guanxi.core.phones import phone_is_mobile
+from guanxi.core.phones import phone_fields_normalise, phone_is_mobile
 from guanxi.core.rules import require, supervises
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
@@ -162,6 +162,11 @@ def _clean_fields(
     for name in ("prospect_name", "summary", "contact", "contact_phone"):
         if name in fields:
             fields[name] = (fields[name] or "").strip()
+    phone_fields_normalise(
+        fields,
+        {"contact_phone": Opportunity._meta.get_field("contact_phone").verbose_name},
+        current=current,
+    )
     if "description" in fields:
         fields["description"] = _text(fields["description"], field="description")
     # A source or customer kept as it was stays valid even if it was retired meanwhile.
