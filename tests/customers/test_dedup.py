@@ -57,7 +57,7 @@ def test_a_likely_duplicate_is_refused_until_confirmed(org, existing, fields):
 
 def test_a_different_customer_passes(org, existing):
     created = services.customer_create(
-        actor=org["manager1"], confirm_duplicate=False, name="北京恒通", phone="010-1234567"
+        actor=org["manager1"], confirm_duplicate=False, name="北京恒通", phone="010-87654321"
     )
     assert created.pk
 

@@ -100,3 +100,15 @@ def test_completeness_page_lists_values_to_correct(owner, login):
     FlaggedValue.objects.create(customer=bad, field="phone", value="1234")
     page = login("manager1").get("/customers/completeness/").content.decode()
     assert 'data-testid="flagged-value" data-field="phone"' in page
+
+
+def test_values_to_correct_cost_a_fixed_number_of_queries(owner, django_assert_max_num_queries):
+    for number in range(5):
+        customer = CustomerFactory(owner=owner, phone="1234")
+        contact = Contact.objects.create(customer=customer, name=f"联系人{number}", mobile="1")
+        FlaggedValue.objects.create(customer=customer, field="phone", value="1234")
+        FlaggedValue.objects.create(customer=customer, contact=contact, field="mobile", value="1")
+    with django_assert_max_num_queries(3):
+        shown, count = flagged_values(actor=owner)
+        labels = [(flag.customer.name, flag.contact and flag.contact.name) for flag in shown]
+    assert count == 10 and len(labels) == 10

@@ -227,3 +227,13 @@ def test_edit_page_rescores_and_detects_conflicts(org, login):
     assert stale.status_code == 409
     assert login("manager2").get(f"/sales/leads/{lead.pk}/edit/").status_code == 404
     assert login("exec").get(f"/sales/leads/{lead.pk}/edit/").status_code == 403
+
+
+def test_web_form_phone_1234_is_refused_naming_the_field_and_a_good_one_normalised(org):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    response = _post(client, phone="1234")
+    assert response.status_code == 400
+    assert "“1234” is not a valid phone number" in response.text
+    assert not Lead.objects.exists()
+    assert _post(client, phone="010-1234 5678 转 8").status_code == 302
+    assert Lead.objects.get().phone == "+861012345678;ext=8"

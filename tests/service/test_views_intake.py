@@ -175,3 +175,13 @@ def test_the_rate_limit_answers_429_with_a_clear_page(org):
     assert "Too many submissions from your address" in refused.text
     assert ServiceRequest.objects.count() == WEB_FORM_RATE
     assert _post(Client(REMOTE_ADDR="10.0.0.9"), summary="别处").status_code == 302
+
+
+def test_web_form_phone_1234_is_refused_naming_the_field_and_a_good_one_normalised(org):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    response = _post(client, phone="1234")
+    assert response.status_code == 400
+    assert "“1234” is not a valid phone number" in response.text
+    assert not ServiceRequest.objects.exists()
+    assert _post(client, phone="+86 138 0013 8000").status_code == 302
+    assert ServiceRequest.objects.get().requester_phone == "+8613800138000"
