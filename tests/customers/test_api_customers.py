@@ -81,7 +81,9 @@ def test_customer_list_queries_are_constant(org, api, username, django_assert_ma
 def test_manager_creates_an_own_customer(org, api):
     level = DictionaryEntry.objects.filter(kind="customer_level").first()
     response = api("manager1").post(
-        "/api/customers/", {"name": "新客户", "level": level.pk, "phone": "010-1234"}, format="json"
+        "/api/customers/",
+        {"name": "新客户", "level": level.pk, "phone": "010-1234 5678"},
+        format="json",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -303,12 +305,12 @@ def test_the_api_reads_and_writes_every_spec_field(org, api):
             "name": "深圳卓越电子有限公司",
             "postcode": "518000",
             "fax": "0755-12345678",
-            "business_licence_no": "91440300ma5abcdef1",
+            "business_licence_no": "91440300ma5abcdefw",
             "legal_representative": "赵六",
             "registered_capital": "1000000.00",
             "annual_revenue": "2500000.50",
             "bank": "中国银行",
-            "bank_account": "6217 0000 1111 2222",
+            "bank_account": "6217 0000 1111 2220",
             "tax_id": "91440300MA5ABCDEFW",
             "tags": ["VIP", "华南", "vip"],
         },
