@@ -142,7 +142,8 @@ def tags_normalise(tags: str | Iterable[Any] | None) -> str:
     return f",{','.join(cleaned)}," if cleaned else ""
 
 
-def _labels(model: Any, names: Iterable[str]) -> dict[str, Any]:
+def field_labels(model: Any, names: Iterable[str]) -> dict[str, Any]:
+    """The verbose names of ``model``'s fields ``names`` (for messages naming the field)."""
     return {name: model._meta.get_field(name).verbose_name for name in names}
 
 
@@ -163,7 +164,9 @@ def _clean_fields(given: Mapping[str, Any], current: Customer | None = None) -> 
         )
     errors: dict[str, Any] = {}
     try:
-        phone_fields_normalise(fields, _labels(Customer, CUSTOMER_PHONE_FIELDS), current=current)
+        phone_fields_normalise(
+            fields, field_labels(Customer, CUSTOMER_PHONE_FIELDS), current=current
+        )
     except ValidationError as error:
         errors.update(error.error_dict)
     for name in IDENTIFIER_FIELDS:
@@ -171,7 +174,7 @@ def _clean_fields(given: Mapping[str, Any], current: Customer | None = None) -> 
             continue
         try:
             fields[name] = identifier_check(
-                name, fields[name] or "", label=str(Customer._meta.get_field(name).verbose_name)
+                name, fields[name] or "", label=str(field_labels(Customer, [name])[name])
             )
         except ValidationError as error:
             errors[name] = error
@@ -299,7 +302,7 @@ def contact_create_within(*, actor: User, customer: Customer, fields: Mapping[st
     """The write of :func:`contact_create` inside the caller's transaction, the right checked
     (the vCard import adds many contacts in one transaction, without a savepoint each)."""
     fields = dict(fields)
-    phone_fields_normalise(fields, _labels(Contact, CONTACT_PHONE_FIELDS))
+    phone_fields_normalise(fields, field_labels(Contact, CONTACT_PHONE_FIELDS))
     contact = Contact(customer=customer, **fields)
     if contact.is_primary or not customer.contacts.exists():
         Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
@@ -328,7 +331,7 @@ def contact_update(
             _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
     given = dict(fields)
-    phone_fields_normalise(given, _labels(Contact, CONTACT_PHONE_FIELDS), current=contact)
+    phone_fields_normalise(given, field_labels(Contact, CONTACT_PHONE_FIELDS), current=contact)
     corrected = [
         name
         for name in CONTACT_PHONE_FIELDS

@@ -17,7 +17,11 @@ from guanxi.core.phones import phone_fields_normalise
 from guanxi.core.rules import require
 from guanxi.customers import rules
 from guanxi.customers.models import Contact, Customer
-from guanxi.customers.services.customers import CONTACT_PHONE_FIELDS, contact_create_within
+from guanxi.customers.services.customers import (
+    CONTACT_PHONE_FIELDS,
+    contact_create_within,
+    field_labels,
+)
 from guanxi.customers.vcard import ParsedCard, VCardFileError, parse_vcards, phone_key
 
 NEW, DUPLICATE, INVALID = "new", "duplicate", "error"
@@ -78,7 +82,7 @@ def _validate(card: ParsedCard, customer: Customer) -> dict[str, list[str]]:
     try:
         phone_fields_normalise(
             dict(card.fields),
-            {name: Contact._meta.get_field(name).verbose_name for name in CONTACT_PHONE_FIELDS},
+            field_labels(Contact, CONTACT_PHONE_FIELDS),
         )
     except ValidationError as error:
         for name, messages in error.message_dict.items():
