@@ -120,11 +120,11 @@ def test_vcard_masks_the_mobile_and_leaves_out_a_hidden_email(org, customer, rul
     url = reverse("customers:contacts_vcard_export", args=[customer.pk])
     text = login("manager1").get(url).content.decode()
     assert "王芳" in text and "139****5678" in text
-    assert "13912345678" not in text
+    assert "13912345678" not in text and "139 1234 5678" not in text
     assert "EMAIL" not in text and "wangfang" not in text
-    assert "021-51234567" in text, "an unprotected number stays"
+    assert "+86 21 5123 4567" in text, "an unprotected number stays"
     full = login("supervisor").get(url).content.decode()
-    assert "13912345678" in full and "wangfang@example.com" in full
+    assert "+86 139 1234 5678" in full and "wangfang@example.com" in full
 
 
 def test_vcard_through_the_api_is_masked_too(org, customer, rules):
@@ -133,4 +133,4 @@ def test_vcard_through_the_api_is_masked_too(org, customer, rules):
     response = client.get(f"/api/customers/{customer.pk}/contacts.vcf", {"version": "4.0"})
     assert response.status_code == 200
     text = response.content.decode()
-    assert "139****5678" in text and "13912345678" not in text and "wangfang" not in text
+    assert "139****5678" in text and "139 1234 5678" not in text and "wangfang" not in text
