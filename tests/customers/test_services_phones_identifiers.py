@@ -124,3 +124,12 @@ def test_values_to_correct_cost_a_fixed_number_of_queries(owner, django_assert_m
     with django_assert_max_num_queries(len(few)):
         count, labels = read()
     assert count == 12 and len(labels) == 12
+
+
+def test_customer_list_filter_keeps_customers_with_values_to_correct(owner, login):
+    bad = CustomerFactory(owner=owner, phone="1234")
+    CustomerFactory(owner=owner)
+    FlaggedValue.objects.create(customer=bad, field="phone", value="1234")
+    assert list(customer_list(actor=owner, filters={"to_correct": True})) == [bad]
+    page = login("manager1").get("/customers/", {"check": "to_correct"}).content.decode()
+    assert bad.name in page

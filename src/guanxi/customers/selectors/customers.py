@@ -69,6 +69,10 @@ def customer_list(
         filters = dict(filters)
         if tag := filters.pop("tag", ""):
             customers = customers.filter(tag_filter(tag))
+        if filters.pop("to_correct", False):
+            customers = customers.filter(
+                pk__in=FlaggedValue.objects.values("customer_id").distinct()
+            )
         customers = customers.filter(**filters)
     return customers.order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["created"]))
 
