@@ -41,6 +41,8 @@ HEADERS = [
     "信用度",
 ]
 _CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# Mobile prefixes (after the 1) that are valid numbers: imports check phones (core.phones).
+_MOBILE_PREFIXES = ["38", "39", "58", "86", "88"]
 TAGS = ["重点", "华东", "展会", "老客户", "VIP"]
 
 
@@ -48,6 +50,7 @@ def generate_file(path: Path, *, rows: int, seed: int, owners: list[str], entrie
     """Write ``rows`` distinct customers (no two share a name, phone, e-mail or tax id)."""
     from guanxi.core.seeding import words
     from guanxi.customers.dedup import name_key
+    from guanxi.customers.identifiers import uscc_with_check
 
     rng = random.Random(seed)  # noqa: S311  (reproducible sample data)
     names: set[str] = set()
@@ -74,11 +77,13 @@ def generate_file(path: Path, *, rows: int, seed: int, owners: list[str], entrie
                     rng.choice(entries["industry"]),
                     rng.choice(entries["source"]),
                     rng.choice(owners) if rng.random() > 0.05 else "",
-                    f"1{rng.choice('3456789')}{index:09d}",
+                    f"1{rng.choice(_MOBILE_PREFIXES)}{index:08d}",
                     f"info{index}@{rng.choice(words.MAIL_DOMAINS)}",
                     f"{rng.choice(words.CITY)}市{rng.randint(1, 999)}号",
                     f"{rng.randrange(100000, 999999)}",
-                    f"91{index:08d}" + "".join(rng.choice(_CODE_CHARS) for _ in range(8)),
+                    uscc_with_check(
+                        f"91{index:08d}" + "".join(rng.choice(_CODE_CHARS) for _ in range(7))
+                    ),
                     ",".join(
                         rng.sample(["重点", "华东", "展会", "老客户", "VIP"], rng.randint(0, 2))
                     ),

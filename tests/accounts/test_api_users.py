@@ -168,11 +168,11 @@ def test_admin_updates_and_deactivates_a_user(org):
     etag = client.get(url)["ETag"]
     response = client.patch(url, {"phone": "13800000000"}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 200, response.json()
-    assert response.json()["phone"] == "13800000000"
+    assert response.json()["phone"] == "+8613800000000"
     stale = client.patch(url, {"phone": "13900000000"}, format="json", HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
     assert client.patch(url, {"phone": "1"}, format="json").status_code == 428
-    assert User.objects.get(pk=org["manager2"].pk).phone == "13800000000"
+    assert User.objects.get(pk=org["manager2"].pk).phone == "+8613800000000"
     assert client.delete(url).status_code == 204
     assert not User.objects.get(pk=org["manager2"].pk).is_active
 

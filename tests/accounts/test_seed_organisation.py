@@ -11,7 +11,7 @@ from guanxi.core.seeding import registered_seeders
 from guanxi.customers.models import Contact, Customer
 from guanxi.service.models import ServiceRequest
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^\+861[3-9]\d{9}$")
 CHINESE = re.compile(r"^[\u4e00-\u9fff]+$")
 
 

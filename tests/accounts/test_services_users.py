@@ -97,7 +97,7 @@ def test_a_stale_user_edit_is_refused_and_changes_nothing(org):
             phone="13900000002",
             expected_version=read_version,
         )
-    assert User.objects.get(pk=manager.pk).phone == "13800000001"
+    assert User.objects.get(pk=manager.pk).phone == "+8613800000001"
 
 
 def test_api_tokens_are_refused_to_deactivated_users(org):

@@ -8,7 +8,7 @@ from guanxi.customers.services.field_rules import field_rule_create
 from tests.customers.fixtures.customers import ContactFactory, CustomerFactory
 
 PHONE = "13812348000"
-TAX_ID = "91310000MA1FL4XQ7K"
+TAX_ID = "91310000MA1FL4XQ7N"
 
 
 def add_rule(org, field: str, role: str, mode: str) -> None:
@@ -121,7 +121,7 @@ def test_unprotected_roles_still_edit_the_fields(org, api, customer, rules):
         {"phone": "13000000000", "version": customer.version},
         format="json",
     )
-    assert response.status_code == 200 and response.json()["phone"] == "13000000000"
+    assert response.status_code == 200 and response.json()["phone"] == "+8613000000000"
 
 
 def test_a_masked_role_may_enter_a_new_customers_phone(org, api, rules):
@@ -130,7 +130,7 @@ def test_a_masked_role_may_enter_a_new_customers_phone(org, api, rules):
     )
     assert response.status_code == 201
     assert response.json()["phone"] == "137****1234"
-    assert Customer.objects.get(name="新客户").phone == "13700001234"
+    assert Customer.objects.get(name="新客户").phone == "+8613700001234"
 
 
 def test_contacts_created_by_a_masked_role_keep_the_typed_values(org, api, customer, rules):
@@ -140,7 +140,7 @@ def test_contacts_created_by_a_masked_role_keep_the_typed_values(org, api, custo
         format="json",
     )
     assert response.status_code == 201 and response.json()["mobile"] == "136****2222"
-    assert Contact.objects.get(name="赵六").mobile == "13611112222"
+    assert Contact.objects.get(name="赵六").mobile == "+8613611112222"
 
 
 def test_the_list_loads_the_rules_once(org, api, rules, django_assert_max_num_queries):

@@ -30,7 +30,7 @@ def test_results_are_compact_and_name_the_contact_found(org, api, zhang):
                 "name": "北京恒通科技有限公司",
                 "owner": org["manager1"].pk,
                 "owner_name": str(org["manager1"]),
-                "phone": "13800138000",
+                "phone": "+8613800138000",
                 "status": "active",
                 "credit_status": "normal",
                 "matched_contact": "张伟明",

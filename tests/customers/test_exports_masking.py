@@ -14,7 +14,7 @@ from tests.customers.fixtures.customers import ContactFactory, CustomerFactory
 
 EXPORT = reverse("customers:export")
 PHONE = "13812348000"
-TAX_ID = "91310000MA1FL4XQ7K"
+TAX_ID = "91310000MA1FL4XQ7N"
 
 
 def add_rule(org, field: str, role: str, mode: str) -> None:
@@ -28,7 +28,7 @@ def customer(org):
         phone=PHONE,
         email="zhangwei@example.com",
         tax_id=TAX_ID,
-        bank_account="6222021234567890",
+        bank_account="6222021234567894",
     )
     ContactFactory(
         customer=customer,
@@ -82,9 +82,9 @@ def test_export_masks_masked_columns_and_drops_hidden_ones(
     values = _values(row)
     assert "138****8000" in values and "z***@example.com" in values
     assert PHONE not in values and "zhangwei@example.com" not in values
-    assert TAX_ID not in values and not any(value.endswith("XQ7K") for value in values)
+    assert TAX_ID not in values and not any(value.endswith("XQ7N") for value in values)
     assert len(row) == len(_export_rows(login("supervisor"), file_format)[0]) - 1
-    assert "6222021234567890" in values, "unprotected fields stay as stored"
+    assert "6222021234567894" in values, "unprotected fields stay as stored"
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
@@ -120,11 +120,11 @@ def test_vcard_masks_the_mobile_and_leaves_out_a_hidden_email(org, customer, rul
     url = reverse("customers:contacts_vcard_export", args=[customer.pk])
     text = login("manager1").get(url).content.decode()
     assert "王芳" in text and "139****5678" in text
-    assert "13912345678" not in text
+    assert "13912345678" not in text and "139 1234 5678" not in text
     assert "EMAIL" not in text and "wangfang" not in text
-    assert "021-51234567" in text, "an unprotected number stays"
+    assert "+86 21 5123 4567" in text, "an unprotected number stays"
     full = login("supervisor").get(url).content.decode()
-    assert "13912345678" in full and "wangfang@example.com" in full
+    assert "+86 139 1234 5678" in full and "wangfang@example.com" in full
 
 
 def test_vcard_through_the_api_is_masked_too(org, customer, rules):
@@ -133,4 +133,4 @@ def test_vcard_through_the_api_is_masked_too(org, customer, rules):
     response = client.get(f"/api/customers/{customer.pk}/contacts.vcf", {"version": "4.0"})
     assert response.status_code == 200
     text = response.content.decode()
-    assert "139****5678" in text and "13912345678" not in text and "wangfang" not in text
+    assert "139****5678" in text and "139 1234 5678" not in text and "wangfang" not in text

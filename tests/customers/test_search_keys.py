@@ -110,6 +110,8 @@ def shop(org):
         "长城科技",  # 3+ characters
         "13800138000",  # phone digits
         "138 0013",  # phone as typed
+        "+86 138-0013-8000",  # the number in any format
+        "0086 13800138000",
     ],
 )
 def test_the_customer_is_found_by(org, shop, term):

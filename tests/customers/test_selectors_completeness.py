@@ -54,9 +54,9 @@ def test_every_key_field_filled_is_100(org):
         registered_capital=Decimal("100.00"),
         annual_revenue=Decimal("5.00"),
         bank="招商银行",
-        bank_account="6225 8800 1234 5678",
-        tax_id="91310000MA1FL0ABCD",
-        business_licence_no="91310000MA1FL0ABCD",
+        bank_account="6225 8800 1234 5675",
+        tax_id="91310000MA1FL0ABC0",
+        business_licence_no="91310000MA1FL0ABC0",
     )
     assert customer.completeness == 100
 

@@ -39,7 +39,7 @@ def fresh(user):
         ("contact.office_phone", "12345", "****45"),
         ("customer.email", "zhangwei@example.com", "z***@example.com"),
         ("contact.email", "li.na@公司.cn", "l***@公司.cn"),
-        ("customer.tax_id", "91310000MA1FL4XQ7K", "****XQ7K"),
+        ("customer.tax_id", "91310000MA1FL4XQ7N", "****XQ7N"),
         ("customer.bank_account", "6222 0212 3456 7890", "****7890"),
         ("customer.business_licence_no", "310115000123456", "****3456"),
         ("customer.address", "上海市浦东新区世纪大道100号", "上海市浦东新****"),
@@ -115,7 +115,7 @@ def test_protect_data_masks_and_leaves_out(org):
     add_rule(org, "customer.tax_id", "account_manager", "hidden")
     from guanxi.customers.models import Customer
 
-    data = {"name": "甲", "phone": "13812348000", "tax_id": "91310000MA1FL4XQ7K"}
+    data = {"name": "甲", "phone": "13812348000", "tax_id": "91310000MA1FL4XQ7N"}
     shown = masking.protect_data(fresh(org["manager1"]), Customer, data)
     assert shown == {"name": "甲", "phone": "138****8000"}
     assert data["phone"] == "13812348000", "the input is not changed"

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from guanxi.core.models import DictionaryEntry
+from guanxi.customers.identifiers import uscc_with_check
 from guanxi.customers.importing.mapping import guess_mapping, mapping_clean
 from guanxi.customers.models import Customer, CustomerEvent, ImportJob
 from guanxi.customers.services.imports import (
@@ -16,6 +17,8 @@ from tests.customers.fixtures.imports import csv_bytes, upload, xlsx_bytes
 
 pytestmark = pytest.mark.usefixtures("import_storage")
 
+# The check character of the unified social credit code 91110000AB1234567…
+CHECK = "E"
 ZH_HEADERS = [
     "客户名称",
     "电话",
@@ -104,9 +107,9 @@ def test_csv_in_utf8_or_gbk_is_read(org, encoding):
 
 
 def test_semicolon_separated_csv_is_read(org):
-    data = "客户名称;电话\n杭州西湖茶业;0571-8765432\n".encode()
+    data = "客户名称;电话\n杭州西湖茶业;0571-87654321\n".encode()
     run_import(org["manager1"], data)
-    assert Customer.objects.get().phone == "0571-8765432"
+    assert Customer.objects.get().phone == "+8657187654321"
 
 
 def test_xlsx_with_numbers_in_cells_is_read(org):
@@ -116,7 +119,7 @@ def test_xlsx_with_numbers_in_cells_is_read(org):
     job = run_import(org["manager1"], data, name="客户.xlsx")
     assert job.created_count == 1
     customer = Customer.objects.get()
-    assert (customer.phone, customer.satisfaction) == ("13800138000", 4)
+    assert (customer.phone, customer.satisfaction) == ("+8613800138000", 4)
 
 
 def test_unreadable_files_are_refused_naming_the_file(org):
@@ -166,7 +169,7 @@ def test_commit_fills_every_field_as_the_service_would(org):
                 level.name_zh,
                 region.code,
                 "manager2",
-                "91110000ab12345678",
+                "91110000ab123456 7" + CHECK,
                 "重点，华东",
                 "1,000,000.50",
                 "个人",
@@ -179,13 +182,13 @@ def test_commit_fills_every_field_as_the_service_would(org):
     customer = Customer.objects.get()
     assert customer.code.startswith("KH")
     assert (customer.level, customer.region, customer.owner) == (level, region, org["manager2"])
-    assert customer.tax_id == "91110000AB12345678"
+    assert customer.tax_id == "91110000AB1234567" + CHECK
     assert customer.tags == ",重点,华东,"
     assert str(customer.registered_capital) == "1000000.50"
     assert (customer.kind, customer.credit_status) == ("person", "on_hold")
     assert (customer.credit_hold_reason, customer.credit_hold_by) == ("逾期未付", org["supervisor"])
     assert "zhangwei" in customer.search_text and "zw" in customer.search_text
-    assert customer.name_key == "张伟贸易" and customer.phone_digits == "13800138000"
+    assert customer.name_key == "张伟贸易" and customer.phone_digits == "8613800138000"
     assert customer.created_by == org["supervisor"] and customer.on_behalf_of == org["manager2"]
     event = CustomerEvent.objects.get(customer=customer, kind=CustomerEvent.Kind.IMPORTED)
     assert event.actor == org["supervisor"] and event.data["file"] == "customers.csv"
@@ -196,7 +199,10 @@ def test_commit_fills_every_field_as_the_service_would(org):
 def test_importing_the_same_file_twice_adds_nothing(org):
     data = csv_bytes(
         [["名称", "电话", "税号"]]
-        + [[f"客户{i}号", f"1380013{i:04d}", f"9111000000000{i:05d}"] for i in range(30)]
+        + [
+            [f"客户{i}号", f"1380013{i:04d}", uscc_with_check(f"91110000000{i:06d}")]
+            for i in range(30)
+        ]
     )
     first = run_import(org["manager1"], data)
     assert first.created_count == 30

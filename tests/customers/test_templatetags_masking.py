@@ -40,7 +40,7 @@ def test_tags_follow_the_viewers_rules(org):
     assert manager == "138****8000|—|—|&lt;b&gt;北京&lt;/b&gt;|True|masked|[]|True"
     admin = render(text, org["admin"], c=customer, k=contact)
     escaped = "&lt;b&gt;北京&lt;/b&gt;"
-    assert admin == f"13812348000|—|a@example.com|{escaped}|False||[a@example.com]|False"
+    assert admin == f"138 1234 8000|—|a@example.com|{escaped}|False||[a@example.com]|False"
 
 
 def test_without_a_known_viewer_every_protectable_field_is_masked(db):

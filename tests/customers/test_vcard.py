@@ -63,7 +63,7 @@ def test_export_is_a_vcard_3_download_with_the_customer_name(login, rich_custome
     assert "pref" in first.org.params["TYPE"]  # the primary contact
     assert "TYPE" not in cards[2].org.params
     tels = {tel.params["TYPE"][0]: tel.value for tel in first.contents["tel"]}
-    assert tels == {"CELL": "13800138000", "WORK": "021-68881234"}
+    assert tels == {"CELL": "+86 138 0013 8000", "WORK": "+86 21 6888 1234"}
     assert first.email.value == "nana@example.cn"
     assert first.title.value == "采购经理"
     assert first.note.value == "第一行\n第二行, 含逗号; 和分号"

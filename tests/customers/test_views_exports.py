@@ -130,11 +130,11 @@ def test_customer_export_has_the_spec_fields_money_as_numbers_and_tags(org, logi
         actor=org["manager1"],
         name="资本公司",
         registered_capital=Decimal("1000000.00"),
-        bank_account="6222020200112233445",
+        bank_account="6222020200112233446",
         tags="重点, vip",
     )
     rows = xlsx_rows(login("manager1").get(EXPORT, {"format": "xlsx"}))
     record = dict(zip(rows[0], rows[1], strict=True))
     assert record["Registered capital"] == 1000000
-    assert record["Bank account"] == "6222020200112233445"  # text, never 6.2E+18
+    assert record["Bank account"] == "6222020200112233446"  # text, never 6.2E+18
     assert record["Tags"] == "重点, vip"

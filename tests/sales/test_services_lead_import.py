@@ -86,7 +86,7 @@ def test_xlsx_and_gbk_csv_are_read_too(org):
     rows = [["Name", "Company", "Phone"], ["Wang Wu", "Five Star", 13800000000]]
     result = lead_import(actor=org["manager1"], file=xlsx_file(rows), name="leads.xlsx")
     assert result.created == 1
-    assert Lead.objects.get(name="Wang Wu").phone == "13800000000"
+    assert Lead.objects.get(name="Wang Wu").phone == "+8613800000000"
     result = lead_import(actor=org["manager1"], file=csv_file(GOOD, "gb18030"), name="l.csv")
     assert result.created == 3
     # Without a routing rule an account manager keeps what they import (as when typed in).

@@ -246,3 +246,13 @@ def test_round_robin_is_fair_when_leads_arrive_at_once(org):
     assert not errors
     owners = list(Lead.objects.values_list("owner__username", flat=True))
     assert sorted(owners) == ["manager1"] * 3 + ["manager2"] * 3
+
+
+def test_lead_phone_is_stored_normalised_and_searchable_by_any_format(org):
+    with pytest.raises(ValidationError) as caught:
+        services.lead_create(actor=org["manager1"], name="王五", phone="1234")
+    assert "phone" in caught.value.message_dict
+    lead = services.lead_create(actor=org["manager1"], name="王五", phone="138 0013 8000")
+    assert lead.phone == "+8613800138000"
+    for typed in ("13800138000", "+86 138-0013-8000", "0013 8000"):
+        assert list(selectors.lead_list(actor=org["manager1"], search=typed)) == [lead], typed

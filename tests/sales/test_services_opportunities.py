@@ -494,11 +494,11 @@ def test_success_creates_the_customer_and_its_primary_contact(org):
     assert customer.name == "杭州恒通科技有限公司"
     assert customer.owner == org["manager1"] and customer.created_by == org["manager1"]
     assert customer.source == dictionary("source", "exhibition")
-    assert customer.phone == "13912345678"
+    assert customer.phone == "+8613912345678"
     assert customer.code.startswith("KH") and customer.last_won_at is None  # (in memory)
     assert Customer.objects.get(pk=customer.pk).last_won_at is not None
     contact = Contact.objects.get(customer=customer)
-    assert (contact.name, contact.mobile, contact.is_primary) == ("王强", "13912345678", True)
+    assert (contact.name, contact.mobile, contact.is_primary) == ("王强", "+8613912345678", True)
     event = CustomerEvent.objects.get(customer=customer, kind=CustomerEvent.Kind.CREATED)
     assert event.data == {"opportunity": opportunity.pk} and event.actor == org["manager1"]
     assert "采购 200 台服务器" in event.text
@@ -509,7 +509,7 @@ def test_an_office_number_becomes_the_contacts_office_phone(org):
     opportunity = assigned(org, contact_phone="0571-88886666")
     won = services.opportunity_succeed(actor=org["manager1"], opportunity=opportunity)
     contact = Contact.objects.get(customer=won.customer)
-    assert contact.office_phone == "0571-88886666" and contact.mobile == ""
+    assert contact.office_phone == "+8657188886666" and contact.mobile == ""
 
 
 def test_without_a_contact_name_no_contact_is_created(org):

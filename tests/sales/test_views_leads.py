@@ -78,10 +78,18 @@ def test_honeypot_submission_is_dropped_but_answered_like_success(org):
     assert not Lead.objects.exists()
 
 
-def test_too_fast_or_unsigned_submission_is_dropped(org):
-    assert _post(Client(), started=_stamp(seconds_ago=0)).status_code == 302
-    assert _post(Client(), started="forged").status_code == 302
+def test_web_form_never_thanks_for_a_submission_that_was_not_saved(org):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    for started in (_stamp(seconds_ago=0), "forged", ""):
+        response = _post(client, started=started)
+        assert response.status_code == 400
+        assert "sent before it could be read" in response.text
+    empty = client.post(WEB_FORM, {})
+    assert empty.status_code == 400 and "?sent=1" not in empty.text
     assert not Lead.objects.exists()
+    # The page comes back with a fresh stamp: sending it again a moment later goes through.
+    stamp = _post(client, started="forged").context["form"].data["started"]
+    assert signing.loads(stamp, salt=WEB_FORM_SALT) > time.time() - 60
 
 
 def test_web_form_rate_limit_per_address(org):
@@ -94,6 +102,15 @@ def test_web_form_rate_limit_per_address(org):
     assert Lead.objects.count() == WEB_FORM_RATE
     other = Client(REMOTE_ADDR="10.0.0.9")
     assert _post(other, name="别处").status_code == 302
+
+
+def test_web_form_failed_validations_do_not_count_toward_the_address_limit(org):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    for _ in range(WEB_FORM_RATE + 2):
+        assert _post(client, phone="", email="").status_code == 400
+        assert _post(client, started=_stamp(seconds_ago=0)).status_code == 400
+    assert _post(client, name="终于填对了").status_code == 302
+    assert Lead.objects.count() == 1
 
 
 def _lead(org, owner="manager1", **fields):
@@ -210,3 +227,13 @@ def test_edit_page_rescores_and_detects_conflicts(org, login):
     assert stale.status_code == 409
     assert login("manager2").get(f"/sales/leads/{lead.pk}/edit/").status_code == 404
     assert login("exec").get(f"/sales/leads/{lead.pk}/edit/").status_code == 403
+
+
+def test_web_form_phone_1234_is_refused_naming_the_field_and_a_good_one_normalised(org):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    response = _post(client, phone="1234")
+    assert response.status_code == 400
+    assert "“1234” is not a valid phone number" in response.text
+    assert not Lead.objects.exists()
+    assert _post(client, phone="010-1234 5678 转 8").status_code == 302
+    assert Lead.objects.get().phone == "+861012345678;ext=8"

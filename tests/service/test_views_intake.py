@@ -131,18 +131,32 @@ def test_validation_errors_are_shown_and_translated(org):
     assert not ServiceRequest.objects.exists()
 
 
-def test_robots_are_dropped_but_answered_like_people(org):
+def test_only_a_filled_honeypot_is_dropped_silently(org):
     client = Client()
-    for fields in ({"website": "http://spam.example"}, {"started": "forged"}):
-        response = _post(client, **fields)
-        assert response.status_code == 302
-        assert client.get(response["Location"]).context["code"] == ""
-    too_fast = _post(client, started=fill_stamp(salt=WEB_FORM_SALT))
-    assert too_fast.status_code == 302
+    response = _post(client, website="http://spam.example")
+    assert response.status_code == 302
+    assert client.get(response["Location"]).context["code"] == ""
+    assert not ServiceRequest.objects.exists()
+
+
+def test_web_form_never_thanks_for_a_submission_that_was_not_saved(org):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     # The lead form's stamp does not pass here.
     lead_stamp = fill_stamp(salt="guanxi.sales.lead-web-form", seconds_ago=10)
-    assert _post(client, started=lead_stamp).status_code == 302
+    for started in ("forged", "", fill_stamp(salt=WEB_FORM_SALT), lead_stamp):
+        response = _post(client, started=started)
+        assert response.status_code == 400
+        assert "sent before it could be read" in response.text
+    assert client.post(WEB_FORM, {}).status_code == 400
     assert not ServiceRequest.objects.exists()
+
+
+def test_web_form_failed_validations_do_not_count_toward_the_address_limit(org):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    for _ in range(WEB_FORM_RATE + 2):
+        assert _post(client, email="", phone="").status_code == 400
+    assert _post(client).status_code == 302
+    assert ServiceRequest.objects.count() == 1
 
 
 def test_an_old_form_asks_to_fill_it_in_again(org):
@@ -161,3 +175,13 @@ def test_the_rate_limit_answers_429_with_a_clear_page(org):
     assert "Too many submissions from your address" in refused.text
     assert ServiceRequest.objects.count() == WEB_FORM_RATE
     assert _post(Client(REMOTE_ADDR="10.0.0.9"), summary="别处").status_code == 302
+
+
+def test_web_form_phone_1234_is_refused_naming_the_field_and_a_good_one_normalised(org):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    response = _post(client, phone="1234")
+    assert response.status_code == 400
+    assert "“1234” is not a valid phone number" in response.text
+    assert not ServiceRequest.objects.exists()
+    assert _post(client, phone="+86 138 0013 8000").status_code == 302
+    assert ServiceRequest.objects.get().requester_phone == "+8613800138000"

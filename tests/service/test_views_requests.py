@@ -466,3 +466,20 @@ def test_out_of_scope_customer_preselection_is_ignored(login, org, customers):
     north = CustomerFactory(owner=org["manager3"])
     response = login("manager1").get(CREATE, {"customer": north.pk})
     assert response.context["customer"] is None
+
+
+def test_feedback_satisfaction_has_no_default_the_user_must_choose_1_to_5(login, org, customers):
+    service_request = handled(org, customers, assignee="manager1")
+    manager = login("manager1")
+    page = manager.get(url(service_request)).content.decode()
+    form = page[page.index('data-testid="service-feedback-form"') :]
+    select = form[form.index('name="satisfaction"') :]
+    select = select[: select.index("</select>")]
+    assert re.findall(r'<option value="(\d?)" selected', select) == [""]
+    response = manager.post(
+        url(service_request, "request_feedback"),
+        {"result": "已解决", "satisfaction": "", "version": service_request.version},
+    )
+    assert response.status_code in (200, 400)
+    assert "Choose the customer" in response.content.decode()
+    assert fresh(service_request).status == service_request.status

@@ -94,7 +94,14 @@ class SeedContext:
         return f"{rng.choice(words.CITY)}{brand}{rng.choice(words.TRADE)}{rng.choice(words.FORM)}"
 
     def mobile(self) -> str:
-        return f"1{self.rng.choice('3456789')}{self.rng.randrange(10**9):09d}"
+        """A valid mainland mobile number as stored (E.164, see core.phones)."""
+        return f"+861{self.rng.choice(_MOBILE_PREFIXES)}{self.rng.randrange(10**8):08d}"
+
+    def landline(self) -> str:
+        """A valid landline with its area code, as stored (E.164)."""
+        area, digits = self.rng.choice(_AREA_CODES)
+        first = self.rng.choice("3456")
+        return f"+86{area}{first}{self.rng.randrange(10 ** (digits - 1)):0{digits - 1}d}"
 
     def email(self, domain_seed: str) -> str:
         return f"{domain_seed}{self.rng.randrange(10**6)}@{self.rng.choice(words.MAIL_DOMAINS)}"
@@ -106,6 +113,45 @@ class SeedContext:
     def add(self, name: str, rows: int) -> None:
         self.counts[name] = self.counts.get(name, 0) + rows
 
+
+# Second and third digits of mainland mobile numbers that libphonenumber knows as valid.
+_MOBILE_PREFIXES = [
+    "30",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "38",
+    "39",
+    "50",
+    "51",
+    "52",
+    "53",
+    "55",
+    "56",
+    "57",
+    "58",
+    "59",
+    "66",
+    "77",
+    "80",
+    "81",
+    "82",
+    "83",
+    "84",
+    "85",
+    "86",
+    "87",
+    "88",
+    "89",
+    "98",
+    "99",
+]
+# Area codes (without the trunk 0) and the length of the local number after them.
+_AREA_CODES = (("10", 8), ("21", 8), ("20", 8), ("755", 8), ("571", 8), ("25", 8), ("28", 8))
 
 Seeder = Callable[[SeedContext, int], None]
 _SEEDERS: dict[str, tuple[int, Seeder]] = {}

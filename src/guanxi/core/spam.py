@@ -3,10 +3,16 @@ field and a signed minimum fill time. Used by the lead web form 在线咨询 and
 request web form, so both behave alike.
 
 A form class mixes in :class:`SpamProtectedForm` and names its ``spam_salt``; its template
-renders ``started`` (hidden) and ``website`` (hidden from people, off-screen). The view calls
-:func:`over_rate_limit` first (answer 429), then drops :meth:`~SpamProtectedForm.is_spam`
-submissions silently (answered like a success, so a robot learns nothing) and answers
-:meth:`~SpamProtectedForm.is_expired` ones with "fill it in again".
+renders ``started`` (hidden) and ``website`` (hidden from people, off-screen). The view:
+
+1. :func:`over_rate_limit` (answer 429): only submissions that were saved count, so a person
+   correcting a mistake a few times is not locked out;
+2. :meth:`~SpamProtectedForm.is_robot` (the honeypot is filled): dropped silently, answered
+   like a success, so a robot learns nothing — the only case of a thank-you without a save;
+3. :meth:`~SpamProtectedForm.is_expired`: "fill it in again";
+4. ``is_valid()``, which also refuses a form sent faster than a person types or without a
+   valid stamp: the form comes back with a message and a fresh stamp, never a thank-you;
+5. after the save, :func:`rate_limit_count`.
 """
 
 import time
@@ -14,6 +20,7 @@ import time
 from django import forms
 from django.core import signing
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from guanxi.core.client_address import client_address
 
@@ -23,17 +30,24 @@ MIN_FILL_SECONDS = 3
 MAX_FORM_AGE = 24 * 3600
 
 
+def _rate_key(request, scope: str) -> str:
+    return f"guanxi:{scope}:{client_address(request)}"
+
+
 def over_rate_limit(request, *, scope: str, rate: int, window: int) -> bool:
-    """Count this submission for the client's address under ``scope``; true once more than
-    ``rate`` submissions came within ``window`` seconds."""
-    key = f"guanxi:{scope}:{client_address(request)}"
+    """Whether the client's address already made ``rate`` saved submissions under ``scope``
+    within ``window`` seconds (this one is not counted: see :func:`rate_limit_count`)."""
+    return (cache.get(_rate_key(request, scope)) or 0) >= rate
+
+
+def rate_limit_count(request, *, scope: str, window: int) -> None:
+    """Count a saved submission of the client's address under ``scope`` for ``window`` s."""
+    key = _rate_key(request, scope)
     cache.add(key, 0, window)
     try:
-        count = cache.incr(key)
+        cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, window)
-        count = 1
-    return count > rate
 
 
 def fill_stamp(*, salt: str, seconds_ago: float = 0) -> str:
@@ -66,12 +80,28 @@ class SpamProtectedForm(forms.Form):
         except (signing.BadSignature, TypeError, ValueError):
             return None
 
-    def is_spam(self) -> bool:
-        """The honeypot is filled, or the form came back too fast or without a valid stamp."""
-        if self.data.get("website"):
-            return True
+    def is_robot(self) -> bool:
+        """The honeypot is filled: nobody who sees the form does that."""
+        return bool(self.data.get("website"))
+
+    def clean(self):
+        cleaned = super().clean()
         started = self.started_at()
-        return started is None or time.time() - started < self.min_fill_seconds
+        if started is None or time.time() - started < self.min_fill_seconds:
+            # A fresh stamp, so sending the form again after a look at it goes through.
+            self.data = self.data.copy()
+            self.data["started"] = fill_stamp(salt=self.spam_salt)
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _(
+                        "The form was sent before it could be read, or its page is out of "
+                        "date. Check your entries and send it again."
+                    ),
+                    code="too_fast",
+                ),
+            )
+        return cleaned
 
     def is_expired(self) -> bool:
         started = self.started_at()

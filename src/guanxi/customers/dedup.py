@@ -4,7 +4,6 @@ Candidates are looked up among all live customers, but only those in the actor's
 named; the others are only counted, so the check never reveals a customer the user may not see.
 """
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -12,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from guanxi.core.phones import phone_key
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import Customer
 
@@ -42,7 +42,8 @@ def name_key(name: str) -> str:
 
 
 def phone_digits(phone: str) -> str:
-    return re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))
+    """The duplicate-check key of a phone: the same for every spelling of one number."""
+    return phone_key(phone)
 
 
 @dataclass

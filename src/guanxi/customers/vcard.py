@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import vobject
 from django.utils.translation import gettext as _
 
+from guanxi.core.phones import phone_international, phone_normalise_or_keep, phone_parse
+
 VCARD_VERSIONS = ("3.0", "4.0")
 DEFAULT_VCARD_VERSION = "3.0"
 MAX_VCARD_BYTES = 1024 * 1024
@@ -152,11 +154,11 @@ def contact_to_card(contact, *, organisation: str, version: str = DEFAULT_VCARD_
         card.add("title").value = contact.title
     if contact.mobile:
         tel = card.add("tel")
-        tel.value = contact.mobile
+        tel.value = phone_international(contact.mobile)
         tel.params["TYPE"] = ["CELL"] if version == "3.0" else ["cell"]
     if contact.office_phone:
         tel = card.add("tel")
-        tel.value = contact.office_phone
+        tel.value = phone_international(contact.office_phone)
         tel.params["TYPE"] = ["WORK", "VOICE"] if version == "3.0" else ["work", "voice"]
     if contact.email:
         email = card.add("email")
@@ -267,6 +269,13 @@ def _ordered(lines) -> list:
     return sorted(lines, key=lambda line: "PREF" not in _types(line))
 
 
+def _without(numbers: list[str], chosen: str) -> list[str]:
+    rest = list(numbers)
+    if chosen in rest:
+        rest.remove(chosen)
+    return rest
+
+
 def card_to_fields(card, number: int) -> ParsedCard:
     parsed = ParsedCard(number=number)
     fields = parsed.fields
@@ -287,9 +296,17 @@ def card_to_fields(card, number: int) -> ParsedCard:
             mobiles.append(number_text)
         else:
             offices.append(number_text)
-    fields["mobile"] = mobiles[0] if mobiles else ""
-    fields["office_phone"] = offices[0] if offices else ""
-    other_phones = mobiles[1:] + offices[1:] + other_phones
+    # Only a valid number becomes the mobile or office phone (stored in E.164, core.phones);
+    # any other is kept in the notes with the rest, so one odd number does not refuse a card.
+    mobile = next((n for n in mobiles if phone_parse(n) is not None), "")
+    office = next((n for n in offices if phone_parse(n) is not None), "")
+    fields["mobile"] = phone_normalise_or_keep(mobile)[0]
+    fields["office_phone"] = phone_normalise_or_keep(office)[0]
+    other_phones = [
+        *_without(mobiles, mobile),
+        *_without(offices, office),
+        *other_phones,
+    ]
     emails = [_text(e.value).strip() for e in _ordered(card.contents.get("email", []))]
     emails = [email for email in emails if email]
     fields["email"] = emails[0] if emails else ""

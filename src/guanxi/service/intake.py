@@ -20,6 +20,7 @@ import smtplib
 from email.utils import make_msgid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.phones import phone_normalise
 from guanxi.customers.dedup import phone_digits
 from guanxi.customers.models import Contact, Customer
 from guanxi.service.models import ServiceMessage, ServiceRequest
@@ -128,7 +130,12 @@ def service_request_receive_web(
 ) -> ServiceRequest:
     """The public web form: a request with channel "web", matched to a customer by the
     requester's e-mail or phone when it can be; an acknowledgement with the request code is
-    mailed to the requester after the commit (a failed mail is logged, the request stays)."""
+    mailed to the requester after the commit (a failed mail is logged, the request stays).
+    A phone that is no number is refused on ``phone``, before anything is written."""
+    try:
+        phone = phone_normalise(phone, label=_("Phone"))
+    except ValidationError as error:
+        raise ValidationError({"phone": error}) from error
     customer, contact = requester_match(email=email, phone=phone)
     text = (request or "").strip()
     if company and customer is None:

@@ -17,6 +17,7 @@ from guanxi.accounts.rules import manages_roles, manages_teams, manages_users
 from guanxi.accounts.services.sessions import user_end_sessions
 from guanxi.accounts.tasks import end_user_sessions
 from guanxi.core.exceptions import ConflictError
+from guanxi.core.phones import phone_fields_normalise
 from guanxi.core.rules import Predicate, require
 from guanxi.core.services.records import (
     record_attribute,
@@ -93,6 +94,9 @@ def user_create(
     phone: str = "",
 ) -> User:
     _require_account_admin(actor)
+    checked = {"phone": phone}
+    phone_fields_normalise(checked, {"phone": User._meta.get_field("phone").verbose_name})
+    phone = checked["phone"]
     user = User(
         username=username,
         first_name=first_name,
@@ -127,6 +131,10 @@ def user_update(
     _require_account_admin(actor)
     _bump_user_version(user, expected_version)
     was_active = user.is_active
+    fields = dict(fields)
+    phone_fields_normalise(
+        fields, {"phone": User._meta.get_field("phone").verbose_name}, current=user
+    )
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean()

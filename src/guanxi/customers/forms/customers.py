@@ -185,6 +185,13 @@ class CustomerFilterForm(forms.Form):
         choices=[("", _("All")), *Customer.CreditStatus.choices],
     )
 
+    # Customers with a phone or identifier stored before its check that fails it.
+    check = forms.ChoiceField(
+        label=_("Data check"),
+        required=False,
+        choices=[("", _("All")), ("to_correct", _("Values to correct"))],
+    )
+
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(
@@ -237,4 +244,6 @@ class CustomerFilterForm(forms.Form):
                 filters[name] = data[name]
         if data.get("tag"):
             filters["tag"] = data["tag"]
+        if data.get("check"):
+            filters["to_correct"] = True
         return data.get("q", "").strip(), filters

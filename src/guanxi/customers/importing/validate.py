@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from guanxi.accounts import roles
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.phones import phone_normalise
 from guanxi.core.scoping import scope_q, scope_queryset
 from guanxi.customers import dedup, rules
+from guanxi.customers.identifiers import IDENTIFIER_FIELDS, identifier_check
 from guanxi.customers.importing.mapping import REQUIRED_FIELDS, field_labels, fold
 from guanxi.customers.models import Customer
 from guanxi.customers.services.credit import credit_hold_reason_clean
@@ -174,9 +176,11 @@ class RowValidator:
                 return tags_normalise(text)
             except ValidationError as error:
                 raise ValidationError(error.message_dict["tags"]) from error
-        if name in ("tax_id", "business_licence_no"):
-            text = identifier_normalise(text)
-        elif name in ("registered_capital", "annual_revenue"):
+        if name in ("phone", "fax"):
+            return phone_normalise(text, label=str(self.labels[name]))
+        if name in IDENTIFIER_FIELDS:
+            return identifier_check(name, text, label=str(self.labels[name]))
+        if name in ("registered_capital", "annual_revenue"):
             text = text.translate(_MONEY_NOISE)
         model_field = self.model_fields[name]
         if model_field.get_internal_type() == "CharField":

@@ -5,11 +5,8 @@ from guanxi.customers.models.customer import (
     COMPLETENESS_FIELDS,
     Contact,
     Customer,
-    bank_account_validator,
-    licence_validator,
-    phone_validator,
+    FlaggedValue,
     postcode_validator,
-    tax_id_validator,
 )
 from guanxi.customers.models.document import Document, DocumentVersion
 from guanxi.customers.models.field_rule import FieldRule
@@ -28,13 +25,10 @@ __all__ = [
     "Document",
     "DocumentVersion",
     "FieldRule",
+    "FlaggedValue",
     "ImportJob",
     "Interaction",
     "OwnershipCap",
     "PoolPolicy",
-    "bank_account_validator",
-    "licence_validator",
-    "phone_validator",
     "postcode_validator",
-    "tax_id_validator",
 ]

@@ -10,28 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
 
 # Field-level formats; each message names what is wrong, the form shows it under the field.
-phone_validator = RegexValidator(
-    r"^\+?[0-9(][0-9 ()\-]{4,28}[0-9]$",
-    _("Enter a phone number: digits with optional +, spaces, hyphens, brackets."),
-    code="invalid_phone",
-)
+# Phones (core.phones) and identifiers (customers.identifiers) are checked by the services
+# when written, not here: values from before those checks are kept and flagged, and must not
+# stop unrelated writes of the record (a claim from the pool, a merge).
 postcode_validator = RegexValidator(
     r"^[0-9]{6}$", _("Enter a postcode of 6 digits."), code="invalid_postcode"
-)
-tax_id_validator = RegexValidator(
-    r"^[0-9A-Z]{15,20}$",
-    _("Enter a tax id of 15 to 20 uppercase letters or digits."),
-    code="invalid_tax_id",
-)
-licence_validator = RegexValidator(
-    r"^[0-9A-Z]{15,18}$",
-    _("Enter a business licence number of 15 to 18 uppercase letters or digits."),
-    code="invalid_licence",
-)
-bank_account_validator = RegexValidator(
-    r"^[0-9][0-9 ]{6,38}[0-9]$",
-    _("Enter a bank account number of 8 to 40 digits (spaces allowed)."),
-    code="invalid_bank_account",
 )
 
 
@@ -112,25 +95,21 @@ class Customer(BaseModel):
         on_delete=models.PROTECT,
         related_name="owned_customers",
     )
-    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
-    fax = models.CharField(_("fax"), max_length=30, blank=True, validators=[phone_validator])
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    fax = models.CharField(_("fax"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     postcode = models.CharField(
         _("postcode"), max_length=6, blank=True, validators=[postcode_validator]
     )
     website = models.URLField(_("website"), blank=True)
-    business_licence_no = models.CharField(
-        _("business licence no."), max_length=18, blank=True, validators=[licence_validator]
-    )
+    business_licence_no = models.CharField(_("business licence no."), max_length=18, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
     registered_capital = _money(_("registered capital"))
     annual_revenue = _money(_("annual revenue"))
     bank = models.CharField(_("bank"), max_length=100, blank=True)
-    bank_account = models.CharField(
-        _("bank account"), max_length=40, blank=True, validators=[bank_account_validator]
-    )
-    tax_id = models.CharField(_("tax id"), max_length=20, blank=True, validators=[tax_id_validator])
+    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+    tax_id = models.CharField(_("tax id"), max_length=20, blank=True)
     # Tags are kept as one normalised text ",vip,华东," rather than a Tag table + M2M: the
     # audit history records them like any other field (simple-history ignores M2M changes),
     # the seeder and bulk "add tag" write them with plain column updates, and "has tag t" is
@@ -294,3 +273,35 @@ class Contact(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FlaggedValue(models.Model):
+    """A customer's or contact's value stored before the phone and identifier checks that
+    fails them: kept as typed, listed on the data-completeness page until someone corrects
+    it (the services delete the flag when the field is written again)."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="flagged_values", db_index=False
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="flagged_values"
+    )
+    field = models.CharField(_("field"), max_length=40)
+    value = models.CharField(_("value"), max_length=300)
+    flagged_at = models.DateTimeField(_("flagged at"), auto_now_add=True)
+
+    scope_fields = ("customer__owner",)
+
+    class Meta:
+        verbose_name = _("value to correct")
+        verbose_name_plural = _("values to correct")
+        ordering = ["customer_id", "contact_id", "field"]
+        indexes = [models.Index(fields=["customer", "field"], name="flagged_value_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.value}"
+
+    @property
+    def field_label(self) -> str:
+        model = Contact if self.contact_id else Customer
+        return str(getattr(model._meta.get_field(self.field), "verbose_name", self.field))

@@ -30,6 +30,8 @@ from pypinyin.contrib.tone_convert import to_normal
 from pypinyin.phrases_dict import phrases_dict
 from pypinyin.pinyin_dict import pinyin_dict
 
+from guanxi.core.phones import phone_search_keys, phone_search_term
+
 # Keys are joined with a character the normalised query can never contain, so a match never
 # spans two keys (e.g. the end of the name and the start of the code).
 SEPARATOR = "|"
@@ -163,8 +165,11 @@ def search_pattern(search: str) -> str:
     A term of two characters must be a whole key (one of the name pairs, or a two-character
     name), or for two letters the start of a key (``zw``: 张伟, 张伟贸易), so the trigram index
     can answer it; longer terms are found anywhere inside a key. A one-character term is a
-    plain substring test, which no index helps with.
+    plain substring test, which no index helps with. A term typed like a phone number is
+    searched by its digits (core.phones.phone_search_term), so any spelling of it finds it.
     """
+    if phone := phone_search_term(search):
+        return phone
     term = normalise(search)
     if len(term) != 2:
         return term
@@ -198,8 +203,7 @@ def customer_search_text(
     """
     contact_names = list(contact_names)
     keys: list[str] = [*name_keys(name), normalise(code), normalise(phone), normalise(email)]
-    digits = re.sub(r"\D", "", phone or "")
-    keys.append(digits)
+    keys.extend(phone_search_keys(phone))
     for contact in contact_names:
         keys.extend(name_keys(contact))
     keys.extend(name_pairs(name))

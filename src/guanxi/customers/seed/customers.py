@@ -11,6 +11,7 @@ from guanxi.core.bulk import bulk_insert, reserve_ids
 from guanxi.core.seeding import SeedContext, register_seeder, words_of
 from guanxi.core.services.records import code_reserve
 from guanxi.customers.dedup import name_key, phone_digits
+from guanxi.customers.identifiers import bank_card_with_check, uscc_with_check
 from guanxi.customers.models import Contact, Customer, Interaction
 from guanxi.customers.search.index import (
     REBUILD_INDEX_FROM,
@@ -32,6 +33,15 @@ BANKS = words_of(
 TAGS = words_of("重点 华东 老客户 展会 政府 外资 需回访 VIP 代理商 高潜力")
 _DIGITS = "0123456789"
 _CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_REGIONS = ("110000", "310000", "440300", "330100", "320100", "510100")
+
+
+def _credit_code(ctx: SeedContext) -> str:
+    """A unified social credit code with a valid check character: registration authority 9
+    (market regulation) and type 1 (company), a region, an organisation code, the check."""
+    rng = ctx.rng
+    body = "91" + rng.choice(_REGIONS) + "".join(rng.choice(_CODE_CHARS) for _ in range(9))
+    return uscc_with_check(body)
 
 
 def _registration(ctx: SeedContext) -> dict:
@@ -41,9 +51,9 @@ def _registration(ctx: SeedContext) -> dict:
     if rng.random() < 0.7:
         row["postcode"] = "".join(rng.choice(_DIGITS) for _ in range(6))
     if rng.random() < 0.3:
-        row["fax"] = f"0{rng.randint(10, 999)}-{rng.randrange(10**7, 10**8)}"
+        row["fax"] = ctx.landline()
     if rng.random() < 0.6:
-        row["business_licence_no"] = "".join(rng.choice(_CODE_CHARS) for _ in range(18))
+        row["business_licence_no"] = _credit_code(ctx)
         row["legal_representative"] = ctx.person_name()
     if rng.random() < 0.5:
         row["registered_capital"] = Decimal(rng.choice([50, 100, 200, 500, 1000, 5000])) * 10000
@@ -51,11 +61,14 @@ def _registration(ctx: SeedContext) -> dict:
         row["annual_revenue"] = Decimal(rng.randrange(10**7, 10**11)) / 100
     if rng.random() < 0.4:
         row["bank"] = rng.choice(BANKS)
-        row["bank_account"] = "".join(rng.choice(_DIGITS) for _ in range(19))
-    if rng.random() < 0.5:
-        row["tax_id"] = row.get("business_licence_no") or "".join(
-            rng.choice(_CODE_CHARS) for _ in range(18)
+        # Company accounts have no check digit; a tenth are UnionPay cards, which have one.
+        row["bank_account"] = (
+            bank_card_with_check("62" + "".join(rng.choice(_DIGITS) for _ in range(16)))
+            if rng.random() < 0.1
+            else "".join(rng.choice(_DIGITS) for _ in range(19))
         )
+    if rng.random() < 0.5:
+        row["tax_id"] = row.get("business_licence_no") or _credit_code(ctx)
     if rng.random() < 0.3:
         row["tags"] = tags_normalise(rng.sample(TAGS, rng.randint(1, 3)))
     return row

@@ -22,7 +22,7 @@ from guanxi.accounts.selectors.users import assignable_owners, sales_reps
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.rules import is_sales_assistant
 from guanxi.core.scoping import scope_queryset
-from guanxi.customers.models import COMPLETENESS_FIELDS, Contact, Customer
+from guanxi.customers.models import COMPLETENESS_FIELDS, Contact, Customer, FlaggedValue
 from guanxi.customers.search.keys import search_pattern
 from guanxi.customers.search.sqlite import MIN_TERM, fts_condition
 
@@ -69,6 +69,10 @@ def customer_list(
         filters = dict(filters)
         if tag := filters.pop("tag", ""):
             customers = customers.filter(tag_filter(tag))
+        if filters.pop("to_correct", False):
+            customers = customers.filter(
+                pk__in=FlaggedValue.objects.values("customer_id").distinct()
+            )
         customers = customers.filter(**filters)
     return customers.order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["created"]))
 
@@ -196,3 +200,17 @@ def completeness_by_owner(*, actor: User) -> list[dict[str, Any]]:
         for row in rows
     ]
     return sorted(result, key=lambda row: row["owner_id"] is None)
+
+
+FLAGGED_VALUES_SHOWN = 200
+
+
+def flagged_values(
+    *, actor: User, limit: int = FLAGGED_VALUES_SHOWN
+) -> tuple[list[FlaggedValue], int]:
+    """Values to correct: phones and identifiers stored before their checks that fail them,
+    of the customers ``actor`` sees (live ones), the first ``limit`` and how many in all."""
+    rows = scope_queryset(
+        FlaggedValue.objects.filter(customer__deleted_at__isnull=True), actor
+    ).select_related("customer", "contact")
+    return list(rows.order_by("customer__name", "customer_id", "field")[:limit]), rows.count()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.models import DictionaryEntry
+from guanxi.core.phones import phone_fields_normalise
 from guanxi.core.rules import is_sales_assistant, require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import (
@@ -26,7 +27,8 @@ from guanxi.core.services.records import (
     system_reason,
 )
 from guanxi.customers import dedup, reassign_hooks, rules
-from guanxi.customers.models import Contact, Customer
+from guanxi.customers.identifiers import IDENTIFIER_FIELDS, identifier_check
+from guanxi.customers.models import Contact, Customer, FlaggedValue
 from guanxi.customers.search.keys import customer_search_text
 from guanxi.customers.selectors.customers import customer_list
 
@@ -104,8 +106,10 @@ class ContactFields(TypedDict, total=False):
     is_primary: bool
 
 
-# Identifiers people type in mixed case and width; stored in one canonical form.
-_UPPERCASE_FIELDS = ("tax_id", "business_licence_no")
+CUSTOMER_PHONE_FIELDS = ("phone", "fax")
+CONTACT_PHONE_FIELDS = ("office_phone", "mobile")
+# The fields whose stored values from before the phone and identifier checks may be flagged.
+CUSTOMER_CHECKED_FIELDS = (*CUSTOMER_PHONE_FIELDS, *IDENTIFIER_FIELDS)
 MAX_TAG_LENGTH = 30
 _TAG_SEPARATORS = re.compile(r"[,，;；]")
 
@@ -116,7 +120,7 @@ def _check_owner(actor: User, owner: User | None) -> None:
 
 
 def identifier_normalise(value: str) -> str:
-    """Tax ids and licence numbers as stored: half-width, upper case, no spaces."""
+    """Codes as stored: half-width, upper case, no spaces."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
 
 
@@ -148,16 +152,44 @@ def tags_normalise(tags: str | Iterable[Any] | None) -> str:
     return f",{','.join(cleaned)}," if cleaned else ""
 
 
-def _clean_fields(given: Mapping[str, Any]) -> dict[str, Any]:
+def field_labels(model: Any, names: Iterable[str]) -> dict[str, Any]:
+    """The verbose names of ``model``'s fields ``names`` (for messages naming the field)."""
+    return {name: model._meta.get_field(name).verbose_name for name in names}
+
+
+def _unflag(customer: Customer, contact: Contact | None, names: Iterable[str]) -> None:
+    """A corrected value is no longer to be corrected."""
+    if names := list(names):
+        FlaggedValue.objects.filter(customer=customer, contact=contact, field__in=names).delete()
+
+
+def _clean_fields(given: Mapping[str, Any], current: Customer | None = None) -> dict[str, Any]:
+    """The fields as stored; ``current`` is the customer being changed, whose unchanged
+    phones and identifiers are kept as they are (see core.phones.phone_fields_normalise)."""
     fields = dict(given)
     unknown = set(fields) - set(CUSTOMER_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
             _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
-    for name in _UPPERCASE_FIELDS:
-        if fields.get(name):
-            fields[name] = identifier_normalise(fields[name])
+    errors: dict[str, Any] = {}
+    try:
+        phone_fields_normalise(
+            fields, field_labels(Customer, CUSTOMER_PHONE_FIELDS), current=current
+        )
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    for name in IDENTIFIER_FIELDS:
+        if name not in fields or (current is not None and fields[name] == getattr(current, name)):
+            continue
+        try:
+            fields[name] = identifier_check(
+                name, fields[name] or "", label=str(field_labels(Customer, [name])[name])
+            )
+        except ValidationError as error:
+            errors[name] = error
+    if errors:
+        raise ValidationError(errors)
     if "tags" in fields:
         fields["tags"] = tags_normalise(fields["tags"])
     return fields
@@ -246,7 +278,12 @@ def _customer_update(
     *, actor: User, customer: Customer, expected_version: int | None, given: Mapping[str, Any]
 ) -> Customer:
     """The write of an update inside the caller's transaction (no savepoint per record)."""
-    fields = _clean_fields(given)
+    fields = _clean_fields(given, current=customer)
+    corrected = [
+        name
+        for name in CUSTOMER_CHECKED_FIELDS
+        if name in fields and fields[name] != getattr(customer, name)
+    ]
     owner_changes = "owner" in fields and fields["owner"] != customer.owner
     if owner_changes:
         _check_owner(actor, fields["owner"])
@@ -256,6 +293,7 @@ def _customer_update(
         _owner_changed(customer)
     derive_keys(customer)
     record_update(instance=customer, actor=actor, expected_version=expected_version)
+    _unflag(customer, None, corrected)
     return customer
 
 
@@ -275,6 +313,8 @@ def contact_create(*, actor: User, customer: Customer, **fields: Unpack[ContactF
 def contact_create_within(*, actor: User, customer: Customer, fields: Mapping[str, Any]) -> Contact:
     """The write of :func:`contact_create` inside the caller's transaction, the right checked
     (the vCard import adds many contacts in one transaction, without a savepoint each)."""
+    fields = dict(fields)
+    phone_fields_normalise(fields, field_labels(Contact, CONTACT_PHONE_FIELDS))
     contact = Contact(customer=customer, **fields)
     if contact.is_primary or not customer.contacts.exists():
         record_bulk_update(
@@ -307,9 +347,17 @@ def contact_update(
         raise ValidationError(
             _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
-    for name, value in fields.items():
+    given = dict(fields)
+    phone_fields_normalise(given, field_labels(Contact, CONTACT_PHONE_FIELDS), current=contact)
+    corrected = [
+        name
+        for name in CONTACT_PHONE_FIELDS
+        if name in given and given[name] != getattr(contact, name)
+    ]
+    for name, value in given.items():
         setattr(contact, name, value)
     record_update(instance=contact, actor=actor, expected_version=expected_version)
+    _unflag(contact.customer, contact, corrected)
     customer_search_refresh(customer=contact.customer)
     return contact
 

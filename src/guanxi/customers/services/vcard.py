@@ -13,10 +13,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from guanxi.accounts.models import User
+from guanxi.core.phones import phone_fields_normalise
 from guanxi.core.rules import require
 from guanxi.customers import rules
 from guanxi.customers.models import Contact, Customer
-from guanxi.customers.services.customers import contact_create_within
+from guanxi.customers.services.customers import (
+    CONTACT_PHONE_FIELDS,
+    contact_create_within,
+    field_labels,
+)
 from guanxi.customers.vcard import ParsedCard, VCardFileError, parse_vcards, phone_key
 
 NEW, DUPLICATE, INVALID = "new", "duplicate", "error"
@@ -74,6 +79,14 @@ def _validate(card: ParsedCard, customer: Customer) -> dict[str, list[str]]:
     errors = dict(card.errors)
     if errors:
         return errors
+    try:
+        phone_fields_normalise(
+            dict(card.fields),
+            field_labels(Contact, CONTACT_PHONE_FIELDS),
+        )
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
     try:
         Contact(customer=customer, **card.fields).full_clean(
             exclude=["customer"], validate_unique=False, validate_constraints=False

@@ -18,6 +18,7 @@ field shows masked.
 from django import template
 from django.utils.html import conditional_escape
 
+from guanxi.core.phones import phone_display
 from guanxi.core.selectors.pages import EMPTY
 from guanxi.core.selectors.pages import record_history as history_entries
 from guanxi.customers import masking
@@ -56,7 +57,11 @@ class _ProtectedNode(template.Node):
                 context[self.target] = ""
             return "" if self.target else EMPTY
         key = masking.field_key(record, field)
-        value = masking.shown_value(_mode(context, record, field), key, getattr(record, field, ""))
+        raw = getattr(record, field, "")
+        if key in masking.PHONE_FIELDS:
+            # Stored in E.164; people read the national format (core.phones).
+            raw = phone_display(raw)
+        value = masking.shown_value(_mode(context, record, field), key, raw)
         shown = "" if value is None else str(value)
         if self.target:
             context[self.target] = shown

@@ -158,7 +158,10 @@ class CustomerCompletenessView(ScopedPageView):
             getattr(Customer._meta.get_field(name), "verbose_name", name)
             for name in COMPLETENESS_FIELDS
         ]
-        context = self.get_context(rows=rows, fields=fields)
+        flagged, flagged_count = selectors.flagged_values(actor=signed_in(request))
+        context = self.get_context(
+            rows=rows, fields=fields, flagged=flagged, flagged_count=flagged_count
+        )
         return render(request, "customers/completeness.html", context)
 
 

@@ -18,7 +18,7 @@ class LeadWebForm(SpamProtectedForm):
     """The public form 在线咨询: a person leaves their contact details.
 
     The honeypot ``website`` and the signed ``started`` time come from
-    :class:`~guanxi.core.spam.SpamProtectedForm`; :meth:`is_spam` tells the view to drop the
+    :class:`~guanxi.core.spam.SpamProtectedForm`; :meth:`is_robot` tells the view to drop the
     submission silently.
     """
 

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.core.models import DictionaryEntry
+from guanxi.core.phones import phone_normalise
 from guanxi.customers.selectors.customers import customer_list
 from guanxi.sales.models import Opportunity, PlanItem
 from guanxi.sales.selectors import opportunities as selectors
@@ -79,6 +80,14 @@ class OpportunityForm(forms.ModelForm):
                 params={"label": source.label},
             )
         return source
+
+    def clean_contact_phone(self):
+        # Checked here too so the page names every wrong field at once; the service checks it
+        # again (core.phones). A number kept as it was is left alone, as the service does.
+        value = self.cleaned_data.get("contact_phone") or ""
+        if "contact_phone" in self.changed_data:
+            value = phone_normalise(value, label=str(self.fields["contact_phone"].label))
+        return value
 
     def clean_customer_code(self):
         code = (self.cleaned_data.get("customer_code") or "").strip().upper()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
-from guanxi.customers.models import Customer, phone_validator
+from guanxi.customers.models import Customer
 
 
 class Lead(BaseModel):
@@ -38,7 +38,7 @@ class Lead(BaseModel):
 
     name = models.CharField(_("name"), max_length=100)
     company = models.CharField(_("company"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     region = models.ForeignKey(
         DictionaryEntry,

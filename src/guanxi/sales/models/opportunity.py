@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
-from guanxi.customers.models import Customer, phone_validator
+from guanxi.customers.models import Customer
 
 
 class Opportunity(BaseModel):
@@ -58,9 +58,7 @@ class Opportunity(BaseModel):
     )
     summary = models.CharField(_("summary"), max_length=200)
     contact = models.CharField(_("contact"), max_length=100, blank=True)
-    contact_phone = models.CharField(
-        _("contact phone"), max_length=30, blank=True, validators=[phone_validator]
-    )
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     description = models.TextField(pgettext_lazy("opportunity", "description"), blank=True)
     # What winning it would be worth and when: an assigned opportunity counts in the weighted
     # forecast at its probability, and the deal opened on success carries the amount.

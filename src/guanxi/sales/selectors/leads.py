@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.phones import phone_search_term
 from guanxi.core.rules import leads_team
 from guanxi.core.scoping import scope_q
 from guanxi.sales.models import Lead, LeadRoutingRule
@@ -34,7 +35,7 @@ def lead_list(
     *, actor: User, status: str = "", search: str = "", owner: User | int | None = None
 ) -> QuerySet[Lead]:
     """Leads ``actor`` sees, newest first; ``status`` keeps one status, ``search`` matches the
-    name, company, phone or e-mail (any case), ``owner`` (a user or id) one owner's."""
+    name, company, phone (any format) or e-mail (any case), ``owner`` (a user or id) one owner's."""
     rows = _visible(actor).select_related("region", "owner")
     if status:
         rows = rows.filter(status=status)
@@ -44,6 +45,8 @@ def lead_list(
             | Q(company__icontains=term)
             | Q(phone__icontains=term)
             | Q(email__icontains=term)
+            # Phones are stored in E.164: a number typed in any format is found by its digits.
+            | (Q(phone__contains=digits) if (digits := phone_search_term(term)) else Q(pk__in=[]))
         )
     if owner is not None:
         rows = rows.filter(owner=owner)

@@ -36,10 +36,11 @@ from guanxi.accounts import roles
 from guanxi.accounts.models import Team, User
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.phones import phone_fields_normalise
 from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
 from guanxi.customers.events import customer_created_event
-from guanxi.customers.models import Customer, phone_validator
+from guanxi.customers.models import Customer
 from guanxi.customers.services import customers as customer_services
 from guanxi.sales import rules
 from guanxi.sales.models import Lead, LeadRoutingRule
@@ -116,7 +117,7 @@ def _require_worker(actor: User, lead: Lead) -> None:
     require(actor, allowed, _("Only the lead's owner or a supervisor can do this."))
 
 
-def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
+def _clean_fields(fields: dict[str, Any], current: Lead | None = None) -> dict[str, Any]:
     unknown = set(fields) - set(LEAD_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -127,11 +128,9 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
             fields[name] = (fields[name] or "").strip()
     if "name" in fields and not fields["name"]:
         raise ValidationError({"name": _("Enter the name of the person.")})
-    if fields.get("phone"):
-        try:
-            phone_validator(fields["phone"])
-        except ValidationError as error:
-            raise ValidationError({"phone": error.messages}) from error
+    phone_fields_normalise(
+        fields, {"phone": Lead._meta.get_field("phone").verbose_name}, current=current
+    )
     if fields.get("email"):
         try:
             validate_email(fields["email"])
@@ -247,7 +246,7 @@ def lead_update(
     locked = _locked(actor, lead)
     _require_worker(actor, locked)
     _check_version(locked, expected)
-    for name, value in _clean_fields(dict(given)).items():
+    for name, value in _clean_fields(dict(given), current=locked).items():
         setattr(locked, name, value)
     locked.score = lead_score(locked)
     return record_update(instance=locked, actor=actor, expected_version=expected)

@@ -40,6 +40,7 @@ from guanxi.accounts.models import User
 from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.phones import phone_fields_normalise, phone_is_mobile
 from guanxi.core.rules import require, supervises
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import (
@@ -49,7 +50,6 @@ from guanxi.core.services.records import (
     record_update,
     system_reason,
 )
-from guanxi.customers.dedup import phone_digits
 from guanxi.customers.events import customer_created_event
 from guanxi.customers.models import Customer
 from guanxi.customers.services import customers as customer_services
@@ -216,6 +216,11 @@ def _clean_fields(
     for name in ("prospect_name", "summary", "contact", "contact_phone"):
         if name in fields:
             fields[name] = (fields[name] or "").strip()
+    phone_fields_normalise(
+        fields,
+        {"contact_phone": Opportunity._meta.get_field("contact_phone").verbose_name},
+        current=current,
+    )
     if "description" in fields:
         fields["description"] = _text(fields["description"], field="description")
     if "expected_amount" in fields:
@@ -407,8 +412,7 @@ def plan_item_record_result(
 
 def contact_phones(phone: str) -> dict[str, str]:
     """A mainland mobile number goes to the contact's mobile, any other to the office phone."""
-    digits = phone_digits(phone)
-    if len(digits) == 11 and digits.startswith("1"):
+    if phone_is_mobile(phone):
         return {"mobile": phone}
     return {"office_phone": phone} if phone else {}
 

@@ -22,7 +22,7 @@ from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.forms.dictionaries import apply_validation_error
 from guanxi.core.htmx import is_partial
 from guanxi.core.scoping import can_see
-from guanxi.core.spam import over_rate_limit
+from guanxi.core.spam import over_rate_limit, rate_limit_count
 from guanxi.core.views.generic import (
     ObjectActionView,
     ObjectFormView,
@@ -66,8 +66,9 @@ WEB_FORM_WINDOW = 10 * 60
 def lead_web_form(request: HttpRequest) -> HttpResponse:
     """在线咨询: anyone leaves their details; a lead is created, scored and routed.
 
-    Rate limited per address (429 with a message); a robot's submission (honeypot filled, or
-    sent faster than a person could type) is dropped but answered like a success.
+    Rate limited per address on saved submissions (429 with a message); a robot's submission
+    (the honeypot filled) is dropped but answered like a success; one sent faster than a person
+    could type comes back with a message (core.spam).
     """
     sent = request.method == "GET" and request.GET.get("sent") == "1"
     if request.method != "POST":
@@ -81,7 +82,7 @@ def lead_web_form(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "sales/lead_web_form.html", {"form": form}, status=429)
     done = redirect(reverse("sales:lead_web_form") + "?sent=1")
-    if form.is_spam():
+    if form.is_robot():
         return done
     if form.is_expired():
         return render(
@@ -96,6 +97,7 @@ def lead_web_form(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
+            rate_limit_count(request, scope="lead-web-form", window=WEB_FORM_WINDOW)
             return done
     return render(request, "sales/lead_web_form.html", {"form": form}, status=400)
 

@@ -163,10 +163,14 @@ class ServiceFeedbackForm(forms.Form):
         max_length=MAX_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # No default: a select shows its first option as chosen, so a score the customer never
+    # gave would be recorded by whoever did not touch the field. The empty option comes first.
     satisfaction = forms.TypedChoiceField(
         label=_("Satisfaction"),
-        choices=SATISFACTION_CHOICES,
+        choices=[("", _("Choose 1–5")), *SATISFACTION_CHOICES],
         coerce=int,
+        empty_value=None,
+        error_messages={"required": _("Choose the customer's satisfaction, 1 to 5.")},
         help_text=_("3 or more archives the request; below 3 sends it back to the assignee."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,8 +1,9 @@
 """Public service pages (no sign-in) and the survey button of the request page.
 
 - ``/service/web-form/``: anyone files a request. Rate limited per address (429 with a
-  message), spam-protected like the lead form (``guanxi.core.spam``): a robot's submission is
-  dropped but answered like a success. The thank-you page shows the request code.
+  message; saved submissions count), spam-protected like the lead form (``guanxi.core.spam``):
+  a robot's submission (the honeypot filled) is dropped but answered like a success, one sent
+  too fast comes back with a message. The thank-you page shows the request code.
 - ``/service/survey/<token>/``: the one-time satisfaction survey 满意度调查 link. An unknown
   token is a 404; an answered, expired or no longer open one shows why (410).
 - ``POST /service/requests/<pk>/survey/``: staff e-mail the survey of a handled request.
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from guanxi.accounts.models import User
 from guanxi.core.forms.dictionaries import apply_validation_error
-from guanxi.core.spam import over_rate_limit
+from guanxi.core.spam import over_rate_limit, rate_limit_count
 from guanxi.core.views.generic import ObjectActionView, object_or_404
 from guanxi.service import rules, surveys
 from guanxi.service.forms.intake import ServiceWebForm, SurveyForm
@@ -61,7 +62,7 @@ def service_web_form(request: HttpRequest) -> HttpResponse:
             _("Too many submissions from your address. Please try again in a few minutes."),
         )
         return render(request, FORM_TEMPLATE, {"form": form, "limited": True}, status=429)
-    if form.is_spam():
+    if form.is_robot():
         return redirect("service:web_form_thanks")
     if form.is_expired():
         context = {"form": ServiceWebForm(), "expired": True}
@@ -72,6 +73,7 @@ def service_web_form(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
+            rate_limit_count(request, scope="service-web-form", window=WEB_FORM_WINDOW)
             receipt = signing.dumps(service_request.code, salt=THANKS_SALT)
             return redirect(reverse("service:web_form_thanks") + f"?r={receipt}")
     return render(request, FORM_TEMPLATE, {"form": form}, status=400)
