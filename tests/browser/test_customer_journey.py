@@ -105,10 +105,13 @@ def test_a_customer_from_creation_to_a_handled_churn_warning(sign_in, org, tmp_p
     assert Contact.objects.filter(customer=customer).count() == 2
     assert CustomerEvent.objects.filter(customer=customer, kind="merged").exists()
 
-    # No order for eight months: the daily job warns; the owner postpones, then confirms.
+    # No order and no contact for eight months: the daily job warns; the owner postpones, then
+    # confirms. (An interaction inside the churn window would keep the customer off the list.)
     from guanxi.customers.services.churn import churn_scan
 
-    Customer.objects.filter(pk=customer.pk).update(created_at=timezone.now() - timedelta(days=240))
+    eight_months_ago = timezone.now() - timedelta(days=240)
+    Customer.objects.filter(pk=customer.pk).update(created_at=eight_months_ago)
+    Interaction.objects.filter(customer=customer).update(occurred_at=eight_months_ago)
     assert churn_scan() == 1
     page.goto(f"/customers/{customer.pk}/")
     assert page.locator("[data-testid=churn-open-case]").get_attribute("data-state") == "warning"
