@@ -13,8 +13,12 @@ class ServiceConfig(AppConfig):
     def ready(self) -> None:
         # Importing these registers requests on the customer's 360 page (timeline) and the
         # periodic jobs: the overdue scan, the mailbox poll and surveys (tasks).
+        from guanxi.customers import reassign_hooks
         from guanxi.service import tasks, timeline  # noqa: F401
+        from guanxi.service.services.requests import service_requests_follow_customer
 
+        # A customer changing hands takes its open requests along (and its owner onto them).
+        reassign_hooks.register(service_requests_follow_customer)
         # The SLA settings are reached from the queues.
         navigation.register(
             NavItem(

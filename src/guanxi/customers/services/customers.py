@@ -235,7 +235,8 @@ def _customer_update(
 ) -> Customer:
     """The write of an update inside the caller's transaction (no savepoint per record)."""
     fields = _clean_fields(given)
-    owner_changes = "owner" in fields and fields["owner"] != customer.owner
+    previous = customer.owner
+    owner_changes = "owner" in fields and fields["owner"] != previous
     if owner_changes:
         _check_owner(actor, fields["owner"])
     for name, value in fields.items():
@@ -244,6 +245,9 @@ def _customer_update(
         _owner_changed(customer)
     derive_keys(customer)
     record_update(instance=customer, actor=actor, expected_version=expected_version)
+    if owner_changes:
+        # An edit of the owner is a reassignment like any other: the open work follows.
+        reassign_hooks.run(actor=actor, customer=customer, previous=previous, owner=customer.owner)
     return customer
 
 

@@ -34,7 +34,7 @@ from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_update
-from guanxi.customers import events, rules
+from guanxi.customers import events, reassign_hooks, rules
 from guanxi.customers.models import Customer, OwnershipCap, PoolPolicy
 from guanxi.customers.selectors.pool import (
     notice_candidates,
@@ -112,10 +112,14 @@ def _lock(customer: Customer, owner: User | None = None) -> Customer:
 def _set_owner(
     *, actor: User | None, customer: Customer, owner: User | None, reason: str
 ) -> Customer:
+    """Every move of the pool changes the owner here; the customer's open work and the owner
+    kept on its records follow through the reassign hooks, in the same transaction."""
+    previous = customer.owner
     customer.owner = owner
     customer.owned_since = timezone.now() if owner is not None else None
     customer.recall_notice_at = None
     record_update(instance=customer, actor=actor, change_reason=reason)
+    reassign_hooks.run(actor=actor, customer=customer, previous=previous, owner=owner)
     return customer
 
 
