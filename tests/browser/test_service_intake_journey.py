@@ -12,6 +12,7 @@ from django.utils import translation
 
 from guanxi.service.forms.intake import ServiceWebForm
 from guanxi.service.models import ServiceRequest
+from guanxi.service.services import handling as services_handling
 from guanxi.service.services import requests as services
 from tests.core.fixtures.dictionaries import dictionary
 from tests.customers.fixtures.customers import ContactFactory, CustomerFactory
@@ -68,7 +69,7 @@ def test_a_survey_answered_in_the_browser_archives_the_request(
     services.service_request_assign(
         actor=org["supervisor"], service_request=service_request, assignee=org["manager1"]
     )
-    services.service_request_handle(
+    services_handling.service_request_handle(
         actor=org["manager1"], service_request=service_request, handling="已补发并致歉。"
     )
     detail = f"/service/requests/{service_request.pk}/"

@@ -7,7 +7,7 @@ import pytest
 
 from guanxi.service.intake import request_mail_send
 from guanxi.service.models import SatisfactionSurvey, ServiceMessage
-from guanxi.service.services import requests as services
+from guanxi.service.services import feedback as services_feedback
 from tests.service.fixtures.surveys import handled
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_post_survey_refusals(org, customers, api, smtp_server, settings):
     api("manager1").post(url(service_request, "survey"))
     # Once the feedback is in, the request no longer takes a survey: 422 naming the status.
     SatisfactionSurvey.objects.all().delete()
-    services.service_request_feedback(
+    services_feedback.service_request_feedback(
         actor=org["manager1"], service_request=service_request, result="ok", satisfaction=5
     )
     refused = api("manager1", language="en").post(url(service_request, "survey"))

@@ -63,6 +63,14 @@ def test_seeded_requests_follow_the_ratios(seeded):
     assert channels == {"phone", "email", "web", "walk_in"}
 
 
+@pytest.mark.django_db
+def test_seeded_requests_carry_their_customers_owner(seeded):
+    """Scoping reads the owner kept on the request, so the seeder must write it too."""
+    rows = ServiceRequest.objects.exclude(customer_owner_id=F("customer__owner_id"))
+    assert ServiceRequest.objects.filter(customer_owner__isnull=False).count() == 450
+    assert not rows.exists()
+
+
 def seeded_now():
     from django.utils import timezone
 

@@ -11,6 +11,8 @@ from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.customers.models import Customer
 from guanxi.service.models import ServiceLevelTarget, ServiceRequest, ServiceRound
 from guanxi.service.selectors import requests as selectors
+from guanxi.service.services import feedback as services_feedback
+from guanxi.service.services import handling as services_handling
 from guanxi.service.services import requests as services
 from tests.collaboration.fixtures.notifications import titles
 from tests.core.fixtures.dictionaries import dictionary
@@ -209,7 +211,7 @@ def test_only_the_assignee_handles(org, customers):
     service_request = assigned(org, customers, assignee="manager2")
     for username in ("manager1", "supervisor"):
         with pytest.raises(PermissionDenied):
-            services.service_request_handle(
+            services_handling.service_request_handle(
                 actor=org[username], service_request=service_request, handling="处理"
             )
     assert fresh(service_request).status == Status.ASSIGNED
@@ -218,7 +220,7 @@ def test_only_the_assignee_handles(org, customers):
 def test_a_new_request_cannot_be_handled(org, customers):
     service_request = new(org, customers)
     with pytest.raises(BusinessRuleError) as error:
-        services.service_request_handle(
+        services_handling.service_request_handle(
             actor=org["manager1"], service_request=service_request, handling="处理"
         )
     assert "Only an assigned request can be handled" in message_of(error)
@@ -227,7 +229,7 @@ def test_a_new_request_cannot_be_handled(org, customers):
 def test_handling_needs_a_description(org, customers):
     service_request = assigned(org, customers)
     with pytest.raises(ValidationError) as error:
-        services.service_request_handle(
+        services_handling.service_request_handle(
             actor=org["manager1"], service_request=service_request, handling=" "
         )
     assert error.value.message_dict["handling"] == ["Describe the handling."]
@@ -239,7 +241,7 @@ def test_handling_needs_a_description(org, customers):
 @pytest.mark.parametrize("satisfaction", [3, 4, 5])
 def test_feedback_of_three_or_more_archives(org, customers, satisfaction):
     service_request = handled(org, customers)
-    services.service_request_feedback(
+    services_feedback.service_request_feedback(
         actor=org["manager1"],
         service_request=service_request,
         result="客户确认噪音消失",
@@ -254,7 +256,7 @@ def test_feedback_of_three_or_more_archives(org, customers, satisfaction):
 @pytest.mark.parametrize("satisfaction", [1, 2])
 def test_feedback_below_three_opens_another_round_with_the_assignee(org, customers, satisfaction):
     service_request = handled(org, customers, assignee="manager2")
-    services.service_request_feedback(
+    services_feedback.service_request_feedback(
         actor=org["manager1"],
         service_request=service_request,
         result="噪音仍然存在",
@@ -275,13 +277,13 @@ def test_feedback_below_three_opens_another_round_with_the_assignee(org, custome
 
 def test_two_rounds_keep_every_handling_and_feedback(org, customers):
     service_request = handled(org, customers)
-    services.service_request_feedback(
+    services_feedback.service_request_feedback(
         actor=org["supervisor"], service_request=service_request, result="未解决", satisfaction=2
     )
-    services.service_request_handle(
+    services_handling.service_request_handle(
         actor=org["manager1"], service_request=fresh(service_request), handling="更换整机"
     )
-    services.service_request_feedback(
+    services_feedback.service_request_feedback(
         actor=org["supervisor"],
         service_request=fresh(service_request),
         result="已解决",
@@ -304,7 +306,7 @@ def test_two_rounds_keep_every_handling_and_feedback(org, customers):
 def test_satisfaction_must_be_one_to_five(org, customers, satisfaction):
     service_request = handled(org, customers)
     with pytest.raises(ValidationError) as error:
-        services.service_request_feedback(
+        services_feedback.service_request_feedback(
             actor=org["manager1"],
             service_request=service_request,
             result="结果",
@@ -320,7 +322,7 @@ def test_satisfaction_must_be_one_to_five(org, customers, satisfaction):
 def test_feedback_needs_the_result(org, customers):
     service_request = handled(org, customers)
     with pytest.raises(ValidationError) as error:
-        services.service_request_feedback(
+        services_feedback.service_request_feedback(
             actor=org["manager1"], service_request=service_request, result="", satisfaction=4
         )
     assert error.value.message_dict["result"] == ["Describe the result."]
@@ -329,7 +331,7 @@ def test_feedback_needs_the_result(org, customers):
 def test_feedback_before_handling_is_refused(org, customers):
     service_request = assigned(org, customers)
     with pytest.raises(BusinessRuleError) as error:
-        services.service_request_feedback(
+        services_feedback.service_request_feedback(
             actor=org["manager1"], service_request=service_request, result="好", satisfaction=5
         )
     assert "Feedback comes after the handling" in message_of(error)
@@ -337,7 +339,7 @@ def test_feedback_before_handling_is_refused(org, customers):
 
 def test_a_survey_answer_is_recorded_without_a_user(org, customers):
     service_request = handled(org, customers)
-    services.service_request_feedback(
+    services_feedback.service_request_feedback(
         actor=None,
         service_request=service_request,
         result="满意",
@@ -353,7 +355,7 @@ def test_a_survey_answer_is_recorded_without_a_user(org, customers):
 
 def archived(org, customers) -> ServiceRequest:
     service_request = handled(org, customers)
-    return services.service_request_feedback(
+    return services_feedback.service_request_feedback(
         actor=org["manager1"], service_request=service_request, result="好", satisfaction=4
     )
 
@@ -364,10 +366,10 @@ def test_an_archived_request_refuses_every_change(org, customers):
         lambda: services.service_request_assign(
             actor=org["supervisor"], service_request=service_request, assignee=org["manager2"]
         ),
-        lambda: services.service_request_handle(
+        lambda: services_handling.service_request_handle(
             actor=org["manager1"], service_request=service_request, handling="再次处理"
         ),
-        lambda: services.service_request_feedback(
+        lambda: services_feedback.service_request_feedback(
             actor=org["manager1"], service_request=service_request, result="x", satisfaction=1
         ),
         lambda: services.service_request_update(
@@ -464,7 +466,7 @@ def test_feedback_never_overwrites_the_satisfaction_a_user_entered(org, customer
     Customer.objects.filter(pk=customer.pk).update(satisfaction=5)
     before = Customer.history.filter(id=customer.pk).count()
     for score in (1, 2):
-        services.service_request_feedback(
+        services_feedback.service_request_feedback(
             actor=org["manager1"],
             service_request=handled(org, customers),
             result="不满意",

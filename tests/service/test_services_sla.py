@@ -87,9 +87,9 @@ def test_a_late_first_response_is_missed_but_not_overdue_until_resolution_is_due
 
 
 def handled_now(org, service_request):
-    from guanxi.service.services import requests as services
+    from guanxi.service.services import handling as services_handling
 
-    return services.service_request_handle(
+    return services_handling.service_request_handle(
         actor=org["manager1"], service_request=service_request, handling="已处理"
     )
 

@@ -13,7 +13,7 @@ from guanxi.collaboration.models import Notification
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.service import notifications, surveys
 from guanxi.service.models import SatisfactionSurvey, ServiceRequest, ServiceRound
-from guanxi.service.services import requests as services
+from guanxi.service.services import feedback as services_feedback
 from tests.service.fixtures.surveys import handled
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -165,7 +165,7 @@ def test_a_new_survey_ends_the_earlier_link(org, customers, login, smtp_server):
 def test_feedback_recorded_by_staff_closes_the_link(org, customers, login, smtp_server):
     service_request = handled(org, customers)
     send(login, service_request)
-    services.service_request_feedback(
+    services_feedback.service_request_feedback(
         actor=org["manager1"],
         service_request=service_request,
         result="电话回访满意",
@@ -182,7 +182,7 @@ def test_a_survey_waits_for_the_handling_and_needs_an_address(org, customers, sm
     with pytest.raises(BusinessRuleError) as error:
         surveys.survey_send(actor=org["manager1"], service_request=service_request)
     assert "no e-mail address" in str(error.value)
-    services.service_request_feedback(
+    services_feedback.service_request_feedback(
         actor=org["manager1"], service_request=service_request, result="ok", satisfaction=3
     )
     with pytest.raises(BusinessRuleError) as error:

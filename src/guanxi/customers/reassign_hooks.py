@@ -12,6 +12,14 @@ A hook is called as ``hook(actor=..., customer=..., previous=..., owner=...)`` i
 reassignment's transaction, after the customer's new owner is saved: it moves its own open
 records (through its own services, so they are audited too), and raising any exception undoes
 the whole reassignment, customer included.
+
+Every change of a customer's owner runs the hooks, whichever service makes it:
+``customer_update`` (the owner field), ``customer_reassign`` and ``customers_bulk_reassign``,
+the pool's claim, assignment, release and daily recall (``previous`` or ``owner`` is ``None``
+for the pool, ``actor`` is ``None`` for the recall), and ``customer_merge``, which runs them
+for the duplicate (``customer``) with the survivor's owner as ``owner`` just before the
+duplicate's records move to the survivor. A hook that keeps a copy of the owner on its records
+updates it on every call; moving open work only makes sense between two people.
 """
 
 from collections.abc import Callable

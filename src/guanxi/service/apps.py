@@ -15,10 +15,14 @@ class ServiceConfig(AppConfig):
         # periodic jobs: the overdue scan, the mailbox poll and surveys (tasks), and the kinds
         # of notification it sends.
         from guanxi.accounts import roles
+        from guanxi.customers import reassign_hooks
         from guanxi.service import notifications, rules, tasks, timeline  # noqa: F401
+        from guanxi.service.services.requests import service_requests_follow_customer
 
         roles.grant_by_default(rules.ROLE_GRANTS)
 
+        # A customer changing hands takes its open requests along (and its owner onto them).
+        reassign_hooks.register(service_requests_follow_customer)
         # The SLA settings are reached from the queues.
         navigation.register(
             NavItem(

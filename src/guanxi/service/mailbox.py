@@ -49,6 +49,7 @@ from guanxi.service.intake import (
 )
 from guanxi.service.models import ServiceMessage, ServiceRequest
 from guanxi.service.services import requests as services
+from guanxi.service.services.flow import MAX_TEXT_LENGTH
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +209,7 @@ def _file(mail: InboundMail) -> str:
     service_request = services.service_request_receive(
         service_type=_service_type(),
         summary=summary,
-        request=mail.text[: services.MAX_TEXT_LENGTH] or summary,
+        request=mail.text[:MAX_TEXT_LENGTH] or summary,
         channel=DictionaryEntry.objects.filter(kind=DictionaryKind.CHANNEL, code="email").first(),
         customer=customer,
         contact=contact,

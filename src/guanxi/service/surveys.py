@@ -1,6 +1,6 @@
 """Satisfaction surveys 满意度调查: after a request is handled, its requester gets a one-time
 link and answers with their satisfaction (1–5) and a comment; the answer is the request's
-feedback 服务反馈, recorded by ``services.requests.service_request_feedback`` with the survey
+feedback 服务反馈, recorded by ``services.feedback.service_request_feedback`` with the survey
 as its source, so 3 or more archives the request and less sends it back to the assignee.
 
 The link carries a random token; only its SHA-256 is stored. A link works once, until it
@@ -28,7 +28,7 @@ from guanxi.service import rules
 from guanxi.service.intake import MailNotSent, reply_address, request_mail_send
 from guanxi.service.models import SatisfactionSurvey, ServiceRequest, ServiceRound
 from guanxi.service.selectors.requests import service_request_list
-from guanxi.service.services import requests as services
+from guanxi.service.services import feedback
 
 Status = ServiceRequest.Status
 MAX_COMMENT_LENGTH = 2000
@@ -152,7 +152,7 @@ def survey_answer(*, token: str, satisfaction: int | str, comment: str = "") -> 
             {"comment": _("Keep this under %(limit)s characters.") % {"limit": MAX_COMMENT_LENGTH}}
         )
     result = comment or _("Answered the satisfaction survey without a comment.")
-    services.service_request_feedback(
+    feedback.service_request_feedback(
         actor=None,
         service_request=survey.request,
         result=result,

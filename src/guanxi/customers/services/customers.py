@@ -284,7 +284,8 @@ def _customer_update(
         for name in CUSTOMER_CHECKED_FIELDS
         if name in fields and fields[name] != getattr(customer, name)
     ]
-    owner_changes = "owner" in fields and fields["owner"] != customer.owner
+    previous = customer.owner
+    owner_changes = "owner" in fields and fields["owner"] != previous
     if owner_changes:
         _check_owner(actor, fields["owner"])
     for name, value in fields.items():
@@ -294,6 +295,9 @@ def _customer_update(
     derive_keys(customer)
     record_update(instance=customer, actor=actor, expected_version=expected_version)
     _unflag(customer, None, corrected)
+    if owner_changes:
+        # An edit of the owner is a reassignment like any other: the open work follows.
+        reassign_hooks.run(actor=actor, customer=customer, previous=previous, owner=customer.owner)
     return customer
 
 

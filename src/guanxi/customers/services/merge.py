@@ -24,7 +24,7 @@ from guanxi.core.exceptions import ConflictError
 from guanxi.core.rules import require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import record_bulk_update, record_update, system_reason
-from guanxi.customers import events, rules
+from guanxi.customers import events, reassign_hooks, rules
 from guanxi.customers.models import ChurnCase, Contact, Customer
 from guanxi.customers.services.customers import (
     CUSTOMER_EDITABLE_FIELDS,
@@ -184,6 +184,12 @@ def customer_merge(
     _check_version(survivor, survivor_version)
     _check_version(merged, merged_version)
 
+    if merged.owner_id != survivor.owner_id:
+        # The duplicate's open work passes to the survivor's owner before it moves over, as in
+        # any change of owner; its closed work moves unchanged.
+        reassign_hooks.run(
+            actor=actor, customer=merged, previous=merged.owner, owner=survivor.owner
+        )
     contacts = _move_contacts(actor=actor, survivor=survivor, merged=merged)
     _close_churn_cases(actor=actor, merged=merged)
     moved = _move_related(actor=actor, survivor=survivor, merged=merged)

@@ -39,7 +39,7 @@ from guanxi.core.services.records import (
     record_update,
     system_reason,
 )
-from guanxi.customers import events, notifications, rules
+from guanxi.customers import events, notifications, reassign_hooks, rules
 from guanxi.customers.models import Customer, OwnershipCap, PoolPolicy
 from guanxi.customers.selectors.pool import (
     notice_candidates,
@@ -117,10 +117,14 @@ def _lock(customer: Customer, owner: User | None = None) -> Customer:
 def _set_owner(
     *, actor: User | None, customer: Customer, owner: User | None, reason: str
 ) -> Customer:
+    """Every move of the pool changes the owner here; the customer's open work and the owner
+    kept on its records follow through the reassign hooks, in the same transaction."""
+    previous = customer.owner
     customer.owner = owner
     customer.owned_since = timezone.now() if owner is not None else None
     customer.recall_notice_at = None
     record_update(instance=customer, actor=actor, change_reason=reason)
+    reassign_hooks.run(actor=actor, customer=customer, previous=previous, owner=owner)
     return customer
 
 

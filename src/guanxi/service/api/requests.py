@@ -43,7 +43,10 @@ from guanxi.customers.api.customers import ScopedCustomerField
 from guanxi.service import rules, sla
 from guanxi.service.models import ServiceRequest, ServiceRound
 from guanxi.service.selectors import requests as selectors
+from guanxi.service.services import feedback as services_feedback
+from guanxi.service.services import handling as services_handling
 from guanxi.service.services import requests as services
+from guanxi.service.services.flow import MAX_TEXT_LENGTH
 
 # --- serializers ------------------------------------------------------------------------------
 
@@ -151,7 +154,7 @@ class ServiceRequestSerializer(VersionedModelSerializer):
         extra_kwargs = {
             "summary": {"help_text": "One line 摘要 (up to 200 characters)."},
             "request": {
-                "max_length": services.MAX_TEXT_LENGTH,
+                "max_length": MAX_TEXT_LENGTH,
                 "help_text": "What the customer asked 服务请求.",
             },
         }
@@ -215,14 +218,14 @@ class ServiceAssignSerializer(serializers.Serializer):
 
 class ServiceHandleSerializer(serializers.Serializer):
     handling = serializers.CharField(
-        max_length=services.MAX_TEXT_LENGTH, help_text="How the request was handled 服务处理."
+        max_length=MAX_TEXT_LENGTH, help_text="How the request was handled 服务处理."
     )
     version = VersionField(help_text="Optional: the request's version as read; stale → 409.")
 
 
 class ServiceFeedbackSerializer(serializers.Serializer):
     result = serializers.CharField(
-        max_length=services.MAX_TEXT_LENGTH, help_text="The result 处理结果 as the customer saw it."
+        max_length=MAX_TEXT_LENGTH, help_text="The result 处理结果 as the customer saw it."
     )
     satisfaction = serializers.IntegerField(
         min_value=1,
@@ -385,7 +388,7 @@ class ServiceRequestViewSet(ScopedViewSet):
     def handle(self, request, pk=None):
         service_request = self.get_object()
         data = self._payload(ServiceHandleSerializer)
-        handled = services.service_request_handle(
+        handled = services_handling.service_request_handle(
             actor=request.user,
             service_request=service_request,
             handling=data["handling"],
@@ -404,7 +407,7 @@ class ServiceRequestViewSet(ScopedViewSet):
     def feedback(self, request, pk=None):
         service_request = self.get_object()
         data = self._payload(ServiceFeedbackSerializer)
-        answered = services.service_request_feedback(
+        answered = services_feedback.service_request_feedback(
             actor=request.user,
             service_request=service_request,
             result=data["result"],

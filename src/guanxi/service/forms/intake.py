@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.spam import SpamProtectedForm
 from guanxi.service.intake import intake_service_types
-from guanxi.service.services.requests import MAX_TEXT_LENGTH
+from guanxi.service.services.flow import MAX_TEXT_LENGTH
 from guanxi.service.surveys import MAX_COMMENT_LENGTH
 
 WEB_FORM_SALT = "guanxi.service.request-web-form"

@@ -10,7 +10,7 @@ from guanxi.customers.models import Contact
 from guanxi.customers.selectors.customers import contact_list, customer_list
 from guanxi.service.models import ServiceLevelTarget, ServiceRequest
 from guanxi.service.selectors import requests as selectors
-from guanxi.service.services.requests import MAX_TEXT_LENGTH
+from guanxi.service.services.flow import MAX_TEXT_LENGTH
 
 _FORM_FIELDS = ("service_type", "summary", "channel", "contact", "request")
 

@@ -22,8 +22,8 @@ from guanxi.core.seeding import SeedContext, register_seeder, words_of
 from guanxi.core.services.records import code_reserve
 from guanxi.customers.models import Customer
 from guanxi.service.models import ServiceRequest, ServiceRound
-from guanxi.service.services.requests import CODE_PREFIX, sla_hours
-from guanxi.service.services.sla import team_supervisors
+from guanxi.service.services.requests import CODE_PREFIX
+from guanxi.service.services.sla import sla_hours, team_supervisors
 
 REQUESTS_PER_CUSTOMER = 0.3
 TYPE_WEIGHTS = {"consultation": 60, "complaint": 25, "suggestion": 15}
@@ -146,6 +146,7 @@ def _request(
         "channel_id": rng.choices(*channels)[0],
         "summary": rng.choice(SUMMARIES.get(code) or SUMMARIES["consultation"]),
         "customer_id": customer_id,
+        "customer_owner_id": owner_id,
         "request": "",
         "created_by_id": owner_id,
         "updated_by_id": owner_id,

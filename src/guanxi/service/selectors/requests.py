@@ -1,6 +1,7 @@
 """Reads of service requests 客户服务, always within the actor's scope.
 
-A request belongs to its customer's account manager, its assignee and its creator
+A request belongs to its customer's account manager (kept on the request as
+``customer_owner``, so scoping joins no customers), its assignee and its creator
 (``ServiceRequest.scope_fields``): each of them sees it, and so does everyone whose scope covers
 one of them. A request that belongs to no one yet — nobody assigned and no account manager:
 unmatched (no customer) or from a customer in the pool 公海 — is visible to the supervisors
@@ -29,8 +30,8 @@ def service_request_list(*, actor: User) -> QuerySet[ServiceRequest]:
     condition = scope_q(actor, ServiceRequest)
     if condition is not None:
         if rules.assigns_requests(actor):
-            # customer__owner__isnull also holds when there is no customer (a LEFT JOIN).
-            condition |= Q(assigned_to__isnull=True, customer__owner__isnull=True)
+            # customer_owner is empty for a pool customer's request and for an unmatched one.
+            condition |= Q(assigned_to__isnull=True, customer_owner__isnull=True)
         rows = rows.filter(condition)
     return rows.order_by("-created_at", "-id")
 

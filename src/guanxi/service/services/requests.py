@@ -1,47 +1,39 @@
-"""Every write on service requests 客户服务: create, edit, assign, handle, feedback, delete.
+"""Every write that files or changes a service request 客户服务: create, receive (the intake),
+edit, delete, assign 服务分配, and the move of open requests when their customer changes hands.
 
-The flow, enforced here and nowhere else so pages, the API, the intake and jobs all obey it:
-
-- new 新创建 → assigned 已分配: a supervisor (``rules.ASSIGN_SERVICEREQUEST``) assigns it
-  服务分配 to someone of their team; reassigning is allowed until it is handled.
-- assigned → handled 已处理: only the assignee records the handling 服务处理.
-- handled → archived 已归档 or back to assigned: the feedback 服务反馈 (result 处理结果 and
-  satisfaction 满意度 1–5) archives it 服务归档 at 3 or more; below 3 it opens the next round
-  with the same assignee. Every round keeps its handling and feedback.
-- An archived request is read-only; no status is ever written directly.
-
-The first handling is the first response of the SLA; archiving is the resolution. Who may do
-what is decided by the predicates of ``guanxi.service.rules``.
+The flow these steps belong to is described in :mod:`guanxi.service.services.flow`; the
+handling is in ``handling``, the feedback in ``feedback``.
 """
 
-from datetime import timedelta
-from typing import Any, TypedDict, Unpack, cast
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
-from guanxi.collaboration.services.notifications import notification_send
-from guanxi.core.exceptions import BusinessRuleError, ConflictError
+from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.rules import require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import code_next, record_create, record_soft_delete, record_update
 from guanxi.customers.models import Contact, Customer
 from guanxi.service import notifications, rules
-from guanxi.service.models import ServiceLevelTarget, ServiceRequest, ServiceRound
-from guanxi.service.selectors.requests import service_assignee_choices, service_request_list
+from guanxi.service.models import ServiceRequest, ServiceRound
+from guanxi.service.selectors.requests import service_assignee_choices
+from guanxi.service.services.flow import (
+    Status,
+    checked_entry,
+    request_locked,
+    status_check,
+    text_checked,
+    version_check,
+)
+from guanxi.service.services.notifications import request_notify
+from guanxi.service.services.sla import due_times_set
 
-Status = ServiceRequest.Status
 CODE_PREFIX = "FW"
-SATISFIED_FROM = 3  # feedback at or above this archives the request
-MAX_TEXT_LENGTH = 8000
-# SLA hours (first response, resolution) of a type without a ServiceLevelTarget row.
-DEFAULT_TARGET_HOURS = {"consultation": (4, 24), "suggestion": (24, 72), "complaint": (2, 48)}
-FALLBACK_TARGET_HOURS = (8, 48)
 EDITABLE_FIELDS = ("service_type", "summary", "request", "channel", "customer", "contact")
 
 
@@ -54,62 +46,6 @@ class ServiceRequestFields(TypedDict, total=False):
     channel: DictionaryEntry | None
     customer: Customer | None
     contact: Contact | None
-
-
-# A notification's words: rendered in the recipient's language when it is sent.
-
-
-# -- helpers -----------------------------------------------------------------------------------
-
-
-def _locked(actor: User, service_request: ServiceRequest) -> ServiceRequest:
-    """The request's current row, locked, if the actor sees it (else ``DoesNotExist``, a 404).
-
-    Transitions decide on the locked row, so two people acting at once cannot both assign or
-    both record feedback.
-    """
-    rows = service_request_list(actor=actor).filter(pk=service_request.pk).order_by()
-    rows = rows.select_related(None).select_for_update(of=("self",))
-    return rows.get()
-
-
-def _check_version(service_request: ServiceRequest, expected: int | None) -> None:
-    if expected is not None and int(expected) != service_request.version:
-        raise ConflictError(current_version=service_request.version)
-
-
-def _refuse(service_request: ServiceRequest, *, allowed: tuple[str, ...], message: str) -> None:
-    """Refuse a transition the request's status does not allow, saying what it is now."""
-    if service_request.status in allowed:
-        return
-    if service_request.is_archived:
-        message = _("This request is archived and can no longer change.")
-    else:
-        message = message % {"status": str(service_request.get_status_display()).lower()}
-    raise BusinessRuleError({"status": message})
-
-
-def _text(
-    value: str | None, *, field: str, required_message: str, max_length: int = MAX_TEXT_LENGTH
-) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({field: required_message})
-    if len(text) > max_length:
-        raise ValidationError(
-            {field: _("Keep this under %(limit)s characters.") % {"limit": max_length}}
-        )
-    return text
-
-
-def checked_entry(value: object, *, kind: str, field: str, message: str) -> DictionaryEntry:
-    """``value`` if it is a live entry of the dictionary ``kind``; else an error on ``field``
-    (``message`` when nothing was chosen)."""
-    if value is None:
-        raise ValidationError({field: message})
-    if not isinstance(value, DictionaryEntry) or value.kind != kind or value.is_deleted:
-        raise ValidationError({field: _("Choose a value from the list.")})
-    return value
 
 
 def _check_customer_and_contact(
@@ -126,43 +62,6 @@ def _check_customer_and_contact(
     )
     if wrong_contact:
         raise ValidationError({"contact": _("Choose a contact of this request's customer.")})
-
-
-def sla_hours(service_type: DictionaryEntry) -> tuple[int, int]:
-    """(first response, resolution) hours promised for requests of ``service_type``."""
-    target = ServiceLevelTarget.objects.filter(service_type=service_type).first()
-    if target is not None:
-        return target.first_response_hours, target.resolution_hours
-    return DEFAULT_TARGET_HOURS.get(service_type.code, FALLBACK_TARGET_HOURS)
-
-
-def _set_due_times(service_request: ServiceRequest) -> None:
-    response_hours, resolution_hours = sla_hours(service_request.service_type)
-    start = service_request.created_at
-    service_request.response_due_at = start + timedelta(hours=response_hours)
-    service_request.resolution_due_at = start + timedelta(hours=resolution_hours)
-
-
-def _current_round(service_request: ServiceRequest) -> ServiceRound:
-    return service_request.round_set.select_for_update().get(number=service_request.rounds)
-
-
-def _notify(
-    recipient: User | None,
-    *,
-    actor: User | None,
-    kind: str,
-    params: dict[str, Any],
-    service_request: ServiceRequest,
-) -> None:
-    if recipient is None or (actor is not None and recipient.pk == actor.pk):
-        return
-    notification_send(
-        recipient=recipient,
-        kind=kind,
-        params=params,
-        url=reverse("service:request_detail", args=[service_request.pk]),
-    )
 
 
 # -- create and edit ---------------------------------------------------------------------------
@@ -188,10 +87,10 @@ def _clean(
     checked_channel = checked_entry(
         channel, kind=DictionaryKind.CHANNEL, field="channel", message=_("Choose the channel.")
     )
-    summary = _text(
+    summary = text_checked(
         summary, field="summary", required_message=_("Summarise the request."), max_length=200
     )
-    request = _text(request, field="request", required_message=_("Describe the request."))
+    request = text_checked(request, field="request", required_message=_("Describe the request."))
     _check_customer_and_contact(actor, customer=customer, contact=contact)
     return {
         "service_type": checked_type,
@@ -232,8 +131,23 @@ def _build(
         requester_phone=(requester_phone or "").strip(),
         created_at=timezone.now(),
     )
-    _set_due_times(service_request)
+    due_times_set(service_request)
     return service_request
+
+
+def _customer_owner_keep(service_request: ServiceRequest) -> None:
+    """Copy the customer's account manager onto the request (no save).
+
+    The customer row is locked against a concurrent reassignment, whose hook would otherwise
+    miss this request while it is not committed yet and leave it with the previous owner.
+    """
+    if service_request.customer_id is None:
+        service_request.customer_owner_id = None
+        return
+    owners = Customer.all_objects.select_for_update(no_key=True).filter(
+        pk=service_request.customer_id
+    )
+    service_request.customer_owner_id = owners.values_list("owner_id", flat=True).get()
 
 
 def _code() -> str:
@@ -266,6 +180,7 @@ def service_request_create(
         contact=contact,
     )
     service_request.code = _code()
+    _customer_owner_keep(service_request)
     return record_create(instance=service_request, actor=actor)
 
 
@@ -307,6 +222,7 @@ def service_request_receive(
     )
     with transaction.atomic(savepoint=False):
         service_request.code = _code()
+        _customer_owner_keep(service_request)
         return record_create(instance=service_request, actor=None)
 
 
@@ -321,19 +237,19 @@ def service_request_update(
     """Correct a request while it is new or assigned (type, summary, text, channel, and the
     customer and contact — how a supervisor links a request that came in unmatched)."""
     require(actor, rules.CHANGE_SERVICEREQUEST)
-    locked = _locked(actor, service_request)
+    locked = request_locked(actor, service_request)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
             _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
-    _refuse(
+    status_check(
         locked,
         allowed=(Status.NEW, Status.ASSIGNED),
         message=_("Only new or assigned requests can be edited; this one is %(status)s."),
     )
-    _check_version(locked, expected_version)
-    previous_type_id = locked.service_type_id
+    version_check(locked, expected_version)
+    previous_type_id, previous_customer_id = locked.service_type_id, locked.customer_id
     values: ServiceRequestFields = {
         "service_type": locked.service_type,
         "summary": locked.summary,
@@ -347,7 +263,9 @@ def service_request_update(
         setattr(locked, name, value)
     if locked.service_type_id != previous_type_id:
         # The promise follows the type, counted from when the request came in.
-        _set_due_times(locked)
+        due_times_set(locked)
+    if locked.customer_id != previous_customer_id:
+        _customer_owner_keep(locked)
     return record_update(instance=locked, actor=actor)
 
 
@@ -357,8 +275,8 @@ def service_request_delete(
 ) -> None:
     """Move a new (not yet assigned) request to the recycle bin; later ones are history."""
     require(actor, rules.DELETE_SERVICEREQUEST)
-    locked = _locked(actor, service_request)
-    _refuse(
+    locked = request_locked(actor, service_request)
+    status_check(
         locked,
         allowed=(Status.NEW,),
         message=_("Only new requests can be deleted; this one is %(status)s."),
@@ -380,13 +298,13 @@ def service_request_assign(
     """A supervisor assigns 服务分配 a new request (or reassigns an assigned one) to someone
     of their team; the assignee, time and supervisor are recorded, the assignee notified."""
     require(actor, rules.ASSIGN_SERVICEREQUEST)
-    locked = _locked(actor, service_request)
-    _refuse(
+    locked = request_locked(actor, service_request)
+    status_check(
         locked,
         allowed=(Status.NEW, Status.ASSIGNED),
         message=_("A %(status)s request cannot be assigned any more."),
     )
-    _check_version(locked, expected_version)
+    version_check(locked, expected_version)
     if assignee is None:
         raise ValidationError({"assigned_to": _("Choose whom to assign the request to.")})
     if not service_assignee_choices(actor=actor).filter(pk=assignee.pk).exists():
@@ -415,7 +333,7 @@ def service_request_assign(
     record_update(
         instance=locked, actor=actor, change_reason=_("Assigned to %(name)s") % {"name": assignee}
     )
-    _notify(
+    request_notify(
         assignee,
         actor=actor,
         kind=notifications.REQUEST_ASSIGNED,
@@ -425,120 +343,42 @@ def service_request_assign(
     return locked
 
 
-@transaction.atomic
-def service_request_handle(
-    *,
-    actor: User,
-    service_request: ServiceRequest,
-    handling: str,
-    expected_version: int | None = None,
-) -> ServiceRequest:
-    """The assignee records how the request was handled 服务处理; it waits for feedback."""
-    require(actor, rules.CHANGE_SERVICEREQUEST)
-    locked = _locked(actor, service_request)
-    _refuse(
-        locked,
-        allowed=(Status.ASSIGNED,),
-        message=_("Only an assigned request can be handled; this one is %(status)s."),
-    )
-    require(
-        actor,
-        rules.is_assignee(actor, locked),
-        _("Only %(name)s, to whom this request is assigned, handles it.")
-        % {"name": locked.assigned_to},
-    )
-    _check_version(locked, expected_version)
-    handling = _text(handling, field="handling", required_message=_("Describe the handling."))
-    now = timezone.now()
-    current = _current_round(locked)
-    current.handling, current.handled_by, current.handled_at = handling, actor, now
-    current.save(update_fields=["handling", "handled_by", "handled_at"])
-    locked.status = Status.HANDLED
-    locked.handled_at = now
-    locked.first_response_at = locked.first_response_at or now
-    record_update(instance=locked, actor=actor, change_reason=_("Handled"))
-    owner = locked.customer.owner if locked.customer is not None else None
-    for recipient in {locked.created_by, owner}:
-        _notify(
-            recipient,
-            actor=actor,
-            kind=notifications.REQUEST_HANDLED,
-            params={"code": locked.code},
-            service_request=locked,
-        )
-    return locked
+# -- a customer changing hands takes its open requests along ----------------------------------
+
+MOVING_STATUSES = (Status.ASSIGNED, Status.HANDLED)
 
 
-@transaction.atomic
-def service_request_feedback(
-    *,
-    actor: User | None,
-    service_request: ServiceRequest,
-    result: str,
-    satisfaction: int | str,
-    expected_version: int | None = None,
-    source: str = ServiceRound.FeedbackSource.STAFF,
-) -> ServiceRequest:
-    """Record the feedback 服务反馈 of the handled round: satisfaction of 3 or more archives
-    the request 服务归档; below 3 sends it back to its assignee for another round.
+def service_requests_follow_customer(
+    *, actor: User | None, customer: Customer, previous: User | None, owner: User | None
+) -> None:
+    """Registered with ``customers.reassign_hooks``: ``customer`` now belongs to ``owner``.
 
-    ``actor`` is ``None`` when the customer answered a satisfaction survey themselves.
+    Every request of the customer carries the new account manager (what scoping reads). The
+    open ones its previous owner was assigned (assigned, or handled and waiting for feedback)
+    move to the new owner, each audited; for an assigned one the open round moves too, while
+    a handled round keeps who handled it. Archived requests stay with whoever did the work,
+    and so do requests assigned to someone else.
     """
-    if actor is not None:
-        require(actor, rules.CHANGE_SERVICEREQUEST)
-        locked = _locked(actor, service_request)
-    else:
-        locked = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
-    _refuse(
-        locked,
-        allowed=(Status.HANDLED,),
-        message=_("Feedback comes after the handling; this request is %(status)s."),
+    new_owner_id = owner.pk if owner is not None else None
+    # A derived value like the due times: no version bump, so nobody's open edit conflicts.
+    ServiceRequest.all_objects.filter(customer=customer).exclude(
+        customer_owner_id=new_owner_id
+    ).update(customer_owner_id=new_owner_id)
+    if previous is None or owner is None or previous.pk == owner.pk:
+        return
+    moving = ServiceRequest.objects.select_for_update().filter(
+        customer=customer, assigned_to=previous, status__in=MOVING_STATUSES
     )
-    _check_version(locked, expected_version)
-    result = _text(result, field="result", required_message=_("Describe the result."))
-    score = _satisfaction(satisfaction)
     now = timezone.now()
-    current = _current_round(locked)
-    current.result, current.satisfaction = result, score
-    current.feedback_by, current.feedback_at, current.feedback_source = actor, now, source
-    current.save(
-        update_fields=["result", "satisfaction", "feedback_by", "feedback_at", "feedback_source"]
-    )
-    locked.result, locked.satisfaction = result, score
-    if score >= SATISFIED_FROM:
-        locked.status = Status.ARCHIVED
-        locked.archived_at = now
-        reason = _("Feedback %(score)s: archived") % {"score": score}
-    else:
-        assignee = cast(User, locked.assigned_to)  # handled, so it was assigned
-        locked.status = Status.ASSIGNED
-        locked.rounds += 1
-        ServiceRound.objects.create(
-            request=locked,
-            number=locked.rounds,
-            assigned_to=assignee,
-            assigned_by=None,
-            assigned_at=now,
-        )
-        reason = _("Feedback %(score)s: back to the assignee") % {"score": score}
-        _notify(
-            assignee,
+    for service_request in moving.order_by("pk"):
+        if service_request.status == Status.ASSIGNED:
+            ServiceRound.objects.filter(
+                request=service_request, number=service_request.rounds
+            ).update(assigned_to=owner, assigned_by=actor, assigned_at=now)
+            service_request.assigned_at = now
+        service_request.assigned_to = owner
+        record_update(
+            instance=service_request,
             actor=actor,
-            kind=notifications.REQUEST_RETURNED,
-            params={"code": locked.code, "score": score},
-            service_request=locked,
+            change_reason=_("Moved with the customer to %(name)s") % {"name": owner},
         )
-    # The customer's own satisfaction 满意度 is what a user entered; what the feedback says is
-    # computed where it is shown (``service.timeline.service_figures``), never written over it.
-    record_update(instance=locked, actor=actor, change_reason=reason)
-    return locked
-
-
-def _satisfaction(value: object) -> int:
-    try:
-        score: int = int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        score = 0
-    if str(value).strip() != str(score) or not 1 <= score <= 5:
-        raise ValidationError({"satisfaction": _("Satisfaction is a whole number from 1 to 5.")})
-    return score

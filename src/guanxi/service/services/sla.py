@@ -6,7 +6,7 @@ The measurement itself is read-only (``guanxi.service.sla``); the rule for "over
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -25,11 +25,30 @@ from guanxi.core.services.records import record_bulk_update, system_reason
 from guanxi.service import notifications, rules
 from guanxi.service.models import ServiceLevelTarget, ServiceRequest
 from guanxi.service.selectors.requests import overdue_q
-from guanxi.service.services.requests import checked_entry
+from guanxi.service.services.flow import checked_entry
 
 logger = logging.getLogger(__name__)
 OVERDUE_BATCH = 500
 OVERDUE_NOTICE = system_reason("service.overdue_notice", gettext_lazy("Overdue notice sent"))
+# SLA hours (first response, resolution) of a type without a ServiceLevelTarget row.
+DEFAULT_TARGET_HOURS = {"consultation": (4, 24), "suggestion": (24, 72), "complaint": (2, 48)}
+FALLBACK_TARGET_HOURS = (8, 48)
+
+
+def sla_hours(service_type: DictionaryEntry) -> tuple[int, int]:
+    """(first response, resolution) hours promised for requests of ``service_type``."""
+    target = ServiceLevelTarget.objects.filter(service_type=service_type).first()
+    if target is not None:
+        return target.first_response_hours, target.resolution_hours
+    return DEFAULT_TARGET_HOURS.get(service_type.code, FALLBACK_TARGET_HOURS)
+
+
+def due_times_set(service_request: ServiceRequest) -> None:
+    """Fix the request's promise from its type's SLA, counted from when it came in (no save)."""
+    response_hours, resolution_hours = sla_hours(service_request.service_type)
+    start = service_request.created_at
+    service_request.response_due_at = start + timedelta(hours=response_hours)
+    service_request.resolution_due_at = start + timedelta(hours=resolution_hours)
 
 
 class ServiceLevelRefused(ValidationError):

@@ -51,6 +51,8 @@ from guanxi.service.forms.requests import (
 )
 from guanxi.service.models import ServiceRequest
 from guanxi.service.selectors import requests as selectors
+from guanxi.service.services import feedback as services_feedback
+from guanxi.service.services import handling as services_handling
 from guanxi.service.services import requests as services
 
 ACTIVE_NAV = "service"
@@ -387,7 +389,7 @@ class RequestHandleView(_TransitionView):
 
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(record, ServiceRequest)
-        return services.service_request_handle(
+        return services_handling.service_request_handle(
             actor=actor_of(request),
             service_request=record,
             handling=form.cleaned_data["handling"],
@@ -410,7 +412,7 @@ class RequestFeedbackView(_TransitionView):
 
     def save(self, request: HttpRequest, form: forms.Form, record: Model | None) -> Model:
         assert isinstance(record, ServiceRequest)
-        return services.service_request_feedback(
+        return services_feedback.service_request_feedback(
             actor=actor_of(request),
             service_request=record,
             result=form.cleaned_data["result"],

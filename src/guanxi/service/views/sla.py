@@ -13,7 +13,6 @@ from guanxi.core.views.generic import ScopedPageView
 from guanxi.service import rules
 from guanxi.service.forms.requests import ServiceLevelTargetForm
 from guanxi.service.selectors import requests as selectors
-from guanxi.service.services import requests as services
 from guanxi.service.services import sla as services_sla
 from guanxi.service.views.requests import ACTIVE_NAV, actor_of
 
@@ -33,7 +32,7 @@ class SlaSettingsView(ScopedPageView):
         rows = []
         for service_type, target in selectors.service_level_targets():
             if target is None:
-                first, resolution = services.sla_hours(service_type)
+                first, resolution = services_sla.sla_hours(service_type)
                 initial = {"first_response_hours": first, "resolution_hours": resolution}
             else:
                 initial = {
