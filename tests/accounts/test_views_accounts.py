@@ -400,7 +400,7 @@ def test_user_create_makes_an_assistant_supporting_chosen_managers(admin_client,
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:user_detail", args=[user.pk])
     assert user.team == east
-    assert user.phone == "13800138000"
+    assert user.phone == "+8613800138000"  # stored in E.164
     assert list(user.groups.all()) == [assistant_role]
     assert set(user.supports.all()) == {en["manager1"], en["manager2"]}
     assert user.check_password("Plum-blossom-88")
@@ -837,4 +837,4 @@ def test_a_stale_user_form_answers_409_and_overwrites_nothing(admin_client, org)
     response = admin_client.post(reverse("accounts:user_edit", args=[manager.pk]), data)
     assert response.status_code == 409
     manager.refresh_from_db()
-    assert manager.last_name != "改" and manager.phone == "13800000001"
+    assert manager.last_name != "改" and manager.phone == "+8613800000001"

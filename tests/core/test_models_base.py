@@ -30,7 +30,7 @@ def test_update_bumps_version_and_records_field_change(org, customer):
     assert customer.version == 2
     latest, previous = customer.history.all()[:2]
     changes = {c.field: (c.old, c.new) for c in latest.diff_against(previous).changes}
-    assert changes["phone"] == ("13800138000", "13900139000")
+    assert changes["phone"] == ("+8613800138000", "+8613900139000")  # stored in E.164
     assert latest.history_user == org["manager1"]
 
 

@@ -13,7 +13,7 @@ def test_tax_id_must_be_a_unified_credit_code_with_its_check_character():
     assert identifiers.identifier_check("tax_id", "11010519491231002X", label="Tax id")
     with pytest.raises(ValidationError) as caught:
         identifiers.identifier_check("tax_id", "91110000600037341A", label="Tax id")
-    assert caught.value.messages[0].startswith("Tax id: ")
+    assert caught.value.messages[0].startswith("Tax id")
 
 
 def test_business_licence_is_the_credit_code_or_an_old_registration_number():

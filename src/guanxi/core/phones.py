@@ -36,6 +36,10 @@ _CHINESE_EXTENSION = re.compile(r"\s*(?:转|轉|分机|分機|内线|內線)\s*"
 _PHONE_LIKE = re.compile(r"^[+\d(][\d\s\-().+]*$")
 
 
+# How a number is stored: E.164, with an extension as ";ext=N".
+STORED_PHONE = re.compile(r"\+[1-9]\d{5,14}(;ext=\d{1,10})?")
+
+
 def _prepared(value: str) -> str:
     text = unicodedata.normalize("NFKC", value or "").strip()
     return _CHINESE_EXTENSION.sub(" ext. ", text)

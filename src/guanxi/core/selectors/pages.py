@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.core.history import reason_label
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+from guanxi.core.phones import STORED_PHONE, phone_display
 from guanxi.core.recycle_bin import model_for_label, model_label, recycle_bin_models
 from guanxi.core.rules import VIEW_TEAM_RECORDS
 from guanxi.core.scoping import scope_queryset, sees_everything
@@ -101,6 +102,8 @@ def _display(model_field: Any, value: Any, related_labels: dict[tuple[Any, Any],
         return formats.localize(timezone.localtime(value) if timezone.is_aware(value) else value)
     if isinstance(value, date | Decimal | float | int):
         return formats.localize(value)
+    if isinstance(value, str) and STORED_PHONE.fullmatch(value):
+        return phone_display(value)  # stored E.164, read the way people write it
     return str(value)
 
 
