@@ -51,6 +51,10 @@ class TokenSerializer(serializers.Serializer):
 class ApiTokenSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     live = serializers.BooleanField(source="is_live", read_only=True)
+    # Empty while the token is not revoked: the schema must allow the blank value too.
+    revoked_because = serializers.ChoiceField(
+        choices=ApiToken.RevokedBecause.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = ApiToken
