@@ -31,7 +31,10 @@ def parse_networks(text: str) -> list[Network]:
             bad.append(value)
     if bad:
         raise ValidationError(
-            _("Not an IP address or CIDR range: %(values)s. Write one range per line, e.g. 10.0.0.0/8.")
+            _(
+                "Not an IP address or CIDR range: %(values)s. "
+                "Write one range per line, e.g. 10.0.0.0/8."
+            )
             % {"values": ", ".join(bad[:5])},
             code="invalid_network",
         )

@@ -127,7 +127,6 @@ class TokenView(UserLanguageMixin, APIView):
             status=status.HTTP_201_CREATED,
         )
 
-
     @staticmethod
     def _check_second_factor(user: User, otp: str, http_request) -> None:
         if security_selectors.has_confirmed_device(user):

@@ -12,8 +12,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Team, User
-from guanxi.accounts.roles import ROLE_LABELS, role_label
 from guanxi.accounts.networks import normalise_networks
+from guanxi.accounts.roles import ROLE_LABELS, role_label
 from guanxi.accounts.selectors import security as security_selectors
 from guanxi.accounts.selectors import users as selectors
 from guanxi.accounts.services import security as security_services

@@ -19,9 +19,7 @@ class RoleSecurity(models.Model):
         _("sign-in address ranges"),
         blank=True,
         validators=[validate_networks],
-        help_text=_(
-            "One IP address or CIDR range per line (e.g. 10.0.0.0/8). Empty: any address."
-        ),
+        help_text=_("One IP address or CIDR range per line (e.g. 10.0.0.0/8). Empty: any address."),
     )
 
     objects: "models.Manager[RoleSecurity]" = models.Manager()

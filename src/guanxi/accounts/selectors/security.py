@@ -45,11 +45,11 @@ def mfa_required(user: User) -> bool:
 
 def has_confirmed_device(user: User) -> bool:
     """Whether the user signs in with an authenticator app (an enrolment was confirmed)."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def recovery_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
 
 
 def allowed_networks(user: User) -> list[Network] | None:
@@ -61,7 +61,8 @@ def allowed_networks(user: User) -> list[Network] | None:
     """
     if user.allowed_networks.strip():
         return parse_networks(user.allowed_networks)
-    rows = list(Group.objects.filter(user=user).values_list("security__allowed_networks", flat=True))
+    roles = Group.objects.filter(user=user)
+    rows = list(roles.values_list("security__allowed_networks", flat=True))
     if not rows or any(not (text or "").strip() for text in rows):
         return None
     networks: list[Network] = []

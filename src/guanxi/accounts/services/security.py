@@ -22,9 +22,7 @@ ANY_ADDRESS = "0.0.0.0/0\n::/0"
 
 
 def refused_address_message() -> str:
-    return _(
-        "You cannot sign in from this network address. Ask an administrator to allow it."
-    )
+    return _("You cannot sign in from this network address. Ask an administrator to allow it.")
 
 
 def signin_check_address(*, user: User, request: HttpRequest) -> None:

@@ -248,7 +248,7 @@ def role_save(
     mfa_required: bool | None = None,
     allowed_networks: str | None = None,
 ) -> Group:
-    """Save a role; ``mfa_required``/``allowed_networks`` left None keep the role's sign-in rules."""
+    """Save a role; sign-in rules left None keep what the role has."""
     _require_account_admin(actor, manages_roles)
     role = role or Group()
     if role.pk and role.name in ROLE_LABELS and name != role.name:

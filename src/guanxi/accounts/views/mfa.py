@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views import View
 
 from guanxi.accounts.forms.users import CodeForm
 from guanxi.accounts.selectors import security as selectors
