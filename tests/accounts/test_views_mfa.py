@@ -122,9 +122,7 @@ def test_enrolment_shows_a_qr_code_and_the_secret_and_confirms_with_a_real_code(
     assert StaticToken.objects.filter(device__user=org["manager1"]).count() == 10
 
 
-def test_a_role_that_requires_it_sends_a_user_without_an_app_to_enrolment(
-    org, english, mfa_roles
-):
+def test_a_role_that_requires_it_sends_a_user_without_an_app_to_enrolment(org, english, mfa_roles):
     client, response = sign_in("admin", next_url=PROFILE)
 
     assert response["Location"].startswith(ENROL)
