@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from guanxi.accounts.forms.users import CodeForm
 from guanxi.accounts.selectors import security as selectors
@@ -45,7 +46,7 @@ class VerifyView(ScopedPageView):
             device = services.mfa_verify(user=user, code=form.cleaned_data["code"], request=request)
             if device is not None:
                 _finish_step(request, device)
-                if device.__class__.__name__ == "StaticDevice":
+                if isinstance(device, StaticDevice):
                     messages.warning(
                         request,
                         _("You used a recovery code; %(count)s are left.")
