@@ -138,7 +138,7 @@ def test_the_token_list_costs_the_same_queries_for_more_tokens(org, django_asser
     admin = APIClient()
     admin.force_authenticate(org["admin"])
     token_issue(user=org["manager1"])
-    with django_assert_max_num_queries(4) as few:
+    with django_assert_max_num_queries(5) as few:  # 4, and the planner's estimate on PostgreSQL
         admin.get("/api/auth/tokens/")
     for _n in range(5):
         token_issue(user=org["manager2"])

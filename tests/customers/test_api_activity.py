@@ -169,7 +169,7 @@ def test_interaction_list_queries_are_constant(org, customers, api, django_asser
             summary=str(index),
             attachments=[pdf()],
         )
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # 10, and the planner's estimate on PostgreSQL
         response = api("supervisor").get("/api/interactions/", {"page_size": 50})
     assert response.json()["count"] == 20
     assert all(len(row["attachments"]) == 1 for row in response.json()["results"])

@@ -70,7 +70,7 @@ def test_pool_filter(org, customers, api):
 def test_customer_list_queries_are_constant(org, api, username, django_assert_max_num_queries):
     CustomerFactory.create_batch(30, owner=org["manager1"])
     client = api(username)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # 8, and the planner's estimate on PostgreSQL
         response = client.get("/api/customers/", {"page_size": 50})
     assert response.json()["count"] == 30
 
@@ -243,7 +243,8 @@ def test_contact_list_queries_are_constant(org, api, django_assert_max_num_queri
     customer = CustomerFactory(owner=org["manager1"])
     ContactFactory.create_batch(30, customer=customer)
     client = api("supervisor")
-    with django_assert_max_num_queries(8):
+    # One more on PostgreSQL: the planner's estimate decides whether the list is counted.
+    with django_assert_max_num_queries(9):
         response = client.get("/api/contacts/", {"page_size": 50})
     assert response.json()["count"] == 30
 
