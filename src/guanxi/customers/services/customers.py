@@ -29,7 +29,7 @@ from guanxi.core.services.records import (
 from guanxi.customers import dedup, reassign_hooks, rules
 from guanxi.customers.identifiers import IDENTIFIER_FIELDS, identifier_check
 from guanxi.customers.models import Contact, Customer, FlaggedValue
-from guanxi.customers.search.keys import customer_search_text
+from guanxi.customers.search.keys import customer_search_columns
 from guanxi.customers.selectors.customers import customer_list
 
 CUSTOMER_CODE_PREFIX = "KH"
@@ -195,11 +195,11 @@ def _clean_fields(given: Mapping[str, Any], current: Customer | None = None) -> 
     return fields
 
 
-def _search_text(customer: Customer) -> str:
+def _search_columns(customer: Customer) -> dict[str, str]:
     names: Iterable[str] = []
     if customer.pk is not None:
         names = Contact.objects.filter(customer_id=customer.pk).values_list("name", flat=True)
-    return customer_search_text(
+    return customer_search_columns(
         name=customer.name,
         code=customer.code,
         phone=customer.phone,
@@ -210,17 +210,20 @@ def _search_text(customer: Customer) -> str:
 
 def derive_keys(customer: Customer) -> None:
     """Set the search and duplicate-check keys from the customer's fields (no save)."""
-    customer.search_text = _search_text(customer)
+    for column, keys in _search_columns(customer).items():
+        setattr(customer, column, keys)
     customer.name_key = dedup.name_key(customer.name)
     customer.phone_digits = dedup.phone_digits(customer.phone)
 
 
 def customer_search_refresh(*, customer: Customer) -> None:
     """Rewrite the search keys after a contact change; no version bump, no audit entry."""
-    customer.search_text = _search_text(customer)
-    # A plain UPDATE on purpose: the search key is derived from the customer's and contacts'
-    # own audited fields, is no business field, and the history page leaves it out.
-    Customer.all_objects.filter(pk=customer.pk).update(search_text=customer.search_text)
+    columns = _search_columns(customer)
+    for column, keys in columns.items():
+        setattr(customer, column, keys)
+    # A plain UPDATE on purpose: the search keys are derived from the customer's and contacts'
+    # own audited fields, are no business field, and the history page leaves them out.
+    Customer.all_objects.filter(pk=customer.pk).update(**columns)
 
 
 def _default_owner(actor: User) -> User | None:
