@@ -149,6 +149,10 @@ class DuplicateDetailSerializer(ErrorDetailSerializer):
     hidden_candidates = serializers.IntegerField(
         help_text="How many further similar customers exist outside the caller's scope."
     )
+    possible_duplicate = serializers.BooleanField(
+        help_text="A possible duplicate exists that is not named because it was found through a "
+        "field protected from the caller; someone who may see it was notified."
+    )
 
 
 class DuplicateErrorSerializer(serializers.Serializer):
@@ -227,6 +231,8 @@ class CustomerViewSet(ScopedViewSet):
             # Only candidates in the caller's scope are named; the others are only counted.
             body["error"]["candidates"] = [customer.pk for customer in found.visible]
             body["error"]["hidden_candidates"] = found.hidden_count
+            # Found through a field protected from the caller: neither which one nor the field.
+            body["error"]["possible_duplicate"] = bool(found.withheld)
             return Response(body, status=status.HTTP_409_CONFLICT)
 
     def create_record(self, data):

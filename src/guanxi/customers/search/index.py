@@ -57,7 +57,8 @@ def search_index_create() -> None:
         )
         cursor.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
         cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} ON customers_customer USING gin ({columns})"
+            f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} "
+            f"ON customers_customer USING gin ({columns})"
         )
         cursor.execute("RESET maintenance_work_mem")
         cursor.execute("ANALYZE customers_customer")

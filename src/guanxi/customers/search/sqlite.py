@@ -35,14 +35,15 @@ MIN_TERM = 3  # the trigram tokenizer matches nothing shorter
 
 def _triggers(columns: tuple[str, ...]) -> dict[str, str]:
     """The triggers keeping the FTS table current, for the search ``columns`` of the table."""
-    # Literal SQL on purpose: fixed names, no input (the triggers are the index's only writers).
+    # SQL built from fixed names only (SEARCH_COLUMNS), never from input; the triggers are the
+    # index's only writers.
     names = ", ".join(columns)
     new = ", ".join(f"new.{column}" for column in columns)
     old = ", ".join(f"old.{column}" for column in columns)
     delete = (
-        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) VALUES ('delete', old.id, {old});"
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) VALUES ('delete', old.id, {old});"  # noqa: E501, S608
     )
-    insert = f"INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new});"
+    insert = f"INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new});"  # noqa: S608
     return dict(
         zip(
             _TRIGGER_NAMES,
@@ -95,7 +96,10 @@ def fts_ensure(connection) -> bool:
             cursor.execute(f"CREATE TRIGGER {name} {triggers[name]}")
         if missing_table or missing:
             # Rows written while a trigger was missing are indexed again from the table.
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+            cursor.execute(
+                "INSERT INTO customers_customer_search(customers_customer_search) "
+                "VALUES ('rebuild')"
+            )
             return True
     return False
 

@@ -22,8 +22,8 @@ from guanxi.accounts.selectors.users import assignable_owners, sales_reps
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.rules import is_sales_assistant
 from guanxi.core.scoping import scope_queryset
-from guanxi.customers.models import COMPLETENESS_FIELDS, Contact, Customer, FlaggedValue
 from guanxi.customers.masking import field_protection
+from guanxi.customers.models import COMPLETENESS_FIELDS, Contact, Customer, FlaggedValue
 from guanxi.customers.search.keys import (
     PROTECTED_SEARCH_COLUMNS,
     SEARCH_COLUMNS,
