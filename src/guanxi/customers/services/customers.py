@@ -6,13 +6,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
