@@ -217,6 +217,9 @@ class CustomerViewSet(ScopedViewSet):
         "updated_at": "updated_at",
     }
 
+    def ordering_refused(self, request, path: str) -> bool:
+        return selectors.protected_path(actor=request.user, path=path)
+
     def select(self, actor):
         if self.action == "list":
             return selectors.customer_list(actor=actor, search=query_text(self.request, "search"))

@@ -55,6 +55,18 @@ CUSTOMER_SORTS = {
 DEFAULT_CUSTOMER_SORT = "created"
 
 
+def protected_path(*, actor: User, path: str) -> bool:
+    """Whether the customer lookup/ordering ``path`` (``-phone``, ``email__iexact``) reads a
+    field protected from ``actor``: sorting or filtering by it would tell what the mask hides."""
+    field = path.lstrip("-").split("__", 1)[0]
+    return f"customer.{field}" in field_protection(actor)
+
+
+def customer_sort_allowed(*, actor: User, sort: str) -> bool:
+    """Whether ``actor`` may sort the list by ``sort`` (a CUSTOMER_SORTS key)."""
+    return not any(protected_path(actor=actor, path=path) for path in CUSTOMER_SORTS.get(sort, ()))
+
+
 def customer_list(
     *,
     actor: User,
@@ -78,7 +90,17 @@ def customer_list(
             customers = customers.filter(
                 pk__in=FlaggedValue.objects.values("customer_id").distinct()
             )
-        customers = customers.filter(**filters)
+        # A protected field filters nothing for a reader it is protected from (see
+        # protected_path); the forms offer no such filter, this keeps any caller from one.
+        customers = customers.filter(
+            **{
+                path: value
+                for path, value in filters.items()
+                if not protected_path(actor=actor, path=path)
+            }
+        )
+    if not customer_sort_allowed(actor=actor, sort=sort):
+        sort = DEFAULT_CUSTOMER_SORT
     return customers.order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["created"]))
 
 
