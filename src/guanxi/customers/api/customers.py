@@ -159,6 +159,18 @@ class DuplicateErrorSerializer(serializers.Serializer):
     error = DuplicateDetailSerializer()
 
 
+def duplicate_response(error: DuplicateError) -> Response:
+    """The 409 answer to a refused duplicate (DuplicateErrorSerializer)."""
+    found = error.duplicates
+    body = error_body("duplicate", error.messages[0])
+    # Only candidates in the caller's scope are named; the others are only counted.
+    body["error"]["candidates"] = [customer.pk for customer in found.visible]
+    body["error"]["hidden_candidates"] = found.hidden_count
+    # Found through a field protected from the caller: neither which one nor the field.
+    body["error"]["possible_duplicate"] = bool(found.withheld)
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
 class CustomerFilter(django_filters.FilterSet):
     owner = id_filter("owner")
     level = id_filter("level")
@@ -229,14 +241,7 @@ class CustomerViewSet(ScopedViewSet):
         try:
             return super().create(request, *args, **kwargs)
         except DuplicateError as error:
-            found = error.duplicates
-            body = error_body("duplicate", error.messages[0])
-            # Only candidates in the caller's scope are named; the others are only counted.
-            body["error"]["candidates"] = [customer.pk for customer in found.visible]
-            body["error"]["hidden_candidates"] = found.hidden_count
-            # Found through a field protected from the caller: neither which one nor the field.
-            body["error"]["possible_duplicate"] = bool(found.withheld)
-            return Response(body, status=status.HTTP_409_CONFLICT)
+            return duplicate_response(error)
 
     def create_record(self, data):
         data.pop("credit_status", None)  # checked unchanged by the serializer
