@@ -162,3 +162,14 @@ def test_a_filter_on_a_protected_field_filters_nothing(org, customer):
     )
     supervisor = org["supervisor"]
     assert not customer_list(actor=supervisor, filters=probe).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
+def test_the_trigram_index_covers_every_search_column(org, customer):
+    from guanxi.customers.search.index import TRIGRAM_INDEX
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [TRIGRAM_INDEX])
+        (definition,) = cursor.fetchone()
+    for column in ("search_text", "search_phone", "search_email"):
+        assert f"{column} gin_trgm_ops" in definition
