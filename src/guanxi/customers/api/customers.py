@@ -207,7 +207,8 @@ class CustomerFilter(django_filters.FilterSet):
                 "search",
                 str,
                 description="Contained in the name (or its pinyin / pinyin initials), code, "
-                "phone, e-mail or a contact's name; width and case insensitive.",
+                "phone, e-mail or a contact's name; width and case insensitive. A phone or "
+                "e-mail masked or hidden for the caller's role is not searched.",
             )
         ]
     ),
