@@ -21,10 +21,26 @@ def forwards(apps, schema_editor):
     search_index_create()
 
 
+def backwards(apps, schema_editor):
+    from guanxi.customers.search.index import search_index_drop
+
+    # The index (and SQLite's triggers) read the columns about to be dropped.
+    search_index_drop()
+
+
+def index_restore(apps, schema_editor):
+    from guanxi.customers.search.index import search_index_create
+
+    # Reversed: the index over search_text alone. Its keys stay without the phone and e-mail
+    # until they are rewritten in the older format.
+    search_index_create()
+
+
 class Migration(migrations.Migration):
     dependencies = [("customers", "0013_normalise_phones_flag_invalid_identifiers")]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, index_restore, elidable=False),
         migrations.AddField(
             model_name="customer",
             name="search_phone",
@@ -45,5 +61,5 @@ class Migration(migrations.Migration):
             name="search_email",
             field=models.TextField(blank=True, default="", editable=False),
         ),
-        migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(forwards, backwards, elidable=False),
     ]
