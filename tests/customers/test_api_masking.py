@@ -53,18 +53,19 @@ def test_customer_detail_is_masked_and_hidden_fields_are_left_out(org, api, cust
 
 def test_customer_list_and_search_show_the_mask(org, api, customer, rules):
     client = api("manager1")
-    for params in [{}, {"search": PHONE}, {"search": "甲乙"}]:
+    for params in [{}, {"search": "甲乙"}]:
         rows = client.get("/api/customers/", params).json()["results"]
         (row,) = [row for row in rows if row["id"] == customer.pk]
         assert row["phone"] == "138****8000" and "tax_id" not in row, params
     found = client.get("/api/customers/", {"search": PHONE}).json()
-    assert found["count"] == 1, "searching by the real number still finds the customer"
+    assert found["count"] == 0, "a masked number must not be found by its real value"
+    assert api("supervisor").get("/api/customers/", {"search": PHONE}).json()["count"] == 1
 
 
 def test_quick_search_shows_the_mask(org, api, customer, rules):
-    for term in ["甲乙", PHONE]:
-        (hit,) = api("manager1").get("/api/customers/search/", {"q": term}).json()["results"]
-        assert hit["id"] == customer.pk and hit["phone"] == "138****8000", term
+    (hit,) = api("manager1").get("/api/customers/search/", {"q": "甲乙"}).json()["results"]
+    assert hit["id"] == customer.pk and hit["phone"] == "138****8000"
+    assert api("manager1").get("/api/customers/search/", {"q": PHONE}).json()["results"] == []
     (hit,) = api("supervisor").get("/api/customers/search/", {"q": "甲乙"}).json()["results"]
     assert hit["phone"] == PHONE
 

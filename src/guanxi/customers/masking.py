@@ -14,6 +14,10 @@ Decisions:
 - The rules are read once per user object (one query) and kept on it, so a list of any length
   costs one query; each request loads a fresh user, so a changed rule applies to the next one.
 - An empty value stays empty when masked: a mask must not pretend there is something.
+- A protected field takes no part in what its reader can search, filter or sort by, and the
+  duplicate check does not name a customer found through it (search.keys,
+  selectors.customers.searchable_columns / protected_path, dedup): each answer would otherwise
+  tell, one request at a time, what the mask hides.
 """
 
 import copy

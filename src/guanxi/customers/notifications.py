@@ -70,3 +70,17 @@ CHURN_DIGEST = register(
         ),
     )
 )
+POSSIBLE_DUPLICATE = register(
+    NotificationKind(
+        key="customers.possible_duplicate",
+        label=gettext_lazy("Possible duplicates of customers"),
+        title=lambda p: _("Someone may be entering “%(name)s” again") % p,
+        body=lambda p: (
+            _(
+                "%(actor)s tried to create a customer that may be the same as this one. Check "
+                "with them whether it is."
+            )
+            % p
+        ),
+    )
+)

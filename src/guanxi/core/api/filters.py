@@ -10,7 +10,8 @@ class StrictOrderingFilter(filters.OrderingFilter):
     """``?ordering=-name,code`` over the view's ``ordering_fields`` only.
 
     ``ordering_fields`` maps the public name to a model path; the primary key is appended as
-    a tie-breaker so pages never repeat or skip rows.
+    a tie-breaker so pages never repeat or skip rows. A view may refuse some paths to some
+    callers with ``ordering_refused(request, path) -> bool`` (a protected field).
     """
 
     def allowed(self, view) -> dict[str, str]:
@@ -22,13 +23,27 @@ class StrictOrderingFilter(filters.OrderingFilter):
         if not raw.strip():
             return self.get_default_ordering(view)
         allowed = self.allowed(view)
-        ordering, unknown = [], []
+        refuse = getattr(view, "ordering_refused", None)
+        ordering, unknown, refused = [], [], []
         for term in (part.strip() for part in raw.split(",")):
             name = term.removeprefix("-")
             if name not in allowed:
                 unknown.append(term)
                 continue
+            if refuse is not None and refuse(request, allowed[name]):
+                refused.append(term)
+                continue
             ordering.append(("-" if term.startswith("-") else "") + allowed[name])
+        if refused:
+            # Ordering by a field the caller sees masked or not at all would reveal it.
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        _("Cannot order by %(fields)s: protected for your role.")
+                        % {"fields": ", ".join(refused)}
+                    ]
+                }
+            )
         if unknown or not ordering:
             raise ValidationError(
                 {

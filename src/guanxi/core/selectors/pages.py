@@ -119,7 +119,16 @@ def _related_labels(wanted: dict[Any, set[Any]]) -> dict[tuple[Any, Any], str]:
 # Every save changes these; the entry's who/when already says what they would. The derived
 # search/duplicate keys of customers follow from fields that are shown themselves.
 BOOKKEEPING_FIELDS = frozenset(
-    {"version", "updated_by", "updated_at", "search_text", "name_key", "phone_digits"}
+    {
+        "version",
+        "updated_by",
+        "updated_at",
+        "search_text",
+        "search_phone",
+        "search_email",
+        "name_key",
+        "phone_digits",
+    }
 )
 
 

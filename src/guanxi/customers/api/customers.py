@@ -149,10 +149,26 @@ class DuplicateDetailSerializer(ErrorDetailSerializer):
     hidden_candidates = serializers.IntegerField(
         help_text="How many further similar customers exist outside the caller's scope."
     )
+    possible_duplicate = serializers.BooleanField(
+        help_text="A possible duplicate exists that is not named because it was found through a "
+        "field protected from the caller; someone who may see it was notified."
+    )
 
 
 class DuplicateErrorSerializer(serializers.Serializer):
     error = DuplicateDetailSerializer()
+
+
+def duplicate_response(error: DuplicateError) -> Response:
+    """The 409 answer to a refused duplicate (DuplicateErrorSerializer)."""
+    found = error.duplicates
+    body = error_body("duplicate", error.messages[0])
+    # Only candidates in the caller's scope are named; the others are only counted.
+    body["error"]["candidates"] = [customer.pk for customer in found.visible]
+    body["error"]["hidden_candidates"] = found.hidden_count
+    # Found through a field protected from the caller: neither which one nor the field.
+    body["error"]["possible_duplicate"] = bool(found.withheld)
+    return Response(body, status=status.HTTP_409_CONFLICT)
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -191,7 +207,8 @@ class CustomerFilter(django_filters.FilterSet):
                 "search",
                 str,
                 description="Contained in the name (or its pinyin / pinyin initials), code, "
-                "phone, e-mail or a contact's name; width and case insensitive.",
+                "phone, e-mail or a contact's name; width and case insensitive. A phone or "
+                "e-mail masked or hidden for the caller's role is not searched.",
             )
         ]
     ),
@@ -213,6 +230,9 @@ class CustomerViewSet(ScopedViewSet):
         "updated_at": "updated_at",
     }
 
+    def ordering_refused(self, request, path: str) -> bool:
+        return selectors.protected_path(actor=request.user, path=path)
+
     def select(self, actor):
         if self.action == "list":
             return selectors.customer_list(actor=actor, search=query_text(self.request, "search"))
@@ -222,12 +242,7 @@ class CustomerViewSet(ScopedViewSet):
         try:
             return super().create(request, *args, **kwargs)
         except DuplicateError as error:
-            found = error.duplicates
-            body = error_body("duplicate", error.messages[0])
-            # Only candidates in the caller's scope are named; the others are only counted.
-            body["error"]["candidates"] = [customer.pk for customer in found.visible]
-            body["error"]["hidden_candidates"] = found.hidden_count
-            return Response(body, status=status.HTTP_409_CONFLICT)
+            return duplicate_response(error)
 
     def create_record(self, data):
         data.pop("credit_status", None)  # checked unchanged by the serializer

@@ -1,8 +1,9 @@
 """``GET /api/customers/search/?q=``: the quick customer search, compact and scoped.
 
 The same rule as the customer list's search (name, pinyin, initials, code, phone, e-mail,
-contact names; width and case insensitive), newest customers first, at most ``limit`` of
-them and no count. A ``q`` shorter than two characters answers 400 naming ``q``.
+contact names; width and case insensitive; a phone or e-mail protected from the caller's role
+finds nothing), newest customers first, at most ``limit`` of them and no count. A ``q``
+shorter than two characters answers 400 naming ``q``.
 """
 
 from django.urls import path

@@ -23,7 +23,7 @@ from guanxi.customers.events import (
 )
 from guanxi.customers.importing.validate import DICTIONARY_FIELDS, RowResult
 from guanxi.customers.models import Customer
-from guanxi.customers.search.keys import customer_search_text
+from guanxi.customers.search.keys import customer_search_columns
 from guanxi.customers.services.customers import CUSTOMER_CODE_PREFIX
 
 _FOREIGN_KEYS = {*DICTIONARY_FIELDS, "owner"}
@@ -47,7 +47,7 @@ def _customer_row(row: RowResult, *, pk: int, code: str, actor, now) -> dict:
         # As customer_create records it: entered by the importer for another owner.
         on_behalf_of_id=owner_id if owner_id is not None and owner_id != actor.pk else None,
         owned_since=now if owner_id is not None else None,
-        search_text=customer_search_text(name=name, code=code, phone=phone, email=email),
+        **customer_search_columns(name=name, code=code, phone=phone, email=email),
         name_key=row.keys.get("name") or dedup.name_key(name),
         phone_digits=row.keys.get("phone", ""),
     )

@@ -24,6 +24,7 @@ from guanxi.core.scoping import scope_q, scope_queryset
 from guanxi.customers import dedup, rules
 from guanxi.customers.identifiers import IDENTIFIER_FIELDS, identifier_check
 from guanxi.customers.importing.mapping import REQUIRED_FIELDS, field_labels, fold
+from guanxi.customers.masking import PROTECTABLE_FIELDS, field_protection
 from guanxi.customers.models import Customer
 from guanxi.customers.services.credit import credit_hold_reason_clean
 from guanxi.customers.services.customers import identifier_normalise, tags_normalise
@@ -260,15 +261,25 @@ class RowValidator:
             elif (found := self._database_match(row, matches)) is not None:
                 key_field, candidate = found
                 row.status = DUPLICATE
-                self._point_at(
-                    row,
-                    candidate,
-                    visible,
-                    DUPLICATE,
-                    key_field,
-                    _("Same %(field)s as an existing customer; the row is skipped.")
-                    % {"field": self.labels[key_field]},
-                )
+                rule_key = f"customer.{key_field}"
+                if rule_key in PROTECTABLE_FIELDS and rule_key in field_protection(self.actor):
+                    # Found through a field protected from the importer: naming the customer
+                    # or the field would tell them its value (as in dedup).
+                    row.add(
+                        DUPLICATE,
+                        "",
+                        _("A possible duplicate of an existing customer; the row is skipped."),
+                    )
+                else:
+                    self._point_at(
+                        row,
+                        candidate,
+                        visible,
+                        DUPLICATE,
+                        key_field,
+                        _("Same %(field)s as an existing customer; the row is skipped.")
+                        % {"field": self.labels[key_field]},
+                    )
             else:
                 self._check_credit_hold(row)
             self._remember(row)

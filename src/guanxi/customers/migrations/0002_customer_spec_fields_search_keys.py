@@ -17,8 +17,6 @@ def backfill_keys(apps, schema_editor):
         customer.search_text = customer_search_text(
             name=customer.name,
             code=customer.code,
-            phone=customer.phone,
-            email=customer.email,
             contact_names=list(names),
         )
         customer.name_key = name_key(customer.name)

@@ -84,8 +84,6 @@ def forwards(apps, schema_editor):
             customer.search_text = customer_search_text(
                 name=customer.name,
                 code=customer.code,
-                phone=customer.phone,
-                email=customer.email,
                 contact_names=names.get(customer.pk, []),
             )
         if changed:

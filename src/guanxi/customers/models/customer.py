@@ -152,9 +152,13 @@ class Customer(BaseModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
-    # Denormalised search keys (search.customer_search_text): normalised name, its pinyin and
-    # initials, code, phone, e-mail and contact names. Written by the services and the seeder.
+    # Denormalised search keys (search.keys.customer_search_columns): normalised name, its
+    # pinyin and initials, code and contact names; the phone's and the e-mail's keys apart, so
+    # a reader they are protected from cannot search by them. Written by the services and the
+    # seeder.
     search_text = models.TextField(editable=False, blank=True, default="")
+    search_phone = models.TextField(editable=False, blank=True, default="")
+    search_email = models.TextField(editable=False, blank=True, default="")
     # Duplicate-check keys (dedup.name_key, digits of the phone), indexed for exact matches.
     name_key = models.CharField(max_length=200, editable=False, blank=True, default="")
     phone_digits = models.CharField(max_length=30, editable=False, blank=True, default="")

@@ -1,6 +1,8 @@
 """The index behind customer search, dropped and rebuilt around bulk loads.
 
-PostgreSQL: a trigram GIN index on ``search_text`` (created by migration 0002). SQLite: an FTS5
+PostgreSQL: a trigram GIN index over the search columns (``search_text`` and the protected
+fields' ``search_phone``, ``search_email``; a multicolumn GIN index answers a condition on any
+of them, and an OR over several is a bitmap OR of its scans). SQLite: an FTS5
 trigram table kept current by triggers (``customers.search.sqlite``, created by migration 0004).
 Maintaining either row by row while a million customers are loaded is many times slower than
 building it once afterwards, so the seeder drops it first and rebuilds it at the end.
@@ -8,7 +10,7 @@ building it once afterwards, so the seeder drops it first and rebuilds it at the
 
 from django.db import connection
 
-from guanxi.customers.search.keys import customer_search_text
+from guanxi.customers.search.keys import SEARCH_COLUMNS, customer_search_columns
 from guanxi.customers.search.sqlite import fts_drop, fts_ensure
 
 TRIGRAM_INDEX = "customer_search_trgm"
@@ -43,22 +45,34 @@ def search_index_create() -> None:
             # Deferred foreign-key checks of rows just written would refuse CREATE INDEX.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        present = {
+            column.name
+            for column in connection.introspection.get_table_description(
+                cursor, "customers_customer"
+            )
+        }
+        # Before the migration that split the protected fields' keys out: search_text alone.
+        columns = ", ".join(
+            f"{column} gin_trgm_ops" for column in SEARCH_COLUMNS if column in present
+        )
         cursor.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
         cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} ON customers_customer "
-            "USING gin (search_text gin_trgm_ops)"
+            f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} "
+            f"ON customers_customer USING gin ({columns})"
         )
         cursor.execute("RESET maintenance_work_mem")
         cursor.execute("ANALYZE customers_customer")
 
 
 def search_text_rewrite(customer_model, contact_model, chunk: int = 2000) -> None:
-    """Write every live customer's ``search_text`` again, in the current key format.
+    """Write every live customer's search columns again, in the current key format.
 
     For data migrations after the format changed; takes the (historical) models as arguments.
     Large tables get their search index rebuilt once instead of updated row by row.
     """
     rebuild = customer_model.objects.count() >= REBUILD_INDEX_FROM and search_index_drop()
+    fields = {field.name for field in customer_model._meta.get_fields()}
+    columns = [column for column in SEARCH_COLUMNS if column in fields]
     rows = customer_model.objects.filter(deleted_at__isnull=True).order_by("pk")
     last = 0
     while batch := list(
@@ -72,13 +86,15 @@ def search_text_rewrite(customer_model, contact_model, chunk: int = 2000) -> Non
         for customer_id, name in contacts.values_list("customer_id", "name"):
             names.setdefault(customer_id, []).append(name)
         for customer in batch:
-            customer.search_text = customer_search_text(
+            keys = customer_search_columns(
                 name=customer.name,
                 code=customer.code,
                 phone=customer.phone,
                 email=customer.email,
                 contact_names=names.get(customer.pk, []),
             )
-        customer_model.objects.bulk_update(batch, ["search_text"])
+            for column in columns:
+                setattr(customer, column, keys[column])
+        customer_model.objects.bulk_update(batch, columns)
     if rebuild:
         search_index_create()

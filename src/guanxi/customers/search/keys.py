@@ -18,6 +18,16 @@ keeps the keys, and the index's work on every insert, a fifth smaller (see
 Heteronyms are keyed with the readings Chinese words actually use (pypinyin's phrase
 dictionary) and the known surname readings: 长 gives zhang and chang, 单 dan, shan and chan,
 but 杭 no "kang", a dictionary-only reading nobody types.
+
+Protected fields. The keys of a field that field protection may mask or hide (the phone, the
+e-mail) are not mixed into ``search_text``: each has a column of its own (``search_phone``,
+``search_email``), and a reader with a mask/hide rule on that field searches without it
+(``selectors.customers.customer_search_condition``). Otherwise a substring search is an oracle:
+``160``, ``1601``, ``16012``... recovers a masked number digit by digit, and any fragment of a
+masked e-mail confirms it. Refusing terms that "look like" a phone or an e-mail would not close
+that: a fragment of an e-mail's local part or a few digits look like nothing, and a code or a
+name may hold digits. Separate columns keep every search one indexed condition per column (an
+OR over the columns the reader may use), with no per-row work in Python.
 """
 
 import itertools
@@ -31,6 +41,14 @@ from pypinyin.phrases_dict import phrases_dict
 from pypinyin.pinyin_dict import pinyin_dict
 
 from guanxi.core.phones import phone_search_keys, phone_search_term
+
+# The search columns of Customer. A protectable field's keys have a column of their own, searched
+# only for readers without a rule on that field (see the module docstring).
+SEARCH_TEXT = "search_text"
+SEARCH_PHONE = "search_phone"
+SEARCH_EMAIL = "search_email"
+PROTECTED_SEARCH_COLUMNS = {"customer.phone": SEARCH_PHONE, "customer.email": SEARCH_EMAIL}
+SEARCH_COLUMNS = (SEARCH_TEXT, SEARCH_PHONE, SEARCH_EMAIL)
 
 # Keys are joined with a character the normalised query can never contain, so a match never
 # spans two keys (e.g. the end of the name and the start of the code).
@@ -193,21 +211,35 @@ def name_matches(name: str, search: str) -> bool:
     return any(term in key for key in name_keys(name))
 
 
-def customer_search_text(
-    *, name: str, code: str, phone: str, email: str, contact_names: Iterable[str] = ()
-) -> str:
+def _joined(keys: Iterable[str]) -> str:
+    """Keys between separators (also at both ends, so the first and last can be matched whole)."""
+    unique = SEPARATOR.join(dict.fromkeys(key for key in keys if key))
+    return f"{SEPARATOR}{unique}{SEPARATOR}" if unique else ""
+
+
+def customer_search_text(*, name: str, code: str, contact_names: Iterable[str] = ()) -> str:
     """The ``Customer.search_text`` of a customer with these values and contacts.
 
-    The keys, then the name pairs, each between separators (also at both ends, so the first
-    and last key can be matched whole).
+    The keys anyone who sees the customer may search by (names, pinyin, code, contact names),
+    then the name pairs. Phone and e-mail keys live in columns of their own
+    (:func:`customer_search_columns`).
     """
     contact_names = list(contact_names)
-    keys: list[str] = [*name_keys(name), normalise(code), normalise(phone), normalise(email)]
-    keys.extend(phone_search_keys(phone))
+    keys: list[str] = [*name_keys(name), normalise(code)]
     for contact in contact_names:
         keys.extend(name_keys(contact))
     keys.extend(name_pairs(name))
     for contact in contact_names:
         keys.extend(name_pairs(contact))
-    unique = SEPARATOR.join(dict.fromkeys(key for key in keys if key))
-    return f"{SEPARATOR}{unique}{SEPARATOR}" if unique else ""
+    return _joined(keys)
+
+
+def customer_search_columns(
+    *, name: str, code: str, phone: str, email: str, contact_names: Iterable[str] = ()
+) -> dict[str, str]:
+    """``{column: keys}`` of every search column of a customer with these values and contacts."""
+    return {
+        SEARCH_TEXT: customer_search_text(name=name, code=code, contact_names=contact_names),
+        SEARCH_PHONE: _joined([normalise(phone), *phone_search_keys(phone)]),
+        SEARCH_EMAIL: _joined([normalise(email)]),
+    }

@@ -7,6 +7,10 @@ quoted phrase matches exactly the texts containing it, so it answers the same qu
 ``LIKE`` for any term of three characters or more (two-character terms are searched with their
 separators, ``|张伟|``, see search.search_pattern).
 
+The FTS table has one column per search column of the customer (``search_text``, and the phone
+and e-mail keys a reader with a field protection rule must not search, see search.keys); a
+query names the columns it may match with an FTS5 column filter, ``{search_text search_email}``.
+
 The FTS table reads the text from ``customers_customer`` itself (external content) and is kept
 current by triggers, so every writer — services, ``bulk_update``, ``QuerySet.update``, the
 seeder's bulk inserts — updates it without knowing. Django rebuilds a SQLite table to alter
@@ -17,29 +21,40 @@ them (and the index) when they are missing.
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
+from guanxi.customers.search.keys import SEARCH_COLUMNS, SEARCH_TEXT
+
 FTS_TABLE = "customers_customer_search"
 _TABLE = "customers_customer"
-# Literal SQL on purpose: fixed names, no input (the triggers are the index's only writers).
-_TRIGGERS = {
-    "customers_customer_search_insert": """
-        AFTER INSERT ON customers_customer BEGIN
-            INSERT INTO customers_customer_search(rowid, search_text)
-            VALUES (new.id, new.search_text);
-        END""",
-    "customers_customer_search_delete": """
-        AFTER DELETE ON customers_customer BEGIN
-            INSERT INTO customers_customer_search(customers_customer_search, rowid, search_text)
-            VALUES ('delete', old.id, old.search_text);
-        END""",
-    "customers_customer_search_update": """
-        AFTER UPDATE OF search_text ON customers_customer BEGIN
-            INSERT INTO customers_customer_search(customers_customer_search, rowid, search_text)
-            VALUES ('delete', old.id, old.search_text);
-            INSERT INTO customers_customer_search(rowid, search_text)
-            VALUES (new.id, new.search_text);
-        END""",
-}
+_TRIGGER_NAMES = (
+    "customers_customer_search_insert",
+    "customers_customer_search_delete",
+    "customers_customer_search_update",
+)
 MIN_TERM = 3  # the trigram tokenizer matches nothing shorter
+
+
+def _triggers(columns: tuple[str, ...]) -> dict[str, str]:
+    """The triggers keeping the FTS table current, for the search ``columns`` of the table."""
+    # SQL built from fixed names only (SEARCH_COLUMNS), never from input; the triggers are the
+    # index's only writers.
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{column}" for column in columns)
+    old = ", ".join(f"old.{column}" for column in columns)
+    delete = (
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) VALUES ('delete', old.id, {old});"  # noqa: E501, S608
+    )
+    insert = f"INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new});"  # noqa: S608
+    return dict(
+        zip(
+            _TRIGGER_NAMES,
+            (
+                f"AFTER INSERT ON {_TABLE} BEGIN {insert} END",
+                f"AFTER DELETE ON {_TABLE} BEGIN {delete} END",
+                f"AFTER UPDATE OF {names} ON {_TABLE} BEGIN {delete} {insert} END",
+            ),
+            strict=True,
+        )
+    )
 
 
 def _existing(cursor, kind: str) -> set[str]:
@@ -47,23 +62,38 @@ def _existing(cursor, kind: str) -> set[str]:
     return {row[0] for row in cursor.fetchall()}
 
 
+def _columns(cursor, table: str) -> tuple[str, ...]:
+    cursor.execute(f"PRAGMA table_info({table})")
+    return tuple(row[1] for row in cursor.fetchall())
+
+
 def fts_ensure(connection) -> bool:
-    """Create the FTS table and its triggers where missing; True if the index was rebuilt."""
+    """Create the FTS table and its triggers where missing; True if the index was rebuilt.
+
+    The FTS table indexes the search columns the customer table has (before the migration that
+    split the phone and e-mail keys out, ``search_text`` alone); a table over other columns is
+    replaced.
+    """
     if connection.vendor != "sqlite":
         return False
     with connection.cursor() as cursor:
         if _TABLE not in _existing(cursor, "table"):
             return False  # before the customers migrations
+        present = set(_columns(cursor, _TABLE))
+        columns = tuple(column for column in SEARCH_COLUMNS if column in present)
+        triggers = _triggers(columns)
+        if FTS_TABLE in _existing(cursor, "table") and _columns(cursor, FTS_TABLE) != columns:
+            fts_drop(connection)
         missing_table = FTS_TABLE not in _existing(cursor, "table")
         if missing_table:
             cursor.execute(
-                "CREATE VIRTUAL TABLE customers_customer_search USING fts5(search_text, "
-                "content='customers_customer', content_rowid='id', tokenize='trigram')"
+                f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({', '.join(columns)}, "
+                f"content='{_TABLE}', content_rowid='id', tokenize='trigram')"
             )
-        triggers = _existing(cursor, "trigger")
-        missing = [name for name in _TRIGGERS if name not in triggers]
+        existing = _existing(cursor, "trigger")
+        missing = [name for name in triggers if name not in existing]
         for name in missing:
-            cursor.execute(f"CREATE TRIGGER {name} {_TRIGGERS[name]}")
+            cursor.execute(f"CREATE TRIGGER {name} {triggers[name]}")
         if missing_table or missing:
             # Rows written while a trigger was missing are indexed again from the table.
             cursor.execute(
@@ -78,14 +108,16 @@ def fts_drop(connection) -> None:
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        for name in _TRIGGERS:
+        for name in _TRIGGER_NAMES:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         cursor.execute("DROP TABLE IF EXISTS customers_customer_search")
 
 
-def fts_condition(pattern: str) -> Q:
-    """Customers whose search_text contains ``pattern`` (three characters or more)."""
+def fts_condition(pattern: str, columns: tuple[str, ...] = (SEARCH_TEXT,)) -> Q:
+    """Customers whose search ``columns`` contain ``pattern`` (three characters or more)."""
     phrase = '"' + pattern.replace('"', '""') + '"'
+    # An FTS5 column filter: the phrase is looked for in these columns only.
+    match = "{" + " ".join(columns) + "} : " + phrase
     # The term is a bound parameter; the SQL around it is fixed.
     query = "SELECT rowid FROM customers_customer_search WHERE customers_customer_search MATCH %s"
-    return Q(pk__in=RawSQL(query, [phrase]))  # noqa: S611
+    return Q(pk__in=RawSQL(query, [match]))  # noqa: S611

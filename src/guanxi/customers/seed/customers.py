@@ -18,7 +18,7 @@ from guanxi.customers.search.index import (
     search_index_create,
     search_index_drop,
 )
-from guanxi.customers.search.keys import customer_search_text
+from guanxi.customers.search.keys import customer_search_columns
 from guanxi.customers.seed import churn as seed_churn  # noqa: F401  (its seeder)
 from guanxi.customers.seed.activity import interaction_rng, interactions_for_batch
 from guanxi.customers.services.customers import CUSTOMER_CODE_PREFIX, tags_normalise
@@ -152,12 +152,14 @@ def seed_customers(ctx: SeedContext, customers: int) -> None:
 
 def _derive_keys(row: dict, contact_names: list[str]) -> None:
     """The keys services.derive_keys would set, computed on the plain row."""
-    row["search_text"] = customer_search_text(
-        name=row["name"],
-        code=row["code"],
-        phone=row["phone"],
-        email=row["email"],
-        contact_names=contact_names,
+    row.update(
+        customer_search_columns(
+            name=row["name"],
+            code=row["code"],
+            phone=row["phone"],
+            email=row["email"],
+            contact_names=contact_names,
+        )
     )
     row["name_key"] = name_key(row["name"])
     row["phone_digits"] = phone_digits(row["phone"])

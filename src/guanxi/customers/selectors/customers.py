@@ -22,8 +22,15 @@ from guanxi.accounts.selectors.users import assignable_owners, sales_reps
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.rules import is_sales_assistant
 from guanxi.core.scoping import scope_queryset
+from guanxi.customers.masking import field_protection
 from guanxi.customers.models import COMPLETENESS_FIELDS, Contact, Customer, FlaggedValue
-from guanxi.customers.search.keys import search_pattern
+from guanxi.customers.search.keys import (
+    PROTECTED_SEARCH_COLUMNS,
+    SEARCH_COLUMNS,
+    SEARCH_TEXT,
+    normalise,
+    search_pattern,
+)
 from guanxi.customers.search.sqlite import MIN_TERM, fts_condition
 
 CUSTOMER_SORTS = {
@@ -48,6 +55,18 @@ CUSTOMER_SORTS = {
 DEFAULT_CUSTOMER_SORT = "created"
 
 
+def protected_path(*, actor: User, path: str) -> bool:
+    """Whether the customer lookup/ordering ``path`` (``-phone``, ``email__iexact``) reads a
+    field protected from ``actor``: sorting or filtering by it would tell what the mask hides."""
+    field = path.lstrip("-").split("__", 1)[0]
+    return f"customer.{field}" in field_protection(actor)
+
+
+def customer_sort_allowed(*, actor: User, sort: str) -> bool:
+    """Whether ``actor`` may sort the list by ``sort`` (a CUSTOMER_SORTS key)."""
+    return not any(protected_path(actor=actor, path=path) for path in CUSTOMER_SORTS.get(sort, ()))
+
+
 def customer_list(
     *,
     actor: User,
@@ -59,12 +78,10 @@ def customer_list(
     customers: QuerySet[Customer] = (
         scope_queryset(Customer.objects.all(), actor)
         .select_related("owner", "level", "region")
-        .defer("search_text")
+        .defer(*SEARCH_COLUMNS)
     )
     if pattern := search_pattern(search):
-        # Keys and term are both normalised (customers.search.keys), so a case-sensitive LIKE
-        # is exact and is what the trigram index on search_text answers on PostgreSQL.
-        customers = customers.filter(_search_condition(pattern))
+        customers = customers.filter(customer_search_condition(actor=actor, pattern=pattern))
     if filters:
         filters = dict(filters)
         if tag := filters.pop("tag", ""):
@@ -73,15 +90,56 @@ def customer_list(
             customers = customers.filter(
                 pk__in=FlaggedValue.objects.values("customer_id").distinct()
             )
-        customers = customers.filter(**filters)
+        # A protected field filters nothing for a reader it is protected from (see
+        # protected_path); the forms offer no such filter, this keeps any caller from one.
+        customers = customers.filter(
+            **{
+                path: value
+                for path, value in filters.items()
+                if not protected_path(actor=actor, path=path)
+            }
+        )
+    if not customer_sort_allowed(actor=actor, sort=sort):
+        sort = DEFAULT_CUSTOMER_SORT
     return customers.order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["created"]))
 
 
-def _search_condition(pattern: str) -> Q:
-    """``search_text`` contains ``pattern``, asked the way the database's index answers it."""
+def searchable_columns(*, actor: User) -> tuple[str, ...]:
+    """The search columns ``actor`` may match: a protected field's keys only without a rule.
+
+    A reader who sees a field masked or not at all must not find customers through it, or the
+    search tells them what the mask hides (search.keys explains the columns).
+    """
+    protection = field_protection(actor)
+    return (SEARCH_TEXT,) + tuple(
+        column for key, column in PROTECTED_SEARCH_COLUMNS.items() if key not in protection
+    )
+
+
+def customer_search_condition(*, actor: User, pattern: str) -> Q:
+    """Customers whose searchable columns for ``actor`` contain ``pattern`` (search_pattern).
+
+    Keys and term are both normalised (customers.search.keys), so a case-sensitive LIKE is
+    exact and is what the trigram index over the search columns answers on PostgreSQL; SQLite
+    asks its FTS5 table, restricted to those columns.
+    """
+    columns = searchable_columns(actor=actor)
     if connection.vendor == "sqlite" and len(pattern) >= MIN_TERM:
-        return fts_condition(pattern)  # the FTS5 trigram table (``customers.search.sqlite``)
-    return Q(search_text__contains=pattern)  # the trigram GIN index on PostgreSQL
+        return fts_condition(pattern, columns)
+    condition = Q()
+    for column in columns:
+        condition |= Q(**{f"{column}__contains": pattern})
+    return condition
+
+
+def customer_search_term_condition(*, actor: User, search: str) -> Q:
+    """Plain substring form of the search (no two-character rule): for small scoped lists."""
+    term = normalise(search)
+    condition = Q()
+    if term:
+        for column in searchable_columns(actor=actor):
+            condition |= Q(**{f"{column}__contains": term})
+    return condition
 
 
 def customer_get(*, actor: User, pk: Any) -> Customer:

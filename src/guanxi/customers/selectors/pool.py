@@ -24,7 +24,8 @@ from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.scoping import can_see, scope_q
 from guanxi.customers import rules
 from guanxi.customers.models import Contact, Customer, OwnershipCap, PoolPolicy
-from guanxi.customers.search.keys import normalise
+from guanxi.customers.search.keys import SEARCH_COLUMNS, normalise
+from guanxi.customers.selectors.customers import customer_search_term_condition
 
 # Newest first: the order of the partial index ``customer_pool_recent`` (owner NULL, live).
 POOL_ORDERING = ("-created_at", "-id")
@@ -89,10 +90,10 @@ def pool_list(
     customers = (
         pool_customers(actor=actor)
         .select_related("level", "region", "industry")
-        .defer("search_text")
+        .defer(*SEARCH_COLUMNS)
     )
-    if term := normalise(search):
-        customers = customers.filter(search_text__contains=term)
+    if normalise(search):
+        customers = customers.filter(customer_search_term_condition(actor=actor, search=search))
     for name, value in (filters or {}).items():
         if name in POOL_FILTERS and value is not None:
             customers = customers.filter(**{name: value})

@@ -6,17 +6,20 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.phones import phone_fields_normalise
-from guanxi.core.rules import is_sales_assistant, require
+from guanxi.core.rules import VIEW_TEAM_RECORDS, is_sales_assistant, require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import (
     code_next,
@@ -26,10 +29,10 @@ from guanxi.core.services.records import (
     record_update,
     system_reason,
 )
-from guanxi.customers import dedup, reassign_hooks, rules
+from guanxi.customers import dedup, notifications, reassign_hooks, rules
 from guanxi.customers.identifiers import IDENTIFIER_FIELDS, identifier_check
 from guanxi.customers.models import Contact, Customer, FlaggedValue
-from guanxi.customers.search.keys import customer_search_text
+from guanxi.customers.search.keys import customer_search_columns
 from guanxi.customers.selectors.customers import customer_list
 
 CUSTOMER_CODE_PREFIX = "KH"
@@ -195,11 +198,11 @@ def _clean_fields(given: Mapping[str, Any], current: Customer | None = None) -> 
     return fields
 
 
-def _search_text(customer: Customer) -> str:
+def _search_columns(customer: Customer) -> dict[str, str]:
     names: Iterable[str] = []
     if customer.pk is not None:
         names = Contact.objects.filter(customer_id=customer.pk).values_list("name", flat=True)
-    return customer_search_text(
+    return customer_search_columns(
         name=customer.name,
         code=customer.code,
         phone=customer.phone,
@@ -210,17 +213,20 @@ def _search_text(customer: Customer) -> str:
 
 def derive_keys(customer: Customer) -> None:
     """Set the search and duplicate-check keys from the customer's fields (no save)."""
-    customer.search_text = _search_text(customer)
+    for column, keys in _search_columns(customer).items():
+        setattr(customer, column, keys)
     customer.name_key = dedup.name_key(customer.name)
     customer.phone_digits = dedup.phone_digits(customer.phone)
 
 
 def customer_search_refresh(*, customer: Customer) -> None:
     """Rewrite the search keys after a contact change; no version bump, no audit entry."""
-    customer.search_text = _search_text(customer)
-    # A plain UPDATE on purpose: the search key is derived from the customer's and contacts'
-    # own audited fields, is no business field, and the history page leaves it out.
-    Customer.all_objects.filter(pk=customer.pk).update(search_text=customer.search_text)
+    columns = _search_columns(customer)
+    for column, keys in columns.items():
+        setattr(customer, column, keys)
+    # A plain UPDATE on purpose: the search keys are derived from the customer's and contacts'
+    # own audited fields, are no business field, and the history page leaves them out.
+    Customer.all_objects.filter(pk=customer.pk).update(**columns)
 
 
 def _default_owner(actor: User) -> User | None:
@@ -231,19 +237,73 @@ def _default_owner(actor: User) -> User | None:
     return actor
 
 
-@transaction.atomic
+# Who hears of a withheld duplicate whose owner cannot be told: at most this many supervisors.
+DUPLICATE_SUPERVISORS = 3
+
+
+def _supervisors(actor: User) -> list[User]:
+    """Active supervisors (the team records right) of ``actor``'s team or a team above it."""
+    team = actor.team
+    if team is None:
+        return []
+    team_ids = [int(part) for part in team.path.strip("/").split("/") if part]
+    app_label, codename = VIEW_TEAM_RECORDS.split(".")
+    right = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    holders = User.objects.filter(
+        Q(groups__permissions__in=right) | Q(user_permissions__in=right),
+        is_active=True,
+        team_id__in=team_ids,
+    ).exclude(pk=actor.pk)
+    return list(holders.distinct().order_by("username")[:DUPLICATE_SUPERVISORS])
+
+
+def _withheld_duplicates_notify(*, actor: User, duplicates: "dedup.Duplicates") -> None:
+    """Tell someone who may see each withheld duplicate that ``actor`` may be entering it again.
+
+    The owner, unless there is none (the pool) or it is the actor (who may not see the field
+    the customer was found by); then the actor's supervisors. Never the actor.
+    """
+    supervisors: list[User] | None = None
+    for customer in duplicates.withheld:
+        owner = customer.owner
+        if owner is not None and owner.pk != actor.pk and owner.is_active:
+            recipients = [owner]
+        else:
+            if supervisors is None:
+                supervisors = _supervisors(actor)
+            recipients = supervisors
+        for recipient in recipients:
+            notification_send(
+                recipient=recipient,
+                kind=notifications.POSSIBLE_DUPLICATE,
+                params={"name": customer.name, "actor": str(actor)},
+                url=customer.get_absolute_url(),
+            )
+
+
 def customer_create(
     *, actor: User, confirm_duplicate: bool = True, **given: Unpack[CustomerFields]
 ) -> Customer:
     """Create a customer; with ``confirm_duplicate=False`` a likely duplicate is refused.
 
     The refusal is a :class:`guanxi.customers.dedup.DuplicateError` naming the candidates,
-    so the form or API can show them and ask again with ``confirm_duplicate=True``.
+    so the form or API can show them and ask again with ``confirm_duplicate=True``. Candidates
+    found only through a field protected from the actor are not named (dedup); someone who
+    may see them is notified, outside the create's transaction so the refusal keeps the notice.
     """
     require(actor, rules.ADD_CUSTOMER)
     fields = _clean_fields(given)
     if not confirm_duplicate:
-        dedup.raise_if_duplicates(actor=actor, **fields)
+        try:
+            dedup.raise_if_duplicates(actor=actor, **fields)
+        except dedup.DuplicateError as error:
+            _withheld_duplicates_notify(actor=actor, duplicates=error.duplicates)
+            raise
+    return _customer_insert(actor=actor, fields=fields)
+
+
+@transaction.atomic
+def _customer_insert(*, actor: User, fields: dict[str, Any]) -> Customer:
     if "owner" not in fields:
         fields["owner"] = _default_owner(actor)
     _check_owner(actor, fields["owner"])

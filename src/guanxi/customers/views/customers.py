@@ -8,6 +8,7 @@ views' (:mod:`guanxi.core.views.generic`).
 from typing import Any, ClassVar
 
 from django import forms
+from django.contrib import messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -96,6 +97,13 @@ class CustomerListView(ObjectListView):
         assert isinstance(form, CustomerFilterForm)
         search, filters = form.query()
         sort = request.GET.get("sort", "")
+        if sort in selectors.CUSTOMER_SORTS and not selectors.customer_sort_allowed(
+            actor=signed_in(request), sort=sort
+        ):
+            messages.info(
+                request, _("Sorting by a field protected for your role is not available.")
+            )
+            sort = ""
         self.sort = sort if sort in selectors.CUSTOMER_SORTS else selectors.DEFAULT_CUSTOMER_SORT
         self.ordering = selectors.CUSTOMER_SORTS[self.sort]  # type: ignore[misc]
         return selectors.customer_list(

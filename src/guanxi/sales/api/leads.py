@@ -46,7 +46,7 @@ from guanxi.core.api.serializers import (
 )
 from guanxi.core.api.viewsets import ScopedViewSet, query_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
-from guanxi.customers.api.customers import DuplicateErrorSerializer
+from guanxi.customers.api.customers import DuplicateErrorSerializer, duplicate_response
 from guanxi.customers.dedup import DuplicateError
 from guanxi.sales import rules
 from guanxi.sales.models import Lead
@@ -352,11 +352,7 @@ class LeadViewSet(ScopedViewSet):
                 actor=request.user, lead=lead, expected_version=expected, **data
             )
         except DuplicateError as error:
-            found = error.duplicates
-            body = error_body("duplicate", error.messages[0])
-            body["error"]["candidates"] = [customer.pk for customer in found.visible]
-            body["error"]["hidden_candidates"] = found.hidden_count
-            return Response(body, status=status.HTTP_409_CONFLICT)
+            return duplicate_response(error)
         return self.output(self._reread(done))
 
     @extend_schema(

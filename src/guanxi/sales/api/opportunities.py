@@ -34,12 +34,15 @@ from rest_framework.routers import SimpleRouter
 
 from guanxi.accounts.models import User
 from guanxi.core.api.concurrency import check_if_match, etag
-from guanxi.core.api.errors import error_body
 from guanxi.core.api.filters import id_filter
 from guanxi.core.api.serializers import ErrorSerializer, VersionedModelSerializer, VersionField
 from guanxi.core.api.viewsets import MAX_ID, ScopedViewSet, query_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
-from guanxi.customers.api.customers import DuplicateErrorSerializer, ScopedCustomerField
+from guanxi.customers.api.customers import (
+    DuplicateErrorSerializer,
+    ScopedCustomerField,
+    duplicate_response,
+)
 from guanxi.customers.dedup import DuplicateError
 from guanxi.sales import rules
 from guanxi.sales.models import Opportunity, PlanItem, PlanItemResult
@@ -441,12 +444,7 @@ class OpportunityViewSet(ScopedViewSet):
                 expected_version=self._expected(request, opportunity, data.get("version")),
             )
         except DuplicateError as error:
-            found = error.duplicates
-            body = error_body("duplicate", error.messages[0])
-            # Only candidates in the caller's scope are named; the others are only counted.
-            body["error"]["candidates"] = [customer.pk for customer in found.visible]
-            body["error"]["hidden_candidates"] = found.hidden_count
-            return Response(body, status=status.HTTP_409_CONFLICT)
+            return duplicate_response(error)
         won = self._reread(won)
         opened = getattr(won, "deal", None)
         body = {
