@@ -61,8 +61,11 @@ class _ProtectedNode(template.Node):
         if key in masking.PHONE_FIELDS:
             # Stored in E.164; people read the national format (core.phones).
             raw = phone_display(raw)
-        value = masking.shown_value(_mode(context, record, field), key, raw)
+        mode = _mode(context, record, field)
+        value = masking.shown_value(mode, key, raw)
         shown = "" if value is None else str(value)
+        if mode is None:
+            masking.note_unmasked(context.get("request"), _viewer(context), record, field, shown)
         if self.target:
             context[self.target] = shown
             return ""
