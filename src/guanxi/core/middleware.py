@@ -43,8 +43,8 @@ class AccessLogMiddleware:
     """Writes the sensitive-access log entry of a page or API read that showed protected
     fields unmasked (noted while it rendered, see ``core.services.access_log``).
 
-    A streamed response is rendered before it leaves the view, so every note is in by now;
-    an answer that failed (4xx/5xx) showed nothing worth logging.
+    Pages render their templates, and the API its serializers, before the response comes back
+    through here, so every note is in by now; an answer that failed (4xx/5xx) showed nothing.
     """
 
     def __init__(self, get_response):
