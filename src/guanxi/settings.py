@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "guanxi.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "guanxi.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -175,6 +179,13 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_DISABLE_ACCESS_LOG = True
 # The client's address, also behind a reverse proxy (see GUANXI_TRUSTED_PROXIES below).
 AXES_CLIENT_IP_CALLABLE = "guanxi.core.client_address.client_address"
+# Two-factor sign-in: the roles that must use an authenticator app unless an administrator
+# says otherwise on the role's form (comma-separated role names; empty: no role by default).
+# The test suite signs in without codes; the MFA tests set it themselves.
+GUANXI_MFA_REQUIRED_ROLES = env_list(
+    "MFA_REQUIRED_ROLES", "" if TESTING else "administrator,executive"
+)
+OTP_TOTP_ISSUER = "Guanxi"
 # Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; from anyone
 # else the header is ignored, so a client cannot pick its own address for the lockout and the
 # web forms' rate limit.

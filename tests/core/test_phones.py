@@ -61,3 +61,16 @@ def test_phone_unchanged_legacy_value_is_kept_but_a_new_one_is_checked():
     with pytest.raises(ValidationError) as caught:
         phones.phone_fields_normalise({"phone": "1234"}, {"phone": "Phone"}, current=Record())
     assert "phone" in caught.value.message_dict
+
+
+@pytest.mark.django_db
+def test_a_data_migration_normalises_valid_numbers_and_keeps_the_rest(org):
+    from guanxi.accounts.models import User
+
+    User.objects.filter(username="manager1").update(phone="138 0013 8000")
+    User.objects.filter(username="manager2").update(phone="ask reception")
+    phones.phone_column_normalise(User, "phone", batch=2)
+    stored = dict(
+        User.objects.filter(username__in=["manager1", "manager2"]).values_list("username", "phone")
+    )
+    assert stored == {"manager1": "+8613800138000", "manager2": "ask reception"}

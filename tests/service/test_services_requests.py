@@ -125,6 +125,24 @@ def test_a_request_received_without_a_customer_needs_a_way_to_reply(org):
     assert received.status == Status.NEW
 
 
+def test_a_requesters_phone_is_checked_and_stored_normalised_on_every_path(org):
+    def receive(phone):
+        return services.service_request_receive(
+            service_type=dictionary("service_type", "consultation"),
+            summary="报修",
+            request="打印机无法开机。",
+            channel=dictionary("channel", "phone"),
+            requester_name="王芳",
+            requester_phone=phone,
+        )
+
+    with pytest.raises(ValidationError) as error:
+        receive("1234")
+    assert "requester_phone" in error.value.message_dict
+    assert ServiceRequest.objects.filter(summary="报修").count() == 0
+    assert receive("138-0013-8000").requester_phone == "+8613800138000"
+
+
 # -- assign ---------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 
 from guanxi.accounts.models import ApiToken, LoginEvent, User
+from guanxi.accounts.selectors.security import SIGNIN_STATE_KEY, signin_state
 from guanxi.accounts.services.tokens import tokens_revoke_all
 from guanxi.core.client_address import client_address
 
@@ -36,6 +37,21 @@ def record_login(sender, request, user, **kwargs):
         session_key=(session.session_key or "") if session is not None else "",
         **_client(request),
     )
+
+
+@receiver(user_logged_in)
+def decide_signin_state(sender, request, user, **kwargs):
+    """Decide once, at sign-in, whether the session must first give a two-factor code, set
+    two-factor sign-in up or is refused for its address. Every way of signing in (the sign-in
+    page, Django's admin, a test client) passes here; the middleware enforces the decision."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    state = signin_state(user, client_address(request))
+    if state:
+        session[SIGNIN_STATE_KEY] = state
+    else:
+        session.pop(SIGNIN_STATE_KEY, None)
 
 
 @receiver(user_logged_out)

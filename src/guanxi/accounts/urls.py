@@ -1,10 +1,14 @@
 from django.urls import path
 
-from guanxi.accounts.views import auth, roles, teams, tokens, users
+from guanxi.accounts.views import auth, mfa, roles, teams, tokens, users
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
+    path("login/verify/", mfa.VerifyView.as_view(), name="mfa_verify"),
+    path("mfa/enrol/", mfa.EnrolView.as_view(), name="mfa_enrol"),
+    path("mfa/recovery-codes/", mfa.RecoveryCodesView.as_view(), name="mfa_recovery_codes"),
+    path("mfa/remove/", mfa.RemoveView.as_view(), name="mfa_remove"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("language/", auth.set_language, name="set_language"),

@@ -89,6 +89,23 @@ def phone_normalise_or_keep(value: str) -> tuple[str, bool]:
     return _stored(number), True
 
 
+def phone_column_normalise(model: Any, field: str, *, batch: int = 2000) -> None:
+    """For a data migration: store every valid number of ``model.field`` in E.164, batched by
+    primary key; a value that is no valid number is kept as typed, rows that change nothing
+    are not written."""
+    last = 0
+    rows = model.objects.exclude(**{field: ""}).order_by("pk").only("pk", field)
+    while chunk := list(rows.filter(pk__gt=last)[:batch]):
+        last = chunk[-1].pk
+        changed = []
+        for row in chunk:
+            stored, valid = phone_normalise_or_keep(getattr(row, field))
+            if valid and stored != getattr(row, field):
+                setattr(row, field, stored)
+                changed.append(row)
+        model.objects.bulk_update(changed, [field])
+
+
 def phone_display(value: str) -> str:
     """``value`` as people read it: national format for Chinese numbers, international for
     others, the text itself when it does not parse."""

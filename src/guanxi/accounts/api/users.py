@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,8 +16,11 @@ from guanxi.accounts.lockout import retry_after_seconds
 from guanxi.accounts.models import ApiToken, Team, User
 from guanxi.accounts.roles import role_label
 from guanxi.accounts.rules import MANAGE_ACCOUNTS
+from guanxi.accounts.selectors import security as security_selectors
 from guanxi.accounts.selectors import tokens as token_selectors
 from guanxi.accounts.selectors import users as selectors
+from guanxi.accounts.services import mfa as mfa_services
+from guanxi.accounts.services import security as security_services
 from guanxi.accounts.services import tokens as token_services
 from guanxi.accounts.services import users as services
 from guanxi.core.api.filters import id_filter
@@ -38,6 +41,14 @@ class TokenRequestNameSerializer(TokenRequestSerializer):
     name = serializers.CharField(
         max_length=100, required=False, default="", help_text="What the token is for."
     )
+    otp = serializers.CharField(
+        max_length=20,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The authenticator app's code (or a recovery code): required for users who "
+        "set up two-factor sign-in.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -51,6 +62,10 @@ class TokenSerializer(serializers.Serializer):
 class ApiTokenSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     live = serializers.BooleanField(source="is_live", read_only=True)
+    # Empty while the token is not revoked: the schema must allow the blank value too.
+    revoked_because = serializers.ChoiceField(
+        choices=ApiToken.RevokedBecause.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = ApiToken
@@ -96,6 +111,7 @@ class TokenView(UserLanguageMixin, APIView):
         serializer = TokenRequestNameSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         name = serializer.validated_data.pop("name")
+        otp = serializer.validated_data.pop("otp")
         http_request = request._request  # axes reads and flags the Django request itself
         user = authenticate(http_request, **serializer.validated_data)
         if getattr(http_request, "axes_locked_out", False):
@@ -107,11 +123,30 @@ class TokenView(UserLanguageMixin, APIView):
             )
         if user is None:
             raise AuthenticationFailed(_("The user name or password is wrong."))
+        security_services.signin_check_address(user=user, request=http_request)
+        self._check_second_factor(user, otp, http_request)
         token, key = token_services.token_issue(user=user, name=name)
         return Response(
             {"token": key, "id": token.pk, "expires_at": token.expires_at},
             status=status.HTTP_201_CREATED,
         )
+
+    @staticmethod
+    def _check_second_factor(user: User, otp: str, http_request) -> None:
+        if security_selectors.has_confirmed_device(user):
+            if not otp.strip():
+                raise serializers.ValidationError(
+                    {"otp": [_("Enter the code of your authenticator app.")]}
+                )
+            if mfa_services.mfa_verify(user=user, code=otp, request=http_request) is None:
+                raise AuthenticationFailed(_("The two-factor code is wrong or was used already."))
+        elif security_selectors.mfa_required(user):
+            raise PermissionDenied(
+                _(
+                    "Your role requires two-factor sign-in. Sign in in the browser once and "
+                    "set it up first."
+                )
+            )
 
 
 class ApiTokenViewSet(
@@ -233,6 +268,7 @@ class UserSerializer(VersionedModelSerializer):
             "roles",
             "role_labels",
             "supports",
+            "allowed_networks",
             "last_login",
             "date_joined",
             "version",

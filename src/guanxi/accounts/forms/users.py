@@ -7,13 +7,16 @@ from django.apps import apps
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Team, User
+from guanxi.accounts.networks import normalise_networks
 from guanxi.accounts.roles import ROLE_LABELS, role_label
+from guanxi.accounts.selectors import security as security_selectors
 from guanxi.accounts.selectors import users as selectors
+from guanxi.accounts.services import security as security_services
 
 
 def _field_label(model, name: str) -> str:
@@ -50,6 +53,42 @@ class LoginForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if self.request is not None:
+            try:
+                security_services.signin_check_address(user=user, request=self.request)
+            except PermissionDenied as refused:
+                raise ValidationError(str(refused), code="refused_address") from refused
+
+
+class CodeForm(forms.Form):
+    """A two-factor code: the authenticator app's six digits or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+def _networks_field(help_text) -> forms.CharField:
+    return forms.CharField(
+        label=_("Sign-in address ranges"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "10.0.0.0/8\n192.168.1.0/24"}),
+        help_text=help_text,
+    )
+
+
+def clean_networks_text(value: str) -> str:
+    try:
+        return normalise_networks(value)
+    except ValidationError as error:
+        raise ValidationError(error.messages) from error
 
 
 class UserFilterForm(forms.Form):
@@ -124,6 +163,7 @@ class UserForm(forms.Form):
             "Only for sales assistants: they enter data on behalf of these account managers."
         ),
     )
+    allowed_networks = _networks_field(User._meta.get_field("allowed_networks").help_text)
     # The version the editor read: saving over a newer one is refused, not merged.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
@@ -143,6 +183,7 @@ class UserForm(forms.Form):
                     "language": instance.language,
                     "roles": list(instance.groups.all()),
                     "supports": list(instance.supports.all()),
+                    "allowed_networks": instance.allowed_networks,
                     "version": instance.version,
                 },
             )
@@ -165,6 +206,9 @@ class UserForm(forms.Form):
             raise ValidationError(User._meta.get_field("username").error_messages["unique"])
         return username
 
+    def clean_allowed_networks(self) -> str:
+        return clean_networks_text(self.cleaned_data["allowed_networks"])
+
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {
@@ -177,6 +221,7 @@ class UserForm(forms.Form):
                 "phone",
                 "team",
                 "language",
+                "allowed_networks",
             )
         } | {
             "roles": list(data["roles"]),
@@ -278,6 +323,17 @@ class RoleForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    mfa_required = forms.BooleanField(
+        label=_("Require two-factor sign-in"),
+        required=False,
+        help_text=_("Members must give a code from an authenticator app when they sign in."),
+    )
+    allowed_networks = _networks_field(
+        _(
+            "One IP address or CIDR range per line. Members sign in only from these addresses, "
+            "unless a user has ranges of their own. Empty: any address."
+        )
+    )
 
     def __init__(self, *args, instance: Group | None = None, **kwargs):
         self.instance = instance
@@ -287,6 +343,8 @@ class RoleForm(forms.Form):
                 {
                     "name": instance.name,
                     "permissions": [p.pk for p in instance.permissions.all()],
+                    "mfa_required": security_selectors.role_mfa_required(instance),
+                    "allowed_networks": security_selectors.role_networks_text(instance),
                 },
             )
         super().__init__(*args, **kwargs)
@@ -298,6 +356,9 @@ class RoleForm(forms.Form):
             # Built-in roles are found by name; renaming one would make Guanxi re-create it.
             self.fields["name"].disabled = True
             self.fields["name"].help_text = _("Built-in roles keep their name.")
+
+    def clean_allowed_networks(self) -> str:
+        return clean_networks_text(self.cleaned_data["allowed_networks"])
 
     def permissions_to_save(self) -> list[int]:
         """The ticked permissions plus those the role holds that this form does not offer.

@@ -1,5 +1,6 @@
 """The accounts app's models; Django loads an app's models from this package."""
 
+from guanxi.accounts.models.security import RoleSecurity
 from guanxi.accounts.models.tokens import ApiToken
 from guanxi.accounts.models.users import (
     LoginEvent,
@@ -14,4 +15,5 @@ __all__ = [
     "User",
     "RoleDefaultGrant",
     "LoginEvent",
+    "RoleSecurity",
 ]

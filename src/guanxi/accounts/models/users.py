@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from guanxi.accounts.networks import validate_networks
 from guanxi.core.models import BaseModel
 
 
@@ -71,6 +72,15 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
+    )
+    allowed_networks = models.TextField(
+        _("sign-in address ranges"),
+        blank=True,
+        validators=[validate_networks],
+        help_text=_(
+            "One IP address or CIDR range per line. When set, it replaces the ranges of the "
+            "user's roles. Empty: the roles' ranges apply."
+        ),
     )
     # Optimistic lock for the administrators' edit form and the API (users are not BaseModels).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -137,6 +147,8 @@ class LoginEvent(models.Model):
         LOGIN = "login", _("Signed in")
         LOGOUT = "logout", _("Signed out")
         FAILED = "failed", _("Failed sign-in")
+        FAILED_CODE = "failed_code", _("Wrong two-factor code")
+        REFUSED_ADDRESS = "refused_address", _("Sign-in refused from this address")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -147,7 +159,7 @@ class LoginEvent(models.Model):
         related_name="login_events",
     )
     username = models.CharField(_("username"), max_length=150)
-    kind = models.CharField(_("event"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)

@@ -12,8 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import Team, User
+from guanxi.accounts.networks import normalise_networks
 from guanxi.accounts.roles import ACCOUNT_MANAGER, ROLE_LABELS, SALES_ASSISTANT
 from guanxi.accounts.rules import manages_roles, manages_teams, manages_users
+from guanxi.accounts.selectors.security import role_mfa_required, role_networks_text
+from guanxi.accounts.services.security import role_security_set
 from guanxi.accounts.services.sessions import user_end_sessions
 from guanxi.accounts.tasks import end_user_sessions
 from guanxi.core.exceptions import ConflictError
@@ -67,6 +70,14 @@ def _validate_password(password: str, user: User) -> None:
         raise ValidationError({"password": error.error_list}) from error
 
 
+def _networks(value: str, field: str = "allowed_networks") -> str:
+    """The stored form of a list of sign-in ranges; a bad line is the field's error."""
+    try:
+        return normalise_networks(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.error_list}) from error
+
+
 def _bump_user_version(user: User, expected_version: int | None) -> None:
     """Take the next version; refuse if an editor's ``expected_version`` is no longer current."""
     users = User.objects.filter(pk=user.pk)
@@ -92,6 +103,7 @@ def user_create(
     language: str = User.Language.ZH_HANS,
     supports: list[User] | None = None,
     phone: str = "",
+    allowed_networks: str = "",
 ) -> User:
     _require_account_admin(actor)
     checked = {"phone": phone}
@@ -105,6 +117,7 @@ def user_create(
         team=team,
         language=language,
         phone=phone,
+        allowed_networks=_networks(allowed_networks),
     )
     _validate_password(password, user)
     user.set_password(password)
@@ -132,6 +145,8 @@ def user_update(
     _bump_user_version(user, expected_version)
     was_active = user.is_active
     fields = dict(fields)
+    if "allowed_networks" in fields:
+        fields["allowed_networks"] = _networks(fields["allowed_networks"] or "")
     phone_fields_normalise(
         fields, {"phone": User._meta.get_field("phone").verbose_name}, current=user
     )
@@ -225,8 +240,15 @@ def team_update(
 
 @transaction.atomic
 def role_save(
-    *, actor: User, role: Group | None, name: str, permissions: Iterable[Permission | int]
+    *,
+    actor: User,
+    role: Group | None,
+    name: str,
+    permissions: Iterable[Permission | int],
+    mfa_required: bool | None = None,
+    allowed_networks: str | None = None,
 ) -> Group:
+    """Save a role; sign-in rules left None keep what the role has."""
     _require_account_admin(actor, manages_roles)
     role = role or Group()
     if role.pk and role.name in ROLE_LABELS and name != role.name:
@@ -235,6 +257,14 @@ def role_save(
     role.full_clean()
     role.save()
     role.permissions.set(permissions)
+    if mfa_required is not None or allowed_networks is not None:
+        role_security_set(
+            role=role,
+            mfa_required=role_mfa_required(role) if mfa_required is None else mfa_required,
+            allowed_networks=_networks(
+                role_networks_text(role) if allowed_networks is None else allowed_networks
+            ),
+        )
     _ensure_actor_keeps_account_rights(actor, field="permissions")
     return role
 

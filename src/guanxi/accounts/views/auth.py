@@ -3,6 +3,8 @@
 Signing in and out and changing the own password are Django's own views, configured here.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -19,8 +21,10 @@ from django.views.decorators.http import require_POST
 
 from guanxi.accounts.forms.users import LoginForm
 from guanxi.accounts.models import User
+from guanxi.accounts.selectors import security as security_selectors
 from guanxi.accounts.selectors import tokens as token_selectors
 from guanxi.accounts.selectors import users as selectors
+from guanxi.accounts.selectors.security import SIGNIN_STATE_KEY, STATE_VERIFY
 from guanxi.accounts.services import users as services
 from guanxi.accounts.views.common import paginate, signed_in
 from guanxi.core.views.generic import ScopedPageView
@@ -32,6 +36,17 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        # The sign-in receiver decided whether a two-factor step comes first; go there
+        # directly, keeping where the user was headed.
+        state = self.request.session.get(SIGNIN_STATE_KEY)
+        if state:
+            step = "accounts:mfa_verify" if state == STATE_VERIFY else "accounts:mfa_enrol"
+            query = urlencode({"next": self.get_success_url()})
+            return redirect(f"{reverse(step)}?{query}")
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -50,7 +65,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-def _safe_next(request: HttpRequest) -> str:
+def safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -64,7 +79,7 @@ def _safe_next(request: HttpRequest) -> str:
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the interface language: stored on the user when signed in, in a cookie always."""
     language = request.POST.get("language", "")
-    response = redirect(_safe_next(request))
+    response = redirect(safe_next(request))
     if language not in dict(settings.LANGUAGES):
         messages.error(request, _("Choose one of the offered languages."))
         return response
@@ -104,5 +119,8 @@ class ProfileView(ScopedPageView):
                 "languages": User.Language.choices,
                 "history_page": paginate(request, history),
                 "tokens": token_selectors.token_list(actor=user, user_id=user.pk)[:50],
+                "mfa_enabled": security_selectors.has_confirmed_device(user),
+                "mfa_required": security_selectors.mfa_required(user),
+                "recovery_codes_left": security_selectors.recovery_codes_left(user),
             },
         )

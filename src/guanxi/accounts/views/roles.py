@@ -66,6 +66,8 @@ class RoleFormView(ObjectFormView, AccountAdminPage):
             role=record,
             name=form.cleaned_data["name"],
             permissions=form.permissions_to_save(),
+            mfa_required=form.cleaned_data["mfa_required"],
+            allowed_networks=form.cleaned_data["allowed_networks"],
         )
 
     def success_message(self, record: Model) -> str:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.phones import phone_fields_normalise
 from guanxi.core.rules import require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import code_next, record_create, record_soft_delete, record_update
@@ -124,11 +125,17 @@ def _build(
         customer=customer,
         contact=contact,
     )
+    requester = {"requester_phone": (requester_phone or "").strip()}
+    if requester["requester_phone"]:
+        phone_fields_normalise(
+            requester,
+            {"requester_phone": ServiceRequest._meta.get_field("requester_phone").verbose_name},
+        )
     service_request = ServiceRequest(
         **fields,
         requester_name=(requester_name or "").strip(),
         requester_email=(requester_email or "").strip(),
-        requester_phone=(requester_phone or "").strip(),
+        requester_phone=requester["requester_phone"],
         created_at=timezone.now(),
     )
     due_times_set(service_request)
