@@ -2,9 +2,13 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.template import Context, Template
+from django.test import RequestFactory
 from django.urls import reverse
 
 from guanxi.core.models import AccessLogEntry
+from guanxi.core.services.access_log import record_noted_views
+from guanxi.customers.services.customers import customer_update
 from guanxi.customers.services.documents import document_create
 from guanxi.customers.services.field_rules import field_rule_create
 from tests.core.fixtures.exports import body
@@ -154,3 +158,16 @@ def test_a_list_showing_protected_fields_is_one_entry(org, login, phone_rule):
     [entry] = entries(AccessLogEntry.Kind.VIEWED_PROTECTED)
     assert entry.target_id is None
     assert entry.details["record_count"] == 3
+
+
+def test_history_showing_past_protected_values_in_full_is_logged(org, phone_rule):
+    customer = CustomerFactory(owner=org["manager1"], phone="13812348000")
+    customer_update(actor=org["manager1"], customer=customer, phone="13912345678")
+    request = RequestFactory().get("/history/")
+    request.user = type(org["supervisor"]).objects.get(pk=org["supervisor"].pk)
+    template = Template("{% load customer_fields %}{% protected_history c %}")
+    template.render(Context({"request": request, "c": customer}))
+    entry = record_noted_views(request)
+    assert entry is not None
+    assert entry.details["fields"] == ["customers.customer.phone"]
+    assert entry.target_id == customer.pk

@@ -103,5 +103,12 @@ def field_mode(context, record, field: str) -> str:
 def protected_history(context, record, limit=None):
     """The audit trail of a customer or contact, minus what the viewer may not read."""
     entries = history_entries(instance=record, limit=limit)
-    entries = masking.protect_history(_viewer(context), record, entries)
+    viewer = _viewer(context)
+    entries = masking.protect_history(viewer, record, entries)
+    if viewer is not None:
+        # Past values of a protected field, shown in full, are as sensitive as the current one.
+        for entry in entries:
+            for change in entry.changes:
+                shown = "".join(v for v in (change.before, change.after) if v != EMPTY)
+                masking.note_unmasked(context.get("request"), viewer, record, change.field, shown)
     return {"record": record, "entries": entries}
