@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "guanxi.core.middleware.ConflictMiddleware",
+    "guanxi.core.middleware.AccessLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 if env_bool("QUERY_COUNT_HEADER"):
@@ -348,6 +349,9 @@ GUANXI: dict[str, Any] = {
     # Housekeeping jobs keep this many days of sign-in history and finished job results.
     "LOGIN_HISTORY_DAYS": int(env("LOGIN_HISTORY_DAYS", "365")),
     "TASK_RESULT_DAYS": int(env("TASK_RESULT_DAYS", "14")),
+    # The sensitive-access log (views of protected fields, exports, downloads) is kept this
+    # many days (three years by default).
+    "ACCESS_LOG_DAYS": int(env("ACCESS_LOG_DAYS", "1095")),
     # An API token works for this many days after it was issued.
     "API_TOKEN_DAYS": int(env("API_TOKEN_DAYS", "30")),
     # Backups: where ``guanxi backup`` and the daily job write their archives, and how many

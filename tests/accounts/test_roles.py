@@ -72,8 +72,21 @@ def test_executives_only_read_and_never_administer_accounts(db):
         "sales.view_order",
         "service.view_servicerequest",
     } <= executive
-    assert all(key.split(".")[1].startswith("view_") for key in executive)
+    # Reading, and taking out what they read (an export), but never a write.
+    assert all(key.split(".")[1].startswith(("view_", "export_")) for key in executive)
     assert not any(key.startswith("accounts.view_loginevent") for key in executive)
+
+
+def test_export_is_granted_to_those_who_work_customers_but_not_to_assistants(db):
+    for role in (roles.EXECUTIVE, roles.SUPERVISOR, roles.ACCOUNT_MANAGER):
+        assert "customers.export_customer" in _granted(role)
+    assert "customers.export_customer" not in _granted(roles.SALES_ASSISTANT)
+
+
+def test_only_administrators_search_the_access_log(db):
+    assert "core.search_access_log" in _granted(roles.ADMINISTRATOR)
+    for role in (roles.EXECUTIVE, roles.SUPERVISOR, roles.ACCOUNT_MANAGER, roles.SALES_ASSISTANT):
+        assert "core.search_access_log" not in _granted(role)
 
 
 def test_the_role_page_lists_only_guanxi_rights(db):

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from guanxi.accounts.models import User
 from guanxi.analytics.framework import reports
+from guanxi.core.models import AccessLogEntry
 from tests.analytics.fixtures.reports import D, churned, order, request
 from tests.customers.fixtures.customers import CustomerFactory
 
@@ -101,6 +102,15 @@ def test_csv_export_matches_the_table(login, data, english):
     assert rows[0][:3] == ["Rank", "Customer code", "Customer"]
     assert [row[2] for row in rows[1:]] == ["客户300.00", "客户100.00", "客户50.00"]
     assert rows[1][rows[0].index("Order amount")] == "307.00"
+
+
+def test_report_export_is_logged_with_its_rows_and_filters(login, data, org):
+    b"".join(login("exec").get(_url("customer-contribution") + "&export=csv").streaming_content)
+    [entry] = AccessLogEntry.objects.filter(kind=AccessLogEntry.Kind.EXPORTED)
+    assert entry.user == org["exec"]
+    assert entry.details["model"] == "report:customer-contribution"
+    assert entry.details["row_count"] == 3
+    assert "export" not in entry.details["filters"] and entry.details["filters"]
 
 
 def test_xlsx_export_of_a_second_table(login, data, english):

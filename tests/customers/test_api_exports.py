@@ -5,6 +5,7 @@ import pytest
 from guanxi.core import export
 from tests.core.fixtures.exports import exported_codes, xlsx_rows
 from tests.customers.fixtures.customers import SCOPE
+from tests.customers.fixtures.exports import grant_export_right
 
 # -- the API export ---------------------------------------------------------------------------
 
@@ -12,7 +13,9 @@ API_EXPORT = "/api/customers/export/"
 
 
 @pytest.mark.parametrize("username", sorted(SCOPE))
-def test_api_export_holds_exactly_the_users_scope(username, customers, login, english):
+def test_api_export_holds_exactly_the_users_scope(username, customers, login, english, org):
+    # Assistants may not export by default; given the right, they export only their scope.
+    grant_export_right(org[username])
     response = login(username).get(API_EXPORT, {"format": "csv"})
     assert response.status_code == 200
     assert exported_codes(response) == {customers[key].code for key in SCOPE[username]}

@@ -97,7 +97,7 @@ def test_export_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few)):
         response = client.get(url)
     assert response.content.decode().count("BEGIN:VCARD") == 23
-    assert len(few) <= 8
+    assert len(few) <= 9  # one of them writes the export into the sensitive-access log
 
 
 def test_export_then_import_recreates_equal_contacts(org, login, rich_customer, empty_customer):

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from guanxi.customers.models import Contact
+from tests.customers.fixtures.exports import grant_export_right
 from tests.customers.fixtures.vcard import fixture
 
 pytestmark = pytest.mark.usefixtures("english_throughout")
@@ -76,9 +77,10 @@ def test_import_page_in_chinese(org, login, empty_customer):
 
 
 @pytest.mark.parametrize("username", ["manager2", "supervisor2", "assistant"])
-def test_pages_answer_404_outside_scope(login, customers, username):
+def test_pages_answer_404_outside_scope(login, customers, username, org):
     # The assistant supports manager1 only.
     customer = customers["manager2" if username == "assistant" else "manager1"]
+    grant_export_right(org[username])  # assistants may not export by default
     client = login(username)
     export = reverse("customers:contacts_vcard_export", args=[customer.pk])
     assert client.get(export).status_code == 404

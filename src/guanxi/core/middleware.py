@@ -2,6 +2,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from guanxi.core.exceptions import ConflictError
+from guanxi.core.services import access_log
 
 
 class ConflictMiddleware:
@@ -35,4 +36,22 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
+        return response
+
+
+class AccessLogMiddleware:
+    """Writes the sensitive-access log entry of a page or API read that showed protected
+    fields unmasked (noted while it rendered, see ``core.services.access_log``).
+
+    Pages render their templates, and the API its serializers, before the response comes back
+    through here, so every note is in by now; an answer that failed (4xx/5xx) showed nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 400:
+            access_log.record_noted_views(request)
         return response

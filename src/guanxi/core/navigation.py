@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.rules import CHANGE_DICTIONARY_ENTRY, MANAGE_RECYCLE_BIN
+from guanxi.core.rules import CHANGE_DICTIONARY_ENTRY, MANAGE_RECYCLE_BIN, SEARCH_ACCESS_LOG
 
 
 @dataclass(frozen=True)
@@ -70,5 +70,13 @@ register(
         MANAGE_RECYCLE_BIN,
         hint=_("Restore or purge deleted records."),
         order=110,
+    ),
+    NavItem(
+        "access_log",
+        _("Access log"),
+        "core:access_log",
+        SEARCH_ACCESS_LOG,
+        hint=_("Who saw protected fields, exported lists or downloaded documents."),
+        order=120,
     ),
 )

@@ -22,6 +22,9 @@ MANAGE_RECYCLE_BIN = "accounts.manage_recycle_bin"
 VIEW_DICTIONARY_ENTRY = "core.view_dictionaryentry"
 ADD_DICTIONARY_ENTRY = "core.add_dictionaryentry"
 CHANGE_DICTIONARY_ENTRY = "core.change_dictionaryentry"
+# Searching the sensitive-access log: administrators only (they hold every right; no other
+# built-in role is granted it, and it is no ``view_*`` right that executives would get).
+SEARCH_ACCESS_LOG = "core.search_access_log"
 
 
 class Predicate(Protocol):

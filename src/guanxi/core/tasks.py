@@ -10,7 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 from guanxi.core import backup
 from guanxi.core.jobs import DAILY, periodic
-from guanxi.core.services import idempotency
+from guanxi.core.services import access_log, idempotency
 
 
 @periodic(name="core.purge_expired_sessions", every="daily", at="03:00")
@@ -56,3 +56,10 @@ def daily_backup() -> str:
     archive = backup.create_backup(directory, prefix=backup.DAILY_PREFIX)
     backup.prune_backups(directory, keep=keep)
     return str(archive.path)
+
+
+@periodic(name="core.purge_access_log", every=DAILY, at="03:45")
+@task()
+def purge_access_log() -> int:
+    """Delete sensitive-access log entries older than ``GUANXI_ACCESS_LOG_DAYS`` (default 1095)."""
+    return access_log.access_log_purge()

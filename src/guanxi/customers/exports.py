@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.core import export
+from guanxi.core.models import AccessLogEntry
+from guanxi.core.services import access_log
 from guanxi.customers import masking
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customers as selectors
@@ -121,13 +123,27 @@ def customer_export_rows(customers, columns=COLUMNS) -> Iterator[list[object]]:
         yield [value(customer) for _header, value in columns]
 
 
-def customer_export_response(*, actor, customers, file_format: str):
+def customer_export_response(
+    *, actor, customers, file_format: str, request=None, filters: dict | None = None
+):
     """A CSV or xlsx download of ``customers`` named e.g. ``客户-20261123.csv``.
 
-    The columns follow ``actor``'s field protection rules (see ``masking``).
+    The columns follow ``actor``'s field protection rules (see ``masking``). The export is
+    logged in the sensitive-access log with its row count and ``filters`` (what was asked).
     """
     basename = f"{_('Customers')}-{timezone.localdate():%Y%m%d}"
     columns = customer_export_columns(actor)
+    access_log.access_log_record(
+        actor=actor,
+        kind=AccessLogEntry.Kind.EXPORTED,
+        details={
+            "model": Customer._meta.label_lower,
+            "format": file_format,
+            "row_count": customers.count(),
+            "filters": filters or {},
+        },
+        request=request,
+    )
     return export.export_response(
         file_format=file_format,
         headers=[header for header, _value in columns],

@@ -25,9 +25,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from django.contrib.auth.models import Group
 from django.db import models
+from django.db.models import Exists, OuterRef
 
 from guanxi.core.selectors.pages import EMPTY
+from guanxi.core.services import access_log
 from guanxi.customers.models import FieldRule
 
 MASKED = FieldRule.Mode.MASKED.value
@@ -35,6 +38,7 @@ HIDDEN = FieldRule.Mode.HIDDEN.value
 PROTECTABLE_FIELDS: frozenset[str] = frozenset(FieldRule.Field.values)
 _STRICTNESS = {MASKED: 1, HIDDEN: 2}
 _CACHE_ATTRIBUTE = "_guanxi_field_protection"
+_RULED_ATTRIBUTE = "_guanxi_ruled_fields"
 
 PHONE_FIELDS = frozenset(
     {"customer.phone", "customer.fax", "contact.mobile", "contact.office_phone"}
@@ -74,18 +78,37 @@ def field_protection(user) -> dict[str, str]:
     if cached is not None:
         return cached
     protection: dict[str, str] = {}
-    rules = FieldRule.objects.filter(role__in=user.groups.all()).values_list("field", "mode")
-    for key, mode in rules:
-        if _STRICTNESS.get(mode, 0) > _STRICTNESS.get(protection.get(key, ""), 0):
+    # Every rule, each marked whether it is one of the user's roles': the same one query also
+    # tells which fields are protected for anyone (see ``watched_fields``).
+    mine = Exists(Group.objects.filter(pk=OuterRef("role_id"), user=user))
+    rules = FieldRule.objects.annotate(mine=mine).values_list("field", "mode", "mine")
+    ruled: set[str] = set()
+    for key, mode, applies in rules:
+        ruled.add(key)
+        if applies and _STRICTNESS.get(mode, 0) > _STRICTNESS.get(protection.get(key, ""), 0):
             protection[key] = mode
     setattr(user, _CACHE_ATTRIBUTE, protection)
+    setattr(user, _RULED_ATTRIBUTE, frozenset(ruled))
     return protection
+
+
+def watched_fields(user) -> frozenset[str]:
+    """The field keys some role has a rule for, which ``user`` nevertheless sees in full.
+
+    Showing such a value is a sensitive access (``core`` logs it): the company protects the
+    field, and this reader is one of those trusted with it.
+    """
+    protection = field_protection(user)
+    ruled: frozenset[str] = getattr(user, _RULED_ATTRIBUTE, frozenset())
+    return frozenset(key for key in ruled if key not in protection)
 
 
 def field_protection_forget(user) -> None:
     """Drop the rules kept on ``user`` (after the rules changed within the same request)."""
     if user is not None and hasattr(user, _CACHE_ATTRIBUTE):
         delattr(user, _CACHE_ATTRIBUTE)
+    if user is not None and hasattr(user, _RULED_ATTRIBUTE):
+        delattr(user, _RULED_ATTRIBUTE)
 
 
 def field_mode(user, record_or_model, field: str) -> str | None:
@@ -169,6 +192,15 @@ def protect(user, record, field: str):
     """``record.field`` as ``user`` may see it: the value, its mask, or ``None`` when hidden."""
     key = field_key(record, field)
     return shown_value(field_protection(user).get(key), key, getattr(record, field, ""))
+
+
+def note_unmasked(request, user, record, field: str, shown) -> None:
+    """Tell the sensitive-access log that ``request`` showed ``user`` the protected
+    ``record.field`` in full (nothing when the value is empty or no role protects the field)."""
+    if user is None or shown in (None, "") or record is None:
+        return
+    if field_key(record, field) in watched_fields(user):
+        access_log.note_protected_view(request, record, field)
 
 
 # --- whole records, rows and dicts (serializers, exports, vCards) ---------------------------

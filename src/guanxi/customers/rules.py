@@ -46,6 +46,8 @@ CHANGE_DOCUMENT = "customers.change_document"
 DELETE_DOCUMENT = "customers.delete_document"
 VIEW_CHURNCASE = "customers.view_churncase"
 CHANGE_CHURNCASE = "customers.change_churncase"
+# Downloading customers (CSV/xlsx) or a customer's contacts (vCards): not implied by reading.
+EXPORT_CUSTOMERS = "customers.export_customer"
 
 # Importing customers creates them: the same right as adding one.
 IMPORT_CUSTOMERS = ADD_CUSTOMER
@@ -138,9 +140,11 @@ add_perm(SET_CREDIT_HOLD, may_set_credit_hold)
 # Account managers and supervisors work the customers they see; assistants enter and edit for
 # the managers they support but delete nothing; executives read.
 _CUSTOMER_WORK = ["customers.view_*", "customers.add_*", "customers.change_*"]
+# Executives, supervisors and account managers export what they see; assistants, who enter
+# data for others, do not take the customer list away.
 ROLE_GRANTS = {
-    EXECUTIVE: ["customers.view_*"],
-    SUPERVISOR: [*_CUSTOMER_WORK, "customers.delete_*"],
-    ACCOUNT_MANAGER: [*_CUSTOMER_WORK, "customers.delete_*"],
+    EXECUTIVE: ["customers.view_*", EXPORT_CUSTOMERS],
+    SUPERVISOR: [*_CUSTOMER_WORK, "customers.delete_*", EXPORT_CUSTOMERS],
+    ACCOUNT_MANAGER: [*_CUSTOMER_WORK, "customers.delete_*", EXPORT_CUSTOMERS],
     SALES_ASSISTANT: _CUSTOMER_WORK,
 }

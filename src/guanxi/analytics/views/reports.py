@@ -21,6 +21,8 @@ from guanxi.analytics.framework import ReportData, ReportDefinition, get_report,
 from guanxi.analytics.kpis import KPIForm, cached_dashboard
 from guanxi.analytics.templatetags.reports import export_value
 from guanxi.core.export import FORMATS, export_response
+from guanxi.core.models import AccessLogEntry
+from guanxi.core.services import access_log
 from guanxi.core.views.generic import ScopedPageView, render_page
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -58,6 +60,21 @@ def _export(request: HttpRequest, report: ReportDefinition, data: ReportData) ->
     columns = table.visible_columns
     rows = (
         [export_value(row.get(column.key), column) for column in columns] for row in data[table.key]
+    )
+    access_log.access_log_record(
+        actor=request.user,
+        kind=AccessLogEntry.Kind.EXPORTED,
+        details={
+            "model": f"report:{report.slug}",
+            "format": request.GET["export"],
+            "row_count": len(data[table.key]),
+            "filters": {
+                key: value
+                for key, value in request.GET.items()
+                if key not in {"export", "table"} and value
+            },
+        },
+        request=request,
     )
     period = ""
     if data.get("date_from"):

@@ -1,5 +1,6 @@
 """The core app's models; Django loads an app's models from this package."""
 
+from guanxi.core.models.access_log import AccessLogEntry
 from guanxi.core.models.base import (
     BaseModel,
     CodeSequence,
@@ -12,6 +13,7 @@ from guanxi.core.models.base import (
 from guanxi.core.models.idempotency import IdempotencyKey
 
 __all__ = [
+    "AccessLogEntry",
     "LiveQuerySet",
     "LiveManager",
     "BaseModel",

@@ -321,7 +321,7 @@ class DocumentViewSet(ScopedViewSet):
             )
         except DocumentVersion.DoesNotExist as missing:
             raise NotFound() from missing
-        return document_file_response(version)
+        return document_file_response(version, actor=request.user, request=request)
 
 
 # --- interactions ---------------------------------------------------------------------------

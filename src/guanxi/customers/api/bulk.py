@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -118,6 +118,7 @@ FILE_RESPONSES = {
     (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="UTF-8 CSV with BOM."),
     (200, export.XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="xlsx"),
     400: OpenApiResponse(ErrorSerializer, description="Unknown format, filter, sort or ids."),
+    403: OpenApiResponse(ErrorSerializer, description="The caller may not export customers."),
 }
 
 
@@ -154,6 +155,8 @@ class CustomerExportView(UserLanguageMixin, APIView):
         responses=FILE_RESPONSES,
     )
     def get(self, request):
+        if not request.user.has_perm(rules.EXPORT_CUSTOMERS):
+            raise PermissionDenied()
         file_format = request.query_params.get("format") or export.CSV
         if file_format not in export.FORMATS:
             raise ValidationError({"format": [_("Choose the export format csv or xlsx.")]})
@@ -164,15 +167,30 @@ class CustomerExportView(UserLanguageMixin, APIView):
         sort = request.query_params.get("sort") or selectors.DEFAULT_CUSTOMER_SORT
         if sort not in selectors.CUSTOMER_SORTS:
             raise ValidationError({"sort": [_("Choose one of the listed sort orders.")]})
+        search = query_text(request, "search")
         customers = customer_export_queryset(
             actor=request.user,
-            search=query_text(request, "search"),
+            search=search,
             sort=sort,
             ids=ids or None,
         )
         filterset = CustomerFilter(request.query_params, queryset=customers, request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
+        asked = {
+            key: value
+            for key, value in request.query_params.items()
+            if key in CustomerFilter.base_filters and value
+        }
         return customer_export_response(
-            actor=request.user, customers=filterset.qs, file_format=file_format
+            actor=request.user,
+            customers=filterset.qs,
+            file_format=file_format,
+            request=request,
+            filters={
+                **asked,
+                **({"search": search} if search else {}),
+                **({"ids": len(ids)} if ids else {}),
+                "sort": sort,
+            },
         )

@@ -32,4 +32,11 @@ class ProtectedFieldsMixin:
         viewer = self._viewer()
         if viewer is None:
             return data
-        return masking.protect_data(viewer, self.Meta.model, data)
+        shown = masking.protect_data(viewer, self.Meta.model, data)
+        request = self.context.get("request")
+        prefix = masking.field_key(self.Meta.model, "")
+        for key in masking.watched_fields(viewer):
+            if key.startswith(prefix):
+                name = key[len(prefix) :]
+                masking.note_unmasked(request, viewer, instance, name, shown.get(name))
+        return shown

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from guanxi.core.api.permissions import RoleRights
 from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
 from guanxi.core.api.viewsets import MAX_ID
+from guanxi.customers import rules
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services.vcard import contacts_import_vcards
@@ -70,14 +71,19 @@ class ContactsVCardExportView(_VCardView):
         responses={
             (200, "text/vcard"): OpenApiResponse(OpenApiTypes.BINARY, description="The .vcf file"),
             400: OpenApiResponse(ErrorSerializer, description="Unsupported `version`."),
+            403: OpenApiResponse(ErrorSerializer, description="The caller may not export."),
         },
     )
     def get(self, request, pk):
+        if not request.user.has_perm(rules.EXPORT_CUSTOMERS):
+            raise PermissionDenied()
         customer = _customer(request, pk)
         version = vcard_version(request.query_params.get("version"))
         if version is None:
             raise ValidationError({"version": [_("Choose vCard version 3.0 or 4.0.")]})
-        return contacts_vcard_response(actor=request.user, customer=customer, version=version)
+        return contacts_vcard_response(
+            actor=request.user, customer=customer, version=version, request=request
+        )
 
 
 class VCardImportRequestSerializer(serializers.Serializer):

@@ -182,6 +182,8 @@ class Customer(BaseModel):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["-created_at", "-id"]
+        # Taking the customer list (or contacts as vCards) out of Guanxi is a right of its own.
+        permissions = [("export_customer", _("Can export customers and contacts"))]
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="customer_owner_recent"),
             models.Index(fields=["-created_at", "-id"], name="customer_recent"),

@@ -19,6 +19,7 @@ def customer_bulk_bar(context):
         # Evaluated once here, so the bar costs the list page a fixed two queries.
         "owners": list(selectors.customer_owner_choices(actor=user)) if can_reassign else [],
         "can_reassign": can_reassign,
+        "can_export": user.has_perm(rules.EXPORT_CUSTOMERS),
         "back": request.GET.urlencode(),
         "csrf_token": context.get("csrf_token"),
     }

@@ -61,8 +61,11 @@ class _ProtectedNode(template.Node):
         if key in masking.PHONE_FIELDS:
             # Stored in E.164; people read the national format (core.phones).
             raw = phone_display(raw)
-        value = masking.shown_value(_mode(context, record, field), key, raw)
+        mode = _mode(context, record, field)
+        value = masking.shown_value(mode, key, raw)
         shown = "" if value is None else str(value)
+        if mode is None:
+            masking.note_unmasked(context.get("request"), _viewer(context), record, field, shown)
         if self.target:
             context[self.target] = shown
             return ""
@@ -100,5 +103,12 @@ def field_mode(context, record, field: str) -> str:
 def protected_history(context, record, limit=None):
     """The audit trail of a customer or contact, minus what the viewer may not read."""
     entries = history_entries(instance=record, limit=limit)
-    entries = masking.protect_history(_viewer(context), record, entries)
+    viewer = _viewer(context)
+    entries = masking.protect_history(viewer, record, entries)
+    if viewer is not None:
+        # Past values of a protected field, shown in full, are as sensitive as the current one.
+        for entry in entries:
+            for change in entry.changes:
+                shown = "".join(v for v in (change.before, change.after) if v != EMPTY)
+                masking.note_unmasked(context.get("request"), viewer, record, change.field, shown)
     return {"record": record, "entries": entries}

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET
 
 from guanxi.core.decorators import requires
 from guanxi.core.htmx import is_partial
+from guanxi.core.models import AccessLogEntry
+from guanxi.core.services import access_log
 from guanxi.core.views.generic import (
     ObjectFormView,
     ObjectListView,
@@ -314,8 +316,11 @@ class DocumentDeleteView(DocumentPageMixin, RecycleBinDeleteView):
         return _("Document “%(title)s” was moved to the recycle bin.") % {"title": record.title}
 
 
-def document_file_response(version: DocumentVersion) -> FileResponse:
-    """The stored file as a download that no browser renders or runs.
+def document_file_response(
+    version: DocumentVersion, *, actor: Any, request: Any = None
+) -> FileResponse:
+    """The stored file as a download that no browser renders or runs, logged as a sensitive
+    access of ``actor``.
 
     ``attachment`` makes the browser save it; octet-stream and ``nosniff`` stop it guessing an
     HTML or script type; the sandbox CSP disarms it even if it were shown inline.
@@ -324,6 +329,17 @@ def document_file_response(version: DocumentVersion) -> FileResponse:
         handle = version.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
+    access_log.access_log_record(
+        actor=actor,
+        kind=AccessLogEntry.Kind.DOWNLOADED_DOCUMENT,
+        target=version.document,
+        details={
+            "file_name": version.original_name,
+            "version": version.number,
+            "customer": version.document.customer_id,
+        },
+        request=request,
+    )
     # Django writes an RFC 5987 ``filename*`` for a Chinese name beside an ASCII fallback.
     response = FileResponse(
         handle,
@@ -345,7 +361,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
         selectors_activity.document_version_get, actor=signed_in(request), pk=pk
     )
     assert isinstance(version, DocumentVersion)
-    return document_file_response(version)
+    return document_file_response(version, actor=signed_in(request), request=request)
 
 
 interaction_list = InteractionListView.as_view()

@@ -39,7 +39,7 @@ def _list_url(query: str) -> str:
     return f"{url}?{urlencode(kept)}" if kept else url
 
 
-@requires(rules.VIEW_CUSTOMER)
+@requires(rules.VIEW_CUSTOMER, rules.EXPORT_CUSTOMERS)
 @require_http_methods(["GET", "POST"])
 def customer_export(request):
     """CSV or xlsx of the filtered list (GET, the list's parameters) or of ``ids`` only.
@@ -62,10 +62,18 @@ def customer_export(request):
     customers = customer_export_queryset(
         actor=signed_in(request), search=search, filters=filters, sort=sort, ids=ids
     )
+    asked = {key: value for key, value in filters.items() if value not in (None, "", [])}
     return customer_export_response(
         actor=signed_in(request),
         customers=customers,
         file_format=form.cleaned_data["format"] or "csv",
+        request=request,
+        filters={
+            **asked,
+            **({"search": search} if search else {}),
+            **({"ids": len(ids)} if ids else {}),
+            "sort": sort,
+        },
     )
 
 

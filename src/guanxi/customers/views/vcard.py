@@ -20,7 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from guanxi.core.decorators import requires
 from guanxi.core.export import content_disposition
+from guanxi.core.models import AccessLogEntry
+from guanxi.core.services import access_log
 from guanxi.customers import masking, rules
+from guanxi.customers.models import Contact
 from guanxi.customers.selectors import customers as selectors
 from guanxi.customers.services.vcard import contacts_import_vcards
 from guanxi.customers.vcard import (
@@ -43,12 +46,24 @@ def vcard_version(raw: str | None) -> str | None:
     return version if version in VCARD_VERSIONS else None
 
 
-def contacts_vcard_response(*, actor, customer, version: str) -> HttpResponse:
+def contacts_vcard_response(*, actor, customer, version: str, request=None) -> HttpResponse:
     visible = selectors.contact_list(actor=actor, customer=customer).order_by(
         "-is_primary", "name", "id"
     )
     # Masked numbers and addresses go out masked, hidden ones not at all (field protection).
     contacts = masking.protected_copies(actor, visible)
+    access_log.access_log_record(
+        actor=actor,
+        kind=AccessLogEntry.Kind.EXPORTED,
+        target=customer,
+        details={
+            "model": Contact._meta.label_lower,
+            "format": "vcard",
+            "row_count": len(contacts),
+            "filters": {"customer": customer.pk},
+        },
+        request=request,
+    )
     text = contacts_to_vcard(contacts, organisation=customer.name, version=version)
     response = HttpResponse(text.encode("utf-8"), content_type=VCARD_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(f"{customer.name}.vcf")
@@ -56,7 +71,7 @@ def contacts_vcard_response(*, actor, customer, version: str) -> HttpResponse:
     return response
 
 
-@requires(rules.VIEW_CONTACT)
+@requires(rules.VIEW_CONTACT, rules.EXPORT_CUSTOMERS)
 @require_GET
 def contacts_vcard_export(request, pk):
     customer = scoped_customer(request, pk)
@@ -65,7 +80,9 @@ def contacts_vcard_export(request, pk):
         return HttpResponseBadRequest(
             _("Choose vCard version 3.0 or 4.0."), content_type="text/plain; charset=utf-8"
         )
-    return contacts_vcard_response(actor=signed_in(request), customer=customer, version=version)
+    return contacts_vcard_response(
+        actor=signed_in(request), customer=customer, version=version, request=request
+    )
 
 
 class VCardImportForm(forms.Form):
