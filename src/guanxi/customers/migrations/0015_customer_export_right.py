@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0013_normalise_phones_flag_invalid_identifiers'),
+        ('customers', '0014_search_protected_field_keys_apart'),
     ]
 
     operations = [
