@@ -240,6 +240,12 @@ def test_the_header_is_documented_on_every_create_operation(openapi_schema):
     for path in ["/api/orders/", "/api/customers/", "/api/service-requests/", "/api/leads/"]:
         assert "Idempotency-Key" in header_names(path, "post"), path
         assert "422" in openapi_schema["paths"][path]["post"]["responses"]
+    for path in [
+        "/api/quotes/{id}/convert/",
+        "/api/leads/{id}/convert/",
+        "/api/opportunities/{id}/succeed/",
+    ]:
+        assert "Idempotency-Key" in header_names(path, "post"), path
     assert "Idempotency-Key" not in header_names("/api/orders/{id}/", "patch")
     assert "Idempotency-Key" not in header_names("/api/auth/token/", "post")
 

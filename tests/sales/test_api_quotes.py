@@ -37,6 +37,21 @@ def test_api_create_status_and_convert_once(api, org, customers, products):
     assert client.get(f"{URL}{pk}/").json()["order"] == response.json()["id"]
 
 
+def test_a_retried_conversion_with_its_idempotency_key_returns_the_first_order(
+    api, org, customers, products
+):
+    quote = make_quote(org["manager1"], customers["manager1"], products)
+    client = api("manager1")
+    client.post(f"{URL}{quote.pk}/status/", {"status": "sent"}, format="json")
+    headers = {"HTTP_IDEMPOTENCY_KEY": "convert-once-7f3a"}
+    first = client.post(f"{URL}{quote.pk}/convert/", {}, format="json", **headers)
+    retry = client.post(f"{URL}{quote.pk}/convert/", {}, format="json", **headers)
+    assert first.status_code == retry.status_code == 201
+    assert retry.json()["id"] == first.json()["id"] and retry["Idempotent-Replayed"] == "true"
+    # Without the key a second conversion is refused, as before.
+    assert client.post(f"{URL}{quote.pk}/convert/", {}, format="json").status_code == 422
+
+
 def test_api_forbidden_and_out_of_scope(api, org, customers, products):
     other = make_quote(org["manager2"], customers["manager2"], products)
     client = api("manager1")

@@ -38,6 +38,7 @@ from guanxi.accounts.models import User
 from guanxi.core.api.concurrency import check_if_match
 from guanxi.core.api.errors import error_body
 from guanxi.core.api.filters import id_filter
+from guanxi.core.api.idempotency import idempotent
 from guanxi.core.api.serializers import (
     ErrorDetailSerializer,
     ErrorSerializer,
@@ -341,6 +342,7 @@ class LeadViewSet(ScopedViewSet):
         },
     )
     @action(detail=True, methods=["post"], **_ACTION)
+    @idempotent
     def convert(self, request, pk=None):
         lead = self.get_object()
         payload = LeadConvertSerializer(data=request.data)

@@ -35,6 +35,7 @@ from rest_framework.routers import SimpleRouter
 from guanxi.accounts.models import User
 from guanxi.core.api.concurrency import check_if_match, etag
 from guanxi.core.api.filters import id_filter
+from guanxi.core.api.idempotency import idempotent
 from guanxi.core.api.serializers import ErrorSerializer, VersionedModelSerializer, VersionField
 from guanxi.core.api.viewsets import MAX_ID, ScopedViewSet, query_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
@@ -430,6 +431,7 @@ class OpportunityViewSet(ScopedViewSet):
         },
     )
     @action(detail=True, methods=["post"], **_ACTION)
+    @idempotent
     def succeed(self, request, pk=None):
         opportunity = self.get_object()
         payload = OpportunitySucceedSerializer(data=request.data)

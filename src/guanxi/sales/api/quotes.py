@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from guanxi.core.api.concurrency import etag
 from guanxi.core.api.filters import id_filter
+from guanxi.core.api.idempotency import idempotent
 from guanxi.sales import rules
 from guanxi.sales.api.lines import (
     ERRORS,
@@ -168,6 +169,7 @@ class QuoteViewSet(LineDocumentViewSet):
         summary="Convert a sent or accepted quote into an order (once)",
     )
     @action(detail=True, methods=["post"])
+    @idempotent
     def convert(self, request, pk=None):
         quote = self.get_object()
         payload = QuoteConvertSerializer(data=request.data)
