@@ -2,7 +2,7 @@
 
 import pytest
 
-ADMIN_ONLY = {"users", "teams", "roles", "dictionaries", "recycle_bin", "field_rules"}
+ADMIN_ONLY = {"users", "teams", "roles", "dictionaries", "recycle_bin", "field_rules", "access_log"}
 EVERYONE = {
     "home",
     "customers",
