@@ -140,3 +140,34 @@ def test_list_query_budget(org, api, django_assert_max_num_queries):
         _lead(org, owner="manager2" if i % 2 else None, name=f"更多{i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(client.get("/api/leads/").json()["results"]) > 3
+
+
+def test_a_refused_conversion_keeps_the_notice_about_a_withheld_duplicate(org, api):
+    from django.contrib.auth.models import Group
+
+    from guanxi.collaboration.models import Notification
+    from guanxi.customers.notifications import POSSIBLE_DUPLICATE
+    from guanxi.customers.services.customers import customer_create
+    from guanxi.customers.services.field_rules import field_rule_create
+
+    existing = customer_create(
+        actor=org["supervisor"],
+        owner=org["manager2"],
+        name="上海恒通科技有限公司",
+        phone="13812348000",
+    )
+    field_rule_create(
+        actor=org["admin"],
+        field="customer.phone",
+        role=Group.objects.get(name="account_manager"),
+        mode="hidden",
+    )
+    lead = _lead(org, company="恒通（上海）", phone="13812348000")
+    refused = api("manager1").post(
+        f"/api/leads/{lead.pk}/convert/", {"to": "customer"}, format="json"
+    )
+    assert refused.status_code == 409
+    assert refused.json()["error"]["candidates"] == []  # not named to the reader
+    (notice,) = Notification.objects.filter(recipient=org["manager2"], kind=POSSIBLE_DUPLICATE)
+    assert notice.url.endswith(f"/{existing.pk}/")
+    assert Lead.objects.get(pk=lead.pk).status != Lead.Status.CONVERTED

@@ -294,12 +294,28 @@ def customer_create(
     require(actor, rules.ADD_CUSTOMER)
     fields = _clean_fields(given)
     if not confirm_duplicate:
-        try:
-            dedup.raise_if_duplicates(actor=actor, **fields)
-        except dedup.DuplicateError as error:
-            _withheld_duplicates_notify(actor=actor, duplicates=error.duplicates)
-            raise
+        _refuse_duplicates(actor, fields)
     return _customer_insert(actor=actor, fields=fields)
+
+
+def customer_duplicates_check(*, actor: User, **given: Unpack[CustomerFields]) -> None:
+    """Refuse a likely duplicate of the customer ``given`` describes, as :func:`customer_create`
+    does, without creating anything.
+
+    For a service that creates a customer inside its own transaction (a lead converted, an
+    opportunity won): checked before that transaction, the refusal keeps the notice it sends
+    about a withheld duplicate, which the transaction's rollback would otherwise take back.
+    """
+    require(actor, rules.ADD_CUSTOMER)
+    _refuse_duplicates(actor, _clean_fields(given))
+
+
+def _refuse_duplicates(actor: User, fields: dict[str, Any]) -> None:
+    try:
+        dedup.raise_if_duplicates(actor=actor, **fields)
+    except dedup.DuplicateError as error:
+        _withheld_duplicates_notify(actor=actor, duplicates=error.duplicates)
+        raise
 
 
 @transaction.atomic

@@ -317,7 +317,6 @@ def lead_disqualify(
 CONVERT_TARGETS = ("opportunity", "customer")
 
 
-@transaction.atomic
 def lead_convert(
     *,
     actor: User,
@@ -337,6 +336,32 @@ def lead_convert(
     its primary contact when the lead names a company. A second conversion is refused (422).
     """
     require(actor, rules.CHANGE_LEAD)
+    if to == "customer" and not confirm_duplicate:
+        # The duplicate check runs before the conversion's transaction, so a refusal keeps the
+        # notice it sends to whoever may see a duplicate withheld from the actor.
+        seen = lead_list(actor=actor).get(pk=lead.pk)
+        _require_worker(actor, seen)
+        customer_services.customer_duplicates_check(actor=actor, **_customer_fields(actor, seen))
+    return _lead_convert(
+        actor=actor,
+        lead=lead,
+        to=to,
+        summary=summary,
+        probability=probability,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def _lead_convert(
+    *,
+    actor: User,
+    lead: Lead,
+    to: str,
+    summary: str,
+    probability: int,
+    expected_version: int | None,
+) -> Lead:
     locked = _locked(actor, lead)
     _require_worker(actor, locked)
     _check_version(locked, expected_version)
@@ -356,9 +381,7 @@ def lead_convert(
         )
         locked.converted_opportunity = opportunity
     elif to == "customer":
-        locked.converted_customer = _convert_to_customer(
-            actor, locked, prospect, confirm_duplicate=confirm_duplicate
-        )
+        locked.converted_customer = _convert_to_customer(actor, locked)
     else:
         raise ValidationError({"to": _("Convert to an opportunity or a customer.")})
     locked.status = Status.CONVERTED
@@ -366,18 +389,21 @@ def lead_convert(
     return record_update(instance=locked, actor=actor, change_reason=_("Converted"))
 
 
-def _convert_to_customer(
-    actor: User, lead: Lead, prospect: str, *, confirm_duplicate: bool
-) -> Customer:
+def _customer_fields(actor: User, lead: Lead) -> dict[str, Any]:
+    """The customer a lead becomes: the company (else the person), owned by the lead's owner."""
+    return {
+        "name": lead.company or lead.name,
+        "phone": lead.phone,
+        "email": lead.email,
+        "region": lead.region,
+        "owner": lead.owner or actor,
+    }
 
+
+def _convert_to_customer(actor: User, lead: Lead) -> Customer:
+    # The duplicate check ran before this transaction (see lead_convert).
     customer = customer_services.customer_create(
-        actor=actor,
-        confirm_duplicate=confirm_duplicate,
-        name=prospect,
-        phone=lead.phone,
-        email=lead.email,
-        region=lead.region,
-        owner=lead.owner or actor,
+        actor=actor, confirm_duplicate=True, **_customer_fields(actor, lead)
     )
     if lead.company:
         customer_services.contact_create(

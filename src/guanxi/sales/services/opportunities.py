@@ -417,7 +417,6 @@ def contact_phones(phone: str) -> dict[str, str]:
     return {"office_phone": phone} if phone else {}
 
 
-@transaction.atomic
 def opportunity_succeed(
     *,
     actor: User,
@@ -439,19 +438,47 @@ def opportunity_succeed(
     """
 
     require(actor, rules.CHANGE_OPPORTUNITY)
+    seen = scope_queryset(Opportunity.objects.filter(pk=opportunity.pk), actor).get()
+    if not confirm_duplicate and (seen.customer is None or seen.customer.is_deleted):
+        # The duplicate check runs before the success's transaction, so a refusal keeps the
+        # notice it sends to whoever may see a duplicate withheld from the actor.
+        _require_open_for(actor, seen)
+        customer_services.customer_duplicates_check(actor=actor, **_customer_fields(actor, seen))
+    return _opportunity_succeed(
+        actor=actor,
+        opportunity=opportunity,
+        open_deal=open_deal,
+        expected_version=expected_version,
+    )
+
+
+def _customer_fields(actor: User, opportunity: Opportunity) -> dict[str, Any]:
+    """The customer a won prospect becomes, owned by the assignee who developed it."""
+    return {
+        "name": opportunity.prospect_name,
+        "source": opportunity.source,
+        "phone": opportunity.contact_phone,
+        "owner": actor,
+    }
+
+
+@transaction.atomic
+def _opportunity_succeed(
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    open_deal: bool,
+    expected_version: int | None,
+) -> Opportunity:
     locked = _locked(actor, opportunity)
     _require_open_for(actor, locked)
     _check_version(locked, expected_version)
     now = timezone.now()
     customer = locked.customer
     if customer is None or customer.is_deleted:
+        # The duplicate check ran before this transaction (see opportunity_succeed).
         customer = customer_services.customer_create(
-            actor=actor,
-            confirm_duplicate=confirm_duplicate,
-            name=locked.prospect_name,
-            source=locked.source,
-            phone=locked.contact_phone,
-            owner=actor,
+            actor=actor, confirm_duplicate=True, **_customer_fields(actor, locked)
         )
         if locked.contact:
             customer_services.contact_create(
