@@ -14,8 +14,11 @@ class AnalyticsConfig(AppConfig):
         # Registers the app's object permissions with django-rules, once the apps are loaded.
         from guanxi.accounts import roles
         from guanxi.analytics import rules
+        from guanxi.analytics.receivers import bin_changed_receiver
+        from guanxi.core.dependents import bin_changed
 
         roles.grant_by_default(rules.ROLE_GRANTS)
+        bin_changed.connect(bin_changed_receiver, dispatch_uid="guanxi_reports_bin_changed")
 
         navigation.register(
             NavItem("reports", _("Reports"), "analytics:index", rules.VIEW_REPORTS, order=200)

@@ -4,6 +4,8 @@ a few minutes is served without recomputing: the page shows when its figures wer
 The key holds the report, the language (labels are translated), the actor's scope (executives
 share one entry; others the set of users whose records they see) and the filters. Setting
 ``GUANXI_REPORT_CACHE_SECONDS`` (default 300) sets the lifetime; 0 turns the cache off.
+Every key also holds a generation number: :func:`reports_invalidate` moves it on (a customer
+went to the recycle bin or came back), so no report is served from before that change.
 """
 
 import hashlib
@@ -27,6 +29,21 @@ def cache_seconds() -> int:
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+GENERATION_KEY = "guanxi:report:generation"
+
+
+def _generation() -> int:
+    return int(cache.get_or_set(GENERATION_KEY, 1, timeout=None) or 1)
+
+
+def reports_invalidate() -> None:
+    """Make every cached report result stale at once (the next view recomputes it)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation stored yet (or evicted): any new one differs
+        cache.set(GENERATION_KEY, _generation() + 1, timeout=None)
 
 
 def scope_key(actor: User) -> str:
@@ -53,7 +70,10 @@ def cached(
     seconds = cache_seconds()
     if seconds <= 0:
         return {"as_of": timezone.now(), **compute()}
-    key = f"guanxi:report:{name}:{get_language()}:{scope_key(actor)}:{params_key(params)}"
+    key = (
+        f"guanxi:report:{_generation()}:{name}:{get_language()}:"
+        f"{scope_key(actor)}:{params_key(params)}"
+    )
     found: dict[str, Any] | None = cache.get(key)
     if found is not None:
         return found

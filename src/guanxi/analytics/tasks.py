@@ -5,6 +5,7 @@ Thin wrappers: what a rollup holds lives in ``analytics.services.rollups``.
 
 from django_tasks import task
 
+from guanxi.analytics.receivers import rebuild_queue_release
 from guanxi.analytics.services.rollups import day_facts_refresh, revenue_rankings_refresh
 from guanxi.core.jobs import periodic
 
@@ -13,6 +14,7 @@ from guanxi.core.jobs import periodic
 @task()
 def refresh_day_facts() -> str:
     """Rebuild the day figures (KPI dashboard, employee performance) up to yesterday."""
+    rebuild_queue_release()
     return day_facts_refresh().covers_through.isoformat()
 
 
@@ -20,4 +22,5 @@ def refresh_day_facts() -> str:
 @task()
 def refresh_revenue_rankings() -> int:
     """Rank the customers by revenue in each preset period (contribution, pyramid)."""
+    rebuild_queue_release()
     return revenue_rankings_refresh()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from guanxi.core.dependents import parents_of
 from guanxi.core.models import BaseModel
 from guanxi.core.services.records import _require_recycle_bin_right, record_purge, record_restore
 
@@ -44,10 +45,25 @@ def model_for_label(label: str) -> type[BaseModel] | None:
     return None
 
 
+def _check_parents_live(instance: BaseModel) -> None:
+    """A record that belongs to a record in the bin comes back only with it."""
+    for relation in parents_of(type(instance)):
+        parent = getattr(instance, relation.field)
+        if parent is not None and parent.is_deleted:
+            raise ValidationError(
+                _(
+                    "This record belongs to “%(parent)s”, which is in the recycle bin: "
+                    "restore it and this record comes back with it."
+                )
+                % {"parent": parent}
+            )
+
+
 @transaction.atomic
 def recycle_bin_restore(*, actor, instance: BaseModel) -> BaseModel:
     """Bring a record back, unless a live record took its unique place meanwhile."""
     _require_recycle_bin_right(actor)
+    _check_parents_live(instance)
     instance.deleted_at = None
     try:
         # The constraints only look at live rows, so this asks: would the restored row clash?

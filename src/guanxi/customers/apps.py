@@ -5,7 +5,7 @@ from django.db import connections
 from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core import home, navigation
+from guanxi.core import dependents, home, navigation
 from guanxi.core.navigation import NavItem
 from guanxi.customers.search.sqlite import fts_ensure
 
@@ -22,7 +22,7 @@ class CustomersConfig(AppConfig):
             notifications,  # noqa: F401  (its notification kinds)
             rules,  # (registers the app's rule permissions)
         )
-        from guanxi.customers.models import DocumentVersion
+        from guanxi.customers.models import Customer, DocumentVersion
         from guanxi.customers.selectors.home import customer_home_counts
         from guanxi.customers.services.documents import document_version_file_forget
 
@@ -33,6 +33,8 @@ class CustomersConfig(AppConfig):
             dispatch_uid="guanxi_document_file_forget",
         )
         roles.grant_by_default(rules.ROLE_GRANTS)
+        # A customer's contacts, orders, service requests… follow it into the bin and back.
+        dependents.follow(Customer, field="customer")
         navigation.register(
             NavItem(
                 "customers",

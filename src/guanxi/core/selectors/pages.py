@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import Any, TypeAlias, cast
 
 from django.db import models
-from django.db.models import CharField, QuerySet, Value
+from django.db.models import CharField, Count, F, QuerySet, Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.dependents import dependents_of, parents_of
 from guanxi.core.history import reason_label
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
 from guanxi.core.phones import STORED_PHONE, phone_display
@@ -244,15 +245,50 @@ class DeletedRecord:
     record: BaseModel
     deleted_at: datetime
     deleted_by: object | None
+    followers: int = 0
 
     @property
     def pk(self) -> Any:
         return self.record.pk
 
 
+def _followers_count(model: type[BaseModel], records: list[BaseModel]) -> dict[int, int]:
+    """How many records went to the bin with each of ``records``, in one UNION query."""
+    parts = [
+        relation.model.all_objects.filter(
+            **{f"{relation.field}__in": records},
+            deleted_at=F(f"{relation.field}__deleted_at"),
+        )
+        .order_by()
+        .values_list(relation.field)
+        .annotate(count=Count("pk"))
+        for relation in dependents_of(model)
+    ]
+    counts: dict[int, int] = defaultdict(int)
+    if not parts or not records:
+        return counts
+    for parent, count in parts[0].union(*parts[1:], all=True):
+        counts[parent] += count
+    return counts
+
+
+def deleted_record_followers(*, record: BaseModel) -> int:
+    """How many records went to the bin with ``record`` (restored and purged with it)."""
+    return _followers_count(type(record), [record]).get(record.pk, 0)
+
+
 def _in_bin(model: type[BaseModel]) -> QuerySet[BaseModel]:
     """Every row of ``model`` in the recycle bin."""
     return model.all_objects.filter(deleted_at__isnull=False)
+
+
+def _in_bin_on_their_own(model: type[BaseModel]) -> QuerySet[BaseModel]:
+    """The rows of ``model`` in the bin, less those that went there with a parent record
+    (listed with it, and restored or purged with it)."""
+    rows = _in_bin(model)
+    for relation in parents_of(model):
+        rows = rows.exclude(**{f"{relation.field}__deleted_at": F("deleted_at")})
+    return rows
 
 
 def deleted_record_rows(
@@ -267,7 +303,7 @@ def deleted_record_rows(
     if label:
         models_ = [model for model in models_ if model_label(model) == label]
     parts = [
-        scope_queryset(_in_bin(model), actor)
+        scope_queryset(_in_bin_on_their_own(model), actor)
         .annotate(bin_label=Value(model_label(model), output_field=CharField()))
         .order_by()
         .values_list("pk", "deleted_at", "bin_label")
@@ -287,12 +323,16 @@ def deleted_records_resolve(rows: Iterable[BinRow]) -> list[DeletedRecord]:
     for pk, _deleted_at, label in rows:
         wanted[label].append(pk)
     loaded: dict[tuple[str, int], BaseModel] = {}
+    followers: dict[tuple[str, int], int] = {}
     for label, pks in wanted.items():
         model = model_for_label(label)
         if model is None:  # not a bin model (any more)
             continue
-        for record in model.all_objects.filter(pk__in=pks).select_related("deleted_by"):
+        records = list(model.all_objects.filter(pk__in=pks).select_related("deleted_by"))
+        for record in records:
             loaded[(label, record.pk)] = record
+        for pk, count in _followers_count(model, records).items():
+            followers[(label, pk)] = count
     result = []
     for pk, deleted_at, label in rows:
         found = loaded.get((label, pk))
@@ -306,6 +346,7 @@ def deleted_records_resolve(rows: Iterable[BinRow]) -> list[DeletedRecord]:
                 record=record,
                 deleted_at=deleted_at,
                 deleted_by=record.deleted_by,
+                followers=followers.get((label, pk), 0),
             )
         )
     return result

@@ -14,6 +14,7 @@ from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.core.dependents import bin_changed, dependents_of
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.history import system_reason as system_reason  # writers register here
 from guanxi.core.models import BaseModel, CodeSequence, DictionaryEntry
@@ -184,8 +185,12 @@ def record_set_status(
 @transaction.atomic
 def record_soft_delete(
     *, instance: BaseModel, actor: Actor, expected_version: int | None = None
-) -> None:
-    """Move a record to the recycle bin; it vanishes from lists, search, reports and the API."""
+) -> int:
+    """Move a record to the recycle bin; it vanishes from lists, search, reports and the API.
+
+    The records that depend on it (:mod:`guanxi.core.dependents`) go with it, stamped with the
+    same time so a restore brings back exactly those. Returns how many went with it.
+    """
     instance.deleted_at = timezone.now()
     instance.deleted_by = actor
     record_update(
@@ -193,6 +198,78 @@ def record_soft_delete(
         actor=actor,
         expected_version=expected_version,
         change_reason=_("Moved to the recycle bin"),
+    )
+    followers = _followers_move(
+        parents=type(instance).all_objects.filter(pk=instance.pk),
+        parent_model=type(instance),
+        values={"deleted_at": instance.deleted_at, "deleted_by": actor},
+        live=True,
+        actor=actor,
+        reason=_("Moved to the recycle bin with the record it belongs to"),
+    )
+    _bin_changed_on_commit(instance, "deleted", followers)
+    return followers
+
+
+def _followers_move(
+    *,
+    parents: "QuerySet[Any]",
+    parent_model: type[BaseModel],
+    values: Mapping[str, Any],
+    live: bool,
+    actor: Actor,
+    reason: str,
+) -> int:
+    """Set ``values`` on the dependents of ``parents`` (and theirs), set-wise with history.
+
+    ``live``: the dependents still outside the bin (a delete); otherwise those that went to
+    the bin at the parents' own ``deleted_at`` (a restore).
+    """
+    moved = 0
+    for dependent in dependents_of(parent_model):
+        rows = dependent.model.all_objects.filter(**{f"{dependent.field}__in": parents})
+        if live:
+            rows = rows.filter(deleted_at__isnull=True)
+        else:
+            rows = rows.filter(deleted_at=F(f"{dependent.field}__deleted_at"))
+        # Read before the update: afterwards the restored rows no longer match ``rows``.
+        pks = list(rows.order_by().values_list("pk", flat=True))
+        if not pks:
+            continue
+        deeper = dependent.model.all_objects.filter(pk__in=pks)
+        if not live:
+            moved += _followers_move(
+                parents=deeper,
+                parent_model=dependent.model,
+                values=values,
+                live=live,
+                actor=actor,
+                reason=reason,
+            )
+        moved += record_bulk_update(
+            queryset=dependent.model.all_objects.filter(pk__in=pks),
+            values=values,
+            reason=reason,
+            actor=actor,
+        )
+        if live:
+            moved += _followers_move(
+                parents=deeper,
+                parent_model=dependent.model,
+                values=values,
+                live=live,
+                actor=actor,
+                reason=reason,
+            )
+    return moved
+
+
+def _bin_changed_on_commit(instance: BaseModel, action: str, followers: int) -> None:
+    model = type(instance)
+    transaction.on_commit(
+        lambda: bin_changed.send(
+            sender=model, instance=instance, action=action, followers=followers
+        )
     )
 
 
@@ -203,9 +280,20 @@ def _require_recycle_bin_right(actor: Actor) -> None:
 
 @transaction.atomic
 def record_restore(*, instance: RecordT, actor: Actor) -> RecordT:
+    """Bring a record back from the bin with the dependents that went there with it."""
     _require_recycle_bin_right(actor)
     model = type(instance)
-    model.all_objects.filter(pk=instance.pk).update(version=F("version") + 1)
+    stored = model.all_objects.filter(pk=instance.pk)
+    # The dependents are found by the parent's stored deletion time: restore them first.
+    followers = _followers_move(
+        parents=stored,
+        parent_model=model,
+        values={"deleted_at": None, "deleted_by": None},
+        live=False,
+        actor=actor,
+        reason=_("Restored from the recycle bin with the record it belongs to"),
+    )
+    stored.update(version=F("version") + 1)
     instance.version += 1
     instance.deleted_at = None
     instance.deleted_by = None
@@ -213,6 +301,7 @@ def record_restore(*, instance: RecordT, actor: Actor) -> RecordT:
     _attribute(instance, actor)
     instance._change_reason = _("Restored from the recycle bin")  # type: ignore[attr-defined]
     instance.save()
+    _bin_changed_on_commit(instance, "restored", followers)
     return instance
 
 
@@ -224,6 +313,7 @@ def record_purge(*, instance: BaseModel, actor: Actor) -> None:
         raise PermissionDenied(_("Only records in the recycle bin can be purged."))
     _attribute(instance, actor)
     instance.delete()
+    _bin_changed_on_commit(instance, "purged", 0)
 
 
 @transaction.atomic

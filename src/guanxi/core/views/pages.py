@@ -247,6 +247,7 @@ def recycle_purge(request, model_label, pk):
         {
             "active_nav": "recycle_bin",
             "record": record,
+            "followers": selectors.deleted_record_followers(record=record),
             "type_name": record._meta.verbose_name,
             "model_label": model_label,
         },
