@@ -257,3 +257,49 @@ def test_support_staff_see_the_kept_answers_read_only(admin_client, api, custome
     assert admin_client.get("/django-admin/core/idempotencykey/add/").status_code == 403
     detail = admin_client.get(f"/django-admin/core/idempotencykey/{key.pk}/change/")
     assert detail.status_code == 200 and 'name="key"' not in detail.content.decode()
+
+
+def test_a_retried_payment_is_recorded_once(api, org, customers):
+    from guanxi.sales.models import Payment
+    from tests.sales.fixtures.contracts import make_contract, open_receivable
+
+    receivable = open_receivable(
+        org["manager1"], make_contract(org["manager1"], customers["manager1"])
+    )
+    client = api("manager1")
+    url = f"/api/receivables/{receivable.pk}/payments/"
+    body = {"amount": "1000.00", "paid_on": timezone.localdate().isoformat()}
+    key = str(uuid.uuid4())
+    first = _post(client, url, body, key)
+    retry = _post(client, url, body, key)
+    assert first.status_code == retry.status_code == 201, first.content
+    assert retry["Idempotent-Replayed"] == "true"
+    assert Payment.objects.filter(receivable=receivable).count() == 1
+    other = _post(client, url, {**body, "amount": "2000.00"}, key)
+    assert other.status_code == 422
+
+
+def test_reading_the_plan_items_ignores_the_key_and_adding_one_honours_it(api, org):
+    from guanxi.sales.models import PlanItem
+    from guanxi.sales.services import opportunities
+
+    opportunity = opportunities.opportunity_assign(
+        actor=org["supervisor"],
+        opportunity=opportunities.opportunity_create(
+            actor=org["manager1"],
+            prospect_name="苏州瑞德电子有限公司",
+            probability=40,
+            summary="采购",
+        ),
+        assignee=org["manager1"],
+    )
+    url = f"/api/opportunities/{opportunity.pk}/plan-items/"
+    client = api("manager1")
+    key = str(uuid.uuid4())
+    assert client.get(url, HTTP_IDEMPOTENCY_KEY=key).status_code == 200
+    assert not IdempotencyKey.objects.exists()
+    body = {"date": timezone.localdate().isoformat(), "content": "上门演示"}
+    first = _post(client, url, body, key)
+    retry = _post(client, url, body, key)
+    assert first.status_code == retry.status_code == 201, first.content
+    assert PlanItem.objects.filter(opportunity=opportunity).count() == 1

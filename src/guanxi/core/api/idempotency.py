@@ -71,7 +71,7 @@ def idempotent(create):
     @functools.wraps(create)
     def wrapper(view, request, *args, **kwargs):
         key = _key(request)
-        if key is None:
+        if key is None or request.method != "POST":  # reads of a GET-and-POST action
             return create(view, request, *args, **kwargs)
         fingerprint = request_fingerprint(request)
         with transaction.atomic():

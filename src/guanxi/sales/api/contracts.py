@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from guanxi.core.api.filters import id_filter
+from guanxi.core.api.idempotency import idempotent
 from guanxi.core.api.serializers import VersionedModelSerializer
 from guanxi.core.api.viewsets import ScopedViewSet
 from guanxi.customers.api.customers import ScopedCustomerField
@@ -293,6 +294,7 @@ class ReceivableViewSet(ScopedViewSet):
         summary="Record a payment (at most the outstanding balance)",
     )
     @action(detail=True, methods=["post"])
+    @idempotent
     def payments(self, request, pk=None):
         receivable = self.get_object()
         payload = PaymentSerializer(data=request.data)

@@ -361,6 +361,7 @@ class OpportunityViewSet(ScopedViewSet):
         responses={201: PlanItemSerializer},
     )
     @action(detail=True, methods=["get", "post"], url_path="plan-items", **_ACTION)
+    @idempotent
     def plan_items(self, request, pk=None):
         opportunity = self.get_object()
         if request.method == "GET":
