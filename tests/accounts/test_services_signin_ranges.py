@@ -194,3 +194,86 @@ def test_break_glass_can_allow_one_range_only(org):
     call_command("break_glass", "admin", "--from", "203.0.113.0/24")
 
     assert User.objects.get(pk=org["admin"].pk).allowed_networks == "203.0.113.0/24"
+
+
+def _signed_in(username: str, address: str = OFFICE) -> Client:
+    client = Client(REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="en")
+    assert (
+        client.post(reverse("accounts:login"), {"username": username, "password": "pw"}).status_code
+        == 302
+    )
+    return client
+
+
+def _run_queued_session_ends() -> list[str]:
+    from django_tasks_db.models import DBTaskResult
+
+    from guanxi.accounts.tasks import end_user_sessions
+
+    queued = DBTaskResult.objects.filter(task_path="guanxi.accounts.tasks.end_user_sessions")
+    ended = []
+    for job in queued:
+        end_user_sessions.call(**job.args_kwargs["kwargs"])
+        ended.append(User.objects.get(pk=job.args_kwargs["kwargs"]["user_id"]).username)
+    return sorted(ended)
+
+
+def test_stricter_role_ranges_end_the_open_sessions_of_its_members(
+    org, english, django_capture_on_commit_callbacks
+):
+    from guanxi.accounts.models import ApiToken
+    from guanxi.accounts.services.tokens import token_issue
+
+    manager = _signed_in("manager1", HOME_WIFI)
+    token, _plain = token_issue(user=org["manager1"])
+    role = Group.objects.get(name=ACCOUNT_MANAGER)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.role_save(
+            actor=org["admin"],
+            role=role,
+            name=role.name,
+            permissions=role.permissions.all(),
+            allowed_networks="198.51.100.0/24",
+        )
+    ended = _run_queued_session_ends()
+
+    assert "manager1" in ended and "admin" not in ended
+    assert manager.get(reverse("core:home")).status_code == 302  # signed out
+    token.refresh_from_db()
+    assert token.revoked_because == ApiToken.RevokedBecause.SIGN_IN_RULES
+    refused = page_sign_in(HOME_WIFI)
+    assert "You cannot sign in from this network address" in refused.content.decode()
+
+
+def test_unchanged_rules_leave_sessions_alone(org, english, django_capture_on_commit_callbacks):
+    manager = _signed_in("manager1")
+    role = Group.objects.get(name=ACCOUNT_MANAGER)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.role_save(
+            actor=org["admin"], role=role, name=role.name, permissions=role.permissions.all()
+        )
+        services.role_save(
+            actor=org["admin"],
+            role=role,
+            name=role.name,
+            permissions=role.permissions.all(),
+            mfa_required=False,
+        )
+    assert _run_queued_session_ends() == []
+    assert manager.get(reverse("core:home")).status_code == 200
+
+
+def test_a_user_given_ranges_or_a_new_role_is_signed_out_everywhere(
+    org, english, django_capture_on_commit_callbacks
+):
+    _signed_in("manager2")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.user_update(
+            actor=org["admin"], user=org["manager2"], allowed_networks="198.51.100.0/24"
+        )
+        services.user_update(
+            actor=org["admin"],
+            user=org["manager3"],
+            roles=[*org["manager3"].groups.all(), Group.objects.get(name=ADMINISTRATOR)],
+        )
+    assert _run_queued_session_ends() == ["manager2", "manager3"]

@@ -12,12 +12,13 @@ from guanxi.core.jobs import periodic
 
 
 @task()
-def end_user_sessions(user_id: int) -> int:
-    """End every session and API token of a user (enqueued when the user is deactivated)."""
+def end_user_sessions(user_id: int, because: str = "deactivated") -> int:
+    """End every session and API token of a user (enqueued when the user is deactivated, or
+    when the sign-in rules that apply to them become stricter)."""
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return 0
-    return user_end_sessions(user=user)
+    return user_end_sessions(user=user, because=because)
 
 
 @periodic(name="accounts.prune_login_history", every="daily", at="04:00")

@@ -20,6 +20,7 @@ class ApiToken(models.Model):
         PASSWORD_CHANGED = "password_changed", _("the password changed")
         DEACTIVATED = "deactivated", _("the user was deactivated")
         ROLE_REMOVED = "role_removed", _("a role was taken away")
+        SIGN_IN_RULES = "sign_in_rules", _("the sign-in rules changed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,6 +1,8 @@
 """Sign-in rules: refusing a sign-in from outside the allowed ranges, the roles' rules, and
 the break-glass way back in for a user locked out by them."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -8,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guanxi.accounts.models import LoginEvent, RoleSecurity, User
+from guanxi.accounts.models import ApiToken, LoginEvent, RoleSecurity, User
 from guanxi.accounts.networks import normalise_networks
 from guanxi.accounts.selectors import security as selectors
 from guanxi.core.client_address import client_address
@@ -49,6 +51,27 @@ def role_security_set(*, role: Group, mfa_required: bool, allowed_networks: str)
     security.full_clean()
     security.save()
     return security
+
+
+def rules_stricter(before: tuple[bool, str], after: tuple[bool, str]) -> bool:
+    """Whether sign-in rules ``(mfa_required, allowed_networks)`` moved so that a session
+    signed in under ``before`` might not be allowed under ``after``."""
+    (mfa_before, networks_before), (mfa_after, networks_after) = before, after
+    return (mfa_after and not mfa_before) or networks_after != networks_before
+
+
+def sessions_end_under_new_rules(*, actor: User, users: Iterable[User]) -> None:
+    """Sign ``users`` out everywhere once the change commits, so their next sign-in meets the
+    new rules; their API tokens end too. The administrator making the change stays signed in
+    (the new rules apply to them at their next sign-in), so a mistake can still be undone."""
+    from guanxi.accounts.tasks import end_user_sessions  # the tasks import the services
+
+    ids = [user.pk for user in users if user.pk != actor.pk]
+    because = ApiToken.RevokedBecause.SIGN_IN_RULES.value
+    for user_id in ids:
+        transaction.on_commit(
+            lambda user_id=user_id: end_user_sessions.enqueue(user_id=user_id, because=because)
+        )
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ def _session_store() -> type[SessionBase]:
     return store
 
 
-def user_end_sessions(*, user: User) -> int:
+def user_end_sessions(*, user: User, because: str = ApiToken.RevokedBecause.DEACTIVATED) -> int:
     """End every browser session and API token of ``user``; returns how many sessions ended."""
     store = _session_store()
     keys = set(
@@ -23,5 +23,5 @@ def user_end_sessions(*, user: User) -> int:
     )
     for key in keys:
         store(session_key=key).delete()
-    tokens_revoke_all(user=user, because=ApiToken.RevokedBecause.DEACTIVATED)
+    tokens_revoke_all(user=user, because=because)
     return len(keys)

@@ -16,7 +16,11 @@ from guanxi.accounts.networks import normalise_networks
 from guanxi.accounts.roles import ACCOUNT_MANAGER, ROLE_LABELS, SALES_ASSISTANT
 from guanxi.accounts.rules import manages_roles, manages_teams, manages_users
 from guanxi.accounts.selectors.security import role_mfa_required, role_networks_text
-from guanxi.accounts.services.security import role_security_set
+from guanxi.accounts.services.security import (
+    role_security_set,
+    rules_stricter,
+    sessions_end_under_new_rules,
+)
 from guanxi.accounts.services.sessions import user_end_sessions
 from guanxi.accounts.tasks import end_user_sessions
 from guanxi.core.exceptions import ConflictError
@@ -144,6 +148,8 @@ def user_update(
     _require_account_admin(actor)
     _bump_user_version(user, expected_version)
     was_active = user.is_active
+    networks_before = user.allowed_networks
+    roles_before = set(user.groups.values_list("pk", flat=True)) if roles is not None else set()
     fields = dict(fields)
     if "allowed_networks" in fields:
         fields["allowed_networks"] = _networks(fields["allowed_networks"] or "")
@@ -164,6 +170,11 @@ def user_update(
         _ensure_actor_keeps_account_rights(actor, field="roles")
     if was_active and not user.is_active:
         transaction.on_commit(lambda: user_end_sessions(user=user))
+    elif user.allowed_networks != networks_before or (
+        roles is not None and {role.pk for role in roles} - roles_before
+    ):
+        # New ranges, or a new role that may bring two-factor sign-in or ranges of its own.
+        sessions_end_under_new_rules(actor=actor, users=[user])
     return user
 
 
@@ -258,13 +269,16 @@ def role_save(
     role.save()
     role.permissions.set(permissions)
     if mfa_required is not None or allowed_networks is not None:
-        role_security_set(
+        before = (role_mfa_required(role), role_networks_text(role))
+        security = role_security_set(
             role=role,
             mfa_required=role_mfa_required(role) if mfa_required is None else mfa_required,
             allowed_networks=_networks(
                 role_networks_text(role) if allowed_networks is None else allowed_networks
             ),
         )
+        if rules_stricter(before, (security.mfa_required, security.allowed_networks)):
+            sessions_end_under_new_rules(actor=actor, users=role.user_set.all())
     _ensure_actor_keeps_account_rights(actor, field="permissions")
     return role
 
