@@ -68,10 +68,13 @@ def sessions_end_under_new_rules(*, actor: User, users: Iterable[User]) -> None:
 
     ids = [user.pk for user in users if user.pk != actor.pk]
     because = ApiToken.RevokedBecause.SIGN_IN_RULES.value
-    for user_id in ids:
-        transaction.on_commit(
-            lambda user_id=user_id: end_user_sessions.enqueue(user_id=user_id, because=because)
-        )
+
+    def end_them() -> None:
+        for user_id in ids:
+            end_user_sessions.enqueue(user_id=user_id, because=because)
+
+    if ids:
+        transaction.on_commit(end_them)
 
 
 @transaction.atomic

@@ -277,7 +277,7 @@ def role_save(
                 role_networks_text(role) if allowed_networks is None else allowed_networks
             ),
         )
-        if rules_stricter(before, (security.mfa_required, security.allowed_networks)):
+        if rules_stricter(before, (bool(security.mfa_required), security.allowed_networks)):
             sessions_end_under_new_rules(actor=actor, users=role.user_set.all())
     _ensure_actor_keeps_account_rights(actor, field="permissions")
     return role
