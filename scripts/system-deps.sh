@@ -18,6 +18,15 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-echo "Installing Debian packages: ${missing[*]}"
-"${sudo_cmd[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The installer's own output goes to a log, shown only if it fails.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+echo "Installing Debian packages: ${missing[*]} (a few minutes)..."
+if ! { "${sudo_cmd[@]}" apt-get update -qq &&
+       DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
+           --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "Installing the Debian packages failed (output above)." >&2
+    exit 1
+fi
+echo "Debian packages installed."
