@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "guanxi.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "guanxi.core.middleware.HtmxMessagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "guanxi.core.middleware.ConflictMiddleware",
     "guanxi.core.middleware.AccessLogMiddleware",

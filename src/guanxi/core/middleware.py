@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.services import access_log
@@ -54,4 +56,34 @@ class AccessLogMiddleware:
         response = self.get_response(request)
         if response.status_code < 400:
             access_log.record_noted_views(request)
+        return response
+
+
+class HtmxMessagesMiddleware:
+    """Deliver the messages of an htmx request with its fragment.
+
+    An action answered in place (a plan item added, a request handled) says what happened like
+    any other: the view adds a message as usual, and the fragment carries it out of band into
+    the page's message area. Redirects and non-HTML answers keep their messages for the next
+    full page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not getattr(request, "htmx", False) or response.streaming:
+            return response
+        if response.status_code >= 300 or "HX-Redirect" in response or "HX-Location" in response:
+            return response
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        pending = list(get_messages(request))
+        if not pending:
+            return response
+        area = render_to_string(
+            "core/partials/_messages_oob.html", {"messages": pending}, request=request
+        )
+        response.content = response.content + area.encode(response.charset)
         return response

@@ -6,10 +6,12 @@ partial widgets of the detail page (list items, a section), not pages, so they a
 function views rather than the generic page views.
 """
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.collaboration.forms.notifications import CommentForm
@@ -102,6 +104,7 @@ def customer_comment_create(request, pk):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
+            messages.success(request, _("Your comment was added."))
             if not request.htmx:
                 return redirect(customer.get_absolute_url())
             form, status = CommentForm(), 200
@@ -127,6 +130,7 @@ def customer_comment_delete(request, pk, comment_pk):
     if comment.object_id != customer.pk:
         raise Http404
     collaboration_services.comment_delete(actor=signed_in(request), comment=comment)
+    messages.success(request, _("The comment was deleted."))
     if request.htmx:
         return HttpResponse("")  # the entry swaps itself out
     return redirect(customer.get_absolute_url())

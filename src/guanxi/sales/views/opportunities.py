@@ -287,8 +287,8 @@ class PlanItemCreateView(_PlanView):
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
+                messages.success(request, _("The plan item was added."))
                 if not is_partial(request):
-                    messages.success(request, _("The plan item was added."))
                     return redirect(opportunity.get_absolute_url())
                 return self._section(request, opportunity)
         return self._section(request, opportunity, plan_form=form)
@@ -311,8 +311,8 @@ class PlanItemResultView(_PlanView):
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
+                messages.success(request, _("The result was recorded."))
                 if not is_partial(request):
-                    messages.success(request, _("The result was recorded."))
                     return redirect(opportunity.get_absolute_url())
                 form = None
         if not is_partial(request):

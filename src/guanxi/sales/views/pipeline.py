@@ -112,12 +112,11 @@ class DealMoveView(ScopedPageView):
             except ValidationError as refused:
                 error = " ".join(refused.messages)
             else:
-                if not is_partial(request):
-                    messages.success(
-                        request,
-                        _("“%(title)s” moved to “%(stage)s”.")
-                        % {"title": moved.title, "stage": moved.stage.label},
-                    )
+                messages.success(
+                    request,
+                    _("“%(title)s” moved to “%(stage)s”.")
+                    % {"title": moved.title, "stage": moved.stage.label},
+                )
         owner_form = BoardFilterForm(request.POST, actor=signed_in(request))
         if is_partial(request):
             # 200 so htmx swaps the board in, the reason of a refusal included.
