@@ -1,5 +1,5 @@
 # Two commands for a newcomer: `make demo` and `make test`. Everything else is a helper.
-.PHONY: demo test setup system-deps lint format messages bench
+.PHONY: demo test setup system-deps browser-tools lint format messages bench
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -11,10 +11,13 @@ setup:
 system-deps:
 	@scripts/system-deps.sh
 
+browser-tools: setup
+	@scripts/browser-tools.sh
+
 demo: setup
 	.venv/bin/guanxi demo --host $(HOST) --port $(PORT)
 
-test: setup system-deps
+test: setup system-deps browser-tools
 	scripts/check.sh
 
 lint: setup

@@ -33,11 +33,11 @@ step "zh_Hans translations are complete"
 python scripts/translations.py check
 
 workers=${GUANXI_TEST_WORKERS:-2}
-# The API fuzz test (thousands of generated requests) runs once: on PostgreSQL when that run
-# follows, else on SQLite.
+# The API fuzz test (thousands of generated requests) and the screenshot checks of the key
+# pages run once: on PostgreSQL when that run follows, else on SQLite.
 sqlite_only=()
 if [ -n "${GUANXI_TEST_DATABASE_URL:-}" ]; then
-    sqlite_only=(-m "not fuzz")
+    sqlite_only=(-m "not fuzz and not screens")
 fi
 step "pytest on SQLite"
 env -u GUANXI_TEST_DATABASE_URL pytest -q -n "$workers" "${sqlite_only[@]}" "$@"
