@@ -70,14 +70,16 @@ def test_a_customer_without_requests_shows_no_average(org, customers):
 
 
 def test_the_figures_take_one_query(org, customers, django_assert_num_queries):
-    from guanxi.service.timeline import service_figures
+    from guanxi.customers.key_figures import customer_key_figures
 
     customer = customers["manager1"]
     on_timeline(org, customer, satisfaction=4)
+    on_timeline(org, customer, satisfaction=2)
     actor = org["manager1"]
-    actor.has_perm("service.view_servicerequest")  # rights are cached on the user
+    customer_key_figures(actor=actor, customer=customer)  # rights are cached on the user
     with django_assert_num_queries(1):
-        service_figures(actor=actor, customer=customer)
+        shown = {f.key: f for f in customer_key_figures(actor=actor, customer=customer)}
+    assert shown["average_satisfaction"].value == 3.0
 
 
 def test_the_360_page_shows_the_requests(login, org, customers):

@@ -1,10 +1,12 @@
 """Key figures 关键指标 of a customer, shown at the top of the 360 page.
 
-A small registry, like the timeline's: each provider is a function ``(*, actor, customer)``
-returning :class:`KeyFigure` rows. The customers app registers what exists today (follow-ups,
-interactions, documents, contacts, completeness, last order, churn, ownership, credit); the
-sales and service apps register lifetime revenue, RFM and open services when they exist, so
-nothing here is faked in the meantime.
+A small registry, like the timeline's, of :class:`FigureSource`: each names the facts it needs
+as correlated subqueries over the customer's row (``facts``) and words their values as
+:class:`KeyFigure` rows (``figures``). Every source's facts are read in one query, so the 360
+page pays one round trip for all its figures however many apps contribute. The customers app
+registers what it knows (follow-ups, interactions, documents, contacts, completeness, last
+order, churn, ownership, credit); sales and service add revenue, pipeline, receivables and
+service.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Field, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -41,22 +43,79 @@ class KeyFigure:
     tone: str = ""
 
 
-Provider = Callable[..., Iterable[KeyFigure]]
-_PROVIDERS: list[Provider] = []
+@dataclass(frozen=True)
+class FigureSource:
+    """``facts(*, actor)`` → ``{name: expression over a Customer row}`` (empty when the reader
+    may not see them); ``figures(*, actor, customer, facts)`` → the figures, from the values.
+    Fact names are shared by every source: prefix them with the source's topic."""
+
+    facts: Callable[..., dict[str, Any]]
+    figures: Callable[..., Iterable[KeyFigure]]
 
 
-def register(provider: Provider) -> Provider:
-    """Add a provider (usable as a decorator); figures appear in registration order."""
-    if provider not in _PROVIDERS:
-        _PROVIDERS.append(provider)
-    return provider
+_SOURCES: list[FigureSource] = []
+
+
+def register(source: FigureSource) -> FigureSource:
+    """Add a source; figures appear in registration order."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+    return source
 
 
 def customer_key_figures(*, actor, customer: Customer) -> list[KeyFigure]:
-    """Every registered figure for ``customer`` (already read within ``actor``'s scope)."""
+    """Every registered figure for ``customer`` (already read within ``actor``'s scope), from
+    one query of correlated subqueries."""
+    wanted = [(source, source.facts(actor=actor)) for source in _SOURCES]
+    expressions: dict[str, Any] = {}
+    for _source, facts in wanted:
+        clash = expressions.keys() & facts.keys()
+        assert not clash, f"key figure facts named twice: {sorted(clash)}"
+        expressions.update(facts)
+    values: dict[str, Any] = {}
+    if expressions:
+        values = (
+            Customer.all_objects.filter(pk=customer.pk)
+            .annotate(**expressions)
+            .values(*expressions)
+            .get()
+        )
     return [
-        figure for provider in _PROVIDERS for figure in provider(actor=actor, customer=customer)
+        figure
+        for source, facts in wanted
+        if facts
+        for figure in source.figures(
+            actor=actor, customer=customer, facts={name: values[name] for name in facts}
+        )
     ]
+
+
+def count_of(rows: Any, **filters: Any) -> Coalesce:
+    """How many of ``rows`` (a model or a queryset) belong to the customer, as a subquery."""
+    return _count(rows, **filters)
+
+
+def aggregate_of(
+    rows: QuerySet[Any],
+    aggregate: Any,
+    *,
+    output_field: Field[Any, Any],
+    default: Any = None,
+    customer_field: str = "customer",
+) -> Subquery | Coalesce:
+    """``aggregate`` over the customer's ``rows`` (a queryset whose ``customer_field`` leads
+    to the customer), as a subquery; ``default`` replaces "no rows"."""
+    subquery = Subquery(
+        rows.filter(**{customer_field: OuterRef("pk")})
+        .order_by()
+        .values(customer_field)
+        .annotate(value=aggregate)
+        .values("value"),
+        output_field=output_field,
+    )
+    if default is None:
+        return subquery
+    return Coalesce(subquery, default, output_field=output_field)
 
 
 def _date(value: datetime.datetime | None) -> str:
@@ -77,25 +136,22 @@ def _count(rows, **filters) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-@register
-def customer_basics(*, actor, customer: Customer) -> list[KeyFigure]:
-    """The figures the customers app knows, from one query of correlated subqueries."""
+def _basic_facts(*, actor) -> dict[str, Any]:
     since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
     open_case = ChurnCase.objects.filter(
         customer=OuterRef("pk"), state__in=ChurnCase.OPEN_STATES
     ).order_by("-warned_at")
-    facts = (
-        Customer.objects.filter(pk=customer.pk)
-        .annotate(
-            recent_interactions=_count(Interaction, occurred_at__gte=since),
-            document_count=_count(Document, interaction__isnull=True),
-            # What the contacts panel lists: the contacts this reader may read.
-            contact_count=_count(contact_readable(actor=actor)),
-            open_churn_state=Subquery(open_case.values("state")[:1]),
-        )
-        .values("recent_interactions", "document_count", "contact_count", "open_churn_state")
-        .get()
-    )
+    return {
+        "recent_interactions": _count(Interaction, occurred_at__gte=since),
+        "document_count": _count(Document, interaction__isnull=True),
+        # What the contacts panel lists: the contacts this reader may read.
+        "contact_count": _count(contact_readable(actor=actor)),
+        "open_churn_state": Subquery(open_case.values("state")[:1]),
+    }
+
+
+def _basic_figures(*, actor, customer: Customer, facts: dict[str, Any]) -> list[KeyFigure]:
+    """The figures the customers app knows."""
     figures = [
         KeyFigure(
             "last_follow_up",
@@ -159,3 +215,6 @@ def customer_basics(*, actor, customer: Customer) -> list[KeyFigure]:
         )
     )
     return figures
+
+
+register(FigureSource(facts=_basic_facts, figures=_basic_figures))

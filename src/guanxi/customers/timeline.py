@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.template.defaultfilters import filesizeformat
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -187,6 +187,20 @@ class QuerysetProvider(TimelineProvider):
         rows = rows.order_by(f"-{self.time_field}", "-pk")[:limit]
         return [self.entry(row, actor=actor) for row in rows]
 
+    def keys(self, *, actor, customer, cursor) -> QuerySet:
+        """``(kind, id, time)`` of this source's rows after ``cursor``, for the merged page."""
+        rows = self.queryset(actor=actor, customer=customer)
+        if cursor is not None:
+            rows = rows.filter(cursor.q(kind=self.kind, time_field=self.time_field))
+        return (
+            rows.order_by()
+            .annotate(
+                timeline_kind=Value(self.kind, output_field=CharField()),
+                timeline_when=F(self.time_field),
+            )
+            .values_list("timeline_kind", "pk", "timeline_when")
+        )
+
 
 _PROVIDERS: dict[str, TimelineProvider] = {}
 
@@ -242,10 +256,13 @@ def customer_timeline(
         )
     cursor = Cursor.decode(before) if isinstance(before, str) and before else before or None
     limit = max(1, min(int(limit), MAX_LIMIT))
-    merged: list[TimelineEntry] = []
-    for kind in wanted:
-        provider = _PROVIDERS[kind]
-        if provider.visible_to(actor):
+    providers = [_PROVIDERS[kind] for kind in wanted if _PROVIDERS[kind].visible_to(actor)]
+    readers = [p for p in providers if isinstance(p, QuerysetProvider)]
+    merged: list[TimelineEntry] = _queryset_entries(
+        readers, actor=actor, customer=customer, cursor=cursor, limit=limit + 1
+    )
+    for provider in providers:
+        if not isinstance(provider, QuerysetProvider):
             merged.extend(
                 provider.entries(actor=actor, customer=customer, cursor=cursor, limit=limit + 1)
             )
@@ -253,6 +270,29 @@ def customer_timeline(
     page = merged[:limit]
     next_before = page[-1].cursor if len(merged) > limit else None
     return TimelinePage(entries=page, next_before=next_before)
+
+
+def _queryset_entries(
+    providers: list[QuerysetProvider], *, actor, customer: Customer, cursor, limit: int
+) -> list[TimelineEntry]:
+    """The newest ``limit`` entries of ``providers``: one UNION query finds which rows they are
+    (kind, id, time), then each kind on the page loads its rows for display — so the cost
+    follows what the page shows, not how many sources exist."""
+    if not providers:
+        return []
+    parts = [provider.keys(actor=actor, customer=customer, cursor=cursor) for provider in providers]
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    keys = list(union.order_by("-timeline_when", "-timeline_kind", "-pk")[:limit])
+    wanted: dict[str, list[int]] = {}
+    for kind, pk, _when in keys:
+        wanted.setdefault(kind, []).append(pk)
+    by_kind = {provider.kind: provider for provider in providers}
+    entries: list[TimelineEntry] = []
+    for kind, pks in wanted.items():
+        provider = by_kind[kind]
+        rows = provider.queryset(actor=actor, customer=customer).filter(pk__in=pks)
+        entries.extend(provider.entry(row, actor=actor) for row in rows)
+    return entries
 
 
 # --- the built-in providers -----------------------------------------------------------------

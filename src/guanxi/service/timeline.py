@@ -4,7 +4,7 @@
 Imported by ``ServiceConfig.ready()``; the customers app only knows its registries.
 """
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, FloatField, IntegerField, Value
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from guanxi.customers import key_figures
 from guanxi.customers import timeline as customer_timeline
 from guanxi.service import rules
-from guanxi.service.models import ServiceRequest
+from guanxi.service.models import ServiceRequest, ServiceRound
 
 
 @customer_timeline.register
@@ -51,24 +51,44 @@ class ServiceRequestProvider(customer_timeline.QuerysetProvider):
         )
 
 
-@key_figures.register
-def service_figures(*, actor, customer) -> list[key_figures.KeyFigure]:
+def _service_facts(*, actor) -> dict:
+    if not actor.has_perm(rules.VIEW_SERVICEREQUEST):
+        return {}
+    answered = ServiceRound.objects.filter(
+        satisfaction__isnull=False, request__deleted_at__isnull=True
+    )
+    return {
+        "service_open": key_figures.aggregate_of(
+            ServiceRequest.objects.filter(status__in=ServiceRequest.OPEN_STATUSES),
+            Count("pk"),
+            output_field=IntegerField(),
+            default=Value(0),
+        ),
+        "service_satisfaction": key_figures.aggregate_of(
+            answered,
+            Avg("satisfaction"),
+            output_field=FloatField(),
+            customer_field="request__customer",
+        ),
+        "service_answers": key_figures.aggregate_of(
+            answered,
+            Count("pk"),
+            output_field=IntegerField(),
+            default=Value(0),
+            customer_field="request__customer",
+        ),
+    }
+
+
+def service_figures(*, actor, customer, facts) -> list[key_figures.KeyFigure]:
     """Open requests 未结服务 and the satisfaction from service feedback 服务反馈满意度: the mean
-    of every feedback given (each round's score counts) and how many answers it rests on, from
-    one query.
+    of every feedback given (each round's score counts) and how many answers it rests on.
 
     This is the computed satisfaction, shown read-only; the customer's own ``satisfaction``
     field is what a user entered and is never written from the feedback.
     """
-    if not actor.has_perm(rules.VIEW_SERVICEREQUEST):
-        return []
-    answered = Q(round_set__satisfaction__isnull=False)
-    facts = ServiceRequest.objects.filter(customer=customer).aggregate(
-        open=Count("pk", filter=Q(status__in=ServiceRequest.OPEN_STATUSES), distinct=True),
-        satisfaction=Avg("round_set__satisfaction", filter=answered),
-        answers=Count("round_set", filter=answered),
-    )
-    average, answers = facts["satisfaction"], facts["answers"]
+    average, answers = facts["service_satisfaction"], facts["service_answers"]
+    facts = {"open": facts["service_open"]}
     shown = key_figures.NONE
     if average is not None:
         shown = ngettext(
@@ -88,3 +108,6 @@ def service_figures(*, actor, customer) -> list[key_figures.KeyFigure]:
             shown,
         ),
     ]
+
+
+key_figures.register(key_figures.FigureSource(facts=_service_facts, figures=service_figures))

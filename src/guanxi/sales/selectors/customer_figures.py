@@ -1,20 +1,22 @@
-"""Sales key figures of one customer for its 360 page, each one aggregate query in scope.
+"""Sales key figures of one customer for its 360 page, as correlated subqueries in scope (the
+360 page reads every app's figures in one query: ``customers.key_figures``).
 
-The open pipeline 在谈商机 (deals the reader sees in stages neither won nor lost: count, amount
-and amount × probability) and the receivables 应收款 (outstanding balance, and the part past due).
+Orders and lifetime revenue 累计销售额 (cancelled orders left out), the open pipeline 在谈商机
+(deals the reader sees in stages neither won nor lost: count, amount and amount × probability)
+and the receivables 应收款 (outstanding balance, and the part past due).
 """
 
 import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Sum, Value
 from django.utils import timezone
 
 from guanxi.accounts.models import User
 from guanxi.core.scoping import scope_queryset
-from guanxi.customers.models import Customer
-from guanxi.sales.models import Deal, Receivable
+from guanxi.customers.key_figures import aggregate_of
+from guanxi.sales.models import Deal, Order, Receivable
 
 CENT = Decimal("0.01")
 _MONEY: DecimalField[Any, Any] = DecimalField(max_digits=20, decimal_places=2)
@@ -24,30 +26,49 @@ def _amount(value: Decimal | int | None) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
-def customer_pipeline_figures(*, actor: User, customer: Customer) -> dict[str, Any]:
-    """Open deals of ``customer`` that ``actor`` sees: count, amount, weighted amount."""
-    weighted = ExpressionWrapper(F("amount") * F("probability"), output_field=_MONEY)
-    facts = (
-        scope_queryset(Deal.objects.filter(customer=customer), actor)
-        .filter(stage__is_won=False, stage__is_lost=False)
-        .aggregate(open_deals=Count("id"), open_amount=Sum("amount"), weighted=Sum(weighted))
-    )
+def amount(value: Decimal | int | None) -> Decimal:
+    return _amount(value)
+
+
+def order_facts() -> dict[str, Any]:
+    """Orders (not cancelled) and their total, of the customer."""
+    kept = Order.objects.exclude(status=Order.Status.CANCELLED)
     return {
-        "open_deals": facts["open_deals"],
-        "open_amount": _amount(facts["open_amount"]),
-        "weighted_amount": (Decimal(facts["weighted"] or 0) / 100).quantize(CENT),
+        "orders_count": aggregate_of(
+            kept, Count("pk"), output_field=IntegerField(), default=Value(0)
+        ),
+        "orders_revenue": aggregate_of(kept, Sum("total"), output_field=_MONEY, default=Value(0)),
     }
 
 
-def customer_receivable_figures(
-    *, actor: User, customer: Customer, today: datetime.date | None = None
-) -> dict[str, Any]:
-    """What ``customer`` still owes (receivables ``actor`` sees), and how much is past due."""
+def pipeline_facts(*, actor: User) -> dict[str, Any]:
+    """Open deals of the customer that ``actor`` sees: count, amount, amount × probability."""
+    weighted = ExpressionWrapper(F("amount") * F("probability"), output_field=_MONEY)
+    deals = scope_queryset(Deal.objects.all(), actor).filter(
+        stage__is_won=False, stage__is_lost=False
+    )
+    return {
+        "pipeline_open_deals": aggregate_of(
+            deals, Count("pk"), output_field=IntegerField(), default=Value(0)
+        ),
+        "pipeline_open_amount": aggregate_of(deals, Sum("amount"), output_field=_MONEY),
+        "pipeline_weighted": aggregate_of(deals, Sum(weighted), output_field=_MONEY),
+    }
+
+
+def weighted_amount(value: Decimal | int | None) -> Decimal:
+    """The stored sum of amount × probability (in percent) as money."""
+    return (Decimal(value or 0) / 100).quantize(CENT)
+
+
+def receivable_facts(*, actor: User, today: datetime.date | None = None) -> dict[str, Any]:
+    """What the customer still owes (receivables ``actor`` sees), and how much is past due."""
     today = today or timezone.localdate()
     balance = ExpressionWrapper(F("amount_due") - F("amount_paid"), output_field=_MONEY)
-    unpaid = Q(amount_paid__lt=F("amount_due"))
-    facts = scope_queryset(Receivable.objects.filter(customer=customer), actor).aggregate(
-        outstanding=Sum(balance, filter=unpaid),
-        overdue=Sum(balance, filter=unpaid & Q(due_date__lt=today)),
-    )
-    return {"outstanding": _amount(facts["outstanding"]), "overdue": _amount(facts["overdue"])}
+    unpaid = scope_queryset(Receivable.objects.all(), actor).filter(amount_paid__lt=F("amount_due"))
+    return {
+        "receivables_outstanding": aggregate_of(unpaid, Sum(balance), output_field=_MONEY),
+        "receivables_overdue": aggregate_of(
+            unpaid.filter(due_date__lt=today), Sum(balance), output_field=_MONEY
+        ),
+    }

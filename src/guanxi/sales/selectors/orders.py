@@ -3,8 +3,7 @@
 import datetime
 from typing import Any
 
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import sales_reps
@@ -70,15 +69,3 @@ def order_with_lines(queryset: QuerySet[Order]) -> QuerySet[Order]:
 def order_owner_filter_choices(*, actor: User) -> QuerySet[User]:
     """The account managers whose orders ``actor`` may list, to filter the list by owner."""
     return sales_reps(actor=actor, include_inactive=True)
-
-
-def customer_order_figures(*, customer: Customer) -> dict[str, Any]:
-    """Number of orders and lifetime revenue of ``customer`` (cancelled orders left out)."""
-    money: DecimalField[Any, Any] = DecimalField(max_digits=18, decimal_places=2)
-    figures: dict[str, Any] = Order.objects.filter(customer=customer).aggregate(
-        orders=Count("id", filter=~Q(status=Order.Status.CANCELLED)),
-        revenue=Coalesce(
-            Sum("total", filter=~Q(status=Order.Status.CANCELLED)), Value(0), output_field=money
-        ),
-    )
-    return figures
