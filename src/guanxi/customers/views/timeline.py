@@ -20,6 +20,7 @@ from guanxi.collaboration.selectors import notifications as collaboration_select
 from guanxi.collaboration.services import notifications as collaboration_services
 from guanxi.core.decorators import requires
 from guanxi.core.forms.dictionaries import apply_validation_error
+from guanxi.core.views.generic import object_or_404
 from guanxi.customers import rules
 from guanxi.customers.key_figures import customer_key_figures
 from guanxi.customers.models import Customer
@@ -134,3 +135,19 @@ def customer_comment_delete(request, pk, comment_pk):
     if request.htmx:
         return HttpResponse("")  # the entry swaps itself out
     return redirect(customer.get_absolute_url())
+
+
+@_viewer
+@require_GET
+def customer_history(request, pk):
+    """The customer's audit history 变更历史: the 360 page loads it when opened (htmx); the
+    same address is a page of its own without JavaScript."""
+    customer = object_or_404(selectors_pool.customer_get_readable, actor=signed_in(request), pk=pk)
+    template = (
+        "customers/partials/_customer_history.html"
+        if request.htmx
+        else "customers/customer_history.html"
+    )
+    response = render(request, template, {"customer": customer, "active_nav": ACTIVE_NAV})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
