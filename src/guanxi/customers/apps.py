@@ -33,6 +33,7 @@ class CustomersConfig(AppConfig):
             dispatch_uid="guanxi_document_file_forget",
         )
         roles.grant_by_default(rules.ROLE_GRANTS)
+        _purge_option_register(rules)
         navigation.register(
             NavItem(
                 "customers",
@@ -67,6 +68,30 @@ class CustomersConfig(AppConfig):
                 figures=customer_home_counts,
             )
         )
+
+
+def _purge_option_register(rules: Any) -> None:
+    """Purging a person customer may also erase them from the audit history (PIPL/GDPR)."""
+    from guanxi.core import recycle_bin
+    from guanxi.customers.models import Customer
+    from guanxi.customers.services.privacy import customer_anonymise_before_purge
+
+    recycle_bin.register_purge_option(
+        recycle_bin.PurgeOption(
+            key="customers.anonymise",
+            label=_("Anonymise personal data in history"),
+            help_text=_(
+                "The person's name, phones, e-mails, addresses and numbers are replaced by "
+                "placeholders in the audit history too, and their documents are deleted. "
+                "Without it, the history keeps them."
+            ),
+            applies=lambda actor, instance: (
+                isinstance(instance, Customer)
+                and rules.may_anonymise_personal_data(actor, instance)
+            ),
+            run=customer_anonymise_before_purge,
+        )
+    )
 
 
 def _search_index_ensure(using: str, **kwargs: Any) -> None:
