@@ -45,7 +45,7 @@ XLSX_NAME = "personal-data.xlsx"
 
 
 def placeholder(pk: int) -> str:
-    """The placeholder name of record ``pk`` ("已匿名 / Anonymised #42"): still tells records apart."""
+    """The placeholder name of record ``pk`` ("已匿名 / Anonymised #42"): records stay apart."""
     return f"{PLACEHOLDER} #{pk}"
 
 

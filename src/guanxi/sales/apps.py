@@ -15,12 +15,12 @@ class SalesConfig(AppConfig):
         # Imported once the app registry is ready: these modules import the models.
         from guanxi.accounts import roles
         from guanxi.customers import churn_open_work, personal_data, reassign_hooks
-        from guanxi.sales import personal_data as sales_personal_data
         from guanxi.sales import (
             notifications,  # noqa: F401  (its notification kinds)
             rules,
             timeline,  # noqa: F401  (orders on the customer's 360 page)
         )
+        from guanxi.sales import personal_data as sales_personal_data
         from guanxi.sales.selectors.opportunities import opportunities_open
         from guanxi.sales.selectors.pipeline import deals_open
         from guanxi.sales.services.opportunities import opportunities_follow_customer

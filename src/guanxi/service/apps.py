@@ -16,8 +16,8 @@ class ServiceConfig(AppConfig):
         # of notification it sends.
         from guanxi.accounts import roles
         from guanxi.customers import personal_data, reassign_hooks
-        from guanxi.service import personal_data as service_personal_data
         from guanxi.service import notifications, rules, tasks, timeline  # noqa: F401
+        from guanxi.service import personal_data as service_personal_data
         from guanxi.service.services.requests import service_requests_follow_customer
 
         roles.grant_by_default(rules.ROLE_GRANTS)

@@ -228,7 +228,7 @@ def _customer_erase(*, actor: User, customer: Customer, reason: str) -> dict[str
     CustomerEvent.objects.filter(customer_id=pk).exclude(text="").update(text=PLACEHOLDER)
     counts.update(_providers_erase(actor=actor, subject=Subject(customer=customer), reason=reason))
     name = placeholder(pk)
-    values: dict[str, Any] = {field: "" for field in CUSTOMER_ERASED_FIELDS}
+    values: dict[str, Any] = dict.fromkeys(CUSTOMER_ERASED_FIELDS, "")
     values.update(
         name=name,
         credit_hold_reason=PLACEHOLDER if customer.credit_hold_reason else "",
