@@ -117,7 +117,9 @@ def test_a_company_is_refused_with_422(api, person):
 
 def test_anonymising_a_contact_over_the_api(api, person):
     pk = person.contact.pk
-    response = api("admin").post(f"/api/contacts/{pk}/anonymise/", {"reason": "本人要求"}, format="json")
+    response = api("admin").post(
+        f"/api/contacts/{pk}/anonymise/", {"reason": "本人要求"}, format="json"
+    )
 
     assert response.status_code == 200, response.json()
     contact = Contact.objects.get(pk=pk)
@@ -133,7 +135,8 @@ def test_the_export_reads_a_bounded_number_of_queries(api, person, django_assert
 
 def test_the_endpoints_are_in_the_schema(openapi_schema):
     paths = openapi_schema["paths"]
-    assert "application/zip" in (
-        paths["/api/customers/{id}/personal-data/"]["get"]["responses"]["200"]["content"]
+    assert (
+        "application/zip"
+        in (paths["/api/customers/{id}/personal-data/"]["get"]["responses"]["200"]["content"])
     )
     assert "post" in paths["/api/contacts/{id}/anonymise/"]

@@ -162,7 +162,5 @@ urlpatterns += [
         views_privacy.contact_personal_data,
         name="contact_personal_data",
     ),
-    path(
-        "contacts/<int:pk>/anonymise/", views_privacy.contact_anonymise, name="contact_anonymise"
-    ),
+    path("contacts/<int:pk>/anonymise/", views_privacy.contact_anonymise, name="contact_anonymise"),
 ]
