@@ -2,12 +2,15 @@
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 from openpyxl import load_workbook
 
+from guanxi.core.access_log_text import access_log_summary
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.models import AccessLogEntry
 from guanxi.core.recycle_bin import recycle_bin_purge
@@ -214,6 +217,17 @@ def test_anonymising_is_logged_with_who_and_why_and_on_the_timeline(org, person)
     assert entry.details["records"]["documents"] == 1
     event = CustomerEvent.objects.get(customer=person.customer, kind="anonymised")
     assert (event.actor, event.text) == (org["admin"], "本人要求删除")
+
+
+def test_the_access_log_words_both_entries(org, person):
+    privacy.customer_personal_data_export(actor=org["admin"], customer=person.customer)
+    privacy.customer_anonymise(actor=org["admin"], customer=person.customer, reason="本人要求")
+
+    with translation.override("en"):
+        texts = [access_log_summary(entry) for entry in AccessLogEntry.objects.order_by("id")]
+
+    assert re.fullmatch(r"Everything held about this customer: \d+ rows", texts[0])
+    assert texts[1] == "Personal data of the customer replaced for good; reason: 本人要求"
 
 
 def test_anonymising_cannot_be_repeated(org, person):
