@@ -14,6 +14,7 @@ from guanxi.core.access_log_text import access_log_summary
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.models import AccessLogEntry
 from guanxi.core.recycle_bin import recycle_bin_purge
+from guanxi.core.services.records import record_update
 from guanxi.customers.models import (
     Contact,
     Customer,
@@ -125,6 +126,9 @@ def test_a_company_has_no_subject_access_export(org, person):
 
 
 def test_anonymising_replaces_the_persons_values_in_the_record_and_its_history(org, person):
+    record_update(
+        instance=person.customer, actor=org["manager1"], change_reason=f"核实{NAME}的身份"
+    )
     changes = person.customer.history.count()
     assert NAME in _history_text(Customer, id=person.customer.pk)
 

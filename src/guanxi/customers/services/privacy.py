@@ -20,7 +20,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -247,6 +248,13 @@ def _customer_erase(*, actor: User, customer: Customer, reason: str) -> dict[str
         reason=history_reason,
         actor=actor,
     )
+    # Reasons written with the name (a merge's "… (张伟) was merged") keep the placeholder.
+    if customer.name:
+        Customer.history.filter(id=pk).update(
+            history_change_reason=Replace(
+                "history_change_reason", Value(customer.name), Value(name)
+            )
+        )
     return counts
 
 
