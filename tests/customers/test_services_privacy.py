@@ -357,3 +357,45 @@ def test_purging_with_anonymisation_needs_a_reason_and_then_purges_nothing(org, 
         recycle_bin_purge(actor=org["admin"], instance=deleted, options=["customers.anonymise"])
 
     assert Customer.all_objects.get(pk=person.customer.pk).name == NAME
+
+
+# -- what the sales app holds ---------------------------------------------------------------------
+
+
+def test_opportunities_and_converted_leads_are_exported_and_erased(org, person):
+    from guanxi.sales.models import Lead, Opportunity
+    from guanxi.sales.services.leads import lead_create
+    from guanxi.sales.services.opportunities import opportunity_create
+
+    manager = org["manager1"]
+    opportunity = opportunity_create(
+        actor=manager,
+        prospect_name=NAME,
+        customer=person.customer,
+        summary="采购电钻",
+        probability=50,
+        contact=NAME,
+        contact_phone=PHONE,
+        expected_amount="1000.00",
+    )
+    lead = lead_create(actor=manager, name=NAME, phone=PHONE, email=EMAIL, notes="展会认识")
+    Lead.all_objects.filter(pk=lead.pk).update(converted_customer=person.customer)
+    export = privacy.customer_personal_data_export(actor=org["admin"], customer=person.customer)
+    sections, _archive_file = _archive(export)
+    assert sections["sections"]["opportunities"]["rows"][0]["contact_phone"] == PHONE
+    assert sections["sections"]["leads"]["rows"][0]["email"] == EMAIL
+
+    privacy.customer_anonymise(actor=org["admin"], customer=person.customer, reason="本人要求")
+
+    opportunity = Opportunity.all_objects.get(pk=opportunity.pk)
+    assert (opportunity.prospect_name, opportunity.contact, opportunity.contact_phone) == (
+        PLACEHOLDER,
+        "",
+        "",
+    )
+    assert opportunity.expected_amount == 1000 and opportunity.summary == "采购电钻"
+    lead = Lead.all_objects.get(pk=lead.pk)
+    assert lead.name == f"{PLACEHOLDER} #{lead.pk}" and (lead.phone, lead.email) == ("", "")
+    for model, pk in ((Opportunity, opportunity.pk), (Lead, lead.pk)):
+        history = _history_text(model, id=pk)
+        assert NAME not in history and PHONE not in history and EMAIL not in history
