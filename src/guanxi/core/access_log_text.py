@@ -81,4 +81,16 @@ def access_log_summary(entry: AccessLogEntry) -> str:
             "name": details.get("file_name", ""),
             "version": details.get("version", ""),
         }
+    if entry.kind == AccessLogEntry.Kind.SUBJECT_ACCESS_EXPORT:
+        count = int(details.get("row_count") or 0)
+        return ngettext(
+            "Everything held about this %(model)s: %(count)d row",
+            "Everything held about this %(model)s: %(count)d rows",
+            count,
+        ) % {"model": model_name(str(details.get("model", ""))), "count": count}
+    if entry.kind == AccessLogEntry.Kind.ANONYMISED:
+        return _("Personal data of the %(model)s replaced for good; reason: %(reason)s") % {
+            "model": model_name(str(details.get("model", ""))),
+            "reason": details.get("reason", ""),
+        }
     return ", ".join(f"{key}={value}" for key, value in sorted(details.items()))

@@ -5,6 +5,10 @@ new app's records land in the bin without extra wiring. A model that must never 
 (for instance one whose deletes are managed elsewhere) opts out with :func:`exclude`.
 """
 
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -76,8 +80,19 @@ def recycle_bin_restore(*, actor, instance: BaseModel) -> BaseModel:
 
 
 @transaction.atomic
-def recycle_bin_purge(*, actor, instance: BaseModel) -> None:
-    """Delete a record for good, unless other records still point at it."""
+def recycle_bin_purge(
+    *, actor, instance: BaseModel, options: Collection[str] = (), reason: str = ""
+) -> None:
+    """Delete a record for good, unless other records still point at it.
+
+    ``options`` are keys of purge options (:func:`register_purge_option`) the person chose;
+    each that applies runs first, in the same transaction, with ``reason``.
+    """
+    chosen = [option for option in purge_options(actor, instance) if option.key in options]
+    for option in chosen:
+        option.run(actor=actor, instance=instance, reason=reason)
+    if chosen:
+        instance.refresh_from_db()  # the delete's history row records what the options left
     try:
         record_purge(instance=instance, actor=actor)
     except ProtectedError as protected:
@@ -85,3 +100,33 @@ def recycle_bin_purge(*, actor, instance: BaseModel) -> None:
             _("This record is still used by %(count)s other records and cannot be purged.")
             % {"count": len(protected.protected_objects)}
         ) from protected
+
+
+# -- purge options: what an app offers to do with a record before it is purged ------------------
+
+
+@dataclass(frozen=True)
+class PurgeOption:
+    """A choice on the purge page, e.g. the customers app's "anonymise personal data in history".
+
+    ``applies(actor, instance)`` says whether the page offers it; ``run(actor=…, instance=…,
+    reason=…)`` does it inside the purge's transaction (raising undoes the purge too).
+    """
+
+    key: str
+    label: Any
+    applies: Callable[[Any, BaseModel], bool]
+    run: Callable[..., None]
+    help_text: Any = ""
+
+
+_PURGE_OPTIONS: dict[str, PurgeOption] = {}
+
+
+def register_purge_option(option: PurgeOption) -> None:
+    _PURGE_OPTIONS[option.key] = option
+
+
+def purge_options(actor, instance: BaseModel) -> list[PurgeOption]:
+    """The options the purge page offers ``actor`` for ``instance``."""
+    return [option for option in _PURGE_OPTIONS.values() if option.applies(actor, instance)]

@@ -35,6 +35,7 @@ class CustomersConfig(AppConfig):
         roles.grant_by_default(rules.ROLE_GRANTS)
         # A customer's contacts, orders, service requests… follow it into the bin and back.
         dependents.follow(Customer, field="customer")
+        _purge_option_register(rules)
         navigation.register(
             NavItem(
                 "customers",
@@ -69,6 +70,30 @@ class CustomersConfig(AppConfig):
                 figures=customer_home_counts,
             )
         )
+
+
+def _purge_option_register(rules: Any) -> None:
+    """Purging a person customer may also erase them from the audit history (PIPL/GDPR)."""
+    from guanxi.core import recycle_bin
+    from guanxi.customers.models import Customer
+    from guanxi.customers.services.privacy import customer_anonymise_before_purge
+
+    recycle_bin.register_purge_option(
+        recycle_bin.PurgeOption(
+            key="customers.anonymise",
+            label=_("Anonymise personal data in history"),
+            help_text=_(
+                "The person's name, phones, e-mails, addresses and numbers are replaced by "
+                "placeholders in the audit history too, and their documents are deleted. "
+                "Without it, the history keeps them."
+            ),
+            applies=lambda actor, instance: (
+                isinstance(instance, Customer)
+                and rules.may_anonymise_personal_data(actor, instance)
+            ),
+            run=customer_anonymise_before_purge,
+        )
+    )
 
 
 def _search_index_ensure(using: str, **kwargs: Any) -> None:

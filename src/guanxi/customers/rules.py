@@ -12,7 +12,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from guanxi.accounts.roles import ACCOUNT_MANAGER, EXECUTIVE, SALES_ASSISTANT, SUPERVISOR
+from guanxi.accounts.roles import (
+    ACCOUNT_MANAGER,
+    ADMINISTRATOR,
+    EXECUTIVE,
+    SALES_ASSISTANT,
+    SUPERVISOR,
+)
 from guanxi.core.rules import (
     MANAGE_ACCOUNTS,
     add_perm,
@@ -48,6 +54,10 @@ VIEW_CHURNCASE = "customers.view_churncase"
 CHANGE_CHURNCASE = "customers.change_churncase"
 # Downloading customers (CSV/xlsx) or a customer's contacts (vCards): not implied by reading.
 EXPORT_CUSTOMERS = "customers.export_customer"
+# A person's rights under PIPL/GDPR: everything held about them (subject-access export), and
+# erasing their personal data (anonymisation). Administrators' only by default.
+EXPORT_PERSONAL_DATA = "customers.export_personal_data"
+ANONYMISE_PERSONAL_DATA = "customers.anonymise_personal_data"
 
 # Importing customers creates them: the same right as adding one.
 IMPORT_CUSTOMERS = ADD_CUSTOMER
@@ -136,6 +146,38 @@ add_perm(MANAGE_POOL_SETTINGS, can_manage_pool_settings)
 add_perm(SET_CREDIT_HOLD, may_set_credit_hold)
 
 
+@predicate
+def is_personal_record(user: Any, record: Any) -> bool:
+    """The record describes one person: a contact, or a customer of the person kind."""
+    kind = getattr(record, "kind", None)
+    if kind is None:  # a contact
+        return True
+    return bool(kind == "person")
+
+
+@predicate
+def is_anonymised(user: Any, record: Any) -> bool:
+    """The person's data was already replaced by placeholders (for good)."""
+    return getattr(record, "anonymised_at", None) is not None
+
+
+@predicate
+def holds_personal_data_export(user: Any) -> bool:
+    return bool(user.has_perm(EXPORT_PERSONAL_DATA))
+
+
+@predicate
+def holds_personal_data_anonymise(user: Any) -> bool:
+    return bool(user.has_perm(ANONYMISE_PERSONAL_DATA))
+
+
+# A company has no personal data of its own: its contacts are the people to export or erase.
+may_export_personal_data = is_active & holds_personal_data_export & is_personal_record
+may_anonymise_personal_data = (
+    is_active & holds_personal_data_anonymise & is_personal_record & ~is_anonymised
+)
+
+
 # -- what the built-in roles hold by default (registered from the app's ready()) ---------------
 # Account managers and supervisors work the customers they see; assistants enter and edit for
 # the managers they support but delete nothing; executives read.
@@ -147,4 +189,6 @@ ROLE_GRANTS = {
     SUPERVISOR: [*_CUSTOMER_WORK, "customers.delete_*", EXPORT_CUSTOMERS],
     ACCOUNT_MANAGER: [*_CUSTOMER_WORK, "customers.delete_*", EXPORT_CUSTOMERS],
     SALES_ASSISTANT: _CUSTOMER_WORK,
+    # Administrators hold every right; named here so the personal-data rights stay theirs.
+    ADMINISTRATOR: [EXPORT_PERSONAL_DATA, ANONYMISE_PERSONAL_DATA],
 }

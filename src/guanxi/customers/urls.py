@@ -9,6 +9,7 @@ from guanxi.customers.views import field_rules as views_field_rules
 from guanxi.customers.views import imports as views_import
 from guanxi.customers.views import merge as views_merge
 from guanxi.customers.views import pool as views_pool
+from guanxi.customers.views import privacy as views_privacy
 from guanxi.customers.views import timeline as views_timeline
 from guanxi.customers.views import vcard as views_vcard
 
@@ -150,4 +151,17 @@ urlpatterns += [
         views_pool.ownership_cap_delete,
         name="pool_cap_delete",
     ),
+]
+
+
+# A person's data (PIPL/GDPR): subject-access export, anonymisation.
+urlpatterns += [
+    path("<int:pk>/personal-data/", views_privacy.customer_personal_data, name="personal_data"),
+    path("<int:pk>/anonymise/", views_privacy.customer_anonymise, name="anonymise"),
+    path(
+        "contacts/<int:pk>/personal-data/",
+        views_privacy.contact_personal_data,
+        name="contact_personal_data",
+    ),
+    path("contacts/<int:pk>/anonymise/", views_privacy.contact_anonymise, name="contact_anonymise"),
 ]

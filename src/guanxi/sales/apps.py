@@ -14,12 +14,13 @@ class SalesConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the app registry is ready: these modules import the models.
         from guanxi.accounts import roles
-        from guanxi.customers import churn_open_work, reassign_hooks
+        from guanxi.customers import churn_open_work, personal_data, reassign_hooks
         from guanxi.sales import (
             notifications,  # noqa: F401  (its notification kinds)
             rules,
             timeline,  # noqa: F401  (orders on the customer's 360 page)
         )
+        from guanxi.sales import personal_data as sales_personal_data
         from guanxi.sales.selectors.opportunities import opportunities_open
         from guanxi.sales.selectors.pipeline import deals_open
         from guanxi.sales.services.opportunities import opportunities_follow_customer
@@ -28,6 +29,12 @@ class SalesConfig(AppConfig):
         # A customer changing hands takes its open opportunities and deals along.
         reassign_hooks.register(opportunities_follow_customer)
         reassign_hooks.register(deals_follow_customer)
+        # What a person bought and asked belongs to their export and erasure (PIPL/GDPR).
+        personal_data.register_personal_data_provider(
+            "sales",
+            collect=sales_personal_data.sales_personal_data,
+            anonymise=sales_personal_data.sales_personal_data_anonymise,
+        )
         roles.grant_by_default(rules.ROLE_GRANTS)
         # A customer with an open deal or opportunity is being worked on: no churn warning.
         churn_open_work.register(deals_open)

@@ -15,14 +15,21 @@ class ServiceConfig(AppConfig):
         # periodic jobs: the overdue scan, the mailbox poll and surveys (tasks), and the kinds
         # of notification it sends.
         from guanxi.accounts import roles
-        from guanxi.customers import reassign_hooks
+        from guanxi.customers import personal_data, reassign_hooks
         from guanxi.service import notifications, rules, tasks, timeline  # noqa: F401
+        from guanxi.service import personal_data as service_personal_data
         from guanxi.service.services.requests import service_requests_follow_customer
 
         roles.grant_by_default(rules.ROLE_GRANTS)
 
         # A customer changing hands takes its open requests along (and its owner onto them).
         reassign_hooks.register(service_requests_follow_customer)
+        # A person's requests belong to their subject-access export and erasure (PIPL/GDPR).
+        personal_data.register_personal_data_provider(
+            "service",
+            collect=service_personal_data.service_personal_data,
+            anonymise=service_personal_data.service_personal_data_anonymise,
+        )
         # The SLA settings are reached from the queues.
         navigation.register(
             NavItem(

@@ -24,7 +24,7 @@ from guanxi.core.forms.dictionaries import (
 from guanxi.core.home import home_blocks, role_labels
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.navigation import navigation_for
-from guanxi.core.recycle_bin import recycle_bin_purge, recycle_bin_restore
+from guanxi.core.recycle_bin import purge_options, recycle_bin_purge, recycle_bin_restore
 from guanxi.core.rules import CHANGE_DICTIONARY_ENTRY, MANAGE_RECYCLE_BIN
 from guanxi.core.selectors import pages as selectors
 from guanxi.core.services.records import (
@@ -232,15 +232,22 @@ def recycle_restore(request, model_label, pk):
 @require_http_methods(["GET", "POST"])
 def recycle_purge(request, model_label, pk):
     record = _deleted_or_404(request, model_label, pk)
+    options = purge_options(request.user, record)
+    chosen = request.POST.getlist("options") if request.method == "POST" else []
+    reason = request.POST.get("reason", "")
     if request.method == "POST":
         name = str(record)
         try:
-            recycle_bin_purge(actor=request.user, instance=record)
+            recycle_bin_purge(actor=request.user, instance=record, options=chosen, reason=reason)
         except ValidationError as error:
+            if not chosen:
+                messages.error(request, " ".join(error.messages))
+                return redirect("core:recycle_bin")
+            # An option refused (e.g. no reason): the choices stay on the page with the error.
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("“%(name)s” was deleted for good.") % {"name": name})
-        return redirect("core:recycle_bin")
+            return redirect("core:recycle_bin")
     return render(
         request,
         "core/recycle_purge_confirm.html",
@@ -250,5 +257,8 @@ def recycle_purge(request, model_label, pk):
             "followers": selectors.deleted_record_followers(record=record),
             "type_name": record._meta.verbose_name,
             "model_label": model_label,
+            "options": options,
+            "chosen": chosen,
+            "reason": reason,
         },
     )

@@ -15,6 +15,7 @@ from guanxi.customers.api import (
     imports,
     merge,
     pool,
+    privacy,
     search,
     timeline,
     vcard,
@@ -49,4 +50,5 @@ urlpatterns = [
     *churn.urlpatterns,
     *credit.urlpatterns,
     *merge.urlpatterns,
+    *privacy.urlpatterns,
 ]

@@ -175,6 +175,9 @@ class Customer(BaseModel):
         _("last deal or order won"), null=True, blank=True, editable=False
     )
     recall_notice_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set once by services.privacy.customer_anonymise: the personal fields were replaced for
+    # good (PIPL/GDPR erasure); it cannot be anonymised again, nor undone.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     scope_fields = ("owner",)
 
@@ -183,7 +186,12 @@ class Customer(BaseModel):
         verbose_name_plural = _("customers")
         ordering = ["-created_at", "-id"]
         # Taking the customer list (or contacts as vCards) out of Guanxi is a right of its own.
-        permissions = [("export_customer", _("Can export customers and contacts"))]
+        # So is handing a person everything held about them, or erasing it (PIPL/GDPR).
+        permissions = [
+            ("export_customer", _("Can export customers and contacts")),
+            ("export_personal_data", _("Can export a person's personal data")),
+            ("anonymise_personal_data", _("Can anonymise a person's personal data")),
+        ]
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="customer_owner_recent"),
             models.Index(fields=["-created_at", "-id"], name="customer_recent"),
@@ -262,6 +270,8 @@ class Contact(BaseModel):
     email = models.EmailField(_("e-mail"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
+    # Set once by services.privacy.contact_anonymise (see Customer.anonymised_at).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     scope_fields = ("customer__owner",)
 

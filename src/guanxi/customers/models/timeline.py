@@ -33,6 +33,7 @@ class CustomerEvent(models.Model):
         WON_BACK = "won_back", _("Won back")
         CREDIT_HOLD = "credit_hold", _("Credit put on hold")
         CREDIT_RELEASED = "credit_released", _("Credit hold lifted")
+        ANONYMISED = "anonymised", _("Personal data anonymised")
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="events"
