@@ -1,6 +1,7 @@
 """The core app's models; Django loads an app's models from this package."""
 
 from guanxi.core.models.access_log import AccessLogEntry
+from guanxi.core.models.company import CompanyProfile
 from guanxi.core.models.base import (
     BaseModel,
     CodeSequence,
@@ -14,6 +15,7 @@ from guanxi.core.models.idempotency import IdempotencyKey
 
 __all__ = [
     "AccessLogEntry",
+    "CompanyProfile",
     "LiveQuerySet",
     "LiveManager",
     "BaseModel",
