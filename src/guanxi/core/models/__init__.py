@@ -1,7 +1,6 @@
 """The core app's models; Django loads an app's models from this package."""
 
 from guanxi.core.models.access_log import AccessLogEntry
-from guanxi.core.models.company import CompanyProfile
 from guanxi.core.models.base import (
     BaseModel,
     CodeSequence,
@@ -11,6 +10,7 @@ from guanxi.core.models.base import (
     LiveQuerySet,
     ScheduledRun,
 )
+from guanxi.core.models.company import CompanyProfile
 from guanxi.core.models.idempotency import IdempotencyKey
 
 __all__ = [

@@ -7,8 +7,8 @@ from the kind and the file's hash.
 """
 
 import hashlib
-from io import BytesIO
 from collections.abc import Mapping
+from io import BytesIO
 from typing import Any
 
 from django.core.exceptions import ValidationError

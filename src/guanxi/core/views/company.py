@@ -60,7 +60,9 @@ class CompanyImageView(ScopedPageView):
             handle = image.open("rb")
         except FileNotFoundError as missing:
             raise Http404 from missing
-        response = FileResponse(handle, content_type=mimetypes.guess_type(image.name)[0] or "image/png")
+        response = FileResponse(
+            handle, content_type=mimetypes.guess_type(image.name)[0] or "image/png"
+        )
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "sandbox"
         response["Cache-Control"] = "private, no-store"
