@@ -84,9 +84,7 @@ def test_an_order_and_a_contract_print_with_their_own_totals(org, customers, pro
     text = pdf_text(printing.document_pdf(actor=org["manager1"], record=order))
     assert order.code in text and "¥270.90" in text and "贰佰柒拾元玖角整" not in text
     assert "贰佰柒拾元玖角" in text
-    contract = make_contract(
-        org["manager1"], customer, order=order, amount=Decimal("123456789.01")
-    )
+    contract = make_contract(org["manager1"], customer, order=order, amount=Decimal("123456789.01"))
     text = pdf_text(printing.document_pdf(actor=org["manager1"], record=contract))
     assert "年度供货合同" in text and order.code in text and "电钻" in text
     assert "¥123,456,789.01" in text
