@@ -9,6 +9,7 @@ in figures and in capital numerals 大写金额, the terms and the signature blo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -40,7 +41,7 @@ CENT = Decimal("0.01")
 MAX_WORDS_AMOUNT = Decimal("9999999999999999.99")
 
 KINDS: dict[str, type[Printable]] = {"quote": Quote, "order": Order, "contract": Contract}
-_SELECTORS = {
+_SELECTORS: dict[str, Callable[..., Printable]] = {
     "quote": selectors_quotes.quote_get,
     "order": selectors_orders.order_get,
     "contract": selectors_contracts.contract_get,

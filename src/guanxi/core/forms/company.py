@@ -11,7 +11,7 @@ from guanxi.core.services.company import COMPANY_IMAGE_FIELDS, COMPANY_TEXT_FIEL
 IMAGE_ACCEPT = "image/png,image/jpeg,image/webp"
 
 
-class CompanyProfileForm(forms.ModelForm):
+class CompanyProfileForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     logo = forms.FileField(
         label=_("Logo"),
@@ -31,12 +31,21 @@ class CompanyProfileForm(forms.ModelForm):
     )
     remove_seal = forms.BooleanField(label=_("Remove the seal image"), required=False)
 
-    class Meta:
-        model = CompanyProfile
-        fields = [*COMPANY_TEXT_FIELDS]
-        widgets = {
-            "address": forms.TextInput(),
-            "default_terms": forms.Textarea(attrs={"rows": 6}),
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The model's text fields (labels, lengths, e-mail check) before the image fields.
+        texts = forms.fields_for_model(
+            CompanyProfile,
+            fields=COMPANY_TEXT_FIELDS,
+            widgets={"default_terms": forms.Textarea(attrs={"rows": 6})},
+        )
+        self.fields = {"version": self.fields.pop("version"), **texts, **self.fields}
+
+    @staticmethod
+    def initial_for(profile: CompanyProfile) -> dict[str, Any]:
+        return {
+            "version": profile.version,
+            **{name: getattr(profile, name) for name in COMPANY_TEXT_FIELDS},
         }
 
     def service_arguments(self) -> dict[str, Any]:

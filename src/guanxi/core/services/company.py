@@ -18,12 +18,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from guanxi.accounts.models import User
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.models import CompanyProfile
 from guanxi.core.models.company import SINGLETON_ID
 from guanxi.core.rules import CHANGE_COMPANY_PROFILE, require
-from guanxi.core.services.records import record_create, record_update
+from guanxi.core.services.records import Actor, record_create, record_update
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_PIXELS = 4000 * 4000
@@ -86,7 +85,7 @@ def company_image_check(upload: UploadedFile, *, field: str) -> tuple[bytes, str
 
 def company_profile_update(
     *,
-    actor: User,
+    actor: Actor,
     expected_version: int | None,
     fields: Mapping[str, Any],
     images: Mapping[str, UploadedFile | None] | None = None,
@@ -135,7 +134,7 @@ def company_profile_update(
 
 def _profile_save(
     *,
-    actor: User,
+    actor: Actor,
     expected_version: int | None,
     fields: Mapping[str, Any],
     checked: Mapping[str, tuple[bytes, str]],

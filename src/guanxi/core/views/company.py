@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from guanxi.core.forms.company import CompanyProfileForm
+from guanxi.core.models import CompanyProfile
 from guanxi.core.rules import CHANGE_COMPANY_PROFILE
 from guanxi.core.selectors.company import company_profile_get
 from guanxi.core.services.company import COMPANY_IMAGE_FIELDS, company_profile_update
@@ -28,14 +29,14 @@ class CompanyProfileView(ScopedPageView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         profile = company_profile_get()
-        form = CompanyProfileForm(instance=profile, initial={"version": profile.version})
+        form = CompanyProfileForm(initial=CompanyProfileForm.initial_for(profile))
         return self.render_form(request, form)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = CompanyProfileForm(request.POST, request.FILES, instance=company_profile_get())
+        form = CompanyProfileForm(request.POST, request.FILES)
         saved, status = save_with_form(
             form,
-            form._meta.model,
+            CompanyProfile,
             lambda: company_profile_update(actor=request.user, **form.service_arguments()),
         )
         if saved is None:

@@ -180,12 +180,9 @@ class DocumentEmailView(_PrintableView):
         return redirect(record.get_absolute_url())
 
 
-def _views(kind: str) -> tuple[Any, Any]:
-    pdf = type(f"{kind.title()}PdfView", (DocumentPdfView,), {"kind": kind}).as_view()
-    email = type(f"{kind.title()}EmailView", (DocumentEmailView,), {"kind": kind}).as_view()
-    return pdf, email
-
-
-quote_pdf, quote_email = _views("quote")
-order_pdf, order_email = _views("order")
-contract_pdf, contract_email = _views("contract")
+quote_pdf = DocumentPdfView.as_view(kind="quote")
+quote_email = DocumentEmailView.as_view(kind="quote")
+order_pdf = DocumentPdfView.as_view(kind="order")
+order_email = DocumentEmailView.as_view(kind="order")
+contract_pdf = DocumentPdfView.as_view(kind="contract")
+contract_email = DocumentEmailView.as_view(kind="contract")
