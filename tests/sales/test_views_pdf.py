@@ -31,6 +31,10 @@ def test_each_record_prints_in_scope_and_is_absent_outside(login, records, kind)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert response["Content-Disposition"].startswith("inline;")
+    # The browser's PDF viewer may embed it; nothing else may load or run.
+    policy = response["Content-Security-Policy"]
+    assert "object-src 'self'" in policy and "script-src" not in policy
+    assert "default-src 'none'" in policy
     assert record.code in pdf_text(response.content)
     download = login("supervisor").get(url, {"download": "1"})
     assert download.status_code == 200
