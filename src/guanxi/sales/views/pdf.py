@@ -98,10 +98,10 @@ class ContactChoiceField(forms.ModelChoiceField):
 
 
 class DocumentEmailForm(forms.Form):
-    contact = ContactChoiceField(queryset=Contact.objects.none(), label=gettext_lazy("To"))
+    contact = ContactChoiceField(queryset=Contact.objects.none(), label=gettext_lazy("Recipient"))
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
     message = forms.CharField(
-        label=gettext_lazy("Message"),
+        label=gettext_lazy("E-mail text"),
         required=False,
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 8}),
