@@ -56,7 +56,9 @@ def test_a_negative_amount_reads_negative_and_nonsense_is_refused():
 def test_a_quote_pdf_carries_letterhead_customer_lines_and_totals(org, customers, products):
     company(org["admin"])
     customer = customers["manager1"]
-    quote = make_quote(org["manager1"], customer, products, delivery_terms="上海仓自提")
+    quote = make_quote(
+        org["manager1"], customer, products, delivery_terms="上海仓自提", notes="客户预算紧张"
+    )
     pdf = printing.document_pdf(actor=org["manager1"], record=quote)
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
@@ -74,6 +76,7 @@ def test_a_quote_pdf_carries_letterhead_customer_lines_and_totals(org, customers
         "货到付款，30天内结清。",
     ]:
         assert expected in text, expected
+    assert "客户预算紧张" not in text  # the team's own notes are not printed
     # The logo in the letterhead and the seal over the seller's signature.
     assert pdf_image_count(pdf) == 2
 

@@ -190,12 +190,11 @@ def _facts_and_lines(actor: User, record: Printable) -> tuple[list, list[PrintLi
 
 
 def _terms(record: Printable, company: CompanyProfile) -> list[tuple[str, str]]:
+    # A record's notes are the team's own and stay off paper; the terms are what is agreed.
     terms = []
     delivery = getattr(record, "delivery_terms", "")
     if delivery:
         terms.append((_("Delivery terms"), delivery))
-    if record.notes:
-        terms.append((_("Notes"), record.notes))
     if company.default_terms:
         terms.append((_("Terms and conditions"), company.default_terms))
     return terms
