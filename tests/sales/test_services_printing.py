@@ -100,6 +100,16 @@ def test_a_pdf_without_a_company_profile_still_prints(org, customers, products):
     assert quote.code in text and "贰佰伍拾元玖角壹分" in text
 
 
+def test_quantities_print_as_written(org, customers, products):
+    lines = [
+        {"product": products["wrench"], "quantity": 100},
+        {"product": products["drill"], "quantity": "2.5"},
+    ]
+    quote = make_quote(org["manager1"], customers["manager1"], products, lines=lines)
+    [hundred, half] = printing.print_document(actor=org["manager1"], record=quote).lines
+    assert (str(hundred.quantity), str(half.quantity)) == ("100", "2.50")
+
+
 def test_the_pdf_shows_the_customer_as_its_reader_may_see_it(org, customers, products):
     customer = customers["manager1"]
     customer.tax_id = "91310115MA1H7XYZ12"

@@ -10,7 +10,7 @@ in figures and in capital numerals 大写金额, the terms and the signature blo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -108,7 +108,6 @@ class PrintDocument:
     printed_at: Any
     logo_url: str = ""
     seal_url: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def filename(self) -> str:
@@ -133,6 +132,11 @@ def document_filename(record: Printable) -> str:
     return f"{document_title(kind_of(record))} {record.code}.pdf"
 
 
+def _quantity(value: Decimal) -> Decimal:
+    """15 rather than 15.00 for whole quantities (and 100, never normalize()'s 1E+2)."""
+    return value.quantize(Decimal(1)) if value % 1 == 0 else value
+
+
 def _lines(lines: Any) -> list[PrintLine]:
     return [
         PrintLine(
@@ -140,7 +144,7 @@ def _lines(lines: Any) -> list[PrintLine]:
             product=line.product.name,
             model_no=line.product.model_no,
             unit=str(line.product.unit) if line.product.unit_id else "",
-            quantity=line.quantity.normalize() if line.quantity % 1 == 0 else line.quantity,
+            quantity=_quantity(line.quantity),
             unit_price=money(line.unit_price),
             discount=line.discount,
             amount=money(line.amount),
