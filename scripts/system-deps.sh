@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: a real browser for Playwright, gettext for the
-# translation check, a CJK font so Chinese pages render in screenshots, dovecot as the real
-# IMAP server of the service mailbox tests (started by the tests with their own config; the
-# system service is not needed), npm to fetch the accessibility checker (axe-core).
+# translation check, a CJK font so Chinese pages and printed PDFs render, Pango for WeasyPrint's
+# PDFs, dovecot as the real IMAP server of the service mailbox tests (started by the tests with
+# their own config; the system service is not needed), npm to fetch the accessibility checker
+# (axe-core).
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
-fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
+# grep reads the whole list (no -q): with pipefail, an early exit would fail the pipe.
+fc-list 2>/dev/null | grep -i "noto.*cjk" >/dev/null || missing+=(fonts-noto-cjk)
+# WeasyPrint (printed quotes, orders, contracts) lays text out with Pango.
+ldconfig -p 2>/dev/null | grep "libpangoft2-1.0" >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 [ ${#missing[@]} -eq 0 ] && exit 0

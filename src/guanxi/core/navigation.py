@@ -12,7 +12,12 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.rules import CHANGE_DICTIONARY_ENTRY, MANAGE_RECYCLE_BIN, SEARCH_ACCESS_LOG
+from guanxi.core.rules import (
+    CHANGE_COMPANY_PROFILE,
+    CHANGE_DICTIONARY_ENTRY,
+    MANAGE_RECYCLE_BIN,
+    SEARCH_ACCESS_LOG,
+)
 
 
 @dataclass(frozen=True)
@@ -78,5 +83,13 @@ register(
         SEARCH_ACCESS_LOG,
         hint=_("Who saw protected fields, exported lists or downloaded documents."),
         order=120,
+    ),
+    NavItem(
+        "company_profile",
+        _("Company profile"),
+        "core:company_profile",
+        CHANGE_COMPANY_PROFILE,
+        hint=_("Letterhead of printed quotes, orders and contracts: name, bank, logo, seal."),
+        order=125,
     ),
 )

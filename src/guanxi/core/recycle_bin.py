@@ -19,7 +19,8 @@ from guanxi.core.dependents import parents_of
 from guanxi.core.models import BaseModel
 from guanxi.core.services.records import _require_recycle_bin_right, record_purge, record_restore
 
-_EXCLUDED: set[str] = set()
+# The company profile is a setting, never deleted.
+_EXCLUDED: set[str] = {"core.companyprofile"}
 
 
 def exclude(label: str) -> None:

@@ -25,6 +25,8 @@ CHANGE_DICTIONARY_ENTRY = "core.change_dictionaryentry"
 # Searching the sensitive-access log: administrators only (they hold every right; no other
 # built-in role is granted it, and it is no ``view_*`` right that executives would get).
 SEARCH_ACCESS_LOG = "core.search_access_log"
+# Editing the company profile (letterhead, bank details, seal): administrators only.
+CHANGE_COMPANY_PROFILE = "core.change_companyprofile"
 
 
 class Predicate(Protocol):

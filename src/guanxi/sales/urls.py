@@ -6,6 +6,7 @@ from guanxi.sales.views import contracts as views_contracts
 from guanxi.sales.views import leads as views_leads
 from guanxi.sales.views import opportunities as views_opportunities
 from guanxi.sales.views import orders as views_orders
+from guanxi.sales.views import pdf as views_pdf
 from guanxi.sales.views import pipeline as views_pipeline
 from guanxi.sales.views import products as views_products
 from guanxi.sales.views import quotes as views_quotes
@@ -148,4 +149,14 @@ urlpatterns += [  # receivables 应收款 and payments 回款
     path("receivables/", views_contracts.receivable_list, name="receivable_list"),
     path("receivables/new/", views_contracts.receivable_create, name="receivable_create"),
     path("receivables/<int:pk>/", views_contracts.receivable_detail, name="receivable_detail"),
+]
+
+# Printed documents 打印: the PDF of a quote, order or contract, and e-mailing it to a contact.
+urlpatterns += [
+    path("quotes/<int:pk>/pdf/", views_pdf.quote_pdf, name="quote_pdf"),
+    path("quotes/<int:pk>/email/", views_pdf.quote_email, name="quote_email"),
+    path("orders/<int:pk>/pdf/", views_pdf.order_pdf, name="order_pdf"),
+    path("orders/<int:pk>/email/", views_pdf.order_email, name="order_email"),
+    path("contracts/<int:pk>/pdf/", views_pdf.contract_pdf, name="contract_pdf"),
+    path("contracts/<int:pk>/email/", views_pdf.contract_email, name="contract_email"),
 ]

@@ -10,10 +10,12 @@ from guanxi.core.models.base import (
     LiveQuerySet,
     ScheduledRun,
 )
+from guanxi.core.models.company import CompanyProfile
 from guanxi.core.models.idempotency import IdempotencyKey
 
 __all__ = [
     "AccessLogEntry",
+    "CompanyProfile",
     "LiveQuerySet",
     "LiveManager",
     "BaseModel",

@@ -15,9 +15,11 @@ from guanxi.core.api.filters import id_filter
 from guanxi.core.api.idempotency import idempotent
 from guanxi.core.api.serializers import VersionedModelSerializer
 from guanxi.core.api.viewsets import ScopedViewSet
+from guanxi.customers import rules as customer_rules
 from guanxi.customers.api.customers import ScopedCustomerField
 from guanxi.sales import rules
 from guanxi.sales.api.lines import ERRORS, MONEY
+from guanxi.sales.api.printing import PrintableMixin
 from guanxi.sales.models import Contract, Order, Payment, Receivable
 from guanxi.sales.selectors import contracts as selectors_contracts
 from guanxi.sales.selectors.orders import order_list
@@ -121,7 +123,7 @@ class ContractFilter(django_filters.FilterSet):
         request=ContractUpdateSerializer, responses={200: ContractSerializer, **ERRORS}
     ),
 )
-class ContractViewSet(ScopedViewSet):
+class ContractViewSet(PrintableMixin, ScopedViewSet):
     """Contracts 合同 in the caller's scope. There is no DELETE: terminate instead."""
 
     model = Contract
@@ -133,6 +135,8 @@ class ContractViewSet(ScopedViewSet):
 
     @property
     def write_permission(self):
+        if self.action == "email":
+            return customer_rules.ADD_INTERACTION
         return rules.CHANGE_CONTRACT if self.action == "set_status" else None
 
     def select(self, actor):

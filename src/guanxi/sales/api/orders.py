@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 
 from guanxi.core.api.filters import id_filter
+from guanxi.customers import rules as customer_rules
 from guanxi.sales import rules
 from guanxi.sales.api.lines import (
     ERRORS,
@@ -20,6 +21,7 @@ from guanxi.sales.api.lines import (
     LineSerializer,
     version_field,
 )
+from guanxi.sales.api.printing import PrintableMixin
 from guanxi.sales.models import Order, OrderLine, Quote
 from guanxi.sales.selectors import orders as selectors_orders
 from guanxi.sales.services import orders as services_orders
@@ -148,7 +150,7 @@ class OrderFilter(django_filters.FilterSet):
         request=OrderUpdateSerializer, responses={200: OrderSerializer, **ERRORS}
     ),
 )
-class OrderViewSet(LineDocumentViewSet):
+class OrderViewSet(PrintableMixin, LineDocumentViewSet):
     """Orders 订单 with their lines, in the caller's scope. There is no DELETE: cancel instead."""
 
     model = Order
@@ -166,6 +168,8 @@ class OrderViewSet(LineDocumentViewSet):
     @property
     def write_permission(self):
         # The status actions change an order; everything else follows the HTTP method.
+        if self.action == "email":
+            return customer_rules.ADD_INTERACTION
         return rules.CHANGE_ORDER if self.action in {"cancel", "advance"} else None
 
     def select(self, actor):

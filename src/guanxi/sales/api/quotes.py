@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from guanxi.core.api.concurrency import etag
 from guanxi.core.api.filters import id_filter
 from guanxi.core.api.idempotency import idempotent
+from guanxi.customers import rules as customer_rules
 from guanxi.sales import rules
 from guanxi.sales.api.lines import (
     ERRORS,
@@ -23,6 +24,7 @@ from guanxi.sales.api.lines import (
     version_field,
 )
 from guanxi.sales.api.orders import OrderSerializer
+from guanxi.sales.api.printing import PrintableMixin
 from guanxi.sales.models import Order, Quote, QuoteLine
 from guanxi.sales.selectors import orders as selectors_orders
 from guanxi.sales.selectors import quotes as selectors_quotes
@@ -121,7 +123,7 @@ class QuoteFilter(django_filters.FilterSet):
         request=QuoteUpdateSerializer, responses={200: QuoteSerializer, **ERRORS}
     ),
 )
-class QuoteViewSet(LineDocumentViewSet):
+class QuoteViewSet(PrintableMixin, LineDocumentViewSet):
     """Quotes 报价 with their lines, in the caller's scope. There is no DELETE."""
 
     model = Quote
@@ -137,6 +139,8 @@ class QuoteViewSet(LineDocumentViewSet):
 
     @property
     def write_permission(self):
+        if self.action == "email":
+            return customer_rules.ADD_INTERACTION
         return rules.CHANGE_QUOTE if self.action in {"set_status", "convert"} else None
 
     def select(self, actor):
