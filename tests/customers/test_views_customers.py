@@ -326,11 +326,14 @@ def test_contacts_are_listed_with_the_primary_marked(customers, login):
     assert marked.strip() == primary.name
 
 
-def test_detail_shows_the_audit_history(org, login):
+def test_detail_shows_the_audit_history_when_opened(org, login):
     customer = services.customer_create(actor=org["manager1"], name="有历史的公司")
     services.customer_update(actor=org["manager1"], customer=customer, name="改过名的公司")
-    content = login("manager1").get(reverse("customers:detail", args=[customer.pk])).content
-    content = content.decode()
+    client = login("manager1")
+    detail = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    history_url = reverse("customers:history", args=[customer.pk])
+    assert f'hx-get="{history_url}"' in detail
+    content = client.get(history_url, HTTP_HX_REQUEST="true").content.decode()
     assert 'data-testid="history"' in content
     assert content.count('data-testid="history-entry"') == 2
     assert "有历史的公司" in content

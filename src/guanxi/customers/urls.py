@@ -78,6 +78,7 @@ urlpatterns += [
 urlpatterns += [
     path("<int:pk>/timeline/", views_timeline.customer_timeline_part, name="timeline"),
     path("<int:pk>/history/", views_timeline.customer_history, name="history"),
+    path("<int:pk>/related/<slug:tab>/", views_timeline.customer_related, name="related"),
     path("<int:pk>/comments/", views_timeline.customer_comment_create, name="comment_create"),
     path(
         "<int:pk>/comments/<int:comment_pk>/delete/",

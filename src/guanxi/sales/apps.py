@@ -16,6 +16,7 @@ class SalesConfig(AppConfig):
         from guanxi.accounts import roles
         from guanxi.customers import churn_open_work, personal_data, reassign_hooks
         from guanxi.sales import (
+            customer_tabs,  # noqa: F401  (next steps and tabs of the customer's 360 page)
             notifications,  # noqa: F401  (its notification kinds)
             rules,
             timeline,  # noqa: F401  (orders on the customer's 360 page)

@@ -4,12 +4,14 @@
 Imported by ``ServiceConfig.ready()``; the customers app only knows its registries.
 """
 
-from django.db.models import Avg, Count, FloatField, IntegerField, Value
-from django.utils import formats
+from django.db.models import Avg, Count, F, FloatField, IntegerField, Value
+from django.db.models.functions import TruncDate
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from guanxi.customers import key_figures
+from guanxi.customers import key_figures, next_steps, related
 from guanxi.customers import timeline as customer_timeline
 from guanxi.service import rules
 from guanxi.service.models import ServiceRequest, ServiceRound
@@ -111,3 +113,52 @@ def service_figures(*, actor, customer, facts) -> list[key_figures.KeyFigure]:
 
 
 key_figures.register(key_figures.FigureSource(facts=_service_facts, figures=service_figures))
+
+
+# -- next steps and the tab of the 360 page ------------------------------------------------------
+
+
+def _open_requests(*, actor, customer):
+    return ServiceRequest.objects.filter(
+        customer=customer,
+        status__in=ServiceRequest.OPEN_STATUSES,
+        resolution_due_at__isnull=False,
+    ).annotate(
+        step_when=TruncDate("resolution_due_at", tzinfo=timezone.get_current_timezone()),
+        step_title=F("summary"),
+    )
+
+
+next_steps.register(
+    next_steps.NextStepSource(
+        kind="service_request",
+        label=gettext_lazy("Service request due"),
+        permission=rules.VIEW_SERVICEREQUEST,
+        url_name="service:request_detail",
+        rows=_open_requests,
+    )
+)
+
+
+def _requests(*, actor, customer, limit):
+    requests = ServiceRequest.objects.filter(customer=customer).order_by("-created_at", "-pk")
+    return [
+        related.RelatedRow(
+            title=f"{request.code} {request.summary}",
+            url=reverse("service:request_detail", args=[request.pk]),
+            when=request.created_at,
+            status=request.get_status_display(),
+        )
+        for request in requests[:limit]
+    ]
+
+
+related.register(
+    related.RelatedTab(
+        key="service",
+        label=gettext_lazy("Service requests"),
+        permission=rules.VIEW_SERVICEREQUEST,
+        rows=_requests,
+        order=30,
+    )
+)

@@ -24,6 +24,8 @@ from guanxi.core.views.generic import object_or_404
 from guanxi.customers import rules
 from guanxi.customers.key_figures import customer_key_figures
 from guanxi.customers.models import Customer
+from guanxi.customers.next_steps import customer_next_steps
+from guanxi.customers.related import TAB_ROWS, related_tab, related_tabs
 from guanxi.customers.selectors import pool as selectors_pool
 from guanxi.customers.timeline import customer_timeline, timeline_kinds
 from guanxi.customers.views.base import scoped_customer, signed_in
@@ -57,9 +59,12 @@ def customer_360_context(request, customer, *, comment_form=None) -> dict:
     except ValidationError:
         # A hand-edited address falls back to the whole, newest timeline.
         timeline = _timeline_context(request, customer)
+    actor = signed_in(request)
     return {
         **timeline,
         "active_nav": ACTIVE_NAV,
+        "next_steps": customer_next_steps(actor=actor, customer=customer),
+        "related_tabs": related_tabs(actor=actor),
         "contacts": list(
             selectors_pool.contact_readable(actor=signed_in(request), customer=customer)
         ),
@@ -149,5 +154,31 @@ def customer_history(request, pk):
         else "customers/customer_history.html"
     )
     response = render(request, template, {"customer": customer, "active_nav": ACTIVE_NAV})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@_viewer
+@require_GET
+def customer_related(request, pk, tab):
+    """One tab of the 360 page (orders, deals, service, documents…): loaded when opened (htmx),
+    a page of its own without JavaScript."""
+    customer = object_or_404(selectors_pool.customer_get_readable, actor=signed_in(request), pk=pk)
+    chosen = related_tab(actor=signed_in(request), key=tab)
+    if chosen is None:
+        raise Http404
+    context = {
+        "customer": customer,
+        "tab": chosen,
+        "rows": chosen.rows(actor=signed_in(request), customer=customer, limit=TAB_ROWS),
+        "more_url": chosen.more_url(customer) if chosen.more_url else "",
+        "active_nav": ACTIVE_NAV,
+    }
+    template = (
+        "customers/partials/_related_tab.html"
+        if request.htmx
+        else "customers/customer_related.html"
+    )
+    response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -16,4 +16,14 @@
       });
     }
   });
+  // Tabs loaded in place (the customer 360 page's related records): mark the chosen one.
+  document.addEventListener("click", function (event) {
+    var tab = event.target instanceof Element ? event.target.closest("[data-tabs] [role=tab]") : null;
+    if (!tab) {
+      return;
+    }
+    tab.parentElement.querySelectorAll("[role=tab]").forEach(function (other) {
+      other.setAttribute("aria-selected", other === tab ? "true" : "false");
+    });
+  });
 })();
