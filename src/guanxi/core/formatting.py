@@ -191,9 +191,7 @@ def format_value(value, kind: str) -> str:
     if kind == INTEGER:
         return format_number(value)
     if kind == NUMBER:
-        number = to_decimal(value)
-        places = 0 if number is None or number == number.to_integral_value() else 2
-        return format_number(value, places=places)
+        return format_number(value, places=2)
     if kind == DATE:
         return format_date(value)
     if kind == DATETIME:
