@@ -57,7 +57,8 @@ def test_contribution_chart_and_table_agree(login, data, english):
     assert trace["y"] == [float(row["amount"]) for row in rows]
     assert trace["y"] == [307.0, 100.0, 50.0]
     page = response.content.decode()
-    assert "¥307.00" in page and "67.18%" in page  # 307 / 457
+    assert "¥307.00" in page and "67.2%" in page  # 307 / 457, one decimal
+    assert trace["customdata"][0] == ["¥307.00"]  # the exact amount on hover
 
 
 def test_pyramid_chart_is_a_pareto_of_the_table(login, data, english):
