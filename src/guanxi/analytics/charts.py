@@ -97,9 +97,13 @@ def money_ticks(values: Iterable, *, count: int = TICKS) -> list[float]:
 def tick_labels(ticks: Sequence[float], *, currency: str = formatting.CURRENCY) -> list[str]:
     """Compact labels of ``ticks`` with as few decimals as keep them apart (``¥2.5万``)."""
     labels: list[str] = []
+    # One unit for the whole axis, the largest tick's: ¥0.5万 ¥1万 rather than ¥5,000 ¥1万.
+    largest = max((abs(tick) for tick in ticks), default=0)
     for places in (0, 1, 2):
         labels = [
-            formatting.format_compact_amount(tick, currency=currency, places=places)
+            formatting.format_compact_amount(
+                tick, currency=currency, places=places, unit_of=largest
+            )
             for tick in ticks
         ]
         if len(set(labels)) == len(labels):

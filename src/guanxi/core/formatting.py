@@ -113,39 +113,53 @@ def format_percent(value, *, ratio: bool = False, places: int = 1, signed: bool 
     return f"{sign}{_grouped(number, places)}%"
 
 
+def _unit(magnitude: Decimal, units, places: int) -> tuple[Decimal, str] | None:
+    """The largest unit not above ``magnitude``, or the next one up if rounding reaches it."""
+    for index, (size, suffix) in enumerate(units):
+        if magnitude >= size:
+            larger = units[index - 1] if index else None
+            if larger is not None and _rounded(magnitude / size, places) * size >= larger[0]:
+                return larger
+            return size, suffix
+    return None
+
+
 def format_compact_amount(
-    value, *, currency: str = "", places: int = 1, language: str | None = None
+    value,
+    *,
+    currency: str = "",
+    places: int = 1,
+    language: str | None = None,
+    unit_of=None,
 ) -> str:
     """A large amount shortened the way the language counts: ``1.2万``, ``3.5亿`` in Chinese,
     ``1.2K``, ``3.5M`` in English; smaller amounts in full (``9,999``).
 
     Trailing zeros are dropped (``1万``, not ``1.0万``). A value that rounds up to the next unit
-    moves to it: 99,999,999 is ``1亿``, not ``10000万``.
+    moves to it: 99,999,999 is ``1亿``, not ``10000万``. ``unit_of`` picks the unit by another
+    amount instead, so that the labels of one axis share a unit (``0.5万``, ``1万``, ``1.5万``).
     """
     number = to_decimal(value)
     if number is None:
         return NO_VALUE if value is None else str(value)
     units = _ZH_UNITS if is_chinese(language) else _EN_UNITS
     magnitude = abs(number)
-    text = ""
-    for index, (size, suffix) in enumerate(units):
-        if magnitude >= size:
-            scaled = _rounded(magnitude / size, places)
-            larger = units[index - 1] if index else None
-            if larger is not None and scaled * size >= larger[0]:
-                scaled, suffix = _rounded(magnitude / larger[0], places), larger[1]
-            text = f"{_trimmed(scaled)}{suffix}"
-            break
-    if not text:
+    reference = to_decimal(unit_of)
+    unit = _unit(magnitude if reference is None else abs(reference), units, places)
+    if magnitude.is_zero():
+        return f"{currency}0"
+    if unit is not None:
+        size, suffix = unit
+        # 9994万, not 9,994万: the unit already groups the digits.
+        text = f"{_trimmed(_rounded(magnitude / size, places), grouped=False)}{suffix}"
+    else:
         # Below the smallest unit: whole amounts in full, decimals only where there are some.
         text = _trimmed(_rounded(magnitude, places if magnitude < 1 else 0))
-        if text == "0":
-            return f"{currency}0"
     return f"{'-' if number < 0 else ''}{currency}{text}"
 
 
-def _trimmed(number: Decimal) -> str:
-    text = f"{number:,f}"
+def _trimmed(number: Decimal, *, grouped: bool = True) -> str:
+    text = f"{number:,f}" if grouped else f"{number:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
