@@ -165,3 +165,15 @@ def test_report_page_query_count(login, data, slug, no_cache, django_assert_max_
         request(customer, D(2026, 3, 3))
     with django_assert_max_num_queries(20):  # fixed: the filters' choices, then the report
         assert client.get(_url(slug)).status_code == 200
+
+
+def test_xlsx_export_formats_money_and_percentages_as_numbers(login, data, english):
+    response = login("exec").get(_url("customer-contribution") + "&export=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header = [cell.value for cell in sheet[1]]
+    assert all(cell.font.bold for cell in sheet[1]) and sheet.freeze_panes == "A2"
+    amount = sheet.cell(2, header.index("Order amount") + 1)
+    assert amount.value == 307 and amount.number_format == "¥#,##0.00;-¥#,##0.00"
+    share = sheet.cell(2, header.index("Share of total (%)") + 1)
+    assert share.number_format == "0.0%"
+    assert abs(share.value - 307 / 457) < 0.0001  # the ratio: the sheet shows 67.2%

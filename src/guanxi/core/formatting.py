@@ -41,8 +41,9 @@ DATETIME = "datetime"
 # which is what a spreadsheet's percent format expects.
 XLSX_NUMBER_FORMATS = {
     INTEGER: "#,##0",
-    NUMBER: "#,##0.##",
-    MONEY: '"¥"#,##0.00',
+    NUMBER: "#,##0.00",
+    # Spreadsheets take ¥ as a literal; the second section puts a loss's minus before it.
+    MONEY: "¥#,##0.00;-¥#,##0.00",
     PERCENT: "0.0%",
     DATE: "yyyy-mm-dd",
     DATETIME: "yyyy-mm-dd hh:mm",
