@@ -126,8 +126,12 @@ def money_axis(values: Iterable, *, title: object = "", **axis) -> dict:
 
 
 def percent_axis(**axis) -> dict:
-    """An axis of percentages (values in percent, 12.5 is 12.5%)."""
-    return {"ticksuffix": "%", "tickformat": ",.0f", **axis}
+    """An axis of percentages (values in percent, 12.5 is 12.5%).
+
+    Ticks are its own (``auto``): over a money axis, plotly.js would otherwise sync them to
+    that axis's ticks, at odd values (-43%, 96%, 235%).
+    """
+    return {"ticksuffix": "%", "tickformat": ",.0f", "tickmode": "auto", **axis}
 
 
 def count_axis(*, title: object = "", **axis) -> dict:
