@@ -177,7 +177,7 @@ def _shown(value, kind: str | None) -> str:
 
 
 def _widths(headers: Sequence[object], rows: Sequence[Row], kinds: Kinds) -> list[float]:
-    widths = [_text_width(str(header)) + 2 for header in headers]  # room for a filter arrow
+    widths = [_text_width(str(header)) + 1 for header in headers]  # bold is a little wider
     for row in rows:
         for index, value in enumerate(row[: len(widths)]):
             kind = _kind_of(value, kinds[index] if index < len(kinds) else None)
