@@ -113,6 +113,9 @@ TEMPLATES = [
                 "guanxi.core.context_processors.navigation",
                 "guanxi.collaboration.context_processors.notifications",
             ],
+            # Money, percentages and dates are on most pages: their filters (money, percent,
+            # local_date ...) need no {% load %}.
+            "builtins": ["guanxi.core.templatetags.guanxi"],
         },
     }
 ]

@@ -57,7 +57,8 @@ def test_contribution_chart_and_table_agree(login, data, english):
     assert trace["y"] == [float(row["amount"]) for row in rows]
     assert trace["y"] == [307.0, 100.0, 50.0]
     page = response.content.decode()
-    assert "¥307.00" in page and "67.18%" in page  # 307 / 457
+    assert "¥307.00" in page and "67.2%" in page  # 307 / 457, one decimal
+    assert trace["customdata"][0] == ["¥307.00"]  # the exact amount on hover
 
 
 def test_pyramid_chart_is_a_pareto_of_the_table(login, data, english):
@@ -164,3 +165,15 @@ def test_report_page_query_count(login, data, slug, no_cache, django_assert_max_
         request(customer, D(2026, 3, 3))
     with django_assert_max_num_queries(20):  # fixed: the filters' choices, then the report
         assert client.get(_url(slug)).status_code == 200
+
+
+def test_xlsx_export_formats_money_and_percentages_as_numbers(login, data, english):
+    response = login("exec").get(_url("customer-contribution") + "&export=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header = [cell.value for cell in sheet[1]]
+    assert all(cell.font.bold for cell in sheet[1]) and sheet.freeze_panes == "A2"
+    amount = sheet.cell(2, header.index("Order amount") + 1)
+    assert amount.value == 307 and amount.number_format == "¥#,##0.00;-¥#,##0.00"
+    share = sheet.cell(2, header.index("Share of total (%)") + 1)
+    assert share.number_format == "0.0%"
+    assert abs(share.value - 307 / 457) < 0.0001  # the ratio: the sheet shows 67.2%

@@ -43,7 +43,7 @@ def test_a_deal_dragged_and_moved_by_keyboard_across_the_kanban(sign_in, org):
     deal.refresh_from_db()
     assert deal.stage == stages["Proposal and quote"] and deal.probability == 50
     total = page.locator(f"[data-testid=column-total-{stages['Proposal and quote'].pk}]")
-    assert total.inner_text() == "380000.00"
+    assert total.inner_text() == "¥380,000.00"
 
     # The same move with the keyboard alone: open the card's "Move to" control, choose the
     # next stage, submit.

@@ -2,15 +2,17 @@
 Chinese kept, streamed row by row in constant memory, safe attachment names."""
 
 import datetime
+import io
 import tracemalloc
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.utils import timezone
 
 from guanxi.core import export
 from guanxi.customers.models import Customer
-from tests.core.fixtures.exports import csv_rows, xlsx_rows
+from tests.core.fixtures.exports import body, csv_rows, xlsx_rows
 from tests.customers.fixtures.customers import CustomerFactory
 
 DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR"]
@@ -138,3 +140,78 @@ def test_attachment_names_from_user_data_cannot_break_the_header():
     ascii_part = header.split('filename="', 1)[1].split('"', 1)[0]
     assert "\\" not in ascii_part and "/" not in ascii_part
     assert "filename*=UTF-8''" in header
+
+
+# -- xlsx reads like a report ----------------------------------------------------------------
+
+
+def _sheet(response):
+    return openpyxl.load_workbook(io.BytesIO(body(response))).active
+
+
+def _typed_export():
+    headers = ["客户名称", "金额", "折扣", "数量", "日期", "时间"]
+    moment = timezone.make_aware(datetime.datetime(2026, 12, 7, 14, 5))
+    rows = [
+        [
+            "上海关系贸易有限公司",
+            Decimal("1853577.00"),
+            Decimal("12.5"),
+            3,
+            datetime.date(2026, 12, 7),
+            moment,
+        ],
+        ["=HYPERLINK(1)", Decimal("-6269.91"), None, 12345, None, None],
+        ["无金额", "—", Decimal("0"), 0, None, None],
+    ]
+    kinds = ["text", "money", "percent", "int", "date", "datetime"]
+    return headers, rows, kinds
+
+
+def test_xlsx_header_is_bold_and_frozen_and_columns_fit_their_content():
+    headers, rows, kinds = _typed_export()
+    sheet = _sheet(export.xlsx_response(headers=headers, rows=rows, filename="x.xlsx", kinds=kinds))
+    assert all(cell.font.bold for cell in sheet[1])
+    assert not sheet["A2"].font.bold
+    assert sheet.freeze_panes == "A2"
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEF"}
+    # 上海关系贸易有限公司: ten Chinese characters, each two columns wide.
+    assert widths["A"] >= 20
+    assert widths["B"] >= len("¥1,853,577.00")
+    assert export.MIN_WIDTH <= widths["D"] < widths["A"]
+
+
+def test_xlsx_numbers_stay_numbers_with_money_percent_and_date_formats():
+    headers, rows, kinds = _typed_export()
+    sheet = _sheet(export.xlsx_response(headers=headers, rows=rows, filename="x.xlsx", kinds=kinds))
+    amount, discount, count, day, moment = (sheet.cell(2, column) for column in range(2, 7))
+    assert amount.value == 1853577 and amount.data_type == "n"
+    assert amount.number_format == "¥#,##0.00;-¥#,##0.00"
+    assert sheet["B3"].value == -6269.91 and sheet["B3"].number_format == amount.number_format
+    # A percentage is stored as its ratio: what a spreadsheet's percent format shows as 12.5%.
+    assert discount.value == 0.125 and discount.number_format == "0.0%"
+    assert count.value == 3 and count.number_format == "#,##0"
+    assert day.value == datetime.datetime(2026, 12, 7) and day.number_format == "yyyy-mm-dd"
+    assert moment.value == datetime.datetime(2026, 12, 7, 14, 5)
+    assert moment.number_format == "yyyy-mm-dd hh:mm"
+    # Text in a number column stays text, and formula protection still holds.
+    assert sheet["B4"].value == "—" and sheet["B4"].data_type == "s"
+    assert sheet["A3"].value == "'=HYPERLINK(1)"
+
+
+def test_csv_keeps_the_raw_values_of_typed_columns():
+    headers, rows, kinds = _typed_export()
+    response = export.export_response(
+        file_format="csv", headers=headers, rows=rows, basename="x", kinds=kinds
+    )
+    parsed = csv_rows(response)
+    assert parsed[1][1:4] == ["1853577.00", "12.5", "3"]
+    assert parsed[2][1] == "-6269.91"
+
+
+def test_xlsx_dates_are_formatted_without_kinds_and_widths_cover_later_rows_too():
+    rows = [[datetime.date(2026, 1, 1), "短"]] + [[None, "很长的客户名称" * 3]] * 5
+    sheet = _sheet(export.xlsx_response(headers=["日", "名"], rows=rows, filename="x.xlsx"))
+    assert sheet["A2"].number_format == "yyyy-mm-dd"
+    assert sheet.column_dimensions["B"].width >= 42
+    assert sheet.max_row == 7  # the rows measured for widths are written too, once

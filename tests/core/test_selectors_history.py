@@ -7,6 +7,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from guanxi.accounts.models import User
+from guanxi.core.formatting import format_datetime
 from guanxi.core.selectors.pages import record_history
 from guanxi.core.services.records import record_restore, record_soft_delete
 from guanxi.customers.models import Customer
@@ -95,7 +96,11 @@ def test_tag_renders_a_read_only_table(org, customer):
 def test_tag_shows_local_time(customer, settings):
     entry = customer.history.first()
     local = entry.history_date.astimezone(ZoneInfo(settings.TIME_ZONE))
-    assert local.strftime("%Y-%m-%d %H:%M") in _render(customer)
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            html = _render(customer)
+        # 2026-12-07 20:32 or Dec 7, 2026, 8:32 PM: the local wall-clock time either way.
+        assert format_datetime(local.replace(tzinfo=None), language=language) in html
 
 
 def test_limit_keeps_the_newest_entries_diffed(customer):

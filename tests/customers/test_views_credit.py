@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from guanxi.core.formatting import format_datetime
 from guanxi.customers.models import Customer, CustomerEvent
 from guanxi.customers.services import credit as services_credit
 from tests.customers.fixtures.customers import CustomerFactory
@@ -99,7 +100,9 @@ def test_the_supervisor_of_the_team_puts_the_credit_on_hold_with_a_reason(org, l
     ).group(0)
     assert "逾期三个月未付款" in banner
     assert str(org["supervisor"]) in banner
-    assert fresh(customer).credit_hold_at.strftime("%Y-%m-%d") in banner
+    held_at = fresh(customer).credit_hold_at
+    # In the reader's language and local time (core.formatting).
+    assert any(format_datetime(held_at, language=code) in banner for code in ("en", "zh-hans"))
     # The same banner on the account manager's view of it.
     assert "逾期三个月未付款" in login("manager2").get(detail(customer)).content.decode()
 

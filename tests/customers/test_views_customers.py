@@ -748,8 +748,8 @@ def test_the_form_saves_every_spec_field_and_the_detail_page_shows_them(org, log
         "200120",
         "021 5555 0001",
         "王法人",
-        "¥5000000.00",
-        "¥12345678.90",
+        "¥5,000,000.00",
+        "¥12,345,678.90",
         "招商银行上海分行",
     ):
         assert text in content

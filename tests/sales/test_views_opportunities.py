@@ -389,7 +389,7 @@ def test_success_may_open_the_deal_and_each_page_links_the_other(org, login, eng
     assert deal.amount == 80000
     detail = client.get(page_url(opportunity)).content.decode()
     assert f'href="{deal.get_absolute_url()}" data-testid="opportunity-deal"' in detail
-    assert 'data-field="expected_amount">80000.00<' in detail
+    assert 'data-field="expected_amount">¥80,000.00<' in detail
     deal_page = client.get(deal.get_absolute_url()).content.decode()
     assert f'href="{opportunity.get_absolute_url()}" data-testid="deal-opportunity"' in deal_page
 

@@ -58,7 +58,7 @@ def test_the_board_shows_a_column_per_stage_with_the_deals_in_scope(english, org
     total = re.search(
         rf'data-testid="column-total-{stage("Initial contact").pk}">([^<]+)<', body
     ).group(1)
-    assert total == "120000.00"
+    assert total == "¥120,000.00"
     assert 'data-nav="pipeline" aria-current="page"' in body
     assert "kanban.js" in body
 
@@ -274,9 +274,9 @@ def test_the_forecast_page_shows_month_by_owner(
     assert "张伟" in body and "刘洋" in body
     assert 'data-month="2026-05"' in body
     total = re.search(r'data-testid="forecast-total"><strong>([^<]+)<', body).group(1)
-    assert total == "1100.00"
+    assert total == "¥1,100.00"
     mine = login("manager1").get(FORECAST).content.decode()
-    assert re.search(r'data-testid="forecast-total"><strong>([^<]+)<', mine).group(1) == "100.00"
+    assert re.search(r'data-testid="forecast-total"><strong>([^<]+)<', mine).group(1) == "¥100.00"
     assert 'data-testid="forecast-empty"' in login("manager3").get(FORECAST).content.decode()
 
 
@@ -295,11 +295,11 @@ def test_the_forecast_page_shows_opportunities_apart_from_deals(org, customers, 
     )
     body = login("manager1").get(FORECAST).content.decode()
     assert 'data-month="2026-05" data-kind="opportunity"' in body
-    assert 'data-testid="month-opportunities-2026-05">2000.00<' in body
-    assert 'data-testid="forecast-deals-total">100.00<' in body
-    assert 'data-testid="forecast-opportunities-total">2000.00<' in body
+    assert 'data-testid="month-opportunities-2026-05">¥2,000.00<' in body
+    assert 'data-testid="forecast-deals-total">¥100.00<' in body
+    assert 'data-testid="forecast-opportunities-total">¥2,000.00<' in body
     total = re.search(r'data-testid="forecast-total"><strong>([^<]+)<', body).group(1)
-    assert total == "2100.00"
+    assert total == "¥2,100.00"
 
 
 def test_administrators_edit_stages(english, org, login):
@@ -345,5 +345,5 @@ def test_a_full_column_says_how_many_deals_it_leaves_out(
     assert len(card_pks(response)) == 2
     first = stage("Initial contact").pk
     body = response.content.decode()
-    assert f'data-testid="column-total-{first}">60.00<' in body
+    assert f'data-testid="column-total-{first}">¥60.00<' in body
     assert "The 2 largest of 3 deals are shown" in body

@@ -22,6 +22,14 @@ from guanxi.accounts.models import User
 from guanxi.analytics.caching import cached
 from guanxi.analytics.sessions import report_transaction
 
+# Re-exported for the report modules: one set of kinds for pages, charts and exports.
+from guanxi.core.formatting import DATE as DATE
+from guanxi.core.formatting import INTEGER as INTEGER
+from guanxi.core.formatting import MONEY as MONEY
+from guanxi.core.formatting import NUMBER as NUMBER
+from guanxi.core.formatting import PERCENT as PERCENT
+from guanxi.core.formatting import TEXT as TEXT
+
 # A report's cleaned filters (``forms.ReportFilterForm.params``): the common ones (``date_from``,
 # ``date_to``, ``owner``, ``team``, ``region``, ``level``, None when not chosen) and the
 # report's own.
@@ -29,13 +37,8 @@ ReportParams = dict[str, Any]
 # What ``compute`` returns: the period, ``summary`` and one list of rows per table.
 ReportData = dict[str, Any]
 
-TEXT = "text"
-INTEGER = "int"
-MONEY = "money"
-PERCENT = "percent"
-DATE = "date"
+# Column kinds: how a value is shown on the page and formatted in xlsx (core.formatting).
 ID = "id"
-NUMBER = "number"
 
 
 @dataclass(frozen=True)

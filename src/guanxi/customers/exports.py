@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guanxi.core import export
+from guanxi.core import export, formatting
 from guanxi.core.models import AccessLogEntry
 from guanxi.core.services import access_log
 from guanxi.customers import masking
@@ -118,6 +118,15 @@ def customer_export_columns(actor) -> list[tuple[object, Callable[[Customer], ob
     return columns
 
 
+# Amount columns, shown as money in xlsx (their header is the field's name, see _field).
+MONEY_FIELDS = ("registered_capital", "annual_revenue")
+
+
+def customer_export_kinds(columns) -> list[str | None]:
+    money = {str(_field(name)[0]) for name in MONEY_FIELDS}
+    return [formatting.MONEY if str(header) in money else None for header, _value in columns]
+
+
 def customer_export_rows(customers, columns=COLUMNS) -> Iterator[list[object]]:
     for customer in customers.iterator(chunk_size=EXPORT_CHUNK_SIZE):
         yield [value(customer) for _header, value in columns]
@@ -150,4 +159,5 @@ def customer_export_response(
         rows=customer_export_rows(customers, columns),
         basename=basename,
         sheet_title=_("Customers"),
+        kinds=customer_export_kinds(columns),
     )

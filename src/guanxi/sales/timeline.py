@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.formatting import format_money
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers import key_figures
 from guanxi.customers import timeline as customer_timeline
@@ -31,7 +32,7 @@ from guanxi.sales.selectors.customer_figures import (
 
 def money(value) -> str:
     """An amount as shown to users: ¥1,234.50."""
-    return "¥" + formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+    return format_money(value)
 
 
 @customer_timeline.register

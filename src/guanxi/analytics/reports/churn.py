@@ -192,7 +192,7 @@ def chart(data: ReportData) -> charts.go.Figure:
             name=str(_("Churned customers")),
         ),
         xaxis={"type": "category"},
-        yaxis={"title": {"text": str(_("Churned customers"))}},
+        yaxis=charts.count_axis(title=_("Churned customers")),
     )
 
 

@@ -135,14 +135,10 @@ def compute(actor: User, params: ReportParams) -> ReportData:
 
 def chart(data: ReportData) -> charts.go.Figure:
     rows = data["rows"]
+    amounts = [row["amount"] for row in rows]
     return charts.figure(
-        charts.go.Bar(
-            x=[row["name"] for row in rows],
-            y=charts.numbers(row["amount"] for row in rows),
-            name=str(_("Order amount")),
-            customdata=[row["code"] for row in rows],
-        ),
-        yaxis={"title": {"text": str(_("Order amount"))}, "tickprefix": "¥"},
+        charts.money_bar([row["name"] for row in rows], amounts, name=_("Order amount")),
+        yaxis=charts.money_axis(amounts, title=_("Order amount")),
         xaxis={"type": "category"},
     )
 

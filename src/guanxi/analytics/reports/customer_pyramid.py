@@ -146,26 +146,18 @@ def compute(actor: User, params: ReportParams) -> ReportData:
 def chart(data: ReportData) -> charts.go.Figure:
     rows = data["pareto"]
     x = [row["percentile"] for row in rows]
+    revenue = [row["revenue"] for row in rows]
     return charts.figure(
-        charts.go.Bar(
-            x=x, y=charts.numbers(row["revenue"] for row in rows), name=str(_("Revenue"))
-        ),
-        charts.go.Scatter(
-            x=x,
-            y=charts.numbers(row["cumulative_share"] for row in rows),
-            name=str(_("Cumulative share (%)")),
+        charts.money_bar(x, revenue, name=_("Revenue")),
+        charts.percent_line(
+            x,
+            [row["cumulative_share"] for row in rows],
+            name=_("Cumulative share (%)"),
             yaxis="y2",
-            mode="lines+markers",
         ),
         xaxis={"title": {"text": str(_("Customer percentile"))}, "ticksuffix": "%"},
-        yaxis={"title": {"text": str(_("Revenue"))}, "tickprefix": "¥"},
-        yaxis2={
-            "overlaying": "y",
-            "side": "right",
-            "range": [0, 100],
-            "ticksuffix": "%",
-            "showgrid": False,
-        },
+        yaxis=charts.money_axis(revenue, title=_("Revenue")),
+        yaxis2=charts.percent_axis(overlaying="y", side="right", range=[0, 100], showgrid=False),
     )
 
 

@@ -240,14 +240,23 @@ def chart(data: ReportData) -> charts.go.Figure:
     rows = data["rows"]
     rank_by = data.get("rank_by", "order_amount")
     label = str(dict(RANKINGS)[rank_by])
+    values = [row[rank_by] for row in rows]
+    kind = {column.key: column.kind for column in ROWS.columns}.get(rank_by, INTEGER)
+    if kind == MONEY:
+        hover, axis = charts.money_hover(values, label="%{y}"), charts.money_axis(values)
+    elif kind == PERCENT:
+        hover, axis = charts.percent_hover(values, label="%{y}"), charts.percent_axis()
+    else:
+        hover, axis = {}, charts.count_axis()
     return charts.figure(
         charts.go.Bar(
-            x=charts.numbers(row[rank_by] for row in rows),
+            x=charts.numbers(values),
             y=[row["name"] for row in rows],
             orientation="h",
             name=label,
+            **hover,
         ),
-        xaxis={"title": {"text": label}},
+        xaxis={**axis, "title": {"text": label}},
         yaxis={"type": "category", "autorange": "reversed"},
     )
 

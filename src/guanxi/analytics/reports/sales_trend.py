@@ -144,37 +144,25 @@ def compute(actor: User, params: ReportParams) -> ReportData:
 def chart(data: ReportData) -> charts.go.Figure:
     rows = data["rows"]
     labels = [row["period"] for row in rows]
+    amounts = [row["amount"] for row in rows]
+    last_year = [row["last_year_amount"] for row in rows]
     return charts.figure(
-        charts.go.Bar(
-            x=labels,
-            y=charts.numbers(row["amount"] for row in rows),
-            name=str(_("Sales amount")),
-        ),
-        charts.go.Bar(
-            x=labels,
-            y=charts.numbers(row["last_year_amount"] for row in rows),
-            name=str(_("Same period last year")),
-        ),
-        charts.go.Scatter(
-            x=labels,
-            y=charts.numbers(row["year_change"] for row in rows),
-            name=str(_("Change on last year (%)")),
+        charts.money_bar(labels, amounts, name=_("Sales amount")),
+        charts.money_bar(labels, last_year, name=_("Same period last year")),
+        charts.percent_line(
+            labels,
+            [row["year_change"] for row in rows],
+            name=_("Change on last year (%)"),
             yaxis="y2",
-            mode="lines+markers",
         ),
         barmode="group",
         xaxis={"type": "category"},
-        yaxis={"title": {"text": str(_("Sales amount"))}, "tickprefix": "¥"},
+        yaxis=charts.money_axis([*amounts, *last_year], title=_("Sales amount")),
         # From zero, with whole percentages: a single change would otherwise be the whole axis,
         # ticked in thousandths of a percent around it.
-        yaxis2={
-            "overlaying": "y",
-            "side": "right",
-            "ticksuffix": "%",
-            "tickformat": ",.0f",
-            "rangemode": "tozero",
-            "showgrid": False,
-        },
+        yaxis2=charts.percent_axis(
+            overlaying="y", side="right", rangemode="tozero", showgrid=False
+        ),
     )
 
 

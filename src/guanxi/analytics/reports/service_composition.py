@@ -138,7 +138,7 @@ def chart(data: ReportData) -> charts.go.Figure:
         ),
         barmode="group",
         xaxis={"type": "category"},
-        yaxis={"title": {"text": str(_("Requests"))}},
+        yaxis=charts.count_axis(title=_("Requests")),
     )
 
 

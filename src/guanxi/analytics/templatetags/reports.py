@@ -3,32 +3,19 @@
 ``None`` is "no value" (e.g. a rate whose denominator is 0): "—" on the page and in exports.
 """
 
-from decimal import Decimal
-
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from guanxi.analytics.framework import INTEGER, MONEY, PERCENT
+from guanxi.core import formatting
 
 register = template.Library()
-NO_VALUE = "—"
+NO_VALUE = formatting.NO_VALUE
 
 
 @register.filter
 def cell(row: dict, column) -> str:
     """The row's value of ``column`` as the page shows it."""
-    value = row.get(column.key)
-    if value is None:
-        return NO_VALUE
-    if column.kind == MONEY:
-        return f"¥{intcomma(number_format(Decimal(value), 2))}"
-    if column.kind == PERCENT:
-        return f"{number_format(value, 2)}%"
-    if column.kind == INTEGER:
-        return intcomma(value)
-    return str(value)
+    return formatting.format_value(row.get(column.key), column.kind)
 
 
 @register.filter
@@ -49,12 +36,14 @@ def kpi_value(kpi: dict, field: str) -> str:
     value = kpi.get(field)
     if value is None:
         return NO_VALUE
-    sign = "+" if field == "change" and value > 0 else ""
+    signed = field == "change"
+    sign = "+" if signed and value > 0 else ""
     unit = kpi["unit"]
     if unit == "money":
-        return f"{sign}¥{intcomma(number_format(Decimal(value), 2))}"
+        return formatting.format_money(value, signed=signed)
     if unit == "percent":
-        if field == "change":  # a difference of two rates: percentage points
-            return _("%(value)s pts") % {"value": f"{sign}{number_format(value, 2)}"}
-        return f"{number_format(value, 2)}%"
-    return f"{sign}{number_format(value, 2)}"
+        if signed:  # a difference of two rates: percentage points
+            points = formatting.format_number(value, places=1)
+            return _("%(value)s pts") % {"value": f"{sign}{points}"}
+        return formatting.format_percent(value)
+    return f"{sign}{formatting.format_number(value, places=2)}"

@@ -86,6 +86,7 @@ def _export(request: HttpRequest, report: ReportDefinition, data: ReportData) ->
         basename=f"{report.slug}{'' if table is report.tables[0] else '-' + slugify(table.key)}"
         f"{period}",
         sheet_title=str(table.title),
+        kinds=[column.kind for column in columns],
     )
 
 

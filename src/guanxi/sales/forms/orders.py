@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
+from guanxi.core.formatting import format_money
 from guanxi.customers.selectors import customers as customer_selectors
 from guanxi.sales import rules
 from guanxi.sales.models import Order, OrderLine
@@ -52,7 +53,10 @@ class OrderLineForm(forms.Form):
         self.products = products
         cast(forms.ChoiceField, self.fields["product"]).choices = [
             ("", "---------"),
-            *((str(pk), f"{product} · ¥{product.price}") for pk, product in products.items()),
+            *(
+                (str(pk), f"{product} · {format_money(product.price)}")
+                for pk, product in products.items()
+            ),
         ]
 
     def clean_product(self):

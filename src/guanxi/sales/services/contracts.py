@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.core.exceptions import BusinessRuleError
+from guanxi.core.formatting import format_money
 from guanxi.core.rules import require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import code_next, record_create, record_set_status, record_update
@@ -252,7 +253,7 @@ def payment_record(
         raise BusinessRuleError(
             {
                 "amount": _("A payment cannot exceed the outstanding balance of %(balance)s.")
-                % {"balance": f"¥{locked.balance}"}
+                % {"balance": format_money(locked.balance)}
             }
         )
     paid_on = paid_on or timezone.localdate()
@@ -270,7 +271,7 @@ def payment_record(
     record_update(
         instance=locked,
         actor=actor,
-        change_reason=_("Payment of %(amount)s") % {"amount": f"¥{amount}"},
+        change_reason=_("Payment of %(amount)s") % {"amount": format_money(amount)},
     )
     receivable.refresh_from_db()
     return payment

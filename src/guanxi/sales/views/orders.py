@@ -13,6 +13,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from guanxi.core.formatting import format_money
 from guanxi.core.htmx import is_partial
 from guanxi.core.selectors.pages import record_history
 from guanxi.core.views.generic import (
@@ -114,7 +115,7 @@ class OrderCreateView(_OrderLinesView):
     def success_message(self, record: Any) -> str:
         return _("Order %(code)s was created: %(total)s.") % {
             "code": record.code,
-            "total": f"¥{record.total}",
+            "total": format_money(record.total),
         }
 
 

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from guanxi.core.exceptions import ConflictError
+from guanxi.core.formatting import format_money
 from guanxi.core.selectors.pages import record_history
 from guanxi.core.views.generic import (
     ObjectActionView,
@@ -94,7 +95,7 @@ class QuoteCreateView(_QuoteLinesView):
     def success_message(self, record: Any) -> str:
         return _("Quote %(code)s was created: %(total)s.") % {
             "code": record.code,
-            "total": f"¥{record.total}",
+            "total": format_money(record.total),
         }
 
 
