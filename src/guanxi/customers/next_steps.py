@@ -33,6 +33,8 @@ class NextStepSource:
     permission: str
     url_name: str
     rows: Callable[..., QuerySet[Any]]
+    # How ``step_title`` reads (e.g. an amount as money); default: as it is.
+    display: Callable[[Any], str] = str
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def customer_next_steps(*, actor, customer: Customer, limit: int = DEFAULT_LIMIT
                 kind=kind,
                 label=str(source.label),
                 when=when,
-                title=str(title or ""),
+                title=source.display(title) if title is not None else "",
                 url=reverse(source.url_name, args=[pk]),
                 overdue=when < today,
             )

@@ -5,12 +5,15 @@ Each reads through the record's own scope, like the sales timeline providers. Im
 ``SalesConfig.ready()``; the customers app only knows its registries.
 """
 
+from decimal import Decimal
+
 from django.db.models import CharField, F, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.formatting import format_money
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers import next_steps, related
 from guanxi.sales import rules
@@ -66,10 +69,11 @@ next_steps.register(
 next_steps.register(
     next_steps.NextStepSource(
         kind="receivable",
-        label=gettext_lazy("Payment due (¥)"),
+        label=gettext_lazy("Payment due"),
         permission=rules.VIEW_RECEIVABLE,
         url_name="sales:receivable_detail",
         rows=_payments_due,
+        display=lambda balance: format_money(Decimal(balance)),
     )
 )
 next_steps.register(
