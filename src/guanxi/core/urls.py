@@ -2,6 +2,7 @@ from django.urls import path
 
 from guanxi.core.views import access_log
 from guanxi.core.views import pages as views
+from guanxi.core.views.search import global_search_page
 
 app_name = "core"
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     ),
     path("recycle-bin/", views.RecycleBinView.as_view(), name="recycle_bin"),
     path("access-log/", access_log.access_log_list, name="access_log"),
+    path("search/", global_search_page, name="search"),
     path(
         "recycle-bin/<str:model_label>/<int:pk>/restore/",
         views.recycle_restore,

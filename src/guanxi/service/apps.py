@@ -1,8 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core import navigation
+from guanxi.core import navigation, quick_create, search
 from guanxi.core.navigation import NavItem
+from guanxi.core.quick_create import QuickCreateItem
 
 
 class ServiceConfig(AppConfig):
@@ -17,12 +18,23 @@ class ServiceConfig(AppConfig):
         from guanxi.accounts import roles
         from guanxi.customers import reassign_hooks
         from guanxi.service import notifications, rules, tasks, timeline  # noqa: F401
+        from guanxi.service.selectors import search as service_search
         from guanxi.service.services.requests import service_requests_follow_customer
 
         roles.grant_by_default(rules.ROLE_GRANTS)
 
         # A customer changing hands takes its open requests along (and its owner onto them).
         reassign_hooks.register(service_requests_follow_customer)
+        search.register(*service_search.SEARCH_KINDS)
+        quick_create.register(
+            QuickCreateItem(
+                "service_request",
+                _("Service request"),
+                "service:request_create",
+                rules.ADD_SERVICEREQUEST,
+                90,
+            )
+        )
         # The SLA settings are reached from the queues.
         navigation.register(
             NavItem(

@@ -1,0 +1,56 @@
+"""The service requests the global search (core.search) finds, through the queue's scoped
+selector: by the queue's own search rule (customer name or code, the request's code, its
+summary) or by its customer, as the same term finds customers for this reader (pinyin and
+initials included, a protected phone or e-mail never). One query.
+"""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.search import SearchHit, SearchKind, SearchQuery
+from guanxi.customers.selectors.search import customer_ids_matching, subtitle
+from guanxi.service import rules
+from guanxi.service.models import ServiceRequest
+from guanxi.service.selectors.requests import (
+    QUEUE_ALL,
+    service_request_list,
+    service_request_search_condition,
+)
+
+
+def service_request_hits(query: SearchQuery) -> list[SearchHit]:
+    by_customer = Q(customer__in=customer_ids_matching(actor=query.actor, search=query.term))
+    rows = service_request_list(actor=query.actor).filter(
+        service_request_search_condition(query.term) | by_customer
+    )
+    label = str(capfirst(ServiceRequest._meta.verbose_name))
+    return [
+        SearchHit(
+            id=request.pk,
+            kind="service_request",
+            kind_label=label,
+            title=f"{request.code} {request.summary}",
+            subtitle=subtitle(
+                request.customer.name if request.customer_id else request.requester_name,
+                request.get_status_display(),
+                request.assigned_to,
+            ),
+            url=reverse("service:request_detail", args=[request.pk]),
+        )
+        for request in rows[: query.limit + 1]
+    ]
+
+
+SEARCH_KINDS = (
+    SearchKind(
+        key="service_request",
+        label=_("Service requests"),
+        permission=rules.VIEW_SERVICEREQUEST,
+        provider=service_request_hits,
+        order=90,
+        list_url_name="service:request_list",
+        list_params=(("queue", QUEUE_ALL),),
+    ),
+)
