@@ -123,11 +123,12 @@ def search_kinds_for(user: Any) -> list[SearchKind]:
 def search_term_clean(raw: Any) -> str:
     """The term to search for, or a ValidationError saying what is wrong with it.
 
-    Spaces at either end are dropped; control characters are refused, so are terms of fewer
-    than two characters (they would match most records) and of more than a hundred.
+    Whitespace runs become one space and the ends are trimmed; other control characters are
+    refused, so are terms of fewer than two characters (they would match most records) and of
+    more than a hundred.
     """
     text = "" if raw is None else str(raw)
-    if any(unicodedata.category(char) == "Cc" for char in text):
+    if any(unicodedata.category(char) == "Cc" and not char.isspace() for char in text):
         raise ValidationError(_("Enter a search term without control characters."), code="invalid")
     term = " ".join(text.split())
     if len(term) > MAX_TERM_LENGTH:
