@@ -5,7 +5,6 @@ from django.contrib.auth.models import Group
 
 from guanxi.customers.services.field_rules import field_rule_create
 from tests.core.fixtures.search import records_of_zhang
-from tests.sales.fixtures.orders import products  # noqa: F401
 
 URL = "/api/search/"
 KINDS = [
@@ -53,7 +52,7 @@ def test_a_hit_has_id_kind_title_subtitle_and_url(api, zhang):
     body = api("manager1", language="en").get(URL, {"q": "张伟贸易"}).json()
     assert body["q"] == "张伟贸易"
     customer = next(group for group in body["groups"] if group["kind"] == "customer")
-    assert customer["label"] == "Customers"
+    assert customer["kind_label"] == "Customers"
     assert customer["more"] is False
     assert customer["list_url"].startswith("/customers/?q=")
     [hit] = customer["results"]

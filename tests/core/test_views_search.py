@@ -9,7 +9,6 @@ from django.contrib.auth.models import Group
 from guanxi.core.quick_create import quick_create_items
 from guanxi.customers.services.field_rules import field_rule_create
 from tests.core.fixtures.search import records_of_zhang
-from tests.sales.fixtures.orders import products  # noqa: F401
 
 URL = "/search/"
 HTMX = {"HTTP_HX_REQUEST": "true"}

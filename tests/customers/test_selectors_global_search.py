@@ -100,6 +100,6 @@ def test_at_most_the_limit_and_one_more(org):
     for index in range(8):
         CustomerFactory(owner=org["manager1"], name=f"星河科技{index}号")
     assert len(customer_hits(query(org["manager1"], "星河科技", limit=5))) == 6
-    [group] = [g for g in global_search(actor=org["manager1"], term="xhkj").groups]
+    [group] = global_search(actor=org["manager1"], term="xhkj").groups
     assert (group.kind, len(group.hits), group.more) == ("customer", 5, True)
     assert group.list_url == "/customers/?q=xhkj"

@@ -117,7 +117,9 @@ def search_kinds_for(user: Any) -> list[SearchKind]:
     """The kinds ``user`` may search: those whose view right they hold."""
     if user is None or not user.is_authenticated:
         return []
-    return [kind for kind in search_kinds() if not kind.permission or user.has_perm(kind.permission)]
+    return [
+        kind for kind in search_kinds() if not kind.permission or user.has_perm(kind.permission)
+    ]
 
 
 def search_term_clean(raw: Any) -> str:

@@ -57,7 +57,9 @@ class SearchHitSerializer(serializers.Serializer):
 
 class SearchGroupSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    label = serializers.CharField(help_text="The kind's name in the caller's language.")
+    kind_label = serializers.CharField(
+        source="label", help_text="The kind's name (plural) in the caller's language."
+    )
     results = SearchHitSerializer(many=True, source="hits")
     more = serializers.BooleanField(help_text="More records of this kind match than returned.")
     list_url = serializers.CharField(

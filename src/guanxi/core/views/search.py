@@ -9,6 +9,7 @@ why, never a server error.
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
+from guanxi.core.htmx import is_partial
 from guanxi.core.search import (
     DROPDOWN_LIMIT,
     MAX_TERM_LENGTH,
@@ -17,7 +18,6 @@ from guanxi.core.search import (
     global_search,
     search_term_clean,
 )
-from guanxi.core.htmx import is_partial
 from guanxi.core.views.generic import ScopedPageView, render_page
 
 

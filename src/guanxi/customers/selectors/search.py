@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
-from guanxi.core.phones import phone_display
 from guanxi.core import search as core_search
+from guanxi.core.phones import phone_display
 from guanxi.core.search import SearchKind, SearchQuery
 from guanxi.customers import masking, rules
 from guanxi.customers.models import Contact, Customer
@@ -80,7 +80,7 @@ SUBTITLE_SEPARATOR = " · "
 
 def customer_ids_matching(
     *, actor: User, search: str, limit: int = MATCHED_CUSTOMERS
-) -> "QuerySet[Customer, dict[str, Any]]":
+) -> "QuerySet[Customer, Any]":
     """The ids of the newest customers ``actor`` may see that ``search`` finds, as a subquery.
 
     The customer list's own rule (pinyin, initials, code, contact names; a protected phone or

@@ -26,7 +26,6 @@ from guanxi.sales.selectors.orders import order_list
 from guanxi.sales.selectors.pipeline import deal_list
 from guanxi.sales.selectors.quotes import quote_list
 
-
 M = TypeVar("M", bound=Model)
 
 
@@ -90,9 +89,7 @@ def opportunity_hits(query: SearchQuery) -> list[SearchHit]:
 
 
 def deal_hits(query: SearchQuery) -> list[SearchHit]:
-    rows = deal_list(actor=query.actor).filter(
-        Q(title__icontains=query.term) | _by_customer(query)
-    )
+    rows = deal_list(actor=query.actor).filter(Q(title__icontains=query.term) | _by_customer(query))
     return _hits(
         query,
         rows,

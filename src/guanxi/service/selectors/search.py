@@ -33,7 +33,7 @@ def service_request_hits(query: SearchQuery) -> list[SearchHit]:
             kind_label=label,
             title=f"{request.code} {request.summary}",
             subtitle=subtitle(
-                request.customer.name if request.customer_id else request.requester_name,
+                request.customer.name if request.customer is not None else request.requester_name,
                 request.get_status_display(),
                 request.assigned_to,
             ),
