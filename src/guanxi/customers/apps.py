@@ -63,7 +63,9 @@ class CustomersConfig(AppConfig):
         )
         search.register(*customer_search.SEARCH_KINDS)
         quick_create.register(
-            QuickCreateItem("customer", _("Customer"), "customers:create", rules.ADD_CUSTOMER, 10)
+            QuickCreateItem(
+                "customer", _("New customer"), "customers:create", rules.ADD_CUSTOMER, 10
+            )
         )
         home.register_figures(
             home.HomeFigures(

@@ -39,16 +39,16 @@ class SalesConfig(AppConfig):
         )
         search.register(*sales_search.SEARCH_KINDS)
         quick_create.register(
-            QuickCreateItem("lead", _("Lead"), "sales:lead_create", rules.ADD_LEAD, 30),
+            QuickCreateItem("lead", _("New lead"), "sales:lead_create", rules.ADD_LEAD, 30),
             QuickCreateItem(
                 "opportunity",
-                _("Opportunity"),
+                _("New opportunity"),
                 "sales:opportunity_create",
                 rules.ADD_OPPORTUNITY,
                 40,
             ),
-            QuickCreateItem("quote", _("Quote"), "sales:quote_create", rules.ADD_QUOTE, 60),
-            QuickCreateItem("order", _("Order"), "sales:order_create", rules.ADD_ORDER, 70),
+            QuickCreateItem("quote", _("New quote"), "sales:quote_create", rules.ADD_QUOTE, 60),
+            QuickCreateItem("order", _("New order"), "sales:order_create", rules.ADD_ORDER, 70),
         )
         navigation.register(
             NavItem(

@@ -29,7 +29,7 @@ class ServiceConfig(AppConfig):
         quick_create.register(
             QuickCreateItem(
                 "service_request",
-                _("Service request"),
+                _("New service request"),
                 "service:request_create",
                 rules.ADD_SERVICEREQUEST,
                 90,
