@@ -8,7 +8,7 @@ existing search rule, so the global search finds exactly what that reader's list
 
 A provider is called once per search with a :class:`SearchQuery` and answers at most
 ``query.limit + 1`` hits in one database query (the extra one only tells that there are more):
-the search costs one query per kind, whatever the number of matches.
+the search costs at most one query per kind, whatever the number of matches.
 """
 
 import unicodedata
@@ -32,12 +32,17 @@ MAX_LIMIT = PAGE_LIMIT
 @dataclass(frozen=True)
 class SearchQuery:
     """One search: who asks, the cleaned term, how many hits per kind, and the request (for the
-    sensitive-access log when a hit shows a protected field in full; None outside a request)."""
+    sensitive-access log when a hit shows a protected field in full; None outside a request).
+
+    ``memo`` holds what several kinds of one search share (the customers the term finds, whose
+    orders, requests... are found with them), so it is read once per search, not once per kind.
+    """
 
     actor: Any
     term: str
     limit: int
     request: Any = None
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ plus "there are more" is all a search box needs.
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -71,23 +71,33 @@ def customer_search(*, actor: User, search: str, limit: int = DEFAULT_LIMIT) -> 
 # --- the global search's kinds (core.search): customers and contacts ----------------------------
 
 # The newest customers a term finds whose records other kinds look through (their contacts,
-# and in the sales and service apps their orders, requests...): an indexed subquery, bounded.
+# and in the sales and service apps their orders, requests...): the indexed customer search,
+# read once per search and bounded.
 MATCHED_CUSTOMERS = 50
 # Contact rows read for those customers at most (a customer has a handful of contacts).
 MAX_CONTACT_ROWS = 500
 SUBTITLE_SEPARATOR = " · "
 
 
-def customer_ids_matching(
-    *, actor: User, search: str, limit: int = MATCHED_CUSTOMERS
-) -> "QuerySet[Customer, Any]":
-    """The ids of the newest customers ``actor`` may see that ``search`` finds, as a subquery.
+def matched_customers(query: SearchQuery) -> list[Customer]:
+    """The newest customers the term finds for the searching user: read once per search.
 
     The customer list's own rule (pinyin, initials, code, contact names; a protected phone or
     e-mail takes no part for a reader it is protected from), so a record found "by its
-    customer" is never found by something its reader could not search the customer by.
+    customer" is never found by something its reader could not search the customer by. The
+    customers kind shows the first of them; contacts, orders, requests... are looked up among
+    them, one query each.
     """
-    return customer_list(actor=actor, search=search).values("pk")[:limit]
+    key = "customers.matched"
+    if key not in query.memo:
+        size = max(MATCHED_CUSTOMERS, query.limit + 1)
+        query.memo[key] = list(customer_list(actor=query.actor, search=query.term)[:size])
+    found: list[Customer] = query.memo[key]
+    return found
+
+
+def matched_customer_ids(query: SearchQuery) -> list[int]:
+    return [customer.pk for customer in matched_customers(query)]
 
 
 def shown_field(query: SearchQuery, record: Model, field: str) -> str:
@@ -112,7 +122,7 @@ def subtitle(*parts: Any) -> str:
 def customer_hits(query: SearchQuery) -> list[core_search.SearchHit]:
     """Customers the term finds, newest first (the customer list's search)."""
     label = str(capfirst(Customer._meta.verbose_name))
-    rows = customer_list(actor=query.actor, search=query.term)[: query.limit + 1]
+    rows = matched_customers(query)[: query.limit + 1]
     return [
         core_search.SearchHit(
             id=customer.pk,
@@ -134,14 +144,16 @@ def contact_hits(query: SearchQuery) -> list[core_search.SearchHit]:
     """Contacts whose name (or its pinyin, initials) the term finds, newest customers first.
 
     Contact names are keys of their customer (customers.search.keys), so the indexed customer
-    search narrows the candidates and :func:`name_matches` keeps the contacts it found by name;
-    one query, however many contacts exist.
+    search narrows the candidates (:func:`matched_customers`) and :func:`name_matches` keeps
+    the contacts it found by name; one query, however many contacts exist.
     """
     label = str(capfirst(Contact._meta.verbose_name))
-    candidates = customer_ids_matching(actor=query.actor, search=query.term)
+    candidates = matched_customer_ids(query)
+    if not candidates:
+        return []
     rows = (
         contact_list(actor=query.actor)
-        .filter(customer__in=candidates)
+        .filter(customer_id__in=candidates)
         .order_by("-customer__created_at", "-customer_id", "-is_primary", "name", "id")
     )[:MAX_CONTACT_ROWS]
     hits: list[core_search.SearchHit] = []

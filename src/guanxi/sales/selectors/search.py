@@ -3,9 +3,9 @@ quotes, orders and contracts, each through its app's scoped selector.
 
 A record is found by its own search rule (the lead list's, the opportunity list's; a quote's,
 order's or contract's code typed in full) or by its customer: the customers the same term
-finds for this reader (customers.selectors.search.customer_ids_matching, so pinyin and
+finds for this reader (customers.selectors.search.matched_customers, so pinyin and
 initials find 张伟贸易's orders, and a protected phone finds none). Each kind is one query;
-its customer part is the indexed customer search, a bounded subquery.
+the customers the term finds are read once per search and shared.
 """
 
 from collections.abc import Callable
@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.search import SearchHit, SearchKind, SearchQuery
-from guanxi.customers.selectors.search import customer_ids_matching, subtitle
+from guanxi.customers.selectors.search import matched_customer_ids, subtitle
 from guanxi.sales import rules
 from guanxi.sales.selectors.contracts import contract_list
 from guanxi.sales.selectors.leads import lead_list
@@ -30,7 +30,7 @@ M = TypeVar("M", bound=Model)
 
 
 def _by_customer(query: SearchQuery) -> Q:
-    return Q(customer__in=customer_ids_matching(actor=query.actor, search=query.term))
+    return Q(customer_id__in=matched_customer_ids(query))
 
 
 def _by_code(query: SearchQuery) -> Q:

@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.search import SearchHit, SearchKind, SearchQuery
-from guanxi.customers.selectors.search import customer_ids_matching, subtitle
+from guanxi.customers.selectors.search import matched_customer_ids, subtitle
 from guanxi.service import rules
 from guanxi.service.models import ServiceRequest
 from guanxi.service.selectors.requests import (
@@ -21,7 +21,7 @@ from guanxi.service.selectors.requests import (
 
 
 def service_request_hits(query: SearchQuery) -> list[SearchHit]:
-    by_customer = Q(customer__in=customer_ids_matching(actor=query.actor, search=query.term))
+    by_customer = Q(customer_id__in=matched_customer_ids(query))
     rows = service_request_list(actor=query.actor).filter(
         service_request_search_condition(query.term) | by_customer
     )
