@@ -162,3 +162,23 @@ def test_quick_create_entries_for_an_account_manager_and_an_executive(login):
     assert 'data-quick-create="lead"' in manager
     # The executive reads everything and creates nothing: no menu at all.
     assert 'data-testid="quick-create"' not in page_text(login("exec").get("/"))
+
+
+def test_a_protected_phone_shown_in_full_is_logged_as_on_the_record_page(login, org):
+    from guanxi.core.models import AccessLogEntry
+    from tests.customers.fixtures.customers import CustomerFactory
+
+    customer = CustomerFactory(owner=org["manager1"], name="张伟贸易", phone="+8613812348000")
+    # Supervisors see the phone masked; the account manager is trusted with it in full.
+    field_rule_create(
+        actor=org["admin"],
+        field="customer.phone",
+        role=Group.objects.get(name="supervisor"),
+        mode="masked",
+    )
+    assert "138 1234 8000" in page_text(login("manager1").get(URL, {"q": "张伟贸易"}))
+    [entry] = AccessLogEntry.objects.filter(kind=AccessLogEntry.Kind.VIEWED_PROTECTED)
+    assert entry.user == org["manager1"]
+    assert entry.details["records"] == [f"customers.customer:{customer.pk}"]
+    assert "138****8000" in page_text(login("supervisor").get(URL, {"q": "张伟贸易"}))
+    assert AccessLogEntry.objects.filter(kind=AccessLogEntry.Kind.VIEWED_PROTECTED).count() == 1
