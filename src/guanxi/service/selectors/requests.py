@@ -130,19 +130,13 @@ def service_request_queue(
     if assigned_to is not None:
         rows = rows.filter(assigned_to=assigned_to)
     if term := (search or "").strip()[:MAX_SEARCH_LENGTH]:
-        rows = rows.filter(service_request_search_condition(term))
+        rows = rows.filter(
+            Q(customer__name__icontains=term)
+            | Q(customer__code__iexact=term)
+            | Q(code__iexact=term)
+            | Q(summary__icontains=term)
+        )
     return rows.order_by(*SERVICE_LIST_ORDERING)
-
-
-def service_request_search_condition(term: str) -> Q:
-    """Requests whose customer's name contains ``term``, whose customer's code or own code is
-    ``term`` (any case), or whose summary contains it."""
-    return (
-        Q(customer__name__icontains=term)
-        | Q(customer__code__iexact=term)
-        | Q(code__iexact=term)
-        | Q(summary__icontains=term)
-    )
 
 
 def service_type_choices(*, current: DictionaryEntry | None = None) -> QuerySet[DictionaryEntry]:
