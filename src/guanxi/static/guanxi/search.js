@@ -125,6 +125,16 @@
     }
   });
 
+  document.addEventListener("focusout", function (event) {
+    // Tabbing to another field closes the list. Without a new focus (a click, which some
+    // browsers do not move focus for, even onto a result) the click handler decides.
+    var form = document.querySelector("[data-global-search]");
+    var next = event.relatedTarget;
+    if (isOpen() && form && next && form.contains(event.target) && !form.contains(next)) {
+      setOpen(false);
+    }
+  });
+
   document.addEventListener("click", function (event) {
     var form = document.querySelector("[data-global-search]");
     if (isOpen() && form && !form.contains(event.target)) {
