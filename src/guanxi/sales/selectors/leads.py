@@ -40,22 +40,17 @@ def lead_list(
     if status:
         rows = rows.filter(status=status)
     if term := (search or "").strip()[:MAX_SEARCH_LENGTH]:
-        rows = rows.filter(lead_search_condition(term))
+        rows = rows.filter(
+            Q(name__icontains=term)
+            | Q(company__icontains=term)
+            | Q(phone__icontains=term)
+            | Q(email__icontains=term)
+            # Phones are stored in E.164: a number typed in any format is found by its digits.
+            | (Q(phone__contains=digits) if (digits := phone_search_term(term)) else Q(pk__in=[]))
+        )
     if owner is not None:
         rows = rows.filter(owner=owner)
     return rows.order_by(*LEAD_LIST_ORDERING)
-
-
-def lead_search_condition(term: str) -> Q:
-    """Leads whose name, company, phone (any format) or e-mail (any case) contain ``term``."""
-    return (
-        Q(name__icontains=term)
-        | Q(company__icontains=term)
-        | Q(phone__icontains=term)
-        | Q(email__icontains=term)
-        # Phones are stored in E.164: a number typed in any format is found by its digits.
-        | (Q(phone__contains=digits) if (digits := phone_search_term(term)) else Q(pk__in=[]))
-    )
 
 
 def lead_get(*, actor: User, pk: int | str) -> Lead:
