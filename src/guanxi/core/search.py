@@ -14,9 +14,10 @@ the search costs at most one query per kind, whatever the number of matches.
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.http import urlencode
@@ -27,6 +28,8 @@ MAX_TERM_LENGTH = 100
 DROPDOWN_LIMIT = 5  # per kind, in the header's dropdown
 PAGE_LIMIT = 20  # per kind, on /search/
 MAX_LIMIT = PAGE_LIMIT
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,16 @@ class SearchOutcome:
     @property
     def empty(self) -> bool:
         return not any(group.hits for group in self.groups)
+
+
+def first_matches(shown: "QuerySet[M]", matches: "QuerySet[M]", count: int) -> "QuerySet[M]":
+    """The first ``count`` of ``matches`` (in its order), as ``shown`` reads them: one query.
+
+    ``matches`` picks the ids (a subquery with its LIMIT), ``shown`` adds what a hit displays
+    (its joins) for those rows only. Joined straight to the filtered table, the planner may
+    misjudge how many rows an OR of conditions keeps and join the whole customer table first.
+    """
+    return shown.filter(pk__in=matches.values("pk")[:count])
 
 
 _KINDS: dict[str, SearchKind] = {}

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.search import SearchHit, SearchKind, SearchQuery
+from guanxi.core.search import SearchHit, SearchKind, SearchQuery, first_matches
 from guanxi.customers.selectors.search import matched_customer_ids, subtitle
 from guanxi.sales import rules
 from guanxi.sales.selectors.contracts import contract_list
@@ -40,14 +40,16 @@ def _by_code(query: SearchQuery) -> Q:
 
 def _hits(
     query: SearchQuery,
-    rows: QuerySet[M],
+    shown: QuerySet[M],
+    matches: QuerySet[M],
     *,
     kind: str,
     url_name: str,
     title: Callable[[M], str],
     details: Callable[[M], str],
 ) -> list[SearchHit]:
-    label = str(capfirst(rows.model._meta.verbose_name))
+    """Hits of the first ``limit + 1`` of ``matches``, read as the list ``shown`` reads rows."""
+    label = str(capfirst(shown.model._meta.verbose_name))
     return [
         SearchHit(
             id=row.pk,
@@ -57,16 +59,16 @@ def _hits(
             subtitle=details(row),
             url=reverse(url_name, args=[row.pk]),
         )
-        for row in rows[: query.limit + 1]
+        for row in first_matches(shown, matches, query.limit + 1)
     ]
 
 
 def lead_hits(query: SearchQuery) -> list[SearchHit]:
     """Leads by the lead list's search (name, company, phone, e-mail); leads have no customer."""
-    rows = lead_list(actor=query.actor, search=query.term)
     return _hits(
         query,
-        rows,
+        lead_list(actor=query.actor),
+        lead_list(actor=query.actor, search=query.term),
         kind="lead",
         url_name="sales:lead_detail",
         title=lambda lead: lead.name,
@@ -75,12 +77,11 @@ def lead_hits(query: SearchQuery) -> list[SearchHit]:
 
 
 def opportunity_hits(query: SearchQuery) -> list[SearchHit]:
-    rows = opportunity_list(actor=query.actor).filter(
-        opportunity_search_condition(query.term) | _by_customer(query)
-    )
+    shown = opportunity_list(actor=query.actor)
     return _hits(
         query,
-        rows,
+        shown,
+        shown.filter(opportunity_search_condition(query.term) | _by_customer(query)),
         kind="opportunity",
         url_name="sales:opportunity_detail",
         title=lambda row: row.prospect_name,
@@ -89,10 +90,11 @@ def opportunity_hits(query: SearchQuery) -> list[SearchHit]:
 
 
 def deal_hits(query: SearchQuery) -> list[SearchHit]:
-    rows = deal_list(actor=query.actor).filter(Q(title__icontains=query.term) | _by_customer(query))
+    shown = deal_list(actor=query.actor)
     return _hits(
         query,
-        rows,
+        shown,
+        shown.filter(Q(title__icontains=query.term) | _by_customer(query)),
         kind="deal",
         url_name="sales:deal_detail",
         title=lambda deal: deal.title,
@@ -101,10 +103,11 @@ def deal_hits(query: SearchQuery) -> list[SearchHit]:
 
 
 def quote_hits(query: SearchQuery) -> list[SearchHit]:
-    rows = quote_list(actor=query.actor).filter(_by_code(query) | _by_customer(query))
+    shown = quote_list(actor=query.actor)
     return _hits(
         query,
-        rows,
+        shown,
+        shown.filter(_by_code(query) | _by_customer(query)),
         kind="quote",
         url_name="sales:quote_detail",
         title=lambda quote: quote.code,
@@ -113,10 +116,11 @@ def quote_hits(query: SearchQuery) -> list[SearchHit]:
 
 
 def order_hits(query: SearchQuery) -> list[SearchHit]:
-    rows = order_list(actor=query.actor).filter(_by_code(query) | _by_customer(query))
+    shown = order_list(actor=query.actor)
     return _hits(
         query,
-        rows,
+        shown,
+        shown.filter(_by_code(query) | _by_customer(query)),
         kind="order",
         url_name="sales:order_detail",
         title=lambda order: order.code,
@@ -127,12 +131,11 @@ def order_hits(query: SearchQuery) -> list[SearchHit]:
 
 
 def contract_hits(query: SearchQuery) -> list[SearchHit]:
-    rows = contract_list(actor=query.actor).filter(
-        _by_code(query) | Q(title__icontains=query.term) | _by_customer(query)
-    )
+    shown = contract_list(actor=query.actor)
     return _hits(
         query,
-        rows,
+        shown,
+        shown.filter(_by_code(query) | Q(title__icontains=query.term) | _by_customer(query)),
         kind="contract",
         url_name="sales:contract_detail",
         title=lambda contract: f"{contract.code} {contract.title}",

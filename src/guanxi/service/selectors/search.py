@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.search import SearchHit, SearchKind, SearchQuery
+from guanxi.core.search import SearchHit, SearchKind, SearchQuery, first_matches
 from guanxi.customers.selectors.search import matched_customer_ids, subtitle
 from guanxi.service import rules
 from guanxi.service.models import ServiceRequest
@@ -20,7 +20,8 @@ def service_request_hits(query: SearchQuery) -> list[SearchHit]:
     # The queue's rule matches the customer's name and code through a join over every request;
     # here the customers the term finds (by the indexed customer search, which also knows
     # pinyin) stand in for that part, so only the request's own code and summary are read.
-    rows = service_request_list(actor=query.actor).filter(
+    shown = service_request_list(actor=query.actor)
+    matches = shown.filter(
         # A code typed in full, any case or spacing: an indexed equality, never a scan.
         Q(code="".join(query.term.split()).upper())
         | Q(summary__icontains=query.term)
@@ -40,7 +41,7 @@ def service_request_hits(query: SearchQuery) -> list[SearchHit]:
             ),
             url=reverse("service:request_detail", args=[request.pk]),
         )
-        for request in rows[: query.limit + 1]
+        for request in first_matches(shown, matches, query.limit + 1)
     ]
 
 
