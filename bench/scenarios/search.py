@@ -107,3 +107,30 @@ def selector_search_broad(ctx, user) -> None:
     from guanxi.customers.selectors.search import customer_search
 
     customer_search(actor=user, search=TERMS["pinyin.broad"][0])
+
+
+# The global search (core.search): every kind at once, as the header's dropdown asks for it
+# (5 per kind) and as the /search/ page shows it (20 per kind), for the executive (who sees
+# every record) and an account manager.
+GLOBAL_TERMS = ("cjk2.narrow", "cjk2.broad", "pinyin.narrow", "initials.2", "code", "phone")
+
+
+def _register_global(kind: str) -> None:
+    def dropdown(ctx) -> str:
+        return f"/api/search/?q={quote(_term(kind))}"
+
+    def page(ctx) -> str:
+        return f"/search/?q={quote(_term(kind))}"
+
+    about = TERMS[kind][0] if kind in TERMS else f"a customer {kind}"
+    for user in ("exec", "manager1"):
+        http(
+            f"search.global.api.{kind}.{user}",
+            user=user,
+            about=f"GET /api/search/?q= ({about}), 5 per kind",
+        )(dropdown)
+    http(f"search.global.page.{kind}", user="exec", about=f"GET /search/?q= ({about})")(page)
+
+
+for _kind in GLOBAL_TERMS:
+    _register_global(_kind)

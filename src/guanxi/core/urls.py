@@ -2,6 +2,7 @@ from django.urls import path
 
 from guanxi.core.views import access_log, company
 from guanxi.core.views import pages as views
+from guanxi.core.views.search import global_search_page
 
 app_name = "core"
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("access-log/", access_log.access_log_list, name="access_log"),
     path("settings/company/", company.company_profile, name="company_profile"),
     path("settings/company/<str:kind>/", company.company_image, name="company_image"),
+    path("search/", global_search_page, name="search"),
     path(
         "recycle-bin/<str:model_label>/<int:pk>/restore/",
         views.recycle_restore,

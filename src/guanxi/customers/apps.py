@@ -5,8 +5,9 @@ from django.db import connections
 from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core import dependents, home, navigation
+from guanxi.core import dependents, home, navigation, quick_create, search
 from guanxi.core.navigation import NavItem
+from guanxi.core.quick_create import QuickCreateItem
 from guanxi.customers.search.sqlite import fts_ensure
 
 
@@ -23,6 +24,7 @@ class CustomersConfig(AppConfig):
             rules,  # (registers the app's rule permissions)
         )
         from guanxi.customers.models import Customer, DocumentVersion
+        from guanxi.customers.selectors import search as customer_search
         from guanxi.customers.selectors.home import customer_home_counts
         from guanxi.customers.services.documents import document_version_file_forget
 
@@ -61,6 +63,12 @@ class CustomersConfig(AppConfig):
                 rules.MANAGE_FIELD_RULES,
                 order=120,
             ),
+        )
+        search.register(*customer_search.SEARCH_KINDS)
+        quick_create.register(
+            QuickCreateItem(
+                "customer", _("New customer"), "customers:create", rules.ADD_CUSTOMER, 10
+            )
         )
         home.register_figures(
             home.HomeFigures(

@@ -2,8 +2,9 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core import navigation
+from guanxi.core import navigation, quick_create, search
 from guanxi.core.navigation import NavItem
+from guanxi.core.quick_create import QuickCreateItem
 
 
 class SalesConfig(AppConfig):
@@ -22,6 +23,7 @@ class SalesConfig(AppConfig):
             timeline,  # noqa: F401  (orders on the customer's 360 page)
         )
         from guanxi.sales import personal_data as sales_personal_data
+        from guanxi.sales.selectors import search as sales_search
         from guanxi.sales.selectors.opportunities import opportunities_open
         from guanxi.sales.selectors.pipeline import deals_open
         from guanxi.sales.services.opportunities import opportunities_follow_customer
@@ -42,6 +44,19 @@ class SalesConfig(AppConfig):
         churn_open_work.register(opportunities_open)
         post_migrate.connect(
             _seed_stages_after_migrate, sender=self, dispatch_uid="guanxi_pipeline_stages"
+        )
+        search.register(*sales_search.SEARCH_KINDS)
+        quick_create.register(
+            QuickCreateItem("lead", _("New lead"), "sales:lead_create", rules.ADD_LEAD, 30),
+            QuickCreateItem(
+                "opportunity",
+                _("New opportunity"),
+                "sales:opportunity_create",
+                rules.ADD_OPPORTUNITY,
+                40,
+            ),
+            QuickCreateItem("quote", _("New quote"), "sales:quote_create", rules.ADD_QUOTE, 60),
+            QuickCreateItem("order", _("New order"), "sales:order_create", rules.ADD_ORDER, 70),
         )
         navigation.register(
             NavItem(

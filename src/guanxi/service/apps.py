@@ -1,8 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core import navigation
+from guanxi.core import navigation, quick_create, search
 from guanxi.core.navigation import NavItem
+from guanxi.core.quick_create import QuickCreateItem
 
 
 class ServiceConfig(AppConfig):
@@ -18,6 +19,7 @@ class ServiceConfig(AppConfig):
         from guanxi.customers import personal_data, reassign_hooks
         from guanxi.service import notifications, rules, tasks, timeline  # noqa: F401
         from guanxi.service import personal_data as service_personal_data
+        from guanxi.service.selectors import search as service_search
         from guanxi.service.services.requests import service_requests_follow_customer
 
         roles.grant_by_default(rules.ROLE_GRANTS)
@@ -29,6 +31,16 @@ class ServiceConfig(AppConfig):
             "service",
             collect=service_personal_data.service_personal_data,
             anonymise=service_personal_data.service_personal_data_anonymise,
+        )
+        search.register(*service_search.SEARCH_KINDS)
+        quick_create.register(
+            QuickCreateItem(
+                "service_request",
+                _("New service request"),
+                "service:request_create",
+                rules.ADD_SERVICEREQUEST,
+                90,
+            )
         )
         # The SLA settings are reached from the queues.
         navigation.register(

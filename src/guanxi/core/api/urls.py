@@ -1,4 +1,5 @@
-"""API paths of the core app: the dictionaries, the OpenAPI schema and its interactive docs."""
+"""API paths of the core app: the dictionaries, the access log, the global search, the OpenAPI
+schema and its interactive docs."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -6,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from guanxi.core.api.access_log import AccessLogViewSet
 from guanxi.core.api.dictionaries import DictionaryEntryViewSet
+from guanxi.core.api.search import GlobalSearchView
 
 router = SimpleRouter()
 router.register("dictionaries", DictionaryEntryViewSet, basename="api-dictionary")
@@ -14,5 +16,6 @@ router.register("audit/access", AccessLogViewSet, basename="api-access-log")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("search/", GlobalSearchView.as_view(), name="api-search"),
     *router.urls,
 ]

@@ -41,12 +41,17 @@ def opportunity_list(
     if status:
         rows = rows.filter(status=status)
     if term := (search or "").strip()[:MAX_SEARCH_LENGTH]:
-        rows = rows.filter(prospect_name__icontains=term)
+        rows = rows.filter(opportunity_search_condition(term))
     if mine:
         rows = rows.filter(mine_condition(actor))
     if assigned_to is not None:
         rows = rows.filter(assigned_to=assigned_to)
     return rows.order_by(*OPPORTUNITY_LIST_ORDERING)
+
+
+def opportunity_search_condition(term: str) -> Q:
+    """Opportunities whose prospect name contains ``term`` (any case)."""
+    return Q(prospect_name__icontains=term)
 
 
 def mine_condition(actor: User) -> Q:
