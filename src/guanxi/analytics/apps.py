@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core import navigation
+from guanxi.core import home, navigation
 from guanxi.core.navigation import NavItem
 
 
@@ -14,9 +14,20 @@ class AnalyticsConfig(AppConfig):
         # Registers the app's object permissions with django-rules, once the apps are loaded.
         from guanxi.accounts import roles
         from guanxi.analytics import rules
+        from guanxi.analytics.selectors.home import company_home_panel
 
         roles.grant_by_default(rules.ROLE_GRANTS)
 
         navigation.register(
             NavItem("reports", _("Reports"), "analytics:index", rules.VIEW_REPORTS, order=200)
+        )
+        home.register_panel(
+            home.HomePanel(
+                key="company",
+                template="analytics/partials/_home_panel.html",
+                context=company_home_panel,
+                audiences=(home.COMPANY,),
+                permission=rules.VIEW_REPORTS,
+                order=5,
+            )
         )

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core import navigation
+from guanxi.core import home, navigation
 from guanxi.core.navigation import NavItem
 
 
@@ -20,6 +20,7 @@ class SalesConfig(AppConfig):
             rules,
             timeline,  # noqa: F401  (orders on the customer's 360 page)
         )
+        from guanxi.sales.selectors.home import sales_home_panel
         from guanxi.sales.selectors.opportunities import opportunities_open
         from guanxi.sales.selectors.pipeline import deals_open
         from guanxi.sales.services.opportunities import opportunities_follow_customer
@@ -57,6 +58,16 @@ class SalesConfig(AppConfig):
                 rules.VIEW_RECEIVABLE,
                 order=180,
             ),
+        )
+        home.register_panel(
+            home.HomePanel(
+                key="sales",
+                template="sales/partials/_home_panel.html",
+                context=sales_home_panel,
+                audiences=(home.OWN, home.TEAM),
+                permission=rules.VIEW_ORDER,
+                order=20,
+            )
         )
 
 

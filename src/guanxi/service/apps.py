@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core import navigation
+from guanxi.core import home, navigation
 from guanxi.core.navigation import NavItem
 
 
@@ -17,6 +17,7 @@ class ServiceConfig(AppConfig):
         from guanxi.accounts import roles
         from guanxi.customers import reassign_hooks
         from guanxi.service import notifications, rules, tasks, timeline  # noqa: F401
+        from guanxi.service.selectors.home import service_home_panel
         from guanxi.service.services.requests import service_requests_follow_customer
 
         roles.grant_by_default(rules.ROLE_GRANTS)
@@ -31,5 +32,15 @@ class ServiceConfig(AppConfig):
                 "service:request_list",
                 rules.VIEW_SERVICEREQUEST,
                 order=190,
+            )
+        )
+        home.register_panel(
+            home.HomePanel(
+                key="service",
+                template="service/partials/_home_panel.html",
+                context=service_home_panel,
+                audiences=(home.OWN, home.TEAM),
+                permission=rules.VIEW_SERVICEREQUEST,
+                order=30,
             )
         )
