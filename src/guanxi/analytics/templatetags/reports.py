@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from guanxi.analytics.framework import INTEGER, MONEY, PERCENT
+from guanxi.analytics.sparklines import sparkline
 
 register = template.Library()
 NO_VALUE = "—"
@@ -58,3 +59,15 @@ def kpi_value(kpi: dict, field: str) -> str:
             return _("%(value)s pts") % {"value": f"{sign}{number_format(value, 2)}"}
         return f"{number_format(value, 2)}%"
     return f"{sign}{number_format(value, 2)}"
+
+
+@register.filter
+def kpi_sparkline(kpi: dict) -> str:
+    """The KPI's series as an inline SVG sparkline ("" when it has none)."""
+    series = kpi.get("series")
+    if not series:
+        return ""
+    return sparkline(
+        series,
+        label=_("%(kpi)s, last %(count)s periods") % {"kpi": kpi["label"], "count": len(series)},
+    )

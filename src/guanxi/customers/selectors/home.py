@@ -37,8 +37,8 @@ def customer_home_panel(*, actor: User, audience: str) -> dict[str, Any] | None:
     if counts["follow_ups"]:
         follow_ups = list(
             customers.filter(follow_up_due_condition())
+            .select_related(None)
             .select_related("owner")
-            .only("pk", "name", "owner", "last_follow_up_at", "owned_since", "recall_notice_at")
             .order_by("recall_notice_at", "pk")[:HOME_ROWS]
         )
     churn: list[ChurnCase] = []
