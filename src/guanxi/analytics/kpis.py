@@ -443,7 +443,7 @@ def dashboard(
             value, before = kpi.formula(current), kpi.formula(previous)
         change = None if before is None or value is None else value - before
         direction = _direction(change)
-        row = {
+        row: dict[str, Any] = {
             "key": kpi.key,
             "label": str(kpi.label),
             "definition": str(kpi.definition),

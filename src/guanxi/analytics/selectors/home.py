@@ -30,13 +30,13 @@ from guanxi.service.selectors.requests import overdue_q
 MONTHS = 12
 
 
-def _by_month(rows: Iterable[dict[str, Any]], starts: list[datetime.date], field: str) -> list:
+def _by_month(rows: Iterable[dict[str, Any]], starts: list[datetime.date], field: str) -> list[Any]:
     found = {periods.local_date(row["month"]): row[field] for row in rows}
     return [found.get(start) or 0 for start in starts]
 
 
 def _figure(
-    key: str, label: str, series: list, link: str, *, money: bool = False
+    key: str, label: str, series: list[Any], link: str, *, money: bool = False
 ) -> dict[str, Any]:
     current, previous = series[-1], series[-2]
     return {

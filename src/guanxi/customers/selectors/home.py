@@ -56,9 +56,7 @@ def customer_home_panel(*, actor: User, audience: str) -> dict[str, Any] | None:
         pool_count = in_pool.order_by().count()
         if pool_count:
             pool = list(
-                in_pool.select_related("level", "region").order_by("-created_at", "-id")[
-                    :HOME_ROWS
-                ]
+                in_pool.select_related("level", "region").order_by("-created_at", "-id")[:HOME_ROWS]
             )
     return {
         "mine": audience == OWN,

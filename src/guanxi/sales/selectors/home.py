@@ -44,7 +44,8 @@ def month_target(*, actor: User, audience: str, month: datetime.date) -> dict[st
     if not rows:
         return None
     amount = sum((row.amount for row in rows), _ZERO)
-    achieved = sum((row.achieved for row in rows), _ZERO)
+    # ``achieved`` is annotated by target_list.
+    achieved = sum((getattr(row, "achieved") for row in rows), _ZERO)  # noqa: B009
     rate = (achieved * 100 / amount).quantize(Decimal("0.1")) if amount else None
     return {
         "amount": amount,
@@ -66,9 +67,7 @@ def plan_steps_due(*, actor: User, audience: str, today: datetime.date) -> Any:
     )
     steps = steps.exclude(opportunity__status__in=Opportunity.CLOSED_STATUSES)
     if audience == OWN:
-        steps = steps.filter(
-            Q(opportunity__assigned_to=actor) | Q(opportunity__created_by=actor)
-        )
+        steps = steps.filter(Q(opportunity__assigned_to=actor) | Q(opportunity__created_by=actor))
     return steps
 
 

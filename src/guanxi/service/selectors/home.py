@@ -27,9 +27,7 @@ def service_home_panel(*, actor: User, audience: str) -> dict[str, Any] | None:
     )
     counts = open_requests.order_by().aggregate(
         open=Count("pk"),
-        to_handle=Count(
-            "pk", filter=Q(assigned_to=actor, status=ServiceRequest.Status.ASSIGNED)
-        ),
+        to_handle=Count("pk", filter=Q(assigned_to=actor, status=ServiceRequest.Status.ASSIGNED)),
         unassigned=Count("pk", filter=Q(status=ServiceRequest.Status.NEW)),
         overdue=Count("pk", filter=overdue_q(now)),
     )
