@@ -216,3 +216,19 @@ def test_home_query_count_per_role_does_not_grow(
         make_order(org["admin"], customer, goods, order_date=today)
     with django_assert_max_num_queries(budget):
         assert client.get(HOME).status_code == 200
+
+
+def test_company_figures_add_todays_orders_to_the_day_rollup(english, org, customers, goods):
+    from guanxi.analytics.services.rollups import day_facts_refresh
+
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=5)
+    make_order(org["admin"], customers["manager1"], goods, order_date=last_month)
+    day_facts_refresh(today=today)  # the rollup covers up to yesterday
+    make_order(org["admin"], customers["manager3"], goods, order_date=today)
+    response = english("exec").get(HOME)
+    sales = response.context["home_blocks"][0].panel["figures"][0]
+    assert sales["key"] == "sales"
+    assert sales["value"] == Decimal("270.90")  # today's, counted live
+    assert sales["previous"] == Decimal("270.90")  # last month's, from the rollup
+    assert sales["up"] is None
