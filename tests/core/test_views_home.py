@@ -231,4 +231,3 @@ def test_company_figures_add_todays_orders_to_the_day_rollup(english, org, custo
     assert sales["key"] == "sales"
     assert sales["value"] == Decimal("270.90")  # today's, counted live
     assert sales["previous"] == Decimal("270.90")  # last month's, from the rollup
-    assert sales["up"] is None

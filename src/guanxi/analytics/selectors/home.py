@@ -111,7 +111,6 @@ def _figure(
         "value": current,
         "previous": previous,
         "money": money,
-        "up": None if current == previous else current > previous,
         "sparkline": sparkline(series, label=_("%(figure)s, last 12 months") % {"figure": label}),
         "link": link,
     }
