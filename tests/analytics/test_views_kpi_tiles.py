@@ -133,3 +133,12 @@ def test_kpi_page_query_count(login, kpi_data, django_assert_max_num_queries):
     # The period and the eleven before it, each read with kpi_facts' fixed set of queries.
     with django_assert_max_num_queries(160):
         assert client.get(PAGE).status_code == 200
+
+
+def test_plan_achievement_shows_whether_the_plan_is_met(login, english, kpi_data):
+    # March: ¥600 sold against a ¥1,200 target.
+    page = login("manager1").get(PAGE).content.decode()
+    tile = _tile(page, "plan_achievement")
+    assert ">50.00%<" in tile
+    assert re.search(r'class="badge badge-warn" data-testid="kpi-state">Not met yet<', tile)
+    assert 'data-testid="kpi-state"' not in _tile(page, "sales_total")

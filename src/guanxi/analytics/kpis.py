@@ -68,6 +68,8 @@ class KPI:
     theme: str = SALES
     higher_is_better: bool | None = True
     records: Link | None = None
+    # A value the KPI is met at (达标), e.g. 100 % of the plan; None: no such mark.
+    goal: Decimal | None = None
 
 
 def _ratio(part: Any, whole: Any, scale: int = 1) -> Decimal | None:
@@ -140,6 +142,7 @@ KPIS = [
         theme=SALES,
         higher_is_better=True,
         records=_url("sales:target_list", year=True),
+        goal=Decimal(100),
     ),
     KPI(
         "sales_growth",
@@ -455,6 +458,7 @@ def dashboard(
             "change": change,
             "direction": direction,
             "tone": _tone(direction, kpi.higher_is_better),
+            "met": None if kpi.goal is None or value is None else value >= kpi.goal,
             "link": kpi.link(date_from, date_to),
             "records": (kpi.records or kpi.link)(date_from, date_to),
         }
