@@ -94,8 +94,17 @@ def test_the_contribution_chart_and_table_show_the_same_customers(sign_in, sales
 def test_the_kpi_dashboard_explains_each_kpi(sign_in, sales):
     page = sign_in("exec")
     page.goto("/reports/kpis/?preset=this_year")
+    # A tile's definition shows when its link has the keyboard focus (or the pointer).
+    tile = page.locator(".kpi-tile[data-kpi=close_rate]")
+    definition = tile.locator("[role=tooltip]")
+    assert not definition.is_visible()
+    tile.locator("a[aria-describedby]").focus()
+    definition.wait_for(state="visible")
+    value = page.locator(".kpi-tile[data-kpi=sales_total] [data-field=value]")
+    assert value.inner_text() != "—"
+    # The table is kept behind a disclosure, each row with its definition.
+    page.locator("[data-testid=kpi-table-details] > summary").click()
     row = page.locator("tr[data-kpi=close_rate]")
     row.locator("summary").click()
     assert row.locator("details").get_attribute("open") is not None
-    assert page.locator("tr[data-kpi=sales_total] [data-field=value]").inner_text() != "—"
     page.screenshot(path=str(ARTIFACTS / "report-kpis.png"), full_page=True)

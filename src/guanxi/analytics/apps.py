@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core import navigation
+from guanxi.core import home, navigation
 from guanxi.core.navigation import NavItem
 
 
@@ -15,6 +15,7 @@ class AnalyticsConfig(AppConfig):
         from guanxi.accounts import roles
         from guanxi.analytics import rules
         from guanxi.analytics.receivers import bin_changed_receiver
+        from guanxi.analytics.selectors.home import company_home_panel
         from guanxi.core.dependents import bin_changed
 
         roles.grant_by_default(rules.ROLE_GRANTS)
@@ -22,4 +23,14 @@ class AnalyticsConfig(AppConfig):
 
         navigation.register(
             NavItem("reports", _("Reports"), "analytics:index", rules.VIEW_REPORTS, order=200)
+        )
+        home.register_panel(
+            home.HomePanel(
+                key="company",
+                template="analytics/partials/_home_panel.html",
+                context=company_home_panel,
+                audiences=(home.COMPANY,),
+                permission=rules.VIEW_REPORTS,
+                order=5,
+            )
         )

@@ -27,7 +27,7 @@ from guanxi.analytics import periods
 from guanxi.analytics.caching import cached
 from guanxi.analytics.forms.reports import ReportFilterForm
 from guanxi.analytics.framework import ReportParams
-from guanxi.analytics.selectors.kpis import Facts, kpi_facts
+from guanxi.analytics.selectors.kpis import Facts, kpi_facts, kpi_rep_ids
 from guanxi.analytics.sessions import report_transaction
 
 PERCENT = "percent"
@@ -35,15 +35,41 @@ MONEY = "money"
 NUMBER = "number"
 HOURS = "hours"
 
+# The dashboard's themes, in the order it shows them.
+SALES = "sales"
+CUSTOMERS = "customers"
+SERVICE = "service"
+USAGE = "usage"
+THEMES = [
+    (SALES, _("Sales")),
+    (CUSTOMERS, _("Customers")),
+    (SERVICE, _("Service")),
+    (USAGE, _("Usage")),
+]
+# How many periods a KPI's sparkline shows (the period and those before it).
+SERIES_PERIODS = 12
+
+Link = Callable[[datetime.date, datetime.date], str]  # (date_from, date_to) -> url
+
 
 @dataclass(frozen=True)
 class KPI:
+    """A KPI: its formula on the period's facts, the page or report that explains it (``link``)
+    and the list of the records behind it (``records``, filtered as far as the list allows;
+    ``link`` when not given). ``higher_is_better`` colours a change: True (up is good), False
+    (down is good, e.g. the churn rate) or None (neither, e.g. the quota)."""
+
     key: str
     label: object
     definition: object
     unit: str
     formula: Callable[[dict[str, Any]], Decimal | None]  # facts -> value
-    link: Callable[[datetime.date, datetime.date], str]  # (date_from, date_to) -> url
+    link: Link
+    theme: str = SALES
+    higher_is_better: bool | None = True
+    records: Link | None = None
+    # A value the KPI is met at (达标), e.g. 100 % of the plan; None: no such mark.
+    goal: Decimal | None = None
 
 
 def _ratio(part: Any, whole: Any, scale: int = 1) -> Decimal | None:
@@ -65,6 +91,8 @@ def _url(name: str, *args: str, **query: Any) -> Callable[[datetime.date, dateti
         if query.get("dates"):
             values.pop("dates")
             values.update(date_from=date_from.isoformat(), date_to=date_to.isoformat())
+        if query.get("year"):
+            values["year"] = date_from.year
         return f"{base}?{urlencode(values)}" if values else base
 
     return link
@@ -90,6 +118,9 @@ KPIS = [
         MONEY,
         lambda f: f["target"],
         _url("sales:target_list"),
+        theme=SALES,
+        higher_is_better=None,
+        records=_url("sales:target_list", year=True),
     ),
     KPI(
         "sales_total",
@@ -98,6 +129,8 @@ KPIS = [
         MONEY,
         lambda f: periods.money(f["amount"]),
         _url("sales:order_list", dates=True),
+        theme=SALES,
+        higher_is_better=True,
     ),
     KPI(
         "plan_achievement",
@@ -106,6 +139,10 @@ KPIS = [
         PERCENT,
         lambda f: _ratio(f["target_achieved"], f["target"], 100),
         _url("sales:target_list"),
+        theme=SALES,
+        higher_is_better=True,
+        records=_url("sales:target_list", year=True),
+        goal=Decimal(100),
     ),
     KPI(
         "sales_growth",
@@ -114,6 +151,9 @@ KPIS = [
         PERCENT,
         _growth,
         _report("sales-trend"),
+        theme=SALES,
+        higher_is_better=True,
+        records=_url("sales:order_list", dates=True),
     ),
     KPI(
         "close_rate",
@@ -122,6 +162,9 @@ KPIS = [
         PERCENT,
         lambda f: _ratio(f["won"], f["won"] + f["lost"], 100),
         _url("sales:opportunity_list"),
+        theme=SALES,
+        higher_is_better=True,
+        records=_url("sales:opportunity_list", status="won"),
     ),
     KPI(
         "failure_rate",
@@ -130,6 +173,9 @@ KPIS = [
         PERCENT,
         lambda f: _ratio(f["lost"], f["won"] + f["lost"], 100),
         _url("sales:opportunity_list"),
+        theme=SALES,
+        higher_is_better=False,
+        records=_url("sales:opportunity_list", status="lost"),
     ),
     KPI(
         "average_unit_sale",
@@ -138,6 +184,8 @@ KPIS = [
         MONEY,
         lambda f: _ratio(f["amount"] or 0, f["orders"]),
         _url("sales:order_list", dates=True),
+        theme=SALES,
+        higher_is_better=True,
     ),
     KPI(
         "items_per_transaction",
@@ -146,6 +194,8 @@ KPIS = [
         NUMBER,
         lambda f: _ratio(f["items"] or 0, f["orders"]),
         _url("sales:order_list", dates=True),
+        theme=SALES,
+        higher_is_better=True,
     ),
     KPI(
         "purchase_frequency",
@@ -154,6 +204,9 @@ KPIS = [
         NUMBER,
         lambda f: _ratio(f["orders"], f["buyers"]),
         _report("customer-contribution"),
+        theme=SALES,
+        higher_is_better=True,
+        records=_url("sales:order_list", dates=True),
     ),
     KPI(
         "average_order_size",
@@ -162,6 +215,8 @@ KPIS = [
         NUMBER,
         lambda f: _ratio(f["lines"], f["orders"]),
         _url("sales:order_list", dates=True),
+        theme=SALES,
+        higher_is_better=True,
     ),
     KPI(
         "lead_success_ratio",
@@ -170,6 +225,9 @@ KPIS = [
         PERCENT,
         lambda f: _ratio(f["converted"], f["converted"] + f["disqualified"], 100),
         _url("sales:lead_list"),
+        theme=SALES,
+        higher_is_better=True,
+        records=_url("sales:lead_list", status="converted"),
     ),
     KPI(
         "lead_conversion_rate",
@@ -178,6 +236,9 @@ KPIS = [
         PERCENT,
         lambda f: _ratio(f["converted"], f["leads"], 100),
         _url("sales:lead_list"),
+        theme=SALES,
+        higher_is_better=True,
+        records=_url("sales:lead_list", status="converted"),
     ),
     KPI(
         "complaint_rate",
@@ -186,6 +247,9 @@ KPIS = [
         PERCENT,
         lambda f: _ratio(f["complaints"], f["customers_at_end"], 100),
         _report("service-composition"),
+        theme=SERVICE,
+        higher_is_better=False,
+        records=_url("service:request_list", queue="all"),
     ),
     KPI(
         "average_satisfaction",
@@ -194,6 +258,9 @@ KPIS = [
         NUMBER,
         lambda f: None if f["satisfaction"] is None else periods.money(f["satisfaction"]),
         _report("service-composition"),
+        theme=SERVICE,
+        higher_is_better=True,
+        records=_url("service:request_list", queue="all"),
     ),
     KPI(
         "first_response_hours",
@@ -202,6 +269,9 @@ KPIS = [
         HOURS,
         lambda f: _hours(f["first_response"]),
         _report("service-composition"),
+        theme=SERVICE,
+        higher_is_better=False,
+        records=_url("service:request_list", queue="all"),
     ),
     KPI(
         "resolution_hours",
@@ -210,6 +280,9 @@ KPIS = [
         HOURS,
         lambda f: _hours(f["resolution"]),
         _report("service-composition"),
+        theme=SERVICE,
+        higher_is_better=False,
+        records=_url("service:request_list", queue="all"),
     ),
     KPI(
         "acquisition_rate",
@@ -218,6 +291,8 @@ KPIS = [
         PERCENT,
         lambda f: _ratio(f["new_customers"], f["customers_at_start"], 100),
         _url("customers:list"),
+        theme=CUSTOMERS,
+        higher_is_better=True,
     ),
     KPI(
         "retention_rate",
@@ -226,6 +301,9 @@ KPIS = [
         PERCENT,
         lambda f: _ratio(f["customers_at_start"] - f["churned"], f["customers_at_start"], 100),
         _report("churn"),
+        theme=CUSTOMERS,
+        higher_is_better=True,
+        records=_url("customers:list", status="churned"),
     ),
     KPI(
         "churn_rate",
@@ -234,6 +312,9 @@ KPIS = [
         PERCENT,
         lambda f: _ratio(f["churned"], f["customers_at_start"], 100),
         _report("churn"),
+        theme=CUSTOMERS,
+        higher_is_better=False,
+        records=_url("customers:list", status="churned"),
     ),
     KPI(
         "win_back_rate",
@@ -242,6 +323,9 @@ KPIS = [
         PERCENT,
         lambda f: _ratio(f["won_back"], f["churned"], 100),
         _report("churn"),
+        theme=CUSTOMERS,
+        higher_is_better=True,
+        records=_url("customers:churn_list"),
     ),
     KPI(
         "completeness",
@@ -250,6 +334,8 @@ KPIS = [
         PERCENT,
         lambda f: f["completeness"],
         _url("customers:completeness"),
+        theme=CUSTOMERS,
+        higher_is_better=True,
     ),
     KPI(
         "data_update_rate",
@@ -258,6 +344,8 @@ KPIS = [
         PERCENT,
         lambda f: _ratio(f["updated_customers"], f["customers_at_end"], 100),
         _url("customers:list"),
+        theme=CUSTOMERS,
+        higher_is_better=True,
     ),
     KPI(
         "crm_usage_rate",
@@ -269,6 +357,8 @@ KPIS = [
         PERCENT,
         lambda f: _ratio(f["active_users"], f["reps"], 100),
         _report("employee-performance"),
+        theme=USAGE,
+        higher_is_better=True,
     ),
     KPI(
         "follow_ups_per_rep",
@@ -277,41 +367,112 @@ KPIS = [
         NUMBER,
         lambda f: _ratio(f["interactions"], f["reps"]),
         _url("customers:interaction_list"),
+        theme=USAGE,
+        higher_is_better=True,
+        records=_url("customers:interaction_list", dates=True),
     ),
 ]
 
 
-def dashboard(*, actor: User, date_from: datetime.date, date_to: datetime.date) -> dict[str, Any]:
-    """Every KPI for the period and the one before it, with the change between them."""
-    previous_from, previous_to = periods.previous_range(date_from, date_to)
+def series_ranges(
+    date_from: datetime.date, date_to: datetime.date, count: int = SERIES_PERIODS
+) -> list[tuple[datetime.date, datetime.date]]:
+    """The period and the ``count - 1`` periods before it (each the previous one of the next,
+    as the dashboard compares them), oldest first."""
+    ranges = [(date_from, date_to)]
+    while len(ranges) < count:
+        ranges.append(periods.previous_range(*ranges[-1]))
+    return ranges[::-1]
+
+
+def _value(kpi: KPI, facts: Facts, before: Facts | None) -> Decimal | None:
+    """``kpi`` of a period; the growth needs the period before (None without it)."""
+    if kpi.key == "sales_growth":
+        if before is None:
+            return None
+        return _ratio((facts["amount"] or 0) - (before["amount"] or 0), before["amount"], 100)
+    return kpi.formula(facts)
+
+
+def _direction(change: Decimal | None) -> str:
+    if change is None:
+        return ""
+    return "up" if change > 0 else "down" if change < 0 else "flat"
+
+
+def _tone(direction: str, higher_is_better: bool | None) -> str:
+    """Whether a change is good news: up where higher is better, down where lower is."""
+    if direction in ("", "flat") or higher_is_better is None:
+        return "neutral"
+    return "good" if (direction == "up") == higher_is_better else "bad"
+
+
+def dashboard(
+    *,
+    actor: User,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    with_series: bool = False,
+) -> dict[str, Any]:
+    """Every KPI for the period and the one before it, with the change between them; with
+    ``with_series``, also each KPI's values over the last :data:`SERIES_PERIODS` periods.
+
+    Each period's facts are read once (``kpi_facts``: a fixed number of aggregate queries,
+    from the day rollups where they reach), so the series costs one such read per period.
+    """
+    ranges = series_ranges(date_from, date_to, SERIES_PERIODS if with_series else 2)
+    previous_from, previous_to = ranges[-2]
     with report_transaction():
-        current = kpi_facts(
-            actor=actor, date_from=date_from, date_to=date_to, with_completeness=True
-        )
-        previous = kpi_facts(actor=actor, date_from=previous_from, date_to=previous_to)
+        rep_ids = kpi_rep_ids(actor=actor)
+        facts = [
+            kpi_facts(
+                actor=actor,
+                date_from=start,
+                date_to=end,
+                with_completeness=(start, end) == (date_from, date_to),
+                rep_ids=rep_ids,
+            )
+            for start, end in ranges
+        ]
+    current, previous = facts[-1], facts[-2]
+    # Completeness is today's, not a period's: the same figure for both periods, no series.
     current["completeness"] = previous["completeness"] = _percent_or_none(current["completeness"])
     rows = []
     for kpi in KPIS:
         if kpi.key == "sales_growth":
-            value = _ratio(
-                (current["amount"] or 0) - (previous["amount"] or 0), previous["amount"], 100
-            )
+            value = _value(kpi, current, previous)
             before = None
         else:
             value, before = kpi.formula(current), kpi.formula(previous)
-        rows.append(
-            {
-                "key": kpi.key,
-                "label": str(kpi.label),
-                "definition": str(kpi.definition),
-                "unit": kpi.unit,
-                "value": value,
-                "previous": before,
-                "change": None if before is None or value is None else value - before,
-                "link": kpi.link(date_from, date_to),
-            }
-        )
-    return {
+        change = None if before is None or value is None else value - before
+        direction = _direction(change)
+        row: dict[str, Any] = {
+            "key": kpi.key,
+            "label": str(kpi.label),
+            "definition": str(kpi.definition),
+            "unit": kpi.unit,
+            "theme": kpi.theme,
+            "higher_is_better": kpi.higher_is_better,
+            "value": value,
+            "previous": before,
+            "change": change,
+            "direction": direction,
+            "tone": _tone(direction, kpi.higher_is_better),
+            "met": None if kpi.goal is None or value is None else value >= kpi.goal,
+            "link": kpi.link(date_from, date_to),
+            "records": (kpi.records or kpi.link)(date_from, date_to),
+        }
+        if with_series:
+            row["series"] = (
+                None
+                if kpi.key == "completeness"
+                else [
+                    _value(kpi, period, facts[index - 1] if index else None)
+                    for index, period in enumerate(facts)
+                ]
+            )
+        rows.append(row)
+    result: dict[str, Any] = {
         "date_from": date_from,
         "date_to": date_to,
         "previous_from": previous_from,
@@ -320,6 +481,17 @@ def dashboard(*, actor: User, date_from: datetime.date, date_to: datetime.date) 
         # Figures read partly from the day rollup are as of its refresh.
         **({"as_of": current["as_of"]} if "as_of" in current else {}),
     }
+    if with_series:
+        result["series_starts"] = [start for start, _end in ranges]
+    return result
+
+
+def dashboard_themes(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dashboard's KPIs grouped by theme, in :data:`THEMES` order."""
+    return [
+        {"key": key, "label": label, "kpis": [row for row in data["kpis"] if row["theme"] == key]}
+        for key, label in THEMES
+    ]
 
 
 class KPIForm(ReportFilterForm):
@@ -328,9 +500,14 @@ class KPIForm(ReportFilterForm):
     drop = ("owner", "team", "region", "level")
 
 
-def cached_dashboard(*, actor: User, params: ReportParams) -> dict[str, Any]:
+def cached_dashboard(
+    *, actor: User, params: ReportParams, with_series: bool = False
+) -> dict[str, Any]:
     """:func:`dashboard` for the form's period through the short-lived result cache."""
     period = {"date_from": params["date_from"], "date_to": params["date_to"]}
     return cached(
-        "kpis", actor=actor, params=period, compute=lambda: dashboard(actor=actor, **period)
+        "kpis-series" if with_series else "kpis",
+        actor=actor,
+        params=period,
+        compute=lambda: dashboard(actor=actor, with_series=with_series, **period),
     )

@@ -25,7 +25,7 @@ class CustomersConfig(AppConfig):
         )
         from guanxi.customers.models import Customer, DocumentVersion
         from guanxi.customers.selectors import search as customer_search
-        from guanxi.customers.selectors.home import customer_home_counts
+        from guanxi.customers.selectors.home import customer_home_panel
         from guanxi.customers.services.documents import document_version_file_forget
 
         post_migrate.connect(_search_index_ensure, sender=self, dispatch_uid="guanxi_search_fts")
@@ -70,12 +70,14 @@ class CustomersConfig(AppConfig):
                 "customer", _("New customer"), "customers:create", rules.ADD_CUSTOMER, 10
             )
         )
-        home.register_figures(
-            home.HomeFigures(
+        home.register_panel(
+            home.HomePanel(
                 key="customers",
-                template="customers/partials/_home_figures.html",
+                template="customers/partials/_home_panel.html",
+                context=customer_home_panel,
+                audiences=(home.OWN, home.TEAM),
                 permission=rules.VIEW_CUSTOMER,
-                figures=customer_home_counts,
+                order=10,
             )
         )
 

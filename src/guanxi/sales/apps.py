@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core import navigation, quick_create, search
+from guanxi.core import home, navigation, quick_create, search
 from guanxi.core.navigation import NavItem
 from guanxi.core.quick_create import QuickCreateItem
 
@@ -24,6 +24,7 @@ class SalesConfig(AppConfig):
         )
         from guanxi.sales import personal_data as sales_personal_data
         from guanxi.sales.selectors import search as sales_search
+        from guanxi.sales.selectors.home import sales_home_panel
         from guanxi.sales.selectors.opportunities import opportunities_open
         from guanxi.sales.selectors.pipeline import deals_open
         from guanxi.sales.services.opportunities import opportunities_follow_customer
@@ -80,6 +81,16 @@ class SalesConfig(AppConfig):
                 rules.VIEW_RECEIVABLE,
                 order=180,
             ),
+        )
+        home.register_panel(
+            home.HomePanel(
+                key="sales",
+                template="sales/partials/_home_panel.html",
+                context=sales_home_panel,
+                audiences=(home.OWN, home.TEAM),
+                permission=rules.VIEW_ORDER,
+                order=20,
+            )
         )
 
 

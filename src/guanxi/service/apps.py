@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core import navigation, quick_create, search
+from guanxi.core import home, navigation, quick_create, search
 from guanxi.core.navigation import NavItem
 from guanxi.core.quick_create import QuickCreateItem
 
@@ -20,6 +20,7 @@ class ServiceConfig(AppConfig):
         from guanxi.service import notifications, rules, tasks, timeline  # noqa: F401
         from guanxi.service import personal_data as service_personal_data
         from guanxi.service.selectors import search as service_search
+        from guanxi.service.selectors.home import service_home_panel
         from guanxi.service.services.requests import service_requests_follow_customer
 
         roles.grant_by_default(rules.ROLE_GRANTS)
@@ -50,5 +51,15 @@ class ServiceConfig(AppConfig):
                 "service:request_list",
                 rules.VIEW_SERVICEREQUEST,
                 order=190,
+            )
+        )
+        home.register_panel(
+            home.HomePanel(
+                key="service",
+                template="service/partials/_home_panel.html",
+                context=service_home_panel,
+                audiences=(home.OWN, home.TEAM),
+                permission=rules.VIEW_SERVICEREQUEST,
+                order=30,
             )
         )

@@ -129,23 +129,33 @@ def _interaction_count(
     return live if rolled is None else rolled["interactions"] + live
 
 
+def kpi_rep_ids(*, actor: User) -> list[int]:
+    """The sales reps the per-rep KPIs count (the owners in the actor's reports, with a team)."""
+    reps = report_owner_choices(actor=actor).filter(team__isnull=False)
+    return list(reps.values_list("pk", flat=True))
+
+
 def kpi_facts(
     *,
     actor: User,
     date_from: datetime.date,
     date_to: datetime.date,
     with_completeness: bool = False,
+    rep_ids: list[int] | None = None,
 ) -> Facts:
     """The counts and sums the KPIs are made of, for one period (and, if asked, the average
-    completeness of the actor's customers), with ``as_of`` when a rollup supplied some."""
+    completeness of the actor's customers), with ``as_of`` when a rollup supplied some.
+
+    ``rep_ids`` (:func:`kpi_rep_ids`) may be given by a caller reading several periods: the
+    reps do not depend on the period, and finding them is one of the dearest reads."""
     start, end = periods.day_bounds(date_from, date_to)
     split = rollups.day_split(date_from, date_to)
     rolled = None if split.through is None else rollups.account_sums(actor=actor, split=split)
     in_period = {"created_at__gte": start, "created_at__lt": end}
     params = {"date_from": date_from, "date_to": date_to}
     result = _order_facts(actor=actor, params=params, split=split, rolled=rolled)
-    reps = report_owner_choices(actor=actor).filter(team__isnull=False)
-    rep_ids = list(reps.values_list("pk", flat=True))
+    if rep_ids is None:
+        rep_ids = kpi_rep_ids(actor=actor)
     targets = rep_targets(actor=actor, ids=rep_ids, date_from=date_from, date_to=date_to)
     result["reps"] = len(rep_ids)
     result["target"] = sum((t[1] for t in targets.values()), periods.money(0)) if targets else None

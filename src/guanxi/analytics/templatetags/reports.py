@@ -6,6 +6,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from guanxi.analytics.sparklines import sparkline
 from guanxi.core import formatting
 
 register = template.Library()
@@ -47,3 +48,15 @@ def kpi_value(kpi: dict, field: str) -> str:
             return _("%(value)s pts") % {"value": f"{sign}{points}"}
         return formatting.format_percent(value)
     return f"{sign}{formatting.format_number(value, places=2)}"
+
+
+@register.filter
+def kpi_sparkline(kpi: dict) -> str:
+    """The KPI's series as an inline SVG sparkline ("" when it has none)."""
+    series = kpi.get("series")
+    if not series:
+        return ""
+    return sparkline(
+        series,
+        label=_("%(kpi)s, last %(count)s periods") % {"kpi": kpi["label"], "count": len(series)},
+    )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from guanxi.accounts.models import User
 from guanxi.analytics import charts, rules
 from guanxi.analytics.framework import ReportData, ReportDefinition, get_report, reports
-from guanxi.analytics.kpis import KPIForm, cached_dashboard
+from guanxi.analytics.kpis import KPIForm, cached_dashboard, dashboard_themes
 from guanxi.analytics.templatetags.reports import export_value
 from guanxi.core.export import FORMATS, export_response
 from guanxi.core.models import AccessLogEntry
@@ -135,12 +135,14 @@ class KPIDashboardView(ReportsPageView):
         form = KPIForm(request.GET or None, actor=actor)
         data = None
         if form.is_valid():
-            data = cached_dashboard(actor=actor, params=form.params())
+            data = cached_dashboard(actor=actor, params=form.params(), with_series=True)
         return render_page(
             request,
             template="analytics/kpis.html",
             partial_template="analytics/partials/_kpis.html",
-            context=self.get_context(form=form, data=data),
+            context=self.get_context(
+                form=form, data=data, themes=dashboard_themes(data) if data else []
+            ),
         )
 
 

@@ -21,7 +21,7 @@ from guanxi.core.forms.dictionaries import (
     DictionaryEntryEditForm,
     apply_validation_error,
 )
-from guanxi.core.home import home_blocks, role_labels
+from guanxi.core.home import home_audience, home_blocks, role_labels
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.navigation import navigation_for
 from guanxi.core.recycle_bin import purge_options, recycle_bin_purge, recycle_bin_restore
@@ -63,6 +63,7 @@ class HomeView(ScopedPageView):
             team=getattr(user, "team", None),
             scope=selectors.scope_description(actor=user),
             home_blocks=home_blocks(actor=user),
+            audience=home_audience(user),
             shortcuts=shortcuts,
         )
         return render(request, "core/home.html", context)

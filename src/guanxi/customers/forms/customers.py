@@ -189,7 +189,11 @@ class CustomerFilterForm(forms.Form):
     check = forms.ChoiceField(
         label=_("Data check"),
         required=False,
-        choices=[("", _("All")), ("to_correct", _("Values to correct"))],
+        choices=[
+            ("", _("All")),
+            ("to_correct", _("Values to correct")),
+            ("follow_up_due", _("Follow-up due")),
+        ],
     )
 
     def __init__(self, *args, actor, **kwargs):
@@ -244,6 +248,8 @@ class CustomerFilterForm(forms.Form):
                 filters[name] = data[name]
         if data.get("tag"):
             filters["tag"] = data["tag"]
-        if data.get("check"):
+        if data.get("check") == "to_correct":
             filters["to_correct"] = True
+        elif data.get("check") == "follow_up_due":
+            filters["follow_up_due"] = True
         return data.get("q", "").strip(), filters

@@ -86,6 +86,11 @@ def customer_list(
         filters = dict(filters)
         if tag := filters.pop("tag", ""):
             customers = customers.filter(tag_filter(tag))
+        if filters.pop("follow_up_due", False):
+            # Imported here: the pool selectors build on this module's searches.
+            from guanxi.customers.selectors.pool import follow_up_due_condition
+
+            customers = customers.filter(follow_up_due_condition())
         if filters.pop("to_correct", False):
             customers = customers.filter(
                 pk__in=FlaggedValue.objects.values("customer_id").distinct()

@@ -120,6 +120,12 @@ def follow_up_reference() -> Greatest:
     )
 
 
+def follow_up_due_condition() -> Q:
+    """Owned customers whose owner was told they go back to the pool soon and has not followed
+    them up since: the recall notice is newer than the last follow-up (or the taking over)."""
+    return Q(owner__isnull=False, recall_notice_at__gte=follow_up_reference())
+
+
 def won_reference() -> Greatest:
     """Since when the owner has won nothing: the later of "owned since" and the last win."""
     return Greatest(
