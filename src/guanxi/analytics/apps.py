@@ -18,5 +18,20 @@ class AnalyticsConfig(AppConfig):
         roles.grant_by_default(rules.ROLE_GRANTS)
 
         navigation.register(
-            NavItem("reports", _("Reports"), "analytics:index", rules.VIEW_REPORTS, order=200)
+            NavItem(
+                "reports",
+                _("Reports"),
+                "analytics:index",
+                rules.VIEW_REPORTS,
+                order=600,
+                group=navigation.ANALYTICS,
+            ),
+            NavItem(
+                "kpis",
+                _("KPI dashboard"),
+                "analytics:kpis",
+                rules.VIEW_REPORTS,
+                order=610,
+                group=navigation.ANALYTICS,
+            ),
         )

@@ -2,10 +2,12 @@ from django.urls import path
 
 from guanxi.core.views import access_log
 from guanxi.core.views import pages as views
+from guanxi.core.views import settings
 
 app_name = "core"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("settings/", settings.settings_hub, name="settings"),
     path("dictionaries/", views.DictionaryListView.as_view(), name="dictionary_list"),
     path("dictionaries/new/", views.DictionaryCreateView.as_view(), name="dictionary_create"),
     path("dictionaries/<int:pk>/edit/", views.dictionary_edit, name="dictionary_edit"),

@@ -23,13 +23,23 @@ class ServiceConfig(AppConfig):
 
         # A customer changing hands takes its open requests along (and its owner onto them).
         reassign_hooks.register(service_requests_follow_customer)
-        # The SLA settings are reached from the queues.
         navigation.register(
             NavItem(
                 "service",
-                _("Service"),
+                _("Service requests"),
                 "service:request_list",
                 rules.VIEW_SERVICEREQUEST,
-                order=190,
-            )
+                order=300,
+                group=navigation.SERVICE,
+            ),
+            NavItem(
+                "sla",
+                _("Service levels"),
+                "service:sla_settings",
+                rules.CHANGE_SERVICELEVELTARGET,
+                hint=_("Response and resolution times per priority."),
+                order=1300,
+                group=navigation.SETTINGS,
+                section=navigation.SECTION_SERVICE,
+            ),
         )
