@@ -1,8 +1,9 @@
 """The ``guanxi`` command: demo, serve, worker, scheduler, seed, backup, restore, manage.
 
 ``guanxi demo`` is the one-command tour (demo logins, sample data, a job worker and the
-scheduler; debug off, so visitors see Guanxi's own error pages); ``guanxi serve`` is production (gunicorn, never demo users). Everything else is a
-thin door to the management commands, so the same work is reachable as ``guanxi manage ...``.
+scheduler; debug off, so visitors see Guanxi's own error pages); ``guanxi serve`` is production
+(gunicorn, never demo users). Everything else is a thin door to the management commands, so
+the same work is reachable as ``guanxi manage ...``.
 """
 
 import argparse

@@ -13,6 +13,7 @@ ICONS: dict[str, str] = {
     "menu": '<path d="M2 4h12M2 8h12M2 12h12"/>',
     "close": '<path d="M4 4l8 8M12 4l-8 8"/>',
     "chevron-down": '<path d="M4 6l4 4 4-4"/>',
+    "chevron-up": '<path d="M4 10l4-4 4 4"/>',
     "chevron-right": '<path d="M6 4l4 4-4 4"/>',
     "arrow-left": '<path d="M13 8H3M7 4L3 8l4 4"/>',
     "home": '<path d="M2 7.5L8 2l6 5.5M3.5 6.5V14h9V6.5M6.5 14v-4h3v4"/>',
@@ -36,9 +37,7 @@ ICONS: dict[str, str] = {
     ),
     "trend": '<path d="M2 12l4-4 3 3 5-6"/><path d="M10 5h4v4"/>',
     "file": '<path d="M4 1.5h5.5l3 3v10H4V1.5z"/><path d="M9.5 1.5v3h3"/>',
-    "file-text": (
-        '<path d="M4 1.5h5.5l3 3v10H4V1.5z"/><path d="M9.5 1.5v3h3M6 8h4.5M6 11h4.5"/>'
-    ),
+    "file-text": ('<path d="M4 1.5h5.5l3 3v10H4V1.5z"/><path d="M9.5 1.5v3h3M6 8h4.5M6 11h4.5"/>'),
     "contract": (
         '<path d="M4 1.5h5.5l3 3v10H4V1.5z"/><path d="M9.5 1.5v3h3M6 10l1.5 1.5L10.5 8"/>'
     ),

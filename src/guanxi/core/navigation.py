@@ -138,7 +138,7 @@ def navigation_for(user: Any) -> list[NavItem]:
 
 
 def menus_for(user: Any, items: list[NavItem] | None = None) -> tuple[list[NavItem], list[NavMenu]]:
-    """The top-level links and the menus ``user`` sees: a menu without a usable entry is left out."""
+    """The top-level links and the menus ``user`` sees (a menu with no usable entry is left out)."""
     usable = navigation_for(user) if items is None else items
     links = [item for item in usable if not item.group]
     menus = []

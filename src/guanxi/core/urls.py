@@ -1,8 +1,7 @@
 from django.urls import path
 
-from guanxi.core.views import access_log
+from guanxi.core.views import access_log, settings
 from guanxi.core.views import pages as views
-from guanxi.core.views import settings
 
 app_name = "core"
 urlpatterns = [

@@ -147,7 +147,9 @@ class RoleForm(forms.Form):
             box = PermissionBox(
                 permission.pk, _permission_label(permission), str(permission.pk) in chosen
             )
-            is_default = model is not None and permission.codename == f"{action}_{model._meta.model_name}"
+            is_default = (
+                model is not None and permission.codename == f"{action}_{model._meta.model_name}"
+            )
             if action in ACTIONS and is_default:
                 row.actions[action] = box
             else:

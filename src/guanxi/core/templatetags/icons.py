@@ -10,5 +10,5 @@ register = template.Library()
 
 @register.simple_tag
 def icon(name: str, label: str = "", size: int = 16) -> SafeString:
-    """Decorative by default; ``{% icon "close" label=_("Close") %}`` names it for screen readers."""
+    """Decorative by default; ``{% icon "close" label=text %}`` names it for screen readers."""
     return icon_svg(str(name), label=str(label), size=int(size))
