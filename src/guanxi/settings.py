@@ -243,6 +243,8 @@ EMAIL_BACKEND = (
 
 # --- security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# A refused CSRF check answers with Guanxi's 403 page (JSON under /api/), not Django's own.
+CSRF_FAILURE_VIEW = "guanxi.core.views.errors.csrf_failure"
 SESSION_COOKIE_AGE = int(env("SESSION_HOURS", "12")) * 3600
 X_FRAME_OPTIONS = "DENY"
 # Scripts come only from the site's own files (htmx, the charts, the API docs included); no

@@ -162,3 +162,14 @@ def test_the_demo_runs_with_debug_off_and_shows_its_own_404(tmp_path, monkeypatc
     assert seen["status"] == 404
     assert 'data-status="404"' in seen["page"]
     assert "Using the URLconf" not in seen["page"]
+
+
+def test_a_refused_csrf_check_shows_the_403_page_saying_what_to_do(org):
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(org["manager1"])
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert 'data-status="403"' in html
+    assert "Reload the page and try again." in html
+    assert "CSRF verification failed" not in html
