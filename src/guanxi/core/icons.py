@@ -21,6 +21,7 @@ ICONS: dict[str, str] = {
         '<path d="M4 11V7a4 4 0 0 1 8 0v4l1.5 1.5h-11L4 11z"/>'
         '<path d="M6.5 14.2a1.6 1.6 0 0 0 3 0"/>'
     ),
+    "user": '<circle cx="8" cy="5.5" r="3"/><path d="M2.5 14.5a5.5 5.5 0 0 1 11 0"/>',
     "search": '<circle cx="7" cy="7" r="4.5"/><path d="M10.5 10.5L14 14"/>',
     "plus": '<path d="M8 3v10M3 8h10"/>',
     "settings": (
