@@ -1,8 +1,9 @@
 """The ``guanxi`` command: demo, serve, worker, scheduler, seed, backup, restore, manage.
 
-``guanxi demo`` is the one-command tour (debug on, demo logins, sample data, a job worker and
-the scheduler); ``guanxi serve`` is production (gunicorn, never demo users). Everything else is a
-thin door to the management commands, so the same work is reachable as ``guanxi manage ...``.
+``guanxi demo`` is the one-command tour (demo logins, sample data, a job worker and the
+scheduler; debug off, so visitors see Guanxi's own error pages); ``guanxi serve`` is production
+(gunicorn, never demo users). Everything else is a thin door to the management commands, so
+the same work is reachable as ``guanxi manage ...``.
 """
 
 import argparse
@@ -82,8 +83,16 @@ def _print_logins(host: str, port: int) -> None:
     print(f"\nOpen http://{host}:{port}/  (Ctrl+C stops the server, worker and scheduler)\n")
 
 
+def demo_environment() -> None:
+    """The demo's settings: plain HTTP on this machine, static files served by WhiteNoise from
+    the source tree, and debug off, so an error or an unknown address shows Guanxi's own page
+    in the visitor's language, never Django's debug page with the URL list and settings."""
+    os.environ["GUANXI_DEMO"] = "1"
+    os.environ["GUANXI_DEBUG"] = "0"
+
+
 def cmd_demo(args) -> None:
-    os.environ["GUANXI_DEBUG"] = "1"
+    demo_environment()
     # The demo logins sign in with their password alone (unless the operator asks otherwise).
     os.environ.setdefault("GUANXI_MFA_REQUIRED_ROLES", "")
     _setup()
@@ -188,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="guanxi", description="Guanxi (关系) CRM.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    demo = commands.add_parser("demo", help="Try Guanxi: demo users and data, debug server.")
+    demo = commands.add_parser("demo", help="Try Guanxi: demo users and data, local server.")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.set_defaults(func=cmd_demo)

@@ -35,10 +35,13 @@ DATA_DIR = Path(env("DATA_DIR", str(Path.cwd() / "data"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", default=False)
+# ``guanxi demo``: debug off like production, but plain HTTP on this machine and static files
+# served from the source tree (no collectstatic).
+DEMO = env_bool("DEMO", default=False)
 # The development key of ``guanxi demo`` and the tests; ``guanxi serve`` refuses to run with it.
 INSECURE_SECRET_KEY = "django-insecure-guanxi-embedded-default-change-me"  # noqa: S105
 SECRET_KEY = env("SECRET_KEY", INSECURE_SECRET_KEY)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*" if DEMO else "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -222,11 +225,11 @@ STORAGES = {
     },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG or TESTING or DEMO
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG or TESTING or DEMO
 
 # --- e-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = env("EMAIL_HOST")
@@ -244,6 +247,8 @@ EMAIL_BACKEND = (
 
 # --- security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# A refused CSRF check answers with Guanxi's 403 page (JSON under /api/), not Django's own.
+CSRF_FAILURE_VIEW = "guanxi.core.views.errors.csrf_failure"
 SESSION_COOKIE_AGE = int(env("SESSION_HOURS", "12")) * 3600
 X_FRAME_OPTIONS = "DENY"
 # Scripts come only from the site's own files (htmx, the charts, the API docs included); no
@@ -262,7 +267,7 @@ CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG and not TESTING:
+if not DEBUG and not TESTING and not DEMO:
     # Production: HTTPS everywhere; a proxy in front terminates TLS and says so.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", default=True)

@@ -31,4 +31,6 @@ urlpatterns = [
 ]
 
 handler400 = "guanxi.core.api.errors.bad_request"
+handler403 = "guanxi.core.api.errors.permission_denied"
+handler404 = "guanxi.core.api.errors.not_found"
 handler500 = "guanxi.core.api.errors.server_error"

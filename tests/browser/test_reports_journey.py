@@ -55,6 +55,7 @@ def _refilter(page, change, url_part):
 
 def test_the_executive_walks_through_every_report(sign_in, sales):
     page = sign_in("exec")
+    page.click("#nav-button-analytics")
     page.click("nav.mainnav [data-nav=reports]")
     page.wait_for_selector("[data-testid=report-list]")
     ARTIFACTS.mkdir(exist_ok=True)

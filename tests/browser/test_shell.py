@@ -2,7 +2,20 @@
 
 import pytest
 
-ADMIN_ONLY = {"users", "teams", "roles", "dictionaries", "recycle_bin", "field_rules", "access_log"}
+ADMIN_ONLY = {
+    "settings_hub",
+    "users",
+    "teams",
+    "roles",
+    "dictionaries",
+    "recycle_bin",
+    "field_rules",
+    "access_log",
+    "pool_settings",
+    "lead_routing",
+    "stages",
+    "sla",
+}
 EVERYONE = {
     "home",
     "customers",
@@ -18,8 +31,10 @@ EVERYONE = {
     "quotes",
     "receivables",
     "service",
+    "contracts",
+    "notifications",
 }
-REPORTS = {"reports"}  # statistics and reports: not for sales assistants
+REPORTS = {"reports", "kpis"}  # statistics and reports: not for sales assistants
 
 
 @pytest.mark.parametrize(
@@ -74,9 +89,11 @@ def test_sign_out_ends_the_session(sign_in):
 def test_navigation_folds_into_a_menu_on_a_phone(sign_in, page):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in("admin")
-    customers_link = page.locator("nav.mainnav [data-nav=customers]")
-    assert not customers_link.is_visible()
-    page.click("label.nav-toggle-label")
-    assert customers_link.is_visible()
+    customers_menu = page.locator("#nav-button-customers")
+    assert not customers_menu.is_visible()
+    page.click("[data-nav-toggle]")
+    assert customers_menu.is_visible()
+    customers_menu.click()
+    assert page.locator("nav.mainnav [data-nav=customers]").is_visible()
     page_width = page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= 390

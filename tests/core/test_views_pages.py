@@ -77,6 +77,9 @@ def test_home_shows_role_team_and_scoped_counts_for_a_manager(english, customers
         "receivables",
         "service",
         "reports",
+        "contracts",
+        "kpis",
+        "notifications",
     }
     assert 'data-testid="shortcut-dictionaries"' not in page
 

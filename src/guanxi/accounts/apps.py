@@ -28,7 +28,9 @@ class AccountsConfig(AppConfig):
                 "accounts:user_list",
                 MANAGE_ACCOUNTS,
                 hint=_("Create users, reset passwords, assign roles."),
-                order=70,
+                order=1000,
+                group=navigation.SETTINGS,
+                section=navigation.SECTION_ORGANISATION,
             ),
             NavItem(
                 "teams",
@@ -36,7 +38,9 @@ class AccountsConfig(AppConfig):
                 "accounts:team_list",
                 MANAGE_ACCOUNTS,
                 hint=_("Shape the organisation tree."),
-                order=80,
+                order=1010,
+                group=navigation.SETTINGS,
+                section=navigation.SECTION_ORGANISATION,
             ),
             NavItem(
                 "roles",
@@ -44,7 +48,9 @@ class AccountsConfig(AppConfig):
                 "accounts:role_list",
                 MANAGE_ACCOUNTS,
                 hint=_("Decide what each role may do."),
-                order=90,
+                order=1020,
+                group=navigation.SETTINGS,
+                section=navigation.SECTION_ORGANISATION,
             ),
         )
 

@@ -22,7 +22,22 @@ class AnalyticsConfig(AppConfig):
         bin_changed.connect(bin_changed_receiver, dispatch_uid="guanxi_reports_bin_changed")
 
         navigation.register(
-            NavItem("reports", _("Reports"), "analytics:index", rules.VIEW_REPORTS, order=200)
+            NavItem(
+                "reports",
+                _("Reports"),
+                "analytics:index",
+                rules.VIEW_REPORTS,
+                order=600,
+                group=navigation.ANALYTICS,
+            ),
+            NavItem(
+                "kpis",
+                _("KPI dashboard"),
+                "analytics:kpis",
+                rules.VIEW_REPORTS,
+                order=610,
+                group=navigation.ANALYTICS,
+            ),
         )
         home.register_panel(
             home.HomePanel(

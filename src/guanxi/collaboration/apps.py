@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core import navigation
+from guanxi.core.navigation import NavItem
+
 
 class CollaborationConfig(AppConfig):
     name = "guanxi.collaboration"
@@ -13,3 +16,13 @@ class CollaborationConfig(AppConfig):
         from guanxi.collaboration import rules
 
         roles.grant_by_default(rules.ROLE_GRANTS)
+        navigation.register(
+            NavItem(
+                "notifications",
+                _("Notifications"),
+                "collaboration:notifications",
+                "",
+                order=500,
+                group=navigation.COLLABORATION,
+            )
+        )

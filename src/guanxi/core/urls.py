@@ -1,12 +1,13 @@
 from django.urls import path
 
-from guanxi.core.views import access_log, company
+from guanxi.core.views import access_log, company, settings
 from guanxi.core.views import pages as views
 from guanxi.core.views.search import global_search_page
 
 app_name = "core"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("settings/", settings.settings_hub, name="settings"),
     path("dictionaries/", views.DictionaryListView.as_view(), name="dictionary_list"),
     path("dictionaries/new/", views.DictionaryCreateView.as_view(), name="dictionary_create"),
     path("dictionaries/<int:pk>/edit/", views.dictionary_edit, name="dictionary_edit"),

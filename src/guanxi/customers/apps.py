@@ -38,6 +38,7 @@ class CustomersConfig(AppConfig):
         # A customer's contacts, orders, service requests… follow it into the bin and back.
         dependents.follow(Customer, field="customer")
         _purge_option_register(rules)
+        menu = navigation.CUSTOMERS
         navigation.register(
             NavItem(
                 "customers",
@@ -46,6 +47,7 @@ class CustomersConfig(AppConfig):
                 rules.VIEW_CUSTOMER,
                 hint=_("Find, add and follow up customers."),
                 order=10,
+                group=menu,
             ),
             NavItem(
                 "interactions",
@@ -53,15 +55,36 @@ class CustomersConfig(AppConfig):
                 "customers:interaction_list",
                 rules.VIEW_INTERACTION,
                 order=20,
+                group=menu,
             ),
-            NavItem("churn", _("Churn"), "customers:churn_list", rules.VIEW_CHURNCASE, order=30),
-            NavItem("pool", _("Pool"), "customers:pool", rules.VIEW_CUSTOMER, order=40),
+            NavItem(
+                "churn",
+                _("Churn"),
+                "customers:churn_list",
+                rules.VIEW_CHURNCASE,
+                order=30,
+                group=menu,
+            ),
+            NavItem("pool", _("Pool"), "customers:pool", rules.VIEW_CUSTOMER, order=40, group=menu),
             NavItem(
                 "field_rules",
                 _("Field protection"),
                 "customers:field_rule_list",
                 rules.MANAGE_FIELD_RULES,
-                order=120,
+                hint=_("Hide or mask fields such as phone numbers from chosen roles."),
+                order=1040,
+                group=navigation.SETTINGS,
+                section=navigation.SECTION_ORGANISATION,
+            ),
+            NavItem(
+                "pool_settings",
+                _("Pool settings"),
+                "customers:pool_settings",
+                rules.MANAGE_POOL_SETTINGS,
+                hint=_("When customers go back to the pool, and how many each person may own."),
+                order=1200,
+                group=navigation.SETTINGS,
+                section=navigation.SECTION_SALES,
             ),
         )
         search.register(*customer_search.SEARCH_KINDS)

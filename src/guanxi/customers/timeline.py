@@ -77,7 +77,7 @@ class TimelineEntry:
     actor: Any = None
     text: str = ""
     url: str = ""
-    icon: str = "•"
+    icon: str = "dot"
     subtype: str = ""
     label: str = ""
     links: tuple[TimelineLink, ...] = ()
@@ -334,10 +334,10 @@ def _document_link(document: WithAnnotations[Document, _LatestVersion]) -> Timel
 
 
 _INTERACTION_ICONS = {
-    Interaction.Kind.VISIT: "🚗",
-    Interaction.Kind.CALL: "☎",
-    Interaction.Kind.EMAIL: "✉",
-    Interaction.Kind.MEETING: "👥",
+    Interaction.Kind.VISIT: "car",
+    Interaction.Kind.CALL: "phone",
+    Interaction.Kind.EMAIL: "mail",
+    Interaction.Kind.MEETING: "people",
 }
 
 
@@ -372,7 +372,7 @@ class InteractionProvider(QuerysetProvider):
             actor=row.created_by,
             text=text,
             url=safe_url("customers:interaction_detail", row.pk),
-            icon=_INTERACTION_ICONS.get(row.kind, "•"),
+            icon=_INTERACTION_ICONS.get(row.kind, "dot"),
             subtype=row.kind,
             label=row.get_kind_display(),
             links=tuple(_document_link(doc) for doc in row.timeline_attachments),
@@ -404,7 +404,7 @@ class DocumentProvider(QuerysetProvider):
             actor=row.created_by,
             text=row.description,
             url=safe_url("customers:document_detail", row.pk),
-            icon="📄",
+            icon="file",
             subtype=row.category,
             label=row.get_category_display(),
             links=(_document_link(row),) if row.latest_version_id else (),
@@ -430,7 +430,7 @@ class EventProvider(QuerysetProvider):
             title=row.get_kind_display(),
             actor=row.actor,
             text=row.text or _event_text(row),
-            icon="⚑",
+            icon="flag",
             subtype=row.kind,
             label=row.get_kind_display(),
             record=row,
@@ -471,7 +471,7 @@ class CommentProvider(QuerysetProvider):
             title=_("Comment"),
             actor=row.created_by,
             text=row.body,
-            icon="💬",
+            icon="comment",
             deletable=comment_can_delete(actor=actor, comment=row),
             record=row,
         )

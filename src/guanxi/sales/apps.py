@@ -59,27 +59,83 @@ class SalesConfig(AppConfig):
             QuickCreateItem("quote", _("New quote"), "sales:quote_create", rules.ADD_QUOTE, 60),
             QuickCreateItem("order", _("New order"), "sales:order_create", rules.ADD_ORDER, 70),
         )
+        menu = navigation.SALES
+        # Inventory is reached from the products; the stages and routing rules are settings.
         navigation.register(
+            NavItem("leads", _("Leads"), "sales:lead_list", rules.VIEW_LEAD, order=100, group=menu),
             NavItem(
                 "opportunities",
                 _("Opportunities"),
                 "sales:opportunity_list",
                 rules.VIEW_OPPORTUNITY,
-                order=50,
+                order=110,
+                group=menu,
             ),
-            NavItem("pipeline", _("Pipeline"), "sales:pipeline_board", rules.VIEW_DEAL, order=60),
-            # Inventory is reached from the products, contracts from quotes and receivables.
-            NavItem("orders", _("Orders"), "sales:order_list", rules.VIEW_ORDER, order=130),
-            NavItem("products", _("Products"), "sales:product_list", rules.VIEW_PRODUCT, order=140),
-            NavItem("targets", _("Targets"), "sales:target_list", rules.VIEW_TARGET, order=150),
-            NavItem("leads", _("Leads"), "sales:lead_list", rules.VIEW_LEAD, order=160),
-            NavItem("quotes", _("Quotes"), "sales:quote_list", rules.VIEW_QUOTE, order=170),
+            NavItem(
+                "pipeline",
+                _("Pipeline"),
+                "sales:pipeline_board",
+                rules.VIEW_DEAL,
+                order=120,
+                group=menu,
+            ),
+            NavItem(
+                "quotes", _("Quotes"), "sales:quote_list", rules.VIEW_QUOTE, order=130, group=menu
+            ),
+            NavItem(
+                "orders", _("Orders"), "sales:order_list", rules.VIEW_ORDER, order=140, group=menu
+            ),
+            NavItem(
+                "contracts",
+                _("Contracts"),
+                "sales:contract_list",
+                rules.VIEW_CONTRACT,
+                order=150,
+                group=menu,
+            ),
             NavItem(
                 "receivables",
                 _("Receivables"),
                 "sales:receivable_list",
                 rules.VIEW_RECEIVABLE,
+                order=160,
+                group=menu,
+            ),
+            NavItem(
+                "products",
+                _("Products"),
+                "sales:product_list",
+                rules.VIEW_PRODUCT,
+                order=170,
+                group=menu,
+            ),
+            NavItem(
+                "targets",
+                _("Targets"),
+                "sales:target_list",
+                rules.VIEW_TARGET,
                 order=180,
+                group=menu,
+            ),
+            NavItem(
+                "lead_routing",
+                _("Lead routing rules"),
+                "sales:lead_routing",
+                rules.MANAGE_LEAD_ROUTING,
+                hint=_("Which account manager or team a new lead goes to, by region."),
+                order=1210,
+                group=navigation.SETTINGS,
+                section=navigation.SECTION_SALES,
+            ),
+            NavItem(
+                "stages",
+                _("Pipeline stages"),
+                "sales:stage_list",
+                rules.MANAGE_STAGES,
+                hint=_("The stages of the sales pipeline and their win probabilities."),
+                order=1220,
+                group=navigation.SETTINGS,
+                section=navigation.SECTION_SALES,
             ),
         )
         home.register_panel(

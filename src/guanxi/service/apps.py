@@ -43,15 +43,25 @@ class ServiceConfig(AppConfig):
                 90,
             )
         )
-        # The SLA settings are reached from the queues.
         navigation.register(
             NavItem(
                 "service",
-                _("Service"),
+                _("Service requests"),
                 "service:request_list",
                 rules.VIEW_SERVICEREQUEST,
-                order=190,
-            )
+                order=300,
+                group=navigation.SERVICE,
+            ),
+            NavItem(
+                "sla",
+                _("Service levels"),
+                "service:sla_settings",
+                rules.CHANGE_SERVICELEVELTARGET,
+                hint=_("Response and resolution times per priority."),
+                order=1300,
+                group=navigation.SETTINGS,
+                section=navigation.SECTION_SERVICE,
+            ),
         )
         home.register_panel(
             home.HomePanel(

@@ -46,7 +46,7 @@ class ServiceRequestProvider(customer_timeline.QuerysetProvider):
             actor=row.created_by,
             text=" · ".join(str(part) for part in parts),
             url=customer_timeline.safe_url("service:request_detail", row.pk),
-            icon="🛎",
+            icon="service",
             subtype=row.status,
             label=row.get_status_display(),
             record=row,

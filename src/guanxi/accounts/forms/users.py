@@ -3,18 +3,15 @@
 from typing import cast
 
 from django import forms
-from django.apps import apps
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Team, User
 from guanxi.accounts.networks import normalise_networks
-from guanxi.accounts.roles import ROLE_LABELS, role_label
-from guanxi.accounts.selectors import security as security_selectors
+from guanxi.accounts.roles import role_label
 from guanxi.accounts.selectors import users as selectors
 from guanxi.accounts.services import security as security_services
 
@@ -297,92 +294,3 @@ class TeamForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["parent"]).queryset = selectors.team_list()
-
-
-def _permission_label(permission: Permission) -> str:
-    model = permission.content_type.model_class()
-    if model is None:
-        return permission.name
-    custom = dict(model._meta.permissions)
-    if permission.codename in custom:
-        return str(custom[permission.codename])
-    action = permission.codename.split("_", 1)[0]
-    actions = {"add": _("Add"), "change": _("Change"), "delete": _("Delete"), "view": _("View")}
-    if action in actions:
-        return f"{actions[action]} · {model._meta.verbose_name}"
-    return permission.name
-
-
-class RoleForm(forms.Form):
-    """A role's name and permissions; the permissions are shown grouped by module."""
-
-    name = forms.CharField(label=_("Name"), max_length=150)
-    permissions = forms.TypedMultipleChoiceField(
-        label=_("Permissions"),
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    mfa_required = forms.BooleanField(
-        label=_("Require two-factor sign-in"),
-        required=False,
-        help_text=_("Members must give a code from an authenticator app when they sign in."),
-    )
-    allowed_networks = _networks_field(
-        _(
-            "One IP address or CIDR range per line. Members sign in only from these addresses, "
-            "unless a user has ranges of their own. Empty: any address."
-        )
-    )
-
-    def __init__(self, *args, instance: Group | None = None, **kwargs):
-        self.instance = instance
-        if instance is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "name": instance.name,
-                    "permissions": [p.pk for p in instance.permissions.all()],
-                    "mfa_required": security_selectors.role_mfa_required(instance),
-                    "allowed_networks": security_selectors.role_networks_text(instance),
-                },
-            )
-        super().__init__(*args, **kwargs)
-        self._permissions = list(selectors.role_permission_choices())
-        cast(forms.ChoiceField, self.fields["permissions"]).choices = [
-            (p.pk, _permission_label(p)) for p in self._permissions
-        ]
-        if instance is not None and instance.name in ROLE_LABELS:
-            # Built-in roles are found by name; renaming one would make Guanxi re-create it.
-            self.fields["name"].disabled = True
-            self.fields["name"].help_text = _("Built-in roles keep their name.")
-
-    def clean_allowed_networks(self) -> str:
-        return clean_networks_text(self.cleaned_data["allowed_networks"])
-
-    def permissions_to_save(self) -> list[int]:
-        """The ticked permissions plus those the role holds that this form does not offer.
-
-        The form shows Guanxi's own permissions only; saving must not strip a role of the
-        others (Django admin, sessions, ...) that it was given elsewhere.
-        """
-        offered = {permission.pk for permission in self._permissions}
-        kept = []
-        if self.instance is not None:
-            kept = [p.pk for p in self.instance.permissions.all() if p.pk not in offered]
-        return [*self.cleaned_data["permissions"], *kept]
-
-    def permission_groups(self) -> list[tuple[str, list[tuple[int, str, bool]]]]:
-        """``[(module name, [(permission id, label, checked), ...]), ...]`` for the checkboxes."""
-        if self.is_bound:
-            data = cast(QueryDict, self.data)  # a bound form's data is the POST QueryDict
-            chosen = {str(value) for value in data.getlist("permissions")}
-        else:
-            chosen = {str(value) for value in self.initial.get("permissions", [])}
-        groups: dict[str, list[tuple[int, str, bool]]] = {}
-        for permission in self._permissions:
-            app = str(apps.get_app_config(permission.content_type.app_label).verbose_name)
-            groups.setdefault(app, []).append(
-                (permission.pk, _permission_label(permission), str(permission.pk) in chosen)
-            )
-        return list(groups.items())

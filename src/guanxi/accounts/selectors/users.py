@@ -159,14 +159,30 @@ def role_summary() -> QuerySet[Group]:
     ).order_by("name")
 
 
+# Models that are the system's bookkeeping, not records a person works with: their rights
+# mean nothing to a role and stay out of the role editor.
+_BOOKKEEPING_MODELS = (
+    ("accounts", "roledefaultgrant"),
+    ("core", "codesequence"),
+    ("core", "idempotencykey"),
+    ("core", "scheduledrun"),
+)
+
+
 def role_permission_choices() -> QuerySet[Permission]:
-    """Permissions a role may be given: Guanxi's own apps; audit and login history only readable."""
+    """Permissions a role may be given: Guanxi's own records; the login history only readable.
+
+    The audit history's own models ("historical …") are left out: who may read a record's
+    history follows the record, and the system alone writes it.
+    """
+    bookkeeping = Q()
+    for app_label, model in _BOOKKEEPING_MODELS:
+        bookkeeping |= Q(content_type__app_label=app_label, content_type__model=model)
     return (
         Permission.objects.select_related("content_type")
         .filter(content_type__app_label__in=guanxi_app_labels())
-        .exclude(Q(codename__contains="historical") & ~Q(codename__startswith="view_"))
-        # The login history is append-only and default grants are bookkeeping of role seeding.
-        .exclude(content_type__model="roledefaultgrant", content_type__app_label="accounts")
+        .exclude(content_type__model__startswith="historical")
+        .exclude(bookkeeping)
         .exclude(
             Q(content_type__model="loginevent", content_type__app_label="accounts")
             & ~Q(codename__startswith="view_")

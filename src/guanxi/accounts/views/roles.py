@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from guanxi.accounts.forms.users import RoleForm
+from guanxi.accounts.forms.roles import RoleForm
 from guanxi.accounts.roles import ROLE_LABELS, role_label
 from guanxi.accounts.selectors import users as selectors
 from guanxi.accounts.services import users as services

@@ -9,6 +9,7 @@ with 0 where nobody has it, and "Not set" for customers without a value.
 from django import forms
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from guanxi.accounts.models import User
 from guanxi.analytics import charts, periods
@@ -78,7 +79,16 @@ def _groups(by: str) -> list[tuple[str, str, object, bool]]:
             (entry.code, entry.label, entry.pk, entry.is_active and entry.deleted_at is None)
             for entry in entries
         ]
-    return [(str(value), f"{value} ★", value, True) for value in range(5, 0, -1)]
+    # Words, not a ★ glyph: the star renders as an empty box without a symbol font.
+    return [
+        (
+            str(value),
+            ngettext("%(count)d star", "%(count)d stars", value) % {"count": value},
+            value,
+            True,
+        )
+        for value in range(5, 0, -1)
+    ]
 
 
 def compute(actor: User, params: ReportParams) -> ReportData:

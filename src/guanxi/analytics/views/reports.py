@@ -130,6 +130,8 @@ class KPIDashboardView(ReportsPageView):
     """The KPI dashboard 关键指标: each KPI for the period and the one before, with definition
     and a link to the records behind it."""
 
+    active_nav = "kpis"
+
     def get(self, request: HttpRequest) -> HttpResponse:
         actor = cast(User, request.user)  # signed in (ScopedPageView)
         form = KPIForm(request.GET or None, actor=actor)

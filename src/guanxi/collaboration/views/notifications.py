@@ -43,6 +43,7 @@ class NotificationListView(ObjectListView):
 
     template_name = "collaboration/notification_list.html"
     ordering = ORDERING
+    active_nav = "notifications"
 
     def unread_only(self, request: HttpRequest) -> bool:
         return request.GET.get("unread") == "1"

@@ -23,6 +23,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import bad_request as page_bad_request
+from django.views.defaults import page_not_found as page_not_found_page
+from django.views.defaults import permission_denied as page_permission_denied
 from django.views.defaults import server_error as page_server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -178,7 +180,7 @@ def exception_handler(exc, context):
 
 def bad_request(request, exception, *args, **kwargs):
     """A request refused before any view (a body too large for a middleware to read, say)
-    under /api/ answers in the API's error shape; pages keep Django's 400 page."""
+    under /api/ answers in the API's error shape; pages get 400.html."""
     if not request.path.startswith("/api/"):
         return page_bad_request(request, exception, *args, **kwargs)
     refused = _refused_request(exception)
@@ -186,8 +188,26 @@ def bad_request(request, exception, *args, **kwargs):
     return JsonResponse(body, status=refused.status_code)
 
 
+def not_found(request, exception, *args, **kwargs):
+    """A missing address under /api/ answers in the API's error shape; pages get 404.html."""
+    if not request.path.startswith("/api/"):
+        return page_not_found_page(request, exception, *args, **kwargs)
+    refused = exceptions.NotFound()
+    return JsonResponse(error_body("not_found", str(refused.detail)), status=refused.status_code)
+
+
+def permission_denied(request, exception, *args, **kwargs):
+    """A refusal under /api/ outside DRF answers in the API's error shape; pages get 403.html."""
+    if not request.path.startswith("/api/"):
+        return page_permission_denied(request, exception, *args, **kwargs)
+    refused = exceptions.PermissionDenied(str(exception) or None)
+    body = error_body("permission_denied", str(refused.detail))
+    return JsonResponse(body, status=refused.status_code)
+
+
 def server_error(request, *args, **kwargs):
-    """A crash under /api/ answers in the API's error shape; pages keep Django's 500 page."""
+    """A crash under /api/ answers in the API's error shape; pages get 500.html, rendered
+    without the request's context so it works when the database does not."""
     if not request.path.startswith("/api/"):
         return page_server_error(request, *args, **kwargs)
     body = error_body("server_error", str(_("Something went wrong on the server. Try again.")))

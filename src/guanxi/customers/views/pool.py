@@ -212,7 +212,7 @@ class CustomerReleaseView(ObjectFormView):
 
 class PoolSettingsView(ScopedPageView):
     permission = rules.MANAGE_POOL_SETTINGS
-    active_nav = ACTIVE_NAV
+    active_nav = "pool_settings"
     http_method_names = ["get", "head", "options"]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -235,7 +235,7 @@ class PoolSettingFormView(ObjectFormView):
     """Create (no ``pk``) or change one setting; back to the settings page when saved."""
 
     permission = rules.MANAGE_POOL_SETTINGS
-    active_nav = ACTIVE_NAV
+    active_nav = "pool_settings"
     context_object_name = "record"
     form_template_name = "customers/partials/_pool_settings_form.html"
 

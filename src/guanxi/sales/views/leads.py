@@ -371,7 +371,7 @@ class RoutingRulesView(ObjectFormView):
 
     model = LeadRoutingRule
     permission = rules.MANAGE_LEAD_ROUTING
-    active_nav = ACTIVE_NAV
+    active_nav = "lead_routing"
     template_name = "sales/lead_routing.html"
     context_object_name = "routing_rule"
 

@@ -241,7 +241,7 @@ class PipelineForecastView(ScopedPageView):
 
 class StageListView(ScopedPageView):
     permission = rules.MANAGE_STAGES
-    active_nav = ACTIVE_NAV
+    active_nav = "stages"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         context = self.get_context(stages=selectors.stage_list())
@@ -251,7 +251,7 @@ class StageListView(ScopedPageView):
 class _StageView(ObjectView):
     model = PipelineStage
     permission = rules.MANAGE_STAGES
-    active_nav = ACTIVE_NAV
+    active_nav = "stages"
     context_object_name = "stage"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:

@@ -14,7 +14,7 @@ from guanxi.service import rules
 from guanxi.service.forms.requests import ServiceLevelTargetForm
 from guanxi.service.selectors import requests as selectors
 from guanxi.service.services import sla as services_sla
-from guanxi.service.views.requests import ACTIVE_NAV, actor_of
+from guanxi.service.views.requests import actor_of
 
 
 class SlaSettingsView(ScopedPageView):
@@ -25,7 +25,7 @@ class SlaSettingsView(ScopedPageView):
     """
 
     permission = rules.CHANGE_SERVICELEVELTARGET
-    active_nav = ACTIVE_NAV
+    active_nav = "sla"
     http_method_names = ["get", "post", "head", "options"]
 
     def rows(self, request: HttpRequest) -> list[tuple[Any, Any, ServiceLevelTargetForm]]:
