@@ -59,7 +59,7 @@ def shop(org):
     }
 
 
-def _pages(role: str, shop: dict) -> dict[str, str]:
+def _pages(role: str, shop: dict, org: dict) -> dict[str, str]:
     """The key pages of ``role``: name → URL."""
     customer = shop["customer"]
     pages = {"home": reverse("core:home")}
@@ -72,6 +72,7 @@ def _pages(role: str, shop: dict) -> dict[str, str]:
             "order": reverse("sales:order_detail", args=[shop["order"].pk]),
             "service-queue": reverse("service:request_list"),
             "service-request": reverse("service:request_detail", args=[shop["service_request"].pk]),
+            "search": reverse("core:search") + "?q=浦东",
         }
     if role == "supervisor":
         pages |= {"service-queue": reverse("service:request_list")}
@@ -83,8 +84,11 @@ def _pages(role: str, shop: dict) -> dict[str, str]:
         }
     if role == "admin":
         pages |= {
+            "settings": reverse("core:settings"),
+            "company": reverse("core:company_profile"),
             "users": reverse("accounts:user_list"),
             "roles": reverse("accounts:role_list"),
+            "role-editor": reverse("accounts:role_edit", args=[org["manager1"].groups.first().pk]),
             "dictionaries": reverse("core:dictionary_list"),
             "recycle-bin": reverse("core:recycle_bin"),
         }
@@ -99,7 +103,7 @@ def test_key_pages_look_right_in_both_languages_and_widths(sign_in, org, shop, r
     problems: list[str] = []
     for language, code in LANGUAGES.items():
         User.objects.filter(pk=org[role].pk).update(language=code)
-        for name, url in _pages(role, shop).items():
+        for name, url in _pages(role, shop, org).items():
             for width, viewport in WIDTHS.items():
                 page.set_viewport_size(viewport)
                 response = page.goto(url)
