@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from guanxi.analytics.models import RevenueRanking, RollupRefresh
@@ -165,7 +165,7 @@ def test_the_bin_lists_the_customer_with_its_records_not_each_of_them(
 
 
 def test_a_record_of_a_customer_in_the_bin_is_not_restored_alone(
-    org, family, login, django_capture_on_commit_callbacks
+    org, family, login, english, django_capture_on_commit_callbacks
 ):
     _delete(org, family["customer"], django_capture_on_commit_callbacks)
     order_in_bin = Order.all_objects.get(pk=family["order"].pk)
@@ -179,7 +179,8 @@ def test_a_record_of_a_customer_in_the_bin_is_not_restored_alone(
 def test_history_says_the_records_went_with_their_customer(
     org, family, django_capture_on_commit_callbacks
 ):
-    _delete(org, family["customer"], django_capture_on_commit_callbacks)
+    with translation.override("en"):
+        _delete(org, family["customer"], django_capture_on_commit_callbacks)
     entry = Order.history.filter(id=family["order"].pk).latest("history_date")
     assert entry.deleted_at is not None
     assert entry.history_user == org["manager1"]

@@ -44,6 +44,13 @@ from tests.customers.fixtures.privacy import (
 PERSONAL_VALUES = (NAME, PHONE, EMAIL, TAX_ID, ADDRESS, MOBILE, "13912345678", "张伟临时")
 
 
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The services word their errors and history reasons in the active language."""
+    with translation.override("en"):
+        yield
+
+
 def _archive(export) -> tuple[dict, zipfile.ZipFile]:
     archive = zipfile.ZipFile(io.BytesIO(export.content))
     return json.loads(archive.read("personal-data.json")), archive
