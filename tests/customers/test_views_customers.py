@@ -8,6 +8,7 @@ from django.utils import translation
 
 from guanxi.accounts.models import User
 from guanxi.core.models import DictionaryEntry
+from guanxi.core.pinyin import pinyin_sort_key
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.services import customers as services
 from tests.core.fixtures.dictionaries import dictionary
@@ -167,7 +168,8 @@ def test_sorting_by_a_column_and_back(customers, login):
     client = login("exec")
     names = {c.pk: c.name for c in Customer.objects.all()}
     ascending = row_pks(client.get(LIST, {"sort": "name"}))
-    assert [names[pk] for pk in ascending] == sorted(names.values())
+    # By pinyin (core.pinyin), not by code point: 彩虹 cai before 凌云 ling.
+    assert [names[pk] for pk in ascending] == sorted(names.values(), key=pinyin_sort_key)
     descending = row_pks(client.get(LIST, {"sort": "-name"}))
     assert descending == list(reversed(ascending))
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.core.views import access_log
+from guanxi.core.views import access_log, list_views
 from guanxi.core.views import pages as views
 
 app_name = "core"
@@ -16,6 +16,9 @@ urlpatterns = [
     ),
     path("recycle-bin/", views.RecycleBinView.as_view(), name="recycle_bin"),
     path("access-log/", access_log.access_log_list, name="access_log"),
+    path("list-views/save/", list_views.list_view_save, name="list_view_save"),
+    path("list-views/<int:pk>/share/", list_views.list_view_share, name="list_view_share"),
+    path("list-views/<int:pk>/delete/", list_views.list_view_delete, name="list_view_delete"),
     path(
         "recycle-bin/<str:model_label>/<int:pk>/restore/",
         views.recycle_restore,

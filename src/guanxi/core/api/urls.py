@@ -6,10 +6,12 @@ from rest_framework.routers import SimpleRouter
 
 from guanxi.core.api.access_log import AccessLogViewSet
 from guanxi.core.api.dictionaries import DictionaryEntryViewSet
+from guanxi.core.api.list_views import SavedListViewViewSet
 
 router = SimpleRouter()
 router.register("dictionaries", DictionaryEntryViewSet, basename="api-dictionary")
 router.register("audit/access", AccessLogViewSet, basename="api-access-log")
+router.register("list-views", SavedListViewViewSet, basename="api-list-view")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
