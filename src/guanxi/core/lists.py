@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet, Sum
+from django.urls import get_resolver
 from django.utils.functional import Promise
 
 # Up to this many matching rows a list counts them; beyond, PostgreSQL estimates.
@@ -59,6 +60,11 @@ def register(key: str, columns: Sequence[ListColumn] = ()) -> None:
 
 
 def registered(key: str) -> RegisteredList | None:
+    """The list ``key``, or ``None``. List page classes register when their module loads; the
+    URLconf imports every one of them, so it is loaded first (a service or an API call may
+    come before any page was shown)."""
+    if key not in _LISTS:
+        get_resolver().url_patterns  # noqa: B018 - imports the page modules
     return _LISTS.get(key)
 
 
