@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connections
@@ -27,6 +27,7 @@ from django.utils.functional import Promise
 
 # Up to this many matching rows a list counts them; beyond, PostgreSQL estimates.
 COUNT_EXACT_LIMIT = 10_000
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ def count_rows(queryset: QuerySet[Any], *, limit: int = COUNT_EXACT_LIMIT) -> Li
 
 
 def total_of(queryset: QuerySet[Any], field: str) -> Decimal:
-    """The sum of ``field`` over every row of ``queryset`` (one aggregate query)."""
+    """The sum of ``field`` over every row of ``queryset`` (one aggregate query), in cents.
+
+    SQLite sums decimals as floating point (599.700000000000); money has two places."""
     value = queryset.order_by().aggregate(total=Sum(field))["total"]
-    return value if value is not None else Decimal("0.00")
+    return Decimal(value if value is not None else 0).quantize(CENT, rounding=ROUND_HALF_UP)
