@@ -74,5 +74,7 @@ def test_the_migration_fills_existing_rows_in_batches(org, monkeypatch):
     Customer.objects.filter(pk__in=[c.pk for c in made]).update(name_sort="")
     monkeypatch.setattr(migration, "BATCH", 2)  # several batches, and a last short one
     migration.fill_name_sort(apps, SimpleNamespace(connection=connection))
-    stored = dict(Customer.objects.filter(pk__in=[c.pk for c in made]).values_list("name", "name_sort"))
+    stored = dict(
+        Customer.objects.filter(pk__in=[c.pk for c in made]).values_list("name", "name_sort")
+    )
     assert stored == {name: pinyin_sort_key(name) for name in names}

@@ -64,10 +64,16 @@ class InlineEditView(ObjectView):
         return render(request, CELL_TEMPLATE, context)
 
     def form_page(
-        self, request: HttpRequest, record: Model, form: forms.Form, status: int = 200
+        self,
+        request: HttpRequest,
+        record: Model,
+        form: forms.Form,
+        status: int = 200,
+        conflict: str = "",
     ) -> HttpResponse:
         context = {
             "form": form,
+            "conflict": conflict,
             "inline_field": self.field,
             "inline_pk": record.pk,
             "inline_url": self.url(record),
@@ -91,10 +97,12 @@ class InlineEditView(ObjectView):
                 request, record, form.cleaned_data["value"], form.cleaned_data["version"]
             )
         except ConflictError:
+            # The form again with the value and version saved meanwhile, ready for a retry.
             current = self.get_checked_object(request, pk)
             fresh = self.make_form(request, current)
-            fresh.add_error(None, conflict_message(self.model))
-            return self.form_page(request, current, fresh, status=409)
+            return self.form_page(
+                request, current, fresh, status=409, conflict=conflict_message(self.model)
+            )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error("value", message)
