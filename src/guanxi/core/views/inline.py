@@ -50,7 +50,7 @@ class InlineEditView(ObjectView):
         raise NotImplementedError
 
     def label(self) -> str:
-        return str(self.model._meta.get_field(self.field).verbose_name)
+        return str(getattr(self.model._meta.get_field(self.field), "verbose_name", self.field))
 
     def cell(self, request: HttpRequest, record: Model) -> HttpResponse:
         context = {

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.core import lists
 from guanxi.core.htmx import is_partial
 from guanxi.core.lists import ListColumn
-from guanxi.core.models import DictionaryKind
+from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.views.generic import (
     ObjectFormView,
     ObjectListView,
@@ -227,14 +227,16 @@ class CustomerLevelInlineView(CustomerPageMixin, InlineEditView):
         )
         choice = form.fields["value"]
         assert isinstance(choice, forms.ModelChoiceField)
+        current: DictionaryEntry | None = record.level  # type: ignore[assignment]
         choice.queryset = selectors.customer_dictionary_choices(
-            kind=DictionaryKind.CUSTOMER_LEVEL, current=record.level
+            kind=DictionaryKind.CUSTOMER_LEVEL, current=current
         )
         return form
 
     def display(self, record: Model) -> str:
         assert isinstance(record, Customer)
-        return record.level.label if record.level else "—"
+        level: DictionaryEntry | None = record.level  # type: ignore[assignment]
+        return level.label if level is not None else "—"
 
     def label(self) -> str:
         return _("Customer level")
