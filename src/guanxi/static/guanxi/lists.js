@@ -30,6 +30,46 @@
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
 
+  // Filters applied with htmx push the new query string into the address bar but leave the
+  // tools above them as rendered: saving a view or choosing columns reads the address bar.
+  var TRANSIENT = ["cursor", "view", "cols"];
+
+  function currentPairs() {
+    var pairs = [];
+    new URLSearchParams(window.location.search).forEach(function (value, key) {
+      if (TRANSIENT.indexOf(key) === -1 && value !== "") {
+        pairs.push([key, value]);
+      }
+    });
+    return pairs;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement)) {
+      return;
+    }
+    if (form.matches("[data-list-view-save]")) {
+      var query = form.querySelector("input[name=query]");
+      if (query) {
+        query.value = new URLSearchParams(currentPairs()).toString();
+      }
+    }
+    if (form.matches("[data-list-columns]")) {
+      form.querySelectorAll("input[data-list-query]").forEach(function (input) {
+        input.remove();
+      });
+      currentPairs().forEach(function (pair) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = pair[0];
+        input.value = pair[1];
+        input.setAttribute("data-list-query", "");
+        form.appendChild(input);
+      });
+    }
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setUp);
   } else {

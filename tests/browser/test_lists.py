@@ -1,4 +1,5 @@
-"""Lists on a 390 px phone: filters behind a button, rows as cards, the first on screen."""
+"""Lists in a real browser: on a 390 px phone (filters behind a button, rows as cards, the first
+on screen) and saved views and columns after filtering in place."""
 
 from tests.customers.fixtures.customers import CustomerFactory
 
@@ -45,3 +46,29 @@ def test_on_a_wide_screen_the_filters_stay_open(page, sign_in, org):
     assert page.locator("#customer-filters").is_visible()
     assert not page.get_by_test_id("list-filters-toggle").is_visible()
     page.screenshot(path="test-artifacts/lists-wide-customers.png")
+
+
+def test_a_view_saved_after_htmx_filtering_keeps_those_filters(page, sign_in, org):
+    CustomerFactory(name="华东客户", owner=org["manager1"])
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in("manager1")
+    page.goto("/customers/")
+    # The filter applies in place (htmx) and only the address bar learns the query.
+    with page.expect_response(lambda r: "status=churned" in r.url):
+        page.select_option("#customer-filters select[name=status]", "churned")
+    page.wait_for_function("() => window.location.search.includes('status=churned')")
+    page.click("[data-testid=list-views] summary")
+    page.fill("#list-view-name", "已流失")
+    with page.expect_navigation():
+        page.click("[data-testid=list-view-save] button[type=submit]")
+    assert "status=churned" in page.url and "view=" in page.url
+    page.click("[data-testid=list-views] summary")
+    assert page.get_by_test_id("list-view").filter(has_text="已流失").is_visible()
+    # Choosing columns keeps the filters too.
+    page.click("[data-testid=column-chooser] summary")
+    page.uncheck("[data-column=owner]")
+    with page.expect_navigation():
+        page.click("[data-testid=column-chooser-apply]")
+    assert "status=churned" in page.url
+    assert page.locator("th a[data-sort=owner]").count() == 0
+    page.screenshot(path="test-artifacts/lists-saved-view.png")
