@@ -50,6 +50,7 @@ def test_on_a_wide_screen_the_filters_stay_open(page, sign_in, org):
 
 def test_a_view_saved_after_htmx_filtering_keeps_those_filters(page, sign_in, org):
     CustomerFactory(name="华东客户", owner=org["manager1"])
+    CustomerFactory(name="流失客户", owner=org["manager1"], status="churned")
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in("manager1")
     page.goto("/customers/")
@@ -70,5 +71,7 @@ def test_a_view_saved_after_htmx_filtering_keeps_those_filters(page, sign_in, or
     with page.expect_navigation():
         page.click("[data-testid=column-chooser-apply]")
     assert "status=churned" in page.url
+    assert page.get_by_test_id("customer-row").count() == 1
+    assert page.locator("th a[data-sort=name]").count() == 1
     assert page.locator("th a[data-sort=owner]").count() == 0
     page.screenshot(path="test-artifacts/lists-saved-view.png")
