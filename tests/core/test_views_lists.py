@@ -119,6 +119,18 @@ def test_the_column_chooser_changes_the_columns(org, customers, login, english):
     assert len(bare) == 2
 
 
+def test_the_column_choice_is_remembered_for_that_list(org, customers, login, products):  # noqa: F811
+    client = login("manager1")
+    client.get(CUSTOMERS, {"cols": ["", "status"]})
+    assert client.get(CUSTOMERS).context["listing"].shown == {"status"}
+    # Another list keeps its own defaults; choosing the defaults again is remembered too.
+    assert client.get(ORDERS).context["listing"].shown == {"order_date", "owner", "status"}
+    client.get(CUSTOMERS, {"cols": ["level", "owner"]})
+    assert client.get(CUSTOMERS).context["listing"].shown == {"level", "owner"}
+    # Someone else's choice is theirs.
+    assert "region" in login("manager2").get(CUSTOMERS).context["listing"].shown
+
+
 def test_the_order_list_hides_a_column(org, customers, login, products, english):  # noqa: F811
     make_order(org["manager1"], customers["manager1"], products)
     client = login("manager1")
@@ -188,7 +200,7 @@ def test_the_customer_list_costs_the_same_queries_for_more_rows(
     for index in range(2):
         CustomerFactory(name=f"甲{index}", owner=org["manager1"])
     client = login("manager1")
-    client.get(CUSTOMERS)
+    client.get(CUSTOMERS, {"cols": ["level", "owner", "region"]})  # the session remembers them
     with django_assert_max_num_queries(16) as few:
         client.get(CUSTOMERS, {"cols": ["level", "owner", "region"]})
     for index in range(10):

@@ -74,6 +74,22 @@ def requested_columns(request: HttpRequest) -> list[str] | None:
     return [key for key in request.GET.getlist(COLUMNS_PARAMETER) if key]
 
 
+def remembered_columns(request: HttpRequest, list_key: str) -> list[str] | None:
+    """The columns the URL asks for, remembered as the reader's choice for this list (in the
+    session); without any in the URL, the last choice (``None``: never chose, the defaults)."""
+    session = getattr(request, "session", None)
+    name = f"list-columns:{list_key}"
+    requested = requested_columns(request)
+    if session is None:
+        return requested
+    if requested is None:
+        remembered = session.get(name)
+        return list(remembered) if isinstance(remembered, list) else None
+    if session.get(name) != requested:
+        session[name] = requested
+    return requested
+
+
 def view_url(path: str, view: SavedListView) -> str:
     """The list with the view's filters, sort and columns, marked as that view."""
     pairs = list(QueryDict(view.query).lists())
@@ -92,7 +108,7 @@ def list_state(
     with_views: bool = True,
 ) -> ListState:
     entry = lists.registered(list_key) or lists.RegisteredList(list_key, ())
-    shown = lists.shown_columns(entry, requested_columns(request))
+    shown = lists.shown_columns(entry, remembered_columns(request, list_key))
     pairs = [
         (key, value)
         for key, values in request.GET.lists()

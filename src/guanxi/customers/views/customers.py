@@ -29,7 +29,7 @@ from guanxi.core.views.generic import (
     object_or_404,
 )
 from guanxi.core.views.inline import InlineEditForm, InlineEditView
-from guanxi.core.views.list_views import requested_columns
+from guanxi.core.views.list_views import remembered_columns
 from guanxi.customers import rules
 from guanxi.customers.dedup import DuplicateError
 from guanxi.customers.forms.customers import (
@@ -129,7 +129,7 @@ class CustomerListView(ObjectListView):
         # A history restore needs the page, so the templates are told which one they fill.
         shown = lists.shown_columns(
             lists.registered(self.list_key) or lists.RegisteredList(self.list_key, ()),
-            requested_columns(request),
+            remembered_columns(request, self.list_key),
         )
         return {
             "sort": self.sort,
