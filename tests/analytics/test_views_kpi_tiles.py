@@ -86,7 +86,8 @@ def test_each_sparkline_has_twelve_periods(page, org, kpi_data):
     assert len(sales["series"]) == SERIES_PERIODS
     assert sales["series"][-2:] == [Decimal("400.00"), Decimal("600.00")]
     assert data["series_starts"][0] == D(2025, 4, 1)
-    svg = re.search(r"<svg[^>]*data-points[^>]*>.*?</svg>", _tile(page, "sales_total"), re.S).group(0)
+    sparkline = r"<svg[^>]*data-points[^>]*>.*?</svg>"
+    svg = re.search(sparkline, _tile(page, "sales_total"), re.S).group(0)
     assert 'data-points="12"' in svg and 'role="img"' in svg
     assert svg.count("<polyline") == 1
     assert len(re.search(r'<polyline points="([^"]+)"', svg).group(1).split()) == 12

@@ -19,6 +19,7 @@ urlpatterns = [
     path("new/", views.customer_create, name="create"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<int:pk>/inline/level/", views.customer_inline_level, name="inline_level"),
     path("<int:pk>/delete/", views.customer_delete, name="delete"),
     path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
 ]

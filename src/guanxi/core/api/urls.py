@@ -7,11 +7,13 @@ from rest_framework.routers import SimpleRouter
 
 from guanxi.core.api.access_log import AccessLogViewSet
 from guanxi.core.api.dictionaries import DictionaryEntryViewSet
+from guanxi.core.api.list_views import SavedListViewViewSet
 from guanxi.core.api.search import GlobalSearchView
 
 router = SimpleRouter()
 router.register("dictionaries", DictionaryEntryViewSet, basename="api-dictionary")
 router.register("audit/access", AccessLogViewSet, basename="api-access-log")
+router.register("list-views", SavedListViewViewSet, basename="api-list-view")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -12,6 +12,7 @@ from guanxi.core.models.base import (
 )
 from guanxi.core.models.company import CompanyProfile
 from guanxi.core.models.idempotency import IdempotencyKey
+from guanxi.core.models.list_views import SavedListView
 
 __all__ = [
     "AccessLogEntry",
@@ -24,4 +25,5 @@ __all__ = [
     "CodeSequence",
     "ScheduledRun",
     "IdempotencyKey",
+    "SavedListView",
 ]

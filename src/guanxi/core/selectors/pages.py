@@ -128,6 +128,7 @@ BOOKKEEPING_FIELDS = frozenset(
         "search_phone",
         "search_email",
         "name_key",
+        "name_sort",
         "phone_digits",
     }
 )

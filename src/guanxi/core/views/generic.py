@@ -29,13 +29,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
+from guanxi.core import lists
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.forms.dictionaries import apply_validation_error
 from guanxi.core.htmx import is_partial, redirect_after_form
+from guanxi.core.lists import ListColumn
 from guanxi.core.pagination import paginate_request
+from guanxi.core.views.list_views import list_state
 
 # Ids beyond a 64-bit key are not records; they never reach the database.
 MAX_ID = 2**63 - 1
@@ -125,13 +130,27 @@ class ScopedPageView(View):
 
 
 class ObjectListView(ScopedPageView):
-    """A scoped list with an optional filter form and keyset pages."""
+    """A scoped list with an optional filter form and keyset pages.
+
+    With a ``list_key`` the list also gets what every list shares (``list_context``): the
+    count of matching rows, the total of ``total_field`` over them, the reader's saved views
+    and the column chooser over ``list_columns``.
+    """
 
     http_method_names = ["get", "head", "options"]
     template_name: ClassVar[str]
     partial_template_name: ClassVar[str | None] = None
     filter_form: ClassVar[type[forms.Form] | None] = None
     ordering: ClassVar[Sequence[str]] = ("-pk",)
+    list_key: ClassVar[str] = ""
+    list_columns: ClassVar[Sequence[ListColumn]] = ()
+    total_field: ClassVar[str | None] = None
+    total_label: ClassVar[str | Promise] = gettext_lazy("Total")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("list_key"):
+            lists.register(cls.list_key, cls.list_columns)
 
     def rows(self, request: HttpRequest, form: forms.Form | None) -> QuerySet:
         raise NotImplementedError
@@ -141,14 +160,31 @@ class ObjectListView(ScopedPageView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.get_filter_form(request)
-        page = paginate_request(request, self.rows(request, form), ordering=self.ordering)
-        context = self.get_context(form=form, page=page, **self.extra_context(request, page))
+        rows = self.rows(request, form)
+        page = paginate_request(request, rows, ordering=self.ordering)
+        context = self.get_context(form=form, page=page, **self.list_context(request, rows))
+        context.update(self.extra_context(request, page))
         return render_page(
             request,
             template=self.template_name,
             partial_template=self.partial_template_name,
             context=context,
         )
+
+    def list_context(self, request: HttpRequest, rows: QuerySet) -> dict[str, Any]:
+        """``listing``: the count, total, columns and saved views (lists with a ``list_key``)."""
+        if not self.list_key:
+            return {}
+        return {
+            "listing": list_state(
+                request,
+                rows,
+                list_key=self.list_key,
+                total_field=self.total_field,
+                total_label=self.total_label,
+                with_views=not is_partial(request),
+            )
+        }
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         return {}

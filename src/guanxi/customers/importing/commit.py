@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guanxi.core.bulk import bulk_insert, reserve_ids
+from guanxi.core.pinyin import pinyin_sort_key
 from guanxi.core.services.records import code_reserve
 from guanxi.customers import dedup
 from guanxi.customers.events import (
@@ -49,6 +50,7 @@ def _customer_row(row: RowResult, *, pk: int, code: str, actor, now) -> dict:
         owned_since=now if owner_id is not None else None,
         **customer_search_columns(name=name, code=code, phone=phone, email=email),
         name_key=row.keys.get("name") or dedup.name_key(name),
+        name_sort=pinyin_sort_key(name),
         phone_digits=row.keys.get("phone", ""),
     )
     if values.get("credit_status") == Customer.CreditStatus.ON_HOLD:

@@ -162,6 +162,9 @@ class Customer(BaseModel):
     # Duplicate-check keys (dedup.name_key, digits of the phone), indexed for exact matches.
     name_key = models.CharField(max_length=200, editable=False, blank=True, default="")
     phone_digits = models.CharField(max_length=30, editable=False, blank=True, default="")
+    # The name's pinyin sort key (core.pinyin): lists sort names 杨 < 张 < 赵 by it, the same
+    # on both databases. Written with the other keys (services.customers.derive_keys).
+    name_sort = models.CharField(max_length=255, editable=False, blank=True, default="")
 
     # Dates the pool recall and churn jobs compare against; kept on the row (written by the
     # services that log follow-ups, orders and won deals) so a daily job over a million
@@ -219,6 +222,8 @@ class Customer(BaseModel):
             # insert pays for. Phone is found through phone_digits and the search keys.
             models.Index(fields=["name"], name="customer_name"),
             models.Index(fields=["name_key"], name="customer_name_key"),
+            # The list sorted by name walks this index page by page (keyset), either way.
+            models.Index(fields=["name_sort", "id"], name="customer_name_sort"),
             models.Index(fields=["phone_digits"], name="customer_phone_digits"),
             models.Index(fields=["tax_id"], name="customer_tax_id"),
             # Duplicate checks by e-mail compare UPPER(email) (email__iexact on PostgreSQL).

@@ -8,6 +8,7 @@ from functools import partial
 from django.db import transaction
 
 from guanxi.core.bulk import bulk_insert, reserve_ids
+from guanxi.core.pinyin import pinyin_sort_key
 from guanxi.core.seeding import SeedContext, register_seeder, words_of
 from guanxi.core.services.records import code_reserve
 from guanxi.customers.dedup import name_key, phone_digits
@@ -162,6 +163,7 @@ def _derive_keys(row: dict, contact_names: list[str]) -> None:
         )
     )
     row["name_key"] = name_key(row["name"])
+    row["name_sort"] = pinyin_sort_key(row["name"])
     row["phone_digits"] = phone_digits(row["phone"])
 
 

@@ -35,9 +35,10 @@ from guanxi.customers.search.sqlite import MIN_TERM, fts_condition
 
 CUSTOMER_SORTS = {
     "created": ("-created_at", "-id"),
-    "name": ("name", "id"),
+    # Names sort by their pinyin (杨 < 张 < 赵), the same on both databases (core.pinyin).
+    "name": ("name_sort", "id"),
     "code": ("code", "id"),
-    "-name": ("-name", "-id"),
+    "-name": ("-name_sort", "-id"),
     "-code": ("-code", "-id"),
     "oldest": ("created_at", "id"),
     # Column sorts of the list page; each ends in the id so keyset pagination has a total order.

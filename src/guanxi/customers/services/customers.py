@@ -19,6 +19,7 @@ from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.phones import phone_fields_normalise
+from guanxi.core.pinyin import pinyin_sort_key
 from guanxi.core.rules import VIEW_TEAM_RECORDS, is_sales_assistant, require
 from guanxi.core.scoping import scope_queryset
 from guanxi.core.services.records import (
@@ -216,6 +217,7 @@ def derive_keys(customer: Customer) -> None:
     for column, keys in _search_columns(customer).items():
         setattr(customer, column, keys)
     customer.name_key = dedup.name_key(customer.name)
+    customer.name_sort = pinyin_sort_key(customer.name)
     customer.phone_digits = dedup.phone_digits(customer.phone)
 
 

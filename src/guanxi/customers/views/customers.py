@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 # Re-exported: the sales pages still import the sign-in-and-right decorator from here.
+from guanxi.core import lists
 from guanxi.core.htmx import is_partial
+from guanxi.core.lists import ListColumn
+from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.views.generic import (
     ObjectFormView,
     ObjectListView,
@@ -25,6 +28,8 @@ from guanxi.core.views.generic import (
     ScopedPageView,
     object_or_404,
 )
+from guanxi.core.views.inline import InlineEditForm, InlineEditView
+from guanxi.core.views.list_views import remembered_columns
 from guanxi.customers import rules
 from guanxi.customers.dedup import DuplicateError
 from guanxi.customers.forms.customers import (
@@ -54,10 +59,18 @@ SORTABLE_COLUMNS = [
 ]
 
 
-def _columns(sort: str) -> list[dict[str, Any]]:
+# The columns a reader may hide (the code and the name always show).
+LIST_COLUMNS = [
+    ListColumn(key, label) for key, label in SORTABLE_COLUMNS if key not in ("code", "name")
+] + [ListColumn("phone", gettext_lazy("Phone"))]
+
+
+def _columns(sort: str, shown: set[str]) -> list[dict[str, Any]]:
     """Header links: a click sorts by the column, a second click reverses it."""
     columns = []
     for key, label in SORTABLE_COLUMNS:
+        if key not in ("code", "name") and key not in shown:
+            continue
         direction = "ascending" if sort == key else "descending" if sort == f"-{key}" else ""
         columns.append(
             {
@@ -89,6 +102,8 @@ class CustomerListView(ObjectListView):
     active_nav = ACTIVE_NAV
     template_name = "customers/customer_list.html"
     partial_template_name = "customers/partials/_table.html"
+    list_key = "customers"
+    list_columns = LIST_COLUMNS
 
     def get_filter_form(self, request: HttpRequest) -> forms.Form:
         return CustomerFilterForm(request.GET or None, actor=signed_in(request))
@@ -112,7 +127,15 @@ class CustomerListView(ObjectListView):
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         # A history restore needs the page, so the templates are told which one they fill.
-        return {"sort": self.sort, "columns": _columns(self.sort), "partial": is_partial(request)}
+        shown = lists.shown_columns(
+            lists.registered(self.list_key) or lists.RegisteredList(self.list_key, ()),
+            remembered_columns(request, self.list_key),
+        )
+        return {
+            "sort": self.sort,
+            "columns": _columns(self.sort, set(shown)),
+            "partial": is_partial(request),
+        }
 
 
 def customer_detail_context(request: HttpRequest, customer: Customer, **kwargs: Any) -> dict:
@@ -171,6 +194,61 @@ class CustomerCompletenessView(ScopedPageView):
             rows=rows, fields=fields, flagged=flagged, flagged_count=flagged_count
         )
         return render(request, "customers/completeness.html", context)
+
+
+class CustomerLevelForm(InlineEditForm):
+    value = forms.ModelChoiceField(
+        label=gettext_lazy("Customer level"), queryset=Customer.objects.none(), required=False
+    )
+
+    def clean_value(self) -> Any:
+        entry = self.cleaned_data.get("value")
+        if entry is not None and not entry.is_active:
+            raise forms.ValidationError(
+                _("“%(label)s” is no longer in use; choose another value."),
+                code="inactive",
+                params={"label": entry.label},
+            )
+        return entry
+
+
+class CustomerLevelInlineView(CustomerPageMixin, InlineEditView):
+    """客户等级 edited in place on the list, through ``customer_update`` (versioned)."""
+
+    permission = rules.CHANGE_CUSTOMER
+    field = "level"
+
+    def make_form(self, request: HttpRequest, record: Model, data: Any = None) -> forms.Form:
+        assert isinstance(record, Customer)
+        form = CustomerLevelForm(
+            data,
+            initial={"value": record.level_id, "version": record.version},
+            auto_id=f"inline-level-{record.pk}-%s",
+        )
+        choice = form.fields["value"]
+        assert isinstance(choice, forms.ModelChoiceField)
+        current: DictionaryEntry | None = record.level  # type: ignore[assignment]
+        choice.queryset = selectors.customer_dictionary_choices(
+            kind=DictionaryKind.CUSTOMER_LEVEL, current=current
+        )
+        return form
+
+    def display(self, record: Model) -> str:
+        assert isinstance(record, Customer)
+        level: DictionaryEntry | None = record.level  # type: ignore[assignment]
+        return level.label if level is not None else "—"
+
+    def label(self) -> str:
+        return _("Customer level")
+
+    def save(self, request: HttpRequest, record: Model, value: Any, version: int) -> Model:
+        assert isinstance(record, Customer)
+        return services.customer_update(
+            actor=signed_in(request), customer=record, expected_version=version, level=value
+        )
+
+    def url(self, record: Model) -> str:
+        return reverse("customers:inline_level", args=[record.pk])
 
 
 # -- create, edit, delete -----------------------------------------------------------------------
@@ -282,6 +360,7 @@ class ContactCreateView(CustomerPageMixin, ObjectFormView):
 
 
 customer_list = CustomerListView.as_view()
+customer_inline_level = CustomerLevelInlineView.as_view()
 customer_detail = CustomerDetailView.as_view()
 customer_completeness = CustomerCompletenessView.as_view()
 customer_create = CustomerCreateView.as_view()

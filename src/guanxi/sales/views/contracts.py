@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.core.selectors.pages import record_history
 from guanxi.core.views.generic import (
@@ -47,6 +48,9 @@ class ContractListView(ObjectListView):
     permission = rules.VIEW_CONTRACT
     active_nav = ACTIVE_NAV
     template_name = "sales/contract_list.html"
+    list_key = "contracts"
+    total_field = "amount"
+    total_label = gettext_lazy("Total of the matching contracts")
     filter_form = ContractFilterForm
     ordering = selectors_contracts.CONTRACT_ORDERING
 
@@ -161,6 +165,9 @@ class ReceivableListView(ObjectListView):
     permission = rules.VIEW_RECEIVABLE
     active_nav = "receivables"
     template_name = "sales/receivable_list.html"
+    list_key = "receivables"
+    total_field = "amount_due"
+    total_label = gettext_lazy("Total due of the matching receivables")
     ordering = selectors_contracts.RECEIVABLE_ORDERING
 
     def rows(self, request: HttpRequest, form: Any) -> Any:

@@ -109,6 +109,7 @@ class LeadListView(ObjectListView):
     permission = rules.VIEW_LEAD
     active_nav = ACTIVE_NAV
     template_name = "sales/lead_list.html"
+    list_key = "leads"
     partial_template_name = "sales/partials/_lead_table.html"
     filter_form = LeadFilterForm
     ordering = selectors.LEAD_LIST_ORDERING

@@ -15,6 +15,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.forms.dictionaries import apply_validation_error
@@ -57,6 +58,9 @@ class OpportunityListView(ObjectListView):
     permission = rules.VIEW_OPPORTUNITY
     active_nav = ACTIVE_NAV
     template_name = "sales/opportunity_list.html"
+    list_key = "opportunities"
+    total_field = "expected_amount"
+    total_label = gettext_lazy("Expected amount of the matching opportunities")
     partial_template_name = "sales/partials/_opportunity_table.html"
     filter_form = OpportunityFilterForm
     ordering = selectors.OPPORTUNITY_LIST_ORDERING

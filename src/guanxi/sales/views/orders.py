@@ -12,9 +12,11 @@ from typing import Any
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.core.formatting import format_money
 from guanxi.core.htmx import is_partial
+from guanxi.core.lists import ListColumn
 from guanxi.core.selectors.pages import record_history
 from guanxi.core.views.generic import (
     ObjectActionView,
@@ -34,12 +36,22 @@ from guanxi.sales.views.lines import LinesEditView, LinesFormView
 
 ACTIVE_NAV = "orders"
 NEW_ORDER_LINES = 2
+# The order list's columns a reader may hide (the code, the customer and the total always show).
+ORDER_COLUMNS = [
+    ListColumn("order_date", gettext_lazy("Order date")),
+    ListColumn("owner", gettext_lazy("Account manager")),
+    ListColumn("status", gettext_lazy("Status")),
+]
 
 
 class OrderListView(ObjectListView):
     permission = rules.VIEW_ORDER
     active_nav = ACTIVE_NAV
     template_name = "sales/order_list.html"
+    list_key = "orders"
+    list_columns = ORDER_COLUMNS
+    total_field = "total"
+    total_label = gettext_lazy("Total of the matching orders")
     partial_template_name = "sales/partials/_order_table.html"
     ordering = selectors_orders.ORDER_ORDERING
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.formatting import format_money
@@ -38,6 +39,9 @@ class QuoteListView(ObjectListView):
     permission = rules.VIEW_QUOTE
     active_nav = ACTIVE_NAV
     template_name = "sales/quote_list.html"
+    list_key = "quotes"
+    total_field = "total"
+    total_label = gettext_lazy("Total of the matching quotes")
     filter_form = QuoteFilterForm
     ordering = selectors_quotes.QUOTE_ORDERING
 

@@ -129,6 +129,7 @@ class RequestListView(ObjectListView):
     permission = rules.VIEW_SERVICEREQUEST
     active_nav = ACTIVE_NAV
     template_name = "service/request_list.html"
+    list_key = "service_requests"
     partial_template_name = "service/partials/_request_table.html"
     filter_form = ServiceFilterForm
     ordering = selectors.SERVICE_LIST_ORDERING
@@ -155,8 +156,10 @@ class RequestListView(ObjectListView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Only the table's own htmx requests (filters, search, pages) get the table alone.
         form = self.get_filter_form(request)
-        page = paginate_request(request, self.rows(request, form), ordering=self.ordering)
+        rows = self.rows(request, form)
+        page = paginate_request(request, rows, ordering=self.ordering)
         context = self.get_context(form=form, page=page, **self.extra_context(request, page))
+        context.update(self.list_context(request, rows))
         partial = is_partial(request) and request.headers.get("HX-Target") == TABLE_TARGET
         template = self.partial_template_name if partial else self.template_name
         response = render(request, template or self.template_name, context)
