@@ -26,6 +26,11 @@ class CustomersConfig(AppConfig):
         from guanxi.customers.selectors.home import customer_home_counts
         from guanxi.customers.services.documents import document_version_file_forget
 
+        from guanxi.core.imports.registry import register
+        from guanxi.customers.importers import ContactImporter, InteractionImporter
+
+        register(ContactImporter)
+        register(InteractionImporter)
         post_migrate.connect(_search_index_ensure, sender=self, dispatch_uid="guanxi_search_fts")
         post_delete.connect(
             document_version_file_forget,

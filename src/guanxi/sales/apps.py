@@ -25,6 +25,10 @@ class SalesConfig(AppConfig):
         from guanxi.sales.services.opportunities import opportunities_follow_customer
         from guanxi.sales.services.pipeline import deals_follow_customer
 
+        from guanxi.core.imports.registry import register
+        from guanxi.sales.importers import ProductImporter
+
+        register(ProductImporter)
         # A customer changing hands takes its open opportunities and deals along.
         reassign_hooks.register(opportunities_follow_customer)
         reassign_hooks.register(deals_follow_customer)

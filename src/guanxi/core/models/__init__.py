@@ -11,6 +11,7 @@ from guanxi.core.models.base import (
     ScheduledRun,
 )
 from guanxi.core.models.idempotency import IdempotencyKey
+from guanxi.core.models.imports import ImportJob
 
 __all__ = [
     "AccessLogEntry",
@@ -22,4 +23,5 @@ __all__ = [
     "CodeSequence",
     "ScheduledRun",
     "IdempotencyKey",
+    "ImportJob",
 ]
