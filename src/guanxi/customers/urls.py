@@ -1,5 +1,6 @@
 from django.urls import path
 
+from guanxi.core.views.imports import import_urlpatterns
 from guanxi.customers.views import activity as views_activity
 from guanxi.customers.views import bulk as views_bulk
 from guanxi.customers.views import churn as views_churn
@@ -149,4 +150,10 @@ urlpatterns += [
         views_pool.ownership_cap_delete,
         name="pool_cap_delete",
     ),
+]
+
+# Contact and interaction imports 联系人/交往记录导入 (the import framework's shared pages).
+urlpatterns += [
+    *import_urlpatterns("contacts", "contacts/import/"),
+    *import_urlpatterns("interactions", "interactions/import/"),
 ]

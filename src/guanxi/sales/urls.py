@@ -8,6 +8,7 @@ from guanxi.sales.views import opportunities as views_opportunities
 from guanxi.sales.views import orders as views_orders
 from guanxi.sales.views import pipeline as views_pipeline
 from guanxi.sales.views import products as views_products
+from guanxi.core.views.imports import import_urlpatterns
 from guanxi.sales.views import quotes as views_quotes
 from guanxi.sales.views import targets as views_targets
 
@@ -149,3 +150,6 @@ urlpatterns += [  # receivables 应收款 and payments 回款
     path("receivables/new/", views_contracts.receivable_create, name="receivable_create"),
     path("receivables/<int:pk>/", views_contracts.receivable_detail, name="receivable_detail"),
 ]
+
+# Product import 产品导入 (the import framework's shared pages).
+urlpatterns += import_urlpatterns("products", "products/import/")

@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from guanxi.core.api.access_log import AccessLogViewSet
 from guanxi.core.api.dictionaries import DictionaryEntryViewSet
+from guanxi.core.api.imports import import_api_urlpatterns
 
 router = SimpleRouter()
 router.register("dictionaries", DictionaryEntryViewSet, basename="api-dictionary")
@@ -14,5 +15,7 @@ router.register("audit/access", AccessLogViewSet, basename="api-access-log")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Before the apps' routers: "contacts/import/" is an import, not the contact "import".
+    *import_api_urlpatterns(),
     *router.urls,
 ]
