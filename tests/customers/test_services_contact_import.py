@@ -57,3 +57,66 @@ def test_reimporting_the_same_file_updates_or_skips(org):
     assert (changed.created_count, changed.updated_count) == (0, 1)
     assert Contact.objects.filter(external_ref="C-1").get().title == "总经理"
     assert Contact.objects.filter(customer=customer, name="李雷").count() == 1
+
+
+def test_headers_in_english_map_by_themselves(org):
+    from guanxi.core.imports.mapping import guess_mapping
+    from guanxi.customers.importers import ContactImporter
+
+    headers = ["Customer", "Contact name", "Mobile", "E-mail", "External id", "Original creation date"]
+    assert guess_mapping(headers, ContactImporter.field_table()) == {
+        "Customer": "customer",
+        "Contact name": "name",
+        "Mobile": "mobile",
+        "E-mail": "email",
+        "External id": "external_ref",
+        "Original creation date": "created_at",
+    }
+
+
+def test_gbk_csv_and_customer_by_exact_name(org):
+    manager = org["manager1"]
+    customer = CustomerFactory(owner=manager, name="杭州西湖茶业有限公司")
+    job = run_import(
+        manager,
+        "contacts",
+        [["客户名称", "联系人", "性别", "主联系人"], ["杭州西湖茶业有限公司", "陈静", "女", "是"]],
+        encoding="gbk",
+    )
+    assert job.created_count == 1, job.report
+    contact = Contact.objects.get(customer=customer, name="陈静")
+    assert contact.gender == Contact.Gender.FEMALE and contact.is_primary
+
+
+def test_customer_outside_scope_is_not_found_and_the_report_says_so(org, english):
+    outsider = CustomerFactory(owner=org["manager3"], code="KH-OTHER")
+    manager = org["manager1"]
+    mine = CustomerFactory(owner=manager)
+    job = run_import(
+        manager,
+        "contacts",
+        [
+            ["Customer", "Contact name", "Mobile"],
+            [outsider.code, "Zhao", ""],
+            [mine.code, "Qian", "12345"],
+            [mine.code, "", ""],
+            [mine.code, "Sun", ""],
+        ],
+    )
+    assert (job.created_count, job.error_count) == (1, 3)
+    assert not Contact.objects.filter(customer=outsider, name="Zhao").exists()
+    kinds = {(k["kind"], k["column"]): k["count"] for k in job.kind_counts}
+    assert kinds[("not_found", "Customer")] == 1
+    assert kinds[("required", "Contact name")] == 1
+    assert kinds[("refused", "Mobile")] == 1
+    rows = report_rows(job.report_file.read())
+    assert rows[0] == ["Customer", "Contact name", "Mobile", "Row in the file", "Problems"]
+    assert [row[3] for row in rows[1:]] == [2, 3, 4]
+    assert rows[1][:3] == ["KH-OTHER", "Zhao", ""]
+    assert "No customer “KH-OTHER”" in rows[1][4]
+    assert rows[2][4].startswith("Error · Mobile:")
+
+
+def test_importing_contacts_needs_the_right(org):
+    with pytest.raises(PermissionDenied):
+        run_import(org["exec"], "contacts", [["客户", "姓名"], ["KH1", "周"]])
