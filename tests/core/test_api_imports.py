@@ -71,10 +71,16 @@ def test_products_import_straight_away_with_a_mapping(org, api):
 def test_rights_and_other_peoples_jobs(org, api):
     data = csv_bytes([["产品名称", "类别", "单价"], ["红茶", "茶", "1"]])
     assert (
-        api("manager1").post("/api/products/import/", {"file": upload(data)}, format="multipart").status_code
+        api("manager1")
+        .post("/api/products/import/", {"file": upload(data)}, format="multipart")
+        .status_code
         == 403
     )
-    body = api("supervisor").post("/api/products/import/", {"file": upload(data)}, format="multipart").json()
+    body = (
+        api("supervisor")
+        .post("/api/products/import/", {"file": upload(data)}, format="multipart")
+        .json()
+    )
     assert api("supervisor2").get(f"/api/products/import/{body['id']}/").status_code == 404
     assert api("admin").get(f"/api/products/import/{body['id']}/").status_code == 200
     assert api("supervisor").get("/api/products/import/not-a-uuid/").status_code == 404

@@ -28,19 +28,30 @@ def test_interaction_import_journey(org, login, english):
     client = login("manager1")
     page = client.get("/customers/interactions/import/")
     assert page.status_code == 200 and "Import interactions" in page.content.decode()
-    response = client.post("/customers/interactions/import/", {"file": upload(data), "mode": "valid_rows"})
+    response = client.post(
+        "/customers/interactions/import/", {"file": upload(data), "mode": "valid_rows"}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     job = ImportJob.objects.get(entity="interactions")
     detail = client.get(response["Location"])
     assert "Summary" in detail.content.decode()  # the mapping form
-    mapping = {f"column_{i}": field for i, field in enumerate(["customer", "occurred_at", "summary", "owner"])}
-    assert client.post(f"/customers/interactions/import/{job.pk}/check/", mapping).status_code == 302
+    mapping = {
+        f"column_{i}": field
+        for i, field in enumerate(["customer", "occurred_at", "summary", "owner"])
+    }
+    assert (
+        client.post(f"/customers/interactions/import/{job.pk}/check/", mapping).status_code == 302
+    )
     page = client.get(f"/customers/interactions/import/{job.pk}/").content.decode()
     kinds = re.findall(r'<tr data-kind="(\w+)">', page)
     assert sorted(kinds) == ["future", "invalid"]
     assert "Date in the future" in page and "Invalid value" in page
     report = client.get(f"/customers/interactions/import/{job.pk}/report.xlsx")
-    rows = list(load_workbook(io.BytesIO(b"".join(report.streaming_content))).worksheets[0].iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(report.streaming_content)))
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    )
     assert [row[4] for row in rows[1:]] == [3, 4]
     assert "No user “nobody”" in rows[2][5]
     assert client.post(f"/customers/interactions/import/{job.pk}/commit/").status_code == 302

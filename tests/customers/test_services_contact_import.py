@@ -19,8 +19,8 @@ CONTACT_HEADERS = ["客户", "姓名", "职务", "手机", "邮箱", "外部编�
 
 
 def test_contacts_find_customers_imported_from_an_earlier_file_by_external_id(org):
-    from tests.customers.test_services_imports import run_import as customer_import
     from tests.customers.fixtures.imports import csv_bytes
+    from tests.customers.test_services_imports import run_import as customer_import
 
     manager = org["manager1"]
     customer_import(
@@ -33,7 +33,15 @@ def test_contacts_find_customers_imported_from_an_earlier_file_by_external_id(or
         "contacts",
         [
             CONTACT_HEADERS,
-            ["SF-ACC-001", "王芳", "采购经理", "13800138000", "wf@yunshan.cn", "SF-CON-1", "2019-04-02 09:30"],
+            [
+                "SF-ACC-001",
+                "王芳",
+                "采购经理",
+                "13800138000",
+                "wf@yunshan.cn",
+                "SF-CON-1",
+                "2019-04-02 09:30",
+            ],
         ],
     )
     assert job.state == ImportJob.State.DONE, job.error
@@ -41,7 +49,9 @@ def test_contacts_find_customers_imported_from_an_earlier_file_by_external_id(or
     contact = Contact.objects.get(external_ref="SF-CON-1")
     assert contact.customer == customer
     assert contact.mobile == "+8613800138000"
-    assert timezone.localtime(contact.created_at).replace(tzinfo=None) == datetime(2019, 4, 2, 9, 30)
+    assert timezone.localtime(contact.created_at).replace(tzinfo=None) == datetime(
+        2019, 4, 2, 9, 30
+    )
 
 
 def test_reimporting_the_same_file_updates_or_skips(org):
@@ -63,7 +73,14 @@ def test_headers_in_english_map_by_themselves(org):
     from guanxi.core.imports.mapping import guess_mapping
     from guanxi.customers.importers import ContactImporter
 
-    headers = ["Customer", "Contact name", "Mobile", "E-mail", "External id", "Original creation date"]
+    headers = [
+        "Customer",
+        "Contact name",
+        "Mobile",
+        "E-mail",
+        "External id",
+        "Original creation date",
+    ]
     assert guess_mapping(headers, ContactImporter.field_table()) == {
         "Customer": "customer",
         "Contact name": "name",

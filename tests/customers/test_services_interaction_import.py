@@ -83,7 +83,15 @@ def test_all_or_nothing_imports_nothing_when_a_row_is_refused(org, account):
 def test_queries_per_batch_are_bounded(org, account, django_assert_max_num_queries):
     def rows(count, start):
         return [HEADERS] + [
-            ["KH-I-1", "刘洋", f"2020-01-{1 + i % 28:02d}", "", f"回访 {start + i}", "manager1", f"Q-{start + i}"]
+            [
+                "KH-I-1",
+                "刘洋",
+                f"2020-01-{1 + i % 28:02d}",
+                "",
+                f"回访 {start + i}",
+                "manager1",
+                f"Q-{start + i}",
+            ]
             for i in range(count)
         ]
 

@@ -18,16 +18,15 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: models and services can be imported only once the app registry is ready.
         from guanxi.accounts import roles
+        from guanxi.core.imports.registry import register
         from guanxi.customers import (
             notifications,  # noqa: F401  (its notification kinds)
             rules,  # (registers the app's rule permissions)
         )
+        from guanxi.customers.importers import ContactImporter, InteractionImporter
         from guanxi.customers.models import DocumentVersion
         from guanxi.customers.selectors.home import customer_home_counts
         from guanxi.customers.services.documents import document_version_file_forget
-
-        from guanxi.core.imports.registry import register
-        from guanxi.customers.importers import ContactImporter, InteractionImporter
 
         register(ContactImporter)
         register(InteractionImporter)

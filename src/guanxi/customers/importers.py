@@ -39,7 +39,17 @@ CUSTOMER_COLUMN = Column(
     "customer",
     gettext_lazy("Customer"),
     REF,
-    ("客户", "客户名称", "所属客户", "客户编号", "公司", "公司名称", "customer", "account", "company"),
+    (
+        "客户",
+        "客户名称",
+        "所属客户",
+        "客户编号",
+        "公司",
+        "公司名称",
+        "customer",
+        "account",
+        "company",
+    ),
     required=True,
 )
 
@@ -68,12 +78,12 @@ def customers_find(actor: Any, rows: list[ImportRow]) -> None:
         text = row.values.get("customer")
         if not text:
             continue
-        customer = by_code.get(text) or by_ref.get(text)
+        match: Customer | None = by_code.get(text) or by_ref.get(text)
         named = by_name.get(text, [])
-        if customer is None and len(named) == 1:
-            customer = named[0]
-        if customer is not None:
-            row.related["customer"] = customer
+        if match is None and len(named) == 1:
+            match = named[0]
+        if match is not None:
+            row.related["customer"] = match
         elif named:
             row.error(
                 "customer",
@@ -84,7 +94,10 @@ def customers_find(actor: Any, rows: list[ImportRow]) -> None:
         else:
             row.error(
                 "customer",
-                _("No customer “%(value)s” that you may see (give its code, external id or exact name).")
+                _(
+                    "No customer “%(value)s” that you may see "
+                    "(give its code, external id or exact name)."
+                )
                 % {"value": text},
                 "not_found",
             )
@@ -101,14 +114,50 @@ class ContactImporter(Importer):
     list_url = "customers:list"
     columns = (
         CUSTOMER_COLUMN,
-        Column("name", gettext_lazy("Contact name"), synonyms=("姓名", "联系人", "联系人姓名", "名字", "name", "contact", "fullname"), required=True, max_length=100),
-        Column("gender", gettext_lazy("Gender"), CHOICE, ("性别", "gender", "sex"), choices=Contact.Gender),
-        Column("title", gettext_lazy("Job title"), synonyms=("职务", "职位", "头衔", "title", "jobtitle", "position"), max_length=100),
-        Column("office_phone", gettext_lazy("Office phone"), synonyms=("办公电话", "座机", "电话", "officephone", "phone", "workphone")),
-        Column("mobile", gettext_lazy("Mobile"), synonyms=("手机", "手机号", "移动电话", "mobile", "cellphone", "cell")),
-        Column("email", gettext_lazy("E-mail"), synonyms=("邮箱", "电子邮件", "电子邮箱", "email", "mail")),
-        Column("notes", gettext_lazy("Notes"), synonyms=("备注", "说明", "notes", "note", "remarks")),
-        Column("is_primary", gettext_lazy("Primary contact"), BOOL, ("主联系人", "首要联系人", "primary", "isprimary")),
+        Column(
+            "name",
+            gettext_lazy("Contact name"),
+            synonyms=("姓名", "联系人", "联系人姓名", "名字", "name", "contact", "fullname"),
+            required=True,
+            max_length=100,
+        ),
+        Column(
+            "gender",
+            gettext_lazy("Gender"),
+            CHOICE,
+            ("性别", "gender", "sex"),
+            choices=Contact.Gender,
+        ),
+        Column(
+            "title",
+            gettext_lazy("Job title"),
+            synonyms=("职务", "职位", "头衔", "title", "jobtitle", "position"),
+            max_length=100,
+        ),
+        Column(
+            "office_phone",
+            gettext_lazy("Office phone"),
+            synonyms=("办公电话", "座机", "电话", "officephone", "phone", "workphone"),
+        ),
+        Column(
+            "mobile",
+            gettext_lazy("Mobile"),
+            synonyms=("手机", "手机号", "移动电话", "mobile", "cellphone", "cell"),
+        ),
+        Column(
+            "email",
+            gettext_lazy("E-mail"),
+            synonyms=("邮箱", "电子邮件", "电子邮箱", "email", "mail"),
+        ),
+        Column(
+            "notes", gettext_lazy("Notes"), synonyms=("备注", "说明", "notes", "note", "remarks")
+        ),
+        Column(
+            "is_primary",
+            gettext_lazy("Primary contact"),
+            BOOL,
+            ("主联系人", "首要联系人", "primary", "isprimary"),
+        ),
     )
     _FIELDS = ("name", "gender", "title", "office_phone", "mobile", "email", "notes")
 
@@ -156,7 +205,9 @@ class ContactImporter(Importer):
             )
             row.existing = created
             return CREATED
-        phone_fields_normalise(values, {"office_phone": "office_phone", "mobile": "mobile"}, current=contact)
+        phone_fields_normalise(
+            values, {"office_phone": "office_phone", "mobile": "mobile"}, current=contact
+        )
         changes = self.changes(contact, values)
         if not changes:
             return UNCHANGED
@@ -172,17 +223,54 @@ class InteractionImporter(Importer):
     label = gettext_lazy("interactions")
     permission = rules.ADD_INTERACTION
     url_namespace = "customers"
-    list_url = "customers:list"
+    list_url = "customers:interaction_list"
     owner_field = "owner"
     columns = (
         CUSTOMER_COLUMN,
-        Column("contact", gettext_lazy("Contact"), REF, ("联系人", "联系人姓名", "contact", "contactname")),
-        Column("occurred_at", gettext_lazy("Date"), DATETIME, ("日期", "时间", "交往日期", "交往时间", "拜访日期", "date", "occurredat", "time"), required=True),
-        Column("kind", gettext_lazy("Kind"), CHOICE, ("类型", "方式", "交往方式", "kind", "type", "channel"), choices=Interaction.Kind),
-        Column("place", gettext_lazy("Place"), synonyms=("地点", "地址", "place", "location"), max_length=200),
-        Column("summary", gettext_lazy("Summary"), synonyms=("概要", "摘要", "主题", "标题", "summary", "subject", "title"), required=True, max_length=200),
-        Column("details", gettext_lazy("Details"), synonyms=("详细信息", "详情", "内容", "记录", "details", "description", "notes")),
-        Column("owner", gettext_lazy("Recorded by"), OWNER, ("记录人", "负责人", "业务员", "客户经理", "owner", "recordedby", "user")),
+        Column(
+            "contact",
+            gettext_lazy("Contact"),
+            REF,
+            ("联系人", "联系人姓名", "contact", "contactname"),
+        ),
+        Column(
+            "occurred_at",
+            gettext_lazy("Date"),
+            DATETIME,
+            ("日期", "时间", "交往日期", "交往时间", "拜访日期", "date", "occurredat", "time"),
+            required=True,
+        ),
+        Column(
+            "kind",
+            gettext_lazy("Kind"),
+            CHOICE,
+            ("类型", "方式", "交往方式", "kind", "type", "channel"),
+            choices=Interaction.Kind,
+        ),
+        Column(
+            "place",
+            gettext_lazy("Place"),
+            synonyms=("地点", "地址", "place", "location"),
+            max_length=200,
+        ),
+        Column(
+            "summary",
+            gettext_lazy("Summary"),
+            synonyms=("概要", "摘要", "主题", "标题", "summary", "subject", "title"),
+            required=True,
+            max_length=200,
+        ),
+        Column(
+            "details",
+            gettext_lazy("Details"),
+            synonyms=("详细信息", "详情", "内容", "记录", "details", "description", "notes"),
+        ),
+        Column(
+            "owner",
+            gettext_lazy("Recorded by"),
+            OWNER,
+            ("记录人", "负责人", "业务员", "客户经理", "owner", "recordedby", "user"),
+        ),
     )
     _FIELDS = ("kind", "occurred_at", "place", "summary", "details")
 
@@ -198,7 +286,10 @@ class InteractionImporter(Importer):
                 except ValidationError:
                     row.error(
                         "occurred_at",
-                        _("The date is in the future: only interactions that happened are imported."),
+                        _(
+                            "The date is in the future: "
+                            "only interactions that happened are imported."
+                        ),
                         "future",
                     )
         customers_find(self.actor, [row for row in rows if not row.failed])
@@ -221,21 +312,23 @@ class InteractionImporter(Importer):
             by_name.setdefault((contact.customer_id, contact.name), []).append(contact)
         for row in rows:
             text, customer = row.values["contact"], row.related["customer"]
-            contact = by_ref.get(text)
-            if contact is not None and contact.customer_id != customer.pk:
-                contact = None
+            match: Contact | None = by_ref.get(text)
+            if match is not None and match.customer_id != customer.pk:
+                match = None
             named = by_name.get((customer.pk, text), [])
-            if contact is None and len(named) == 1:
-                contact = named[0]
-            if contact is not None:
-                row.related["contact"] = contact
+            if match is None and len(named) == 1:
+                match = named[0]
+            if match is not None:
+                row.related["contact"] = match
             else:
                 row.error(
                     "contact",
                     _("“%(customer)s” has no contact “%(value)s”.")
                     % {"customer": customer.name, "value": text}
                     if not named
-                    else _("Several contacts are called “%(value)s”: give the contact's external id.")
+                    else _(
+                        "Several contacts are called “%(value)s”: give the contact's external id."
+                    )
                     % {"value": text},
                     "ambiguous" if named else "not_found",
                 )
@@ -256,7 +349,10 @@ class InteractionImporter(Importer):
             if key in present:
                 row.warning(
                     "summary",
-                    _("This interaction is present already (same customer, date and summary); the row is skipped."),
+                    _(
+                        "This interaction is present already "
+                        "(same customer, date and summary); the row is skipped."
+                    ),
                     "present",
                 )
                 row.outcome = UNCHANGED

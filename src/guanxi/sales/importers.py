@@ -36,13 +36,46 @@ class ProductImporter(Importer):
     url_namespace = "sales"
     list_url = "sales:product_list"
     columns = (
-        Column("name", gettext_lazy("Product name"), synonyms=("产品名称", "品名", "名称", "产品", "name", "product", "productname"), required=True, max_length=200),
-        Column("model_no", gettext_lazy("Model"), synonyms=("型号", "规格型号", "规格", "model", "modelno", "sku"), max_length=100),
-        Column("grade", gettext_lazy("Grade/batch"), synonyms=("等级", "批次", "等级批次", "grade", "batch"), max_length=100),
-        Column("category", gettext_lazy("Category"), REF, ("类别", "分类", "产品类别", "产品分类", "category"), required=True),
+        Column(
+            "name",
+            gettext_lazy("Product name"),
+            synonyms=("产品名称", "品名", "名称", "产品", "name", "product", "productname"),
+            required=True,
+            max_length=200,
+        ),
+        Column(
+            "model_no",
+            gettext_lazy("Model"),
+            synonyms=("型号", "规格型号", "规格", "model", "modelno", "sku"),
+            max_length=100,
+        ),
+        Column(
+            "grade",
+            gettext_lazy("Grade/batch"),
+            synonyms=("等级", "批次", "等级批次", "grade", "batch"),
+            max_length=100,
+        ),
+        Column(
+            "category",
+            gettext_lazy("Category"),
+            REF,
+            ("类别", "分类", "产品类别", "产品分类", "category"),
+            required=True,
+        ),
         Column("unit", gettext_lazy("Unit"), REF, ("单位", "计量单位", "unit", "uom")),
-        Column("price", gettext_lazy("Price"), DECIMAL, ("价格", "单价", "售价", "price", "unitprice"), required=True),
-        Column("is_active", gettext_lazy("Active"), BOOL, ("启用", "有效", "在售", "active", "isactive")),
+        Column(
+            "price",
+            gettext_lazy("Price"),
+            DECIMAL,
+            ("价格", "单价", "售价", "price", "unitprice"),
+            required=True,
+        ),
+        Column(
+            "is_active",
+            gettext_lazy("Active"),
+            BOOL,
+            ("启用", "有效", "在售", "active", "isactive"),
+        ),
     )
     _FIELDS = ("name", "model_no", "grade", "price", "is_active")
 

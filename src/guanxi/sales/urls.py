@@ -2,13 +2,13 @@
 
 from django.urls import path
 
+from guanxi.core.views.imports import import_urlpatterns
 from guanxi.sales.views import contracts as views_contracts
 from guanxi.sales.views import leads as views_leads
 from guanxi.sales.views import opportunities as views_opportunities
 from guanxi.sales.views import orders as views_orders
 from guanxi.sales.views import pipeline as views_pipeline
 from guanxi.sales.views import products as views_products
-from guanxi.core.views.imports import import_urlpatterns
 from guanxi.sales.views import quotes as views_quotes
 from guanxi.sales.views import targets as views_targets
 

@@ -50,9 +50,12 @@ class EntityImportFindingSerializer(serializers.Serializer):
 
 
 class EntityImportKindSerializer(serializers.Serializer):
+    # A serializer field named "label" shadows Field.label for the stubs, not at runtime.
     kind = serializers.CharField()
     column = serializers.CharField()
-    label = serializers.CharField(help_text="The kind of problem, in the importer's language.")
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The kind of problem, in the importer's language."
+    )
     count = serializers.IntegerField(help_text="Exact number of such findings in the file.")
 
 
@@ -144,7 +147,9 @@ class _EntityImportView(UserLanguageMixin, APIView):
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if not request.user.has_perm(self.spec.permission):
-            raise PermissionDenied(_("You may not import %(entity)s.") % {"entity": self.spec.label})
+            raise PermissionDenied(
+                _("You may not import %(entity)s.") % {"entity": self.spec.label}
+            )
 
     def job(self, pk: str) -> ImportJob:
         try:
@@ -176,7 +181,9 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
             tags=[tag],
             request={"multipart/form-data": EntityImportCreateSerializer},
             responses={
-                201: OpenApiResponse(EntityImportJobSerializer, description="Checked (or imported)"),
+                201: OpenApiResponse(
+                    EntityImportJobSerializer, description="Checked (or imported)"
+                ),
                 **JOB_RESPONSES,
             },
         )

@@ -221,4 +221,3 @@ class FilePass:
             raise ValidationError(
                 {"file": _("A file can have at most %(count)d rows.") % {"count": MAX_IMPORT_ROWS}}
             )
-

@@ -45,7 +45,14 @@ EXTERNAL_REF_SYNONYMS = (
     "sourceid",
     "legacyid",
 )
-CREATED_AT_SYNONYMS = ("原始创建时间", "创建时间", "创建日期", "createdat", "createddate", "created")
+CREATED_AT_SYNONYMS = (
+    "原始创建时间",
+    "创建时间",
+    "创建日期",
+    "createdat",
+    "createddate",
+    "created",
+)
 
 
 @dataclass(frozen=True)
@@ -65,9 +72,7 @@ class Column:
 
 
 def external_ref_column() -> Column:
-    return Column(
-        "external_ref", _("External id"), synonyms=EXTERNAL_REF_SYNONYMS, max_length=100
-    )
+    return Column("external_ref", _("External id"), synonyms=EXTERNAL_REF_SYNONYMS, max_length=100)
 
 
 def created_at_column() -> Column:
@@ -161,9 +166,7 @@ class Importer:
     @staticmethod
     def changes(instance: Any, values: Mapping[str, Any]) -> dict[str, Any]:
         """The ``values`` that differ from ``instance``'s."""
-        return {
-            name: value for name, value in values.items() if getattr(instance, name) != value
-        }
+        return {name: value for name, value in values.items() if getattr(instance, name) != value}
 
     def keep_created_at(self, instance: Any, created_at: datetime | None) -> None:
         if created_at is not None:

@@ -44,7 +44,8 @@ class ReportWriter:
         self.header_of = header_of
         self.counts: dict[tuple[str, str], int] = {}
         self.entries: list[dict[str, Any]] = []
-        self.file = tempfile.TemporaryFile(suffix=".xlsx")
+        # Closed by whoever takes it from close() (the service, once stored with the job).
+        self.file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
         self.book = Workbook(write_only=True)
         self.sheet = self.book.create_sheet(_("Report"))
         self.sheet.append([*headers, _("Row in the file"), _("Problems")])
@@ -92,7 +93,7 @@ class ReportWriter:
             )
         ]
 
-    def close(self):
+    def close(self) -> Any:
         self.book.save(self.file)
         self.file.seek(0)
         return self.file

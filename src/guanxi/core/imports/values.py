@@ -75,7 +75,9 @@ def parse_value(column: Column, text: str, choices: dict[str, str] | None = None
         try:
             return int(text.translate(_MONEY_NOISE))
         except ValueError as error:
-            raise ValidationError(_("“%(value)s” is not a whole number.") % {"value": text}) from error
+            raise ValidationError(
+                _("“%(value)s” is not a whole number.") % {"value": text}
+            ) from error
     if kind == DECIMAL:
         try:
             value = Decimal(text.translate(_MONEY_NOISE))
@@ -95,10 +97,10 @@ def parse_value(column: Column, text: str, choices: dict[str, str] | None = None
             return False
         raise ValidationError(_("“%(value)s”: write yes or no (是/否).") % {"value": text})
     if kind == CHOICE:
-        value = (choices or {}).get(fold(text))
-        if value is None:
+        choice = (choices or {}).get(fold(text))
+        if choice is None:
             raise ValidationError(_("“%(value)s” is not a valid choice.") % {"value": text})
-        return value
+        return choice
     if column.max_length is not None and len(text) > column.max_length:
         raise ValidationError(
             _("At most %(count)d characters (this one has %(length)d).")

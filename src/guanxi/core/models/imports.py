@@ -77,9 +77,7 @@ class ImportJob(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(max_length=64, editable=False)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
-    mode = models.CharField(
-        _("mode"), max_length=16, choices=Mode.choices, default=Mode.VALID_ROWS
-    )
+    mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default=Mode.VALID_ROWS)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.UPLOADED
     )
@@ -106,7 +104,9 @@ class ImportJob(models.Model):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["entity", "created_by", "-created_at"], name="import_job_entity")]
+        indexes = [
+            models.Index(fields=["entity", "created_by", "-created_at"], name="import_job_entity")
+        ]
 
     def __str__(self) -> str:
         return self.file_name

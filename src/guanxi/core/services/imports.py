@@ -48,11 +48,11 @@ def importer_require(*, actor: Any, entity: str) -> type[Importer]:
     try:
         spec = importer_for(entity)
     except LookupError as missing:
-        raise ValidationError({"entity": _("Nothing can be imported as “%(entity)s”.") % {"entity": entity}}) from missing
+        raise ValidationError(
+            {"entity": _("Nothing can be imported as “%(entity)s”.") % {"entity": entity}}
+        ) from missing
     if not actor.has_perm(spec.permission):
-        raise PermissionDenied(
-            _("You may not import %(entity)s.") % {"entity": spec.label}
-        )
+        raise PermissionDenied(_("You may not import %(entity)s.") % {"entity": spec.label})
     return spec
 
 
@@ -85,7 +85,10 @@ def import_job_create(
         raise ValidationError({"mode": _("Choose how rows with errors are handled.")})
     if (upload.size or 0) > MAX_IMPORT_BYTES:
         raise ValidationError(
-            {"file": _("The file is larger than %(size)d MB.") % {"size": MAX_IMPORT_BYTES // (1024 * 1024)}}
+            {
+                "file": _("The file is larger than %(size)d MB.")
+                % {"size": MAX_IMPORT_BYTES // (1024 * 1024)}
+            }
         )
     name = os.path.basename(upload.name or "import.csv")[:255]
     binary = _binary(upload)
@@ -169,7 +172,9 @@ def import_job_validate(
     With ``then_commit`` the rows are imported right after a check (for the API).
     """
     spec = importer_require(actor=actor, entity=job.entity)
-    chosen = _mapping(spec, job.mapping if mapping is None else mapping, import_job_headers(job=job))
+    chosen = _mapping(
+        spec, job.mapping if mapping is None else mapping, import_job_headers(job=job)
+    )
     if mode is not None and mode not in ImportJob.Mode.values:
         raise ValidationError({"mode": _("Choose how rows with errors are handled.")})
     with transaction.atomic():

@@ -49,7 +49,9 @@ class EntityImportUploadForm(forms.Form):
 class EntityImportMappingForm(forms.Form):
     """One choice per file column: the field it fills, or nothing."""
 
-    def __init__(self, *args: Any, spec: type[Importer], headers: list[str], mapping: dict, **kwargs: Any):
+    def __init__(
+        self, *args: Any, spec: type[Importer], headers: list[str], mapping: dict, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         choices = [("", _("— do not import —"))] + [
             (column.name, column.label) for column in spec.all_columns()
@@ -177,7 +179,9 @@ def import_check(request: HttpRequest, entity: str, pk: Any) -> HttpResponse:
     form = EntityImportMappingForm(request.POST, spec=spec, headers=headers, mapping=job.mapping)
     if form.is_valid():
         try:
-            services_imports.import_job_validate(actor=request.user, job=job, mapping=form.mapping())
+            services_imports.import_job_validate(
+                actor=request.user, job=job, mapping=form.mapping()
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -216,14 +220,16 @@ def import_progress(request: HttpRequest, entity: str, pk: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_report(request: HttpRequest, entity: str, pk: Any) -> HttpResponse:
+def import_report(request: HttpRequest, entity: str, pk: Any) -> FileResponse:
     """The whole report: every row with a problem as uploaded, plus its messages."""
     spec = _spec(request, entity)
     job = _job(request, spec, pk)
     if not job.report_file:
         raise Http404
     name = _("%(file)s-report.xlsx") % {"file": job.file_name.rsplit(".", 1)[0]}
-    return FileResponse(job.report_file.open("rb"), as_attachment=True, filename=name, content_type=XLSX_TYPE)
+    return FileResponse(
+        job.report_file.open("rb"), as_attachment=True, filename=name, content_type=XLSX_TYPE
+    )
 
 
 @login_required

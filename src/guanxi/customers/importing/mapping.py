@@ -83,8 +83,6 @@ REQUIRED_FIELDS = ("name",)
 NOT_A_CUSTOMER_FIELD = gettext_lazy("“%(field)s” is not a customer field.")
 
 
-
-
 def field_labels(fields=IMPORT_FIELDS) -> dict[str, str]:
     """Each importable field's label in the active language."""
     return _generic.field_labels(fields)
@@ -103,7 +101,7 @@ def mapping_clean(
     required=REQUIRED_FIELDS,
     not_a_field=NOT_A_CUSTOMER_FIELD,
 ) -> dict[str, str]:
-    """Check a mapping chosen by a person (see :func:`guanxi.core.imports.mapping.mapping_clean`)."""
+    """A mapping chosen by a person, checked (``guanxi.core.imports.mapping.mapping_clean``)."""
     return _generic.mapping_clean(
         mapping, headers, fields=fields, required=required, not_a_field=not_a_field
     )
