@@ -147,7 +147,10 @@ def test_customer_import_keeps_external_id_creation_date_and_owner_by_display_na
     manager = org["manager2"]
     manager.last_name, manager.first_name = "钱", "多多"
     manager.save()
-    rows = [["客户名称", "外部编号", "客户经理", "创建时间"], ["北京老字号", "OLD-9", "钱多多", "2015-07-01"]]
+    rows = [
+        ["客户名称", "外部编号", "客户经理", "创建时间"],
+        ["北京老字号", "OLD-9", "钱多多", "2015-07-01"],
+    ]
     customer_import(admin, csv_bytes(rows))
     customer = Customer.objects.get(external_ref="OLD-9")
     assert customer.owner == manager

@@ -103,6 +103,9 @@ def customers_find(actor: Any, rows: list[ImportRow]) -> None:
             )
 
 
+_PHONES = ("office_phone", "mobile")
+
+
 class ContactImporter(Importer):
     """Contacts 联系人: a person at a customer."""
 
@@ -205,9 +208,9 @@ class ContactImporter(Importer):
             )
             row.existing = created
             return CREATED
-        phone_fields_normalise(
-            values, {"office_phone": "office_phone", "mobile": "mobile"}, current=contact
-        )
+        labels = {name: Contact._meta.get_field(name).verbose_name for name in _PHONES}
+        # Stored in E.164: compared normalised, so an unchanged number is no change.
+        phone_fields_normalise(values, labels, current=contact)
         changes = self.changes(contact, values)
         if not changes:
             return UNCHANGED
