@@ -53,8 +53,10 @@ def test_unknown_category_and_bad_price_are_reported(org, catalogue, english):
     )
     assert job.error_count == 1
     rows = report_rows(job.report_file.read())
+    # Every problem of the row at once, in its one report line.
     assert "“abc” is not a number." in rows[1][-1]
-    assert {k["kind"] for k in job.kind_counts} == {"invalid"}
+    assert "No product category “花茶”." in rows[1][-1]
+    assert {k["kind"] for k in job.kind_counts} == {"invalid", "not_found"}
 
 
 def test_account_managers_cannot_import_the_catalogue(org, catalogue):

@@ -295,8 +295,10 @@ class InteractionImporter(Importer):
                         ),
                         "future",
                     )
-        customers_find(self.actor, [row for row in rows if not row.failed])
-        self._contacts_find([row for row in rows if not row.failed and row.values.get("contact")])
+        customers_find(self.actor, rows)
+        self._contacts_find(
+            [r for r in rows if "customer" in r.related and r.values.get("contact")]
+        )
 
     @staticmethod
     def _contacts_find(rows: list[ImportRow]) -> None:

@@ -97,13 +97,13 @@ class ProductImporter(Importer):
         units = self._unit_table() if any(row.values.get("unit") for row in rows) else {}
         for row in rows:
             category = categories.get(row.values.get("category", ""))
-            if category is None:
+            if category is None and "category" in row.values:
                 row.error(
                     "category",
                     _("No product category “%(value)s”.") % {"value": row.values.get("category")},
                     "not_found",
                 )
-            else:
+            elif category is not None:
                 row.related["category"] = category
             unit_text = row.values.get("unit")
             if unit_text:

@@ -159,11 +159,12 @@ class FilePass:
         row.outcome = outcome
 
     def _batch(self, batch: list[ImportRow], *, dry_run: bool) -> None:
-        ready = [row for row in batch if not row.failed and not row.outcome]
-        self._find_existing(ready)
-        ready = [row for row in ready if not row.failed]
-        self.importer.prepare(ready)
-        ready = [row for row in ready if not row.failed]
+        # Rows with errors are looked up too: the report then names every problem of a row
+        # at once (a bad price and an unknown category), not one per upload.
+        pending = [row for row in batch if not row.outcome]
+        self._find_existing([row for row in pending if not row.failed])
+        self.importer.prepare(pending)
+        ready = [row for row in pending if not row.failed]
         self.importer.natural_match([row for row in ready if row.existing is None])
         with transaction.atomic():
             for row in ready:
