@@ -208,7 +208,7 @@ class ContactImporter(Importer):
             )
             row.existing = created
             return CREATED
-        labels = {name: Contact._meta.get_field(name).verbose_name for name in _PHONES}
+        labels = services_customers.field_labels(Contact, _PHONES)
         # Stored in E.164: compared normalised, so an unchanged number is no change.
         phone_fields_normalise(values, labels, current=contact)
         changes = self.changes(contact, values)
