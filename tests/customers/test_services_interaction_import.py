@@ -112,3 +112,30 @@ def test_queries_per_batch_are_bounded(org, account, django_assert_max_num_queri
     assert per_row <= 40, per_row
     with django_assert_max_num_queries(len(few) + 20 * 40):
         run_import(org["manager1"], "interactions", rows(25, 200))
+
+
+def test_an_xlsx_with_date_cells_english_headers_and_owner_by_email(org, account):
+    org["manager2"].email = "ma.li@example.cn"
+    org["manager2"].save()
+    job = run_import(
+        org["supervisor"],
+        "interactions",
+        [
+            ["Customer", "Contact", "Date", "Kind", "Summary", "Recorded by"],
+            [
+                "SF-1",
+                "刘洋",
+                datetime(2020, 5, 6, 15, 30),
+                "Meeting",
+                "Contract talk",
+                "MA.LI@example.cn",
+            ],
+        ],
+        name="interactions.xlsx",
+    )
+    assert job.created_count == 1, job.report
+    meeting = Interaction.objects.get(summary="Contract talk")
+    assert timezone.localtime(meeting.occurred_at).replace(tzinfo=None) == datetime(
+        2020, 5, 6, 15, 30
+    )
+    assert meeting.kind == Interaction.Kind.MEETING and meeting.on_behalf_of == org["manager2"]
