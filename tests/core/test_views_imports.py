@@ -92,3 +92,30 @@ def test_a_bad_file_is_a_form_error_not_a_500(org, login):
     )
     assert response.status_code == 400
     assert ".xls" in response.content.decode()
+
+
+def test_the_upload_page_lists_recent_jobs_in_few_queries(
+    org, login, django_assert_max_num_queries
+):
+    client = login("manager1")
+    for _ in range(3):
+        client.post(
+            "/customers/contacts/import/",
+            {"file": upload(csv_bytes([["客户", "姓名"], ["KH", "周"]])), "mode": "valid_rows"},
+        )
+    with django_assert_max_num_queries(12):
+        page = client.get("/customers/contacts/import/")
+    assert page.content.decode().count(">customers.csv</a>") == 3
+
+
+def test_an_imported_record_shows_its_original_creation_date(org, login, english):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    customer = CustomerFactory(owner=org["manager1"], external_ref="CRM-OLD-1")
+    customer.created_at = timezone.make_aware(datetime(2016, 8, 9, 10, 0))
+    customer.save()
+    page = login("manager1").get(f"/customers/{customer.pk}/").content.decode()
+    assert "Original creation date" in page and "2016-08-09 10:00" in page
+    assert "CRM-OLD-1" in page
