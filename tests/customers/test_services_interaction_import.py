@@ -139,3 +139,18 @@ def test_an_xlsx_with_date_cells_english_headers_and_owner_by_email(org, account
         2020, 5, 6, 15, 30
     )
     assert meeting.kind == Interaction.Kind.MEETING and meeting.on_behalf_of == org["manager2"]
+
+
+def test_an_account_manager_names_only_themselves_or_the_customers_manager(org, account):
+    job = run_import(
+        org["manager1"],
+        "interactions",
+        [
+            HEADERS,
+            ["KH-I-1", "", "2022-03-01", "", "自己拜访", "manager1", ""],
+            ["KH-I-1", "", "2022-03-02", "", "替同事记录", "manager2", ""],
+        ],
+    )
+    assert (job.created_count, job.error_count) == (1, 1)
+    assert job.kind_counts[0]["kind"] == "refused" and job.kind_counts[0]["column"] == "记录人"
+    assert not Interaction.objects.filter(summary="替同事记录").exists()

@@ -29,6 +29,7 @@ from guanxi.core.imports.registry import (
 )
 from guanxi.core.imports.values import not_in_future
 from guanxi.core.phones import phone_fields_normalise
+from guanxi.core.rules import manages_accounts, sees_everything, supervises
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers import rules
 from guanxi.customers.models import Contact, Customer, Interaction
@@ -296,9 +297,30 @@ class InteractionImporter(Importer):
                         "future",
                     )
         customers_find(self.actor, rows)
+        self._owners_check(rows)
         self._contacts_find(
             [r for r in rows if "customer" in r.related and r.values.get("contact")]
         )
+
+    def _owners_check(self, rows: list[ImportRow]) -> None:
+        """Who had an interaction: anyone for a supervisor, an administrator or an executive
+        (a migration names the people of the old system); else the importer or the
+        customer's account manager, as when logging one by hand for them."""
+        if supervises(self.actor) or sees_everything(self.actor) or manages_accounts(self.actor):
+            return
+        for row in rows:
+            owner_id, customer = row.values.get("owner"), row.related.get("customer")
+            if owner_id is None or owner_id == self.actor.pk:
+                continue
+            if customer is None or owner_id != customer.owner_id:
+                row.error(
+                    "owner",
+                    _(
+                        "You may import interactions had by yourself or by the customer's "
+                        "account manager only."
+                    ),
+                    "refused",
+                )
 
     @staticmethod
     def _contacts_find(rows: list[ImportRow]) -> None:
