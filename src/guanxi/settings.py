@@ -383,6 +383,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["InteractionKindEnum"] = (
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["CreditStatusEnum"] = (
     "guanxi.customers.models.Customer.CreditStatus"
 )
+# The state of an import job (core's, for any entity, and the customer import's: same values).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ImportJobStateEnum"] = (
+    "guanxi.core.models.ImportJob.State"
+)
 
 # --- churn handling 客户流失管理 --------------------------------------------------------------
 # A customer whose last order (or, without orders, creation) is older than this many months

@@ -63,3 +63,24 @@ def daily_backup() -> str:
 def purge_access_log() -> int:
     """Delete sensitive-access log entries older than ``GUANXI_ACCESS_LOG_DAYS`` (default 1095)."""
     return access_log.access_log_purge()
+
+
+# -- imports of registered entities (contacts, interactions, products…) ----------------------
+
+
+@task()
+def import_job_validate_task(job_id: str, then_commit: bool = False) -> str:
+    """Check an import (dry run), then import it too when ``then_commit``."""
+    from guanxi.core.services import imports as services_imports
+
+    job = services_imports.import_job_run_validation(job_id=job_id, then_commit=then_commit)
+    return job.state if job is not None else "missing"
+
+
+@task()
+def import_job_commit_task(job_id: str) -> str:
+    """Import the rows of a checked import."""
+    from guanxi.core.services import imports as services_imports
+
+    job = services_imports.import_job_run_commit(job_id=job_id)
+    return job.state if job is not None else "missing"

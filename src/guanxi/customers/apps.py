@@ -19,15 +19,19 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: models and services can be imported only once the app registry is ready.
         from guanxi.accounts import roles
+        from guanxi.core.imports.registry import register
         from guanxi.customers import (
             notifications,  # noqa: F401  (its notification kinds)
             rules,  # (registers the app's rule permissions)
         )
+        from guanxi.customers.importers import ContactImporter, InteractionImporter
         from guanxi.customers.models import Customer, DocumentVersion
         from guanxi.customers.selectors import search as customer_search
         from guanxi.customers.selectors.home import customer_home_panel
         from guanxi.customers.services.documents import document_version_file_forget
 
+        register(ContactImporter)
+        register(InteractionImporter)
         post_migrate.connect(_search_index_ensure, sender=self, dispatch_uid="guanxi_search_fts")
         post_delete.connect(
             document_version_file_forget,

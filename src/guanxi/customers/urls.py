@@ -1,5 +1,6 @@
 from django.urls import path
 
+from guanxi.core.views.imports import import_urlpatterns
 from guanxi.customers.views import activity as views_activity
 from guanxi.customers.views import bulk as views_bulk
 from guanxi.customers.views import churn as views_churn
@@ -166,4 +167,10 @@ urlpatterns += [
         name="contact_personal_data",
     ),
     path("contacts/<int:pk>/anonymise/", views_privacy.contact_anonymise, name="contact_anonymise"),
+]
+
+# Contact and interaction imports 联系人/交往记录导入 (the import framework's shared pages).
+urlpatterns += [
+    *import_urlpatterns("contacts", "contacts/import/"),
+    *import_urlpatterns("interactions", "interactions/import/"),
 ]

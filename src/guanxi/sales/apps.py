@@ -15,6 +15,7 @@ class SalesConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the app registry is ready: these modules import the models.
         from guanxi.accounts import roles
+        from guanxi.core.imports.registry import register
         from guanxi.customers import churn_open_work, personal_data, reassign_hooks
         from guanxi.sales import (
             customer_tabs,  # noqa: F401  (next steps and tabs of the customer's 360 page)
@@ -23,6 +24,7 @@ class SalesConfig(AppConfig):
             timeline,  # noqa: F401  (orders on the customer's 360 page)
         )
         from guanxi.sales import personal_data as sales_personal_data
+        from guanxi.sales.importers import ProductImporter
         from guanxi.sales.selectors import search as sales_search
         from guanxi.sales.selectors.home import sales_home_panel
         from guanxi.sales.selectors.opportunities import opportunities_open
@@ -30,6 +32,7 @@ class SalesConfig(AppConfig):
         from guanxi.sales.services.opportunities import opportunities_follow_customer
         from guanxi.sales.services.pipeline import deals_follow_customer
 
+        register(ProductImporter)
         # A customer changing hands takes its open opportunities and deals along.
         reassign_hooks.register(opportunities_follow_customer)
         reassign_hooks.register(deals_follow_customer)

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from guanxi.core.views.imports import import_urlpatterns
 from guanxi.sales.views import contracts as views_contracts
 from guanxi.sales.views import leads as views_leads
 from guanxi.sales.views import opportunities as views_opportunities
@@ -160,3 +161,5 @@ urlpatterns += [
     path("contracts/<int:pk>/pdf/", views_pdf.contract_pdf, name="contract_pdf"),
     path("contracts/<int:pk>/email/", views_pdf.contract_email, name="contract_email"),
 ]
+# Product import 产品导入 (the import framework's shared pages).
+urlpatterns += import_urlpatterns("products", "products/import/")

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from guanxi.core.api.access_log import AccessLogViewSet
 from guanxi.core.api.dictionaries import DictionaryEntryViewSet
+from guanxi.core.api.imports import import_api_urlpatterns
 from guanxi.core.api.list_views import SavedListViewViewSet
 from guanxi.core.api.search import GlobalSearchView
 
@@ -19,5 +20,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("search/", GlobalSearchView.as_view(), name="api-search"),
+    # Before the apps' routers: "contacts/import/" is an import, not the contact "import".
+    *import_api_urlpatterns(),
     *router.urls,
 ]

@@ -12,6 +12,7 @@ from guanxi.core.models.base import (
 )
 from guanxi.core.models.company import CompanyProfile
 from guanxi.core.models.idempotency import IdempotencyKey
+from guanxi.core.models.imports import ImportJob
 from guanxi.core.models.list_views import SavedListView
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "ScheduledRun",
     "IdempotencyKey",
     "SavedListView",
+    "ImportJob",
 ]

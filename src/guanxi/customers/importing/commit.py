@@ -41,7 +41,8 @@ def _customer_row(row: RowResult, *, pk: int, code: str, actor, now) -> dict:
     values.update(
         id=pk,
         code=code,
-        created_at=now,
+        # An original creation date from the file is kept (migrations from other systems).
+        created_at=values.get("created_at") or now,
         updated_at=now,
         created_by_id=actor.pk,
         updated_by_id=actor.pk,

@@ -8,12 +8,11 @@ The functions take the field table (``fields``, in the shape of :data:`IMPORT_FI
 required fields, so other imports (the sales app's lead import) map their columns the same way.
 """
 
-import unicodedata
-
-from django.core.exceptions import ValidationError
-from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from guanxi.core.imports import mapping as _generic
+from guanxi.core.imports.mapping import fold  # noqa: F401 (re-exported for existing callers)
+from guanxi.core.imports.registry import CREATED_AT_SYNONYMS, EXTERNAL_REF_SYNONYMS
 
 # (field, label shown in the mapping form and the template file, synonyms). The label's
 # Chinese and English forms are synonyms too, so a downloaded template always maps itself.
@@ -76,44 +75,22 @@ IMPORT_FIELDS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
         gettext_lazy("Credit hold reason"),
         ("信用冻结原因", "冻结原因", "holdreason"),
     ),
+    ("external_ref", gettext_lazy("External id"), EXTERNAL_REF_SYNONYMS),
+    ("created_at", gettext_lazy("Original creation date"), CREATED_AT_SYNONYMS),
 )
 FIELD_NAMES = tuple(name for name, _label, _synonyms in IMPORT_FIELDS)
 REQUIRED_FIELDS = ("name",)
 NOT_A_CUSTOMER_FIELD = gettext_lazy("“%(field)s” is not a customer field.")
 
 
-def fold(text) -> str:
-    """``text`` as compared: NFKC, casefold, letters and digits only."""
-    folded = unicodedata.normalize("NFKC", str(text or "")).casefold()
-    return "".join(char for char in folded if unicodedata.category(char)[0] in "LN")
-
-
 def field_labels(fields=IMPORT_FIELDS) -> dict[str, str]:
     """Each importable field's label in the active language."""
-    return {name: str(label) for name, label, _synonyms in fields}
-
-
-def _synonym_table(fields) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for name, label, synonyms in fields:
-        keys = [name, *synonyms]
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                keys.append(str(label))
-        for key in keys:
-            table.setdefault(fold(key), name)
-    return table
+    return _generic.field_labels(fields)
 
 
 def guess_mapping(headers: list[str], fields=IMPORT_FIELDS) -> dict[str, str]:
     """``{header: field}`` for every header that names a field; each field is used once."""
-    table = _synonym_table(fields)
-    mapping: dict[str, str] = {}
-    for header in headers:
-        field = table.get(fold(header))
-        if field and field not in mapping.values() and header not in mapping:
-            mapping[header] = field
-    return mapping
+    return _generic.guess_mapping(headers, fields)
 
 
 def mapping_clean(
@@ -124,36 +101,7 @@ def mapping_clean(
     required=REQUIRED_FIELDS,
     not_a_field=NOT_A_CUSTOMER_FIELD,
 ) -> dict[str, str]:
-    """Check a mapping chosen by a person: known headers and fields, each field once, a name.
-
-    Empty targets mean "ignore this column" and are dropped. ``not_a_field`` is the message
-    for a target outside ``fields`` (it names the field as ``%(field)s``).
-    """
-    names = tuple(name for name, _label, _synonyms in fields)
-    labels = field_labels(fields)
-    if not isinstance(mapping, dict):
-        raise ValidationError({"mapping": _("The column mapping must be an object.")})
-    cleaned: dict[str, str] = {}
-    for header, field in mapping.items():
-        if not field:
-            continue
-        if header not in headers:
-            raise ValidationError(
-                {"mapping": _("The file has no column “%(column)s”.") % {"column": header}}
-            )
-        if field not in names:
-            raise ValidationError({"mapping": str(not_a_field) % {"field": field}})
-        if field in cleaned.values():
-            raise ValidationError(
-                {"mapping": _("Two columns are mapped to “%(field)s”.") % {"field": labels[field]}}
-            )
-        cleaned[header] = field
-    for field in required:
-        if field not in cleaned.values():
-            raise ValidationError(
-                {
-                    "mapping": _("Choose the column that holds “%(field)s”.")
-                    % {"field": labels[field]}
-                }
-            )
-    return cleaned
+    """A mapping chosen by a person, checked (``guanxi.core.imports.mapping.mapping_clean``)."""
+    return _generic.mapping_clean(
+        mapping, headers, fields=fields, required=required, not_a_field=not_a_field
+    )

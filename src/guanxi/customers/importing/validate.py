@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts import roles
 from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.core.imports.values import not_in_future, parse_datetime_text
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.models.imports import EXTERNAL_REF_LENGTH
 from guanxi.core.phones import phone_normalise
 from guanxi.core.scoping import scope_q, scope_queryset
 from guanxi.customers import dedup, rules
@@ -104,15 +106,28 @@ class RowValidator:
         self.header_of = {name: header for _index, name, header in self.columns}
         self.model_fields = {f.name: f for f in Customer._meta.concrete_fields}
         self.dictionaries = self._dictionaries()
-        self.owners = {
-            username.casefold(): pk
-            for pk, username in assignable_owners(actor=actor).values_list("pk", "username")
-        }
+        self.owners = self._owner_keys(actor)
         self.owner_default = default_owner_id(actor)
         self.choices = {name: _choice_table(choices) for name, choices in CHOICE_FIELDS.items()}
         self.seen: dict[tuple[str, str], int] = {}
         self.may_hold: dict[int | None, bool] = {}
         self.cache: dict[str, dict[str, object]] = {name: {} for name in REPEATING_FIELDS}
+
+    @staticmethod
+    def _owner_keys(actor) -> dict[str, int | None]:
+        """Owners the actor may name, by username, e-mail or display name (casefolded);
+        a key two of them share maps to None (ambiguous)."""
+        keys: dict[str, int | None] = {}
+        people = assignable_owners(actor=actor).values_list(
+            "pk", "username", "email", "last_name", "first_name"
+        )
+        for pk, username, email, last_name, first_name in people:
+            display = f"{last_name or ''}{first_name or ''}".strip()
+            for key in {username, email, display}:
+                if key:
+                    key = key.strip().casefold()
+                    keys[key] = pk if keys.get(key, pk) == pk else None
+        return keys
 
     @staticmethod
     def _dictionaries() -> dict[str, dict[str, int]]:
@@ -156,7 +171,13 @@ class RowValidator:
                 )
             return pk
         if name == "owner":
-            pk = self.owners.get(text.casefold())
+            key = text.strip().casefold()
+            if key in self.owners and self.owners[key] is None:
+                raise ValidationError(
+                    _("Several users are called “%(value)s”: give the username or e-mail.")
+                    % {"value": text}
+                )
+            pk = self.owners.get(key)
             if pk is None:
                 raise ValidationError(
                     _("“%(value)s”: you cannot give customers to this user (or there is none).")
@@ -170,6 +191,17 @@ class RowValidator:
             return value
         if name == "code":
             return identifier_normalise(text)
+        if name == "external_ref":
+            if len(text) > EXTERNAL_REF_LENGTH:
+                raise ValidationError(
+                    _("At most %(count)d characters (this one has %(length)d).")
+                    % {"count": EXTERNAL_REF_LENGTH, "length": len(text)}
+                )
+            return text
+        if name == "created_at":
+            moment = parse_datetime_text(text)
+            not_in_future(moment)
+            return moment
         if name == "credit_hold_reason":
             return credit_hold_reason_clean(text)
         if name == "tags":
@@ -231,14 +263,27 @@ class RowValidator:
         candidates = [row for row in rows if row.status != ERROR]
         existing_codes = self._existing_codes(candidates)
         matches = self._database_matches(candidates)
+        existing_refs = self._existing_refs(candidates)
         visible = self._visible(
             {c["pk"] for c in existing_codes.values()}
+            | {c["pk"] for c in existing_refs.values()}
             | {c["pk"] for table in matches.values() for c in table.values()},
             deleted={c["pk"] for c in existing_codes.values() if c["deleted_at"]},
         )
         for row in candidates:
             code = row.values.get("code")
-            if code and code in existing_codes:
+            ref = row.values.get("external_ref")
+            if ref and ref in existing_refs:
+                row.status = UNCHANGED
+                self._point_at(
+                    row,
+                    existing_refs[ref],
+                    visible,
+                    UNCHANGED,
+                    "external_ref",
+                    _("A customer with this external id already exists; the row is skipped."),
+                )
+            elif code and code in existing_codes:
                 row.status = UNCHANGED
                 self._point_at(
                     row,
@@ -354,6 +399,16 @@ class RowValidator:
             "pk", "code", "name", "deleted_at"
         )
         return {c["code"]: c for c in found}
+
+    @staticmethod
+    def _existing_refs(rows) -> dict[str, Mapping[str, Any]]:
+        refs = {row.values["external_ref"] for row in rows if row.values.get("external_ref")}
+        if not refs:
+            return {}
+        found = Customer.objects.filter(external_ref__in=refs).values(
+            "pk", "code", "name", "external_ref"
+        )
+        return {c["external_ref"]: c for c in found}
 
     @staticmethod
     def _database_matches(rows) -> dict[str, dict[str, dict]]:

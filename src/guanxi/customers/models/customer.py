@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 
 # Field-level formats; each message names what is wrong, the form shows it under the field.
 # Phones (core.phones) and identifiers (customers.identifiers) are checked by the services
@@ -82,6 +83,7 @@ class Customer(BaseModel):
 
     code = models.CharField(_("customer code"), max_length=20, editable=False)
     name = models.CharField(_("name"), max_length=200)
+    external_ref = external_ref_field()
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
     level = _dictionary(DictionaryKind.CUSTOMER_LEVEL, _("customer level"), "+")
     region = _dictionary(DictionaryKind.REGION, _("region"), "+")
@@ -231,6 +233,7 @@ class Customer(BaseModel):
         ]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="customer_code_unique"),
+            external_ref_constraint("customer_external_ref_unique"),
         ]
 
     def __str__(self) -> str:
@@ -266,6 +269,7 @@ class Contact(BaseModel):
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
     )
     name = models.CharField(_("name"), max_length=100)
+    external_ref = external_ref_field()
     gender = models.CharField(
         _("gender"), max_length=10, choices=Gender.choices, blank=True, default=""
     )
@@ -289,7 +293,8 @@ class Contact(BaseModel):
                 fields=["customer"],
                 condition=models.Q(is_primary=True, deleted_at__isnull=True),
                 name="contact_one_primary_per_customer",
-            )
+            ),
+            external_ref_constraint("contact_external_ref_unique"),
         ]
 
     def __str__(self) -> str:

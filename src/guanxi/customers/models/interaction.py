@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel
+from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 from guanxi.customers.models.customer import Contact, Customer
 
 
@@ -42,6 +43,7 @@ class Interaction(BaseModel):
     place = models.CharField(_("place"), max_length=200, blank=True)
     summary = models.CharField(_("summary"), max_length=200)
     details = models.TextField(_("details"), blank=True)
+    external_ref = external_ref_field()
 
     scope_fields = ("customer__owner",)
 
@@ -59,6 +61,7 @@ class Interaction(BaseModel):
                 name="interaction_live_occurred",
             ),
         ]
+        constraints = [external_ref_constraint("interaction_external_ref_unique")]
 
     def __str__(self) -> str:
         return self.summary

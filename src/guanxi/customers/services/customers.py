@@ -108,6 +108,7 @@ class ContactFields(TypedDict, total=False):
     email: str
     notes: str
     is_primary: bool
+    external_ref: str | None
 
 
 CUSTOMER_PHONE_FIELDS = ("phone", "fax")

@@ -31,7 +31,15 @@ from guanxi.customers import rules
 from guanxi.customers.models import Contact, Customer, Document, Interaction
 from guanxi.customers.services.documents import attachments_create, stored_files_guard
 
-INTERACTION_EDITABLE_FIELDS = ("contact", "kind", "occurred_at", "place", "summary", "details")
+INTERACTION_EDITABLE_FIELDS = (
+    "contact",
+    "kind",
+    "occurred_at",
+    "place",
+    "summary",
+    "details",
+    "external_ref",
+)
 
 
 class InteractionFields(TypedDict, total=False):
@@ -43,6 +51,7 @@ class InteractionFields(TypedDict, total=False):
     place: str
     summary: str
     details: str
+    external_ref: str | None
 
 
 # Clocks of phones and PCs drift; a few minutes ahead is still "now".

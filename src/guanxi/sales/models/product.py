@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
@@ -66,6 +67,7 @@ class Product(BaseModel):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive products can no longer be ordered.")
     )
+    external_ref = external_ref_field()
 
     class Meta:
         verbose_name = _("product")
@@ -82,6 +84,7 @@ class Product(BaseModel):
             models.Index(fields=["name", "id"], name="product_name"),
             models.Index(fields=["category", "name"], name="product_category_name"),
         ]
+        constraints = [external_ref_constraint("product_external_ref_unique")]
 
     def __str__(self) -> str:
         return f"{self.name} {self.model_no}".strip()

@@ -19,7 +19,16 @@ from guanxi.core.services.records import record_create, record_update
 from guanxi.sales import rules
 from guanxi.sales.models import InventoryItem, Product, ProductCategory, Warehouse
 
-PRODUCT_EDITABLE_FIELDS = ("name", "model_no", "grade", "unit", "price", "category", "is_active")
+PRODUCT_EDITABLE_FIELDS = (
+    "name",
+    "model_no",
+    "grade",
+    "unit",
+    "price",
+    "category",
+    "is_active",
+    "external_ref",
+)
 INVENTORY_EDITABLE_FIELDS = ("warehouse", "location", "product", "quantity")
 
 
@@ -33,6 +42,7 @@ class ProductFields(TypedDict, total=False):
     price: Decimal | int | str
     category: ProductCategory
     is_active: bool
+    external_ref: str | None
 
 
 class InventoryItemFields(TypedDict, total=False):

@@ -1,0 +1,201 @@
+"""The importers of every entity: apps register theirs in ``AppConfig.ready()``.
+
+An importer describes one entity: its columns (with Chinese and English headers), the right
+needed, how a batch of rows finds its related records and existing rows (a few queries per
+batch, never per row), and how one row becomes a service call. The framework does the rest:
+reading, mapping, typed values, owners, source ids, original creation dates, the dry run,
+the commit, progress and the report.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# Column kinds: how a cell's text becomes a value (see guanxi.core.imports.values).
+TEXT, INT, DECIMAL, DATE, DATETIME, BOOL, CHOICE, OWNER, REF = (
+    "text",
+    "int",
+    "decimal",
+    "date",
+    "datetime",
+    "bool",
+    "choice",
+    "owner",
+    "ref",
+)
+
+# Row outcomes.
+CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+
+EXTERNAL_REF_SYNONYMS = (
+    "外部编号",
+    "外部ID",
+    "原系统编号",
+    "原系统ID",
+    "源系统编号",
+    "来源编号",
+    "externalref",
+    "externalid",
+    "sourceid",
+    "legacyid",
+)
+CREATED_AT_SYNONYMS = (
+    "原始创建时间",
+    "创建时间",
+    "创建日期",
+    "createdat",
+    "createddate",
+    "created",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One importable field: its name, label (shown and used as header), kind and synonyms."""
+
+    name: str
+    label: Promise | str
+    kind: str = TEXT
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+    choices: type[models.TextChoices] | None = None
+    max_length: int | None = None
+
+    def as_triple(self) -> tuple[str, object, tuple[str, ...]]:
+        return (self.name, self.label, self.synonyms)
+
+
+def external_ref_column() -> Column:
+    return Column("external_ref", _("External id"), synonyms=EXTERNAL_REF_SYNONYMS, max_length=100)
+
+
+def created_at_column() -> Column:
+    return Column("created_at", _("Original creation date"), DATETIME, CREATED_AT_SYNONYMS)
+
+
+@dataclass
+class ImportRow:
+    """One row of the file on its way in: cells as typed, values parsed, what happened."""
+
+    number: int
+    cells: list[str]
+    values: dict[str, Any] = field(default_factory=dict)
+    # Related records an importer found for the row (customer, contact, category…).
+    related: dict[str, Any] = field(default_factory=dict)
+    existing: Any = None
+    outcome: str = ""
+    # (level, kind, field name, message); level is "error" or "warning".
+    findings: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(level == "error" for level, *_rest in self.findings)
+
+    def error(self, field_name: str, message: str, kind: str = "invalid") -> None:
+        self.findings.append(("error", kind, field_name, str(message)))
+
+    def warning(self, field_name: str, message: str, kind: str = "warning") -> None:
+        self.findings.append(("warning", kind, field_name, str(message)))
+
+    def errors_from(self, error: ValidationError, default_field: str = "") -> None:
+        """Each message of a service's refusal, on the column of the field it names."""
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.error("" if name == "__all__" else name, message, "refused")
+        else:
+            for message in error.messages:
+                self.error(default_field, message, "refused")
+
+
+class Importer:
+    """Base of an entity's importer; one instance per pass over a file, for one actor.
+
+    Subclasses set the class attributes and implement :meth:`prepare` and :meth:`write`;
+    ``external_ref`` and ``created_at`` columns are added to every importer by the framework.
+    """
+
+    entity: ClassVar[str]  # the URL segment and ImportJob.entity: "contacts"
+    model: ClassVar[type[models.Model]]
+    label: ClassVar[Promise]  # "contacts", as in "Import contacts"
+    columns: ClassVar[tuple[Column, ...]]
+    permission: ClassVar[str]  # the rule (django-rules permission) importing needs
+    url_namespace: ClassVar[str]  # the app's URL namespace holding the import pages
+    list_url: ClassVar[str]  # where the records are listed, as a URL name
+    # Who is named in the "owner" column: None when the entity has none.
+    owner_field: ClassVar[str | None] = None
+
+    def __init__(self, *, actor: Any) -> None:
+        self.actor = actor
+
+    @classmethod
+    def all_columns(cls) -> tuple[Column, ...]:
+        return (*cls.columns, external_ref_column(), created_at_column())
+
+    @classmethod
+    def field_table(cls) -> tuple[tuple[str, object, tuple[str, ...]], ...]:
+        return tuple(column.as_triple() for column in cls.all_columns())
+
+    @classmethod
+    def required(cls) -> tuple[str, ...]:
+        return tuple(column.name for column in cls.columns if column.required)
+
+    def visible(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        """``queryset`` narrowed to the rows the actor may see (catalogue-wide by default)."""
+        return queryset
+
+    def prepare(self, rows: list[ImportRow]) -> None:
+        """Find the batch's related records (a few queries for the whole batch)."""
+
+    def natural_match(self, rows: list[ImportRow]) -> None:
+        """Mark rows without an external id that are already present (``row.existing``)."""
+
+    def write(self, row: ImportRow) -> str:
+        """Create ``row`` (or update ``row.existing``) through the entity's services.
+
+        Returns CREATED, UPDATED or UNCHANGED; a ValidationError refuses the row.
+        """
+        raise NotImplementedError
+
+    @staticmethod
+    def changes(instance: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The ``values`` that differ from ``instance``'s."""
+        return {name: value for name, value in values.items() if getattr(instance, name) != value}
+
+    def keep_created_at(self, instance: Any, created_at: datetime | None) -> None:
+        if created_at is not None:
+            type(instance)._base_manager.filter(pk=instance.pk).update(created_at=created_at)
+            instance.created_at = created_at
+
+
+_IMPORTERS: dict[str, type[Importer]] = {}
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    """Register ``importer`` (usable as a class decorator); each entity once."""
+    current = _IMPORTERS.get(importer.entity)
+    if current is not None and current is not importer:
+        raise ValueError(f"An importer for {importer.entity!r} is registered already.")
+    _IMPORTERS[importer.entity] = importer
+    return importer
+
+
+def importer_for(entity: str) -> type[Importer]:
+    """The importer of ``entity``; LookupError when none is registered."""
+    try:
+        return _IMPORTERS[entity]
+    except KeyError:
+        raise LookupError(entity) from None
+
+
+def importers() -> dict[str, type[Importer]]:
+    return dict(_IMPORTERS)
+
+
+Rule = Callable[[Any], bool]

@@ -1,0 +1,274 @@
+"""Import pages of every registered entity 数据导入: upload → columns → check → import.
+
+One set of views and templates serves every importer; each app mounts them under its own
+prefix with :func:`import_urlpatterns` (``/customers/contacts/import/``,
+``/sales/products/import/``…). One page per job shows what its state calls for: the column
+mapping, the progress of a running check or import (polled with htmx), the counts per kind of
+problem, the first findings and the full report as xlsx. Only the importer (or an
+administrator) sees a job; anyone else gets a 404.
+"""
+
+import csv
+import io
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+
+from guanxi.core.export import content_disposition
+from guanxi.core.forms.dictionaries import apply_validation_error
+from guanxi.core.imports.readers import MAX_IMPORT_BYTES
+from guanxi.core.imports.registry import Importer, importer_for
+from guanxi.core.models import ImportJob
+from guanxi.core.selectors import imports as selectors_imports
+from guanxi.core.services import imports as services_imports
+
+RUNNING = (ImportJob.State.VALIDATING, ImportJob.State.IMPORTING)
+MAPPABLE = (ImportJob.State.UPLOADED, ImportJob.State.VALIDATED, ImportJob.State.FAILED)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class EntityImportUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File (CSV or xlsx)"))
+    mode = forms.ChoiceField(
+        label=gettext_lazy("Rows with errors"),
+        choices=ImportJob.Mode.choices,
+        initial=ImportJob.Mode.VALID_ROWS,
+        widget=forms.RadioSelect,
+    )
+
+
+class EntityImportMappingForm(forms.Form):
+    """One choice per file column: the field it fills, or nothing."""
+
+    def __init__(
+        self, *args: Any, spec: type[Importer], headers: list[str], mapping: dict, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— do not import —"))] + [
+            (column.name, column.label) for column in spec.all_columns()
+        ]
+        self.headers = headers
+        for index, header in enumerate(headers):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=header or _("(column %(number)d)") % {"number": index + 1},
+                choices=choices,
+                required=False,
+                initial=mapping.get(header, ""),
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            header: self.cleaned_data.get(f"column_{index}") or ""
+            for index, header in enumerate(self.headers)
+            if header
+        }
+
+
+def _spec(request: HttpRequest, entity: str) -> type[Importer]:
+    try:
+        spec = importer_for(entity)
+    except LookupError as missing:
+        raise Http404 from missing
+    if not request.user.has_perm(spec.permission):
+        raise PermissionDenied
+    return spec
+
+
+def _url(spec: type[Importer], step: str, *args: Any) -> str:
+    suffix = f"_{step}" if step else ""
+    return reverse(f"{spec.url_namespace}:{spec.entity}_import{suffix}", args=args)
+
+
+def _job(request: HttpRequest, spec: type[Importer], pk: Any) -> ImportJob:
+    try:
+        return selectors_imports.import_job_get(actor=request.user, entity=spec.entity, pk=pk)
+    except (ImportJob.DoesNotExist, ValueError) as missing:
+        raise Http404 from missing
+
+
+def _context(spec: type[Importer], **extra: Any) -> dict[str, Any]:
+    return {
+        "active_nav": spec.url_namespace,
+        "spec": spec,
+        "entity_label": spec.label,
+        "urls": {
+            "upload": _url(spec, ""),
+            "template_xlsx": _url(spec, "template", "xlsx"),
+            "template_csv": _url(spec, "template", "csv"),
+            "list": reverse(spec.list_url),
+        },
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest, entity: str) -> HttpResponse:
+    spec = _spec(request, entity)
+    form = EntityImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services_imports.import_job_create(
+                actor=request.user,
+                entity=entity,
+                upload=form.cleaned_data["file"],
+                mode=form.cleaned_data["mode"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect(_url(spec, "detail", job.pk))
+    jobs = selectors_imports.import_job_list(actor=request.user, entity=entity)[:20]
+    context = _context(
+        spec,
+        form=form,
+        jobs=[(job, _url(spec, "detail", job.pk)) for job in jobs],
+        max_mb=MAX_IMPORT_BYTES // (1024 * 1024),
+    )
+    return render(request, "core/imports/upload.html", context, status=400 if form.errors else 200)
+
+
+def _detail(request, spec, job, mapping_form=None, status=200, commit_error=""):
+    if mapping_form is None and (job.state in MAPPABLE or job.is_stalled):
+        try:
+            headers = services_imports.import_job_headers(job=job)
+        except ValidationError:
+            headers = []
+        mapping_form = EntityImportMappingForm(spec=spec, headers=headers, mapping=job.mapping)
+    context = _context(
+        spec,
+        job=job,
+        running=job.state in RUNNING and not job.is_stalled,
+        mapping_form=mapping_form,
+        commit_error=commit_error,
+        job_urls={
+            "check": _url(spec, "check", job.pk),
+            "commit": _url(spec, "commit", job.pk),
+            "progress": _url(spec, "progress", job.pk),
+            "report": _url(spec, "report", job.pk),
+        },
+        may_commit=job.state == ImportJob.State.VALIDATED
+        and (job.created_count or job.updated_count)
+        and not (job.mode == ImportJob.Mode.ALL_OR_NOTHING and job.error_count),
+    )
+    return render(request, "core/imports/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, entity: str, pk: Any) -> HttpResponse:
+    spec = _spec(request, entity)
+    return _detail(request, spec, _job(request, spec, pk))
+
+
+@login_required
+@require_POST
+def import_check(request: HttpRequest, entity: str, pk: Any) -> HttpResponse:
+    spec = _spec(request, entity)
+    job = _job(request, spec, pk)
+    headers = services_imports.import_job_headers(job=job)
+    form = EntityImportMappingForm(request.POST, spec=spec, headers=headers, mapping=job.mapping)
+    if form.is_valid():
+        try:
+            services_imports.import_job_validate(
+                actor=request.user, job=job, mapping=form.mapping()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect(_url(spec, "detail", job.pk))
+    return _detail(request, spec, job, mapping_form=form, status=400)
+
+
+@login_required
+@require_POST
+def import_commit(request: HttpRequest, entity: str, pk: Any) -> HttpResponse:
+    spec = _spec(request, entity)
+    job = _job(request, spec, pk)
+    try:
+        services_imports.import_job_commit(actor=request.user, job=job)
+    except ValidationError as error:
+        job.refresh_from_db()
+        return _detail(request, spec, job, status=400, commit_error=" ".join(error.messages))
+    return redirect(_url(spec, "detail", job.pk))
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, entity: str, pk: Any) -> HttpResponse:
+    """The progress bar alone, for htmx polling; when the job stops, the whole page reloads."""
+    spec = _spec(request, entity)
+    job = _job(request, spec, pk)
+    response = render(
+        request,
+        "core/imports/partials/_progress.html",
+        {"job": job, "progress_url": _url(spec, "progress", job.pk)},
+    )
+    if job.state not in RUNNING or job.is_stalled:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_GET
+def import_report(request: HttpRequest, entity: str, pk: Any) -> FileResponse:
+    """The whole report: every row with a problem as uploaded, plus its messages."""
+    spec = _spec(request, entity)
+    job = _job(request, spec, pk)
+    if not job.report_file:
+        raise Http404
+    name = _("%(file)s-report.xlsx") % {"file": job.file_name.rsplit(".", 1)[0]}
+    return FileResponse(
+        job.report_file.open("rb"), as_attachment=True, filename=name, content_type=XLSX_TYPE
+    )
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, entity: str, fmt: str) -> HttpResponse:
+    """An empty file with every importable column, headed in the user's language."""
+    spec = _spec(request, entity)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    headers = [str(column.label) for column in spec.all_columns()]
+    name = f"{spec.entity}-import-template.{fmt}"
+    if fmt == "xlsx":
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(str(spec.label))
+        sheet.append(headers)
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+    else:
+        text = io.StringIO()
+        csv.writer(text).writerow(headers)
+        # With a BOM, so that Excel opens the Chinese headers as UTF-8.
+        response = HttpResponse(
+            text.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = content_disposition(name)
+    return response
+
+
+def import_urlpatterns(entity: str, prefix: str) -> list[URLPattern]:
+    """The import pages of ``entity`` under ``prefix`` (e.g. ``"contacts/import/"``)."""
+    kwargs = {"entity": entity}
+    name = f"{entity}_import"
+    return [
+        path(prefix, import_upload, kwargs, name=name),
+        path(f"{prefix}template.<str:fmt>", import_template, kwargs, name=f"{name}_template"),
+        path(f"{prefix}<uuid:pk>/", import_detail, kwargs, name=f"{name}_detail"),
+        path(f"{prefix}<uuid:pk>/check/", import_check, kwargs, name=f"{name}_check"),
+        path(f"{prefix}<uuid:pk>/commit/", import_commit, kwargs, name=f"{name}_commit"),
+        path(f"{prefix}<uuid:pk>/progress/", import_progress, kwargs, name=f"{name}_progress"),
+        path(f"{prefix}<uuid:pk>/report.xlsx", import_report, kwargs, name=f"{name}_report"),
+    ]

@@ -1,0 +1,138 @@
+"""The contact importer 联系人导入: a person at a customer named by its source id."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guanxi.core.imports.registry import (
+    BOOL,
+    CHOICE,
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    Column,
+    Importer,
+    ImportRow,
+)
+from guanxi.core.phones import phone_fields_normalise
+from guanxi.core.scoping import scope_queryset
+from guanxi.customers import rules
+from guanxi.customers.importing.related import CUSTOMER_COLUMN, customers_find
+from guanxi.customers.models import Contact
+from guanxi.customers.services import customers as services_customers
+
+_PHONES = ("office_phone", "mobile")
+
+
+class ContactImporter(Importer):
+    """Contacts 联系人: a person at a customer."""
+
+    entity = "contacts"
+    model = Contact
+    label = gettext_lazy("contacts")
+    permission = rules.ADD_CONTACT
+    url_namespace = "customers"
+    list_url = "customers:list"
+    columns = (
+        CUSTOMER_COLUMN,
+        Column(
+            "name",
+            gettext_lazy("Contact name"),
+            synonyms=("姓名", "联系人", "联系人姓名", "名字", "name", "contact", "fullname"),
+            required=True,
+            max_length=100,
+        ),
+        Column(
+            "gender",
+            gettext_lazy("Gender"),
+            CHOICE,
+            ("性别", "gender", "sex"),
+            choices=Contact.Gender,
+        ),
+        Column(
+            "title",
+            gettext_lazy("Job title"),
+            synonyms=("职务", "职位", "头衔", "title", "jobtitle", "position"),
+            max_length=100,
+        ),
+        Column(
+            "office_phone",
+            gettext_lazy("Office phone"),
+            synonyms=("办公电话", "座机", "电话", "officephone", "phone", "workphone"),
+        ),
+        Column(
+            "mobile",
+            gettext_lazy("Mobile"),
+            synonyms=("手机", "手机号", "移动电话", "mobile", "cellphone", "cell"),
+        ),
+        Column(
+            "email",
+            gettext_lazy("E-mail"),
+            synonyms=("邮箱", "电子邮件", "电子邮箱", "email", "mail"),
+        ),
+        Column(
+            "notes", gettext_lazy("Notes"), synonyms=("备注", "说明", "notes", "note", "remarks")
+        ),
+        Column(
+            "is_primary",
+            gettext_lazy("Primary contact"),
+            BOOL,
+            ("主联系人", "首要联系人", "primary", "isprimary"),
+        ),
+    )
+    _FIELDS = ("name", "gender", "title", "office_phone", "mobile", "email", "notes")
+
+    def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return scope_queryset(queryset, self.actor).select_related("customer")
+
+    def prepare(self, rows: list[ImportRow]) -> None:
+        customers_find(self.actor, rows)
+
+    def natural_match(self, rows: list[ImportRow]) -> None:
+        """Without an external id, a contact of the same customer with the same name is present."""
+        keys = {
+            (row.related["customer"].pk, row.values["name"])
+            for row in rows
+            if not row.values.get("external_ref") and "customer" in row.related
+        }
+        if not keys:
+            return
+        present = set(
+            Contact.objects.filter(
+                customer_id__in={pk for pk, _name in keys}, name__in={n for _pk, n in keys}
+            ).values_list("customer_id", "name")
+        )
+        for row in rows:
+            if row.values.get("external_ref") or "customer" not in row.related:
+                continue
+            if (row.related["customer"].pk, row.values["name"]) in present:
+                row.warning(
+                    "name",
+                    _("This customer has a contact of this name already; the row is skipped."),
+                    "present",
+                )
+                row.outcome = UNCHANGED
+
+    def write(self, row: ImportRow) -> str:
+        values = {name: row.values[name] for name in self._FIELDS if name in row.values}
+        contact = row.existing
+        if contact is None:
+            created = services_customers.contact_create(
+                actor=self.actor,
+                customer=row.related["customer"],
+                is_primary=bool(row.values.get("is_primary")),
+                external_ref=row.values.get("external_ref"),
+                **values,
+            )
+            row.existing = created
+            return CREATED
+        labels = services_customers.field_labels(Contact, _PHONES)
+        # Stored in E.164: compared normalised, so an unchanged number is no change.
+        phone_fields_normalise(values, labels, current=contact)
+        changes = self.changes(contact, values)
+        if not changes:
+            return UNCHANGED
+        services_customers.contact_update(actor=self.actor, contact=contact, **changes)
+        return UPDATED

@@ -1,0 +1,82 @@
+"""How import rows name their customer: by code, external id or exact name, in scope."""
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guanxi.core.imports.registry import (
+    REF,
+    Column,
+    ImportRow,
+)
+from guanxi.core.scoping import scope_queryset
+from guanxi.customers.models import Customer
+
+CUSTOMER_COLUMN = Column(
+    "customer",
+    gettext_lazy("Customer"),
+    REF,
+    (
+        "客户",
+        "客户名称",
+        "所属客户",
+        "客户编号",
+        "公司",
+        "公司名称",
+        "customer",
+        "account",
+        "company",
+    ),
+    required=True,
+)
+
+
+def customers_find(actor: Any, rows: list[ImportRow]) -> None:
+    """Each row's customer (``row.related["customer"]``) by code, external id or exact name.
+
+    One query for the batch, within the actor's scope; a name two customers share is refused.
+    """
+    texts = {row.values["customer"] for row in rows if row.values.get("customer")}
+    if not texts:
+        return
+    found = scope_queryset(
+        Customer.objects.filter(Q(code__in=texts) | Q(external_ref__in=texts) | Q(name__in=texts)),
+        actor,
+    ).select_related("owner")
+    by_code: dict[str, Customer] = {}
+    by_ref: dict[str, Customer] = {}
+    by_name: dict[str, list[Customer]] = {}
+    for customer in found:
+        by_code[customer.code] = customer
+        if customer.external_ref:
+            by_ref[customer.external_ref] = customer
+        by_name.setdefault(customer.name, []).append(customer)
+    for row in rows:
+        text = row.values.get("customer")
+        if not text:
+            continue
+        match: Customer | None = by_code.get(text) or by_ref.get(text)
+        named = by_name.get(text, [])
+        if match is None and len(named) == 1:
+            match = named[0]
+        if match is not None:
+            row.related["customer"] = match
+        elif named:
+            row.error(
+                "customer",
+                _("Several customers are called “%(value)s”: give the customer code.")
+                % {"value": text},
+                "ambiguous",
+            )
+        else:
+            row.error(
+                "customer",
+                _(
+                    "No customer “%(value)s” that you may see "
+                    "(give its code, external id or exact name)."
+                )
+                % {"value": text},
+                "not_found",
+            )
