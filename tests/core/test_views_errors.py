@@ -164,7 +164,7 @@ def test_the_demo_runs_with_debug_off_and_shows_its_own_404(tmp_path, monkeypatc
     assert "Using the URLconf" not in seen["page"]
 
 
-def test_a_refused_csrf_check_shows_the_403_page_saying_what_to_do(org):
+def test_a_refused_csrf_check_shows_the_403_page_saying_what_to_do(org, english):
     client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(org["manager1"])
     response = client.post(reverse("accounts:logout"))

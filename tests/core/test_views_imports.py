@@ -117,5 +117,5 @@ def test_an_imported_record_shows_its_original_creation_date(org, login, english
     customer.created_at = timezone.make_aware(datetime(2016, 8, 9, 10, 0))
     customer.save()
     page = login("manager1").get(f"/customers/{customer.pk}/").content.decode()
-    assert "Original creation date" in page and "2016-08-09 10:00" in page
+    assert "Original creation date" in page and "Aug 9, 2016" in page
     assert "CRM-OLD-1" in page

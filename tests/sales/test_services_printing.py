@@ -7,6 +7,7 @@ from smtplib import SMTPException
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from guanxi.customers.models import Document, FieldRule, Interaction
 from guanxi.sales import printing
@@ -152,7 +153,8 @@ def test_the_pdf_is_mailed_to_the_contact_and_logged_on_the_timeline(
     customer = customers["manager1"]
     contact = customer.contacts.get()
     quote = make_quote(org["manager1"], customer, products)
-    interaction = _send(org["manager1"], quote, contact)
+    with translation.override("en"):  # the attachment is named in the sender's language
+        interaction = _send(org["manager1"], quote, contact)
     [sent] = mail.outbox
     assert sent.to == [contact.email] and sent.subject == "报价单" and "请查收" in sent.body
     [(filename, content, mimetype)] = sent.attachments
