@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.core.views import access_log
+from guanxi.core.views import access_log, pickers
 from guanxi.core.views import pages as views
 
 app_name = "core"
@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("recycle-bin/", views.RecycleBinView.as_view(), name="recycle_bin"),
     path("access-log/", access_log.access_log_list, name="access_log"),
+    path("pick/<slug:kind>/", pickers.pick, name="pick"),
     path(
         "recycle-bin/<str:model_label>/<int:pk>/restore/",
         views.recycle_restore,

@@ -18,11 +18,13 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: models and services can be imported only once the app registry is ready.
         from guanxi.accounts import roles
+        from guanxi.core import pickers
         from guanxi.customers import (
             notifications,  # noqa: F401  (its notification kinds)
             rules,  # (registers the app's rule permissions)
         )
         from guanxi.customers.models import DocumentVersion
+        from guanxi.customers.selectors import pickers as customer_pickers
         from guanxi.customers.selectors.home import customer_home_counts
         from guanxi.customers.services.documents import document_version_file_forget
 
@@ -33,6 +35,7 @@ class CustomersConfig(AppConfig):
             dispatch_uid="guanxi_document_file_forget",
         )
         roles.grant_by_default(rules.ROLE_GRANTS)
+        pickers.register(customer_pickers.CUSTOMER, customer_pickers.CONTACT)
         navigation.register(
             NavItem(
                 "customers",

@@ -14,16 +14,20 @@ class SalesConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the app registry is ready: these modules import the models.
         from guanxi.accounts import roles
+        from guanxi.core import pickers
         from guanxi.customers import churn_open_work, reassign_hooks
         from guanxi.sales import (
             notifications,  # noqa: F401  (its notification kinds)
             rules,
             timeline,  # noqa: F401  (orders on the customer's 360 page)
         )
+        from guanxi.sales.selectors import pickers as sales_pickers
         from guanxi.sales.selectors.opportunities import opportunities_open
         from guanxi.sales.selectors.pipeline import deals_open
         from guanxi.sales.services.opportunities import opportunities_follow_customer
         from guanxi.sales.services.pipeline import deals_follow_customer
+
+        pickers.register(*sales_pickers.KINDS)
 
         # A customer changing hands takes its open opportunities and deals along.
         reassign_hooks.register(opportunities_follow_customer)

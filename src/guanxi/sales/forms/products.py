@@ -16,6 +16,12 @@ def _label(model, name: str):
 
 class ProductForm(forms.Form):
     name = forms.CharField(label=_label(Product, "name"), max_length=200)
+    code = forms.CharField(
+        label=_label(Product, "code"),
+        max_length=40,
+        required=False,
+        help_text=Product._meta.get_field("code").help_text,
+    )
     model_no = forms.CharField(label=_label(Product, "model_no"), max_length=100, required=False)
     grade = forms.CharField(label=_label(Product, "grade"), max_length=100, required=False)
     category: forms.ModelChoiceField[ProductCategory] = forms.ModelChoiceField(
@@ -42,6 +48,7 @@ class ProductForm(forms.Form):
     def initial_for(product: Product) -> dict:
         return {
             "name": product.name,
+            "code": product.code,
             "model_no": product.model_no,
             "grade": product.grade,
             "category": product.category_id,

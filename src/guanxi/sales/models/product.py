@@ -45,6 +45,12 @@ class Product(BaseModel):
     """A product 产品 the company sells: name, model 型号, grade/batch 等级/批次, unit, price."""
 
     name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("product code"),
+        max_length=40,
+        blank=True,
+        help_text=_("The company's own article number 货号, if it has one."),
+    )
     model_no = models.CharField(_("model"), max_length=100, blank=True)
     grade = models.CharField(_("grade/batch"), max_length=100, blank=True)
     unit = models.ForeignKey(
@@ -66,6 +72,9 @@ class Product(BaseModel):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive products can no longer be ordered.")
     )
+    # Derived keys for the product picker: name with its pinyin and initials, code, model
+    # (``sales.search.product_search_text``); written by the services, never shown.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("product")
