@@ -171,6 +171,9 @@ class PickerField(forms.ModelChoiceField):
     def to_python(self, value: Any) -> Model | None:
         if not isinstance(value, PickerValue):
             value = PickerValue("" if value in self.empty_values else str(value), "")
+        if value.id and not value.id.isdigit():
+            # Not an id (a code or name posted by a script or an old form): searched as text.
+            value = PickerValue("", value.id)
         text = value.text.strip()
         if value.id:
             record = self._record(value.id)

@@ -54,11 +54,11 @@ def product_search(actor: User, term: str, limit: int) -> Sequence[Product]:
 
 
 def product_option(actor: User, product: Product, request: HttpRequest | None) -> PickerOption:
-    """Name; model · code · category · price (the price also as data, for the line editor)."""
+    """Name and model; code · category · price (the price also as data, for the line editor)."""
     return PickerOption(
         pk=product.pk,
-        label=product.name,
-        detail=_joined(product.model_no, product.code, product.category, f"¥{product.price}"),
+        label=str(product),
+        detail=_joined(product.code, product.category, f"¥{product.price}"),
         data={"price": str(product.price)},
     )
 
