@@ -43,7 +43,7 @@ def test_a_service_request_from_filing_to_the_archive(sign_in, org):
     page.goto(f"/customers/{customer.pk}/")
     with page.expect_navigation():
         page.click("[data-testid=service-request-create]")
-    assert page.input_value("#id_customer_code") == customer.code
+    assert page.input_value("#id_customer") == customer.name
     page.select_option("#id_service_type", str(complaint.pk))
     page.select_option("#id_channel", str(phone.pk))
     page.fill("#id_summary", "设备噪音过大")

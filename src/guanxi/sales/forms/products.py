@@ -5,6 +5,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.forms.pickers import PickerField
 from guanxi.core.models import DictionaryEntry
 from guanxi.sales.models import InventoryItem, Product, ProductCategory, Warehouse
 from guanxi.sales.selectors import products as selectors_products
@@ -86,12 +87,7 @@ class ProductFilterForm(forms.Form):
 
 
 class InventoryFilterForm(forms.Form):
-    product: forms.ModelChoiceField[Product] = forms.ModelChoiceField(
-        label=_label(InventoryItem, "product"),
-        queryset=None,
-        required=False,
-        empty_label=_("All products"),
-    )
+    product = PickerField("product", label=_label(InventoryItem, "product"), required=False)
     warehouse: forms.ModelChoiceField[Warehouse] = forms.ModelChoiceField(
         label=_label(InventoryItem, "warehouse"),
         queryset=None,
@@ -101,7 +97,10 @@ class InventoryFilterForm(forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = selectors_products.product_list(actor=actor)
+        # Inactive products keep their stock: the filter finds them too.
+        cast(PickerField, self.fields["product"]).bind(
+            actor, queryset=selectors_products.product_list(actor=actor)
+        )
         self.fields["warehouse"].queryset = selectors_products.warehouse_list(actor=actor)
 
     def query(self) -> dict:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+from guanxi.sales.search import product_search_text
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
@@ -94,6 +95,16 @@ class Product(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} {self.model_no}".strip()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The picker's keys follow every save of the fields they are made from, whoever saves.
+        self.search_text = product_search_text(
+            name=self.name, code=self.code, model_no=self.model_no, grade=self.grade
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("sales:product_detail", args=[self.pk])

@@ -18,7 +18,6 @@ from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_update
 from guanxi.sales import rules
 from guanxi.sales.models import InventoryItem, Product, ProductCategory, Warehouse
-from guanxi.sales.search import product_search_text
 
 PRODUCT_EDITABLE_FIELDS = (
     "name",
@@ -78,10 +77,6 @@ def _check_product(product: Product) -> None:
         raise ValidationError({"unit": _("Choose a unit from the dictionary.")})
     if product.price is not None and Decimal(product.price) < 0:
         raise ValidationError({"price": _("The price cannot be negative.")})
-    # The picker's keys follow every change of the fields they are made from.
-    product.search_text = product_search_text(
-        name=product.name, code=product.code, model_no=product.model_no, grade=product.grade
-    )
 
 
 # --- categories --------------------------------------------------------------------------
