@@ -132,7 +132,7 @@ class PickerField(forms.ModelChoiceField):
         }
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        result = super().__deepcopy__(memo)
+        result = super().__deepcopy__(memo)  # type: ignore[misc]  # (missing from the stubs)
         result.known = dict(self.known)
         return result
 

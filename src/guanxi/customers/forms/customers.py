@@ -75,7 +75,7 @@ class CustomerForm(forms.ModelForm):
         if not owner.required:
             owner.help_text = _("Empty: the customer goes to the pool.")
         if customer is None and not self.is_bound:
-            choices = list(owner.queryset[:2])
+            choices = list(owners[:2])
             if len(choices) == 1:
                 self.initial.setdefault("owner", choices[0].pk)
 
