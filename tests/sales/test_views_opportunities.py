@@ -220,7 +220,7 @@ def test_assign_from_the_detail_page(org, login, english):
     )
     assert outside.status_code == 200
     assert 'data-testid="opportunity-assign-form"' in outside.content.decode()
-    assert "Select a valid choice" in outside.content.decode()
+    assert "this one is not available to you" in outside.content.decode()
     stale = client.post(target, {"assigned_to": org["manager1"].pk, "version": 5})
     assert stale.status_code == 409 and "Someone else changed" in stale.content.decode()
     done = client.post(

@@ -228,9 +228,9 @@ def test_create_from_the_360_page_preselects_the_customer(login, org, customers)
 
 
 def test_create_shows_field_errors(login, org, customers):
-    response = login("manager1").post(
-        CREATE, form_data(customers["manager1"], summary="", customer="", customer_text="KH0000")
-    )
+    data = form_data(customers["manager1"], summary="")
+    data.update(customer="", customer_text="KH0000")
+    response = login("manager1").post(CREATE, data)
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "summary" in errors

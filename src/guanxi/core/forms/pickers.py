@@ -26,10 +26,11 @@ TEXT_SUFFIX = "_text"
 
 
 class PickerValue(NamedTuple):
-    """What a picker posted: the chosen id (may be empty) and the text in the box."""
+    """What a picker posted: the chosen id (may be empty) and the text in the box (``None``
+    when no box was posted, e.g. by a script posting the id alone)."""
 
     id: str
-    text: str
+    text: str | None
 
 
 def _option_attrs(option: PickerOption | None) -> SafeString:
@@ -50,8 +51,9 @@ class PickerWidget(forms.Widget):
         self.describe: Any = None
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> PickerValue:
+        text = data.get(name + TEXT_SUFFIX)
         return PickerValue(
-            str(data.get(name, "") or "").strip(), str(data.get(name + TEXT_SUFFIX, "") or "")
+            str(data.get(name, "") or "").strip(), None if text is None else str(text)
         )
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
@@ -61,10 +63,11 @@ class PickerWidget(forms.Widget):
         """(id, text, option) to show for ``value``: a PickerValue, an id or a record."""
         if isinstance(value, PickerValue):
             option = self.describe(value.id) if value.id and self.describe else None
-            if option is not None and value.text.strip() not in ("", option.label):
+            text = value.text or ""
+            if option is not None and value.text is not None and text.strip() != option.label:
                 # The text was changed after choosing (no script): show what was typed.
-                return "", value.text, None
-            return value.id, option.label if option else value.text, option
+                return "", text, None
+            return value.id, option.label if option else text, option
         if value in (None, ""):
             return "", "", None
         option = self.describe(value) if self.describe else None
@@ -78,7 +81,13 @@ class PickerWidget(forms.Widget):
         box_id = final.pop("id", f"id_{name}")
         pk, text, option = self._current(value)
         extra = format_html_join(
-            "", ' {}="{}"', ((key, val) for key, val in final.items() if val not in (None, False))
+            "",
+            " {}{}",
+            (
+                (key, "" if val is True else format_html('="{}"', val))
+                for key, val in final.items()
+                if val not in (None, False)
+            ),
         )
         return format_html(
             '<div class="picker" data-picker="{kind}" data-picker-url="{url}"'
@@ -170,11 +179,11 @@ class PickerField(forms.ModelChoiceField):
 
     def to_python(self, value: Any) -> Model | None:
         if not isinstance(value, PickerValue):
-            value = PickerValue("" if value in self.empty_values else str(value), "")
+            value = PickerValue("" if value in self.empty_values else str(value), None)
         if value.id and not value.id.isdigit():
             # Not an id (a code or name posted by a script or an old form): searched as text.
             value = PickerValue("", value.id)
-        text = value.text.strip()
+        text = (value.text or "").strip()
         if value.id:
             record = self._record(value.id)
             if record is None:
@@ -182,8 +191,10 @@ class PickerField(forms.ModelChoiceField):
                     self.error_messages["invalid_choice"], code="invalid_choice"
                 )
             option = self.describe(record)
-            if not text or option is None or text == option.label:
+            if value.text is None or option is None or text == option.label:
                 return record
+            # The box was changed after choosing, without the script: emptied means no record,
+            # other text is searched.
         if not text:
             return None
         return self._search(text)
@@ -214,7 +225,7 @@ class PickerField(forms.ModelChoiceField):
         initial_id = str(self.prepare_value(initial) or "") if initial not in (None, "") else ""
         if data.id:
             return data.id != initial_id
-        return bool(data.text.strip()) or bool(initial_id)
+        return bool((data.text or "").strip()) or bool(initial_id)
 
     def validate(self, value: Any) -> None:
         forms.Field.validate(self, value)
