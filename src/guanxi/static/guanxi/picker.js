@@ -181,10 +181,14 @@
 
   document.addEventListener("mousedown", function (event) {
     var target = event.target instanceof Element ? event.target : null;
-    var item = target && target.closest("[data-picker-list] [role=option]");
+    if (!target || !target.closest("[data-picker-list]")) {
+      return;
+    }
+    // The box keeps the focus (a click on an option or the list's scroll bar is no blur), and
+    // an option is chosen on mousedown, before anything else could close the list.
+    event.preventDefault();
+    var item = target.closest("[role=option]");
     if (item) {
-      // Chosen before the box loses focus (mousedown), so blur does not close the list first.
-      event.preventDefault();
       choose(parts(item.closest("[data-picker]").querySelector("[data-picker-input]")), item);
     }
   });
