@@ -50,8 +50,18 @@ def _register(kind: str, about: str) -> None:
     def api(ctx) -> str:
         return f"/api/customers/search/?q={quote(_term(kind))}"
 
+    def picker(ctx) -> str:
+        return f"/pick/customer/?q={quote(_term(kind))}"
+
     http(f"search.page.{kind}", user="exec", about=f"GET /customers/?q= ({about})")(page)
     http(f"search.api.{kind}", user="exec", about=f"GET /api/customers/search/?q= ({about})")(api)
+    # The customer picker of every form (core.pickers): the same search, ten options.
+    http(f"search.pick.{kind}", user="exec", about=f"GET /pick/customer/?q= ({about})")(picker)
+    http(
+        f"search.pick.manager.{kind}",
+        user="manager1",
+        about=f"GET /pick/customer/?q= as an account manager ({about})",
+    )(picker)
 
 
 for _kind, (_text, _about) in TERMS.items():

@@ -1,5 +1,6 @@
 """Customer list and form journeys in a real browser: htmx search, paging, sorting, delegation."""
 
+from tests.browser.pickers import pick
 from tests.customers.fixtures.customers import CustomerFactory
 
 
@@ -41,7 +42,7 @@ def test_create_and_conflict(sign_in, org):
     page = sign_in("assistant")
     page.goto("/customers/new/")
     page.fill("#id_name", "代录客户")
-    page.select_option("#id_owner", str(org["manager1"].pk))
+    pick(page, "#id_owner", "zw", str(org["manager1"]))
     page.click("button[type=submit].btn-primary")
     page.wait_for_selector("[data-testid=customer-profile]")
     assert "周敏" in page.locator("[data-testid=entered-by]").inner_text()

@@ -7,6 +7,7 @@ its page opens.
 
 from guanxi.customers.models import Contact, Customer, CustomerEvent
 from guanxi.sales.models import Opportunity
+from tests.browser.pickers import pick
 
 
 def _sign_out(page):
@@ -37,7 +38,7 @@ def test_an_opportunity_from_creation_to_a_customer(sign_in, org):
     # The supervisor assigns it to manager1 from the detail page.
     sign_in("supervisor")
     page.goto(detail)
-    page.select_option("#id_assigned_to", str(org["manager1"].pk))
+    pick(page, "#id_assigned_to", org["manager1"].username, str(org["manager1"]))
     with page.expect_navigation():
         page.click("[data-testid=opportunity-assign-form] button[type=submit]")
     assert status.get_attribute("data-status") == "assigned"

@@ -7,12 +7,13 @@ and the supervisor overrides the hold with a reason.
 
 from guanxi.customers.models import Customer
 from guanxi.sales.models import Order
+from tests.browser.pickers import pick
 from tests.customers.fixtures.customers import CustomerFactory
 from tests.sales.fixtures.orders import catalogue
 
 
 def _fill_line(page, index: int, product, quantity: str) -> None:
-    page.select_option(f"#id_lines-{index}-product", str(product.pk))
+    pick(page, f"#id_lines-{index}-product", product.model_no, str(product))
     page.fill(f"#id_lines-{index}-quantity", quantity)
 
 
@@ -22,9 +23,9 @@ def test_an_order_with_two_lines_and_a_credit_hold_override(sign_in, org):
     page = sign_in("manager1")
 
     page.goto(f"/sales/orders/new/?customer={customer.pk}")
-    assert page.input_value("#id_customer") == customer.code
+    assert page.input_value("#id_customer") == customer.name
     _fill_line(page, 0, products["drill"], "2")
-    # "Add line" swaps the form in place with one more row, keeping what was typed.
+    # "Add line" adds one more row in place, keeping what was typed.
     page.click("[data-testid=add-line]")
     page.wait_for_selector("#id_lines-2-product")
     assert page.input_value("#id_lines-0-quantity") == "2"

@@ -21,7 +21,7 @@ def test_a_deal_dragged_and_moved_by_keyboard_across_the_kanban(sign_in, org):
     # manager1 creates the deal from the board.
     page.goto("/sales/pipeline/")
     page.click("[data-testid=deal-create]")
-    page.fill("#id_customer_code", customer.code)
+    page.fill("#id_customer", customer.code)
     page.fill("#id_title", "客房智能化改造")
     page.fill("#id_amount", "380000")
     page.fill("#id_expected_close_date", "2026-10-31")

@@ -8,12 +8,13 @@ their leads and converts it into a sales opportunity.
 
 from guanxi.sales.forms import leads as forms_leads
 from guanxi.sales.models import Lead, LeadRoutingRule, Opportunity, Order, Quote
+from tests.browser.pickers import pick
 from tests.customers.fixtures.customers import CustomerFactory
 from tests.sales.fixtures.orders import catalogue
 
 
 def _fill_line(page, index: int, product, quantity: str) -> None:
-    page.select_option(f"#id_lines-{index}-product", str(product.pk))
+    pick(page, f"#id_lines-{index}-product", product.model_no, str(product))
     page.fill(f"#id_lines-{index}-quantity", quantity)
 
 
@@ -23,7 +24,7 @@ def test_a_quote_with_lines_is_sent_accepted_and_becomes_an_order(sign_in, org):
     page = sign_in("manager1")
 
     page.goto(f"/sales/quotes/new/?customer={customer.pk}")
-    assert page.input_value("#id_customer") == customer.code
+    assert page.input_value("#id_customer") == customer.name
     _fill_line(page, 0, products["drill"], "2")
     _fill_line(page, 1, products["wrench"], "4")
     page.fill("#id_lines-1-discount", "10")

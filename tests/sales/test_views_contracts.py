@@ -106,9 +106,7 @@ def test_receivable_pages(login, org, customers, products):
     client = login("manager1")
     assert client.get(reverse("sales:receivable_create")).status_code == 200
     due = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
-    response = client.post(
-        reverse("sales:receivable_create"), {"source": order.code, "due_date": due}
-    )
+    response = client.post(reverse("sales:receivable_create"), {"order": order.pk, "due_date": due})
     receivable = Receivable.objects.get()
     assert response.status_code == 302 and response.url == receivable.get_absolute_url()
     today = timezone.localdate().isoformat()

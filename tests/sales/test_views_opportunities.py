@@ -44,7 +44,7 @@ def form_data(**overrides) -> dict:
         "contact_phone": "0574-87654321",
         "description": "",
         "source": str(dictionary("source", "telemarketing").pk),
-        "customer_code": "",
+        "customer": "",
     }
     data.update(overrides)
     return data
@@ -132,15 +132,18 @@ def test_create_with_an_htmx_post_redirects_the_browser(login):
     assert response["HX-Redirect"] == page_url(Opportunity.objects.get())
 
 
-def test_create_by_customer_code(org, login, customers, english):
+def test_create_for_a_picked_customer(org, login, customers, english):
     client = login("manager1")
     customer = customers["manager1"]
-    response = client.post(CREATE, form_data(prospect_name="", customer_code=customer.code.lower()))
+    response = client.post(CREATE, form_data(prospect_name="", customer=customer.pk))
     assert response.status_code == 302
     opportunity = Opportunity.objects.get()
     assert opportunity.customer == customer and opportunity.prospect_name == customer.name
-    unseen = client.post(CREATE, form_data(customer_code=customers["manager2"].code))
-    assert "customer_code" in unseen.context["form"].errors
+    unseen = client.post(CREATE, form_data(customer=customers["manager2"].pk))
+    assert "customer" in unseen.context["form"].errors
+    # Without the script the typed code is searched on the server (any case).
+    typed = client.post(CREATE, form_data(prospect_name="", customer_text=customer.code.lower()))
+    assert typed.status_code == 302
     nameless = client.post(CREATE, form_data(prospect_name=""))
     assert "prospect_name" in nameless.context["form"].errors
 
@@ -217,7 +220,7 @@ def test_assign_from_the_detail_page(org, login, english):
     )
     assert outside.status_code == 200
     assert 'data-testid="opportunity-assign-form"' in outside.content.decode()
-    assert "Select a valid choice" in outside.content.decode()
+    assert "this one is not available to you" in outside.content.decode()
     stale = client.post(target, {"assigned_to": org["manager1"].pk, "version": 5})
     assert stale.status_code == 409 and "Someone else changed" in stale.content.decode()
     done = client.post(

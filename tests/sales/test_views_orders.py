@@ -151,13 +151,21 @@ def test_add_line_shows_one_more_row_and_keeps_the_input(login, org, customers, 
     assert not Order.objects.exists()
 
 
-def test_a_customer_of_someone_else_cannot_be_chosen(english, org, customers, products):
+@pytest.mark.parametrize("posted", ["pk", "code"])
+def test_a_customer_of_someone_else_cannot_be_chosen(english, org, customers, products, posted):
+    # A forged id in the picker's hidden input, or another team's code typed without script.
+    other = customers["manager2"]
     response = english("manager1").post(
         reverse("sales:order_create"),
-        _form(customers["manager2"].code, [{"product": products["drill"].pk, "quantity": "1"}]),
+        _form(getattr(other, posted), [{"product": products["drill"].pk, "quantity": "1"}]),
     )
     assert response.status_code == 200
-    assert "No customer of yours has this code." in response.content.decode()
+    expected = (
+        "Choose one from the list: this one is not available to you."
+        if posted == "pk"
+        else f"Nothing matches “{other.code}”"
+    )
+    assert expected in response.content.decode()
     assert not Order.objects.exists()
 
 

@@ -176,7 +176,7 @@ def test_creating_a_deal(english, org, customers, login):
     response = client.post(
         CREATE,
         {
-            "customer_code": customers["manager1"].code,
+            "customer": customers["manager1"].pk,
             "title": "年度维保",
             "stage": stage("Proposal and quote").pk,
             "amount": "88000.50",
@@ -196,10 +196,10 @@ def test_creating_a_deal(english, org, customers, login):
 
 def test_the_form_refuses_a_customer_out_of_scope(english, org, customers, login):
     response = login("manager1").post(
-        CREATE, {"customer_code": customers["manager2"].code, "title": "x", "amount": "1"}
+        CREATE, {"customer": customers["manager2"].pk, "title": "x", "amount": "1"}
     )
     assert response.status_code == 200
-    assert "No customer you can see has the code" in response.content.decode()
+    assert "this one is not available to you" in response.content.decode()
     assert not Deal.objects.exists()
 
 
@@ -210,7 +210,7 @@ def test_editing_a_deal_with_a_stale_version_is_a_conflict(english, org, custome
     form = client.get(url)
     assert form.status_code == 200 and customers["manager1"].code in form.content.decode()
     data = {
-        "customer_code": customers["manager1"].code,
+        "customer": customers["manager1"].pk,
         "title": "ERP 二期",
         "owner": org["manager1"].pk,
         "amount": "130000",

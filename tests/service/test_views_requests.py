@@ -34,7 +34,7 @@ def row_pks(response) -> list[int]:
 
 def form_data(customer, **overrides) -> dict:
     data = {
-        "customer_code": customer.code,
+        "customer": customer.pk,
         "service_type": str(dictionary("service_type", "consultation").pk),
         "channel": str(dictionary("channel", "email").pk),
         "summary": "发票抬头如何修改",
@@ -219,7 +219,7 @@ def test_create_from_the_360_page_preselects_the_customer(login, org, customers)
     detail = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
     assert f"{CREATE}?customer={customer.pk}" in detail
     page = client.get(CREATE, {"customer": customer.pk})
-    assert page.context["form"].initial["customer_code"] == customer.code
+    assert page.context["form"].initial["customer"] == customer.pk
     contact = customer.contacts.first()
     response = client.post(
         f"{CREATE}?customer={customer.pk}", form_data(customer, contact=str(contact.pk))
@@ -229,19 +229,19 @@ def test_create_from_the_360_page_preselects_the_customer(login, org, customers)
 
 
 def test_create_shows_field_errors(login, org, customers):
-    response = login("manager1").post(
-        CREATE, form_data(customers["manager1"], summary="", customer_code="KH0000")
-    )
+    data = form_data(customers["manager1"], summary="")
+    data.update(customer="", customer_text="KH0000")
+    response = login("manager1").post(CREATE, data)
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "summary" in errors
-    assert "customer_code" in errors
+    assert "customer" in errors
     assert not ServiceRequest.objects.exists()
 
 
 def test_a_customer_out_of_scope_cannot_be_chosen(login, org, customers):
     response = login("manager1").post(CREATE, form_data(customers["manager3"]))
-    assert "customer_code" in response.context["form"].errors
+    assert "customer" in response.context["form"].errors
     assert not ServiceRequest.objects.exists()
 
 

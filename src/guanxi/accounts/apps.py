@@ -17,10 +17,13 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Both need the models loaded: the receivers record sign-ins, the selectors name roles.
         from guanxi.accounts import receivers  # noqa: F401
+        from guanxi.accounts.selectors import pickers as account_pickers
         from guanxi.accounts.selectors.users import user_roles
+        from guanxi.core import pickers
 
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="guanxi_sync_roles")
         home.register_role_labels(user_roles)
+        pickers.register(account_pickers.USER)
         navigation.register(
             NavItem(
                 "users",

@@ -19,6 +19,7 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: models and services can be imported only once the app registry is ready.
         from guanxi.accounts import roles
+        from guanxi.core import pickers
         from guanxi.core.imports.registry import register
         from guanxi.customers import (
             notifications,  # noqa: F401  (its notification kinds)
@@ -26,6 +27,7 @@ class CustomersConfig(AppConfig):
         )
         from guanxi.customers.importers import ContactImporter, InteractionImporter
         from guanxi.customers.models import Customer, DocumentVersion
+        from guanxi.customers.selectors import pickers as customer_pickers
         from guanxi.customers.selectors import search as customer_search
         from guanxi.customers.selectors.home import customer_home_panel
         from guanxi.customers.services.documents import document_version_file_forget
@@ -43,6 +45,7 @@ class CustomersConfig(AppConfig):
         dependents.follow(Customer, field="customer")
         _purge_option_register(rules)
         menu = navigation.CUSTOMERS
+        pickers.register(customer_pickers.CUSTOMER, customer_pickers.CONTACT)
         navigation.register(
             NavItem(
                 "customers",

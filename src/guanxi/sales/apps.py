@@ -15,6 +15,7 @@ class SalesConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the app registry is ready: these modules import the models.
         from guanxi.accounts import roles
+        from guanxi.core import pickers
         from guanxi.core.imports.registry import register
         from guanxi.customers import churn_open_work, personal_data, reassign_hooks
         from guanxi.sales import (
@@ -25,6 +26,7 @@ class SalesConfig(AppConfig):
         )
         from guanxi.sales import personal_data as sales_personal_data
         from guanxi.sales.importers import ProductImporter
+        from guanxi.sales.selectors import pickers as sales_pickers
         from guanxi.sales.selectors import search as sales_search
         from guanxi.sales.selectors.home import sales_home_panel
         from guanxi.sales.selectors.opportunities import opportunities_open
@@ -33,6 +35,8 @@ class SalesConfig(AppConfig):
         from guanxi.sales.services.pipeline import deals_follow_customer
 
         register(ProductImporter)
+        pickers.register(*sales_pickers.KINDS)
+
         # A customer changing hands takes its open opportunities and deals along.
         reassign_hooks.register(opportunities_follow_customer)
         reassign_hooks.register(deals_follow_customer)

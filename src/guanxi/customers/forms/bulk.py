@@ -1,10 +1,12 @@
 """Forms of the customer list's bulk actions (reassign owner, add a tag, export)."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.accounts.models import User
 from guanxi.core.export import FORMATS
+from guanxi.core.forms.pickers import PickerField
 from guanxi.customers.selectors import customers as selectors
 
 
@@ -35,10 +37,9 @@ class BulkReassignForm(forms.Form):
         label=_("Selected customers"),
         error_messages={"required": _("Select at least one customer.")},
     )
-    owner: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
+    owner = PickerField(
+        "user",
         label=_("New account manager"),
-        queryset=None,
-        empty_label=_("Choose…"),
         error_messages={"required": _("Choose the account manager to give the customers to.")},
     )
     # The list's query string, so the user comes back to the same filtered page.
@@ -46,7 +47,9 @@ class BulkReassignForm(forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.customer_owner_choices(actor=actor)
+        cast(PickerField, self.fields["owner"]).bind(
+            actor, queryset=selectors.customer_owner_choices(actor=actor)
+        )
 
 
 class BulkTagForm(forms.Form):

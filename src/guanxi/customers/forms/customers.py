@@ -7,6 +7,7 @@ from django.db.models import Field, Q
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
+from guanxi.core.forms.pickers import PickerField
 from guanxi.core.models import DictionaryKind
 from guanxi.core.scoping import sees_everything
 from guanxi.customers import masking
@@ -36,6 +37,7 @@ class CustomerForm(forms.ModelForm):
         assume_scheme="https",
     )
 
+    owner = PickerField("user", label=Customer._meta.get_field("owner").verbose_name)
     tags = forms.CharField(
         label=Customer._meta.get_field("tags").verbose_name,
         required=False,
@@ -60,19 +62,20 @@ class CustomerForm(forms.ModelForm):
             current = getattr(customer, name) if customer is not None else None
             choice = cast(forms.ModelChoiceField, self.fields[name])
             choice.queryset = selectors.customer_dictionary_choices(kind=kind, current=current)
-        owner = cast(forms.ModelChoiceField, self.fields["owner"])
-        owner.queryset = selectors.customer_owner_choices(actor=actor)
+        owner = cast(PickerField, self.fields["owner"])
+        owners = selectors.customer_owner_choices(actor=actor)
         if customer is not None and customer.owner_id:
             # The current owner stays selectable even if this editor could not assign them.
-            owner.queryset = User.objects.filter(
-                Q(pk__in=owner.queryset.values("pk")) | Q(pk=customer.owner_id)
+            owners = User.objects.filter(
+                Q(pk__in=owners.values("pk")) | Q(pk=customer.owner_id)
             ).order_by("username")
+        owner.bind(actor, queryset=owners.select_related("team"))
         # Only someone who sees the pool may put a customer there; others would lose sight of it.
         owner.required = not sees_everything(actor)
         if not owner.required:
-            owner.empty_label = _("Pool")
+            owner.help_text = _("Empty: the customer goes to the pool.")
         if customer is None and not self.is_bound:
-            choices = list(owner.queryset[:2])
+            choices = list(owners[:2])
             if len(choices) == 1:
                 self.initial.setdefault("owner", choices[0].pk)
 

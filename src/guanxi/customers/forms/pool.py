@@ -1,11 +1,14 @@
 """Forms of the customer pool pages; they parse input, the pool services decide what is allowed."""
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth.models import Group
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.roles import role_label
+from guanxi.core.forms.pickers import PickerField
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.customers.models import OwnershipCap, PoolPolicy
 from guanxi.customers.selectors import customers as selectors
@@ -71,11 +74,13 @@ class OwnerChoiceField(forms.ModelChoiceField):
 class PoolAssignForm(forms.Form):
     """The account manager a supervisor gives a pool customer to."""
 
-    owner = OwnerChoiceField(label=_("Account manager"), queryset=None)
+    owner = PickerField("user", label=_("Account manager"))
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors_pool.pool_owner_choices(actor=actor)
+        cast(PickerField, self.fields["owner"]).bind(
+            actor, queryset=selectors_pool.pool_owner_choices(actor=actor)
+        )
 
 
 class ReleaseForm(forms.Form):

@@ -7,10 +7,8 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.customers.selectors import customers as customer_selectors
+from guanxi.core.forms.pickers import PickerField, bind_pickers
 from guanxi.sales.models import Contract, Payment
-from guanxi.sales.selectors import contracts as selectors_contracts
-from guanxi.sales.selectors import orders as selectors_orders
 
 DATE: dict[str, Any] = {"format": "%Y-%m-%d", "attrs": {"type": "date"}}
 
@@ -22,20 +20,13 @@ def _label(name: str):
 
 
 class ContractForm(forms.Form):
-    customer = forms.CharField(
-        label=_label("customer"),
-        max_length=20,
-        help_text=_("The customer's code, e.g. KH20260001."),
-    )
+    customer = PickerField("customer", label=_label("customer"))
     title = forms.CharField(label=_label("title"), max_length=200)
     amount = forms.DecimalField(
         label=_label("amount"), max_digits=14, decimal_places=2, min_value=0
     )
-    order = forms.CharField(
-        label=_label("order"),
-        max_length=20,
-        required=False,
-        help_text=_("Optional: the order's code, e.g. DD20260001."),
+    order = PickerField(
+        "order", label=_label("order"), required=False, help_text=_("Optional: its order.")
     )
     signed_on = forms.DateField(
         label=_label("signed_on"), widget=forms.DateInput(**DATE), required=False
@@ -53,22 +44,7 @@ class ContractForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-
-    def clean_customer(self):
-        code = self.cleaned_data["customer"].strip().upper()
-        customer = customer_selectors.customer_list(actor=self.actor).filter(code=code).first()
-        if customer is None:
-            raise forms.ValidationError(_("No customer of yours has this code."))
-        return customer
-
-    def clean_order(self):
-        code = self.cleaned_data["order"].strip().upper()
-        if not code:
-            return None
-        order = selectors_orders.order_list(actor=self.actor).filter(code=code).first()
-        if order is None:
-            raise forms.ValidationError(_("No order of yours has this code."))
-        return order
+        bind_pickers(self, actor)
 
     def values(self) -> dict:
         return dict(self.cleaned_data)
@@ -86,7 +62,7 @@ class ContractEditForm(ContractForm):
         return {
             "title": contract.title,
             "amount": contract.amount,
-            "order": contract.order.code if contract.order else "",
+            "order": contract.order_id,
             "signed_on": contract.signed_on,
             "starts_on": contract.starts_on,
             "ends_on": contract.ends_on,
@@ -107,12 +83,14 @@ class ContractFilterForm(forms.Form):
 
 
 class ReceivableForm(forms.Form):
-    """``source`` is the code of an order (DD…) or a contract (HT…) of the actor's."""
+    """What is owed for: one of the actor's orders or contracts, each chosen with a picker."""
 
-    source = forms.CharField(
-        label=_("Order or contract"),
-        max_length=20,
-        help_text=_("The order's or contract's code, e.g. DD20260001 or HT20260001."),
+    order = PickerField("order", label=_("Order"), required=False)
+    contract = PickerField(
+        "contract",
+        label=_("Contract"),
+        required=False,
+        help_text=_("Choose the order or the contract the amount is owed for."),
     )
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(**DATE))
     amount_due = forms.DecimalField(
@@ -130,20 +108,21 @@ class ReceivableForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        bind_pickers(self, actor)
 
-    def clean_source(self):
-        code = self.cleaned_data["source"].strip().upper()
-        order = selectors_orders.order_list(actor=self.actor).filter(code=code).first()
-        if order is not None:
-            return {"order": order}
-        contract = selectors_contracts.contract_list(actor=self.actor).filter(code=code).first()
-        if contract is not None:
-            return {"contract": contract}
-        raise forms.ValidationError(_("No order or contract of yours has this code."))
+    def clean(self):
+        data = super().clean()
+        if not self.errors and bool(data.get("order")) == bool(data.get("contract")):
+            self.add_error("order", _("Choose either an order or a contract."))
+        return data
 
     def values(self) -> dict:
         data = dict(self.cleaned_data)
-        return {**data.pop("source"), **data}
+        if not data.get("order"):
+            data.pop("order", None)
+        if not data.get("contract"):
+            data.pop("contract", None)
+        return data
 
 
 class PaymentForm(forms.Form):

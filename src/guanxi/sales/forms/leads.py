@@ -1,9 +1,12 @@
 """Forms of the lead pages and of the public web form; the services decide what is allowed."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.accounts.models import Team, User
+from guanxi.accounts.models import Team
+from guanxi.core.forms.pickers import PickerField
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.spam import SpamProtectedForm
 from guanxi.sales.models import Lead
@@ -107,12 +110,14 @@ class LeadFilterForm(forms.Form):
 
 
 class LeadAssignForm(forms.Form):
-    owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(label=_("Give to"), queryset=None)
+    owner = PickerField("user", label=_("Give to"))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.lead_assignee_choices(actor=actor)
+        cast(PickerField, self.fields["owner"]).bind(
+            actor, queryset=selectors.lead_assignee_choices(actor=actor)
+        )
 
 
 class LeadConvertForm(forms.Form):
@@ -156,14 +161,14 @@ class RoutingRuleForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Team (round-robin)"), queryset=Team.objects.order_by("path"), required=False
     )
-    user: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label=_("Account manager"), queryset=None, required=False
-    )
+    user = PickerField("user", label=_("Account manager"), required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = selectors.region_choices()
-        self.fields["user"].queryset = selectors.lead_assignee_choices(actor=actor)
+        cast(PickerField, self.fields["user"]).bind(
+            actor, queryset=selectors.lead_assignee_choices(actor=actor)
+        )
 
 
 class LeadImportForm(forms.Form):

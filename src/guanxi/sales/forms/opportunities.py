@@ -6,10 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.accounts.models import User
+from guanxi.core.forms.pickers import PickerField, bind_pickers
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.phones import phone_normalise
-from guanxi.customers.selectors.customers import customer_list
 from guanxi.sales.models import Opportunity, PlanItem
 from guanxi.sales.selectors import opportunities as selectors
 from guanxi.sales.services.opportunities import MAX_TEXT_LENGTH
@@ -32,14 +31,14 @@ class OpportunityForm(forms.ModelForm):
 
     Built without an instance even when editing, so validating the form never changes the
     record the service is about to compare and save. The existing customer, if any, is given
-    by its code (a list of every customer would not scale).
+    with the customer picker.
     """
 
-    customer_code = forms.CharField(
-        label=_("Existing customer (code)"),
+    customer = PickerField(
+        "customer",
+        label=_("Existing customer"),
         required=False,
-        max_length=20,
-        help_text=_("If the prospect already is a customer, its code, e.g. KH20260001."),
+        help_text=_("If the prospect already is a customer: type its name, code or pinyin."),
     )
     description = forms.CharField(
         label=Opportunity._meta.get_field("description").verbose_name,
@@ -57,11 +56,12 @@ class OpportunityForm(forms.ModelForm):
             "expected_close_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    field_order = ["source", "prospect_name", "customer_code", *_FORM_FIELDS[2:]]
+    field_order = ["source", "prospect_name", "customer", *_FORM_FIELDS[2:]]
 
     def __init__(self, *args, actor, opportunity: Opportunity | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        bind_pickers(self, actor)
         current = opportunity.source if opportunity is not None else None
         cast(
             forms.ModelChoiceField, self.fields["source"]
@@ -89,33 +89,22 @@ class OpportunityForm(forms.ModelForm):
             value = phone_normalise(value, label=str(self.fields["contact_phone"].label))
         return value
 
-    def clean_customer_code(self):
-        code = (self.cleaned_data.get("customer_code") or "").strip().upper()
-        if not code:
-            return None
-        customer = customer_list(actor=self.actor).filter(code=code).first()
-        if customer is None:
-            raise forms.ValidationError(
-                _("No customer you can see has the code %(code)s."), params={"code": code}
-            )
-        return customer
-
     def clean(self):
         data = super().clean()
-        if not (data.get("prospect_name") or "").strip() and not data.get("customer_code"):
+        if not (data.get("prospect_name") or "").strip() and not data.get("customer"):
             self.add_error("prospect_name", _("Enter the prospect's name."))
         return data
 
     def values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in _FORM_FIELDS}
-        values["customer"] = self.cleaned_data.get("customer_code")
+        values["customer"] = self.cleaned_data.get("customer")
         return values
 
     @staticmethod
     def initial_for(opportunity: Opportunity) -> dict:
         initial = {name: getattr(opportunity, name) for name in _FORM_FIELDS}
         initial["source"] = opportunity.source_id
-        initial["customer_code"] = opportunity.customer.code if opportunity.customer else ""
+        initial["customer"] = opportunity.customer_id
         initial["version"] = opportunity.version
         return initial
 
@@ -154,14 +143,14 @@ class OpportunityFilterForm(forms.Form):
 
 
 class OpportunityAssignForm(forms.Form):
-    assigned_to: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label=pgettext_lazy("opportunity", "Assign to"), queryset=None
-    )
+    assigned_to = PickerField("user", label=pgettext_lazy("opportunity", "Assign to"))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = selectors.opportunity_assignee_choices(actor=actor)
+        cast(PickerField, self.fields["assigned_to"]).bind(
+            actor, queryset=selectors.opportunity_assignee_choices(actor=actor)
+        )
 
 
 class PlanItemForm(forms.ModelForm):

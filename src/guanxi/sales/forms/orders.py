@@ -3,22 +3,23 @@
 They only parse input; amounts, totals, the credit-hold rule and the rights are the services'.
 """
 
+import re
 from typing import cast
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
-from guanxi.core.formatting import format_money
-from guanxi.customers.selectors import customers as customer_selectors
+from guanxi.core.forms.pickers import PickerField, bind_pickers
 from guanxi.sales import rules
-from guanxi.sales.models import Order, OrderLine
+from guanxi.sales.models import Order, OrderLine, Product
 from guanxi.sales.selectors import orders as selectors_orders
 from guanxi.sales.selectors import products as selectors_products
 
 MAX_LINES = 200
+PRODUCT_KEY = re.compile(r"lines-\d{1,3}-product")
 
 
 def _label(model, name: str):
@@ -26,7 +27,7 @@ def _label(model, name: str):
 
 
 class OrderLineForm(forms.Form):
-    product = forms.ChoiceField(label=_label(OrderLine, "product"))
+    product = PickerField("product", label=_label(OrderLine, "product"))
     quantity = forms.DecimalField(
         label=_label(OrderLine, "quantity"), max_digits=14, decimal_places=2, min_value=0
     )
@@ -47,20 +48,18 @@ class OrderLineForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, products: dict, **kwargs):
+    def __init__(self, *args, actor, products: QuerySet[Product], known: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        # The products are read once per formset, not once per line.
-        self.products = products
-        cast(forms.ChoiceField, self.fields["product"]).choices = [
-            ("", "---------"),
-            *(
-                (str(pk), f"{product} · {format_money(product.price)}")
-                for pk, product in products.items()
-            ),
-        ]
-
-    def clean_product(self):
-        return self.products[int(self.cleaned_data["product"])]
+        field = cast(PickerField, self.fields["product"])
+        field.bind(actor, queryset=products)
+        # The lines' products are read once per formset, not once per line.
+        field.known = known
+        for name, numeric in (
+            ("quantity", "quantity"),
+            ("unit_price", "price"),
+            ("discount", "discount"),
+        ):
+            self.fields[name].widget.attrs.update({"data-line": numeric, "inputmode": "decimal"})
 
     def line(self) -> dict:
         return {
@@ -81,6 +80,17 @@ class BaseLineFormSet(forms.BaseFormSet):
         ]
 
 
+def _chosen_products(data, initial) -> set[int]:
+    """The product ids the lines name (posted or initial), to read them in one query."""
+    values: list = []
+    if data is not None:
+        values = [value for key, value in data.items() if PRODUCT_KEY.fullmatch(key)]
+    for row in initial or ():
+        value = row.get("product")
+        values.append(getattr(value, "id", value))
+    return {int(value) for value in values if str(value or "").isdigit()}
+
+
 def line_formset(data=None, *, actor, initial=None, keep_products=(), extra=0):
     """The lines formset; its products are the active ones plus those in ``keep_products``."""
     formset_class = forms.formset_factory(
@@ -95,22 +105,20 @@ def line_formset(data=None, *, actor, initial=None, keep_products=(), extra=0):
     products = selectors_products.product_list(actor=actor).filter(
         Q(is_active=True) | Q(pk__in=list(keep_products))
     )
+    chosen = _chosen_products(data, initial)
+    known = {product.pk: product for product in products.filter(pk__in=chosen)} if chosen else {}
     return formset_class(
         data,
         initial=initial,
         prefix="lines",
-        form_kwargs={"products": {product.pk: product for product in products}},
+        form_kwargs={"actor": actor, "products": products, "known": known},
     )
 
 
 class OrderForm(forms.Form):
-    """The order's own fields; ``customer`` is the customer's code (KH…) on create."""
+    """The order's own fields; the customer is picked on create."""
 
-    customer = forms.CharField(
-        label=_label(Order, "customer"),
-        max_length=20,
-        help_text=_("The customer's code, e.g. KH20260001."),
-    )
+    customer = PickerField("customer", label=_label(Order, "customer"))
     order_date = forms.DateField(
         label=_label(Order, "order_date"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
@@ -151,16 +159,10 @@ class OrderForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        bind_pickers(self, actor)
         if not actor.has_perm(rules.OVERRIDE_CREDIT_HOLD):
             del self.fields["credit_override"]
             del self.fields["credit_override_reason"]
-
-    def clean_customer(self):
-        code = self.cleaned_data["customer"].strip().upper()
-        customer = customer_selectors.customer_list(actor=self.actor).filter(code=code).first()
-        if customer is None:
-            raise forms.ValidationError(_("No customer of yours has this code."))
-        return customer
 
     def values(self) -> dict:
         return dict(self.cleaned_data)

@@ -1,9 +1,11 @@
 """Forms of the pipeline pages; they parse input, the services decide what is allowed."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.customers.selectors.customers import customer_list
+from guanxi.core.forms.pickers import PickerField, bind_pickers
 from guanxi.sales.models import Deal, PipelineStage
 from guanxi.sales.selectors import pipeline as selectors
 from guanxi.sales.services.pipeline import MAX_TEXT_LENGTH
@@ -12,16 +14,18 @@ _DEAL_FIELDS = ("title", "owner", "amount", "probability", "expected_close_date"
 
 
 class DealForm(forms.ModelForm):
-    """A deal's details; the customer is given by its code (a list of all would not scale).
+    """A deal's details; the customer and the owner are chosen with pickers.
 
     Built without an instance even when editing, so validating never changes the record the
     service compares and saves.
     """
 
-    customer_code = forms.CharField(
-        label=_("Customer (code)"),
-        max_length=20,
-        help_text=_("The customer's code, e.g. KH20260001."),
+    customer = PickerField("customer", label=_("Customer"))
+    owner = PickerField(
+        "user",
+        label=_("Owner"),
+        required=False,
+        help_text=_("Empty: the customer's owner (or you)."),
     )
     competitors = forms.CharField(
         label=_("Competitors"),
@@ -40,36 +44,28 @@ class DealForm(forms.ModelForm):
             "expected_close_date": forms.DateInput(attrs={"type": "date"}),
         }
 
-    field_order = ["customer_code", "title", "stage", *_DEAL_FIELDS[1:]]
+    field_order = ["customer", "title", "stage", *_DEAL_FIELDS[1:]]
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["owner"].queryset = selectors.deal_owner_choices(actor=actor)
-        self.fields["owner"].required = False
-        self.fields["owner"].help_text = _("Empty: the customer's owner (or you).")
+        cast(PickerField, self.fields["owner"]).bind(
+            actor, queryset=selectors.deal_owner_choices(actor=actor)
+        )
+        bind_pickers(self, actor)
         self.fields["probability"].required = False
         self.fields["probability"].help_text = _("Empty: the stage's default probability.")
 
-    def clean_customer_code(self):
-        code = (self.cleaned_data.get("customer_code") or "").strip().upper()
-        customer = customer_list(actor=self.actor).filter(code=code).first()
-        if customer is None:
-            raise forms.ValidationError(
-                _("No customer you can see has the code %(code)s."), params={"code": code}
-            )
-        return customer
-
     def values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in _DEAL_FIELDS}
-        values["customer"] = self.cleaned_data["customer_code"]
+        values["customer"] = self.cleaned_data["customer"]
         return values
 
     @staticmethod
     def initial_for(deal: Deal) -> dict:
         initial = {name: getattr(deal, name) for name in _DEAL_FIELDS}
         initial["owner"] = deal.owner_id
-        initial["customer_code"] = deal.customer.code
+        initial["customer"] = deal.customer_id
         initial["version"] = deal.version
         return initial
 

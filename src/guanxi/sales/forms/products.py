@@ -5,6 +5,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.forms.pickers import PickerField
 from guanxi.core.models import DictionaryEntry
 from guanxi.sales.models import InventoryItem, Product, ProductCategory, Warehouse
 from guanxi.sales.selectors import products as selectors_products
@@ -16,6 +17,12 @@ def _label(model, name: str):
 
 class ProductForm(forms.Form):
     name = forms.CharField(label=_label(Product, "name"), max_length=200)
+    code = forms.CharField(
+        label=_label(Product, "code"),
+        max_length=40,
+        required=False,
+        help_text=Product._meta.get_field("code").help_text,
+    )
     model_no = forms.CharField(label=_label(Product, "model_no"), max_length=100, required=False)
     grade = forms.CharField(label=_label(Product, "grade"), max_length=100, required=False)
     category: forms.ModelChoiceField[ProductCategory] = forms.ModelChoiceField(
@@ -42,6 +49,7 @@ class ProductForm(forms.Form):
     def initial_for(product: Product) -> dict:
         return {
             "name": product.name,
+            "code": product.code,
             "model_no": product.model_no,
             "grade": product.grade,
             "category": product.category_id,
@@ -79,12 +87,7 @@ class ProductFilterForm(forms.Form):
 
 
 class InventoryFilterForm(forms.Form):
-    product: forms.ModelChoiceField[Product] = forms.ModelChoiceField(
-        label=_label(InventoryItem, "product"),
-        queryset=None,
-        required=False,
-        empty_label=_("All products"),
-    )
+    product = PickerField("product", label=_label(InventoryItem, "product"), required=False)
     warehouse: forms.ModelChoiceField[Warehouse] = forms.ModelChoiceField(
         label=_label(InventoryItem, "warehouse"),
         queryset=None,
@@ -94,7 +97,10 @@ class InventoryFilterForm(forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = selectors_products.product_list(actor=actor)
+        # Inactive products keep their stock: the filter finds them too.
+        cast(PickerField, self.fields["product"]).bind(
+            actor, queryset=selectors_products.product_list(actor=actor)
+        )
         self.fields["warehouse"].queryset = selectors_products.warehouse_list(actor=actor)
 
     def query(self) -> dict:

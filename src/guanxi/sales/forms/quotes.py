@@ -7,7 +7,7 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.customers.selectors import customers as customer_selectors
+from guanxi.core.forms.pickers import PickerField, bind_pickers
 from guanxi.sales import rules
 from guanxi.sales.models import Quote
 
@@ -19,13 +19,9 @@ def _label(name: str):
 
 
 class QuoteForm(forms.Form):
-    """The quote's own fields; ``customer`` is the customer's code (KH…) on create."""
+    """The quote's own fields; the customer is picked on create."""
 
-    customer = forms.CharField(
-        label=_label("customer"),
-        max_length=20,
-        help_text=_("The customer's code, e.g. KH20260001."),
-    )
+    customer = PickerField("customer", label=_label("customer"))
     quote_date = forms.DateField(
         label=_label("quote_date"), widget=forms.DateInput(**DATE), initial=timezone.localdate
     )
@@ -48,13 +44,7 @@ class QuoteForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-
-    def clean_customer(self):
-        code = self.cleaned_data["customer"].strip().upper()
-        customer = customer_selectors.customer_list(actor=self.actor).filter(code=code).first()
-        if customer is None:
-            raise forms.ValidationError(_("No customer of yours has this code."))
-        return customer
+        bind_pickers(self, actor)
 
     def values(self) -> dict:
         return dict(self.cleaned_data)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
 from guanxi.core.models.imports import external_ref_constraint, external_ref_field
+from guanxi.sales.search import product_search_text
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
@@ -46,6 +47,12 @@ class Product(BaseModel):
     """A product 产品 the company sells: name, model 型号, grade/batch 等级/批次, unit, price."""
 
     name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("product code"),
+        max_length=40,
+        blank=True,
+        help_text=_("The company's own article number 货号, if it has one."),
+    )
     model_no = models.CharField(_("model"), max_length=100, blank=True)
     grade = models.CharField(_("grade/batch"), max_length=100, blank=True)
     unit = models.ForeignKey(
@@ -68,6 +75,9 @@ class Product(BaseModel):
         _("active"), default=True, help_text=_("Inactive products can no longer be ordered.")
     )
     external_ref = external_ref_field()
+    # Derived keys for the product picker: name with its pinyin and initials, code, model
+    # (``sales.search.product_search_text``); written by the services, never shown.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("product")
@@ -88,6 +98,16 @@ class Product(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} {self.model_no}".strip()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The picker's keys follow every save of the fields they are made from, whoever saves.
+        self.search_text = product_search_text(
+            name=self.name, code=self.code, model_no=self.model_no, grade=self.grade
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("sales:product_detail", args=[self.pk])

@@ -26,6 +26,7 @@ from guanxi.core.seeding import SeedContext, register_seeder, words, words_of
 from guanxi.core.services.records import code_reserve
 from guanxi.customers.models import Customer
 from guanxi.sales.models import InventoryItem, Order, OrderLine, Product, ProductCategory, Warehouse
+from guanxi.sales.search import product_search_text
 from guanxi.sales.seed.base import customer_batches
 from guanxi.sales.services.orders import ORDER_CODE_PREFIX, line_amount
 
@@ -73,11 +74,16 @@ def _catalogue(ctx: SeedContext) -> list[tuple[int, Decimal]]:
                 prefix = "".join(rng.choice("ABCDEFGHJKMNPRSTXYZ") for _ in range(2))
                 for number in range(MODELS_PER_STEM):
                     price = Decimal(rng.randrange(low * 100, high * 100)) / 100
+                    model_no = f"{prefix}-{rng.randrange(100, 999)}{number}"
+                    grade = rng.choice(GRADES)
                     products.append(
                         Product(
                             name=stem,
-                            model_no=f"{prefix}-{rng.randrange(100, 999)}{number}",
-                            grade=rng.choice(GRADES),
+                            model_no=model_no,
+                            grade=grade,
+                            search_text=product_search_text(
+                                name=stem, model_no=model_no, grade=grade
+                            ),
                             unit_id=units.get(unit),
                             price=price,
                             category=category,

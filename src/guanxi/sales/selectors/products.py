@@ -13,6 +13,7 @@ from guanxi.accounts.models import User
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.sales import rules
 from guanxi.sales.models import InventoryItem, Product, ProductCategory, Warehouse
+from guanxi.sales.search import product_search_term
 
 M = TypeVar("M", bound=Model)
 
@@ -32,11 +33,20 @@ def product_list(
     category: ProductCategory | int | None = None,
     active: bool | None = None,
 ) -> QuerySet[Product]:
-    """Products, searched in name and model 型号, optionally of one category or activity."""
-    products = _readable(actor, Product, rules.VIEW_PRODUCT).select_related("category", "unit")
+    """Products, searched in name (and its pinyin), code and model 型号, optionally of one
+    category or activity."""
+    products = (
+        _readable(actor, Product, rules.VIEW_PRODUCT)
+        .select_related("category", "unit")
+        .defer("search_text")
+    )
     search = (search or "").strip()
     if search:
-        products = products.filter(Q(name__icontains=search) | Q(model_no__icontains=search))
+        products = products.filter(
+            Q(name__icontains=search)
+            | Q(model_no__icontains=search)
+            | Q(search_text__contains=product_search_term(search))
+        )
     if category:
         products = products.filter(category=category)
     if active is not None:

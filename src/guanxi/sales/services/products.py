@@ -21,6 +21,7 @@ from guanxi.sales.models import InventoryItem, Product, ProductCategory, Warehou
 
 PRODUCT_EDITABLE_FIELDS = (
     "name",
+    "code",
     "model_no",
     "grade",
     "unit",
@@ -36,6 +37,7 @@ class ProductFields(TypedDict, total=False):
     """The editable fields of a product."""
 
     name: str
+    code: str
     model_no: str
     grade: str
     unit: DictionaryEntry | None

@@ -192,7 +192,12 @@ class ReceivableCreateView(_ReceivableView, ObjectFormView):
     template_name = "sales/receivable_form.html"
 
     def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
-        initial = {"source": request.GET.get("source", "")[:20]}
+        # From an order's or a contract's page: ?order=<id> or ?contract=<id>.
+        initial = {
+            name: request.GET[name]
+            for name in ("order", "contract")
+            if request.GET.get(name, "").isdigit()
+        }
         return ReceivableForm(data or None, initial=initial, actor=signed_in(request))
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Receivable:

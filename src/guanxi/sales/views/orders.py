@@ -110,7 +110,7 @@ class OrderCreateView(_OrderLinesView):
             self.customer = customer_or_404(request, raw) if raw.isdigit() else None
             if self.customer is not None:
                 initial = {
-                    "customer": self.customer.code,
+                    "customer": self.customer.pk,
                     "delivery_address": self.customer.address,
                 }
         return OrderForm(initial=initial, actor=signed_in(request))

@@ -87,7 +87,7 @@ class QuoteCreateView(_QuoteLinesView):
             return QuoteForm(data, actor=signed_in(request))
         initial = {}
         if (raw := request.GET.get("customer", "")).isdigit():
-            initial = {"customer": customer_or_404(request, raw).code}
+            initial = {"customer": customer_or_404(request, raw).pk}
         return QuoteForm(initial=initial, actor=signed_in(request))
 
     def save_lines(self, request: HttpRequest, form: Any, record: Any, lines: list[dict]) -> Any:

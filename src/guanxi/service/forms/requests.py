@@ -1,13 +1,15 @@
 """Forms of the service pages; they parse input, the services decide what is allowed."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.accounts.models import User
+from guanxi.core.forms.pickers import PickerField, bind_pickers
 from guanxi.core.models import DictionaryEntry
 from guanxi.customers.models import Contact
-from guanxi.customers.selectors.customers import contact_list, customer_list
+from guanxi.customers.selectors.customers import contact_list
 from guanxi.service.models import ServiceLevelTarget, ServiceRequest
 from guanxi.service.selectors import requests as selectors
 from guanxi.service.services.flow import MAX_TEXT_LENGTH
@@ -16,14 +18,10 @@ _FORM_FIELDS = ("service_type", "summary", "channel", "contact", "request")
 
 
 class ServiceRequestForm(forms.Form):
-    """The editable fields of a request. The customer is given by its code (a list of every
-    customer would not scale); the contact is chosen among that customer's contacts."""
+    """The editable fields of a request. The customer is chosen with the customer picker; the
+    contact among that customer's contacts."""
 
-    customer_code = forms.CharField(
-        label=_("Customer (code)"),
-        max_length=20,
-        help_text=_("The customer's code, e.g. KH20260001."),
-    )
+    customer = PickerField("customer", label=_("Customer"))
     service_type: forms.ModelChoiceField[DictionaryEntry] = forms.ModelChoiceField(
         label=_("Service type"), queryset=None
     )
@@ -43,6 +41,7 @@ class ServiceRequestForm(forms.Form):
     def __init__(self, *args, actor, customer=None, service_request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        bind_pickers(self, actor)
         current = service_request
         self.fields["service_type"].queryset = selectors.service_type_choices(
             current=current.service_type if current else None
@@ -60,24 +59,15 @@ class ServiceRequestForm(forms.Form):
             self.fields["contact"].queryset = Contact.objects.none()
             self.fields["contact"].widget = forms.HiddenInput()
 
-    def clean_customer_code(self):
-        code = (self.cleaned_data.get("customer_code") or "").strip().upper()
-        customer = customer_list(actor=self.actor).filter(code=code).first()
-        if customer is None:
-            raise forms.ValidationError(
-                _("No customer you can see has the code %(code)s."), params={"code": code}
-            )
-        return customer
-
     def values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in _FORM_FIELDS}
-        values["customer"] = self.cleaned_data["customer_code"]
+        values["customer"] = self.cleaned_data["customer"]
         return values
 
     @staticmethod
     def initial_for(service_request: ServiceRequest) -> dict:
         return {
-            "customer_code": service_request.customer.code if service_request.customer else "",
+            "customer": service_request.customer_id,
             "service_type": service_request.service_type_id,
             "summary": service_request.summary,
             "channel": service_request.channel_id,
@@ -129,14 +119,14 @@ class ServiceFilterForm(forms.Form):
 
 
 class ServiceAssignForm(forms.Form):
-    assigned_to: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label=pgettext_lazy("service", "Assign to"), queryset=None
-    )
+    assigned_to = PickerField("user", label=pgettext_lazy("service", "Assign to"))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = selectors.service_assignee_choices(actor=actor)
+        cast(PickerField, self.fields["assigned_to"]).bind(
+            actor, queryset=selectors.service_assignee_choices(actor=actor)
+        )
 
 
 class ServiceHandleForm(forms.Form):

@@ -194,7 +194,7 @@ class RequestCreateView(ObjectFormView):
     def get_form(self, request: HttpRequest, record: Model | None, data: Any = None) -> forms.Form:
         customer = self.customer(request)
         if data is None:
-            initial = {"customer_code": customer.code} if customer else {}
+            initial = {"customer": customer.pk} if customer else {}
             return ServiceRequestForm(initial=initial, actor=actor_of(request), customer=customer)
         return ServiceRequestForm(data, actor=actor_of(request), customer=customer)
 
