@@ -37,7 +37,8 @@ _LAYOUT = """() => {
     problems.push(`overflow: page ${wider}px wide in a ${width}px window (${wide.join('; ')})`);
   }
   for (const el of document.querySelectorAll('.btn, button, .badge, nav a')) {
-    if (!visible(el)) continue;
+    // Visually hidden on purpose (a form's default submit button, a label for screen readers).
+    if (!visible(el) || el.getBoundingClientRect().width <= 1) continue;
     const style = getComputedStyle(el);
     const cuts = style.overflow !== 'visible' || style.textOverflow === 'ellipsis';
     if (cuts && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 2)) {
@@ -70,6 +71,10 @@ _TEXTS = """() => {
     const parent = node.parentElement;
     if (!parent || parent.closest('script, style, code, pre, [translate=no]')) continue;
     if (!parent.checkVisibility()) continue;
+    // Data in another language (an entry's English name) is marked as such, not interface.
+    const marked = parent.closest('[lang]');
+    const pageLanguage = document.documentElement.lang;
+    if (marked && marked !== document.documentElement && marked.lang !== pageLanguage) continue;
     const text = node.textContent.replace(/\\s+/g, ' ').trim();
     if (text) texts.add(text);
   }

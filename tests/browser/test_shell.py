@@ -15,6 +15,7 @@ ADMIN_ONLY = {
     "lead_routing",
     "stages",
     "sla",
+    "company_profile",
 }
 EVERYONE = {
     "home",

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django import forms
+from django.utils import translation
 
 from guanxi.core.forms.pickers import PickerField, bind_pickers
 from tests.customers.fixtures.customers import CustomerFactory
@@ -16,6 +17,13 @@ class CustomerForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         bind_pickers(self, actor)
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The form's errors are worded in the active language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

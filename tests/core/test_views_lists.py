@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from guanxi.core import lists
 from guanxi.core.lists import ListCount, count_rows
@@ -43,10 +44,13 @@ def test_the_count_follows_the_filters_and_the_scope(org, customers, login):
     assert found.context["listing"].count.value == 1
 
 
-def test_an_estimate_is_worded_as_one(english):
-    assert count_text(ListCount(12340, estimated=True)) == "about 12,340 records"
-    assert count_text(ListCount(12340)) == "12,340 records"
-    assert count_text(ListCount(1)) == "1 record"
+def test_an_estimate_is_worded_as_one():
+    with translation.override("en"):
+        assert count_text(ListCount(12340, estimated=True)) == "about 12,340 records"
+        assert count_text(ListCount(12340)) == "12,340 records"
+        assert count_text(ListCount(1)) == "1 record"
+    with translation.override("zh-hans"):
+        assert count_text(ListCount(12340, estimated=True)) == "约 12,340 条"
 
 
 def test_the_page_marks_an_estimated_count(org, customers, login, english, monkeypatch):

@@ -207,6 +207,8 @@ register(
         "core:company_profile",
         CHANGE_COMPANY_PROFILE,
         hint=_("Letterhead of printed quotes, orders and contracts: name, bank, logo, seal."),
-        order=125,
+        order=1090,
+        group=SETTINGS,
+        section=SECTION_ORGANISATION,
     ),
 )
