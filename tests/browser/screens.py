@@ -38,7 +38,7 @@ _LAYOUT = """() => {
   }
   for (const el of document.querySelectorAll('.btn, button, .badge, nav a')) {
     // Visually hidden on purpose (a form's default submit button, a label for screen readers).
-    if (!visible(el) || el.getBoundingClientRect().width <= 1) continue;
+    if (!visible(el) || el.closest('.visually-hidden, [aria-hidden=true]')) continue;
     const style = getComputedStyle(el);
     const cuts = style.overflow !== 'visible' || style.textOverflow === 'ellipsis';
     if (cuts && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 2)) {
