@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from guanxi.core.formatting import format_date
 from guanxi.customers import key_figures
 from guanxi.customers.timeline import customer_timeline
 from guanxi.sales.models import PipelineStage
@@ -101,8 +102,8 @@ def test_each_sales_record_is_on_the_timeline_linking_to_its_page(org, customer,
     assert "balance ¥3,500.00" in receivable_entry.text
     assert receivable_entry.label == "Partially paid"
     assert [link.title for link in receivable_entry.links] == [
-        f"Payment ¥1,000.00 on {timezone.localdate():%Y-%m-%d}",
-        f"Payment ¥500.00 on {timezone.localdate():%Y-%m-%d}",
+        f"Payment ¥1,000.00 on {format_date(timezone.localdate())}",
+        f"Payment ¥500.00 on {format_date(timezone.localdate())}",
     ]
 
 

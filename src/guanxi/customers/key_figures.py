@@ -18,10 +18,11 @@ from typing import Any
 
 from django.db.models import Count, Field, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from guanxi.core.formatting import format_date
 from guanxi.customers.models import ChurnCase, Customer, Document, Interaction
 from guanxi.customers.selectors.pool import contact_readable
 
@@ -119,7 +120,7 @@ def aggregate_of(
 
 
 def _date(value: datetime.datetime | None) -> str:
-    return formats.date_format(timezone.localtime(value), "Y-m-d") if value else NONE
+    return format_date(value) if value else NONE
 
 
 def _count(rows, **filters) -> Coalesce:

@@ -15,7 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guanxi.core.formatting import format_money
+from guanxi.core.formatting import format_date, format_money
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers import key_figures
 from guanxi.customers import timeline as customer_timeline
@@ -92,7 +92,7 @@ key_figures.register(key_figures.FigureSource(facts=_order_facts, figures=order_
 
 
 def _date(value) -> str:
-    return formats.date_format(value, "Y-m-d") if value else key_figures.NONE
+    return format_date(value) if value else key_figures.NONE
 
 
 def _scoped(queryset, actor):

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import Team, User
 from guanxi.accounts.networks import normalise_networks
@@ -91,7 +92,11 @@ def clean_networks_text(value: str) -> str:
 class UserFilterForm(forms.Form):
     """The search and filters above the user list (all optional, read from the query string)."""
 
-    ACTIVE_CHOICES = [("", _("All")), ("yes", _("Active")), ("no", _("Deactivated"))]
+    ACTIVE_CHOICES = [
+        ("", _("All")),
+        ("yes", pgettext_lazy("flag", "Active")),
+        ("no", _("Deactivated")),
+    ]
 
     q = forms.CharField(
         label=_("Search"),
