@@ -134,3 +134,21 @@ def test_the_360_page_reads_in_a_fixed_number_of_queries_plus_one_per_kind_shown
     for _ in range(3):
         make_order(org["manager1"], customer, products)
     assert _page_queries(client, url) == busy
+
+
+def test_a_tab_reads_in_a_fixed_number_of_queries_whatever_it_lists(
+    org,
+    customers,
+    products,  # noqa: F811
+    login,
+):
+    customer = customers["manager1"]
+    make_order(org["manager1"], customer, products)
+    client = login("manager1")
+    url = reverse("customers:related", args=[customer.pk, "orders"])
+    client.get(url, **HTMX)
+    few = _page_queries(client, url)
+    for _ in range(4):
+        make_order(org["manager1"], customer, products)
+    assert _page_queries(client, url) == few
+    assert client.get(url, **HTMX).content.decode().count("/sales/orders/") >= 5
