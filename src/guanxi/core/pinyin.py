@@ -52,3 +52,17 @@ def pinyin_sort_key(name: str) -> str:
         if len(blocks) >= MAX_BLOCKS:
             break
     return "".join(blocks[:MAX_BLOCKS])
+
+
+def pinyin_keys(text: str) -> tuple[str, ...]:
+    """The toneless full pinyin and the initials of ``text`` (华东 → huadong, hd); () if none.
+
+    For matching what a person typed against short names (dictionary entries, value mapping),
+    one reading per character; names with many readings are searched by ``customers.search``.
+    """
+    if not any(_is_han(char) for char in text or ""):
+        return ()
+    syllables = [s for s in lazy_pinyin(text, style=Style.NORMAL) if s.isascii() and s.isalnum()]
+    if not syllables:
+        return ()
+    return ("".join(syllables), "".join(s[0] for s in syllables))

@@ -18,11 +18,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from guanxi.core.imports.mapping import field_labels
+from guanxi.core.imports.mapping import field_labels, fold
 from guanxi.core.imports.readers import MAX_IMPORT_ROWS, open_table
 from guanxi.core.imports.registry import (
     CHOICE,
     CREATED,
+    DICT,
     OWNER,
     UNCHANGED,
     UPDATED,
@@ -31,7 +32,13 @@ from guanxi.core.imports.registry import (
     importer_for,
 )
 from guanxi.core.imports.report import ReportWriter
-from guanxi.core.imports.values import OwnerDirectory, choice_table, not_in_future, parse_value
+from guanxi.core.imports.values import (
+    DictionaryDirectory,
+    OwnerDirectory,
+    choice_table,
+    not_in_future,
+    parse_value,
+)
 
 BATCH_SIZE = 500
 
@@ -58,11 +65,25 @@ def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
 class FilePass:
     """Reads the job's file once, for ``actor``, with ``mapping``; ``run()`` does the work."""
 
-    def __init__(self, *, entity: str, actor: Any, mapping: dict[str, str]) -> None:
+    def __init__(
+        self,
+        *,
+        entity: str,
+        actor: Any,
+        mapping: dict[str, str],
+        value_mapping: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         self.spec = importer_for(entity)
         self.importer: Importer = self.spec(actor=actor)
         self.actor = actor
         self.mapping = mapping
+        # {field: {cell text: target}} chosen in the value-mapping step; a target is what the
+        # cell stands for (an entry or user pk, a choice value) or "" for "leave empty".
+        self.value_mapping = {
+            name: {fold(text): target for text, target in targets.items()}
+            for name, targets in (value_mapping or {}).items()
+        }
+        self.dictionaries: dict[str, DictionaryDirectory] = {}
         self.columns = {column.name: column for column in self.spec.all_columns()}
         self.labels = field_labels(self.spec.field_table())
         self.choices = {
@@ -83,10 +104,19 @@ class FilePass:
                 continue
             column = self.columns[name]
             try:
-                if column.kind == OWNER:
+                mapped = self.value_mapping.get(name, {}).get(fold(text))
+                if mapped == "":
+                    continue
+                if column.kind == DICT:
+                    directory = self._dictionary(column.dictionary or "")
+                    entry = directory.by_pk.get(mapped) if mapped is not None else None
+                    row.values[name] = entry or directory.find(text)
+                elif column.kind == OWNER:
                     if self.owners is None:
                         self.owners = OwnerDirectory()
-                    row.values[name] = self.owners.find(text)
+                    row.values[name] = mapped if mapped is not None else self.owners.find(text)
+                elif mapped is not None:
+                    row.values[name] = mapped
                 else:
                     row.values[name] = parse_value(column, text, self.choices.get(name))
             except ValidationError as error:
@@ -115,6 +145,11 @@ class FilePass:
             elif len(self.seen_refs) < MAX_IMPORT_ROWS:
                 self.seen_refs[ref] = number
         return row
+
+    def _dictionary(self, kind: str) -> DictionaryDirectory:
+        if kind not in self.dictionaries:
+            self.dictionaries[kind] = DictionaryDirectory(kind)
+        return self.dictionaries[kind]
 
     def _find_existing(self, rows: list[ImportRow]) -> None:
         """Rows whose external id names a live record: that record, if the actor sees it."""

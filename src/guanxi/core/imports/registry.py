@@ -18,7 +18,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # Column kinds: how a cell's text becomes a value (see guanxi.core.imports.values).
-TEXT, INT, DECIMAL, DATE, DATETIME, BOOL, CHOICE, OWNER, REF = (
+# DICT cells name an entry of the column's dictionary (by code, name or pinyin) and parse to
+# the DictionaryEntry; OWNER cells name a user and parse to the user's pk.
+TEXT, INT, DECIMAL, DATE, DATETIME, BOOL, CHOICE, OWNER, REF, DICT = (
     "text",
     "int",
     "decimal",
@@ -28,7 +30,10 @@ TEXT, INT, DECIMAL, DATE, DATETIME, BOOL, CHOICE, OWNER, REF = (
     "choice",
     "owner",
     "ref",
+    "dict",
 )
+# The kinds whose distinct values a user maps in the value-mapping step.
+MAPPED_KINDS = (CHOICE, OWNER, DICT)
 
 # Row outcomes.
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
@@ -66,6 +71,8 @@ class Column:
     required: bool = False
     choices: type[models.TextChoices] | None = None
     max_length: int | None = None
+    # For DICT columns: the DictionaryKind whose entries the cells name.
+    dictionary: str | None = None
 
     def as_triple(self) -> tuple[str, object, tuple[str, ...]]:
         return (self.name, self.label, self.synonyms)

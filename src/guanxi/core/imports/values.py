@@ -27,6 +27,8 @@ from guanxi.core.imports.registry import (
     OWNER,
     Column,
 )
+from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.pinyin import pinyin_keys
 
 _DATE = re.compile(
     r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -158,8 +160,51 @@ class OwnerDirectory:
         return next(iter(found))
 
 
+class DictionaryDirectory:
+    """The entries of one dictionary by code, Chinese and English name and pinyin (one query).
+
+    Inactive entries are matched too (an old record keeps the level it had); an active entry
+    wins over an inactive one spelled alike. ``find`` refuses a text no entry answers to,
+    naming the dictionary, so the user can map the value or add the entry.
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.by_pk: dict[int, DictionaryEntry] = {}
+        self.keys: dict[str, DictionaryEntry] = {}
+        entries = DictionaryEntry.objects.filter(kind=kind).order_by("-is_active", "sort_order")
+        for entry in entries:
+            self.by_pk[entry.pk] = entry
+            for key in (entry.code, entry.name_zh, entry.name_en):
+                self.keys.setdefault(fold(key), entry)
+        # Pinyin after every spelled key, so "华东" never loses to some entry's pinyin "huadong".
+        for entry in self.by_pk.values():
+            for key in pinyin_keys(entry.name_zh):
+                self.keys.setdefault(fold(key), entry)
+
+    def match(self, text: str) -> DictionaryEntry | None:
+        return self.keys.get(fold(text))
+
+    def find(self, text: str) -> DictionaryEntry:
+        entry = self.match(text)
+        if entry is None:
+            raise ValidationError(
+                _("“%(value)s” is not in the dictionary “%(dictionary)s”.")
+                % {"value": text, "dictionary": DictionaryKind(self.kind).label}
+            )
+        return entry
+
+
 def combine(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(0, 0)))
 
 
-__all__ = ["OWNER", "OwnerDirectory", "parse_value", "not_in_future", "choice_table", "combine"]
+__all__ = [
+    "OWNER",
+    "DictionaryDirectory",
+    "OwnerDirectory",
+    "parse_value",
+    "not_in_future",
+    "choice_table",
+    "combine",
+]
