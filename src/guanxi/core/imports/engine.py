@@ -202,8 +202,9 @@ class FilePass:
         ready = [row for row in pending if not row.failed]
         self.importer.natural_match([row for row in ready if row.existing is None])
         with transaction.atomic():
-            for row in ready:
-                if not row.failed and not row.outcome:
+            writable = [row for row in ready if not row.failed and not row.outcome]
+            if writable and not self.importer.write_batch(writable):
+                for row in writable:
                     self._write(row)
             if dry_run:
                 transaction.set_rollback(True)

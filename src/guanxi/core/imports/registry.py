@@ -170,6 +170,17 @@ class Importer:
         """
         raise NotImplementedError
 
+    def write_batch(self, rows: list[ImportRow]) -> bool:
+        """Write every row of ``rows`` at once (bulk inserts); False when this importer can't.
+
+        An importer that can sets each row's ``outcome`` (and ``existing`` to the record) or
+        records its refusal with ``row.error``; it checks every row before writing any, since
+        the batch has no savepoint per row, keeps ``created_at`` itself, and writes what the
+        services would (history rows, search keys, events) in bulk. The engine falls back to
+        :meth:`write` row by row when this returns False.
+        """
+        return False
+
     @staticmethod
     def changes(instance: Any, values: Mapping[str, Any]) -> dict[str, Any]:
         """The ``values`` that differ from ``instance``'s."""
