@@ -96,6 +96,9 @@ class ImportRow:
     # Related records an importer found for the row (customer, contact, category…).
     related: dict[str, Any] = field(default_factory=dict)
     existing: Any = None
+    # A record the row seems to repeat (same name, phone…) without naming it by external id:
+    # what the import does with it is the user's choice (skip by default).
+    duplicate: Any = None
     outcome: str = ""
     # (level, kind, field name, message); level is "error" or "warning".
     findings: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -109,6 +112,13 @@ class ImportRow:
 
     def warning(self, field_name: str, message: str, kind: str = "warning") -> None:
         self.findings.append(("warning", kind, field_name, str(message)))
+
+    def mark_duplicate(self, candidate: Any, field_name: str, message: str) -> None:
+        """``candidate`` looks like the record this row describes: skipped unless the user
+        chooses to update it or to create the row anyway."""
+        self.duplicate = candidate
+        self.warning(field_name, message, "present")
+        self.outcome = UNCHANGED
 
     def errors_from(self, error: ValidationError, default_field: str = "") -> None:
         """Each message of a service's refusal, on the column of the field it names."""
