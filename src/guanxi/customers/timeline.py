@@ -15,15 +15,33 @@ the same whether the customer has ten entries or ten thousand.
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    DecimalField,
+    Exists,
+    F,
+    Field,
+    JSONField,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import JSONObject
 from django.template.defaultfilters import filesizeformat
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,6 +57,8 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 DEFAULT_LIMIT = 30
+# What an entry shows of a user (``User.__str__``), for ``load_related``.
+USER_NAME = ("username", "first_name", "last_name")
 MAX_ID = 2**63 - 1  # the largest id a database column holds; beyond it a cursor is garbled
 MAX_LIMIT = 100
 _CURSOR_SEPARATOR = "~"
@@ -170,9 +190,18 @@ class TimelineProvider:
 
 
 class QuerysetProvider(TimelineProvider):
-    """A provider reading one model: say which rows, which time field, and how a row reads."""
+    """A provider reading one model: say which rows, which time field, and how a row reads.
+
+    A provider that names what :meth:`entry` reads — ``model``, ``load_fields`` (fields of the
+    row, foreign keys as ids) and ``load_related`` ({relation: fields of the related row}) —
+    has its rows come with the merged page's one query, as JSON, instead of one query per
+    kind on the page; :meth:`complete` adds what a JSON object cannot hold (a list of files).
+    """
 
     time_field: str = "created_at"
+    model: type[Model] | None = None
+    load_fields: tuple[str, ...] = ()
+    load_related: dict[str, tuple[str, ...]] = {}
 
     def queryset(self, *, actor, customer: Customer) -> QuerySet:
         raise NotImplementedError
@@ -197,9 +226,38 @@ class QuerysetProvider(TimelineProvider):
             .annotate(
                 timeline_kind=Value(self.kind, output_field=CharField()),
                 timeline_when=F(self.time_field),
+                timeline_row=self._row_object(),
             )
-            .values_list("timeline_kind", "pk", "timeline_when")
+            .values_list("timeline_kind", "pk", "timeline_when", "timeline_row")
         )
+
+    def annotations(self) -> dict[str, Any]:
+        """Computed values ``entry`` reads (set as attributes of the row of that name)."""
+        return {}
+
+    def _row_object(self):
+        if not self.load_fields:
+            return Value(None, output_field=JSONField())
+        columns = {name: F(name) for name in ("pk", *self.load_fields)}
+        for relation, names in self.load_related.items():
+            columns.update({f"{relation}__{name}": F(f"{relation}__{name}") for name in names})
+        columns.update(self.annotations())
+        return JSONObject(**columns)
+
+    def rows_from(self, objects: list[dict]) -> list[Model]:
+        """Model instances from the JSON objects of :meth:`keys` (unread fields deferred)."""
+        assert self.model is not None
+        rows = []
+        computed = list(self.annotations())
+        for data in objects:
+            row = _instance(self.model, data, self.load_related)
+            for name in computed:
+                setattr(row, name, data.get(name))
+            rows.append(row)
+        return rows
+
+    def complete(self, rows: list[Model], *, actor) -> None:
+        """Load what ``entry`` needs beyond the JSON object, for all ``rows`` at once."""
 
 
 _PROVIDERS: dict[str, TimelineProvider] = {}
@@ -283,30 +341,80 @@ def _queryset_entries(
     parts = [provider.keys(actor=actor, customer=customer, cursor=cursor) for provider in providers]
     union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     keys = list(union.order_by("-timeline_when", "-timeline_kind", "-pk")[:limit])
-    wanted: dict[str, list[int]] = {}
-    for kind, pk, _when in keys:
-        wanted.setdefault(kind, []).append(pk)
+    wanted: dict[str, list[tuple[int, dict | None]]] = {}
+    for kind, pk, _when, data in keys:
+        wanted.setdefault(kind, []).append((pk, data))
     by_kind = {provider.kind: provider for provider in providers}
     entries: list[TimelineEntry] = []
-    for kind, pks in wanted.items():
+    for kind, found in wanted.items():
         provider = by_kind[kind]
-        rows = provider.queryset(actor=actor, customer=customer).filter(pk__in=pks)
+        if provider.load_fields:
+            rows = provider.rows_from([data for _pk, data in found if data is not None])
+            provider.complete(rows, actor=actor)
+        else:
+            pks = [pk for pk, _data in found]
+            rows = list(provider.queryset(actor=actor, customer=customer).filter(pk__in=pks))
         entries.extend(provider.entry(row, actor=actor) for row in rows)
     return entries
+
+
+def _json_value(field: Field, value: Any) -> Any:
+    """``value`` as read from a JSON object, in the Python type ``field`` gives it."""
+    if value is None:
+        return None
+    if isinstance(field, DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None and timezone.is_naive(moment):
+            # SQLite writes UTC without an offset.
+            moment = timezone.make_aware(moment, datetime.UTC)
+        return moment
+    if isinstance(field, DecimalField) and isinstance(value, float):
+        value = repr(value)  # the shortest text that reads back as this float: no binary tail
+    if isinstance(field, JSONField):
+        # SQLite embeds a JSON column as its text; PostgreSQL as the value itself.
+        return json.loads(value) if isinstance(value, str) else value
+    return field.to_python(value)
+
+
+def _from_object(model: type[Model], data: dict, prefix: str = "") -> Model:
+    names, values = [], []
+    for model_field in model._meta.concrete_fields:
+        name = "pk" if model_field.primary_key and not prefix else model_field.name
+        if prefix + name in data:
+            names.append(model_field.attname)
+            values.append(_json_value(model_field, data[prefix + name]))
+    return model.from_db(None, names, values)
+
+
+def _instance(model: type[Model], data: dict, related: dict[str, tuple[str, ...]]) -> Model:
+    row = _from_object(model, data)
+    for relation in related:
+        field = model._meta.get_field(relation)
+        if getattr(row, field.attname) is None:
+            setattr(row, relation, None)
+        else:
+            other = _from_object(field.related_model, data, f"{relation}__")
+            other.pk = getattr(row, field.attname)
+            setattr(row, relation, other)
+    return row
 
 
 # --- the built-in providers -----------------------------------------------------------------
 
 
+def _latest_version_columns() -> dict[str, Subquery]:
+    latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
+    return {
+        "latest_version_id": Subquery(latest.values("pk")[:1]),
+        "latest_version_number": Subquery(latest.values("number")[:1]),
+        "latest_version_name": Subquery(latest.values("original_name")[:1]),
+        "latest_version_size": Subquery(latest.values("size")[:1]),
+    }
+
+
 def _with_latest_version(documents: QuerySet) -> QuerySet:
     """Annotate each document with its latest version (one query, no prefetch of every version)."""
-    latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
-    return documents.annotate(
-        latest_version_id=Subquery(latest.values("pk")[:1]),
-        latest_version_number=Subquery(latest.values("number")[:1]),
-        latest_version_name=Subquery(latest.values("original_name")[:1]),
-        latest_version_size=Subquery(latest.values("size")[:1]),
-    )
+    return documents.annotate(**_latest_version_columns())
 
 
 class _LatestVersion(TypedDict):
@@ -347,6 +455,27 @@ class InteractionProvider(QuerysetProvider):
     label = gettext_lazy("Interactions")
     permission = rules.VIEW_INTERACTION
     time_field = "occurred_at"
+    model = Interaction
+    load_fields = ("occurred_at", "summary", "details", "place", "kind", "contact", "created_by")
+    load_related = {"contact": ("name",), "created_by": USER_NAME}
+
+    def annotations(self):
+        return {"has_attachments": Exists(Document.objects.filter(interaction=OuterRef("pk")))}
+
+    def complete(self, rows, *, actor):
+        with_files = [row.pk for row in rows if row.has_attachments]
+        attachments = (
+            _with_latest_version(
+                Document.objects.filter(interaction__in=with_files).order_by("created_at", "id")
+            )
+            if with_files
+            else []
+        )
+        by_interaction: dict[int, list] = {}
+        for document in attachments:
+            by_interaction.setdefault(document.interaction_id, []).append(document)
+        for row in rows:
+            row.timeline_attachments = by_interaction.get(row.pk, [])
 
     def queryset(self, *, actor, customer):
         attachments = _with_latest_version(Document.objects.order_by("created_at", "id"))
@@ -387,6 +516,12 @@ class DocumentProvider(QuerysetProvider):
     kind = "document"
     label = gettext_lazy("Documents")
     permission = rules.VIEW_DOCUMENT
+    model = Document
+    load_fields = ("created_at", "title", "description", "category", "created_by")
+    load_related = {"created_by": USER_NAME}
+
+    def annotations(self):
+        return _latest_version_columns()
 
     def queryset(self, *, actor, customer):
         return _with_latest_version(
@@ -418,6 +553,9 @@ class EventProvider(QuerysetProvider):
     label = gettext_lazy("Events")
     permission = rules.VIEW_CUSTOMER
     time_field = "happened_at"
+    model = CustomerEvent
+    load_fields = ("happened_at", "kind", "text", "data", "actor")
+    load_related = {"actor": USER_NAME}
 
     def queryset(self, *, actor, customer):
         return CustomerEvent.objects.filter(customer=customer).select_related("actor")
@@ -456,6 +594,9 @@ class CommentProvider(QuerysetProvider):
     kind = "comment"
     label = gettext_lazy("Comments")
     permission = VIEW_COMMENT
+    model = Comment
+    load_fields = ("created_at", "body", "created_by", "content_type", "object_id")
+    load_related = {"created_by": USER_NAME}
 
     def queryset(self, *, actor, customer):
         content_type = ContentType.objects.get_for_model(Customer)

@@ -43,6 +43,24 @@ class OrderProvider(customer_timeline.QuerysetProvider):
     label = gettext_lazy("Orders")
     permission = rules.VIEW_ORDER
     time_field = "created_at"
+    model = Order
+    load_fields = (
+        "created_at",
+        "code",
+        "order_date",
+        "total",
+        "status",
+        "owner",
+        "created_by",
+        "credit_override_at",
+        "credit_override_reason",
+        "credit_override_by",
+    )
+    load_related = {
+        "owner": customer_timeline.USER_NAME,
+        "created_by": customer_timeline.USER_NAME,
+        "credit_override_by": customer_timeline.USER_NAME,
+    }
 
     def queryset(self, *, actor, customer):
         return Order.objects.filter(customer=customer).select_related(
@@ -107,6 +125,24 @@ class DealProvider(customer_timeline.QuerysetProvider):
     kind = "deal"
     label = gettext_lazy("Deals")
     permission = rules.VIEW_DEAL
+    model = Deal
+    load_fields = (
+        "created_at",
+        "title",
+        "amount",
+        "probability",
+        "expected_close_date",
+        "owner",
+        "created_by",
+        "stage",
+        "lost_reason",
+    )
+    load_related = {
+        "owner": customer_timeline.USER_NAME,
+        "created_by": customer_timeline.USER_NAME,
+        "stage": ("name_zh", "name_en", "is_won", "is_lost"),
+        "lost_reason": ("name_zh", "name_en"),
+    }
 
     def queryset(self, *, actor, customer):
         rows = Deal.objects.filter(customer=customer).select_related(
@@ -157,6 +193,23 @@ class QuoteProvider(customer_timeline.QuerysetProvider):
     kind = "quote"
     label = gettext_lazy("Quotes")
     permission = rules.VIEW_QUOTE
+    model = Quote
+    load_fields = (
+        "created_at",
+        "code",
+        "quote_date",
+        "total",
+        "valid_until",
+        "status",
+        "owner",
+        "created_by",
+        "order",
+    )
+    load_related = {
+        "owner": customer_timeline.USER_NAME,
+        "created_by": customer_timeline.USER_NAME,
+        "order": ("code",),
+    }
 
     def queryset(self, *, actor, customer):
         rows = Quote.objects.filter(customer=customer).select_related(
@@ -194,6 +247,25 @@ class ContractProvider(customer_timeline.QuerysetProvider):
     kind = "contract"
     label = gettext_lazy("Contracts")
     permission = rules.VIEW_CONTRACT
+    model = Contract
+    load_fields = (
+        "created_at",
+        "code",
+        "title",
+        "amount",
+        "signed_on",
+        "starts_on",
+        "ends_on",
+        "status",
+        "owner",
+        "created_by",
+        "order",
+    )
+    load_related = {
+        "owner": customer_timeline.USER_NAME,
+        "created_by": customer_timeline.USER_NAME,
+        "order": ("code",),
+    }
 
     def queryset(self, *, actor, customer):
         rows = Contract.objects.filter(customer=customer).select_related(
@@ -232,6 +304,32 @@ class ReceivableProvider(customer_timeline.QuerysetProvider):
     kind = "receivable"
     label = gettext_lazy("Receivables")
     permission = rules.VIEW_RECEIVABLE
+    model = Receivable
+    load_fields = (
+        "created_at",
+        "amount_due",
+        "amount_paid",
+        "due_date",
+        "owner",
+        "created_by",
+        "order",
+        "contract",
+    )
+    load_related = {
+        "owner": customer_timeline.USER_NAME,
+        "created_by": customer_timeline.USER_NAME,
+        "order": ("code",),
+        "contract": ("code",),
+    }
+
+    def complete(self, rows, *, actor):
+        paid = [row.pk for row in rows if row.amount_paid]
+        payments: dict[int, list] = {}
+        if paid:
+            for payment in Payment.objects.filter(receivable__in=paid).order_by("paid_on", "id"):
+                payments.setdefault(payment.receivable_id, []).append(payment)
+        for row in rows:
+            row.timeline_payments = payments.get(row.pk, [])
 
     def queryset(self, *, actor, customer):
         payments = Payment.objects.order_by("paid_on", "id")

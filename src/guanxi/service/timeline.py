@@ -25,6 +25,24 @@ class ServiceRequestProvider(customer_timeline.QuerysetProvider):
     label = gettext_lazy("Service requests")
     permission = rules.VIEW_SERVICEREQUEST
     time_field = "created_at"
+    model = ServiceRequest
+    load_fields = (
+        "created_at",
+        "code",
+        "summary",
+        "status",
+        "satisfaction",
+        "service_type",
+        "channel",
+        "assigned_to",
+        "created_by",
+    )
+    load_related = {
+        "service_type": ("name_zh", "name_en"),
+        "channel": ("name_zh", "name_en"),
+        "assigned_to": customer_timeline.USER_NAME,
+        "created_by": customer_timeline.USER_NAME,
+    }
 
     def queryset(self, *, actor, customer):
         return ServiceRequest.objects.filter(customer=customer).select_related(
