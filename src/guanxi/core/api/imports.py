@@ -6,7 +6,9 @@ For each entity (``contacts``, ``interactions``, ``products``…):
 ``mapping`` (JSON object ``{"header": "field"}``; guessed from the headers when absent),
 ``mode`` (``valid_rows`` or ``all_or_nothing``) and ``dry_run`` (default true);
 ``GET /api/<entity>/import/{id}/`` follows the job; ``POST …/{id}/commit/`` imports a checked
-job; ``GET …/{id}/report.xlsx`` downloads every row with a problem. Only the importer (or an
+job (optionally with ``duplicates``, the policy for rows that repeat present records);
+``PATCH``/``POST …/{id}/duplicates/`` sets that policy and checks the file again;
+``GET …/{id}/report.xlsx`` downloads every row with a problem. Only the importer (or an
 administrator) sees a job: anyone else gets 404. Each entity's importer names the right needed.
 """
 
@@ -14,6 +16,7 @@ import json
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.urls import URLPattern, re_path
 from django.utils.translation import gettext as _
@@ -28,6 +31,7 @@ from rest_framework.views import APIView
 
 from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
+from guanxi.core.imports.duplicates import CHOICE_VALUES, NOT_UPDATABLE, SKIP
 from guanxi.core.imports.readers import MAX_IMPORT_BYTES
 from guanxi.core.imports.registry import Importer, importers
 from guanxi.core.models import ImportJob
@@ -36,6 +40,13 @@ from guanxi.core.services import imports as services_imports
 
 RUNNING = (ImportJob.State.VALIDATING, ImportJob.State.IMPORTING)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class EntityImportCandidateSerializer(serializers.Serializer):
+    # A serializer field named "label" shadows Field.label for the stubs, not at runtime.
+    label = serializers.CharField(help_text="The present record, as the importer names it.")  # type: ignore[assignment]
+    code = serializers.CharField(help_text="Its code or external id, or empty.")
+    url = serializers.CharField(help_text="The page showing it, or empty.")
 
 
 class EntityImportFindingSerializer(serializers.Serializer):
@@ -47,6 +58,54 @@ class EntityImportFindingSerializer(serializers.Serializer):
     )
     column = serializers.CharField(help_text="Header of the column concerned, or empty.")
     message = serializers.CharField(help_text="In the importer's language.")
+    candidate = EntityImportCandidateSerializer(
+        required=False, help_text="For kind present: the record the row seems to repeat."
+    )
+    choice = serializers.ChoiceField(
+        choices=CHOICE_VALUES, required=False, help_text="For kind present: what the row does."
+    )
+
+
+class EntityImportDuplicatesSerializer(serializers.Serializer):
+    """What rows that seem to repeat a present record do."""
+
+    all = serializers.ChoiceField(
+        choices=CHOICE_VALUES,
+        required=False,
+        default=SKIP,
+        help_text="For every duplicate row: skip (default), update the present record, or "
+        "create a new record anyway.",
+    )
+    rows = serializers.DictField(
+        child=serializers.ChoiceField(choices=CHOICE_VALUES),
+        required=False,
+        help_text='Choices of single rows by row number (header = 1), e.g. {"12": "update"}.',
+    )
+    fields = serializers.ListField(  # type: ignore[assignment]
+        child=serializers.CharField(),
+        required=False,
+        allow_null=True,
+        help_text="The fields an update writes (null: the row's non-empty cells).",
+    )
+
+
+class EntityImportDuplicateRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    keys = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="[header, cell] of the columns that make the row a duplicate.",
+    )
+    candidate = EntityImportCandidateSerializer()
+    choice = serializers.ChoiceField(choices=CHOICE_VALUES)
+    outcome = serializers.CharField(help_text="created, updated, unchanged or error.")
+
+
+class EntityImportDuplicatesFoundSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Duplicate rows in the whole file.")
+    choices = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Duplicate rows per choice."
+    )
+    rows = EntityImportDuplicateRowSerializer(many=True, help_text="The first duplicate rows.")
 
 
 class EntityImportKindSerializer(serializers.Serializer):
@@ -78,6 +137,10 @@ class EntityImportJobSerializer(serializers.ModelSerializer):
     report = EntityImportFindingSerializer(
         many=True, read_only=True, help_text="The first findings; the report.xlsx has them all."
     )
+    duplicates = EntityImportDuplicatesSerializer(
+        read_only=True, help_text="What rows that repeat present records do."
+    )
+    duplicates_found = EntityImportDuplicatesFoundSerializer(read_only=True)
 
     class Meta:
         model = ImportJob
@@ -101,8 +164,35 @@ class EntityImportJobSerializer(serializers.ModelSerializer):
             "mapping",
             "error",
             "report",
+            "duplicates",
+            "duplicates_found",
         ]
         read_only_fields = fields
+
+
+class EntityImportCommitSerializer(serializers.Serializer):
+    duplicates = EntityImportDuplicatesSerializer(
+        required=False, help_text="Replaces the job's duplicate policy before importing."
+    )
+
+
+def _duplicates_given(request: Any, *, required: bool) -> dict[str, Any] | None:
+    """The ``duplicates`` object of the body (or the body itself), unvalidated: the service
+    checks it against the importer's fields and the job's rows and names what is wrong."""
+    data = request.data
+    given = data.get("duplicates") if hasattr(data, "get") and "duplicates" in data else None
+    if given is None and required:
+        given = data if isinstance(data, dict) else None
+    if isinstance(given, str):
+        try:
+            given = json.loads(given)
+        except ValueError as error:
+            raise ValidationError(
+                {"duplicates": _("The duplicate choices are not valid JSON.")}
+            ) from error
+    if given is None and required:
+        raise ValidationError({"duplicates": _("Give the duplicate choices as a JSON object.")})
+    return given
 
 
 class EntityImportCreateSerializer(serializers.Serializer):
@@ -170,6 +260,9 @@ class _EntityImportView(UserLanguageMixin, APIView):
 def _views(spec: type[Importer]) -> list[URLPattern]:
     entity, tag = spec.entity, spec.url_namespace
     fields = ", ".join(column.name for column in spec.all_columns())
+    updatable = ", ".join(
+        column.name for column in spec.updatable() if column.name not in NOT_UPDATABLE
+    )
 
     class Create(_EntityImportView):
         parser_classes = [MultiPartParser]
@@ -220,15 +313,51 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
             summary=f"Import a checked {entity} file",
             tags=[tag],
             parameters=[ID_PARAMETER],
-            request=None,
+            request=EntityImportCommitSerializer,
             responses={
                 200: OpenApiResponse(EntityImportJobSerializer, description="Imported"),
                 **JOB_RESPONSES,
             },
         )
         def post(self, request: Any, pk: str) -> Response:
-            job = services_imports.import_job_commit(actor=request.user, job=self.job(pk))
+            job = services_imports.import_job_commit(
+                actor=request.user,
+                job=self.job(pk),
+                duplicates=_duplicates_given(request, required=False),
+            )
             return self.answer(job)
+
+    class Duplicates(_EntityImportView):
+        def put_policy(self, request: Any, pk: str) -> Response:
+            job = services_imports.import_job_duplicates_set(
+                actor=request.user,
+                job=self.job(pk),
+                duplicates=_duplicates_given(request, required=True),
+            )
+            return self.answer(job)
+
+        schema = {
+            "summary": f"Choose what duplicate rows of a {entity} import do",
+            "description": "Skip, update the present record (with the fields chosen) or create "
+            "anyway, for all rows and row by row; a checked job is checked again, so its "
+            "counts follow. Unknown choices, fields or rows answer 400 naming them. "
+            f"Fields an update may write: {updatable}.",
+            "tags": [tag],
+            "parameters": [ID_PARAMETER],
+            "request": EntityImportDuplicatesSerializer,
+            "responses": {
+                200: OpenApiResponse(EntityImportJobSerializer, description="Chosen (checked)"),
+                **JOB_RESPONSES,
+            },
+        }
+
+        @extend_schema(operation_id=f"{entity}_import_duplicates_update", **schema)
+        def patch(self, request: Any, pk: str) -> Response:
+            return self.put_policy(request, pk)
+
+        @extend_schema(operation_id=f"{entity}_import_duplicates_create", **schema)
+        def post(self, request: Any, pk: str) -> Response:
+            return self.put_policy(request, pk)
 
     class Report(_EntityImportView):
         @extend_schema(
@@ -253,7 +382,7 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
                 content_type=XLSX_TYPE,
             )
 
-    for view in (Create, Detail, Commit, Report):
+    for view in (Create, Detail, Commit, Duplicates, Report):
         view.spec = spec
         view.__name__ = view.__qualname__ = f"{spec.__name__}{view.__name__}View"
     name = f"api-{entity}-import"
@@ -263,6 +392,11 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
         re_path(rf"^{entity}/import/(?P<pk>[^/]+)/$", Detail.as_view(), name=f"{name}-detail"),
         re_path(
             rf"^{entity}/import/(?P<pk>[^/]+)/commit/$", Commit.as_view(), name=f"{name}-commit"
+        ),
+        re_path(
+            rf"^{entity}/import/(?P<pk>[^/]+)/duplicates/$",
+            Duplicates.as_view(),
+            name=f"{name}-duplicates",
         ),
         re_path(
             rf"^{entity}/import/(?P<pk>[^/]+)/report\.xlsx$",
