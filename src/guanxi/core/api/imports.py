@@ -327,6 +327,21 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
             )
             return self.answer(job)
 
+    duplicates_schema: dict[str, Any] = {
+        "summary": f"Choose what duplicate rows of a {entity} import do",
+        "description": "Skip, update the present record (with the fields chosen) or create "
+        "anyway, for all rows and row by row; a checked job is checked again, so its "
+        "counts follow. Unknown choices, fields or rows answer 400 naming them. "
+        f"Fields an update may write: {updatable}.",
+        "tags": [tag],
+        "parameters": [ID_PARAMETER],
+        "request": EntityImportDuplicatesSerializer,
+        "responses": {
+            200: OpenApiResponse(EntityImportJobSerializer, description="Chosen (checked)"),
+            **JOB_RESPONSES,
+        },
+    }
+
     class Duplicates(_EntityImportView):
         def put_policy(self, request: Any, pk: str) -> Response:
             job = services_imports.import_job_duplicates_set(
@@ -336,26 +351,11 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
             )
             return self.answer(job)
 
-        schema = {
-            "summary": f"Choose what duplicate rows of a {entity} import do",
-            "description": "Skip, update the present record (with the fields chosen) or create "
-            "anyway, for all rows and row by row; a checked job is checked again, so its "
-            "counts follow. Unknown choices, fields or rows answer 400 naming them. "
-            f"Fields an update may write: {updatable}.",
-            "tags": [tag],
-            "parameters": [ID_PARAMETER],
-            "request": EntityImportDuplicatesSerializer,
-            "responses": {
-                200: OpenApiResponse(EntityImportJobSerializer, description="Chosen (checked)"),
-                **JOB_RESPONSES,
-            },
-        }
-
-        @extend_schema(operation_id=f"{entity}_import_duplicates_update", **schema)
+        @extend_schema(operation_id=f"{entity}_import_duplicates_update", **duplicates_schema)
         def patch(self, request: Any, pk: str) -> Response:
             return self.put_policy(request, pk)
 
-        @extend_schema(operation_id=f"{entity}_import_duplicates_create", **schema)
+        @extend_schema(operation_id=f"{entity}_import_duplicates_create", **duplicates_schema)
         def post(self, request: Any, pk: str) -> Response:
             return self.put_policy(request, pk)
 

@@ -10,6 +10,7 @@ the job's counters after every batch. Rows with the external id of a present rec
 import hashlib
 import logging
 import os
+from collections.abc import Iterable
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -75,8 +76,8 @@ def _duplicates(spec: type[Importer], job: ImportJob, data: Any) -> dict[str, An
     last check (any row of the file while the check listed only the first ones)."""
     found = job.duplicates_found or {}
     listed = [entry["row"] for entry in found.get("rows", [])]
-    rows = listed if found and found.get("count", 0) <= len(listed) else None
-    if rows is None:
+    rows: Iterable[int] = listed
+    if not found or found.get("count", 0) > len(listed):
         rows = range(2, max(job.total_rows, job.processed_rows) + 2)
     updatable = [c.name for c in spec.updatable() if c.name not in NOT_UPDATABLE]
     return duplicates_clean(data, updatable=updatable, rows=rows)
