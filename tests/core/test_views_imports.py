@@ -151,6 +151,12 @@ def test_the_job_page_lists_duplicates_to_choose_for(org, login, english):
     url = f"/customers/contacts/import/{job.pk}/duplicates/"
     refused = client.post(url, {"all": "merge", "fields_shown": "1", "fields": ["title"]})
     assert refused.status_code == 400 and "merge" in refused.content.decode()
+    # With htmx the refusal comes as 422, which the page swaps in with its message.
+    refused = client.post(url, {"all": "merge"}, headers={"HX-Request": "true"})
+    assert (
+        refused.status_code == 422
+        and 'data-testid="import-duplicates-error"' in refused.content.decode()
+    )
 
     chosen = client.post(
         url,

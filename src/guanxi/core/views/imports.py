@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +26,7 @@ from openpyxl import Workbook
 
 from guanxi.core.export import content_disposition
 from guanxi.core.forms.dictionaries import apply_validation_error
+from guanxi.core.htmx import is_partial
 from guanxi.core.imports.duplicates import CHOICES as DUPLICATE_CHOICES
 from guanxi.core.imports.duplicates import NOT_UPDATABLE, DuplicatePolicy, choice_label
 from guanxi.core.imports.readers import MAX_IMPORT_BYTES
@@ -271,10 +273,20 @@ def import_duplicates(request: HttpRequest, entity: str, pk: Any) -> HttpRespons
             if hasattr(error, "error_dict")
             else error.messages
         )
-        return _detail(request, spec, job, status=400, duplicates_error=" ".join(messages))
-    if getattr(request, "htmx", False):
-        return _detail(request, spec, job, duplicates_saved=True)
+        # htmx swaps a refused form's answer only with 422 (see base.html's htmx-config).
+        status = 422 if is_partial(request) else 400
+        return _vary(
+            _detail(request, spec, job, status=status, duplicates_error=" ".join(messages))
+        )
+    if is_partial(request):
+        # The whole job region again: the counts, the choices and the findings follow.
+        return _vary(_detail(request, spec, job, duplicates_saved=True))
     return redirect(_url(spec, "detail", job.pk))
+
+
+def _vary(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
