@@ -150,3 +150,31 @@ def test_the_duplicates_endpoint_is_documented(openapi_schema):
         assert "400" in duplicates["patch"]["responses"]
         commit = paths[f"/api/{entity}/import/{{id}}/commit/"]["post"]
         assert "requestBody" in commit
+
+
+def test_an_upload_may_bring_its_duplicate_choices(org, api):
+    from guanxi.core.models import ImportJob
+
+    category = ProductCategory.objects.create(name="Tea")
+    product = Product.objects.create(name="Oolong", category=category, price=10)
+    data = csv_bytes([["产品名称", "类别", "单价"], ["Oolong", "Tea", "12"]])
+    client = api("supervisor")
+    bad = client.post(
+        "/api/products/import/",
+        {"file": upload(data), "duplicates": json.dumps({"all": "update", "fields": ["nope"]})},
+        format="multipart",
+    )
+    assert bad.status_code == 400 and "nope" in bad.json()["error"]["fields"]["duplicates"][0]
+    assert not ImportJob.objects.exists()  # nothing half-made
+    done = client.post(
+        "/api/products/import/",
+        {
+            "file": upload(data),
+            "dry_run": "false",
+            "duplicates": json.dumps({"all": "update", "fields": ["price"]}),
+        },
+        format="multipart",
+    )
+    assert done.status_code == 201 and done.json()["updated"] == 1, done.json()
+    product.refresh_from_db()
+    assert product.price == 12

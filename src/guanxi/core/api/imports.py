@@ -208,6 +208,11 @@ class EntityImportCreateSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(
         required=False, default=True, help_text="Only check the rows (default); false imports too."
     )
+    duplicates = serializers.CharField(
+        required=False,
+        help_text='JSON object: what rows repeating present records do, e.g. {"all": "update", '
+        '"fields": ["title"]} (default: skip them). See …/{id}/duplicates/.',
+    )
 
     def validate_mapping(self, text: str) -> dict:
         try:
@@ -290,6 +295,7 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
                 upload=data["file"],
                 mapping=data.get("mapping"),
                 mode=data["mode"],
+                duplicates=_duplicates_given(request, required=False),
             )
             job = services_imports.import_job_validate(
                 actor=request.user, job=job, then_commit=not data["dry_run"]

@@ -90,8 +90,10 @@ def import_job_create(
     upload: UploadedFile | None,
     mapping: dict[str, str] | None = None,
     mode: str = ImportJob.Mode.VALID_ROWS,
+    duplicates: dict[str, Any] | None = None,
 ) -> ImportJob:
-    """Store ``upload`` as a new job of ``entity`` with ``mapping`` or one guessed."""
+    """Store ``upload`` as a new job of ``entity`` with ``mapping`` or one guessed, and the
+    ``duplicates`` policy given (skip them by default)."""
     spec = importer_require(actor=actor, entity=entity)
     if upload is None:
         raise ValidationError({"file": _("Choose a CSV or xlsx file to import.")})
@@ -132,6 +134,8 @@ def import_job_create(
         mode=mode,
         total_rows=rows,
     )
+    if duplicates is not None:
+        job.duplicates = _duplicates(spec, job, duplicates)
     upload.seek(0)
     job.file.save(name, upload, save=False)
     job.save(force_insert=True)
