@@ -16,7 +16,6 @@ import json
 import uuid
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.urls import URLPattern, re_path
 from django.utils.translation import gettext as _
@@ -29,9 +28,16 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from guanxi.core.api.import_duplicates import (
+    EntityImportCandidateSerializer,
+    EntityImportCommitSerializer,
+    EntityImportDuplicatesFoundSerializer,
+    EntityImportDuplicatesSerializer,
+    duplicates_given,
+)
 from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
-from guanxi.core.imports.duplicates import CHOICE_VALUES, NOT_UPDATABLE, SKIP
+from guanxi.core.imports.duplicates import CHOICE_VALUES, NOT_UPDATABLE
 from guanxi.core.imports.readers import MAX_IMPORT_BYTES
 from guanxi.core.imports.registry import Importer, importers
 from guanxi.core.models import ImportJob
@@ -40,13 +46,6 @@ from guanxi.core.services import imports as services_imports
 
 RUNNING = (ImportJob.State.VALIDATING, ImportJob.State.IMPORTING)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class EntityImportCandidateSerializer(serializers.Serializer):
-    # A serializer field named "label" shadows Field.label for the stubs, not at runtime.
-    label = serializers.CharField(help_text="The present record, as the importer names it.")  # type: ignore[assignment]
-    code = serializers.CharField(help_text="Its code or external id, or empty.")
-    url = serializers.CharField(help_text="The page showing it, or empty.")
 
 
 class EntityImportFindingSerializer(serializers.Serializer):
@@ -64,48 +63,6 @@ class EntityImportFindingSerializer(serializers.Serializer):
     choice = serializers.ChoiceField(
         choices=CHOICE_VALUES, required=False, help_text="For kind present: what the row does."
     )
-
-
-class EntityImportDuplicatesSerializer(serializers.Serializer):
-    """What rows that seem to repeat a present record do."""
-
-    all = serializers.ChoiceField(
-        choices=CHOICE_VALUES,
-        required=False,
-        default=SKIP,
-        help_text="For every duplicate row: skip (default), update the present record, or "
-        "create a new record anyway.",
-    )
-    rows = serializers.DictField(
-        child=serializers.ChoiceField(choices=CHOICE_VALUES),
-        required=False,
-        help_text='Choices of single rows by row number (header = 1), e.g. {"12": "update"}.',
-    )
-    fields = serializers.ListField(  # type: ignore[assignment]
-        child=serializers.CharField(),
-        required=False,
-        allow_null=True,
-        help_text="The fields an update writes (null: the row's non-empty cells).",
-    )
-
-
-class EntityImportDuplicateRowSerializer(serializers.Serializer):
-    row = serializers.IntegerField()
-    keys = serializers.ListField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="[header, cell] of the columns that make the row a duplicate.",
-    )
-    candidate = EntityImportCandidateSerializer()
-    choice = serializers.ChoiceField(choices=CHOICE_VALUES)
-    outcome = serializers.CharField(help_text="created, updated, unchanged or error.")
-
-
-class EntityImportDuplicatesFoundSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Duplicate rows in the whole file.")
-    choices = serializers.DictField(
-        child=serializers.IntegerField(), help_text="Duplicate rows per choice."
-    )
-    rows = EntityImportDuplicateRowSerializer(many=True, help_text="The first duplicate rows.")
 
 
 class EntityImportKindSerializer(serializers.Serializer):
@@ -168,31 +125,6 @@ class EntityImportJobSerializer(serializers.ModelSerializer):
             "duplicates_found",
         ]
         read_only_fields = fields
-
-
-class EntityImportCommitSerializer(serializers.Serializer):
-    duplicates = EntityImportDuplicatesSerializer(
-        required=False, help_text="Replaces the job's duplicate policy before importing."
-    )
-
-
-def _duplicates_given(request: Any, *, required: bool) -> dict[str, Any] | None:
-    """The ``duplicates`` object of the body (or the body itself), unvalidated: the service
-    checks it against the importer's fields and the job's rows and names what is wrong."""
-    data = request.data
-    given = data.get("duplicates") if hasattr(data, "get") and "duplicates" in data else None
-    if given is None and required:
-        given = data if isinstance(data, dict) else None
-    if isinstance(given, str):
-        try:
-            given = json.loads(given)
-        except ValueError as error:
-            raise ValidationError(
-                {"duplicates": _("The duplicate choices are not valid JSON.")}
-            ) from error
-    if given is None and required:
-        raise ValidationError({"duplicates": _("Give the duplicate choices as a JSON object.")})
-    return given
 
 
 class EntityImportCreateSerializer(serializers.Serializer):
@@ -295,7 +227,7 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
                 upload=data["file"],
                 mapping=data.get("mapping"),
                 mode=data["mode"],
-                duplicates=_duplicates_given(request, required=False),
+                duplicates=duplicates_given(request, required=False),
             )
             job = services_imports.import_job_validate(
                 actor=request.user, job=job, then_commit=not data["dry_run"]
@@ -329,7 +261,7 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
             job = services_imports.import_job_commit(
                 actor=request.user,
                 job=self.job(pk),
-                duplicates=_duplicates_given(request, required=False),
+                duplicates=duplicates_given(request, required=False),
             )
             return self.answer(job)
 
@@ -353,7 +285,7 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
             job = services_imports.import_job_duplicates_set(
                 actor=request.user,
                 job=self.job(pk),
-                duplicates=_duplicates_given(request, required=True),
+                duplicates=duplicates_given(request, required=True),
             )
             return self.answer(job)
 
