@@ -228,3 +228,28 @@ def test_a_create_anyway_row_tells_the_importer_so():
     row.mark_duplicate(candidate, "name", "same name")
     DuplicatePolicy(all=UPDATE, fields=("notes",)).apply(row, ("name", "notes"))
     assert row.values == {"notes": "y"} and row.outcome == ""
+
+
+def test_candidates_are_found_for_a_whole_batch_at_once(org, present):
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guanxi.core.imports.engine import FilePass
+
+    def queries(times):
+        rows = [HEADERS] + [["KH-D-1", name, "", ""] for name in ("王芳", "李雷", "韩梅")] * times
+        file_pass = FilePass(
+            entity="contacts",
+            actor=org["manager1"],
+            mapping=dict(zip(HEADERS, ["customer", "name", "title", "mobile"], strict=True)),
+        )
+        with CaptureQueriesContext(connection) as captured:
+            result = file_pass.run(io.BytesIO(csv_bytes(rows)), "contacts.csv", dry_run=True)
+        assert result.counts["unchanged"] == 3 * times
+        result.report.close().close()
+        return len(captured)
+
+    queries(1)  # caches filled (rights, dictionaries)
+    assert queries(1) == queries(20)
