@@ -143,6 +143,7 @@ def test_the_job_page_lists_duplicates_to_choose_for(org, login, english):
     assert 'data-testid="import-duplicates"' in page
     assert re.findall(r'data-testid="import-duplicate" data-row="(\d+)"', page) == ["2", "3"]
     assert f'href="{customer.get_absolute_url()}"' in page
+    assert "<span>Contact name: Wang</span>" in page  # the cells that make it a duplicate
     # Every choice has a visible label: the rows' selects, the choice for all, the fields.
     for number in (2, 3):
         assert f'<label for="duplicate-row-{number}">Row {number}</label>' in page
