@@ -105,3 +105,76 @@ def test_every_registered_entity_is_in_the_schema(openapi_schema):
         assert "get" in paths[f"/api/{entity}/import/{{id}}/"]
         assert "post" in paths[f"/api/{entity}/import/{{id}}/commit/"]
         assert "get" in paths[f"/api/{entity}/import/{{id}}/report.xlsx"]
+
+
+def test_duplicates_are_listed_chosen_and_committed_through_the_api(org, api, english):
+    customer = CustomerFactory(owner=org["manager1"], code="KH-API-1")
+    present = Contact.objects.create(customer=customer, name="Wang Fang", title="Engineer")
+    data = csv_bytes([["Customer", "Name", "Job title"], ["KH-API-1", "Wang Fang", "Buyer"]])
+    client = api("manager1")
+    body = client.post("/api/contacts/import/", {"file": upload(data)}, format="multipart").json()
+    assert body["duplicates_found"]["count"] == 1 and body["unchanged"] == 1
+    assert body["report"][0]["candidate"]["url"] == customer.get_absolute_url()
+    assert body["report"][0]["choice"] == "skip"
+    url = f"/api/contacts/import/{body['id']}/duplicates/"
+
+    for policy, named in (
+        ({"all": "merge"}, "merge"),
+        ({"all": "update", "fields": ["nope"]}, "nope"),
+        ({"rows": {"7": "create"}}, "7"),
+    ):
+        refused = client.patch(url, policy, format="json")
+        assert refused.status_code == 400
+        assert named in refused.json()["error"]["fields"]["duplicates"][0]
+
+    chosen = client.patch(url, {"all": "update", "fields": ["title"]}, format="json")
+    assert chosen.status_code == 200, chosen.json()
+    assert (chosen.json()["updated"], chosen.json()["duplicates"]["fields"]) == (1, ["title"])
+    present.refresh_from_db()
+    assert present.title == "Engineer"  # still a check
+
+    committed = client.post(
+        f"/api/contacts/import/{body['id']}/commit/",
+        {"duplicates": {"all": "create"}},
+        format="json",
+    )
+    assert committed.status_code == 200 and committed.json()["created"] == 1
+    assert Contact.objects.filter(customer=customer, name="Wang Fang").count() == 2
+
+
+def test_the_duplicates_endpoint_is_documented(openapi_schema):
+    paths = openapi_schema["paths"]
+    for entity in ("contacts", "interactions", "products"):
+        duplicates = paths[f"/api/{entity}/import/{{id}}/duplicates/"]
+        assert {"patch", "post"} <= set(duplicates)
+        assert "400" in duplicates["patch"]["responses"]
+        commit = paths[f"/api/{entity}/import/{{id}}/commit/"]["post"]
+        assert "requestBody" in commit
+
+
+def test_an_upload_may_bring_its_duplicate_choices(org, api):
+    from guanxi.core.models import ImportJob
+
+    category = ProductCategory.objects.create(name="Tea")
+    product = Product.objects.create(name="Oolong", category=category, price=10)
+    data = csv_bytes([["产品名称", "类别", "单价"], ["Oolong", "Tea", "12"]])
+    client = api("supervisor")
+    bad = client.post(
+        "/api/products/import/",
+        {"file": upload(data), "duplicates": json.dumps({"all": "update", "fields": ["nope"]})},
+        format="multipart",
+    )
+    assert bad.status_code == 400 and "nope" in bad.json()["error"]["fields"]["duplicates"][0]
+    assert not ImportJob.objects.exists()  # nothing half-made
+    done = client.post(
+        "/api/products/import/",
+        {
+            "file": upload(data),
+            "dry_run": "false",
+            "duplicates": json.dumps({"all": "update", "fields": ["price"]}),
+        },
+        format="multipart",
+    )
+    assert done.status_code == 201 and done.json()["updated"] == 1, done.json()
+    product.refresh_from_db()
+    assert product.price == 12

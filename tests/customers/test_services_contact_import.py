@@ -127,11 +127,18 @@ def test_customer_outside_scope_is_not_found_and_the_report_says_so(org, english
     assert kinds[("required", "Contact name")] == 1
     assert kinds[("refused", "Mobile")] == 1
     rows = report_rows(job.report_file.read())
-    assert rows[0] == ["Customer", "Contact name", "Mobile", "Row in the file", "Problems"]
+    assert rows[0] == [
+        "Customer",
+        "Contact name",
+        "Mobile",
+        "Row in the file",
+        "Present record",
+        "Problems",
+    ]
     assert [row[3] for row in rows[1:]] == [2, 3, 4]
     assert rows[1][:3] == ["KH-OTHER", "Zhao", ""]
-    assert "No customer “KH-OTHER”" in rows[1][4]
-    assert rows[2][4].startswith("Error · Mobile:")
+    assert "No customer “KH-OTHER”" in rows[1][5]
+    assert rows[2][5].startswith("Error · Mobile:")
 
 
 def test_importing_contacts_needs_the_right(org):

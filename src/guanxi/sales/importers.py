@@ -77,6 +77,7 @@ class ProductImporter(Importer):
             ("启用", "有效", "在售", "active", "isactive"),
         ),
     )
+    key_columns = ("name", "model_no", "grade")
     _FIELDS = ("name", "model_no", "grade", "price", "is_active")
 
     def __init__(self, *, actor: Any) -> None:
@@ -118,30 +119,33 @@ class ProductImporter(Importer):
                     row.related["unit"] = unit
 
     def natural_match(self, rows: list[ImportRow]) -> None:
-        """Without an external id, the same name, model and grade mean already present."""
+        """Without an external id, a product of the same name, model and grade is the row's
+        duplicate (found for the whole batch in one query)."""
         keyed = [row for row in rows if not row.values.get("external_ref")]
         if not keyed:
             return
-        present = set(
-            Product.objects.filter(name__in={row.values["name"] for row in keyed}).values_list(
-                "name", "model_no", "grade"
-            )
-        )
+        candidates: dict[tuple[str, str, str], Product] = {}
+        for product in Product.objects.filter(
+            name__in={row.values["name"] for row in keyed}
+        ).select_related("category"):
+            candidates.setdefault((product.name, product.model_no, product.grade), product)
         for row in keyed:
             key = (row.values["name"], row.values.get("model_no", ""), row.values.get("grade", ""))
-            if key in present:
-                row.warning(
+            candidate = candidates.get(key)
+            if candidate is not None:
+                row.mark_duplicate(
+                    candidate,
                     "name",
-                    _("A product with this name, model and grade exists; the row is skipped."),
-                    "present",
+                    _("The product “%(product)s” (%(category)s) has this name, model and grade.")
+                    % {"product": candidate, "category": candidate.category},
                 )
-                row.outcome = UNCHANGED
 
     def write(self, row: ImportRow) -> str:
         values: dict[str, Any] = {n: row.values[n] for n in self._FIELDS if n in row.values}
-        values["category"] = row.related["category"]
-        if "unit" in row.related:
-            values["unit"] = row.related["unit"]
+        # On an update of a duplicate, only the columns chosen are left in ``related``.
+        for name in ("category", "unit"):
+            if name in row.related:
+                values[name] = row.related[name]
         product = row.existing
         if product is None:
             row.existing = services_products.product_create(

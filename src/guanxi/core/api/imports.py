@@ -6,7 +6,9 @@ For each entity (``contacts``, ``interactions``, ``products``…):
 ``mapping`` (JSON object ``{"header": "field"}``; guessed from the headers when absent),
 ``mode`` (``valid_rows`` or ``all_or_nothing``) and ``dry_run`` (default true);
 ``GET /api/<entity>/import/{id}/`` follows the job; ``POST …/{id}/commit/`` imports a checked
-job; ``GET …/{id}/report.xlsx`` downloads every row with a problem. Only the importer (or an
+job (optionally with ``duplicates``, the policy for rows that repeat present records);
+``PATCH``/``POST …/{id}/duplicates/`` sets that policy and checks the file again;
+``GET …/{id}/report.xlsx`` downloads every row with a problem. Only the importer (or an
 administrator) sees a job: anyone else gets 404. Each entity's importer names the right needed.
 """
 
@@ -26,8 +28,16 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from guanxi.core.api.import_duplicates import (
+    EntityImportCandidateSerializer,
+    EntityImportCommitSerializer,
+    EntityImportDuplicatesFoundSerializer,
+    EntityImportDuplicatesSerializer,
+    duplicates_given,
+)
 from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
+from guanxi.core.imports.duplicates import CHOICE_VALUES, NOT_UPDATABLE
 from guanxi.core.imports.readers import MAX_IMPORT_BYTES
 from guanxi.core.imports.registry import Importer, importers
 from guanxi.core.models import ImportJob
@@ -47,6 +57,12 @@ class EntityImportFindingSerializer(serializers.Serializer):
     )
     column = serializers.CharField(help_text="Header of the column concerned, or empty.")
     message = serializers.CharField(help_text="In the importer's language.")
+    candidate = EntityImportCandidateSerializer(
+        required=False, help_text="For kind present: the record the row seems to repeat."
+    )
+    choice = serializers.ChoiceField(
+        choices=CHOICE_VALUES, required=False, help_text="For kind present: what the row does."
+    )
 
 
 class EntityImportKindSerializer(serializers.Serializer):
@@ -78,6 +94,10 @@ class EntityImportJobSerializer(serializers.ModelSerializer):
     report = EntityImportFindingSerializer(
         many=True, read_only=True, help_text="The first findings; the report.xlsx has them all."
     )
+    duplicates = EntityImportDuplicatesSerializer(
+        read_only=True, help_text="What rows that repeat present records do."
+    )
+    duplicates_found = EntityImportDuplicatesFoundSerializer(read_only=True)
 
     class Meta:
         model = ImportJob
@@ -101,6 +121,8 @@ class EntityImportJobSerializer(serializers.ModelSerializer):
             "mapping",
             "error",
             "report",
+            "duplicates",
+            "duplicates_found",
         ]
         read_only_fields = fields
 
@@ -117,6 +139,11 @@ class EntityImportCreateSerializer(serializers.Serializer):
     )
     dry_run = serializers.BooleanField(
         required=False, default=True, help_text="Only check the rows (default); false imports too."
+    )
+    duplicates = serializers.CharField(
+        required=False,
+        help_text='JSON object: what rows repeating present records do, e.g. {"all": "update", '
+        '"fields": ["title"]} (default: skip them). See …/{id}/duplicates/.',
     )
 
     def validate_mapping(self, text: str) -> dict:
@@ -170,6 +197,9 @@ class _EntityImportView(UserLanguageMixin, APIView):
 def _views(spec: type[Importer]) -> list[URLPattern]:
     entity, tag = spec.entity, spec.url_namespace
     fields = ", ".join(column.name for column in spec.all_columns())
+    updatable = ", ".join(
+        column.name for column in spec.updatable() if column.name not in NOT_UPDATABLE
+    )
 
     class Create(_EntityImportView):
         parser_classes = [MultiPartParser]
@@ -197,6 +227,7 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
                 upload=data["file"],
                 mapping=data.get("mapping"),
                 mode=data["mode"],
+                duplicates=duplicates_given(request, required=False),
             )
             job = services_imports.import_job_validate(
                 actor=request.user, job=job, then_commit=not data["dry_run"]
@@ -220,15 +251,51 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
             summary=f"Import a checked {entity} file",
             tags=[tag],
             parameters=[ID_PARAMETER],
-            request=None,
+            request=EntityImportCommitSerializer,
             responses={
                 200: OpenApiResponse(EntityImportJobSerializer, description="Imported"),
                 **JOB_RESPONSES,
             },
         )
         def post(self, request: Any, pk: str) -> Response:
-            job = services_imports.import_job_commit(actor=request.user, job=self.job(pk))
+            job = services_imports.import_job_commit(
+                actor=request.user,
+                job=self.job(pk),
+                duplicates=duplicates_given(request, required=False),
+            )
             return self.answer(job)
+
+    duplicates_schema: dict[str, Any] = {
+        "summary": f"Choose what duplicate rows of a {entity} import do",
+        "description": "Skip, update the present record (with the fields chosen) or create "
+        "anyway, for all rows and row by row; a checked job is checked again, so its "
+        "counts follow. Unknown choices, fields or rows answer 400 naming them. "
+        f"Fields an update may write: {updatable}.",
+        "tags": [tag],
+        "parameters": [ID_PARAMETER],
+        "request": EntityImportDuplicatesSerializer,
+        "responses": {
+            200: OpenApiResponse(EntityImportJobSerializer, description="Chosen (checked)"),
+            **JOB_RESPONSES,
+        },
+    }
+
+    class Duplicates(_EntityImportView):
+        def put_policy(self, request: Any, pk: str) -> Response:
+            job = services_imports.import_job_duplicates_set(
+                actor=request.user,
+                job=self.job(pk),
+                duplicates=duplicates_given(request, required=True),
+            )
+            return self.answer(job)
+
+        @extend_schema(operation_id=f"{entity}_import_duplicates_update", **duplicates_schema)
+        def patch(self, request: Any, pk: str) -> Response:
+            return self.put_policy(request, pk)
+
+        @extend_schema(operation_id=f"{entity}_import_duplicates_create", **duplicates_schema)
+        def post(self, request: Any, pk: str) -> Response:
+            return self.put_policy(request, pk)
 
     class Report(_EntityImportView):
         @extend_schema(
@@ -253,7 +320,7 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
                 content_type=XLSX_TYPE,
             )
 
-    for view in (Create, Detail, Commit, Report):
+    for view in (Create, Detail, Commit, Duplicates, Report):
         view.spec = spec
         view.__name__ = view.__qualname__ = f"{spec.__name__}{view.__name__}View"
     name = f"api-{entity}-import"
@@ -263,6 +330,11 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
         re_path(rf"^{entity}/import/(?P<pk>[^/]+)/$", Detail.as_view(), name=f"{name}-detail"),
         re_path(
             rf"^{entity}/import/(?P<pk>[^/]+)/commit/$", Commit.as_view(), name=f"{name}-commit"
+        ),
+        re_path(
+            rf"^{entity}/import/(?P<pk>[^/]+)/duplicates/$",
+            Duplicates.as_view(),
+            name=f"{name}-duplicates",
         ),
         re_path(
             rf"^{entity}/import/(?P<pk>[^/]+)/report\.xlsx$",

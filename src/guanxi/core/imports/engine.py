@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from guanxi.core.imports.duplicates import NOT_UPDATABLE, DuplicatePolicy
 from guanxi.core.imports.mapping import field_labels, fold
 from guanxi.core.imports.readers import MAX_IMPORT_ROWS, open_table
 from guanxi.core.imports.registry import (
@@ -72,6 +73,7 @@ class FilePass:
         actor: Any,
         mapping: dict[str, str],
         value_mapping: dict[str, dict[str, Any]] | None = None,
+        duplicates: dict[str, Any] | None = None,
     ) -> None:
         self.spec = importer_for(entity)
         self.importer: Importer = self.spec(actor=actor)
@@ -83,6 +85,11 @@ class FilePass:
             name: {fold(text): target for text, target in targets.items()}
             for name, targets in (value_mapping or {}).items()
         }
+        # What rows that repeat a present record do (see guanxi.core.imports.duplicates).
+        self.policy = DuplicatePolicy.from_json(duplicates)
+        self.updatable = tuple(
+            column.name for column in self.spec.updatable() if column.name not in NOT_UPDATABLE
+        )
         self.dictionaries: dict[str, DictionaryDirectory] = {}
         self.columns = {column.name: column for column in self.spec.all_columns()}
         self.labels = field_labels(self.spec.field_table())
@@ -201,6 +208,9 @@ class FilePass:
         self.importer.prepare(pending)
         ready = [row for row in pending if not row.failed]
         self.importer.natural_match([row for row in ready if row.existing is None])
+        for row in ready:
+            if row.duplicate is not None and not row.failed:
+                self.policy.apply(row, self.updatable)
         with transaction.atomic():
             writable = [row for row in ready if not row.failed and not row.outcome]
             if writable and not self.importer.write_batch(writable):
@@ -229,7 +239,13 @@ class FilePass:
             ]
             header_of = {name: table.headers[index] for index, name in indexes}
             header_of.update({n: str(self.labels[n]) for n in self.columns if n not in header_of})
-            result.report = ReportWriter(headers=table.headers, header_of=header_of)
+            keys = self.spec.keys()
+            result.report = ReportWriter(
+                headers=table.headers,
+                header_of=header_of,
+                describe=self.importer.describe,
+                key_indexes=[(index, table.headers[index]) for index, n in indexes if n in keys],
+            )
             try:
                 with transaction.atomic() if all_or_nothing and not dry_run else nullcontext():
                     for cells in _batches(table.rows, BATCH_SIZE):

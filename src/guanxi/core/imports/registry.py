@@ -99,6 +99,8 @@ class ImportRow:
     # A record the row seems to repeat (same name, phone…) without naming it by external id:
     # what the import does with it is the user's choice (skip by default).
     duplicate: Any = None
+    # What the job's duplicate policy chose for the row: "skip", "update" or "create".
+    duplicate_choice: str = ""
     outcome: str = ""
     # (level, kind, field name, message); level is "error" or "warning".
     findings: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -119,6 +121,12 @@ class ImportRow:
         self.duplicate = candidate
         self.warning(field_name, message, "present")
         self.outcome = UNCHANGED
+
+    @property
+    def create_anyway(self) -> bool:
+        """The user chose to create this duplicate row: a service that refuses likely
+        duplicates (customers) is told to accept it."""
+        return self.duplicate is not None and self.duplicate_choice == "create"
 
     def errors_from(self, error: ValidationError, default_field: str = "") -> None:
         """Each message of a service's refusal, on the column of the field it names."""
@@ -147,6 +155,11 @@ class Importer:
     list_url: ClassVar[str]  # where the records are listed, as a URL name
     # Who is named in the "owner" column: None when the entity has none.
     owner_field: ClassVar[str | None] = None
+    # The columns that make a row the same as a present record (shown next to duplicates);
+    # the required columns when empty.
+    key_columns: ClassVar[tuple[str, ...]] = ()
+    # The columns an update of a duplicate may write; every column of ``columns`` when None.
+    update_columns: ClassVar[tuple[str, ...] | None] = None
 
     def __init__(self, *, actor: Any) -> None:
         self.actor = actor
@@ -163,6 +176,27 @@ class Importer:
     def required(cls) -> tuple[str, ...]:
         return tuple(column.name for column in cls.columns if column.required)
 
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        return cls.key_columns or cls.required()
+
+    @classmethod
+    def updatable(cls) -> tuple[Column, ...]:
+        """The columns a user may choose to update a duplicate's record with."""
+        names = cls.update_columns
+        return tuple(c for c in cls.columns if names is None or c.name in names)
+
+    def describe(self, candidate: Any) -> dict[str, str]:
+        """``candidate`` as the report names it: label, code and the page showing it."""
+        url = getattr(candidate, "get_absolute_url", None)
+        return {
+            "label": str(candidate),
+            "code": str(
+                getattr(candidate, "code", "") or getattr(candidate, "external_ref", "") or ""
+            ),
+            "url": url() if callable(url) else "",
+        }
+
     def visible(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         """``queryset`` narrowed to the rows the actor may see (catalogue-wide by default)."""
         return queryset
@@ -171,7 +205,13 @@ class Importer:
         """Find the batch's related records (a few queries for the whole batch)."""
 
     def natural_match(self, rows: list[ImportRow]) -> None:
-        """Mark rows without an external id that are already present (``row.existing``)."""
+        """Mark rows without an external id that seem to repeat a present record with
+        ``row.mark_duplicate(candidate, field, message)``, the candidates found for the whole
+        batch at once; the job's duplicate policy then skips, updates or creates them.
+
+        An update goes through :meth:`write` with ``row.existing`` set to the candidate and
+        ``values``/``related`` narrowed to the chosen columns (``related`` is keyed by column
+        name); a create comes with ``row.create_anyway`` set."""
 
     def write(self, row: ImportRow) -> str:
         """Create ``row`` (or update ``row.existing``) through the entity's services.

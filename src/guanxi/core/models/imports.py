@@ -91,6 +91,13 @@ class ImportJob(models.Model):
     # [{"kind": code, "column": header, "label": text, "count": n}], exact for the whole file.
     kind_counts = models.JSONField(default=list, blank=True)
     report = models.JSONField(default=list, blank=True)
+    # What rows that seem to repeat a present record do: {"all": "skip" | "update" | "create",
+    # "rows": {row number: choice}, "fields": [columns an update writes] or null}
+    # (guanxi.core.imports.duplicates); the check and the commit both follow it.
+    duplicates = models.JSONField(_("duplicates"), default=dict, blank=True)
+    # The last pass's duplicate rows: {"count": n, "choices": {choice: n}, "rows": [{"row",
+    # "keys", "candidate", "choice", "outcome"}, …the first ones]}.
+    duplicates_found = models.JSONField(default=dict, blank=True)
     report_file = models.FileField(
         storage=_import_storage, upload_to="imports/reports/%Y/%m", blank=True
     )

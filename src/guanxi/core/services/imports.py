@@ -10,6 +10,7 @@ the job's counters after every batch. Rows with the external id of a present rec
 import hashlib
 import logging
 import os
+from collections.abc import Iterable
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from guanxi.core.imports import mapping as mapping_module
+from guanxi.core.imports.duplicates import NOT_UPDATABLE, duplicates_clean
 from guanxi.core.imports.engine import FilePass, PassResult
 from guanxi.core.imports.readers import (
     MAX_IMPORT_BYTES,
@@ -69,6 +71,18 @@ def _mapping(spec: type[Importer], mapping: Any, headers: list[str]) -> dict[str
 
 
 @transaction.atomic
+def _duplicates(spec: type[Importer], job: ImportJob, data: Any) -> dict[str, Any]:
+    """``data`` cleaned as the job's duplicate policy: its rows must be duplicate rows of the
+    last check (any row of the file while the check listed only the first ones)."""
+    found = job.duplicates_found or {}
+    listed = [entry["row"] for entry in found.get("rows", [])]
+    rows: Iterable[int] = listed
+    if not found or found.get("count", 0) > len(listed):
+        rows = range(2, max(job.total_rows, job.processed_rows) + 2)
+    updatable = [c.name for c in spec.updatable() if c.name not in NOT_UPDATABLE]
+    return duplicates_clean(data, updatable=updatable, rows=rows)
+
+
 def import_job_create(
     *,
     actor: Any,
@@ -76,8 +90,10 @@ def import_job_create(
     upload: UploadedFile | None,
     mapping: dict[str, str] | None = None,
     mode: str = ImportJob.Mode.VALID_ROWS,
+    duplicates: dict[str, Any] | None = None,
 ) -> ImportJob:
-    """Store ``upload`` as a new job of ``entity`` with ``mapping`` or one guessed."""
+    """Store ``upload`` as a new job of ``entity`` with ``mapping`` or one guessed, and the
+    ``duplicates`` policy given (skip them by default)."""
     spec = importer_require(actor=actor, entity=entity)
     if upload is None:
         raise ValidationError({"file": _("Choose a CSV or xlsx file to import.")})
@@ -118,6 +134,8 @@ def import_job_create(
         mode=mode,
         total_rows=rows,
     )
+    if duplicates is not None:
+        job.duplicates = _duplicates(spec, job, duplicates)
     upload.seek(0)
     job.file.save(name, upload, save=False)
     job.save(force_insert=True)
@@ -154,6 +172,7 @@ _RESET = {
     "warning_count": 0,
     "kind_counts": [],
     "report": [],
+    "duplicates_found": {},
     "error": "",
     "finished_at": None,
 }
@@ -165,10 +184,12 @@ def import_job_validate(
     job: ImportJob,
     mapping: dict[str, str] | None = None,
     mode: str | None = None,
+    duplicates: dict[str, Any] | None = None,
     then_commit: bool = False,
 ) -> ImportJob:
     """Check every row (dry run: nothing is kept); inline if small, else as a background job.
 
+    ``duplicates`` replaces the job's duplicate policy (see guanxi.core.imports.duplicates).
     With ``then_commit`` the rows are imported right after a check (for the API).
     """
     spec = importer_require(actor=actor, entity=job.entity)
@@ -177,6 +198,7 @@ def import_job_validate(
     )
     if mode is not None and mode not in ImportJob.Mode.values:
         raise ValidationError({"mode": _("Choose how rows with errors are handled.")})
+    policy = job.duplicates if duplicates is None else _duplicates(spec, job, duplicates)
     with transaction.atomic():
         _start(
             job,
@@ -184,6 +206,7 @@ def import_job_validate(
             state=State.VALIDATING,
             mapping=chosen,
             mode=mode or job.mode,
+            duplicates=policy,
             **_RESET,
         )
         if job.total_rows > INLINE_MAX_ROWS:
@@ -199,9 +222,39 @@ def import_job_validate(
     return job
 
 
-def import_job_commit(*, actor: Any, job: ImportJob) -> ImportJob:
-    """Import a checked job's rows; inline if small, else as a background job."""
-    importer_require(actor=actor, entity=job.entity)
+def import_job_duplicates_set(*, actor: Any, job: ImportJob, duplicates: Any) -> ImportJob:
+    """Choose what the job's duplicate rows do; a checked job is checked again, so its counts
+    tell what the commit will do with the new choice."""
+    spec = importer_require(actor=actor, entity=job.entity)
+    policy = _duplicates(spec, job, duplicates)
+    if job.state == State.VALIDATED:
+        return import_job_validate(actor=actor, job=job, duplicates=policy)
+    moved = ImportJob.objects.filter(pk=job.pk, state__in=(State.UPLOADED, State.FAILED)).update(
+        duplicates=policy
+    )
+    if not moved:
+        raise ValidationError(
+            {
+                "state": _("This import cannot do that now (it is “%(state)s”).")
+                % {"state": job.get_state_display()}
+            }
+        )
+    job.refresh_from_db()
+    return job
+
+
+def import_job_commit(
+    *, actor: Any, job: ImportJob, duplicates: dict[str, Any] | None = None
+) -> ImportJob:
+    """Import a checked job's rows; inline if small, else as a background job.
+
+    ``duplicates`` replaces the job's duplicate policy first (the commit checks every row
+    again, so it follows the new choice).
+    """
+    spec = importer_require(actor=actor, entity=job.entity)
+    changes: dict[str, Any] = {}
+    if duplicates is not None:
+        changes["duplicates"] = _duplicates(spec, job, duplicates)
     if job.state != State.VALIDATED:
         raise ValidationError({"state": _("Check the file (dry run) before importing it.")})
     if job.mode == ImportJob.Mode.ALL_OR_NOTHING and job.error_count:
@@ -214,7 +267,13 @@ def import_job_commit(*, actor: Any, job: ImportJob) -> ImportJob:
             }
         )
     with transaction.atomic():
-        _start(job, allowed=(State.VALIDATED,), state=State.IMPORTING, processed_rows=0)
+        _start(
+            job,
+            allowed=(State.VALIDATED,),
+            state=State.IMPORTING,
+            processed_rows=0,
+            **changes,
+        )
         if job.total_rows > INLINE_MAX_ROWS:
             from guanxi.core.tasks import import_job_commit_task  # the tasks import this module
 
@@ -230,7 +289,12 @@ def import_job_commit(*, actor: Any, job: ImportJob) -> ImportJob:
 
 
 def _pass(job: ImportJob, *, dry_run: bool) -> PassResult:
-    file_pass = FilePass(entity=job.entity, actor=job.created_by, mapping=job.mapping)
+    file_pass = FilePass(
+        entity=job.entity,
+        actor=job.created_by,
+        mapping=job.mapping,
+        duplicates=job.duplicates,
+    )
 
     def progress(processed: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(
@@ -269,6 +333,7 @@ def _pass(job: ImportJob, *, dry_run: bool) -> PassResult:
         warning_count=counts["warning"],
         kind_counts=report.kind_counts(),
         report=report.entries,
+        duplicates_found=report.duplicates_found(),
         report_file=job.report_file.name,
     )
     return result

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +26,9 @@ from openpyxl import Workbook
 
 from guanxi.core.export import content_disposition
 from guanxi.core.forms.dictionaries import apply_validation_error
+from guanxi.core.htmx import is_partial
+from guanxi.core.imports.duplicates import CHOICES as DUPLICATE_CHOICES
+from guanxi.core.imports.duplicates import NOT_UPDATABLE, DuplicatePolicy, choice_label
 from guanxi.core.imports.readers import MAX_IMPORT_BYTES
 from guanxi.core.imports.registry import Importer, importer_for
 from guanxi.core.models import ImportJob
@@ -137,7 +141,38 @@ def import_upload(request: HttpRequest, entity: str) -> HttpResponse:
     return render(request, "core/imports/upload.html", context, status=400 if form.errors else 200)
 
 
-def _detail(request, spec, job, mapping_form=None, status=200, commit_error=""):
+def _duplicates_context(spec: type[Importer], job: ImportJob) -> dict[str, Any] | None:
+    """The duplicates section: each listed row with its choice, the choice for all, and the
+    fields an update may write (the mapped ones first checked when none were chosen)."""
+    found = job.duplicates_found or {}
+    if not found.get("count"):
+        return None
+    policy = DuplicatePolicy.from_json(job.duplicates)
+    mapped = set(job.mapping.values())
+    updatable = [c for c in spec.updatable() if c.name not in NOT_UPDATABLE]
+    shown = [c for c in updatable if c.name in mapped] or updatable
+    chosen = set(policy.fields) if policy.fields is not None else {c.name for c in shown}
+    return {
+        "count": found["count"],
+        "choices": [
+            (value, label, found.get("choices", {}).get(value, 0))
+            for value, label in DUPLICATE_CHOICES
+        ],
+        "all": policy.all,
+        "fields": [(c.name, c.label, c.name in chosen) for c in shown],
+        "rows": [
+            {
+                **entry,
+                "chosen": policy.rows.get(entry["row"], ""),
+                "label": choice_label(entry["choice"]),
+            }
+            for entry in found.get("rows", [])
+        ],
+        "listed_all": len(found.get("rows", [])) >= found["count"],
+    }
+
+
+def _detail(request, spec, job, mapping_form=None, status=200, commit_error="", **extra):
     if mapping_form is None and (job.state in MAPPABLE or job.is_stalled):
         try:
             headers = services_imports.import_job_headers(job=job)
@@ -155,7 +190,13 @@ def _detail(request, spec, job, mapping_form=None, status=200, commit_error=""):
             "commit": _url(spec, "commit", job.pk),
             "progress": _url(spec, "progress", job.pk),
             "report": _url(spec, "report", job.pk),
+            "duplicates": _url(spec, "duplicates", job.pk),
         },
+        duplicates=_duplicates_context(spec, job)
+        if job.state == ImportJob.State.VALIDATED
+        else None,
+        duplicate_choices=DUPLICATE_CHOICES,
+        **extra,
         may_commit=job.state == ImportJob.State.VALIDATED
         and (job.created_count or job.updated_count)
         and not (job.mode == ImportJob.Mode.ALL_OR_NOTHING and job.error_count),
@@ -200,6 +241,52 @@ def import_commit(request: HttpRequest, entity: str, pk: Any) -> HttpResponse:
         job.refresh_from_db()
         return _detail(request, spec, job, status=400, commit_error=" ".join(error.messages))
     return redirect(_url(spec, "detail", job.pk))
+
+
+def _posted_duplicates(post: Any) -> dict[str, Any]:
+    """The duplicates form as a policy: the choice for all, the rows' own choices, the fields."""
+    rows = {
+        key.removeprefix("row_"): value
+        for key, value in post.items()
+        if key.startswith("row_") and value
+    }
+    policy: dict[str, Any] = {"all": post.get("all") or "skip", "rows": rows}
+    if post.get("fields_shown"):
+        policy["fields"] = post.getlist("fields")
+    return policy
+
+
+@login_required
+@require_POST
+def import_duplicates(request: HttpRequest, entity: str, pk: Any) -> HttpResponse:
+    """Choose what duplicate rows do, then check the file again (counts follow the choice)."""
+    spec = _spec(request, entity)
+    job = _job(request, spec, pk)
+    try:
+        job = services_imports.import_job_duplicates_set(
+            actor=request.user, job=job, duplicates=_posted_duplicates(request.POST)
+        )
+    except ValidationError as error:
+        job.refresh_from_db()
+        messages = (
+            [m for ms in error.message_dict.values() for m in ms]
+            if hasattr(error, "error_dict")
+            else error.messages
+        )
+        # htmx swaps a refused form's answer only with 422 (see base.html's htmx-config).
+        status = 422 if is_partial(request) else 400
+        return _vary(
+            _detail(request, spec, job, status=status, duplicates_error=" ".join(messages))
+        )
+    if is_partial(request):
+        # The whole job region again: the counts, the choices and the findings follow.
+        return _vary(_detail(request, spec, job, duplicates_saved=True))
+    return redirect(_url(spec, "detail", job.pk))
+
+
+def _vary(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
@@ -269,6 +356,12 @@ def import_urlpatterns(entity: str, prefix: str) -> list[URLPattern]:
         path(f"{prefix}<uuid:pk>/", import_detail, kwargs, name=f"{name}_detail"),
         path(f"{prefix}<uuid:pk>/check/", import_check, kwargs, name=f"{name}_check"),
         path(f"{prefix}<uuid:pk>/commit/", import_commit, kwargs, name=f"{name}_commit"),
+        path(
+            f"{prefix}<uuid:pk>/duplicates/",
+            import_duplicates,
+            kwargs,
+            name=f"{name}_duplicates",
+        ),
         path(f"{prefix}<uuid:pk>/progress/", import_progress, kwargs, name=f"{name}_progress"),
         path(f"{prefix}<uuid:pk>/report.xlsx", import_report, kwargs, name=f"{name}_report"),
     ]

@@ -82,6 +82,9 @@ class ContactImporter(Importer):
             ("主联系人", "首要联系人", "primary", "isprimary"),
         ),
     )
+    key_columns = ("customer", "name")
+    # A duplicate's customer is the row's; the primary flag changes on the customer's page.
+    update_columns = ("name", "gender", "title", "office_phone", "mobile", "email", "notes")
     _FIELDS = ("name", "gender", "title", "office_phone", "mobile", "email", "notes")
 
     def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -91,29 +94,34 @@ class ContactImporter(Importer):
         customers_find(self.actor, rows)
 
     def natural_match(self, rows: list[ImportRow]) -> None:
-        """Without an external id, a contact of the same customer with the same name is present."""
-        keys = {
-            (row.related["customer"].pk, row.values["name"])
-            for row in rows
-            if not row.values.get("external_ref") and "customer" in row.related
-        }
-        if not keys:
+        """Without an external id, a contact of the same customer with the same name is the
+        row's duplicate (found for the whole batch in one query)."""
+        keyed = [r for r in rows if not r.values.get("external_ref") and "customer" in r.related]
+        if not keyed:
             return
-        present = set(
-            Contact.objects.filter(
-                customer_id__in={pk for pk, _name in keys}, name__in={n for _pk, n in keys}
-            ).values_list("customer_id", "name")
-        )
-        for row in rows:
-            if row.values.get("external_ref") or "customer" not in row.related:
-                continue
-            if (row.related["customer"].pk, row.values["name"]) in present:
-                row.warning(
+        candidates: dict[tuple[int, str], Contact] = {}
+        for contact in Contact.objects.filter(
+            customer_id__in={row.related["customer"].pk for row in keyed},
+            name__in={row.values["name"] for row in keyed},
+        ).select_related("customer"):
+            candidates.setdefault((contact.customer_id, contact.name), contact)
+        for row in keyed:
+            candidate = candidates.get((row.related["customer"].pk, row.values["name"]))
+            if candidate is not None:
+                row.mark_duplicate(
+                    candidate,
                     "name",
-                    _("This customer has a contact of this name already; the row is skipped."),
-                    "present",
+                    _("%(customer)s has a contact of this name already: %(contact)s.")
+                    % {"customer": candidate.customer, "contact": candidate.name},
                 )
-                row.outcome = UNCHANGED
+
+    def describe(self, candidate: Any) -> dict[str, str]:
+        # A contact is shown on its customer's page.
+        return {
+            "label": f"{candidate.name} · {candidate.customer}",
+            "code": candidate.external_ref or "",
+            "url": candidate.customer.get_absolute_url(),
+        }
 
     def write(self, row: ImportRow) -> str:
         values = {name: row.values[name] for name in self._FIELDS if name in row.values}

@@ -4,6 +4,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -85,6 +87,8 @@ class InteractionImporter(Importer):
             ("记录人", "负责人", "业务员", "客户经理", "owner", "recordedby", "user"),
         ),
     )
+    key_columns = ("customer", "occurred_at", "summary")
+    update_columns = ("contact", "occurred_at", "kind", "place", "summary", "details", "owner")
     _FIELDS = ("kind", "occurred_at", "place", "summary", "details")
 
     def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -170,28 +174,43 @@ class InteractionImporter(Importer):
                 )
 
     def natural_match(self, rows: list[ImportRow]) -> None:
-        """Without an external id, the same customer, date and summary mean already present."""
+        """Without an external id, an interaction with the same customer, date and summary is
+        the row's duplicate (found for the whole batch in one query)."""
         keyed = [r for r in rows if not r.values.get("external_ref") and "customer" in r.related]
         if not keyed:
             return
-        present = set(
-            Interaction.objects.filter(
-                customer_id__in={r.related["customer"].pk for r in keyed},
-                occurred_at__in={r.values["occurred_at"] for r in keyed},
-            ).values_list("customer_id", "occurred_at", "summary")
-        )
+        candidates: dict[tuple[int, Any, str], Interaction] = {}
+        for interaction in Interaction.objects.filter(
+            customer_id__in={r.related["customer"].pk for r in keyed},
+            occurred_at__in={r.values["occurred_at"] for r in keyed},
+        ).select_related("customer"):
+            key = (interaction.customer_id, interaction.occurred_at, interaction.summary)
+            candidates.setdefault(key, interaction)
         for row in keyed:
             key = (row.related["customer"].pk, row.values["occurred_at"], row.values["summary"])
-            if key in present:
-                row.warning(
+            candidate = candidates.get(key)
+            if candidate is not None:
+                row.mark_duplicate(
+                    candidate,
                     "summary",
                     _(
-                        "This interaction is present already "
-                        "(same customer, date and summary); the row is skipped."
-                    ),
-                    "present",
+                        "“%(summary)s” with %(customer)s on %(date)s is present already "
+                        "(same customer, date and summary)."
+                    )
+                    % {
+                        "summary": candidate.summary,
+                        "customer": candidate.customer,
+                        "date": date_format(localtime(candidate.occurred_at), "SHORT_DATE_FORMAT"),
+                    },
                 )
-                row.outcome = UNCHANGED
+
+    def describe(self, candidate: Any) -> dict[str, str]:
+        when = date_format(localtime(candidate.occurred_at), "SHORT_DATE_FORMAT")
+        return {
+            "label": f"{candidate.summary} · {candidate.customer} · {when}",
+            "code": candidate.external_ref or "",
+            "url": candidate.get_absolute_url(),
+        }
 
     def write(self, row: ImportRow) -> str:
         values: dict[str, Any] = {n: row.values[n] for n in self._FIELDS if n in row.values}
