@@ -147,6 +147,10 @@ class Importer:
     list_url: ClassVar[str]  # where the records are listed, as a URL name
     # Who is named in the "owner" column: None when the entity has none.
     owner_field: ClassVar[str | None] = None
+    # A column whose equal values on consecutive rows make one record (the lines of one order):
+    # the engine never splits such rows across batches, so ``prepare`` and ``write_batch`` see
+    # every row of a record together. None: each row is a record.
+    group_by: ClassVar[str | None] = None
 
     def __init__(self, *, actor: Any) -> None:
         self.actor = actor
