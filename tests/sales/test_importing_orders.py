@@ -16,11 +16,22 @@ from guanxi.core.models import ImportJob
 from guanxi.sales.models import Order, OrderLine, Product
 from tests.core.fixtures.imports import entity_import_storage, report_rows, run_import  # noqa: F401
 from tests.customers.fixtures.imports import csv_bytes
-from tests.sales.fixtures.orders import products  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("entity_import_storage")
 
-HEADERS = ["订单编号", "客户", "订单日期", "状态", "业务员", "产品", "型号", "数量", "单价", "折扣", "金额"]
+HEADERS = [
+    "订单编号",
+    "客户",
+    "订单日期",
+    "状态",
+    "业务员",
+    "产品",
+    "型号",
+    "数量",
+    "单价",
+    "折扣",
+    "金额",
+]
 
 
 def line(ref, customer, product, quantity, price, *, day="2021-03-05", status="", owner="",

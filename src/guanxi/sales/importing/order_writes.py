@@ -47,7 +47,9 @@ def _order_row(group: list[ImportRow], *, pk: int, code: str, actor: Any, now: d
     customer = first.related["customer"]
     owner_id = first.values.get("owner") or customer.owner_id
     lines = [row.related["line"] for row in group]
-    notes = "\n".join(dict.fromkeys(row.values["notes"] for row in group if row.values.get("notes")))
+    notes = "\n".join(
+        dict.fromkeys(row.values["notes"] for row in group if row.values.get("notes"))
+    )
     return {
         "id": pk,
         "code": code,
@@ -83,11 +85,15 @@ def orders_write(*, actor: Any, groups: list[list[ImportRow]]) -> None:
     for group, pk, code in zip(groups, order_ids, codes, strict=True):
         orders.append(_order_row(group, pk=pk, code=code, actor=actor, now=now))
         for position, row in enumerate(group, start=1):
-            lines.append({"id": next(next_line), "order_id": pk, "position": position, **row.related["line"]})
+            lines.append(
+                {"id": next(next_line), "order_id": pk, "position": position, **row.related["line"]}
+            )
     bulk_insert(Order, orders)
     bulk_insert(OrderLine, lines)
     record_history_bulk(
-        rows=Order._base_manager.filter(pk__in=order_ids).order_by("pk"), reason=IMPORTED, actor=actor
+        rows=Order._base_manager.filter(pk__in=order_ids).order_by("pk"),
+        reason=IMPORTED,
+        actor=actor,
     )
     newest: dict[int, datetime] = {}
     for order in orders:

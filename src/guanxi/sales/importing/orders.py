@@ -11,8 +11,7 @@ Line amounts are the server's (``services.orders.line_amount``); a file amount o
 (``order_writes``), with what the order services do on create done once per batch.
 """
 
-from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,10 +22,8 @@ from django.utils.translation import gettext_lazy
 from guanxi.core.imports.registry import (
     CHOICE,
     DATE,
-    DECIMAL,
     EXTERNAL_REF_SYNONYMS,
     OWNER,
-    REF,
     UNCHANGED,
     Column,
     Importer,
@@ -37,9 +34,15 @@ from guanxi.core.scoping import scope_queryset
 from guanxi.customers.importing.related import CUSTOMER_COLUMN, customers_find
 from guanxi.sales import rules
 from guanxi.sales.importing import order_writes
+from guanxi.sales.importing.lines import (
+    PRODUCT_COLUMNS,
+    check_group,
+    consecutive_groups,
+    line_figures,
+    refuse_whole,
+)
 from guanxi.sales.importing.related import owners_check, products_find
 from guanxi.sales.models import Order
-from guanxi.sales.services.orders import CENT, LARGEST, MAX_LINES, line_amount
 
 # Fields every line of one order repeats; a line naming another value is refused.
 HEADER_FIELDS = ("customer", "order_date", "status", "owner")
@@ -62,87 +65,6 @@ ORDER_REF_COLUMN = Column(
     required=True,
     max_length=100,
 )
-PRODUCT_COLUMNS = (
-    Column(
-        "product",
-        gettext_lazy("Product"),
-        REF,
-        ("产品", "产品名称", "产品编号", "产品编码", "货号", "品名", "product", "productcode"),
-        required=True,
-    ),
-    Column(
-        "model_no",
-        gettext_lazy("Model"),
-        synonyms=("型号", "规格型号", "规格", "model", "modelno"),
-        max_length=100,
-    ),
-    Column(
-        "quantity",
-        gettext_lazy("Quantity"),
-        DECIMAL,
-        ("数量", "订购数量", "quantity", "qty"),
-        required=True,
-    ),
-    Column("unit_price", gettext_lazy("Unit price"), DECIMAL, ("单价", "价格", "unitprice", "price")),
-    Column(
-        "discount", gettext_lazy("Discount (%)"), DECIMAL, ("折扣", "折扣率", "折扣%", "discount")
-    ),
-    Column(
-        "amount",
-        gettext_lazy("Line amount"),
-        DECIMAL,
-        ("金额", "行金额", "小计", "明细金额", "amount", "lineamount", "linetotal"),
-    ),
-)
-
-
-def consecutive_groups(rows: list[ImportRow], key: str) -> Iterator[list[ImportRow]]:
-    """``rows`` cut into runs of consecutive rows with the same ``key`` value."""
-    group: list[ImportRow] = []
-    for row in rows:
-        if group and row.values.get(key) != group[0].values.get(key):
-            yield group
-            group = []
-        group.append(row)
-    if group:
-        yield group
-
-
-def line_figures(row: ImportRow, product_price: Decimal) -> None:
-    """The row's line (``row.related["line"]``) as the order services compute it, or errors
-    naming the column; a file amount off by more than a cent is refused."""
-    quantity = row.values.get("quantity")
-    price = row.values.get("unit_price", product_price)
-    discount = row.values.get("discount", Decimal(0))
-    if quantity is not None and not 0 < quantity < LARGEST:
-        row.error("quantity", _("The quantity must be more than zero."))
-    if not 0 <= price < LARGEST:
-        row.error("unit_price", _("The unit price cannot be negative."))
-    if not 0 <= discount <= 100:
-        row.error("discount", _("The discount is a percentage from 0 to 100."))
-    if row.failed or quantity is None:
-        return
-    quantity, price, discount = (
-        value.quantize(CENT, rounding=ROUND_HALF_UP) for value in (quantity, price, discount)
-    )
-    amount = line_amount(quantity=quantity, unit_price=price, discount=discount)
-    given = row.values.get("amount")
-    if given is not None and given != amount:
-        message = _(
-            "The line amount %(given)s is not quantity × unit price less the discount "
-            "(%(amount)s)."
-        ) % {"given": given, "amount": amount}
-        if abs(given - amount) > CENT:
-            row.error("amount", message, "mismatch")
-            return
-        row.warning("amount", message + " " + _("The computed amount is kept."), "mismatch")
-    row.related["line"] = {
-        "product_id": row.related["product"].pk,
-        "quantity": quantity,
-        "unit_price": price,
-        "discount": discount,
-        "amount": amount,
-    }
 
 
 class OrderImporter(Importer):
@@ -227,53 +149,19 @@ class OrderImporter(Importer):
             self._check_order(group)
         self._find_existing([group for group in groups if not any(r.failed for r in group)])
         for group in groups:
-            _refuse_whole(group)
+            refuse_whole(group, "order_ref")
 
     def _check_order(self, group: list[ImportRow]) -> None:
+        if not check_group(group, "order_ref", HEADER_FIELDS, self.seen_orders):
+            return
         first = group[0]
-        ref = first.values.get("order_ref")
-        if not ref:
-            return
-        earlier = self.seen_orders.get(ref)
-        if earlier is not None:
-            for row in group:
-                row.error(
-                    "order_ref",
-                    _(
-                        "The lines of order %(ref)s must be consecutive rows: "
-                        "it started at row %(row)d."
-                    )
-                    % {"ref": ref, "row": earlier},
-                    "repeated",
-                )
-            return
-        self.seen_orders[ref] = first.number
-        if len(group) > MAX_LINES:
-            first.error(
-                "order_ref",
-                _("An order can have at most %(count)d lines.") % {"count": MAX_LINES},
-            )
-        for row in group[1:]:
-            for name in HEADER_FIELDS:
-                if row.values.get(name) != first.values.get(name):
-                    row.error(
-                        name,
-                        _(
-                            "Every line of order %(ref)s gives the same value here as its "
-                            "first line (row %(row)d)."
-                        )
-                        % {"ref": ref, "row": first.number},
-                        "inconsistent",
-                    )
         customer = first.related.get("customer")
         if customer is None:
             return
         if customer.owner_id is None and first.values.get("owner") is None:
             first.error(
                 "owner",
-                _(
-                    "The customer is in the pool: name the account manager who took the order."
-                ),
+                _("The customer is in the pool: name the account manager who took the order."),
                 "required",
             )
         status = first.values.get("status", Order.Status.COMPLETED)
@@ -331,17 +219,3 @@ class OrderImporter(Importer):
             actor=self.actor, groups=list(consecutive_groups(rows, "order_ref"))
         )
         return True
-
-
-def _refuse_whole(group: list[ImportRow]) -> None:
-    """One bad line refuses its order: the other lines say why they were not imported."""
-    bad = [row.number for row in group if row.failed]
-    if not bad or len(group) == 1:
-        return
-    for row in group:
-        if not row.failed:
-            row.error(
-                "order_ref",
-                _("Not imported: row %(row)d of the same order has an error.") % {"row": bad[0]},
-                "refused",
-            )

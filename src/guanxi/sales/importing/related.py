@@ -17,7 +17,9 @@ def products_find(rows: list[ImportRow]) -> None:
     texts = {row.values["product"] for row in rows if row.values.get("product")}
     if not texts:
         return
-    found = Product.objects.filter(Q(code__in=texts) | Q(external_ref__in=texts) | Q(name__in=texts))
+    found = Product.objects.filter(
+        Q(code__in=texts) | Q(external_ref__in=texts) | Q(name__in=texts)
+    )
     by_ref: dict[str, Product] = {}
     by_code: dict[str, list[Product]] = {}
     by_name: dict[str, list[Product]] = {}
@@ -57,8 +59,7 @@ def products_find(rows: list[ImportRow]) -> None:
         else:
             row.error(
                 "product",
-                _("No product “%(value)s” (give its code, external id or name).")
-                % {"value": text},
+                _("No product “%(value)s” (give its code, external id or name).") % {"value": text},
                 "not_found",
             )
 
