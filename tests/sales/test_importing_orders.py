@@ -305,3 +305,17 @@ def _file(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("orders.csv", data, content_type="text/csv")
+
+
+def test_the_import_endpoints_are_in_the_schema(db, openapi_schema):
+    paths = openapi_schema["paths"]
+    for entity in ("orders", "quotes", "contracts", "receivables"):
+        prefix = f"/api/{entity}/import/"
+        found = {
+            path[len(prefix) :].split("/", 1)[-1]: set(paths[path])
+            for path in paths
+            if path.startswith(prefix)
+        }
+        assert "post" in paths[prefix]
+        assert {"", "commit/", "report.xlsx"} <= set(found), found
+        assert "post" in found["commit/"]

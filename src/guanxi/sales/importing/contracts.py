@@ -62,16 +62,16 @@ def orders_find(actor: Any, rows: list[ImportRow]) -> None:
         text = row.values.get("order")
         if not text:
             continue
-        order = by_text.get(text)
+        match = by_text.get(text)
         customer = row.related.get("customer")
-        if order is None or (customer is not None and order.customer_id != customer.pk):
+        if match is None or (customer is not None and match.customer_id != customer.pk):
             row.error(
                 "order",
                 _("No order “%(value)s” of this customer that you may see.") % {"value": text},
                 "not_found",
             )
         else:
-            row.related["order"] = order
+            row.related["order"] = match
 
 
 class ContractImporter(Importer):
