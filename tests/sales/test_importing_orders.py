@@ -11,8 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from guanxi.analytics import receivers
 from guanxi.core.imports import engine
 from guanxi.core.models import ImportJob
+from guanxi.customers.models import Customer
 from guanxi.sales.models import Order, OrderLine, Product
 from tests.core.fixtures.imports import entity_import_storage, report_rows, run_import  # noqa: F401
 from tests.customers.fixtures.imports import csv_bytes
@@ -319,3 +321,41 @@ def test_the_import_endpoints_are_in_the_schema(db, openapi_schema):
         assert "post" in paths[prefix]
         assert {"", "commit/", "report.xlsx"} <= set(found), found
         assert "post" in found["commit/"]
+
+
+def test_a_newer_imported_order_wins_back_a_churned_customer(org, customer, products):
+    ordered = timezone.make_aware(datetime.datetime(2022, 1, 1))
+    Customer.all_objects.filter(pk=customer.pk).update(
+        status=Customer.Status.CHURNED, last_order_at=ordered
+    )
+    run_import(
+        org["manager1"],
+        "orders",
+        [HEADERS, line("SO-1", customer.code, "电钻", "1", "199.90", day="2021-06-01")],
+    )
+    customer.refresh_from_db()
+    # An older order is history: nothing changes.
+    assert (customer.status, customer.last_order_at) == (Customer.Status.CHURNED, ordered)
+    run_import(
+        org["manager1"],
+        "orders",
+        [HEADERS, line("SO-2", customer.code, "电钻", "1", "199.90", day="2023-03-01")],
+    )
+    customer.refresh_from_db()
+    assert customer.status == Customer.Status.ACTIVE
+    assert timezone.localtime(customer.last_order_at).date() == datetime.date(2023, 3, 1)
+
+
+def test_past_orders_drop_the_report_rollups_once_per_batch(
+    org, customer, products, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(engine, "BATCH_SIZE", 2)
+    drops: list[str] = []
+    monkeypatch.setattr(receivers, "rollups_drop", lambda: drops.append("drop"))
+    monkeypatch.setattr(receivers, "rollups_rebuild_queue", lambda: None)
+    rows = [HEADERS] + [line(f"SO-{n}", customer.code, "扳手", "1", "35.50") for n in range(4)]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run_import(org["manager1"], "orders", rows)
+    assert job.created_count == 4
+    # Two batches committed; the dry run before them sent nothing.
+    assert drops == ["drop", "drop"]
