@@ -130,7 +130,7 @@ def test_one_bad_line_refuses_its_whole_order(org, customer, products, english, 
     rows = report_rows(job.report_file.read())
     messages = {row[0]: row[-1] for row in rows[1:]}
     assert "No product “锤子”" in rows[3][-1]
-    assert "row 4 of the same order has an error" in rows[1][-1]
+    assert "row 4 of the same record has an error" in rows[1][-1]
     assert "The line amount 80.00 is not" in rows[4][-1]
     assert set(messages) == {"SO-1", "SO-2"}
 
@@ -220,7 +220,7 @@ def test_future_dates_and_differing_header_values_are_refused(org, customer, pro
     assert not Order.objects.exists()
     text = " ".join(str(row[-1]) for row in report_rows(job.report_file.read()))
     assert "The order date is in the future" in text
-    assert "Every line of order SO-2 gives the same value here" in text
+    assert "Every line of SO-2 gives the same value here" in text
 
 
 def test_customers_out_of_scope_are_not_found(org, customers, products, english):

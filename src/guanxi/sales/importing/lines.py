@@ -86,9 +86,9 @@ def line_figures(row: ImportRow, product_price: Decimal) -> None:
             "The line amount %(given)s is not quantity × unit price less the discount (%(amount)s)."
         ) % {"given": given, "amount": amount}
         if abs(given - amount) > CENT:
-            row.error("amount", message, "mismatch")
+            row.error("amount", message)
             return
-        row.warning("amount", message + " " + _("The computed amount is kept."), "mismatch")
+        row.warning("amount", message + " " + _("The computed amount is kept."))
     row.related["line"] = {
         "product_id": row.related["product"].pk,
         "quantity": quantity,
@@ -131,7 +131,7 @@ def check_group(
                         "(row %(row)d)."
                     )
                     % {"ref": ref, "row": first.number},
-                    "inconsistent",
+                    "invalid",
                 )
     return True
 

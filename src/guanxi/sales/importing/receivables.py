@@ -135,7 +135,7 @@ class ReceivableImporter(Importer):
         if status == Receivable.Status.PARTIAL and not paid:
             row.error("amount_paid", _("Give the amount paid of a partly paid receivable."))
         if status == Receivable.Status.OPEN and paid:
-            row.error("status", _("An open receivable has nothing paid."), "inconsistent")
+            row.error("status", _("An open receivable has nothing paid."))
 
     def _paid(self, row: ImportRow, amount_due: Decimal) -> Decimal:
         """What the file says was paid: the amount paid, or all of it for a paid receivable."""
