@@ -43,3 +43,11 @@ def bin_changed_receiver(*, followers: int = 0, **kwargs: Any) -> None:
     if followers:
         rollups_drop()
         rollups_rebuild_queue()
+
+
+def past_orders_receiver(**kwargs: Any) -> None:
+    """Orders dated before today arrived (imported history): the days they fall on were rolled
+    up without them."""
+    reports_invalidate()
+    rollups_drop()
+    rollups_rebuild_queue()

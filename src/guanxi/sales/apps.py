@@ -26,6 +26,10 @@ class SalesConfig(AppConfig):
         )
         from guanxi.sales import personal_data as sales_personal_data
         from guanxi.sales.importers import ProductImporter
+        from guanxi.sales.importing.contracts import ContractImporter
+        from guanxi.sales.importing.orders import OrderImporter
+        from guanxi.sales.importing.quotes import QuoteImporter
+        from guanxi.sales.importing.receivables import ReceivableImporter
         from guanxi.sales.selectors import pickers as sales_pickers
         from guanxi.sales.selectors import search as sales_search
         from guanxi.sales.selectors.home import sales_home_panel
@@ -35,6 +39,10 @@ class SalesConfig(AppConfig):
         from guanxi.sales.services.pipeline import deals_follow_customer
 
         register(ProductImporter)
+        register(OrderImporter)
+        register(QuoteImporter)
+        register(ContractImporter)
+        register(ReceivableImporter)
         pickers.register(*sales_pickers.KINDS)
 
         # A customer changing hands takes its open opportunities and deals along.

@@ -163,3 +163,10 @@ urlpatterns += [
 ]
 # Product import 产品导入 (the import framework's shared pages).
 urlpatterns += import_urlpatterns("products", "products/import/")
+# Order history, quote, contract and receivable imports (the same shared pages).
+urlpatterns += [
+    *import_urlpatterns("orders", "orders/import/"),
+    *import_urlpatterns("quotes", "quotes/import/"),
+    *import_urlpatterns("contracts", "contracts/import/"),
+    *import_urlpatterns("receivables", "receivables/import/"),
+]

@@ -63,6 +63,23 @@ def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
+def _grouped_batches(
+    rows: Iterator[ImportRow], size: int, key: Callable[[ImportRow], Any]
+) -> Iterator[list[ImportRow]]:
+    """Batches of about ``size`` rows that never split consecutive rows of one group (the lines
+    of one order): a batch grows past ``size`` until the group of its last row ends."""
+    batch: list[ImportRow] = []
+    for row in rows:
+        if len(batch) >= size:
+            last = key(batch[-1])
+            if last is None or key(row) != last:
+                yield batch
+                batch = []
+        batch.append(row)
+    if batch:
+        yield batch
+
+
 class FilePass:
     """Reads the job's file once, for ``actor``, with ``mapping``; ``run()`` does the work."""
 
@@ -248,8 +265,7 @@ class FilePass:
             )
             try:
                 with transaction.atomic() if all_or_nothing and not dry_run else nullcontext():
-                    for cells in _batches(table.rows, BATCH_SIZE):
-                        batch = [self._parse(number, texts, indexes) for number, texts in cells]
+                    for batch in self._parsed_batches(table.rows, indexes):
                         self._batch(batch, dry_run=dry_run)
                         self._tally(batch, result)
                         on_progress(result.processed)
@@ -258,6 +274,17 @@ class FilePass:
             except _RollBack:
                 result.rolled_back = True
         return result
+
+    def _parsed_batches(
+        self, rows: Iterator[tuple[int, list[str]]], indexes: list[tuple[int, str]]
+    ) -> Iterator[list[ImportRow]]:
+        if self.spec.group_by is None:
+            for cells in _batches(rows, BATCH_SIZE):
+                yield [self._parse(number, texts, indexes) for number, texts in cells]
+            return
+        group_by = self.spec.group_by
+        parsed = (self._parse(number, texts, indexes) for number, texts in rows)
+        yield from _grouped_batches(parsed, BATCH_SIZE, lambda row: row.values.get(group_by))
 
     def _tally(self, batch: list[ImportRow], result: PassResult) -> None:
         assert result.report is not None

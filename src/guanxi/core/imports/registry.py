@@ -160,6 +160,10 @@ class Importer:
     key_columns: ClassVar[tuple[str, ...]] = ()
     # The columns an update of a duplicate may write; every column of ``columns`` when None.
     update_columns: ClassVar[tuple[str, ...] | None] = None
+    # A column whose equal values on consecutive rows make one record (the lines of one order):
+    # the engine never splits such rows across batches, so ``prepare`` and ``write_batch`` see
+    # every row of a record together. None: each row is a record.
+    group_by: ClassVar[str | None] = None
 
     def __init__(self, *, actor: Any) -> None:
         self.actor = actor

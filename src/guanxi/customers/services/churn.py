@@ -7,11 +7,13 @@ follows the case; cases, measures and events are never deleted, so the history s
 
 import logging
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, DateTimeField, F, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +25,12 @@ from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.rules import require
 from guanxi.core.scoping import can_see
-from guanxi.core.services.records import record_bulk_update, record_update, system_reason
+from guanxi.core.services.records import (
+    record_bulk_update,
+    record_history_bulk,
+    record_update,
+    system_reason,
+)
 from guanxi.customers import events, notifications, rules
 from guanxi.customers.models import ChurnCase, ChurnMeasure, Customer
 from guanxi.customers.selectors.churn import (
@@ -298,3 +305,55 @@ def customer_order_recorded(
             customer=customer, case=won_back, actor=actor, ordered_at=ordered_at
         )
     return customer
+
+
+@transaction.atomic(savepoint=False)
+def customers_orders_recorded(
+    *, ordered_at: Mapping[int, datetime], actor: User | None = None
+) -> None:
+    """:func:`customer_order_recorded` for many customers at once (a batch of imported order
+    history): ``ordered_at`` maps each customer id to its newest order of the batch.
+
+    Dates only move forward. The customers whose order closes a churn case or wins them back
+    go through :func:`customer_order_recorded`; for the others the dates are one UPDATE and
+    one bulk write of history rows, whatever their number.
+    """
+    current = Customer.all_objects.select_for_update().filter(pk__in=ordered_at)
+    moved: dict[int, datetime] = {}
+    won: dict[int, datetime] = {}
+    churned: set[int] = set()
+    for pk, last_order_at, last_won_at, status in current.values_list(
+        "pk", "last_order_at", "last_won_at", "status"
+    ):
+        when = ordered_at[pk]
+        if last_order_at is None or when > last_order_at:
+            moved[pk] = when
+            if status == Customer.Status.CHURNED:
+                churned.add(pk)
+        if last_won_at is None or when > last_won_at:
+            won[pk] = when
+    if not moved and not won:
+        return
+    churned |= set(
+        ChurnCase.objects.filter(
+            customer_id__in=moved, state__in=ChurnCase.OPEN_STATES
+        ).values_list("customer_id", flat=True)
+    )
+    for customer in Customer.all_objects.filter(pk__in=churned):
+        customer_order_recorded(customer=customer, ordered_at=moved[customer.pk], actor=actor)
+    plain = (set(moved) | set(won)) - churned
+    if not plain:
+        return
+
+    def forward(name: str, dates: dict[int, datetime]) -> Case:
+        whens = [When(pk=pk, then=Value(when)) for pk, when in dates.items() if pk in plain]
+        return Case(*whens, default=F(name), output_field=DateTimeField())
+
+    Customer.all_objects.filter(pk__in=plain).update(
+        last_order_at=forward("last_order_at", moved), last_won_at=forward("last_won_at", won)
+    )
+    record_history_bulk(
+        rows=Customer.all_objects.filter(pk__in=plain).order_by("pk"),
+        reason=ORDER_RECORDED,
+        actor=actor,
+    )

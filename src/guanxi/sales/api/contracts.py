@@ -75,6 +75,7 @@ class ContractSerializer(VersionedModelSerializer):
             "ends_on",
             "status",
             "notes",
+            "external_ref",
             "version",
             "created_at",
             "updated_at",
@@ -83,6 +84,7 @@ class ContractSerializer(VersionedModelSerializer):
         ]
         read_only_fields = [
             "code",
+            "external_ref",
             "owner",
             "status",
             "created_at",
@@ -232,6 +234,7 @@ class ReceivableSerializer(VersionedModelSerializer):
             "due_date",
             "notes",
             "payments",
+            "external_ref",
             "version",
             "created_at",
             "updated_at",
@@ -239,6 +242,7 @@ class ReceivableSerializer(VersionedModelSerializer):
         ]
         read_only_fields = [
             "customer",
+            "external_ref",
             "owner",
             "amount_paid",
             "created_at",

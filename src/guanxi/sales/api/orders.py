@@ -71,6 +71,7 @@ class OrderSerializer(LineDocumentSerializer):
             "credit_override_reason",
             "credit_override_by",
             "credit_override_at",
+            "external_ref",
             "version",
             "created_at",
             "updated_at",
@@ -79,6 +80,7 @@ class OrderSerializer(LineDocumentSerializer):
         ]
         read_only_fields = [
             "code",
+            "external_ref",
             "owner",
             "total",
             "credit_override_by",

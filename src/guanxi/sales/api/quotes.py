@@ -60,6 +60,7 @@ class QuoteSerializer(LineDocumentSerializer):
             "total",
             "order",
             "lines",
+            "external_ref",
             "version",
             "created_at",
             "updated_at",
@@ -68,6 +69,7 @@ class QuoteSerializer(LineDocumentSerializer):
         ]
         read_only_fields = [
             "code",
+            "external_ref",
             "owner",
             "status",
             "total",

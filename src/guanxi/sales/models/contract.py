@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel
+from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 from guanxi.customers.models import Customer
 from guanxi.sales.models.order import Order
 from guanxi.sales.models.product import MONEY
@@ -52,6 +53,7 @@ class Contract(BaseModel):
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     notes = models.TextField(_("notes"), blank=True)
+    external_ref = external_ref_field()
 
     scope_fields = ("customer__owner",)
 
@@ -59,7 +61,10 @@ class Contract(BaseModel):
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["code"], name="contract_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="contract_code_unique"),
+            external_ref_constraint("contract_external_ref_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -109,6 +114,7 @@ class Receivable(BaseModel):
     amount_paid = models.DecimalField(_("amount paid"), default=0, editable=False, **MONEY)
     due_date = models.DateField(_("due date"))
     notes = models.TextField(_("notes"), blank=True)
+    external_ref = external_ref_field()
 
     scope_fields = ("customer__owner",)
 
@@ -121,7 +127,8 @@ class Receivable(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(order__isnull=True) ^ models.Q(contract__isnull=True),
                 name="receivable_of_order_or_contract",
-            )
+            ),
+            external_ref_constraint("receivable_external_ref_unique"),
         ]
 
     def __str__(self) -> str:

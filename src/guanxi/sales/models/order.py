@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from guanxi.core.models import BaseModel
+from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 from guanxi.core.validators import validate_business_date
 from guanxi.customers.models import Customer
 from guanxi.sales.models.product import MONEY, Product
@@ -91,6 +92,7 @@ class Order(BaseModel):
         _("credit hold overridden at"), null=True, blank=True, editable=False
     )
     credit_override_reason = models.TextField(_("credit hold override reason"), blank=True)
+    external_ref = external_ref_field()
 
     scope_fields = ("customer__owner",)
 
@@ -125,7 +127,10 @@ class Order(BaseModel):
                 name="order_revenue_customer",
             ),
         ]
-        constraints = [models.UniqueConstraint(fields=["code"], name="order_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="order_code_unique"),
+            external_ref_constraint("order_external_ref_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.code

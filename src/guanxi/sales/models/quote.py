@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from guanxi.core.models import BaseModel
+from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 from guanxi.customers.models import Customer
 from guanxi.sales.models.order import Order
 from guanxi.sales.models.product import MONEY, Product
@@ -63,6 +64,7 @@ class Quote(BaseModel):
         related_name="quote",
         editable=False,
     )
+    external_ref = external_ref_field()
 
     scope_fields = ("customer__owner",)
 
@@ -70,7 +72,10 @@ class Quote(BaseModel):
         verbose_name = _("quote")
         verbose_name_plural = _("quotes")
         ordering = ["-quote_date", "-id"]
-        constraints = [models.UniqueConstraint(fields=["code"], name="quote_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="quote_code_unique"),
+            external_ref_constraint("quote_external_ref_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.code

@@ -85,8 +85,9 @@ def contract_create(
     starts_on: datetime.date | None = None,
     ends_on: datetime.date | None = None,
     notes: str = "",
+    external_ref: str | None = None,
 ) -> Contract:
-    """Create a draft contract of ``customer``."""
+    """Create a draft contract of ``customer`` (``external_ref``: its id in another system)."""
     require(actor, rules.ADD_CONTRACT)
     if not scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists():
         raise Customer.DoesNotExist
@@ -110,6 +111,7 @@ def contract_create(
         starts_on=starts_on,
         ends_on=ends_on,
         notes=(notes or "").strip(),
+        external_ref=external_ref or None,
     )
     _check(contract, actor)
     contract.code = code_next(
@@ -180,8 +182,10 @@ def receivable_create(
     contract: Contract | None = None,
     amount_due: Decimal | int | str | None = None,
     notes: str = "",
+    external_ref: str | None = None,
 ) -> Receivable:
-    """Open the receivable of ``order`` or ``contract`` (exactly one of them)."""
+    """Open the receivable of ``order`` or ``contract`` (exactly one of them; ``external_ref``:
+    its id in another system)."""
     require(actor, rules.ADD_RECEIVABLE)
     if (order is None) == (contract is None):
         raise ValidationError({"order": _("Choose an order or a contract.")})
@@ -227,6 +231,7 @@ def receivable_create(
         amount_due=amount_due,
         due_date=due_date,
         notes=(notes or "").strip(),
+        external_ref=external_ref or None,
     )
     return record_create(instance=receivable, actor=actor, on_behalf_of=customer.owner)
 

@@ -190,7 +190,7 @@ def _save_lines(*, order: Order, lines: list[OrderLine], actor: User) -> None:
         line.save()
 
 
-def _ordered_at(day: datetime.date) -> datetime.datetime:
+def ordered_at_of(day: datetime.date) -> datetime.datetime:
     """The moment the churn handling records: now for today's order, else the day's start."""
     if day >= timezone.localdate():
         return timezone.now()
@@ -313,7 +313,7 @@ def order_create_within(
     record_create(instance=order, actor=actor, on_behalf_of=customer.owner)
     _save_lines(order=order, lines=built, actor=actor)
     customer_order_recorded(
-        customer=customer, ordered_at=_ordered_at(order.order_date), actor=actor
+        customer=customer, ordered_at=ordered_at_of(order.order_date), actor=actor
     )
     return order
 

@@ -99,8 +99,10 @@ def quote_create(
     valid_until: datetime.date | None = None,
     notes: str = "",
     delivery_terms: str = "",
+    external_ref: str | None = None,
 ) -> Quote:
-    """Create a draft quote of ``customer`` with ``lines`` (see ``services.orders.build_lines``)."""
+    """Create a draft quote of ``customer`` with ``lines`` (see ``services.orders.build_lines``);
+    ``external_ref`` is its id in another system."""
     require(actor, rules.ADD_QUOTE)
     if not scope_queryset(Customer.objects.filter(pk=customer.pk), actor).exists():
         raise Customer.DoesNotExist
@@ -126,6 +128,7 @@ def quote_create(
         notes=(notes or "").strip(),
         delivery_terms=(delivery_terms or "").strip(),
         total=services_orders.order_total(built),
+        external_ref=external_ref or None,
     )
     quote.code = code_next(prefix=QUOTE_CODE_PREFIX, year=quote_date.year)
     record_create(instance=quote, actor=actor, on_behalf_of=customer.owner)
