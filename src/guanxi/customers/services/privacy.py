@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
+from guanxi.core.pinyin import pinyin_sort_key
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.models import AccessLogEntry
 from guanxi.core.rules import require
@@ -301,7 +302,12 @@ def contact_anonymise(
     history_reason = anonymised_history_reason(reason)
     personal_fields_erase(
         queryset=Contact.all_objects.filter(pk=locked.pk),
-        values={**CONTACT_ERASED, "name": placeholder(locked.pk), "anonymised_at": timezone.now()},
+        values={
+            **CONTACT_ERASED,
+            "name": placeholder(locked.pk),
+            "name_sort": pinyin_sort_key(placeholder(locked.pk)),
+            "anonymised_at": timezone.now(),
+        },
         history_condition=Q(id=locked.pk),
         reason=history_reason,
         actor=actor,
