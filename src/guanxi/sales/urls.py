@@ -4,6 +4,7 @@ from django.urls import path
 
 from guanxi.core.views.imports import import_urlpatterns
 from guanxi.sales.views import contracts as views_contracts
+from guanxi.sales.views import inline as views_inline
 from guanxi.sales.views import leads as views_leads
 from guanxi.sales.views import opportunities as views_opportunities
 from guanxi.sales.views import orders as views_orders
@@ -21,6 +22,16 @@ urlpatterns: list = []
 # Sales opportunities 销售机会.
 urlpatterns += [
     path("opportunities/", views_opportunities.opportunity_list, name="opportunity_list"),
+    path(
+        "opportunities/<int:pk>/inline/probability/",
+        views_inline.opportunity_inline_probability,
+        name="inline_opportunity_probability",
+    ),
+    path(
+        "opportunities/<int:pk>/inline/close-date/",
+        views_inline.opportunity_inline_close_date,
+        name="inline_opportunity_close_date",
+    ),
     path("opportunities/new/", views_opportunities.opportunity_create, name="opportunity_create"),
     path(
         "opportunities/<int:pk>/",
@@ -109,6 +120,9 @@ urlpatterns += [
 # Leads 线索; the web form is public.
 urlpatterns += [
     path("leads/", views_leads.lead_list, name="lead_list"),
+    path(
+        "leads/<int:pk>/inline/source/", views_inline.lead_inline_source, name="inline_lead_source"
+    ),
     path("leads/new/", views_leads.lead_create, name="lead_create"),
     path("leads/import/", views_leads.lead_import, name="lead_import"),
     path("leads/web-form/", views_leads.lead_web_form, name="lead_web_form"),

@@ -27,9 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
-from guanxi.core.pinyin import pinyin_sort_key
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.models import AccessLogEntry
+from guanxi.core.pinyin import pinyin_sort_key
 from guanxi.core.rules import require
 from guanxi.core.services.access_log import access_log_record
 from guanxi.core.services.records import record_attribute

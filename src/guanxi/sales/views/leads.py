@@ -50,6 +50,7 @@ from guanxi.sales.selectors import leads as selectors
 from guanxi.sales.services import lead_import as services_lead_import
 from guanxi.sales.services import leads as services
 from guanxi.sales.views.base import LockedRecordMixin, signed_in
+from guanxi.sales.views.inline import mark_inline_editable
 
 ACTIVE_NAV = "leads"
 # The public form: at most this many submissions per client address in the window (seconds).
@@ -135,6 +136,7 @@ class LeadListView(ObjectListView):
         return selectors.lead_list(actor=signed_in(request), sort=self.sort, **form.query())
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        mark_inline_editable(request.user, page, rules.can_work_lead)
         return {"partial": is_partial(request), "sort": self.sort}
 
 

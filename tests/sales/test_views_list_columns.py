@@ -1,0 +1,76 @@
+"""The column chooser and saved views on the lead, opportunity, quote, contract, service lists."""
+
+import pytest
+from django.urls import reverse
+
+from guanxi.core import lists
+from guanxi.core.models import SavedListView
+from guanxi.sales.services import leads as services_leads
+from guanxi.sales.services import opportunities as services_opportunities
+from tests.sales.fixtures.contracts import make_contract
+from tests.sales.fixtures.quotes import make_quote
+from tests.service.fixtures.requests import new as new_request
+
+pytestmark = pytest.mark.django_db
+
+# (list page, an optional column, the text of its header in English)
+LISTS = [
+    ("sales:lead_list", "company", "Company"),
+    ("sales:opportunity_list", "summary", "Summary"),
+    ("sales:quote_list", "valid_until", "Valid until"),
+    ("sales:contract_list", "title", "Title"),
+    ("service:request_list", "channel", "Channel"),
+]
+
+
+@pytest.fixture
+def records(org, customers, products):
+    manager = org["manager1"]
+    services_leads.lead_create(actor=manager, name="王五", company="恒通")
+    services_opportunities.opportunity_create(actor=manager, prospect_name="恒通", summary="服务器")
+    make_quote(manager, customers["manager1"], products)
+    make_contract(manager, customers["manager1"])
+    new_request(org, customers)
+
+
+@pytest.mark.parametrize(("page", "column", "header"), LISTS)
+def test_each_list_offers_the_column_chooser_and_hides_a_column(
+    records, login, english, page, column, header
+):
+    client = login("exec")
+    url = reverse(page)
+    shown = client.get(url, {"queue": "all"} if page.startswith("service") else {})
+    html = shown.content.decode()
+    assert 'data-testid="column-chooser"' in html and 'data-testid="list-views"' in html
+    assert f'data-column="{column}"' in html and f">{header}</th>" in html
+    params = {
+        "cols": [
+            key
+            for key in lists.registered(shown.context["listing"].key).column_keys
+            if key != column
+        ]
+    }
+    if page.startswith("service"):
+        params["queue"] = "all"
+    hidden = client.get(url, params).content.decode()
+    assert f'<td data-column="{column}"' not in hidden and f">{header}</th>" not in hidden
+    assert 'data-testid="column-chooser"' in hidden
+
+
+@pytest.mark.parametrize(("page", "column", "header"), LISTS)
+def test_a_view_saved_on_the_list_keeps_its_columns(records, org, login, page, column, header):
+    client = login("manager1")
+    listing = client.get(reverse(page)).context["listing"]
+    response = client.post(
+        reverse("core:list_view_save"),
+        {
+            "list_key": listing.key,
+            "name": "简洁",
+            "query": "",
+            "columns": [column],
+            "next": reverse(page),
+        },
+    )
+    assert response.status_code == 302
+    view = SavedListView.objects.get(owner=org["manager1"], list_key=listing.key)
+    assert view.columns == [column]
