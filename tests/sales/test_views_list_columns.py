@@ -27,7 +27,9 @@ LISTS = [
 def records(org, customers, products):
     manager = org["manager1"]
     services_leads.lead_create(actor=manager, name="王五", company="恒通")
-    services_opportunities.opportunity_create(actor=manager, prospect_name="恒通", summary="服务器")
+    services_opportunities.opportunity_create(
+        actor=manager, prospect_name="恒通", summary="服务器", probability=50
+    )
     make_quote(manager, customers["manager1"], products)
     make_contract(manager, customers["manager1"])
     new_request(org, customers)

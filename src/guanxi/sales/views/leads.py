@@ -126,8 +126,10 @@ class LeadListView(ObjectListView):
     list_key = "leads"
     list_columns = LEAD_COLUMNS
     partial_template_name = "sales/partials/_lead_table.html"
-    filter_form = LeadFilterForm
     ordering = selectors.LEAD_LIST_ORDERING
+
+    def get_filter_form(self, request: HttpRequest) -> Any:
+        return LeadFilterForm(request.GET or None, actor=signed_in(request))
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
         sort = request.GET.get("sort", "")

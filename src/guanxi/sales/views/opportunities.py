@@ -78,8 +78,10 @@ class OpportunityListView(ObjectListView):
     total_field = "expected_amount"
     total_label = gettext_lazy("Expected amount of the matching opportunities")
     partial_template_name = "sales/partials/_opportunity_table.html"
-    filter_form = OpportunityFilterForm
     ordering = selectors.OPPORTUNITY_LIST_ORDERING
+
+    def get_filter_form(self, request: HttpRequest) -> Any:
+        return OpportunityFilterForm(request.GET or None, actor=signed_in(request))
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
         return selectors.opportunity_list(actor=signed_in(request), **form.query())

@@ -95,9 +95,11 @@ class ServiceFilterForm(forms.Form):
     channel: forms.ModelChoiceField[DictionaryEntry] = forms.ModelChoiceField(
         label=_("Channel"), required=False, queryset=None, empty_label=_("All")
     )
+    assigned_to = PickerField("user", label=pgettext_lazy("service", "Assigned to"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
+        bind_pickers(self, actor)
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Customer, code or summary")}
         )
@@ -115,6 +117,7 @@ class ServiceFilterForm(forms.Form):
             "status": data.get("status") or "",
             "service_type": data.get("service_type"),
             "channel": data.get("channel"),
+            "assigned_to": data.get("assigned_to"),
         }
 
 

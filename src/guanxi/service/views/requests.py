@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.core.exceptions import ConflictError
@@ -74,7 +74,7 @@ def actor_of(request: HttpRequest) -> User:
 def _queue_labels() -> dict[str, str]:
     return {
         selectors.QUEUE_TO_HANDLE: _("To handle"),
-        selectors.QUEUE_UNASSIGNED: _("Unassigned"),
+        selectors.QUEUE_UNASSIGNED: pgettext("service", "Unassigned"),
         selectors.QUEUE_OVERDUE: _("Overdue"),
         selectors.QUEUE_ALL: _("All"),
     }
@@ -152,7 +152,10 @@ class RequestListView(ObjectListView):
     list_key = "service_requests"
     list_columns = SERVICE_REQUEST_COLUMNS
     partial_template_name = "service/partials/_request_table.html"
-    filter_form = ServiceFilterForm
+
+    def get_filter_form(self, request: HttpRequest) -> forms.Form:
+        return ServiceFilterForm(request.GET or None, actor=actor_of(request))
+
     ordering = selectors.SERVICE_LIST_ORDERING
 
     def queue(self, request: HttpRequest) -> tuple[str, list[str]]:
