@@ -10,8 +10,12 @@ def test_products_api(api, org, products):
     )
     payload = {"name": "卷尺", "price": "12.00", "category": products["tools"].pk}
     assert api("manager1").post("/api/products/", payload, format="json").status_code == 403
-    created = api("supervisor").post("/api/products/", payload, format="json")
+    created = api("supervisor").post("/api/products/", {**payload, "code": "HACKED"}, format="json")
     assert created.status_code == 201 and created.json()["price"] == "12.00"
+    # The code is read-only: given by the catalogue, shown by the API, never taken from it.
+    code = created.json()["code"]
+    assert code and code != "HACKED"
+    assert listing.json()["results"][0]["code"] == products["drill"].code
     assert api("admin").delete(f"/api/products/{created.json()['id']}/").status_code == 405
 
 
