@@ -38,6 +38,11 @@ class _RuledInlineView(InlineEditView):
 
     rule: ClassVar[Any]
     url_name: ClassVar[str]
+    # The column's header, which the cell and its errors name (the list's words, not the model's).
+    value_label: ClassVar[Any]
+
+    def label(self) -> str:
+        return str(self.value_label)
 
     def get_checked_object(self, request: HttpRequest, pk: Any) -> Model:
         record = super().get_checked_object(request, pk)
@@ -98,6 +103,7 @@ class _OpportunityInlineView(_RuledInlineView):
 class OpportunityProbabilityInlineView(_OpportunityInlineView):
     field = "probability"
     url_name = "sales:inline_opportunity_probability"
+    value_label = gettext_lazy("Success probability")
 
     def make_form(self, request: HttpRequest, record: Model, data: Any = None) -> forms.Form:
         assert isinstance(record, Opportunity)
@@ -111,6 +117,7 @@ class OpportunityProbabilityInlineView(_OpportunityInlineView):
 class OpportunityCloseDateInlineView(_OpportunityInlineView):
     field = "expected_close_date"
     url_name = "sales:inline_opportunity_close_date"
+    value_label = gettext_lazy("Expected close date")
 
     def make_form(self, request: HttpRequest, record: Model, data: Any = None) -> forms.Form:
         assert isinstance(record, Opportunity)
@@ -135,6 +142,7 @@ class LeadSourceInlineView(_RuledInlineView):
     rule = rules.can_work_lead
     field = "source"
     url_name = "sales:inline_lead_source"
+    value_label = gettext_lazy("Lead source")
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
         return object_or_404(selectors_leads.lead_get, actor=signed_in(request), pk=pk)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.core.models import DictionaryEntry
@@ -68,6 +69,9 @@ class ServiceTypeInlineView(InlineEditView):
             expected_version=version,
             service_type=value,
         )
+
+    def label(self) -> str:
+        return str(_("Service type"))
 
     def url(self, record: Model) -> str:
         return reverse("service:inline_service_type", args=[record.pk])
