@@ -57,3 +57,29 @@ def test_the_migration_fills_existing_contacts_in_batches(customers, org, monkey
         Contact.objects.filter(pk__in=[c.pk for c in made]).values_list("name", "name_sort")
     )
     assert stored == {name: pinyin_sort_key(name) for name in names}
+
+
+def test_the_contacts_list_reads_yang_zhang_zhao_and_has_the_column_chooser(login, org):
+    customer = CustomerFactory(owner=org["manager1"])
+    for name in ["赵敏", "张无忌", "杨过"]:
+        contact_create(actor=org["manager1"], customer=customer, name=name)
+    client = login("manager1")
+    page = client.get(reverse("customers:contact_list"), {"q": customer.name})
+    assert [c.name for c in page.context["page"]] == ["杨过", "张无忌", "赵敏"]
+    html = page.content.decode()
+    assert 'data-testid="column-chooser"' in html and 'data-testid="list-views"' in html
+    backwards = client.get(reverse("customers:contact_list"), {"q": customer.name, "sort": "-name"})
+    assert [c.name for c in backwards.context["page"]] == ["赵敏", "张无忌", "杨过"]
+    hidden = client.get(reverse("customers:contact_list"), {"q": customer.name, "cols": ["title"]})
+    assert 'data-column="mobile"' not in hidden.content.decode()
+
+
+def test_the_contacts_list_shows_only_contacts_in_scope(login, org):
+    mine = CustomerFactory(owner=org["manager1"])
+    theirs = CustomerFactory(owner=org["manager3"])
+    contact_create(actor=org["manager1"], customer=mine, name="杨过")
+    contact_create(actor=org["manager3"], customer=theirs, name="赵敏")
+    names = {
+        c.name for c in login("manager1").get(reverse("customers:contact_list")).context["page"]
+    }
+    assert "杨过" in names and "赵敏" not in names

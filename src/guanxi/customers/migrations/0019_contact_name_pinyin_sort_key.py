@@ -79,4 +79,8 @@ class Migration(migrations.Migration):
             model_name="contact",
             index=models.Index(fields=["customer", "name_sort", "id"], name="contact_name_sort"),
         ),
+        migrations.AddIndex(
+            model_name="contact",
+            index=models.Index(fields=["name_sort", "id"], name="contact_list_name_sort"),
+        ),
     ]

@@ -293,6 +293,8 @@ class Contact(BaseModel):
         ordering = ["-is_primary", "name_sort", "id"]
         indexes = [
             models.Index(fields=["customer", "name_sort", "id"], name="contact_name_sort"),
+            # The contacts list, every customer's contacts in pinyin order.
+            models.Index(fields=["name_sort", "id"], name="contact_list_name_sort"),
         ]
         constraints = [
             models.UniqueConstraint(
