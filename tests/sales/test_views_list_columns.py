@@ -1,4 +1,7 @@
-"""The column chooser and saved views on the lead, opportunity, quote, contract, service lists."""
+"""The column chooser and saved views on the lead, opportunity, quote, contract, service and
+deal lists."""
+
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -7,6 +10,7 @@ from guanxi.core import lists
 from guanxi.core.models import SavedListView
 from guanxi.sales.services import leads as services_leads
 from guanxi.sales.services import opportunities as services_opportunities
+from guanxi.sales.services import pipeline as services_pipeline
 from tests.sales.fixtures.contracts import make_contract
 from tests.sales.fixtures.quotes import make_quote
 from tests.service.fixtures.requests import new as new_request
@@ -20,6 +24,7 @@ LISTS = [
     ("sales:quote_list", "valid_until", "Valid until"),
     ("sales:contract_list", "title", "Title"),
     ("service:request_list", "channel", "Channel"),
+    ("sales:deal_list", "stage", "Stage"),
 ]
 
 
@@ -33,6 +38,14 @@ def records(org, customers, products):
     make_quote(manager, customers["manager1"], products)
     make_contract(manager, customers["manager1"])
     new_request(org, customers)
+    services_pipeline.deal_create(
+        actor=manager,
+        customer=customers["manager1"],
+        owner=manager,
+        title="年度采购",
+        amount=Decimal("10000.00"),
+        stage=None,
+    )
 
 
 @pytest.mark.parametrize(("page", "column", "header"), LISTS)
@@ -76,3 +89,14 @@ def test_a_view_saved_on_the_list_keeps_its_columns(records, org, login, page, c
     assert response.status_code == 302
     view = SavedListView.objects.get(owner=org["manager1"], list_key=listing.key)
     assert view.columns == [column]
+
+
+def test_the_deal_list_filters_by_owner_with_a_picker(records, org, customers, login):
+    client = login("supervisor")
+    page = client.get(reverse("sales:deal_list"))
+    assert 'data-picker="user"' in page.content.decode()
+    assert len(page.context["page"]) == 1
+    other = client.get(reverse("sales:deal_list"), {"owner": org["manager2"].pk})
+    assert len(other.context["page"]) == 0
+    mine = client.get(reverse("sales:deal_list"), {"owner": org["manager1"].pk})
+    assert [deal.title for deal in mine.context["page"]] == ["年度采购"]

@@ -4,6 +4,7 @@ from django.urls import path
 
 from guanxi.core.views.imports import import_urlpatterns
 from guanxi.sales.views import contracts as views_contracts
+from guanxi.sales.views import deals as views_deals
 from guanxi.sales.views import inline as views_inline
 from guanxi.sales.views import leads as views_leads
 from guanxi.sales.views import opportunities as views_opportunities
@@ -100,6 +101,7 @@ urlpatterns += [
     path("pipeline/stages/new/", views_pipeline.stage_create, name="stage_create"),
     path("pipeline/stages/<int:pk>/edit/", views_pipeline.stage_edit, name="stage_edit"),
     path("pipeline/stages/<int:pk>/delete/", views_pipeline.stage_delete, name="stage_delete"),
+    path("deals/", views_deals.deal_list, name="deal_list"),
     path("deals/new/", views_pipeline.deal_create, name="deal_create"),
     path("deals/<int:pk>/", views_pipeline.deal_detail, name="deal_detail"),
     path("deals/<int:pk>/edit/", views_pipeline.deal_edit, name="deal_edit"),
