@@ -68,10 +68,12 @@ def test_the_contacts_list_reads_yang_zhang_zhao_and_has_the_column_chooser(logi
     assert [c.name for c in page.context["page"]] == ["杨过", "张无忌", "赵敏"]
     html = page.content.decode()
     assert 'data-testid="column-chooser"' in html and 'data-testid="list-views"' in html
+    assert '<td data-label="手机" data-column="mobile"' in html
     backwards = client.get(reverse("customers:contact_list"), {"q": customer.name, "sort": "-name"})
     assert [c.name for c in backwards.context["page"]] == ["赵敏", "张无忌", "杨过"]
     hidden = client.get(reverse("customers:contact_list"), {"q": customer.name, "cols": ["title"]})
-    assert 'data-column="mobile"' not in hidden.content.decode()
+    assert '<td data-label="手机" data-column="mobile"' not in hidden.content.decode()
+    assert 'data-column="title"' in hidden.content.decode()
 
 
 def test_the_contacts_list_shows_only_contacts_in_scope(login, org):
