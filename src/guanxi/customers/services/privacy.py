@@ -73,6 +73,8 @@ CUSTOMER_ERASED_FIELDS = (
     "tax_id",
 )
 CONTACT_ERASED: dict[str, Any] = {
+    # The pinyin of the placeholder, not the person's name (the id orders placeholders).
+    "name_sort": pinyin_sort_key(PLACEHOLDER),
     "gender": "",
     "title": "",
     "office_phone": "",
@@ -302,12 +304,7 @@ def contact_anonymise(
     history_reason = anonymised_history_reason(reason)
     personal_fields_erase(
         queryset=Contact.all_objects.filter(pk=locked.pk),
-        values={
-            **CONTACT_ERASED,
-            "name": placeholder(locked.pk),
-            "name_sort": pinyin_sort_key(placeholder(locked.pk)),
-            "anonymised_at": timezone.now(),
-        },
+        values={**CONTACT_ERASED, "name": placeholder(locked.pk), "anonymised_at": timezone.now()},
         history_condition=Q(id=locked.pk),
         reason=history_reason,
         actor=actor,
