@@ -85,3 +85,20 @@ def test_the_contacts_list_shows_only_contacts_in_scope(login, org):
         c.name for c in login("manager1").get(reverse("customers:contact_list")).context["page"]
     }
     assert "杨过" in names and "赵敏" not in names
+
+
+def test_the_contacts_list_reads_in_a_fixed_number_of_queries(
+    login, org, django_assert_max_num_queries
+):
+    customer = CustomerFactory(owner=org["manager1"])
+    for name in ["赵敏", "张无忌"]:
+        contact_create(actor=org["manager1"], customer=customer, name=name)
+    client = login("manager1")
+    url = reverse("customers:contact_list")
+    client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for number in range(20):
+        contact_create(actor=org["manager1"], customer=customer, name=f"杨{number}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200

@@ -100,3 +100,24 @@ def test_the_deal_list_filters_by_owner_with_a_picker(records, org, customers, l
     assert len(other.context["page"]) == 0
     mine = client.get(reverse("sales:deal_list"), {"owner": org["manager1"].pk})
     assert [deal.title for deal in mine.context["page"]] == ["年度采购"]
+
+
+def test_the_deal_list_reads_in_a_fixed_number_of_queries(
+    records, org, customers, login, django_assert_max_num_queries
+):
+    client = login("supervisor")
+    url = reverse("sales:deal_list")
+    client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for number in range(10):
+        services_pipeline.deal_create(
+            actor=org["manager1"],
+            customer=customers["manager1"],
+            owner=org["manager1"],
+            title=f"采购{number}",
+            amount=Decimal("100.00"),
+            stage=None,
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
