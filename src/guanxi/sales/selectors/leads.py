@@ -7,8 +7,6 @@ and, like everything, by executives and administrators; account managers and ass
 see them.
 """
 
-from collections.abc import Sequence
-
 from django.db.models import Q, QuerySet
 
 from guanxi.accounts.models import User
@@ -46,13 +44,12 @@ def lead_list(
     status: str = "",
     search: str = "",
     owner: User | int | None = None,
-    owners: Sequence[User | int] = (),
     sort: str = "created",
 ) -> QuerySet[Lead]:
     """Leads ``actor`` sees, newest first (or by ``sort``, a key of ``LEAD_SORTS``); ``status``
     keeps one status, ``search`` matches the name or company (also by pinyin and initials:
     ``zhangwei``, ``zw``), phone (any format) or e-mail (any case), ``owner`` (a user or id)
-    one owner's, ``owners`` any of several."""
+    one owner's."""
     rows = _visible(actor).select_related("region", "owner").defer("search_text")
     if status:
         rows = rows.filter(status=status)
@@ -68,8 +65,6 @@ def lead_list(
         )
     if owner is not None:
         rows = rows.filter(owner=owner)
-    if owners:
-        rows = rows.filter(owner__in=owners)
     return rows.order_by(*LEAD_SORTS.get(sort, LEAD_LIST_ORDERING))
 
 
