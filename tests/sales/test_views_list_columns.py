@@ -108,7 +108,9 @@ def test_the_deal_list_reads_in_a_fixed_number_of_queries(
     client = login("supervisor")
     url = reverse("sales:deal_list")
     client.get(url)
-    with django_assert_max_num_queries(12) as few:
+    # The session, the user, rights, scope, the stages to filter by, the count, the total, the
+    # rows and the saved views: the same whatever the number of deals.
+    with django_assert_max_num_queries(14) as few:
         client.get(url)
     for number in range(10):
         services_pipeline.deal_create(
