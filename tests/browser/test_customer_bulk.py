@@ -1,5 +1,6 @@
 """Bulk actions on the customer list in a real browser: select rows, reassign their owner."""
 
+from tests.browser.pickers import pick
 from tests.customers.fixtures.customers import CustomerFactory
 
 
@@ -11,7 +12,7 @@ def test_supervisor_reassigns_two_selected_customers(sign_in, org):
     page.goto("/customers/")
     page.check(f"[data-testid=customer-row][data-pk='{first.pk}'] [data-testid=bulk-row]")
     page.check(f"[data-testid=customer-row][data-pk='{second.pk}'] [data-testid=bulk-row]")
-    page.select_option("[data-testid=bulk-owner]", str(org["manager2"].pk))
+    pick(page, "[data-testid=bulk-owner]", str(org["manager2"]), str(org["manager2"]))
     page.click("[data-testid=bulk-reassign]")
     page.wait_for_selector(".message-success, [role=status]")
     manager2 = str(org["manager2"])
@@ -39,10 +40,10 @@ def test_after_filtering_a_reassignment_returns_to_the_filtered_list(sign_in, or
     chosen = CustomerFactory(owner=org["manager1"], name="过滤后甲")
     page = sign_in("supervisor")
     page.goto("/customers/")
-    page.select_option("#id_owner", str(org["manager1"].pk))
+    pick(page, "#id_owner", str(org["manager1"]), str(org["manager1"]))
     page.wait_for_url(f"**owner={org['manager1'].pk}*")
     page.check(f"[data-testid=customer-row][data-pk='{chosen.pk}'] [data-testid=bulk-row]")
-    page.select_option("[data-testid=bulk-owner]", str(org["manager2"].pk))
+    pick(page, "[data-testid=bulk-owner]", str(org["manager2"]), str(org["manager2"]))
     page.click("[data-testid=bulk-reassign]")
     page.wait_for_selector(".message-success")
     assert f"owner={org['manager1'].pk}" in page.url

@@ -403,6 +403,8 @@ def test_opportunities_and_converted_leads_are_exported_and_erased(org, person):
     assert opportunity.expected_amount == 1000 and opportunity.summary == "采购电钻"
     lead = Lead.all_objects.get(pk=lead.pk)
     assert lead.name == f"{PLACEHOLDER} #{lead.pk}" and (lead.phone, lead.email) == ("", "")
+    # Nor do the derived keys keep the name or its pinyin (张伟 ← zhangwei, zw).
+    assert lead.search_text == "" and "zhang" not in lead.name_sort
     for model, pk in ((Opportunity, opportunity.pk), (Lead, lead.pk)):
         history = _history_text(model, id=pk)
         assert NAME not in history and PHONE not in history and EMAIL not in history

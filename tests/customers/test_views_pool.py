@@ -78,12 +78,19 @@ def test_the_pool_list_pages_with_a_cursor(org, login, settings):
     assert not {c.pk for c in first} & {c.pk for c in second}
 
 
-def test_supervisors_get_the_assign_select_with_their_team(customers, login, org):
-    response = login("supervisor").get(POOL)
-    owners = {user.username for user in response.context["owners"]}
-    assert {"manager1", "manager2"} <= owners
-    assert "manager3" not in owners
-    assert b'data-testid="pool-assign"' in response.content
+def test_supervisors_get_the_assign_picker_offering_their_team(customers, login, org):
+    client = login("supervisor")
+    response = client.get(POOL)
+    html = response.content.decode()
+    assert 'data-testid="pool-assign"' in html
+    # An autocomplete picker, no plain select listing every user.
+    assert 'data-picker="user"' in html and '<select name="owner"' not in html
+    offered = {
+        option["id"]
+        for name in ("manager1", "manager2")
+        for option in client.get("/pick/user/", {"q": str(org[name])}).json()["results"]
+    }
+    assert {org["manager1"].pk, org["manager2"].pk} <= offered
 
 
 def test_the_pool_list_needs_a_constant_number_of_queries(

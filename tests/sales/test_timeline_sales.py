@@ -206,3 +206,11 @@ def test_the_queries_do_not_grow_with_the_sales_records(org, customer, products,
         make_order(manager, customer, products)
     assert _timeline_queries(manager, customer) == few
     assert _page_queries(client, customer.get_absolute_url()) == page
+
+
+def test_an_order_on_the_timeline_shows_its_date_in_the_readers_language(org, customer, products):
+    made = make_order(org["manager1"], customer, products)
+    shown = {e.kind: e for e in entries(org["manager1"], customer, kinds=["order"])}
+    # English readers get the locale's date (Dec 7, 2026), not the ISO form.
+    assert shown["order"].text.startswith(format_date(made.order_date))
+    assert not shown["order"].text.startswith(made.order_date.strftime("%Y-%m-%d"))

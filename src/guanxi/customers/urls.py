@@ -4,6 +4,7 @@ from guanxi.core.views.imports import import_urlpatterns
 from guanxi.customers.views import activity as views_activity
 from guanxi.customers.views import bulk as views_bulk
 from guanxi.customers.views import churn as views_churn
+from guanxi.customers.views import contacts as views_contacts
 from guanxi.customers.views import credit as views_credit
 from guanxi.customers.views import customers as views
 from guanxi.customers.views import field_rules as views_field_rules
@@ -17,6 +18,7 @@ from guanxi.customers.views import vcard as views_vcard
 app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
+    path("contacts/", views_contacts.contact_list, name="contact_list"),
     path("new/", views.customer_create, name="create"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),

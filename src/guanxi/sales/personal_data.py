@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from guanxi.core.pinyin import pinyin_sort_key
 from guanxi.customers.personal_data import (
     PLACEHOLDER,
     Section,
@@ -116,6 +117,9 @@ def sales_personal_data_anonymise(*, actor: Any, subject: Subject, reason: str) 
             Lead.all_objects.filter(converted_customer_id=pk),
             {
                 "name": placeholder_expression(),
+                # The derived keys held the person's name and its pinyin.
+                "name_sort": pinyin_sort_key(PLACEHOLDER),
+                "search_text": "",
                 "company": "",
                 "phone": "",
                 "email": "",

@@ -16,3 +16,11 @@ def product_search_text(*, name: str, code: str = "", model_no: str = "", grade:
 def product_search_term(search: str) -> str:
     """What ``Product.search_text`` must contain to match ``search``."""
     return normalise(search)
+
+
+def lead_search_text(*, name: str, company: str = "") -> str:
+    """``Lead.search_text``: the person's and the company's names with their pinyin and
+    initials (张伟 ← ``zhangwei``, ``zw``); phone and e-mail are searched on their own columns."""
+    keys = [*name_keys(name), *name_keys(company)]
+    unique = SEPARATOR.join(dict.fromkeys(key for key in keys if key))
+    return f"{SEPARATOR}{unique}{SEPARATOR}" if unique else ""

@@ -11,7 +11,7 @@ Imported by ``SalesConfig.ready()``; the customers app only knows its registries
 """
 
 from django.db.models import Prefetch
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -69,7 +69,7 @@ class OrderProvider(customer_timeline.QuerysetProvider):
 
     def entry(self, row, *, actor):
         text = _("%(date)s · %(total)s · %(owner)s") % {
-            "date": formats.date_format(row.order_date, "Y-m-d"),
+            "date": _date(row.order_date),
             "total": money(row.total),
             "owner": row.owner,
         }

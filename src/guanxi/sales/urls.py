@@ -4,6 +4,8 @@ from django.urls import path
 
 from guanxi.core.views.imports import import_urlpatterns
 from guanxi.sales.views import contracts as views_contracts
+from guanxi.sales.views import deals as views_deals
+from guanxi.sales.views import inline as views_inline
 from guanxi.sales.views import leads as views_leads
 from guanxi.sales.views import opportunities as views_opportunities
 from guanxi.sales.views import orders as views_orders
@@ -21,6 +23,16 @@ urlpatterns: list = []
 # Sales opportunities 销售机会.
 urlpatterns += [
     path("opportunities/", views_opportunities.opportunity_list, name="opportunity_list"),
+    path(
+        "opportunities/<int:pk>/inline/probability/",
+        views_inline.opportunity_inline_probability,
+        name="inline_opportunity_probability",
+    ),
+    path(
+        "opportunities/<int:pk>/inline/close-date/",
+        views_inline.opportunity_inline_close_date,
+        name="inline_opportunity_close_date",
+    ),
     path("opportunities/new/", views_opportunities.opportunity_create, name="opportunity_create"),
     path(
         "opportunities/<int:pk>/",
@@ -89,6 +101,7 @@ urlpatterns += [
     path("pipeline/stages/new/", views_pipeline.stage_create, name="stage_create"),
     path("pipeline/stages/<int:pk>/edit/", views_pipeline.stage_edit, name="stage_edit"),
     path("pipeline/stages/<int:pk>/delete/", views_pipeline.stage_delete, name="stage_delete"),
+    path("deals/", views_deals.deal_list, name="deal_list"),
     path("deals/new/", views_pipeline.deal_create, name="deal_create"),
     path("deals/<int:pk>/", views_pipeline.deal_detail, name="deal_detail"),
     path("deals/<int:pk>/edit/", views_pipeline.deal_edit, name="deal_edit"),
@@ -109,6 +122,9 @@ urlpatterns += [
 # Leads 线索; the web form is public.
 urlpatterns += [
     path("leads/", views_leads.lead_list, name="lead_list"),
+    path(
+        "leads/<int:pk>/inline/source/", views_inline.lead_inline_source, name="inline_lead_source"
+    ),
     path("leads/new/", views_leads.lead_create, name="lead_create"),
     path("leads/import/", views_leads.lead_import, name="lead_import"),
     path("leads/web-form/", views_leads.lead_web_form, name="lead_web_form"),

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from guanxi.service.views import inline as views_inline
 from guanxi.service.views import intake as views_intake
 from guanxi.service.views import requests as views
 from guanxi.service.views import sla as views_sla
@@ -13,6 +14,11 @@ urlpatterns = [
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/edit/", views.request_edit, name="request_edit"),
+    path(
+        "requests/<int:pk>/inline/service-type/",
+        views_inline.service_type_inline,
+        name="inline_service_type",
+    ),
     path("requests/<int:pk>/delete/", views.request_delete, name="request_delete"),
     path("requests/<int:pk>/assign/", views.request_assign, name="request_assign"),
     path("requests/<int:pk>/handle/", views.request_handle, name="request_handle"),

@@ -1,12 +1,14 @@
 """Forms of the interaction and document pages; they parse input, the services decide."""
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.customers.models import Contact, Document, Interaction
+from guanxi.core.forms.pickers import PickerField
+from guanxi.customers.models import Document, Interaction
 from guanxi.customers.services.documents import allowed_extensions, max_upload_bytes
 
 
@@ -50,9 +52,8 @@ class InteractionForm(forms.Form):
         label=_label(Interaction, "occurred_at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    contact: "forms.ModelChoiceField[Contact]" = forms.ModelChoiceField(
-        label=_label(Interaction, "contact"), queryset=None, required=False
-    )
+    # Typed and chosen among the customer's contacts (the picker's scope narrowed to them).
+    contact = PickerField("contact", label=_label(Interaction, "contact"), required=False)
     place = forms.CharField(label=_label(Interaction, "place"), max_length=200, required=False)
     summary = forms.CharField(label=_label(Interaction, "summary"), max_length=200)
     details = forms.CharField(
@@ -62,9 +63,9 @@ class InteractionForm(forms.Form):
     )
     attachments = MultipleFileField(label=_("Attachments"))
 
-    def __init__(self, *args, contacts, **kwargs):
+    def __init__(self, *args, actor, contacts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = contacts
+        cast(PickerField, self.fields["contact"]).bind(actor, queryset=contacts)
         self.fields["attachments"].help_text = _upload_help()
         if not self.is_bound and "occurred_at" not in self.initial:
             self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)

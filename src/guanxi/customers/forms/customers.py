@@ -175,7 +175,9 @@ class CustomerFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=30)
-    owner = forms.ChoiceField(label=_("Account manager"), required=False)
+    owner = PickerField("user", label=_("Account manager"), required=False)
+    # Customers nobody owns (the pool); ``owner=pool`` in older links and saved views means it.
+    pool = forms.BooleanField(label=_("Pool only"), required=False)
     level = forms.ChoiceField(label=_("Customer level"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     industry = forms.ChoiceField(label=_("Industry"), required=False)
@@ -199,22 +201,21 @@ class CustomerFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, actor, **kwargs):
+        if data is not None and data.get("owner") == self.POOL:
+            data = data.copy()
+            data.pop("owner")
+            data["pool"] = "on"
+        super().__init__(data, *args, **kwargs)
         self.fields["q"].widget.attrs.update(
             {
                 "type": "search",
                 "placeholder": _("Name, pinyin, code, phone, e-mail or contact"),
             }
         )
-        self.fields["owner"].choices = [
-            ("", _("All")),
-            (self.POOL, _("Pool")),
-            *[
-                (str(user.pk), str(user))
-                for user in selectors.customer_owner_filter_choices(actor=actor)
-            ],
-        ]
+        cast(PickerField, self.fields["owner"]).bind(
+            actor, queryset=selectors.customer_owner_filter_choices(actor=actor)
+        )
         kinds = {
             "level": DictionaryKind.CUSTOMER_LEVEL,
             "region": DictionaryKind.REGION,
@@ -238,11 +239,10 @@ class CustomerFilterForm(forms.Form):
         self.is_valid()
         data = self.cleaned_data
         filters: dict = {}
-        owner = data.get("owner")
-        if owner == self.POOL:
+        if data.get("pool"):
             filters["owner__isnull"] = True
-        elif owner:
-            filters["owner_id"] = int(owner)
+        elif owner := data.get("owner"):
+            filters["owner_id"] = owner.pk
         for name, kind in self._kinds.items():
             if data.get(name):
                 filters[name] = self._entries[(kind, data[name])]

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
 from guanxi.core.models.imports import external_ref_constraint, external_ref_field
@@ -268,7 +269,9 @@ class Contact(BaseModel):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
+    # The name's pinyin sort key (core.pinyin), written by the services with the name.
+    name_sort = models.CharField(max_length=255, editable=False, blank=True, default="")
     external_ref = external_ref_field()
     gender = models.CharField(
         _("gender"), max_length=10, choices=Gender.choices, blank=True, default=""
@@ -287,7 +290,12 @@ class Contact(BaseModel):
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        ordering = ["-is_primary", "name", "id"]
+        ordering = ["-is_primary", "name_sort", "id"]
+        indexes = [
+            models.Index(fields=["customer", "name_sort", "id"], name="contact_name_sort"),
+            # The contacts list, every customer's contacts in pinyin order.
+            models.Index(fields=["name_sort", "id"], name="contact_list_name_sort"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer"],

@@ -102,7 +102,7 @@ def _customer(ctx: SeedContext, pk: int, code: str) -> dict:
 
 def _contacts(ctx: SeedContext, customer: dict) -> list[dict]:
     rng = ctx.rng
-    return [
+    contacts = [
         {
             "customer_id": customer["id"],
             "name": ctx.person_name(),
@@ -116,6 +116,9 @@ def _contacts(ctx: SeedContext, customer: dict) -> list[dict]:
         }
         for index in range(1 + (rng.random() < 0.5))
     ]
+    for contact in contacts:
+        contact["name_sort"] = pinyin_sort_key(contact["name"])
+    return contacts
 
 
 @register_seeder("customers", order=10)

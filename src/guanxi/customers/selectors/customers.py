@@ -173,6 +173,30 @@ def contact_list(*, actor: User, customer: Customer | None = None) -> QuerySet[C
     return contacts
 
 
+# The contacts list's sorts; names sort by their pinyin (杨 < 张 < 赵) on both databases.
+CONTACT_SORTS = {
+    "name": ("name_sort", "id"),
+    "-name": ("-name_sort", "-id"),
+    "customer": ("customer__name_sort", "customer_id", "id"),
+    "-customer": ("-customer__name_sort", "-customer_id", "-id"),
+}
+DEFAULT_CONTACT_SORT = "name"
+MAX_CONTACT_SEARCH = 100
+
+
+def contact_directory(*, actor: User, search: str = "", sort: str = "name") -> QuerySet[Contact]:
+    """Every contact ``actor`` sees, for the contacts list: ``search`` in the contact's or the
+    customer's name (the customer's also by pinyin), ordered by ``sort`` (``CONTACT_SORTS``)."""
+    rows = contact_list(actor=actor).defer("customer__search_text")
+    if term := (search or "").strip()[:MAX_CONTACT_SEARCH]:
+        rows = rows.filter(
+            Q(name__icontains=term)
+            | Q(customer__name__icontains=term)
+            | Q(customer__search_text__contains=search_pattern(term))
+        )
+    return rows.order_by(*CONTACT_SORTS.get(sort, CONTACT_SORTS[DEFAULT_CONTACT_SORT]))
+
+
 def contact_get(*, actor: User, pk: Any) -> Contact:
     return contact_list(actor=actor).get(pk=pk)
 

@@ -64,7 +64,7 @@ def contact_search(actor: User, term: str, limit: int) -> Sequence[Contact]:
     contacts = list(
         contact_choices(actor)
         .filter(customer__in=customers)
-        .order_by("customer_id", "-is_primary", "name", "id")[: limit * 5]
+        .order_by("customer_id", "-is_primary", "name_sort", "id")[: limit * 5]
     )
     contacts.sort(key=lambda contact: not name_matches(contact.name, term))
     return contacts[:limit]

@@ -399,6 +399,7 @@ def contact_create_within(*, actor: User, customer: Customer, fields: Mapping[st
     fields = dict(fields)
     phone_fields_normalise(fields, field_labels(Contact, CONTACT_PHONE_FIELDS))
     contact = Contact(customer=customer, **fields)
+    contact.name_sort = pinyin_sort_key(contact.name)
     if contact.is_primary or not customer.contacts.exists():
         record_bulk_update(
             queryset=Contact.objects.filter(customer=customer, is_primary=True),
@@ -439,6 +440,7 @@ def contact_update(
     ]
     for name, value in given.items():
         setattr(contact, name, value)
+    contact.name_sort = pinyin_sort_key(contact.name)
     record_update(instance=contact, actor=actor, expected_version=expected_version)
     _unflag(contact.customer, contact, corrected)
     customer_search_refresh(customer=contact.customer)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from guanxi.accounts.models import User
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.models import AccessLogEntry
+from guanxi.core.pinyin import pinyin_sort_key
 from guanxi.core.rules import require
 from guanxi.core.services.access_log import access_log_record
 from guanxi.core.services.records import record_attribute
@@ -72,6 +73,8 @@ CUSTOMER_ERASED_FIELDS = (
     "tax_id",
 )
 CONTACT_ERASED: dict[str, Any] = {
+    # The pinyin of the placeholder, not the person's name (the id orders placeholders).
+    "name_sort": pinyin_sort_key(PLACEHOLDER),
     "gender": "",
     "title": "",
     "office_phone": "",

@@ -8,7 +8,6 @@ the tag only asks them, so a button never shows for an action that would be refu
 from django import template
 
 from guanxi.customers import rules
-from guanxi.customers.selectors import pool as selectors_pool
 
 register = template.Library()
 
@@ -26,7 +25,6 @@ def pool_actions(context, customer):
         "can_claim": can_claim,
         "can_assign": can_assign,
         "can_release": can_release,
-        "owners": list(selectors_pool.pool_owner_choices(actor=user)) if can_assign else [],
         "show": can_claim or can_assign or can_release,
         "csrf_token": context.get("csrf_token"),
     }

@@ -43,7 +43,7 @@ from guanxi.customers.views.customers import ACTIVE_NAV, CustomerPageMixin
 
 def _contacts(request: HttpRequest, customer: Customer) -> QuerySet:
     return selectors.contact_list(actor=signed_in(request), customer=customer).order_by(
-        "-is_primary", "name"
+        "-is_primary", "name_sort", "id"
     )
 
 
@@ -108,8 +108,8 @@ class InteractionCreateView(CustomerPageMixin, InteractionFormView):
         assert isinstance(record, Customer)
         contacts = _contacts(request, record)
         if data is None:
-            return InteractionForm(contacts=contacts)
-        return InteractionForm(data, request.FILES, contacts=contacts)
+            return InteractionForm(actor=signed_in(request), contacts=contacts)
+        return InteractionForm(data, request.FILES, actor=signed_in(request), contacts=contacts)
 
     def form_context(
         self, request: HttpRequest, form: forms.Form, record: Model | None
@@ -138,8 +138,8 @@ class InteractionEditView(InteractionPageMixin, InteractionFormView):
         contacts = _contacts(request, record.customer)
         if data is None:
             initial = InteractionEditForm.initial_for(record)
-            return InteractionEditForm(initial=initial, contacts=contacts)
-        return InteractionEditForm(data, request.FILES, contacts=contacts)
+            return InteractionEditForm(initial=initial, actor=signed_in(request), contacts=contacts)
+        return InteractionEditForm(data, request.FILES, actor=signed_in(request), contacts=contacts)
 
     def form_context(
         self, request: HttpRequest, form: forms.Form, record: Model | None

@@ -71,7 +71,6 @@ def pool_actions_context(user: Any) -> dict[str, Any]:
     return {
         "can_claim": rules.can_claim(user),
         "can_assign": can_assign,
-        "owners": list(selectors_pool.pool_owner_choices(actor=user)) if can_assign else [],
     }
 
 

@@ -33,6 +33,7 @@ class ProductSerializer(VersionedModelSerializer):
         model = Product
         fields = [
             "id",
+            "code",
             "name",
             "model_no",
             "grade",
@@ -45,7 +46,8 @@ class ProductSerializer(VersionedModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        # The code is given by the catalogue service (a sequence), never by the client.
+        read_only_fields = ["code", "created_at", "updated_at"]
 
 
 class ProductFilter(django_filters.FilterSet):

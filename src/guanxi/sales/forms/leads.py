@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import Team
-from guanxi.core.forms.pickers import PickerField
+from guanxi.core.forms.pickers import PickerField, bind_pickers
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.spam import SpamProtectedForm
 from guanxi.sales.models import Lead
@@ -94,9 +94,11 @@ class LeadFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *Lead.Status.choices]
     )
+    owner = PickerField("user", label=_("Owner"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
+        bind_pickers(self, actor)
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Name, company, phone or e-mail")}
         )
@@ -106,7 +108,10 @@ class LeadFilterForm(forms.Form):
             return {}
         self.is_valid()
         data = self.cleaned_data
-        return {"search": (data.get("q") or "").strip(), "status": data.get("status") or ""}
+        query = {"search": (data.get("q") or "").strip(), "status": data.get("status") or ""}
+        if data.get("owner") is not None:
+            query["owner"] = data["owner"]
+        return query
 
 
 class LeadAssignForm(forms.Form):

@@ -124,10 +124,12 @@ class OpportunityFilterForm(forms.Form):
         choices=[("", _("All")), *Opportunity.Status.choices],
     )
     mine = forms.BooleanField(label=_("Only mine"), required=False)
+    assigned_to = PickerField("user", label=_("Assigned to"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Prospect name")})
+        bind_pickers(self, actor)
 
     def query(self) -> dict:
         """Keyword arguments of ``opportunity_list`` from the valid fields only."""
@@ -139,6 +141,7 @@ class OpportunityFilterForm(forms.Form):
             "search": (data.get("q") or "").strip(),
             "status": data.get("status") or "",
             "mine": bool(data.get("mine")),
+            "assigned_to": data.get("assigned_to"),
         }
 
 

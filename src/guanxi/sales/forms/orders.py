@@ -11,7 +11,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.accounts.models import User
 from guanxi.core.forms.pickers import PickerField, bind_pickers
 from guanxi.sales import rules
 from guanxi.sales.models import Order, OrderLine, Product
@@ -205,9 +204,7 @@ class OrderFilterForm(forms.Form):
         choices=[("", _("All statuses")), *Order.Status.choices],
         required=False,
     )
-    owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label=_label(Order, "owner"), queryset=None, required=False, empty_label=_("Everyone")
-    )
+    owner = PickerField("user", label=_label(Order, "owner"), required=False)
     date_from = forms.DateField(
         label=_("From"),
         required=False,
@@ -224,7 +221,9 @@ class OrderFilterForm(forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors_orders.order_owner_filter_choices(actor=actor)
+        cast(PickerField, self.fields["owner"]).bind(
+            actor, queryset=selectors_orders.order_owner_filter_choices(actor=actor)
+        )
 
     def query(self) -> dict:
         """Keyword arguments for ``selectors.orders.order_list`` (without the customer)."""

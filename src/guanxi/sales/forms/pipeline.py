@@ -112,16 +112,13 @@ class DealMoveForm(forms.Form):
 
 
 class BoardFilterForm(forms.Form):
-    owner = forms.ModelChoiceField(
-        label=_("Owner"),
-        queryset=PipelineStage.objects.none(),
-        required=False,
-        empty_label=_("Everyone I see"),
-    )
+    owner = PickerField("user", label=_("Owner"), required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.deal_owner_filter_choices(actor=actor)
+        cast(PickerField, self.fields["owner"]).bind(
+            actor, queryset=selectors.deal_owner_filter_choices(actor=actor)
+        )
 
     def chosen_owner(self):
         return self.cleaned_data.get("owner") if self.is_valid() else None

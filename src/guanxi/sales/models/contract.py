@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.core.models import BaseModel
 from guanxi.core.models.imports import external_ref_constraint, external_ref_field
@@ -22,7 +23,7 @@ class Contract(BaseModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("contract", "Active")
         COMPLETED = "completed", _("Completed")
         TERMINATED = "terminated", _("Terminated")
 

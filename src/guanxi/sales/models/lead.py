@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
 from guanxi.customers.models import Customer
@@ -36,7 +37,11 @@ class Lead(BaseModel):
 
     CLOSED_STATUSES = (Status.CONVERTED, Status.DISQUALIFIED)
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
+    # Derived from the name and company by the services: the pinyin sort key (core.pinyin)
+    # and the search keys (sales.search.lead_search_text).
+    name_sort = models.CharField(max_length=255, editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="")
     company = models.CharField(_("company"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -93,6 +98,7 @@ class Lead(BaseModel):
             models.Index(fields=["-created_at", "-id"], name="lead_recent"),
             models.Index(fields=["owner", "-created_at"], name="lead_owner_recent"),
             models.Index(fields=["status", "-created_at"], name="lead_status_recent"),
+            models.Index(fields=["name_sort", "id"], name="lead_name_sort"),
         ]
         permissions = [("manage_lead_routing", _("Edit the lead routing rules"))]
 

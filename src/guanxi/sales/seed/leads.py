@@ -19,7 +19,7 @@ from guanxi.core.bulk import bulk_insert, reserve_ids
 from guanxi.core.seeding import SeedContext, register_seeder, words_of
 from guanxi.sales.models import Lead
 from guanxi.sales.seed.base import customer_batches
-from guanxi.sales.services.leads import lead_score
+from guanxi.sales.services.leads import derive_keys, lead_score
 
 LEAD_SHARE = 0.2  # leads per customer of the run
 HISTORY_DAYS = 180
@@ -89,7 +89,10 @@ def _lead(ctx: SeedContext, customer: tuple) -> dict:
         row.update(closed_at=min(closed, now), disqualify_reason=rng.choice(DISQUALIFY_REASONS))
     row["updated_at"] = row.get("closed_at") or row.get("assigned_at") or row["created_at"]
     row["created_by_id"] = row.get("owner_id") if row["source"] != Lead.Source.WEB else None
-    row["score"] = lead_score(Lead(**{k: v for k, v in row.items() if k in LEAD_FIELDS}))
+    lead = Lead(**{k: v for k, v in row.items() if k in LEAD_FIELDS})
+    row["score"] = lead_score(lead)
+    derive_keys(lead)
+    row.update(name_sort=lead.name_sort, search_text=lead.search_text)
     return row
 
 

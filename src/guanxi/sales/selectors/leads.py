@@ -15,9 +15,16 @@ from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.phones import phone_search_term
 from guanxi.core.rules import leads_team
 from guanxi.core.scoping import scope_q
+from guanxi.customers.search.keys import normalise
 from guanxi.sales.models import Lead, LeadRoutingRule
 
 LEAD_LIST_ORDERING = ("-created_at", "-id")
+# The list's sorts; names sort by their pinyin (杨 < 张 < 赵), the same on both databases.
+LEAD_SORTS = {
+    "created": LEAD_LIST_ORDERING,
+    "name": ("name_sort", "id"),
+    "-name": ("-name_sort", "-id"),
+}
 MAX_SEARCH_LENGTH = 100
 
 
@@ -32,17 +39,25 @@ def _visible(actor: User) -> QuerySet[Lead]:
 
 
 def lead_list(
-    *, actor: User, status: str = "", search: str = "", owner: User | int | None = None
+    *,
+    actor: User,
+    status: str = "",
+    search: str = "",
+    owner: User | int | None = None,
+    sort: str = "created",
 ) -> QuerySet[Lead]:
-    """Leads ``actor`` sees, newest first; ``status`` keeps one status, ``search`` matches the
-    name, company, phone (any format) or e-mail (any case), ``owner`` (a user or id) one owner's."""
-    rows = _visible(actor).select_related("region", "owner")
+    """Leads ``actor`` sees, newest first (or by ``sort``, a key of ``LEAD_SORTS``); ``status``
+    keeps one status, ``search`` matches the name or company (also by pinyin and initials:
+    ``zhangwei``, ``zw``), phone (any format) or e-mail (any case), ``owner`` (a user or id)
+    one owner's."""
+    rows = _visible(actor).select_related("region", "owner").defer("search_text")
     if status:
         rows = rows.filter(status=status)
     if term := (search or "").strip()[:MAX_SEARCH_LENGTH]:
         rows = rows.filter(
             Q(name__icontains=term)
             | Q(company__icontains=term)
+            | (Q(search_text__contains=key) if (key := normalise(term)) else Q(pk__in=[]))
             | Q(phone__icontains=term)
             | Q(email__icontains=term)
             # Phones are stored in E.164: a number typed in any format is found by its digits.
@@ -50,7 +65,7 @@ def lead_list(
         )
     if owner is not None:
         rows = rows.filter(owner=owner)
-    return rows.order_by(*LEAD_LIST_ORDERING)
+    return rows.order_by(*LEAD_SORTS.get(sort, LEAD_LIST_ORDERING))
 
 
 def lead_get(*, actor: User, pk: int | str) -> Lead:

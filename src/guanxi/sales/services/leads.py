@@ -37,6 +37,7 @@ from guanxi.accounts.models import Team, User
 from guanxi.core.exceptions import BusinessRuleError, ConflictError
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.phones import phone_fields_normalise
+from guanxi.core.pinyin import pinyin_sort_key
 from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
 from guanxi.customers.events import customer_created_event
@@ -44,6 +45,7 @@ from guanxi.customers.models import Customer
 from guanxi.customers.services import customers as customer_services
 from guanxi.sales import rules
 from guanxi.sales.models import Lead, LeadRoutingRule
+from guanxi.sales.search import lead_search_text
 from guanxi.sales.selectors.leads import lead_assignee_choices, lead_list
 from guanxi.sales.services import opportunities as services_opportunities
 
@@ -89,6 +91,12 @@ class LeadFields(TypedDict, total=False):
 
 
 # -- helpers (who may do what: ``sales.rules``) ------------------------------------------------
+
+
+def derive_keys(lead: Lead) -> None:
+    """Set the lead's pinyin sort key and search keys from its name and company (no save)."""
+    lead.name_sort = pinyin_sort_key(lead.name)
+    lead.search_text = lead_search_text(name=lead.name, company=lead.company)
 
 
 def _locked(actor: User, lead: Lead) -> Lead:
@@ -209,6 +217,7 @@ def _create(
         lead.status = Status.ASSIGNED
         lead.assigned_at = timezone.now()
     lead.score = lead_score(lead)
+    derive_keys(lead)
     lead.full_clean()
     return record_create(instance=lead, actor=actor)
 
@@ -249,6 +258,7 @@ def lead_update(
     for name, value in _clean_fields(dict(given), current=locked).items():
         setattr(locked, name, value)
     locked.score = lead_score(locked)
+    derive_keys(locked)
     return record_update(instance=locked, actor=actor, expected_version=expected)
 
 

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.lists import ListColumn
 from guanxi.core.selectors.pages import record_history
 from guanxi.core.views.generic import (
     ObjectActionView,
@@ -44,11 +45,21 @@ from guanxi.sales.views.base import (
 ACTIVE_NAV = "contracts"
 
 
+# The columns a reader may hide on this list (the code/name and the amount always show).
+CONTRACT_COLUMNS = [
+    ListColumn("title", gettext_lazy("Title")),
+    ListColumn("owner", gettext_lazy("Account manager")),
+    ListColumn("signed_on", gettext_lazy("Signed")),
+    ListColumn("status", gettext_lazy("Status")),
+]
+
+
 class ContractListView(ObjectListView):
     permission = rules.VIEW_CONTRACT
     active_nav = ACTIVE_NAV
     template_name = "sales/contract_list.html"
     list_key = "contracts"
+    list_columns = CONTRACT_COLUMNS
     total_field = "amount"
     total_label = gettext_lazy("Total of the matching contracts")
     filter_form = ContractFilterForm

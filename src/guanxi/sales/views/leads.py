@@ -14,13 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods
 
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.forms.dictionaries import apply_validation_error
 from guanxi.core.htmx import is_partial
+from guanxi.core.lists import ListColumn
 from guanxi.core.scoping import can_see
 from guanxi.core.spam import over_rate_limit, rate_limit_count
 from guanxi.core.views.generic import (
@@ -49,6 +50,7 @@ from guanxi.sales.selectors import leads as selectors
 from guanxi.sales.services import lead_import as services_lead_import
 from guanxi.sales.services import leads as services
 from guanxi.sales.views.base import LockedRecordMixin, signed_in
+from guanxi.sales.views.inline import mark_inline_editable
 
 ACTIVE_NAV = "leads"
 # The public form: at most this many submissions per client address in the window (seconds).
@@ -105,20 +107,39 @@ def lead_web_form(request: HttpRequest) -> HttpResponse:
 # -- list, new, import --------------------------------------------------------------------------
 
 
+# The lead list's columns a reader may hide (the name always shows).
+LEAD_COLUMNS = [
+    ListColumn("company", gettext_lazy("Company")),
+    ListColumn("region", gettext_lazy("Region")),
+    ListColumn("source", gettext_lazy("Lead source")),
+    ListColumn("score", gettext_lazy("Score")),
+    ListColumn("status", gettext_lazy("Status")),
+    ListColumn("owner", gettext_lazy("Owner")),
+    ListColumn("created", gettext_lazy("Created")),
+]
+
+
 class LeadListView(ObjectListView):
     permission = rules.VIEW_LEAD
     active_nav = ACTIVE_NAV
     template_name = "sales/lead_list.html"
     list_key = "leads"
+    list_columns = LEAD_COLUMNS
     partial_template_name = "sales/partials/_lead_table.html"
-    filter_form = LeadFilterForm
     ordering = selectors.LEAD_LIST_ORDERING
 
+    def get_filter_form(self, request: HttpRequest) -> Any:
+        return LeadFilterForm(request.GET or None, actor=signed_in(request))
+
     def rows(self, request: HttpRequest, form: Any) -> Any:
-        return selectors.lead_list(actor=signed_in(request), **form.query())
+        sort = request.GET.get("sort", "")
+        self.sort = sort if sort in selectors.LEAD_SORTS else "created"
+        self.ordering = selectors.LEAD_SORTS[self.sort]  # type: ignore[misc]
+        return selectors.lead_list(actor=signed_in(request), sort=self.sort, **form.query())
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
-        return {"partial": is_partial(request)}
+        mark_inline_editable(request.user, page, rules.can_work_lead)
+        return {"partial": is_partial(request), "sort": self.sort}
 
 
 class _LeadView(ObjectView):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.core.exceptions import BusinessRuleError
 from guanxi.core.forms.dictionaries import apply_validation_error
 from guanxi.core.htmx import is_partial, redirect_after_form
+from guanxi.core.lists import ListColumn
 from guanxi.core.scoping import can_see
 from guanxi.core.views.generic import (
     ObjectDeleteView,
@@ -45,11 +46,25 @@ from guanxi.sales.models import Opportunity
 from guanxi.sales.selectors import opportunities as selectors
 from guanxi.sales.services import opportunities as services
 from guanxi.sales.views.base import LockedRecordMixin, signed_in
+from guanxi.sales.views.inline import mark_inline_editable
 
 ACTIVE_NAV = "opportunities"
 
 
 # -- list --------------------------------------------------------------------------------------
+
+
+# The columns a reader may hide on this list (the code/name and the amount always show).
+OPPORTUNITY_COLUMNS = [
+    ListColumn("summary", gettext_lazy("Summary")),
+    ListColumn("source", gettext_lazy("Source")),
+    ListColumn("probability", gettext_lazy("Success probability")),
+    ListColumn("expected_close_date", gettext_lazy("Expected close date"), shown_by_default=False),
+    ListColumn("status", gettext_lazy("Status")),
+    ListColumn("assigned_to", gettext_lazy("Assigned to")),
+    ListColumn("created_by", gettext_lazy("Created by")),
+    ListColumn("created", gettext_lazy("Created")),
+]
 
 
 class OpportunityListView(ObjectListView):
@@ -59,16 +74,21 @@ class OpportunityListView(ObjectListView):
     active_nav = ACTIVE_NAV
     template_name = "sales/opportunity_list.html"
     list_key = "opportunities"
+    list_columns = OPPORTUNITY_COLUMNS
     total_field = "expected_amount"
     total_label = gettext_lazy("Expected amount of the matching opportunities")
     partial_template_name = "sales/partials/_opportunity_table.html"
-    filter_form = OpportunityFilterForm
     ordering = selectors.OPPORTUNITY_LIST_ORDERING
+
+    def get_filter_form(self, request: HttpRequest) -> Any:
+        return OpportunityFilterForm(request.GET or None, actor=signed_in(request))
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
         return selectors.opportunity_list(actor=signed_in(request), **form.query())
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
+        if request.user.has_perm(rules.CHANGE_OPPORTUNITY):
+            mark_inline_editable(request.user, page, rules.can_edit_opportunity)
         return {"partial": is_partial(request)}
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.formatting import format_money
+from guanxi.core.lists import ListColumn
 from guanxi.core.selectors.pages import record_history
 from guanxi.core.views.generic import (
     ObjectActionView,
@@ -35,11 +36,21 @@ ACTIVE_NAV = "quotes"
 NEW_QUOTE_LINES = 2
 
 
+# The columns a reader may hide on this list (the code/name and the amount always show).
+QUOTE_COLUMNS = [
+    ListColumn("quote_date", gettext_lazy("Quote date")),
+    ListColumn("valid_until", gettext_lazy("Valid until")),
+    ListColumn("owner", gettext_lazy("Account manager")),
+    ListColumn("status", gettext_lazy("Status")),
+]
+
+
 class QuoteListView(ObjectListView):
     permission = rules.VIEW_QUOTE
     active_nav = ACTIVE_NAV
     template_name = "sales/quote_list.html"
     list_key = "quotes"
+    list_columns = QUOTE_COLUMNS
     total_field = "total"
     total_label = gettext_lazy("Total of the matching quotes")
     filter_form = QuoteFilterForm

@@ -29,9 +29,7 @@ class ServiceRequestForm(forms.Form):
     channel: forms.ModelChoiceField[DictionaryEntry] = forms.ModelChoiceField(
         label=_("Channel"), queryset=None
     )
-    contact: forms.ModelChoiceField[Contact] = forms.ModelChoiceField(
-        label=_("Contact"), queryset=None, required=False
-    )
+    contact = PickerField("contact", label=_("Contact"), required=False)
     request = forms.CharField(
         label=pgettext_lazy("service", "Request"),
         max_length=MAX_TEXT_LENGTH,
@@ -50,14 +48,14 @@ class ServiceRequestForm(forms.Form):
             current=current.channel if current else None
         )
         customer = customer or (current.customer if current else None)
+        contact = cast(PickerField, self.fields["contact"])
         if customer is not None:
-            self.fields["contact"].queryset = contact_list(actor=actor, customer=customer).order_by(
-                "-is_primary", "name"
-            )
+            # Typed and chosen among that customer's contacts.
+            contact.bind(actor, queryset=contact_list(actor=actor, customer=customer))
         else:
             # The contact is chosen once the customer is known (from the 360 page, or editing).
-            self.fields["contact"].queryset = Contact.objects.none()
-            self.fields["contact"].widget = forms.HiddenInput()
+            contact.bind(actor, queryset=Contact.objects.none())
+            contact.widget = forms.HiddenInput()
 
     def values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in _FORM_FIELDS}
@@ -95,9 +93,11 @@ class ServiceFilterForm(forms.Form):
     channel: forms.ModelChoiceField[DictionaryEntry] = forms.ModelChoiceField(
         label=_("Channel"), required=False, queryset=None, empty_label=_("All")
     )
+    assigned_to = PickerField("user", label=pgettext_lazy("service", "Assigned to"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
+        bind_pickers(self, actor)
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Customer, code or summary")}
         )
@@ -115,6 +115,7 @@ class ServiceFilterForm(forms.Form):
             "status": data.get("status") or "",
             "service_type": data.get("service_type"),
             "channel": data.get("channel"),
+            "assigned_to": data.get("assigned_to"),
         }
 
 

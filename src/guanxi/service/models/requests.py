@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
 from guanxi.customers.models import Contact, Customer
@@ -29,7 +30,7 @@ class ServiceRequest(BaseModel):
 
     class Status(models.TextChoices):
         NEW = "new", _("New")
-        ASSIGNED = "assigned", _("Assigned")
+        ASSIGNED = "assigned", pgettext_lazy("service", "Assigned")
         HANDLED = "handled", _("Handled")
         ARCHIVED = "archived", _("Archived")
 
@@ -76,13 +77,15 @@ class ServiceRequest(BaseModel):
     )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
+        verbose_name=pgettext_lazy("service", "assigned to"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="assigned_service_requests",
     )
-    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    assigned_at = models.DateTimeField(
+        pgettext_lazy("service", "assigned at"), null=True, blank=True
+    )
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
@@ -201,19 +204,19 @@ class ServiceRound(models.Model):
     number = models.PositiveSmallIntegerField(_("round"))
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
+        verbose_name=pgettext_lazy("service", "assigned to"),
         on_delete=models.PROTECT,
         related_name="+",
     )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned by"),
+        verbose_name=pgettext_lazy("service", "assigned by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    assigned_at = models.DateTimeField(_("assigned at"))
+    assigned_at = models.DateTimeField(pgettext_lazy("service", "assigned at"))
     handling = models.TextField(_("handling"), blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

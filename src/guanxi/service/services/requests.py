@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from guanxi.accounts.models import User
 from guanxi.core.exceptions import BusinessRuleError
@@ -338,7 +339,9 @@ def service_request_assign(
     locked.assigned_to = assignee
     locked.assigned_at = now
     record_update(
-        instance=locked, actor=actor, change_reason=_("Assigned to %(name)s") % {"name": assignee}
+        instance=locked,
+        actor=actor,
+        change_reason=pgettext("service", "Assigned to %(name)s") % {"name": assignee},
     )
     request_notify(
         assignee,

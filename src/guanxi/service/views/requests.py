@@ -23,11 +23,12 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.htmx import is_partial, redirect_after_form
+from guanxi.core.lists import ListColumn
 from guanxi.core.pagination import paginate_request
 from guanxi.core.selectors.pages import record_history
 from guanxi.core.views.generic import (
@@ -59,6 +60,12 @@ ACTIVE_NAV = "service"
 TABLE_TARGET = "service-table"
 
 
+def mark_inline_editable(user: Any, rows: Any) -> None:
+    """Tell each listed request whether ``user`` may edit its cells in place (views.inline)."""
+    for row in rows:
+        row.inline_editable = bool(rules.can_edit_request(user, row))
+
+
 def actor_of(request: HttpRequest) -> User:
     """The signed-in user (the generic views let no one else in)."""
     return cast(User, request.user)
@@ -67,7 +74,7 @@ def actor_of(request: HttpRequest) -> User:
 def _queue_labels() -> dict[str, str]:
     return {
         selectors.QUEUE_TO_HANDLE: _("To handle"),
-        selectors.QUEUE_UNASSIGNED: _("Unassigned"),
+        selectors.QUEUE_UNASSIGNED: pgettext("service", "Unassigned"),
         selectors.QUEUE_OVERDUE: _("Overdue"),
         selectors.QUEUE_ALL: _("All"),
     }
@@ -123,6 +130,19 @@ class _AllowedByStatus(_RequestView):
 # -- the queues --------------------------------------------------------------------------------
 
 
+# The columns a reader may hide on this list (the code/name and the amount always show).
+SERVICE_REQUEST_COLUMNS = [
+    ListColumn("summary", gettext_lazy("Summary")),
+    ListColumn("service_type", gettext_lazy("Service type")),
+    ListColumn("channel", gettext_lazy("Channel")),
+    ListColumn("status", gettext_lazy("Status")),
+    ListColumn("assigned_to", pgettext_lazy("service", "Assigned to")),
+    ListColumn("first_response", gettext_lazy("First response")),
+    ListColumn("resolution", gettext_lazy("Resolution")),
+    ListColumn("created", gettext_lazy("Created")),
+]
+
+
 class RequestListView(ObjectListView):
     """The service queues: one tab per queue the user works from, each with the filters."""
 
@@ -130,8 +150,12 @@ class RequestListView(ObjectListView):
     active_nav = ACTIVE_NAV
     template_name = "service/request_list.html"
     list_key = "service_requests"
+    list_columns = SERVICE_REQUEST_COLUMNS
     partial_template_name = "service/partials/_request_table.html"
-    filter_form = ServiceFilterForm
+
+    def get_filter_form(self, request: HttpRequest) -> forms.Form:
+        return ServiceFilterForm(request.GET or None, actor=actor_of(request))
+
     ordering = selectors.SERVICE_LIST_ORDERING
 
     def queue(self, request: HttpRequest) -> tuple[str, list[str]]:
@@ -147,6 +171,8 @@ class RequestListView(ObjectListView):
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         queue, queues = self.queue(request)
         labels = _queue_labels()
+        if request.user.has_perm(rules.CHANGE_SERVICEREQUEST):
+            mark_inline_editable(request.user, page)
         return {
             "queue": queue,
             "queues": [(key, labels[key]) for key in queues],
