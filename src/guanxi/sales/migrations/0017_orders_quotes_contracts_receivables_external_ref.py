@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0018_external_ref'),
-        ('sales', '0015_product_code_and_search_keys'),
+        ('sales', '0016_lead_name_sort_and_search_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
