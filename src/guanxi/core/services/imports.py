@@ -230,7 +230,12 @@ def import_job_commit(*, actor: Any, job: ImportJob) -> ImportJob:
 
 
 def _pass(job: ImportJob, *, dry_run: bool) -> PassResult:
-    file_pass = FilePass(entity=job.entity, actor=job.created_by, mapping=job.mapping)
+    file_pass = FilePass(
+        entity=job.entity,
+        actor=job.created_by,
+        mapping=job.mapping,
+        value_mapping=job.value_mapping,
+    )
 
     def progress(processed: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(
