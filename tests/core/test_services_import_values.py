@@ -15,11 +15,14 @@ from guanxi.core.services.import_values import (
 )
 from guanxi.core.services.imports import import_job_commit, import_job_create, import_job_validate
 from guanxi.customers.models import Contact, Interaction
-from tests.core.fixtures.import_values import region_probe  # noqa: F401
+from tests.core.fixtures.import_values import RegionProbeImporter, region_probe  # noqa: F401
 from tests.core.fixtures.imports import csv_bytes, entity_import_storage, upload  # noqa: F401
 from tests.customers.fixtures.customers import CustomerFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("entity_import_storage")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("entity_import_storage", "region_probe"),
+]
 
 REGION_ROWS = [
     ["名称", "地区", "负责人"],
@@ -41,7 +44,7 @@ def _by_text(column):
     return {value.text: value for value in column.values}
 
 
-def test_distinct_values_are_counted_and_matched_by_code_name_or_pinyin(org, region_probe):
+def test_distinct_values_are_counted_and_matched_by_code_name_or_pinyin(org):
     east = DictionaryEntry.objects.get(kind=DictionaryKind.REGION, code="east")
     job = _job(org["admin"], "region_probe", REGION_ROWS)
     region, owner = import_job_values(actor=org["admin"], job=job)
@@ -66,7 +69,7 @@ def test_distinct_values_are_counted_and_matched_by_code_name_or_pinyin(org, reg
     assert owners["老王"].target is None and owners["老王"].count == 2
 
 
-def test_the_counts_stop_at_the_cap_and_say_how_many_rows_are_left(org, region_probe, monkeypatch):
+def test_the_counts_stop_at_the_cap_and_say_how_many_rows_are_left(org, monkeypatch):
     monkeypatch.setattr(distinct, "MAX_DISTINCT", 2)
     rows = [["名称", "地区"], *[[f"n{i}", f"地区{i}"] for i in range(5)], ["x", "地区0"]]
     job = _job(org["admin"], "region_probe", rows)
@@ -75,7 +78,7 @@ def test_the_counts_stop_at_the_cap_and_say_how_many_rows_are_left(org, region_p
     assert (region.others, region.truncated) == (3, True)
 
 
-def test_the_file_is_read_once_per_column_mapping(org, region_probe, django_assert_num_queries):
+def test_the_file_is_read_once_per_column_mapping(org, django_assert_num_queries):
     job = _job(org["admin"], "region_probe", REGION_ROWS)
     import_job_values(actor=org["admin"], job=job)
     job.refresh_from_db()
@@ -84,7 +87,7 @@ def test_the_file_is_read_once_per_column_mapping(org, region_probe, django_asse
     import_job_values(actor=org["admin"], job=job)
 
 
-def test_values_mapped_to_an_entry_a_new_entry_a_user_and_nothing(org, region_probe):
+def test_values_mapped_to_an_entry_a_new_entry_a_user_and_nothing(org):
     admin = org["admin"]
     northwest = DictionaryEntry.objects.get(kind=DictionaryKind.REGION, code="northwest")
     job = _job(admin, "region_probe", REGION_ROWS)
@@ -106,15 +109,15 @@ def test_values_mapped_to_an_entry_a_new_entry_a_user_and_nothing(org, region_pr
 
     job = import_job_validate(actor=admin, job=job)
     assert (job.state, job.error_count, job.created_count) == ("validated", 0, 7), job.report
-    region_probe.written.clear()
+    RegionProbeImporter.written.clear()
     import_job_commit(actor=admin, job=job)
-    written = {row["name"]: row for row in region_probe.written}
+    written = {row["name"]: row for row in RegionProbeImporter.written}
     assert written["丁"]["region"] == northwest and written["丁"]["owner"] == org["manager2"].pk
     assert written["己"]["region"] == mars
     assert "region" not in written["庚"]
 
 
-def test_a_second_new_entry_of_the_same_spelling_gets_a_free_code(org, region_probe):
+def test_a_second_new_entry_of_the_same_spelling_gets_a_free_code(org):
     DictionaryEntry.objects.create(
         kind=DictionaryKind.REGION, code="huo-xing", name_zh="霍星", name_en="Huoxing"
     )
@@ -125,7 +128,7 @@ def test_a_second_new_entry_of_the_same_spelling_gets_a_free_code(org, region_pr
     assert DictionaryEntry.objects.get(name_zh="火星").code == "huo-xing-2"
 
 
-def test_only_dictionary_editors_create_entries(org, region_probe):
+def test_only_dictionary_editors_create_entries(org):
     job = _job(org["manager1"], "region_probe", REGION_ROWS)
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         import_job_set_values(
@@ -146,7 +149,7 @@ def test_only_dictionary_editors_create_entries(org, region_probe):
         ({"region": ["火星"]}, "The values of “region” must be an object"),
     ],
 )
-def test_a_wrong_mapping_is_refused_naming_it(org, region_probe, mapping, named):
+def test_a_wrong_mapping_is_refused_naming_it(org, mapping, named):
     job = _job(org["admin"], "region_probe", REGION_ROWS)
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         import_job_set_values(actor=org["admin"], job=job, value_mapping=mapping)
@@ -155,7 +158,7 @@ def test_a_wrong_mapping_is_refused_naming_it(org, region_probe, mapping, named)
     assert job.value_mapping == {}
 
 
-def test_an_entry_of_another_dictionary_is_refused(org, region_probe):
+def test_an_entry_of_another_dictionary_is_refused(org):
     industry = DictionaryEntry.objects.filter(kind=DictionaryKind.INDUSTRY).first()
     job = _job(org["admin"], "region_probe", REGION_ROWS)
     with pytest.raises(ValidationError):
@@ -209,7 +212,7 @@ def test_unknown_owner_names_are_mapped_to_users_per_file(org):
     ) == {org["manager1"].pk}
 
 
-def test_the_column_mapping_is_kept_before_the_values(org, region_probe):
+def test_the_column_mapping_is_kept_before_the_values(org):
     job = _job(org["admin"], "region_probe", REGION_ROWS)
     job = import_job_set_mapping(actor=org["admin"], job=job, mapping={"名称": "name"})
     assert job.mapping == {"名称": "name"}
