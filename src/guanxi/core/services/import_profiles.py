@@ -83,21 +83,21 @@ def profile_candidates(*, actor: Any, spec: type[Importer]) -> list[AppliedProfi
     return found
 
 
-def _known(profile: AppliedProfile, headers: list[str]) -> int:
-    return sum(1 for header in headers if fold(header) and fold(header) in profile.columns)
-
-
 def profile_matching(
     *, actor: Any, spec: type[Importer], headers: list[str]
 ) -> AppliedProfile | None:
-    """The profile knowing most of ``headers`` (at least two and half of them), if any."""
+    """The profile knowing most of ``headers`` (at least two and half of them) and mapping
+    one of them otherwise than the headers alone would, if any."""
     filled = [header for header in headers if fold(header)]
-    best, best_known = None, 0
+    guessed = mapping_module.guess_mapping(filled, spec.field_table())
+    best, best_score = None, (0, 0)
     for candidate in profile_candidates(actor=actor, spec=spec):
-        known = _known(candidate, filled)
-        if known > best_known:
-            best, best_known = candidate, known
-    if best is None or best_known < max(MIN_HEADERS_KNOWN, (len(filled) + 1) // 2):
+        fields = {header: candidate.columns.get(fold(header)) for header in filled}
+        known = sum(1 for name in fields.values() if name)
+        adds = sum(1 for h, name in fields.items() if name and guessed.get(h) != name)
+        if adds and (known, adds) > best_score:
+            best, best_score = candidate, (known, adds)
+    if best is None or best_score[0] < max(MIN_HEADERS_KNOWN, (len(filled) + 1) // 2):
         return None
     return best
 
