@@ -33,14 +33,18 @@ class ImportValueSerializer(serializers.Serializer):
         help_text='Entry or user id, choice value, "" (leave empty), or null (unmatched).',
     )
     target_label = serializers.CharField(help_text="The target as the user reads it.")
-    source = serializers.CharField(help_text='"mapped", "auto" or "" (unmatched).')
+    source = serializers.CharField(  # type: ignore[assignment]
+        help_text='"mapped", "auto" or "" (unmatched).'
+    )
 
 
 class ImportValueColumnSerializer(serializers.Serializer):
     field = serializers.CharField(source="column.name")
     label = serializers.SerializerMethodField()  # type: ignore[assignment]
     kind = serializers.CharField(source="column.kind", help_text="dict, owner or choice.")
-    dictionary = serializers.CharField(source="column.dictionary", allow_null=True)
+    dictionary = serializers.CharField(  # type: ignore[assignment]
+        source="column.dictionary", allow_null=True
+    )
     column = serializers.CharField(source="header", help_text="The header in the file.")
     unmatched = serializers.IntegerField()
     others = serializers.IntegerField(

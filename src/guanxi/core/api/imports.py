@@ -163,7 +163,8 @@ class _EntityImportView(UserLanguageMixin, APIView):
         if request.method == "POST" and declared_too_large(request.META):
             raise ValidationError({"file": [too_large_message()]})
         self.size_limit = ImportSizeLimitHandler(request._request)
-        request._request.upload_handlers.insert(0, self.size_limit)
+        handlers = request._request.upload_handlers
+        request._request.upload_handlers = [self.size_limit, *handlers]
         super().initial(request, *args, **kwargs)
         if not request.user.has_perm(self.spec.permission):
             raise PermissionDenied(

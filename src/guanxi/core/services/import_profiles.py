@@ -152,8 +152,8 @@ def profile_apply(
 # -- writing profiles -----------------------------------------------------------------------
 
 
-def _name(name: Any) -> str:
-    name = str(name or "").strip()
+def _name(given: Any) -> str:
+    name = str(given or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the profile a name.")})
     if len(name) > MAX_NAME or "\x00" in name:

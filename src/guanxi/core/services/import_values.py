@@ -216,7 +216,7 @@ def _check_targets(columns: dict[str, Column], wanted: dict[str, set[int]]) -> N
                     _("No entry %(id)s in the dictionary “%(dictionary)s” (“%(field)s”).")
                     % {
                         "id": missing[0],
-                        "dictionary": DictionaryKind(column.dictionary).label,
+                        "dictionary": DictionaryKind(column.dictionary or "").label,
                         "field": name,
                     }
                 )

@@ -167,7 +167,7 @@ def import_upload(request: HttpRequest, entity: str) -> HttpResponse:
     if request.method == "POST" and declared_too_large(request.META):
         return _upload_page(request, spec, _refused_upload(spec, request))
     limit = ImportSizeLimitHandler(request)
-    request.upload_handlers.insert(0, limit)
+    request.upload_handlers = [limit, *request.upload_handlers]
     return _import_upload(request, spec, limit)
 
 
