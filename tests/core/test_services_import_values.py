@@ -78,7 +78,7 @@ def test_the_counts_stop_at_the_cap_and_say_how_many_rows_are_left(org, monkeypa
     assert (region.others, region.truncated) == (3, True)
 
 
-def test_the_file_is_read_once_per_column_mapping(org, django_assert_num_queries):
+def test_the_file_is_read_once_per_column_mapping(org):
     job = _job(org["admin"], "region_probe", REGION_ROWS)
     import_job_values(actor=org["admin"], job=job)
     job.refresh_from_db()
