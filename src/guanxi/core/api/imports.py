@@ -80,6 +80,9 @@ class EntityImportJobSerializer(serializers.ModelSerializer):
     )
     warnings = serializers.IntegerField(source="warning_count", read_only=True)
     mapping = serializers.DictField(child=serializers.CharField(), read_only=True)
+    value_mapping = serializers.DictField(
+        read_only=True, help_text="{field: {value: target}} of the value step (…/values/)."
+    )
     kinds = EntityImportKindSerializer(source="kind_counts", many=True, read_only=True)
     report = EntityImportFindingSerializer(
         many=True, read_only=True, help_text="The first findings; the report.xlsx has them all."
@@ -105,6 +108,8 @@ class EntityImportJobSerializer(serializers.ModelSerializer):
             "warnings",
             "kinds",
             "mapping",
+            "value_mapping",
+            "profile_name",
             "error",
             "report",
         ]
