@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -35,10 +35,16 @@ from guanxi.core.api.import_duplicates import (
     EntityImportDuplicatesSerializer,
     duplicates_given,
 )
+from guanxi.core.api.import_values import value_views
 from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
 from guanxi.core.imports.duplicates import CHOICE_VALUES, NOT_UPDATABLE
-from guanxi.core.imports.readers import MAX_IMPORT_BYTES
+from guanxi.core.imports.limits import (
+    ImportSizeLimitHandler,
+    declared_too_large,
+    too_large_message,
+)
+from guanxi.core.imports.readers import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from guanxi.core.imports.registry import Importer, importers
 from guanxi.core.models import ImportJob
 from guanxi.core.selectors import imports as selectors_imports
@@ -90,6 +96,9 @@ class EntityImportJobSerializer(serializers.ModelSerializer):
     )
     warnings = serializers.IntegerField(source="warning_count", read_only=True)
     mapping = serializers.DictField(child=serializers.CharField(), read_only=True)
+    value_mapping = serializers.DictField(
+        read_only=True, help_text="{field: {value: target}} of the value step (…/values/)."
+    )
     kinds = EntityImportKindSerializer(source="kind_counts", many=True, read_only=True)
     report = EntityImportFindingSerializer(
         many=True, read_only=True, help_text="The first findings; the report.xlsx has them all."
@@ -119,6 +128,8 @@ class EntityImportJobSerializer(serializers.ModelSerializer):
             "warnings",
             "kinds",
             "mapping",
+            "value_mapping",
+            "profile_name",
             "error",
             "report",
             "duplicates",
@@ -129,7 +140,15 @@ class EntityImportJobSerializer(serializers.ModelSerializer):
 
 class EntityImportCreateSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text=f"CSV (UTF-8 or GBK) or xlsx, at most {MAX_IMPORT_BYTES} bytes."
+        help_text=f"CSV (UTF-8 or GBK) or xlsx, at most {MAX_IMPORT_BYTES} bytes "
+        f"({MAX_IMPORT_BYTES // (1024 * 1024)} MB) and {MAX_IMPORT_ROWS} rows; a larger body "
+        "is refused (400 on ``file``) before it is read."
+    )
+    profile = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="An import profile's id, a preset's key (``salesforce``…), or ``auto`` for "
+        "the profile whose headers match the file; ignored when ``mapping`` is given.",
     )
     mapping = serializers.CharField(
         required=False, help_text='JSON object from header to field, e.g. {"姓名": "name"}.'
@@ -172,6 +191,12 @@ class _EntityImportView(UserLanguageMixin, APIView):
     permission_classes = [IsAuthenticated]
 
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        # Before authentication: a session's CSRF check would read the whole body first.
+        if request.method == "POST" and declared_too_large(request.META):
+            raise ValidationError({"file": [too_large_message()]})
+        self.size_limit = ImportSizeLimitHandler(request._request)
+        handlers = request._request.upload_handlers
+        request._request.upload_handlers = [self.size_limit, *handlers]
         super().initial(request, *args, **kwargs)
         if not request.user.has_perm(self.spec.permission):
             raise PermissionDenied(
@@ -218,7 +243,10 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
             },
         )
         def post(self, request: Any) -> Response:
-            serializer = EntityImportCreateSerializer(data=request.data)
+            payload = request.data
+            if self.size_limit.exceeded:
+                raise ValidationError({"file": [too_large_message()]})
+            serializer = EntityImportCreateSerializer(data=payload)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
             job = services_imports.import_job_create(
@@ -228,6 +256,7 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
                 mapping=data.get("mapping"),
                 mode=data["mode"],
                 duplicates=duplicates_given(request, required=False),
+                profile=data.get("profile") or "",
             )
             job = services_imports.import_job_validate(
                 actor=request.user, job=job, then_commit=not data["dry_run"]
@@ -341,6 +370,7 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
             Report.as_view(),
             name=f"{name}-report",
         ),
+        *value_views(spec, _EntityImportView, ID_PARAMETER),
     ]
 
 

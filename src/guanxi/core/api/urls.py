@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from guanxi.core.api.access_log import AccessLogViewSet
 from guanxi.core.api.dictionaries import DictionaryEntryViewSet
+from guanxi.core.api.import_profiles import ImportProfileViewSet
 from guanxi.core.api.imports import import_api_urlpatterns
 from guanxi.core.api.list_views import SavedListViewViewSet
 from guanxi.core.api.search import GlobalSearchView
@@ -15,6 +16,7 @@ router = SimpleRouter()
 router.register("dictionaries", DictionaryEntryViewSet, basename="api-dictionary")
 router.register("audit/access", AccessLogViewSet, basename="api-access-log")
 router.register("list-views", SavedListViewViewSet, basename="api-list-view")
+router.register("import-profiles", ImportProfileViewSet, basename="api-import-profile")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -12,7 +12,7 @@ from guanxi.core.models.base import (
 )
 from guanxi.core.models.company import CompanyProfile
 from guanxi.core.models.idempotency import IdempotencyKey
-from guanxi.core.models.imports import ImportJob
+from guanxi.core.models.imports import ImportJob, ImportProfile
 from guanxi.core.models.list_views import SavedListView
 
 __all__ = [
@@ -28,4 +28,5 @@ __all__ = [
     "IdempotencyKey",
     "SavedListView",
     "ImportJob",
+    "ImportProfile",
 ]

@@ -77,6 +77,13 @@ class ImportJob(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(max_length=64, editable=False)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    # {field: {cell text: target}} chosen in the value-mapping step: an entry or user pk, a
+    # choice value, or "" for "leave empty" (see guanxi.core.imports.distinct).
+    value_mapping = models.JSONField(_("value mapping"), default=dict, blank=True)
+    # The distinct values of the mapped columns, counted once per column mapping (a cache).
+    value_counts = models.JSONField(default=dict, blank=True, editable=False)
+    # The import profile (or preset) whose mapping the job started from, by name.
+    profile_name = models.CharField(_("import profile"), max_length=120, blank=True)
     mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default=Mode.VALID_ROWS)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.UPLOADED
@@ -127,3 +134,50 @@ class ImportJob(models.Model):
     @property
     def progress(self) -> int:
         return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class ImportProfile(models.Model):
+    """A saved way to read one kind of file: column mapping and value mapping, re-applied.
+
+    ``columns`` maps folded headers (see ``guanxi.core.imports.mapping.fold``) to field names,
+    so ``Lead Source`` and ``lead_source`` are one header; ``value_mapping`` is the
+    ``{field: {cell text: target}}`` of the value-mapping step. A personal profile is offered
+    to its owner only; a shared one to everyone who imports the entity; only the owner (or an
+    administrator) changes or deletes it. Built-in presets live in code
+    (``guanxi.core.imports.presets``), not in this table.
+    """
+
+    name = models.CharField(_("name"), max_length=80)
+    entity = models.CharField(_("entity"), max_length=40)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique (created_by, entity, name) constraint serves it
+    )
+    shared = models.BooleanField(_("shared with everyone"), default=False)
+    columns = models.JSONField(_("column mapping"), default=dict, blank=True)
+    value_mapping = models.JSONField(_("value mapping"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects: "models.Manager[ImportProfile]" = models.Manager()
+
+    class Meta:
+        verbose_name = _("import profile")
+        verbose_name_plural = _("import profiles")
+        ordering = ["entity", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "entity", "name"], name="import_profile_unique_name"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["entity"], condition=models.Q(shared=True), name="import_profile_shared"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

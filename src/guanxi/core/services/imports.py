@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from guanxi.core.imports import mapping as mapping_module
 from guanxi.core.imports.duplicates import NOT_UPDATABLE, duplicates_clean
 from guanxi.core.imports.engine import FilePass, PassResult
+from guanxi.core.imports.limits import too_large_message
 from guanxi.core.imports.readers import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
@@ -91,8 +92,10 @@ def import_job_create(
     mapping: dict[str, str] | None = None,
     mode: str = ImportJob.Mode.VALID_ROWS,
     duplicates: dict[str, Any] | None = None,
+    profile: str = "",
 ) -> ImportJob:
-    """Store ``upload`` as a new job of ``entity`` with ``mapping`` or one guessed, and the
+    """Store ``upload`` as a new job of ``entity`` with ``mapping``, or the one of the import
+    profile ``profile`` (an id, a preset's key or ``auto``), or one guessed, and the
     ``duplicates`` policy given (skip them by default)."""
     spec = importer_require(actor=actor, entity=entity)
     if upload is None:
@@ -100,12 +103,7 @@ def import_job_create(
     if mode not in ImportJob.Mode.values:
         raise ValidationError({"mode": _("Choose how rows with errors are handled.")})
     if (upload.size or 0) > MAX_IMPORT_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is larger than %(size)d MB.")
-                % {"size": MAX_IMPORT_BYTES // (1024 * 1024)}
-            }
-        )
+        raise ValidationError({"file": too_large_message()})
     name = os.path.basename(upload.name or "import.csv")[:255]
     binary = _binary(upload)
     binary.seek(0)
@@ -120,17 +118,27 @@ def import_job_create(
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
-    chosen = (
-        _mapping(spec, mapping, headers)
-        if mapping
-        else mapping_module.guess_mapping(headers, spec.field_table())
+    # The profiles' module imports this one.
+    from guanxi.core.services.import_profiles import profile_apply, profile_choose
+
+    applied = (
+        None if mapping else profile_choose(actor=actor, spec=spec, key=profile, headers=headers)
     )
+    value_mapping: dict[str, Any] = {}
+    if mapping:
+        chosen = _mapping(spec, mapping, headers)
+    elif applied is not None:
+        chosen, value_mapping = profile_apply(spec, applied, headers)
+    else:
+        chosen = mapping_module.guess_mapping(headers, spec.field_table())
     job = ImportJob(
         entity=spec.entity,
         created_by=actor,
         file_name=name,
         sha256=digest.hexdigest(),
         mapping=chosen,
+        value_mapping=value_mapping,
+        profile_name=applied.name if applied is not None else "",
         mode=mode,
         total_rows=rows,
     )
@@ -294,6 +302,7 @@ def _pass(job: ImportJob, *, dry_run: bool) -> PassResult:
         actor=job.created_by,
         mapping=job.mapping,
         duplicates=job.duplicates,
+        value_mapping=job.value_mapping,
     )
 
     def progress(processed: int) -> None:

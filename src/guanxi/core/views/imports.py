@@ -21,19 +21,31 @@ from django.urls import URLPattern, path, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
 from guanxi.core.export import content_disposition
 from guanxi.core.forms.dictionaries import apply_validation_error
+from guanxi.core.forms.import_values import ImportProfileForm
 from guanxi.core.htmx import is_partial
+from guanxi.core.imports.distinct import value_columns
 from guanxi.core.imports.duplicates import CHOICES as DUPLICATE_CHOICES
 from guanxi.core.imports.duplicates import NOT_UPDATABLE, DuplicatePolicy, choice_label
-from guanxi.core.imports.readers import MAX_IMPORT_BYTES
+from guanxi.core.imports.limits import (
+    ImportSizeLimitHandler,
+    declared_too_large,
+    max_megabytes,
+    too_large_message,
+)
+from guanxi.core.imports.readers import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from guanxi.core.imports.registry import Importer, importer_for
 from guanxi.core.models import ImportJob
 from guanxi.core.selectors import imports as selectors_imports
+from guanxi.core.services import import_profiles as services_profiles
+from guanxi.core.services import import_values as services_values
 from guanxi.core.services import imports as services_imports
+from guanxi.core.services.import_profiles import AUTO
 
 RUNNING = (ImportJob.State.VALIDATING, ImportJob.State.IMPORTING)
 MAPPABLE = (ImportJob.State.UPLOADED, ImportJob.State.VALIDATED, ImportJob.State.FAILED)
@@ -48,6 +60,18 @@ class EntityImportUploadForm(forms.Form):
         initial=ImportJob.Mode.VALID_ROWS,
         widget=forms.RadioSelect,
     )
+    profile = forms.ChoiceField(label=gettext_lazy("Import profile"), required=False)
+
+    def __init__(self, *args: Any, profiles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["profile"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (AUTO, _("Automatic: a profile whose headers match the file")),
+            ("", _("None: guess from the headers")),
+            *profiles,
+        ]
+        field.initial = AUTO
 
 
 class EntityImportMappingForm(forms.Form):
@@ -109,35 +133,77 @@ def _context(spec: type[Importer], **extra: Any) -> dict[str, Any]:
             "template_xlsx": _url(spec, "template", "xlsx"),
             "template_csv": _url(spec, "template", "csv"),
             "list": reverse(spec.list_url),
+            "profiles": _url(spec, "profiles"),
         },
+        "max_mb": max_megabytes(),
+        "max_bytes": MAX_IMPORT_BYTES,
+        "max_rows": MAX_IMPORT_ROWS,
         **extra,
     }
 
 
+def _profile_choices(request: HttpRequest, spec: type[Importer]) -> list[tuple[str, str]]:
+    candidates = services_profiles.profile_candidates(actor=request.user, spec=spec)
+    return [
+        (c.key, c.name if not c.preset else _("%(name)s (preset)") % {"name": c.name})
+        for c in candidates
+    ]
+
+
+def _refused_upload(spec: type[Importer], request: HttpRequest) -> EntityImportUploadForm:
+    """The upload form, showing the size refusal on ``file`` (the body was never read)."""
+    form = EntityImportUploadForm(
+        {"mode": ImportJob.Mode.VALID_ROWS}, {}, profiles=_profile_choices(request, spec)
+    )
+    form.is_valid()
+    form.errors.pop("file", None)
+    form.add_error("file", too_large_message())
+    return form
+
+
+@csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest, entity: str) -> HttpResponse:
+    """Refuses a body larger than the limit before reading it (the CSRF check would read it,
+    so it runs after, in :func:`_import_upload`); a body without a length is cut off."""
     spec = _spec(request, entity)
-    form = EntityImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and declared_too_large(request.META):
+        return _upload_page(request, spec, _refused_upload(spec, request))
+    limit = ImportSizeLimitHandler(request)
+    request.upload_handlers = [limit, *request.upload_handlers]
+    return _import_upload(request, spec, limit)
+
+
+@csrf_protect
+def _import_upload(
+    request: HttpRequest, spec: type[Importer], limit: ImportSizeLimitHandler
+) -> HttpResponse:
+    profiles = _profile_choices(request, spec)
+    form = EntityImportUploadForm(request.POST or None, request.FILES or None, profiles=profiles)
+    if limit.exceeded:
+        return _upload_page(request, spec, _refused_upload(spec, request))
     if request.method == "POST" and form.is_valid():
         try:
             job = services_imports.import_job_create(
                 actor=request.user,
-                entity=entity,
+                entity=spec.entity,
                 upload=form.cleaned_data["file"],
                 mode=form.cleaned_data["mode"],
+                profile=form.cleaned_data["profile"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             return redirect(_url(spec, "detail", job.pk))
-    jobs = selectors_imports.import_job_list(actor=request.user, entity=entity)[:20]
-    context = _context(
-        spec,
-        form=form,
-        jobs=[(job, _url(spec, "detail", job.pk)) for job in jobs],
-        max_mb=MAX_IMPORT_BYTES // (1024 * 1024),
-    )
+    return _upload_page(request, spec, form)
+
+
+def _upload_page(
+    request: HttpRequest, spec: type[Importer], form: EntityImportUploadForm
+) -> HttpResponse:
+    jobs = selectors_imports.import_job_list(actor=request.user, entity=spec.entity)[:20]
+    context = _context(spec, form=form, jobs=[(job, _url(spec, "detail", job.pk)) for job in jobs])
     return render(request, "core/imports/upload.html", context, status=400 if form.errors else 200)
 
 
@@ -184,6 +250,8 @@ def _detail(request, spec, job, mapping_form=None, status=200, commit_error="", 
         job=job,
         running=job.state in RUNNING and not job.is_stalled,
         mapping_form=mapping_form,
+        value_columns=value_columns(spec, job.mapping),
+        profile_form=ImportProfileForm() if job.mapping else None,
         commit_error=commit_error,
         job_urls={
             "check": _url(spec, "check", job.pk),
@@ -191,6 +259,8 @@ def _detail(request, spec, job, mapping_form=None, status=200, commit_error="", 
             "progress": _url(spec, "progress", job.pk),
             "report": _url(spec, "report", job.pk),
             "duplicates": _url(spec, "duplicates", job.pk),
+            "values": _url(spec, "values", job.pk),
+            "profile": _url(spec, "profile", job.pk),
         },
         duplicates=_duplicates_context(spec, job)
         if job.state == ImportJob.State.VALIDATED
@@ -220,6 +290,11 @@ def import_check(request: HttpRequest, entity: str, pk: Any) -> HttpResponse:
     form = EntityImportMappingForm(request.POST, spec=spec, headers=headers, mapping=job.mapping)
     if form.is_valid():
         try:
+            if request.POST.get("then") == "values":
+                services_values.import_job_set_mapping(
+                    actor=request.user, job=job, mapping=form.mapping()
+                )
+                return redirect(_url(spec, "values", job.pk))
             services_imports.import_job_validate(
                 actor=request.user, job=job, mapping=form.mapping()
             )
@@ -348,10 +423,16 @@ def import_template(request: HttpRequest, entity: str, fmt: str) -> HttpResponse
 
 def import_urlpatterns(entity: str, prefix: str) -> list[URLPattern]:
     """The import pages of ``entity`` under ``prefix`` (e.g. ``"contacts/import/"``)."""
+    # The value step's views build on this module's helpers.
+    from guanxi.core.views.import_values import import_profile_save, import_profiles, import_values
+
     kwargs = {"entity": entity}
     name = f"{entity}_import"
     return [
         path(prefix, import_upload, kwargs, name=name),
+        path(f"{prefix}profiles/", import_profiles, kwargs, name=f"{name}_profiles"),
+        path(f"{prefix}<uuid:pk>/values/", import_values, kwargs, name=f"{name}_values"),
+        path(f"{prefix}<uuid:pk>/profile/", import_profile_save, kwargs, name=f"{name}_profile"),
         path(f"{prefix}template.<str:fmt>", import_template, kwargs, name=f"{name}_template"),
         path(f"{prefix}<uuid:pk>/", import_detail, kwargs, name=f"{name}_detail"),
         path(f"{prefix}<uuid:pk>/check/", import_check, kwargs, name=f"{name}_check"),
