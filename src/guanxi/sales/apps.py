@@ -26,6 +26,7 @@ class SalesConfig(AppConfig):
         )
         from guanxi.sales import personal_data as sales_personal_data
         from guanxi.sales.importers import ProductImporter
+        from guanxi.sales.importing import DealImporter, LeadImporter, OpportunityImporter
         from guanxi.sales.selectors import pickers as sales_pickers
         from guanxi.sales.selectors import search as sales_search
         from guanxi.sales.selectors.home import sales_home_panel
@@ -35,6 +36,9 @@ class SalesConfig(AppConfig):
         from guanxi.sales.services.pipeline import deals_follow_customer
 
         register(ProductImporter)
+        register(LeadImporter)
+        register(OpportunityImporter)
+        register(DealImporter)
         pickers.register(*sales_pickers.KINDS)
 
         # A customer changing hands takes its open opportunities and deals along.

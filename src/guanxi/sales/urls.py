@@ -110,7 +110,6 @@ urlpatterns += [
 urlpatterns += [
     path("leads/", views_leads.lead_list, name="lead_list"),
     path("leads/new/", views_leads.lead_create, name="lead_create"),
-    path("leads/import/", views_leads.lead_import, name="lead_import"),
     path("leads/web-form/", views_leads.lead_web_form, name="lead_web_form"),
     path("leads/routing/", views_leads.routing_rules, name="lead_routing"),
     path(
@@ -161,5 +160,10 @@ urlpatterns += [
     path("contracts/<int:pk>/pdf/", views_pdf.contract_pdf, name="contract_pdf"),
     path("contracts/<int:pk>/email/", views_pdf.contract_email, name="contract_email"),
 ]
-# Product import 产品导入 (the import framework's shared pages).
-urlpatterns += import_urlpatterns("products", "products/import/")
+# Imports 导入 of products, leads, opportunities and deals (the import framework's shared pages).
+urlpatterns += [
+    *import_urlpatterns("products", "products/import/"),
+    *import_urlpatterns("leads", "leads/import/"),
+    *import_urlpatterns("opportunities", "opportunities/import/"),
+    *import_urlpatterns("deals", "deals/import/"),
+]

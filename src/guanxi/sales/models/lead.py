@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 from guanxi.customers.models import Customer
 
 
@@ -82,6 +83,7 @@ class Lead(BaseModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    external_ref = external_ref_field()
 
     scope_fields = ("owner",)
 
@@ -95,6 +97,7 @@ class Lead(BaseModel):
             models.Index(fields=["status", "-created_at"], name="lead_status_recent"),
         ]
         permissions = [("manage_lead_routing", _("Edit the lead routing rules"))]
+        constraints = [external_ref_constraint("lead_external_ref_unique")]
 
     def __str__(self) -> str:
         return f"{self.name} · {self.company}" if self.company else self.name

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 from guanxi.customers.models import Contact, Customer
 
 SATISFACTION_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -109,6 +110,7 @@ class ServiceRequest(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    external_ref = external_ref_field()
 
     # The customer's account manager and the assignee both see the request, and so does
     # everyone whose scope covers either (the creator too: who asked on the customer's behalf).
@@ -160,6 +162,7 @@ class ServiceRequest(BaseModel):
                 | models.Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="service_request_satisfaction_1_to_5",
             ),
+            external_ref_constraint("service_request_external_ref_unique"),
         ]
 
     def __str__(self) -> str:
