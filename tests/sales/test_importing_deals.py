@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from guanxi.core.models import DictionaryEntry, DictionaryKind, ImportJob
 from guanxi.customers.models import Customer
-from guanxi.sales.models import Deal, PipelineStage
+from guanxi.sales.models import Deal
 from tests.core.fixtures.imports import (  # noqa: F401
     csv_bytes,
     entity_import_storage,
@@ -35,10 +35,9 @@ HEADERS = [
     "负责人",
     "输单原因",
     "成交日期",
-    "商机编号",
+    "外部编号",
     "创建时间",
 ]
-HEADERS[9] = "外部编号"
 
 
 @pytest.fixture
