@@ -1,0 +1,166 @@
+"""Opportunity import 销售机会导入: Chinese headers, an optional customer named by the external id
+of an earlier customer import (a prospect name otherwise), the assignee by display name
+(assigned as a supervisor would), dates kept, idempotent re-import, duplicates, errors naming
+the column, scope, the page and the API."""
+
+from datetime import date, datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from guanxi.core.models import ImportJob
+from guanxi.customers.models import Customer
+from guanxi.sales.models import Opportunity
+from tests.core.fixtures.dictionaries import dictionary
+from tests.core.fixtures.imports import (  # noqa: F401
+    csv_bytes,
+    entity_import_storage,
+    report_rows,
+    run_import,
+    upload,
+)
+from tests.customers.fixtures.customers import CustomerFactory
+from tests.customers.fixtures.imports import import_storage  # noqa: F401
+from tests.sales.fixtures.imports import import_customers
+
+pytestmark = pytest.mark.usefixtures("entity_import_storage", "import_storage")
+
+HEADERS = [
+    "客户名称",
+    "潜在客户",
+    "机会名称",
+    "赢率",
+    "机会来源",
+    "预计金额",
+    "预计成交日期",
+    "负责人",
+    "外部编号",
+    "创建时间",
+]
+
+
+def row(customer="", prospect="新茶客", summary="礼盒采购", probability="30", **extra):
+    cells = {"source": "", "amount": "", "close": "", "owner": "", "ref": "", "created": ""}
+    cells.update(extra)
+    return [customer, prospect, summary, probability, *cells.values()]
+
+
+def test_an_opportunity_names_an_imported_customer_and_is_assigned(org):
+    import_customers(
+        org["supervisor"],
+        [["客户名称", "外部编号", "客户经理"], ["西湖茶社", "SF-A-1", "manager1"]],
+    )
+    job = run_import(
+        org["supervisor"],
+        "opportunities",
+        [
+            HEADERS,
+            row(
+                "SF-A-1",
+                "",
+                source="展会",
+                amount="¥50,000",
+                close="2027-06-30",
+                owner="刘洋",
+                ref="SF-O-1",
+                created="2021-09-01 14:00",
+            ),
+        ],
+    )
+    assert job.state == ImportJob.State.DONE and job.created_count == 1, job.report
+    opportunity = Opportunity.objects.get(external_ref="SF-O-1")
+    assert opportunity.customer == Customer.objects.get(external_ref="SF-A-1")
+    assert opportunity.prospect_name == "西湖茶社"  # no other name given: the customer's
+    assert opportunity.source == dictionary("source", "exhibition")
+    assert opportunity.expected_amount == 50000
+    assert opportunity.expected_close_date == date(2027, 6, 30)
+    assert opportunity.status == Opportunity.Status.ASSIGNED
+    assert (opportunity.assigned_to, opportunity.assigned_by) == (
+        org["manager2"],
+        org["supervisor"],
+    )
+    assert timezone.localtime(opportunity.created_at).replace(tzinfo=None) == datetime(
+        2021, 9, 1, 14
+    )
+
+
+def test_without_a_customer_the_prospect_name_says_who(org, english):
+    job = run_import(
+        org["manager1"],
+        "opportunities",
+        [HEADERS, row(prospect="远山茶庄"), row(prospect="", summary="无名")],
+    )
+    assert (job.created_count, job.error_count) == (1, 1)
+    created = Opportunity.objects.get()
+    assert created.customer is None and created.status == Opportunity.Status.UNASSIGNED
+    assert created.created_by == org["manager1"]
+    assert job.kind_counts[0]["column"] == "潜在客户"
+
+
+def test_reimport_is_idempotent_and_a_repeat_is_a_duplicate(org):
+    rows = [HEADERS, row(ref="O-1"), row(summary="第二单", close="2027-01-01")]
+    assert run_import(org["manager1"], "opportunities", rows).created_count == 2
+    again = run_import(org["manager1"], "opportunities", rows)
+    assert (again.created_count, again.updated_count, again.skipped_count) == (0, 0, 2)
+    rows[1] = row(ref="O-1", probability="60")
+    changed = run_import(org["manager1"], "opportunities", rows)
+    assert changed.updated_count == 1
+    assert Opportunity.objects.get(external_ref="O-1").probability == 60
+    assert Opportunity.objects.count() == 2
+
+
+def test_bad_values_are_row_errors_naming_their_column(org, english):
+    job = run_import(
+        org["supervisor"],
+        "opportunities",
+        [
+            [*HEADERS, "状态"],
+            [*row(probability="高"), ""],
+            [*row(probability="150"), ""],
+            [*row(source="火星"), ""],
+            [*row(), "开发成功"],
+            [*row(), "Assigned"],
+        ],
+    )
+    assert job.created_count == 0 and job.error_count == 5
+    columns = [(k["kind"], k["column"]) for k in job.kind_counts]
+    assert ("invalid", "赢率") in columns and ("invalid", "机会来源") in columns
+    assert ("refused", "赢率") in columns  # 150 %: the model's own check
+    assert ("refused", "状态") in columns and ("required", "负责人") in columns
+    lines = report_rows(job.report_file.read())
+    assert "“高” is not a whole number." in lines[1][-1]
+
+
+def test_only_a_supervisor_assigns_and_a_manager_sees_only_their_customers(org, english):
+    CustomerFactory(owner=org["manager2"], code="KH-O-2")
+    mine = CustomerFactory(owner=org["manager1"], code="KH-O-1")
+    job = run_import(
+        org["manager1"],
+        "opportunities",
+        [HEADERS, row("KH-O-2"), row("KH-O-1", owner="manager1"), row("KH-O-1", summary="自有")],
+    )
+    assert (job.created_count, job.error_count) == (1, 2)
+    kinds = {(k["kind"], k["column"]) for k in job.kind_counts}
+    assert ("not_found", "客户名称") in kinds and ("refused", "") in kinds
+    assert Opportunity.objects.get().customer == mine
+
+
+def test_the_page_is_linked_from_the_list_and_the_api_round_trip(org, login, api):
+    url = reverse("sales:opportunities_import")
+    assert url == "/sales/opportunities/import/"
+    assert url in login("manager1").get(reverse("sales:opportunity_list")).content.decode()
+    client = api("manager1")
+    created = client.post(
+        "/api/opportunities/import/",
+        {"file": upload(csv_bytes([HEADERS, row(ref="API-O")]), "o.csv")},
+        format="multipart",
+    )
+    assert created.status_code == 201, created.content
+    job_id = created.json()["id"]
+    assert client.post(f"/api/opportunities/import/{job_id}/commit/").json()["state"] == "done"
+    opportunity = Opportunity.objects.get(external_ref="API-O")
+    body = client.get(f"/api/opportunities/{opportunity.pk}/").json()
+    assert body["external_ref"] == "API-O"
+    page = login("manager1").get(opportunity.get_absolute_url()).content.decode()
+    assert 'data-field="external_ref">API-O<' in page
