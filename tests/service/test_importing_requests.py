@@ -152,13 +152,19 @@ def test_future_dates_and_bad_values_are_row_errors_naming_the_column(org, accou
 
 
 def test_reimport_is_idempotent_and_a_repeat_is_a_duplicate(org, account):
-    rows = [HEADERS, row(ref="R-1"), row(summary="无编号", reported="2023-05-05 10:00")]
-    assert run_import(org["manager1"], "service-requests", rows).created_count == 2
+    rows = [
+        HEADERS,
+        row(ref="R-1"),
+        row(summary="无编号", reported="2023-05-05 10:00"),
+        row(summary="无日期"),
+    ]
+    assert run_import(org["manager1"], "service-requests", rows).created_count == 3
     again = run_import(org["manager1"], "service-requests", rows)
-    assert (again.created_count, again.updated_count, again.skipped_count) == (0, 0, 2)
+    assert (again.created_count, again.updated_count, again.skipped_count) == (0, 0, 3)
+    assert {k["kind"] for k in again.kind_counts} == {"present"}
     rows[1] = row(ref="R-1", summary="茶叶受潮（第二批）")
     assert run_import(org["manager1"], "service-requests", rows).updated_count == 1
-    assert ServiceRequest.objects.count() == 2
+    assert ServiceRequest.objects.count() == 3
 
 
 def test_a_manager_cannot_file_for_another_managers_customer(org, account):

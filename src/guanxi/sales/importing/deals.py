@@ -154,9 +154,9 @@ class DealImporter(Importer):
         texts = [row for row in rows if row.values.get("stage")]
         if texts:
             stages: dict[str, PipelineStage] = {}
-            for stage in PipelineStage.objects.order_by("order", "id"):
-                for key in (stage.name_zh, stage.name_en, str(stage.pk)):
-                    stages.setdefault(fold(key), stage)
+            for each in PipelineStage.objects.order_by("order", "id"):
+                for key in (each.name_zh, each.name_en):
+                    stages.setdefault(fold(key), each)
             for row in texts:
                 stage = stages.get(fold(row.values["stage"]))
                 if stage is None:

@@ -188,20 +188,22 @@ class ServiceRequestImporter(Importer):
         users_find(rows, "assigned_to")
 
     def natural_match(self, rows: list[ImportRow]) -> None:
-        """Without an external id, a request of the same customer, summary and reporting time
-        is present: the row is skipped unless the user chooses otherwise."""
+        """Without an external id, a request of the same customer and summary reported at the
+        same time (or, without a reporting time, with the same text) is present: the row is
+        skipped unless the user chooses otherwise."""
         keyed = [r for r in rows if not r.values.get("external_ref") and "customer" in r.related]
         if not keyed:
             return
-        present = {
-            (request.customer_id, request.summary, request.created_at): request
-            for request in ServiceRequest.objects.filter(
-                customer_id__in={r.related["customer"].pk for r in keyed},
-                summary__in={r.values["summary"] for r in keyed},
-            )
-        }
+        present: dict[tuple[Any, ...], ServiceRequest] = {}
+        for request in ServiceRequest.objects.filter(
+            customer_id__in={r.related["customer"].pk for r in keyed},
+            summary__in={r.values["summary"] for r in keyed},
+        ):
+            present[(request.customer_id, request.summary, request.created_at)] = request
+            present.setdefault((request.customer_id, request.summary, request.request), request)
         for row in keyed:
-            key = (row.related["customer"].pk, row.values["summary"], row.values.get("created_at"))
+            reported = row.values.get("created_at") or row.values.get("request")
+            key = (row.related["customer"].pk, row.values["summary"], reported)
             if key in present:
                 row.mark_duplicate(
                     present[key],
