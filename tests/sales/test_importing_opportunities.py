@@ -7,8 +7,10 @@ from datetime import date, datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from guanxi.core.imports.mapping import guess_mapping
+from guanxi.core.imports.registry import importer_for
 from guanxi.core.models import ImportJob
 from guanxi.customers.models import Customer
 from guanxi.sales.models import Opportunity
@@ -150,6 +152,8 @@ def test_the_page_is_linked_from_the_list_and_the_api_round_trip(org, login, api
     url = reverse("sales:opportunities_import")
     assert url == "/sales/opportunities/import/"
     assert url in login("manager1").get(reverse("sales:opportunity_list")).content.decode()
+    template = login("manager1").get(url + "template.csv").content.decode("utf-8-sig")
+    assert template.splitlines()[0].split(",")[0] == "客户"
     client = api("manager1")
     created = client.post(
         "/api/opportunities/import/",
@@ -164,3 +168,13 @@ def test_the_page_is_linked_from_the_list_and_the_api_round_trip(org, login, api
     assert body["external_ref"] == "API-O"
     page = login("manager1").get(opportunity.get_absolute_url()).content.decode()
     assert 'data-field="external_ref">API-O<' in page
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("entity", ["leads", "opportunities", "deals", "service-requests"])
+def test_a_filled_in_template_maps_back_to_its_columns(entity, language):
+    spec = importer_for(entity)
+    with translation.override(language):
+        headers = [str(column.label) for column in spec.all_columns()]
+        mapping = guess_mapping(headers, spec.field_table())
+    assert [mapping.get(header) for header in headers] == [c.name for c in spec.all_columns()]

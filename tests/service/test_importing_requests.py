@@ -182,6 +182,8 @@ def test_the_page_is_linked_from_the_list_and_the_api_round_trip(org, account, l
     url = reverse("service:service-requests_import")
     assert url == "/service/requests/import/"
     assert url in login("manager1").get(reverse("service:request_list")).content.decode()
+    page = login("manager1").get(url).content.decode()
+    assert "/service/requests/import/template.xlsx" in page
     client = api("manager1")
     created = client.post(
         "/api/service-requests/import/",

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from guanxi.core.imports.registry import (
     CHOICE,
@@ -57,7 +57,8 @@ class OpportunityImporter(Importer):
         replace(CUSTOMER_COLUMN, required=False),
         Column(
             "prospect_name",
-            gettext_lazy("Prospect name"),
+            # Not "客户名称" (the prospect name's label elsewhere): that header names the customer.
+            pgettext_lazy("import column", "Prospect name"),
             synonyms=(
                 "潜在客户",
                 "潜在客户名称",
