@@ -172,7 +172,7 @@ def test_bad_values_are_row_errors_naming_their_column(org, account, english):
     assert job.created_count == 0 and job.error_count == 4
     lines = report_rows(job.report_file.read())
     assert (
-        "No pipeline stage “火星阶段”." in lines[1][-1]
+        "“火星阶段” is not a valid choice." in lines[1][-1]
         and "“很多” is not a number." in lines[1][-1]
     )
     assert "No customer “KH-NONE” that you may see" in lines[2][-1]
@@ -181,7 +181,7 @@ def test_bad_values_are_row_errors_naming_their_column(org, account, english):
     assert "Enter an amount of zero or more." in lines[4][-1]
     columns = {(k["kind"], k["column"]) for k in job.kind_counts}
     assert {
-        ("not_found", "销售阶段"),
+        ("invalid", "销售阶段"),
         ("invalid", "预计金额"),
         ("not_found", "客户名称"),
         ("future", "成交日期"),

@@ -1,10 +1,10 @@
 """The deal importer 商机导入: a deal names its customer and its pipeline stage by source id.
 
 The customer is found by code, external id or exact name among the customers the importer may
-see; the stage by its Chinese or English name. Each row is created by
-:func:`services.pipeline.deal_create` (the owner, lost-reason and scope rules apply), a changed
-stage moves it through :func:`services.pipeline.deal_move`; the date a deal was won or lost
-is kept from the file.
+see; the stage by its Chinese or English name (or as mapped in the value-mapping step). Each
+row is created by :func:`services.pipeline.deal_create` (the owner, lost-reason and scope
+rules apply), a changed stage moves it through :func:`services.pipeline.deal_move`; the date
+a deal was won or lost is kept from the file.
 """
 
 from typing import Any
@@ -13,15 +13,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guanxi.core.imports.mapping import fold
 from guanxi.core.imports.registry import (
+    CHOICE,
     CREATED,
     DATE,
     DECIMAL,
     DICT,
     INT,
     OWNER,
-    REF,
     UNCHANGED,
     UPDATED,
     Column,
@@ -81,6 +80,27 @@ CLOSE_DATE_SYNONYMS = (
 LOST_REASON_SYNONYMS = ("输单原因", "丢单原因", "失败原因", "lostreason", "reasonlost")
 
 
+class _StageName:
+    """A stage's name in the active language, as the label of a choice."""
+
+    def __init__(self, stage: PipelineStage) -> None:
+        self.stage = stage
+
+    def __str__(self) -> str:
+        return self.stage.label
+
+
+class StageChoices:
+    """The pipeline stages as the choices of a CHOICE column, so a file's stage names are
+    matched (Chinese or English name) and mapped in the value-mapping step like any status:
+    values are stage ids, read when an import starts (stages are edited by administrators)."""
+
+    @property
+    def choices(self) -> list[tuple[str, _StageName]]:
+        stages = PipelineStage.objects.order_by("order", "id")
+        return [(str(stage.pk), _StageName(stage)) for stage in stages]
+
+
 class DealImporter(Importer):
     """Deals 商机: what a customer may buy, in which stage, worth how much, closing when."""
 
@@ -99,8 +119,10 @@ class DealImporter(Importer):
         Column(
             "stage",
             gettext_lazy("Stage"),
-            REF,
+            CHOICE,
             ("销售阶段", "阶段", "商机阶段", "stage", "dealstage", "salesstage"),
+            # Not a TextChoices, but read the same way (``.choices``): see StageChoices.
+            choices=StageChoices(),  # type: ignore[arg-type]
         ),
         Column("amount", gettext_lazy("Amount"), DECIMAL, AMOUNT_SYNONYMS, required=True),
         Column("probability", gettext_lazy("Probability (%)"), INT, PROBABILITY_SYNONYMS),
@@ -151,20 +173,15 @@ class DealImporter(Importer):
         )
         customers_find(self.actor, rows)
         users_find(rows, "owner")
-        texts = [row for row in rows if row.values.get("stage")]
-        if texts:
-            stages: dict[str, PipelineStage] = {}
-            for each in PipelineStage.objects.order_by("order", "id"):
-                for key in (each.name_zh, each.name_en):
-                    stages.setdefault(fold(key), each)
-            for row in texts:
-                stage = stages.get(fold(row.values["stage"]))
-                if stage is None:
-                    row.error(
-                        "stage",
-                        _("No pipeline stage “%(value)s”.") % {"value": row.values["stage"]},
-                        "not_found",
-                    )
+        chosen = {row.values["stage"] for row in rows if row.values.get("stage")}
+        if chosen:
+            stages = PipelineStage.objects.in_bulk([int(pk) for pk in chosen])
+            for row in rows:
+                if not row.values.get("stage"):
+                    continue
+                stage = stages.get(int(row.values["stage"]))
+                if stage is None:  # deleted since the import started
+                    row.error("stage", _("This pipeline stage was deleted."), "not_found")
                 else:
                     row.related["stage"] = stage
 
