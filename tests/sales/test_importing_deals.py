@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from guanxi.core.imports.registry import ImportRow
 from guanxi.core.models import DictionaryEntry, DictionaryKind, ImportJob
 from guanxi.customers.models import Customer
-from guanxi.sales.models import Deal
+from guanxi.sales.importing.deals import DealImporter
+from guanxi.sales.models import Deal, PipelineStage
 from tests.core.fixtures.imports import (  # noqa: F401
     csv_bytes,
     entity_import_storage,
@@ -228,3 +230,30 @@ def test_the_import_is_in_the_schema(openapi_schema):
         assert "post" in paths[f"/api/{prefix}/import/"]
         assert "post" in paths[f"/api/{prefix}/import/{{id}}/commit/"]
         assert "get" in paths[f"/api/{prefix}/import/{{id}}/report.xlsx"]
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_a_batch_is_looked_up_in_a_fixed_number_of_queries(
+    org, account, count, django_assert_max_num_queries
+):
+    stage = PipelineStage.objects.get(name_zh="商务谈判")
+    rows = [
+        ImportRow(
+            number=index + 2,
+            cells=[],
+            values={
+                "customer": "CRM-C-1",
+                "title": f"商机{index}",
+                "stage": str(stage.pk),
+                "owner": org["manager1"].pk,
+            },
+        )
+        for index in range(count)
+    ]
+    importer = DealImporter(actor=org["manager1"])
+    # The scope of the importer is read once; then one query per kind of record.
+    with django_assert_max_num_queries(8):
+        importer.prepare(rows)
+        importer.natural_match(rows)
+    assert all(row.related["customer"] == account for row in rows)
+    assert all(row.related["stage"] == stage and not row.failed for row in rows)

@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from guanxi.core.imports.registry import ImportRow
 from guanxi.core.models import ImportJob
+from guanxi.service.importing.requests import ServiceRequestImporter
 from guanxi.service.models import ServiceRequest
 from tests.core.fixtures.dictionaries import dictionary
 from tests.core.fixtures.imports import (  # noqa: F401
@@ -203,3 +205,28 @@ def test_the_page_is_linked_from_the_list_and_the_api_round_trip(org, account, l
     assert report.status_code == 200 and report["Content-Type"].startswith(
         "application/vnd.openxmlformats"
     )
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_a_batch_is_looked_up_in_a_fixed_number_of_queries(
+    org, account, count, django_assert_max_num_queries
+):
+    rows = [
+        ImportRow(
+            number=index + 2,
+            cells=[],
+            values={
+                "customer": "KH-S-1",
+                "contact": "陈静",
+                "summary": f"请求{index}",
+                "assigned_to": org["manager1"].pk,
+            },
+        )
+        for index in range(count)
+    ]
+    importer = ServiceRequestImporter(actor=org["supervisor"])
+    # The supervisor's scope (their team) is read once; then one query per kind of record.
+    with django_assert_max_num_queries(10):
+        importer.prepare(rows)
+        importer.natural_match(rows)
+    assert all(row.related["contact"].name == "陈静" and not row.failed for row in rows)
