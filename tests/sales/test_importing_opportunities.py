@@ -87,6 +87,36 @@ def test_an_opportunity_names_an_imported_customer_and_is_assigned(org):
     )
 
 
+def test_a_lost_opportunity_keeps_its_reason_and_date(org, english):
+    headers = [*HEADERS, "状态", "失败原因", "失败说明", "关闭时间"]
+    lost = ["开发失败", "价格过高", "预算砍掉", "2022-08-09 16:00"]
+    job = run_import(
+        org["supervisor"],
+        "opportunities",
+        [
+            headers,
+            [*row(owner="张伟", ref="LOST-1"), *lost],
+            [*row(summary="无原因", owner="张伟"), "lost", "", "", ""],
+            [*row(summary="未来", owner="张伟"), "lost", "price", "", "2999-01-01"],
+        ],
+    )
+    assert (job.created_count, job.error_count) == (1, 2), job.report
+    opportunity = Opportunity.objects.get(external_ref="LOST-1")
+    assert opportunity.status == Opportunity.Status.LOST
+    assert opportunity.assigned_to == org["manager1"]
+    assert opportunity.lost_reason == dictionary("lost_reason", "price")
+    assert opportunity.lost_details == "预算砍掉"
+    assert timezone.localtime(opportunity.closed_at).replace(tzinfo=None) == datetime(
+        2022, 8, 9, 16
+    )
+    kinds = {(k["kind"], k["column"]) for k in job.kind_counts}
+    assert {("required", "失败原因"), ("future", "关闭时间")} <= kinds
+    again = run_import(
+        org["supervisor"], "opportunities", [headers, [*row(owner="张伟", ref="LOST-1"), *lost]]
+    )
+    assert (again.created_count, again.updated_count, again.skipped_count) == (0, 0, 1)
+
+
 def test_without_a_customer_the_prospect_name_says_who(org, english):
     job = run_import(
         org["manager1"],

@@ -5,8 +5,9 @@ A row may name an existing customer (code, external id or exact name, among thos
 importer may see); without one, the prospect's name says who it is. Each row is created by
 :func:`services.opportunities.opportunity_create` (unassigned), then given to the account
 manager the file names through :func:`services.opportunities.opportunity_assign` — a
-supervisor's right, as on the page. Finished opportunities are not imported: their story goes
-on as customers and deals, which have their own imports.
+supervisor's right, as on the page; a lost one is then recorded as lost with its reason and
+date (:func:`services.opportunity_history.opportunity_history_record`). Won opportunities are
+not imported: their story goes on as customers and deals, which have their own imports.
 """
 
 from dataclasses import replace
@@ -20,6 +21,7 @@ from guanxi.core.imports.registry import (
     CHOICE,
     CREATED,
     DATE,
+    DATETIME,
     DECIMAL,
     DICT,
     INT,
@@ -30,7 +32,7 @@ from guanxi.core.imports.registry import (
     Importer,
     ImportRow,
 )
-from guanxi.core.imports.rows import users_find
+from guanxi.core.imports.rows import past_dates_check, users_find
 from guanxi.core.models import DictionaryKind
 from guanxi.core.phones import phone_fields_normalise
 from guanxi.core.scoping import scope_queryset
@@ -39,8 +41,10 @@ from guanxi.sales import rules
 from guanxi.sales.importing.deals import AMOUNT_SYNONYMS, CLOSE_DATE_SYNONYMS, PROBABILITY_SYNONYMS
 from guanxi.sales.models import Opportunity
 from guanxi.sales.services import opportunities as services_opportunities
+from guanxi.sales.services import opportunity_history as services_history
 
 _PHONE_LABEL = gettext_lazy("contact phone")
+Status = Opportunity.Status
 
 
 class OpportunityImporter(Importer):
@@ -131,6 +135,24 @@ class OpportunityImporter(Importer):
             choices=Opportunity.Status,
         ),
         Column(
+            "lost_reason",
+            gettext_lazy("Lost reason"),
+            DICT,
+            ("失败原因", "输单原因", "丢单原因", "关闭原因", "lostreason", "reasonlost"),
+            dictionary=DictionaryKind.LOST_REASON,
+        ),
+        Column(
+            "lost_details",
+            gettext_lazy("Lost reason details"),
+            synonyms=("失败说明", "失败原因说明", "lostdetails", "lostdescription"),
+        ),
+        Column(
+            "closed_at",
+            gettext_lazy("Closed at"),
+            DATETIME,
+            ("关闭时间", "关闭日期", "结束时间", "closedat", "closeddate", "actualclosedate"),
+        ),
+        Column(
             "assigned_to",
             gettext_lazy("Assigned to"),
             OWNER,
@@ -153,20 +175,27 @@ class OpportunityImporter(Importer):
         return scope_queryset(queryset, self.actor).select_related("customer")
 
     def prepare(self, rows: list[ImportRow]) -> None:
+        past_dates_check(
+            rows,
+            ["closed_at"],
+            _("The date is in the future: an opportunity is lost in the past."),
+        )
         customers_find(self.actor, rows)
         users_find(rows, "assigned_to")
         for row in rows:
             status = row.values.get("status")
-            if status in Opportunity.CLOSED_STATUSES:
+            if status == Opportunity.Status.WON:
                 row.error(
                     "status",
                     _(
-                        "Finished opportunities are not imported: import what they became "
+                        "Won opportunities are not imported: import what they became "
                         "as customers and deals."
                     ),
                     "refused",
                 )
-            elif status == Opportunity.Status.ASSIGNED and not row.values.get("assigned_to"):
+            elif status == Opportunity.Status.LOST and not row.values.get("lost_reason"):
+                row.error("lost_reason", _("Choose why the development failed."), "required")
+            if status in (Status.ASSIGNED, Status.LOST) and not row.values.get("assigned_to"):
                 row.error(
                     "assigned_to",
                     _("Name the account manager an assigned opportunity is assigned to."),
@@ -234,9 +263,22 @@ class OpportunityImporter(Importer):
                     actor=self.actor, opportunity=opportunity, **changes
                 )
                 outcome = UPDATED
-        if assignee is not None and opportunity.assigned_to_id != assignee.pk:
+        if (
+            assignee is not None
+            and opportunity.assigned_to_id != assignee.pk
+            and not opportunity.is_closed
+        ):
             opportunity = services_opportunities.opportunity_assign(
                 actor=self.actor, opportunity=opportunity, assignee=assignee
+            )
+            outcome = outcome if outcome == CREATED else UPDATED
+        if row.values.get("status") == Status.LOST and not opportunity.is_closed:
+            opportunity = services_history.opportunity_history_record(
+                actor=self.actor,
+                opportunity=opportunity,
+                reason=row.values["lost_reason"],
+                details=row.values.get("lost_details", ""),
+                closed_at=row.values.get("closed_at"),
             )
             outcome = outcome if outcome == CREATED else UPDATED
         return outcome
