@@ -26,6 +26,7 @@ class SalesConfig(AppConfig):
         )
         from guanxi.sales import personal_data as sales_personal_data
         from guanxi.sales.importers import ProductImporter
+        from guanxi.sales.importing import DealImporter, LeadImporter, OpportunityImporter
         from guanxi.sales.importing.contracts import ContractImporter
         from guanxi.sales.importing.orders import OrderImporter
         from guanxi.sales.importing.quotes import QuoteImporter
@@ -43,6 +44,9 @@ class SalesConfig(AppConfig):
         register(QuoteImporter)
         register(ContractImporter)
         register(ReceivableImporter)
+        register(LeadImporter)
+        register(OpportunityImporter)
+        register(DealImporter)
         pickers.register(*sales_pickers.KINDS)
 
         # A customer changing hands takes its open opportunities and deals along.

@@ -126,7 +126,6 @@ urlpatterns += [
         "leads/<int:pk>/inline/source/", views_inline.lead_inline_source, name="inline_lead_source"
     ),
     path("leads/new/", views_leads.lead_create, name="lead_create"),
-    path("leads/import/", views_leads.lead_import, name="lead_import"),
     path("leads/web-form/", views_leads.lead_web_form, name="lead_web_form"),
     path("leads/routing/", views_leads.routing_rules, name="lead_routing"),
     path(
@@ -177,10 +176,13 @@ urlpatterns += [
     path("contracts/<int:pk>/pdf/", views_pdf.contract_pdf, name="contract_pdf"),
     path("contracts/<int:pk>/email/", views_pdf.contract_email, name="contract_email"),
 ]
-# Product import 产品导入 (the import framework's shared pages).
-urlpatterns += import_urlpatterns("products", "products/import/")
-# Order history, quote, contract and receivable imports (the same shared pages).
+# Imports 导入 (the import framework's shared pages): the catalogue, leads, opportunities,
+# deals, order history, quotes, contracts and receivables.
 urlpatterns += [
+    *import_urlpatterns("products", "products/import/"),
+    *import_urlpatterns("leads", "leads/import/"),
+    *import_urlpatterns("opportunities", "opportunities/import/"),
+    *import_urlpatterns("deals", "deals/import/"),
     *import_urlpatterns("orders", "orders/import/"),
     *import_urlpatterns("quotes", "quotes/import/"),
     *import_urlpatterns("contracts", "contracts/import/"),

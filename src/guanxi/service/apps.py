@@ -16,13 +16,16 @@ class ServiceConfig(AppConfig):
         # periodic jobs: the overdue scan, the mailbox poll and surveys (tasks), and the kinds
         # of notification it sends.
         from guanxi.accounts import roles
+        from guanxi.core.imports.registry import register
         from guanxi.customers import personal_data, reassign_hooks
         from guanxi.service import notifications, rules, tasks, timeline  # noqa: F401
         from guanxi.service import personal_data as service_personal_data
+        from guanxi.service.importing.requests import ServiceRequestImporter
         from guanxi.service.selectors import search as service_search
         from guanxi.service.selectors.home import service_home_panel
         from guanxi.service.services.requests import service_requests_follow_customer
 
+        register(ServiceRequestImporter)
         roles.grant_by_default(rules.ROLE_GRANTS)
 
         # A customer changing hands takes its open requests along (and its owner onto them).

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from guanxi.core.views.imports import import_urlpatterns
 from guanxi.service.views import inline as views_inline
 from guanxi.service.views import intake as views_intake
 from guanxi.service.views import requests as views
@@ -24,6 +25,8 @@ urlpatterns = [
     path("requests/<int:pk>/handle/", views.request_handle, name="request_handle"),
     path("requests/<int:pk>/feedback/", views.request_feedback, name="request_feedback"),
     path("sla/", views_sla.sla_settings, name="sla_settings"),
+    # Service request import 服务请求导入 (the import framework's shared pages).
+    *import_urlpatterns("service-requests", "requests/import/"),
 ]
 
 # The intake: the public web form and satisfaction surveys.

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -25,8 +25,8 @@ from guanxi.core.imports.values import not_in_future
 from guanxi.core.rules import manages_accounts, sees_everything, supervises
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers import rules
-from guanxi.customers.importing.related import CUSTOMER_COLUMN, customers_find
-from guanxi.customers.models import Contact, Interaction
+from guanxi.customers.importing.related import CUSTOMER_COLUMN, contacts_find, customers_find
+from guanxi.customers.models import Interaction
 from guanxi.customers.services import interactions as services_interactions
 
 
@@ -111,9 +111,7 @@ class InteractionImporter(Importer):
                     )
         customers_find(self.actor, rows)
         self._owners_check(rows)
-        self._contacts_find(
-            [r for r in rows if "customer" in r.related and r.values.get("contact")]
-        )
+        contacts_find([r for r in rows if "customer" in r.related and r.values.get("contact")])
 
     def _owners_check(self, rows: list[ImportRow]) -> None:
         """Who had an interaction: anyone for a supervisor, an administrator or an executive
@@ -133,44 +131,6 @@ class InteractionImporter(Importer):
                         "account manager only."
                     ),
                     "refused",
-                )
-
-    @staticmethod
-    def _contacts_find(rows: list[ImportRow]) -> None:
-        if not rows:
-            return
-        texts = {row.values["contact"] for row in rows}
-        found = Contact.objects.filter(
-            Q(external_ref__in=texts) | Q(name__in=texts),
-            customer_id__in={row.related["customer"].pk for row in rows},
-        )
-        by_ref: dict[str, Contact] = {}
-        by_name: dict[tuple[int, str], list[Contact]] = {}
-        for contact in found:
-            if contact.external_ref:
-                by_ref[contact.external_ref] = contact
-            by_name.setdefault((contact.customer_id, contact.name), []).append(contact)
-        for row in rows:
-            text, customer = row.values["contact"], row.related["customer"]
-            match: Contact | None = by_ref.get(text)
-            if match is not None and match.customer_id != customer.pk:
-                match = None
-            named = by_name.get((customer.pk, text), [])
-            if match is None and len(named) == 1:
-                match = named[0]
-            if match is not None:
-                row.related["contact"] = match
-            else:
-                row.error(
-                    "contact",
-                    _("“%(customer)s” has no contact “%(value)s”.")
-                    % {"customer": customer.name, "value": text}
-                    if not named
-                    else _(
-                        "Several contacts are called “%(value)s”: give the contact's external id."
-                    )
-                    % {"value": text},
-                    "ambiguous" if named else "not_found",
                 )
 
     def natural_match(self, rows: list[ImportRow]) -> None:

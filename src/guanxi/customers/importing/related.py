@@ -12,7 +12,7 @@ from guanxi.core.imports.registry import (
     ImportRow,
 )
 from guanxi.core.scoping import scope_queryset
-from guanxi.customers.models import Customer
+from guanxi.customers.models import Contact, Customer
 
 CUSTOMER_COLUMN = Column(
     "customer",
@@ -79,4 +79,42 @@ def customers_find(actor: Any, rows: list[ImportRow]) -> None:
                 )
                 % {"value": text},
                 "not_found",
+            )
+
+
+def contacts_find(rows: list[ImportRow]) -> None:
+    """Each row's contact (``row.related["contact"]``) by external id or name, within the
+    row's customer (one query for the batch); a name two contacts share is refused."""
+    if not rows:
+        return
+    texts = {row.values["contact"] for row in rows}
+    found = Contact.objects.filter(
+        Q(external_ref__in=texts) | Q(name__in=texts),
+        customer_id__in={row.related["customer"].pk for row in rows},
+    )
+    by_ref: dict[str, Contact] = {}
+    by_name: dict[tuple[int, str], list[Contact]] = {}
+    for contact in found:
+        if contact.external_ref:
+            by_ref[contact.external_ref] = contact
+        by_name.setdefault((contact.customer_id, contact.name), []).append(contact)
+    for row in rows:
+        text, customer = row.values["contact"], row.related["customer"]
+        match: Contact | None = by_ref.get(text)
+        if match is not None and match.customer_id != customer.pk:
+            match = None
+        named = by_name.get((customer.pk, text), [])
+        if match is None and len(named) == 1:
+            match = named[0]
+        if match is not None:
+            row.related["contact"] = match
+        else:
+            row.error(
+                "contact",
+                _("“%(customer)s” has no contact “%(value)s”.")
+                % {"customer": customer.name, "value": text}
+                if not named
+                else _("Several contacts are called “%(value)s”: give the contact's external id.")
+                % {"value": text},
+                "ambiguous" if named else "not_found",
             )

@@ -8,39 +8,31 @@ updates and deletes only while a lead is open, by its owner or a supervisor. Act
 * ``POST /api/leads/{id}/convert/`` ``{"to": "opportunity"|"customer", "summary": ...,
   "probability": 20, "confirm_duplicate": false}`` → the lead with the created record's id;
 * ``POST /api/leads/{id}/disqualify/`` ``{"reason": "..."}``;
-* ``POST /api/leads/import/`` (multipart ``file``, CSV or xlsx; optional ``mapping`` JSON and
-  ``dry_run``): every row through the same service as a new lead, all or none — refused rows
-  answer 400 ``invalid_rows`` naming each row and field (services_lead_import).
+* ``POST /api/leads/import/`` and the rest of a lead import: the import framework's endpoints
+  (``guanxi.core.api.imports``, importer ``sales.importing.leads``).
 
 No right → 403, outside the scope → 404, bad input → 400, a closed lead → 422, a stale
 ``version`` → 409 (If-Match → 412), likely duplicate customers → 409 ``duplicate``.
 """
 
-import json
 from typing import Any, cast
 
 import django_filters
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
-from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from guanxi.accounts.models import User
 from guanxi.core.api.concurrency import check_if_match
-from guanxi.core.api.errors import error_body
 from guanxi.core.api.filters import id_filter
 from guanxi.core.api.idempotency import idempotent
 from guanxi.core.api.serializers import (
-    ErrorDetailSerializer,
     ErrorSerializer,
     VersionedModelSerializer,
     VersionField,
@@ -52,7 +44,6 @@ from guanxi.customers.dedup import DuplicateError
 from guanxi.sales import rules
 from guanxi.sales.models import Lead
 from guanxi.sales.selectors import leads as selectors
-from guanxi.sales.services import lead_import as services_lead_import
 from guanxi.sales.services import leads as services
 
 
@@ -84,6 +75,7 @@ class LeadSerializer(VersionedModelSerializer):
             "updated_at",
         ]
         read_only_fields = [
+            "external_ref",
             "score",
             "status",
             "owner",
@@ -99,6 +91,7 @@ class LeadSerializer(VersionedModelSerializer):
             "notes": {"max_length": services.MAX_TEXT_LENGTH},
             "score": {"help_text": "0–100, computed from the filled fields and the source."},
             "owner": {"help_text": "The account manager; null while the lead is new."},
+            "external_ref": {"help_text": "The lead's id in the system it was imported from."},
         }
 
     def get_owner_name(self, lead: Lead) -> str:
@@ -142,97 +135,6 @@ class LeadConvertSerializer(serializers.Serializer):
 class LeadDisqualifySerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=services.MAX_TEXT_LENGTH)
     version = VersionField(help_text="Optional: the lead's version as read; stale → 409.")
-
-
-class LeadImportSerializer(serializers.Serializer):
-    file = serializers.FileField(
-        help_text="CSV (UTF-8 or GBK) or xlsx; the first row holds the headers. At most "
-        f"{services_lead_import.MAX_LEAD_IMPORT_ROWS} rows."
-    )
-    mapping = serializers.CharField(
-        required=False,
-        help_text="Optional JSON object {header: field}, fields among "
-        f"{', '.join(services_lead_import.LEAD_FIELD_NAMES)}; guessed from the headers "
-        "(Chinese or English) when absent.",
-    )
-    dry_run = serializers.BooleanField(
-        required=False,
-        default=False,
-        help_text="Check, score and route every row, then keep nothing (a preview).",
-    )
-
-    def validate_mapping(self, value):
-        try:
-            mapping = json.loads(value)
-        except ValueError as error:
-            raise serializers.ValidationError(_("The column mapping must be an object.")) from error
-        if not isinstance(mapping, dict):
-            raise serializers.ValidationError(_("The column mapping must be an object."))
-        return mapping
-
-
-class LeadImportRowSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text="Row number as a spreadsheet shows it (header = 1).")
-    id = serializers.IntegerField(
-        allow_null=True, help_text="The lead's id; null on a dry run (nothing kept)."
-    )
-    name = serializers.CharField()
-    company = serializers.CharField()
-    score = serializers.IntegerField()
-    status = serializers.CharField()
-    owner = serializers.IntegerField(allow_null=True, help_text="Whom the routing gave it to.")
-    owner_name = serializers.CharField()
-
-
-class LeadImportResultSerializer(serializers.Serializer):
-    dry_run = serializers.BooleanField()
-    rows = serializers.IntegerField(help_text="Data rows in the file.")
-    created = serializers.IntegerField(help_text="Leads written (0 on a dry run).")
-    mapping = serializers.DictField(child=serializers.CharField(), help_text="{header: field}")
-    leads = LeadImportRowSerializer(many=True)
-
-
-class LeadImportRowErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField()
-    field = serializers.CharField(help_text="The lead field, or __all__.")
-    # A declared field, not Field.label: DRF's serializer metaclass takes it out of the class.
-    label = serializers.CharField(  # type: ignore[assignment]
-        help_text="The field's name in the caller's language."
-    )
-    message = serializers.CharField()
-
-
-class LeadImportErrorDetailSerializer(ErrorDetailSerializer):
-    rows = LeadImportRowErrorSerializer(
-        many=True, required=False, help_text="On invalid_rows: each refused row and field."
-    )
-
-
-class LeadImportErrorSerializer(serializers.Serializer):
-    error = LeadImportErrorDetailSerializer()
-
-
-def _import_body(result) -> dict:
-    keep = not result.dry_run
-    return {
-        "dry_run": result.dry_run,
-        "rows": result.rows,
-        "created": result.created,
-        "mapping": result.mapping,
-        "leads": [
-            {
-                "row": row,
-                "id": lead.pk if keep else None,
-                "name": lead.name,
-                "company": lead.company,
-                "score": lead.score,
-                "status": lead.status,
-                "owner": lead.owner_id,
-                "owner_name": str(lead.owner) if lead.owner_id else "",
-            }
-            for row, lead in result.leads
-        ],
-    }
 
 
 class LeadFilter(django_filters.FilterSet):
@@ -375,60 +277,6 @@ class LeadViewSet(ScopedViewSet):
             expected_version=self._expected(request, lead, data.get("version")),
         )
         return self.output(self._reread(done))
-
-    @extend_schema(
-        summary="Import leads from a CSV or xlsx file, all rows or none",
-        description="Each row is validated, scored and routed exactly as a new lead (source "
-        "`import`). Any refused row → 400 `invalid_rows` listing every row and field, and "
-        "nothing is kept. `dry_run` checks and routes every row, keeps nothing, and answers "
-        "200 with the preview; a real import answers 201.",
-        request={"multipart/form-data": LeadImportSerializer},
-        responses={
-            200: OpenApiResponse(LeadImportResultSerializer, description="Dry run: preview."),
-            201: OpenApiResponse(LeadImportResultSerializer, description="Imported."),
-            400: OpenApiResponse(
-                LeadImportErrorSerializer,
-                description="A bad file or mapping (fields `file`, `mapping`), or refused rows "
-                "(code `invalid_rows`, with `rows`).",
-            ),
-        },
-    )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="import",
-        parser_classes=[MultiPartParser],
-        **_ACTION,
-    )
-    def import_leads(self, request):
-        payload = LeadImportSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        upload = data["file"]
-        result = services_lead_import.lead_import(
-            actor=request.user,
-            file=upload,
-            name=upload.name,
-            mapping=data.get("mapping"),
-            dry_run=data["dry_run"],
-        )
-        if result.errors:
-            body = error_body(
-                "invalid_rows",
-                ngettext(
-                    "%(count)d problem in the file; nothing was imported.",
-                    "%(count)d problems in the file; nothing was imported.",
-                    len(result.errors),
-                )
-                % {"count": len(result.errors)},
-            )
-            body["error"]["rows"] = [
-                {"row": e.row, "field": e.field, "label": e.label, "message": e.message}
-                for e in result.errors
-            ]
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        code = status.HTTP_200_OK if result.dry_run else status.HTTP_201_CREATED
-        return Response(_import_body(result), status=code)
 
 
 router = SimpleRouter()

@@ -93,6 +93,7 @@ class OpportunitySerializer(VersionedModelSerializer):
             "updated_at",
         ]
         read_only_fields = [
+            "external_ref",
             "status",
             "assigned_to",
             "assigned_at",

@@ -100,12 +100,20 @@ class DealSerializer(VersionedModelSerializer):
             "won_on",
             "lost_on",
             "opportunity",
+            "external_ref",
             "version",
             "created_at",
             "created_by",
             "updated_at",
         ]
-        read_only_fields = ["won_on", "lost_on", "created_at", "created_by", "updated_at"]
+        read_only_fields = [
+            "won_on",
+            "lost_on",
+            "external_ref",
+            "created_at",
+            "created_by",
+            "updated_at",
+        ]
         extra_kwargs = {
             "opportunity": {
                 "help_text": "Id of the sales opportunity 销售机会 whose success opened the deal."

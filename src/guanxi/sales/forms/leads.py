@@ -174,12 +174,3 @@ class RoutingRuleForm(forms.Form):
         cast(PickerField, self.fields["user"]).bind(
             actor, queryset=selectors.lead_assignee_choices(actor=actor)
         )
-
-
-class LeadImportForm(forms.Form):
-    """Upload a lead file; ``dry_run`` only checks it and shows who would get each lead."""
-
-    file = forms.FileField(label=_("File (CSV or xlsx)"))
-    dry_run = forms.BooleanField(
-        label=_("Preview only (check the rows, import nothing)"), required=False, initial=True
-    )

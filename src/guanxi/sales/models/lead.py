@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 from guanxi.customers.models import Customer
 
 
@@ -87,6 +88,7 @@ class Lead(BaseModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    external_ref = external_ref_field()
 
     scope_fields = ("owner",)
 
@@ -101,6 +103,7 @@ class Lead(BaseModel):
             models.Index(fields=["name_sort", "id"], name="lead_name_sort"),
         ]
         permissions = [("manage_lead_routing", _("Edit the lead routing rules"))]
+        constraints = [external_ref_constraint("lead_external_ref_unique")]
 
     def __str__(self) -> str:
         return f"{self.name} · {self.company}" if self.company else self.name

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 from guanxi.customers.models import Customer
 
 
@@ -102,6 +103,7 @@ class Opportunity(BaseModel):
         limit_choices_to={"kind": DictionaryKind.LOST_REASON},
     )
     lost_details = models.TextField(_("lost reason details"), blank=True)
+    external_ref = external_ref_field()
 
     # Creator and assignee: both see it, and so do those whose scope covers either.
     scope_fields = ("created_by", "assigned_to")
@@ -131,6 +133,7 @@ class Opportunity(BaseModel):
                 | (~models.Q(status="unassigned") & models.Q(assigned_to__isnull=False)),
                 name="opportunity_assignee_matches_status",
             ),
+            external_ref_constraint("opportunity_external_ref_unique"),
         ]
 
     def __str__(self) -> str:

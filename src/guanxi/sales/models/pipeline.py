@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 from guanxi.customers.models import Customer
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
@@ -109,6 +110,7 @@ class Deal(BaseModel):
     )
     won_on = models.DateField(_("won on"), null=True, blank=True)
     lost_on = models.DateField(_("lost on"), null=True, blank=True)
+    external_ref = external_ref_field()
 
     scope_fields = ("owner",)
 
@@ -129,6 +131,7 @@ class Deal(BaseModel):
                 name="deal_probability_percent",
             ),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="deal_amount_positive"),
+            external_ref_constraint("deal_external_ref_unique"),
         ]
 
     def __str__(self) -> str:

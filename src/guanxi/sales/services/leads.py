@@ -49,7 +49,16 @@ from guanxi.sales.search import lead_search_text
 from guanxi.sales.selectors.leads import lead_assignee_choices, lead_list
 from guanxi.sales.services import opportunities as services_opportunities
 
-LEAD_EDITABLE_FIELDS = ("name", "company", "phone", "email", "region", "source", "notes")
+LEAD_EDITABLE_FIELDS = (
+    "name",
+    "company",
+    "phone",
+    "email",
+    "region",
+    "source",
+    "notes",
+    "external_ref",
+)
 MAX_TEXT_LENGTH = 4000
 Status = Lead.Status
 
@@ -88,6 +97,7 @@ class LeadFields(TypedDict, total=False):
     region: DictionaryEntry | None
     source: str
     notes: str
+    external_ref: str | None
 
 
 # -- helpers (who may do what: ``sales.rules``) ------------------------------------------------
@@ -153,6 +163,8 @@ def _clean_fields(fields: dict[str, Any], current: Lead | None = None) -> dict[s
     region = fields.get("region")
     if region is not None and (region.kind != DictionaryKind.REGION or not region.is_active):
         raise ValidationError({"region": _("Choose a region from the list.")})
+    if "external_ref" in fields:
+        fields["external_ref"] = (fields["external_ref"] or "").strip() or None
     if "source" in fields and fields["source"] not in Lead.Source.values:
         raise ValidationError({"source": _("Choose a source from the list.")})
     return fields

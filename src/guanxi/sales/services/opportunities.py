@@ -69,6 +69,7 @@ OPPORTUNITY_EDITABLE_FIELDS = (
     "description",
     "expected_amount",
     "expected_close_date",
+    "external_ref",
 )
 DEAL_WON = system_reason(
     "sales.opportunity_won", gettext_lazy("Last win taken from an opportunity")
@@ -91,6 +92,7 @@ class OpportunityFields(TypedDict, total=False):
     description: str
     expected_amount: Decimal | int | str | None
     expected_close_date: datetime.date | None
+    external_ref: str | None
 
 
 # -- helpers (who may do what: ``sales.rules``; the pages ask the same predicates) -------------
@@ -223,6 +225,8 @@ def _clean_fields(
     )
     if "description" in fields:
         fields["description"] = _text(fields["description"], field="description")
+    if "external_ref" in fields:
+        fields["external_ref"] = (fields["external_ref"] or "").strip() or None
     if "expected_amount" in fields:
         fields["expected_amount"] = _amount(fields["expected_amount"])
     # A source or customer kept as it was stays valid even if it was retired meanwhile.

@@ -46,6 +46,7 @@ DEAL_EDITABLE_FIELDS = (
     "probability",
     "expected_close_date",
     "competitors",
+    "external_ref",
 )
 MAX_TEXT_LENGTH = 4000
 
@@ -81,6 +82,7 @@ class DealFields(TypedDict, total=False):
     probability: int | None
     expected_close_date: datetime.date | None
     competitors: str
+    external_ref: str | None
 
 
 def _check_version(record: Any, expected: int | None) -> None:
@@ -204,6 +206,8 @@ def _clean_deal(
                     % {"count": MAX_TEXT_LENGTH}
                 }
             )
+    if "external_ref" in fields:
+        fields["external_ref"] = (fields["external_ref"] or "").strip() or None
     if "amount" in fields:
         amount = fields["amount"]
         if amount is None or Decimal(amount) < 0:

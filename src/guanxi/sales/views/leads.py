@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods
 
@@ -29,7 +29,6 @@ from guanxi.core.views.generic import (
     ObjectFormView,
     ObjectListView,
     ObjectView,
-    ScopedPageView,
     object_or_404,
 )
 from guanxi.customers.dedup import DuplicateError
@@ -41,13 +40,11 @@ from guanxi.sales.forms.leads import (
     LeadEditForm,
     LeadFilterForm,
     LeadForm,
-    LeadImportForm,
     LeadWebForm,
     RoutingRuleForm,
 )
 from guanxi.sales.models import Lead, LeadRoutingRule
 from guanxi.sales.selectors import leads as selectors
-from guanxi.sales.services import lead_import as services_lead_import
 from guanxi.sales.services import leads as services
 from guanxi.sales.views.base import LockedRecordMixin, signed_in
 from guanxi.sales.views.inline import mark_inline_editable
@@ -169,60 +166,6 @@ class LeadCreateView(_LeadView, ObjectFormView):
         if can_see(request.user, record):
             return record.get_absolute_url()
         return reverse("sales:lead_list")
-
-
-class LeadImportView(ScopedPageView):
-    """Import leads from CSV or xlsx: all rows or none; "preview only" checks and routes them
-    without keeping anything (``services.lead_import``).
-
-    An upload answered by its report (a preview step before the real import), not a record's
-    form: it keeps its own post.
-    """
-
-    permission = rules.ADD_LEAD
-    active_nav = ACTIVE_NAV
-    http_method_names = ["get", "post", "head", "options"]
-
-    def render_import(self, request: HttpRequest, form: Any, result: Any = None) -> HttpResponse:
-        context = self.get_context(
-            form=form,
-            result=result,
-            fields=services_lead_import.LEAD_IMPORT_FIELDS,
-            max_rows=services_lead_import.MAX_LEAD_IMPORT_ROWS,
-            max_mb=services_lead_import.MAX_LEAD_IMPORT_BYTES // (1024 * 1024),
-        )
-        return render(request, "sales/lead_import.html", context)
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self.render_import(request, LeadImportForm())
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = LeadImportForm(request.POST or None, request.FILES or None)
-        result = None
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = services_lead_import.lead_import(
-                    actor=signed_in(request),
-                    file=upload,
-                    name=upload.name,
-                    dry_run=form.cleaned_data["dry_run"],
-                )
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                if result.created:
-                    messages.success(
-                        request,
-                        ngettext(
-                            "%(count)d lead was imported.",
-                            "%(count)d leads were imported.",
-                            result.created,
-                        )
-                        % {"count": result.created},
-                    )
-                    return redirect("sales:lead_list")
-        return self.render_import(request, form, result)
 
 
 class LeadEditView(LockedRecordMixin, _LeadView, ObjectFormView):
@@ -440,7 +383,6 @@ class RoutingRuleDeleteView(ObjectActionView):
 
 lead_list = LeadListView.as_view()
 lead_create = LeadCreateView.as_view()
-lead_import = LeadImportView.as_view()
 lead_edit = LeadEditView.as_view()
 lead_detail = LeadDetailView.as_view()
 lead_assign = LeadAssignView.as_view()

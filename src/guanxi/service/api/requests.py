@@ -126,12 +126,14 @@ class ServiceRequestSerializer(VersionedModelSerializer):
             "satisfaction",
             "rounds",
             "sla",
+            "external_ref",
             "version",
             "created_at",
             "created_by",
             "updated_at",
         ]
         read_only_fields = [
+            "external_ref",
             "code",
             "requester_name",
             "requester_email",

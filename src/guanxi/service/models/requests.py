@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 from guanxi.customers.models import Contact, Customer
 
 SATISFACTION_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -112,6 +113,7 @@ class ServiceRequest(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    external_ref = external_ref_field()
 
     # The customer's account manager and the assignee both see the request, and so does
     # everyone whose scope covers either (the creator too: who asked on the customer's behalf).
@@ -163,6 +165,7 @@ class ServiceRequest(BaseModel):
                 | models.Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="service_request_satisfaction_1_to_5",
             ),
+            external_ref_constraint("service_request_external_ref_unique"),
         ]
 
     def __str__(self) -> str:

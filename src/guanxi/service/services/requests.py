@@ -173,8 +173,11 @@ def service_request_create(
     request: str,
     channel: DictionaryEntry | None,
     contact: Contact | None = None,
+    external_ref: str | None = None,
 ) -> ServiceRequest:
-    """Staff file a request for a customer in their scope; it starts as new 新创建."""
+    """Staff file a request for a customer in their scope; it starts as new 新创建.
+
+    ``external_ref`` is the request's id in the system it was imported from."""
     require(actor, rules.ADD_SERVICEREQUEST)
     if customer is None:
         raise ValidationError({"customer": _("Choose the customer who made the request.")})
@@ -188,6 +191,7 @@ def service_request_create(
         contact=contact,
     )
     service_request.code = _code()
+    service_request.external_ref = (external_ref or "").strip() or None
     _customer_owner_keep(service_request)
     return record_create(instance=service_request, actor=actor)
 
