@@ -231,6 +231,7 @@ def import_job_commit(*, actor: Any, job: ImportJob) -> ImportJob:
 
 def _pass(job: ImportJob, *, dry_run: bool) -> PassResult:
     file_pass = FilePass(entity=job.entity, actor=job.created_by, mapping=job.mapping)
+    file_pass.importer.job = job
 
     def progress(processed: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(

@@ -1,7 +1,7 @@
 """Lead import 线索导入 from a CSV or xlsx file: all rows or none.
 
-The file is read with the customer import's readers (CSV in UTF-8 or GBK, xlsx), its columns
-mapped with the same header matching (``customers.importing.mapping``, here with the lead
+The file is read with the import framework's readers (CSV in UTF-8 or GBK, xlsx), its columns
+mapped with the same header matching (``core.imports.mapping``, here with the lead
 fields below). Every row then goes through :func:`services.leads.lead_create` — the one place
 that validates, scores and routes a lead — with the source *import*, inside one transaction:
 
@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from guanxi.accounts.models import User
+from guanxi.core.imports.mapping import field_labels, fold, guess_mapping, mapping_clean
+from guanxi.core.imports.readers import open_table
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.rules import require
-from guanxi.customers.importing.mapping import field_labels, fold, guess_mapping, mapping_clean
-from guanxi.customers.importing.readers import open_table
 from guanxi.sales import rules
 from guanxi.sales.models import Lead
 from guanxi.sales.services.leads import lead_create
@@ -33,7 +33,7 @@ MAX_LEAD_IMPORT_ROWS = 5_000
 MAX_LEAD_IMPORT_BYTES = 5 * 1024 * 1024
 FILE_FIELD = "file"
 
-# (field, label, header synonyms), as customers.importing.mapping.IMPORT_FIELDS.
+# (field, label, header synonyms), as an importer's ``field_table()``.
 LEAD_IMPORT_FIELDS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
     (
         "name",
