@@ -112,7 +112,6 @@ class CustomerImporter(Importer):
                 continue
             if row.existing is None:
                 row.values.setdefault("owner", self._owner_default())
-                self._check_credit_hold(row)
             row.related["keys"] = duplicate_keys(row.values)
 
     def _check_credit_hold(self, row: ImportRow) -> None:
@@ -146,8 +145,12 @@ class CustomerImporter(Importer):
             )
 
     def natural_match(self, rows: list[ImportRow]) -> None:
-        """Rows repeating a customer (by code, tax id, name, phone or e-mail) are marked."""
+        """Rows repeating a customer (by code, tax id, name, phone or e-mail) are marked; the
+        others are new customers, which the credit rule checks."""
         self.duplicates.mark(rows)
+        for row in rows:
+            if not row.outcome:
+                self._check_credit_hold(row)
 
     # -- writes --------------------------------------------------------------------------------
 
