@@ -104,7 +104,9 @@ class FilePass:
                 continue
             column = self.columns[name]
             try:
-                mapped = self.value_mapping.get(name, {}).get(fold(text))
+                # Folded only for a column with values mapped by hand: most columns have none.
+                by_hand = self.value_mapping.get(name)
+                mapped = by_hand.get(fold(text)) if by_hand else None
                 if mapped == "":
                     continue
                 if column.kind == DICT:

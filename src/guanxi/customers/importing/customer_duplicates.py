@@ -15,6 +15,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from guanxi.core.imports.registry import UNCHANGED, ImportRow
+from guanxi.core.phones import STORED_PHONE
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers import dedup
 from guanxi.customers.importing.customer_columns import CUSTOMER_COLUMNS
@@ -29,10 +30,13 @@ _LABELS = {column.name: column.label for column in CUSTOMER_COLUMNS}
 
 def duplicate_keys(values: dict[str, Any]) -> dict[str, str]:
     """The row's keys for the duplicate check, as ``dedup`` computes a customer's."""
+    phone = values.get("phone", "")
     return {
         "tax_id": values.get("tax_id", ""),
         "name": dedup.name_key(values["name"]),
-        "phone": dedup.phone_digits(values.get("phone", "")),
+        # A stored phone is E.164: its key is its digits without the extension (as
+        # dedup.phone_digits finds them, without parsing the number again).
+        "phone": phone[1:].split(";", 1)[0] if STORED_PHONE.fullmatch(phone) else "",
         "email": (values.get("email") or "").upper(),
     }
 

@@ -112,7 +112,7 @@ class CustomerImporter(Importer):
                 continue
             if row.existing is None:
                 row.values.setdefault("owner", self._owner_default())
-            row.related["keys"] = duplicate_keys(row.values)
+                row.related["keys"] = duplicate_keys(row.values)
 
     def _check_credit_hold(self, row: ImportRow) -> None:
         """A new customer on credit hold obeys the credit rule (services.credit): set by an
