@@ -431,3 +431,38 @@ def test_an_existing_customer_on_hold_in_a_managers_file_is_only_unchanged(org):
     rows = [["客户编号", "客户名称", "信用状态"], [held.code, held.name, "on_hold"]]
     job = customers_import(org["manager1"], rows)
     assert (job.created_count, job.skipped_count, job.error_count) == (0, 1, 0)
+
+
+def test_a_repeat_of_an_earlier_batchs_row_names_the_customer_it_created(
+    org, monkeypatch, checked_rows
+):
+    from guanxi.core.imports import engine
+
+    monkeypatch.setattr(engine, "BATCH_SIZE", 2)
+    rows = [
+        ["客户名称", "电话"],
+        ["前一批公司", "13700000011"],
+        ["另一家公司", "13700000012"],
+        ["后一批公司", "13700000011"],  # the phone of row 2, in the next batch
+    ]
+    job = customers_import(org["manager1"], rows)
+    assert (job.created_count, job.skipped_count) == (2, 1)
+    (entry,) = findings(job, kind="present")
+    assert entry["row"] == 4 and "前一批公司" in entry["message"]
+    committed = [row for row in checked_rows if row.number == 4][-1]
+    assert committed.duplicate == Customer.objects.get(name="前一批公司")
+
+
+def test_an_update_leaves_a_field_protected_from_the_importer(org):
+    from django.contrib.auth.models import Group
+
+    from guanxi.customers.services.field_rules import field_rule_create
+
+    customer = CustomerFactory(owner=org["manager1"], external_ref="P-1", phone="13700000021")
+    role = Group.objects.get(name="account_manager")
+    field_rule_create(actor=org["admin"], field="customer.phone", role=role, mode="hidden")
+    rows = [["客户名称", "外部编号", "电话"], ["新名字", "P-1", "13700000099"]]
+    job = customers_import(org["manager1"], rows)
+    assert job.updated_count == 1
+    customer.refresh_from_db()
+    assert (customer.name, customer.phone) == ("新名字", "13700000021")

@@ -8,6 +8,7 @@ does with it. A customer the importer may not see, or found only through a field
 from them, is not named (as ``dedup`` does).
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -47,12 +48,23 @@ def _unchanged(row: ImportRow, field_name: str, message: str) -> None:
     row.outcome = UNCHANGED
 
 
+@dataclass(slots=True)
+class _Earlier:
+    """What the rest of the file needs of a row: not its cells (a file may have 200,000)."""
+
+    number: int
+    name: str
+    existing: Customer | None = None
+
+
 class DuplicateFinder:
     """Marks the rows of one file that repeat a customer; remembers the file's earlier rows."""
 
     def __init__(self, *, actor: Any) -> None:
         self.actor = actor
-        self.seen: dict[tuple[str, str], ImportRow] = {}
+        self.seen: dict[tuple[str, str], _Earlier] = {}
+        # The previous batch's rows, whose customers were written after they were remembered.
+        self.recent: list[tuple[_Earlier, ImportRow]] = []
         protection = field_protection(actor)
         self.protected = {
             name
@@ -62,6 +74,9 @@ class DuplicateFinder:
 
     def mark(self, rows: list[ImportRow]) -> None:
         """Mark every row of ``rows`` (new customers to be) that repeats another customer."""
+        for earlier, row in self.recent:
+            earlier.existing = row.existing if isinstance(row.existing, Customer) else None
+        self.recent = []
         codes = self._codes(rows)
         matches = self._matches(rows)
         ids = {pk for pk, _deleted in codes.values()} | {
@@ -83,16 +98,19 @@ class DuplicateFinder:
                     % {
                         "field": _LABELS[key_field],
                         "row": other.number,
-                        "name": _named(candidate) if candidate else other.values["name"],
+                        # The row's name, not a code: in a dry run its customer is never kept.
+                        "name": other.name,
                     },
                 )
             elif (found := self._match(keys, matches)) is not None:
                 key_field, pk = found
                 self._key_match(row, key_field, visible.get(pk))
             if not row.outcome:
+                remembered = _Earlier(row.number, row.values["name"])
+                self.recent.append((remembered, row))
                 for key_field in KEY_FIELDS:
                     if key := keys.get(key_field):
-                        self.seen.setdefault((key_field, key), row)
+                        self.seen.setdefault((key_field, key), remembered)
 
     def _code_match(self, row: ImportRow, candidate: Customer | None) -> None:
         if candidate is None:
@@ -135,7 +153,7 @@ class DuplicateFinder:
                 % {"field": _LABELS[key_field], "customer": _named(candidate)},
             )
 
-    def _earlier(self, keys: dict[str, str]) -> tuple[str, ImportRow] | None:
+    def _earlier(self, keys: dict[str, str]) -> tuple[str, _Earlier] | None:
         for key_field in KEY_FIELDS:
             key = keys.get(key_field)
             if key and (key_field, key) in self.seen:

@@ -30,6 +30,7 @@ from guanxi.customers.importing.customer_columns import (
     customer_value_clean,
 )
 from guanxi.customers.importing.customer_duplicates import DuplicateFinder, duplicate_keys
+from guanxi.customers.masking import field_protection
 from guanxi.customers.models import Customer
 from guanxi.customers.services import customers as services_customers
 
@@ -187,10 +188,14 @@ class CustomerImporter(Importer):
 
     def _update(self, row: ImportRow) -> None:
         customer = row.existing
+        # As on the form: a field protected from the importer is left as it is.
+        protected = field_protection(self.actor)
         given = {
             name: value
             for name, value in row.values.items()
-            if name not in NOT_UPDATED and name in services_customers.CUSTOMER_EDITABLE_FIELDS
+            if name not in NOT_UPDATED
+            and name in services_customers.CUSTOMER_EDITABLE_FIELDS
+            and f"customer.{name}" not in protected
         }
         stored = _stored(given)
         changed = {
