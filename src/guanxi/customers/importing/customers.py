@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts import roles
+from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.core.imports.registry import CREATED, UNCHANGED, UPDATED, Importer, ImportRow
 from guanxi.core.models import DictionaryEntry
@@ -228,9 +229,5 @@ def _stored(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _user(pk: int | None) -> Any:
-    if pk is None:
-        return None
-    from guanxi.accounts.models import User
-
-    return User.objects.get(pk=pk)
+def _user(pk: int | None) -> User | None:
+    return None if pk is None else User.objects.get(pk=pk)
