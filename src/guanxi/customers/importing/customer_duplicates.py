@@ -74,8 +74,9 @@ class DuplicateFinder:
 
     def mark(self, rows: list[ImportRow]) -> None:
         """Mark every row of ``rows`` (new customers to be) that repeats another customer."""
-        for earlier, row in self.recent:
-            earlier.existing = row.existing if isinstance(row.existing, Customer) else None
+        for remembered, written in self.recent:
+            existing = written.existing
+            remembered.existing = existing if isinstance(existing, Customer) else None
         self.recent = []
         codes = self._codes(rows)
         matches = self._matches(rows)
