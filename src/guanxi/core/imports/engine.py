@@ -159,9 +159,10 @@ class FilePass:
         if not refs:
             return
         model = self.spec.model
-        ids = dict(
-            model._default_manager.filter(external_ref__in=refs).values_list("external_ref", "pk")
-        )
+        # "> ''" repeats the condition of the partial unique index (external_ref_constraint):
+        # PostgreSQL proves a long IN list implies it only when written out, else it scans.
+        live = model._default_manager.filter(external_ref__gt="", external_ref__in=refs)
+        ids = dict(live.values_list("external_ref", "pk"))
         if not ids:
             return
         visible = {
