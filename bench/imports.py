@@ -1,13 +1,16 @@
 """The import benchmark: a generated customer file checked (dry run) and committed, timed.
 
+It drives the import framework (``core.services.imports`` with the ``customers`` importer),
+the path the pages, the API and the background jobs take.
 ``python -m bench import --rows 100000 --db postgres://postgres@127.0.0.1:5432/guanxi_bench_import``
 re-creates that database (its name must contain "bench"), migrates it, adds the demo and bench
 users, optionally seeds ``--existing`` customers to check duplicates against, writes a CSV of
 ``--rows`` new customers with Chinese headers, then as ``admin``:
 
 1. checks the file (the dry run: every row parsed, validated and looked up for duplicates),
-2. commits it (every row checked again, then written in batches with history and events),
-3. imports the same file again (idempotency: every row is a duplicate, nothing is written).
+2. commits it (every row checked again, then written in bulk batches with events),
+3. imports the same file again (idempotency: every row names its customer by external id and
+   is unchanged, nothing is written).
 
 Each step runs in-process exactly as the background job would and prints its rows/s.
 """
@@ -39,6 +42,8 @@ HEADERS = [
     "注册资金",
     "满意度",
     "信用度",
+    "外部编号",
+    "备注",
 ]
 _CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # Mobile prefixes (after the 1) that are valid numbers: imports check phones (core.phones).
@@ -90,6 +95,8 @@ def generate_file(path: Path, *, rows: int, seed: int, owners: list[str], entrie
                     f"{rng.choice([50, 100, 500, 1000])}0000",
                     str(rng.randint(1, 5)),
                     str(rng.randint(1, 5)),
+                    f"BENCH-{index:09d}",
+                    rng.choice(["", "", "老客户介绍", "展会名片，待跟进"]),
                 ]
             )
 
@@ -199,9 +206,9 @@ def run_import_bench(args) -> int:
 
     from guanxi.accounts.seed.demo import DEMO_PASSWORD, create_demo_organisation
     from guanxi.accounts.seed.organisation import bench_organisation_ensure, seed
-    from guanxi.core.models import DictionaryEntry
-    from guanxi.customers.models import Customer, ImportJob
-    from guanxi.customers.services import imports as services_import
+    from guanxi.core.models import DictionaryEntry, ImportJob
+    from guanxi.core.services import imports as services_import
+    from guanxi.customers.models import Customer
 
     call_command("migrate", interactive=False, verbosity=0)
     users = create_demo_organisation(password=DEMO_PASSWORD)
@@ -227,7 +234,9 @@ def run_import_bench(args) -> int:
 
     def one_import(label: str) -> ImportJob:
         with path.open("rb") as raw:
-            job = services_import.import_job_create(actor=actor, upload=File(raw, path.name))
+            job = services_import.import_job_create(
+                actor=actor, entity="customers", upload=File(raw, path.name)
+            )
         job = _timed(
             f"{label} check (dry run)",
             lambda: services_import.import_job_validate(actor=actor, job=job),
@@ -241,13 +250,14 @@ def run_import_bench(args) -> int:
             results,
         )
         print(
-            f"[bench] {label}: {job.state}, created {job.created_count:,}, duplicates "
-            f"{job.duplicate_count:,}, errors {job.error_count:,}",
+            f"[bench] {label}: {job.state}, created {job.created_count:,}, updated "
+            f"{job.updated_count:,}, unchanged {job.skipped_count:,}, errors {job.error_count:,}",
             flush=True,
         )
         results[f"{label} counts"] = {
             "created": job.created_count,
-            "duplicates": job.duplicate_count,
+            "updated": job.updated_count,
+            "unchanged": job.skipped_count,
             "errors": job.error_count,
         }
         return job

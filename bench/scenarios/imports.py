@@ -37,12 +37,13 @@ def _file() -> bytes:
 def check_thousand_rows(ctx, user) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from guanxi.customers.services.imports import import_job_create, import_job_validate
+    from guanxi.core.services.imports import import_job_create, import_job_validate
 
     upload = SimpleUploadedFile("customers.csv", _file())
-    job = import_job_create(actor=user, upload=upload)
+    job = import_job_create(actor=user, entity="customers", upload=upload)
     job = import_job_validate(actor=user, job=job)
     if job.state != "validated":
         raise RuntimeError(job.error)
     job.file.delete(save=False)
+    job.report_file.delete(save=False)
     job.delete()

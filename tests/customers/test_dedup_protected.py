@@ -104,14 +104,15 @@ def test_the_form_says_a_possible_duplicate_exists_without_naming_it(org, login,
 def test_an_import_row_matching_a_protected_field_names_neither_customer_nor_field(
     org, existing, import_storage, english
 ):
-    from guanxi.customers.services.imports import import_job_create, import_job_validate
+    from guanxi.core.services.imports import import_job_create, import_job_validate
     from tests.customers.fixtures.imports import csv_bytes, upload
 
     add_rule(org, "customer.email", "hidden")
     data = csv_bytes([["客户名称", "邮箱"], ["别的公司", "INFO@hengtong.cn"]])
     actor = fresh(org, "manager2")
-    job = import_job_create(actor=actor, upload=upload(data, "customers.csv"), mapping=None)
+    job = import_job_create(actor=actor, entity="customers", upload=upload(data, "customers.csv"))
     job = import_job_validate(actor=actor, job=job)
-    (finding,) = [entry for entry in job.report if entry["kind"] == "duplicate"]
-    assert "customer_id" not in finding and existing.name not in str(finding)
+    (finding,) = [entry for entry in job.report if entry["kind"] == "present"]
+    assert existing.name not in str(finding) and existing.code not in str(finding)
     assert finding["column"] == "" and "mail" not in finding["message"].lower()
+    assert job.created_count == 0 and job.skipped_count == 1

@@ -19,13 +19,9 @@ CONTACT_HEADERS = ["客户", "姓名", "职务", "手机", "邮箱", "外部编�
 
 
 def test_contacts_find_customers_imported_from_an_earlier_file_by_external_id(org):
-    from tests.customers.fixtures.imports import csv_bytes
-    from tests.customers.test_services_imports import run_import as customer_import
-
     manager = org["manager1"]
-    customer_import(
-        manager,
-        csv_bytes([CUSTOMER_HEADERS, ["上海云杉科技有限公司", "SF-ACC-001", "manager1"]]),
+    run_import(
+        manager, "customers", [CUSTOMER_HEADERS, ["上海云杉科技有限公司", "SF-ACC-001", "manager1"]]
     )
     customer = Customer.objects.get(external_ref="SF-ACC-001")
     job = run_import(
@@ -144,24 +140,3 @@ def test_customer_outside_scope_is_not_found_and_the_report_says_so(org, english
 def test_importing_contacts_needs_the_right(org):
     with pytest.raises(PermissionDenied):
         run_import(org["exec"], "contacts", [["客户", "姓名"], ["KH1", "周"]])
-
-
-def test_customer_import_keeps_external_id_creation_date_and_owner_by_display_name(org):
-    from tests.customers.fixtures.imports import csv_bytes
-    from tests.customers.test_services_imports import run_import as customer_import
-
-    admin = org["admin"]
-    manager = org["manager2"]
-    manager.last_name, manager.first_name = "钱", "多多"
-    manager.save()
-    rows = [
-        ["客户名称", "外部编号", "客户经理", "创建时间"],
-        ["北京老字号", "OLD-9", "钱多多", "2015-07-01"],
-    ]
-    customer_import(admin, csv_bytes(rows))
-    customer = Customer.objects.get(external_ref="OLD-9")
-    assert customer.owner == manager
-    assert timezone.localtime(customer.created_at).date().isoformat() == "2015-07-01"
-    again = customer_import(admin, csv_bytes(rows))
-    assert again.created_count == 0 and again.skipped_count == 1
-    assert Customer.objects.filter(name="北京老字号").count() == 1

@@ -25,13 +25,18 @@ class CustomersConfig(AppConfig):
             notifications,  # noqa: F401  (its notification kinds)
             rules,  # (registers the app's rule permissions)
         )
-        from guanxi.customers.importers import ContactImporter, InteractionImporter
+        from guanxi.customers.importers import (
+            ContactImporter,
+            CustomerImporter,
+            InteractionImporter,
+        )
         from guanxi.customers.models import Customer, DocumentVersion
         from guanxi.customers.selectors import pickers as customer_pickers
         from guanxi.customers.selectors import search as customer_search
         from guanxi.customers.selectors.home import customer_home_panel
         from guanxi.customers.services.documents import document_version_file_forget
 
+        register(CustomerImporter)
         register(ContactImporter)
         register(InteractionImporter)
         post_migrate.connect(_search_index_ensure, sender=self, dispatch_uid="guanxi_search_fts")

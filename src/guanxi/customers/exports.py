@@ -73,6 +73,7 @@ COLUMNS: list[tuple[object, Callable[[Customer], object]]] = [
     _field("bank"),
     _field("bank_account"),
     _field("tax_id"),
+    _field("notes"),
     (capfirst(Customer._meta.get_field("tags").verbose_name), lambda c: ", ".join(c.tag_list)),
     (gettext_lazy("Satisfaction"), lambda c: c.satisfaction),
     (gettext_lazy("Credit rating"), lambda c: c.credit),

@@ -7,23 +7,7 @@ from django_tasks import task
 
 from guanxi.core.jobs import periodic
 from guanxi.customers.services import churn as services_churn
-from guanxi.customers.services import imports as services_imports
 from guanxi.customers.services import pool as services_pool
-
-
-@task()
-def import_job_validate_task(job_id: str, then_commit: bool = False) -> str:
-    """Check a customer import (dry run), then import it too when ``then_commit``."""
-    job = services_imports.import_job_run_validation(job_id=job_id, then_commit=then_commit)
-    return job.state if job is not None else "missing"
-
-
-@task()
-def import_job_commit_task(job_id: str) -> str:
-    """Import the valid new rows of a checked customer import."""
-    job = services_imports.import_job_run_commit(job_id=job_id)
-    return job.state if job is not None else "missing"
-
 
 # -- churn handling 客户流失管理 ---------------------------------------------------------------
 

@@ -8,7 +8,6 @@ from guanxi.customers.views import contacts as views_contacts
 from guanxi.customers.views import credit as views_credit
 from guanxi.customers.views import customers as views
 from guanxi.customers.views import field_rules as views_field_rules
-from guanxi.customers.views import imports as views_import
 from guanxi.customers.views import merge as views_merge
 from guanxi.customers.views import pool as views_pool
 from guanxi.customers.views import privacy as views_privacy
@@ -92,19 +91,8 @@ urlpatterns += [
 ]
 
 
-# Customer import 客户导入.
-urlpatterns += [
-    path("import/", views_import.import_upload, name="import"),
-    path(
-        "import/template.<str:fmt>",
-        views_import.import_template,
-        name="import_template",
-    ),
-    path("import/<uuid:pk>/", views_import.import_detail, name="import_detail"),
-    path("import/<uuid:pk>/check/", views_import.import_check, name="import_check"),
-    path("import/<uuid:pk>/commit/", views_import.import_commit, name="import_commit"),
-    path("import/<uuid:pk>/progress/", views_import.import_progress, name="import_progress"),
-]
+# Customer import 客户导入 (the import framework's shared pages).
+urlpatterns += import_urlpatterns("customers", "import/")
 
 
 # Field protection 字段保护.

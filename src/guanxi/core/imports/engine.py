@@ -128,7 +128,9 @@ class FilePass:
                 continue
             column = self.columns[name]
             try:
-                mapped = self.value_mapping.get(name, {}).get(fold(text))
+                # Folded only for a column with values mapped by hand: most columns have none.
+                by_hand = self.value_mapping.get(name)
+                mapped = by_hand.get(fold(text)) if by_hand else None
                 if mapped == "":
                     continue
                 if column.kind == DICT:
@@ -181,9 +183,10 @@ class FilePass:
         if not refs:
             return
         model = self.spec.model
-        ids = dict(
-            model._default_manager.filter(external_ref__in=refs).values_list("external_ref", "pk")
-        )
+        # "> ''" repeats the condition of the partial unique index (external_ref_constraint):
+        # PostgreSQL proves a long IN list implies it only when written out, else it scans.
+        live = model._default_manager.filter(external_ref__gt="", external_ref__in=refs)
+        ids = dict(live.values_list("external_ref", "pk"))
         if not ids:
             return
         visible = {

@@ -167,6 +167,8 @@ class Importer:
 
     def __init__(self, *, actor: Any) -> None:
         self.actor = actor
+        # The ImportJob of this pass (set by the import service), for records naming it.
+        self.job: Any = None
 
     @classmethod
     def all_columns(cls) -> tuple[Column, ...]:

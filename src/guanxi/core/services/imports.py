@@ -304,6 +304,7 @@ def _pass(job: ImportJob, *, dry_run: bool) -> PassResult:
         duplicates=job.duplicates,
         value_mapping=job.value_mapping,
     )
+    file_pass.importer.job = job
 
     def progress(processed: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(

@@ -1,7 +1,7 @@
 """API paths of the customers app.
 
-The fixed paths under ``customers/`` (search, pool, import, export, bulk actions...) come
-before the router, whose ``customers/<id>/`` would otherwise read their names as ids.
+The fixed paths under ``customers/`` (search, pool, export, bulk actions...) come before the
+router, whose ``customers/<id>/`` would otherwise read their names as ids.
 """
 
 from django.urls import path
@@ -12,7 +12,6 @@ from guanxi.customers.api import (
     churn,
     completeness,
     credit,
-    imports,
     merge,
     pool,
     privacy,
@@ -35,7 +34,6 @@ urlpatterns = [
     *completeness.urlpatterns,
     *search.urlpatterns,
     *pool.urlpatterns,
-    *imports.urlpatterns,
     path("customers/export/", CustomerExportView.as_view(), name="api-customer-export"),
     path(
         "customers/bulk-reassign/",

@@ -1,11 +1,7 @@
-"""Imports of the customers app.
+"""Imports of the customers app, on the import framework of ``guanxi.core.imports``.
 
-The customer import from CSV and xlsx: read → map columns → validate (dry run) → commit.
-``mapping`` names the columns, ``validate`` checks each row with the customer rules,
-``commit`` writes the valid new rows in batches; the services in
-``customers/services/imports.py`` drive them and keep the customer ImportJob's counters and
-report. (The readers are shared by every import: ``guanxi.core.imports.readers``.)
-
-The importers of contacts (``contacts``) and interactions (``interactions``) plug into the
-import framework of ``guanxi.core.imports``; ``related`` finds the customer a row names.
+``customers`` is the customer importer: its columns and field rules (``customer_columns``),
+the duplicate check against the file and the live customers (``customer_duplicates``) and the
+bulk write of a batch of new customers (``commit``). ``contacts`` and ``interactions`` import
+the people and the history of those customers; ``related`` finds the customer a row names.
 """

@@ -1,4 +1,4 @@
-"""Writing the valid new rows of an import: one transaction and a few bulk writes per batch.
+"""Writing the new customers of an import batch: a few bulk writes, whatever the batch's size.
 
 Codes come from ``code_reserve`` (one sequence step per batch), primary keys from the table's
 sequence, and rows go in with COPY on PostgreSQL (``core.seeding.bulk_insert``). Each new
@@ -22,17 +22,24 @@ from guanxi.customers.events import (
     customers_credit_hold_imported_events,
     customers_imported_events,
 )
-from guanxi.customers.importing.validate import DICTIONARY_FIELDS, RowResult
+from guanxi.customers.importing.customer_columns import FOREIGN_KEYS
 from guanxi.customers.models import Customer
 from guanxi.customers.search.keys import customer_search_columns
 from guanxi.customers.services.customers import CUSTOMER_CODE_PREFIX
 
-_FOREIGN_KEYS = {*DICTIONARY_FIELDS, "owner"}
+
+@dataclass(frozen=True)
+class NewCustomer:
+    """One checked row to insert: its field values (foreign keys as primary keys) and its
+    duplicate-check keys (``customer_duplicates.duplicate_keys``)."""
+
+    values: dict
+    keys: dict
 
 
-def _customer_row(row: RowResult, *, pk: int, code: str, actor, now) -> dict:
+def _customer_row(row: NewCustomer, *, pk: int, code: str, actor, now) -> dict:
     values = {
-        (f"{name}_id" if name in _FOREIGN_KEYS else name): value
+        (f"{name}_id" if name in FOREIGN_KEYS else name): value
         for name, value in row.values.items()
         if name != "code"
     }
@@ -55,7 +62,7 @@ def _customer_row(row: RowResult, *, pk: int, code: str, actor, now) -> dict:
         phone_digits=row.keys.get("phone", ""),
     )
     if values.get("credit_status") == Customer.CreditStatus.ON_HOLD:
-        # The validator let only an importer the credit rule allows bring a hold, with a reason.
+        # The importer let only someone the credit rule allows bring a hold, with a reason.
         values.update(credit_hold_by_id=actor.pk, credit_hold_at=now)
     return values
 
@@ -68,7 +75,7 @@ class PreparedRows:
     ids: list[int]
 
 
-def prepare_rows(*, rows: list[RowResult], actor) -> PreparedRows:
+def prepare_rows(*, rows: list[NewCustomer], actor) -> PreparedRows:
     """Reserve codes and ids for ``rows`` and compute their columns (search keys included).
 
     On PostgreSQL this needs no transaction (sequences), so the import does it on its own

@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import guanxi.customers.models.document
-import guanxi.customers.models.import_job
+import guanxi.core.models.imports
 import simple_history.models
 import uuid
 from django.conf import settings
@@ -238,7 +238,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('file', models.FileField(storage=guanxi.customers.models.import_job._import_storage, upload_to='imports/%Y/%m', verbose_name='file')),
+                ('file', models.FileField(storage=guanxi.core.models.imports._import_storage, upload_to='imports/%Y/%m', verbose_name='file')),
                 ('file_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('sha256', models.CharField(editable=False, max_length=64)),
                 ('mapping', models.JSONField(blank=True, default=dict, verbose_name='column mapping')),

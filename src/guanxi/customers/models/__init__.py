@@ -10,7 +10,6 @@ from guanxi.customers.models.customer import (
 )
 from guanxi.customers.models.document import Document, DocumentVersion
 from guanxi.customers.models.field_rule import FieldRule
-from guanxi.customers.models.import_job import ImportJob
 from guanxi.customers.models.interaction import Interaction
 from guanxi.customers.models.pool import OwnershipCap, PoolPolicy
 from guanxi.customers.models.timeline import CustomerEvent
@@ -26,7 +25,6 @@ __all__ = [
     "DocumentVersion",
     "FieldRule",
     "FlaggedValue",
-    "ImportJob",
     "Interaction",
     "OwnershipCap",
     "PoolPolicy",

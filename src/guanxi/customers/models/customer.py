@@ -119,6 +119,7 @@ class Customer(BaseModel):
     # `tags LIKE '%,t,%'`, which the trigram index serves on PostgreSQL and is cheap on SQLite
     # at embedded sizes. services.tags_normalise() is the only writer of the format.
     tags = models.CharField(_("tags"), max_length=500, blank=True, default="")
+    notes = models.TextField(_("notes"), blank=True, default="")
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction"),
         null=True,

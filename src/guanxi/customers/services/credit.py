@@ -2,7 +2,7 @@
 
 The one writer of ``Customer.credit_status`` (and of the hold's reason, author and time): the
 general customer edit (form, API, merge) does not touch it, and an import sets a hold only for
-an importer this module's rule allows (``importing/validate.py`` asks the same predicate).
+an importer this module's rule allows (``importing/customers.py`` asks the same predicate).
 Administrators, and sales supervisors for the customers of their team subtree, may set or lift
 a hold, always with a reason; it is kept in the audit history, on the customer (the banner
 shows it) and on the timeline. Orders read the status: ``sales.services.orders`` refuses a

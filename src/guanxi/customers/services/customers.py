@@ -64,6 +64,7 @@ CUSTOMER_EDITABLE_FIELDS = (
     "tags",
     "satisfaction",
     "credit",
+    "notes",
 )
 # Not editable here: the credit status 信用冻结 has its own rule and service (services.credit).
 
@@ -95,6 +96,7 @@ class CustomerFields(TypedDict, total=False):
     tags: str | Iterable[str]
     satisfaction: int | None
     credit: int | None
+    notes: str
 
 
 class ContactFields(TypedDict, total=False):

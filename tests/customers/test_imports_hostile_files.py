@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from guanxi.customers.importing.readers import estimate_rows, open_table
-from guanxi.customers.models import ImportJob
+from guanxi.core.imports.readers import estimate_rows, open_table
+from guanxi.core.models import ImportJob
 from guanxi.sales.models import Lead
 from tests.customers.fixtures.hostile_files import xlsx_with_entities, xlsx_without_worksheets
 from tests.customers.fixtures.imports import upload, xlsx_bytes
