@@ -466,3 +466,18 @@ def test_an_update_leaves_a_field_protected_from_the_importer(org):
     assert job.updated_count == 1
     customer.refresh_from_db()
     assert (customer.name, customer.phone) == ("新名字", "13700000021")
+
+
+def test_a_duplicate_customer_is_updated_or_created_anyway_as_chosen(org, customers):
+    mine = customers["manager1"]
+    rows = [["客户名称", "电话", "标签"], [mine.name, "13700000009", "展会"]]
+    updated = customers_import(
+        org["manager1"], rows, duplicates={"all": "update", "fields": ["tags"]}
+    )
+    assert (updated.created_count, updated.updated_count) == (0, 1)
+    mine.refresh_from_db()
+    assert "展会" in mine.tags and mine.phone != "+8613700000009"
+
+    created = customers_import(org["manager1"], rows, duplicates={"all": "create"})
+    assert created.created_count == 1
+    assert Customer.objects.filter(name=mine.name).count() == 2
