@@ -481,3 +481,28 @@ def test_a_duplicate_customer_is_updated_or_created_anyway_as_chosen(org, custom
     created = customers_import(org["manager1"], rows, duplicates={"all": "create"})
     assert created.created_count == 1
     assert Customer.objects.filter(name=mine.name).count() == 2
+
+
+def test_columns_without_a_field_can_be_kept_in_the_notes(org):
+    rows = [
+        ["客户名称", "备注", "微信号", "旧系统分组"],
+        ["留言客户", "老客户", "wx_liuyan", "华北一组"],
+        ["空白客户", "", "", ""],
+    ]
+    mapping = {"客户名称": "name", "备注": "notes", "微信号": "+notes", "旧系统分组": "+notes"}
+    customers_import(org["manager1"], rows, mapping=mapping)
+    kept = Customer.objects.get(name="留言客户").notes
+    assert kept == "老客户\n微信号: wx_liuyan\n旧系统分组: 华北一组"
+    assert Customer.objects.get(name="空白客户").notes == ""
+
+
+def test_only_an_entity_with_notes_takes_columns_into_its_notes(org):
+    from guanxi.core.imports.mapping import mapping_clean
+
+    with pytest.raises(ValidationError) as refused:
+        mapping_clean(
+            {"名称": "name", "微信号": "+notes"},
+            ["名称", "微信号"],
+            fields=[("name", "Name", ())],
+        )
+    assert "mapping" in refused.value.message_dict

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guanxi.core.imports.duplicates import NOT_UPDATABLE, DuplicatePolicy
-from guanxi.core.imports.mapping import field_labels, fold
+from guanxi.core.imports.mapping import APPEND_TO_NOTES, field_labels, fold
 from guanxi.core.imports.readers import MAX_IMPORT_ROWS, open_table
 from guanxi.core.imports.registry import (
     CHOICE,
@@ -108,6 +108,8 @@ class FilePass:
             column.name for column in self.spec.updatable() if column.name not in NOT_UPDATABLE
         )
         self.dictionaries: dict[str, DictionaryDirectory] = {}
+        # (index, header) of the columns kept in the notes (APPEND_TO_NOTES), set by ``run``.
+        self.notes_columns: list[tuple[int, str]] = []
         self.columns = {column.name: column for column in self.spec.all_columns()}
         self.labels = field_labels(self.spec.field_table())
         self.choices = {
@@ -148,6 +150,13 @@ class FilePass:
             except ValidationError as error:
                 for message in error.messages:
                     row.error(name, message)
+        kept = [
+            f"{header}: {cells[index].strip()}"
+            for index, header in self.notes_columns
+            if index < len(cells) and cells[index].strip()
+        ]
+        if kept:
+            row.values["notes"] = "\n".join(filter(None, [row.values.get("notes"), *kept]))
         for name in self.spec.required():
             if name not in row.values and not any(f[2] == name for f in row.findings):
                 row.error(name, _("This field is required."), "required")
@@ -256,6 +265,11 @@ class FilePass:
                 (index, self.mapping[header])
                 for index, header in enumerate(table.headers)
                 if self.mapping.get(header) in self.columns
+            ]
+            self.notes_columns = [
+                (index, header)
+                for index, header in enumerate(table.headers)
+                if self.mapping.get(header) == APPEND_TO_NOTES and "notes" in self.columns
             ]
             header_of = {name: table.headers[index] for index, name in indexes}
             header_of.update({n: str(self.labels[n]) for n in self.columns if n not in header_of})

@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy
 
 FieldTable = Iterable[tuple[str, object, tuple[str, ...]]]
 NOT_A_FIELD = gettext_lazy("“%(field)s” is not a field of this import.")
+# The mapping target of columns without a field of their own whose cells are kept in the
+# record's notes, one "header: value" line each (any number of columns may take it).
+APPEND_TO_NOTES = "+notes"
 
 
 def fold(text) -> str:
@@ -78,6 +81,9 @@ def mapping_clean(
             raise ValidationError(
                 {"mapping": _("The file has no column “%(column)s”.") % {"column": header}}
             )
+        if field == APPEND_TO_NOTES and "notes" in names:
+            cleaned[header] = field
+            continue
         if field not in names:
             raise ValidationError({"mapping": str(not_a_field) % {"field": field}})
         if field in cleaned.values():

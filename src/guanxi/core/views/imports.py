@@ -38,6 +38,7 @@ from guanxi.core.imports.limits import (
     max_megabytes,
     too_large_message,
 )
+from guanxi.core.imports.mapping import APPEND_TO_NOTES
 from guanxi.core.imports.readers import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from guanxi.core.imports.registry import Importer, importer_for
 from guanxi.core.models import ImportJob
@@ -84,6 +85,8 @@ class EntityImportMappingForm(forms.Form):
         choices = [("", _("— do not import —"))] + [
             (column.name, column.label) for column in spec.all_columns()
         ]
+        if any(column.name == "notes" for column in spec.all_columns()):
+            choices.append((APPEND_TO_NOTES, _("Add to the notes (“column: value”)")))
         self.headers = headers
         for index, header in enumerate(headers):
             self.fields[f"column_{index}"] = forms.ChoiceField(
