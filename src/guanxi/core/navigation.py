@@ -182,6 +182,16 @@ register(
         section=SECTION_DATA,
     ),
     NavItem(
+        "province_regions",
+        _("Sales regions of the provinces"),
+        "core:province_regions",
+        "core.change_provinceregion",
+        hint=_("Which sales region 大区 each province belongs to."),
+        order=1110,
+        group=SETTINGS,
+        section=SECTION_DATA,
+    ),
+    NavItem(
         "recycle_bin",
         _("Recycle bin"),
         "core:recycle_bin",

@@ -7,7 +7,8 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind, Division
+from guanxi.core.models.divisions import divisions_label
 from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 
 # Field-level formats; each message names what is wrong, the form shows it under the field.
@@ -39,6 +40,20 @@ def _dictionary(kind: str, verbose_name, related_name: str) -> models.ForeignKey
         on_delete=models.PROTECT,
         related_name=related_name,
         limit_choices_to={"kind": kind, "is_active": True, "deleted_at__isnull": True},
+    )
+
+
+def _division(level: str, verbose_name, *, indexed: bool) -> models.ForeignKey:
+    # Divisions are reference data never deleted; only the filtered levels carry an index.
+    return models.ForeignKey(
+        Division,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=indexed,
+        limit_choices_to={"level": level},
     )
 
 
@@ -100,6 +115,11 @@ class Customer(BaseModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     fax = models.CharField(_("fax"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # 省 / 市 / 区县: a city within the province, a district within the city
+    # (core.services.divisions checks it); the province decides the region (services).
+    province = _division(Division.Level.PROVINCE, _("province"), indexed=True)
+    city = _division(Division.Level.CITY, _("city"), indexed=True)
+    district = _division(Division.Level.DISTRICT, _("district"), indexed=False)
     address = models.CharField(_("address"), max_length=300, blank=True)
     postcode = models.CharField(
         _("postcode"), max_length=6, blank=True, validators=[postcode_validator]
@@ -253,6 +273,10 @@ class Customer(BaseModel):
         return round(100 * filled / len(COMPLETENESS_FIELDS))
 
     @property
+    def divisions(self) -> str:
+        return divisions_label(self)
+
+    @property
     def on_credit_hold(self) -> bool:
         return self.credit_status == self.CreditStatus.ON_HOLD
 
@@ -277,6 +301,9 @@ class Contact(BaseModel):
     office_phone = models.CharField(_("office phone"), max_length=30, blank=True)
     mobile = models.CharField(_("mobile"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    province = _division(Division.Level.PROVINCE, _("province"), indexed=False)
+    city = _division(Division.Level.CITY, _("city"), indexed=False)
+    district = _division(Division.Level.DISTRICT, _("district"), indexed=False)
     notes = models.TextField(_("notes"), blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
     # Set once by services.privacy.contact_anonymise (see Customer.anonymised_at).
@@ -299,6 +326,10 @@ class Contact(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def divisions(self) -> str:
+        return divisions_label(self)
 
 
 class FlaggedValue(models.Model):
