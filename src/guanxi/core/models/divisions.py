@@ -1,4 +1,4 @@
-"""China's administrative divisions 行政区划 (GB/T 2260) and the sales region 大区 of each province."""
+"""China's administrative divisions 行政区划 (GB/T 2260) and each province's sales region 大区."""
 
 from typing import ClassVar
 

@@ -10,8 +10,8 @@ from guanxi.accounts.models import User
 from guanxi.core.forms.divisions import division_fields_bind
 from guanxi.core.forms.pickers import PickerField
 from guanxi.core.models import DictionaryKind, Division
-from guanxi.core.selectors.divisions import division_filter_choices
 from guanxi.core.scoping import sees_everything
+from guanxi.core.selectors.divisions import division_filter_choices
 from guanxi.customers import masking
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.selectors import customers as selectors
