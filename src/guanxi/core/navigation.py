@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from guanxi.core.rules import (
     CHANGE_COMPANY_PROFILE,
     CHANGE_DICTIONARY_ENTRY,
+    CHANGE_PROVINCE_REGION,
     MANAGE_RECYCLE_BIN,
     SEARCH_ACCESS_LOG,
 )
@@ -185,8 +186,8 @@ register(
         "province_regions",
         _("Sales regions of the provinces"),
         "core:province_regions",
-        "core.change_provinceregion",
-        hint=_("Which sales region 大区 each province belongs to."),
+        CHANGE_PROVINCE_REGION,
+        hint=_("Which sales region each province belongs to."),
         order=1110,
         group=SETTINGS,
         section=SECTION_DATA,

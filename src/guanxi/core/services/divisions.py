@@ -10,11 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guanxi.core.models import DictionaryEntry, DictionaryKind, Division, ProvinceRegion
-from guanxi.core.rules import require
+from guanxi.core.rules import CHANGE_PROVINCE_REGION, require
 from guanxi.core.selectors.divisions import DIVISION_FIELDS
 from guanxi.core.services.records import Actor
 
-CHANGE_PROVINCE_REGION = "core.change_provinceregion"
 _LEVELS = {
     "province": Division.Level.PROVINCE,
     "city": Division.Level.CITY,

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.imports.divisions import ADDRESS_COLUMN, DIVISION_COLUMNS, divisions_fill
 from guanxi.core.imports.registry import (
     BOOL,
     CHOICE,
@@ -72,6 +73,9 @@ class ContactImporter(Importer):
             gettext_lazy("E-mail"),
             synonyms=("邮箱", "电子邮件", "电子邮箱", "email", "mail"),
         ),
+        *DIVISION_COLUMNS,
+        # Read only for the province, city and district when their columns are empty.
+        ADDRESS_COLUMN,
         Column(
             "notes", gettext_lazy("Notes"), synonyms=("备注", "说明", "notes", "note", "remarks")
         ),
@@ -82,13 +86,27 @@ class ContactImporter(Importer):
             ("主联系人", "首要联系人", "primary", "isprimary"),
         ),
     )
-    _FIELDS = ("name", "gender", "title", "office_phone", "mobile", "email", "notes")
+    _FIELDS = (
+        "name",
+        "gender",
+        "title",
+        "office_phone",
+        "mobile",
+        "email",
+        "province",
+        "city",
+        "district",
+        "notes",
+    )
 
     def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return scope_queryset(queryset, self.actor).select_related("customer")
+        return scope_queryset(queryset, self.actor).select_related(
+            "customer", "province", "city", "district"
+        )
 
     def prepare(self, rows: list[ImportRow]) -> None:
         customers_find(self.actor, rows)
+        divisions_fill(rows)
 
     def natural_match(self, rows: list[ImportRow]) -> None:
         """Without an external id, a contact of the same customer with the same name is present."""
