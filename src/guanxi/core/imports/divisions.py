@@ -9,7 +9,6 @@ several share, or one outside the division above it is an error on its column.
 """
 
 import unicodedata
-from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET
 
 from guanxi.core.forms.divisions import DivisionsForm, ProvinceRegionsForm
 from guanxi.core.models import DictionaryEntry, DictionaryKind, ProvinceRegion
-from guanxi.core.selectors.divisions import province_region_list
 from guanxi.core.rules import CHANGE_PROVINCE_REGION
+from guanxi.core.selectors.divisions import province_region_list
 from guanxi.core.services.divisions import province_regions_update
 from guanxi.core.views.generic import ScopedPageView, save_with_form
 
