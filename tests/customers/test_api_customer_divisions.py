@@ -43,9 +43,7 @@ def test_a_city_outside_the_province_is_a_400_on_the_city(org, api):
     ("field", "code"), [("province", "140100"), ("city", "999999"), ("district", "140000")]
 )
 def test_an_unknown_or_wrong_level_code_is_a_400_on_its_field(org, api, field, code):
-    response = api("manager1").post(
-        "/api/customers/", {"name": "客户", field: code}, format="json"
-    )
+    response = api("manager1").post("/api/customers/", {"name": "客户", field: code}, format="json")
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {field}
 

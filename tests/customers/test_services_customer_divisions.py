@@ -68,7 +68,10 @@ def test_an_existing_customers_region_stays_until_its_province_changes(org):
 
 def test_a_province_without_a_region_leaves_the_region_as_given(org):
     customer = services.customer_create(
-        actor=org["manager1"], name="香港客户", province=division("810000"), region=region("overseas")
+        actor=org["manager1"],
+        name="香港客户",
+        province=division("810000"),
+        region=region("overseas"),
     )
     assert customer.region == region("overseas")
 

@@ -90,9 +90,7 @@ def test_the_edit_form_offers_the_cities_and_districts_of_the_customers_province
     )
     form = login("manager1").get(reverse("customers:edit", args=[customer.pk])).context["form"]
     assert set(form.fields["city"].queryset.values_list("parent_id", flat=True)) == {"140000"}
-    assert set(form.fields["district"].queryset.values_list("parent_id", flat=True)) == {
-        "140100"
-    }
+    assert set(form.fields["district"].queryset.values_list("parent_id", flat=True)) == {"140100"}
 
 
 def test_a_contact_added_in_the_form_keeps_its_divisions(org, login):
