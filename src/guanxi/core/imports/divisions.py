@@ -111,7 +111,7 @@ def _from_columns(row: ImportRow, directory: DivisionDirectory) -> dict[str, Div
             row.error(
                 name,
                 _("No %(level)s is called “%(value)s”.")
-                % {"level": _LEVELS[name].label, "value": text},
+                % {"level": str(_LEVELS[name].label).lower(), "value": text},
                 "unknown",
             )
             return {}

@@ -58,7 +58,7 @@ def divisions_resolve(given: Mapping[str, Any], current: Any = None) -> dict[str
         if value is not None and value.level != _LEVELS[name]:
             errors[name] = _("“%(name)s” is not a %(level)s.") % {
                 "name": value.name,
-                "level": Division.Level(_LEVELS[name]).label,
+                "level": str(Division.Level(_LEVELS[name]).label).lower(),
             }
     if errors:
         raise ValidationError(errors)
