@@ -43,16 +43,18 @@ def division_fields_bind(form: forms.BaseForm, *, initial: Mapping[str, Any] | N
             province_list() if name == "province" else division_children(parent=parents[name])
         )
         field.empty_label = "—"
-        if name in _NEXT:
+        if name in _NEXT and _NEXT[name] in form.fields:
+            target = form[_NEXT[name]].auto_id
             field.widget.attrs.update(
                 {
                     "hx-get": url,
                     "hx-trigger": "change",
-                    "hx-target": f"#{form.auto_id % _NEXT[name]}" if form.auto_id else "",
+                    "hx-target": f"#{target}",
                     "hx-swap": "outerHTML",
-                    # The form's own hx-post must not be triggered or inherited here.
+                    # Only this chooser's value: the form's other fields are not the server's
+                    # business here.
                     "hx-params": name,
-                    "aria-controls": form.auto_id % _NEXT[name] if form.auto_id else "",
+                    "aria-controls": target,
                 }
             )
 
