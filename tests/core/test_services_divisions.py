@@ -147,3 +147,15 @@ def test_an_administrator_changes_a_provinces_region(org):
 def test_an_account_manager_may_not_change_the_regions(org):
     with pytest.raises(PermissionDenied):
         province_regions_update(actor=org["manager1"], regions={"140000": region("central")})
+
+
+def test_the_load_command_restores_a_missing_division(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Division.objects.filter(pk="140105").delete()
+    out = StringIO()
+    call_command("divisions_load", stdout=out)
+    assert out.getvalue().startswith("1 divisions added")
+    assert division("140105").parent_id == "140100"

@@ -43,8 +43,9 @@ def _dictionary(kind: str, verbose_name, related_name: str) -> models.ForeignKey
     )
 
 
-def _division(level: str, verbose_name, *, indexed: bool) -> models.ForeignKey:
-    # Divisions are reference data never deleted; only the filtered levels carry an index.
+def _division(level: str, verbose_name) -> models.ForeignKey:
+    # No index of the field's own: divisions are reference data never deleted, and the levels
+    # lists filter by are indexed in Meta (a plain index, not PostgreSQL's second LIKE one).
     return models.ForeignKey(
         Division,
         verbose_name=verbose_name,
@@ -52,7 +53,7 @@ def _division(level: str, verbose_name, *, indexed: bool) -> models.ForeignKey:
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        db_index=indexed,
+        db_index=False,
         limit_choices_to={"level": level},
     )
 
@@ -117,9 +118,9 @@ class Customer(BaseModel):
     email = models.EmailField(_("e-mail"), blank=True)
     # 省 / 市 / 区县: a city within the province, a district within the city
     # (core.services.divisions checks it); the province decides the region (services).
-    province = _division(Division.Level.PROVINCE, _("province"), indexed=True)
-    city = _division(Division.Level.CITY, _("city"), indexed=True)
-    district = _division(Division.Level.DISTRICT, _("district"), indexed=False)
+    province = _division(Division.Level.PROVINCE, _("province"))
+    city = _division(Division.Level.CITY, _("city"))
+    district = _division(Division.Level.DISTRICT, _("district"))
     address = models.CharField(_("address"), max_length=300, blank=True)
     postcode = models.CharField(
         _("postcode"), max_length=6, blank=True, validators=[postcode_validator]
@@ -247,6 +248,9 @@ class Customer(BaseModel):
             # The list sorted by name walks this index page by page (keyset), either way.
             models.Index(fields=["name_sort", "id"], name="customer_name_sort"),
             models.Index(fields=["phone_digits"], name="customer_phone_digits"),
+            # The list filtered by province or city, newest first (keyset pages).
+            models.Index(fields=["province", "-created_at", "-id"], name="customer_province"),
+            models.Index(fields=["city", "-created_at", "-id"], name="customer_city"),
             models.Index(fields=["tax_id"], name="customer_tax_id"),
             # Duplicate checks by e-mail compare UPPER(email) (email__iexact on PostgreSQL).
             models.Index(Upper("email"), name="customer_email_upper"),
@@ -301,9 +305,9 @@ class Contact(BaseModel):
     office_phone = models.CharField(_("office phone"), max_length=30, blank=True)
     mobile = models.CharField(_("mobile"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    province = _division(Division.Level.PROVINCE, _("province"), indexed=False)
-    city = _division(Division.Level.CITY, _("city"), indexed=False)
-    district = _division(Division.Level.DISTRICT, _("district"), indexed=False)
+    province = _division(Division.Level.PROVINCE, _("province"))
+    city = _division(Division.Level.CITY, _("city"))
+    district = _division(Division.Level.DISTRICT, _("district"))
     notes = models.TextField(_("notes"), blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
     # Set once by services.privacy.contact_anonymise (see Customer.anonymised_at).
