@@ -114,3 +114,22 @@ def test_a_contact_gets_divisions_checked_too(org):
             district=division("110105"),
         )
     assert set(refused.value.message_dict) == {"district"}
+
+
+def test_a_merge_takes_the_duplicates_divisions_together_or_not_at_all(org):
+    from guanxi.customers.services import merge as services_merge
+
+    owner = org["manager1"]
+    survivor = CustomerFactory(owner=owner, province=division("140000"))
+    merged = CustomerFactory(
+        owner=owner, province=division("130000"), city=division("130100"), district=None
+    )
+    services_merge.customer_merge(actor=owner, survivor=survivor, merged=merged)
+    survivor.refresh_from_db()
+    assert (survivor.province_id, survivor.city_id) == ("140000", None)
+
+    bare = CustomerFactory(owner=owner)
+    other = CustomerFactory(owner=owner, province=division("130000"), city=division("130100"))
+    services_merge.customer_merge(actor=owner, survivor=bare, merged=other)
+    bare.refresh_from_db()
+    assert (bare.province_id, bare.city_id) == ("130000", "130100")
