@@ -159,3 +159,19 @@ def test_the_load_command_restores_a_missing_division(db):
     call_command("divisions_load", stdout=out)
     assert out.getvalue().startswith("1 divisions added")
     assert division("140105").parent_id == "140100"
+
+
+def test_addresses_are_read_without_pkg_resources_too():
+    """cpca loads its table through pkg_resources, which new setuptools no longer ship."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['pkg_resources'] = None\n"
+        "from guanxi.core.addresses import address_divisions\n"
+        "print(address_divisions('山西省太原市小店区').district)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "140105"

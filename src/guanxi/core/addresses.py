@@ -7,6 +7,9 @@ address; the one the address bears out furthest wins, and a tie between differen
 ambiguous rather than a guess.
 """
 
+import importlib.resources
+import sys
+import types
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,8 +31,24 @@ class AddressDivisions:
     district: str | None = None
 
 
+def _resources_shim() -> None:
+    """cpca reads its table through ``pkg_resources.resource_stream``, which newer setuptools
+    (and environments without setuptools) no longer have: the same from importlib then."""
+    try:
+        import pkg_resources  # noqa: F401
+    except ImportError:
+        shim = types.ModuleType("pkg_resources")
+
+        def resource_stream(package: str, name: str) -> Any:
+            return importlib.resources.files(package).joinpath(name).open("rb")
+
+        shim.resource_stream = resource_stream  # type: ignore[attr-defined]
+        sys.modules["pkg_resources"] = shim
+
+
 def _matcher() -> Any:
     # Imported on first use: building the matcher takes a moment, and pages never need it.
+    _resources_shim()
     import cpca
 
     return cpca.matcher
