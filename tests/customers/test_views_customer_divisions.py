@@ -147,3 +147,24 @@ def test_an_unknown_region_is_an_error_on_that_province(login):
     response = client.post(REGIONS, {"140000": "999999"})
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"140000"}
+
+
+@pytest.mark.usefixtures("english")
+def test_the_export_names_province_city_and_district(org, login):
+    from tests.core.fixtures.exports import csv_rows
+    from tests.customers.fixtures.exports import grant_export_right
+
+    grant_export_right(org["manager1"])
+    CustomerFactory(
+        owner=org["manager1"],
+        province=division("140000"),
+        city=division("140100"),
+        district=division("140105"),
+    )
+    rows = csv_rows(login("manager1").get(reverse("customers:export"), {"format": "csv"}))
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert (record["Province"], record["City"], record["District"]) == (
+        "山西省",
+        "太原市",
+        "小店区",
+    )
