@@ -149,15 +149,16 @@ def test_an_account_manager_may_not_change_the_regions(org):
         province_regions_update(actor=org["manager1"], regions={"140000": region("central")})
 
 
-def test_the_load_command_restores_a_missing_division(db):
+def test_the_load_command_restores_a_missing_division(db, settings):
     from io import StringIO
 
     from django.core.management import call_command
 
+    settings.LANGUAGE_CODE = "en"
     Division.objects.filter(pk="140105").delete()
     out = StringIO()
     call_command("divisions_load", stdout=out)
-    assert out.getvalue().startswith("1 divisions added")
+    assert out.getvalue().startswith("Divisions added: 1;")
     assert division("140105").parent_id == "140100"
 
 

@@ -3,6 +3,7 @@ package (after upgrading it); the migration loads them on a fresh database."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from guanxi.core.models import DictionaryEntry, Division, ProvinceRegion
 from guanxi.core.seed.divisions import divisions_load, province_regions_seed
@@ -18,4 +19,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             added = divisions_load(Division)
             province_regions_seed(Division, ProvinceRegion, DictionaryEntry)
-        self.stdout.write(f"{added} divisions added, {Division.objects.count()} in all.")
+        self.stdout.write(
+            _("Divisions added: %(added)d; in all: %(total)d.")
+            % {"added": added, "total": Division.objects.count()}
+        )
