@@ -193,11 +193,14 @@ def _migrated_data(request):
     request.getfixturevalue("transactional_db")
     from django.core.management.sql import emit_post_migrate_signal
 
-    from guanxi.core.models import DictionaryEntry
+    from guanxi.core.models import DictionaryEntry, Division, ProvinceRegion
     from guanxi.core.seed.dictionaries import seed_dictionaries
+    from guanxi.core.seed.divisions import divisions_load, province_regions_seed
 
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     seed_dictionaries(DictionaryEntry)
+    divisions_load(Division)
+    province_regions_seed(Division, ProvinceRegion, DictionaryEntry)
 
 
 @pytest.fixture(autouse=True)

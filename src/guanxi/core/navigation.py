@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from guanxi.core.rules import (
     CHANGE_COMPANY_PROFILE,
     CHANGE_DICTIONARY_ENTRY,
+    CHANGE_PROVINCE_REGION,
     MANAGE_RECYCLE_BIN,
     SEARCH_ACCESS_LOG,
 )
@@ -178,6 +179,16 @@ register(
         CHANGE_DICTIONARY_ENTRY,
         hint=_("Levels, regions, industries, sources and other choices."),
         order=1100,
+        group=SETTINGS,
+        section=SECTION_DATA,
+    ),
+    NavItem(
+        "province_regions",
+        _("Sales regions of the provinces"),
+        "core:province_regions",
+        CHANGE_PROVINCE_REGION,
+        hint=_("Which sales region each province belongs to."),
+        order=1110,
         group=SETTINGS,
         section=SECTION_DATA,
     ),

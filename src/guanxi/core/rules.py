@@ -27,6 +27,8 @@ CHANGE_DICTIONARY_ENTRY = "core.change_dictionaryentry"
 SEARCH_ACCESS_LOG = "core.search_access_log"
 # Editing the company profile (letterhead, bank details, seal): administrators only.
 CHANGE_COMPANY_PROFILE = "core.change_companyprofile"
+# Editing which sales region 大区 each province belongs to: administrators.
+CHANGE_PROVINCE_REGION = "core.change_provinceregion"
 
 
 class Predicate(Protocol):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guanxi.core.views import access_log, company, list_views, pickers, settings
+from guanxi.core.views import access_log, company, divisions, list_views, pickers, settings
 from guanxi.core.views import pages as views
 from guanxi.core.views.search import global_search_page
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path("list-views/<int:pk>/share/", list_views.list_view_share, name="list_view_share"),
     path("list-views/<int:pk>/delete/", list_views.list_view_delete, name="list_view_delete"),
     path("pick/<slug:kind>/", pickers.pick, name="pick"),
+    path("divisions/options/", divisions.division_options, name="division_options"),
+    path("settings/sales-regions/", divisions.province_regions, name="province_regions"),
     path(
         "recycle-bin/<str:model_label>/<int:pk>/restore/",
         views.recycle_restore,

@@ -62,6 +62,9 @@ COLUMNS: list[tuple[object, Callable[[Customer], object]]] = [
     (gettext_lazy("Account manager"), lambda c: str(c.owner) if c.owner_id else _("Pool")),
     (gettext_lazy("Phone"), _value("phone")),
     (gettext_lazy("E-mail"), _value("email")),
+    (gettext_lazy("Province"), lambda c: c.province.name if c.province_id else ""),
+    (gettext_lazy("City"), lambda c: c.city.name if c.city_id else ""),
+    (gettext_lazy("District"), lambda c: c.district.name if c.district_id else ""),
     (gettext_lazy("Address"), _value("address")),
     (gettext_lazy("Website"), lambda c: c.website),
     _field("fax"),
@@ -95,7 +98,7 @@ def customer_export_queryset(
     """The customers the list page would show ``actor`` (optionally only ``ids`` of them)."""
     customers = selectors.customer_list(
         actor=actor, search=search, filters=filters, sort=sort
-    ).select_related("industry", "source")
+    ).select_related("industry", "source", "district")
     if ids is not None:
         customers = customers.filter(pk__in=list(ids))
     return customers

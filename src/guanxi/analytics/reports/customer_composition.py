@@ -1,9 +1,10 @@
-"""Customer composition 客户构成分析: customers by level, credit, satisfaction, region or
-industry — how many in each group and their share.
+"""Customer composition 客户构成分析: customers by level, credit, satisfaction, region,
+province or industry — how many in each group and their share.
 
 Counts the customers in the actor's scope (the recycle bin excluded), optionally only those
 created in the period. One grouped query; every dictionary entry (or rating 1–5) is listed,
-with 0 where nobody has it, and "Not set" for customers without a value.
+with 0 where nobody has it (provinces: only those with customers), and "Not set" for
+customers without a value.
 """
 
 from django import forms
@@ -26,12 +27,14 @@ from guanxi.analytics.framework import (
 )
 from guanxi.analytics.selectors.reports import report_customers
 from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.selectors.divisions import province_list
 
 DIMENSIONS = [
     ("level", _("Customer level")),
     ("credit", _("Credit rating")),
     ("satisfaction", _("Satisfaction")),
     ("region", _("Region")),
+    ("province", _("Province")),
     ("industry", _("Industry")),
 ]
 _DICTIONARY = {
@@ -79,6 +82,10 @@ def _groups(by: str) -> list[tuple[str, str, object, bool]]:
             (entry.code, entry.label, entry.pk, entry.is_active and entry.deleted_at is None)
             for entry in entries
         ]
+    if by == "province":
+        return [
+            (province.code, province.name, province.code, False) for province in province_list()
+        ]
     # Words, not a ★ glyph: the star renders as an empty box without a symbol font.
     return [
         (
@@ -97,7 +104,7 @@ def compute(actor: User, params: ReportParams) -> ReportData:
     if params.get("date_from"):
         start, end = periods.day_bounds(params["date_from"], params["date_to"])
         customers = customers.filter(created_at__gte=start, created_at__lt=end)
-    column = f"{by}_id" if by in _DICTIONARY else by
+    column = f"{by}_id" if by in _DICTIONARY or by == "province" else by
     counts = {
         row[column]: row["customers"]
         for row in customers.values(column).annotate(customers=Count("id")).order_by()
@@ -141,8 +148,8 @@ REPORT = register(
         name="customer_composition",
         title=_("Customer composition"),
         description=_(
-            "Customers by level, credit rating, satisfaction, region or industry: how many in "
-            "each group and their share."
+            "Customers by level, credit rating, satisfaction, region, province or industry: how "
+            "many in each group and their share."
         ),
         form_class=CompositionForm,
         compute=compute,

@@ -11,6 +11,7 @@ from guanxi.core.models.base import (
     ScheduledRun,
 )
 from guanxi.core.models.company import CompanyProfile
+from guanxi.core.models.divisions import Division, ProvinceRegion
 from guanxi.core.models.idempotency import IdempotencyKey
 from guanxi.core.models.imports import ImportJob, ImportProfile
 from guanxi.core.models.list_views import SavedListView
@@ -18,6 +19,8 @@ from guanxi.core.models.list_views import SavedListView
 __all__ = [
     "AccessLogEntry",
     "CompanyProfile",
+    "Division",
+    "ProvinceRegion",
     "LiveQuerySet",
     "LiveManager",
     "BaseModel",

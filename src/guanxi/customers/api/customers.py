@@ -16,7 +16,7 @@ from guanxi.core.api.errors import error_body
 from guanxi.core.api.filters import id_filter
 from guanxi.core.api.serializers import ErrorDetailSerializer, VersionedModelSerializer
 from guanxi.core.api.viewsets import ScopedViewSet, query_text
-from guanxi.core.models import DictionaryEntry, DictionaryKind
+from guanxi.core.models import DictionaryEntry, DictionaryKind, Division
 from guanxi.customers.api.masking import ProtectedFieldsMixin
 from guanxi.customers.dedup import DuplicateError
 from guanxi.customers.models import Contact, Customer
@@ -32,6 +32,31 @@ def _dictionary_field(kind: str) -> serializers.PrimaryKeyRelatedField:
     )
 
 
+def _division_field(level: str) -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=Division.objects.filter(level=level),
+        required=False,
+        allow_null=True,
+        help_text=f"The {level}'s six-digit code (GB/T 2260, e.g. 140000 山西省, 140100 太原市, "
+        "140105 小店区). A city must lie in the province and a district in the city (400 on "
+        "the field otherwise); a lower level given alone brings the levels above it.",
+    )
+
+
+class DivisionFieldsMixin(serializers.Serializer):
+    """省 / 市 / 区县: written by code, read as code and name."""
+
+    province = _division_field(Division.Level.PROVINCE)
+    city = _division_field(Division.Level.CITY)
+    district = _division_field(Division.Level.DISTRICT)
+    province_name = serializers.CharField(source="province.name", read_only=True, allow_null=True)
+    city_name = serializers.CharField(source="city.name", read_only=True, allow_null=True)
+    district_name = serializers.CharField(source="district.name", read_only=True, allow_null=True)
+
+
+DIVISION_NAME_FIELDS = ["province_name", "city_name", "district_name"]
+
+
 class TagsField(serializers.ListField):
     """Tags as a JSON list of strings; stored normalised by the service."""
 
@@ -42,7 +67,7 @@ class TagsField(serializers.ListField):
         return [tag for tag in (value or "").split(",") if tag]
 
 
-class CustomerSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
+class CustomerSerializer(ProtectedFieldsMixin, DivisionFieldsMixin, VersionedModelSerializer):
     level = _dictionary_field(DictionaryKind.CUSTOMER_LEVEL)
     region = _dictionary_field(DictionaryKind.REGION)
     industry = _dictionary_field(DictionaryKind.INDUSTRY)
@@ -82,6 +107,7 @@ class CustomerSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
             "id",
             "code",
             *services.CUSTOMER_EDITABLE_FIELDS,
+            *DIVISION_NAME_FIELDS,
             "credit_status",
             "credit_hold_reason",
             "credit_hold_by",
@@ -177,6 +203,12 @@ class CustomerFilter(django_filters.FilterSet):
     region = id_filter("region")
     industry = id_filter("industry")
     source = id_filter("source")
+    province = django_filters.CharFilter(
+        field_name="province_id", max_length=6, help_text="Customers in this province (code)."
+    )
+    city = django_filters.CharFilter(
+        field_name="city_id", max_length=6, help_text="Customers in this city (code)."
+    )
     in_pool = django_filters.BooleanFilter(field_name="owner", lookup_expr="isnull")
     tag = django_filters.CharFilter(
         method="filter_tag", max_length=30, help_text="Customers carrying this tag."
@@ -272,7 +304,7 @@ class ScopedCustomerField(serializers.PrimaryKeyRelatedField):
         return selectors.customer_list(actor=request.user)
 
 
-class ContactSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
+class ContactSerializer(ProtectedFieldsMixin, DivisionFieldsMixin, VersionedModelSerializer):
     customer = ScopedCustomerField()
 
     class Meta:
@@ -286,6 +318,10 @@ class ContactSerializer(ProtectedFieldsMixin, VersionedModelSerializer):
             "office_phone",
             "mobile",
             "email",
+            "province",
+            "city",
+            "district",
+            *DIVISION_NAME_FIELDS,
             "notes",
             "is_primary",
             "version",

@@ -7,9 +7,11 @@ from django.db.models import Field, Q
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
+from guanxi.core.forms.divisions import division_fields_bind
 from guanxi.core.forms.pickers import PickerField
-from guanxi.core.models import DictionaryKind
+from guanxi.core.models import DictionaryKind, Division
 from guanxi.core.scoping import sees_everything
+from guanxi.core.selectors.divisions import division_filter_choices
 from guanxi.customers import masking
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.selectors import customers as selectors
@@ -50,10 +52,11 @@ class CustomerForm(forms.ModelForm):
         fields = list(CUSTOMER_EDITABLE_FIELDS)
         widgets = {"address": forms.TextInput}
         help_texts = {
+            "region": _("Follows the province when a province is chosen."),
             "satisfaction": _(
                 "Your own rating, 1–5. The satisfaction from service feedback is computed "
                 "separately and shown on the customer page."
-            )
+            ),
         }
 
     def __init__(self, *args, actor, customer: Customer | None = None, **kwargs):
@@ -62,6 +65,7 @@ class CustomerForm(forms.ModelForm):
             current = getattr(customer, name) if customer is not None else None
             choice = cast(forms.ModelChoiceField, self.fields[name])
             choice.queryset = selectors.customer_dictionary_choices(kind=kind, current=current)
+        division_fields_bind(self)
         owner = cast(PickerField, self.fields["owner"])
         owners = selectors.customer_owner_choices(actor=actor)
         if customer is not None and customer.owner_id:
@@ -159,10 +163,17 @@ class ContactForm(forms.ModelForm):
             "office_phone",
             "mobile",
             "email",
+            "province",
+            "city",
+            "district",
             "notes",
             "is_primary",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        division_fields_bind(self)
 
     def values(self) -> dict:
         return dict(self.cleaned_data)
@@ -180,6 +191,9 @@ class CustomerFilterForm(forms.Form):
     pool = forms.BooleanField(label=_("Pool only"), required=False)
     level = forms.ChoiceField(label=_("Customer level"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    # Every city, grouped by province: the filters apply on change without reloading the form.
+    city = forms.ChoiceField(label=_("City"), required=False)
     industry = forms.ChoiceField(label=_("Industry"), required=False)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *Customer.Status.choices]
@@ -231,6 +245,18 @@ class CustomerFilterForm(forms.Form):
                 if entry_kind == kind
             ]
         self._kinds = kinds
+        provinces: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+        for division in division_filter_choices():
+            if division.level == Division.Level.PROVINCE:
+                provinces[division.code] = (division.name, [])
+            elif division.parent_id in provinces:
+                provinces[division.parent_id][1].append((division.code, division.name))
+        self.fields["province"].choices = [("", _("All"))] + [
+            (code, name) for code, (name, _cities) in provinces.items()
+        ]
+        self.fields["city"].choices = [("", _("All"))] + [
+            (name, cities) for name, cities in provinces.values() if cities
+        ]
 
     def query(self) -> tuple[str, dict]:
         """The search term and the filters for ``customer_list``, from the valid fields only."""
@@ -249,6 +275,9 @@ class CustomerFilterForm(forms.Form):
         for name in ("status", "credit_status"):
             if data.get(name):
                 filters[name] = data[name]
+        for name in ("province", "city"):
+            if data.get(name):
+                filters[f"{name}_id"] = data[name]
         if data.get("tag"):
             filters["tag"] = data["tag"]
         if data.get("check") == "to_correct":

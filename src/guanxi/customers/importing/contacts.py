@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.imports.divisions import ADDRESS_COLUMN, DIVISION_COLUMNS, divisions_fill
 from guanxi.core.imports.registry import (
     BOOL,
     CHOICE,
@@ -72,6 +73,9 @@ class ContactImporter(Importer):
             gettext_lazy("E-mail"),
             synonyms=("邮箱", "电子邮件", "电子邮箱", "email", "mail"),
         ),
+        *DIVISION_COLUMNS,
+        # Read only for the province, city and district when their columns are empty.
+        ADDRESS_COLUMN,
         Column(
             "notes", gettext_lazy("Notes"), synonyms=("备注", "说明", "notes", "note", "remarks")
         ),
@@ -83,15 +87,29 @@ class ContactImporter(Importer):
         ),
     )
     key_columns = ("customer", "name")
+    _FIELDS = (
+        "name",
+        "gender",
+        "title",
+        "office_phone",
+        "mobile",
+        "email",
+        "province",
+        "city",
+        "district",
+        "notes",
+    )
     # A duplicate's customer is the row's; the primary flag changes on the customer's page.
-    update_columns = ("name", "gender", "title", "office_phone", "mobile", "email", "notes")
-    _FIELDS = ("name", "gender", "title", "office_phone", "mobile", "email", "notes")
+    update_columns = _FIELDS
 
     def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return scope_queryset(queryset, self.actor).select_related("customer")
+        return scope_queryset(queryset, self.actor).select_related(
+            "customer", "province", "city", "district"
+        )
 
     def prepare(self, rows: list[ImportRow]) -> None:
         customers_find(self.actor, rows)
+        divisions_fill(rows)
 
     def natural_match(self, rows: list[ImportRow]) -> None:
         """Without an external id, a contact of the same customer with the same name is the

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind
+from guanxi.core.models import BaseModel, DictionaryEntry, DictionaryKind, Division
+from guanxi.core.models.divisions import divisions_label
 from guanxi.core.models.imports import external_ref_constraint, external_ref_field
 
 # Field-level formats; each message names what is wrong, the form shows it under the field.
@@ -40,6 +41,21 @@ def _dictionary(kind: str, verbose_name, related_name: str) -> models.ForeignKey
         on_delete=models.PROTECT,
         related_name=related_name,
         limit_choices_to={"kind": kind, "is_active": True, "deleted_at__isnull": True},
+    )
+
+
+def _division(level: str, verbose_name) -> models.ForeignKey:
+    # No index of the field's own: divisions are reference data never deleted, and the levels
+    # lists filter by are indexed in Meta (a plain index, not PostgreSQL's second LIKE one).
+    return models.ForeignKey(
+        Division,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        limit_choices_to={"level": level},
     )
 
 
@@ -101,6 +117,11 @@ class Customer(BaseModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     fax = models.CharField(_("fax"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # 省 / 市 / 区县: a city within the province, a district within the city
+    # (core.services.divisions checks it); the province decides the region (services).
+    province = _division(Division.Level.PROVINCE, _("province"))
+    city = _division(Division.Level.CITY, _("city"))
+    district = _division(Division.Level.DISTRICT, _("district"))
     address = models.CharField(_("address"), max_length=300, blank=True)
     postcode = models.CharField(
         _("postcode"), max_length=6, blank=True, validators=[postcode_validator]
@@ -229,6 +250,9 @@ class Customer(BaseModel):
             # The list sorted by name walks this index page by page (keyset), either way.
             models.Index(fields=["name_sort", "id"], name="customer_name_sort"),
             models.Index(fields=["phone_digits"], name="customer_phone_digits"),
+            # The list filtered by province or city, newest first (keyset pages).
+            models.Index(fields=["province", "-created_at", "-id"], name="customer_province"),
+            models.Index(fields=["city", "-created_at", "-id"], name="customer_city"),
             models.Index(fields=["tax_id"], name="customer_tax_id"),
             # Duplicate checks by e-mail compare UPPER(email) (email__iexact on PostgreSQL).
             models.Index(Upper("email"), name="customer_email_upper"),
@@ -253,6 +277,10 @@ class Customer(BaseModel):
         """客户信息完整度: the percentage of COMPLETENESS_FIELDS that are filled."""
         filled = sum(1 for name in COMPLETENESS_FIELDS if getattr(self, name) not in (None, ""))
         return round(100 * filled / len(COMPLETENESS_FIELDS))
+
+    @property
+    def divisions(self) -> str:
+        return divisions_label(self)
 
     @property
     def on_credit_hold(self) -> bool:
@@ -281,6 +309,9 @@ class Contact(BaseModel):
     office_phone = models.CharField(_("office phone"), max_length=30, blank=True)
     mobile = models.CharField(_("mobile"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    province = _division(Division.Level.PROVINCE, _("province"))
+    city = _division(Division.Level.CITY, _("city"))
+    district = _division(Division.Level.DISTRICT, _("district"))
     notes = models.TextField(_("notes"), blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
     # Set once by services.privacy.contact_anonymise (see Customer.anonymised_at).
@@ -308,6 +339,10 @@ class Contact(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def divisions(self) -> str:
+        return divisions_label(self)
 
 
 class FlaggedValue(models.Model):

@@ -78,7 +78,7 @@ def customer_list(
     # The search keys are for WHERE only; lists never show them.
     customers: QuerySet[Customer] = (
         scope_queryset(Customer.objects.all(), actor)
-        .select_related("owner", "level", "region")
+        .select_related("owner", "level", "region", "province", "city")
         .defer(*SEARCH_COLUMNS)
     )
     if pattern := search_pattern(search):
@@ -157,6 +157,9 @@ def customer_get(*, actor: User, pk: Any) -> Customer:
             "region",
             "industry",
             "source",
+            "province",
+            "city",
+            "district",
             "created_by",
             "on_behalf_of",
             "credit_hold_by",
@@ -167,7 +170,9 @@ def customer_get(*, actor: User, pk: Any) -> Customer:
 
 
 def contact_list(*, actor: User, customer: Customer | None = None) -> QuerySet[Contact]:
-    contacts: QuerySet[Contact] = scope_queryset(Contact.objects.select_related("customer"), actor)
+    contacts: QuerySet[Contact] = scope_queryset(
+        Contact.objects.select_related("customer", "province", "city", "district"), actor
+    )
     if customer is not None:
         contacts = contacts.filter(customer=customer)
     return contacts

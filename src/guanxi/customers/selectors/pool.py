@@ -45,7 +45,9 @@ def customer_readable(*, actor: User) -> QuerySet[Customer]:
 
 def contact_readable(*, actor: User, customer: Customer | None = None) -> QuerySet[Contact]:
     """Contacts ``actor`` may read: those of the customers :func:`customer_readable` gives."""
-    contacts: QuerySet[Contact] = Contact.objects.select_related("customer")
+    contacts: QuerySet[Contact] = Contact.objects.select_related(
+        "customer", "province", "city", "district"
+    )
     condition = scope_q(actor, Contact)
     if rules.reads_pool(actor) and condition is not None:
         condition |= Q(customer__owner__isnull=True)

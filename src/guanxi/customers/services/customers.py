@@ -17,11 +17,13 @@ from django.utils.translation import gettext_lazy
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.collaboration.services.notifications import notification_send
-from guanxi.core.models import DictionaryEntry
+from guanxi.core.models import DictionaryEntry, Division
 from guanxi.core.phones import phone_fields_normalise
 from guanxi.core.pinyin import pinyin_sort_key
 from guanxi.core.rules import VIEW_TEAM_RECORDS, is_sales_assistant, require
 from guanxi.core.scoping import scope_queryset
+from guanxi.core.selectors.divisions import province_region_get
+from guanxi.core.services.divisions import divisions_resolve
 from guanxi.core.services.records import (
     code_next,
     record_bulk_update,
@@ -51,6 +53,9 @@ CUSTOMER_EDITABLE_FIELDS = (
     "phone",
     "fax",
     "email",
+    "province",
+    "city",
+    "district",
     "address",
     "postcode",
     "website",
@@ -83,6 +88,9 @@ class CustomerFields(TypedDict, total=False):
     phone: str
     fax: str
     email: str
+    province: Division | None
+    city: Division | None
+    district: Division | None
     address: str
     postcode: str
     website: str
@@ -108,6 +116,9 @@ class ContactFields(TypedDict, total=False):
     office_phone: str
     mobile: str
     email: str
+    province: Division | None
+    city: Division | None
+    district: Division | None
     notes: str
     is_primary: bool
     external_ref: str | None
@@ -186,6 +197,10 @@ def _clean_fields(given: Mapping[str, Any], current: Customer | None = None) -> 
         )
     except ValidationError as error:
         errors.update(error.error_dict)
+    try:
+        fields.update(divisions_resolve(fields, current))
+    except ValidationError as error:
+        errors.update(error.error_dict)
     for name in IDENTIFIER_FIELDS:
         if name not in fields or (current is not None and fields[name] == getattr(current, name)):
             continue
@@ -199,7 +214,20 @@ def _clean_fields(given: Mapping[str, Any], current: Customer | None = None) -> 
         raise ValidationError(errors)
     if "tags" in fields:
         fields["tags"] = tags_normalise(fields["tags"])
+    _region_follow_province(fields, current)
     return fields
+
+
+def _region_follow_province(fields: dict[str, Any], current: Customer | None) -> None:
+    """大区 from 省: a customer given a new province takes the province's sales region (the
+    settings' table), over any region given with it; an unmapped province leaves the region
+    as given. Customers whose province does not change keep their region."""
+    province = fields.get("province")
+    if province is None or (current is not None and current.province_id == province.pk):
+        return
+    region = province_region_get(province=province)
+    if region is not None:
+        fields["region"] = region
 
 
 def _search_columns(customer: Customer) -> dict[str, str]:
@@ -400,6 +428,7 @@ def contact_create_within(*, actor: User, customer: Customer, fields: Mapping[st
     (the vCard import adds many contacts in one transaction, without a savepoint each)."""
     fields = dict(fields)
     phone_fields_normalise(fields, field_labels(Contact, CONTACT_PHONE_FIELDS))
+    fields.update(divisions_resolve(fields))
     contact = Contact(customer=customer, **fields)
     contact.name_sort = pinyin_sort_key(contact.name)
     if contact.is_primary or not customer.contacts.exists():
@@ -415,7 +444,18 @@ def contact_create_within(*, actor: User, customer: Customer, fields: Mapping[st
     return contact
 
 
-CONTACT_EDITABLE_FIELDS = ("name", "gender", "title", "office_phone", "mobile", "email", "notes")
+CONTACT_EDITABLE_FIELDS = (
+    "name",
+    "gender",
+    "title",
+    "office_phone",
+    "mobile",
+    "email",
+    "province",
+    "city",
+    "district",
+    "notes",
+)
 
 
 @transaction.atomic
@@ -435,6 +475,7 @@ def contact_update(
         )
     given = dict(fields)
     phone_fields_normalise(given, field_labels(Contact, CONTACT_PHONE_FIELDS), current=contact)
+    given.update(divisions_resolve(given, contact))
     corrected = [
         name
         for name in CONTACT_PHONE_FIELDS

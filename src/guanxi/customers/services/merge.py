@@ -34,6 +34,8 @@ from guanxi.customers.services.customers import (
 
 # Fields the survivor always keeps as they are (identity, ownership, its own state).
 _KEPT_FIELDS = {"name", "kind", "owner", "tags", "credit_status"}
+# 省/市/区县 move together: a city taken alone could lie outside the survivor's province.
+_DIVISION_IDS = ("province_id", "city_id", "district_id")
 # Dates kept on the row for the jobs: the later of the two is the truth after a merge.
 _LATEST_DATES = ("last_follow_up_at", "last_order_at", "last_won_at")
 MERGE_MOVE = system_reason(
@@ -149,7 +151,12 @@ def _merge_fields(*, survivor: Customer, merged: Customer) -> None:
         if name in _KEPT_FIELDS:
             continue
         attname = cast("Field[Any, Any]", Customer._meta.get_field(name)).attname
+        if attname in _DIVISION_IDS:
+            continue
         if getattr(survivor, attname) in (None, "") and getattr(merged, attname) not in (None, ""):
+            setattr(survivor, attname, getattr(merged, attname))
+    if not any(getattr(survivor, attname) for attname in _DIVISION_IDS):
+        for attname in _DIVISION_IDS:
             setattr(survivor, attname, getattr(merged, attname))
     survivor.tags = tags_normalise(survivor.tag_list + merged.tag_list)
     if merged.on_credit_hold and not survivor.on_credit_hold:

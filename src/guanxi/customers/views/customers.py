@@ -62,7 +62,10 @@ SORTABLE_COLUMNS = [
 # The columns a reader may hide (the code and the name always show).
 LIST_COLUMNS = [
     ListColumn(key, label) for key, label in SORTABLE_COLUMNS if key not in ("code", "name")
-] + [ListColumn("phone", gettext_lazy("Phone"))]
+] + [
+    ListColumn("province", gettext_lazy("Province / city")),
+    ListColumn("phone", gettext_lazy("Phone")),
+]
 
 
 def _columns(sort: str, shown: set[str]) -> list[dict[str, Any]]:
