@@ -506,3 +506,24 @@ def test_only_an_entity_with_notes_takes_columns_into_its_notes(org):
             fields=[("name", "Name", ())],
         )
     assert "mapping" in refused.value.message_dict
+
+
+def test_provinces_and_cities_come_from_their_columns_or_the_address_and_set_the_region(org):
+    rows = [
+        ["客户名称", "省份", "城市", "地址"],
+        ["晋阳机械", "山西省", "太原市", ""],
+        ["小店贸易", "", "", "山西省太原市小店区亲贤北街9号"],
+        ["火星公司", "火星省", "", ""],
+    ]
+    job = customers_import(org["admin"], rows)
+    assert (job.created_count, job.error_count) == (2, 1)
+    machinery = Customer.objects.get(name="晋阳机械")
+    assert (machinery.province_id, machinery.city_id) == ("140000", "140100")
+    assert machinery.region is not None and machinery.region.name_zh == "华北"
+    trading = Customer.objects.get(name="小店贸易")
+    assert (trading.province_id, trading.city_id, trading.district_id) == (
+        "140000",
+        "140100",
+        "140105",
+    )
+    assert [entry["column"] for entry in findings(job, level="error")] == ["省份"]

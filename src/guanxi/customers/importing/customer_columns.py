@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.imports.divisions import DIVISION_COLUMNS
 from guanxi.core.imports.registry import CHOICE, DECIMAL, DICT, INT, OWNER, Column
 from guanxi.core.models import DictionaryKind
 from guanxi.core.phones import phone_normalise
@@ -156,9 +157,10 @@ CUSTOMER_COLUMNS: tuple[Column, ...] = (
         gettext_lazy("Notes"),
         synonyms=("备注", "说明", "备注说明", "notes", "note", "remarks", "comments"),
     ),
+    *DIVISION_COLUMNS,
 )
 # Foreign keys among the columns: stored as ``<name>_id``.
-FOREIGN_KEYS = ("level", "region", "industry", "source", "owner")
+FOREIGN_KEYS = ("level", "region", "industry", "source", "owner", "province", "city", "district")
 # Columns that only find or qualify a row, not fields a customer update writes.
 NOT_UPDATED = ("code", "credit_status", "credit_hold_reason", "external_ref", "created_at")
 PHONE_FIELDS = ("phone", "fax")

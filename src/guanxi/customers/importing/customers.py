@@ -19,9 +19,11 @@ from django.utils.translation import gettext_lazy
 from guanxi.accounts import roles
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
+from guanxi.core.imports.divisions import divisions_fill
 from guanxi.core.imports.registry import CREATED, UNCHANGED, UPDATED, Importer, ImportRow
-from guanxi.core.models import DictionaryEntry
+from guanxi.core.models import DictionaryEntry, Division
 from guanxi.core.scoping import scope_queryset
+from guanxi.core.selectors.divisions import province_region_get
 from guanxi.customers import rules
 from guanxi.customers.importing.commit import NewCustomer, prepare_rows, write_rows
 from guanxi.customers.importing.customer_columns import (
@@ -65,6 +67,7 @@ class CustomerImporter(Importer):
         self._default_owner: tuple[int | None] | None = None
         self._may_hold: dict[int | None, bool] = {}
         self._cache: dict[str, dict[Any, Any]] = {name: {} for name in _REPEATING}
+        self._regions: dict[str, DictionaryEntry | None] = {}
 
     def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return scope_queryset(queryset, self.actor)
@@ -97,8 +100,14 @@ class CustomerImporter(Importer):
             self._default_owner = (default_owner_id(self.actor),)
         return self._default_owner[0]
 
+    def _region_of(self, province: Division) -> DictionaryEntry | None:
+        if province.pk not in self._regions:
+            self._regions[province.pk] = province_region_get(province=province)
+        return self._regions[province.pk]
+
     def prepare(self, rows: list[ImportRow]) -> None:
         """Apply the customer's field rules, the owner and credit rules to every row."""
+        divisions_fill(rows)
         for row in rows:
             for name, value in list(row.values.items()):
                 try:
@@ -114,6 +123,11 @@ class CustomerImporter(Importer):
                 continue
             if row.existing is None:
                 row.values.setdefault("owner", self._owner_default())
+                province = row.values.get("province")
+                region = self._region_of(province) if province is not None else None
+                if region is not None:
+                    # 大区 follows 省, as the customer services decide for a new customer.
+                    row.values["region"] = region
                 row.related["keys"] = duplicate_keys(row.values)
 
     def _check_credit_hold(self, row: ImportRow) -> None:
@@ -226,9 +240,10 @@ class CustomerImporter(Importer):
 
 
 def _stored(values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` with dictionary entries as their primary keys (owners are already)."""
+    """``values`` with dictionary entries and divisions as their primary keys (owners are
+    already)."""
     return {
-        name: value.pk if isinstance(value, DictionaryEntry) else value
+        name: value.pk if isinstance(value, DictionaryEntry | Division) else value
         for name, value in values.items()
     }
 
