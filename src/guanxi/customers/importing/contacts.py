@@ -19,6 +19,7 @@ from guanxi.core.imports.registry import (
 from guanxi.core.phones import phone_fields_normalise
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers import rules
+from guanxi.customers.importing.contact_writes import contacts_write
 from guanxi.customers.importing.related import CUSTOMER_COLUMN, customers_find
 from guanxi.customers.models import Contact
 from guanxi.customers.services import customers as services_customers
@@ -136,3 +137,6 @@ class ContactImporter(Importer):
             return UNCHANGED
         services_customers.contact_update(actor=self.actor, contact=contact, **changes)
         return UPDATED
+
+    def write_batch(self, rows: list[ImportRow]) -> bool:
+        return contacts_write(actor=self.actor, rows=rows)

@@ -23,6 +23,7 @@ from guanxi.core.imports.values import not_in_future
 from guanxi.core.rules import manages_accounts, sees_everything, supervises
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers import rules
+from guanxi.customers.importing.interaction_writes import interactions_write
 from guanxi.customers.importing.related import CUSTOMER_COLUMN, customers_find
 from guanxi.customers.models import Contact, Interaction
 from guanxi.customers.services import interactions as services_interactions
@@ -215,11 +216,13 @@ class InteractionImporter(Importer):
                 services_interactions.interaction_update(
                     actor=self.actor, interaction=interaction, **changes
                 )
-        if owner_id is not None and owner_id != interaction.on_behalf_of_id:
+        behalf = None if owner_id == self.actor.pk else owner_id
+        if owner_id is not None and behalf != interaction.on_behalf_of_id:
             # The person who had the interaction, kept as the one it was entered for (as
             # for an assistant's entry), so reports count it to them.
-            Interaction.all_objects.filter(pk=interaction.pk).update(
-                on_behalf_of_id=None if owner_id == self.actor.pk else owner_id
-            )
+            Interaction.all_objects.filter(pk=interaction.pk).update(on_behalf_of_id=behalf)
             outcome = outcome if outcome == CREATED else UPDATED
         return outcome
+
+    def write_batch(self, rows: list[ImportRow]) -> bool:
+        return interactions_write(actor=self.actor, rows=rows)

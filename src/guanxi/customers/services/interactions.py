@@ -23,6 +23,7 @@ from guanxi.core.rules import require
 from guanxi.core.services.records import (
     record_bulk_update,
     record_create,
+    record_history_bulk,
     record_soft_delete,
     record_update,
     system_reason,
@@ -63,7 +64,8 @@ FOLLOW_UP_RECORDED = system_reason(
 )
 
 
-def _clean_fields(customer: Customer, given: Mapping[str, Any]) -> dict[str, Any]:
+def interaction_fields_clean(customer: Customer, given: Mapping[str, Any]) -> dict[str, Any]:
+    """``given`` as stored for an interaction with ``customer``; ValidationError if refused."""
     fields = dict(given)
     unknown = set(fields) - set(INTERACTION_EDITABLE_FIELDS)
     if unknown:
@@ -112,6 +114,30 @@ def customer_follow_up_record(*, customer: Customer, occurred_at: datetime) -> N
     customer.recall_notice_at = None
 
 
+def customers_follow_up_record(*, latest: Mapping[int, datetime]) -> None:
+    """:func:`customer_follow_up_record` for many customers at once (an import's batch):
+    ``latest`` maps a customer's id to the date of its latest new interaction. Two reads, one
+    UPDATE, and one history row per customer that changed."""
+    if not latest:
+        return
+    changed = []
+    for customer in Customer.all_objects.select_for_update().filter(pk__in=list(latest)):
+        occurred_at = latest[customer.pk]
+        later = customer.last_follow_up_at is None or customer.last_follow_up_at < occurred_at
+        if not later and customer.recall_notice_at is None:
+            continue
+        if later:
+            customer.last_follow_up_at = occurred_at
+        customer.recall_notice_at = None
+        changed.append(customer)
+    if not changed:
+        return
+    Customer.all_objects.bulk_update(
+        changed, ["last_follow_up_at", "recall_notice_at"], batch_size=1000
+    )
+    record_history_bulk(rows=changed, reason=FOLLOW_UP_RECORDED)
+
+
 def interaction_create(
     *,
     actor: User,
@@ -124,7 +150,7 @@ def interaction_create(
     All files are checked before anything is written; one refused file refuses the whole entry.
     """
     require(actor, rules.ADD_INTERACTION)
-    fields = _clean_fields(customer, given)
+    fields = interaction_fields_clean(customer, given)
     with stored_files_guard(), transaction.atomic():
         interaction = Interaction(customer=customer, **fields)
         owner = customer.owner
@@ -152,7 +178,7 @@ def interaction_update(
     since other interactions may have set it.
     """
     require(actor, rules.CHANGE_INTERACTION)
-    fields = _clean_fields(interaction.customer, given)
+    fields = interaction_fields_clean(interaction.customer, given)
     with stored_files_guard(), transaction.atomic():
         for name, value in fields.items():
             setattr(interaction, name, value)
