@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guanxi.core.imports.mapping import field_labels, fold
-from guanxi.core.imports.readers import MAX_IMPORT_ROWS, open_table
+from guanxi.core.imports.readers import open_table
 from guanxi.core.imports.registry import (
     CHOICE,
     CREATED,
@@ -32,6 +32,7 @@ from guanxi.core.imports.registry import (
     importer_for,
 )
 from guanxi.core.imports.report import ReportWriter
+from guanxi.core.imports.seen import SeenRefs
 from guanxi.core.imports.values import (
     DictionaryDirectory,
     OwnerDirectory,
@@ -92,7 +93,7 @@ class FilePass:
             if column.kind == CHOICE and column.choices is not None
         }
         self.owners: OwnerDirectory | None = None
-        self.seen_refs: dict[str, int] = {}
+        self.seen_refs = SeenRefs()
 
     # -- parsing ---------------------------------------------------------------------------
 
@@ -142,7 +143,7 @@ class FilePass:
                     "repeated",
                 )
                 row.outcome = UNCHANGED
-            elif len(self.seen_refs) < MAX_IMPORT_ROWS:
+            elif len(self.seen_refs) < self.spec.max_rows:
                 self.seen_refs[ref] = number
         return row
 
@@ -241,6 +242,8 @@ class FilePass:
                         raise _RollBack
             except _RollBack:
                 result.rolled_back = True
+            finally:
+                self.seen_refs.close()
         return result
 
     def _tally(self, batch: list[ImportRow], result: PassResult) -> None:
@@ -254,7 +257,10 @@ class FilePass:
                     result.counts["warning"] += 1
             result.report.add(row)
         result.processed += len(batch)
-        if result.processed > MAX_IMPORT_ROWS:
+        if result.processed > self.spec.max_rows:
             raise ValidationError(
-                {"file": _("A file can have at most %(count)d rows.") % {"count": MAX_IMPORT_ROWS}}
+                {
+                    "file": _("A file can have at most %(count)d rows.")
+                    % {"count": self.spec.max_rows}
+                }
             )

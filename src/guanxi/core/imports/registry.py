@@ -17,6 +17,8 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.imports.readers import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
+
 # Column kinds: how a cell's text becomes a value (see guanxi.core.imports.values).
 # DICT cells name an entry of the column's dictionary (by code, name or pinyin) and parse to
 # the DictionaryEntry; OWNER cells name a user and parse to the user's pk.
@@ -147,6 +149,9 @@ class Importer:
     list_url: ClassVar[str]  # where the records are listed, as a URL name
     # Who is named in the "owner" column: None when the entity has none.
     owner_field: ClassVar[str | None] = None
+    # The largest file taken (an importer writing in bulk may take more).
+    max_rows: ClassVar[int] = MAX_IMPORT_ROWS
+    max_bytes: ClassVar[int] = MAX_IMPORT_BYTES
 
     def __init__(self, *, actor: Any) -> None:
         self.actor = actor

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.imports.readers import MAX_BULK_IMPORT_BYTES, MAX_BULK_IMPORT_ROWS
 from guanxi.core.imports.registry import (
     BOOL,
     CHOICE,
@@ -35,6 +36,8 @@ class ContactImporter(Importer):
     label = gettext_lazy("contacts")
     permission = rules.ADD_CONTACT
     url_namespace = "customers"
+    max_rows = MAX_BULK_IMPORT_ROWS
+    max_bytes = MAX_BULK_IMPORT_BYTES
     list_url = "customers:list"
     columns = (
         CUSTOMER_COLUMN,

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.imports.readers import MAX_BULK_IMPORT_BYTES, MAX_BULK_IMPORT_ROWS
 from guanxi.core.imports.registry import (
     CHOICE,
     CREATED,
@@ -37,6 +38,8 @@ class InteractionImporter(Importer):
     label = gettext_lazy("interactions")
     permission = rules.ADD_INTERACTION
     url_namespace = "customers"
+    max_rows = MAX_BULK_IMPORT_ROWS
+    max_bytes = MAX_BULK_IMPORT_BYTES
     list_url = "customers:interaction_list"
     owner_field = "owner"
     columns = (
