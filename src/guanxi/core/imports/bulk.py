@@ -66,24 +66,26 @@ def _history_model(model: type[models.Model]) -> Any:
 
 
 @cache
-def _tracked(model: type[models.Model]) -> tuple[str, ...]:
+def history_fields(model: type[models.Model]) -> tuple[str, ...]:
     return tuple(field.attname for field in _history_model(model).tracked_fields)
 
 
-def _history_write(
+def history_write(
     model: type[models.Model],
-    records: list[Mapping[str, Any]],
+    records: Iterable[Mapping[str, Any]],
     *,
     kind: str,
     actor: Any,
     reason: str | None = None,
 ) -> None:
-    """One audit entry per record (attname → value), as simple-history writes on save."""
+    """One audit entry per record (attname → value, all of ``history_fields``) of kind "+",
+    "~" or "-", by ``actor`` (None: the system) — as simple-history writes on save."""
+    records = list(records)
     if not records:
         return
     history = _history_model(model)
     now = timezone.now()
-    names = _tracked(model)
+    names = history_fields(model)
     ids = reserve_ids(history, len(records))
     bulk_insert(
         history,
@@ -117,7 +119,7 @@ def records_insert(
         row["created_by_id"] = row["updated_by_id"] = actor.pk
         row.setdefault("version", 1)
     bulk_insert(model, rows)
-    _history_write(model, rows, kind="+", actor=actor)
+    history_write(model, rows, kind="+", actor=actor)
     return ids
 
 
@@ -148,9 +150,9 @@ def records_update(
             record.updated_by = actor
             record.updated_at = now
         manager.bulk_update(fresh, [*fields, "version", "updated_by", "updated_at"])
-        _history_write(
+        history_write(
             model,
-            [{name: getattr(record, name) for name in _tracked(model)} for record in fresh],
+            [{name: getattr(record, name) for name in history_fields(model)} for record in fresh],
             kind="~",
             actor=actor,
         )

@@ -105,7 +105,9 @@ class FilePass:
                 continue
             column = self.columns[name]
             try:
-                mapped = self.value_mapping.get(name, {}).get(fold(text))
+                # Folded only where the user mapped values: most columns have none.
+                values = self.value_mapping.get(name)
+                mapped = values.get(fold(text)) if values else None
                 if mapped == "":
                     continue
                 if column.kind == DICT:

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
+from guanxi.core.imports.bulk import history_fields, history_write
 from guanxi.core.rules import require
 from guanxi.core.services.records import (
     record_bulk_update,
     record_create,
-    record_history_bulk,
     record_soft_delete,
     record_update,
     system_reason,
@@ -116,26 +116,34 @@ def customer_follow_up_record(*, customer: Customer, occurred_at: datetime) -> N
 
 def customers_follow_up_record(*, latest: Mapping[int, datetime]) -> None:
     """:func:`customer_follow_up_record` for many customers at once (an import's batch):
-    ``latest`` maps a customer's id to the date of its latest new interaction. Two reads, one
-    UPDATE, and one history row per customer that changed."""
+    ``latest`` maps a customer's id to the date of its latest new interaction. The rows are
+    locked and read, those that change are updated in one statement, and each gets its
+    history row by the system, written in bulk."""
     if not latest:
         return
     changed = []
-    for customer in Customer.all_objects.select_for_update().filter(pk__in=list(latest)):
-        occurred_at = latest[customer.pk]
-        later = customer.last_follow_up_at is None or customer.last_follow_up_at < occurred_at
-        if not later and customer.recall_notice_at is None:
-            continue
-        if later:
-            customer.last_follow_up_at = occurred_at
-        customer.recall_notice_at = None
-        changed.append(customer)
+    for pk, last, notice in (
+        Customer.all_objects.select_for_update()
+        .filter(pk__in=list(latest))
+        .values_list("pk", "last_follow_up_at", "recall_notice_at")
+    ):
+        later = last is None or last < latest[pk]
+        if later or notice is not None:
+            changed.append(Customer(pk=pk, last_follow_up_at=latest[pk] if later else last))
     if not changed:
         return
     Customer.all_objects.bulk_update(
         changed, ["last_follow_up_at", "recall_notice_at"], batch_size=1000
     )
-    record_history_bulk(rows=changed, reason=FOLLOW_UP_RECORDED)
+    history_write(
+        Customer,
+        Customer.all_objects.filter(pk__in=[customer.pk for customer in changed]).values(
+            *history_fields(Customer)
+        ),
+        kind="~",
+        actor=None,
+        reason=FOLLOW_UP_RECORDED,
+    )
 
 
 def interaction_create(
