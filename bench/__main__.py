@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument(
         "--customers", type=int, default=0, help="Customers seeded for contacts/interactions."
     )
+    imports.add_argument(
+        "--once", action="store_true", help="Contacts/interactions: skip importing it again."
+    )
     return parser
 
 

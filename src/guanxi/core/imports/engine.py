@@ -41,7 +41,7 @@ from guanxi.core.imports.values import (
     parse_value,
 )
 
-BATCH_SIZE = 500
+BATCH_SIZE = 500  # the default of Importer.batch_size
 
 
 class _RollBack(Exception):
@@ -235,7 +235,7 @@ class FilePass:
             result.report = ReportWriter(headers=table.headers, header_of=header_of)
             try:
                 with transaction.atomic() if all_or_nothing and not dry_run else nullcontext():
-                    for cells in _batches(table.rows, BATCH_SIZE):
+                    for cells in _batches(table.rows, self.spec.batch_size):
                         batch = [self._parse(number, texts, indexes) for number, texts in cells]
                         self._batch(batch, dry_run=dry_run)
                         self._tally(batch, result)

@@ -64,6 +64,8 @@ def _delimiter(first_line: str) -> str:
 
 def cell_text(value) -> str:
     """A spreadsheet cell as the text a person typed (13800138000, not 13800138000.0)."""
+    if isinstance(value, str):  # every CSV cell: the common case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

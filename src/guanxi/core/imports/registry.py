@@ -152,6 +152,9 @@ class Importer:
     # The largest file taken (an importer writing in bulk may take more).
     max_rows: ClassVar[int] = MAX_IMPORT_ROWS
     max_bytes: ClassVar[int] = MAX_IMPORT_BYTES
+    # Rows per batch: its look-ups are a few queries whatever its size, so an importer that
+    # writes a batch at once takes larger ones (fewer round trips per row).
+    batch_size: ClassVar[int] = 500
 
     def __init__(self, *, actor: Any) -> None:
         self.actor = actor

@@ -38,6 +38,7 @@ class ContactImporter(Importer):
     url_namespace = "customers"
     max_rows = MAX_BULK_IMPORT_ROWS
     max_bytes = MAX_BULK_IMPORT_BYTES
+    batch_size = 2000
     list_url = "customers:list"
     columns = (
         CUSTOMER_COLUMN,

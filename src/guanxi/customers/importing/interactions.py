@@ -40,6 +40,7 @@ class InteractionImporter(Importer):
     url_namespace = "customers"
     max_rows = MAX_BULK_IMPORT_ROWS
     max_bytes = MAX_BULK_IMPORT_BYTES
+    batch_size = 2000
     list_url = "customers:interaction_list"
     owner_field = "owner"
     columns = (
