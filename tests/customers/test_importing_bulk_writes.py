@@ -20,7 +20,16 @@ from tests.customers.fixtures.customers import ContactFactory, CustomerFactory
 pytestmark = pytest.mark.usefixtures("entity_import_storage")
 
 CONTACT_HEADERS = ["客户", "姓名", "职务", "手机", "邮箱", "主联系人", "外部编号", "创建时间"]
-INTERACTION_HEADERS = ["客户编号", "联系人", "日期", "方式", "概要", "记录人", "外部编号", "创建时间"]
+INTERACTION_HEADERS = [
+    "客户编号",
+    "联系人",
+    "日期",
+    "方式",
+    "概要",
+    "记录人",
+    "外部编号",
+    "创建时间",
+]
 
 
 def _local(moment) -> datetime:
@@ -46,7 +55,16 @@ def test_contacts_in_bulk_keep_dates_write_history_and_are_searchable_at_once(or
         "contacts",
         [
             CONTACT_HEADERS,
-            ["KH-B-1", "欧阳娜娜", "采购经理", "13800138000", "nn@xihu.cn", "", "C-1", "2018-03-04"],
+            [
+                "KH-B-1",
+                "欧阳娜娜",
+                "采购经理",
+                "13800138000",
+                "nn@xihu.cn",
+                "",
+                "C-1",
+                "2018-03-04",
+            ],
             ["KH-B-1", "司马光", "", "", "", "是", "C-2", ""],
         ],
     )
@@ -272,7 +290,9 @@ def _mixed_import(org, prefix: str) -> tuple[dict, list]:
     manager = org["manager1"]
     a = CustomerFactory(owner=manager, code=f"{prefix}A", name=f"{prefix}甲公司")
     b = CustomerFactory(owner=manager, code=f"{prefix}B", name=f"{prefix}乙公司")
-    ContactFactory(customer=b, name="旧人", is_primary=True, external_ref=f"{prefix}OLD")
+    ContactFactory(
+        customer=b, name="旧人", is_primary=True, external_ref=f"{prefix}OLD", mobile="", email=""
+    )
     outcomes = []
     contacts = [
         CONTACT_HEADERS,
