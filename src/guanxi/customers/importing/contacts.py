@@ -21,7 +21,13 @@ from guanxi.core.phones import phone_fields_normalise
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers import rules
 from guanxi.customers.importing.contact_writes import contacts_write
-from guanxi.customers.importing.related import CUSTOMER_COLUMN, customers_find
+from guanxi.customers.importing.related import (
+    CUSTOMER_COLUMN,
+    CUSTOMER_FIELDS_READ,
+    customers_find,
+    own_fields,
+    related_fields,
+)
 from guanxi.customers.models import Contact
 from guanxi.customers.services import customers as services_customers
 
@@ -90,7 +96,11 @@ class ContactImporter(Importer):
     _FIELDS = ("name", "gender", "title", "office_phone", "mobile", "email", "notes")
 
     def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return scope_queryset(queryset, self.actor).select_related("customer")
+        return (
+            scope_queryset(queryset, self.actor)
+            .select_related("customer")
+            .only(*own_fields(Contact), *related_fields("customer", CUSTOMER_FIELDS_READ))
+        )
 
     def prepare(self, rows: list[ImportRow]) -> None:
         customers_find(self.actor, rows)

@@ -25,7 +25,13 @@ from guanxi.core.rules import manages_accounts, sees_everything, supervises
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers import rules
 from guanxi.customers.importing.interaction_writes import interactions_write
-from guanxi.customers.importing.related import CUSTOMER_COLUMN, customers_find
+from guanxi.customers.importing.related import (
+    CUSTOMER_COLUMN,
+    CUSTOMER_FIELDS_READ,
+    customers_find,
+    own_fields,
+    related_fields,
+)
 from guanxi.customers.models import Contact, Interaction
 from guanxi.customers.services import interactions as services_interactions
 
@@ -93,7 +99,15 @@ class InteractionImporter(Importer):
     _FIELDS = ("kind", "occurred_at", "place", "summary", "details")
 
     def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return scope_queryset(queryset, self.actor).select_related("customer", "contact")
+        return (
+            scope_queryset(queryset, self.actor)
+            .select_related("customer", "contact")
+            .only(
+                *own_fields(Interaction),
+                *related_fields("customer", CUSTOMER_FIELDS_READ),
+                *related_fields("contact", ("id", "customer", "name", "external_ref")),
+            )
+        )
 
     def prepare(self, rows: list[ImportRow]) -> None:
         for row in rows:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -45,6 +45,15 @@ CUSTOMER_FIELDS_READ = (
     "recall_notice_at",
     "version",
 )
+
+
+def own_fields(model: type[Model]) -> tuple[str, ...]:
+    """Every column of ``model`` itself (what ``only()`` keeps beside a few related fields)."""
+    return tuple(field.name for field in model._meta.concrete_fields)
+
+
+def related_fields(relation: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{relation}__{name}" for name in names)
 
 
 def customers_find(actor: Any, rows: list[ImportRow]) -> None:
