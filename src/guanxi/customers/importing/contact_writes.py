@@ -15,7 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 
 from guanxi.core.exceptions import ConflictError
-from guanxi.core.imports.bulk import instance_clean, records_insert, records_update, values_clean
+from guanxi.core.imports.bulk import (
+    history_write,
+    instance_clean,
+    records_insert,
+    records_update,
+    values_clean,
+)
 from guanxi.core.imports.registry import CREATED, UNCHANGED, UPDATED, Importer, ImportRow
 from guanxi.core.phones import phone_fields_normalise
 from guanxi.core.rules import require
@@ -72,10 +78,12 @@ def _changes(row: ImportRow, labels: dict[str, Any]) -> dict[str, Any] | None:
         return None
 
 
-def _primaries(actor: Any, rows: list[ImportRow]) -> set[int]:
-    """The rows whose contact ends up primary, as ``contact_create_within`` decides one row
-    at a time: a row asking for it, or the first contact of a customer, takes the flag from
-    the customer's current primary contact (unflagged here, with its audit entry)."""
+def _primaries(actor: Any, rows: list[ImportRow]) -> tuple[set[int], set[int]]:
+    """The rows whose contact ends up primary, and those whose contact was primary when
+    created but gave the flag to a later row of the batch — as ``contact_create_within``
+    decides one row at a time: a row asking for it, or the first contact of a customer,
+    takes the flag from the customer's current primary contact (unflagged here, with its
+    audit entry)."""
     customer_ids = {row.related["customer"].pk for row in rows}
     has_contacts = set(
         Contact.objects.filter(customer_id__in=customer_ids)
@@ -83,9 +91,12 @@ def _primaries(actor: Any, rows: list[ImportRow]) -> set[int]:
         .distinct()
     )
     primary: dict[int, int] = {}
+    replaced: set[int] = set()
     for row in rows:
         customer_id = row.related["customer"].pk
         if row.values.get("is_primary") or customer_id not in has_contacts:
+            if customer_id in primary:
+                replaced.add(primary[customer_id])
             primary[customer_id] = row.number
             has_contacts.add(customer_id)
     if primary:
@@ -95,7 +106,7 @@ def _primaries(actor: Any, rows: list[ImportRow]) -> set[int]:
             reason=PRIMARY_REPLACED,
             actor=actor,
         )
-    return set(primary.values())
+    return set(primary.values()), replaced
 
 
 def contacts_write(*, actor: Any, rows: list[ImportRow]) -> bool:
@@ -131,7 +142,7 @@ def contacts_write(*, actor: Any, rows: list[ImportRow]) -> bool:
 def _insert(actor: Any, new: list[tuple[ImportRow, dict[str, Any]]]) -> None:
     if not new:
         return
-    primary = _primaries(actor, [row for row, _values in new])
+    primary, replaced = _primaries(actor, [row for row, _values in new])
     records = []
     for row, values in new:
         values["customer_id"] = row.related["customer"].pk
@@ -139,7 +150,25 @@ def _insert(actor: Any, new: list[tuple[ImportRow, dict[str, Any]]]) -> None:
         if row.values.get("created_at") is not None:
             values["created_at"] = row.values["created_at"]
         records.append(values)
-    records_insert(Contact, records, actor=actor)
+    records_insert(Contact, records, actor=actor, history=False)
+    # The audit trail of one row at a time: a contact primary when created and unflagged by
+    # a later row of the batch has both entries.
+    history_write(
+        Contact,
+        [
+            {**values, "is_primary": True} if row.number in replaced else values
+            for row, values in new
+        ],
+        kind="+",
+        actor=actor,
+    )
+    history_write(
+        Contact,
+        [values for row, values in new if row.number in replaced],
+        kind="~",
+        actor=actor,
+        reason=PRIMARY_REPLACED,
+    )
     for row, _values in new:
         row.outcome = CREATED
 

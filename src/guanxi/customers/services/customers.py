@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.accounts.models import User
 from guanxi.accounts.selectors.users import assignable_owners
 from guanxi.collaboration.services.notifications import notification_send
+from guanxi.core.imports.bulk import values_update
 from guanxi.core.models import DictionaryEntry
 from guanxi.core.phones import phone_fields_normalise
 from guanxi.core.pinyin import pinyin_sort_key
@@ -247,18 +248,20 @@ def customers_search_refresh(*, customer_ids: Iterable[int]) -> None:
         customer_id__in=[customer.pk for customer in customers]
     ).values_list("customer_id", "name"):
         names.setdefault(customer_id, []).append(name)
+    keys: dict[int, tuple[str, ...]] = {}
+    columns: list[str] = []
     for customer in customers:
-        columns = customer_search_columns(
+        derived = customer_search_columns(
             name=customer.name,
             code=customer.code,
             phone=customer.phone,
             email=customer.email,
             contact_names=names.get(customer.pk, []),
         )
-        for column, keys in columns.items():
-            setattr(customer, column, keys)
-    # Plain UPDATEs, as in customer_search_refresh: derived keys, no version, no audit entry.
-    Customer.all_objects.bulk_update(customers, list(columns), batch_size=1000)
+        columns = list(derived)
+        keys[customer.pk] = tuple(derived.values())
+    # A plain UPDATE, as in customer_search_refresh: derived keys, no version, no audit entry.
+    values_update(Customer, columns, keys)
 
 
 def _default_owner(actor: User) -> User | None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
-from guanxi.core.imports.bulk import history_fields, history_write
+from guanxi.core.imports.bulk import history_fields, history_write, values_update
 from guanxi.core.rules import require
 from guanxi.core.services.records import (
     record_bulk_update,
@@ -121,7 +121,7 @@ def customers_follow_up_record(*, latest: Mapping[int, datetime]) -> None:
     history row by the system, written in bulk."""
     if not latest:
         return
-    changed = []
+    changed: dict[int, tuple[datetime | None, None]] = {}
     for pk, last, notice in (
         Customer.all_objects.select_for_update()
         .filter(pk__in=list(latest))
@@ -129,17 +129,13 @@ def customers_follow_up_record(*, latest: Mapping[int, datetime]) -> None:
     ):
         later = last is None or last < latest[pk]
         if later or notice is not None:
-            changed.append(Customer(pk=pk, last_follow_up_at=latest[pk] if later else last))
+            changed[pk] = (latest[pk] if later else last, None)
     if not changed:
         return
-    Customer.all_objects.bulk_update(
-        changed, ["last_follow_up_at", "recall_notice_at"], batch_size=1000
-    )
+    values_update(Customer, ["last_follow_up_at", "recall_notice_at"], changed)
     history_write(
         Customer,
-        Customer.all_objects.filter(pk__in=[customer.pk for customer in changed]).values(
-            *history_fields(Customer)
-        ),
+        Customer.all_objects.filter(pk__in=list(changed)).values(*history_fields(Customer)),
         kind="~",
         actor=None,
         reason=FOLLOW_UP_RECORDED,
