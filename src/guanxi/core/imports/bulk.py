@@ -7,9 +7,10 @@ would store (author, version, audit entry), so a record imported in bulk looks e
 one entered by hand; only the work is set-wise (ids reserved ahead, COPY on PostgreSQL).
 """
 
+import sqlite3
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -69,7 +70,13 @@ def values_update(
     row to build, unlike ``bulk_update``'s CASE. Plain writes: no version, no audit entry."""
     if not rows:
         return 0
-    fields = [model._meta.get_field(name) for name in names]
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33):
+        # UPDATE … FROM came with SQLite 3.33; Django supports older ones.
+        records = [
+            model(pk=pk, **dict(zip(names, values, strict=True))) for pk, values in rows.items()
+        ]
+        return model._base_manager.bulk_update(records, names, batch_size=500)
+    fields = [cast(models.Field, model._meta.get_field(name)) for name in names]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     params: list[Any] = []
