@@ -30,6 +30,18 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--seed", type=int, default=1, help="Seed of the data generator.")
     imports.add_argument("--db", default="", help="Database URL (its name must contain 'bench').")
     imports.add_argument("--json", default="", help="Where to write the JSON results.")
+    imports.add_argument(
+        "--entity",
+        default="customers",
+        choices=["customers", "contacts", "interactions"],
+        help="What the file holds (contacts and interactions: bench/entity_imports.py).",
+    )
+    imports.add_argument(
+        "--customers", type=int, default=0, help="Customers seeded for contacts/interactions."
+    )
+    imports.add_argument(
+        "--once", action="store_true", help="Contacts/interactions: skip importing it again."
+    )
     return parser
 
 
@@ -45,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         db_url = args.db or f"sqlite:///{environment.RESULTS_DIR / 'bench-import.sqlite3'}"
         environment.configure(db_url=db_url, customers=0)
+        if args.entity != "customers":
+            from bench.entity_imports import run_entity_import_bench
+
+            args.customers = args.customers or max(1000, args.rows // 10)
+            return run_entity_import_bench(args)
         from bench.imports import run_import_bench
 
         return run_import_bench(args)

@@ -192,9 +192,10 @@ class _EntityImportView(UserLanguageMixin, APIView):
 
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
         # Before authentication: a session's CSRF check would read the whole body first.
-        if request.method == "POST" and declared_too_large(request.META):
-            raise ValidationError({"file": [too_large_message()]})
-        self.size_limit = ImportSizeLimitHandler(request._request)
+        max_bytes = self.spec.max_bytes
+        if request.method == "POST" and declared_too_large(request.META, max_bytes):
+            raise ValidationError({"file": [too_large_message(max_bytes)]})
+        self.size_limit = ImportSizeLimitHandler(request._request, max_bytes)
         handlers = request._request.upload_handlers
         request._request.upload_handlers = [self.size_limit, *handlers]
         super().initial(request, *args, **kwargs)
@@ -245,7 +246,7 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
         def post(self, request: Any) -> Response:
             payload = request.data
             if self.size_limit.exceeded:
-                raise ValidationError({"file": [too_large_message()]})
+                raise ValidationError({"file": [too_large_message(self.spec.max_bytes)]})
             serializer = EntityImportCreateSerializer(data=payload)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.imports.duplicates import NOT_UPDATABLE, DuplicatePolicy
 from guanxi.core.imports.mapping import APPEND_TO_NOTES, field_labels, fold
-from guanxi.core.imports.readers import MAX_IMPORT_ROWS, open_table
+from guanxi.core.imports.readers import open_table
 from guanxi.core.imports.registry import (
     CHOICE,
     CREATED,
@@ -33,6 +33,7 @@ from guanxi.core.imports.registry import (
     importer_for,
 )
 from guanxi.core.imports.report import ReportWriter
+from guanxi.core.imports.seen import SeenRefs
 from guanxi.core.imports.values import (
     DictionaryDirectory,
     OwnerDirectory,
@@ -41,7 +42,7 @@ from guanxi.core.imports.values import (
     parse_value,
 )
 
-BATCH_SIZE = 500
+BATCH_SIZE = 500  # the default of Importer.batch_size
 
 
 class _RollBack(Exception):
@@ -118,7 +119,7 @@ class FilePass:
             if column.kind == CHOICE and column.choices is not None
         }
         self.owners: OwnerDirectory | None = None
-        self.seen_refs: dict[str, int] = {}
+        self.seen_refs = SeenRefs()
 
     # -- parsing ---------------------------------------------------------------------------
 
@@ -177,7 +178,7 @@ class FilePass:
                     "repeated",
                 )
                 row.outcome = UNCHANGED
-            elif len(self.seen_refs) < MAX_IMPORT_ROWS:
+            elif len(self.seen_refs) < self.spec.max_rows:
                 self.seen_refs[ref] = number
         return row
 
@@ -290,18 +291,22 @@ class FilePass:
                         raise _RollBack
             except _RollBack:
                 result.rolled_back = True
+            finally:
+                self.seen_refs.close()
         return result
 
     def _parsed_batches(
         self, rows: Iterator[tuple[int, list[str]]], indexes: list[tuple[int, str]]
     ) -> Iterator[list[ImportRow]]:
         if self.spec.group_by is None:
-            for cells in _batches(rows, BATCH_SIZE):
+            for cells in _batches(rows, self.spec.batch_size):
                 yield [self._parse(number, texts, indexes) for number, texts in cells]
             return
         group_by = self.spec.group_by
         parsed = (self._parse(number, texts, indexes) for number, texts in rows)
-        yield from _grouped_batches(parsed, BATCH_SIZE, lambda row: row.values.get(group_by))
+        yield from _grouped_batches(
+            parsed, self.spec.batch_size, lambda row: row.values.get(group_by)
+        )
 
     def _tally(self, batch: list[ImportRow], result: PassResult) -> None:
         assert result.report is not None
@@ -314,7 +319,10 @@ class FilePass:
                     result.counts["warning"] += 1
             result.report.add(row)
         result.processed += len(batch)
-        if result.processed > MAX_IMPORT_ROWS:
+        if result.processed > self.spec.max_rows:
             raise ValidationError(
-                {"file": _("A file can have at most %(count)d rows.") % {"count": MAX_IMPORT_ROWS}}
+                {
+                    "file": _("A file can have at most %(count)d rows.")
+                    % {"count": self.spec.max_rows}
+                }
             )

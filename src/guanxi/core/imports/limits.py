@@ -18,36 +18,37 @@ ENVELOPE_BYTES = 64 * 1024
 MEGABYTE = 1024 * 1024
 
 
-def max_megabytes() -> int:
-    return MAX_IMPORT_BYTES // MEGABYTE
+def max_megabytes(max_bytes: int = MAX_IMPORT_BYTES) -> int:
+    return max_bytes // MEGABYTE
 
 
-def too_large_message() -> str:
+def too_large_message(max_bytes: int = MAX_IMPORT_BYTES) -> str:
     return _("The file is larger than %(size)d MB: split it into several files.") % {
-        "size": max_megabytes()
+        "size": max_megabytes(max_bytes)
     }
 
 
-def declared_too_large(meta: Any) -> bool:
+def declared_too_large(meta: Any, max_bytes: int = MAX_IMPORT_BYTES) -> bool:
     """Whether the request declares a body larger than any acceptable import upload."""
     try:
         length = int(meta.get("CONTENT_LENGTH") or 0)
     except (TypeError, ValueError):
         return False
-    return length > MAX_IMPORT_BYTES + ENVELOPE_BYTES
+    return length > max_bytes + ENVELOPE_BYTES
 
 
 class ImportSizeLimitHandler(FileUploadHandler):
     """Stops reading an upload once its files pass the import limit; ``exceeded`` tells."""
 
-    def __init__(self, request: Any = None) -> None:
+    def __init__(self, request: Any = None, max_bytes: int = MAX_IMPORT_BYTES) -> None:
         super().__init__(request)
+        self.max_bytes = max_bytes
         self.received = 0
         self.exceeded = False
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
-        if self.received > MAX_IMPORT_BYTES:
+        if self.received > self.max_bytes:
             self.exceeded = True
             raise StopUpload(connection_reset=True)
         return raw_data

@@ -23,6 +23,10 @@ from openpyxl import load_workbook
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 MAX_IMPORT_ROWS = 200_000
+# Importers that write a batch at once (Importer.write_batch) take migrations of a whole
+# history: a million interactions, about 150 MB of CSV.
+MAX_BULK_IMPORT_BYTES = 300 * 1024 * 1024
+MAX_BULK_IMPORT_ROWS = 1_000_000
 _SAMPLE_BYTES = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -60,6 +64,8 @@ def _delimiter(first_line: str) -> str:
 
 def cell_text(value) -> str:
     """A spreadsheet cell as the text a person typed (13800138000, not 13800138000.0)."""
+    if isinstance(value, str):  # every CSV cell: the common case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -17,6 +17,8 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.imports.readers import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
+
 # Column kinds: how a cell's text becomes a value (see guanxi.core.imports.values).
 # DICT cells name an entry of the column's dictionary (by code, name or pinyin) and parse to
 # the DictionaryEntry; OWNER cells name a user and parse to the user's pk.
@@ -164,6 +166,12 @@ class Importer:
     # the engine never splits such rows across batches, so ``prepare`` and ``write_batch`` see
     # every row of a record together. None: each row is a record.
     group_by: ClassVar[str | None] = None
+    # The largest file taken (an importer writing in bulk may take more).
+    max_rows: ClassVar[int] = MAX_IMPORT_ROWS
+    max_bytes: ClassVar[int] = MAX_IMPORT_BYTES
+    # Rows per batch: its look-ups are a few queries whatever its size, so an importer that
+    # writes a batch at once takes larger ones (fewer round trips per row).
+    batch_size: ClassVar[int] = 500
 
     def __init__(self, *, actor: Any) -> None:
         self.actor = actor

@@ -25,12 +25,7 @@ from guanxi.core.imports import mapping as mapping_module
 from guanxi.core.imports.duplicates import NOT_UPDATABLE, duplicates_clean
 from guanxi.core.imports.engine import FilePass, PassResult
 from guanxi.core.imports.limits import too_large_message
-from guanxi.core.imports.readers import (
-    MAX_IMPORT_BYTES,
-    MAX_IMPORT_ROWS,
-    estimate_rows,
-    open_table,
-)
+from guanxi.core.imports.readers import estimate_rows, open_table
 from guanxi.core.imports.registry import CREATED, UNCHANGED, UPDATED, Importer, importer_for
 from guanxi.core.models import ImportJob
 from guanxi.core.models.imports import STALLED_AFTER
@@ -102,8 +97,8 @@ def import_job_create(
         raise ValidationError({"file": _("Choose a CSV or xlsx file to import.")})
     if mode not in ImportJob.Mode.values:
         raise ValidationError({"mode": _("Choose how rows with errors are handled.")})
-    if (upload.size or 0) > MAX_IMPORT_BYTES:
-        raise ValidationError({"file": too_large_message()})
+    if (upload.size or 0) > spec.max_bytes:
+        raise ValidationError({"file": too_large_message(spec.max_bytes)})
     name = os.path.basename(upload.name or "import.csv")[:255]
     binary = _binary(upload)
     binary.seek(0)
@@ -111,9 +106,9 @@ def import_job_create(
         headers = table.headers
     binary.seek(0)
     rows = estimate_rows(binary, name)
-    if rows > MAX_IMPORT_ROWS:
+    if rows > spec.max_rows:
         raise ValidationError(
-            {"file": _("A file can have at most %(count)d rows.") % {"count": MAX_IMPORT_ROWS}}
+            {"file": _("A file can have at most %(count)d rows.") % {"count": spec.max_rows}}
         )
     digest = hashlib.sha256()
     for chunk in upload.chunks():

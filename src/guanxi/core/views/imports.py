@@ -39,7 +39,6 @@ from guanxi.core.imports.limits import (
     too_large_message,
 )
 from guanxi.core.imports.mapping import APPEND_TO_NOTES
-from guanxi.core.imports.readers import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from guanxi.core.imports.registry import Importer, importer_for
 from guanxi.core.models import ImportJob
 from guanxi.core.selectors import imports as selectors_imports
@@ -138,9 +137,9 @@ def _context(spec: type[Importer], **extra: Any) -> dict[str, Any]:
             "list": reverse(spec.list_url),
             "profiles": _url(spec, "profiles"),
         },
-        "max_mb": max_megabytes(),
-        "max_bytes": MAX_IMPORT_BYTES,
-        "max_rows": MAX_IMPORT_ROWS,
+        "max_mb": max_megabytes(spec.max_bytes),
+        "max_bytes": spec.max_bytes,
+        "max_rows": spec.max_rows,
         **extra,
     }
 
@@ -160,7 +159,7 @@ def _refused_upload(spec: type[Importer], request: HttpRequest) -> EntityImportU
     )
     form.is_valid()
     form.errors.pop("file", None)
-    form.add_error("file", too_large_message())
+    form.add_error("file", too_large_message(spec.max_bytes))
     return form
 
 
@@ -171,9 +170,9 @@ def import_upload(request: HttpRequest, entity: str) -> HttpResponse:
     """Refuses a body larger than the limit before reading it (the CSRF check would read it,
     so it runs after, in :func:`_import_upload`); a body without a length is cut off."""
     spec = _spec(request, entity)
-    if request.method == "POST" and declared_too_large(request.META):
+    if request.method == "POST" and declared_too_large(request.META, spec.max_bytes):
         return _upload_page(request, spec, _refused_upload(spec, request))
-    limit = ImportSizeLimitHandler(request)
+    limit = ImportSizeLimitHandler(request, spec.max_bytes)
     request.upload_handlers = [limit, *request.upload_handlers]
     return _import_upload(request, spec, limit)
 

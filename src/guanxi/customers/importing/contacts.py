@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.core.imports.divisions import ADDRESS_COLUMN, DIVISION_COLUMNS, divisions_fill
+from guanxi.core.imports.readers import MAX_BULK_IMPORT_BYTES, MAX_BULK_IMPORT_ROWS
 from guanxi.core.imports.registry import (
     BOOL,
     CHOICE,
@@ -19,8 +20,16 @@ from guanxi.core.imports.registry import (
 )
 from guanxi.core.phones import phone_fields_normalise
 from guanxi.core.scoping import scope_queryset
+from guanxi.core.selectors.divisions import DIVISION_FIELDS
 from guanxi.customers import rules
-from guanxi.customers.importing.related import CUSTOMER_COLUMN, customers_find
+from guanxi.customers.importing.contact_writes import contacts_write
+from guanxi.customers.importing.related import (
+    CUSTOMER_COLUMN,
+    CUSTOMER_FIELDS_READ,
+    customers_find,
+    own_fields,
+    related_fields,
+)
 from guanxi.customers.models import Contact
 from guanxi.customers.services import customers as services_customers
 
@@ -35,6 +44,9 @@ class ContactImporter(Importer):
     label = gettext_lazy("contacts")
     permission = rules.ADD_CONTACT
     url_namespace = "customers"
+    max_rows = MAX_BULK_IMPORT_ROWS
+    max_bytes = MAX_BULK_IMPORT_BYTES
+    batch_size = 2000
     list_url = "customers:list"
     columns = (
         CUSTOMER_COLUMN,
@@ -103,8 +115,14 @@ class ContactImporter(Importer):
     update_columns = _FIELDS
 
     def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return scope_queryset(queryset, self.actor).select_related(
-            "customer", "province", "city", "district"
+        return (
+            scope_queryset(queryset, self.actor)
+            .select_related("customer", "province", "city", "district")
+            .only(
+                *own_fields(Contact),
+                *related_fields("customer", CUSTOMER_FIELDS_READ),
+                *(f"{level}__{name}" for level in DIVISION_FIELDS for name in ("code", "name")),
+            )
         )
 
     def prepare(self, rows: list[ImportRow]) -> None:
@@ -162,3 +180,6 @@ class ContactImporter(Importer):
             return UNCHANGED
         services_customers.contact_update(actor=self.actor, contact=contact, **changes)
         return UPDATED
+
+    def write_batch(self, rows: list[ImportRow]) -> bool:
+        return contacts_write(actor=self.actor, rows=rows)

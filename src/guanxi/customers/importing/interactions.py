@@ -9,6 +9,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.imports.readers import MAX_BULK_IMPORT_BYTES, MAX_BULK_IMPORT_ROWS
 from guanxi.core.imports.registry import (
     CHOICE,
     CREATED,
@@ -25,7 +26,15 @@ from guanxi.core.imports.values import not_in_future
 from guanxi.core.rules import manages_accounts, sees_everything, supervises
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers import rules
-from guanxi.customers.importing.related import CUSTOMER_COLUMN, contacts_find, customers_find
+from guanxi.customers.importing.interaction_writes import interactions_write
+from guanxi.customers.importing.related import (
+    CUSTOMER_COLUMN,
+    CUSTOMER_FIELDS_READ,
+    contacts_find,
+    customers_find,
+    own_fields,
+    related_fields,
+)
 from guanxi.customers.models import Interaction
 from guanxi.customers.services import interactions as services_interactions
 
@@ -38,6 +47,9 @@ class InteractionImporter(Importer):
     label = gettext_lazy("interactions")
     permission = rules.ADD_INTERACTION
     url_namespace = "customers"
+    max_rows = MAX_BULK_IMPORT_ROWS
+    max_bytes = MAX_BULK_IMPORT_BYTES
+    batch_size = 2000
     list_url = "customers:interaction_list"
     owner_field = "owner"
     columns = (
@@ -92,7 +104,15 @@ class InteractionImporter(Importer):
     _FIELDS = ("kind", "occurred_at", "place", "summary", "details")
 
     def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return scope_queryset(queryset, self.actor).select_related("customer", "contact")
+        return (
+            scope_queryset(queryset, self.actor)
+            .select_related("customer", "contact")
+            .only(
+                *own_fields(Interaction),
+                *related_fields("customer", CUSTOMER_FIELDS_READ),
+                *related_fields("contact", ("id", "customer", "name", "external_ref")),
+            )
+        )
 
     def prepare(self, rows: list[ImportRow]) -> None:
         for row in rows:
@@ -194,11 +214,13 @@ class InteractionImporter(Importer):
                 services_interactions.interaction_update(
                     actor=self.actor, interaction=interaction, **changes
                 )
-        if owner_id is not None and owner_id != interaction.on_behalf_of_id:
+        behalf = None if owner_id == self.actor.pk else owner_id
+        if owner_id is not None and behalf != interaction.on_behalf_of_id:
             # The person who had the interaction, kept as the one it was entered for (as
             # for an assistant's entry), so reports count it to them.
-            Interaction.all_objects.filter(pk=interaction.pk).update(
-                on_behalf_of_id=None if owner_id == self.actor.pk else owner_id
-            )
+            Interaction.all_objects.filter(pk=interaction.pk).update(on_behalf_of_id=behalf)
             outcome = outcome if outcome == CREATED else UPDATED
         return outcome
+
+    def write_batch(self, rows: list[ImportRow]) -> bool:
+        return interactions_write(actor=self.actor, rows=rows)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,6 +33,29 @@ CUSTOMER_COLUMN = Column(
 )
 
 
+CUSTOMER_FIELDS_READ = (
+    "id",
+    "code",
+    "external_ref",
+    "name",
+    "owner",
+    "phone",
+    "email",
+    "last_follow_up_at",
+    "recall_notice_at",
+    "version",
+)
+
+
+def own_fields(model: type[Model]) -> tuple[str, ...]:
+    """Every column of ``model`` itself (what ``only()`` keeps beside a few related fields)."""
+    return tuple(field.name for field in model._meta.concrete_fields)
+
+
+def related_fields(relation: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{relation}__{name}" for name in names)
+
+
 def customers_find(actor: Any, rows: list[ImportRow]) -> None:
     """Each row's customer (``row.related["customer"]``) by code, external id or exact name.
 
@@ -41,10 +64,18 @@ def customers_find(actor: Any, rows: list[ImportRow]) -> None:
     texts = {row.values["customer"] for row in rows if row.values.get("customer")}
     if not texts:
         return
-    found = scope_queryset(
-        Customer.objects.filter(Q(code__in=texts) | Q(external_ref__in=texts) | Q(name__in=texts)),
-        actor,
-    ).select_related("owner")
+    found = (
+        scope_queryset(
+            Customer.objects.filter(
+                Q(code__in=texts) | Q(external_ref__in=texts) | Q(name__in=texts)
+            ),
+            actor,
+        )
+        .select_related("owner")
+        # What rows and their writes read of a customer: a batch of whole customers (and
+        # owners) costs more to load than the rows take to write. Other fields load if read.
+        .only(*CUSTOMER_FIELDS_READ, "owner__id", "owner__username")
+    )
     by_code: dict[str, Customer] = {}
     by_ref: dict[str, Customer] = {}
     by_name: dict[str, list[Customer]] = {}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.accounts.models import User
+from guanxi.core.imports.bulk import history_fields, history_write, values_update
 from guanxi.core.rules import require
 from guanxi.core.services.records import (
     record_bulk_update,
@@ -63,7 +64,8 @@ FOLLOW_UP_RECORDED = system_reason(
 )
 
 
-def _clean_fields(customer: Customer, given: Mapping[str, Any]) -> dict[str, Any]:
+def interaction_fields_clean(customer: Customer, given: Mapping[str, Any]) -> dict[str, Any]:
+    """``given`` as stored for an interaction with ``customer``; ValidationError if refused."""
     fields = dict(given)
     unknown = set(fields) - set(INTERACTION_EDITABLE_FIELDS)
     if unknown:
@@ -112,6 +114,34 @@ def customer_follow_up_record(*, customer: Customer, occurred_at: datetime) -> N
     customer.recall_notice_at = None
 
 
+def customers_follow_up_record(*, latest: Mapping[int, datetime]) -> None:
+    """:func:`customer_follow_up_record` for many customers at once (an import's batch):
+    ``latest`` maps a customer's id to the date of its latest new interaction. The rows are
+    locked and read, those that change are updated in one statement, and each gets its
+    history row by the system, written in bulk."""
+    if not latest:
+        return
+    changed: dict[int, tuple[datetime | None, None]] = {}
+    for pk, last, notice in (
+        Customer.all_objects.select_for_update()
+        .filter(pk__in=list(latest))
+        .values_list("pk", "last_follow_up_at", "recall_notice_at")
+    ):
+        later = last is None or last < latest[pk]
+        if later or notice is not None:
+            changed[pk] = (latest[pk] if later else last, None)
+    if not changed:
+        return
+    values_update(Customer, ["last_follow_up_at", "recall_notice_at"], changed)
+    history_write(
+        Customer,
+        Customer.all_objects.filter(pk__in=list(changed)).values(*history_fields(Customer)),
+        kind="~",
+        actor=None,
+        reason=FOLLOW_UP_RECORDED,
+    )
+
+
 def interaction_create(
     *,
     actor: User,
@@ -124,7 +154,7 @@ def interaction_create(
     All files are checked before anything is written; one refused file refuses the whole entry.
     """
     require(actor, rules.ADD_INTERACTION)
-    fields = _clean_fields(customer, given)
+    fields = interaction_fields_clean(customer, given)
     with stored_files_guard(), transaction.atomic():
         interaction = Interaction(customer=customer, **fields)
         owner = customer.owner
@@ -152,7 +182,7 @@ def interaction_update(
     since other interactions may have set it.
     """
     require(actor, rules.CHANGE_INTERACTION)
-    fields = _clean_fields(interaction.customer, given)
+    fields = interaction_fields_clean(interaction.customer, given)
     with stored_files_guard(), transaction.atomic():
         for name, value in fields.items():
             setattr(interaction, name, value)
