@@ -340,6 +340,7 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "ENUM_NAME_OVERRIDES": {
         "CustomerKindEnum": "guanxi.customers.models.Customer.Kind",
         "DictionaryKindEnum": "guanxi.core.models.DictionaryKind",
+        "ImportDuplicateChoiceEnum": "guanxi.core.imports.duplicates.CHOICE_VALUES",
     },
 }
 

@@ -6,6 +6,7 @@ import pytest
 
 from guanxi.core.imports.limits import ENVELOPE_BYTES
 from guanxi.core.imports.readers import MAX_IMPORT_BYTES
+from guanxi.core.imports.registry import importer_for
 from guanxi.core.models import ImportJob, ImportProfile
 from guanxi.customers.models import Contact, Interaction
 from tests.core.fixtures.imports import csv_bytes, entity_import_storage, upload  # noqa: F401
@@ -113,13 +114,25 @@ def test_a_declared_body_beyond_the_limit_is_refused_before_it_is_read(org, api,
     client = api("supervisor")
     response = client.generic(
         "POST",
-        "/api/interactions/import/",
+        "/api/products/import/",
         b"",
         content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(MAX_IMPORT_BYTES + ENVELOPE_BYTES + 1),
     )
     assert response.status_code == 400
-    assert "larger than 50 MB" in response.json()["error"]["fields"]["file"][0]
+    assert "50 MB" in response.json()["error"]["fields"]["file"][0]
+    # Interactions are written in bulk: a larger file is taken, up to its own limit.
+    bulk_limit = importer_for("interactions").max_bytes
+    assert bulk_limit > MAX_IMPORT_BYTES
+    response = client.generic(
+        "POST",
+        "/api/interactions/import/",
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(bulk_limit + ENVELOPE_BYTES + 1),
+    )
+    assert response.status_code == 400
+    assert f"{bulk_limit // 2**20} MB" in response.json()["error"]["fields"]["file"][0]
 
 
 def test_profiles_are_saved_listed_shared_and_applied_by_id(org, api):

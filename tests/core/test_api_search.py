@@ -30,16 +30,9 @@ def groups(response) -> dict:
     return {group["kind"]: group for group in response.json()["groups"]}
 
 
-# Leads have no pinyin keys (they are found by their own list's rule): the Chinese term finds
-# them, pinyin finds every other kind, through its own keys or its customer's.
-@pytest.mark.parametrize(
-    ("term", "kinds"),
-    [
-        ("张伟", KINDS),
-        ("zhangwei", [kind for kind in KINDS if kind != "lead"]),
-        ("zw", [kind for kind in KINDS if kind != "lead"]),
-    ],
-)
+# Every kind is found by the Chinese term and by its pinyin and initials, through its own keys
+# (customers, contacts, leads) or its customer's.
+@pytest.mark.parametrize(("term", "kinds"), [("张伟", KINDS), ("zhangwei", KINDS), ("zw", KINDS)])
 def test_every_kind_is_found_and_grouped_in_order(api, zhang, term, kinds):
     found = groups(api("manager1", language="en").get(URL, {"q": term}))
     assert list(found) == kinds
@@ -146,5 +139,5 @@ def test_query_count_is_one_per_kind_whatever_the_matches(
     # One query per kind (9); the user's rights (2), supported managers (1), field rules (1).
     with django_assert_max_num_queries(13):
         found = groups(client.get(URL, {"q": "zhangwei", "limit": 20}))
-    assert list(found) == [kind for kind in KINDS if kind != "lead"]
+    assert list(found) == KINDS
     assert len(found["order"]["results"]) == 6

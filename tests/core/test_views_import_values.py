@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from guanxi.core.imports.limits import ENVELOPE_BYTES
 from guanxi.core.imports.readers import MAX_IMPORT_BYTES
+from guanxi.core.imports.registry import importer_for
 from guanxi.core.models import ImportJob, ImportProfile
 from guanxi.core.services.imports import import_job_create
 from tests.core.fixtures.imports import csv_bytes, entity_import_storage, upload  # noqa: F401
@@ -29,20 +30,21 @@ def _url(step, job):
 
 
 def test_the_upload_page_states_the_limits_and_offers_profiles(org, login, english):
-    page = login("supervisor").get(reverse("customers:contacts_import"))
+    page = login("supervisor").get(reverse("sales:products_import"))
     text = page.content.decode()
     assert 'data-testid="import-limits"' in text
     assert "At most 50 MB and 200000 rows per file" in text
     assert f'data-import-max-bytes="{MAX_IMPORT_BYTES}"' in text
     assert "import-limits.js" in text
-    assert 'value="auto"' in text and 'value="salesforce"' in text
+    contacts = login("supervisor").get(reverse("customers:contacts_import")).content.decode()
+    assert 'value="auto"' in contacts and 'value="salesforce"' in contacts
 
 
 def test_a_declared_upload_beyond_the_limit_is_refused_on_the_file_field(org, login, english):
     client = login("supervisor")
     response = client.generic(
         "POST",
-        reverse("customers:interactions_import"),
+        reverse("sales:products_import"),
         b"",
         content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(MAX_IMPORT_BYTES + ENVELOPE_BYTES + 1),
@@ -53,12 +55,11 @@ def test_a_declared_upload_beyond_the_limit_is_refused_on_the_file_field(org, lo
 
 
 def test_a_chunked_upload_is_cut_off_at_the_limit(org, login, english, monkeypatch):
-    from guanxi.core.imports import limits
 
-    monkeypatch.setattr(limits, "MAX_IMPORT_BYTES", 10)
-    data = csv_bytes([["客户编号", "日期", "概要"], ["x", "2024-01-01", "a long enough row"]])
+    monkeypatch.setattr(importer_for("products"), "max_bytes", 10)
+    data = csv_bytes([["产品名称", "类别", "单价"], ["a long enough name", "茶", "10"]])
     response = login("supervisor").post(
-        reverse("customers:interactions_import"),
+        reverse("sales:products_import"),
         {"file": SimpleUploadedFile("big.csv", data), "mode": "valid_rows"},
     )
     assert response.status_code == 400

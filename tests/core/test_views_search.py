@@ -39,6 +39,7 @@ def test_the_page_groups_what_pinyin_finds_by_kind(login, zhang, english):
     assert group_kinds(html) == [
         "customer",
         "contact",
+        "lead",
         "opportunity",
         "deal",
         "quote",

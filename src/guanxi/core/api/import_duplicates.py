@@ -53,11 +53,14 @@ class EntityImportDuplicateRowSerializer(serializers.Serializer):
 
 
 class EntityImportDuplicatesFoundSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Duplicate rows in the whole file.")
+    # A job not checked yet has found none: zeros, not missing keys.
+    count = serializers.IntegerField(default=0, help_text="Duplicate rows in the whole file.")
     choices = serializers.DictField(
-        child=serializers.IntegerField(), help_text="Duplicate rows per choice."
+        child=serializers.IntegerField(), default=dict, help_text="Duplicate rows per choice."
     )
-    rows = EntityImportDuplicateRowSerializer(many=True, help_text="The first duplicate rows.")
+    rows = EntityImportDuplicateRowSerializer(
+        many=True, default=list, help_text="The first duplicate rows."
+    )
 
 
 class EntityImportCommitSerializer(serializers.Serializer):
