@@ -436,9 +436,7 @@ def test_an_existing_customer_on_hold_in_a_managers_file_is_only_unchanged(org):
 def test_a_repeat_of_an_earlier_batchs_row_names_the_customer_it_created(
     org, monkeypatch, checked_rows
 ):
-    from guanxi.core.imports import engine
-
-    monkeypatch.setattr(engine, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importer_for("customers"), "batch_size", 2)
     rows = [
         ["客户名称", "电话"],
         ["前一批公司", "13700000011"],

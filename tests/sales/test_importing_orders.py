@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from guanxi.analytics import receivers
-from guanxi.core.imports import engine
+from guanxi.core.imports.registry import importer_for
 from guanxi.core.models import ImportJob
 from guanxi.customers.models import Customer
 from guanxi.sales.models import Order, OrderLine, Product
@@ -99,7 +99,7 @@ def test_order_date_kept_and_last_order_moves_forward(org, customer, products):
 
 
 def test_an_order_across_a_batch_boundary_stays_whole(org, customer, products, monkeypatch):
-    monkeypatch.setattr(engine, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importer_for("orders"), "batch_size", 2)
     rows = [HEADERS, line("SO-0", customer.code, "扳手", "1", "35.50")]
     rows += [line("SO-1", customer.code, "电钻", str(n), "199.90") for n in (1, 2, 3)]
     rows += [line("SO-2", customer.code, "扳手", "1", "35.50")]
@@ -111,7 +111,7 @@ def test_an_order_across_a_batch_boundary_stays_whole(org, customer, products, m
 
 
 def test_one_bad_line_refuses_its_whole_order(org, customer, products, english, monkeypatch):
-    monkeypatch.setattr(engine, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importer_for("orders"), "batch_size", 2)
     job = run_import(
         org["manager1"],
         "orders",
@@ -349,7 +349,7 @@ def test_a_newer_imported_order_wins_back_a_churned_customer(org, customer, prod
 def test_past_orders_drop_the_report_rollups_once_per_batch(
     org, customer, products, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(engine, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importer_for("orders"), "batch_size", 2)
     drops: list[str] = []
     monkeypatch.setattr(receivers, "rollups_drop", lambda: drops.append("drop"))
     monkeypatch.setattr(receivers, "rollups_rebuild_queue", lambda: None)
