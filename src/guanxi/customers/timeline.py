@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -28,6 +28,7 @@ from django.db.models import (
     Exists,
     F,
     Field,
+    ForeignKey,
     JSONField,
     Model,
     OuterRef,
@@ -389,12 +390,13 @@ def _from_object(model: type[Model], data: dict, prefix: str = "") -> Model:
 def _instance(model: type[Model], data: dict, related: dict[str, tuple[str, ...]]) -> Model:
     row = _from_object(model, data)
     for relation in related:
-        field = model._meta.get_field(relation)
-        if getattr(row, field.attname) is None:
+        key = model._meta.get_field(relation)
+        assert isinstance(key, ForeignKey)
+        if getattr(row, key.attname) is None:
             setattr(row, relation, None)
         else:
-            other = _from_object(field.related_model, data, f"{relation}__")
-            other.pk = getattr(row, field.attname)
+            other = _from_object(cast(type[Model], key.related_model), data, f"{relation}__")
+            other.pk = getattr(row, key.attname)
             setattr(row, relation, other)
     return row
 

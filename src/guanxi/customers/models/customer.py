@@ -44,7 +44,7 @@ def _dictionary(kind: str, verbose_name, related_name: str) -> models.ForeignKey
     )
 
 
-def _division(level: str, verbose_name) -> models.ForeignKey:
+def _division(level: str, verbose_name) -> "models.ForeignKey[Division | None, Division | None]":
     # No index of the field's own: divisions are reference data never deleted, and the levels
     # lists filter by are indexed in Meta (a plain index, not PostgreSQL's second LIKE one).
     return models.ForeignKey(

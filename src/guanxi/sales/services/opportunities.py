@@ -414,7 +414,12 @@ def plan_item_record_result(
 # -- finishing: success creates the customer, termination records why ----------------------------
 
 
-def contact_phones(phone: str) -> dict[str, str]:
+class ContactPhones(TypedDict, total=False):
+    mobile: str
+    office_phone: str
+
+
+def contact_phones(phone: str) -> ContactPhones:
     """A mainland mobile number goes to the contact's mobile, any other to the office phone."""
     if phone_is_mobile(phone):
         return {"mobile": phone}
