@@ -28,6 +28,7 @@ class SalesConfig(AppConfig):
         from guanxi.sales.importers import ProductImporter
         from guanxi.sales.importing import DealImporter, LeadImporter, OpportunityImporter
         from guanxi.sales.importing.contracts import ContractImporter
+        from guanxi.sales.importing.inventory import InventoryImporter
         from guanxi.sales.importing.orders import OrderImporter
         from guanxi.sales.importing.quotes import QuoteImporter
         from guanxi.sales.importing.receivables import ReceivableImporter
@@ -40,6 +41,7 @@ class SalesConfig(AppConfig):
         from guanxi.sales.services.pipeline import deals_follow_customer
 
         register(ProductImporter)
+        register(InventoryImporter)
         register(OrderImporter)
         register(QuoteImporter)
         register(ContractImporter)

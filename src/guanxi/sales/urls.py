@@ -180,6 +180,7 @@ urlpatterns += [
 # deals, order history, quotes, contracts and receivables.
 urlpatterns += [
     *import_urlpatterns("products", "products/import/"),
+    *import_urlpatterns("inventory", "inventory/import/"),
     *import_urlpatterns("leads", "leads/import/"),
     *import_urlpatterns("opportunities", "opportunities/import/"),
     *import_urlpatterns("deals", "deals/import/"),

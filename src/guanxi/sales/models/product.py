@@ -149,6 +149,7 @@ class InventoryItem(BaseModel):
     quantity = models.DecimalField(
         _("quantity"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    external_ref = external_ref_field()
 
     class Meta:
         verbose_name = _("inventory item")
@@ -160,7 +161,8 @@ class InventoryItem(BaseModel):
                 fields=["warehouse", "location", "product"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="inventory_unique_place",
-            )
+            ),
+            external_ref_constraint("inventory_external_ref_unique"),
         ]
         indexes = [models.Index(fields=["product", "warehouse"], name="inventory_product")]
 

@@ -54,6 +54,7 @@ class InventoryItemFields(TypedDict, total=False):
     location: str
     product: Product
     quantity: Decimal | int | str
+    external_ref: str | None
 
 
 def _require_catalogue_right(actor: User) -> None:
@@ -169,7 +170,8 @@ def _check_place_free(item: InventoryItem) -> None:
 def inventory_item_create(*, actor: User, **fields: Unpack[InventoryItemFields]) -> InventoryItem:
     """Record stock of a product at a warehouse location (one entry per place and product)."""
     _require_catalogue_right(actor)
-    item = InventoryItem(**_clean(dict(fields), INVENTORY_EDITABLE_FIELDS))
+    # The source system's id is given by an import, once, when the entry is made.
+    item = InventoryItem(**_clean(dict(fields), (*INVENTORY_EDITABLE_FIELDS, "external_ref")))
     _check_place_free(item)
     try:
         with transaction.atomic():
