@@ -3,6 +3,7 @@ old system's export, map its industry words onto the dictionary (one becomes a n
 check it, download the report of the rows with problems, fix them there and import them."""
 
 import io
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -51,7 +52,8 @@ def test_a_consultant_maps_values_checks_fixes_the_report_and_imports(sign_in, p
     assert Customer.objects.filter(external_ref__startswith="OLD-").count() == 0
     with page.expect_download() as downloaded:
         page.get_by_test_id("import-report-download").click()
-    report = load_workbook(downloaded.value.path())
+    # The download's file has no extension, which openpyxl goes by: read it as bytes.
+    report = load_workbook(io.BytesIO(Path(downloaded.value.path()).read_bytes()))
     sheet = report.worksheets[0]
     headers = [cell.value for cell in sheet[1]]
     rows = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]

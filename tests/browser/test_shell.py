@@ -8,6 +8,7 @@ ADMIN_ONLY = {
     "teams",
     "roles",
     "dictionaries",
+    "province_regions",
     "recycle_bin",
     "field_rules",
     "access_log",
