@@ -32,8 +32,18 @@ def _dictionary_field(kind: str) -> serializers.PrimaryKeyRelatedField:
     )
 
 
+class DivisionCodeField(serializers.PrimaryKeyRelatedField):
+    """A division by its six-digit code; anything else is refused before a query is made (a
+    NUL character would not even reach PostgreSQL)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str | int) or not str(data).isdigit() or len(str(data)) != 6:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(str(data))
+
+
 def _division_field(level: str) -> serializers.PrimaryKeyRelatedField:
-    return serializers.PrimaryKeyRelatedField(
+    return DivisionCodeField(
         queryset=Division.objects.filter(level=level),
         required=False,
         allow_null=True,
