@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import (
     CharField,
     DateTimeField,
@@ -217,20 +218,22 @@ class QuerysetProvider(TimelineProvider):
         rows = rows.order_by(f"-{self.time_field}", "-pk")[:limit]
         return [self.entry(row, actor=actor) for row in rows]
 
-    def keys(self, *, actor, customer, cursor) -> QuerySet:
-        """``(kind, id, time)`` of this source's rows after ``cursor``, for the merged page."""
+    def keys(self, *, actor, customer, cursor, limit: int | None = None) -> QuerySet:
+        """``(kind, id, time, row)`` of this source's rows after ``cursor``, for the merged
+        page; with ``limit``, only its newest ``limit`` rows where the database allows a
+        slice inside a UNION (PostgreSQL), so a busy customer's rows are not all turned into
+        JSON before the page's limit."""
         rows = self.queryset(actor=actor, customer=customer)
         if cursor is not None:
             rows = rows.filter(cursor.q(kind=self.kind, time_field=self.time_field))
-        return (
-            rows.order_by()
-            .annotate(
-                timeline_kind=Value(self.kind, output_field=CharField()),
-                timeline_when=F(self.time_field),
-                timeline_row=self._row_object(),
-            )
-            .values_list("timeline_kind", "pk", "timeline_when", "timeline_row")
-        )
+        keys = rows.annotate(
+            timeline_kind=Value(self.kind, output_field=CharField()),
+            timeline_when=F(self.time_field),
+            timeline_row=self._row_object(),
+        ).values_list("timeline_kind", "pk", "timeline_when", "timeline_row")
+        if limit is not None and connection.features.supports_slicing_ordering_in_compound:
+            return keys.order_by(f"-{self.time_field}", "-pk")[:limit]
+        return keys.order_by()
 
     def annotations(self) -> dict[str, Any]:
         """Computed values ``entry`` reads (set as attributes of the row of that name)."""
@@ -339,7 +342,12 @@ def _queryset_entries(
     follows what the page shows, not how many sources exist."""
     if not providers:
         return []
-    parts = [provider.keys(actor=actor, customer=customer, cursor=cursor) for provider in providers]
+    # One source alone is sliced by the page's own ORDER BY … LIMIT below.
+    per_part = limit if len(providers) > 1 else None
+    parts = [
+        provider.keys(actor=actor, customer=customer, cursor=cursor, limit=per_part)
+        for provider in providers
+    ]
     union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     keys = list(union.order_by("-timeline_when", "-timeline_kind", "-pk")[:limit])
     wanted: dict[str, list[tuple[int, dict | None]]] = {}
