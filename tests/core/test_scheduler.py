@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from guanxi.core.jobs import DAILY, HOURLY, PeriodicJob, _parse_at, job_get, registered_jobs
+from guanxi.core.jobs import DAILY, HOURLY, WEEKLY, PeriodicJob, _parse_at, job_get, registered_jobs
 from guanxi.core.models import ScheduledRun
 from guanxi.core.scheduler import due_jobs, run_due
 
@@ -33,6 +33,16 @@ def test_a_daily_job_is_due_once_per_day_after_its_time():
     # Several missed days run once, not once per missed day.
     assert job.is_due(last_run_at=at(1, 3), now=at(10, 12))
     assert not job.is_due(last_run_at=at(10, 12), now=at(10, 13))
+
+
+def test_a_weekly_job_is_due_on_sundays_after_its_time():
+    job = PeriodicJob(name="x", task=None, every=WEEKLY, at=_parse_at(WEEKLY, "04:00"))
+    # 2026-03-08 and 03-15 are Sundays.
+    assert job.last_slot(at(11, 12)) == at(8, 4)
+    assert job.last_slot(at(15, 3, 59)) == at(8, 4)
+    assert job.last_slot(at(15, 4)) == at(15, 4)
+    assert not job.is_due(last_run_at=at(8, 4), now=at(14, 23))
+    assert job.is_due(last_run_at=at(8, 4), now=at(15, 4, 1))
 
 
 def test_an_hourly_job_is_due_at_its_minute():

@@ -13,13 +13,14 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the app's object permissions with django-rules, once the apps are loaded.
         from guanxi.accounts import roles
-        from guanxi.analytics import rules
+        from guanxi.analytics import key_figures, rules
         from guanxi.analytics.receivers import bin_changed_receiver, past_orders_receiver
         from guanxi.analytics.selectors.home import company_home_panel
         from guanxi.core.dependents import bin_changed
         from guanxi.sales.signals import past_orders_recorded
 
         roles.grant_by_default(rules.ROLE_GRANTS)
+        assert key_figures.SCORE_FIELDS  # imported to register the models' 360-page figures
         bin_changed.connect(bin_changed_receiver, dispatch_uid="guanxi_reports_bin_changed")
         past_orders_recorded.connect(
             past_orders_receiver, dispatch_uid="guanxi_reports_past_orders"

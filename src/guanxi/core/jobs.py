@@ -1,5 +1,5 @@
-"""The registry of periodic jobs that ``guanxi scheduler`` enqueues (daily, hourly, or every
-few minutes).
+"""The registry of periodic jobs that ``guanxi scheduler`` enqueues (weekly, daily, hourly, or
+every few minutes).
 
 A periodic job names a django-tasks task and when it is due::
 
@@ -9,7 +9,8 @@ A periodic job names a django-tasks task and when it is due::
 
 Apps declare theirs in their ``tasks`` module; :func:`registered_jobs` imports those modules,
 so adding a job never means editing this file. Times are local (``TIME_ZONE``). A job
-``every=MINUTES, at=5`` runs every five minutes, at :00, :05, :10... (``at`` divides 60).
+``every=MINUTES, at=5`` runs every five minutes, at :00, :05, :10... (``at`` divides 60). A
+``WEEKLY`` job runs on Sundays at ``at`` (HH:MM): the models retrained once a week.
 """
 
 from collections.abc import Callable
@@ -21,9 +22,11 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django_tasks.base import Task
 
+WEEKLY = "weekly"
 DAILY = "daily"
 HOURLY = "hourly"
 MINUTES = "minutes"
+SUNDAY = 6  # datetime.weekday()
 
 _REGISTRY: dict[str, "PeriodicJob"] = {}
 
@@ -32,8 +35,8 @@ _TaskT = TypeVar("_TaskT", bound=Task[Any, Any])
 
 @dataclass(frozen=True)
 class PeriodicJob:
-    """A task enqueued once per day at ``at`` (HH:MM), once per hour at minute ``at``, or
-    (``MINUTES``) every ``at.minute`` minutes."""
+    """A task enqueued once per week (Sunday) or day at ``at`` (HH:MM), once per hour at minute
+    ``at``, or (``MINUTES``) every ``at.minute`` minutes."""
 
     name: str
     task: Task[Any, Any]
@@ -43,9 +46,12 @@ class PeriodicJob:
     def last_slot(self, now: datetime) -> datetime:
         """The latest moment at or before ``now`` when this job was meant to run."""
         local = timezone.localtime(now)
-        if self.every == DAILY:
+        if self.every in (DAILY, WEEKLY):
             slot = local.replace(hour=self.at.hour, minute=self.at.minute, second=0, microsecond=0)
             step = timedelta(days=1)
+            if self.every == WEEKLY:
+                slot -= timedelta(days=(local.weekday() - SUNDAY) % 7)
+                step = timedelta(days=7)
         elif self.every == MINUTES:
             every = self.at.minute
             return local.replace(minute=local.minute // every * every, second=0, microsecond=0)
@@ -60,8 +66,10 @@ class PeriodicJob:
 
 
 def _parse_at(every: str, at: str | int | None) -> time:
-    if every not in (DAILY, HOURLY, MINUTES):
-        raise ValueError(f"every must be {DAILY!r}, {HOURLY!r} or {MINUTES!r}, not {every!r}")
+    if every not in (WEEKLY, DAILY, HOURLY, MINUTES):
+        raise ValueError(
+            f"every must be {WEEKLY!r}, {DAILY!r}, {HOURLY!r} or {MINUTES!r}, not {every!r}"
+        )
     if every == MINUTES:
         minutes = int(str(at or 0))
         if not (0 < minutes < 60 and 60 % minutes == 0):

@@ -1,5 +1,12 @@
 """The analytics app's models; Django loads an app's models from this package."""
 
+from guanxi.analytics.models.intelligence import (
+    CustomerScore,
+    IntelligenceSettings,
+    ModelRun,
+    ProductAssociation,
+    RFMSegment,
+)
 from guanxi.analytics.models.rollups import (
     AccountDayFacts,
     AccountSnapshot,
@@ -20,4 +27,9 @@ __all__ = [
     "RevenueRanking",
     "RankedCustomer",
     "RevenuePercentile",
+    "CustomerScore",
+    "IntelligenceSettings",
+    "ModelRun",
+    "ProductAssociation",
+    "RFMSegment",
 ]
