@@ -5,8 +5,10 @@ Thin wrappers: what a rollup holds lives in ``analytics.services.rollups``.
 
 from django_tasks import task
 
+from guanxi.analytics.models import ModelRun
 from guanxi.analytics.receivers import rebuild_queue_release
 from guanxi.analytics.services.rollups import day_facts_refresh, revenue_rankings_refresh
+from guanxi.analytics.services.runs import run_execute
 from guanxi.core.jobs import periodic
 
 
@@ -24,3 +26,10 @@ def refresh_revenue_rankings() -> int:
     """Rank the customers by revenue in each preset period (contribution, pyramid)."""
     rebuild_queue_release()
     return revenue_rankings_refresh()
+
+
+@task()
+def model_run_task(run_id: int) -> str:
+    """Compute one model run asked for through the API or a page (``services.runs``)."""
+    run = ModelRun.objects.select_related("actor").get(pk=run_id)
+    return run_execute(run=run).status

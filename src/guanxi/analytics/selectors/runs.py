@@ -8,13 +8,20 @@ from guanxi.analytics.models import ModelRun
 from guanxi.core.rules import sees_everything
 
 
-def run_list(*, actor: User, kind: str) -> QuerySet[ModelRun]:
-    """Runs of one model ``actor`` may read, newest first."""
-    runs = ModelRun.objects.filter(kind=kind).select_related("actor")
+def run_list(*, actor: User, kind: str | None = None) -> QuerySet[ModelRun]:
+    """Runs (of one model, or of all) ``actor`` may read, newest first."""
+    runs = ModelRun.objects.select_related("actor")
+    if kind is not None:
+        runs = runs.filter(kind=kind)
     visible = Q(actor=actor)
     if sees_everything(actor):
         visible |= Q(company_wide=True)
     return runs.filter(visible).order_by("-started_at", "-id")
+
+
+def run_get(*, actor: User, pk: int) -> ModelRun:
+    """One run ``actor`` may read (``ModelRun.DoesNotExist`` otherwise)."""
+    return run_list(actor=actor).get(pk=pk)
 
 
 def run_latest(*, actor: User, kind: str, finished: bool = True) -> ModelRun | None:

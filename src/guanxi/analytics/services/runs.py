@@ -6,13 +6,20 @@ for no subset) is the company's model (``ModelRun.company_wide``, decided once i
 customers, a tag or a segment is that user's analysis and changes nothing anyone else sees.
 """
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.analytics.models import ModelRun
 from guanxi.core.rules import sees_everything
+
+logger = logging.getLogger(__name__)
 
 
 def run_start(
@@ -51,3 +58,59 @@ def run_fail(*, run: ModelRun, message: str) -> ModelRun:
 def writes_scores(run: ModelRun) -> bool:
     """Whether the run is the company's model, whose per-customer results are stored."""
     return run.company_wide
+
+
+# -- running: each model registers the function that computes one run ---------------------------
+
+# ``runner(run)`` reads ``run.params`` / ``run.subset`` / ``run.actor``, computes, stores what
+# it must and returns ``(result, rows_used)``; it raises ``RunRefused`` with a translated
+# message when the data cannot support the model (too little history…).
+Runner = Callable[[ModelRun], tuple[dict[str, Any], int]]
+_RUNNERS: dict[str, Runner] = {}
+
+
+class RunRefused(Exception):
+    """The model cannot be fitted on this data; the message says why, in the user's words."""
+
+
+def runner_register(kind: str, runner: Runner) -> Runner:
+    _RUNNERS[kind] = runner
+    return runner
+
+
+def run_execute(*, run: ModelRun) -> ModelRun:
+    """Compute ``run`` now (in a job or, for small data, in the request that asked)."""
+    runner = _RUNNERS[run.kind]
+    language = run.params.get("language") or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            result, rows_used = runner(run)
+    except RunRefused as refusal:
+        return run_fail(run=run, message=str(refusal))
+    except Exception:
+        logger.exception("model run %s (%s) failed", run.pk, run.kind)
+        with translation.override(language):
+            run_fail(run=run, message=_("The computation failed; the error was logged."))
+        raise
+    return run_finish(run=run, result=result, rows_used=rows_used)
+
+
+def run_request(
+    *,
+    kind: str,
+    actor: User | None,
+    subset: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None,
+    background: bool,
+) -> ModelRun:
+    """Start a run: computed at once, or (``background``) by the worker after the commit."""
+    params = {"language": translation.get_language() or settings.LANGUAGE_CODE, **(params or {})}
+    run = run_start(kind=kind, actor=actor, subset=subset, params=params)
+    if not background:
+        return run_execute(run=run)
+    # Imported here: the tasks module imports this one.
+    from guanxi.analytics.tasks import model_run_task
+
+    run_id = run.pk
+    transaction.on_commit(lambda: model_run_task.enqueue(run_id=run_id))
+    return run
