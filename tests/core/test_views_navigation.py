@@ -97,6 +97,18 @@ def test_menu_labels_are_in_the_users_language(org):
     assert '<html lang="zh-hans">' in html
 
 
+def test_a_long_menu_is_titled_in_parts(org):
+    """The analytics menu: statistics first, then customer intelligence, each under its title."""
+    _links, menus = menus_for(org["exec"])
+    analytics = next(menu for menu in menus if menu.key == navigation.ANALYTICS)
+    with translation.override("en"):
+        headings = [str(heading) for heading, _items in analytics.parts]
+    assert headings[0] == "Statistics and reports"
+    assert len(headings) == len(set(headings))  # each part once, its entries together
+    html = _client(org["exec"], "zh-hans").get(reverse("core:home")).content.decode()
+    assert '<li class="nav-menu-heading" role="presentation">统计报表</li>' in html
+
+
 def test_an_entry_naming_an_unknown_menu_is_refused():
     with pytest.raises(ValueError, match="Unknown navigation group"):
         NavItem("x", "X", "core:home", "", group="sale")

@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.core import home, navigation
 from guanxi.core.navigation import NavItem
 
+# The two parts of the analytics menu.
+STATISTICS = _("Statistics and reports")
+INTELLIGENCE = _("Customer intelligence")
+
 
 class AnalyticsConfig(AppConfig):
     name = "guanxi.analytics"
@@ -34,6 +38,7 @@ class AnalyticsConfig(AppConfig):
                 rules.VIEW_REPORTS,
                 order=600,
                 group=navigation.ANALYTICS,
+                heading=STATISTICS,
             ),
             NavItem(
                 "kpis",
@@ -42,6 +47,7 @@ class AnalyticsConfig(AppConfig):
                 rules.VIEW_REPORTS,
                 order=610,
                 group=navigation.ANALYTICS,
+                heading=STATISTICS,
             ),
         )
         home.register_panel(

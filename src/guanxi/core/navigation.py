@@ -79,7 +79,8 @@ class NavItem:
     """One menu entry: its key (``active_nav`` of its pages), label, URL name and the right
     needed to see it (empty: everyone signed in), with a hint for the home page's shortcut and
     the settings hub. ``group`` is the menu it sits in (empty: a top-level link, the home page);
-    a settings entry also names its ``section`` of the settings hub."""
+    a settings entry also names its ``section`` of the settings hub. ``heading`` titles a part
+    of a long menu (统计报表 / 客户智能): consecutive entries with the same heading go under it."""
 
     key: str
     label: str | Promise
@@ -89,6 +90,7 @@ class NavItem:
     order: int = 1000
     group: str = ""
     section: str = ""
+    heading: str | Promise = ""
 
     def __post_init__(self) -> None:
         # A typo in a group would hide the entry for good: refuse it when the app starts.
@@ -118,6 +120,17 @@ class NavMenu:
 
     def contains(self, key: str) -> bool:
         return any(item.key == key for item in self.items)
+
+    @property
+    def parts(self) -> list[tuple[str | Promise, list[NavItem]]]:
+        """The entries as (heading, entries) runs, in order; the heading may be empty."""
+        parts: list[tuple[str | Promise, list[NavItem]]] = []
+        for item in self.items:
+            if parts and str(parts[-1][0]) == str(item.heading):
+                parts[-1][1].append(item)
+            else:
+                parts.append((item.heading, [item]))
+        return parts
 
 
 _ITEMS: dict[str, NavItem] = {}
