@@ -557,7 +557,7 @@ def test_pyramid_prospect_tiers_below_the_buying_ones(org):
             summary="x",
             probability=10,
             status=status,
-            assigned_to=m1,
+            assigned_to=None if status == "unassigned" else m1,
             created_by=m1,
             customer=customer,
         )
