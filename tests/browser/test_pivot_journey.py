@@ -42,6 +42,7 @@ def _shots(page, org):
 
 
 def test_pivot_journey(page, sign_in, org, pivot_data):  # noqa: F811
+    page.set_default_timeout(60_000)  # a busy machine's first request compiles the templates
     sign_in("exec")
     page.goto(f"/reports/pivot/?{QUERY}")
     _drawn(page)

@@ -57,8 +57,8 @@ class PivotSerializer(serializers.Serializer):
     date_from = serializers.DateField(read_only=True)
     date_to = serializers.DateField(read_only=True)
     rows_dimension = serializers.ChoiceField(choices=list(DIMENSIONS), read_only=True)
-    columns_dimension = serializers.ChoiceField(
-        choices=["", *DIMENSIONS], read_only=True, help_text="Empty: no columns."
+    columns_dimension = serializers.CharField(
+        read_only=True, help_text="One of the dimensions of ``rows_dimension``; empty: no columns."
     )
     measure = serializers.ChoiceField(choices=list(MEASURES), read_only=True)
     source = serializers.ChoiceField(  # type: ignore[assignment]  # the JSON field "source"

@@ -1,0 +1,31 @@
+"""Pivot scenarios 多维分析: the page and API over the last 12 months — month × account manager
+revenue (read from the day figures once they are refreshed), region × level revenue and month ×
+team customers who bought (one GROUP BY and its totals, live), service type × channel requests
+— as the executive (everything) and as an account manager (own customers)."""
+
+from bench.scenarios import http
+
+PERIOD = "preset=last_12_months"
+PIVOTS = {
+    "month-owner-revenue": "rows=month&columns=owner&measure=revenue",
+    "region-level-revenue": "rows=region&columns=level&measure=revenue",
+    "month-team-customers": "rows=month&columns=team&measure=customers",
+    "category-quarter-revenue": "rows=category&columns=quarter&measure=revenue",
+    "type-channel-requests": "rows=service_type&columns=channel&measure=requests",
+}
+
+
+def _api(query):
+    return lambda ctx: f"/api/reports/pivot/?{PERIOD}&{query}"
+
+
+for _name, _query in PIVOTS.items():
+    http(f"api.pivot.{_name}.exec", user="exec", about=f"GET /api/reports/pivot/ ({_name})")(
+        _api(_query)
+    )
+http("reports.pivot.exec", user="exec", about="GET /reports/pivot/ (month × account manager)")(
+    lambda ctx: f"/reports/pivot/?{PERIOD}&{PIVOTS['month-owner-revenue']}"
+)
+http("api.pivot.month-owner-revenue.manager1", user="manager1", about="own customers")(
+    _api(PIVOTS["month-owner-revenue"])
+)
