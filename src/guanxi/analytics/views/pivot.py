@@ -47,9 +47,10 @@ def pivot_chart(data: ReportData) -> charts.go.Figure:
     """Bars of the rows, one series per column (the largest ``CHART_SERIES``) or their totals."""
     measure = MEASURES[data["measure"]]
     labels = [row["label"] for row in data["rows"]]
-    columns = sorted(
-        enumerate(data["columns"]), key=lambda item: -(charts.number(item[1]["total"]) or 0)
-    )[:CHART_SERIES]
+    columns = list(enumerate(data["columns"]))
+    if len(columns) > CHART_SERIES:  # the largest, kept in the table's order
+        largest = sorted(columns, key=lambda item: -(charts.number(item[1]["total"]) or 0))
+        columns = sorted(largest[:CHART_SERIES], key=lambda item: item[0])
     series = [
         (column["label"], [row["cells"][index] for row in data["rows"]])
         for index, column in columns
