@@ -134,3 +134,31 @@ def test_the_queries_page_takes_a_bounded_number_of_queries(
     client.get("/reports/queries/")
     with django_assert_max_num_queries(8):
         assert client.get("/reports/queries/").status_code == 200
+
+
+def _data(columns: int) -> dict:
+    return {
+        "measure": "orders",
+        "rows_dimension": "month",
+        "columns": [{"key": str(i), "label": f"c{i}", "total": i} for i in range(columns)],
+        "rows": [
+            {
+                "key": "2026-01-01",
+                "label": "2026-01",
+                "cells": list(range(columns)),
+                "total": sum(range(columns)),
+            }
+        ],
+    }
+
+
+def test_the_chart_has_a_series_per_column_the_largest_when_many():
+    from guanxi.analytics.charts import figure_data
+    from guanxi.analytics.views.pivot import CHART_SERIES, pivot_chart
+
+    few = figure_data(pivot_chart(_data(3)))["data"]
+    assert [trace["name"] for trace in few] == ["c0", "c1", "c2"]
+    many = figure_data(pivot_chart(_data(12)))["data"]
+    assert [trace["name"] for trace in many] == [f"c{i}" for i in range(12 - CHART_SERIES, 12)]
+    alone = figure_data(pivot_chart(_data(0)))["data"]
+    assert len(alone) == 1 and alone[0]["y"] == [0]
