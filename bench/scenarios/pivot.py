@@ -3,7 +3,7 @@ revenue (read from the day figures once they are refreshed), region × level rev
 team customers who bought (one GROUP BY and its totals, live), service type × channel requests
 — as the executive (everything) and as an account manager (own customers)."""
 
-from bench.scenarios import http
+from bench.scenarios import http, python
 
 PERIOD = "preset=last_12_months"
 PIVOTS = {
@@ -29,3 +29,24 @@ http("reports.pivot.exec", user="exec", about="GET /reports/pivot/ (month × acc
 http("api.pivot.month-owner-revenue.manager1", user="manager1", about="own customers")(
     _api(PIVOTS["month-owner-revenue"])
 )
+
+
+def _compute(query):
+    def run(ctx, user):
+        from django.http import QueryDict
+
+        from guanxi.analytics.pivot import PivotForm
+        from guanxi.analytics.selectors.pivot import pivot_compute
+
+        form = PivotForm(QueryDict(f"{PERIOD}&{query}"), actor=user)
+        assert form.is_valid(), form.errors
+        pivot_compute(actor=user, params=form.params())
+
+    return run
+
+
+# The pivot computed in-process, without the result cache: what a cold page costs.
+for _name, _query in PIVOTS.items():
+    python(f"pivot.{_name}.exec", user="exec", about=f"{_name} computed in-process (cold)")(
+        _compute(_query)
+    )
