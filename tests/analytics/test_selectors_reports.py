@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from guanxi.customers.models import Customer
-from guanxi.sales.models import Target
+from guanxi.sales.models import Lead, Opportunity, Target
 from tests.analytics.fixtures.reports import (
     D,
     churned,
@@ -541,8 +541,54 @@ def test_pyramid_of_few_customers_and_scope(org):
     assert data["summary"]["customers"] == 10
 
 
+def test_pyramid_prospect_tiers_below_the_buying_ones(org):
+    m1 = org["manager1"]
+    buyers = _customers_with_revenue(org, [300, 100])
+    idle = CustomerFactory(owner=m1)  # no purchase in the period
+    order(idle, D(2025, 5, 1), "900.00")  # ...only the year before
+    order(CustomerFactory(owner=m1), D(2026, 5, 2), "50.00", status="cancelled")  # not revenue
+    CustomerFactory(owner=org["manager3"])  # another account manager's: out of scope
+    for status in ("new", "assigned", "converted", "disqualified"):
+        Lead.objects.create(name="线索", owner=m1, status=status)
+    Lead.objects.create(name="别人的", owner=org["manager3"], status="assigned")
+    for status, customer in (("assigned", None), ("unassigned", None), ("assigned", buyers[0])):
+        Opportunity.objects.create(
+            prospect_name="机会",
+            summary="x",
+            probability=10,
+            status=status,
+            assigned_to=None if status == "unassigned" else m1,
+            created_by=m1,
+            customer=customer,
+        )
+    Opportunity.objects.create(
+        prospect_name="赢了", summary="x", probability=100, status="won", assigned_to=m1
+    )
+    data = run("customer-pyramid", m1, **YEAR_2026)
+    tiers = {row["key"]: row for row in data["tiers"]}
+    assert [row["key"] for row in data["tiers"]][-2:] == ["possible", "prospects"]
+    assert tiers["possible"]["customers"] == 2  # the idle one and the cancelled order's
+    # Two open leads and two open opportunities on no customer (the third is a buyer's).
+    assert tiers["prospects"]["customers"] == 4
+    assert tiers["possible"]["revenue"] is None and tiers["prospects"]["share"] is None
+    assert data["summary"]["possible"] == 2 and data["summary"]["prospects"] == 4
+    assert sum(row["customers"] for row in data["tiers"][:4]) == data["summary"]["customers"] == 2
+    everyone = run("customer-pyramid", org["exec"], **YEAR_2026)
+    assert everyone["summary"]["prospects"] == 5  # manager3's lead too
+    assert everyone["summary"]["possible"] == 3
+    level = entry("customer_level", "major")
+    by_level = run("customer-pyramid", org["exec"], level=level.pk, **YEAR_2026)
+    assert by_level["summary"]["prospects"] == 0  # prospects have no level
+
+
 def test_pyramid_of_an_empty_period(org):
     data = run("customer-pyramid", org["exec"], **YEAR_2026)
-    assert data["summary"] == {"customers": 0, "revenue": Decimal("0.00"), "top_20_share": None}
+    assert data["summary"] == {
+        "customers": 0,
+        "revenue": Decimal("0.00"),
+        "top_20_share": None,
+        "possible": 0,
+        "prospects": 0,
+    }
     assert data["pareto"] == []
     assert {tier["share"] for tier in data["tiers"]} == {None}

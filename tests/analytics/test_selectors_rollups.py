@@ -243,7 +243,13 @@ def test_an_empty_period_is_stored_with_zeros(org, sales):
     }
     pyramid = run("customer-pyramid", org["exec"], **june)
     assert pyramid["as_of"] == ranking.computed_at
-    assert pyramid["summary"] == {"customers": 0, "revenue": Decimal("0.00"), "top_20_share": None}
+    assert pyramid["summary"] == {
+        "customers": 0,
+        "revenue": Decimal("0.00"),
+        "top_20_share": None,
+        "possible": 4,  # every customer: none bought in June 2030
+        "prospects": 0,
+    }
     assert pyramid["pareto"] == []
     assert {tier["share"] for tier in pyramid["tiers"]} == {None}
 
@@ -262,7 +268,8 @@ def test_reading_a_ranking_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(4):
         data = run("customer-contribution", exec_user, preset="this_year", limit=50)
     assert len(data["rows"]) == 34
-    with django_assert_max_num_queries(3):  # the ranking, its percentiles (+ settings)
+    # The ranking, its percentiles, the customers, open leads and opportunities (+ settings).
+    with django_assert_max_num_queries(6):
         run("customer-pyramid", exec_user, preset="this_year")
 
 

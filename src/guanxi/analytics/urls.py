@@ -1,5 +1,6 @@
 from django.urls import path
 
+from guanxi.analytics.views import pivot as views_pivot
 from guanxi.analytics.views import reports as views
 
 app_name = "analytics"
@@ -7,5 +8,8 @@ urlpatterns = [
     path("", views.report_index, name="index"),
     path("kpis/", views.kpi_dashboard, name="kpis"),
     path("plotly.min.js", views.plotly_js, name="plotly_js"),
+    path("pivot/", views_pivot.pivot_page, name="pivot"),
+    path("pivot/records/", views_pivot.pivot_records, name="pivot_records"),
+    path("queries/", views_pivot.saved_queries, name="queries"),
     path("<slug:slug>/", views.report_page, name="report"),
 ]

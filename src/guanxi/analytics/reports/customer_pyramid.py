@@ -9,6 +9,19 @@ ranks and counts the customers and sums per percentile in one query
 (``selectors.reports.revenue_percentiles``); tiers and the Pareto curve are read off the 100
 percentiles.
 
+Below the buying tiers, the prospect tiers the seed names, counted live within the scope:
+
+- 可能客户 (possible customers): the customers (not in the recycle bin, matching the filters)
+  with no revenue in the period — every customer in scope less those ranked above, so the
+  tiers add up to the customers seen;
+- 远景客户 (prospects): open leads (new or assigned) and open opportunities (not won or lost)
+  on no customer yet — an opportunity on a customer concerns someone already counted above.
+  The account manager and team filters apply to the lead's owner and the opportunity's
+  assignee, the region filter to the lead's region; with a region filter opportunities (which
+  have no region) and with a level filter every prospect (none has a level) are left out.
+
+Prospect tiers have no revenue ("—") and take no share.
+
 For someone who sees everything, with no account manager, team, region or level filter, over
 exactly the dates of a preset period, the percentiles are read from the period's stored ranking
 (``analytics.selectors.rollups``, refreshed by a job) and the report shows when they were computed
@@ -35,8 +48,15 @@ from guanxi.analytics.framework import (
     TableSpec,
     register,
 )
-from guanxi.analytics.selectors.reports import revenue_orders, revenue_percentiles
+from guanxi.analytics.selectors.reports import (
+    report_customers,
+    revenue_orders,
+    revenue_percentiles,
+)
 from guanxi.analytics.selectors.rollups import stored_ranking
+from guanxi.core.scoping import scope_queryset
+from guanxi.sales.models import Lead, Opportunity
+from guanxi.sales.selectors.leads import lead_list
 
 # (key, label, first percentile, last percentile)
 TIERS = [
@@ -45,6 +65,8 @@ TIERS = [
     ("next_15", _("Next 15%"), 6, 20),
     ("other_80", _("Other 80%"), 21, 100),
 ]
+POSSIBLE = ("possible", _("Possible customers (no purchase in the period)"))
+PROSPECTS = ("prospects", _("Prospects (open leads and opportunities)"))
 
 
 class PyramidForm(ReportFilterForm):
@@ -79,7 +101,34 @@ SUMMARY = (
     Column("customers", _("Customers with revenue"), INTEGER),
     Column("revenue", _("Revenue"), MONEY),
     Column("top_20_share", _("Share of the top 20% (%)"), PERCENT),
+    Column("possible", _("Possible customers"), INTEGER),
+    Column("prospects", _("Prospects"), INTEGER),
 )
+
+
+def _prospects(actor: User, params: ReportParams) -> int:
+    """Open leads and open opportunities on no customer yet, in scope and filters."""
+    if params.get("level") is not None:
+        return 0
+    leads = lead_list(actor=actor).exclude(status__in=Lead.CLOSED_STATUSES).order_by()
+    opportunities = (
+        scope_queryset(Opportunity.objects.all(), actor)
+        .exclude(status__in=Opportunity.CLOSED_STATUSES)
+        .filter(customer__isnull=True)
+        .order_by()
+    )
+    if params.get("owner") is not None:
+        leads = leads.filter(owner=params["owner"])
+        opportunities = opportunities.filter(assigned_to=params["owner"])
+    if params.get("team") is not None:
+        leads = leads.filter(owner__team__path__startswith=params["team"].path)
+        opportunities = opportunities.filter(
+            assigned_to__team__path__startswith=params["team"].path
+        )
+    count = leads.filter(region=params["region"]).count() if params.get("region") else leads.count()
+    if params.get("region") is None:
+        count += opportunities.count()
+    return count
 
 
 def _percentiles(
@@ -126,6 +175,18 @@ def compute(actor: User, params: ReportParams) -> ReportData:
                 "cumulative_share": periods.percent(running, total),
             }
         )
+    possible = report_customers(actor=actor, params=params).count() - customers
+    for (key, label), count in ((POSSIBLE, possible), (PROSPECTS, _prospects(actor, params))):
+        tiers.append(
+            {
+                "key": key,
+                "tier": str(label),
+                "customers": max(count, 0),
+                "revenue": None,
+                "share": None,
+                "cumulative_share": None,
+            }
+        )
     top_20 = sum((tier["revenue"] for tier in tiers[:3]), periods.money(0))
     result = {
         "date_from": params["date_from"],
@@ -134,6 +195,8 @@ def compute(actor: User, params: ReportParams) -> ReportData:
             "customers": customers,
             "revenue": total,
             "top_20_share": periods.percent(top_20, total),
+            "possible": tiers[-2]["customers"],
+            "prospects": tiers[-1]["customers"],
         },
         "tiers": tiers,
         "pareto": pareto,
@@ -168,7 +231,9 @@ REPORT = register(
         title=_("Customer pyramid"),
         description=_(
             "Customers who bought in the period ranked by revenue: the top 1%, next 4%, next "
-            "15% and other 80%, each tier's share, the top 20%'s share, and the Pareto chart."
+            "15% and other 80%, each tier's share, the top 20%'s share, and the Pareto chart; "
+            "below them the possible customers (no purchase in the period) and the prospects "
+            "(open leads and opportunities)."
         ),
         form_class=PyramidForm,
         compute=compute,

@@ -60,3 +60,9 @@ def kpi_sparkline(kpi: dict) -> str:
         series,
         label=_("%(kpi)s, last %(count)s periods") % {"kpi": kpi["label"], "count": len(series)},
     )
+
+
+@register.filter
+def pivot_value(value, measure) -> str:
+    """A pivot cell formatted by its measure's kind; "—" for no value (no rated request)."""
+    return formatting.format_value(value, measure.kind)

@@ -6,7 +6,7 @@ the API show the same rows.
 """
 
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import plotly
 from django.core.exceptions import PermissionDenied
@@ -19,13 +19,28 @@ from guanxi.accounts.models import User
 from guanxi.analytics import charts, rules
 from guanxi.analytics.framework import ReportData, ReportDefinition, get_report, reports
 from guanxi.analytics.kpis import KPIForm, cached_dashboard, dashboard_themes
+from guanxi.analytics.selectors.queries import report_key, saved_query_list
 from guanxi.analytics.templatetags.reports import export_value
+from guanxi.core import lists
 from guanxi.core.export import FORMATS, export_response
 from guanxi.core.models import AccessLogEntry
 from guanxi.core.services import access_log
 from guanxi.core.views.generic import ScopedPageView, render_page
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# Query parameters a saved query never keeps (downloads, the saved view's own marks).
+NOT_SAVED = ("export", "table", "view", "cols", "cursor")
+
+# Each report's filters can be saved as a query, like a list's (``core.lists``).
+for _report in reports():
+    lists.register(report_key(_report.slug))
+
+
+def queries_context(actor: User, key: str) -> dict[str, Any]:
+    """The reader's saved queries (``my_queries``, the menu) and this page's (``saved``): one
+    query."""
+    everything = saved_query_list(actor=actor)
+    return {"my_queries": everything, "saved": [q for q in everything if q.view.list_key == key]}
 
 
 class ReportsPageView(ScopedPageView):
@@ -52,7 +67,11 @@ class ReportIndexView(ReportsPageView):
             for report in reports()
             if actor.has_perm(rules.OPEN_REPORT, report)  # type: ignore[arg-type]
         ]
-        return render(request, "analytics/index.html", self.get_context(reports=listed))
+        return render(
+            request,
+            "analytics/index.html",
+            self.get_context(reports=listed, my_queries=saved_query_list(actor=actor)),
+        )
 
 
 def _export(request: HttpRequest, report: ReportDefinition, data: ReportData) -> HttpResponse:
@@ -107,8 +126,8 @@ class ReportView(ReportsPageView):
         if data is not None and request.GET.get("export") in FORMATS:
             return _export(request, report, data)
         query = request.GET.copy()
-        query.pop("export", None)
-        query.pop("table", None)
+        for name in NOT_SAVED:
+            query.pop(name, None)
         context = self.get_context(
             report=report,
             form=form,
@@ -117,6 +136,9 @@ class ReportView(ReportsPageView):
             figure=charts.figure_data(report.chart(data)) if data else None,
             query=query.urlencode(),
             plotly_version=plotly.__version__,
+            save_key=report_key(report.slug),
+            **queries_context(actor, report_key(report.slug)),
+            current_view=request.GET.get("view", ""),
         )
         return render_page(
             request,
