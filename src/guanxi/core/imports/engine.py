@@ -92,15 +92,20 @@ class FilePass:
         mapping: dict[str, str],
         value_mapping: dict[str, dict[str, Any]] | None = None,
         duplicates: dict[str, Any] | None = None,
+        options: dict[str, bool] | None = None,
     ) -> None:
         self.spec = importer_for(entity)
         self.importer: Importer = self.spec(actor=actor)
+        self.importer.chosen = {name: True for name, on in (options or {}).items() if on}
         self.actor = actor
-        self.mapping = mapping
+        # A job stored before a field key was renamed names the old key (Importer.aliases).
+        self.mapping = self.spec.resolve_aliases(mapping)
         # {field: {cell text: target}} chosen in the value-mapping step; a target is what the
         # cell stands for (an entry or user pk, a choice value) or "" for "leave empty".
         self.value_mapping = {
-            name: {fold(text): target for text, target in targets.items()}
+            self.spec.aliases.get(name, name): {
+                fold(text): target for text, target in targets.items()
+            }
             for name, targets in (value_mapping or {}).items()
         }
         # What rows that repeat a present record do (see guanxi.core.imports.duplicates).
