@@ -24,6 +24,8 @@ from guanxi.core.imports.readers import open_table
 from guanxi.core.imports.registry import (
     CHOICE,
     CREATED,
+    DATE,
+    DATETIME,
     DICT,
     OWNER,
     UNCHANGED,
@@ -43,6 +45,9 @@ from guanxi.core.imports.values import (
 )
 
 BATCH_SIZE = 500  # the default of Importer.batch_size
+_REPEATING_KINDS = (DATE, DATETIME, CHOICE)
+_PARSED_LIMIT = 20_000
+_MISSING = object()
 
 
 class _RollBack(Exception):
@@ -125,6 +130,8 @@ class FilePass:
         }
         self.owners: OwnerDirectory | None = None
         self.seen_refs = SeenRefs()
+        # (field, cell text) → parsed value, for the kinds in _REPEATING_KINDS.
+        self._parsed: dict[tuple[str, str], Any] = {}
 
     # -- parsing ---------------------------------------------------------------------------
 
@@ -151,6 +158,15 @@ class FilePass:
                     row.values[name] = mapped if mapped is not None else self.owners.find(text)
                 elif mapped is not None:
                     row.values[name] = mapped
+                elif column.kind in _REPEATING_KINDS:
+                    # Dates and choices repeat down a file (an order's lines): parsed once.
+                    key = (name, text)
+                    value = self._parsed.get(key, _MISSING)
+                    if value is _MISSING:
+                        value = parse_value(column, text, self.choices.get(name))
+                        if len(self._parsed) < _PARSED_LIMIT:
+                            self._parsed[key] = value
+                    row.values[name] = value
                 else:
                     row.values[name] = parse_value(column, text, self.choices.get(name))
             except ValidationError as error:

@@ -106,7 +106,9 @@ def order_customers_find(actor: Any, rows: list[ImportRow]) -> None:
     found = (
         scope_queryset(Customer.objects.filter(condition), actor)
         .select_related("owner")
-        .only(*CUSTOMER_FIELDS_READ, "owner__id", "owner__username")
+        # The order row reads the address (delivery address): deferred, it cost a query per
+        # order (the profile's largest item).
+        .only(*CUSTOMER_FIELDS_READ, "address", "owner__id", "owner__username")
         if codes or refs or names
         else Customer.objects.none()
     )

@@ -90,6 +90,9 @@ class OrderImporter(Importer):
     list_url = "sales:order_list"
     owner_field = "owner"
     group_by = "external_no"
+    # Each batch is a fixed number of statements (look-ups, COPY, history, customers' dates):
+    # larger batches make fewer of them per row.
+    batch_size = 2000
     aliases = {"order_ref": "external_no"}
     options = (
         Option(
