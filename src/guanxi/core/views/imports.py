@@ -90,8 +90,8 @@ def _option_fields(form: forms.Form, spec: type[Importer] | None, chosen: dict) 
     for option in spec.options if spec is not None else ():
         name = f"option_{option.name}"
         form.fields[name] = forms.BooleanField(
-            label=option.label,
-            help_text=option.help_text,
+            label=str(option.label),
+            help_text=str(option.help_text),
             required=False,
             initial=bool(chosen.get(option.name)),
         )

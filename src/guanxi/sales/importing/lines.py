@@ -69,7 +69,7 @@ def line_figures(row: ImportRow, product_price: Decimal) -> None:
     A row with an amount but no unit price keeps its amount (history: what was invoiced) and
     gets the unit price it implies; a row with neither is priced at ``product_price``."""
     quantity = row.values.get("quantity")
-    given = row.values.get("amount")
+    given: Decimal | None = row.values.get("amount")
     discount = row.values.get("discount", Decimal(0))
     derived = "unit_price" not in row.values and given is not None
     price = row.values.get("unit_price", product_price)
@@ -79,18 +79,18 @@ def line_figures(row: ImportRow, product_price: Decimal) -> None:
         row.error("unit_price", _("The unit price cannot be negative."))
     if not 0 <= discount <= 100:
         row.error("discount", _("The discount is a percentage from 0 to 100."))
-    if derived and not 0 <= given < LARGEST:
+    if derived and given is not None and not 0 <= given < LARGEST:
         row.error("amount", _("The line amount cannot be negative."))
     if row.failed or quantity is None:
         return
     quantity, discount = (
         value.quantize(CENT, rounding=ROUND_HALF_UP) for value in (quantity, discount)
     )
-    if derived and discount < HUNDRED:
+    if derived and given is not None and discount < HUNDRED:
         price = given * HUNDRED / (quantity * (HUNDRED - discount))
     price = price.quantize(CENT, rounding=ROUND_HALF_UP)
     amount = line_amount(quantity=quantity, unit_price=price, discount=discount)
-    if derived:
+    if derived and given is not None:
         amount = given.quantize(CENT, rounding=ROUND_HALF_UP)
     elif given is not None and given != amount:
         message = _(
