@@ -12,11 +12,15 @@ three years), then as ``admin``:
 3. imports the same file again (every order already there: nothing is written).
 
 Each step runs in-process exactly as the background job would and prints its rows/s.
+``--profile FILE`` runs the first commit under cProfile and writes its statistics to FILE
+(the 30 most costly functions are printed); ``--once`` skips the second import.
 """
 
 import argparse
+import cProfile
 import csv
 import os
+import pstats
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -80,6 +84,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--customers", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", default="", help="cProfile the first commit into this file")
+    parser.add_argument("--once", action="store_true", help="do not import the file again")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guanxi.settings")
     import django
@@ -110,7 +116,7 @@ def main() -> int:
     results: dict = {}
     before = (Order.all_objects.count(), OrderLine.objects.count())
 
-    def one_import(label: str) -> None:
+    def one_import(label: str, profile: str = "") -> None:
         with path.open("rb") as raw:
             job = services_imports.import_job_create(
                 actor=actor, entity="orders", upload=File(raw, path.name)
@@ -121,20 +127,27 @@ def main() -> int:
             args.rows,
             results,
         )
-        job = _timed(
-            f"{label} commit",
-            lambda: services_imports.import_job_commit(actor=actor, job=job),
-            args.rows,
-            results,
-        )
+
+        def commit():
+            if not profile:
+                return services_imports.import_job_commit(actor=actor, job=job)
+            profiler = cProfile.Profile()
+            done = profiler.runcall(services_imports.import_job_commit, actor=actor, job=job)
+            profiler.dump_stats(profile)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+            pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+            return done
+
+        job = _timed(f"{label} commit", commit, args.rows, results)
         print(
             f"[bench] {label}: {job.state}, created {job.created_count:,}, unchanged "
             f"{job.skipped_count:,}, errors {job.error_count:,}",
             flush=True,
         )
 
-    one_import("first import")
-    one_import("same file again")
+    one_import("first import", args.profile)
+    if not args.once:
+        one_import("same file again")
     after = (Order.all_objects.count(), OrderLine.objects.count())
     print(f"[bench] orders +{after[0] - before[0]:,}, lines +{after[1] - before[1]:,}")
     return 0

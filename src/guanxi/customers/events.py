@@ -255,3 +255,25 @@ def customers_credit_hold_imported_events(
         )
     ]
     return bulk_insert(CustomerEvent, rows)
+
+
+def churns_imported_events(
+    *, churns: list[tuple[int, datetime, int, str]], actor: User | None, import_job: str
+) -> int:
+    """The "churn confirmed" event of customers imported as churned, dated the day each left:
+    ``churns`` holds (customer id, churned at, case id, reason code); one bulk write."""
+    rows = [
+        {
+            "id": pk,
+            "customer_id": customer_id,
+            "kind": Kind.CHURN_CONFIRMED,
+            "happened_at": churned_at,
+            "actor_id": actor.pk if actor is not None else None,
+            "text": "",
+            "data": json.dumps({"case": case_id, "reason": reason, "import_job": import_job}),
+        }
+        for pk, (customer_id, churned_at, case_id, reason) in zip(
+            reserve_ids(CustomerEvent, len(churns)), churns, strict=True
+        )
+    ]
+    return bulk_insert(CustomerEvent, rows)

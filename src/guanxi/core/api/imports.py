@@ -96,6 +96,11 @@ class EntityImportJobSerializer(serializers.ModelSerializer):
     )
     warnings = serializers.IntegerField(source="warning_count", read_only=True)
     mapping = serializers.DictField(child=serializers.CharField(), read_only=True)
+    options = serializers.DictField(
+        child=serializers.BooleanField(),
+        read_only=True,
+        help_text="The importer's options that are on (e.g. create_products of the orders).",
+    )
     value_mapping = serializers.DictField(
         read_only=True, help_text="{field: {value: target}} of the value step (…/values/)."
     )
@@ -128,6 +133,7 @@ class EntityImportJobSerializer(serializers.ModelSerializer):
             "warnings",
             "kinds",
             "mapping",
+            "options",
             "value_mapping",
             "profile_name",
             "error",
@@ -220,9 +226,27 @@ class _EntityImportView(UserLanguageMixin, APIView):
         return Response(EntityImportJobSerializer(job).data, status=code)
 
 
+def _create_serializer(spec: type[Importer]) -> type[EntityImportCreateSerializer]:
+    """The upload's fields, plus a boolean per option of the importer (``create_products``)."""
+    if not spec.options:
+        return EntityImportCreateSerializer
+    fields: dict[str, Any] = {
+        option.name: serializers.BooleanField(
+            required=False, default=False, help_text=str(option.help_text) or None
+        )
+        for option in spec.options
+    }
+    name = f"{spec.__name__}CreateSerializer"
+    return type(name, (EntityImportCreateSerializer,), fields)
+
+
 def _views(spec: type[Importer]) -> list[URLPattern]:
     entity, tag = spec.entity, spec.url_namespace
+    create_serializer = _create_serializer(spec)
     fields = ", ".join(column.name for column in spec.all_columns())
+    if spec.aliases:
+        older = ", ".join(f"{old} (= {new})" for old, new in spec.aliases.items())
+        fields += f"; older keys still accepted: {older}"
     updatable = ", ".join(
         column.name for column in spec.updatable() if column.name not in NOT_UPDATABLE
     )
@@ -235,7 +259,7 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
             summary=f"Upload a {entity} file (CSV or xlsx) and check or import it",
             description=f"Fields of the mapping: {fields}.",
             tags=[tag],
-            request={"multipart/form-data": EntityImportCreateSerializer},
+            request={"multipart/form-data": create_serializer},
             responses={
                 201: OpenApiResponse(
                     EntityImportJobSerializer, description="Checked (or imported)"
@@ -247,10 +271,11 @@ def _views(spec: type[Importer]) -> list[URLPattern]:
             payload = request.data
             if self.size_limit.exceeded:
                 raise ValidationError({"file": [too_large_message(self.spec.max_bytes)]})
-            serializer = EntityImportCreateSerializer(data=payload)
+            serializer = create_serializer(data=payload)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
             job = services_imports.import_job_create(
+                options={option.name: data[option.name] for option in self.spec.options},
                 actor=request.user,
                 entity=entity,
                 upload=data["file"],

@@ -24,6 +24,8 @@ from guanxi.core.imports.readers import open_table
 from guanxi.core.imports.registry import (
     CHOICE,
     CREATED,
+    DATE,
+    DATETIME,
     DICT,
     OWNER,
     UNCHANGED,
@@ -43,6 +45,9 @@ from guanxi.core.imports.values import (
 )
 
 BATCH_SIZE = 500  # the default of Importer.batch_size
+_REPEATING_KINDS = (DATE, DATETIME, CHOICE)
+_PARSED_LIMIT = 20_000
+_MISSING = object()
 
 
 class _RollBack(Exception):
@@ -92,15 +97,20 @@ class FilePass:
         mapping: dict[str, str],
         value_mapping: dict[str, dict[str, Any]] | None = None,
         duplicates: dict[str, Any] | None = None,
+        options: dict[str, bool] | None = None,
     ) -> None:
         self.spec = importer_for(entity)
         self.importer: Importer = self.spec(actor=actor)
+        self.importer.chosen = {name: True for name, on in (options or {}).items() if on}
         self.actor = actor
-        self.mapping = mapping
+        # A job stored before a field key was renamed names the old key (Importer.aliases).
+        self.mapping = self.spec.resolve_aliases(mapping)
         # {field: {cell text: target}} chosen in the value-mapping step; a target is what the
         # cell stands for (an entry or user pk, a choice value) or "" for "leave empty".
         self.value_mapping = {
-            name: {fold(text): target for text, target in targets.items()}
+            self.spec.aliases.get(name, name): {
+                fold(text): target for text, target in targets.items()
+            }
             for name, targets in (value_mapping or {}).items()
         }
         # What rows that repeat a present record do (see guanxi.core.imports.duplicates).
@@ -120,6 +130,8 @@ class FilePass:
         }
         self.owners: OwnerDirectory | None = None
         self.seen_refs = SeenRefs()
+        # (field, cell text) → parsed value, for the kinds in _REPEATING_KINDS.
+        self._parsed: dict[tuple[str, str], Any] = {}
 
     # -- parsing ---------------------------------------------------------------------------
 
@@ -146,6 +158,15 @@ class FilePass:
                     row.values[name] = mapped if mapped is not None else self.owners.find(text)
                 elif mapped is not None:
                     row.values[name] = mapped
+                elif column.kind in _REPEATING_KINDS:
+                    # Dates and choices repeat down a file (an order's lines): parsed once.
+                    key = (name, text)
+                    value = self._parsed.get(key, _MISSING)
+                    if value is _MISSING:
+                        value = parse_value(column, text, self.choices.get(name))
+                        if len(self._parsed) < _PARSED_LIMIT:
+                            self._parsed[key] = value
+                    row.values[name] = value
                 else:
                     row.values[name] = parse_value(column, text, self.choices.get(name))
             except ValidationError as error:

@@ -80,6 +80,17 @@ class Column:
         return (self.name, self.label, self.synonyms)
 
 
+@dataclass(frozen=True)
+class Option:
+    """A yes/no choice of an import beside its mapping (``create_products`` of the orders):
+    a tick box on the page, a boolean field of ``POST /api/<entity>/import/``, kept on the job
+    (``ImportJob.options``) and read by the importer as ``self.options[name]``."""
+
+    name: str
+    label: Promise | str
+    help_text: Promise | str = ""
+
+
 def external_ref_column() -> Column:
     return Column("external_ref", _("External id"), synonyms=EXTERNAL_REF_SYNONYMS, max_length=100)
 
@@ -172,11 +183,56 @@ class Importer:
     # Rows per batch: its look-ups are a few queries whatever its size, so an importer that
     # writes a batch at once takes larger ones (fewer round trips per row).
     batch_size: ClassVar[int] = 500
+    # Field keys an earlier version of the importer used: {old key: current key}. A mapping,
+    # profile or job naming the old key keeps working (``resolve_aliases``).
+    aliases: ClassVar[dict[str, str]] = {}
+    # Yes/no choices of the import (see ``Option``); all off unless given.
+    options: ClassVar[tuple[Option, ...]] = ()
 
     def __init__(self, *, actor: Any) -> None:
         self.actor = actor
         # The ImportJob of this pass (set by the import service), for records naming it.
         self.job: Any = None
+        # The job's options ({name: bool}), set by the engine.
+        self.chosen: dict[str, bool] = {}
+
+    @classmethod
+    def resolve_aliases(cls, mapping: Mapping[str, Any]) -> dict[str, Any]:
+        """``mapping`` ({header: field}) with old field keys replaced by the current ones."""
+        return {
+            header: cls.aliases.get(name, name) if isinstance(name, str) else name
+            for header, name in mapping.items()
+        }
+
+    @classmethod
+    def mapping_check(cls, mapping: dict[str, str]) -> None:
+        """Refuse (ValidationError on ``mapping``) a cleaned mapping the rows could not use:
+        for rules beyond "every required field once" (one of several columns)."""
+
+    @classmethod
+    def options_clean(cls, *, actor: Any, given: Mapping[str, Any] | None) -> dict[str, bool]:
+        """``given`` as the job's options: known names only, booleans; an importer refuses one
+        the actor may not use with a ValidationError naming it (``options_allowed``)."""
+        names = {option.name for option in cls.options}
+        cleaned: dict[str, bool] = {}
+        for name, value in (given or {}).items():
+            if name not in names:
+                raise ValidationError(
+                    {
+                        "options": _("“%(option)s” is not an option of this import.")
+                        % {"option": name}
+                    }
+                )
+            if not isinstance(value, bool):
+                raise ValidationError({name: _("Give true or false.")})
+            if value:
+                cleaned[name] = True
+        cls.options_allowed(actor=actor, options=cleaned)
+        return cleaned
+
+    @classmethod
+    def options_allowed(cls, *, actor: Any, options: dict[str, bool]) -> None:
+        """Refuse an option ``actor`` may not use (ValidationError naming the option)."""
 
     @classmethod
     def all_columns(cls) -> tuple[Column, ...]:

@@ -41,7 +41,9 @@ _MONEY_NOISE = str.maketrans("", "", "¥￥,，  ")
 EMPLOYEE_NUMBER_FIELDS = ("employee_no", "employee_number")
 
 
-def parse_datetime_text(text: str) -> datetime:
+def parse_datetime_text(text: str, *, aware: bool = True) -> datetime:
+    """``text`` as an aware datetime (naive, in the file's own wording, with ``aware=False``:
+    what a date column needs, without the time zone work done per row)."""
     match = _DATE.match(text)
     if match is None:
         raise ValidationError(
@@ -55,6 +57,8 @@ def parse_datetime_text(text: str) -> datetime:
         )
     except ValueError as error:
         raise ValidationError(_("“%(value)s” is not a valid date.") % {"value": text}) from error
+    if not aware:
+        return moment
     if zone:
         return datetime.fromisoformat(moment.isoformat() + ("+00:00" if zone == "Z" else zone))
     return timezone.make_aware(moment)
@@ -88,9 +92,10 @@ def parse_value(column: Column, text: str, choices: dict[str, str] | None = None
         if not value.is_finite():
             raise ValidationError(_("“%(value)s” is not a number.") % {"value": text})
         return value
-    if kind in (DATE, DATETIME):
-        moment = parse_datetime_text(text)
-        return moment.date() if kind == DATE else moment
+    if kind == DATE:
+        return parse_datetime_text(text, aware=False).date()
+    if kind == DATETIME:
+        return parse_datetime_text(text)
     if kind == BOOL:
         key = fold(text)
         if key in _TRUE:

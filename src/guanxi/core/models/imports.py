@@ -85,6 +85,8 @@ class ImportJob(models.Model):
     # The import profile (or preset) whose mapping the job started from, by name.
     profile_name = models.CharField(_("import profile"), max_length=120, blank=True)
     mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default=Mode.VALID_ROWS)
+    # The importer's yes/no options chosen ({name: true}; see registry.Option).
+    options = models.JSONField(_("options"), default=dict, blank=True)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.UPLOADED
     )

@@ -138,6 +138,7 @@ def profile_apply(
     mapping: dict[str, str] = {}
     for header in headers:
         name = profile.columns.get(fold(header))
+        name = spec.aliases.get(name, name) if name else name
         if header and name in names and name not in mapping.values():
             mapping[header] = name
     rest = [header for header in headers if header not in mapping]

@@ -301,9 +301,15 @@ def import_job_set_values(*, actor: Any, job: ImportJob, value_mapping: Any) -> 
 
 
 @transaction.atomic
-def import_job_set_mapping(*, actor: Any, job: ImportJob, mapping: Any) -> ImportJob:
-    """Keep a column mapping without checking the file yet (before the value-mapping step)."""
+def import_job_set_mapping(
+    *, actor: Any, job: ImportJob, mapping: Any, options: dict[str, Any] | None = None
+) -> ImportJob:
+    """Keep a column mapping (and the importer's ``options``) without checking the file yet
+    (before the value-mapping step)."""
     spec = importer_require(actor=actor, entity=job.entity)
+    chosen_options = spec.options_clean(
+        actor=actor, given=job.options if options is None else options
+    )
     if job.state not in EDITABLE:
         raise ValidationError(
             {
@@ -312,6 +318,8 @@ def import_job_set_mapping(*, actor: Any, job: ImportJob, mapping: Any) -> Impor
             }
         )
     chosen = _mapping(spec, mapping, import_job_headers(job=job))
-    ImportJob.objects.filter(pk=job.pk).update(mapping=chosen, state=State.UPLOADED, **_RESET)
+    ImportJob.objects.filter(pk=job.pk).update(
+        mapping=chosen, options=chosen_options, state=State.UPLOADED, **_RESET
+    )
     job.refresh_from_db()
     return job

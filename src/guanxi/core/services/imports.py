@@ -61,9 +61,13 @@ def import_job_headers(*, job: ImportJob) -> list[str]:
 
 
 def _mapping(spec: type[Importer], mapping: Any, headers: list[str]) -> dict[str, str]:
-    return mapping_module.mapping_clean(
+    if isinstance(mapping, dict):
+        mapping = spec.resolve_aliases(mapping)
+    cleaned = mapping_module.mapping_clean(
         mapping, headers, fields=spec.field_table(), required=spec.required()
     )
+    spec.mapping_check(cleaned)
+    return cleaned
 
 
 @transaction.atomic
@@ -88,11 +92,13 @@ def import_job_create(
     mode: str = ImportJob.Mode.VALID_ROWS,
     duplicates: dict[str, Any] | None = None,
     profile: str = "",
+    options: dict[str, Any] | None = None,
 ) -> ImportJob:
     """Store ``upload`` as a new job of ``entity`` with ``mapping``, or the one of the import
-    profile ``profile`` (an id, a preset's key or ``auto``), or one guessed, and the
-    ``duplicates`` policy given (skip them by default)."""
+    profile ``profile`` (an id, a preset's key or ``auto``), or one guessed, the
+    ``duplicates`` policy given (skip them by default) and the importer's ``options``."""
     spec = importer_require(actor=actor, entity=entity)
+    chosen_options = spec.options_clean(actor=actor, given=options)
     if upload is None:
         raise ValidationError({"file": _("Choose a CSV or xlsx file to import.")})
     if mode not in ImportJob.Mode.values:
@@ -135,6 +141,7 @@ def import_job_create(
         value_mapping=value_mapping,
         profile_name=applied.name if applied is not None else "",
         mode=mode,
+        options=chosen_options,
         total_rows=rows,
     )
     if duplicates is not None:
@@ -189,13 +196,18 @@ def import_job_validate(
     mode: str | None = None,
     duplicates: dict[str, Any] | None = None,
     then_commit: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> ImportJob:
     """Check every row (dry run: nothing is kept); inline if small, else as a background job.
 
-    ``duplicates`` replaces the job's duplicate policy (see guanxi.core.imports.duplicates).
-    With ``then_commit`` the rows are imported right after a check (for the API).
+    ``duplicates`` replaces the job's duplicate policy (see guanxi.core.imports.duplicates),
+    ``options`` the importer's options. With ``then_commit`` the rows are imported right after
+    a check (for the API).
     """
     spec = importer_require(actor=actor, entity=job.entity)
+    chosen_options = spec.options_clean(
+        actor=actor, given=job.options if options is None else options
+    )
     chosen = _mapping(
         spec, job.mapping if mapping is None else mapping, import_job_headers(job=job)
     )
@@ -210,6 +222,7 @@ def import_job_validate(
             mapping=chosen,
             mode=mode or job.mode,
             duplicates=policy,
+            options=chosen_options,
             **_RESET,
         )
         if job.total_rows > INLINE_MAX_ROWS:
@@ -298,6 +311,7 @@ def _pass(job: ImportJob, *, dry_run: bool) -> PassResult:
         mapping=job.mapping,
         duplicates=job.duplicates,
         value_mapping=job.value_mapping,
+        options=job.options,
     )
     file_pass.importer.job = job
 

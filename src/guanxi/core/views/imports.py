@@ -62,7 +62,13 @@ class EntityImportUploadForm(forms.Form):
     )
     profile = forms.ChoiceField(label=gettext_lazy("Import profile"), required=False)
 
-    def __init__(self, *args: Any, profiles: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        profiles: list[tuple[str, str]],
+        spec: type[Importer] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["profile"]
         assert isinstance(field, forms.ChoiceField)
@@ -72,15 +78,45 @@ class EntityImportUploadForm(forms.Form):
             *profiles,
         ]
         field.initial = AUTO
+        self.option_names = _option_fields(self, spec, {})
+
+    def option_fields(self) -> list[Any]:
+        return [self[name] for name in self.option_names]
+
+
+def _option_fields(form: forms.Form, spec: type[Importer] | None, chosen: dict) -> list[str]:
+    """A tick box per option of the importer (``option_<name>``); their field names."""
+    names = []
+    for option in spec.options if spec is not None else ():
+        name = f"option_{option.name}"
+        form.fields[name] = forms.BooleanField(
+            label=str(option.label),
+            help_text=str(option.help_text),
+            required=False,
+            initial=bool(chosen.get(option.name)),
+        )
+        names.append(name)
+    return names
+
+
+def _options_of(form: forms.Form, names: list[str]) -> dict[str, bool]:
+    return {name.removeprefix("option_"): bool(form.cleaned_data.get(name)) for name in names}
 
 
 class EntityImportMappingForm(forms.Form):
-    """One choice per file column: the field it fills, or nothing."""
+    """One choice per file column: the field it fills, or nothing; the importer's options."""
 
     def __init__(
-        self, *args: Any, spec: type[Importer], headers: list[str], mapping: dict, **kwargs: Any
+        self,
+        *args: Any,
+        spec: type[Importer],
+        headers: list[str],
+        mapping: dict,
+        options: dict | None = None,
+        **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        mapping = spec.resolve_aliases(mapping)
         choices = [("", _("— do not import —"))] + [
             (column.name, column.label) for column in spec.all_columns()
         ]
@@ -94,6 +130,16 @@ class EntityImportMappingForm(forms.Form):
                 required=False,
                 initial=mapping.get(header, ""),
             )
+        self.option_names = _option_fields(self, spec, options or {})
+
+    def column_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name.startswith("column_")]
+
+    def option_fields(self) -> list[Any]:
+        return [self[name] for name in self.option_names]
+
+    def options(self) -> dict[str, bool]:
+        return _options_of(self, self.option_names)
 
     def mapping(self) -> dict[str, str]:
         return {
@@ -155,7 +201,7 @@ def _profile_choices(request: HttpRequest, spec: type[Importer]) -> list[tuple[s
 def _refused_upload(spec: type[Importer], request: HttpRequest) -> EntityImportUploadForm:
     """The upload form, showing the size refusal on ``file`` (the body was never read)."""
     form = EntityImportUploadForm(
-        {"mode": ImportJob.Mode.VALID_ROWS}, {}, profiles=_profile_choices(request, spec)
+        {"mode": ImportJob.Mode.VALID_ROWS}, {}, profiles=_profile_choices(request, spec), spec=spec
     )
     form.is_valid()
     form.errors.pop("file", None)
@@ -182,7 +228,9 @@ def _import_upload(
     request: HttpRequest, spec: type[Importer], limit: ImportSizeLimitHandler
 ) -> HttpResponse:
     profiles = _profile_choices(request, spec)
-    form = EntityImportUploadForm(request.POST or None, request.FILES or None, profiles=profiles)
+    form = EntityImportUploadForm(
+        request.POST or None, request.FILES or None, profiles=profiles, spec=spec
+    )
     if limit.exceeded:
         return _upload_page(request, spec, _refused_upload(spec, request))
     if request.method == "POST" and form.is_valid():
@@ -193,6 +241,7 @@ def _import_upload(
                 upload=form.cleaned_data["file"],
                 mode=form.cleaned_data["mode"],
                 profile=form.cleaned_data["profile"],
+                options=_options_of(form, form.option_names),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -246,7 +295,9 @@ def _detail(request, spec, job, mapping_form=None, status=200, commit_error="", 
             headers = services_imports.import_job_headers(job=job)
         except ValidationError:
             headers = []
-        mapping_form = EntityImportMappingForm(spec=spec, headers=headers, mapping=job.mapping)
+        mapping_form = EntityImportMappingForm(
+            spec=spec, headers=headers, mapping=job.mapping, options=job.options
+        )
     context = _context(
         spec,
         job=job,
@@ -289,16 +340,18 @@ def import_check(request: HttpRequest, entity: str, pk: Any) -> HttpResponse:
     spec = _spec(request, entity)
     job = _job(request, spec, pk)
     headers = services_imports.import_job_headers(job=job)
-    form = EntityImportMappingForm(request.POST, spec=spec, headers=headers, mapping=job.mapping)
+    form = EntityImportMappingForm(
+        request.POST, spec=spec, headers=headers, mapping=job.mapping, options=job.options
+    )
     if form.is_valid():
         try:
             if request.POST.get("then") == "values":
                 services_values.import_job_set_mapping(
-                    actor=request.user, job=job, mapping=form.mapping()
+                    actor=request.user, job=job, mapping=form.mapping(), options=form.options()
                 )
                 return redirect(_url(spec, "values", job.pk))
             services_imports.import_job_validate(
-                actor=request.user, job=job, mapping=form.mapping()
+                actor=request.user, job=job, mapping=form.mapping(), options=form.options()
             )
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -11,16 +11,31 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy
 
 from guanxi.core.imports.divisions import DIVISION_COLUMNS
-from guanxi.core.imports.registry import CHOICE, DECIMAL, DICT, INT, OWNER, Column
+from guanxi.core.imports.registry import CHOICE, DATE, DECIMAL, DICT, INT, OWNER, Column
 from guanxi.core.models import DictionaryKind
 from guanxi.core.phones import phone_normalise
 from guanxi.customers.identifiers import IDENTIFIER_FIELDS, identifier_check
 from guanxi.customers.models import Customer
 from guanxi.customers.services.credit import credit_hold_reason_clean
 from guanxi.customers.services.customers import identifier_normalise, tags_normalise
+
+
+class ImportedStatus(models.TextChoices):
+    """The statuses a file may give a customer: still a customer, or gone (a churn warning is
+    the daily job's to raise, not a file's)."""
+
+    ACTIVE = "active", gettext_lazy("Active")
+    CHURNED = "churned", gettext_lazy("Churned")
+
+
+# The columns of a customer that left before the migration and of its start date: read by the
+# importer (``customers.CustomerImporter``), never stored as they are.
+CHURN_COLUMNS = ("status", "churned_on", "churn_reason")
+LIFE_COLUMNS = ("customer_since", *CHURN_COLUMNS)
 
 CUSTOMER_COLUMNS: tuple[Column, ...] = (
     Column(
@@ -157,12 +172,56 @@ CUSTOMER_COLUMNS: tuple[Column, ...] = (
         gettext_lazy("Notes"),
         synonyms=("备注", "说明", "备注说明", "notes", "note", "remarks", "comments"),
     ),
+    Column(
+        "customer_since",
+        gettext_lazy("Customer since"),
+        DATE,
+        (
+            "建档日期",
+            "建档时间",
+            "客户since",
+            "成为客户日期",
+            "客户起始日期",
+            "合作开始日期",
+            "开户日期",
+            "customersince",
+            "since",
+            "startdate",
+        ),
+    ),
+    Column(
+        "status",
+        gettext_lazy("Customer status"),
+        CHOICE,
+        ("客户状态", "状态", "status", "customerstatus"),
+        choices=ImportedStatus,
+    ),
+    Column(
+        "churned_on",
+        gettext_lazy("Churn date"),
+        DATE,
+        ("流失日期", "流失时间", "流失于", "churnedon", "churndate", "lostdate"),
+    ),
+    Column(
+        "churn_reason",
+        gettext_lazy("Churn reason"),
+        DICT,
+        ("流失原因", "churnreason", "lostreason"),
+        dictionary=DictionaryKind.CHURN_REASON,
+    ),
     *DIVISION_COLUMNS,
 )
 # Foreign keys among the columns: stored as ``<name>_id``.
 FOREIGN_KEYS = ("level", "region", "industry", "source", "owner", "province", "city", "district")
 # Columns that only find or qualify a row, not fields a customer update writes.
-NOT_UPDATED = ("code", "credit_status", "credit_hold_reason", "external_ref", "created_at")
+NOT_UPDATED = (
+    "code",
+    "credit_status",
+    "credit_hold_reason",
+    "external_ref",
+    "created_at",
+    *LIFE_COLUMNS,
+)
 PHONE_FIELDS = ("phone", "fax")
 _LABELS = {column.name: column.label for column in CUSTOMER_COLUMNS}
 _MODEL_FIELDS = {field.name: field for field in Customer._meta.concrete_fields}
@@ -170,7 +229,13 @@ _MODEL_FIELDS = {field.name: field for field in Customer._meta.concrete_fields}
 
 def customer_value_clean(name: str, value: Any) -> Any:
     """``value`` of column ``name`` as stored, or a ValidationError saying what is wrong."""
-    if name in FOREIGN_KEYS or name in ("external_ref", "created_at", "kind", "credit_status"):
+    if name in FOREIGN_KEYS or name in (
+        "external_ref",
+        "created_at",
+        "kind",
+        "credit_status",
+        *LIFE_COLUMNS,
+    ):
         return value
     if name == "code":
         return identifier_normalise(value)

@@ -29,13 +29,16 @@ from guanxi.customers.importing.commit import NewCustomer, prepare_rows, write_r
 from guanxi.customers.importing.customer_columns import (
     CUSTOMER_COLUMNS,
     FOREIGN_KEYS,
+    LIFE_COLUMNS,
     NOT_UPDATED,
     customer_value_clean,
 )
 from guanxi.customers.importing.customer_duplicates import DuplicateFinder, duplicate_keys
+from guanxi.customers.importing.customer_life import churn_of, life_check
 from guanxi.customers.masking import field_protection
 from guanxi.customers.models import Customer
 from guanxi.customers.services import customers as services_customers
+from guanxi.customers.services.churn import churns_imported
 
 _ON_HOLD = Customer.CreditStatus.ON_HOLD
 # Cleaned values of the columns whose cells repeat across a file (bounded per column).
@@ -116,6 +119,7 @@ class CustomerImporter(Importer):
                     del row.values[name]
                     for message in error.messages:
                         row.error(name, message)
+            life_check(row)
             owner = row.values.get("owner")
             if owner is not None and owner not in self._owner_ids():
                 row.error("owner", _("You cannot give customers to this user."), "refused")
@@ -172,11 +176,25 @@ class CustomerImporter(Importer):
 
     def write_batch(self, rows: list[ImportRow]) -> bool:
         new = [row for row in rows if row.existing is None]
-        for row in rows:
-            if row.existing is not None:
-                self._update(row)
+        present = [row for row in rows if row.existing is not None]
+        for row in present:
+            self._update(row)
         if new:
             self._create(new)
+        job_id = str(self.job.pk) if self.job is not None else ""
+        for rows_of, is_new in ((new, True), (present, False)):
+            churned = [row for row in rows_of if row.related.get("churn") and not row.failed]
+            if not churned:
+                continue
+            recorded = churns_imported(
+                churns=[churn_of(row) for row in churned],
+                actor=self.actor,
+                new=is_new,
+                import_job=job_id,
+            )
+            for row in churned:
+                if not is_new and row.existing.pk in recorded and row.outcome == UNCHANGED:
+                    row.outcome = UPDATED
         return True
 
     def write(self, row: ImportRow) -> str:
@@ -241,10 +259,11 @@ class CustomerImporter(Importer):
 
 def _stored(values: dict[str, Any]) -> dict[str, Any]:
     """``values`` with dictionary entries and divisions as their primary keys (owners are
-    already)."""
+    already), without the columns that are no customer field (``LIFE_COLUMNS``)."""
     return {
         name: value.pk if isinstance(value, DictionaryEntry | Division) else value
         for name, value in values.items()
+        if name not in LIFE_COLUMNS or name == "status"
     }
 
 

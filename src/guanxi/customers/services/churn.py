@@ -8,12 +8,13 @@ follows the case; cases, measures and events are never deleted, so the history s
 import logging
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, DateTimeField, F, Value, When
+from django.db.models import Case, DateTimeField, F, Max, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from guanxi.core.rules import require
 from guanxi.core.scoping import can_see
 from guanxi.core.services.records import (
     record_bulk_update,
-    record_history_bulk,
+    record_history_copy,
     record_update,
     system_reason,
 )
@@ -334,6 +335,16 @@ def customers_orders_recorded(
             won[pk] = when
     if not moved and not won:
         return
+    if churned:
+        # A customer migrated as churned (its confirmed case closed on the day it left) is won
+        # back only by an order after that day: its older orders are the history before it.
+        left = dict(
+            ChurnCase.objects.filter(customer_id__in=churned, state=ChurnCase.State.CONFIRMED)
+            .values("customer_id")
+            .annotate(at=Max("closed_at"))
+            .values_list("customer_id", "at")
+        )
+        churned = {pk for pk in churned if left.get(pk) is None or moved[pk] > left[pk]}
     churned |= set(
         ChurnCase.objects.filter(
             customer_id__in=moved, state__in=ChurnCase.OPEN_STATES
@@ -352,8 +363,91 @@ def customers_orders_recorded(
     Customer.all_objects.filter(pk__in=plain).update(
         last_order_at=forward("last_order_at", moved), last_won_at=forward("last_won_at", won)
     )
-    record_history_bulk(
-        rows=Customer.all_objects.filter(pk__in=plain).order_by("pk"),
-        reason=ORDER_RECORDED,
-        actor=actor,
+    # Written by the database (INSERT … SELECT): no customer is read into Python.
+    record_history_copy(model=Customer, ids=sorted(plain), reason=ORDER_RECORDED, actor=actor)
+
+
+# -- customers migrated as churned ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedChurn:
+    """A customer that left before it was imported: when (the day's start) and why."""
+
+    customer_id: int
+    owner_id: int | None
+    churned_at: datetime
+    reason: DictionaryEntry | None
+    details: str = ""
+
+
+IMPORTED_CHURN = system_reason(
+    "customers.churn_imported", gettext_lazy("Churned before the import (migrated)")
+)
+
+
+@transaction.atomic(savepoint=False)
+def churns_imported(
+    *, churns: list[ImportedChurn], actor: User, new: bool, import_job: str = ""
+) -> set[int]:
+    """Record confirmed churn 确定流失 for customers an import says have left, as
+    :func:`churn_confirm` would have at the time: a confirmed case closed on the day the customer
+    left, with its reason, the customer churned, a "churn confirmed" event on its timeline dated
+    that day. In bulk (a few statements per batch). ``new`` customers were inserted churned
+    already; for present ones the status changes (with a history row) and an open warning is
+    the case confirmed. Customers already churned are left as they are. Returns the ids of the
+    customers recorded."""
+    if not churns:
+        return set()
+    wanted = {churn.customer_id: churn for churn in churns}
+    if not new:
+        done = set(
+            Customer.all_objects.filter(pk__in=wanted, status=Customer.Status.CHURNED).values_list(
+                "pk", flat=True
+            )
+        )
+        wanted = {pk: churn for pk, churn in wanted.items() if pk not in done}
+        if not wanted:
+            return set()
+    open_cases = (
+        {}
+        if new
+        else {
+            case.customer_id: case
+            for case in ChurnCase.objects.select_for_update().filter(
+                customer_id__in=wanted, state__in=ChurnCase.OPEN_STATES
+            )
+        }
     )
+    created: list[ChurnCase] = []
+    for pk, churn in wanted.items():
+        case = open_cases.get(pk) or ChurnCase(
+            customer_id=pk, owner_id=churn.owner_id, warned_at=churn.churned_at
+        )
+        case.state = ChurnCase.State.CONFIRMED
+        case.reason = churn.reason
+        case.reason_text = churn.details
+        case.closed_at = churn.churned_at
+        case.closed_by = actor
+        if case.pk is None:
+            created.append(case)
+        else:
+            case.save(update_fields=["state", "reason", "reason_text", "closed_at", "closed_by"])
+    ChurnCase.objects.bulk_create(created)
+    if not new:
+        record_bulk_update(
+            queryset=Customer.all_objects.filter(pk__in=wanted),
+            values={"status": Customer.Status.CHURNED},
+            reason=IMPORTED_CHURN,
+            actor=actor,
+        )
+    cases = {case.customer_id: case for case in [*created, *open_cases.values()]}
+    events.churns_imported_events(
+        churns=[
+            (pk, churn.churned_at, cases[pk].pk, churn.reason.code if churn.reason else "")
+            for pk, churn in wanted.items()
+        ],
+        actor=actor,
+        import_job=import_job,
+    )
+    return set(wanted)

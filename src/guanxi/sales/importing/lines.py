@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.core.imports.registry import DECIMAL, REF, Column, ImportRow
-from guanxi.sales.services.orders import CENT, LARGEST, MAX_LINES, line_amount
+from guanxi.sales.services.orders import CENT, HUNDRED, LARGEST, MAX_LINES, line_amount
 
 PRODUCT_COLUMNS = (
     Column(
@@ -64,24 +64,35 @@ def consecutive_groups(rows: list[ImportRow], key: str) -> Iterator[list[ImportR
 
 def line_figures(row: ImportRow, product_price: Decimal) -> None:
     """The row's line (``row.related["line"]``) as the order services compute it, or errors
-    naming the column; a file amount off by more than a cent is refused."""
+    naming the column; a file amount off by more than a cent is refused.
+
+    A row with an amount but no unit price keeps its amount (history: what was invoiced) and
+    gets the unit price it implies; a row with neither is priced at ``product_price``."""
     quantity = row.values.get("quantity")
-    price = row.values.get("unit_price", product_price)
+    given: Decimal | None = row.values.get("amount")
     discount = row.values.get("discount", Decimal(0))
+    derived = "unit_price" not in row.values and given is not None
+    price = row.values.get("unit_price", product_price)
     if quantity is not None and not 0 < quantity < LARGEST:
         row.error("quantity", _("The quantity must be more than zero."))
     if not 0 <= price < LARGEST:
         row.error("unit_price", _("The unit price cannot be negative."))
     if not 0 <= discount <= 100:
         row.error("discount", _("The discount is a percentage from 0 to 100."))
+    if derived and given is not None and not 0 <= given < LARGEST:
+        row.error("amount", _("The line amount cannot be negative."))
     if row.failed or quantity is None:
         return
-    quantity, price, discount = (
-        value.quantize(CENT, rounding=ROUND_HALF_UP) for value in (quantity, price, discount)
+    quantity, discount = (
+        value.quantize(CENT, rounding=ROUND_HALF_UP) for value in (quantity, discount)
     )
+    if derived and given is not None and discount < HUNDRED:
+        price = given * HUNDRED / (quantity * (HUNDRED - discount))
+    price = price.quantize(CENT, rounding=ROUND_HALF_UP)
     amount = line_amount(quantity=quantity, unit_price=price, discount=discount)
-    given = row.values.get("amount")
-    if given is not None and given != amount:
+    if derived and given is not None:
+        amount = given.quantize(CENT, rounding=ROUND_HALF_UP)
+    elif given is not None and given != amount:
         message = _(
             "The line amount %(given)s is not quantity × unit price less the discount (%(amount)s)."
         ) % {"given": given, "amount": amount}

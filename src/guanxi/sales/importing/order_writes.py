@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.core.bulk import bulk_insert, reserve_ids
 from guanxi.core.imports.registry import CREATED, ImportRow
-from guanxi.core.services.records import code_reserve, record_history_bulk, system_reason
+from guanxi.core.services.records import code_reserve, record_history_copy, system_reason
 from guanxi.customers.services.churn import customers_orders_recorded
 from guanxi.sales.models import Order, OrderLine
 from guanxi.sales.services.orders import ORDER_CODE_PREFIX, ordered_at_of
@@ -62,7 +62,7 @@ def _order_row(group: list[ImportRow], *, pk: int, code: str, actor: Any, now: d
         "total": sum((line["amount"] for line in lines), Decimal("0.00")),
         "line_count": len(lines),
         "item_quantity": sum((line["quantity"] for line in lines), Decimal("0.00")),
-        "external_ref": first.values["order_ref"],
+        "external_ref": first.values["external_no"],
         "created_at": ordered_at_of(first.values["order_date"]),
         "updated_at": now,
         "created_by_id": actor.pk,
@@ -85,16 +85,15 @@ def orders_write(*, actor: Any, groups: list[list[ImportRow]]) -> None:
     for group, pk, code in zip(groups, order_ids, codes, strict=True):
         orders.append(_order_row(group, pk=pk, code=code, actor=actor, now=now))
         for position, row in enumerate(group, start=1):
-            lines.append(
-                {"id": next(next_line), "order_id": pk, "position": position, **row.related["line"]}
-            )
+            line = {"id": next(next_line), "order_id": pk, "position": position}
+            line.update(row.related["line"])
+            if line["product_id"] is None:  # created by this batch (new_products)
+                line["product_id"] = row.related["product"].pk
+            lines.append(line)
     bulk_insert(Order, orders)
     bulk_insert(OrderLine, lines)
-    record_history_bulk(
-        rows=Order._base_manager.filter(pk__in=order_ids).order_by("pk"),
-        reason=IMPORTED,
-        actor=actor,
-    )
+    # The "created" history row of each order, written by the database from the rows just in.
+    record_history_copy(model=Order, ids=order_ids, reason=IMPORTED, actor=actor, history_type="+")
     newest: dict[int, datetime] = {}
     for order in orders:
         if order["status"] == Order.Status.CANCELLED:

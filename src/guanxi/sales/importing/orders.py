@@ -1,5 +1,12 @@
 """The order history importer 历史订单导入: one file row per order line.
 
+Field keys of the mapping: ``external_no`` (the order number), ``customer_code``,
+``customer_ref``, ``customer_name`` (see ``order_customers``), ``order_date``, ``product``,
+``quantity``, ``unit_price``, ``amount``, ``status``, and ``model_no``, ``discount``, ``owner``,
+``notes``; ``order_ref`` (now ``external_no``) and ``customer`` are read for older files and
+profiles. Orders are history: they keep the status given (completed when none), are imported
+for customers on credit hold too, and count in every report like orders entered by hand.
+
 Consecutive rows with the same order number 订单编号 make one order (the engine never splits
 them across batches, see ``Importer.group_by``); the number is kept as the order's external
 id, so importing the file again skips the orders already there. The order date is kept as the
@@ -16,6 +23,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,12 +36,11 @@ from guanxi.core.imports.registry import (
     Column,
     Importer,
     ImportRow,
+    Option,
 )
-from guanxi.core.imports.values import not_in_future
 from guanxi.core.scoping import scope_queryset
-from guanxi.customers.importing.related import CUSTOMER_COLUMN, customers_find
 from guanxi.sales import rules
-from guanxi.sales.importing import order_writes
+from guanxi.sales.importing import new_products, order_writes
 from guanxi.sales.importing.lines import (
     PRODUCT_COLUMNS,
     check_group,
@@ -41,15 +48,20 @@ from guanxi.sales.importing.lines import (
     line_figures,
     refuse_whole,
 )
+from guanxi.sales.importing.order_customers import (
+    CUSTOMER_COLUMNS,
+    CUSTOMER_KEYS,
+    order_customers_find,
+)
 from guanxi.sales.importing.related import owners_check, products_find
 from guanxi.sales.models import Order
 
 # Fields every line of one order repeats; a line naming another value is refused.
-HEADER_FIELDS = ("customer", "order_date", "status", "owner")
-OPEN_STATES = (Order.Status.DRAFT, Order.Status.CONFIRMED)
+HEADER_FIELDS = (*CUSTOMER_KEYS, "order_date", "status", "owner")
+CREATE_PRODUCTS = "create_products"
 
-ORDER_REF_COLUMN = Column(
-    "order_ref",
+EXTERNAL_NO_COLUMN = Column(
+    "external_no",
     gettext_lazy("Order number"),
     synonyms=(
         "订单编号",
@@ -77,10 +89,24 @@ class OrderImporter(Importer):
     url_namespace = "sales"
     list_url = "sales:order_list"
     owner_field = "owner"
-    group_by = "order_ref"
+    group_by = "external_no"
+    # Each batch is a fixed number of statements (look-ups, COPY, history, customers' dates):
+    # larger batches make fewer of them per row.
+    batch_size = 2000
+    aliases = {"order_ref": "external_no"}
+    options = (
+        Option(
+            CREATE_PRODUCTS,
+            gettext_lazy("Create the products the catalogue lacks"),
+            gettext_lazy(
+                "A product of the file found by no code, model or name is created inactive, "
+                "in the category “Imported products”, instead of refusing its order."
+            ),
+        ),
+    )
     columns = (
-        ORDER_REF_COLUMN,
-        CUSTOMER_COLUMN,
+        EXTERNAL_NO_COLUMN,
+        *CUSTOMER_COLUMNS,
         Column(
             "order_date",
             gettext_lazy("Order date"),
@@ -118,21 +144,44 @@ class OrderImporter(Importer):
     def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return scope_queryset(queryset, self.actor)
 
+    @classmethod
+    def mapping_check(cls, mapping: dict[str, str]) -> None:
+        if not set(CUSTOMER_KEYS) & set(mapping.values()):
+            raise ValidationError(
+                {
+                    "mapping": _(
+                        "Choose the column that names the customer: its code, its external id "
+                        "or its exact name."
+                    )
+                }
+            )
+
+    @classmethod
+    def options_allowed(cls, *, actor: Any, options: dict[str, bool]) -> None:
+        if options.get(CREATE_PRODUCTS) and not actor.has_perm(rules.MANAGE_CATALOGUE):
+            raise ValidationError(
+                {
+                    CREATE_PRODUCTS: _(
+                        "Only administrators and sales supervisors maintain the product "
+                        "catalogue: import the products first, or ask one of them to import "
+                        "this file."
+                    )
+                }
+            )
+
     # -- checks ----------------------------------------------------------------------------
 
     def prepare(self, rows: list[ImportRow]) -> None:
+        today = timezone.localdate()  # once per batch: the time zone lookup costs per row
         for row in rows:
             day = row.values.get("order_date")
-            if day is not None:
-                try:
-                    not_in_future(day)
-                except ValidationError:
-                    row.error(
-                        "order_date",
-                        _("The order date is in the future: only past orders are imported."),
-                        "future",
-                    )
-        customers_find(self.actor, rows)
+            if day is not None and day > today:
+                row.error(
+                    "order_date",
+                    _("The order date is in the future: only past orders are imported."),
+                    "future",
+                )
+        order_customers_find(self.actor, rows)
         owners_check(
             self.actor,
             rows,
@@ -140,19 +189,23 @@ class OrderImporter(Importer):
                 "You may import orders taken by yourself or by the customer's account manager only."
             ),
         )
-        products_find(rows)
+        unknown: list[ImportRow] | None = [] if self.chosen.get(CREATE_PRODUCTS) else None
+        products_find(rows, unknown=unknown)
+        if unknown:
+            new_products.stand_ins(unknown)
         for row in rows:
             if "product" in row.related:
                 line_figures(row, row.related["product"].price)
-        groups = list(consecutive_groups(rows, "order_ref"))
+        groups = list(consecutive_groups(rows, "external_no"))
         for group in groups:
             self._check_order(group)
         self._find_existing([group for group in groups if not any(r.failed for r in group)])
         for group in groups:
-            refuse_whole(group, "order_ref")
+            refuse_whole(group, "external_no")
 
     def _check_order(self, group: list[ImportRow]) -> None:
-        if not check_group(group, "order_ref", HEADER_FIELDS, self.seen_orders):
+        # No credit-hold check: the orders are history, taken before any hold of today.
+        if not check_group(group, "external_no", HEADER_FIELDS, self.seen_orders):
             return
         first = group[0]
         customer = first.related.get("customer")
@@ -164,32 +217,21 @@ class OrderImporter(Importer):
                 _("The customer is in the pool: name the account manager who took the order."),
                 "required",
             )
-        status = first.values.get("status", Order.Status.COMPLETED)
-        if status in OPEN_STATES and customer.on_credit_hold:
-            first.error(
-                "status",
-                _(
-                    "%(name)s is on credit hold: only finished orders (shipped, completed or "
-                    "cancelled) are imported for it."
-                )
-                % {"name": customer.name},
-                "refused",
-            )
 
     def _find_existing(self, groups: list[list[ImportRow]]) -> None:
         """Orders imported before (same order number): skipped, whole; one the actor may not
         see is refused."""
-        refs = {group[0].values["order_ref"] for group in groups}
+        refs = {group[0].values["external_no"] for group in groups}
         if not refs:
             return
         found = Order.objects.filter(external_ref__in=refs)
         visible = {order.external_ref: order for order in scope_queryset(found, self.actor)}
         hidden = set(found.values_list("external_ref", flat=True)) - set(visible)
         for group in groups:
-            ref = group[0].values["order_ref"]
+            ref = group[0].values["external_no"]
             if ref in hidden:
                 group[0].error(
-                    "order_ref",
+                    "external_no",
                     _("An order with this number exists, but you may not change it."),
                     "not_visible",
                 )
@@ -200,7 +242,7 @@ class OrderImporter(Importer):
             total = sum((row.related["line"]["amount"] for row in group), Decimal("0.00"))
             if (total, len(group)) != (order.total, order.line_count):
                 group[0].warning(
-                    "order_ref",
+                    "external_no",
                     _(
                         "Order %(ref)s was imported before (%(code)s) with other lines; "
                         "it is left as it is."
@@ -215,7 +257,8 @@ class OrderImporter(Importer):
     # -- writing ---------------------------------------------------------------------------
 
     def write_batch(self, rows: list[ImportRow]) -> bool:
+        new_products.products_write(actor=self.actor, rows=rows)
         order_writes.orders_write(
-            actor=self.actor, groups=list(consecutive_groups(rows, "order_ref"))
+            actor=self.actor, groups=list(consecutive_groups(rows, "external_no"))
         )
         return True
