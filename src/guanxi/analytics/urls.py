@@ -1,11 +1,13 @@
 from django.urls import path
 
 from guanxi.analytics.views import reports as views
+from guanxi.analytics.views import rfm as rfm_views
 
 app_name = "analytics"
 urlpatterns = [
     path("", views.report_index, name="index"),
     path("kpis/", views.kpi_dashboard, name="kpis"),
     path("plotly.min.js", views.plotly_js, name="plotly_js"),
+    path("rfm/compute/", rfm_views.rfm_compute_page, name="rfm_compute"),
     path("<slug:slug>/", views.report_page, name="report"),
 ]
