@@ -1,4 +1,5 @@
-"""Computing RFM 客户价值分群 and the purchase cycle 购买周期 (``intelligence.rfm``) and storing them.
+"""Computing RFM 客户价值分群 and the purchase cycle 购买周期 (``intelligence.rfm``), and storing
+them.
 
 One runner serves both kinds of run: ``ModelRun.Kind.RFM`` computes RFM and the purchase cycle
 from one read of the order history (the nightly job), ``PURCHASE_CYCLE`` the cycle alone. RFM
