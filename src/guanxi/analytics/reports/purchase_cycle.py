@@ -85,8 +85,8 @@ def compute(actor: User, params: ReportParams) -> ReportData:
         reorder_due_condition(today=today, notice_days=notice)
     )
     counts = scores.aggregate(
-        overdue=Count("*", filter=Q(next_order_due__lt=today)),
-        due_soon=Count("*", filter=Q(next_order_due__gte=today)),
+        overdue=Count("customer_id", filter=Q(next_order_due__lt=today)),
+        due_soon=Count("customer_id", filter=Q(next_order_due__gte=today)),
         computed=Max("cycle_at"),
     )
     if params.get("due"):

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from guanxi.accounts.models import User
 from guanxi.analytics.framework import ReportParams
@@ -41,3 +42,22 @@ def reorder_due_condition(*, today: date, notice_days: int, which: str = "") -> 
     if which == "due":
         return Q(next_order_due__gte=today, next_order_due__lte=horizon)
     return Q(next_order_due__lte=horizon)
+
+
+# The customer list's filters on the stored scores (page and API), as lookups on Customer.
+REORDER_CHOICES = ("due_or_overdue", "due", "overdue")
+
+
+def reorder_due_lookups(which: str) -> dict[str, date]:
+    """Customer lookups for "re-order due soon" (within the notice days), "overdue", or either
+    (``due_or_overdue``), through the customer's score row; one read of the settings."""
+    # Imported here: the settings row is read only when the filter is used.
+    from guanxi.analytics.models import IntelligenceSettings
+
+    today = timezone.localdate()
+    horizon = today + timedelta(days=IntelligenceSettings.current().reorder_notice_days)
+    if which == "overdue":
+        return {"score__next_order_due__lt": today}
+    if which == "due":
+        return {"score__next_order_due__gte": today, "score__next_order_due__lte": horizon}
+    return {"score__next_order_due__lte": horizon}
