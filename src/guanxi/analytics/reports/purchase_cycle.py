@@ -7,7 +7,8 @@ the reader may see; the daily reminders (``services.reorder``) tell the owners a
 customers. Three queries: the settings, the counts, the listed customers (soonest due first).
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.db.models import Count, Max, Q
@@ -64,7 +65,12 @@ CUSTOMERS = TableSpec(
         Column("name", _("Customer")),
         Column("owner_name", _("Account manager")),
         Column("cycle_days", _("Purchase cycle (days)"), INTEGER),
-        Column("intervals", _("Intervals"), INTEGER, help=_("Intervals the cycle rests on.")),
+        Column(
+            "intervals",
+            _("Intervals"),
+            INTEGER,
+            help="How many intervals between order days the cycle rests on.",
+        ),
         Column("last_order", _("Last order"), DATE),
         Column("next_due", _("Next order due"), DATE),
         Column("days_overdue", _("Days overdue"), INTEGER),
@@ -76,6 +82,22 @@ SUMMARY = (
     Column("due_soon", _("Due soon"), INTEGER),
     Column("notice_days", _("Notice (days)"), INTEGER),
 )
+
+
+def _row(row: tuple[Any, ...], today: date) -> dict[str, Any]:
+    customer, code, name, last_name, first_name, username, cycle, intervals, due = row
+    # Listed rows are due, so they have a cycle: the last order day is the due date − cycle.
+    return {
+        "customer": customer,
+        "code": code,
+        "name": name,
+        "owner_name": User.display_name(last_name, first_name, username),
+        "cycle_days": cycle,
+        "intervals": intervals,
+        "last_order": due - timedelta(days=cycle),
+        "next_due": due,
+        "days_overdue": max((today - due).days, 0),
+    }
 
 
 def compute(actor: User, params: ReportParams) -> ReportData:
@@ -104,20 +126,7 @@ def compute(actor: User, params: ReportParams) -> ReportData:
         "cycle_intervals",
         "next_order_due",
     )[: params.get("limit") or 100]
-    customers = [
-        {
-            "customer": row[0],
-            "code": row[1],
-            "name": row[2],
-            "owner_name": User.display_name(*row[3:6]),
-            "cycle_days": row[6],
-            "intervals": row[7],
-            "last_order": row[8] - timedelta(days=row[6]),
-            "next_due": row[8],
-            "days_overdue": max((today - row[8]).days, 0),
-        }
-        for row in listed
-    ]
+    customers = [_row(row, today) for row in listed]
     return {
         "date_from": None,
         "date_to": None,

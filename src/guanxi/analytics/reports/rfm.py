@@ -49,7 +49,7 @@ SEGMENT_TABLE = TableSpec(
     (
         Column("key", _("Code")),
         Column("segment", _("RFM segment")),
-        Column("pattern", _("R / F / M"), help=_("High (↑: score 3–5) or low (↓: 1–2).")),
+        Column("pattern", _("R / F / M"), help="High (↑: score 3–5) or low (↓: 1–2)."),
         Column("customers", _("Customers"), INTEGER),
         Column("customer_share", _("Share of customers (%)"), PERCENT),
         Column("revenue", _("Revenue in the window"), MONEY),

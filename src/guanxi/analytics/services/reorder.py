@@ -53,7 +53,7 @@ def reorder_reminders_send(*, today: date | None = None, batch_size: int = BATCH
         messages = [
             (
                 owners.get(owner_id),
-                {"name": name, "cycle_days": cycle, "due": day.isoformat(), "customer": pk},
+                {"name": name, "cycle_days": cycle, "due": str(day), "customer": pk},
                 reverse("customers:detail", args=[pk]),
             )
             for pk, name, owner_id, cycle, day in batch

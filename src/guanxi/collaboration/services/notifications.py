@@ -77,13 +77,14 @@ def notifications_send_many(
             kind=kind, user_id__in={user.pk for user, _p, _u in active}
         ).values_list("user_id", "channel")
     )
-    rows, mails = [], []
+    rows: list[Notification] = []
+    mails: list[tuple[int, dict[str, Any], str]] = []
     for user, params, url in active:
         channel = chosen.get(user.pk, Channel.IN_APP)
         if channel == Channel.OFF:
             continue
         if channel == Channel.EMAIL and user.email:
-            mails.append({"user_id": user.pk, "kind": kind, "params": dict(params), "url": url})
+            mails.append((user.pk, dict(params), url))
             continue
         rows.append(Notification(recipient=user, kind=kind, params=dict(params), url=url))
     Notification.objects.bulk_create(rows)
@@ -92,8 +93,8 @@ def notifications_send_many(
         def enqueue() -> None:
             from guanxi.collaboration.tasks import notification_email_task
 
-            for mail in mails:
-                notification_email_task.enqueue(**mail)
+            for user_id, params, url in mails:
+                notification_email_task.enqueue(user_id=user_id, kind=kind, params=params, url=url)
 
         transaction.on_commit(enqueue)
     return len(rows) + len(mails)
