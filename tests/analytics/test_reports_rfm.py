@@ -57,7 +57,7 @@ def test_rfm_report_counts_the_stored_scores(api, scores, no_cache):
     assert segments["champion"]["revenue"] == "1600.00"
     assert segments["champion"]["customer_share"] == "40.00"
     assert segments["champion"]["revenue_share"] == "96.39"  # 1600 / 1660
-    assert segments["champion"]["pattern"] == "R↑ F↑ M↑"
+    assert segments["champion"]["pattern"] == "R↑F↑M↑"
     assert segments["slipping"]["customers"] == 0
     assert body["summary"] == {
         "customers": 5,

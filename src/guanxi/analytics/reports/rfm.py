@@ -80,7 +80,7 @@ SUMMARY = (
 def _pattern(key: str) -> str:
     for (r_high, f_high, m_high), segment in SEGMENTS.items():
         if segment == key:
-            return " ".join(
+            return "".join(
                 f"{name}{'↑' if high else '↓'}"
                 for name, high in (("R", r_high), ("F", f_high), ("M", m_high))
             )
