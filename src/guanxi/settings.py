@@ -388,6 +388,13 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["CreditStatusEnum"] = (
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ImportJobStateEnum"] = (
     "guanxi.core.models.ImportJob.State"
 )
+# A model run is read by the run endpoint and by the answers that start one.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ModelRunKindEnum"] = (
+    "guanxi.analytics.models.ModelRun.Kind"
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ModelRunStatusEnum"] = (
+    "guanxi.analytics.models.ModelRun.Status"
+)
 
 # --- churn handling 客户流失管理 --------------------------------------------------------------
 # A customer whose last order (or, without orders, creation) is older than this many months

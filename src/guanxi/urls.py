@@ -20,6 +20,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("", include("guanxi.core.urls")),
+    path("settings/", include("guanxi.analytics.settings_urls")),
     path("accounts/", include("guanxi.accounts.urls")),
     path("customers/", include("guanxi.customers.urls")),
     path("notifications/", include("guanxi.collaboration.urls")),

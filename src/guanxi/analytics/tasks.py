@@ -7,6 +7,8 @@ from django_tasks import task
 
 from guanxi.analytics.models import ModelRun
 from guanxi.analytics.receivers import rebuild_queue_release
+from guanxi.analytics.services.reorder import reorder_reminders_send
+from guanxi.analytics.services.rfm import rfm_compute
 from guanxi.analytics.services.rollups import day_facts_refresh, revenue_rankings_refresh
 from guanxi.analytics.services.runs import run_execute
 from guanxi.core.jobs import periodic
@@ -26,6 +28,20 @@ def refresh_revenue_rankings() -> int:
     """Rank the customers by revenue in each preset period (contribution, pyramid)."""
     rebuild_queue_release()
     return revenue_rankings_refresh()
+
+
+@periodic(name="analytics.compute_rfm", every="daily", at="01:40")
+@task()
+def compute_rfm() -> str:
+    """RFM and the purchase cycle of every customer (the company's scores), every night."""
+    return rfm_compute(actor=None, background=False).status
+
+
+@periodic(name="analytics.reorder_reminders", every="daily", at="07:30")
+@task()
+def send_reorder_reminders() -> int:
+    """Remind the owners of their customers due to re-order (after the night's cycles)."""
+    return reorder_reminders_send()
 
 
 @task()

@@ -2,6 +2,7 @@ from django.urls import path
 
 from guanxi.analytics.views import pivot as views_pivot
 from guanxi.analytics.views import reports as views
+from guanxi.analytics.views import rfm as rfm_views
 
 app_name = "analytics"
 urlpatterns = [
@@ -11,5 +12,6 @@ urlpatterns = [
     path("pivot/", views_pivot.pivot_page, name="pivot"),
     path("pivot/records/", views_pivot.pivot_records, name="pivot_records"),
     path("queries/", views_pivot.saved_queries, name="queries"),
+    path("rfm/compute/", rfm_views.rfm_compute_page, name="rfm_compute"),
     path("<slug:slug>/", views.report_page, name="report"),
 ]

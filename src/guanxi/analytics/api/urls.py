@@ -4,6 +4,7 @@ from django.urls import path
 
 from guanxi.analytics.api.pivot import PivotView
 from guanxi.analytics.api.reports import urlpatterns as report_urlpatterns
+from guanxi.analytics.api.rfm import urlpatterns as rfm_urlpatterns
 from guanxi.analytics.api.runs import urlpatterns as run_urlpatterns
 
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("reports/pivot/", PivotView.as_view(), name="api-report-pivot"),
     *report_urlpatterns,
     *run_urlpatterns,
+    *rfm_urlpatterns,
 ]

@@ -70,6 +70,9 @@ class CustomerScore(models.Model):
     cycle_intervals = models.PositiveIntegerField(_("intervals"), default=0)
     next_order_due = models.DateField(_("next order due"), null=True)
     cycle_at = models.DateTimeField(_("purchase cycle computed at"), null=True)
+    # The due date the owner was last reminded of (the daily re-order reminders): never twice
+    # for one due date; a new cycle (a new order) moves the due date and so reminds again.
+    reorder_reminded_for = models.DateField(_("re-order reminder sent for"), null=True)
     # CLV 客户生命周期价值 (BG/NBD + Gamma–Gamma): expected orders in the next 3/6/12 months,
     # the probability the customer is still "alive", and the discounted 12-month value.
     expected_orders_3m = models.DecimalField(

@@ -6,6 +6,8 @@ from guanxi.analytics.reports import (  # noqa: F401
     customer_contribution,
     customer_pyramid,
     employee_performance,
+    purchase_cycle,
+    rfm,
     sales_trend,
     service_composition,
 )
@@ -18,4 +20,6 @@ MENU = (
     "sales-trend",
     "employee-performance",
     "customer-pyramid",
+    "rfm",
+    "purchase-cycle",
 )

@@ -1,7 +1,7 @@
 """Every write on notifications and comments."""
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from smtplib import SMTPException
 from typing import Any
 
@@ -61,6 +61,43 @@ def notification_send(
         transaction.on_commit(enqueue)
         return None
     return Notification.objects.create(recipient=recipient, kind=kind, params=params, url=url)
+
+
+def notifications_send_many(
+    *, kind: str, messages: Sequence[tuple[User | None, Mapping[str, Any], str]]
+) -> int:
+    """:func:`notification_send` for many ``(recipient, params, url)`` of one kind at once: the
+    recipients' preferences in one query and the in-app rows in one insert (a daily job
+    telling hundreds of owners). Returns how many were stored or mailed."""
+    if notification_kinds.kind_get(kind) is None:
+        raise ValueError(f"Unknown notification kind {kind!r}: register it first.")
+    active = [(user, params, url) for user, params, url in messages if user and user.is_active]
+    chosen = dict(
+        NotificationPreference.objects.filter(
+            kind=kind, user_id__in={user.pk for user, _p, _u in active}
+        ).values_list("user_id", "channel")
+    )
+    rows: list[Notification] = []
+    mails: list[tuple[int, dict[str, Any], str]] = []
+    for user, params, url in active:
+        channel = chosen.get(user.pk, Channel.IN_APP)
+        if channel == Channel.OFF:
+            continue
+        if channel == Channel.EMAIL and user.email:
+            mails.append((user.pk, dict(params), url))
+            continue
+        rows.append(Notification(recipient=user, kind=kind, params=dict(params), url=url))
+    Notification.objects.bulk_create(rows)
+    if mails:
+
+        def enqueue() -> None:
+            from guanxi.collaboration.tasks import notification_email_task
+
+            for user_id, params, url in mails:
+                notification_email_task.enqueue(user_id=user_id, kind=kind, params=params, url=url)
+
+        transaction.on_commit(enqueue)
+    return len(rows) + len(mails)
 
 
 def notification_email_send(

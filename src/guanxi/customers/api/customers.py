@@ -12,6 +12,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from guanxi.accounts.models import User
+from guanxi.analytics.models import RFMSegment
+from guanxi.analytics.selectors.scores import REORDER_CHOICES, reorder_due_lookups
 from guanxi.core.api.errors import error_body
 from guanxi.core.api.filters import id_filter
 from guanxi.core.api.serializers import ErrorDetailSerializer, VersionedModelSerializer
@@ -224,12 +226,27 @@ class CustomerFilter(django_filters.FilterSet):
         method="filter_tag", max_length=30, help_text="Customers carrying this tag."
     )
 
+    rfm_segment = django_filters.ChoiceFilter(
+        field_name="score__rfm_segment",
+        choices=RFMSegment.choices,
+        help_text="Customers in this RFM segment (the nightly scores).",
+    )
+    reorder = django_filters.ChoiceFilter(
+        method="filter_reorder",
+        choices=[(value, value) for value in REORDER_CHOICES],
+        help_text="Next order (purchase cycle) due within the notice days (due), overdue, "
+        "or either (due_or_overdue).",
+    )
+
     class Meta:
         model = Customer
         fields = ["kind", "status", "credit_status"]
 
     def filter_tag(self, queryset, name, value):
         return queryset.filter(selectors.tag_filter(value))
+
+    def filter_reorder(self, queryset, name, value):
+        return queryset.filter(**reorder_due_lookups(value))
 
 
 @extend_schema_view(

@@ -7,6 +7,8 @@ from django.db.models import Field, Q
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
+from guanxi.analytics.models import RFMSegment
+from guanxi.analytics.selectors.scores import reorder_due_lookups
 from guanxi.core.forms.divisions import division_fields_bind
 from guanxi.core.forms.pickers import PickerField
 from guanxi.core.models import DictionaryKind, Division
@@ -215,6 +217,21 @@ class CustomerFilterForm(forms.Form):
         ],
     )
 
+    # The stored scores of the nightly RFM / purchase-cycle run (analytics).
+    rfm_segment = forms.ChoiceField(
+        label=_("RFM segment"), required=False, choices=[("", _("All")), *RFMSegment.choices]
+    )
+    reorder = forms.ChoiceField(
+        label=_("Re-order"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("due_or_overdue", _("Due soon or overdue")),
+            ("due", _("Due soon")),
+            ("overdue", _("Overdue")),
+        ],
+    )
+
     def __init__(self, data=None, *args, actor, **kwargs):
         if data is not None and data.get("owner") == self.POOL:
             data = data.copy()
@@ -284,4 +301,8 @@ class CustomerFilterForm(forms.Form):
             filters["to_correct"] = True
         elif data.get("check") == "follow_up_due":
             filters["follow_up_due"] = True
+        if data.get("rfm_segment"):
+            filters["score__rfm_segment"] = data["rfm_segment"]
+        if data.get("reorder"):
+            filters.update(reorder_due_lookups(data["reorder"]))
         return data.get("q", "").strip(), filters
