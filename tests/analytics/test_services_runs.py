@@ -1,12 +1,13 @@
 """Model runs: who reads them, what a refusal records, and the run API the 202s point to."""
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from guanxi.analytics.models import ModelRun
 from guanxi.analytics.selectors.runs import company_run_latest, run_latest
 from guanxi.analytics.services import runs
 from guanxi.analytics.services.runs import RunRefused, run_request
-from tests.core.fixtures.jobs import run_db_worker
+from guanxi.analytics.tasks import model_run_task
 from tests.customers.fixtures.customers import CustomerFactory
 
 KIND = ModelRun.Kind.RFM
@@ -61,7 +62,10 @@ def test_a_background_run_is_computed_by_the_worker(
         run = run_request(kind=KIND, actor=org["manager1"], background=True)
     run.refresh_from_db()
     assert run.status == "running"
-    run_db_worker()
+    queued = DBTaskResult.objects.get(task_path="guanxi.analytics.tasks.model_run_task")
+    assert queued.status == "READY" and queued.args_kwargs["kwargs"] == {"run_id": run.pk}
+    # What the worker does with it (a worker in this test's transaction would close it).
+    model_run_task.call(run_id=run.pk)
     run.refresh_from_db()
     assert (run.status, run.rows_used) == ("done", 1)
 
