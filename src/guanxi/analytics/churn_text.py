@@ -46,7 +46,7 @@ def feature_label(feature: str) -> str:
         return _("tag")
     if name in CATEGORY_FEATURES or name in ("credit", "satisfaction"):
         field = "credit" if name == "credit" else name
-        return str(Customer._meta.get_field(field).verbose_name)
+        return str(getattr(Customer._meta.get_field(field), "verbose_name", field))
     return str(FEATURE_LABELS.get(name, name))
 
 

@@ -23,6 +23,7 @@ but the run.
 
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -181,9 +182,7 @@ def _warn(
     warnings = {}
     for pk in candidates:
         row = int(high[pk])
-        texts = [
-            in_every_language(lambda item=item: reason_text(item, labels)) for item in reasons[row]
-        ]
+        texts = [in_every_language(partial(reason_text, item, labels)) for item in reasons[row]]
         warnings[pk] = (Decimal(str(percent[row])), texts)
     return churn_warn_by_model(warnings=warnings, now=now)
 
