@@ -45,7 +45,7 @@ class ChurnModelSerializer(serializers.Serializer):
     """A churn model: how it was trained and how well it predicts on the hold-out."""
 
     id = serializers.IntegerField(help_text="The model run's id.")
-    status = serializers.ChoiceField(choices=ModelRun.Status.choices)
+    status = serializers.CharField(help_text="running, done or failed (refused: see error).")
     error = serializers.CharField(help_text="Why the training was refused or failed.")
     company_wide = serializers.BooleanField()
     subset = serializers.JSONField(help_text='{}, {"tag": …} or {"segment": id}.')
