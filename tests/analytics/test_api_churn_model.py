@@ -105,3 +105,12 @@ def test_the_page_shows_the_model_or_why_there_is_none(login, org, english, fixe
         assert f'data-testid="{part}"' in shown
     assert "If " in shown and "Train now" in shown
     assert login("assistant").get("/reports/churn-model/").status_code == 403
+
+
+def test_the_customer_list_filters_and_sorts_by_churn_risk(login, org, customers):
+    CustomerScore.objects.create(customer=customers["manager1"], churn_risk=Decimal("87.5"))
+    client = login("manager1")
+    page = client.get("/customers/", {"churn_risk_min": "80", "sort": "churn_risk"})
+    assert page.status_code == 200
+    assert [row.pk for row in page.context["page"]] == [customers["manager1"].pk]
+    assert client.get("/customers/", {"churn_risk_min": "90"}).context["page"].__len__() == 0
