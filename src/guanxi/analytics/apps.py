@@ -26,7 +26,10 @@ class AnalyticsConfig(AppConfig):
         roles.grant_by_default(rules.ROLE_GRANTS)
         assert key_figures.SCORE_FIELDS  # imported to register the models' 360-page figures
         from guanxi.analytics import notifications  # noqa: F401  (registers its kinds)
-        from guanxi.analytics.services import rfm  # noqa: F401  (registers its runners)
+        from guanxi.analytics.services import (
+            churn_model,  # noqa: F401  (registers its runner)
+            rfm,  # noqa: F401  (registers its runners)
+        )
 
         bin_changed.connect(bin_changed_receiver, dispatch_uid="guanxi_reports_bin_changed")
         past_orders_recorded.connect(

@@ -49,3 +49,12 @@ def model_run_task(run_id: int) -> str:
     """Compute one model run asked for through the API or a page (``services.runs``)."""
     run = ModelRun.objects.select_related("actor").get(pk=run_id)
     return run_execute(run=run).status
+
+
+@periodic(name="analytics.train_churn_model", every="weekly", at="03:30")
+@task()
+def train_churn_model() -> str:
+    """Retrain the company's churn model and score every customer (``services.churn_model``)."""
+    from guanxi.analytics.services.runs import run_request
+
+    return run_request(kind=ModelRun.Kind.CHURN, actor=None, background=False).status

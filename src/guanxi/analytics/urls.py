@@ -3,6 +3,7 @@ from django.urls import path
 from guanxi.analytics.views import pivot as views_pivot
 from guanxi.analytics.views import reports as views
 from guanxi.analytics.views import rfm as rfm_views
+from guanxi.analytics.views.churn_model import churn_model_page
 
 app_name = "analytics"
 urlpatterns = [
@@ -13,5 +14,6 @@ urlpatterns = [
     path("pivot/records/", views_pivot.pivot_records, name="pivot_records"),
     path("queries/", views_pivot.saved_queries, name="queries"),
     path("rfm/compute/", rfm_views.rfm_compute_page, name="rfm_compute"),
+    path("churn-model/", churn_model_page, name="churn_model"),
     path("<slug:slug>/", views.report_page, name="report"),
 ]

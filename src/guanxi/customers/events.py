@@ -177,6 +177,11 @@ def churn_warning_event(
             "case": case.pk,
             "last_order": last_order.isoformat() if last_order else None,
             "created": customer.created_at.isoformat(),
+            **(
+                {"source": "model", "risk": float(case.risk or 0), "reasons": case.reasons}
+                if case.source == "model"
+                else {}
+            ),
         },
     )
 

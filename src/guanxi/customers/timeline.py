@@ -53,7 +53,7 @@ from guanxi.collaboration.services.notifications import comment_can_delete
 from guanxi.core.scoping import sees_everything, visible_user_ids
 from guanxi.customers import rules
 from guanxi.customers.models import Customer, CustomerEvent, Document, DocumentVersion, Interaction
-from guanxi.customers.models.churn import churn_warning_reason
+from guanxi.customers.models.churn import churn_warning_reason, model_warning_reason
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -588,6 +588,8 @@ class EventProvider(QuerysetProvider):
 def _event_text(event: CustomerEvent) -> str:
     """Words an event stores no text for, in the reader's language: why a churn warning fired."""
     data = event.data or {}
+    if event.kind == CustomerEvent.Kind.CHURN_WARNING and data.get("source") == "model":
+        return model_warning_reason(risk=data.get("risk"), reasons=data.get("reasons") or [])
     if event.kind == CustomerEvent.Kind.CHURN_WARNING and data.get("created"):
         last_order = data.get("last_order")
         return churn_warning_reason(

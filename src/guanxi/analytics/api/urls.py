@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from guanxi.analytics.api.churn import urlpatterns as churn_urlpatterns
 from guanxi.analytics.api.pivot import PivotView
 from guanxi.analytics.api.reports import urlpatterns as report_urlpatterns
 from guanxi.analytics.api.rfm import urlpatterns as rfm_urlpatterns
@@ -13,4 +14,5 @@ urlpatterns = [
     *report_urlpatterns,
     *run_urlpatterns,
     *rfm_urlpatterns,
+    *churn_urlpatterns,
 ]

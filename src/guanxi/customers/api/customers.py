@@ -98,6 +98,16 @@ class CustomerSerializer(ProtectedFieldsMixin, DivisionFieldsMixin, VersionedMod
     completeness = serializers.IntegerField(
         read_only=True, help_text="客户信息完整度: percentage of the key fields filled (0–100)."
     )
+    churn_risk = serializers.DecimalField(
+        source="score.churn_risk",
+        max_digits=5,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="流失风险: the churn model's probability (0–100 %) that the customer churns "
+        "within the next 180 days, as of the model's weekly scoring; null when not scored.",
+    )
     credit_status = serializers.ChoiceField(
         choices=Customer.CreditStatus.choices,
         required=False,
@@ -126,6 +136,7 @@ class CustomerSerializer(ProtectedFieldsMixin, DivisionFieldsMixin, VersionedMod
             "credit_hold_at",
             "owner_name",
             "completeness",
+            "churn_risk",
             "status",
             "confirm_duplicate",
             "version",
@@ -222,6 +233,13 @@ class CustomerFilter(django_filters.FilterSet):
         field_name="city_id", max_length=6, help_text="Customers in this city (code)."
     )
     in_pool = django_filters.BooleanFilter(field_name="owner", lookup_expr="isnull")
+    churn_risk_min = django_filters.NumberFilter(
+        field_name="score__churn_risk",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=100,
+        help_text="Customers whose churn risk (0–100) is at least this.",
+    )
     tag = django_filters.CharFilter(
         method="filter_tag", max_length=30, help_text="Customers carrying this tag."
     )
@@ -287,15 +305,19 @@ class CustomerViewSet(ScopedViewSet):
         "code": "code",
         "created_at": "created_at",
         "updated_at": "updated_at",
+        "churn_risk": "score__churn_risk",
     }
 
     def ordering_refused(self, request, path: str) -> bool:
         return selectors.protected_path(actor=request.user, path=path)
 
     def select(self, actor):
+        # The churn risk is the score row's, joined so a page of customers reads it at once.
         if self.action == "list":
-            return selectors.customer_list(actor=actor, search=query_text(self.request, "search"))
-        return selectors.customer_list(actor=actor)
+            return selectors.customer_list(
+                actor=actor, search=query_text(self.request, "search")
+            ).select_related("score")
+        return selectors.customer_list(actor=actor).select_related("score")
 
     def create(self, request, *args, **kwargs):
         try:

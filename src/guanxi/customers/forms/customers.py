@@ -206,6 +206,15 @@ class CustomerFilterForm(forms.Form):
         choices=[("", _("All")), *Customer.CreditStatus.choices],
     )
 
+    # The churn model's risk (analytics CustomerScore), in percent.
+    churn_risk_min = forms.DecimalField(
+        label=_("Churn risk at least (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+    )
+
     # Customers with a phone or identifier stored before its check that fails it.
     check = forms.ChoiceField(
         label=_("Data check"),
@@ -297,6 +306,8 @@ class CustomerFilterForm(forms.Form):
                 filters[f"{name}_id"] = data[name]
         if data.get("tag"):
             filters["tag"] = data["tag"]
+        if data.get("churn_risk_min") is not None:
+            filters["score__churn_risk__gte"] = data["churn_risk_min"]
         if data.get("check") == "to_correct":
             filters["to_correct"] = True
         elif data.get("check") == "follow_up_due":

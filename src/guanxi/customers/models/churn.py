@@ -1,10 +1,11 @@
 """Churn handling 客户流失管理: one case per churn warning, with its measures and outcome."""
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,10 @@ class ChurnCase(models.Model):
         CONFIRMED = "confirmed", _("Churned")
         WON_BACK = "won_back", _("Won back")
         CLEARED = "cleared", _("Cleared")
+
+    class Source(models.TextChoices):
+        RULE = "rule", _("Rule")
+        MODEL = "model", _("Churn model")
 
     OPEN_STATES = (State.WARNING, State.POSTPONED)
 
@@ -55,6 +60,16 @@ class ChurnCase(models.Model):
         limit_choices_to={"kind": DictionaryKind.CHURN_REASON},
     )
     reason_text = models.TextField(_("reason details"), blank=True)
+    # Who raised the warning: the rule (no order for months, the daily job) or the churn
+    # model (its risk above the setting, the weekly job), with the model's risk and the
+    # customer's top reasons, each stored in every language ({"zh-hans": …, "en": …}).
+    source = models.CharField(
+        _("raised by"), max_length=10, choices=Source.choices, default=Source.RULE
+    )
+    risk = models.DecimalField(
+        _("churn risk"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -85,7 +100,10 @@ class ChurnCase(models.Model):
 
     @property
     def warning_reason(self) -> str:
-        """Which rule raised the warning, in the active language (reads ``customer``)."""
+        """Which rule raised the warning, in the active language (reads ``customer``); for
+        the model's warning its risk and the customer's reasons."""
+        if self.source == self.Source.MODEL:
+            return model_warning_reason(risk=self.risk, reasons=self.reasons)
         return churn_warning_reason(
             last_order_at=self.last_order_at, created_at=self.customer.created_at
         )
@@ -102,6 +120,17 @@ def churn_warning_reason(*, last_order_at: datetime | None, created_at: datetime
             "date": _day(created_at)
         }
     return gettext("No order since %(date)s") % {"date": _day(last_order_at)}
+
+
+def model_warning_reason(*, risk: Any, reasons: list[Any]) -> str:
+    """ "Churn model: risk 85% — reason; reason" in the active language."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    texts = [
+        (item.get(language) or item.get("en") or "") if isinstance(item, dict) else str(item)
+        for item in reasons
+    ]
+    text = gettext("Churn model: risk %(risk)s%%") % {"risk": round(risk or 0)}
+    return f"{text} — {'; '.join(t for t in texts if t)}" if any(texts) else text
 
 
 def _day(moment: datetime) -> str:

@@ -318,6 +318,7 @@ def _write_batch(cases: list[dict], statuses: list[tuple[int, str, datetime]]) -
             for measure in case.pop("_measures"):
                 measures.append({**measure, "case_id": pk})
             del case["_status"], case["_changed"]
+            case["reasons"] = "[]"  # the rule raises them: no model reasons (JSON text, raw insert)
         for measure, pk in zip(measures, reserve_ids(ChurnMeasure, len(measures)), strict=True):
             measure["id"] = pk
         bulk_insert(ChurnCase, cases)

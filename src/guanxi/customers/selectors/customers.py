@@ -52,6 +52,9 @@ CUSTOMER_SORTS = {
     "-status": ("-status", "-id"),
     "credit_status": ("credit_status", "id"),
     "-credit_status": ("-credit_status", "-id"),
+    # The churn model's risk (analytics CustomerScore): the riskiest first on the first click.
+    "churn_risk": ("-score__churn_risk", "-id"),
+    "-churn_risk": ("score__churn_risk", "id"),
 }
 DEFAULT_CUSTOMER_SORT = "created"
 
@@ -78,7 +81,7 @@ def customer_list(
     # The search keys are for WHERE only; lists never show them.
     customers: QuerySet[Customer] = (
         scope_queryset(Customer.objects.all(), actor)
-        .select_related("owner", "level", "region", "province", "city")
+        .select_related("owner", "level", "region", "province", "city", "score")
         .defer(*SEARCH_COLUMNS)
     )
     if pattern := search_pattern(search):

@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -80,7 +82,13 @@ def _require_handler(actor: User, customer: Customer) -> None:
 
 @transaction.atomic
 def churn_warn(
-    *, customer: Customer, now: datetime | None = None, cutoff: datetime | None = None
+    *,
+    customer: Customer,
+    now: datetime | None = None,
+    cutoff: datetime | None = None,
+    source: str = ChurnCase.Source.RULE,
+    risk: Decimal | None = None,
+    reasons: list[Any] | None = None,
 ) -> ChurnCase | None:
     """Open a churn warning 流失预警 for ``customer``.
 
@@ -88,7 +96,8 @@ def churn_warn(
     a row lock against the same candidate rules (:func:`churn_candidates_before`), so a customer
     that was warned, ordered, or got open work or an interaction in the meantime is left alone
     (``None``). Without ``cutoff`` only the state is checked. The owner hears of it in the job's
-    digest (:func:`churn_scan`), not one notification per customer.
+    digest (:func:`churn_scan`), not one notification per customer. The churn model's
+    warnings pass ``source`` "model" with the customer's ``risk`` and ``reasons``.
     """
     now = now or timezone.now()
     customer = _locked(customer)
@@ -107,6 +116,9 @@ def churn_warn(
         owner=customer.owner,
         warned_at=now,
         last_order_at=customer.last_order_at,
+        source=source,
+        risk=risk,
+        reasons=reasons or [],
     )
     _set_status(
         customer=customer,
@@ -152,6 +164,34 @@ def churn_scan(
             if case is not None and case.owner_id is not None:
                 per_owner[case.owner_id] += 1
         after = batch[-1].pk
+    _churn_digests(per_owner, now=now)
+    return sum(per_owner.values())
+
+
+def churn_warn_by_model(
+    *, warnings: Mapping[int, tuple[Decimal, list[Any]]], now: datetime | None = None
+) -> int:
+    """Open the churn model's warnings: ``warnings`` maps a customer id to its risk and
+    reasons. Like :func:`churn_scan`, one transaction per customer, and a customer already
+    warned (by the rule or the model), churned or in the pool is left alone; each owner gets
+    one digest. Returns how many warnings were opened."""
+    now = now or timezone.now()
+    per_owner: Counter[int] = Counter()
+    for customer in Customer.objects.filter(pk__in=list(warnings)).only("pk").order_by("pk"):
+        risk, reasons = warnings[customer.pk]
+        try:
+            case = churn_warn(
+                customer=customer,
+                now=now,
+                source=ChurnCase.Source.MODEL,
+                risk=risk,
+                reasons=reasons,
+            )
+        except ValidationError:
+            logger.exception("Churn warning skipped for customer %s", customer.pk)
+            continue
+        if case is not None and case.owner_id is not None:
+            per_owner[case.owner_id] += 1
     _churn_digests(per_owner, now=now)
     return sum(per_owner.values())
 

@@ -56,12 +56,15 @@ SORTABLE_COLUMNS = [
     ("owner", gettext_lazy("Account manager")),
     ("status", gettext_lazy("Status")),
     ("credit_status", gettext_lazy("Credit status")),
+    ("churn_risk", gettext_lazy("Churn risk")),
 ]
 
 
 # The columns a reader may hide (the code and the name always show).
 LIST_COLUMNS = [
-    ListColumn(key, label) for key, label in SORTABLE_COLUMNS if key not in ("code", "name")
+    ListColumn(key, label, key != "churn_risk")
+    for key, label in SORTABLE_COLUMNS
+    if key not in ("code", "name")
 ] + [
     ListColumn("province", gettext_lazy("Province / city")),
     ListColumn("phone", gettext_lazy("Phone")),
