@@ -78,6 +78,8 @@ class ReportDefinition:
     summary: tuple[Column, ...] = field(default_factory=tuple)
     # The Python name of the report, for the API's operation and component names.
     name: str = ""
+    # A template included beside the report's title (e.g. a button that recomputes a model).
+    actions_template: str = ""
 
     def run(self, actor: User, params: ReportParams) -> ReportData:
         with report_transaction():

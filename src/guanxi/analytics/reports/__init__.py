@@ -2,6 +2,7 @@
 
 from guanxi.analytics.reports import (  # noqa: F401
     churn,
+    clv,
     customer_composition,
     customer_contribution,
     customer_pyramid,
@@ -18,4 +19,5 @@ MENU = (
     "sales-trend",
     "employee-performance",
     "customer-pyramid",
+    "clv",
 )
