@@ -10,7 +10,7 @@ from guanxi.analytics.intelligence import clv
 from guanxi.analytics.models import CustomerScore, ModelRun
 from guanxi.analytics.services.clv import clv_params, customer_summary
 from guanxi.analytics.services.runs import run_request
-from tests.analytics.fixtures.clv import UNTIL, clv_history  # noqa: F401
+from tests.analytics.fixtures.clv import UNTIL
 from tests.analytics.fixtures.reports import order
 from tests.customers.fixtures.customers import CustomerFactory
 
