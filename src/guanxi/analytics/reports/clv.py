@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import User
 from guanxi.analytics import charts
@@ -104,7 +105,7 @@ PARAMETERS = TableSpec(
     "parameters",
     _("Model parameters"),
     (
-        Column("model", _("Model")),
+        Column("model", pgettext_lazy("statistical model", "Model")),
         Column("parameter", _("Parameter")),
         Column("value", _("Value"), TEXT),
     ),
@@ -207,7 +208,11 @@ def _parameters(run: ModelRun | None) -> list[dict[str, Any]]:
         {
             "model": "BG/NBD",
             "parameter": str(_("Time unit")),
-            "value": str(_("day") if unit == "day" else _("week")),
+            "value": str(
+                pgettext_lazy("time unit", "day")
+                if unit == "day"
+                else pgettext_lazy("time unit", "week")
+            ),
         }
     )
     return rows
