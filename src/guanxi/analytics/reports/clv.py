@@ -273,9 +273,7 @@ def compute(actor: User, params: ReportParams) -> ReportData:
             }
             for row in top
         ],
-        "distribution": _distribution(scores, figures["largest"] or Decimal(0))
-        if figures["customers"]
-        else [],
+        "distribution": _distribution(scores, figures["largest"] or Decimal(0)),
         "by_level": by_level,
         "by_owner": by_owner,
         "parameters": _parameters(run),
