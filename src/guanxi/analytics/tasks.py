@@ -3,14 +3,16 @@
 Thin wrappers: what a rollup holds lives in ``analytics.services.rollups``.
 """
 
+from django.utils import timezone
 from django_tasks import task
 
 from guanxi.analytics.models import ModelRun
 from guanxi.analytics.receivers import rebuild_queue_release
+from guanxi.analytics.services import clv as clv_services
 from guanxi.analytics.services.reorder import reorder_reminders_send
 from guanxi.analytics.services.rfm import rfm_compute
 from guanxi.analytics.services.rollups import day_facts_refresh, revenue_rankings_refresh
-from guanxi.analytics.services.runs import run_execute
+from guanxi.analytics.services.runs import run_execute, run_start
 from guanxi.core.jobs import periodic
 
 
@@ -58,3 +60,14 @@ def train_churn_model() -> str:
     from guanxi.analytics.services.runs import run_request
 
     return run_request(kind=ModelRun.Kind.CHURN, actor=None, background=False).status
+
+
+@periodic(name="analytics.fit_clv", every="weekly", at="04:00")
+@task()
+def fit_clv() -> str:
+    """Refit the company's CLV model on every customer's history up to today (the scores)."""
+    params = clv_services.clv_params(
+        until=timezone.localdate(), time_unit=clv_services.DEFAULT_TIME_UNIT
+    )
+    run = run_start(kind=ModelRun.Kind.CLV, actor=None, params=params)
+    return run_execute(run=run).status

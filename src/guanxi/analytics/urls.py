@@ -1,5 +1,6 @@
 from django.urls import path
 
+from guanxi.analytics.views import clv as clv_views
 from guanxi.analytics.views import pivot as views_pivot
 from guanxi.analytics.views import reports as views
 from guanxi.analytics.views import rfm as rfm_views
@@ -15,5 +16,6 @@ urlpatterns = [
     path("queries/", views_pivot.saved_queries, name="queries"),
     path("rfm/compute/", rfm_views.rfm_compute_page, name="rfm_compute"),
     path("churn-model/", churn_model_page, name="churn_model"),
+    path("clv/fit/", clv_views.clv_fit, name="clv-fit"),
     path("<slug:slug>/", views.report_page, name="report"),
 ]

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from guanxi.analytics.api.churn import urlpatterns as churn_urlpatterns
+from guanxi.analytics.api.clv import urlpatterns as clv_urlpatterns
 from guanxi.analytics.api.pivot import PivotView
 from guanxi.analytics.api.reports import urlpatterns as report_urlpatterns
 from guanxi.analytics.api.rfm import urlpatterns as rfm_urlpatterns
@@ -15,4 +16,5 @@ urlpatterns = [
     *run_urlpatterns,
     *rfm_urlpatterns,
     *churn_urlpatterns,
+    *clv_urlpatterns,
 ]

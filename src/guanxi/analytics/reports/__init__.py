@@ -2,6 +2,7 @@
 
 from guanxi.analytics.reports import (  # noqa: F401
     churn,
+    clv,
     customer_composition,
     customer_contribution,
     customer_pyramid,
@@ -22,4 +23,5 @@ MENU = (
     "customer-pyramid",
     "rfm",
     "purchase-cycle",
+    "clv",
 )
