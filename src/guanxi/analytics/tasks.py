@@ -7,8 +7,9 @@ from django_tasks import task
 
 from guanxi.analytics.models import ModelRun
 from guanxi.analytics.receivers import rebuild_queue_release
+from guanxi.analytics.services import associations  # noqa: F401  (registers its runner)
 from guanxi.analytics.services.rollups import day_facts_refresh, revenue_rankings_refresh
-from guanxi.analytics.services.runs import run_execute
+from guanxi.analytics.services.runs import run_execute, run_request
 from guanxi.core.jobs import periodic
 
 
@@ -26,6 +27,13 @@ def refresh_revenue_rankings() -> int:
     """Rank the customers by revenue in each preset period (contribution, pyramid)."""
     rebuild_queue_release()
     return revenue_rankings_refresh()
+
+
+@periodic(name="analytics.refresh_product_associations", every="daily", at="03:10")
+@task()
+def refresh_product_associations() -> str:
+    """Mine the product association rules again from every order (``services.associations``)."""
+    return run_request(kind=ModelRun.Kind.ASSOCIATIONS, actor=None, background=False).status
 
 
 @task()
