@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guanxi.analytics.models import ModelRun
-from tests.analytics.fixtures.associations import buy, shelf  # noqa: F401
-from tests.analytics.test_selectors_recommendations import rules  # noqa: F401
+from tests.analytics.fixtures.associations import buy
 from tests.customers.fixtures.customers import CustomerFactory
 
 URL = "/api/analytics/recommendations/"
@@ -38,7 +37,7 @@ def assert_matches_schema(openapi_schema, path, body):
 
 
 @pytest.fixture
-def customer(org, shelf, rules):
+def customer(org, shelf, stored_rules):
     """manager1's customer who bought C and D (rules: C → A, D → B, C → E inactive…)."""
     made = CustomerFactory(owner=org["manager1"])
     buy(org["manager1"], made, shelf, "CD")
@@ -151,7 +150,7 @@ def test_the_product_page_loads_its_also_bought_lazily(
     assert f'hx-get="{fragment}"' in text
     with django_assert_max_num_queries(6):
         response = client.get(fragment)
-    rows = [row for row in response.content.decode().split('data-testid="also-bought-row"')[1:]]
+    rows = response.content.decode().split('data-testid="also-bought-row"')[1:]
     assert len(rows) == 2 and "产品A" in rows[0] and "产品E" not in response.content.decode()
     # Without the reports' right: neither the section nor the fragment.
     assistant = login("assistant")

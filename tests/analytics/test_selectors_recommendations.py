@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from guanxi.analytics.models import ProductAssociation
 from guanxi.analytics.selectors.recommendations import (
     also_bought,
     customer_recommendations,
@@ -13,35 +12,11 @@ from guanxi.analytics.selectors.recommendations import (
 )
 from guanxi.customers.models import Customer
 from guanxi.sales.services.orders import order_cancel
-from tests.analytics.fixtures.associations import buy, shelf  # noqa: F401
+from tests.analytics.fixtures.associations import buy
 from tests.customers.fixtures.customers import CustomerFactory
 
 
-def rule(shelf, left, right, confidence, lift, support="0.2", baskets=1):
-    return ProductAssociation.objects.create(
-        antecedent=shelf[left],
-        consequent=shelf[right],
-        baskets=baskets,
-        support=Decimal(support),
-        confidence=Decimal(confidence),
-        lift=Decimal(lift),
-    )
-
-
-@pytest.fixture
-def rules(shelf):
-    """The rules of the hand-computed basket set (tests/analytics/fixtures/associations.py)
-    with lift ≥ 0.6, and one to the inactive E."""
-    rule(shelf, "C", "A", "1", "1.25", "0.4", 2)
-    rule(shelf, "D", "B", "1", "1.25", "0.4", 2)
-    rule(shelf, "A", "C", "0.5", "1.25", "0.4", 2)
-    rule(shelf, "B", "D", "0.5", "1.25", "0.4", 2)
-    rule(shelf, "C", "B", "0.5", "0.625")
-    rule(shelf, "D", "A", "0.5", "0.625")
-    rule(shelf, "C", "E", "1", "5")
-
-
-def test_also_bought_lists_active_products_strongest_lift_first(org, shelf, rules):
+def test_also_bought_lists_active_products_strongest_lift_first(org, shelf, stored_rules):
     found = also_bought(actor=org["manager1"], product=shelf["C"])
     assert [(r.consequent.name, r.lift) for r in found] == [
         ("产品A", Decimal("1.2500")),
@@ -51,7 +26,7 @@ def test_also_bought_lists_active_products_strongest_lift_first(org, shelf, rule
     assert also_bought(actor=org["assistant"], product=shelf["C"]) == []
 
 
-def test_a_customer_gets_what_they_did_not_buy_scored_by_the_strongest_rule(org, shelf, rules):
+def test_a_customer_gets_what_they_did_not_buy_by_the_strongest_rule(org, shelf, stored_rules):
     customer = CustomerFactory(owner=org["manager1"])
     buy(org["manager1"], customer, shelf, "C")
     buy(org["manager1"], customer, shelf, "D")
@@ -75,7 +50,7 @@ def test_a_customer_gets_what_they_did_not_buy_scored_by_the_strongest_rule(org,
     assert [item.product.name for item in found] == ["产品B"]
 
 
-def test_a_customer_with_no_purchase_gets_nothing(org, shelf, rules):
+def test_a_customer_with_no_purchase_gets_nothing(org, shelf, stored_rules):
     customer = CustomerFactory(owner=org["manager1"])
     assert customer_recommendations(actor=org["manager1"], customer=customer) == []
 

@@ -10,7 +10,7 @@ from guanxi.analytics.services.runs import run_request
 from guanxi.analytics.tasks import refresh_product_associations
 from guanxi.customers.services.customers import customer_delete
 from guanxi.sales.services.orders import order_cancel
-from tests.analytics.fixtures.associations import baskets, buy, set_thresholds, shelf  # noqa: F401
+from tests.analytics.fixtures.associations import buy, set_thresholds
 from tests.customers.fixtures.customers import CustomerFactory
 
 KIND = ModelRun.Kind.ASSOCIATIONS

@@ -88,19 +88,19 @@ RULES = TableSpec(
             "support",
             _("Support (%)"),
             PERCENT,
-            help=_("Share of all orders holding both products."),
+            help="Share of all orders holding both products, in percent.",
         ),
         Column(
             "confidence",
             _("Confidence (%)"),
             PERCENT,
-            help=_("Share of the orders with the first product that also hold the second."),
+            help="Share of the orders with the first product also holding the second, in percent.",
         ),
         Column(
             "lift",
             _("Lift"),
             NUMBER,
-            help=_(
+            help=(
                 "Confidence ÷ the second product's share of all orders; above 1 they sell "
                 "better together."
             ),

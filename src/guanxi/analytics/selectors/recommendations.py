@@ -85,7 +85,7 @@ def also_bought(*, actor: User, product: Product | int, limit: int = LIMIT) -> l
     return list(found[:limit])
 
 
-def bought_products(customer: Customer | int) -> QuerySet[OrderLine, dict[str, Any]]:
+def bought_products(customer: Customer | int) -> QuerySet[OrderLine, Any]:
     """The products on the customer's orders that count as purchases (not cancelled, not in
     the recycle bin), as a subquery of product ids."""
     return (

@@ -24,6 +24,7 @@ from guanxi.analytics.selectors.recommendations import (
     recommendation_customer,
 )
 from guanxi.core.views.generic import ScopedPageView, object_or_404
+from guanxi.customers.models import Customer
 from guanxi.sales.models import Product
 from guanxi.sales.selectors.products import product_get
 
@@ -58,7 +59,8 @@ class CustomerRecommendationsView(_FragmentView):
             raw = request.GET.get("customer", "").strip()
             if not raw.isdigit():
                 return render(request, template, {"for_quote": for_quote, "no_customer": True})
-        customer = object_or_404(recommendation_customer, actor=actor, pk=pk or raw)
+            pk = int(raw)  # beyond any id: a 404 (object_or_404)
+        customer = cast(Customer, object_or_404(recommendation_customer, actor=actor, pk=pk))
         found = customer_recommendations(actor=actor, customer=customer)
         context = {
             "customer": customer,
