@@ -8,11 +8,12 @@ from django_tasks import task
 
 from guanxi.analytics.models import ModelRun
 from guanxi.analytics.receivers import rebuild_queue_release
+from guanxi.analytics.services import associations  # noqa: F401  (registers its runner)
 from guanxi.analytics.services import clv as clv_services
 from guanxi.analytics.services.reorder import reorder_reminders_send
 from guanxi.analytics.services.rfm import rfm_compute
 from guanxi.analytics.services.rollups import day_facts_refresh, revenue_rankings_refresh
-from guanxi.analytics.services.runs import run_execute, run_start
+from guanxi.analytics.services.runs import run_execute, run_request, run_start
 from guanxi.core.jobs import periodic
 
 
@@ -46,6 +47,13 @@ def send_reorder_reminders() -> int:
     return reorder_reminders_send()
 
 
+@periodic(name="analytics.refresh_product_associations", every="daily", at="03:10")
+@task()
+def refresh_product_associations() -> str:
+    """Mine the product association rules again from every order (``services.associations``)."""
+    return run_request(kind=ModelRun.Kind.ASSOCIATIONS, actor=None, background=False).status
+
+
 @task()
 def model_run_task(run_id: int) -> str:
     """Compute one model run asked for through the API or a page (``services.runs``)."""
@@ -57,8 +65,6 @@ def model_run_task(run_id: int) -> str:
 @task()
 def train_churn_model() -> str:
     """Retrain the company's churn model and score every customer (``services.churn_model``)."""
-    from guanxi.analytics.services.runs import run_request
-
     return run_request(kind=ModelRun.Kind.CHURN, actor=None, background=False).status
 
 

@@ -5,6 +5,7 @@ from django.urls import path
 from guanxi.analytics.api.churn import urlpatterns as churn_urlpatterns
 from guanxi.analytics.api.clv import urlpatterns as clv_urlpatterns
 from guanxi.analytics.api.pivot import PivotView
+from guanxi.analytics.api.recommendations import urlpatterns as recommendation_urlpatterns
 from guanxi.analytics.api.reports import urlpatterns as report_urlpatterns
 from guanxi.analytics.api.rfm import urlpatterns as rfm_urlpatterns
 from guanxi.analytics.api.runs import urlpatterns as run_urlpatterns
@@ -17,4 +18,5 @@ urlpatterns = [
     *rfm_urlpatterns,
     *churn_urlpatterns,
     *clv_urlpatterns,
+    *recommendation_urlpatterns,
 ]

@@ -7,6 +7,7 @@ from guanxi.analytics.reports import (  # noqa: F401
     customer_contribution,
     customer_pyramid,
     employee_performance,
+    product_associations,
     purchase_cycle,
     rfm,
     sales_trend,
@@ -24,4 +25,5 @@ MENU = (
     "rfm",
     "purchase-cycle",
     "clv",
+    "product-associations",
 )
