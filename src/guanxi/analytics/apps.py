@@ -20,6 +20,7 @@ class AnalyticsConfig(AppConfig):
         from guanxi.analytics import key_figures, rules
         from guanxi.analytics.receivers import bin_changed_receiver, past_orders_receiver
         from guanxi.analytics.selectors.home import company_home_panel
+        from guanxi.analytics.views.reports import report_nav_key
         from guanxi.core.dependents import bin_changed
         from guanxi.sales.signals import past_orders_recorded
 
@@ -54,6 +55,61 @@ class AnalyticsConfig(AppConfig):
                 order=610,
                 group=navigation.ANALYTICS,
                 heading=STATISTICS,
+            ),
+            NavItem(
+                "pivot",
+                _("Pivot analysis"),
+                "analytics:pivot",
+                rules.VIEW_REPORTS,
+                order=620,
+                group=navigation.ANALYTICS,
+                heading=STATISTICS,
+            ),
+            NavItem(
+                "saved_queries",
+                _("My queries"),
+                "analytics:queries",
+                rules.VIEW_REPORTS,
+                order=630,
+                group=navigation.ANALYTICS,
+                heading=STATISTICS,
+            ),
+            *(
+                NavItem(
+                    report_nav_key(slug),
+                    label,
+                    "analytics:report",
+                    rules.VIEW_REPORTS,
+                    order=order,
+                    group=navigation.ANALYTICS,
+                    heading=INTELLIGENCE,
+                    url_args=(slug,),
+                )
+                for order, slug, label in (
+                    (640, "rfm", _("RFM segments")),
+                    (641, "purchase-cycle", _("Purchase cycle")),
+                    (642, "clv", _("Customer lifetime value")),
+                    (644, "product-associations", _("Product associations")),
+                )
+            ),
+            NavItem(
+                "churn_model",
+                _("Churn prediction"),
+                "analytics:churn_model",
+                rules.VIEW_REPORTS,
+                order=643,
+                group=navigation.ANALYTICS,
+                heading=INTELLIGENCE,
+            ),
+            NavItem(
+                "intelligence_settings",
+                _("Customer intelligence"),
+                "analytics_settings:intelligence",
+                rules.CHANGE_INTELLIGENCE_SETTINGS,
+                hint=_("Windows and thresholds of RFM, CLV, the churn model and associations."),
+                order=1160,
+                group=navigation.SETTINGS,
+                section=navigation.SECTION_DATA,
             ),
         )
         home.register_panel(

@@ -14,6 +14,8 @@ VIEW_REPORTS = "analytics.view_reports"
 # The object permission of one report page or report API (the record is the report's
 # definition, ``framework.ReportDefinition``).
 OPEN_REPORT = "analytics.open_report"
+# The right to change the customer-intelligence settings (administrators).
+CHANGE_INTELLIGENCE_SETTINGS = "analytics.change_intelligencesettings"
 
 
 @predicate

@@ -91,6 +91,8 @@ class NavItem:
     group: str = ""
     section: str = ""
     heading: str | Promise = ""
+    # Arguments of the URL (a report page named by its slug).
+    url_args: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # A typo in a group would hide the entry for good: refuse it when the app starts.
@@ -100,7 +102,7 @@ class NavItem:
             raise ValueError(f"Unknown settings section {self.section!r} for {self.key!r}")
 
     def url(self) -> str:
-        return reverse(self.url_name)
+        return reverse(self.url_name, args=self.url_args)
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,11 @@ def register(*items: NavItem) -> None:
     """Add (or replace, by key) menu entries; called from the apps' ``ready()``."""
     for item in items:
         _ITEMS[item.key] = item
+
+
+def registered_keys() -> frozenset[str]:
+    """The keys of every registered entry (a page asks whether it has its own)."""
+    return frozenset(_ITEMS)
 
 
 def navigation_items() -> list[NavItem]:

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guanxi.analytics.models import IntelligenceSettings
+from guanxi.analytics.rules import CHANGE_INTELLIGENCE_SETTINGS
 from guanxi.core.rules import require
 from guanxi.core.services.records import Actor, record_update
 
-CHANGE_INTELLIGENCE_SETTINGS = "analytics.change_intelligencesettings"
 SETTINGS_FIELDS = (
     "rfm_window_days",
     "cycle_min_intervals",

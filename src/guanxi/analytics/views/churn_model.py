@@ -28,6 +28,7 @@ INLINE_CUSTOMERS = 5_000
 
 
 class ChurnModelView(ReportsPageView):
+    active_nav = "churn_model"
     http_method_names = ["get", "head", "options", "post"]
 
     def get(self, request: HttpRequest) -> HttpResponse:

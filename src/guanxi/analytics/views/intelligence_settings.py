@@ -10,10 +10,8 @@ from django.utils.translation import gettext as _
 
 from guanxi.analytics.forms.intelligence_settings import IntelligenceSettingsForm
 from guanxi.analytics.models import IntelligenceSettings
-from guanxi.analytics.services.intelligence_settings import (
-    CHANGE_INTELLIGENCE_SETTINGS,
-    intelligence_settings_update,
-)
+from guanxi.analytics.rules import CHANGE_INTELLIGENCE_SETTINGS
+from guanxi.analytics.services.intelligence_settings import intelligence_settings_update
 from guanxi.core.views.generic import ScopedPageView, save_with_form
 
 

@@ -127,6 +127,8 @@ class PivotView(ReportsPageView):
     """The pivot: its choices, the table with totals (each cell a link to its records), the
     chart, the xlsx/CSV download and the control that saves it as a query."""
 
+    active_nav = "pivot"
+
     def get(self, request: HttpRequest) -> HttpResponse:
         actor = cast(User, request.user)  # signed in (ScopedPageView)
         form = PivotForm(request.GET or None, actor=actor)
@@ -189,6 +191,10 @@ RECORD_RELATED = {
 class PivotRecordsView(ReportsPageView):
     """The records behind one cell of the pivot (or a row's, a column's or the grand total):
     orders, order lines, customers or service requests, a page at a time."""
+
+    active_nav = "pivot"
+
+    active_nav = "pivot"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         actor = cast(User, request.user)  # signed in (ScopedPageView)
@@ -260,6 +266,10 @@ def _cell_labels(data: ReportData, row: str | None, column: str | None) -> dict[
 class SavedQueriesView(ReportsPageView):
     """My queries 自定义查询: every saved list filter, report filter set and pivot the reader may
     reopen — their own and those their team shares."""
+
+    active_nav = "saved_queries"
+
+    active_nav = "saved_queries"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         actor = cast(User, request.user)  # signed in (ScopedPageView)

@@ -21,7 +21,7 @@ from guanxi.analytics.framework import ReportData, ReportDefinition, get_report,
 from guanxi.analytics.kpis import KPIForm, cached_dashboard, dashboard_themes
 from guanxi.analytics.selectors.queries import report_key, saved_query_list
 from guanxi.analytics.templatetags.reports import export_value
-from guanxi.core import lists
+from guanxi.core import lists, navigation
 from guanxi.core.export import FORMATS, export_response
 from guanxi.core.models import AccessLogEntry
 from guanxi.core.services import access_log
@@ -109,6 +109,11 @@ def _export(request: HttpRequest, report: ReportDefinition, data: ReportData) ->
     )
 
 
+def report_nav_key(slug: str) -> str:
+    """The menu entry of a report that has its own (the customer-intelligence reports)."""
+    return f"report-{slug}"
+
+
 class ReportView(ReportsPageView):
     """One report: its filters, chart and tables (an htmx request gets the body only), or a
     table's CSV/xlsx download when ``export`` asks for one."""
@@ -129,6 +134,10 @@ class ReportView(ReportsPageView):
         for name in NOT_SAVED:
             query.pop(name, None)
         context = self.get_context(
+            # A report with its own menu entry marks it; the others mark "Reports".
+            active_nav=report_nav_key(report.slug)
+            if report_nav_key(report.slug) in navigation.registered_keys()
+            else self.active_nav,
             report=report,
             form=form,
             data=data,
