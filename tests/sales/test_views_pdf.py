@@ -120,3 +120,53 @@ def test_the_mail_page_refuses_bad_input_and_outsiders(login, org, customers, re
     assert login("manager2").get(url).status_code == 404
     assert login("exec").get(url).status_code == 403
     assert mail.outbox == []
+
+
+# --- the recipient picker --------------------------------------------------------------------
+
+
+def picked(client, customer, term):
+    answer = client.get(reverse("core:pick", args=["recipient"]), {"customer": customer, "q": term})
+    assert answer.status_code == 200
+    return [(option["label"], option["detail"]) for option in answer.json()["results"]]
+
+
+def test_the_recipient_is_chosen_with_a_picker_asking_for_this_customers_contacts(
+    login, org, customers, records
+):
+    customer = customers["manager1"]
+    primary = customer.contacts.get()
+    primary.is_primary = True
+    primary.save()
+    page = login("manager1").get(reverse("sales:quote_email", args=[records["quote"].pk]))
+    html = page.content.decode()
+    assert f'data-picker-url="/pick/recipient/?customer={customer.pk}"' in html
+    assert 'role="combobox"' in html and f'value="{primary.pk}" data-picker-value' in html
+    assert primary.email in html, "the chosen contact's address on the second line"
+
+
+def test_the_recipient_picker_offers_the_customers_contacts_with_an_address(login, org, customers):
+    customer = customers["manager1"]
+    ContactFactory(customer=customer, name="王芳", title="采购经理", email="wf@example.cn")
+    ContactFactory(customer=customer, name="王小明", email="")
+    ContactFactory(customer=customers["manager2"], name="王五", email="w5@example.cn")
+    client = login("manager1")
+    for term in ["王", "wangfang", "wf", "采购"]:
+        assert picked(client, customer.pk, term) == [("王芳", "wf@example.cn · 采购经理")], term
+    assert picked(client, customers["manager2"].pk, "王") == [], "another team's customer"
+    assert picked(client, "", "王") == [] and picked(client, "x", "王") == []
+
+
+def test_a_typed_recipient_name_is_found_among_the_customers_contacts(
+    login, org, customers, records
+):
+    customer = customers["manager1"]
+    contact = ContactFactory(customer=customer, name="王芳", email="wf@example.cn")
+    ContactFactory(customer=customers["manager2"], name="王芳", email="other@example.cn")
+    url = reverse("sales:quote_email", args=[records["quote"].pk])
+    response = login("manager1").post(
+        url, {"contact": "", "contact_text": "王芳", "subject": "报价", "message": ""}
+    )
+    assert response.status_code == 302
+    [sent] = mail.outbox
+    assert sent.to == [contact.email]

@@ -4,7 +4,7 @@ of days before for other ranges), within the actor's scope.
 
 Each KPI has a definition (shown on the page) and a link to the records or report behind it.
 The campaign KPIs (response rate, ROI) are left out until campaigns exist. The figures are read
-with a fixed number of aggregate queries per period (``selectors.kpis.kpi_facts``); the KPIs are
+with a fixed number of aggregate queries (``selectors.kpis.kpi_facts_series``); the KPIs are
 formulas on them.
 A rate whose denominator is 0 is None ("—").
 
@@ -27,7 +27,7 @@ from guanxi.analytics import periods
 from guanxi.analytics.caching import cached
 from guanxi.analytics.forms.reports import ReportFilterForm
 from guanxi.analytics.framework import ReportParams
-from guanxi.analytics.selectors.kpis import Facts, kpi_facts, kpi_rep_ids
+from guanxi.analytics.selectors.kpis import Facts, kpi_facts_series, kpi_rep_ids
 from guanxi.analytics.sessions import report_transaction
 
 PERCENT = "percent"
@@ -417,23 +417,20 @@ def dashboard(
     """Every KPI for the period and the one before it, with the change between them; with
     ``with_series``, also each KPI's values over the last :data:`SERIES_PERIODS` periods.
 
-    Each period's facts are read once (``kpi_facts``: a fixed number of aggregate queries,
-    from the day rollups where they reach), so the series costs one such read per period.
+    The periods' facts are read together (``kpi_facts_series``): the figures no rollup holds in
+    one query per table for all periods, orders, customers and interactions per period (from
+    the day rollups where they reach).
     """
     ranges = series_ranges(date_from, date_to, SERIES_PERIODS if with_series else 2)
     previous_from, previous_to = ranges[-2]
     with report_transaction():
         rep_ids = kpi_rep_ids(actor=actor)
-        facts = [
-            kpi_facts(
-                actor=actor,
-                date_from=start,
-                date_to=end,
-                with_completeness=(start, end) == (date_from, date_to),
-                rep_ids=rep_ids,
-            )
-            for start, end in ranges
-        ]
+        facts = kpi_facts_series(
+            actor=actor,
+            ranges=ranges,
+            completeness_range=(date_from, date_to),
+            rep_ids=rep_ids,
+        )
     current, previous = facts[-1], facts[-2]
     # Completeness is today's, not a period's: the same figure for both periods, no series.
     current["completeness"] = previous["completeness"] = _percent_or_none(current["completeness"])

@@ -8,7 +8,7 @@ scoped selectors, so a picker never offers, and a form never accepts, a record t
 may not see. The provider also words the options, masking what the reader may not see in full.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,13 +51,16 @@ class PickerKind:
     key: str
     label: str | Promise
     queryset: Callable[[Any], QuerySet[Any]]
-    search: Callable[[Any, str, int], Sequence[Model]]
+    search: Callable[..., Sequence[Model]]
     option: Callable[[Any, Any, HttpRequest | None], PickerOption]
     # Shorter terms answer nothing: they would match too much to be useful.
     min_length: int = 1
     placeholder: str | Promise = ""
     # The right needed to ask the endpoint (empty: anyone signed in); scope still applies.
     permission: str = ""
+    # Query parameters (besides ``q``) that narrow the options, passed to ``search`` as keyword
+    # arguments (always as strings, "" when absent): e.g. the customer whose contacts to offer.
+    params: tuple[str, ...] = ()
 
 
 _KINDS: dict[str, PickerKind] = {}
@@ -79,12 +82,21 @@ def picker_kinds() -> list[PickerKind]:
 
 
 def picker_search(
-    *, kind: PickerKind, actor: Any, term: str, limit: int = DEFAULT_LIMIT, request=None
+    *,
+    kind: PickerKind,
+    actor: Any,
+    term: str,
+    limit: int = DEFAULT_LIMIT,
+    request=None,
+    params: Mapping[str, str] | None = None,
 ) -> tuple[list[PickerOption], bool]:
-    """The options ``term`` finds for ``actor`` and whether more records match than shown."""
+    """The options ``term`` finds for ``actor`` and whether more records match than shown;
+    ``params`` are the narrowing parameters the kind takes (others are ignored)."""
     term = (term or "").strip()[:MAX_TERM_LENGTH]
     if len(term) < kind.min_length:
         return [], False
-    records = list(kind.search(actor, term, limit + 1))
+    given = params or {}
+    narrowing = {name: str(given.get(name) or "")[:MAX_TERM_LENGTH] for name in kind.params}
+    records = list(kind.search(actor, term, limit + 1, **narrowing))
     options = [kind.option(actor, record, request) for record in records[:limit]]
     return options, len(records) > limit

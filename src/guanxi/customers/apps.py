@@ -50,7 +50,9 @@ class CustomersConfig(AppConfig):
         dependents.follow(Customer, field="customer")
         _purge_option_register(rules)
         menu = navigation.CUSTOMERS
-        pickers.register(customer_pickers.CUSTOMER, customer_pickers.CONTACT)
+        pickers.register(
+            customer_pickers.CUSTOMER, customer_pickers.CONTACT, customer_pickers.RECIPIENT
+        )
         navigation.register(
             NavItem(
                 "customers",

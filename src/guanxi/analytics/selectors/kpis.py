@@ -135,6 +135,185 @@ def kpi_rep_ids(*, actor: User) -> list[int]:
     return list(reps.values_list("pk", flat=True))
 
 
+Range = tuple[datetime.date, datetime.date]
+
+
+def _label(name: str, index: int) -> str:
+    return f"{name}__{index}"
+
+
+def _unpack(row: dict[str, Any], names: tuple[str, ...], count: int) -> list[Facts]:
+    return [{name: row[_label(name, index)] for name in names} for index in range(count)]
+
+
+def _batched_facts(*, actor: User, ranges: list[Range], rep_ids: list[int]) -> list[Facts]:
+    """The figures no rollup holds (opportunities closed, leads, service requests, churn cases,
+    reps signed in), for every range at once: one query per table, each period a filtered
+    aggregate of its own over the rows of all the periods, so a series of twelve periods costs
+    what one period does, in queries."""
+    bounds = [periods.day_bounds(date_from, date_to) for date_from, date_to in ranges]
+    first, last = min(start for start, _end in bounds), max(end for _start, end in bounds)
+    count = len(bounds)
+    closed = [Q(closed_at__gte=start, closed_at__lt=end) for start, end in bounds]
+    created = [Q(created_at__gte=start, created_at__lt=end) for start, end in bounds]
+    span_closed = Q(closed_at__gte=first, closed_at__lt=last)
+    span_created = Q(created_at__gte=first, created_at__lt=last)
+    won, lost = Q(status=Opportunity.Status.WON), Q(status=Opportunity.Status.LOST)
+    opportunities = (
+        scope_queryset(Opportunity.objects.all(), actor)
+        .filter(span_closed)
+        .aggregate(
+            **{_label("won", i): Count("id", filter=closed[i] & won) for i in range(count)},
+            **{_label("lost", i): Count("id", filter=closed[i] & lost) for i in range(count)},
+        )
+    )
+    converted = Q(status=Lead.Status.CONVERTED)
+    disqualified = Q(status=Lead.Status.DISQUALIFIED)
+    leads = (
+        scope_queryset(Lead.objects.all(), actor)
+        .filter(span_created | span_closed)
+        .aggregate(
+            **{_label("leads", i): Count("id", filter=created[i]) for i in range(count)},
+            **{
+                _label("converted", i): Count("id", filter=closed[i] & converted)
+                for i in range(count)
+            },
+            **{
+                _label("disqualified", i): Count("id", filter=closed[i] & disqualified)
+                for i in range(count)
+            },
+        )
+    )
+    responded, archived = Q(first_response_at__isnull=False), Q(archived_at__isnull=False)
+    complaint = Q(service_type__code="complaint")
+    requests = (
+        scope_queryset(ServiceRequest.objects.all(), actor)
+        .filter(span_created)
+        .aggregate(
+            **{
+                _label("complaints", i): Count("id", filter=created[i] & complaint)
+                for i in range(count)
+            },
+            **{
+                _label("satisfaction", i): Avg("satisfaction", filter=created[i])
+                for i in range(count)
+            },
+            **{
+                _label("first_response", i): Avg(
+                    F("first_response_at") - F("created_at"), filter=created[i] & responded
+                )
+                for i in range(count)
+            },
+            **{
+                _label("resolution", i): Avg(
+                    F("archived_at") - F("created_at"), filter=created[i] & archived
+                )
+                for i in range(count)
+            },
+        )
+    )
+    churned = Q(state__in=[ChurnCase.State.CONFIRMED, ChurnCase.State.WON_BACK])
+    won_back = Q(state=ChurnCase.State.WON_BACK)
+    churn = (
+        scope_queryset(ChurnCase.objects.all(), actor)
+        .filter(span_closed, live_customer_q())
+        .aggregate(
+            **{_label("churned", i): Count("id", filter=closed[i] & churned) for i in range(count)},
+            **{
+                _label("won_back", i): Count("id", filter=closed[i] & won_back)
+                for i in range(count)
+            },
+        )
+    )
+    at = [Q(at__gte=start, at__lt=end) for start, end in bounds]
+    logins = (
+        # The accounts app's model declares no typed manager.
+        LoginEvent.objects.filter(  # type: ignore[attr-defined]
+            user__in=rep_ids, kind=LoginEvent.Kind.LOGIN, at__gte=first, at__lt=last
+        ).aggregate(
+            **{
+                _label("active_users", i): Count("user_id", distinct=True, filter=at[i])
+                for i in range(count)
+            }
+        )
+    )
+    parts = [
+        _unpack(opportunities, ("won", "lost"), count),
+        _unpack(leads, ("leads", "converted", "disqualified"), count),
+        _unpack(requests, ("complaints", "satisfaction", "first_response", "resolution"), count),
+        _unpack(churn, ("churned", "won_back"), count),
+        _unpack(logins, ("active_users",), count),
+    ]
+    return [{key: value for part in parts for key, value in part[i].items()} for i in range(count)]
+
+
+def _period_facts(
+    *,
+    actor: User,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    with_completeness: bool,
+    rep_ids: list[int],
+    batched: Facts,
+) -> Facts:
+    """One period's facts: orders, targets, customers and interactions (read from the day
+    rollups where they reach, so per period), with ``batched`` (:func:`_batched_facts`)."""
+    start, end = periods.day_bounds(date_from, date_to)
+    split = rollups.day_split(date_from, date_to)
+    rolled = None if split.through is None else rollups.account_sums(actor=actor, split=split)
+    params = {"date_from": date_from, "date_to": date_to}
+    result = _order_facts(actor=actor, params=params, split=split, rolled=rolled)
+    targets = rep_targets(actor=actor, ids=rep_ids, date_from=date_from, date_to=date_to)
+    result["reps"] = len(rep_ids)
+    result["target"] = sum((t[1] for t in targets.values()), periods.money(0)) if targets else None
+    result["target_achieved"] = sum((t[2] for t in targets.values()), periods.money(0))
+    result.update(batched)
+    result.update(
+        _customer_facts(
+            actor=actor,
+            start=start,
+            end=end,
+            split=split,
+            rolled=rolled,
+            with_completeness=with_completeness,
+        )
+    )
+    result["interactions"] = _interaction_count(
+        actor=actor, start=start, end=end, split=split, rolled=rolled
+    )
+    if split.refresh is not None:
+        # The older of the rollups read: the figures are at least that fresh.
+        ranking = result.pop("ranking", None)
+        refreshes = [split.refresh.refreshed_at] + ([ranking.computed_at] if ranking else [])
+        result["as_of"] = min(refreshes)
+    return result
+
+
+def kpi_facts_series(
+    *,
+    actor: User,
+    ranges: list[Range],
+    completeness_range: Range | None = None,
+    rep_ids: list[int] | None = None,
+) -> list[Facts]:
+    """:func:`kpi_facts` of each of ``ranges`` (in their order), the figures no rollup holds
+    read for all of them at once; the average completeness with ``completeness_range``'s."""
+    if rep_ids is None:
+        rep_ids = kpi_rep_ids(actor=actor)
+    batched = _batched_facts(actor=actor, ranges=ranges, rep_ids=rep_ids) if ranges else []
+    return [
+        _period_facts(
+            actor=actor,
+            date_from=date_from,
+            date_to=date_to,
+            with_completeness=(date_from, date_to) == completeness_range,
+            rep_ids=rep_ids,
+            batched=batched[index],
+        )
+        for index, (date_from, date_to) in enumerate(ranges)
+    ]
+
+
 def kpi_facts(
     *,
     actor: User,
@@ -148,80 +327,10 @@ def kpi_facts(
 
     ``rep_ids`` (:func:`kpi_rep_ids`) may be given by a caller reading several periods: the
     reps do not depend on the period, and finding them is one of the dearest reads."""
-    start, end = periods.day_bounds(date_from, date_to)
-    split = rollups.day_split(date_from, date_to)
-    rolled = None if split.through is None else rollups.account_sums(actor=actor, split=split)
-    in_period = {"created_at__gte": start, "created_at__lt": end}
-    params = {"date_from": date_from, "date_to": date_to}
-    result = _order_facts(actor=actor, params=params, split=split, rolled=rolled)
-    if rep_ids is None:
-        rep_ids = kpi_rep_ids(actor=actor)
-    targets = rep_targets(actor=actor, ids=rep_ids, date_from=date_from, date_to=date_to)
-    result["reps"] = len(rep_ids)
-    result["target"] = sum((t[1] for t in targets.values()), periods.money(0)) if targets else None
-    result["target_achieved"] = sum((t[2] for t in targets.values()), periods.money(0))
-    closed = Q(closed_at__gte=start, closed_at__lt=end)
-    result.update(
-        scope_queryset(Opportunity.objects.all(), actor).aggregate(
-            won=Count("id", filter=closed & Q(status=Opportunity.Status.WON)),
-            lost=Count("id", filter=closed & Q(status=Opportunity.Status.LOST)),
-        )
+    [facts] = kpi_facts_series(
+        actor=actor,
+        ranges=[(date_from, date_to)],
+        completeness_range=(date_from, date_to) if with_completeness else None,
+        rep_ids=rep_ids,
     )
-    result.update(
-        scope_queryset(Lead.objects.all(), actor).aggregate(
-            leads=Count("id", filter=Q(**in_period)),
-            converted=Count("id", filter=closed & Q(status=Lead.Status.CONVERTED)),
-            disqualified=Count("id", filter=closed & Q(status=Lead.Status.DISQUALIFIED)),
-        )
-    )
-    requests = scope_queryset(ServiceRequest.objects.all(), actor).filter(**in_period)
-    result.update(
-        requests.aggregate(
-            complaints=Count("id", filter=Q(service_type__code="complaint")),
-            satisfaction=Avg("satisfaction"),
-            first_response=Avg(
-                F("first_response_at") - F("created_at"),
-                filter=Q(first_response_at__isnull=False),
-            ),
-            resolution=Avg(F("archived_at") - F("created_at"), filter=Q(archived_at__isnull=False)),
-        )
-    )
-    result.update(
-        _customer_facts(
-            actor=actor,
-            start=start,
-            end=end,
-            split=split,
-            rolled=rolled,
-            with_completeness=with_completeness,
-        )
-    )
-    result.update(
-        scope_queryset(ChurnCase.objects.all(), actor)
-        .filter(closed, live_customer_q())
-        .aggregate(
-            churned=Count(
-                "id",
-                filter=Q(state__in=[ChurnCase.State.CONFIRMED, ChurnCase.State.WON_BACK]),
-            ),
-            won_back=Count("id", filter=Q(state=ChurnCase.State.WON_BACK)),
-        )
-    )
-    result["active_users"] = (
-        # The accounts app's model declares no typed manager.
-        LoginEvent.objects.filter(  # type: ignore[attr-defined]
-            user__in=rep_ids, kind=LoginEvent.Kind.LOGIN, at__gte=start, at__lt=end
-        )
-        .values("user_id")
-        .distinct()
-        .count()
-    )
-    result["interactions"] = _interaction_count(
-        actor=actor, start=start, end=end, split=split, rolled=rolled
-    )
-    if split.refresh is not None:
-        # The older of the rollups read: the figures are at least that fresh.
-        ranking = result.pop("ranking", None)
-        refreshes = [split.refresh.refreshed_at] + ([ranking.computed_at] if ranking else [])
-        result["as_of"] = min(refreshes)
-    return result
+    return facts

@@ -17,6 +17,7 @@ from django import forms
 from django.db.models import Model
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,8 @@ class PickerWidget(forms.Widget):
         self.kind = kind
         # Set by PickerField.bind: words the current value (an id or a record) for the box.
         self.describe: Any = None
+        # The kind's narrowing parameters (``PickerKind.params``) the endpoint is asked with.
+        self.params: dict[str, Any] = {}
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> PickerValue:
         text = data.get(name + TEXT_SUFFIX)
@@ -103,7 +106,8 @@ class PickerWidget(forms.Widget):
             '<span class="picker-detail muted" id="{box}_detail" data-picker-detail>{detail}</span>'
             "</div>",
             kind=kind.key,
-            url=reverse("core:pick", args=[kind.key]),
+            url=reverse("core:pick", args=[kind.key])
+            + (f"?{urlencode(self.params)}" if self.params else ""),
             min=kind.min_length,
             empty=_("Nothing found."),
             name=name,
@@ -201,7 +205,9 @@ class PickerField(forms.ModelChoiceField):
 
     def _search(self, text: str) -> Model:
         picker = picker_kind(self.kind)
-        found = [record.pk for record in picker.search(self.actor, text, 5)]
+        widget: PickerWidget = self.widget  # type: ignore[assignment]
+        narrowing = {name: str(widget.params.get(name, "")) for name in picker.params}
+        found = [record.pk for record in picker.search(self.actor, text, 5, **narrowing)]
         matches = list(self.queryset.filter(pk__in=found)[:2]) if found and self.queryset else []
         if not matches:
             raise forms.ValidationError(

@@ -27,6 +27,7 @@ def pick(request: HttpRequest, kind: str) -> JsonResponse:
         term=request.GET.get("q", ""),
         limit=DEFAULT_LIMIT,
         request=request,
+        params=request.GET,
     )
     response = JsonResponse({"results": [option.as_json() for option in options], "more": more})
     # Answers depend on the reader's scope and masking: never from a shared cache.

@@ -16,7 +16,7 @@ from guanxi.accounts.models import User
 from guanxi.core.pickers import PickerKind, PickerOption
 from guanxi.customers.masking import note_unmasked, protect
 from guanxi.customers.models import Contact, Customer
-from guanxi.customers.search.keys import name_matches
+from guanxi.customers.search.keys import name_keys, name_matches, normalise
 from guanxi.customers.selectors.customers import contact_list, customer_list
 
 # Two characters: the search index answers from two (张伟, zw); one would scan every row.
@@ -81,6 +81,42 @@ def contact_option(actor: User, contact: Contact, request: HttpRequest | None) -
     )
 
 
+def recipient_choices(actor: User) -> QuerySet[Contact]:
+    """Contacts with an e-mail address: those a document can be sent to."""
+    return contact_list(actor=actor).exclude(email="").select_related("customer")
+
+
+def recipient_search(actor: User, term: str, limit: int, *, customer: str = "") -> list[Contact]:
+    """The contacts of ``customer`` (an id) with an e-mail address whose name (or its pinyin,
+    initials) or job title contains ``term``; none without a customer the actor sees.
+
+    A customer has a handful of contacts: they are read in one query and matched here. The
+    address is not searched: for a reader it is masked from, that would confirm it.
+    """
+    if not customer.isdigit():
+        return []
+    term_key = normalise(term)
+    rows = recipient_choices(actor).filter(customer_id=int(customer))
+    found = [
+        contact
+        for contact in rows.order_by("-is_primary", "name_sort", "id")[:200]
+        if any(term_key in key for key in name_keys(contact.name))
+        or term_key in normalise(contact.title)
+    ]
+    return found[:limit]
+
+
+def recipient_option(actor: User, contact: Contact, request: HttpRequest | None) -> PickerOption:
+    """Name; e-mail (as the reader may see it) · job title."""
+    email = protect(actor, contact, "email")
+    note_unmasked(request, actor, contact, "email", email)
+    return PickerOption(
+        pk=contact.pk,
+        label=contact.name,
+        detail=_joined(email or _("address not shown"), contact.title),
+    )
+
+
 CUSTOMER = PickerKind(
     key="customer",
     label=_("Customers"),
@@ -98,4 +134,14 @@ CONTACT = PickerKind(
     option=contact_option,
     min_length=MIN_TERM_LENGTH,
     placeholder=_("Type a contact's or customer's name or pinyin"),
+)
+RECIPIENT = PickerKind(
+    key="recipient",
+    label=_("Contacts with an e-mail address"),
+    queryset=recipient_choices,
+    search=recipient_search,
+    option=recipient_option,
+    min_length=1,
+    placeholder=_("Type the contact's name, pinyin or job title"),
+    params=("customer",),
 )

@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.core.export import content_disposition
+from guanxi.core.forms.pickers import PickerField, PickerWidget
 from guanxi.core.pdf import PDF_CONTENT_TYPE
 from guanxi.core.selectors.company import company_profile_get
 from guanxi.core.views.generic import ScopedPageView, object_or_404, save_with_form
-from guanxi.customers import masking
 from guanxi.customers import rules as customer_rules
-from guanxi.customers.models import Contact
 from guanxi.customers.selectors import customers as selectors_customers
 from guanxi.sales import printing, rules
 from guanxi.sales.services import printing as services_printing
@@ -82,23 +81,8 @@ class DocumentPdfView(_PrintableView):
         )
 
 
-class ContactChoiceField(forms.ModelChoiceField):
-    """The customer's contacts with an e-mail address, each named with the address as its
-    reader may see it (masked, or left out when hidden: the mail still reaches it)."""
-
-    def __init__(self, *args: Any, reader: Any = None, **kwargs: Any) -> None:
-        self.reader = reader
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj: Contact) -> str:
-        shown = masking.protect(self.reader, obj, "email")
-        if not shown:
-            return _("%(name)s (address not shown)") % {"name": obj.name}
-        return f"{obj.name} <{shown}>"
-
-
 class DocumentEmailForm(forms.Form):
-    contact = ContactChoiceField(queryset=Contact.objects.none(), label=gettext_lazy("Recipient"))
+    contact = PickerField("recipient", label=gettext_lazy("Recipient"))
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
     message = forms.CharField(
         label=gettext_lazy("E-mail text"),
@@ -109,15 +93,19 @@ class DocumentEmailForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, record: printing.Printable, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The customer's contacts with an e-mail address: offered by the picker (asked with
+        # the customer), and the only ones the form accepts.
         field = self.fields["contact"]
-        assert isinstance(field, ContactChoiceField)
-        field.reader = actor
-        field.queryset = (
-            selectors_customers.contact_list(actor=actor, customer=record.customer)
+        assert isinstance(field, PickerField)
+        field.bind(
+            actor,
+            queryset=selectors_customers.contact_list(actor=actor, customer=record.customer)
             .exclude(email="")
-            .select_related(None)
-            .order_by("-is_primary", "name", "id")
+            .select_related("customer")
+            .order_by("-is_primary", "name_sort", "id"),
         )
+        widget: PickerWidget = field.widget  # type: ignore[assignment]
+        widget.params = {"customer": record.customer_id}
 
 
 class DocumentEmailView(_PrintableView):
@@ -153,7 +141,7 @@ class DocumentEmailView(_PrintableView):
             actor=signed_in(request), record=record, initial={"subject": subject}
         )
         contacts = form.fields["contact"]
-        assert isinstance(contacts, ContactChoiceField)
+        assert isinstance(contacts, PickerField)
         primary = contacts.queryset.filter(is_primary=True).first()  # type: ignore[union-attr]
         if primary is not None:
             form.initial["contact"] = primary.pk

@@ -119,7 +119,9 @@
       return;
     }
     var asked = term;
-    var url = root.dataset.pickerUrl + "?q=" + encodeURIComponent(term);
+    var base = root.dataset.pickerUrl;
+    // The URL may carry narrowing parameters already (the customer whose contacts to offer).
+    var url = base + (base.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(term);
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         return response.ok ? response.json() : { results: [] };
