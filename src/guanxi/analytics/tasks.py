@@ -7,8 +7,9 @@ from django_tasks import task
 
 from guanxi.analytics.models import ModelRun
 from guanxi.analytics.receivers import rebuild_queue_release
+from guanxi.analytics.services import forecast as _forecast  # noqa: F401  (registers its runner)
 from guanxi.analytics.services.rollups import day_facts_refresh, revenue_rankings_refresh
-from guanxi.analytics.services.runs import run_execute
+from guanxi.analytics.services.runs import run_execute, run_request
 from guanxi.core.jobs import periodic
 
 
@@ -33,3 +34,10 @@ def model_run_task(run_id: int) -> str:
     """Compute one model run asked for through the API or a page (``services.runs``)."""
     run = ModelRun.objects.select_related("actor").get(pk=run_id)
     return run_execute(run=run).status
+
+
+@periodic(name="analytics.forecast", every="daily", at="03:40")
+@task()
+def forecast_nightly() -> str:
+    """The sales forecast of the company, every team, category and account manager."""
+    return run_request(kind=ModelRun.Kind.FORECAST, actor=None, background=False).status

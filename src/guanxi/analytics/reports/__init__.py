@@ -6,6 +6,7 @@ from guanxi.analytics.reports import (  # noqa: F401
     customer_contribution,
     customer_pyramid,
     employee_performance,
+    forecast,
     sales_trend,
     service_composition,
 )
@@ -18,4 +19,5 @@ MENU = (
     "sales-trend",
     "employee-performance",
     "customer-pyramid",
+    "forecast",
 )
