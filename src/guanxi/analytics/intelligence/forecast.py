@@ -304,12 +304,13 @@ def forecast_series(
         y, plan, lambda known, steps: naive_forecast(known, steps, plan.period)
     )
     train = y[: plan.origins[0]]
+    size = len(train)
     scored = []
     for candidate in candidates(seasonal=seasonal, positive=bool((y > 0).all()), light=light):
         try:
             fitted = _fit(candidate, train, notes)
 
-            def forecaster(known, steps, candidate=candidate, fitted=fitted, size=len(train)):
+            def forecaster(known, steps, candidate=candidate, fitted=fitted, size=size):
                 return _point_forecast(_rerun(candidate, fitted, known, train=size), steps)
 
             mape, mase = backtest(y, plan, forecaster)

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from plotly import graph_objects as go
 
 from guanxi.accounts.models import User
@@ -108,10 +108,10 @@ BACKTEST = TableSpec(
     "backtest",
     _("Backtest of the models"),
     (
-        Column("model", _("Model")),
+        Column("model", pgettext_lazy("statistical model", "Model")),
         Column("chosen", _("Chosen")),
-        Column("mape", _("MAPE (%)"), PERCENT, _("Mean absolute percentage error")),
-        Column("mase", _("MASE"), NUMBER, _("Mean absolute scaled error (naive = 1)")),
+        Column("mape", _("MAPE (%)"), PERCENT),
+        Column("mase", _("MASE"), NUMBER),
     ),
 )
 HISTORY = TableSpec(
@@ -160,7 +160,8 @@ def series_label(actor: User, series: dict[str, Any]) -> str:
 def note_texts(series: dict[str, Any]) -> list[str]:
     """The model's notes in the reader's words."""
     texts = []
-    codes = [note["code"] for note in series.get("notes", [])]
+    notes = series.get("notes", [])
+    codes = [note["code"] for note in notes]
     if model.NOTE_SHORT in codes:
         texts.append(_t("Less than two years of history: no yearly pattern (non-seasonal models)."))
     warned = {
@@ -171,7 +172,7 @@ def note_texts(series: dict[str, Any]) -> list[str]:
             _t("The fit of %(models)s warned (e.g. did not converge); recorded with the run.")
             % {"models": ", ".join(sorted(warned))}
         )
-    failed = {note["spec"] for note in series.get("notes", []) if note["code"] == model.NOTE_FAILED}
+    failed = {note["spec"] for note in notes if note["code"] == model.NOTE_FAILED}
     if failed:
         texts.append(_t("Could not be fitted: %(models)s.") % {"models": ", ".join(sorted(failed))})
     if model.NOTE_FALLBACK in codes:

@@ -52,3 +52,24 @@ def forecast_get(
     if run is None or not may_read(actor, key):
         return run, None
     return run, run.result.get("series", {}).get(key)
+
+
+STATISTICAL_MONTHS = 6
+
+
+def statistical_forecast(*, actor: User, owner: User | None = None) -> dict[str, Any]:
+    """The statistical forecast beside the weighted pipeline: the coming months of the chosen
+    owner's series (their own sales) or of the reader's scope, and when it was computed."""
+    key = f"owner:{owner.pk}" if owner is not None else None
+    run, series = forecast_get(actor=actor, key=key)
+    months = []
+    if series is not None and not series["refused"]:
+        months = series["forecast"][:STATISTICAL_MONTHS]
+    return {
+        "run": run,
+        "series": series,
+        "months": months,
+        "computed_at": (run.finished_at or run.started_at) if run is not None else None,
+        "model": series["model"]["spec"] if months and series is not None else "",
+        "mape": series["backtest"]["mape"] if months and series is not None else None,
+    }

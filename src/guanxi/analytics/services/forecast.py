@@ -23,6 +23,7 @@ team and owner series are summed) and order lines per month and category.
 import datetime
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -114,7 +115,7 @@ def _values(amounts: Amounts, until: datetime.date) -> tuple[str, list[float]]:
 
 
 def build_series(
-    until: datetime.date, *, teams: list[Team], owners: dict[int, str | None]
+    until: datetime.date, *, teams: list[Team], owners: Mapping[int, str | None]
 ) -> list[dict[str, Any]]:
     """Every series to forecast: key, dimension, id, name, and the monthly amounts.
 
@@ -158,10 +159,9 @@ def _readable(actor: User | None, item: dict[str, Any], paths: dict[int, str]) -
     """Whether a user's own run computes this series (a company run computes all)."""
     if actor is None or sees_everything(actor):
         return True
-    if leads_own_team(actor) and actor.team is not None:
-        if item["dimension"] == "team":
-            return paths.get(item["id"], "").startswith(actor.team.path)
-    return item["key"] == f"owner:{actor.pk}"
+    if leads_own_team(actor) and actor.team is not None and item["dimension"] == "team":
+        return bool(paths.get(item["id"], "").startswith(actor.team.path))
+    return bool(item["key"] == f"owner:{actor.pk}")
 
 
 def forecast_runner(run: ModelRun) -> tuple[dict[str, Any], int]:
