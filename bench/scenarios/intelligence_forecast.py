@@ -14,6 +14,7 @@ from bench.scenarios import http, python
 )
 def forecast_nightly(ctx, user) -> None:
     from guanxi.analytics.models import ModelRun
+    from guanxi.analytics.services import forecast  # noqa: F401  (registers the runner)
     from guanxi.analytics.services.runs import run_request
 
     run = run_request(kind=ModelRun.Kind.FORECAST, actor=None, background=False)
