@@ -90,6 +90,7 @@ class AnalyticsConfig(AppConfig):
                     (641, "purchase-cycle", _("Purchase cycle")),
                     (642, "clv", _("Customer lifetime value")),
                     (644, "product-associations", _("Product associations")),
+                    (645, "forecast", _("Sales forecast")),
                 )
             ),
             NavItem(

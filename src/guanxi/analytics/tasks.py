@@ -10,6 +10,7 @@ from guanxi.analytics.models import ModelRun
 from guanxi.analytics.receivers import rebuild_queue_release
 from guanxi.analytics.services import associations  # noqa: F401  (registers its runner)
 from guanxi.analytics.services import clv as clv_services
+from guanxi.analytics.services import forecast as _forecast  # noqa: F401  (registers its runner)
 from guanxi.analytics.services.reorder import reorder_reminders_send
 from guanxi.analytics.services.rfm import rfm_compute
 from guanxi.analytics.services.rollups import day_facts_refresh, revenue_rankings_refresh
@@ -77,3 +78,10 @@ def fit_clv() -> str:
     )
     run = run_start(kind=ModelRun.Kind.CLV, actor=None, params=params)
     return run_execute(run=run).status
+
+
+@periodic(name="analytics.forecast", every="daily", at="03:40")
+@task()
+def forecast_nightly() -> str:
+    """The sales forecast of the company, every team, category and account manager."""
+    return run_request(kind=ModelRun.Kind.FORECAST, actor=None, background=False).status

@@ -7,6 +7,7 @@ from guanxi.analytics.reports import (  # noqa: F401
     customer_contribution,
     customer_pyramid,
     employee_performance,
+    forecast,
     product_associations,
     purchase_cycle,
     rfm,
@@ -26,4 +27,5 @@ MENU = (
     "purchase-cycle",
     "clv",
     "product-associations",
+    "forecast",
 )

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from guanxi.analytics.selectors.forecast import statistical_forecast
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.htmx import is_partial
 from guanxi.core.scoping import can_see
@@ -229,9 +230,11 @@ class PipelineForecastView(ScopedPageView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = BoardFilterForm(request.GET or None, actor=signed_in(request))
+        owner = form.chosen_owner()
         context = self.get_context(
             filter_form=form,
-            table=selectors.forecast_table(actor=signed_in(request), owner=form.chosen_owner()),
+            table=selectors.forecast_table(actor=signed_in(request), owner=owner),
+            statistical=statistical_forecast(actor=signed_in(request), owner=owner),
         )
         return render(request, "sales/pipeline_forecast.html", context)
 
