@@ -80,9 +80,16 @@ def test_api_reports_are_in_the_schema(openapi_schema):
     for slug in SLUGS:
         operation = schema["paths"][f"/api/reports/{slug}/"]["get"]
         names = {parameter["name"] for parameter in operation["parameters"]}
-        # The stored model scores (RFM, purchase cycle, CLV) and the nightly association
-        # rules have no period to choose.
-        dateless = {"customer-composition", "rfm", "purchase-cycle", "clv", "product-associations"}
+        # The stored model scores (RFM, purchase cycle, CLV), the nightly association
+        # rules and the forecast (months ahead) have no period to choose.
+        dateless = {
+            "customer-composition",
+            "rfm",
+            "purchase-cycle",
+            "clv",
+            "product-associations",
+            "forecast",
+        }
         assert {"date_from", "date_to", "preset"} <= names or slug in dateless
         assert "400" in operation["responses"]
     trend = schema["paths"]["/api/reports/sales-trend/"]["get"]

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from guanxi.analytics.pivot import PivotForm
 from guanxi.analytics.selectors.pivot import pivot_cell_records, pivot_compute
@@ -24,7 +25,9 @@ def params(user, **query) -> dict:
 
 
 def pivot(user, **query) -> dict:
-    return pivot_compute(actor=user, params=params(user, **query))
+    # Labels are worded in the active language: these tests read the Chinese ones.
+    with translation.override("zh-hans"):
+        return pivot_compute(actor=user, params=params(user, **query))
 
 
 def table(data) -> dict:

@@ -2,8 +2,6 @@
 
 from decimal import Decimal
 
-from django.utils import translation
-
 from guanxi.analytics.models import ModelRun, ProductAssociation
 from guanxi.analytics.services.associations import read_basket_lines
 from guanxi.analytics.services.runs import run_request
@@ -69,8 +67,7 @@ def test_a_new_run_replaces_the_rules_and_cancelled_or_deleted_orders_do_not_cou
     assert len({rule.computed_at for rule in ProductAssociation.objects.all()}) == 1
 
 
-def test_only_the_company_computes_the_rules(org, baskets):
-    with translation.override("en"):
-        run = run_request(kind=KIND, actor=org["manager1"], background=False)
+def test_only_the_company_computes_the_rules(org, english, baskets):
+    run = run_request(kind=KIND, actor=org["manager1"], background=False)
     assert run.status == "failed" and "whole company" in run.error
     assert not ProductAssociation.objects.exists()

@@ -116,7 +116,7 @@ def test_a_later_company_fit_clears_the_scores_of_customers_it_no_longer_covers(
 
 
 @pytest.mark.usefixtures("english")
-def test_too_little_history_is_refused_with_the_numbers(org, clv_history):
+def test_too_little_history_is_refused_with_the_numbers(org, english, clv_history):
     run = _run(org["manager3"])  # no customers of their own
     assert run.status == "failed"
     assert run.error == (

@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guanxi.analytics.models import CustomerScore, IntelligenceSettings, ModelRun
 from guanxi.analytics.services import rfm as service
@@ -131,8 +131,9 @@ def test_reorder_reminders_once_per_due_date(org, customers, today, django_asser
 def test_reminder_wording(org, customers, today, english):
     from guanxi.collaboration import notification_kinds
 
-    title, body = notification_kinds.render(
-        "analytics.reorder_due", {"name": "华东", "cycle_days": 30, "due": "2026-06-01"}
-    )
+    with translation.override("en"):
+        title, body = notification_kinds.render(
+            "analytics.reorder_due", {"name": "华东", "cycle_days": 30, "due": "2026-06-01"}
+        )
     assert title == "“华东” is due to re-order"
     assert "every 30 days" in body and "2026-06-01" in body

@@ -55,7 +55,7 @@ def test_an_hourly_job_is_due_at_its_minute():
 
 def test_bad_schedules_are_refused():
     with pytest.raises(ValueError, match="every"):
-        _parse_at("weekly", None)
+        _parse_at("monthly", None)
     with pytest.raises(ValueError, match="minute"):
         _parse_at(HOURLY, "75")
 

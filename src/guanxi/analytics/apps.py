@@ -64,6 +64,7 @@ class AnalyticsConfig(AppConfig):
                 order=620,
                 group=navigation.ANALYTICS,
                 heading=STATISTICS,
+                shortcut=False,
             ),
             NavItem(
                 "saved_queries",
@@ -73,6 +74,7 @@ class AnalyticsConfig(AppConfig):
                 order=630,
                 group=navigation.ANALYTICS,
                 heading=STATISTICS,
+                shortcut=False,
             ),
             *(
                 NavItem(
@@ -84,6 +86,7 @@ class AnalyticsConfig(AppConfig):
                     group=navigation.ANALYTICS,
                     heading=INTELLIGENCE,
                     url_args=(slug,),
+                    shortcut=False,
                 )
                 for order, slug, label in (
                     (640, "rfm", _("RFM segments")),
@@ -101,6 +104,7 @@ class AnalyticsConfig(AppConfig):
                 order=643,
                 group=navigation.ANALYTICS,
                 heading=INTELLIGENCE,
+                shortcut=False,
             ),
             NavItem(
                 "intelligence_settings",

@@ -93,6 +93,8 @@ class NavItem:
     heading: str | Promise = ""
     # Arguments of the URL (a report page named by its slug).
     url_args: tuple[str, ...] = ()
+    # Offered among the home page's shortcuts (a menu's sub-pages are reached from its index).
+    shortcut: bool = True
 
     def __post_init__(self) -> None:
         # A typo in a group would hide the entry for good: refuse it when the app starts.

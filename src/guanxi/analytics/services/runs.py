@@ -104,7 +104,9 @@ def run_request(
     background: bool,
 ) -> ModelRun:
     """Start a run: computed at once, or (``background``) by the worker after the commit."""
-    params = {"language": translation.get_language() or settings.LANGUAGE_CODE, **(params or {})}
+    # Refusals and texts are worded in the language of whoever asked (the site's for a job).
+    language = getattr(actor, "language", "") or translation.get_language()
+    params = {"language": language or settings.LANGUAGE_CODE, **(params or {})}
     run = run_start(kind=kind, actor=actor, subset=subset, params=params)
     if not background:
         return run_execute(run=run)

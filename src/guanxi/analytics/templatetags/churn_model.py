@@ -1,5 +1,6 @@
 """``{% churn_why customer as why %}``: the customer's churn risk and top reasons for the
-360 page's "why" panel, from the stored score (one query), in the reader's language."""
+360 page's "why" panel, from the stored score (read with the customer by
+``customer_get_readable``), in the reader's language."""
 
 from typing import Any
 
@@ -13,15 +14,14 @@ register = template.Library()
 
 @register.simple_tag
 def churn_why(customer: Any) -> dict[str, Any] | None:
-    score = (
-        CustomerScore.objects.filter(customer=customer, churn_at__isnull=False)
-        .values("churn_risk", "churn_reasons", "churn_at")
-        .first()
-    )
-    if score is None or score["churn_risk"] is None:
+    try:
+        score = customer.score
+    except CustomerScore.DoesNotExist:
+        return None
+    if score.churn_at is None or score.churn_risk is None:
         return None
     reasons = [
         reason_text(item, {item["feature"]: item.get("names") or {}})
-        for item in score["churn_reasons"] or []
+        for item in score.churn_reasons or []
     ]
-    return {"risk": score["churn_risk"], "reasons": reasons, "at": score["churn_at"]}
+    return {"risk": score.churn_risk, "reasons": reasons, "at": score.churn_at}

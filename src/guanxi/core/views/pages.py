@@ -55,7 +55,9 @@ class HomeView(ScopedPageView):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         shortcuts = [
-            {"item": item, "hint": item.hint} for item in navigation_for(user) if item.key != "home"
+            {"item": item, "hint": item.hint}
+            for item in navigation_for(user)
+            if item.key != "home" and item.shortcut
         ]
         context = self.get_context(
             greeting=_greeting(),

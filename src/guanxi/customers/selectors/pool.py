@@ -79,6 +79,8 @@ def customer_get_readable(*, actor: User, pk: Any) -> Customer:
             "created_by",
             "on_behalf_of",
             "credit_hold_by",
+            # The models' stored results (analytics), read by the 360 page's panels.
+            "score",
         )
         .get(pk=pk)
     )
