@@ -17,6 +17,7 @@ ADMIN_ONLY = {
     "stages",
     "sla",
     "company_profile",
+    "intelligence_settings",
 }
 EVERYONE = {
     "home",
@@ -36,7 +37,19 @@ EVERYONE = {
     "contracts",
     "notifications",
 }
-REPORTS = {"reports", "kpis"}  # statistics and reports: not for sales assistants
+# Statistics and reports, and customer intelligence: not for sales assistants.
+REPORTS = {
+    "reports",
+    "kpis",
+    "pivot",
+    "saved_queries",
+    "report-rfm",
+    "report-purchase-cycle",
+    "report-clv",
+    "churn_model",
+    "report-product-associations",
+    "report-forecast",
+}
 
 
 @pytest.mark.parametrize(
