@@ -84,7 +84,9 @@ def test_the_churn_model_is_in_the_schema(openapi_schema):
     assert customer["churn_risk"]["readOnly"]
 
 
-def test_the_page_shows_the_model_or_why_there_is_none(login, org, english, fixed_today):
+def test_the_page_shows_the_model_or_why_there_is_none(
+    login, org, english, fixed_today, django_assert_max_num_queries
+):
     churn_history(org["manager1"], churners=2)
     client = login("exec")
     page = client.get("/reports/churn-model/")
@@ -94,7 +96,9 @@ def test_the_page_shows_the_model_or_why_there_is_none(login, org, english, fixe
     assert 'data-testid="churn-refusal"' in refused and "Only 2 customers churned" in refused
     churn_history(org["manager2"], prefix="乙")
     client.post("/reports/churn-model/")
-    shown = client.get("/reports/churn-model/").content.decode()
+    # The model, the newest run and what every page reads, however large the model.
+    with django_assert_max_num_queries(8):
+        shown = client.get("/reports/churn-model/").content.decode()
     for part in (
         "churn-metrics",
         "churn-confusion",

@@ -73,6 +73,7 @@ def _pages(role: str, shop: dict, org: dict) -> dict[str, str]:
             "service-queue": reverse("service:request_list"),
             "service-request": reverse("service:request_detail", args=[shop["service_request"].pk]),
             "search": reverse("core:search") + "?q=浦东",
+            "pipeline-forecast": reverse("sales:pipeline_forecast"),
         }
     if role == "supervisor":
         pages |= {"service-queue": reverse("service:request_list")}
@@ -81,7 +82,13 @@ def _pages(role: str, shop: dict, org: dict) -> dict[str, str]:
             "reports": reverse("analytics:index"),
             "kpis": reverse("analytics:kpis"),
             "report-sales": reverse("analytics:report", args=["customer-contribution"]),
+            "pivot": reverse("analytics:pivot") + "?rows=month&columns=owner&measure=revenue",
+            "queries": reverse("analytics:queries"),
+            "churn-model": reverse("analytics:churn_model"),
         }
+        # Customer intelligence: the pages as they stand before the first nightly run.
+        for slug in ("rfm", "purchase-cycle", "clv", "product-associations", "forecast"):
+            pages[f"report-{slug}"] = reverse("analytics:report", args=[slug])
     if role == "admin":
         pages |= {
             "settings": reverse("core:settings"),
@@ -91,6 +98,7 @@ def _pages(role: str, shop: dict, org: dict) -> dict[str, str]:
             "role-editor": reverse("accounts:role_edit", args=[org["manager1"].groups.first().pk]),
             "dictionaries": reverse("core:dictionary_list"),
             "recycle-bin": reverse("core:recycle_bin"),
+            "intelligence-settings": reverse("analytics_settings:intelligence"),
         }
     return pages
 

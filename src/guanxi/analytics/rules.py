@@ -43,6 +43,12 @@ filters_on_own_team_subtree: Predicate = leads_own_team
 # shares one cached copy of a report with everyone else who does.
 reads_company_figures: Predicate = sees_everything
 
+# Starts the company's model runs (RFM, CLV, churn, associations, forecast on every customer),
+# whose per-customer results everyone reads: "Recompute now", "Fit now", "Train now".
+RUN_COMPANY_MODELS = "analytics.run_company_models"
+runs_company_models: Predicate = sees_everything
+add_perm(RUN_COMPANY_MODELS, runs_company_models)
+
 
 # -- what the built-in roles hold by default (registered from the app's ready()) ---------------
 # Supervisors and account managers see the reports, each within their own scope; assistants

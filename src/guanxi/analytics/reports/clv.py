@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from guanxi.accounts.models import User
-from guanxi.analytics import charts
+from guanxi.analytics import charts, rules
 from guanxi.analytics.forms.reports import ReportFilterForm, limit_field
 from guanxi.analytics.framework import (
     DATE,
@@ -40,7 +40,6 @@ from guanxi.analytics.selectors.reports import customer_filter
 from guanxi.analytics.selectors.runs import company_run_latest
 from guanxi.core.formatting import format_money
 from guanxi.core.models import DictionaryEntry
-from guanxi.core.rules import sees_everything
 from guanxi.core.scoping import scope_queryset
 from guanxi.customers.models import Customer
 
@@ -278,7 +277,7 @@ def compute(actor: User, params: ReportParams) -> ReportData:
         "by_owner": by_owner,
         "parameters": _parameters(run),
         # The "Fit now" button: only who sees everything refits the company's model.
-        "can_fit": sees_everything(actor),
+        "can_fit": actor.has_perm(rules.RUN_COMPANY_MODELS),
     }
     if run is not None:
         result["as_of"] = run.finished_at

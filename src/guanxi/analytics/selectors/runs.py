@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from guanxi.accounts.models import User
 from guanxi.analytics.models import ModelRun
-from guanxi.core.rules import sees_everything
+from guanxi.analytics.rules import reads_company_figures
 
 
 def run_list(*, actor: User, kind: str | None = None) -> QuerySet[ModelRun]:
@@ -14,7 +14,7 @@ def run_list(*, actor: User, kind: str | None = None) -> QuerySet[ModelRun]:
     if kind is not None:
         runs = runs.filter(kind=kind)
     visible = Q(actor=actor)
-    if sees_everything(actor):
+    if reads_company_figures(actor):
         visible |= Q(company_wide=True)
     return runs.filter(visible).order_by("-started_at", "-id")
 

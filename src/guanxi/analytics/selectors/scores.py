@@ -16,8 +16,8 @@ from django.utils import timezone
 from guanxi.accounts.models import User
 from guanxi.analytics.framework import ReportParams
 from guanxi.analytics.models import CustomerScore
+from guanxi.analytics.rules import reads_company_figures
 from guanxi.analytics.selectors.reports import live_customer_q, report_customers
-from guanxi.core.rules import sees_everything
 
 FILTERS = ("owner", "team", "region", "level")
 
@@ -28,7 +28,7 @@ def scores_in_scope(
     """The score rows of the customers ``actor`` may see, matching the common filters."""
     params = params or {}
     scores = CustomerScore.objects.order_by()
-    if sees_everything(actor) and not any(params.get(name) is not None for name in FILTERS):
+    if reads_company_figures(actor) and not any(params.get(name) is not None for name in FILTERS):
         return scores.filter(live_customer_q())
     return scores.filter(customer__in=report_customers(actor=actor, params=params).values("pk"))
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
 from guanxi.analytics.models import ModelRun
-from guanxi.core.rules import sees_everything
+from guanxi.analytics.rules import runs_company_models
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def run_start(
     params: dict[str, Any] | None = None,
 ) -> ModelRun:
     subset = subset or {}
-    company_wide = not subset and (actor is None or sees_everything(actor))
+    company_wide = not subset and (actor is None or runs_company_models(actor))
     return ModelRun.objects.create(
         kind=kind, actor=actor, subset=subset, params=params or {}, company_wide=company_wide
     )

@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
+from guanxi.analytics import rules
 from guanxi.analytics.churn_text import model_summary, tree_view
 from guanxi.analytics.models import ModelRun
 from guanxi.analytics.selectors.runs import run_latest
 from guanxi.analytics.selectors.subjects import model_customers
 from guanxi.analytics.services.runs import run_request
 from guanxi.analytics.views.reports import ReportsPageView
-from guanxi.core.rules import sees_everything
 
 # More customers than this are trained by the worker; the page says the run has started.
 INLINE_CUSTOMERS = 5_000
@@ -43,7 +43,7 @@ class ChurnModelView(ReportsPageView):
             else None,
             # The newest run when it is not the model shown: refused (why) or still running.
             pending=newest if newest is not None and newest != model else None,
-            company=sees_everything(actor),
+            company=actor.has_perm(rules.RUN_COMPANY_MODELS),
             importance_max=max(
                 (i["importance"] for i in (summary or {}).get("importances", [])), default=0
             ),

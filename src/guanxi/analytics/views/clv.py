@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.accounts.models import User
+from guanxi.analytics import rules
 from guanxi.analytics.models import ModelRun
 from guanxi.analytics.services import clv as clv_services
 from guanxi.analytics.services.runs import run_request
 from guanxi.analytics.views.reports import ReportsPageView
-from guanxi.core.rules import sees_everything
 
 
 class CLVFitView(ReportsPageView):
@@ -23,7 +23,7 @@ class CLVFitView(ReportsPageView):
     def post(self, request: HttpRequest) -> HttpResponse:
         actor = cast(User, request.user)  # signed in (ScopedPageView)
         # A manager's fit would change nothing the page shows (it reads the company's scores).
-        if not sees_everything(actor):
+        if not actor.has_perm(rules.RUN_COMPANY_MODELS):
             raise PermissionDenied
         run_request(
             kind=ModelRun.Kind.CLV,

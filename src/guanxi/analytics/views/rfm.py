@@ -14,7 +14,6 @@ from guanxi.analytics import rules
 from guanxi.analytics.models import ModelRun
 from guanxi.analytics.services.rfm import rfm_compute
 from guanxi.core.formatting import format_datetime
-from guanxi.core.rules import sees_everything
 from guanxi.core.views.generic import ScopedPageView
 
 
@@ -25,7 +24,7 @@ class RFMComputeView(ScopedPageView):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         actor = cast(User, request.user)  # signed in (ScopedPageView)
-        if not sees_everything(actor):
+        if not actor.has_perm(rules.RUN_COMPANY_MODELS):
             raise PermissionDenied
         run = rfm_compute(actor=actor)
         if run.status == ModelRun.Status.DONE:
