@@ -204,6 +204,18 @@ def _migrated_data(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's language; a request or job that activated another one
+    in an earlier test on the same worker does not carry over."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Every test starts with empty API throttles and cached values (the cache is per process)."""
     cache.clear()

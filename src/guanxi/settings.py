@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "guanxi.sales",
     "guanxi.service",
     "guanxi.analytics",
+    "guanxi.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("guanxi.sales.api.urls")),
     path("", include("guanxi.service.api.urls")),
     path("", include("guanxi.analytics.api.urls")),
+    path("", include("guanxi.evaluation.api.urls")),
     # Only paths with the trailing slash, so APPEND_SLASH still redirects "/api/customers".
     re_path(r"^.*/$", UnknownEndpointView.as_view(), name="api-unknown"),
 ]

@@ -35,3 +35,8 @@ def test_a_recommended_product_goes_on_a_quote_line_from_the_keyboard(page, sign
     # The focus is on the line's quantity: type it, the amount follows.
     page.keyboard.type("2")
     assert first_line.locator("[data-testid=line-amount]").inner_text() == "¥200.00"
+    # Once on a line it is no longer offered; removing the line offers it again.
+    item = page.locator("[data-testid=quote-recommendations] [data-testid=recommendation]").first
+    assert item.is_hidden()
+    first_line.locator("input[name$='-DELETE']").check()
+    assert item.is_visible()

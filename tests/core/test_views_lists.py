@@ -212,3 +212,19 @@ def test_the_customer_list_costs_the_same_queries_for_more_rows(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(CUSTOMERS, {"cols": ["level", "owner", "region"]})
     assert response.context["listing"].count.value == 12
+
+
+def test_the_models_scores_are_columns_a_reader_may_add(org, customers, login, english):
+    from guanxi.analytics.models import CustomerScore, RFMSegment
+
+    CustomerScore.objects.create(
+        customer=customers["manager1"], rfm_segment=RFMSegment.CHAMPION, clv_12m=Decimal("12345.6")
+    )
+    client = login("manager1")
+    assert not any("RFM segment" in cell for cell in _headers(client.get(CUSTOMERS)))
+    chosen = client.get(CUSTOMERS, {"cols": ["", "rfm_segment", "clv_12m"]})
+    headers = _headers(chosen)
+    assert any("RFM segment" in cell for cell in headers)
+    assert any("CLV, 12 months" in cell for cell in headers)
+    shown = chosen.content.decode()
+    assert "Important value customer" in shown and "¥12,345.60" in shown

@@ -68,6 +68,9 @@ LIST_COLUMNS = [
 ] + [
     ListColumn("province", gettext_lazy("Province / city")),
     ListColumn("phone", gettext_lazy("Phone")),
+    # The models' stored scores, shown on demand (they carry their own as-of time on the 360).
+    ListColumn("rfm_segment", gettext_lazy("RFM segment"), False),
+    ListColumn("clv_12m", gettext_lazy("CLV, 12 months"), False),
 ]
 
 

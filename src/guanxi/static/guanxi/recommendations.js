@@ -3,7 +3,9 @@
 
    A recommended product's button (a real button: Tab reaches it, Enter or Space presses it)
    puts the product on the first empty line, or on a new one that lines.js adds, as if it had
-   been chosen in that line's product picker; the focus moves to the line's quantity. */
+   been chosen in that line's product picker; the focus moves to the line's quantity.
+   A product already on a line is not recommended again: its entry hides while a line holds
+   it and shows again when that line is removed or given another product. */
 (function () {
   "use strict";
 
@@ -22,6 +24,30 @@
       }
     }
     return null;
+  }
+
+  function productsOnLines(editor) {
+    var ids = {};
+    var rows = editor.querySelectorAll("[data-line-row]");
+    for (var i = 0; i < rows.length; i += 1) {
+      var value = rows[i].querySelector("[data-picker-value]");
+      if (!rows[i].hidden && value && value.value) {
+        ids[value.value] = true;
+      }
+    }
+    return ids;
+  }
+
+  function hideAdded(form) {
+    var editor = form && form.querySelector("[data-lines]");
+    if (!editor) {
+      return;
+    }
+    var onLines = productsOnLines(editor);
+    var items = form.querySelectorAll("[data-testid=recommendation][data-product]");
+    for (var i = 0; i < items.length; i += 1) {
+      items[i].hidden = Boolean(onLines[items[i].dataset.product]);
+    }
   }
 
   function place(button) {
@@ -52,10 +78,15 @@
       detail.textContent = button.dataset.detail || "";
     }
     value.dispatchEvent(new Event("change", { bubbles: true }));
+    hideAdded(form);
     var quantity = row.querySelector("[data-line=quantity]");
     if (quantity) {
       quantity.focus();
     }
+  }
+
+  function formOf(event) {
+    return event.target instanceof Element ? event.target.closest("form") : null;
   }
 
   document.addEventListener("click", function (event) {
@@ -64,5 +95,13 @@
       event.preventDefault();
       place(button);
     }
+  });
+  document.addEventListener("change", function (event) {
+    var form = formOf(event);
+    // After lines.js has handled the same change (a removed line is hidden by it).
+    window.setTimeout(function () { hideAdded(form); }, 0);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    hideAdded(formOf(event));
   });
 })();
