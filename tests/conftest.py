@@ -149,12 +149,16 @@ def org(request, db):
 @pytest.fixture
 def english(org):
     """Every demo user reads English, so assertions can name English texts (the ``org`` user
-    objects too, for what is written in their language)."""
+    objects too, for what is written in their language), and the test itself runs in English
+    (what a service says outside a request is in the active language)."""
+    from django.utils import translation
+
     from guanxi.accounts.models import User
 
     User.objects.update(language="en")
     for user in org.values():
         user.language = "en"
+    translation.activate("en")
 
 
 @pytest.fixture

@@ -27,15 +27,16 @@ def test_each_kpi_formula(org, kpi_data):
     assert value["failure_rate"] == Decimal("33.33")
     assert value["average_unit_sale"] == Decimal("200.00")
     assert value["items_per_transaction"] == Decimal("1.33")  # 4 items / 3 orders
-    assert value["purchase_frequency"] == Decimal("1.50")  # 3 orders / 2 customers
-    assert value["average_order_size"] == Decimal("1.33")  # 4 lines / 3 orders
+    assert value["purchase_frequency"] == Decimal("0.60")  # 3 orders / 5 customers in all
+    assert value["average_order_size"] == Decimal("200.00")  # ¥600 / 3 orders
     assert value["lead_success_ratio"] == Decimal("50.00")
     assert value["lead_conversion_rate"] == Decimal("25.00")
     assert value["complaint_rate"] == Decimal("20.00")  # 1 complaint / 5 customers
     assert value["average_satisfaction"] == Decimal("3.00")
     assert value["first_response_hours"] == Decimal("2.00")
     assert value["resolution_hours"] == Decimal("10.00")
-    assert value["acquisition_rate"] == Decimal("25.00")  # 1 new / 4 at the start
+    # 1 lead converted + 2 opportunities won ÷ 2 leads + 3 opportunities closed
+    assert value["acquisition_rate"] == Decimal("60.00")
     assert value["churn_rate"] == Decimal("50.00")  # 2 churned (one since won back) / 4
     assert value["retention_rate"] == Decimal("50.00")
     assert value["win_back_rate"] == Decimal("50.00")

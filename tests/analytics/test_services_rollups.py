@@ -117,7 +117,7 @@ def test_todays_work_counts_at_once(org, kpi_data):
     order(kpi_data[2], D(2026, 3, 25), "150.00")
     figures, _data = _figures(m1)
     assert figures["sales_total"][0] == Decimal("750.00")
-    assert figures["purchase_frequency"][0] == Decimal("1.33")  # 4 orders / 3 customers
+    assert figures["purchase_frequency"][0] == Decimal("0.80")  # 4 orders / 5 customers
 
 
 def test_a_refresh_replaces_the_previous_one(org, kpi_data):

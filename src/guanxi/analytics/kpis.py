@@ -200,9 +200,9 @@ KPIS = [
     KPI(
         "purchase_frequency",
         _("Purchase frequency"),
-        _("Orders ÷ customers who ordered in the period."),
+        _("Deals closed (orders) in the period ÷ the total number of customers at its end."),
         NUMBER,
-        lambda f: _ratio(f["orders"], f["buyers"]),
+        lambda f: _ratio(f["orders"], f["customers_at_end"]),
         _report("customer-contribution"),
         theme=SALES,
         higher_is_better=True,
@@ -211,9 +211,9 @@ KPIS = [
     KPI(
         "average_order_size",
         _("Average order size"),
-        _("Order lines (products) per order."),
-        NUMBER,
-        lambda f: _ratio(f["lines"], f["orders"]),
+        _("Sales amount ÷ number of orders: the money of an average order."),
+        MONEY,
+        lambda f: _ratio(f["amount"] or 0, f["orders"]),
         _url("sales:order_list", dates=True),
         theme=SALES,
         higher_is_better=True,
@@ -287,9 +287,16 @@ KPIS = [
     KPI(
         "acquisition_rate",
         _("Acquisition rate"),
-        _("New customers in the period ÷ customers at its start."),
+        _(
+            "Prospects turned into customers ÷ prospects closed in the period: leads converted "
+            "and opportunities won ÷ leads and opportunities closed (either way)."
+        ),
         PERCENT,
-        lambda f: _ratio(f["new_customers"], f["customers_at_start"], 100),
+        lambda f: _ratio(
+            f["converted"] + f["won"],
+            f["converted"] + f["disqualified"] + f["won"] + f["lost"],
+            100,
+        ),
         _url("customers:list"),
         theme=CUSTOMERS,
         higher_is_better=True,
