@@ -33,6 +33,9 @@ def test_each_kpi_formula(org, kpi_data):
     assert value["lead_conversion_rate"] == Decimal("25.00")
     assert value["complaint_rate"] == Decimal("20.00")  # 1 complaint / 5 customers
     assert value["average_satisfaction"] == Decimal("3.00")
+    assert value["satisfied_share"] == Decimal("50.00")  # rated 4 and 2: one satisfied
+    assert value["complaint_resolution_rate"] == Decimal("100.00")  # archived, first round
+    assert value["contacts_per_customer"] == Decimal("0.20")  # 1 interaction / 5 customers
     assert value["first_response_hours"] == Decimal("2.00")
     assert value["resolution_hours"] == Decimal("10.00")
     # 1 lead converted + 2 opportunities won ÷ 2 leads + 3 opportunities closed
@@ -85,3 +88,14 @@ def test_kpi_page_api_and_rights(login, api, org, kpi_data, english, django_asse
     assert api("assistant").get("/api/kpis/").status_code == 403
     assert api("exec").get("/api/kpis/?date_from=2026-03-01&date_to=2026-01-01").status_code == 400
     assert timezone.now()
+
+
+def test_a_complaint_sent_back_for_a_second_round_is_not_resolved_at_the_first(org, kpi_data):
+    from tests.analytics.fixtures.reports import request
+
+    again = request(kpi_data[1], D(2026, 3, 5), satisfaction=5, status="archived", rounds=2)
+    again.archived_at = again.created_at
+    again.save()
+    kpis, _data = _kpis(org["manager1"])
+    assert kpis["complaint_resolution_rate"]["value"] == Decimal("50.00")  # 1 of 2 complaints
+    assert kpis["satisfied_share"]["value"] == Decimal("66.67")  # rated 4, 2 and 5

@@ -263,6 +263,31 @@ KPIS = [
         records=_url("service:request_list", queue="all"),
     ),
     KPI(
+        "satisfied_share",
+        _("Satisfied customers"),
+        _("Service requests of the period rated 4 or 5 ÷ those rated (1–5)."),
+        PERCENT,
+        lambda f: _ratio(f["satisfied"], f["rated"], 100),
+        _report("service-composition"),
+        theme=SERVICE,
+        higher_is_better=True,
+        records=_url("service:request_list", queue="all"),
+    ),
+    KPI(
+        "complaint_resolution_rate",
+        _("Complaint resolution rate"),
+        _(
+            "Complaints of the period archived at the first handling round ÷ complaints of "
+            "the period."
+        ),
+        PERCENT,
+        lambda f: _ratio(f["complaints_first_round"], f["complaints"], 100),
+        _report("service-composition"),
+        theme=SERVICE,
+        higher_is_better=True,
+        records=_url("service:request_list", queue="all"),
+    ),
+    KPI(
         "first_response_hours",
         _("Average first-response time (hours)"),
         _("From a request's creation to its first response, for requests of the period."),
@@ -333,6 +358,17 @@ KPIS = [
         theme=CUSTOMERS,
         higher_is_better=True,
         records=_url("customers:churn_list"),
+    ),
+    KPI(
+        "contacts_per_customer",
+        _("Contacts per customer"),
+        _("Interactions with customers in the period ÷ customers at its end."),
+        NUMBER,
+        lambda f: _ratio(f["interactions"], f["customers_at_end"]),
+        _url("customers:interaction_list"),
+        theme=CUSTOMERS,
+        higher_is_better=True,
+        records=_url("customers:interaction_list", dates=True),
     ),
     KPI(
         "completeness",

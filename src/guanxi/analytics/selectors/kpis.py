@@ -31,6 +31,8 @@ from guanxi.service.models import ServiceRequest
 
 # The counts and sums of one period the KPIs are computed from (``kpi_facts``).
 Facts = dict[str, Any]
+# A feedback of at least this (on 1–5) is a satisfied customer.
+SATISFIED_FROM = 4
 
 
 def _order_sums() -> dict[str, Aggregate]:
@@ -186,6 +188,9 @@ def _batched_facts(*, actor: User, ranges: list[Range], rep_ids: list[int]) -> l
     )
     responded, archived = Q(first_response_at__isnull=False), Q(archived_at__isnull=False)
     complaint = Q(service_type__code="complaint")
+    # Resolved at the first round: archived without feedback sending it back for another.
+    first_round = archived & Q(rounds__lte=1)
+    rated, satisfied = Q(satisfaction__isnull=False), Q(satisfaction__gte=SATISFIED_FROM)
     requests = (
         scope_queryset(ServiceRequest.objects.all(), actor)
         .filter(span_created)
@@ -195,7 +200,18 @@ def _batched_facts(*, actor: User, ranges: list[Range], rep_ids: list[int]) -> l
                 for i in range(count)
             },
             **{
+                _label("complaints_first_round", i): Count(
+                    "id", filter=created[i] & complaint & first_round
+                )
+                for i in range(count)
+            },
+            **{
                 _label("satisfaction", i): Avg("satisfaction", filter=created[i])
+                for i in range(count)
+            },
+            **{_label("rated", i): Count("id", filter=created[i] & rated) for i in range(count)},
+            **{
+                _label("satisfied", i): Count("id", filter=created[i] & satisfied)
                 for i in range(count)
             },
             **{
@@ -240,7 +256,19 @@ def _batched_facts(*, actor: User, ranges: list[Range], rep_ids: list[int]) -> l
     parts = [
         _unpack(opportunities, ("won", "lost"), count),
         _unpack(leads, ("leads", "converted", "disqualified"), count),
-        _unpack(requests, ("complaints", "satisfaction", "first_response", "resolution"), count),
+        _unpack(
+            requests,
+            (
+                "complaints",
+                "complaints_first_round",
+                "satisfaction",
+                "rated",
+                "satisfied",
+                "first_response",
+                "resolution",
+            ),
+            count,
+        ),
         _unpack(churn, ("churned", "won_back"), count),
         _unpack(logins, ("active_users",), count),
     ]
