@@ -221,8 +221,13 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Every test starts with empty API throttles and cached values (the cache is per process)."""
+    """Every test starts with empty API throttles and cached values (the cache is per process),
+    and with no compiled query shapes (a flushed database has new ids of content types and
+    dictionary entries, which a compiled query may hold)."""
+    from guanxi.core.compiled import forget_shapes
+
     cache.clear()
+    forget_shapes()
     yield
     cache.clear()
 

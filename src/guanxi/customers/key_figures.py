@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from guanxi.core.compiled import compiled_rows, reader_shape
 from guanxi.core.formatting import format_date
 from guanxi.customers.models import ChurnCase, Customer, Document, Interaction
 from guanxi.customers.selectors.pool import contact_readable
@@ -64,29 +65,38 @@ def register(source: FigureSource) -> FigureSource:
     return source
 
 
-def customer_key_figures(*, actor, customer: Customer) -> list[KeyFigure]:
-    """Every registered figure for ``customer`` (already read within ``actor``'s scope), from
-    one query of correlated subqueries."""
+def _facts_query(actor, pk: int) -> tuple[QuerySet[Any], list[tuple[FigureSource, tuple]]]:
+    """The one query of every source's facts for customer ``pk``, and each source's names."""
     wanted = [(source, source.facts(actor=actor)) for source in _SOURCES]
     expressions: dict[str, Any] = {}
     for _source, facts in wanted:
         clash = expressions.keys() & facts.keys()
         assert not clash, f"key figure facts named twice: {sorted(clash)}"
         expressions.update(facts)
-    values: dict[str, Any] = {}
-    if expressions:
-        values = (
-            Customer.all_objects.filter(pk=customer.pk)
-            .annotate(**expressions)
-            .values(*expressions)
-            .get()
-        )
+    query = Customer.all_objects.filter(pk=pk).annotate(**expressions).values(*expressions)
+    return query, [(source, tuple(facts)) for source, facts in wanted]
+
+
+def customer_key_figures(*, actor, customer: Customer) -> list[KeyFigure]:
+    """Every registered figure for ``customer`` (already read within ``actor``'s scope), from
+    one query of correlated subqueries — compiled once per reader and day
+    (``core.compiled``): the facts depend on the reader's rights and scope and on the day,
+    never on the time of day."""
+    shape = ("customer_key_figures", reader_shape(actor), timezone.localdate())
+    found = compiled_rows(shape, lambda pk: _facts_query(actor, pk), customer.pk)
+    if found is not None:
+        [row] = found.rows
+        values = dict(zip(found.names, row, strict=True))
+        wanted = found.extra
+    else:
+        query, wanted = _facts_query(actor, customer.pk)
+        values = query.get() if any(names for _source, names in wanted) else {}
     return [
         figure
-        for source, facts in wanted
-        if facts
+        for source, names in wanted
+        if names
         for figure in source.figures(
-            actor=actor, customer=customer, facts={name: values[name] for name in facts}
+            actor=actor, customer=customer, facts={name: values[name] for name in names}
         )
     ]
 
@@ -138,7 +148,12 @@ def _count(rows, **filters) -> Coalesce:
 
 
 def _basic_facts(*, actor) -> dict[str, Any]:
-    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    # From the start of the day: the same for every page of the day (see core.compiled).
+    since = timezone.make_aware(
+        datetime.datetime.combine(
+            timezone.localdate() - datetime.timedelta(days=RECENT_DAYS), datetime.time.min
+        )
+    )
     open_case = ChurnCase.objects.filter(
         customer=OuterRef("pk"), state__in=ChurnCase.OPEN_STATES
     ).order_by("-warned_at")

@@ -14,6 +14,7 @@ the same whether the customer has ten entries or ten thousand.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.collaboration.models import Comment
 from guanxi.collaboration.rules import VIEW_COMMENT
 from guanxi.collaboration.services.notifications import comment_can_delete
+from guanxi.core.compiled import compiled_rows, reader_shape
 from guanxi.core.scoping import sees_everything, visible_user_ids
 from guanxi.customers import rules
 from guanxi.customers.models import Customer, CustomerEvent, Document, DocumentVersion, Interaction
@@ -342,14 +344,23 @@ def _queryset_entries(
     follows what the page shows, not how many sources exist."""
     if not providers:
         return []
-    # One source alone is sliced by the page's own ORDER BY … LIMIT below.
-    per_part = limit if len(providers) > 1 else None
-    parts = [
-        provider.keys(actor=actor, customer=customer, cursor=cursor, limit=per_part)
-        for provider in providers
-    ]
-    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    keys = list(union.order_by("-timeline_when", "-timeline_kind", "-pk")[:limit])
+    keys: list[tuple[Any, ...]]
+    compiled = None
+    if cursor is None:
+        # The first page's UNION is compiled once per reader and set of sources
+        # (core.compiled); its rows depend on the customer only through its id.
+        def build(pk: int) -> tuple[QuerySet, None]:
+            same = customer if pk == customer.pk else copy.copy(customer)
+            same.pk = pk
+            return _union(providers, actor=actor, customer=same, cursor=None, limit=limit), None
+
+        kinds = tuple(provider.kind for provider in providers)
+        shape = ("timeline", reader_shape(actor), kinds, limit)
+        compiled = compiled_rows(shape, build, customer.pk)
+    if compiled is not None:
+        keys = compiled.rows
+    else:
+        keys = list(_union(providers, actor=actor, customer=customer, cursor=cursor, limit=limit))
     wanted: dict[str, list[tuple[int, dict | None]]] = {}
     for kind, pk, _when, data in keys:
         wanted.setdefault(kind, []).append((pk, data))
@@ -365,6 +376,20 @@ def _queryset_entries(
             rows = list(provider.queryset(actor=actor, customer=customer).filter(pk__in=pks))
         entries.extend(provider.entry(row, actor=actor) for row in rows)
     return entries
+
+
+def _union(
+    providers: list[QuerysetProvider], *, actor, customer: Customer, cursor, limit: int
+) -> QuerySet:
+    """The newest ``limit`` keys of ``providers`` after ``cursor``: one UNION query."""
+    # One source alone is sliced by the page's own ORDER BY … LIMIT below.
+    per_part = limit if len(providers) > 1 else None
+    parts = [
+        provider.keys(actor=actor, customer=customer, cursor=cursor, limit=per_part)
+        for provider in providers
+    ]
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return union.order_by("-timeline_when", "-timeline_kind", "-pk")[:limit]
 
 
 def _json_value(field: Field, value: Any) -> Any:

@@ -1,0 +1,145 @@
+"""Queries compiled once per shape, run for any record by swapping the record's id.
+
+A page that reads one record with a large ORM query — the customer 360 page's key figures
+(dozens of correlated subqueries) and its timeline (a UNION of every source) — spends more
+Python time building and compiling the query than the database spends answering it. The query
+for the next customer differs only in the customer's id, so :func:`compiled_rows` compiles it
+once per *shape* — what it depends on besides the record: the reader (:func:`reader_shape`:
+rights and scope), the day, the options — and afterwards only swaps the id in the parameters.
+
+The cache trusts nothing it has not checked: a shape is compiled twice, for the record and for
+another id, and kept only if the SQL is the same and the parameters differ exactly where the
+id goes. A query that also depends on anything else of the record, or on the time of day, is
+then simply not cached (it still answers right, compiled each time). A value the builder
+reads from the database or the settings is baked into the SQL, so a shape is compiled again
+after :data:`LIFETIME` seconds: such a change shows within minutes. Each process keeps the
+most recent :data:`MAX_SHAPES` shapes.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+
+from guanxi.core.rules import sees_everything
+from guanxi.core.scoping import visible_user_ids
+
+MAX_SHAPES = 256
+LIFETIME = 300.0
+
+
+@dataclass(frozen=True)
+class CompiledRows:
+    """The rows of one record, the names of their columns, and what the builder added."""
+
+    rows: list[tuple[Any, ...]]
+    names: tuple[str, ...]
+    extra: Any
+
+
+@dataclass
+class _Compiled:
+    compiler: SQLCompiler
+    sql: str
+    params: tuple[Any, ...]
+    positions: tuple[int, ...]
+    names: tuple[str, ...]
+    extra: Any
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def rows(self, record_id: int, *, using: str) -> list[tuple[Any, ...]]:
+        params = list(self.params)
+        for position in self.positions:
+            params[position] = record_id
+        with self.lock, connections[using].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            raw = cursor.fetchall()
+            # The compiler converts the values as the queryset would (JSON, decimals, dates on
+            # SQLite), with the connection of this thread.
+            self.compiler.connection = connections[using]
+            fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
+            converters = self.compiler.get_converters(fields)
+            if converters:
+                raw = list(self.compiler.apply_converters(raw, converters))
+        return [tuple(row) for row in raw]
+
+
+Builder = Callable[[int], tuple[QuerySet[Any], Any]]
+
+# A shape found not cacheable is remembered as (None, when) for the same lifetime.
+_SHAPES: "OrderedDict[Hashable, tuple[_Compiled | None, float]]" = OrderedDict()
+_SHAPES_LOCK = threading.Lock()
+
+
+def reader_shape(actor: Any) -> Hashable:
+    """What a query built for ``actor`` may depend on: who they are, their rights and the
+    users whose records they see."""
+    return (
+        actor.pk,
+        actor.is_active,
+        actor.is_superuser,
+        frozenset(actor.get_all_permissions()),
+        None if sees_everything(actor) else visible_user_ids(actor),
+    )
+
+
+def _compile(queryset: QuerySet[Any], using: str) -> tuple[SQLCompiler, str, tuple[Any, ...]]:
+    compiler = queryset.query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    return compiler, sql, tuple(params)
+
+
+def _checked(build: Builder, record_id: int, using: str) -> _Compiled | None:
+    queryset, extra = build(record_id)
+    compiler, sql, params = _compile(queryset, using)
+    other_id = record_id + 1
+    _other, other_sql, other_params = _compile(build(other_id)[0], using)
+    if sql != other_sql or len(params) != len(other_params):
+        return None
+    positions = []
+    for index, (mine, theirs) in enumerate(zip(params, other_params, strict=True)):
+        if mine == theirs:
+            continue
+        if mine != record_id or theirs != other_id:
+            return None  # depends on something besides the id
+        positions.append(index)
+    if not positions:
+        return None
+    names = tuple(alias or "" for _expression, _sql, alias in compiler.select[: compiler.col_count])
+    return _Compiled(compiler, sql, params, tuple(positions), names, extra)
+
+
+def compiled_rows(shape: Hashable, build: Builder, record_id: int) -> CompiledRows | None:
+    """The rows of the queryset ``build(record_id)`` returns (with what it returns beside
+    it), from the SQL compiled for ``shape``; None when that query cannot be cached, and the
+    caller runs it as usual."""
+    using = DEFAULT_DB_ALIAS
+    key = (using, connections[using].vendor, shape)
+    now = time.monotonic()
+    with _SHAPES_LOCK:
+        entry, compiled_at = _SHAPES.get(key, (None, -LIFETIME))
+        known = now - compiled_at < LIFETIME
+        if known:
+            _SHAPES.move_to_end(key)
+    if not known:
+        entry = _checked(build, record_id, using)
+        with _SHAPES_LOCK:
+            _SHAPES[key] = (entry, now)
+            _SHAPES.move_to_end(key)
+            if len(_SHAPES) > MAX_SHAPES:
+                _SHAPES.popitem(last=False)
+    if entry is None:
+        return None
+    return CompiledRows(entry.rows(record_id, using=using), entry.names, entry.extra)
+
+
+def forget_shapes() -> None:
+    """Drop every compiled shape (tests; a schema change)."""
+    with _SHAPES_LOCK:
+        _SHAPES.clear()
