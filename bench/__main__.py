@@ -20,6 +20,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", default="", help="PostgreSQL URL; default a SQLite file in results/.")
     run.add_argument("--scenarios", default="", help="Comma-separated names or prefixes.")
     run.add_argument("--repeat", type=int, default=20, help="Measured runs per scenario.")
+    run.add_argument(
+        "--cold",
+        action="store_true",
+        help="In-process scenarios (jobs) run --repeat times with no warm-up run first.",
+    )
     run.add_argument("--json", default="", help="Where to write the JSON results.")
     run.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
     run.add_argument("--fresh", action="store_true", help="Re-create and re-seed the database.")

@@ -62,13 +62,14 @@ def measure_http(scenario: Scenario, base: str, repeat: int) -> dict:
     }
 
 
-def measure_python(scenario: Scenario, repeat: int) -> dict:
+def measure_python(scenario: Scenario, repeat: int, *, cold: bool = False) -> dict:
+    """In-process runs; ``cold``: no warm-up run (a nightly job runs once, cold)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     user = Context().user(scenario.user)
     timings, queries, sql_ms = [], [], []
-    for run in range(repeat + 1):
+    for run in range(int(cold), repeat + 1):
         # A full garbage collection of what earlier scenarios left behind (tens of ms in this
         # long-lived process) would otherwise land in whichever run happens to trigger it.
         gc.collect()
@@ -177,7 +178,7 @@ def run(args) -> int:
             if scenario.kind == "http":
                 raw = measure_http(scenario, base, args.repeat)
             else:
-                raw = measure_python(scenario, args.repeat)
+                raw = measure_python(scenario, args.repeat, cold=args.cold)
             results.append(summarise(scenario, raw))
             print(f"[bench] {scenario.name}: p50 {results[-1]['p50_ms']} ms", flush=True)
     print_table(results, seeding, connection.vendor)
