@@ -1,7 +1,8 @@
 """Reads about users and teams."""
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Concat
 
 from guanxi.accounts.models import LoginEvent, Team, User
@@ -63,13 +64,13 @@ def sales_reps(*, actor: User, include_inactive: bool = False) -> QuerySet[User]
     here. ``include_inactive`` keeps people who left (a list filter must still find the
     customers they owned); rankings and KPIs count the active ones.
     """
-    # The owner relation is named, not imported: customers sit above accounts.
-    owners = User.objects.filter(
-        owned_customers__isnull=False, owned_customers__deleted_at__isnull=True
-    ).values("pk")
+    # The model is named, not imported: customers sit above accounts. EXISTS probes the owner
+    # index per supervisor; an IN over the owners would read every customer.
+    customer = apps.get_model("customers", "Customer")
+    owns_live = Exists(customer._base_manager.filter(owner=OuterRef("pk"), deleted_at__isnull=True))
     users = (
         User.objects.filter(
-            Q(groups__name=ACCOUNT_MANAGER) | Q(groups__name=SUPERVISOR, pk__in=owners)
+            Q(groups__name=ACCOUNT_MANAGER) | (Q(groups__name=SUPERVISOR) & owns_live)
         )
         .exclude(groups__name__in=NOT_SALES_REP_ROLES)
         .distinct()

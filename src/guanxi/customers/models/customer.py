@@ -242,6 +242,13 @@ class Customer(BaseModel):
                 condition=models.Q(deleted_at__isnull=True),
                 name="customer_live_updated",
             ),
+            # Whether a user owns any live customer (the sales reps): an index probe, where the
+            # index above would be read whole for someone who owns none.
+            models.Index(
+                fields=["owner"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="customer_live_owner",
+            ),
             # Declared here rather than with db_index/unique on the fields: PostgreSQL would
             # get a second, LIKE-prefix index per text column, which no query uses and every
             # insert pays for. Phone is found through phone_digits and the search keys.

@@ -7,7 +7,8 @@ Runs after the customers seeder. The catalogue (about 300 products in 8 categori
 warehouses with stock) is reference data like the bench organisation: made once, reused by
 later runs and not counted. Orders follow the customers seeded by this run: owned customers get
 on average 1.6 orders (so about 1.5 per customer with the pool's 5 % that get none), each with
-on average 3.5 lines — 1,000,000 customers give about 1.5 million orders and 5.3 million lines.
+on average 3.5 lines — 1,000,000 customers give about 1.5 million orders and 5.3 million lines;
+some lines are the companion product of the line before (``COMPANION_SHARE``).
 Each batch of customers also gets its ``last_order_at`` / ``last_won_at`` set in one bulk
 update, as ``customer_order_recorded`` would have set them.
 """
@@ -35,6 +36,9 @@ ORDERS_RATE = 0.4855  # floor mean 1.6 orders per owned customer
 EXTRA_LINES_RATE = 0.3365  # floor mean 2.5, plus the first line: 3.5 lines per order
 MAX_ORDERS_PER_CUSTOMER = 60
 MAX_LINES_PER_ORDER = 30
+# A line after the first is, this often, the companion of the line before it (products pair
+# up in catalogue order: 0 with 1, 2 with 3, …), so the association rules find real pairs.
+COMPANION_SHARE = 0.25
 RECENT_DAYS = 30
 DISCOUNTS = [Decimal(0)] * 6 + [Decimal(5), Decimal(10), Decimal("12.5"), Decimal(20)]
 
@@ -134,8 +138,13 @@ def _orders_for_batch(ctx: SeedContext, rng: random.Random, batch, catalogue):
             when = created + timedelta(seconds=rng.randrange(span))
             order_lines, total = [], Decimal("0.00")
             extra = min(int(rng.expovariate(EXTRA_LINES_RATE)), MAX_LINES_PER_ORDER - 1)
+            index = 0
             for position in range(1, extra + 2):
-                product_id, price = rng.choice(catalogue)
+                if position > 1 and rng.random() < COMPANION_SHARE:
+                    index ^= 1  # the product's companion: bought together more than by chance
+                else:
+                    index = rng.randrange(len(catalogue))
+                product_id, price = catalogue[index]
                 quantity = Decimal(rng.randint(1, 50))
                 discount = rng.choice(DISCOUNTS)
                 amount = line_amount(quantity=quantity, unit_price=price, discount=discount)
