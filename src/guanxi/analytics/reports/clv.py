@@ -36,12 +36,10 @@ from guanxi.analytics.framework import (
     register,
 )
 from guanxi.analytics.models import CustomerScore, ModelRun
-from guanxi.analytics.selectors.reports import customer_filter, live_customer_q
 from guanxi.analytics.selectors.runs import company_run_latest
+from guanxi.analytics.selectors.scores import scores_in_scope
 from guanxi.core.formatting import format_money
 from guanxi.core.models import DictionaryEntry
-from guanxi.core.scoping import scope_q
-from guanxi.customers.models import Customer
 
 CENT = Decimal("0.01")
 # Bin edges: 0, 100, 200, 500, 1,000, 2,000, 5,000 … up to the largest value.
@@ -120,13 +118,7 @@ SUMMARY = (
 
 
 def _scores(actor: User, params: ReportParams) -> QuerySet[CustomerScore]:
-    """The scored customers of the report: live ones (without a join for that, see
-    ``live_customer_q``), in ``actor``'s scope, matching the filters."""
-    scores = CustomerScore.objects.filter(clv_12m__isnull=False).filter(live_customer_q())
-    scope = scope_q(actor, Customer)
-    if scope is not None:
-        scores = scores.filter(customer__in=Customer.all_objects.filter(scope).values("pk"))
-    return scores.filter(customer_filter(params, prefix="customer__"))
+    return scores_in_scope(actor=actor, params=params).filter(clv_12m__isnull=False)
 
 
 def _money(value: Any) -> Decimal:
