@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from guanxi.analytics.models import ModelRun
-from guanxi.analytics.reports.clv import bin_edges
+from guanxi.analytics.selectors.clv import bin_edges
 from guanxi.analytics.services.clv import clv_params
 from guanxi.analytics.services.runs import run_request
 from tests.analytics.fixtures.clv import UNTIL
@@ -45,6 +45,31 @@ def test_the_executive_reads_every_customer_and_the_fit(org, fitted, clv_history
     assert data["as_of"] == fitted.finished_at and data["can_fit"]
     assert data["summary"]["until"] == UNTIL
     assert [row["parameter"] for row in data["parameters"]][:4] == ["r", "α", "a", "b"]
+
+
+def test_the_company_figures_come_from_the_run_and_match_a_live_count(org, fitted, clv_history):
+    stored = run("clv", org["exec"], limit=5)
+    fitted.result.pop("company_summary")
+    fitted.save(update_fields=["result"])
+    live = run("clv", org["exec"], limit=5)
+    for part in ("summary", "top", "distribution", "by_level", "by_owner"):
+        assert stored[part] == live[part], part
+    # A filter is the reader's own question: computed live even for the executive.
+    filtered = run("clv", org["exec"], owner=org["manager1"].pk)
+    assert filtered["summary"]["customers"] == 20
+
+
+def test_a_deleted_customer_leaves_the_figures_at_the_next_run(org, fitted, clv_history):
+    from guanxi.customers.models import Customer
+
+    Customer.objects.filter(pk=clv_history[0].pk).update(deleted_at=fitted.finished_at)
+    refit = run_request(
+        kind=ModelRun.Kind.CLV,
+        actor=None,
+        params=clv_params(until=UNTIL, time_unit="week"),
+        background=False,
+    )
+    assert refit.result["company_summary"]["customers"] == 39
 
 
 def test_a_manager_reads_only_their_customers(org, fitted, clv_history):

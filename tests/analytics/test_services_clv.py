@@ -51,7 +51,16 @@ def test_the_company_fit_stores_every_customers_clv(org, clv_history):
     assert run.status == "done", run.error
     assert run.company_wide
     result = run.result
-    assert set(result) == {"bgnbd", "gamma_gamma", "customers", "until", "time_unit"}
+    # The company's run also keeps the report's company-wide figures.
+    assert set(result) == {
+        "bgnbd",
+        "gamma_gamma",
+        "customers",
+        "until",
+        "time_unit",
+        "company_summary",
+    }
+    assert result["company_summary"]["customers"] == 40
     assert set(result["bgnbd"]) == {"r", "alpha", "a", "b", "log_likelihood"}
     assert set(result["gamma_gamma"]) == {"p", "q", "v"}
     assert (result["customers"], result["until"], result["time_unit"]) == (40, "2026-06-30", "week")

@@ -13,7 +13,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -36,14 +36,14 @@ from guanxi.analytics.framework import (
     register,
 )
 from guanxi.analytics.models import CustomerScore, ModelRun
+from guanxi.analytics.rules import reads_company_figures
+from guanxi.analytics.selectors.clv import clv_summary
 from guanxi.analytics.selectors.runs import company_run_latest
-from guanxi.analytics.selectors.scores import scores_in_scope
+from guanxi.analytics.selectors.scores import FILTERS, scores_in_scope
 from guanxi.core.formatting import format_money
 from guanxi.core.models import DictionaryEntry
 
 CENT = Decimal("0.01")
-# Bin edges: 0, 100, 200, 500, 1,000, 2,000, 5,000 … up to the largest value.
-_STEPS = (1, 2, 5)
 
 
 class CLVForm(ReportFilterForm):
@@ -125,56 +125,6 @@ def _money(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
-def bin_edges(largest: Decimal) -> list[Decimal]:
-    """0 and the 1–2–5 series from 100 up to the first edge above ``largest``."""
-    edges = [Decimal(0)]
-    scale = Decimal(100)
-    while True:
-        for step in _STEPS:
-            edge = scale * step
-            edges.append(edge)
-            if edge > largest:
-                return edges
-        scale *= 10
-
-
-def _distribution(scores: QuerySet[CustomerScore], largest: Decimal) -> list[dict[str, Any]]:
-    edges = bin_edges(largest)
-    counts = scores.aggregate(
-        **{
-            f"bin{i}": Count("pk", filter=Q(clv_12m__gte=low, clv_12m__lt=high))
-            for i, (low, high) in enumerate(zip(edges, edges[1:], strict=False))
-        }
-    )
-    return [
-        {
-            "low": low,
-            "high": high,
-            "bin": f"{format_money(low, places=0)} – {format_money(high, places=0)}",
-            "customers": counts[f"bin{i}"],
-        }
-        for i, (low, high) in enumerate(zip(edges, edges[1:], strict=False))
-    ]
-
-
-def _groups(scores: QuerySet[CustomerScore], field: str) -> list[dict[str, Any]]:
-    rows = (
-        scores.order_by()
-        .values(field)
-        .annotate(customers=Count("pk"), clv_sum=Sum("clv_12m"), clv_avg=Avg("clv_12m"))
-        .order_by("-clv_sum")
-    )
-    return [
-        {
-            "key": row[field],
-            "customers": row["customers"],
-            "clv_sum": _money(row["clv_sum"]),
-            "clv_avg": _money(row["clv_avg"]),
-        }
-        for row in rows
-    ]
-
-
 def _level_labels(ids: set[int]) -> dict[int, str]:
     entries = DictionaryEntry.all_objects.filter(pk__in=ids)
     return {entry.pk: entry.label for entry in entries}
@@ -214,28 +164,43 @@ def _parameters(run: ModelRun | None) -> list[dict[str, Any]]:
     return rows
 
 
-def compute(actor: User, params: ReportParams) -> ReportData:
-    scores = _scores(actor, params)
-    figures = scores.aggregate(
-        customers=Count("pk"),
-        clv_sum=Sum("clv_12m"),
-        clv_avg=Avg("clv_12m"),
-        expected_orders=Sum("expected_orders_12m"),
-        p_alive_avg=Avg("p_alive"),
-        largest=Max("clv_12m"),
+def _summary(actor: User, params: ReportParams, run: ModelRun | None) -> dict[str, Any]:
+    """The company's stored summary (its run computed it with the scores) for a reader of the
+    company's figures with no filter; anyone else's computed from their scores."""
+    company = reads_company_figures(actor) and not any(
+        params.get(name) is not None for name in FILTERS
     )
-    listed = scores.order_by("-clv_12m", "customer_id").values(
-        "customer_id",
-        "customer__code",
-        "customer__name",
-        "customer__owner_id",
-        "customer__level_id",
-        "expected_orders_12m",
-        "p_alive",
-        "clv_12m",
-    )[: params.get("limit") or 20]
-    by_level = _groups(scores, "customer__level_id")
-    by_owner = _groups(scores, "customer__owner_id")
+    if company and run is not None and "company_summary" in run.result:
+        stored: dict[str, Any] = run.result["company_summary"]
+        return stored
+    return clv_summary(_scores(actor, params))
+
+
+def compute(actor: User, params: ReportParams) -> ReportData:
+    run = company_run_latest(kind=ModelRun.Kind.CLV)
+    summary = _summary(actor, params, run)
+    listed = (
+        _scores(actor, params)
+        .order_by("-clv_12m", "customer_id")
+        .values(
+            "customer_id",
+            "customer__code",
+            "customer__name",
+            "customer__owner_id",
+            "customer__level_id",
+            "expected_orders_12m",
+            "p_alive",
+            "clv_12m",
+        )[: params.get("limit") or 20]
+    )
+    by_level = [
+        {**row, "clv_sum": _money(row["clv_sum"]), "clv_avg": _money(row["clv_avg"])}
+        for row in summary["by_level"]
+    ]
+    by_owner = [
+        {**row, "clv_sum": _money(row["clv_sum"]), "clv_avg": _money(row["clv_avg"])}
+        for row in summary["by_owner"]
+    ]
     top = list(listed)
     levels = _level_labels({row["key"] for row in by_level if row["key"]})
     owners = _owner_names({row["key"] for row in by_owner if row["key"]})
@@ -243,17 +208,17 @@ def compute(actor: User, params: ReportParams) -> ReportData:
         row["group"] = levels.get(row["key"], str(_("Not recorded")))
     for row in by_owner:
         row["group"] = owners.get(row["key"], str(_("Customer pool")))
-    run = company_run_latest(kind=ModelRun.Kind.CLV)
-    p_alive = figures["p_alive_avg"]
     result: ReportData = {
         "date_from": None,
         "date_to": None,
         "summary": {
-            "customers": figures["customers"],
-            "clv_sum": _money(figures["clv_sum"]),
-            "clv_avg": _money(figures["clv_avg"]) if figures["customers"] else None,
-            "expected_orders": _money(figures["expected_orders"]),
-            "p_alive_avg": _money(Decimal(p_alive) * 100) if p_alive is not None else None,
+            "customers": summary["customers"],
+            "clv_sum": _money(summary["clv_sum"]),
+            "clv_avg": _money(summary["clv_avg"]) if summary["customers"] else None,
+            "expected_orders": _money(summary["expected_orders"]),
+            "p_alive_avg": _money(summary["p_alive_avg"])
+            if summary["p_alive_avg"] is not None
+            else None,
             "until": datetime.date.fromisoformat(run.result["until"]) if run else None,
         },
         "top": [
@@ -269,7 +234,16 @@ def compute(actor: User, params: ReportParams) -> ReportData:
             }
             for row in top
         ],
-        "distribution": _distribution(scores, figures["largest"] or Decimal(0)),
+        "distribution": [
+            {
+                "low": Decimal(row["low"]),
+                "high": Decimal(row["high"]),
+                "bin": f"{format_money(Decimal(row['low']), places=0)} – "
+                f"{format_money(Decimal(row['high']), places=0)}",
+                "customers": row["customers"],
+            }
+            for row in summary["distribution"]
+        ],
         "by_level": by_level,
         "by_owner": by_owner,
         "parameters": _parameters(run),

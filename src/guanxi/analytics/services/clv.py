@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.analytics.intelligence import clv
 from guanxi.analytics.models import IntelligenceSettings, ModelRun
+from guanxi.analytics.selectors.clv import clv_summary, company_clv_scores
 from guanxi.analytics.selectors.subjects import model_customers, order_days
 from guanxi.analytics.services.runs import RunRefused, runner_register, writes_scores
 from guanxi.analytics.services.scores import scores_clear_stale, scores_save
@@ -191,6 +192,7 @@ def clv_runner(run: ModelRun) -> tuple[dict[str, Any], int]:
     bgnbd, spend = clv_fit(
         summary, until=until, time_unit=time_unit, min_customers=settings.clv_min_customers
     )
+    company_summary = None
     if writes_scores(run):
         at = timezone.now()
         rows = clv_score_rows(
@@ -203,9 +205,13 @@ def clv_runner(run: ModelRun) -> tuple[dict[str, Any], int]:
         )
         scores_save(rows=rows, fields=SCORE_FIELDS)
         scores_clear_stale(fields=SCORE_FIELDS, at_field="clv_at", before=at)
+        # The report's company-wide figures, read from here instead of aggregated per request.
+        company_summary = clv_summary(company_clv_scores())
     result = clv_result(
         bgnbd, spend, customers=len(summary), until=until.isoformat(), time_unit=time_unit
     )
+    if company_summary is not None:
+        result["company_summary"] = company_summary
     return result, len(frame)
 
 

@@ -28,7 +28,7 @@ print(write_churn_cases(random.Random(1), timezone.now()))"
 """
 
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from itertools import pairwise
 from typing import cast
@@ -215,6 +215,11 @@ class _Planner:
         due = timezone.localtime(months_before(last_order, -self.months))
         run = due.replace(hour=JOB_HOUR, minute=0, second=0, microsecond=0)
         if run <= due:
+            run += timedelta(days=1)
+        # The job compares the last order with its own time moved back (UTC): at month ends
+        # that is not the inverse of moving the order forward (31 May + 6 months = 30 November,
+        # 30 November − 6 months = 30 May), so the run may come a day later.
+        while months_before(run.astimezone(UTC), self.months) <= last_order:
             run += timedelta(days=1)
         return run + timedelta(seconds=self.rng.randrange(600))
 
