@@ -161,3 +161,13 @@ def test_schema_documents_the_endpoints(openapi_schema):
     assert {"due", "limit", "owner", "team", "region", "level"} <= names
     assert "preset" not in names
     assert "heatmap" in openapi_schema["components"]["schemas"]["ReportRfm"]["properties"]
+
+
+def test_before_the_first_computation_the_reports_say_so(api, org, no_cache, openapi_schema):
+    for slug in ("rfm", "purchase-cycle"):
+        body = api("exec").get(f"/api/reports/{slug}/").json()
+        assert body["as_of"] is None, slug
+    # The schema says so too: a client must expect null there.
+    schemas = openapi_schema["components"]["schemas"]
+    assert schemas["ReportPurchaseCycle"]["properties"]["as_of"]["nullable"] is True
+    assert schemas["ReportRfm"]["properties"]["as_of"]["nullable"] is True

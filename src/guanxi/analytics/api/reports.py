@@ -41,9 +41,12 @@ _COMMON_HELP = {
 def AS_OF():  # noqa: N802  (a field factory, used like a class)
     return serializers.DateTimeField(
         read_only=True,
+        allow_null=True,
         help_text=(
             "When the figures were computed: results are cached for a few minutes, and the "
-            "figures an executive's preset period reads from a rollup are as of its refresh."
+            "figures an executive's preset period reads from a rollup are as of its refresh; "
+            "a report of the models' stored scores is as of their computation, null before "
+            "the first one."
         ),
     )
 
