@@ -295,3 +295,25 @@ def test_document_list_queries_are_constant(org, customers, api, django_assert_m
     with django_assert_max_num_queries(10):
         response = api("supervisor").get("/api/documents/", {"page_size": 50})
     assert response.json()["count"] == 20
+
+
+@pytest.mark.parametrize(
+    ("moment", "words"),
+    [
+        ("2026-07-19T18:14:14-22:20", "offset"),  # beyond any time zone (PostgreSQL refuses)
+        ("4278-07-19T18:14:14Z", "1900"),
+    ],
+)
+def test_a_time_no_database_can_compare_is_refused_naming_the_filter(
+    api, org, english, moment, words
+):
+    response = api("manager1").get("/api/interactions/", {"occurred_after": moment})
+    assert response.status_code == 400, response.content
+    assert words in response.json()["error"]["fields"]["occurred_after"][0]
+
+
+def test_a_real_offset_filters_as_usual(api, org):
+    response = api("manager1").get(
+        "/api/interactions/", {"occurred_after": "2026-01-01T00:00:00+08:00"}
+    )
+    assert response.status_code == 200

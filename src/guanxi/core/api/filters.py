@@ -1,9 +1,17 @@
-"""Ordering restricted to an allow-list: an unknown field is an error, never silently ignored."""
+"""Shared API filters: ordering restricted to an allow-list (an unknown field is an error, never
+silently ignored), ids in the database's range, date-times a database can compare."""
+
+import datetime
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.fields import IsoDateTimeField
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
+
+from guanxi.core.validators import validate_business_date
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
@@ -77,3 +85,30 @@ def id_filter(field_name: str, **kwargs) -> django_filters.NumberFilter:
     return django_filters.NumberFilter(
         field_name=field_name, min_value=1, max_value=2**63 - 1, decimal_places=0, **kwargs
     )
+
+
+# The widest offset any time zone uses; PostgreSQL refuses what lies beyond ±15:59.
+MAX_UTC_OFFSET = datetime.timedelta(hours=14)
+
+
+class MomentField(IsoDateTimeField):
+    """An ISO 8601 date-time within the business dates, with a real time-zone offset."""
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None:
+            return moment
+        offset = moment.utcoffset()
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise DjangoValidationError(
+                gettext_lazy("Enter a time-zone offset between -14:00 and +14:00."),
+                code="utc_offset",
+            )
+        validate_business_date(moment.date())
+        return moment
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """A date-time filter that refuses, with 400, times no database can compare."""
+
+    field_class = MomentField

@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from guanxi.core.api.concurrency import check_if_match, etag
-from guanxi.core.api.filters import id_filter
+from guanxi.core.api.filters import MomentFilter, id_filter
 from guanxi.core.api.parsers import JSONParser
 from guanxi.core.api.serializers import ErrorSerializer, VersionedModelSerializer
 from guanxi.core.api.viewsets import MAX_ID, ScopedViewSet
@@ -391,10 +391,10 @@ class InteractionUpdateSerializer(InteractionSerializer):
 class InteractionFilter(django_filters.FilterSet):
     customer = id_filter("customer")
     contact = id_filter("contact")
-    occurred_after = django_filters.IsoDateTimeFilter(
+    occurred_after = MomentFilter(
         field_name="occurred_at", lookup_expr="gte", help_text="From this time (inclusive)."
     )
-    occurred_before = django_filters.IsoDateTimeFilter(
+    occurred_before = MomentFilter(
         field_name="occurred_at", lookup_expr="lt", help_text="Before this time (exclusive)."
     )
 
