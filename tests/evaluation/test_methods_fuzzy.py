@@ -59,3 +59,10 @@ def test_grade_scores_must_match_the_grades():
     with pytest.raises(FuzzyError) as refused:
         result([0.5, 0.5], grade_scores=[1, 2, 3])
     assert (refused.value.kind, refused.value.name) == ("size", "grade_scores")
+
+
+@pytest.mark.parametrize("choices", [[0, 4], [-1, 0], []])
+def test_a_grade_that_does_not_exist_is_refused(choices):
+    with pytest.raises(FuzzyError) as refused:
+        membership(choices, grades=4)
+    assert refused.value.name == "choices"

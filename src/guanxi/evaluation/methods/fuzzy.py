@@ -59,9 +59,10 @@ def membership(choices: Sequence[int], grades: int) -> list[float]:
     """The share of experts who chose each grade (``choices`` are grade indexes)."""
     if not choices:
         raise FuzzyError("empty", "choices")
-    counts = np.bincount(np.asarray(choices, dtype="int64"), minlength=grades)
-    if len(counts) > grades or (np.asarray(choices) < 0).any():
+    picked = np.asarray(choices, dtype="int64")
+    if (picked < 0).any() or (picked >= grades).any():
         raise FuzzyError("size", "choices")
+    counts = np.bincount(picked, minlength=grades)
     return [float(c) for c in counts / len(choices)]
 
 
