@@ -69,6 +69,31 @@ def test_next_steps_list_what_is_due_soonest_first_with_the_overdue_marked(
     assert 'data-testid="next-steps"' in html and "二期扩产" in html
 
 
+def test_each_customer_shows_its_own_next_steps_after_another_customers_page(
+    org,
+    customers,
+    products,  # noqa: F811
+    login,
+):
+    # The next steps' query is compiled once per reader and reused for the next customer.
+    client = login("supervisor")
+    first = _rich(org, customers, products)
+    second = customers["manager2"]
+    deal_create(
+        actor=org["manager2"],
+        customer=second,
+        title="三号仓库改造",
+        amount="8000",
+        expected_close_date=TODAY() + datetime.timedelta(days=4),
+    )
+    seen = {}
+    for customer in (first, second, first):
+        page = client.get(reverse("customers:detail", args=[customer.pk]))
+        seen.setdefault(customer.pk, []).append([step.title for step in page.context["next_steps"]])
+    assert seen[second.pk] == [["三号仓库改造"]]
+    assert "二期扩产" in seen[first.pk][0] and seen[first.pk][0] == seen[first.pk][1]
+
+
 def test_the_tabs_load_the_related_records_in_place_and_as_pages(
     org,
     customers,

@@ -9,6 +9,7 @@ apps contribute. Sales and service register their sources in ``ready()``.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.db.models import CharField, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
 
+from guanxi.core.compiled import compiled_rows, reader_shape
 from guanxi.customers.models import Customer
 
 DEFAULT_LIMIT = 8
@@ -59,19 +61,25 @@ def customer_next_steps(*, actor, customer: Customer, limit: int = DEFAULT_LIMIT
     """The ``limit`` soonest open dated items of ``customer`` the reader may see (overdue first,
     as they are the soonest), from one query."""
     sources = [source for source in _SOURCES.values() if actor.has_perm(source.permission)]
-    parts = [
-        source.rows(actor=actor, customer=customer)
-        .order_by()
-        .annotate(step_kind=Value(source.kind, output_field=CharField()))
-        .values_list("step_kind", "pk", "step_when", "step_title")
-        for source in sources
-    ]
-    if not parts:
+    if not sources:
         return []
-    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+    def build(pk: int) -> tuple[QuerySet, None]:
+        same = customer if pk == customer.pk else copy.copy(customer)
+        same.pk = pk
+        return _union(sources, actor=actor, customer=same, limit=limit), None
+
+    # Compiled once per reader and set of sources (core.compiled): the rows depend on the
+    # customer only through its id and "overdue" is decided here, not in the SQL; a source may
+    # turn a time into a date in the reader's time zone.
+    kinds = tuple(source.kind for source in sources)
+    zone = timezone.get_current_timezone_name()
+    shape = ("next_steps", reader_shape(actor), kinds, zone, limit)
+    compiled = compiled_rows(shape, build, customer.pk)
+    rows = compiled.rows if compiled is not None else list(build(customer.pk)[0])
     today = timezone.localdate()
     steps = []
-    for kind, pk, when, title in union.order_by("step_when", "step_kind", "pk")[:limit]:
+    for kind, pk, when, title in rows:
         source = _SOURCES[kind]
         if isinstance(when, datetime.datetime):  # SQLite hands a truncated datetime back
             when = when.date()
@@ -86,3 +94,16 @@ def customer_next_steps(*, actor, customer: Customer, limit: int = DEFAULT_LIMIT
             )
         )
     return steps
+
+
+def _union(sources: list[NextStepSource], *, actor, customer: Customer, limit: int) -> QuerySet:
+    """The ``limit`` soonest rows of every source: one UNION query."""
+    parts = [
+        source.rows(actor=actor, customer=customer)
+        .order_by()
+        .annotate(step_kind=Value(source.kind, output_field=CharField()))
+        .values_list("step_kind", "pk", "step_when", "step_title")
+        for source in sources
+    ]
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return union.order_by("step_when", "step_kind", "pk")[:limit]
