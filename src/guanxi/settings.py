@@ -142,6 +142,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The 360 page's compiled queries as prepared statements on PostgreSQL (core.compiled); off
+# behind a pooler that shares server connections between clients.
+PREPARED_QUERIES = env_bool("PREPARED_QUERIES", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, sessions, jobs ------------------------------------------------------------------

@@ -5,7 +5,9 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.db.models import Count, F, Value
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from guanxi.core import compiled
@@ -98,3 +100,40 @@ def test_the_360_page_reads_the_same_with_the_compiled_queries(login, org):
         # Each page shows its own customer's interactions, none of another's.
         shown = set(re.findall(r"拜访(\d)-(\d)", page))
         assert shown == {(str(index), str(day)) for day in range(index + 1)}
+
+
+def _with_owner(pk):
+    return Customer.all_objects.select_related("owner", "level").filter(pk=pk).order_by(), None
+
+
+def test_model_instances_come_with_their_related_objects(org, django_assert_num_queries):
+    first = CustomerFactory(owner=org["manager1"], name="丙公司")
+    second = CustomerFactory(owner=None, name="丁公司")
+    compiled.compiled_objects("with-owner", _with_owner, first.pk)
+    with django_assert_num_queries(1):
+        (found,) = compiled.compiled_objects("with-owner", _with_owner, second.pk)
+        assert found.owner is None and found.name == "丁公司"
+    with django_assert_num_queries(1):
+        (found,) = compiled.compiled_objects("with-owner", _with_owner, first.pk)
+        # The owner and level came with the customer, as select_related gives them.
+        assert found.owner.username == "manager1" and found.level == first.level
+    assert found == first and found._state.db == "default" and not found._state.adding
+    assert compiled.compiled_objects("with-owner", _with_owner, 2**40) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_on_postgresql_a_shape_runs_as_a_prepared_statement_planned_once(two, settings):
+    first, second = two
+    compiled_rows("contacts", _contacts, first.pk)
+    with CaptureQueriesContext(connection) as ran:
+        assert compiled_rows("contacts", _contacts, second.pk).rows == [(0, "乙公司", "x")]
+    assert [query["sql"] for query in ran] == [f"EXECUTE {_statement_name(ran)}({second.pk})"]
+    settings.PREPARED_QUERIES = False
+    compiled.forget_shapes()
+    with CaptureQueriesContext(connection) as ran:
+        compiled_rows("contacts", _contacts, first.pk)
+    assert not any(query["sql"].startswith(("PREPARE", "EXECUTE")) for query in ran)
+
+
+def _statement_name(ran):
+    return re.match(r"EXECUTE (guanxi_\w+)\(", ran[0]["sql"]).group(1)
