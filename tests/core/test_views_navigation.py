@@ -97,6 +97,23 @@ def test_menu_labels_are_in_the_users_language(org):
     assert '<html lang="zh-hans">' in html
 
 
+def test_the_menus_kept_for_reuse_follow_the_language_the_page_and_the_rights(org):
+    # The menus are drawn once per combination and kept: each page still gets its own.
+    client = _client(org["admin"], "zh-hans")
+    first = client.get(reverse("sales:quote_list")).content.decode()
+    again = client.get(reverse("customers:list")).content.decode()
+    assert 'data-nav="quotes" aria-current="page"' in first
+    assert 'data-nav="quotes" aria-current="page"' not in again
+    assert 'data-nav="customers" aria-current="page"' in again
+    org["admin"].language = "en"
+    org["admin"].save(update_fields=["language"])
+    english = client.get(reverse("customers:list")).content.decode()
+    with translation.override("en"):
+        assert f">{pgettext('menu', 'Sales')}<svg" in english
+    assistant = _client(org["assistant"], "zh-hans").get(reverse("customers:list"))
+    assert _menus(assistant.content.decode()) != _menus(again)
+
+
 def test_a_long_menu_is_titled_in_parts(org):
     """The analytics menu: statistics first, then customer intelligence, each under its title."""
     _links, menus = menus_for(org["exec"])

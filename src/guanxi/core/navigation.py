@@ -7,6 +7,9 @@ the sections of the settings hub, are defined here once. ``order`` places an ent
 of every other app (the menus, the settings hub and the home page's shortcuts list them by it).
 """
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,10 +143,34 @@ class NavMenu:
 _ITEMS: dict[str, NavItem] = {}
 
 
+# The header's menus as drawn, by what they depend on (see ``drawn_menus``).
+MAX_DRAWN = 512
+_DRAWN: "OrderedDict[Hashable, str]" = OrderedDict()
+_DRAWN_LOCK = threading.Lock()
+
+
 def register(*items: NavItem) -> None:
     """Add (or replace, by key) menu entries; called from the apps' ``ready()``."""
     for item in items:
         _ITEMS[item.key] = item
+    with _DRAWN_LOCK:
+        _DRAWN.clear()
+
+
+def drawn_menus(key: Hashable, draw: Callable[[], str]) -> str:
+    """The menus' HTML for ``key`` (the entries, language and current page they show): drawn
+    by ``draw`` the first time, then kept, the most recent :data:`MAX_DRAWN` of them."""
+    with _DRAWN_LOCK:
+        html = _DRAWN.get(key)
+        if html is not None:
+            _DRAWN.move_to_end(key)
+            return html
+    html = draw()
+    with _DRAWN_LOCK:
+        _DRAWN[key] = html
+        if len(_DRAWN) > MAX_DRAWN:
+            _DRAWN.popitem(last=False)
+    return html
 
 
 def registered_keys() -> frozenset[str]:

@@ -65,9 +65,7 @@ def customer_360_context(request, customer, *, comment_form=None) -> dict:
         "active_nav": ACTIVE_NAV,
         "next_steps": customer_next_steps(actor=actor, customer=customer),
         "related_tabs": related_tabs(actor=actor),
-        "contacts": list(
-            selectors_pool.contact_readable(actor=signed_in(request), customer=customer)
-        ),
+        "contacts": selectors_pool.customer_contacts(actor=actor, customer=customer),
         "key_figures": customer_key_figures(actor=signed_in(request), customer=customer),
         "comment_form": comment_form or CommentForm(),
     }
