@@ -3,6 +3,7 @@ record; what cannot be cached is not; a shape is compiled again after its lifeti
 
 import datetime
 import re
+import uuid
 
 import pytest
 from django.db import connection
@@ -124,14 +125,23 @@ def test_model_instances_come_with_their_related_objects(org, django_assert_num_
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
 def test_on_postgresql_a_shape_runs_as_a_prepared_statement_planned_once(two, settings):
     first, second = two
-    compiled_rows("contacts", _contacts, first.pk)
+    label = uuid.uuid4().hex  # a statement this database session has not prepared yet
+
+    def labelled(pk):
+        query = Customer.all_objects.filter(pk=pk).annotate(label=Value(label))
+        return query.values("name", "label"), None
+
     with CaptureQueriesContext(connection) as ran:
-        assert compiled_rows("contacts", _contacts, second.pk).rows == [(0, "乙公司", "x")]
+        assert compiled_rows("labelled", labelled, first.pk).rows == [("甲公司", label)]
+    # Prepared and run in one round trip.
+    assert len(ran) == 1 and "PREPARE" in ran[0]["sql"] and "EXECUTE" in ran[0]["sql"]
+    with CaptureQueriesContext(connection) as ran:
+        assert compiled_rows("labelled", labelled, second.pk).rows == [("乙公司", label)]
     assert [query["sql"] for query in ran] == [f"EXECUTE {_statement_name(ran)}({second.pk})"]
     settings.PREPARED_QUERIES = False
     compiled.forget_shapes()
     with CaptureQueriesContext(connection) as ran:
-        compiled_rows("contacts", _contacts, first.pk)
+        compiled_rows("labelled", labelled, first.pk)
     assert not any(query["sql"].startswith(("PREPARE", "EXECUTE")) for query in ran)
 
 

@@ -36,7 +36,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 
 from guanxi.core.rules import sees_everything
@@ -74,8 +74,7 @@ class _Compiled:
         connection = connections[using]
         with self.lock, connection.cursor() as cursor:
             if self.statement is not None:
-                name = _prepared(connection, cursor, *self.statement)
-                cursor.execute(f"EXECUTE {name}(%s)", [record_id])
+                _execute_prepared(connection, cursor, *self.statement, record_id)
             else:
                 params = list(self.params)
                 for position in self.positions:
@@ -157,28 +156,39 @@ def _statement(
         kept.append(params[position])
         return "%s"
 
-    body = connection.ops.compose_sql(_PLACEHOLDER.sub(swap, sql), kept)
+    # PostgreSQL's operations write parameters in as literals, the way psycopg quotes them.
+    body = connection.ops.compose_sql(  # type: ignore[attr-defined]
+        _PLACEHOLDER.sub(swap, sql), kept
+    )
     name = "guanxi_" + hashlib.sha256(body.encode()).hexdigest()[:24]
     return name, f"PREPARE {name}(bigint) AS {body}"
 
 
-def _prepared(connection: BaseDatabaseWrapper, cursor: Any, name: str, prepare: str) -> str:
-    """``name``, prepared on the connection's current session if it was not yet."""
+def _execute_prepared(
+    connection: BaseDatabaseWrapper, cursor: Any, name: str, prepare: str, record_id: int
+) -> None:
+    """``EXECUTE name(record_id)``; on a session that lacks the statement, prepared first in
+    the same round trip (one query either way, as the page's query count expects)."""
     raw = connection.connection
-    kept = getattr(connection, "_guanxi_prepared", None)
+    kept: tuple[Any, set[str]] | None = getattr(connection, "_guanxi_prepared", None)
+    setup = []
     if kept is None or kept[0] is not raw or len(kept[1]) >= MAX_PREPARED:
         if kept is not None and kept[0] is raw:
-            cursor.execute("DEALLOCATE ALL")
+            setup.append("DEALLOCATE ALL")
         else:
             # Only these statements are prepared on the connection (Django binds its other
             # queries on the client), and each plan is for any record: plan once, not per id.
-            cursor.execute("SET plan_cache_mode = force_generic_plan")
+            setup.append("SET plan_cache_mode = force_generic_plan")
         kept = (raw, set())
         connection._guanxi_prepared = kept  # type: ignore[attr-defined]
-    if name not in kept[1]:
-        cursor.execute(prepare)
-        kept[1].add(name)
-    return name
+    if name in kept[1]:
+        cursor.execute(f"EXECUTE {name}(%s)", [record_id])
+        return
+    # Without parameters the statements go as one simple query; the rows are the last set's.
+    cursor.execute("; ".join([*setup, prepare, f"EXECUTE {name}({int(record_id)})"]))
+    while cursor.description is None and cursor.nextset():
+        pass
+    kept[1].add(name)
 
 
 def _entry(shape: Hashable, build: Builder, record_id: int, using: str) -> _Compiled | None:

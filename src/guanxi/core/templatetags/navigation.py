@@ -25,7 +25,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def main_navigation(context: template.Context) -> SafeString:
-    links, menus = context.get("nav_links", []), context.get("nav_menus", [])
+    links = context.get("nav_links") or []
+    menus = context.get("nav_menus") or []
     active = context.get("active_nav", "")
     key = (
         tuple(item.key for item in links),
