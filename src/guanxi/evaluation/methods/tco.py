@@ -177,6 +177,11 @@ def check_users(users: object) -> int:
     return users
 
 
+def cost_per_user_year(total: Decimal, users: int) -> Decimal:
+    """``total`` ÷ (``users`` × the plan's years), to the cent."""
+    return (total / (users * YEARS)).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
 def _share(part: Decimal, whole: Decimal) -> Decimal | None:
     return part / whole if whole else None
 
@@ -233,7 +238,7 @@ def tco(
         ongoing_share=ongoing_share,
         initial_position=position(initial_share, INITIAL_BENCHMARK),
         ongoing_position=position(ongoing_share, ONGOING_BENCHMARK),
-        cost_per_user_year=(total / (users * YEARS)).quantize(_CENT, rounding=ROUND_HALF_UP),
+        cost_per_user_year=cost_per_user_year(total, users),
         maintenance_rates=maintenance_rates,
         maintenance_positions=[position(rate, MAINTENANCE_BENCHMARK) for rate in maintenance_rates],
         late_budget=late_budget,
