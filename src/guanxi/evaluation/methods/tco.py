@@ -222,7 +222,8 @@ def tco(
     late_budget = sum(year_totals[LATE_FROM_YEAR - 1 :], _ZERO)
     if run + advantage > late_budget:
         # Cannot spend more of the years 3–5 budget than there is.
-        raise TCOError("split", "competitive_advantage" if advantage else "keep_running")
+        # Named: the amount that alone exceeds the budget, else the second of the two.
+        raise TCOError("split", "keep_running" if run > late_budget else "competitive_advantage")
     initial_share, ongoing_share = _share(initial_total, total), _share(ongoing_total, total)
     run_share, advantage_share = _share(run, late_budget), _share(advantage, late_budget)
     return TCOResult(
