@@ -132,6 +132,10 @@ def test_the_tco_export_is_a_formatted_workbook(login, org, english):
     assert total[7].number_format == "¥#,##0.00;-¥#,##0.00"
     assert rows["Cost per user per year"][7].value == 2688
     assert rows["Initial share"][7].value == "55.4%"
+    from guanxi.core.models import AccessLogEntry
+
+    logged = AccessLogEntry.objects.get(kind=AccessLogEntry.Kind.EXPORTED)
+    assert logged.user == org["exec"] and logged.details["model"] == "evaluation.tcoplan"
 
 
 def _assessment(actor, plan, **extra):

@@ -4,10 +4,12 @@ content)."""
 
 from decimal import Decimal
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 
 from guanxi.core import export, formatting
+from guanxi.core.models import AccessLogEntry
+from guanxi.core.services import access_log
 from guanxi.evaluation.methods import tco as tco_method
 from guanxi.evaluation.models import ROIAssessment, TCOPlan
 from guanxi.evaluation.models.tco import CostCategory
@@ -23,6 +25,17 @@ def _year_headers() -> list[str]:
     return [_("Year %(year)d") % {"year": year} for year in YEARS]
 
 
+def log_export(request: HttpRequest, *, target: TCOPlan | ROIAssessment) -> None:
+    """Who took the figures out, in the access log (as the reports' downloads are)."""
+    access_log.access_log_record(
+        actor=request.user,
+        kind=AccessLogEntry.Kind.EXPORTED,
+        target=target,
+        details={"model": target._meta.label_lower, "format": export.XLSX},
+        request=request,
+    )
+
+
 def tco_table(plan: TCOPlan, figures: tco_method.TCOResult) -> list[list[object]]:
     """Rows: each category's initial and ongoing amounts by year, the totals, the key figures
     (a share in the Total column as a percentage text, since the column holds money)."""
@@ -33,9 +46,9 @@ def tco_table(plan: TCOPlan, figures: tco_method.TCOResult) -> list[list[object]
         line[item.year - 1] += item.amount
     for category in tco_method.CATEGORIES:
         for kind, label in ((tco_method.INITIAL, _("Initial")), (tco_method.ONGOING, _("Ongoing"))):
-            line = amounts.get((category, kind))
-            if line:
-                rows.append([CostCategory(category).label, label, *line, sum(line)])
+            found = amounts.get((category, kind))
+            if found:
+                rows.append([CostCategory(category).label, label, *found, sum(found)])
     rows.append([_("Initial total"), "", *figures.initial_by_year, figures.initial_total])
     rows.append([_("Ongoing total"), "", *figures.ongoing_by_year, figures.ongoing_total])
     rows.append([_("Total cost of ownership"), "", *figures.year_totals, figures.total])

@@ -36,7 +36,7 @@ def share_field(**kwargs: Any) -> serializers.DecimalField:
 
 def position_field(**kwargs: Any) -> serializers.ChoiceField:
     return serializers.ChoiceField(
-        choices=[method.BELOW, method.WITHIN, method.ABOVE],
+        choices=list(method.POSITIONS),
         read_only=True,
         allow_null=True,
         **kwargs,
@@ -124,7 +124,7 @@ def figures_data(figures: method.TCOResult) -> dict[str, Any]:
 
 
 class TCOPlanSerializer(VersionedModelSerializer):
-    costs = TCOCostSerializer(
+    costs = TCOCostSerializer(  # type: ignore[call-arg]  # DRF takes max_length with many
         many=True,
         required=False,
         max_length=MAX_COSTS,

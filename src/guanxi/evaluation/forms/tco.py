@@ -11,7 +11,7 @@ from guanxi.evaluation.methods import tco as method
 from guanxi.evaluation.models import TCOPlan
 from guanxi.evaluation.models.tco import CostCategory, CostKind
 
-_AMOUNT = {"max_digits": 14, "decimal_places": 2, "min_value": 0, "required": False}
+_AMOUNT: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": 0, "required": False}
 YEARS = range(1, method.YEARS + 1)
 
 

@@ -58,6 +58,7 @@ ADVANTAGE_BENCHMARK = (Decimal("0.25"), Decimal("0.40"))
 BELOW = "below"
 WITHIN = "within"
 ABOVE = "above"
+POSITIONS = (BELOW, WITHIN, ABOVE)
 
 _CENT = Decimal("0.01")
 _ZERO = Decimal("0.00")

@@ -123,7 +123,7 @@ def tco_plan_update(
     if expected != locked.version:
         raise ConflictError(current_version=locked.version)
     values: dict[str, Any] = {name: getattr(locked, name) for name in PLAN_FIELDS}
-    given = dict(fields)
+    given: dict[str, Any] = dict(fields)
     raw_costs = given.pop("costs", None)
     values.update(given)
     if raw_costs is None:

@@ -4,7 +4,8 @@ xlsx. Reads go through ``selectors.roi``, writes through ``services.roi``."""
 from typing import Any, cast
 
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from guanxi.core.views.generic import (
     ObjectFormView,
     ObjectListView,
     ObjectView,
+    ScopedPageView,
     object_or_404,
 )
 from guanxi.evaluation import export, rules
@@ -63,11 +65,20 @@ class ROIAssessmentView(_AssessmentView):
         return {"page": roi_page(report), "can_edit": rules.edits_roi(request.user)}
 
 
-class ROIAssessmentExportView(_AssessmentView):
-    def get(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
-        assessment = cast(ROIAssessment, self.get_checked_object(request, pk))
+class ROIAssessmentExportView(ScopedPageView):
+    """The assessment's tables as xlsx; the download is written to the access log."""
+
+    permission = rules.VIEW_ROI_ASSESSMENT
+
+    def get(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponseBase:
+        assessment = cast(
+            ROIAssessment,
+            object_or_404(selectors.roi_assessment_get, actor=_actor(request), pk=pk),
+        )
         report = selectors.roi_report(actor=_actor(request), assessment=assessment)
-        return export.roi_response(assessment, report)
+        response = export.roi_response(assessment, report)
+        export.log_export(request, target=assessment)
+        return response
 
 
 class _AssessmentFormView(_AssessmentView, ObjectFormView):

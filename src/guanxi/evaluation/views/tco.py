@@ -7,7 +7,8 @@ Reads go through ``selectors.tco`` (no right → 403, an unknown plan → 404), 
 from typing import Any, cast
 
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from guanxi.core.views.generic import (
     ObjectFormView,
     ObjectListView,
     ObjectView,
+    ScopedPageView,
     object_or_404,
 )
 from guanxi.evaluation import export, rules
@@ -70,10 +72,16 @@ class TCOPlanView(_PlanView):
         return {"page": tco_page(plan), "can_edit": rules.edits_tco(request.user)}
 
 
-class TCOPlanExportView(_PlanView):
-    def get(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponse:
-        plan = cast(TCOPlan, self.get_checked_object(request, pk))
-        return export.tco_response(plan, selectors.tco_figures(plan))
+class TCOPlanExportView(ScopedPageView):
+    """The plan's tables as xlsx; the download is written to the access log."""
+
+    permission = rules.VIEW_TCO_PLAN
+
+    def get(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponseBase:
+        plan = cast(TCOPlan, object_or_404(selectors.tco_plan_get, actor=_actor(request), pk=pk))
+        response = export.tco_response(plan, selectors.tco_figures(plan))
+        export.log_export(request, target=plan)
+        return response
 
 
 class _PlanFormView(_PlanView, ObjectFormView):
