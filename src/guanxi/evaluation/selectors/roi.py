@@ -23,10 +23,16 @@ from guanxi.evaluation.selectors.tco import tco_figures
 
 
 def roi_assessment_list(*, actor: User) -> QuerySet[ROIAssessment]:
-    """The live assessments with their plan (none without the rights), by name."""
+    """The live assessments of live plans, with their plan (none without the rights), by
+    name."""
     if not rules.reads_roi(actor):
         return ROIAssessment.objects.none()
-    return ROIAssessment.objects.select_related("plan").order_by("name", "id")
+    # An assessment restored from the bin while its plan is still there stays out of sight.
+    return (
+        ROIAssessment.objects.filter(plan__deleted_at__isnull=True)
+        .select_related("plan")
+        .order_by("name", "id")
+    )
 
 
 def roi_assessment_get(*, actor: User, pk: int | str) -> ROIAssessment:
