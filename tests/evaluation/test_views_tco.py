@@ -54,6 +54,8 @@ def test_administrators_and_executives_create_a_plan_from_the_grid(login, org, e
     assert "55.4%" in page and "44.6%" in page  # the split
     assert "within the usual range" in page
     assert "17.9%" in page and "22.4%" in page  # keep running, competitive advantage
+    trail = page[page.index('data-testid="breadcrumbs"') :].split("</nav>", 1)[0]
+    assert f'<a href="{TCO}">Total cost of ownership</a>' in trail
 
 
 def test_editing_replaces_the_amounts(login, org, english):

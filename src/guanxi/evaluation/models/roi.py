@@ -8,6 +8,7 @@ records (``evaluation.selectors.roi``).
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import BaseModel
@@ -108,3 +109,6 @@ class ROIAssessment(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:roi_detail", args=[self.pk])
