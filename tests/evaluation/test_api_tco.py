@@ -177,6 +177,25 @@ def test_bad_roi_input_is_refused_naming_the_field(api, org, english, changes, f
     assert not ROIAssessment.all_objects.exists()
 
 
+def test_the_xlsx_downloads(api, org, english):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    plan = make_plan(org["admin"])
+    assessment = api("exec").post(ROI, roi_body(plan.pk), format="json").json()
+    client = api("exec")
+    for url in (f"{TCO}{plan.pk}/xlsx/", f"{ROI}{assessment['id']}/xlsx/"):
+        response = client.get(
+            url, HTTP_ACCEPT="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        assert response.status_code == 200, response.content
+        sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+        assert all(cell.font.bold for cell in sheet[1]) and sheet.freeze_panes == "A2"
+    assert api("manager1").get(f"{TCO}{plan.pk}/xlsx/").status_code == 403
+    assert client.get(f"{TCO}{plan.pk + 99}/xlsx/").status_code == 404
+
+
 def test_the_endpoints_are_in_the_schema(openapi_schema):
     paths = openapi_schema["paths"]
     assert {"get", "post"} <= set(paths["/api/evaluation/tco/"])
@@ -184,4 +203,6 @@ def test_the_endpoints_are_in_the_schema(openapi_schema):
     schemas = openapi_schema["components"]["schemas"]
     assert "figures" in schemas["TCOPlan"]["properties"]
     assert "result" in schemas["ROIAssessmentDetail"]["properties"]
+    xlsx = paths["/api/evaluation/tco/{id}/xlsx/"]["get"]["responses"]["200"]["content"]
+    assert "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" in xlsx
     assert D("0") == D(0)

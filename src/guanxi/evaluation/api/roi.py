@@ -12,11 +12,13 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.decorators import action
 from rest_framework.routers import SimpleRouter
 
 from guanxi.core.api.serializers import VersionedModelSerializer
 from guanxi.core.api.viewsets import ScopedViewSet
-from guanxi.evaluation.api.tco import money_field, share_field
+from guanxi.evaluation import export
+from guanxi.evaluation.api.tco import FileDownloads, money_field, share_field, xlsx_schema
 from guanxi.evaluation.methods import roi as method
 from guanxi.evaluation.methods.tco import MAX_AMOUNT
 from guanxi.evaluation.models import ROIAssessment, TCOPlan
@@ -138,7 +140,7 @@ class ROIAssessmentDetailSerializer(ROIAssessmentSerializer):
         return dict(ROIResultSerializer(data).data)
 
 
-class ROIAssessmentViewSet(ScopedViewSet):
+class ROIAssessmentViewSet(FileDownloads, ScopedViewSet):
     """ROI assessments; one read gives its result. Administrators and executives write them;
     DELETE moves one to the recycle bin."""
 
@@ -173,6 +175,16 @@ class ROIAssessmentViewSet(ScopedViewSet):
         services.roi_assessment_delete(
             actor=self.request.user, assessment=instance, expected_version=expected_version
         )
+
+    @xlsx_schema("assessment")
+    @action(detail=True, methods=["get"], url_path="xlsx")
+    def xlsx(self, request, pk=None):
+        """The assessment's tables as on its page, as xlsx (written to the access log)."""
+        assessment = self.get_object()
+        report = selectors.roi_report(actor=request.user, assessment=assessment)
+        response = export.roi_response(assessment, report)
+        export.log_export(request, target=assessment)
+        return response
 
 
 router = SimpleRouter()

@@ -10,12 +10,18 @@ executives write; a reader needs ``evaluation.view_tcoplan``. The rules live in
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import SimpleRouter
 
-from guanxi.core.api.serializers import VersionedModelSerializer
+from guanxi.core import export as core_export
+from guanxi.core.api.schema import ERROR_DESCRIPTIONS
+from guanxi.core.api.serializers import ErrorSerializer, VersionedModelSerializer
 from guanxi.core.api.viewsets import ScopedViewSet
+from guanxi.evaluation import export
 from guanxi.evaluation.methods import tco as method
 from guanxi.evaluation.models import TCOPlan
 from guanxi.evaluation.selectors import tco as selectors
@@ -41,6 +47,31 @@ def position_field(**kwargs: Any) -> serializers.ChoiceField:
         allow_null=True,
         **kwargs,
     )
+
+
+def xlsx_schema(what: str) -> Any:
+    """The schema of a ``…/{id}/xlsx/`` download."""
+    return extend_schema(
+        request=None,
+        responses={
+            (200, core_export.XLSX_CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description=f"The {what}'s tables as an xlsx workbook."
+            ),
+            403: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS["403"]),
+            404: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS["404"]),
+        },
+    )
+
+
+class FileDownloads:
+    """A viewset mixin: the ``xlsx`` action answers a file, whatever the Accept header says
+    (content negotiation picks JSON, which its errors use)."""
+
+    def perform_content_negotiation(self, request: Any, force: bool = False) -> Any:
+        if getattr(self, "action", None) == "xlsx":
+            renderer = JSONRenderer()
+            return renderer, renderer.media_type
+        return super().perform_content_negotiation(request, force)  # type: ignore[misc]
 
 
 class TCOCostSerializer(serializers.Serializer):
@@ -160,7 +191,7 @@ class TCOPlanSerializer(VersionedModelSerializer):
         return dict(TCOFiguresSerializer(data).data)
 
 
-class TCOPlanViewSet(ScopedViewSet):
+class TCOPlanViewSet(FileDownloads, ScopedViewSet):
     """TCO plans with their amounts and figures. Administrators and executives write them;
     DELETE moves one to the recycle bin (refused while an ROI assessment uses it)."""
 
@@ -188,6 +219,15 @@ class TCOPlanViewSet(ScopedViewSet):
         services.tco_plan_delete(
             actor=self.request.user, plan=instance, expected_version=expected_version
         )
+
+    @xlsx_schema("plan")
+    @action(detail=True, methods=["get"], url_path="xlsx")
+    def xlsx(self, request, pk=None):
+        """The plan's tables as on its page, as xlsx (written to the access log)."""
+        plan = self.get_object()
+        response = export.tco_response(plan, selectors.tco_figures(plan))
+        export.log_export(request, target=plan)
+        return response
 
 
 router = SimpleRouter()
