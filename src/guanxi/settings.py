@@ -399,6 +399,18 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ModelRunKindEnum"] = (
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ModelRunStatusEnum"] = (
     "guanxi.analytics.models.ModelRun.Status"
 )
+# Documents keep the plain name their category enum had before the TCO categories came.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["CategoryEnum"] = (
+    "guanxi.customers.models.Document.Category"
+)
+# A TCO plan's cost categories and where a figure falls against its usual range (several
+# fields of the TCO answer).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["TCOCostCategoryEnum"] = (
+    "guanxi.evaluation.methods.tco.CATEGORIES"
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["BenchmarkPositionEnum"] = (
+    "guanxi.evaluation.methods.tco.POSITIONS"
+)
 
 # --- churn handling 客户流失管理 --------------------------------------------------------------
 # A customer whose last order (or, without orders, creation) is older than this many months

@@ -28,6 +28,7 @@ urlpatterns = [
     path("sales/", include("guanxi.sales.urls")),
     path("service/", include("guanxi.service.urls")),
     path("reports/", include("guanxi.analytics.urls")),
+    path("evaluation/", include("guanxi.evaluation.urls")),
     path("api/", include(api_urlpatterns)),
     path("django-admin/", admin.site.urls),
 ]

@@ -3,8 +3,11 @@ they name (``matrix[1][0]``, ``weights``…): one place for the pages and the AP
 
 from django.utils.translation import gettext as _
 
+from guanxi.evaluation.methods import tco as tco_method
 from guanxi.evaluation.methods.ahp import MAX_ITEMS, JudgementError
 from guanxi.evaluation.methods.fuzzy import FuzzyError
+from guanxi.evaluation.methods.roi import ROIError
+from guanxi.evaluation.methods.tco import TCOError
 
 
 def judgement_error(error: JudgementError, name: str = "matrix") -> tuple[str, str]:
@@ -49,3 +52,35 @@ def fuzzy_error(error: FuzzyError) -> tuple[str, str]:
     if error.column is not None:
         name += f"[{error.column}]"
     return name, messages[error.kind]
+
+
+def tco_error(error: TCOError) -> tuple[str, str]:
+    """(the input it names, the message) of a TCO plan error."""
+    messages = {
+        "not_number": _("Enter a number."),
+        "negative": _("An amount cannot be negative."),
+        "too_large": _("This amount is too large."),
+        "year": _("The year must be 1 to %(years)d.") % {"years": tco_method.YEARS},
+        "category": _("Choose one of the eight cost categories."),
+        "kind": _("Choose initial or ongoing."),
+        "duplicate": _("This category, year and kind are given twice."),
+        "users": _("Enter how many people use the CRM (at least 1)."),
+        "split": _(
+            "Keeping it running and competitive advantage together cannot exceed the budget "
+            "of years 3 to 5."
+        ),
+    }
+    return error.name, messages[error.kind]
+
+
+def roi_error(error: ROIError) -> tuple[str, str]:
+    """(the input it names, the message) of an ROI assessment error."""
+    messages = {
+        "not_number": _("Enter a number."),
+        "negative": _("This value cannot be negative."),
+        "too_large": _("This value is too large."),
+        "discount_rate": _("The discount rate must lie between 0 and 100 %."),
+        "years": _("The plan must have one cost per year."),
+        "days": _("The period must end on or after the day it starts."),
+    }
+    return error.name, messages[error.kind]

@@ -1,5 +1,7 @@
 """API paths of the evaluation app."""
 
 from guanxi.evaluation.api.calculators import urlpatterns as calculator_urlpatterns
+from guanxi.evaluation.api.roi import urlpatterns as roi_urlpatterns
+from guanxi.evaluation.api.tco import urlpatterns as tco_urlpatterns
 
-urlpatterns = [*calculator_urlpatterns]
+urlpatterns = [*calculator_urlpatterns, *tco_urlpatterns, *roi_urlpatterns]
