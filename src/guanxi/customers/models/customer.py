@@ -243,11 +243,14 @@ class Customer(BaseModel):
                 name="customer_live_updated",
             ),
             # Whether a user owns any live customer (the sales reps): an index probe, where the
-            # index above would be read whole for someone who owns none.
+            # index above would be read whole for someone who owns none. With the id inside,
+            # the ids of a manager's customers (their reports' stored scores) are read from
+            # the index alone, not from 18,000 scattered rows of this wide table.
             models.Index(
                 fields=["owner"],
+                include=["id"],
                 condition=models.Q(deleted_at__isnull=True),
-                name="customer_live_owner",
+                name="customer_live_owner_ids",
             ),
             # Declared here rather than with db_index/unique on the fields: PostgreSQL would
             # get a second, LIKE-prefix index per text column, which no query uses and every
