@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from guanxi.analytics.models import ModelRun
-from guanxi.analytics.selectors.clv import bin_edges
+from guanxi.analytics.selectors.clv import bin_edges, clv_summary, summary_ceiling
 from guanxi.analytics.services.clv import clv_params
 from guanxi.analytics.services.runs import run_request
 from tests.analytics.fixtures.clv import UNTIL
@@ -101,3 +101,32 @@ def test_fit_now_runs_the_company_fit_in_the_background(
     run_ = ModelRun.objects.get()
     assert run_.company_wide and run_.status == "running"
     assert login("manager1").post("/reports/clv/fit/").status_code == 403
+
+
+def test_a_managers_figures_add_up_from_their_own_score_rows(
+    org, fitted, clv_history, django_assert_num_queries
+):
+    from guanxi.analytics.models import CustomerScore
+
+    mine = CustomerScore.objects.filter(
+        customer__owner=org["manager1"], clv_12m__isnull=False
+    ).select_related("customer")
+    values = sorted(score.clv_12m for score in mine)
+    with django_assert_num_queries(1):
+        # The company's run bounds the bins, so one grouped query gives every figure.
+        summary = clv_summary(mine, ceiling=summary_ceiling(fitted.result["company_summary"]))
+    assert summary == clv_summary(mine)  # the same as finding the largest value first
+    assert summary["customers"] == len(values) == 20
+    assert Decimal(summary["clv_sum"]) == sum(values)
+    assert Decimal(summary["clv_avg"]) == (sum(values) / 20).quantize(Decimal("0.01"))
+    bins = summary["distribution"]
+    assert Decimal(bins[-2]["high"]) <= values[-1] < Decimal(bins[-1]["high"])
+    for row in bins:
+        low, high = Decimal(row["low"]), Decimal(row["high"])
+        assert row["customers"] == sum(1 for value in values if low <= value < high)
+    by_level = {row["key"]: row for row in summary["by_level"]}
+    for level in {score.customer.level_id for score in mine}:
+        sums = [score.clv_12m for score in mine if score.customer.level_id == level]
+        assert by_level[level]["customers"] == len(sums)
+        assert Decimal(by_level[level]["clv_sum"]) == sum(sums)
+    assert [row["key"] for row in summary["by_owner"]] == [org["manager1"].pk]

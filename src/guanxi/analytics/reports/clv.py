@@ -37,7 +37,7 @@ from guanxi.analytics.framework import (
 )
 from guanxi.analytics.models import CustomerScore, ModelRun
 from guanxi.analytics.rules import reads_company_figures
-from guanxi.analytics.selectors.clv import clv_summary
+from guanxi.analytics.selectors.clv import clv_summary, summary_ceiling
 from guanxi.analytics.selectors.runs import company_run_latest
 from guanxi.analytics.selectors.scores import FILTERS, scores_in_scope
 from guanxi.core.formatting import format_money
@@ -170,10 +170,12 @@ def _summary(actor: User, params: ReportParams, run: ModelRun | None) -> dict[st
     company = reads_company_figures(actor) and not any(
         params.get(name) is not None for name in FILTERS
     )
-    if company and run is not None and "company_summary" in run.result:
-        stored: dict[str, Any] = run.result["company_summary"]
+    stored: dict[str, Any] | None = run.result.get("company_summary") if run else None
+    if company and stored is not None:
         return stored
-    return clv_summary(_scores(actor, params))
+    # The company's largest value bounds anyone's: no query to find the reader's first.
+    ceiling = summary_ceiling(stored) if stored is not None else None
+    return clv_summary(_scores(actor, params), ceiling=ceiling)
 
 
 def compute(actor: User, params: ReportParams) -> ReportData:
