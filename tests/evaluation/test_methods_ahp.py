@@ -39,6 +39,21 @@ def test_the_textbook_three_by_three_example():
     assert result.consistent
 
 
+def test_saatys_light_intensity_example():
+    """T. L. Saaty, "A scaling method for priorities in hierarchical structures", Journal of
+    Mathematical Psychology 15 (1977), 234–281, the illumination example: an observer
+    compares the brightness of four chairs at 9, 15, 21 and 28 yards from a light. Published:
+    eigenvector 0.61, 0.24, 0.10, 0.05, λmax = 4.39, CI = 0.13; the inverse-square law gives
+    0.61, 0.22, 0.11, 0.06 — the judgements recover the physics within a few hundredths."""
+    result = ahp([[1, 5, 6, 7], [1 / 5, 1, 4, 6], [1 / 6, 1 / 4, 1, 4], [1 / 7, 1 / 6, 1 / 4, 1]])
+    assert result.weights == pytest.approx([0.61, 0.24, 0.10, 0.05], abs=0.01)
+    assert round(result.lambda_max, 2) == 4.39 and round(result.ci, 2) == 0.13
+    law = [1 / distance**2 for distance in (9, 15, 21, 28)]
+    assert result.weights == pytest.approx([value / sum(law) for value in law], abs=0.03)
+    # CR = 0.13 / 0.90 (RI for four items): above 0.10, so the judgements are flagged.
+    assert round(result.cr, 3) == 0.145 and not result.consistent
+
+
 def test_the_eigenvector_satisfies_its_equation():
     rows = [[1, 2, 4, 7], [1 / 2, 1, 3, 5], [1 / 4, 1 / 3, 1, 2], [1 / 7, 1 / 5, 1 / 2, 1]]
     result = ahp(rows)
