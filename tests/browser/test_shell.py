@@ -51,12 +51,15 @@ REPORTS = {
     "report-forecast",
 }
 
+# Evaluating the CRM (TCO, ROI): those who read the company's figures.
+EVALUATION = {"tco", "roi"}
+
 
 @pytest.mark.parametrize(
     ("username", "expected"),
     [
-        ("admin", EVERYONE | ADMIN_ONLY | REPORTS),
-        ("exec", EVERYONE | REPORTS),
+        ("admin", EVERYONE | ADMIN_ONLY | REPORTS | EVALUATION),
+        ("exec", EVERYONE | REPORTS | EVALUATION),
         ("supervisor", EVERYONE | REPORTS),
         ("manager1", EVERYONE | REPORTS),
         ("assistant", EVERYONE),

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, DateTimeField, F, Max, Value, When
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.accounts.models import User
 from guanxi.collaboration.services.notifications import notification_send
 from guanxi.core.exceptions import BusinessRuleError
+from guanxi.core.imports.bulk import values_update
 from guanxi.core.models import DictionaryEntry, DictionaryKind
 from guanxi.core.rules import require
 from guanxi.core.scoping import can_see
@@ -363,9 +364,12 @@ def customers_orders_recorded(
     moved: dict[int, datetime] = {}
     won: dict[int, datetime] = {}
     churned: set[int] = set()
+    # The locked rows' dates: the plain customers' new ones are decided here, then written.
+    dates: dict[int, tuple[datetime | None, datetime | None]] = {}
     for pk, last_order_at, last_won_at, status in current.values_list(
         "pk", "last_order_at", "last_won_at", "status"
     ):
+        dates[pk] = (last_order_at, last_won_at)
         when = ordered_at[pk]
         if last_order_at is None or when > last_order_at:
             moved[pk] = when
@@ -396,12 +400,12 @@ def customers_orders_recorded(
     if not plain:
         return
 
-    def forward(name: str, dates: dict[int, datetime]) -> Case:
-        whens = [When(pk=pk, then=Value(when)) for pk, when in dates.items() if pk in plain]
-        return Case(*whens, default=F(name), output_field=DateTimeField())
-
-    Customer.all_objects.filter(pk__in=plain).update(
-        last_order_at=forward("last_order_at", moved), last_won_at=forward("last_won_at", won)
+    # One UPDATE … FROM (VALUES …): a CASE of a branch per customer cost more Python time
+    # to build than the database took to run it.
+    values_update(
+        Customer,
+        ["last_order_at", "last_won_at"],
+        {pk: (moved.get(pk, dates[pk][0]), won.get(pk, dates[pk][1])) for pk in sorted(plain)},
     )
     # Written by the database (INSERT … SELECT): no customer is read into Python.
     record_history_copy(model=Customer, ids=sorted(plain), reason=ORDER_RECORDED, actor=actor)
