@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanxi.core.imports.readers import MAX_BULK_IMPORT_BYTES, MAX_BULK_IMPORT_ROWS
 from guanxi.core.imports.registry import (
     CHOICE,
     DATE,
@@ -93,6 +94,9 @@ class OrderImporter(Importer):
     # Each batch is a fixed number of statements (look-ups, COPY, history, customers' dates):
     # larger batches make fewer of them per row.
     batch_size = 2000
+    # A company's whole order history in one file (a million lines, about 75 MB of CSV).
+    max_rows = MAX_BULK_IMPORT_ROWS
+    max_bytes = MAX_BULK_IMPORT_BYTES
     aliases = {"order_ref": "external_no"}
     options = (
         Option(
