@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='customer',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['owner'], include=('id',), name='customer_live_owner_ids'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['owner', 'id'], name='customer_live_owner_ids'),
         ),
     ]

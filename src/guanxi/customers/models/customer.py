@@ -243,12 +243,12 @@ class Customer(BaseModel):
                 name="customer_live_updated",
             ),
             # Whether a user owns any live customer (the sales reps): an index probe, where the
-            # index above would be read whole for someone who owns none. With the id inside,
-            # the ids of a manager's customers (their reports' stored scores) are read from
-            # the index alone, not from 18,000 scattered rows of this wide table.
+            # index above would be read whole for someone who owns none. With the id in the
+            # key, a manager's customer ids (their reports' stored scores) come from the index
+            # alone, not from 18,000 scattered rows of this wide table, and "is this customer
+            # the manager's" is one index probe.
             models.Index(
-                fields=["owner"],
-                include=["id"],
+                fields=["owner", "id"],
                 condition=models.Q(deleted_at__isnull=True),
                 name="customer_live_owner_ids",
             ),
