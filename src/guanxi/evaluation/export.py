@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from guanxi.core import export, formatting
 from guanxi.core.models import AccessLogEntry
@@ -177,7 +178,7 @@ def comparison_response(comparison: Comparison) -> FileResponse:
             % {"start": baseline.period_start.isoformat(), "end": baseline.period_end.isoformat()},
             _("Now %(start)s – %(end)s")
             % {"start": comparison.now_start.isoformat(), "end": comparison.now_end.isoformat()},
-            _("Change"),
+            pgettext("kpi", "Change"),
             _("Change (%)"),
             _("Target"),
             _("Target value"),

@@ -11,7 +11,6 @@ baseline was taken appears with no baseline value.
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone, translation
@@ -164,18 +163,3 @@ def baseline_comparison(
             )
         )
     return Comparison(baseline=baseline, now_start=now_start, now_end=now_end, rows=rows)
-
-
-def kpi_choices() -> list[tuple[str, str]]:
-    """(key, label) of every KPI the dashboard defines, in its order."""
-    return [(kpi.key, str(kpi.label)) for kpi in kpis.KPIS]
-
-
-def comparison_data(comparison: Comparison) -> dict[str, Any]:
-    """The comparison as plain data (the API's and the export's)."""
-    return {
-        "baseline": comparison.baseline,
-        "now_start": comparison.now_start,
-        "now_end": comparison.now_end,
-        "rows": comparison.rows,
-    }
