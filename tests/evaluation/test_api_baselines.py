@@ -110,6 +110,8 @@ def test_comparison_period_errors_are_400(api, org, english):
     assert client.get(f"{URL}{baseline.pk}/comparison/?now_start=2026-11-01").status_code == 400
     bad = client.get(f"{URL}{baseline.pk}/comparison/?now_start=2026-11-30&now_end=2026-11-01")
     assert bad.status_code == 400 and "now_end" in bad.json()["error"]["fields"]
+    ancient = client.get(f"{URL}{baseline.pk}/comparison/?now_start=0001-01-01&now_end=2026-01-01")
+    assert ancient.status_code == 400 and "now_start" in ancient.json()["error"]["fields"]
 
 
 @pytest.mark.parametrize("username", ["supervisor", "manager1", "assistant"])

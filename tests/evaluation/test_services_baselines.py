@@ -164,6 +164,7 @@ def test_without_dates_the_previous_full_month_is_frozen(org, english):
         ("x", (D(2026, 3, 31), D(2026, 3, 1)), "period_end", "on or after"),
         ("x", (D(2026, 3, 1), None), "period_end", "last day"),
         ("x", (None, D(2026, 3, 1)), "period_start", "first day"),
+        ("x", (D(1, 1, 1), D(2026, 3, 1)), "period_start", "between 1900 and 2100"),
     ],
 )
 def test_bad_periods_are_refused_naming_the_field(org, english, name, period, field, words):

@@ -31,6 +31,7 @@ from guanxi.core.api.schema import ERROR_DESCRIPTIONS
 from guanxi.core.api.serializers import ErrorSerializer
 from guanxi.core.api.views import UserLanguageMixin
 from guanxi.core.api.viewsets import ScopedViewSet
+from guanxi.core.validators import validate_business_date
 from guanxi.evaluation import rules
 from guanxi.evaluation.models import Baseline
 from guanxi.evaluation.models.baselines import TargetDirection
@@ -144,8 +145,8 @@ class ComparisonSerializer(serializers.Serializer):
 
 
 class NowPeriodSerializer(serializers.Serializer):
-    now_start = serializers.DateField(required=False)
-    now_end = serializers.DateField(required=False)
+    now_start = serializers.DateField(required=False, validators=[validate_business_date])
+    now_end = serializers.DateField(required=False, validators=[validate_business_date])
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("now_start"), attrs.get("now_end")

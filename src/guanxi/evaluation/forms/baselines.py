@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.validators import validate_business_date
 from guanxi.evaluation.models import Baseline
 from guanxi.evaluation.models.baselines import TargetDirection
 from guanxi.evaluation.services.baselines import default_period
@@ -108,8 +109,12 @@ class TargetsForm(forms.Form):
 class NowPeriodForm(forms.Form):
     """The "now" period a comparison reads (empty: as long as the baseline's, ending today)."""
 
-    now_start = forms.DateField(label=_("Now from"), required=False, widget=_DATE)
-    now_end = forms.DateField(label=_("Now to"), required=False, widget=_DATE)
+    now_start = forms.DateField(
+        label=_("Now from"), required=False, widget=_DATE, validators=[validate_business_date]
+    )
+    now_end = forms.DateField(
+        label=_("Now to"), required=False, widget=_DATE, validators=[validate_business_date]
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

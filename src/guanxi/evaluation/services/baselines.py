@@ -24,6 +24,7 @@ from guanxi.analytics import kpis, periods
 from guanxi.core.exceptions import ConflictError
 from guanxi.core.rules import require
 from guanxi.core.services.records import record_create, record_soft_delete, record_update
+from guanxi.core.validators import validate_business_date
 from guanxi.evaluation import rules
 from guanxi.evaluation.models import Baseline, BaselineTarget, BaselineValue
 from guanxi.evaluation.models.baselines import TargetDirection
@@ -56,6 +57,11 @@ def _check_period(start: Any, end: Any) -> tuple[datetime.date, datetime.date]:
         raise ValidationError({"period_start": _("Enter the first day of the period.")})
     if not isinstance(end, datetime.date):
         raise ValidationError({"period_end": _("Enter the last day of the period.")})
+    for name, day in (("period_start", start), ("period_end", end)):
+        try:
+            validate_business_date(day)
+        except ValidationError as error:
+            raise ValidationError({name: error.messages}) from error
     if end < start:
         raise ValidationError(
             {"period_end": _("The period must end on or after the day it starts.")}
