@@ -411,6 +411,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["TCOCostCategoryEnum"] = (
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["BenchmarkPositionEnum"] = (
     "guanxi.evaluation.methods.tco.POSITIONS"
 )
+# A KPI baseline's target: at least or at most.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["TargetDirectionEnum"] = (
+    "guanxi.evaluation.models.baselines.TargetDirection"
+)
 
 # --- churn handling 客户流失管理 --------------------------------------------------------------
 # A customer whose last order (or, without orders, creation) is older than this many months

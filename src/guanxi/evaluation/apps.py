@@ -41,4 +41,30 @@ class EvaluationConfig(AppConfig):
                 heading=EVALUATION,
                 shortcut=False,
             ),
+            NavItem(
+                "baselines",
+                _("Before and after"),
+                "evaluation:baseline_list",
+                rules.READ_BASELINES,
+                hint=_(
+                    "KPI baselines frozen at go-live, compared with the KPIs now and the targets."
+                ),
+                order=662,
+                group=navigation.ANALYTICS,
+                heading=EVALUATION,
+                shortcut=False,
+            ),
+            NavItem(
+                "assessment",
+                _("Application assessment"),
+                "evaluation:assessment",
+                rules.READ_BASELINES,
+                hint=_(
+                    "A quarter's use of the CRM: who signs in, which records are made, the KPIs."
+                ),
+                order=663,
+                group=navigation.ANALYTICS,
+                heading=EVALUATION,
+                shortcut=False,
+            ),
         )

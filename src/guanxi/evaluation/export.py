@@ -1,19 +1,21 @@
-"""The xlsx downloads of a TCO plan and an ROI assessment: the tables of their pages, with the
-money and percentage formats of ``core.export`` (bold frozen header, columns as wide as their
-content)."""
+"""The xlsx downloads of a TCO plan, an ROI assessment and a baseline's comparison: the tables
+of their pages, with the money and percentage formats of ``core.export`` (bold frozen header,
+columns as wide as their content)."""
 
 from decimal import Decimal
 
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from guanxi.core import export, formatting
 from guanxi.core.models import AccessLogEntry
 from guanxi.core.services import access_log
 from guanxi.evaluation.methods import tco as tco_method
-from guanxi.evaluation.models import ROIAssessment, TCOPlan
+from guanxi.evaluation.models import Baseline, ROIAssessment, TCOPlan
 from guanxi.evaluation.models.tco import CostCategory
-from guanxi.evaluation.presenters import sensitivity_labels
+from guanxi.evaluation.presenters import sensitivity_labels, unit_label
+from guanxi.evaluation.selectors.baselines import Comparison
 from guanxi.evaluation.selectors.roi import ROIReport
 from guanxi.evaluation.selectors.tco import cost_items
 
@@ -25,7 +27,7 @@ def _year_headers() -> list[str]:
     return [_("Year %(year)d") % {"year": year} for year in YEARS]
 
 
-def log_export(request: HttpRequest, *, target: TCOPlan | ROIAssessment) -> None:
+def log_export(request: HttpRequest, *, target: TCOPlan | ROIAssessment | Baseline) -> None:
     """Who took the figures out, in the access log (as the reports' downloads are)."""
     access_log.access_log_record(
         actor=request.user,
@@ -142,4 +144,58 @@ def roi_response(assessment: ROIAssessment, report: ROIReport) -> FileResponse:
         filename=f"ROI-{assessment.name}.xlsx",
         sheet_title=_("ROI"),
         kinds=[formatting.TEXT, *_MONEY_COLUMNS],
+    )
+
+
+def comparison_table(comparison: Comparison) -> list[list[object]]:
+    """Rows: each KPI's baseline value, value now, change, change in %, target and verdict."""
+    rows: list[list[object]] = []
+    for row in comparison.rows:
+        target = row.target
+        rows.append(
+            [
+                row.label,
+                unit_label(row.unit),
+                row.baseline,
+                row.current,
+                row.change,
+                row.change_percent,
+                (target.get_direction_display() if target else ""),
+                (target.target if target else None),
+                ("" if row.met is None else _("met") if row.met else _("not met")),
+            ]
+        )
+    return rows
+
+
+def comparison_response(comparison: Comparison) -> FileResponse:
+    baseline = comparison.baseline
+    return export.xlsx_response(
+        headers=[
+            _("KPI"),
+            _("Unit"),
+            _("Baseline %(start)s – %(end)s")
+            % {"start": baseline.period_start.isoformat(), "end": baseline.period_end.isoformat()},
+            _("Now %(start)s – %(end)s")
+            % {"start": comparison.now_start.isoformat(), "end": comparison.now_end.isoformat()},
+            pgettext("kpi", "Change"),
+            _("Change (%)"),
+            _("Target"),
+            _("Target value"),
+            _("Target met"),
+        ],
+        rows=comparison_table(comparison),
+        filename=f"Baseline-{baseline.name}.xlsx",
+        sheet_title=_("Comparison"),
+        kinds=[
+            formatting.TEXT,
+            formatting.TEXT,
+            formatting.NUMBER,
+            formatting.NUMBER,
+            formatting.NUMBER,
+            formatting.NUMBER,
+            formatting.TEXT,
+            formatting.NUMBER,
+            formatting.TEXT,
+        ],
     )

@@ -212,3 +212,42 @@ def roi_page(report: ROIReport) -> dict[str, Any]:
         "steps": [{"value": step, "label": f"{step:+d}%" if step else "0"} for step in steps],
         "pays": r.roi is not None and r.roi >= 1,
     }
+
+
+def unit_label(unit: str) -> str:
+    """What a KPI's number is, in words (its unit as the dashboard names it)."""
+    labels = {
+        "percent": _("percent"),
+        "money": _("money (CNY)"),
+        "number": _("number"),
+        "hours": _("hours"),
+    }
+    return labels.get(unit, unit)
+
+
+def comparison_rows(comparison: Any) -> list[dict[str, Any]]:
+    """The comparison's rows as the page shows them: the values as the KPI dashboard formats
+    them (``kpi_value``), the target with its direction, the verdict."""
+    rows = []
+    for row in comparison.rows:
+        target = row.target
+        rows.append(
+            {
+                "key": row.key,
+                "label": row.label,
+                "definition": row.definition,
+                "unit": row.unit,
+                "unit_label": unit_label(row.unit),
+                "baseline": row.baseline,
+                "current": row.current,
+                "change": row.change,
+                "change_percent": formatting.format_percent(row.change_percent, signed=True),
+                "tone": row.tone,
+                "higher_is_better": row.higher_is_better,
+                "target": None if target is None else target.target,
+                "target_direction": "" if target is None else target.get_direction_display(),
+                "target_note": "" if target is None else target.note,
+                "met": row.met,
+            }
+        )
+    return rows

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from guanxi.evaluation.views import roi, tco
+from guanxi.evaluation.views import baselines, roi, tco
 
 app_name = "evaluation"
 urlpatterns = [
@@ -18,4 +18,11 @@ urlpatterns = [
     path("roi/<int:pk>/edit/", roi.roi_edit, name="roi_edit"),
     path("roi/<int:pk>/delete/", roi.roi_delete, name="roi_delete"),
     path("roi/<int:pk>/xlsx/", roi.roi_export, name="roi_export"),
+    path("baselines/", baselines.baseline_list, name="baseline_list"),
+    path("baselines/new/", baselines.baseline_create, name="baseline_create"),
+    path("baselines/<int:pk>/", baselines.baseline_detail, name="baseline_detail"),
+    path("baselines/<int:pk>/targets/", baselines.baseline_targets, name="baseline_targets"),
+    path("baselines/<int:pk>/delete/", baselines.baseline_delete, name="baseline_delete"),
+    path("baselines/<int:pk>/xlsx/", baselines.baseline_export, name="baseline_export"),
+    path("assessment/", baselines.assessment, name="assessment"),
 ]
