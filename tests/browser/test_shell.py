@@ -51,8 +51,8 @@ REPORTS = {
     "report-forecast",
 }
 
-# Evaluating the CRM (TCO, ROI): those who read the company's figures.
-EVALUATION = {"tco", "roi"}
+# Evaluating the CRM (TCO, ROI, before/after, assessment): those who read the company's figures.
+EVALUATION = {"tco", "roi", "baselines", "assessment"}
 
 
 @pytest.mark.parametrize(
