@@ -20,6 +20,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.accounts.models import User
@@ -27,7 +28,7 @@ from guanxi.analytics import periods
 from guanxi.analytics.caching import cached
 from guanxi.analytics.forms.reports import ReportFilterForm
 from guanxi.analytics.framework import ReportParams
-from guanxi.analytics.selectors.kpis import Facts, kpi_facts_series, kpi_rep_ids
+from guanxi.analytics.selectors.kpis import RESPONSE_DAYS, Facts, kpi_facts_series, kpi_rep_ids
 from guanxi.analytics.sessions import report_transaction
 
 PERCENT = "percent"
@@ -219,6 +220,51 @@ KPIS = [
         higher_is_better=True,
     ),
     KPI(
+        "repeat_purchase_rate",
+        _("Repeat purchase rate"),
+        _(
+            "Customers with at least two orders in the period ÷ customers with at least one "
+            "(cancelled orders excluded)."
+        ),
+        PERCENT,
+        lambda f: _ratio(f["repeat_buyers"], f["buyers"], 100),
+        _report("customer-contribution"),
+        theme=SALES,
+        higher_is_better=True,
+        records=_url("sales:order_list", dates=True),
+    ),
+    KPI(
+        "sales_cycle_days",
+        _("Sales cycle (days)"),
+        _(
+            "The median number of days from an opportunity's creation to its winning, for the "
+            "opportunities won in the period."
+        ),
+        NUMBER,
+        lambda f: f["sales_cycle_days"],
+        _url("sales:opportunity_list"),
+        theme=SALES,
+        higher_is_better=False,
+        records=_url("sales:opportunity_list", status="won"),
+    ),
+    KPI(
+        "opportunity_response_rate",
+        _("Opportunity response rate"),
+        format_lazy(
+            _(
+                "Opportunities assigned in the period whose owner recorded an interaction with "
+                "the opportunity's customer within {days} days of the assignment ÷ "
+                "opportunities assigned in the period."
+            ),
+            days=RESPONSE_DAYS,
+        ),
+        PERCENT,
+        lambda f: _ratio(f["responded"], f["assigned"], 100),
+        _url("sales:opportunity_list"),
+        theme=SALES,
+        higher_is_better=True,
+    ),
+    KPI(
         "lead_success_ratio",
         _("Lead success ratio"),
         _("Leads converted ÷ leads closed (converted or disqualified) in the period."),
@@ -282,6 +328,20 @@ KPIS = [
         ),
         PERCENT,
         lambda f: _ratio(f["complaints_first_round"], f["complaints"], 100),
+        _report("service-composition"),
+        theme=SERVICE,
+        higher_is_better=True,
+        records=_url("service:request_list", queue="all"),
+    ),
+    KPI(
+        "revenue_per_service_rep",
+        _("Revenue per service representative"),
+        _(
+            "The period's sales total ÷ the service representatives: the users assigned at "
+            "least one service request received in the period."
+        ),
+        MONEY,
+        lambda f: _ratio(f["amount"] or 0, f["service_reps"]),
         _report("service-composition"),
         theme=SERVICE,
         higher_is_better=True,
@@ -358,6 +418,19 @@ KPIS = [
         theme=CUSTOMERS,
         higher_is_better=True,
         records=_url("customers:churn_list"),
+    ),
+    KPI(
+        "referral_rate",
+        _("Referral rate"),
+        _(
+            "Customers created in the period whose source is a referral ÷ customers created in "
+            "the period."
+        ),
+        PERCENT,
+        lambda f: _ratio(f["referred"], f["newcomers"], 100),
+        _url("customers:list"),
+        theme=CUSTOMERS,
+        higher_is_better=True,
     ),
     KPI(
         "contacts_per_customer",

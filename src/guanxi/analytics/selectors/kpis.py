@@ -8,9 +8,11 @@ when there is one. The facts then carry the older refresh time as ``as_of``.
 """
 
 import datetime
+import statistics
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Aggregate, Avg, Count, F, Q, Sum
+from django.db.models import Aggregate, Avg, Count, Exists, F, OuterRef, Q, Sum
 
 from guanxi.accounts.models import LoginEvent, User
 from guanxi.analytics import periods
@@ -33,6 +35,13 @@ from guanxi.service.models import ServiceRequest
 Facts = dict[str, Any]
 # A feedback of at least this (on 1–5) is a satisfied customer.
 SATISFIED_FROM = 4
+# An assigned opportunity is responded to when its owner contacts the customer within this many
+# days of the assignment (the opportunity response rate).
+RESPONSE_DAYS = 3
+# The customer source (dictionary entry code) of a customer someone referred.
+REFERRAL_SOURCE = "referral"
+# The seconds of a day (the sales cycle is counted in days).
+_DAY_SECONDS = Decimal(86400)
 
 
 def _order_sums() -> dict[str, Aggregate]:
@@ -53,8 +62,16 @@ def _order_facts(
     ranking when there is one for the actor (``ranking`` then holds it)."""
     orders = revenue_orders(actor=actor, params=params)
     buyers = Count("customer_id", distinct=True)
+    # Buyers with at least two revenue orders in the period (the repeat purchase rate).
+    repeat = {
+        "repeat_buyers": orders.order_by()
+        .values("customer_id")
+        .annotate(orders=Count("*"))
+        .filter(orders__gte=2)
+        .count()
+    }
     if rolled is None:
-        return orders.aggregate(**_order_sums(), buyers=buyers)
+        return {**orders.aggregate(**_order_sums(), buyers=buyers), **repeat}
     ranking = rollups.stored_ranking(actor=actor, params=params)
     result = {
         "orders": rolled["orders"],
@@ -67,8 +84,8 @@ def _order_facts(
         live = later.aggregate(**_order_sums())
         result = {key: value + (live[key] or 0) for key, value in result.items()}
     if ranking is not None:
-        return {**result, "buyers": ranking.customers, "ranking": ranking}
-    return {**result, **orders.aggregate(buyers=buyers)}
+        return {**result, **repeat, "buyers": ranking.customers, "ranking": ranking}
+    return {**result, **repeat, **orders.aggregate(buyers=buyers)}
 
 
 def _customer_facts(
@@ -140,6 +157,14 @@ def kpi_rep_ids(*, actor: User) -> list[int]:
 Range = tuple[datetime.date, datetime.date]
 
 
+def _median_days(durations: list[datetime.timedelta]) -> Decimal | None:
+    """The median of ``durations`` in days (to the cent); None for none."""
+    if not durations:
+        return None
+    seconds = statistics.median(Decimal(d.total_seconds()) for d in durations)
+    return (seconds / _DAY_SECONDS).quantize(periods.CENT)
+
+
 def _label(name: str, index: int) -> str:
     return f"{name}__{index}"
 
@@ -167,6 +192,48 @@ def _batched_facts(*, actor: User, ranges: list[Range], rep_ids: list[int]) -> l
         .aggregate(
             **{_label("won", i): Count("id", filter=closed[i] & won) for i in range(count)},
             **{_label("lost", i): Count("id", filter=closed[i] & lost) for i in range(count)},
+        )
+    )
+    # The sales cycle: the opportunities won in the span, their days from creation to winning
+    # sorted out per period here (a period wins a bounded number of opportunities).
+    won_spans: list[tuple[datetime.datetime, datetime.datetime]] = [
+        (made, closed)
+        for made, closed in scope_queryset(Opportunity.objects.all(), actor)
+        .filter(span_closed, won)
+        .order_by()
+        .values_list("created_at", "closed_at")
+        if closed is not None
+    ]
+    cycles = [
+        {
+            "sales_cycle_days": _median_days(
+                [closed - made for made, closed in won_spans if start <= closed < end]
+            )
+        }
+        for start, end in bounds
+    ]
+    # The response: opportunities assigned in a period whose owner recorded an interaction with
+    # the opportunity's customer within RESPONSE_DAYS of the assignment.
+    assigned = [Q(assigned_at__gte=start, assigned_at__lt=end) for start, end in bounds]
+    contacted = Q(
+        Exists(
+            Interaction.objects.filter(
+                customer=OuterRef("customer"),
+                created_by=OuterRef("assigned_to"),
+                occurred_at__gte=OuterRef("assigned_at"),
+                occurred_at__lt=OuterRef("assigned_at") + datetime.timedelta(days=RESPONSE_DAYS),
+            )
+        )
+    )
+    responses = (
+        scope_queryset(Opportunity.objects.all(), actor)
+        .filter(assigned_at__gte=first, assigned_at__lt=last)
+        .aggregate(
+            **{_label("assigned", i): Count("id", filter=assigned[i]) for i in range(count)},
+            **{
+                _label("responded", i): Count("id", filter=assigned[i] & contacted)
+                for i in range(count)
+            },
         )
     )
     converted = Q(status=Lead.Status.CONVERTED)
@@ -210,6 +277,11 @@ def _batched_facts(*, actor: User, ranges: list[Range], rep_ids: list[int]) -> l
                 for i in range(count)
             },
             **{_label("rated", i): Count("id", filter=created[i] & rated) for i in range(count)},
+            # The service reps: those assigned at least one of the period's requests.
+            **{
+                _label("service_reps", i): Count("assigned_to_id", distinct=True, filter=created[i])
+                for i in range(count)
+            },
             **{
                 _label("satisfied", i): Count("id", filter=created[i] & satisfied)
                 for i in range(count)
@@ -224,6 +296,20 @@ def _batched_facts(*, actor: User, ranges: list[Range], rep_ids: list[int]) -> l
                 _label("resolution", i): Avg(
                     F("archived_at") - F("created_at"), filter=created[i] & archived
                 )
+                for i in range(count)
+            },
+        )
+    )
+    # The referral rate: customers created in a period, and those of them with the referral
+    # source (counted live together, so the rate's two sides are the same customers).
+    referred = Q(source__code=REFERRAL_SOURCE)
+    newcomers = (
+        scope_queryset(Customer.objects.all(), actor)
+        .filter(span_created)
+        .aggregate(
+            **{_label("newcomers", i): Count("id", filter=created[i]) for i in range(count)},
+            **{
+                _label("referred", i): Count("id", filter=created[i] & referred)
                 for i in range(count)
             },
         )
@@ -255,6 +341,8 @@ def _batched_facts(*, actor: User, ranges: list[Range], rep_ids: list[int]) -> l
     )
     parts = [
         _unpack(opportunities, ("won", "lost"), count),
+        cycles,
+        _unpack(responses, ("assigned", "responded"), count),
         _unpack(leads, ("leads", "converted", "disqualified"), count),
         _unpack(
             requests,
@@ -264,11 +352,13 @@ def _batched_facts(*, actor: User, ranges: list[Range], rep_ids: list[int]) -> l
                 "satisfaction",
                 "rated",
                 "satisfied",
+                "service_reps",
                 "first_response",
                 "resolution",
             ),
             count,
         ),
+        _unpack(newcomers, ("newcomers", "referred"), count),
         _unpack(churn, ("churned", "won_back"), count),
         _unpack(logins, ("active_users",), count),
     ]
