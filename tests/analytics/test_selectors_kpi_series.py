@@ -18,6 +18,11 @@ BATCHED_TABLES = [
 ]
 
 
+# Read twice whatever the number of periods: its counts, and the won opportunities' times
+# (the sales cycle's median is taken in Python).
+READ_TWICE = {"sales_opportunity"}
+
+
 def _reads(queries, table: str) -> int:
     return sum(f'FROM "{table}"' in query["sql"] for query in queries)
 
@@ -48,8 +53,9 @@ def test_each_batched_table_is_read_once_for_twelve_periods(org, kpi_data):
     with CaptureQueriesContext(connection) as two:
         dashboard(actor=org["supervisor"], date_from=MARCH[0], date_to=MARCH[1])
     for table in BATCHED_TABLES:
-        assert _reads(series.captured_queries, table) == 1, table
-        assert _reads(two.captured_queries, table) == 1, table
+        reads = 2 if table in READ_TWICE else 1
+        assert _reads(series.captured_queries, table) == reads, table
+        assert _reads(two.captured_queries, table) == reads, table
     # The ten more periods cost only the reads that stay per period (orders, targets,
     # customers): each of the two periods' queries less the batched ones, ten times more.
     per_period = (len(two.captured_queries) - len(BATCHED_TABLES)) / 2

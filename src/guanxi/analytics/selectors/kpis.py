@@ -186,12 +186,31 @@ def _batched_facts(*, actor: User, ranges: list[Range], rep_ids: list[int]) -> l
     span_closed = Q(closed_at__gte=first, closed_at__lt=last)
     span_created = Q(created_at__gte=first, created_at__lt=last)
     won, lost = Q(status=Opportunity.Status.WON), Q(status=Opportunity.Status.LOST)
+    # The response: opportunities assigned in a period whose owner recorded an interaction with
+    # the opportunity's customer within RESPONSE_DAYS of the assignment; counted in the same
+    # read as the opportunities closed.
+    assigned = [Q(assigned_at__gte=start, assigned_at__lt=end) for start, end in bounds]
+    contacted = Q(
+        Exists(
+            Interaction.objects.filter(
+                customer=OuterRef("customer"),
+                created_by=OuterRef("assigned_to"),
+                occurred_at__gte=OuterRef("assigned_at"),
+                occurred_at__lt=OuterRef("assigned_at") + datetime.timedelta(days=RESPONSE_DAYS),
+            )
+        )
+    )
     opportunities = (
         scope_queryset(Opportunity.objects.all(), actor)
-        .filter(span_closed)
+        .filter(span_closed | Q(assigned_at__gte=first, assigned_at__lt=last))
         .aggregate(
             **{_label("won", i): Count("id", filter=closed[i] & won) for i in range(count)},
             **{_label("lost", i): Count("id", filter=closed[i] & lost) for i in range(count)},
+            **{_label("assigned", i): Count("id", filter=assigned[i]) for i in range(count)},
+            **{
+                _label("responded", i): Count("id", filter=assigned[i] & contacted)
+                for i in range(count)
+            },
         )
     )
     # The sales cycle: the opportunities won in the span, their days from creation to winning
@@ -212,30 +231,6 @@ def _batched_facts(*, actor: User, ranges: list[Range], rep_ids: list[int]) -> l
         }
         for start, end in bounds
     ]
-    # The response: opportunities assigned in a period whose owner recorded an interaction with
-    # the opportunity's customer within RESPONSE_DAYS of the assignment.
-    assigned = [Q(assigned_at__gte=start, assigned_at__lt=end) for start, end in bounds]
-    contacted = Q(
-        Exists(
-            Interaction.objects.filter(
-                customer=OuterRef("customer"),
-                created_by=OuterRef("assigned_to"),
-                occurred_at__gte=OuterRef("assigned_at"),
-                occurred_at__lt=OuterRef("assigned_at") + datetime.timedelta(days=RESPONSE_DAYS),
-            )
-        )
-    )
-    responses = (
-        scope_queryset(Opportunity.objects.all(), actor)
-        .filter(assigned_at__gte=first, assigned_at__lt=last)
-        .aggregate(
-            **{_label("assigned", i): Count("id", filter=assigned[i]) for i in range(count)},
-            **{
-                _label("responded", i): Count("id", filter=assigned[i] & contacted)
-                for i in range(count)
-            },
-        )
-    )
     converted = Q(status=Lead.Status.CONVERTED)
     disqualified = Q(status=Lead.Status.DISQUALIFIED)
     leads = (
@@ -340,9 +335,8 @@ def _batched_facts(*, actor: User, ranges: list[Range], rep_ids: list[int]) -> l
         )
     )
     parts = [
-        _unpack(opportunities, ("won", "lost"), count),
+        _unpack(opportunities, ("won", "lost", "assigned", "responded"), count),
         cycles,
-        _unpack(responses, ("assigned", "responded"), count),
         _unpack(leads, ("leads", "converted", "disqualified"), count),
         _unpack(
             requests,
