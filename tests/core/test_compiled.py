@@ -147,3 +147,25 @@ def test_on_postgresql_a_shape_runs_as_a_prepared_statement_planned_once(two, se
 
 def _statement_name(ran):
     return re.match(r"EXECUTE (guanxi_\w+)\(", ran[0]["sql"]).group(1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_after_a_failed_round_trip_the_next_record_is_prepared_afresh(two):
+    from django.db import DataError, transaction
+    from django.db.models import ExpressionWrapper, IntegerField
+
+    first, second = two
+    label = uuid.uuid4().hex
+
+    def divided(pk):
+        # Divides by zero for the first customer only: its round trip fails after PREPARE.
+        share = ExpressionWrapper(Value(100) / (F("pk") - Value(first.pk)), IntegerField())
+        query = Customer.all_objects.filter(pk=pk).annotate(share=share, label=Value(label))
+        return query.values("share", "label"), None
+
+    with pytest.raises(DataError), transaction.atomic():
+        compiled_rows("divided", divided, first.pk)
+    # The statement outlived the rolled-back transaction; it is dropped and prepared again.
+    assert compiled_rows("divided", divided, second.pk).rows == [
+        (100 // (second.pk - first.pk), label)
+    ]

@@ -170,25 +170,31 @@ def _execute_prepared(
     """``EXECUTE name(record_id)``; on a session that lacks the statement, prepared first in
     the same round trip (one query either way, as the page's query count expects)."""
     raw = connection.connection
-    kept: tuple[Any, set[str]] | None = getattr(connection, "_guanxi_prepared", None)
+    # (the session's connection, the names prepared on it; None: unknown after a failure)
+    state: tuple[Any, set[str] | None] | None = getattr(connection, "_guanxi_prepared", None)
     setup = []
-    if kept is None or kept[0] is not raw or len(kept[1]) >= MAX_PREPARED:
-        if kept is not None and kept[0] is raw:
-            setup.append("DEALLOCATE ALL")
-        else:
-            # Only these statements are prepared on the connection (Django binds its other
-            # queries on the client), and each plan is for any record: plan once, not per id.
-            setup.append("SET plan_cache_mode = force_generic_plan")
-        kept = (raw, set())
-        connection._guanxi_prepared = kept  # type: ignore[attr-defined]
-    if name in kept[1]:
+    if state is None or state[0] is not raw:
+        # Only these statements are prepared on the connection (Django binds its other
+        # queries on the client), and each plan is for any record: plan once, not per id.
+        setup.append("SET plan_cache_mode = force_generic_plan")
+        names: set[str] = set()
+    elif state[1] is None or len(state[1]) >= MAX_PREPARED:
+        # After a failed round trip the session's statements are not known: start again.
+        setup.append("DEALLOCATE ALL")
+        names = set()
+    else:
+        names = state[1]
+    connection._guanxi_prepared = (raw, None)  # type: ignore[attr-defined]
+    if name in names:
         cursor.execute(f"EXECUTE {name}(%s)", [record_id])
-        return
-    # Without parameters the statements go as one simple query; the rows are the last set's.
-    cursor.execute("; ".join([*setup, prepare, f"EXECUTE {name}({int(record_id)})"]))
-    while cursor.description is None and cursor.nextset():
-        pass
-    kept[1].add(name)
+    else:
+        # Without parameters the statements go as one simple query; the rows are the last
+        # set's.
+        cursor.execute("; ".join([*setup, prepare, f"EXECUTE {name}({int(record_id)})"]))
+        while cursor.description is None and cursor.nextset():
+            pass
+        names.add(name)
+    connection._guanxi_prepared = (raw, names)  # type: ignore[attr-defined]
 
 
 def _entry(shape: Hashable, build: Builder, record_id: int, using: str) -> _Compiled | None:
