@@ -73,13 +73,13 @@ def test_executives_only_read_and_never_administer_accounts(db):
         "service.view_servicerequest",
     } <= executive
     # Reading, and taking out what they read (an export), but never a write — except the
-    # evaluation of the CRM itself (TCO plans, ROI assessments), which is the management's
-    # own work (evaluation.rules).
+    # evaluation of the CRM itself (TCO plans, ROI assessments, KPI baselines), which is the
+    # management's own work (evaluation.rules).
     writes = {key for key in executive if not key.split(".")[1].startswith(("view_", "export_"))}
     assert writes == {
         f"evaluation.{action}_{model}"
         for action in ("add", "change", "delete")
-        for model in ("tcoplan", "roiassessment")
+        for model in ("tcoplan", "roiassessment", "baseline")
     }
     assert not any(key.startswith("accounts.view_loginevent") for key in executive)
 

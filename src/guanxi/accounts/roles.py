@@ -4,7 +4,7 @@ A role's *scope* follows from its permissions: ``accounts.view_all_records`` see
 ``accounts.view_team_records`` sees the own team subtree, everyone else sees their own records
 and those of the account managers they support. Executives see everything but hold only
 ``view_*`` permissions (and the export rights), which makes them read-only — but for the
-evaluation of the CRM itself (TCO plans and ROI assessments), which they edit
+evaluation of the CRM itself (TCO plans, ROI assessments and KPI baselines), which they edit
 (``evaluation.rules``)."""
 
 from collections.abc import Iterable, Mapping
