@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from guanxi.accounts.models import User
+from guanxi.accounts.views.common import signed_in
 from guanxi.core.views.generic import (
     ObjectDeleteView,
     ObjectFormView,
@@ -38,10 +38,6 @@ ACTIVE_NAV = "baselines"
 _TARGET_ERROR = re.compile(r"^targets\[(\d+)\]\.(\w+)$")
 
 
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 class BaselineListView(ObjectListView):
     """The baselines, newest first, with their period and how many targets they carry."""
 
@@ -51,7 +47,7 @@ class BaselineListView(ObjectListView):
     ordering = ("-taken_at", "-id")
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
-        return selectors.baseline_list(actor=_actor(request))
+        return selectors.baseline_list(actor=signed_in(request))
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         return {"can_edit": rules.edits_baselines(request.user)}
@@ -64,7 +60,7 @@ class _BaselineView(ObjectView):
     context_object_name = "baseline"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors.baseline_get, actor=_actor(request), pk=pk)
+        return object_or_404(selectors.baseline_get, actor=signed_in(request), pk=pk)
 
 
 def _comparison(request: HttpRequest, baseline: Baseline) -> tuple[Any, NowPeriodForm]:
@@ -73,7 +69,7 @@ def _comparison(request: HttpRequest, baseline: Baseline) -> tuple[Any, NowPerio
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data.get("now_start"), form.cleaned_data.get("now_end")
     comparison = selectors.baseline_comparison(
-        actor=_actor(request), baseline=baseline, now_start=start, now_end=end
+        actor=signed_in(request), baseline=baseline, now_start=start, now_end=end
     )
     return comparison, form
 
@@ -101,7 +97,7 @@ class BaselineExportView(ScopedPageView):
 
     def get(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponseBase:
         baseline = cast(
-            Baseline, object_or_404(selectors.baseline_get, actor=_actor(request), pk=pk)
+            Baseline, object_or_404(selectors.baseline_get, actor=signed_in(request), pk=pk)
         )
         comparison, _form = _comparison(request, baseline)
         response = export.comparison_response(comparison)
@@ -119,7 +115,7 @@ class BaselineCreateView(_BaselineView, ObjectFormView):
         return BaselineForm(data)
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> Baseline:
-        return services.baseline_take(actor=_actor(request), **form.values())
+        return services.baseline_take(actor=signed_in(request), **form.values())
 
     def success_message(self, record: Any) -> str:
         return _("The baseline %(name)s was taken.") % {"name": record.name}
@@ -139,7 +135,7 @@ class BaselineTargetsView(_BaselineView, ObjectFormView):
         targets = form.targets()
         try:
             return services.baseline_targets_set(
-                actor=_actor(request),
+                actor=signed_in(request),
                 baseline=record,
                 targets=targets,
                 expected_version=form.cleaned_data["version"],
@@ -170,7 +166,7 @@ class BaselineDeleteView(_BaselineView, ObjectDeleteView):
 
     def delete(self, request: HttpRequest, record: Any, expected_version: int) -> None:
         services.baseline_delete(
-            actor=_actor(request), baseline=record, expected_version=expected_version
+            actor=signed_in(request), baseline=record, expected_version=expected_version
         )
 
     def success_url(self, request: HttpRequest, record: Any) -> str:
@@ -198,7 +194,7 @@ class AssessmentView(ScopedPageView):
         error = ""
         report = None
         try:
-            report = assessment_selectors.assessment(actor=_actor(request), quarter=quarter[:20])
+            report = assessment_selectors.assessment(actor=signed_in(request), quarter=quarter[:20])
         except ValidationError as refused:
             error = " ".join(refused.messages)
         context = self.get_context(

@@ -9,7 +9,7 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from guanxi.accounts.models import User
+from guanxi.accounts.views.common import signed_in
 from guanxi.core.views.generic import (
     ObjectDeleteView,
     ObjectFormView,
@@ -28,10 +28,6 @@ from guanxi.evaluation.services import roi as services
 ACTIVE_NAV = "roi"
 
 
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 class ROIListView(ObjectListView):
     """The assessments with their plan, periods and discount rate (figures on each page)."""
 
@@ -41,7 +37,7 @@ class ROIListView(ObjectListView):
     ordering = ("name", "id")
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
-        return selectors.roi_assessment_list(actor=_actor(request))
+        return selectors.roi_assessment_list(actor=signed_in(request))
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         return {"can_edit": rules.edits_roi(request.user)}
@@ -54,14 +50,16 @@ class _AssessmentView(ObjectView):
     context_object_name = "assessment"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors.roi_assessment_get, actor=_actor(request), pk=pk)
+        return object_or_404(selectors.roi_assessment_get, actor=signed_in(request), pk=pk)
 
 
 class ROIAssessmentView(_AssessmentView):
     template_name = "evaluation/roi_detail.html"
 
     def extra_context(self, request: HttpRequest, record: Model) -> dict[str, Any]:
-        report = selectors.roi_report(actor=_actor(request), assessment=cast(ROIAssessment, record))
+        report = selectors.roi_report(
+            actor=signed_in(request), assessment=cast(ROIAssessment, record)
+        )
         return {"page": roi_page(report), "can_edit": rules.edits_roi(request.user)}
 
 
@@ -73,9 +71,9 @@ class ROIAssessmentExportView(ScopedPageView):
     def get(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponseBase:
         assessment = cast(
             ROIAssessment,
-            object_or_404(selectors.roi_assessment_get, actor=_actor(request), pk=pk),
+            object_or_404(selectors.roi_assessment_get, actor=signed_in(request), pk=pk),
         )
-        report = selectors.roi_report(actor=_actor(request), assessment=assessment)
+        report = selectors.roi_report(actor=signed_in(request), assessment=assessment)
         response = export.roi_response(assessment, report)
         export.log_export(request, target=assessment)
         return response
@@ -95,10 +93,10 @@ class ROIAssessmentCreateView(_AssessmentFormView):
     permission = rules.ADD_ROI_ASSESSMENT
 
     def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
-        return ROIAssessmentForm(data, actor=_actor(request))
+        return ROIAssessmentForm(data, actor=signed_in(request))
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> ROIAssessment:
-        return services.roi_assessment_create(actor=_actor(request), **form.values())
+        return services.roi_assessment_create(actor=signed_in(request), **form.values())
 
 
 class ROIAssessmentEditView(_AssessmentFormView):
@@ -107,13 +105,13 @@ class ROIAssessmentEditView(_AssessmentFormView):
     def get_form(self, request: HttpRequest, record: Any, data: Any = None) -> Any:
         if data is None:
             return ROIAssessmentEditForm(
-                initial=ROIAssessmentForm.initial_for(record), actor=_actor(request)
+                initial=ROIAssessmentForm.initial_for(record), actor=signed_in(request)
             )
-        return ROIAssessmentEditForm(data, actor=_actor(request))
+        return ROIAssessmentEditForm(data, actor=signed_in(request))
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> ROIAssessment:
         return services.roi_assessment_update(
-            actor=_actor(request),
+            actor=signed_in(request),
             assessment=record,
             expected_version=form.cleaned_data["version"],
             **form.values(),
@@ -126,7 +124,7 @@ class ROIAssessmentDeleteView(_AssessmentView, ObjectDeleteView):
 
     def delete(self, request: HttpRequest, record: Any, expected_version: int) -> None:
         services.roi_assessment_delete(
-            actor=_actor(request), assessment=record, expected_version=expected_version
+            actor=signed_in(request), assessment=record, expected_version=expected_version
         )
 
     def success_url(self, request: HttpRequest, record: Any) -> str:

@@ -12,7 +12,7 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from guanxi.accounts.models import User
+from guanxi.accounts.views.common import signed_in
 from guanxi.core.views.generic import (
     ObjectDeleteView,
     ObjectFormView,
@@ -32,10 +32,6 @@ from guanxi.evaluation.services import tco as services
 ACTIVE_NAV = "tco"
 
 
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
 class TCOListView(ObjectListView):
     """The plans with their total, initial share and cost per user per year."""
 
@@ -45,7 +41,7 @@ class TCOListView(ObjectListView):
     ordering = ("name", "id")
 
     def rows(self, request: HttpRequest, form: Any) -> Any:
-        return selectors.tco_plan_list(actor=_actor(request))
+        return selectors.tco_plan_list(actor=signed_in(request))
 
     def extra_context(self, request: HttpRequest, page: Any) -> dict[str, Any]:
         for plan in page:  # from the sums the list query made: no further query
@@ -61,7 +57,7 @@ class _PlanView(ObjectView):
     context_object_name = "plan"
 
     def get_object(self, request: HttpRequest, pk: Any) -> Model:
-        return object_or_404(selectors.tco_plan_get, actor=_actor(request), pk=pk)
+        return object_or_404(selectors.tco_plan_get, actor=signed_in(request), pk=pk)
 
 
 class TCOPlanView(_PlanView):
@@ -78,7 +74,7 @@ class TCOPlanExportView(ScopedPageView):
     permission = rules.VIEW_TCO_PLAN
 
     def get(self, request: HttpRequest, pk: Any, **kwargs: Any) -> HttpResponseBase:
-        plan = cast(TCOPlan, object_or_404(selectors.tco_plan_get, actor=_actor(request), pk=pk))
+        plan = cast(TCOPlan, object_or_404(selectors.tco_plan_get, actor=signed_in(request), pk=pk))
         response = export.tco_response(plan, selectors.tco_figures(plan))
         export.log_export(request, target=plan)
         return response
@@ -104,7 +100,7 @@ class TCOPlanCreateView(_PlanFormView):
         return TCOPlanForm(data)
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> TCOPlan:
-        return services.tco_plan_create(actor=_actor(request), **form.values())
+        return services.tco_plan_create(actor=signed_in(request), **form.values())
 
 
 class TCOPlanEditView(_PlanFormView):
@@ -117,7 +113,7 @@ class TCOPlanEditView(_PlanFormView):
 
     def save(self, request: HttpRequest, form: Any, record: Any) -> TCOPlan:
         return services.tco_plan_update(
-            actor=_actor(request),
+            actor=signed_in(request),
             plan=record,
             expected_version=form.cleaned_data["version"],
             **form.values(),
@@ -130,7 +126,7 @@ class TCOPlanDeleteView(_PlanView, ObjectDeleteView):
 
     def delete(self, request: HttpRequest, record: Any, expected_version: int) -> None:
         services.tco_plan_delete(
-            actor=_actor(request), plan=record, expected_version=expected_version
+            actor=signed_in(request), plan=record, expected_version=expected_version
         )
 
     def success_url(self, request: HttpRequest, record: Any) -> str:
